@@ -1,0 +1,250 @@
+#include "engine/Simulation.h"
+
+#include <simgrid/plugins/load.h>
+#include <simgrid/s4u.hpp>
+#include <xbt/log.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "model/CeleryExecutor.h"
+#include "model/DagFileProcessor.h"
+#include "model/Random.h"
+#include "model/SchedulerLoop.h"
+#include "results/LatencyStats.h"
+#include "scenario/ScenarioJson.h"
+
+namespace sg4 = simgrid::s4u;
+
+namespace schedlab {
+
+const char* const kTaskInstancesCsvHeader =
+    "variant,dag_id,run_id,task_id,try,state,created_s,scheduled_s,queued_s,started_s,ended_s";
+const char* const kTimeseriesCsvHeader =
+    "variant,time_s,scheduler_loop_duration_s,queries_per_loop,db_utilization,queue_depth,running_tasks,"
+    "busy_workers,db_size_bytes,task_instance_rows";
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double round6(double v) { return std::round(v * 1e6) / 1e6; }
+
+std::string fmt(double v) {
+  if (v < 0) return "";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6f", v);
+  return buf;
+}
+
+nlohmann::json latencies(const LatencySamples& s) {
+  return {{"task_transition_latency_s", toJson(summarize(s.transition))},
+          {"schedule_delay_s", toJson(summarize(s.scheduleDelay))},
+          {"dagrun_duration_s", toJson(summarize(s.dagrunDuration))},
+          {"trigger_to_done_s", toJson(summarize(s.triggerToDone))},
+          {"queued_duration_s", toJson(summarize(s.queued))}};
+}
+
+std::string runId(const DagRun& run, const Scenario& sc) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s__%.0f_%d", run.external ? "manual" : "scheduled",
+                run.executionDate - sc.run.start, run.ordinal);
+  return buf;
+}
+
+}  // namespace
+
+SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& options) {
+  xbt_log_control_set("root.thres:critical");
+  int argc = 1;
+  char name[] = "schedlab";
+  char* argv[] = {name, nullptr};
+  // The engine and everything actors still block on at the horizon are deliberately never
+  // destroyed: SimGrid aborts when a semaphore in use is freed, and the simulation process ends
+  // right after this run anyway (see Isolated.h).
+  sg4::Engine& engine = *new sg4::Engine(&argc, argv);
+  sg_host_load_plugin_init();
+
+  // Platform: hosts only. Everything that crosses hosts is modelled as latency of its own
+  // (broker latency, DB round trip), so no network routes are needed.
+  auto* zone = sg4::create_full_zone("world");
+  sg4::Host* dbHost = zone->create_host("metadb", MetadataDb::kCoreSpeed)->set_core_count(sc.metadb.cores)->seal();
+  sg4::Host* schedulerHost = zone->create_host("scheduler-0", 1e9)->set_core_count(64)->seal();
+  sg4::Host* streamsHost = zone->create_host("external", 1e9)->seal();
+  std::vector<sg4::Host*> workers;
+  for (int w = 0; w < sc.executor.workers; ++w)
+    workers.push_back(zone->create_host("worker-" + std::to_string(w), 1e9)
+                          ->set_core_count(sc.executor.workerConcurrency)
+                          ->seal());
+  zone->seal();
+
+  QueryCostModel costs = sc.metadb.calibration.empty() ? QueryCostModel::shipped()
+                                                       : QueryCostModel::fromFile(sc.metadb.calibration);
+  MetadataDb& db = *new MetadataDb(dbHost, sc.metadb, costs);
+  MetricsRecorder rec(sc.run.warmup);
+  WorkflowState state(sc, db, rec);
+  std::vector<std::string> streamNames;
+  for (auto& t : sc.triggers) streamNames.push_back(t.name);
+  TriggerHub& hub = *new TriggerHub(streamNames);
+  SimContext ctx{sc, db, rec, state, hub};
+  CeleryExecutor& executor = *new CeleryExecutor(ctx, workers);
+  ctx.executor = &executor;
+
+  executor.start();
+  DagFileProcessorManager& processors = *new DagFileProcessorManager(ctx, 0, schedulerHost);
+  if (sc.scheduler.model == SchedulerModel::Airflow2) {
+    sg4::Actor::create("scheduler", schedulerHost, [&ctx] { runAirflow2Scheduler(ctx, 0); });
+  } else {
+    sg4::Actor::create("scheduler", schedulerHost, [&ctx] { runAirflow1MainLoop(ctx, 0); });
+    processors.start();
+  }
+  // Arrival streams: Poisson, each with its own random stream so every variant sees the same arrivals.
+  for (size_t i = 0; i < sc.triggers.size(); ++i) {
+    sg4::Actor::create("trigger-" + sc.triggers[i].name, streamsHost, [&ctx, i] {
+      const TriggerStream& t = ctx.scenario.triggers[i];
+      if (t.ratePerSecond <= 0) return;
+      Rng rng(ctx.seed(), "trigger:" + t.name);
+      double end = t.end < 0 ? ctx.scenario.run.horizon : t.end;
+      double at = t.start;
+      int dag = t.dag.empty() ? -1 : ctx.scenario.dagIndex(t.dag);
+      while (true) {
+        at += rng.exponential(1.0 / t.ratePerSecond);
+        if (at >= end) return;
+        sg4::this_actor::sleep_until(at);
+        ctx.recorder.triggerArrivals++;
+        if (dag >= 0) {
+          // An API trigger of the DAG itself (replica 0 of its definition).
+          for (size_t d = 0; d < ctx.state.dags().size(); ++d)
+            if (ctx.state.dags()[d].def == dag) {
+              ctx.state.createRun(static_cast<int>(d), ctx.scenario.run.start + at, at, at, true, at);
+              break;
+            }
+        } else {
+          ctx.hub.arrive(static_cast<int>(i), at);
+        }
+      }
+    });
+  }
+  // Warm-up end and time-series sampling.
+  double busyAtWarmup = 0;
+  sg4::Actor::create("metrics", streamsHost, [&] {
+    if (sc.run.warmup > 0) sg4::this_actor::sleep_until(sc.run.warmup);
+    db.startMeasuring();
+    busyAtWarmup = db.busySeconds();
+  });
+  sg4::Actor::create("sampler", streamsHost, [&] {
+    double lastBusy = 0;
+    for (double t = sc.run.sampleInterval; t <= sc.run.horizon + 1e-9; t += sc.run.sampleInterval) {
+      sg4::this_actor::sleep_until(t);
+      double busy = db.busySeconds();
+      TimeSeriesRow row;
+      row.time = t;
+      row.loopDuration = rec.intervalLoops > 0 ? rec.intervalLoopSeconds / rec.intervalLoops : 0;
+      row.queriesPerLoop = rec.intervalLoops > 0 ? rec.intervalQueries / rec.intervalLoops : 0;
+      row.dbUtilization = (busy - lastBusy) / (sc.run.sampleInterval * db.cores());
+      row.queueDepth = static_cast<double>(executor.queueDepth());
+      row.runningTasks = state.runningTasks();
+      row.busyWorkers = executor.busyWorkers();
+      row.dbSizeBytes = db.sizeBytes();
+      row.taskInstanceRows = db.rows(Table::TaskInstance);
+      rec.timeseries.push_back(row);
+      rec.intervalLoopSeconds = rec.intervalLoops = rec.intervalQueries = 0;
+      lastBusy = busy;
+    }
+  });
+
+  // Progress on stderr once a run has taken more than a wall second.
+  const auto wallStart = Clock::now();
+  long long events = 0;
+  auto lastPrint = wallStart;
+  engine.on_time_advance_cb([&](double now) {
+    ++events;
+    if (!options.progress || (events & 0x3ff) != 0) return;
+    auto t = Clock::now();
+    if (t - wallStart < std::chrono::seconds(1) || t - lastPrint < std::chrono::milliseconds(500)) return;
+    lastPrint = t;
+    double wall = std::chrono::duration<double>(t - wallStart).count();
+    std::fprintf(stderr, "\r[%s] virtual %.1f%% (%.0f of %.0f s), %.0f events/s   ", sc.variant.c_str(),
+                 100.0 * now / sc.run.horizon, now, sc.run.horizon, static_cast<double>(events) / wall);
+    std::fflush(stderr);
+  });
+
+  engine.run_until(sc.run.horizon);
+  const double wall = std::chrono::duration<double>(Clock::now() - wallStart).count();
+  if (options.progress && wall >= 1.0) std::fprintf(stderr, "\n");
+
+  // Gather results.
+  const double end = sc.run.horizon;
+  const double window = end - sc.run.warmup;
+  state.recordOpenTries(end);
+  long long inFlight = state.tisInFlight();
+  long long failed = rec.tasksFailed + rec.tasksUpstreamFailed;
+  nlohmann::json metrics = latencies(rec.all);
+  metrics["scheduler_loop_duration_s"] = toJson(summarize(rec.loopDurations));
+  metrics["db_queries_per_loop"] = toJson(summarize(rec.queriesPerLoop));
+  metrics["db_queries_total"] = db.queriesTotal();
+  metrics["db_cpu_utilization"] = round6((db.busySeconds() - busyAtWarmup) / (window * db.cores()));
+  nlohmann::json byType = nlohmann::json::object();
+  for (size_t i = 0; i < kQueryTypeCount; ++i)
+    if (db.countByType()[i] > 0)
+      byType[std::string(kQueries[i].name)] = {{"count", db.countByType()[i]},
+                                               {"db_seconds", round6(db.secondsByType()[i])}};
+  metrics["db_queries_by_type"] = byType;
+  metrics["tasks_created"] = rec.tasksCreated;
+  metrics["tasks_succeeded"] = rec.tasksSucceeded;
+  metrics["tasks_failed"] = failed;
+  metrics["tasks_upstream_failed"] = rec.tasksUpstreamFailed;
+  metrics["tasks_in_flight_at_end"] = inFlight;
+  metrics["tasks_lost"] = rec.tasksCreated - rec.tasksSucceeded - failed - inFlight;
+  metrics["dagruns_created"] = rec.dagrunsCreated;
+  metrics["dagruns_succeeded"] = rec.dagrunsSucceeded;
+  metrics["dagruns_failed"] = rec.dagrunsFailed;
+  metrics["trigger_arrivals"] = rec.triggerArrivals;
+  nlohmann::json rows = nlohmann::json::object();
+  for (size_t t = 0; t < kTableNames.size(); ++t) rows[std::string(kTableNames[t])] = db.rows(static_cast<Table>(t));
+  metrics["db_rows_end"] = rows;
+  metrics["db_size_bytes_end"] = std::round(db.sizeBytes());
+
+  nlohmann::json byDag = nlohmann::json::object();
+  for (size_t d = 0; d < sc.dags.size(); ++d) {
+    const LatencySamples& s = rec.byDagDef[static_cast<int>(d)];
+    nlohmann::json j = latencies(s);
+    j["db_queries_per_pass"] = toJson(summarize(s.queriesPerPass));
+    byDag[sc.dags[d].name] = j;
+  }
+
+  SimulationOutput out;
+  out.variant = {{"name", sc.variant},
+                 {"description", sc.description},
+                 {"config", toJson(sc)},
+                 {"metrics", metrics},
+                 {"metrics_by_dag", byDag},
+                 {"sim",
+                  {{"virtual_seconds", end},
+                   {"wall_seconds", round6(wall)},
+                   {"events", events},
+                   {"events_per_second", std::round(static_cast<double>(events) / std::max(wall, 1e-9))},
+                   {"task_instances", static_cast<long long>(state.tiCount())}}}};
+
+  std::ostringstream tis;
+  for (const TryRecord& r : rec.tries) {
+    const Dag& dag = state.dags()[r.dag];
+    tis << sc.variant << ',' << dag.id << ',' << runId(state.run(r.run), sc) << ','
+        << sc.dags[dag.def].tasks[r.task].id << ',' << r.tryNumber << ',' << r.state << ',' << fmt(r.created)
+        << ',' << fmt(r.scheduled) << ',' << fmt(r.queued) << ',' << fmt(r.started) << ',' << fmt(r.ended)
+        << '\n';
+  }
+  out.taskInstancesCsv = tis.str();
+  std::ostringstream ts;
+  for (const TimeSeriesRow& r : rec.timeseries) {
+    ts << sc.variant << ',' << fmt(r.time) << ',' << fmt(r.loopDuration) << ',' << fmt(r.queriesPerLoop) << ','
+       << fmt(r.dbUtilization) << ',' << r.queueDepth << ',' << r.runningTasks << ',' << r.busyWorkers << ','
+       << std::llround(r.dbSizeBytes) << ',' << std::llround(r.taskInstanceRows) << '\n';
+  }
+  out.timeseriesCsv = ts.str();
+  return out;
+}
+
+}  // namespace schedlab

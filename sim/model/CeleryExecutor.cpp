@@ -1,0 +1,143 @@
+#include "model/CeleryExecutor.h"
+
+#include "model/Random.h"
+
+namespace sg4 = simgrid::s4u;
+
+namespace schedlab {
+
+CeleryExecutor::CeleryExecutor(SimContext& ctx, std::vector<sg4::Host*> workerHosts)
+    : ctx_(ctx),
+      hosts_(std::move(workerHosts)),
+      available_(sg4::Semaphore::create(0)),
+      runningOn_(hosts_.size(), 0),
+      events_(1, 0) {}
+
+void CeleryExecutor::start() {
+  for (size_t w = 0; w < hosts_.size(); ++w)
+    for (int slot = 0; slot < ctx_.scenario.executor.workerConcurrency; ++slot)
+      sg4::Actor::create("worker", hosts_[w], [this, w] { slotLoop(static_cast<int>(w)); });
+  sg4::Actor::create("job-heartbeats", hosts_[0], [this] { heartbeatLoop(); });
+}
+
+void CeleryExecutor::send(const std::vector<int>& tis, double now) {
+  for (int ti : tis) {
+    broker_.push_back({ti, now + ctx_.scenario.executor.brokerLatency});
+    available_->release();
+  }
+}
+
+int CeleryExecutor::takeEvents(int instance) {
+  int n = events_[instance];
+  events_[instance] = 0;
+  return n;
+}
+
+int CeleryExecutor::busyWorkers() const {
+  int n = 0;
+  for (int r : runningOn_) n += r > 0;
+  return n;
+}
+
+void CeleryExecutor::slotLoop(int worker) {
+  while (true) {
+    available_->acquire();
+    Message m = broker_.front();
+    broker_.pop_front();
+    if (m.visibleAt > SimContext::now()) sg4::this_actor::sleep_until(m.visibleAt);
+    runningOn_[worker]++;
+    runTask(worker, m.ti);
+    runningOn_[worker]--;
+  }
+}
+
+void CeleryExecutor::runTask(int worker, int tiIdx) {
+  (void)worker;
+  WorkflowState& st = ctx_.state;
+  MetadataDb& db = ctx_.db;
+  // `airflow tasks run`: fork (or a new interpreter), then LocalTaskJob's start-up queries.
+  sg4::this_actor::sleep_for(ctx_.scenario.executor.taskStartOverhead);
+  QueryBatch start = db.batch();
+  start.add(QueryType::WorkerStart, 1, 1);
+  db.execute(start);
+  db.addRows(Table::Job, 1);
+  db.addRows(Table::Log, 1);
+  st.markRunning(tiIdx, SimContext::now());
+
+  TaskInstance& ti = st.ti(tiIdx);
+  const TaskDef& td = st.taskDef(tiIdx);
+  DagRun& run = st.run(ti.run);
+  const Dag& dag = st.dags()[run.dag];
+  // Keyed draws: the same task of the same run gets the same duration in every variant.
+  Rng rng = keyedRng(ctx_.seed(), hashString(dag.id), static_cast<uint64_t>(run.ordinal),
+                     static_cast<uint64_t>(ti.task), static_cast<uint64_t>(ti.tryNumber));
+  bool success = rng.uniform() >= td.failureProbability;
+  switch (td.kind) {
+    case OperatorKind::Task:
+      sg4::this_actor::sleep_for(td.duration.sample(rng));
+      break;
+    case OperatorKind::Sensor: {
+      int stream = ctx_.hub.streamIndex(td.waitsFor);
+      double arrival = ctx_.hub.waitForArrival(stream, SimContext::now(), td.pokeInterval, td.sensorTimeout);
+      if (arrival < 0) {
+        success = false;  // sensor timeout
+      } else {
+        st.run(ti.run).arrival = arrival;
+        success = true;
+      }
+      break;
+    }
+    case OperatorKind::TriggerDagRun: {
+      sg4::this_actor::sleep_for(td.duration.sample(rng));
+      if (!success) break;
+      int target = -1;
+      const Scenario& sc = ctx_.scenario;
+      int targetDef = sc.dagIndex(td.triggerDag);
+      // Replica i of a DAG triggers replica i of its target when the target is replicated too.
+      for (size_t d = 0; d < st.dags().size(); ++d) {
+        const Dag& cand = st.dags()[d];
+        if (cand.def == targetDef && (cand.replica == dag.replica || target < 0)) target = static_cast<int>(d);
+      }
+      QueryBatch insert = db.batch();
+      insert.add(QueryType::DagRunInsert, static_cast<double>(sc.dags[targetDef].tasks.size()), 0);
+      db.execute(insert);
+      double now = SimContext::now();
+      DagRun& source = st.run(ti.run);
+      st.createRun(target, sc.run.start + now, now, now, true, source.arrival);
+      if (source.arrival >= 0) source.handedOff = true;
+      break;
+    }
+  }
+  QueryBatch finish = db.batch();
+  finish.add(QueryType::WorkerFinish, 1, 1);
+  std::vector<int> downstream;
+  bool mini = ctx_.scenario.scheduler.scheduleAfterTaskExecution && success;
+  if (mini) {
+    // The 2.x mini scheduler: lock the run, read its TIs, schedule the direct downstream tasks.
+    double tasks = static_cast<double>(st.def(run.dag).tasks.size());
+    finish.add(QueryType::MiniScheduler, tasks, tasks);
+  }
+  db.execute(finish);
+  double now = SimContext::now();
+  st.markFinished(tiIdx, now, success);
+  if (mini) {
+    for (int d : st.readyDownstream(tiIdx, now)) st.markScheduled(d, now);
+  }
+  events_[0]++;
+}
+
+void CeleryExecutor::heartbeatLoop() {
+  // Every running LocalTaskJob heartbeats each job_heartbeat_sec; their queries are summed into
+  // one batch per period: the same DB work, without one event per task per period.
+  const double period = ctx_.scenario.scheduler.jobHeartbeatSec;
+  while (true) {
+    sg4::this_actor::sleep_for(period);
+    int running = ctx_.state.runningTasks();
+    if (running == 0) continue;
+    QueryBatch b = ctx_.db.batch();
+    b.add(QueryType::WorkerHeartbeat, 1, 1, running);
+    ctx_.db.execute(b);
+  }
+}
+
+}  // namespace schedlab

@@ -1,0 +1,124 @@
+#include "model/DagFileProcessor.h"
+
+#include <cmath>
+
+namespace sg4 = simgrid::s4u;
+
+namespace schedlab {
+
+DagFileProcessorManager::DagFileProcessorManager(SimContext& ctx, int instance, sg4::Host* host)
+    : ctx_(ctx), instance_(instance), host_(host), work_(sg4::Semaphore::create(0)), done_(sg4::Semaphore::create(0)) {
+  for (size_t d = 0; d < ctx.state.dags().size(); ++d)
+    if (ctx.state.dags()[d].instance == instance) files_.push_back(static_cast<int>(d));
+  lastProcessed_.assign(ctx.state.dags().size(), -INFINITY);
+}
+
+void DagFileProcessorManager::start() {
+  sg4::Actor::create("dag-processor-manager", host_, [this] { managerLoop(); });
+  for (int p = 0; p < ctx_.scenario.scheduler.parsingProcesses; ++p)
+    sg4::Actor::create("dag-file-processor", host_, [this] { processorLoop(); });
+}
+
+void DagFileProcessorManager::managerLoop() {
+  const double minInterval = ctx_.scenario.scheduler.minFileProcessInterval;
+  while (true) {
+    double t0 = SimContext::now();
+    // Files whose last processing is older than min_file_process_interval.
+    double earliest = INFINITY;
+    size_t n = 0;
+    for (int f : files_) {
+      double eligible = lastProcessed_[f] + minInterval;
+      if (eligible <= t0) {
+        queue_.push_back(f);
+        ++n;
+      } else {
+        earliest = std::min(earliest, eligible);
+      }
+    }
+    if (n == 0) {
+      sg4::this_actor::sleep_until(std::isfinite(earliest) ? earliest : t0 + 1.0);
+      continue;
+    }
+    long long queriesBefore = ctx_.recorder.schedulerQueries;
+    for (size_t i = 0; i < n; ++i) work_->release();
+    for (size_t i = 0; i < n; ++i) done_->acquire();
+    double duration = SimContext::now() - t0;
+    ctx_.recorder.loop(t0, duration, static_cast<double>(ctx_.recorder.schedulerQueries - queriesBefore));
+    if (duration < 1e-3) sg4::this_actor::sleep_for(1.0);  // nothing to parse: do not spin
+  }
+}
+
+void DagFileProcessorManager::processorLoop() {
+  while (true) {
+    work_->acquire();
+    int dag = queue_.front();
+    queue_.pop_front();
+    processFile(dag);
+    lastProcessed_[dag] = SimContext::now();
+    done_->release();
+  }
+}
+
+void DagFileProcessorManager::processFile(int dagIdx) {
+  WorkflowState& st = ctx_.state;
+  MetadataDb& db = ctx_.db;
+  const SchedulerConfig& cfg = ctx_.scenario.scheduler;
+  const DagDef& def = st.def(dagIdx);
+  // The child process imports the DAG file.
+  sg4::this_actor::sleep_for(def.parseCost);
+  const double t = SimContext::now();
+  QueryBatch b = db.batch();
+  b.add(QueryType::SyncDag, 1, 1);
+  b.add(QueryType::GetPausedDags, 1, 0);
+  Dag& dag = st.dags()[dagIdx];
+  if (dag.schedule.kind() != Schedule::Kind::None) {
+    // create_dag_run: the running-runs query; below max_active_runs also max(execution_date)
+    // and the last run.
+    bool full = static_cast<int>(dag.activeRuns.size()) >= def.maxActiveRuns;
+    b.add(QueryType::CreateDagRunChecks, static_cast<double>(dag.runsCreated), 1, full ? 1 : 3);
+    // create_dag_run makes at most one run per call.
+    if (!st.createDueRuns(dagIdx, t, 1).empty())
+      b.add(QueryType::DagRunInsert, static_cast<double>(def.tasks.size()), 0);
+  }
+  b.add(QueryType::FindRunningDagRuns, static_cast<double>(dag.activeRuns.size()),
+        static_cast<double>(dag.activeRuns.size()));
+  st.startQueuedRuns(dagIdx, t);
+  std::vector<int> ready;
+  std::vector<int> runs = dag.activeRuns;
+  for (int r : runs) {
+    if (st.run(r).state != RunState::Running) continue;
+    RunEvaluation ev = st.evaluate(r, t);
+    double n = ev.tasks;
+    b.add(QueryType::VerifyIntegrity, n, n);
+    b.add(QueryType::UpdateStateSelectTis, n, n);
+    if (cfg.queryMode == QueryMode::PerTask) {
+      // Before AIRFLOW-3607: a second SELECT of unfinished TIs; the deadlock check's
+      // are_dependencies_met + current_state per TI until the first runnable one; then a
+      // TriggerRuleDep aggregate for every schedulable TI with upstreams.
+      b.add(QueryType::UpdateStateUnfinished, n, ev.unfinished);
+      b.add(QueryType::TiCurrentState, 1, 1, ev.deadlockChecks);
+      b.add(QueryType::TriggerRuleDep, 3, 1, ev.deadlockChecksWithUpstream);
+      b.add(QueryType::DagRunUpdate, 1, 0);
+      b.add(QueryType::SchedulableTisSelect, n, ev.schedulable);
+      b.add(QueryType::TriggerRuleDep, 3, 1, ev.schedulableWithUpstream);
+      if (cfg.notPreviouslySkippedDep) b.add(QueryType::NotPreviouslySkippedDep, n, n, ev.schedulable);
+    } else {
+      b.add(QueryType::DagRunUpdate, 1, 0);
+    }
+    int k = static_cast<int>(ev.ready.size());
+    b.add(QueryType::TiLockForSchedule, 1, 1, k);
+    b.add(QueryType::TiMergeScheduled, 1, 0, k);
+    ready.insert(ready.end(), ev.ready.begin(), ev.ready.end());
+  }
+  db.execute(b);
+  const double now = SimContext::now();
+  for (int ti : ready)
+    if (st.ti(ti).state == TiState::None || st.ti(ti).state == TiState::UpForRetry) st.markScheduled(ti, now);
+  int queries = 0;
+  for (size_t i = 0; i < kQueryTypeCount; ++i)
+    if (kQueries[i].schedulerSide) queries += b.counts()[i];
+  ctx_.recorder.schedulerQueries += queries;
+  ctx_.recorder.queriesPerPass(dag.def, t, queries);
+}
+
+}  // namespace schedlab

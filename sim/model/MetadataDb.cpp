@@ -1,0 +1,56 @@
+#include "model/MetadataDb.h"
+
+#include <simgrid/plugins/load.h>
+
+namespace sg4 = simgrid::s4u;
+
+namespace schedlab {
+
+void QueryBatch::add(QueryType type, double rowsScanned, double rowsReturned, int times) {
+  if (times <= 0) return;
+  size_t i = static_cast<size_t>(type);
+  double s = db_->cost(type, rowsScanned, rowsReturned) * times;
+  // Counted in SQL statements: what Airflow's query logs and the seeds' "queries" count.
+  int statements = queryInfo(type).statements * times;
+  queries_ += statements;
+  seconds_ += s;
+  counts_[i] += statements;
+  secondsByType_[i] += s;
+}
+
+MetadataDb::MetadataDb(sg4::Host* host, const MetadbConfig& config, QueryCostModel model)
+    : host_(host), cores_(config.cores), rtt_(config.networkRtt), model_(std::move(model)) {
+  if (config.poolSize > 0) pool_ = sg4::Semaphore::create(static_cast<unsigned>(config.poolSize));
+  for (auto& [table, n] : config.initialRows) {
+    for (size_t t = 0; t < kTableNames.size(); ++t)
+      if (kTableNames[t] == table) rows_[t] = n;
+  }
+}
+
+void MetadataDb::execute(const QueryBatch& batch) {
+  if (batch.empty()) return;
+  if (pool_) pool_->acquire();
+  if (rtt_ > 0) sg4::this_actor::sleep_for(rtt_ * batch.queries());
+  if (batch.seconds() > 0)
+    sg4::this_actor::exec_init(batch.seconds() * kCoreSpeed)->set_host(host_)->wait();
+  if (pool_) pool_->release();
+  if (measuring_) {
+    queriesTotal_ += batch.queries();
+    for (size_t i = 0; i < kQueryTypeCount; ++i) {
+      countByType_[i] += batch.counts()[i];
+      secondsByType_[i] += batch.secondsByType()[i];
+    }
+  }
+}
+
+double MetadataDb::sizeBytes() const {
+  double bytes = 0;
+  for (size_t t = 0; t < rows_.size(); ++t) bytes += rows_[t] * model_.bytesPerRow(static_cast<Table>(t));
+  return bytes;
+}
+
+void MetadataDb::startMeasuring() { measuring_ = true; }
+
+double MetadataDb::busySeconds() const { return sg_host_get_computed_flops(host_) / kCoreSpeed; }
+
+}  // namespace schedlab

@@ -1,0 +1,109 @@
+// The queries Airflow's scheduler, DAG-file processors and workers issue against the metadata DB,
+// one named type each (see README "Query catalog" for where each comes from in Airflow's code).
+#pragma once
+
+#include <array>
+#include <string_view>
+
+namespace schedlab {
+
+enum class Table { TaskInstance, DagRun, Job, Xcom, Log, Dag, SlotPool, Count };
+
+inline constexpr std::array<std::string_view, static_cast<size_t>(Table::Count)> kTableNames = {
+    "task_instance", "dag_run", "job", "xcom", "log", "dag", "slot_pool"};
+
+enum class QueryType {
+  // Airflow 1.10 main loop (SchedulerJob._execute_helper).
+  TisWithoutDagrun,         // _change_state_for_tis_without_dagrun: join + bulk UPDATE (x2 per loop)
+  FindScheduledTis,         // _find_executable_task_instances: SELECT SCHEDULED TIs
+  SelectPools,              // SELECT all pools
+  ConcurrencyCounts,        // GROUP BY dag_id, task_id over RUNNING+QUEUED
+  PoolOpenSlots,            // one sum per pool
+  LockAndQueueTis,          // SELECT ... FOR UPDATE, UPDATE -> QUEUED (chunks of max_tis_per_query)
+  // Airflow 1.10 DAG-file processor (DagFileProcessor.process_file).
+  SyncDag,                  // dag.sync_to_db
+  GetPausedDags,            // get_paused_dag_ids
+  CreateDagRunChecks,       // create_dag_run: running runs; below max_active_runs also max(execution_date), last run
+  FindRunningDagRuns,       // DagRun.find(dag_id, RUNNING)
+  VerifyIntegrity,          // SELECT the run's TIs (INSERT missing ones)
+  UpdateStateSelectTis,     // update_state: SELECT the run's TIs
+  UpdateStateUnfinished,    // pre-AIRFLOW-3607: second SELECT of unfinished TIs
+  TiCurrentState,           // ut.current_state() in the deadlock check
+  TriggerRuleDep,           // pre-AIRFLOW-3607: one aggregate per TI checked
+  NotPreviouslySkippedDep,  // 1.10.12: SELECT all finished TIs of the run, per TI checked
+  SchedulableTisSelect,     // SELECT TIs in SCHEDULEABLE_STATES
+  DagRunUpdate,             // UPDATE dag_run + commit
+  TiLockForSchedule,        // refresh_from_db(lock_for_update=True), per TI set to SCHEDULED
+  TiMergeScheduled,         // session.merge(ti) -> SCHEDULED
+  DagRunInsert,             // INSERT dag_run + its TIs
+  // Airflow 2.x scheduler loop.
+  DagsNeedingDagruns,       // SELECT dag ... FOR UPDATE SKIP LOCKED
+  StartQueuedDagruns,       // _start_queued_dagruns
+  NextDagrunsToExamine,     // SELECT dag_run ... FOR UPDATE SKIP LOCKED
+  UpdateStateChanges,       // update_state's batched SELECT of changed TIs
+  ScheduleTis,              // dag_run.schedule_tis: one bulk UPDATE per run
+  PoolSlotsLock,            // SELECT slot_pool FOR UPDATE NOWAIT (critical section)
+  PoolStateCounts,          // GROUP BY pool, state over running/queued TIs
+  ScheduledTisForUpdate,    // SCHEDULED TIs LIMIT max_tis FOR UPDATE SKIP LOCKED
+  BulkQueueTis,             // UPDATE task_instance SET state='queued'
+  // Both models.
+  ExecutorEvents,           // _process_executor_events (per event in 1.10, one bulk SELECT in 2.x)
+  SchedulerHeartbeat,       // UPDATE job.latest_heartbeat
+  // Worker side (LocalTaskJob and the raw task).
+  WorkerStart,              // job INSERT, TI SELECT FOR UPDATE, running deps, log INSERT, TI -> RUNNING
+  WorkerFinish,             // TI SELECT FOR UPDATE, UPDATE -> SUCCESS/FAILED, log INSERT, job UPDATE
+  WorkerHeartbeat,          // every job_heartbeat_sec: ~3 SELECTs + 1 UPDATE
+  MiniScheduler,            // 2.x: SELECT dag_run FOR UPDATE, the run's TIs, UPDATE downstream
+  Count
+};
+
+struct QueryInfo {
+  std::string_view name;
+  Table table;
+  int statements;  // SQL statements one query of this type sends (round trips)
+  bool schedulerSide;
+};
+
+inline constexpr std::array<QueryInfo, static_cast<size_t>(QueryType::Count)> kQueries = {{
+    {"tis_without_dagrun", Table::TaskInstance, 1, true},
+    {"find_scheduled_tis", Table::TaskInstance, 1, true},
+    {"select_pools", Table::SlotPool, 1, true},
+    {"concurrency_counts", Table::TaskInstance, 1, true},
+    {"pool_open_slots", Table::TaskInstance, 1, true},
+    {"lock_and_queue_tis", Table::TaskInstance, 2, true},
+    {"sync_dag", Table::Dag, 2, true},
+    {"get_paused_dags", Table::Dag, 1, true},
+    {"create_dag_run_checks", Table::DagRun, 1, true},
+    {"find_running_dagruns", Table::DagRun, 1, true},
+    {"verify_integrity", Table::TaskInstance, 1, true},
+    {"update_state_select_tis", Table::TaskInstance, 1, true},
+    {"update_state_unfinished", Table::TaskInstance, 1, true},
+    {"ti_current_state", Table::TaskInstance, 1, true},
+    {"trigger_rule_dep", Table::TaskInstance, 1, true},
+    {"not_previously_skipped_dep", Table::TaskInstance, 1, true},
+    {"schedulable_tis_select", Table::TaskInstance, 1, true},
+    {"dagrun_update", Table::DagRun, 1, true},
+    {"ti_lock_for_schedule", Table::TaskInstance, 1, true},
+    {"ti_merge_scheduled", Table::TaskInstance, 1, true},
+    {"dagrun_insert", Table::DagRun, 2, true},
+    {"dags_needing_dagruns", Table::Dag, 1, true},
+    {"start_queued_dagruns", Table::DagRun, 1, true},
+    {"next_dagruns_to_examine", Table::DagRun, 1, true},
+    {"update_state_changes", Table::TaskInstance, 1, true},
+    {"schedule_tis", Table::TaskInstance, 1, true},
+    {"pool_slots_lock", Table::SlotPool, 1, true},
+    {"pool_state_counts", Table::TaskInstance, 1, true},
+    {"scheduled_tis_for_update", Table::TaskInstance, 1, true},
+    {"bulk_queue_tis", Table::TaskInstance, 1, true},
+    {"executor_events", Table::TaskInstance, 1, true},
+    {"scheduler_heartbeat", Table::Job, 1, true},
+    {"worker_start", Table::TaskInstance, 5, false},
+    {"worker_finish", Table::TaskInstance, 4, false},
+    {"worker_heartbeat", Table::Job, 4, false},
+    {"mini_scheduler", Table::TaskInstance, 3, false},
+}};
+
+inline const QueryInfo& queryInfo(QueryType t) { return kQueries[static_cast<size_t>(t)]; }
+inline constexpr size_t kQueryTypeCount = static_cast<size_t>(QueryType::Count);
+
+}  // namespace schedlab

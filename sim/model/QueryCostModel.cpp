@@ -1,0 +1,83 @@
+#include "model/QueryCostModel.h"
+
+#include <cmath>
+#include <fstream>
+#include <stdexcept>
+
+#include "calibration/DefaultCalibration.h"
+
+namespace schedlab {
+namespace {
+
+double field(const nlohmann::json& obj, const char* key, const std::string& where) {
+  if (!obj.contains(key)) return 0.0;
+  const auto& v = obj.at(key);
+  if (!v.is_number() || v.get<double>() < 0)
+    throw std::runtime_error(where + "." + key + ": expected a non-negative number");
+  return v.get<double>();
+}
+
+}  // namespace
+
+double QueryCostModel::decades(double rows) { return std::log10(1.0 + std::max(0.0, rows)); }
+
+QueryCostModel QueryCostModel::fromJson(const nlohmann::json& j, const std::string& origin) {
+  QueryCostModel m;
+  m.origin_ = origin;
+  if (!j.is_object() || !j.contains("queries") || !j["queries"].is_object())
+    throw std::runtime_error(origin + ": queries: missing (a calibration maps query types to costs)");
+  const auto& q = j["queries"];
+  QueryCost fallback;
+  bool hasDefault = q.contains("default");
+  if (hasDefault) {
+    const auto& d = q["default"];
+    fallback = {field(d, "fixed_s", origin + ": queries.default"),
+                field(d, "per_row_scanned_s", origin + ": queries.default"),
+                field(d, "per_row_returned_s", origin + ": queries.default"),
+                field(d, "per_decade_s", origin + ": queries.default")};
+  }
+  for (auto it = q.begin(); it != q.end(); ++it) {
+    if (it.key() == "default") continue;
+    bool known = false;
+    for (auto& info : kQueries) known |= info.name == it.key();
+    if (!known) throw std::runtime_error(origin + ": queries." + it.key() + ": unknown query type");
+  }
+  for (size_t i = 0; i < kQueryTypeCount; ++i) {
+    std::string name(kQueries[i].name);
+    if (!q.contains(name)) {
+      if (!hasDefault) throw std::runtime_error(origin + ": queries." + name + ": missing (and no default)");
+      m.costs_[i] = fallback;
+      continue;
+    }
+    const auto& c = q[name];
+    std::string where = origin + ": queries." + name;
+    m.costs_[i] = {field(c, "fixed_s", where), field(c, "per_row_scanned_s", where),
+                   field(c, "per_row_returned_s", where), field(c, "per_decade_s", where)};
+  }
+  const auto bytes = j.value("bytes_per_row", nlohmann::json::object());
+  for (size_t t = 0; t < kTableNames.size(); ++t) {
+    std::string name(kTableNames[t]);
+    m.bytesPerRow_[t] = bytes.contains(name) ? field(bytes, name.c_str(), origin + ": bytes_per_row") : 0.0;
+  }
+  m.provenance_ = j.value("measured", nlohmann::json::object());
+  return m;
+}
+
+QueryCostModel QueryCostModel::fromFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(path + ": cannot read calibration file");
+  nlohmann::json j;
+  try {
+    in >> j;
+  } catch (const nlohmann::json::parse_error& e) {
+    throw std::runtime_error(path + ": not valid JSON: " + e.what());
+  }
+  return fromJson(j, path);
+}
+
+QueryCostModel QueryCostModel::shipped() {
+  static const nlohmann::json j = nlohmann::json::parse(kDefaultCalibrationJson);
+  return fromJson(j, "shipped calibration");
+}
+
+}  // namespace schedlab

@@ -1,0 +1,164 @@
+#include "model/SchedulerLoop.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <tuple>
+
+#include "model/CeleryExecutor.h"
+
+namespace sg4 = simgrid::s4u;
+
+namespace schedlab {
+namespace {
+
+int schedulerQueries(const QueryBatch& b) {
+  int n = 0;
+  for (size_t i = 0; i < kQueryTypeCount; ++i)
+    if (kQueries[i].schedulerSide) n += b.counts()[i];
+  return n;
+}
+
+}  // namespace
+
+void runAirflow2Scheduler(SimContext& ctx, int instance) {
+  const SchedulerConfig& cfg = ctx.scenario.scheduler;
+  WorkflowState& st = ctx.state;
+  MetadataDb& db = ctx.db;
+  std::map<int, double> lastDecision;  // run -> last_scheduling_decision
+  double lastHeartbeat = -INFINITY;
+  while (true) {
+    const double t0 = SimContext::now();
+    std::map<int, int> perDef;  // queries attributable to each DAG definition this loop
+
+    // _do_scheduling, part 1: create due runs, start queued ones, pick runs to examine.
+    QueryBatch b = db.batch();
+    std::vector<int> due;
+    for (size_t d = 0; d < st.dags().size(); ++d)
+      if (st.dags()[d].instance == instance && st.hasDueRun(static_cast<int>(d), t0)) due.push_back(static_cast<int>(d));
+    std::sort(due.begin(), due.end(), [&](int a, int c) { return st.dags()[a].nextDueAt < st.dags()[c].nextDueAt; });
+    if (due.size() > static_cast<size_t>(cfg.maxDagrunsToCreatePerLoop)) due.resize(cfg.maxDagrunsToCreatePerLoop);
+    b.add(QueryType::DagsNeedingDagruns, static_cast<double>(st.dags().size()), static_cast<double>(due.size()));
+    for (int d : due) {
+      st.createDueRuns(d, t0, 1);
+      b.add(QueryType::DagRunInsert, static_cast<double>(st.def(d).tasks.size()), 0);
+      perDef[st.dags()[d].def] += 1;
+    }
+    // Runs to examine: RUNNING, ordered by last_scheduling_decision NULLS FIRST, execution_date.
+    std::vector<std::tuple<double, double, int>> candidates;
+    int queuedRuns = 0;
+    for (size_t d = 0; d < st.dags().size(); ++d) {
+      Dag& dag = st.dags()[d];
+      if (dag.instance != instance) continue;
+      if (static_cast<int>(dag.activeRuns.size()) > dag.runningRuns) {
+        queuedRuns++;
+        st.startQueuedRuns(static_cast<int>(d), t0);
+      }
+      for (int r : dag.activeRuns) {
+        if (st.run(r).state != RunState::Running) continue;
+        auto it = lastDecision.find(r);
+        candidates.push_back({it == lastDecision.end() ? -INFINITY : it->second, st.run(r).executionDate, r});
+      }
+    }
+    if (queuedRuns > 0) b.add(QueryType::StartQueuedDagruns, queuedRuns, queuedRuns);
+    size_t examine = std::min(candidates.size(), static_cast<size_t>(cfg.maxDagrunsPerLoopToSchedule));
+    std::partial_sort(candidates.begin(), candidates.begin() + static_cast<long>(examine), candidates.end());
+    b.add(QueryType::NextDagrunsToExamine, static_cast<double>(candidates.size()), static_cast<double>(examine));
+    std::vector<int> toSchedule;
+    for (size_t i = 0; i < examine; ++i) {
+      int r = std::get<2>(candidates[i]);
+      int def = st.dags()[st.run(r).dag].def;
+      RunEvaluation ev = st.evaluate(r, t0);
+      b.add(QueryType::UpdateStateSelectTis, ev.tasks, ev.tasks);
+      b.add(QueryType::UpdateStateChanges, ev.tasks, static_cast<double>(ev.ready.size()));
+      int q = 2;
+      if (!ev.ready.empty()) {
+        b.add(QueryType::ScheduleTis, static_cast<double>(ev.ready.size()), 0);
+        q++;
+      }
+      perDef[def] += q;
+      if (ev.finished) lastDecision.erase(r);
+      else lastDecision[r] = t0;
+      toSchedule.insert(toSchedule.end(), ev.ready.begin(), ev.ready.end());
+    }
+    db.execute(b);
+    for (int ti : toSchedule)
+      if (st.ti(ti).state == TiState::None || st.ti(ti).state == TiState::UpForRetry)
+        st.markScheduled(ti, SimContext::now());
+    int queries = schedulerQueries(b);
+
+    // The critical section: lock the pool rows, pick SCHEDULED TIs, bulk-UPDATE them to QUEUED.
+    std::vector<int> queued;
+    if (st.openSlots(instance) > 0) {
+      QueryBatch cs = db.batch();
+      double pools = 1.0 + static_cast<double>(cfg.pools.size());
+      cs.add(QueryType::PoolSlotsLock, pools, pools);
+      cs.add(QueryType::PoolStateCounts, st.activeTasks(instance), pools);
+      queued = st.queueExecutable(instance, cfg.maxTisPerQuery, SimContext::now());
+      cs.add(QueryType::ScheduledTisForUpdate, st.scheduledCount() + static_cast<double>(queued.size()),
+             static_cast<double>(queued.size()));
+      if (!queued.empty()) cs.add(QueryType::BulkQueueTis, static_cast<double>(queued.size()), 0);
+      db.execute(cs);
+      queries += schedulerQueries(cs);
+    }
+    // executor.heartbeat(), _process_executor_events, the job heartbeat.
+    ctx.executor->send(queued, SimContext::now());
+    QueryBatch tail = db.batch();
+    int events = ctx.executor->takeEvents(instance);
+    if (events > 0) tail.add(QueryType::ExecutorEvents, events, events);
+    if (SimContext::now() - lastHeartbeat >= cfg.schedulerHeartbeatSec) {
+      tail.add(QueryType::SchedulerHeartbeat, 1, 0);
+      lastHeartbeat = SimContext::now();
+    }
+    db.execute(tail);
+    queries += schedulerQueries(tail);
+
+    const double duration = SimContext::now() - t0;
+    ctx.recorder.loop(t0, duration, queries);
+    for (auto& [def, q] : perDef) ctx.recorder.queriesPerPass(def, t0, q);
+    if (queued.empty() && events == 0) sg4::this_actor::sleep_for(cfg.idleSleepTime);
+  }
+}
+
+void runAirflow1MainLoop(SimContext& ctx, int instance) {
+  const SchedulerConfig& cfg = ctx.scenario.scheduler;
+  WorkflowState& st = ctx.state;
+  MetadataDb& db = ctx.db;
+  double lastHeartbeat = -INFINITY;
+  while (true) {
+    const double t0 = SimContext::now();
+    QueryBatch b = db.batch();
+    double active = st.activeTasks(instance);
+    b.add(QueryType::TisWithoutDagrun, active, 0, 2);
+    // _execute_task_instances: scheduled TIs, pools, concurrency maps, open slots per pool.
+    double scheduled = st.scheduledCount();
+    double pools = 1.0 + static_cast<double>(cfg.pools.size());
+    b.add(QueryType::FindScheduledTis, scheduled, scheduled);
+    if (scheduled > 0) {
+      b.add(QueryType::SelectPools, pools, pools);
+      b.add(QueryType::ConcurrencyCounts, active, active);
+      b.add(QueryType::PoolOpenSlots, active, 1, static_cast<int>(pools));
+    }
+    std::vector<int> queued = st.queueExecutable(instance, 1 << 30, t0);
+    for (size_t i = 0; i < queued.size(); i += static_cast<size_t>(cfg.maxTisPerQuery)) {
+      double chunk = static_cast<double>(std::min(queued.size() - i, static_cast<size_t>(cfg.maxTisPerQuery)));
+      b.add(QueryType::LockAndQueueTis, chunk, chunk);
+    }
+    // 1.10's _process_executor_events sends one SELECT per finished event.
+    int events = ctx.executor->takeEvents(instance);
+    b.add(QueryType::ExecutorEvents, 1, 1, events);
+    if (t0 - lastHeartbeat >= cfg.schedulerHeartbeatSec) {
+      b.add(QueryType::SchedulerHeartbeat, 1, 0);
+      lastHeartbeat = t0;
+    }
+    db.execute(b);
+    ctx.executor->send(queued, SimContext::now());
+    ctx.recorder.schedulerQueries += schedulerQueries(b);
+    // processor_poll_interval: an iteration lasts at least this long.
+    double elapsed = SimContext::now() - t0;
+    if (elapsed < cfg.idleSleepTime) sg4::this_actor::sleep_for(cfg.idleSleepTime - elapsed);
+  }
+}
+
+}  // namespace schedlab
+

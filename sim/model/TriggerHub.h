@@ -1,0 +1,43 @@
+// External arrival streams (user signups) and the poke-mode sensors that wait for them.
+//
+// A poke sensor looks every poke_interval from its start. Rather than simulate every poke, the
+// hub hands an arrival to the waiting sensor whose next poke comes first and wakes it at that
+// poke: the same outcome as polling, at the cost of one event per arrival.
+#pragma once
+
+#include <simgrid/s4u.hpp>
+
+#include <deque>
+#include <list>
+#include <string>
+#include <vector>
+
+namespace schedlab {
+
+class TriggerHub {
+ public:
+  explicit TriggerHub(std::vector<std::string> streams) : names_(std::move(streams)), streams_(names_.size()) {}
+
+  int streamIndex(const std::string& name) const;
+  // An arrival at `now`; true when a sensor took it, false when it waits as pending.
+  bool arrive(int stream, double now);
+  // Blocks a poke sensor that started at `started` until it sees an arrival; returns the arrival
+  // time, or -1 when `timeout` passed first. The caller is woken at the poke that sees it.
+  double waitForArrival(int stream, double started, double pokeInterval, double timeout);
+  size_t pending(int stream) const { return streams_[stream].pending.size(); }
+
+ private:
+  struct Waiter {
+    double started, pokeInterval;
+    simgrid::s4u::SemaphorePtr wake;
+    double arrival = -1, wakeAt = -1;
+  };
+  struct Stream {
+    std::deque<double> pending;
+    std::list<Waiter*> waiting;
+  };
+  std::vector<std::string> names_;
+  std::vector<Stream> streams_;
+};
+
+}  // namespace schedlab

@@ -1,0 +1,331 @@
+#include "model/WorkflowState.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace schedlab {
+
+const char* name(TiState s) {
+  switch (s) {
+    case TiState::None: return "none";
+    case TiState::Scheduled: return "scheduled";
+    case TiState::Queued: return "queued";
+    case TiState::Running: return "running";
+    case TiState::Success: return "success";
+    case TiState::Failed: return "failed";
+    case TiState::UpForRetry: return "up_for_retry";
+    case TiState::UpstreamFailed: return "upstream_failed";
+  }
+  return "?";
+}
+
+namespace {
+bool terminal(TiState s) {
+  return s == TiState::Success || s == TiState::Failed || s == TiState::UpstreamFailed;
+}
+}  // namespace
+
+WorkflowState::WorkflowState(const Scenario& scenario, MetadataDb& db, MetricsRecorder& recorder)
+    : scenario_(scenario), db_(db), rec_(recorder), instanceActive_(1, 0) {
+  poolNames_.push_back("default_pool");
+  poolSlots_.push_back(scenario.scheduler.defaultPoolSlots);
+  for (auto& [pool, slots] : scenario.scheduler.pools) {
+    if (pool == "default_pool") {
+      poolSlots_[0] = slots;
+      continue;
+    }
+    poolNames_.push_back(pool);
+    poolSlots_.push_back(slots);
+  }
+  poolUsed_.assign(poolSlots_.size(), 0);
+  const double t0 = scenario.run.start;
+  for (size_t d = 0; d < scenario.dags.size(); ++d) {
+    const DagDef& def = scenario.dags[d];
+    for (int r = 0; r < def.count; ++r) {
+      Dag dag;
+      dag.def = static_cast<int>(d);
+      dag.replica = r;
+      dag.id = def.count == 1 ? def.name : def.name + "__" + std::to_string(r + 1);
+      double shift = def.count > 1 ? def.spread * r / def.count : 0;
+      dag.schedule = def.schedule.shifted(shift);
+      double first = dag.schedule.firstAtOrAfter(def.startDate + shift);
+      if (!def.catchup && dag.schedule.kind() != Schedule::Kind::None) {
+        // Without catchup only the most recent complete interval runs.
+        double latest = first;
+        while (dag.schedule.after(dag.schedule.after(latest)) <= t0) latest = dag.schedule.after(latest);
+        first = latest;
+      }
+      dag.nextExecution = first;
+      dag.nextDueAt = dag.schedule.kind() == Schedule::Kind::None ? INFINITY : dag.schedule.after(first) - t0;
+      dags_.push_back(std::move(dag));
+    }
+  }
+}
+
+int WorkflowState::poolIndex(const std::string& pool) const {
+  for (size_t i = 0; i < poolNames_.size(); ++i)
+    if (poolNames_[i] == pool) return static_cast<int>(i);
+  return 0;  // unknown pools fall back to default_pool, as Airflow 1.10 does for non-pooled tasks
+}
+
+int WorkflowState::createRun(int dagIdx, double executionDate, double dueAt, double now, bool external,
+                             double arrival) {
+  Dag& dag = dags_[dagIdx];
+  const DagDef& d = def(dagIdx);
+  DagRun run;
+  run.dag = dagIdx;
+  run.ordinal = dag.runsCreated++;
+  run.executionDate = executionDate;
+  run.dueAt = dueAt;
+  run.external = external;
+  run.arrival = arrival;
+  run.created = now;
+  run.firstTi = static_cast<int>(tis_.size());
+  run.unfinished = static_cast<int>(d.tasks.size());
+  int id = static_cast<int>(runs_.size());
+  runs_.push_back(run);
+  for (size_t t = 0; t < d.tasks.size(); ++t) {
+    TaskInstance ti;
+    ti.run = id;
+    ti.task = static_cast<int>(t);
+    ti.created = now;
+    tis_.push_back(ti);
+  }
+  dag.activeRuns.push_back(id);
+  db_.addRows(Table::DagRun, 1);
+  db_.addRows(Table::TaskInstance, static_cast<double>(d.tasks.size()));
+  rec_.tasksCreated += static_cast<long long>(d.tasks.size());
+  rec_.dagrunsCreated++;
+  return id;
+}
+
+int WorkflowState::startQueuedRuns(int dagIdx, double now) {
+  Dag& dag = dags_[dagIdx];
+  int started = 0;
+  for (int r : dag.activeRuns) {
+    if (dag.runningRuns >= def(dagIdx).maxActiveRuns) break;
+    DagRun& run = runs_[r];
+    if (run.state != RunState::Queued) continue;
+    run.state = RunState::Running;
+    run.started = now;
+    dag.runningRuns++;
+    started++;
+    if (!run.external) rec_.scheduleDelay(dag.def, now, now - run.dueAt);
+  }
+  return started;
+}
+
+bool WorkflowState::hasDueRun(int dagIdx, double now) const {
+  const Dag& dag = dags_[dagIdx];
+  if (dag.schedule.kind() == Schedule::Kind::None) return false;
+  if (static_cast<int>(dag.activeRuns.size()) >= def(dagIdx).maxActiveRuns) return false;
+  return dag.nextDueAt <= now;
+}
+
+double WorkflowState::nextDueTime(int dagIdx) const {
+  const Dag& dag = dags_[dagIdx];
+  return dag.nextDueAt;
+}
+
+std::vector<int> WorkflowState::createDueRuns(int dagIdx, double now, int limit) {
+  std::vector<int> created;
+  while (static_cast<int>(created.size()) < limit && hasDueRun(dagIdx, now)) {
+    Dag& dag = dags_[dagIdx];
+    double exec = dag.nextExecution;
+    double dueAt = dag.nextDueAt;
+    created.push_back(createRun(dagIdx, exec, dueAt, now, false, -1));
+    Dag& d = dags_[dagIdx];
+    d.nextExecution = scenario_.run.start + dueAt;
+    d.nextDueAt = d.schedule.after(d.nextExecution) - scenario_.run.start;
+  }
+  return created;
+}
+
+RunEvaluation WorkflowState::evaluate(int runIdx, double now) {
+  RunEvaluation ev;
+  DagRun& run = runs_[runIdx];
+  const DagDef& d = def(run.dag);
+  ev.tasks = static_cast<int>(d.tasks.size());
+  ev.unfinished = run.unfinished;
+  if (run.state != RunState::Running) return ev;
+  bool foundRunnable = false;
+  for (size_t t = 0; t < d.tasks.size(); ++t) {
+    TaskInstance& ti = tis_[run.firstTi + t];
+    if (terminal(ti.state)) continue;
+    if (!foundRunnable) {
+      ev.deadlockChecks++;
+      if (!d.tasks[t].upstream.empty()) ev.deadlockChecksWithUpstream++;
+    }
+    if (ti.state != TiState::None && ti.state != TiState::UpForRetry) {
+      foundRunnable = true;  // scheduled, queued or running: the run is not deadlocked
+      continue;
+    }
+    ev.schedulable++;
+    if (!d.tasks[t].upstream.empty()) ev.schedulableWithUpstream++;
+    bool upstreamFailed = false, met = true;
+    for (int u : d.tasks[t].upstream) {
+      TiState us = tis_[run.firstTi + u].state;
+      if (us == TiState::Failed || us == TiState::UpstreamFailed) upstreamFailed = true;
+      if (us != TiState::Success) met = false;
+    }
+    if (upstreamFailed) {
+      ti.state = TiState::UpstreamFailed;
+      ti.ended = now;
+      noteTiTerminal(run.firstTi + static_cast<int>(t));
+      continue;
+    }
+    if (met && (ti.state == TiState::None || ti.retryAt <= now)) {
+      ev.ready.push_back(run.firstTi + static_cast<int>(t));
+      foundRunnable = true;
+    }
+  }
+  if (run.unfinished == 0) {
+    bool ok = true;
+    for (size_t t = 0; t < d.tasks.size(); ++t) ok &= tis_[run.firstTi + t].state == TiState::Success;
+    finishRun(runIdx, now, ok);
+    ev.finished = true;
+  }
+  return ev;
+}
+
+void WorkflowState::noteTiTerminal(int tiIdx) {
+  TaskInstance& ti = tis_[tiIdx];
+  runs_[ti.run].unfinished--;
+  if (ti.state == TiState::Success) rec_.tasksSucceeded++;
+  else if (ti.state == TiState::Failed) rec_.tasksFailed++;
+  else if (ti.state == TiState::UpstreamFailed) rec_.tasksUpstreamFailed++;
+  if (ti.state == TiState::UpstreamFailed) {
+    rec_.tries.push_back({runs_[ti.run].dag, ti.run, ti.task, ti.tryNumber, name(ti.state), ti.created,
+                          ti.scheduled, ti.queued, ti.started, ti.ended});
+  }
+}
+
+void WorkflowState::finishRun(int runIdx, double now, bool success) {
+  DagRun& run = runs_[runIdx];
+  Dag& dag = dags_[run.dag];
+  run.state = success ? RunState::Success : RunState::Failed;
+  run.ended = now;
+  dag.runningRuns--;
+  dag.activeRuns.erase(std::find(dag.activeRuns.begin(), dag.activeRuns.end(), runIdx));
+  (success ? rec_.dagrunsSucceeded : rec_.dagrunsFailed)++;
+  rec_.dagrunDuration(dag.def, now, now - run.started);
+  if (run.arrival >= 0 && !run.handedOff) rec_.triggerToDone(dag.def, now, now - run.arrival);
+}
+
+void WorkflowState::markScheduled(int tiIdx, double now) {
+  TaskInstance& ti = tis_[tiIdx];
+  ti.state = TiState::Scheduled;
+  ti.scheduled = now;
+  const DagRun& run = runs_[ti.run];
+  scheduled_.insert({-taskDef(tiIdx).priorityWeight, run.executionDate, tiIdx});
+}
+
+int WorkflowState::openSlots(int instance) const {
+  return std::max(0, scenario_.scheduler.parallelism - instanceActive_[instance]);
+}
+
+std::vector<int> WorkflowState::queueExecutable(int instance, int limit, double now) {
+  std::vector<int> chosen;
+  int budget = std::min(limit, openSlots(instance));
+  for (auto it = scheduled_.begin(); it != scheduled_.end() && static_cast<int>(chosen.size()) < budget;) {
+    int tiIdx = std::get<2>(*it);
+    TaskInstance& ti = tis_[tiIdx];
+    Dag& dag = dags_[runs_[ti.run].dag];
+    int pool = poolIndex(taskDef(tiIdx).pool);
+    if (dag.instance != instance || poolUsed_[pool] >= poolSlots_[pool] ||
+        dag.activeTasks >= def(runs_[ti.run].dag).maxActiveTasks) {
+      ++it;
+      continue;
+    }
+    it = scheduled_.erase(it);
+    ti.state = TiState::Queued;
+    ti.queued = now;
+    ti.queuedBy = instance;
+    poolUsed_[pool]++;
+    dag.activeTasks++;
+    instanceActive_[instance]++;
+    queuedTasks_++;
+    chosen.push_back(tiIdx);
+  }
+  return chosen;
+}
+
+void WorkflowState::markRunning(int tiIdx, double now) {
+  TaskInstance& ti = tis_[tiIdx];
+  ti.state = TiState::Running;
+  ti.tryNumber++;
+  ti.started = now;
+  queuedTasks_--;
+  runningTasks_++;
+  const DagRun& run = runs_[ti.run];
+  int def = dags_[run.dag].def;
+  rec_.queuedDuration(def, now, now - ti.queued);
+  const TaskDef& td = taskDef(tiIdx);
+  if (ti.tryNumber == 1 && !td.upstream.empty()) {
+    double lastUpstream = 0;
+    for (int u : td.upstream) lastUpstream = std::max(lastUpstream, tis_[run.firstTi + u].ended);
+    rec_.transition(def, now, now - lastUpstream);
+  }
+}
+
+void WorkflowState::releaseSlot(int tiIdx) {
+  TaskInstance& ti = tis_[tiIdx];
+  poolUsed_[poolIndex(taskDef(tiIdx).pool)]--;
+  dags_[runs_[ti.run].dag].activeTasks--;
+  instanceActive_[ti.queuedBy]--;
+}
+
+void WorkflowState::markFinished(int tiIdx, double now, bool success) {
+  TaskInstance& ti = tis_[tiIdx];
+  releaseSlot(tiIdx);
+  runningTasks_--;
+  ti.ended = now;
+  const TaskDef& td = taskDef(tiIdx);
+  TiState outcome = success ? TiState::Success
+                            : (ti.tryNumber <= td.retries ? TiState::UpForRetry : TiState::Failed);
+  const DagRun& run = runs_[ti.run];
+  rec_.tries.push_back({run.dag, ti.run, ti.task, ti.tryNumber, name(outcome), ti.created, ti.scheduled,
+                        ti.queued, ti.started, ti.ended});
+  ti.state = outcome;
+  if (outcome == TiState::UpForRetry) {
+    ti.retryAt = now + td.retryDelay;
+    return;
+  }
+  noteTiTerminal(tiIdx);
+}
+
+std::vector<int> WorkflowState::readyDownstream(int tiIdx, double now) {
+  std::vector<int> ready;
+  const TaskInstance& ti = tis_[tiIdx];
+  const DagRun& run = runs_[ti.run];
+  if (run.state != RunState::Running) return ready;
+  const DagDef& d = def(run.dag);
+  for (size_t t = ti.task + 1; t < d.tasks.size(); ++t) {
+    const auto& up = d.tasks[t].upstream;
+    if (std::find(up.begin(), up.end(), ti.task) == up.end()) continue;
+    if (tis_[run.firstTi + t].state != TiState::None) continue;
+    bool met = std::all_of(up.begin(), up.end(),
+                           [&](int u) { return tis_[run.firstTi + u].state == TiState::Success; });
+    if (met) ready.push_back(run.firstTi + static_cast<int>(t));
+  }
+  (void)now;
+  return ready;
+}
+
+long long WorkflowState::tisInFlight() const {
+  long long n = 0;
+  for (const auto& ti : tis_) n += terminal(ti.state) ? 0 : 1;
+  return n;
+}
+
+void WorkflowState::recordOpenTries(double now) {
+  (void)now;
+  for (size_t i = 0; i < tis_.size(); ++i) {
+    const TaskInstance& ti = tis_[i];
+    if (terminal(ti.state)) continue;
+    rec_.tries.push_back({runs_[ti.run].dag, ti.run, ti.task, ti.tryNumber + (ti.state == TiState::Running ? 0 : 1),
+                          name(ti.state), ti.created, ti.scheduled, ti.queued, ti.started, -1});
+  }
+}
+
+}  // namespace schedlab

@@ -1,0 +1,142 @@
+// What the metadata DB holds about DAG runs and task instances, and the rules Airflow applies to
+// it: run creation and max_active_runs, dependency evaluation, the executable-TI choice under
+// parallelism, pools and max_active_tasks, retries. Schedulers and workers change it only after
+// the queries that would make the change in Airflow have completed on the simulated DB.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "model/MetadataDb.h"
+#include "results/MetricsRecorder.h"
+#include "scenario/Scenario.h"
+
+namespace schedlab {
+
+enum class TiState : uint8_t { None, Scheduled, Queued, Running, Success, Failed, UpForRetry, UpstreamFailed };
+enum class RunState : uint8_t { Queued, Running, Success, Failed };
+
+const char* name(TiState s);
+
+struct TaskInstance {
+  int run = -1;
+  int task = -1;
+  TiState state = TiState::None;
+  int tryNumber = 0;  // tries started so far
+  double created = 0, scheduled = -1, queued = -1, started = -1, ended = -1;
+  double retryAt = 0;
+  int queuedBy = -1;  // scheduler instance that queued the current try
+};
+
+struct DagRun {
+  int dag = -1;
+  int ordinal = 0;
+  double executionDate = 0;
+  double dueAt = 0;     // when it became due: end of its interval, or its trigger time
+  bool external = false;
+  double arrival = -1;  // trigger-stream arrival this run serves (-1: none)
+  bool handedOff = false;  // a trigger_dagrun task passed the arrival on
+  RunState state = RunState::Queued;
+  double created = 0, started = -1, ended = -1;
+  int firstTi = 0;
+  int unfinished = 0;
+};
+
+struct Dag {
+  int def = -1;
+  std::string id;
+  int replica = 0;
+  Schedule schedule;
+  double nextExecution = 0;   // next execution date to create (scheduled DAGs)
+  double nextDueAt = 0;       // simulation time its interval ends (next_dagrun_create_after)
+  std::vector<int> activeRuns;  // queued or running, in creation order
+  int runningRuns = 0;
+  int activeTasks = 0;  // queued + running TIs
+  int runsCreated = 0;
+  int instance = 0;     // scheduler instance that owns it
+};
+
+// What one dependency evaluation of a run saw; the caller turns it into queries.
+struct RunEvaluation {
+  std::vector<int> ready;      // TIs whose deps are met (None or UpForRetry past its delay)
+  int tasks = 0;               // TIs in the run
+  int unfinished = 0;          // TIs not terminal before the evaluation
+  int schedulable = 0;         // TIs in None/UpForRetry checked for deps
+  int schedulableWithUpstream = 0;  // of those, the ones TriggerRuleDep queries for
+  int deadlockChecks = 0;      // TIs checked until the first runnable (pre-3607 deadlock check)
+  int deadlockChecksWithUpstream = 0;  // of those, the ones TriggerRuleDep queries for
+  bool finished = false;       // the run reached success/failed
+};
+
+class WorkflowState {
+ public:
+  WorkflowState(const Scenario& scenario, MetadataDb& db, MetricsRecorder& recorder);
+
+  const Scenario& scenario() const { return scenario_; }
+  std::vector<Dag>& dags() { return dags_; }
+  const DagDef& def(int dag) const { return scenario_.dags[dags_[dag].def]; }
+  DagRun& run(int r) { return runs_[r]; }
+  TaskInstance& ti(int i) { return tis_[i]; }
+  size_t runCount() const { return runs_.size(); }
+  size_t tiCount() const { return tis_.size(); }
+  const TaskDef& taskDef(int ti) const { return def(runs_[tis_[ti].run].dag).tasks[tis_[ti].task]; }
+
+  // DAG runs.
+  int createRun(int dag, double executionDate, double dueAt, double now, bool external, double arrival);
+  // Promotes queued runs to running while the DAG is under max_active_runs; returns how many.
+  int startQueuedRuns(int dag, double now);
+  // Scheduled runs that are due at `now` (execution dates whose interval has ended), honouring
+  // catchup and max_active_runs; creates at most `limit`. Returns the runs created.
+  std::vector<int> createDueRuns(int dag, double now, int limit);
+  bool hasDueRun(int dag, double now) const;
+  double nextDueTime(int dag) const;
+
+  // Dependency evaluation (DagRun.update_state + the ready-TI choice).
+  RunEvaluation evaluate(int run, double now);
+  void markScheduled(int ti, double now);
+
+  // The executable-TI choice: SCHEDULED TIs in priority order within parallelism (per scheduler
+  // instance), pool slots and max_active_tasks; marks them QUEUED.
+  std::vector<int> queueExecutable(int instance, int limit, double now);
+  int scheduledCount() const { return static_cast<int>(scheduled_.size()); }
+  int activeTasks(int instance) const { return instanceActive_[instance]; }
+  int openSlots(int instance) const;
+
+  // Worker side.
+  void markRunning(int ti, double now);
+  // Returns true when the try failed but will be retried.
+  void markFinished(int ti, double now, bool success);
+  // Downstream TIs of `ti` whose deps are now met (the 2.x mini scheduler).
+  std::vector<int> readyDownstream(int ti, double now);
+
+  // Counters.
+  int runningTasks() const { return runningTasks_; }
+  int queuedTasks() const { return queuedTasks_; }
+  long long tisInFlight() const;
+  void recordOpenTries(double now);
+
+ private:
+  void finishRun(int run, double now, bool success);
+  void noteTiTerminal(int ti);
+  int poolIndex(const std::string& pool) const;
+  void releaseSlot(int ti);
+
+  const Scenario& scenario_;
+  MetadataDb& db_;
+  MetricsRecorder& rec_;
+  std::vector<Dag> dags_;
+  std::deque<DagRun> runs_;
+  std::deque<TaskInstance> tis_;
+  // SCHEDULED TIs ordered as Airflow picks them: -priority_weight, execution_date, then creation.
+  std::set<std::tuple<int, double, int>> scheduled_;
+  std::vector<std::string> poolNames_;
+  std::vector<int> poolSlots_, poolUsed_;
+  std::vector<int> instanceActive_;
+  int runningTasks_ = 0, queuedTasks_ = 0;
+};
+
+}  // namespace schedlab

@@ -1,0 +1,39 @@
+#include "results/LatencyStats.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace schedlab {
+
+double percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  double pos = p / 100.0 * static_cast<double>(sorted.size() - 1);
+  size_t lo = static_cast<size_t>(std::floor(pos));
+  size_t hi = std::min(lo + 1, sorted.size() - 1);
+  double frac = pos - static_cast<double>(lo);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * frac;
+}
+
+LatencySummary summarize(std::vector<double> samples) {
+  LatencySummary s;
+  s.count = samples.size();
+  if (samples.empty()) return s;
+  std::sort(samples.begin(), samples.end());
+  s.mean = std::accumulate(samples.begin(), samples.end(), 0.0) / static_cast<double>(samples.size());
+  s.p50 = percentile(samples, 50);
+  s.p90 = percentile(samples, 90);
+  s.p95 = percentile(samples, 95);
+  s.p99 = percentile(samples, 99);
+  s.max = samples.back();
+  return s;
+}
+
+nlohmann::json toJson(const LatencySummary& s) {
+  // Rounded to the microsecond so the JSON is stable and readable.
+  auto r = [](double v) { return std::round(v * 1e6) / 1e6; };
+  return {{"count", s.count}, {"mean", r(s.mean)}, {"p50", r(s.p50)}, {"p90", r(s.p90)},
+          {"p95", r(s.p95)},   {"p99", r(s.p99)},   {"max", r(s.max)}};
+}
+
+}  // namespace schedlab

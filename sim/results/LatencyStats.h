@@ -1,0 +1,20 @@
+// Summary of a sample of latencies (seconds): count, mean and the percentiles reports show.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <vector>
+
+namespace schedlab {
+
+struct LatencySummary {
+  size_t count = 0;
+  double mean = 0, p50 = 0, p90 = 0, p95 = 0, p99 = 0, max = 0;
+};
+
+// Percentiles by linear interpolation between order statistics (numpy's default, "type 7").
+LatencySummary summarize(std::vector<double> samples);
+double percentile(const std::vector<double>& sorted, double p);
+nlohmann::json toJson(const LatencySummary& s);
+
+}  // namespace schedlab

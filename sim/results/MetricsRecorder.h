@@ -1,0 +1,79 @@
+// Collects what a simulation run observes: latency samples (overall and per DAG definition),
+// counters, one record per task try, and sampled time series. Turned into Results at the end.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace schedlab {
+
+struct TryRecord {
+  int dag;  // DAG instance
+  int run;
+  int task;
+  int tryNumber;
+  const char* state;
+  double created, scheduled, queued, started, ended;  // -1 when it did not happen
+};
+
+struct TimeSeriesRow {
+  double time;
+  double loopDuration;     // mean scheduler loop duration in the interval (s)
+  double queriesPerLoop;   // mean scheduler-side queries per loop in the interval
+  double dbUtilization;    // 0-1 over the interval
+  double queueDepth;       // messages waiting in the broker
+  double runningTasks;
+  double busyWorkers;      // workers running at least one task
+  double dbSizeBytes;
+  double taskInstanceRows;
+};
+
+// Latency samples of one population (all DAGs, or one DAG definition).
+struct LatencySamples {
+  std::vector<double> transition, scheduleDelay, dagrunDuration, triggerToDone, queued;
+  std::vector<double> queriesPerPass;
+};
+
+class MetricsRecorder {
+ public:
+  explicit MetricsRecorder(double warmup) : warmup_(warmup) {}
+  bool counts(double t) const { return t >= warmup_; }
+
+  LatencySamples all;
+  std::map<int, LatencySamples> byDagDef;
+  std::vector<double> loopDurations, queriesPerLoop;
+  std::vector<TryRecord> tries;
+  std::vector<TimeSeriesRow> timeseries;
+  long long tasksCreated = 0, tasksSucceeded = 0, tasksFailed = 0, tasksUpstreamFailed = 0;
+  long long dagrunsCreated = 0, dagrunsSucceeded = 0, dagrunsFailed = 0;
+  long long triggerArrivals = 0;
+  long long schedulerQueries = 0;  // airflow1: every scheduler-side query, to count them per pass
+  // Per-interval accumulators for the time series.
+  double intervalLoopSeconds = 0, intervalLoops = 0, intervalQueries = 0;
+
+  void transition(int def, double now, double v) { add(&LatencySamples::transition, def, now, v); }
+  void scheduleDelay(int def, double now, double v) { add(&LatencySamples::scheduleDelay, def, now, v); }
+  void dagrunDuration(int def, double now, double v) { add(&LatencySamples::dagrunDuration, def, now, v); }
+  void triggerToDone(int def, double now, double v) { add(&LatencySamples::triggerToDone, def, now, v); }
+  void queuedDuration(int def, double now, double v) { add(&LatencySamples::queued, def, now, v); }
+  void queriesPerPass(int def, double now, double v) { add(&LatencySamples::queriesPerPass, def, now, v); }
+  void loop(double now, double duration, double queries) {
+    intervalLoopSeconds += duration;
+    intervalLoops += 1;
+    intervalQueries += queries;
+    if (!counts(now)) return;
+    loopDurations.push_back(duration);
+    queriesPerLoop.push_back(queries);
+  }
+
+ private:
+  void add(std::vector<double> LatencySamples::*field, int def, double now, double v) {
+    if (!counts(now)) return;
+    (all.*field).push_back(v);
+    (byDagDef[def].*field).push_back(v);
+  }
+  double warmup_;
+};
+
+}  // namespace schedlab

@@ -1,0 +1,119 @@
+// A validated scenario variant: everything the simulator needs, with every default resolved.
+// Produced only by ScenarioLoader; the simulator never sees YAML.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenario/Distribution.h"
+#include "scenario/Schedule.h"
+
+namespace schedlab {
+
+enum class OperatorKind { Task, Sensor, TriggerDagRun };
+enum class SchedulerModel { Airflow1, Airflow2 };
+enum class QueryMode { PerTask, PerDag };
+
+struct TaskDef {
+  std::string id;
+  std::vector<int> upstream;  // indices into DagDef::tasks
+  OperatorKind kind = OperatorKind::Task;
+  Distribution duration = Distribution::constant(10);
+  int retries = 0;
+  double retryDelay = 300;
+  double failureProbability = 0;
+  std::string pool = "default_pool";
+  std::string queue = "default";
+  int priorityWeight = 1;
+  // Sensors (poke mode): what they wait for and how often they look.
+  std::string waitsFor;  // a trigger stream name
+  double pokeInterval = 60;
+  double sensorTimeout = 7 * 86400;
+  // TriggerDagRunOperator: the DAG definition it starts.
+  std::string triggerDag;
+};
+
+struct DagDef {
+  std::string name;
+  int count = 1;  // replicas: name, name__2, name__3, ...
+  Schedule schedule = Schedule::none();
+  double startDate = 0;     // absolute Unix seconds
+  double spread = 0;        // replica i's schedule is shifted by i * spread / count
+  bool catchup = true;
+  bool dependsOnPast = false;
+  int maxActiveRuns = 16;
+  int maxActiveTasks = 16;
+  double parseCost = 0.1;  // seconds of a DAG-file processor to parse this DAG's file
+  std::vector<TaskDef> tasks;  // topologically ordered
+};
+
+struct TriggerStream {
+  std::string name;
+  double ratePerSecond = 0;
+  double start = 0;  // simulation seconds
+  double end = -1;   // simulation seconds; < 0: the horizon
+  std::string dag;   // the DAG started on each arrival; empty: arrivals wait for sensors
+};
+
+struct SchedulerConfig {
+  SchedulerModel model = SchedulerModel::Airflow2;
+  QueryMode queryMode = QueryMode::PerDag;
+  bool notPreviouslySkippedDep = false;
+  int parallelism = 32;
+  int maxActiveTasksPerDag = 16;
+  int maxActiveRunsPerDag = 16;
+  int maxTisPerQuery = 512;
+  int maxDagrunsToCreatePerLoop = 10;
+  int maxDagrunsPerLoopToSchedule = 20;
+  double idleSleepTime = 1;  // scheduler_idle_sleep_time / processor_poll_interval
+  int parsingProcesses = 2;
+  double minFileProcessInterval = 30;
+  double dagFileParseCost = 0.1;
+  double schedulerHeartbeatSec = 5;
+  double jobHeartbeatSec = 5;
+  bool scheduleAfterTaskExecution = true;
+  int defaultPoolSlots = 128;
+  std::map<std::string, int> pools;  // besides default_pool
+};
+
+struct MetadbConfig {
+  int cores = 2;
+  int poolSize = 0;  // 0: no connection pool, queries share the cores (processor sharing)
+  double networkRtt = 0.0005;
+  std::string calibration;  // path; empty: the shipped calibration
+  std::map<std::string, double> initialRows;  // table -> rows present at start
+};
+
+struct ExecutorConfig {
+  double brokerLatency = 0.005;
+  int workers = 4;
+  int workerConcurrency = 16;
+  double taskStartOverhead = 0.4;  // fork of the task runner (Airflow 2 default)
+};
+
+struct RunConfig {
+  double horizon = 86400;
+  double warmup = 0;
+  uint64_t seed = 1;
+  double sampleInterval = 60;
+  double start = 1577836800;  // 2020-01-01T00:00:00Z
+};
+
+struct Scenario {
+  std::string name;         // the file's base name without extension
+  std::string description;
+  std::string variant;      // "base" when the file defines no variants
+  std::string sourcePath;
+  std::vector<DagDef> dags;
+  std::vector<TriggerStream> triggers;
+  SchedulerConfig scheduler;
+  MetadbConfig metadb;
+  ExecutorConfig executor;
+  RunConfig run;
+
+  int dagIndex(const std::string& name) const;
+};
+
+}  // namespace schedlab

@@ -1,0 +1,125 @@
+#include "scenario/ScenarioJson.h"
+
+#include <cmath>
+
+namespace schedlab {
+namespace {
+
+const char* kindName(OperatorKind k) {
+  switch (k) {
+    case OperatorKind::Task: return "task";
+    case OperatorKind::Sensor: return "sensor";
+    case OperatorKind::TriggerDagRun: return "trigger_dagrun";
+  }
+  return "?";
+}
+
+nlohmann::json distribution(const Distribution& d) {
+  switch (d.kind) {
+    case Distribution::Kind::Constant: return {{"constant_s", d.a}};
+    case Distribution::Kind::Exponential: return {{"exponential_mean_s", d.a}};
+    case Distribution::Kind::Lognormal: return {{"lognormal_median_s", d.a}, {"sigma", d.b}};
+    case Distribution::Kind::Uniform: return {{"uniform_min_s", d.a}, {"uniform_max_s", d.b}};
+    case Distribution::Kind::Empirical: return {{"empirical_s", d.values}};
+  }
+  return {};
+}
+
+nlohmann::json task(const TaskDef& t, const DagDef& dag) {
+  nlohmann::json deps = nlohmann::json::array();
+  for (int u : t.upstream) deps.push_back(dag.tasks[u].id);
+  nlohmann::json j = {{"id", t.id},
+                      {"kind", kindName(t.kind)},
+                      {"deps", deps},
+                      {"duration", distribution(t.duration)},
+                      {"retries", t.retries},
+                      {"retry_delay_s", t.retryDelay},
+                      {"failure_probability", t.failureProbability},
+                      {"pool", t.pool},
+                      {"queue", t.queue},
+                      {"priority_weight", t.priorityWeight}};
+  if (t.kind == OperatorKind::Sensor) {
+    j["waits_for"] = t.waitsFor;
+    j["poke_interval_s"] = t.pokeInterval;
+    j["timeout_s"] = t.sensorTimeout;
+    j["mode"] = "poke";
+  }
+  if (t.kind == OperatorKind::TriggerDagRun) j["trigger_dag"] = t.triggerDag;
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json toJson(const Scenario& s) {
+  nlohmann::json dags = nlohmann::json::array();
+  for (const auto& d : s.dags) {
+    nlohmann::json tasks = nlohmann::json::array();
+    for (const auto& t : d.tasks) tasks.push_back(task(t, d));
+    dags.push_back({{"name", d.name},
+                    {"count", d.count},
+                    {"schedule", d.schedule.text()},
+                    {"schedule_period_s", std::isfinite(d.schedule.nominalPeriod()) ? d.schedule.nominalPeriod() : 0.0},
+                    {"start_date_unix_s", d.startDate},
+                    {"spread_s", d.spread},
+                    {"catchup", d.catchup},
+                    {"depends_on_past", d.dependsOnPast},
+                    {"max_active_runs", d.maxActiveRuns},
+                    {"max_active_tasks", d.maxActiveTasks},
+                    {"parse_cost_s", d.parseCost},
+                    {"tasks", tasks}});
+  }
+  nlohmann::json triggers = nlohmann::json::array();
+  for (const auto& t : s.triggers)
+    triggers.push_back({{"name", t.name}, {"kind", "poisson"}, {"rate_per_s", t.ratePerSecond},
+                        {"start_s", t.start}, {"end_s", t.end}, {"dag", t.dag}});
+  const auto& c = s.scheduler;
+  nlohmann::json pools = nlohmann::json::object();
+  for (auto& [name, slots] : c.pools) pools[name] = slots;
+  nlohmann::json rows = nlohmann::json::object();
+  for (auto& [table, n] : s.metadb.initialRows) rows[table] = n;
+  return {
+      {"scenario", s.name},
+      {"variant", s.variant},
+      {"dags", dags},
+      {"triggers", triggers},
+      {"scheduler",
+       {{"model", c.model == SchedulerModel::Airflow1 ? "airflow1" : "airflow2"},
+        {"query_mode", c.queryMode == QueryMode::PerTask ? "per_task" : "per_dag"},
+        {"not_previously_skipped_dep", c.notPreviouslySkippedDep},
+        {"parallelism", c.parallelism},
+        {"max_active_tasks_per_dag", c.maxActiveTasksPerDag},
+        {"max_active_runs_per_dag", c.maxActiveRunsPerDag},
+        {"max_tis_per_query", c.maxTisPerQuery},
+        {"max_dagruns_to_create_per_loop", c.maxDagrunsToCreatePerLoop},
+        {"max_dagruns_per_loop_to_schedule", c.maxDagrunsPerLoopToSchedule},
+        {"scheduler_idle_sleep_time_s", c.idleSleepTime},
+        {"parsing_processes", c.parsingProcesses},
+        {"min_file_process_interval_s", c.minFileProcessInterval},
+        {"dag_file_parse_cost_s", c.dagFileParseCost},
+        {"scheduler_heartbeat_sec", c.schedulerHeartbeatSec},
+        {"job_heartbeat_sec", c.jobHeartbeatSec},
+        {"schedule_after_task_execution", c.scheduleAfterTaskExecution},
+        {"default_pool_slots", c.defaultPoolSlots},
+        {"pools", pools}}},
+      {"metadb",
+       {{"cores", s.metadb.cores},
+        {"pool_size", s.metadb.poolSize},
+        {"network_rtt_s", s.metadb.networkRtt},
+        {"calibration", s.metadb.calibration.empty() ? "shipped" : s.metadb.calibration},
+        {"initial_rows", rows}}},
+      {"executor",
+       {{"kind", "celery"},
+        {"broker_latency_s", s.executor.brokerLatency},
+        {"workers", s.executor.workers},
+        {"worker_concurrency", s.executor.workerConcurrency},
+        {"task_start_overhead_s", s.executor.taskStartOverhead}}},
+      {"run",
+       {{"horizon_s", s.run.horizon},
+        {"warmup_s", s.run.warmup},
+        {"seed", s.run.seed},
+        {"sample_interval_s", s.run.sampleInterval},
+        {"start_unix_s", s.run.start}}},
+  };
+}
+
+}  // namespace schedlab

@@ -1,0 +1,766 @@
+#include "scenario/ScenarioLoader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "scenario/Duration.h"
+
+namespace schedlab {
+namespace {
+
+// Where an error is reported: the file, and the field path leading to a node.
+struct Context {
+  std::string file;
+
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& path,
+                         const std::string& message) const {
+    const YAML::Mark mark = node.IsDefined() ? node.Mark() : YAML::Mark::null_mark();
+    if (mark.is_null() || mark.line < 0)
+      throw ScenarioError(file + " (--set)", 0, 0, path, message);
+    throw ScenarioError(file, mark.line + 1, mark.column + 1, path, message);
+  }
+};
+
+std::string join(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "." + key;
+}
+
+// A YAML mapping whose keys are consumed one by one; finish() rejects the keys nobody asked for.
+class Fields {
+ public:
+  Fields(const Context& ctx, const YAML::Node& node, std::string path)
+      : ctx_(ctx), node_(node), path_(std::move(path)) {
+    if (node_.IsNull() || !node_.IsDefined()) return;
+    if (!node_.IsMap()) ctx_.fail(node_, path_, "expected a mapping");
+  }
+
+  bool has(const std::string& key) const { return node_.IsMap() && node_[key].IsDefined(); }
+  YAML::Node raw(const std::string& key) {
+    used_.insert(key);
+    return node_.IsMap() ? node_[key] : YAML::Node();
+  }
+  std::string path(const std::string& key) const { return join(path_, key); }
+  const Context& ctx() const { return ctx_; }
+  const YAML::Node& node() const { return node_; }
+
+  std::string text(const std::string& key, const std::string& fallback) {
+    YAML::Node n = raw(key);
+    if (!n.IsDefined() || n.IsNull()) return fallback;
+    if (!n.IsScalar()) ctx_.fail(n, path(key), "expected a string");
+    return n.Scalar();
+  }
+
+  double number(const std::string& key, double fallback, double min = -INFINITY,
+                double max = INFINITY) {
+    YAML::Node n = raw(key);
+    if (!n.IsDefined() || n.IsNull()) return fallback;
+    double v = 0;
+    if (!n.IsScalar() || !YAML::convert<double>::decode(n, v) || !std::isfinite(v))
+      ctx_.fail(n, path(key), "expected a number, got '" + scalarText(n) + "'");
+    checkRange(n, key, v, min, max);
+    return v;
+  }
+
+  int integer(const std::string& key, int fallback, int min = 0, int max = 1 << 30) {
+    YAML::Node n = raw(key);
+    if (!n.IsDefined() || n.IsNull()) return fallback;
+    long long v = 0;
+    if (!n.IsScalar() || !YAML::convert<long long>::decode(n, v))
+      ctx_.fail(n, path(key), "expected a whole number, got '" + scalarText(n) + "'");
+    checkRange(n, key, static_cast<double>(v), min, max);
+    return static_cast<int>(v);
+  }
+
+  bool boolean(const std::string& key, bool fallback) {
+    YAML::Node n = raw(key);
+    if (!n.IsDefined() || n.IsNull()) return fallback;
+    bool v = false;
+    if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v))
+      ctx_.fail(n, path(key), "expected true or false, got '" + scalarText(n) + "'");
+    return v;
+  }
+
+  double duration(const std::string& key, double fallback, double min = 0) {
+    YAML::Node n = raw(key);
+    if (!n.IsDefined() || n.IsNull()) return fallback;
+    return durationOf(n, path(key), min);
+  }
+
+  double durationOf(const YAML::Node& n, const std::string& p, double min = 0) const {
+    if (!n.IsScalar()) ctx_.fail(n, p, "expected a duration such as 30s, 5m, 2h or 7d");
+    auto v = parseDuration(n.Scalar());
+    if (!v) ctx_.fail(n, p, "'" + n.Scalar() + "' is not a duration (use ms, s, m, h, d: 30s, 5m, 7d)");
+    if (*v < min)
+      ctx_.fail(n, p, *v < 0 ? "negative duration '" + n.Scalar() + "'"
+                             : "duration '" + n.Scalar() + "' too small (at least " + formatDuration(min) + ")");
+    return *v;
+  }
+
+  template <typename E>
+  E choice(const std::string& key, E fallback, const std::vector<std::pair<std::string, E>>& names) {
+    YAML::Node n = raw(key);
+    if (!n.IsDefined() || n.IsNull()) return fallback;
+    std::string allowed;
+    for (auto& [name, value] : names) {
+      if (n.IsScalar() && n.Scalar() == name) return value;
+      allowed += (allowed.empty() ? "" : ", ") + name;
+    }
+    ctx_.fail(n, path(key), "'" + scalarText(n) + "' is not one of: " + allowed);
+  }
+
+  void finish() const {
+    if (!node_.IsMap()) return;
+    for (auto it = node_.begin(); it != node_.end(); ++it) {
+      std::string key = it->first.as<std::string>();
+      if (!used_.count(key)) ctx_.fail(it->first, join(path_, key), "unknown key");
+    }
+  }
+
+ private:
+  static std::string scalarText(const YAML::Node& n) { return n.IsScalar() ? n.Scalar() : "(not a scalar)"; }
+  void checkRange(const YAML::Node& n, const std::string& key, double v, double min, double max) const {
+    if (v < min) ctx_.fail(n, path(key), "must be at least " + fmt(min) + ", got " + n.Scalar());
+    if (v > max) ctx_.fail(n, path(key), "must be at most " + fmt(max) + ", got " + n.Scalar());
+  }
+  static std::string fmt(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+  }
+
+  const Context& ctx_;
+  YAML::Node node_;
+  std::string path_;
+  std::set<std::string> used_;
+};
+
+// ---- merging variants and --set overrides ----------------------------------------------------
+
+// Lists of named entries (dags, triggers) merge by name; `remove: true` drops an entry.
+bool mergesByName(const std::string& key) { return key == "dags" || key == "triggers"; }
+
+void mergeInto(YAML::Node base, const YAML::Node& over, const std::string& key = "");
+
+void mergeNamedList(YAML::Node base, const YAML::Node& over) {
+  for (const auto& item : over) {
+    std::string name = item.IsMap() && item["name"] ? item["name"].as<std::string>() : "";
+    bool remove = item.IsMap() && item["remove"] && item["remove"].as<bool>(false);
+    bool found = false;
+    for (size_t i = 0; i < base.size(); ++i) {
+      if (!name.empty() && base[i].IsMap() && base[i]["name"] &&
+          base[i]["name"].as<std::string>() == name) {
+        found = true;
+        if (remove) {
+          base.remove(i);
+        } else {
+          mergeInto(base[i], item);
+        }
+        break;
+      }
+    }
+    if (!found && !remove) base.push_back(item);
+  }
+}
+
+void mergeInto(YAML::Node base, const YAML::Node& over, const std::string& key) {
+  for (auto it = over.begin(); it != over.end(); ++it) {
+    std::string k = it->first.as<std::string>();
+    const YAML::Node& value = it->second;
+    YAML::Node target = base[k];
+    if (value.IsMap() && target.IsMap()) {
+      mergeInto(target, value, k);
+    } else if (value.IsSequence() && target.IsSequence() && mergesByName(k)) {
+      mergeNamedList(target, value);
+    } else {
+      base[k] = value;
+    }
+  }
+  (void)key;
+}
+
+// A copy with no source position, so errors in it are reported as coming from --set.
+YAML::Node detached(const YAML::Node& n) {
+  if (n.IsScalar()) return YAML::Node(n.Scalar());
+  if (n.IsSequence()) {
+    YAML::Node out(YAML::NodeType::Sequence);
+    for (const auto& x : n) out.push_back(detached(x));
+    return out;
+  }
+  if (n.IsMap()) {
+    YAML::Node out(YAML::NodeType::Map);
+    for (auto it = n.begin(); it != n.end(); ++it) out[it->first.Scalar()] = detached(it->second);
+    return out;
+  }
+  return YAML::Node();
+}
+
+// Applies "a.b.c=value". A path segment on a list picks the entry with that name (or index).
+void applySet(const Context& ctx, YAML::Node root, const std::string& assignment) {
+  auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw ScenarioError(ctx.file + " (--set)", 0, 0, assignment, "expected path.to.key=value");
+  std::string path = assignment.substr(0, eq);
+  YAML::Node value;
+  try {
+    value = detached(YAML::Load(assignment.substr(eq + 1)));
+  } catch (const YAML::Exception& e) {
+    throw ScenarioError(ctx.file + " (--set)", 0, 0, path, "value is not valid YAML: " + e.msg);
+  }
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (true) {
+    auto dot = path.find('.', start);
+    parts.push_back(path.substr(start, dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  std::function<void(YAML::Node, size_t)> walk = [&](YAML::Node node, size_t i) {
+    const std::string& part = parts[i];
+    bool last = i + 1 == parts.size();
+    if (node.IsSequence()) {
+      for (size_t j = 0; j < node.size(); ++j) {
+        YAML::Node item = node[j];
+        if ((item.IsMap() && item["name"] && item["name"].as<std::string>() == part) || std::to_string(j) == part) {
+          if (last) throw ScenarioError(ctx.file + " (--set)", 0, 0, path, "cannot replace a whole list entry");
+          walk(item, i + 1);
+          return;
+        }
+      }
+      throw ScenarioError(ctx.file + " (--set)", 0, 0, path, "no entry named '" + part + "'");
+    }
+    if (node.IsDefined() && !node.IsNull() && !node.IsMap())
+      throw ScenarioError(ctx.file + " (--set)", 0, 0, path, "'" + part + "' is inside a scalar");
+    if (last) {
+      node[part] = value;
+      return;
+    }
+    if (!node[part] || node[part].IsNull()) node[part] = YAML::Node(YAML::NodeType::Map);
+    walk(node[part], i + 1);
+  };
+  walk(root, 0);
+}
+
+// ---- field readers ---------------------------------------------------------------------------
+
+std::optional<double> parseDate(const std::string& text) {
+  std::tm tm{};
+  for (const char* fmt : {"%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"}) {
+    tm = std::tm{};
+    const char* end = strptime(text.c_str(), fmt, &tm);
+    if (end && (*end == '\0' || *end == 'Z')) return static_cast<double>(timegm(&tm));
+  }
+  return std::nullopt;
+}
+
+Distribution readDistribution(const Context& ctx, const YAML::Node& n, const std::string& path) {
+  Fields helper(ctx, YAML::Node(), path);
+  if (n.IsScalar()) return Distribution::constant(helper.durationOf(n, path));
+  if (!n.IsMap() || n.size() != 1)
+    ctx.fail(n, path,
+             "expected a duration (30s) or one of {constant: D}, {exponential: MEAN}, "
+             "{lognormal: {median: D, sigma: S}}, {uniform: [MIN, MAX]}, {empirical: [D, ...]}");
+  std::string kind = n.begin()->first.as<std::string>();
+  YAML::Node v = n.begin()->second;
+  std::string p = join(path, kind);
+  Distribution d;
+  if (kind == "constant") {
+    d = Distribution::constant(helper.durationOf(v, p));
+  } else if (kind == "exponential") {
+    d.kind = Distribution::Kind::Exponential;
+    d.a = helper.durationOf(v, p, 1e-9);
+  } else if (kind == "lognormal") {
+    Fields f(ctx, v, p);
+    d.kind = Distribution::Kind::Lognormal;
+    if (!f.has("median")) ctx.fail(v, p, "needs median");
+    d.a = f.duration("median", 0, 1e-9);
+    d.b = f.number("sigma", 0.5, 0, 10);
+    f.finish();
+  } else if (kind == "uniform") {
+    if (!v.IsSequence() || v.size() != 2) ctx.fail(v, p, "expected [MIN, MAX]");
+    d.kind = Distribution::Kind::Uniform;
+    d.a = helper.durationOf(v[0], p + "[0]");
+    d.b = helper.durationOf(v[1], p + "[1]");
+    if (d.b < d.a) ctx.fail(v, p, "MAX is smaller than MIN");
+  } else if (kind == "empirical") {
+    if (!v.IsSequence() || v.size() == 0) ctx.fail(v, p, "expected a non-empty list of durations");
+    d.kind = Distribution::Kind::Empirical;
+    for (size_t i = 0; i < v.size(); ++i)
+      d.values.push_back(helper.durationOf(v[i], p + "[" + std::to_string(i) + "]"));
+  } else {
+    ctx.fail(n.begin()->first, p,
+             "unknown distribution (constant, exponential, lognormal, uniform, empirical)");
+  }
+  return d;
+}
+
+// Task fields shared by explicit tasks, shape groups and DAG-level task_defaults.
+void readTaskFields(Fields& f, TaskDef& t) {
+  if (f.has("kind"))
+    t.kind = f.choice<OperatorKind>("kind", t.kind,
+                                    {{"task", OperatorKind::Task},
+                                     {"sensor", OperatorKind::Sensor},
+                                     {"trigger_dagrun", OperatorKind::TriggerDagRun}});
+  if (f.has("duration")) t.duration = readDistribution(f.ctx(), f.raw("duration"), f.path("duration"));
+  t.retries = f.integer("retries", t.retries, 0, 1000);
+  t.retryDelay = f.duration("retry_delay", t.retryDelay);
+  t.failureProbability = f.number("failure_probability", t.failureProbability, 0, 1);
+  t.pool = f.text("pool", t.pool);
+  t.queue = f.text("queue", t.queue);
+  t.priorityWeight = f.integer("priority_weight", t.priorityWeight, -1000000, 1000000);
+  t.waitsFor = f.text("waits_for", t.waitsFor);
+  t.pokeInterval = f.duration("poke_interval", t.pokeInterval, 1e-3);
+  t.sensorTimeout = f.duration("timeout", t.sensorTimeout, 1e-3);
+  t.triggerDag = f.text("trigger_dag", t.triggerDag);
+  std::string mode = f.text("mode", "poke");
+  if (mode != "poke")
+    f.ctx().fail(f.raw("mode"), f.path("mode"), "only poke mode is modelled ('" + mode + "')");
+}
+
+struct PendingDeps {
+  int task;
+  std::vector<std::string> names;
+  YAML::Node node;
+  std::string path;
+};
+
+void readTasks(const Context& ctx, const YAML::Node& list, const std::string& path,
+               const TaskDef& defaults, DagDef& dag) {
+  if (!list.IsSequence() || list.size() == 0)
+    ctx.fail(list, path, "expected a non-empty list of tasks ({id: ...}) or shapes ({shape: ...})");
+  std::vector<int> previousLeaves;
+  std::vector<PendingDeps> explicitDeps;
+  std::map<std::string, YAML::Node> idNodes;
+  auto addTask = [&](TaskDef t, const YAML::Node& node, const std::string& p) {
+    if (idNodes.count(t.id)) ctx.fail(node, p, "duplicate task id '" + t.id + "'");
+    idNodes[t.id] = node;
+    dag.tasks.push_back(std::move(t));
+    return static_cast<int>(dag.tasks.size()) - 1;
+  };
+  for (size_t i = 0; i < list.size(); ++i) {
+    std::string p = path + "[" + std::to_string(i) + "]";
+    Fields f(ctx, list[i], p);
+    if (f.has("shape")) {
+      enum class Shape { Chain, FanOutIn, Layered };
+      Shape shape = f.choice<Shape>("shape", Shape::Chain,
+                                    {{"chain", Shape::Chain},
+                                     {"fan_out_in", Shape::FanOutIn},
+                                     {"layered", Shape::Layered}});
+      TaskDef proto = defaults;
+      readTaskFields(f, proto);
+      std::string prefix = f.text("prefix", "task");
+      std::vector<std::vector<int>> layers;
+      int width = 1, depth = 1;
+      if (shape == Shape::Chain) {
+        depth = f.integer("count", 1, 1, 100000);
+      } else if (shape == Shape::FanOutIn) {
+        width = f.integer("width", 1, 1, 100000);
+        depth = 3;  // head, width parallel tasks, tail
+      } else {
+        width = f.integer("width", 1, 1, 10000);
+        depth = f.integer("depth", 1, 1, 10000);
+      }
+      f.finish();
+      int n = 0;
+      for (int layer = 0; layer < depth; ++layer) {
+        int w = (shape == Shape::FanOutIn && layer != 1) ? 1 : width;
+        std::vector<int> ids;
+        for (int k = 0; k < w; ++k) {
+          TaskDef t = proto;
+          char buf[32];
+          std::snprintf(buf, sizeof buf, "_%02d", ++n);
+          t.id = prefix + buf;
+          t.upstream = layers.empty() ? previousLeaves : layers.back();
+          ids.push_back(addTask(t, list[i], p));
+        }
+        layers.push_back(ids);
+      }
+      previousLeaves = layers.back();
+    } else {
+      if (!f.has("id")) ctx.fail(list[i], p, "a task needs an id (or a shape for a group of tasks)");
+      TaskDef t = defaults;
+      t.id = f.text("id", "");
+      readTaskFields(f, t);
+      bool hasDeps = f.has("deps");
+      std::vector<std::string> deps;
+      if (hasDeps) {
+        YAML::Node d = f.raw("deps");
+        if (!d.IsSequence()) ctx.fail(d, f.path("deps"), "expected a list of task ids");
+        for (const auto& x : d) deps.push_back(x.as<std::string>());
+      }
+      f.finish();
+      t.upstream = hasDeps ? std::vector<int>{} : previousLeaves;
+      int idx = addTask(t, list[i], p);
+      if (hasDeps) explicitDeps.push_back({idx, deps, list[i]["deps"], p + ".deps"});
+      previousLeaves = {idx};
+    }
+  }
+  for (auto& pending : explicitDeps) {
+    for (auto& name : pending.names) {
+      auto it = std::find_if(dag.tasks.begin(), dag.tasks.end(), [&](auto& t) { return t.id == name; });
+      if (it == dag.tasks.end()) ctx.fail(pending.node, pending.path, "unknown task '" + name + "'");
+      dag.tasks[pending.task].upstream.push_back(static_cast<int>(it - dag.tasks.begin()));
+    }
+  }
+  // Order topologically (Kahn); what is left over sits on a cycle.
+  size_t n = dag.tasks.size();
+  std::vector<int> indegree(n, 0), order;
+  std::vector<std::vector<int>> downstream(n);
+  for (size_t t = 0; t < n; ++t)
+    for (int u : dag.tasks[t].upstream) {
+      if (u == static_cast<int>(t))
+        ctx.fail(idNodes[dag.tasks[t].id], path, "task '" + dag.tasks[t].id + "' depends on itself");
+      downstream[u].push_back(static_cast<int>(t));
+      ++indegree[t];
+    }
+  for (size_t t = 0; t < n; ++t)
+    if (indegree[t] == 0) order.push_back(static_cast<int>(t));
+  for (size_t k = 0; k < order.size(); ++k)
+    for (int d : downstream[order[k]])
+      if (--indegree[d] == 0) order.push_back(d);
+  if (order.size() != n) {
+    for (size_t t = 0; t < n; ++t)
+      if (indegree[t] > 0)
+        ctx.fail(idNodes[dag.tasks[t].id], path + ".deps",
+                 "a cycle in deps through task '" + dag.tasks[t].id + "'");
+  }
+  std::vector<int> position(n);
+  for (size_t k = 0; k < n; ++k) position[order[k]] = static_cast<int>(k);
+  std::vector<TaskDef> sorted(n);
+  for (size_t t = 0; t < n; ++t) {
+    TaskDef task = dag.tasks[t];
+    for (int& u : task.upstream) u = position[u];
+    std::sort(task.upstream.begin(), task.upstream.end());
+    task.upstream.erase(std::unique(task.upstream.begin(), task.upstream.end()), task.upstream.end());
+    sorted[position[t]] = std::move(task);
+  }
+  dag.tasks = std::move(sorted);
+}
+
+Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::string& variant) {
+  Scenario s;
+  s.variant = variant;
+  s.sourcePath = ctx.file;
+  s.name = std::filesystem::path(ctx.file).stem().string();
+  Fields top(ctx, root, "");
+  s.name = top.text("name", s.name);
+  s.description = top.text("description", "");
+  top.raw("variants");  // handled by the caller
+
+  {
+    Fields f(ctx, top.raw("run"), "run");
+    s.run.horizon = f.duration("horizon", s.run.horizon, 1e-3);
+    s.run.warmup = f.duration("warmup", s.run.warmup);
+    if (s.run.warmup >= s.run.horizon)
+      ctx.fail(f.raw("warmup"), "run.warmup", "must be shorter than run.horizon");
+    s.run.seed = static_cast<uint64_t>(f.integer("seed", 1, 0, 2147483647));
+    s.run.sampleInterval = f.duration("sample_interval", s.run.sampleInterval, 1e-3);
+    if (f.has("start")) {
+      YAML::Node n = f.raw("start");
+      auto d = n.IsScalar() ? parseDate(n.Scalar()) : std::nullopt;
+      if (!d) ctx.fail(n, "run.start", "expected a date such as 2020-01-01 or 2020-01-01T06:00:00");
+      s.run.start = *d;
+    }
+    f.finish();
+  }
+  {
+    Fields f(ctx, top.raw("scheduler"), "scheduler");
+    auto& c = s.scheduler;
+    c.model = f.choice<SchedulerModel>("model", c.model,
+                                       {{"airflow1", SchedulerModel::Airflow1},
+                                        {"airflow2", SchedulerModel::Airflow2}});
+    bool a1 = c.model == SchedulerModel::Airflow1;
+    // Airflow 1.10.12 queried per task; AIRFLOW-3607 (1.10.13, 2.0) made it one query per DAG run.
+    c.queryMode = f.choice<QueryMode>("query_mode", a1 ? QueryMode::PerTask : QueryMode::PerDag,
+                                      {{"per_task", QueryMode::PerTask}, {"per_dag", QueryMode::PerDag}});
+    if (!a1 && c.queryMode == QueryMode::PerTask)
+      ctx.fail(f.raw("query_mode"), "scheduler.query_mode",
+               "per_task exists only in the airflow1 model (Airflow 2 evaluates deps in memory)");
+    c.notPreviouslySkippedDep = f.boolean("not_previously_skipped_dep", false);
+    c.parallelism = f.integer("parallelism", c.parallelism, 1);
+    c.maxActiveTasksPerDag = f.integer("max_active_tasks_per_dag", c.maxActiveTasksPerDag, 1);
+    c.maxActiveRunsPerDag = f.integer("max_active_runs_per_dag", c.maxActiveRunsPerDag, 1);
+    c.maxTisPerQuery = f.integer("max_tis_per_query", c.maxTisPerQuery, 1);
+    c.maxDagrunsToCreatePerLoop = f.integer("max_dagruns_to_create_per_loop", c.maxDagrunsToCreatePerLoop, 1);
+    c.maxDagrunsPerLoopToSchedule =
+        f.integer("max_dagruns_per_loop_to_schedule", c.maxDagrunsPerLoopToSchedule, 1);
+    c.idleSleepTime = f.duration("scheduler_idle_sleep_time", c.idleSleepTime);
+    c.parsingProcesses = f.integer("parsing_processes", c.parsingProcesses, 1, 256);
+    // 0 in 1.10 (files re-parsed back to back), 30 s from 2.0.1.
+    c.minFileProcessInterval = f.duration("min_file_process_interval", a1 ? 0 : 30);
+    c.dagFileParseCost = f.duration("dag_file_parse_cost", c.dagFileParseCost);
+    c.schedulerHeartbeatSec = f.duration("scheduler_heartbeat_sec", c.schedulerHeartbeatSec, 1e-3);
+    c.jobHeartbeatSec = f.duration("job_heartbeat_sec", c.jobHeartbeatSec, 1e-3);
+    c.scheduleAfterTaskExecution = f.boolean("schedule_after_task_execution", !a1);
+    if (a1 && c.scheduleAfterTaskExecution)
+      ctx.fail(f.raw("schedule_after_task_execution"), "scheduler.schedule_after_task_execution",
+               "the mini-scheduler exists only in the airflow2 model");
+    c.defaultPoolSlots = f.integer("default_pool_slots", c.defaultPoolSlots, 1);
+    if (f.has("pools")) {
+      Fields pools(ctx, f.raw("pools"), "scheduler.pools");
+      for (auto it = pools.node().begin(); it != pools.node().end(); ++it) {
+        std::string name = it->first.as<std::string>();
+        c.pools[name] = pools.integer(name, 1, 1);
+      }
+    }
+    f.finish();
+  }
+  {
+    Fields f(ctx, top.raw("metadb"), "metadb");
+    auto& m = s.metadb;
+    m.cores = f.integer("cores", m.cores, 1, 1024);
+    m.poolSize = f.integer("pool_size", m.poolSize, 0, 100000);
+    m.networkRtt = f.duration("network_rtt", m.networkRtt);
+    m.calibration = f.text("calibration", "");
+    if (!m.calibration.empty() && std::filesystem::path(m.calibration).is_relative())
+      m.calibration = (std::filesystem::path(ctx.file).parent_path() / m.calibration).string();
+    if (f.has("initial_rows")) {
+      static const std::set<std::string> tables = {"task_instance", "dag_run", "job", "xcom", "log"};
+      Fields rows(ctx, f.raw("initial_rows"), "metadb.initial_rows");
+      for (auto it = rows.node().begin(); it != rows.node().end(); ++it) {
+        std::string table = it->first.as<std::string>();
+        if (!tables.count(table))
+          ctx.fail(it->first, rows.path(table), "unknown table (task_instance, dag_run, job, xcom, log)");
+        m.initialRows[table] = rows.number(table, 0, 0);
+      }
+    }
+    f.finish();
+  }
+  {
+    Fields f(ctx, top.raw("executor"), "executor");
+    auto& e = s.executor;
+    std::string kind = f.text("kind", "celery");
+    if (kind != "celery") ctx.fail(f.raw("kind"), "executor.kind", "only 'celery' is modelled");
+    e.brokerLatency = f.duration("broker_latency", e.brokerLatency);
+    e.workers = f.integer("workers", e.workers, 1, 10000);
+    e.workerConcurrency = f.integer("worker_concurrency", e.workerConcurrency, 1, 10000);
+    e.taskStartOverhead = f.duration("task_start_overhead", e.taskStartOverhead);
+    f.finish();
+  }
+  // DAGs.
+  YAML::Node dags = top.raw("dags");
+  if (!dags.IsDefined() || dags.IsNull() || !dags.IsSequence() || dags.size() == 0)
+    ctx.fail(dags.IsDefined() ? dags : root, "dags", "expected a non-empty list of DAGs");
+  std::map<std::string, YAML::Node> dagNodes;
+  std::vector<std::pair<YAML::Node, std::string>> sensorRefs, triggerRefs;
+  for (size_t i = 0; i < dags.size(); ++i) {
+    std::string p = "dags[" + std::to_string(i) + "]";
+    DagDef d;
+    if (!dags[i].IsMap() || !dags[i]["name"] || !dags[i]["name"].IsScalar())
+      ctx.fail(dags[i], p, "a DAG needs a name");
+    d.name = dags[i]["name"].Scalar();
+    if (dagNodes.count(d.name)) ctx.fail(dags[i]["name"], p + ".name", "duplicate DAG name '" + d.name + "'");
+    dagNodes[d.name] = dags[i];
+    p = "dags." + d.name;
+    Fields f(ctx, dags[i], p);
+    f.text("name", "");
+    f.raw("remove");
+    d.count = f.integer("count", 1, 1, 100000);
+    d.spread = f.duration("spread", 0);
+    d.catchup = f.boolean("catchup", true);
+    d.dependsOnPast = f.boolean("depends_on_past", false);
+    d.maxActiveRuns = f.integer("max_active_runs", s.scheduler.maxActiveRunsPerDag, 1);
+    d.maxActiveTasks = f.integer("max_active_tasks", s.scheduler.maxActiveTasksPerDag, 1);
+    d.parseCost = f.duration("parse_cost", s.scheduler.dagFileParseCost);
+    d.startDate = s.run.start;
+    if (f.has("start_date")) {
+      YAML::Node n = f.raw("start_date");
+      std::optional<double> v = n.IsScalar() ? parseDate(n.Scalar()) : std::nullopt;
+      if (!v && n.IsScalar()) {
+        auto rel = parseDuration(n.Scalar());
+        if (rel) v = s.run.start + *rel;
+      }
+      if (!v) ctx.fail(n, p + ".start_date", "expected a date (2020-01-01) or an offset from run.start (-7d)");
+      d.startDate = *v;
+    }
+    YAML::Node sched = f.raw("schedule");
+    if (sched.IsDefined() && !sched.IsNull()) {
+      if (!sched.IsScalar()) ctx.fail(sched, p + ".schedule", "expected none, an interval (10s) or a cron expression");
+      std::string text = sched.Scalar();
+      if (text == "none") {
+        d.schedule = Schedule::none();
+      } else if (auto interval = parseDuration(text)) {
+        if (*interval <= 0) ctx.fail(sched, p + ".schedule", "an interval must be positive");
+        d.schedule = Schedule::interval(*interval, d.startDate);
+      } else {
+        std::string error;
+        auto cron = Schedule::cron(text, &error);
+        if (!cron) ctx.fail(sched, p + ".schedule", error + " (or use none, or an interval such as 10s)");
+        d.schedule = *cron;
+      }
+    }
+    TaskDef defaults;
+    if (f.has("task_defaults")) {
+      Fields td(ctx, f.raw("task_defaults"), p + ".task_defaults");
+      readTaskFields(td, defaults);
+      td.finish();
+    }
+    readTasks(ctx, f.raw("tasks"), p + ".tasks", defaults, d);
+    f.finish();
+    for (size_t t = 0; t < d.tasks.size(); ++t) {
+      auto& task = d.tasks[t];
+      std::string tp = p + ".tasks." + task.id;
+      if (task.kind == OperatorKind::Sensor && task.waitsFor.empty())
+        ctx.fail(dags[i], tp, "a sensor needs waits_for: the trigger stream whose arrivals it waits for");
+      if (task.kind == OperatorKind::TriggerDagRun && task.triggerDag.empty())
+        ctx.fail(dags[i], tp, "a trigger_dagrun task needs trigger_dag: the DAG it starts");
+      if (task.kind == OperatorKind::Sensor) sensorRefs.push_back({dags[i], tp + ".waits_for=" + task.waitsFor});
+      if (task.kind == OperatorKind::TriggerDagRun)
+        triggerRefs.push_back({dags[i], tp + ".trigger_dag=" + task.triggerDag});
+    }
+    s.dags.push_back(std::move(d));
+  }
+  // Trigger streams.
+  YAML::Node triggers = top.raw("triggers");
+  if (triggers.IsDefined() && !triggers.IsNull()) {
+    if (!triggers.IsSequence()) ctx.fail(triggers, "triggers", "expected a list of arrival streams");
+    std::set<std::string> names;
+    for (size_t i = 0; i < triggers.size(); ++i) {
+      std::string p = "triggers[" + std::to_string(i) + "]";
+      Fields f(ctx, triggers[i], p);
+      TriggerStream t;
+      t.name = f.text("name", "");
+      if (t.name.empty()) ctx.fail(triggers[i], p, "a trigger stream needs a name");
+      if (!names.insert(t.name).second) ctx.fail(triggers[i], p, "duplicate trigger name '" + t.name + "'");
+      p = "triggers." + t.name;
+      f.raw("remove");
+      std::string kind = f.text("kind", "poisson");
+      if (kind != "poisson") ctx.fail(f.raw("kind"), p + ".kind", "only 'poisson' streams are modelled");
+      YAML::Node rate = f.raw("rate");
+      if (!rate.IsDefined()) ctx.fail(triggers[i], p + ".rate", "a Poisson stream needs a rate (e.g. 30/h)");
+      auto r = rate.IsScalar() ? parseRate(rate.Scalar()) : std::nullopt;
+      if (!r || *r < 0) ctx.fail(rate, p + ".rate", "expected a rate such as 30/h, 0.5/min or 2/s");
+      t.ratePerSecond = *r;
+      t.start = f.duration("start", 0);
+      t.end = f.has("end") ? f.duration("end", 0) : -1;
+      t.dag = f.text("dag", "");
+      if (!t.dag.empty() && !dagNodes.count(t.dag))
+        ctx.fail(triggers[i]["dag"], p + ".dag", "unknown DAG '" + t.dag + "'");
+      f.finish();
+      s.triggers.push_back(t);
+    }
+  }
+  for (auto& [node, ref] : sensorRefs) {
+    std::string name = ref.substr(ref.find('=') + 1);
+    bool found = std::any_of(s.triggers.begin(), s.triggers.end(), [&](auto& t) { return t.name == name; });
+    if (!found) ctx.fail(node, ref.substr(0, ref.find('=')), "unknown trigger stream '" + name + "'");
+  }
+  for (auto& [node, ref] : triggerRefs) {
+    std::string name = ref.substr(ref.find('=') + 1);
+    if (!dagNodes.count(name)) ctx.fail(node, ref.substr(0, ref.find('=')), "unknown DAG '" + name + "'");
+  }
+  top.finish();
+  return s;
+}
+
+YAML::Node loadFile(const Context& ctx) {
+  if (!std::filesystem::exists(ctx.file)) throw ScenarioError(ctx.file, 0, 0, "", "no such file");
+  try {
+    YAML::Node root = YAML::LoadFile(ctx.file);
+    if (!root.IsMap()) ctx.fail(root, "", "a scenario file is a YAML mapping (dags:, scheduler:, ...)");
+    return root;
+  } catch (const YAML::ParserException& e) {
+    throw ScenarioError(ctx.file, e.mark.line + 1, e.mark.column + 1, "", "YAML syntax: " + e.msg);
+  } catch (const YAML::BadFile&) {
+    throw ScenarioError(ctx.file, 0, 0, "", "cannot read file");
+  }
+}
+
+struct VariantSpec {
+  std::string name;
+  YAML::Node node;
+};
+
+std::vector<VariantSpec> readVariants(const Context& ctx, const YAML::Node& root) {
+  std::vector<VariantSpec> out;
+  YAML::Node v = root["variants"];
+  if (!v.IsDefined() || v.IsNull()) return {{"base", YAML::Node(YAML::NodeType::Map)}};
+  if (!v.IsSequence() || v.size() == 0) ctx.fail(v, "variants", "expected a non-empty list of {name: ..., overrides}");
+  std::set<std::string> names;
+  for (size_t i = 0; i < v.size(); ++i) {
+    std::string p = "variants[" + std::to_string(i) + "]";
+    if (!v[i].IsMap() || !v[i]["name"]) ctx.fail(v[i], p, "a variant needs a name");
+    std::string name = v[i]["name"].as<std::string>();
+    if (!names.insert(name).second) ctx.fail(v[i]["name"], p + ".name", "duplicate variant '" + name + "'");
+    out.push_back({name, v[i]});
+  }
+  return out;
+}
+
+}  // namespace
+
+int Scenario::dagIndex(const std::string& n) const {
+  for (size_t i = 0; i < dags.size(); ++i)
+    if (dags[i].name == n) return static_cast<int>(i);
+  return -1;
+}
+
+std::vector<std::string> variantNames(const std::string& path) {
+  Context ctx{path};
+  std::vector<std::string> names;
+  for (auto& v : readVariants(ctx, loadFile(ctx))) names.push_back(v.name);
+  return names;
+}
+
+std::vector<Scenario> loadScenario(const LoadRequest& request) {
+  Context ctx{request.path};
+  YAML::Node root = loadFile(ctx);
+  std::vector<VariantSpec> variants = readVariants(ctx, root);
+  for (auto& wanted : request.variants) {
+    bool known = std::any_of(variants.begin(), variants.end(), [&](auto& v) { return v.name == wanted; });
+    if (!known) {
+      std::string list;
+      for (auto& v : variants) list += (list.empty() ? "" : ", ") + v.name;
+      throw ScenarioError(ctx.file, 0, 0, "variants", "unknown variant '" + wanted + "' (defined: " + list + ")");
+    }
+  }
+  // A variant may extend an earlier one: `extends: NAME` applies NAME's overrides first.
+  std::function<void(YAML::Node, const std::vector<VariantSpec>&, const VariantSpec&, int)> apply =
+      [&](YAML::Node base, const std::vector<VariantSpec>& variants, const VariantSpec& v, int depth) {
+    if (depth > 32) ctx.fail(v.node, "variants." + v.name + ".extends", "extends chain too long (a cycle?)");
+    Fields f(ctx, v.node, "variants." + v.name);
+    if (f.has("extends")) {
+      std::string parent = f.text("extends", "");
+      auto it = std::find_if(variants.begin(), variants.end(), [&](auto& x) { return x.name == parent; });
+      if (it == variants.end() || it->name == v.name)
+        ctx.fail(v.node["extends"], "variants." + v.name + ".extends", "unknown variant '" + parent + "'");
+      apply(base, variants, *it, depth + 1);
+    }
+    YAML::Node overrides(YAML::NodeType::Map);
+    for (auto it = v.node.begin(); it != v.node.end(); ++it) {
+      std::string key = it->first.as<std::string>();
+      if (key == "name" || key == "extends" || key == "description") continue;
+      static const std::set<std::string> sections = {"dags", "triggers", "scheduler", "metadb", "executor", "run"};
+      if (!sections.count(key))
+        ctx.fail(it->first, "variants." + v.name + "." + key,
+                 "unknown key (a variant overrides dags, triggers, scheduler, metadb, executor or run)");
+      overrides[key] = it->second;
+    }
+    mergeInto(base, overrides);
+  };
+  std::vector<Scenario> out;
+  for (auto& v : variants) {
+    if (!request.variants.empty() &&
+        std::find(request.variants.begin(), request.variants.end(), v.name) == request.variants.end())
+      continue;
+    // A fresh parse per variant: merging shares nodes (and so keeps their line numbers), so
+    // no variant may see another's changes.
+    YAML::Node merged = loadFile(ctx);
+    std::vector<VariantSpec> fresh = readVariants(ctx, merged);
+    merged.remove("variants");
+    apply(merged, fresh, *std::find_if(fresh.begin(), fresh.end(), [&](auto& x) { return x.name == v.name; }), 0);
+    for (auto& set : request.sets) applySet(ctx, merged, set);
+    Scenario s = readScenario(ctx, merged, v.name);
+    if (v.node["description"]) s.description = v.node["description"].as<std::string>();
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace schedlab

@@ -1,0 +1,47 @@
+// When a DAG's runs fall due: never (externally triggered), every fixed interval, or on a cron
+// expression. Times are absolute Unix seconds (UTC), as Airflow's execution dates are.
+#pragma once
+
+#include <array>
+#include <bitset>
+#include <optional>
+#include <string>
+
+namespace schedlab {
+
+class Schedule {
+ public:
+  enum class Kind { None, Interval, Cron };
+
+  static Schedule none();
+  static Schedule interval(double periodSeconds, double anchor);
+  // Five-field cron ("m h dom mon dow") or a preset (@hourly, @daily, @weekly, @monthly, @yearly).
+  // nullopt with a reason in *error when the expression is malformed.
+  static std::optional<Schedule> cron(const std::string& expression, std::string* error);
+
+  Kind kind() const { return kind_; }
+  // The first schedule point at or after t.
+  double firstAtOrAfter(double t) const;
+  // The schedule point following the point `point`.
+  double after(double point) const { return firstAtOrAfter(point + 1e-3); }
+  // Mean spacing of points (seconds); used for reporting and sanity checks.
+  double nominalPeriod() const;
+  // The same schedule moved later by `seconds` (replicas of one DAG spread over a window).
+  Schedule shifted(double seconds) const;
+  const std::string& text() const { return text_; }
+
+ private:
+  Kind kind_ = Kind::None;
+  double period_ = 0;   // Interval
+  double anchor_ = 0;   // Interval: a point of the schedule
+  double shift_ = 0;    // Cron: offset added to every point
+  std::bitset<60> minutes_;
+  std::bitset<24> hours_;
+  std::bitset<32> daysOfMonth_;  // 1..31
+  std::bitset<13> months_;       // 1..12
+  std::bitset<7> daysOfWeek_;    // 0 = Sunday
+  bool domRestricted_ = false, dowRestricted_ = false;
+  std::string text_;
+};
+
+}  // namespace schedlab

@@ -1,0 +1,104 @@
+// The command line as a user meets it: exit codes, error messages, and nothing written on error.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+
+#include "support/TestSupport.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int code;
+  std::string output;  // stdout and stderr
+};
+
+Result run(const std::string& args) {
+  std::string cmd = std::string(SCHEDLAB_BINARY) + " " + args + " 2>&1";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf{};
+  while (size_t n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+  int status = ::pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+const char* kTiny = "dags: [{name: a, schedule: 10m, tasks: [{shape: chain, count: 2, duration: 5s}]}]\n";
+
+}  // namespace
+
+TEST(Cli, HelpForEveryCommand) {
+  EXPECT_EQ(run("--help").code, 0);
+  auto r = run("run --help");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.output.find("--variant"), std::string::npos);
+  EXPECT_NE(r.output.find("--set"), std::string::npos);
+  EXPECT_EQ(run("validate --help").code, 0);
+  EXPECT_EQ(run("frobnicate").code, 2);
+  EXPECT_EQ(run("").code, 2);
+}
+
+TEST(Cli, ValidateAcceptsAGoodFile) {
+  auto path = schedlab::test::writeScenario(kTiny);
+  auto r = run("validate " + path);
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("variant base ok: 1 DAGs, 2 tasks"), std::string::npos) << r.output;
+}
+
+TEST(Cli, BadInputExitsTwoWithLineAndFieldAndWritesNothing) {
+  auto path = schedlab::test::writeScenario("run:\n  horizon: 1h\n  horizn: 2h\n" + std::string(kTiny));
+  auto out = fs::path(path).parent_path() / "out";
+  auto r = run("run " + path + " --out " + out.string());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.output.find(path + ":3:3: run.horizn: unknown key"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(Cli, UnknownVariantAndBadOptionsExitTwo) {
+  auto path = schedlab::test::writeScenario(kTiny);
+  auto out = fs::path(path).parent_path() / "out";
+  auto r = run("run " + path + " --variant fast --out " + out.string());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.output.find("unknown variant 'fast'"), std::string::npos) << r.output;
+  EXPECT_EQ(run("run " + path + " --seed banana").code, 2);
+  EXPECT_EQ(run("run " + path + " --set nonsense").code, 2);
+  EXPECT_EQ(run("run /no/such/file.yaml").code, 2);
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(Cli, BadCalibrationFileExitsTwo) {
+  auto dir = schedlab::test::tempDir();
+  std::ofstream(dir / "cal.json") << R"({"queries": {"default": {"fixed_s": "slow"}}})";
+  auto path = dir / "s.yaml";
+  std::ofstream(path) << "metadb: {calibration: cal.json}\n" << kTiny;
+  auto r = run("run " + path.string() + " --out " + (dir / "out").string());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.output.find("cal.json: queries.default.fixed_s: expected a non-negative number"), std::string::npos)
+      << r.output;
+  EXPECT_FALSE(fs::exists(dir / "out"));
+}
+
+TEST(Cli, RunWritesResultsAtomically) {
+  auto path = schedlab::test::writeScenario("run: {horizon: 1h}\n" + std::string(kTiny));
+  auto out = fs::path(path).parent_path() / "out";
+  auto r = run("run " + path + " --quiet --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  for (auto f : {"results.json", "task_instances.csv", "timeseries.csv"}) EXPECT_TRUE(fs::exists(out / f)) << f;
+  for (auto& e : fs::directory_iterator(out))
+    EXPECT_EQ(e.path().filename().string().find(".tmp."), std::string::npos) << e.path();
+  std::ifstream in(out / "results.json");
+  auto j = nlohmann::json::parse(in);
+  EXPECT_EQ(j["scenario"], "scenario");
+  auto& m = j["variants"][0]["metrics"];
+  EXPECT_EQ(m["tasks_lost"], 0);
+  EXPECT_EQ(m["tasks_succeeded"], 10);  // 5 runs (10, 20, ... 50 min) x 2 tasks; the 60 min run is not due
+  for (auto key : {"task_transition_latency_s", "schedule_delay_s", "dagrun_duration_s", "trigger_to_done_s",
+                   "scheduler_loop_duration_s", "queued_duration_s", "db_queries_per_loop"})
+    for (auto stat : {"count", "mean", "p50", "p90", "p95", "p99", "max"}) EXPECT_TRUE(m[key].contains(stat)) << key;
+  EXPECT_TRUE(m.contains("db_cpu_utilization"));
+  EXPECT_TRUE(j["variants"][0]["metrics_by_dag"]["a"].contains("db_queries_per_pass"));
+}

@@ -1,0 +1,1 @@
+run tiny-chain.yaml --quiet --out "$OUT"

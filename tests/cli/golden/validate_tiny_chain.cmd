@@ -1,0 +1,1 @@
+validate tiny-chain.yaml

@@ -1,0 +1,160 @@
+// Validates the simulation engine against queueing theory: Poisson queries with exponential
+// service on the metadata DB host must reproduce M/M/1 and M/M/c (FCFS behind a connection pool
+// of `cores` connections) and processor sharing on the cores (no pool).
+#include <gtest/gtest.h>
+
+#include <simgrid/s4u.hpp>
+#include <xbt/log.h>
+
+#include <cmath>
+
+#include "model/MetadataDb.h"
+#include "model/Random.h"
+#include "support/TestSupport.h"
+
+namespace sg4 = simgrid::s4u;
+using namespace schedlab;
+
+namespace {
+
+struct QueueRun {
+  double meanWait = 0, meanSystem = 0, p99System = 0;
+  double timeAverageInSystem = 0, arrivalRate = 0;
+};
+
+// Simulates n Poisson arrivals (rate lambda) of queries with exponential service (rate mu).
+QueueRun simulateQueue(int cores, int poolSize, double lambda, double mu, int n) {
+  std::string payload = runIsolated([=] {
+    xbt_log_control_set("root.thres:critical");
+    int argc = 1;
+    char name[] = "queueing";
+    char* argv[] = {name, nullptr};
+    auto& engine = *new sg4::Engine(&argc, argv);
+    auto* zone = sg4::create_full_zone("world");
+    auto* dbHost = zone->create_host("metadb", MetadataDb::kCoreSpeed)->set_core_count(cores)->seal();
+    auto* client = zone->create_host("clients", 1e9)->seal();
+    zone->seal();
+    MetadbConfig cfg;
+    cfg.cores = cores;
+    cfg.poolSize = poolSize;
+    cfg.networkRtt = 0;
+    // One "row" costs a microsecond, so a query of k rows is a service time of k microseconds.
+    auto model = QueryCostModel::fromJson(
+        nlohmann::json::parse(R"({"queries": {"default": {"per_row_scanned_s": 1e-6}}})"), "test");
+    auto& db = *new MetadataDb(dbHost, cfg, model);
+    auto* system = new std::vector<double>();
+    auto* waits = new std::vector<double>();
+    double area = 0, lastChange = 0;
+    int inSystem = 0;
+    auto change = [&](int delta) {
+      double now = sg4::Engine::get_clock();
+      area += inSystem * (now - lastChange);
+      lastChange = now;
+      inSystem += delta;
+    };
+    sg4::Actor::create("arrivals", client, [&, n, lambda, mu] {
+      Rng arrivals(42, "arrivals"), service(42, "service");
+      for (int i = 0; i < n; ++i) {
+        sg4::this_actor::sleep_for(arrivals.exponential(1.0 / lambda));
+        double s = service.exponential(1.0 / mu);
+        sg4::Actor::create("query", client, [&, s, i, n] {
+          double t0 = sg4::Engine::get_clock();
+          change(+1);
+          QueryBatch b = db.batch();
+          b.add(QueryType::TriggerRuleDep, s * 1e6, 0);
+          db.execute(b);
+          double t = sg4::Engine::get_clock() - t0;
+          change(-1);
+          if (i >= n / 20) {  // the first 5 % warm the queue up
+            system->push_back(t);
+            waits->push_back(t - s);
+          }
+        });
+      }
+    });
+    engine.run();
+    change(0);
+    std::vector<double> sorted = *system;
+    std::sort(sorted.begin(), sorted.end());
+    double sumT = 0, sumW = 0;
+    for (double t : *system) sumT += t;
+    for (double w : *waits) sumW += w;
+    // Little's law over the whole run: L (time average) = lambda_hat * W (all customers).
+    return nlohmann::json{{"wait", sumW / waits->size()},
+                          {"system", sumT / system->size()},
+                          {"p99", sorted[static_cast<size_t>(0.99 * (sorted.size() - 1))]},
+                          {"L", area / lastChange},
+                          {"lambda", n / lastChange}}
+        .dump();
+  });
+  auto j = nlohmann::json::parse(payload);
+  return {j["wait"], j["system"], j["p99"], j["L"], j["lambda"]};
+}
+
+double erlangC(int c, double lambda, double mu) {
+  double a = lambda / mu, rho = a / c;
+  double sum = 0, term = 1;
+  for (int k = 0; k < c; ++k) {
+    if (k > 0) term *= a / k;
+    sum += term;
+  }
+  double last = term * a / c;  // a^c / c!
+  double top = last / (1 - rho);
+  return top / (sum + top);
+}
+
+// P(T > t) for M/M/c FCFS, T = waiting + service.
+double tailSystem(int c, double lambda, double mu, double t) {
+  double C = erlangC(c, lambda, mu);
+  double d = (c - 1) * mu - lambda;
+  if (std::fabs(d) < 1e-12) return std::exp(-mu * t) * (1 + C * mu * t);
+  return std::exp(-mu * t) + C * mu / d * (std::exp(-mu * t) - std::exp(-(c * mu - lambda) * t));
+}
+
+double p99System(int c, double lambda, double mu) {
+  double lo = 0, hi = 1000 / mu;
+  for (int i = 0; i < 200; ++i) {
+    double mid = (lo + hi) / 2;
+    (tailSystem(c, lambda, mu, mid) > 0.01 ? lo : hi) = mid;
+  }
+  return lo;
+}
+
+void expectLittle(const QueueRun& r, double meanSystemAll) {
+  EXPECT_NEAR(r.timeAverageInSystem, r.arrivalRate * meanSystemAll, 0.03 * r.timeAverageInSystem);
+}
+
+}  // namespace
+
+TEST(QueueingTheory, MM1BehindOneConnection) {
+  const double lambda = 700, mu = 1000;  // rho = 0.7, one 1 ms query at a time
+  QueueRun r = simulateQueue(1, 1, lambda, mu, 300000);
+  double wq = erlangC(1, lambda, mu) / (mu - lambda);
+  EXPECT_NEAR(r.meanWait, wq, 0.03 * wq);
+  double p99 = p99System(1, lambda, mu);
+  EXPECT_NEAR(p99, std::log(100.0) / (mu - lambda), 1e-9);  // closed form for M/M/1
+  EXPECT_NEAR(r.p99System, p99, 0.05 * p99);
+  expectLittle(r, r.meanSystem);
+}
+
+TEST(QueueingTheory, MMcBehindAPoolOfCoresConnections) {
+  const int c = 3;
+  const double lambda = 2100, mu = 1000;  // rho = 0.7
+  QueueRun r = simulateQueue(c, c, lambda, mu, 800000);
+  double wq = erlangC(c, lambda, mu) / (c * mu - lambda);
+  EXPECT_NEAR(r.meanWait, wq, 0.03 * wq);
+  double p99 = p99System(c, lambda, mu);
+  EXPECT_NEAR(r.p99System, p99, 0.05 * p99);
+  expectLittle(r, r.meanSystem);
+}
+
+TEST(QueueingTheory, ProcessorSharingWithoutAPool) {
+  // Without a pool every query starts at once and the cores are shared (at most one core each):
+  // the number in system evolves as in M/M/c, so the mean time in system is M/M/c's.
+  const int c = 2;
+  const double lambda = 1500, mu = 1000;  // rho = 0.75
+  QueueRun r = simulateQueue(c, 0, lambda, mu, 300000);
+  double t = erlangC(c, lambda, mu) / (c * mu - lambda) + 1 / mu;
+  EXPECT_NEAR(r.meanSystem, t, 0.03 * t);
+  expectLittle(r, r.meanSystem);
+}

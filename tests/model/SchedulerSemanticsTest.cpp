@@ -1,0 +1,187 @@
+// Airflow's scheduling rules, checked on the task_instances.csv rows of real simulation runs,
+// for both scheduler models.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "support/TestSupport.h"
+
+using namespace schedlab;
+using namespace schedlab::test;
+
+namespace {
+
+std::string limitsScenario(const std::string& model) {
+  return R"(
+run: {horizon: 4h, seed: 3}
+scheduler: {model: )" + model + R"(, parallelism: 6, pools: {small: 2}}
+executor: {workers: 2, worker_concurrency: 4}
+dags:
+  - name: etl
+    count: 3
+    schedule: 5m
+    max_active_runs: 2
+    tasks:
+      - {shape: layered, width: 3, depth: 3, duration: {exponential: 40s}}
+      - {id: flaky, retries: 2, retry_delay: 30s, failure_probability: 0.5, duration: 5s}
+      - {id: pooled, pool: small, duration: 60s}
+)";
+}
+
+class SchedulerSemantics : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    scenario_ = load(limitsScenario(GetParam()))[0];
+    out_ = simulate(scenario_);
+    rows_ = parseTis(out_.taskInstancesCsv);
+    ASSERT_GT(rows_.size(), 100u);
+  }
+  double endOf(const TiRow& r) const { return r.ended < 0 ? scenario_.run.horizon : r.ended; }
+  Scenario scenario_;
+  SimulationOutput out_;
+  std::vector<TiRow> rows_;
+};
+
+}  // namespace
+
+TEST_P(SchedulerSemantics, NoTaskStartsBeforeItsUpstreamsSucceed) {
+  const DagDef& dag = scenario_.dags[0];
+  // The final row of each (run, task): success rows carry the end time downstreams wait for.
+  std::map<std::tuple<std::string, std::string, std::string>, const TiRow*> success;
+  for (auto& r : rows_)
+    if (r.state == "success") success[{r.dag, r.run, r.task}] = &r;
+  int checked = 0;
+  for (auto& r : rows_) {
+    if (r.started < 0) continue;
+    auto task = std::find_if(dag.tasks.begin(), dag.tasks.end(), [&](auto& t) { return t.id == r.task; });
+    ASSERT_NE(task, dag.tasks.end());
+    for (int u : task->upstream) {
+      auto it = success.find({r.dag, r.run, dag.tasks[u].id});
+      ASSERT_NE(it, success.end()) << r.task << " of " << r.run << " started without upstream " << dag.tasks[u].id;
+      EXPECT_LE(it->second->ended, r.started);
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 100);
+}
+
+TEST_P(SchedulerSemantics, MaxActiveRunsIsNeverExceeded) {
+  std::map<std::string, std::map<std::string, std::pair<double, double>>> runs;  // dag -> run -> span
+  for (auto& r : rows_) {
+    auto& span = runs[r.dag].try_emplace(r.run, r.created, endOf(r)).first->second;
+    span.first = std::min(span.first, r.created);
+    span.second = std::max(span.second, endOf(r));
+  }
+  ASSERT_EQ(runs.size(), 3u);
+  for (auto& [dag, spans] : runs) {
+    std::vector<std::pair<double, double>> intervals;
+    for (auto& [run, span] : spans) intervals.push_back(span);
+    EXPECT_LE(maxOverlap(intervals), 2) << dag;
+    EXPECT_EQ(maxOverlap(intervals), 2) << dag << ": the limit should bind in this scenario";
+  }
+}
+
+TEST_P(SchedulerSemantics, ParallelismAndPoolSlotsAreNeverExceeded) {
+  std::vector<std::pair<double, double>> all, pooled;
+  for (auto& r : rows_) {
+    if (r.queued < 0) continue;
+    all.push_back({r.queued, endOf(r)});
+    if (r.task == "pooled") pooled.push_back({r.queued, endOf(r)});
+  }
+  EXPECT_LE(maxOverlap(all), 6);
+  EXPECT_EQ(maxOverlap(all), 6) << "parallelism should bind in this scenario";
+  EXPECT_LE(maxOverlap(pooled), 2);
+}
+
+TEST_P(SchedulerSemantics, RetriesHappenAsConfigured) {
+  std::map<std::pair<std::string, std::string>, std::vector<const TiRow*>> flaky;
+  for (auto& r : rows_)
+    if (r.task == "flaky" && r.started >= 0) flaky[{r.dag, r.run}].push_back(&r);
+  int retried = 0, exhausted = 0;
+  for (auto& [key, tries] : flaky) {
+    EXPECT_LE(tries.size(), 3u);  // retries: 2 -> at most 3 tries
+    for (size_t i = 0; i < tries.size(); ++i) {
+      EXPECT_EQ(tries[i]->tryNumber, static_cast<int>(i) + 1);
+      if (i > 0) EXPECT_GE(tries[i]->started, tries[i - 1]->ended + 30);  // retry_delay
+    }
+    if (tries.size() > 1) ++retried;
+    if (tries.back()->state == "failed") {
+      EXPECT_EQ(tries.size(), 3u);
+      ++exhausted;
+    }
+  }
+  EXPECT_GT(retried, 5);
+  EXPECT_GT(exhausted, 0);
+  EXPECT_EQ(out_.variant["metrics"]["tasks_lost"], 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, SchedulerSemantics, ::testing::Values("airflow1", "airflow2"));
+
+TEST(SensorsAndTriggers, PokeSensorHoldsItsWorkerSlot) {
+  // One worker slot: a poke sensor waiting for an arrival that never comes keeps it until timeout.
+  auto s = load(R"(
+run: {horizon: 2h}
+executor: {workers: 1, worker_concurrency: 1}
+triggers: [{name: never, rate: 0/h}]
+dags:
+  - name: waiter
+    schedule: 1d
+    start_date: -1d
+    catchup: false
+    tasks: [{id: wait, kind: sensor, waits_for: never, poke_interval: 30s, timeout: 1h}]
+  - name: other
+    schedule: 1d
+    start_date: -1d
+    catchup: false
+    tasks: [{id: work, duration: 10s}]
+)")[0];
+  auto rows = parseTis(simulate(s).taskInstancesCsv);
+  const TiRow *sensor = nullptr, *work = nullptr;
+  for (auto& r : rows) {
+    if (r.task == "wait") sensor = &r;
+    if (r.task == "work") work = &r;
+  }
+  ASSERT_TRUE(sensor && work);
+  EXPECT_EQ(sensor->state, "failed");  // timed out
+  EXPECT_NEAR(sensor->ended - sensor->started, 3600, 5);
+  EXPECT_GE(work->started, sensor->ended);
+}
+
+TEST(SensorsAndTriggers, TriggerTaskStartsItsDag) {
+  auto s = load(R"(
+run: {horizon: 3h, seed: 5}
+triggers: [{name: signups, rate: 30/h}]
+dags:
+  - name: trigger
+    schedule: 10s
+    max_active_runs: 1
+    catchup: false
+    tasks:
+      - {id: wait, kind: sensor, waits_for: signups, poke_interval: 5s}
+      - {id: fire, kind: trigger_dagrun, trigger_dag: target, duration: 1s}
+  - name: target
+    tasks: [{shape: chain, count: 3, duration: 5s}]
+)")[0];
+  auto out = simulate(s);
+  auto rows = parseTis(out.taskInstancesCsv);
+  std::vector<const TiRow*> fires;
+  std::map<std::string, double> targetRuns;  // run -> created
+  for (auto& r : rows) {
+    if (r.task == "fire" && r.state == "success") fires.push_back(&r);
+    if (r.dag == "target") targetRuns[r.run] = r.created;
+  }
+  ASSERT_GT(fires.size(), 50u);
+  EXPECT_EQ(targetRuns.size(), fires.size());
+  std::set<const TiRow*> matched;
+  for (auto& [run, created] : targetRuns) {
+    auto it = std::find_if(fires.begin(), fires.end(), [&](const TiRow* f) {
+      return !matched.count(f) && f->started <= created && created <= f->ended;
+    });
+    ASSERT_NE(it, fires.end()) << "target run " << run << " created at " << created << " by no trigger task";
+    matched.insert(*it);
+  }
+  auto t2d = out.variant["metrics_by_dag"]["target"]["trigger_to_done_s"];
+  EXPECT_GT(t2d["count"].get<int>(), 50);
+  EXPECT_GT(t2d["p50"].get<double>(), 15.0);  // three 5 s tasks at least
+}

@@ -1,0 +1,154 @@
+#include <gtest/gtest.h>
+
+#include "support/TestSupport.h"
+
+using namespace schedlab;
+using schedlab::test::load;
+
+namespace {
+
+const char* kBase = R"(
+run: {horizon: 1h}
+dags:
+  - name: etl
+    schedule: 10m
+    tasks:
+      - {id: extract, duration: 30s}
+      - {shape: chain, count: 3, prefix: load, duration: {exponential: 20s}}
+      - {id: report, deps: [extract, load_03], retries: 2}
+variants:
+  - name: slow
+  - name: fast
+    extends: slow
+    executor: {workers: 8}
+  - name: fanned
+    dags:
+      - name: etl
+        tasks:
+          - {shape: fan_out_in, width: 4}
+)";
+
+// The error text for a YAML document, or "" when it loads.
+std::string errorOf(const std::string& yaml, std::vector<std::string> sets = {}) {
+  try {
+    load(yaml, std::move(sets));
+  } catch (const ScenarioError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST(ScenarioLoader, ReadsDefaultsShapesAndDeps) {
+  auto variants = load(kBase);
+  ASSERT_EQ(variants.size(), 3u);
+  const Scenario& s = variants[0];
+  EXPECT_EQ(s.variant, "slow");
+  EXPECT_EQ(s.run.horizon, 3600);
+  EXPECT_EQ(s.scheduler.model, SchedulerModel::Airflow2);
+  EXPECT_EQ(s.scheduler.parallelism, 32);  // Airflow's default
+  EXPECT_EQ(s.executor.workers, 4);
+  const DagDef& etl = s.dags[0];
+  ASSERT_EQ(etl.tasks.size(), 5u);
+  EXPECT_EQ(etl.tasks.front().id, "extract");
+  EXPECT_EQ(etl.tasks.back().id, "report");
+  EXPECT_EQ(etl.tasks.back().upstream.size(), 2u);
+  EXPECT_EQ(etl.tasks.back().retries, 2);
+  EXPECT_EQ(etl.tasks[1].upstream, std::vector<int>{0});  // load_01 follows extract
+  EXPECT_EQ(etl.tasks[2].duration.kind, Distribution::Kind::Exponential);
+}
+
+TEST(ScenarioLoader, VariantsOverrideAndExtend) {
+  auto variants = load(kBase);
+  EXPECT_EQ(variants[0].executor.workers, 4);
+  EXPECT_EQ(variants[1].executor.workers, 8);
+  ASSERT_EQ(variants[2].dags[0].tasks.size(), 6u);  // head, 4 parallel, tail
+  EXPECT_EQ(variants[2].dags[0].tasks[5].upstream.size(), 4u);
+}
+
+TEST(ScenarioLoader, SetOverridesAfterVariants) {
+  auto variants = load(kBase, {"run.horizon=7d", "dags.etl.max_active_runs=3", "executor.workers=2"});
+  for (auto& v : variants) {
+    EXPECT_EQ(v.run.horizon, 7 * 86400);
+    EXPECT_EQ(v.dags[0].maxActiveRuns, 3);
+    EXPECT_EQ(v.executor.workers, 2);
+  }
+}
+
+TEST(ScenarioLoader, SelectsVariantsAndRejectsUnknownOnes) {
+  auto path = schedlab::test::writeScenario(kBase);
+  auto only = loadScenario({path, {}, {"fast"}});
+  ASSERT_EQ(only.size(), 1u);
+  EXPECT_EQ(only[0].variant, "fast");
+  try {
+    loadScenario({path, {}, {"nope"}});
+    FAIL() << "an unknown variant must be rejected";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown variant 'nope'"), std::string::npos) << e.what();
+  }
+}
+
+TEST(ScenarioLoader, UnknownKeyNamesLineAndField) {
+  std::string e = errorOf("dags:\n  - name: a\n    tasks: [{id: t}]\n    schedul: 10s\n");
+  EXPECT_NE(e.find(":4:5: dags.a.schedul: unknown key"), std::string::npos) << e;
+}
+
+TEST(ScenarioLoader, WrongTypeNamesLineAndField) {
+  std::string e = errorOf("executor:\n  workers: many\ndags: [{name: a, tasks: [{id: t}]}]\n");
+  EXPECT_NE(e.find(":2:12: executor.workers: expected a whole number, got 'many'"), std::string::npos) << e;
+}
+
+TEST(ScenarioLoader, NegativeDurationIsRejected) {
+  std::string e = errorOf("dags:\n  - name: a\n    tasks:\n      - {id: t, duration: -5s}\n");
+  EXPECT_NE(e.find(":4:27: dags.a.tasks[0].duration: negative duration '-5s'"), std::string::npos) << e;
+}
+
+TEST(ScenarioLoader, CycleInDepsIsRejected) {
+  std::string e = errorOf(
+      "dags:\n  - name: a\n    tasks:\n      - {id: x, deps: [z]}\n      - {id: y, deps: [x]}\n"
+      "      - {id: z, deps: [y]}\n");
+  EXPECT_NE(e.find("dags.a.tasks.deps: a cycle in deps through task 'x'"), std::string::npos) << e;
+  EXPECT_NE(e.find(":4:9:"), std::string::npos) << e;
+}
+
+TEST(ScenarioLoader, UnknownReferencesAreRejected) {
+  EXPECT_NE(errorOf("dags:\n  - name: a\n    tasks: [{id: t, deps: [ghost]}]\n").find("unknown task 'ghost'"),
+            std::string::npos);
+  EXPECT_NE(errorOf("dags:\n  - name: a\n    tasks: [{id: s, kind: sensor, waits_for: nobody}]\n")
+                .find("unknown trigger stream 'nobody'"),
+            std::string::npos);
+  EXPECT_NE(errorOf("dags:\n  - name: a\n    tasks: [{id: t, kind: trigger_dagrun, trigger_dag: b}]\n")
+                .find("unknown DAG 'b'"),
+            std::string::npos);
+  std::string e = errorOf("dags: [{name: a, tasks: [{id: t}]}]\nvariants:\n  - {name: v, extends: w}\n");
+  EXPECT_NE(e.find("variants.v.extends: unknown variant 'w'"), std::string::npos) << e;
+}
+
+TEST(ScenarioLoader, YamlSyntaxErrorHasLine) {
+  std::string e = errorOf("dags:\n  - name: [a\n");
+  EXPECT_NE(e.find("YAML syntax"), std::string::npos) << e;
+  EXPECT_NE(e.find(".yaml:"), std::string::npos) << e;
+}
+
+TEST(ScenarioLoader, BadSetIsReported) {
+  std::string e = errorOf("dags: [{name: a, tasks: [{id: t}]}]\n", {"run.horizon=-1h"});
+  EXPECT_NE(e.find("(--set): run.horizon: negative duration"), std::string::npos) << e;
+  e = errorOf("dags: [{name: a, tasks: [{id: t}]}]\n", {"dags.b.count=2"});
+  EXPECT_NE(e.find("no entry named 'b'"), std::string::npos) << e;
+}
+
+TEST(ScenarioLoader, PerTaskQueriesOnlyInAirflow1) {
+  std::string e = errorOf("scheduler: {query_mode: per_task}\ndags: [{name: a, tasks: [{id: t}]}]\n");
+  EXPECT_NE(e.find("scheduler.query_mode: per_task exists only in the airflow1 model"), std::string::npos) << e;
+  auto s = load("scheduler: {model: airflow1}\ndags: [{name: a, tasks: [{id: t}]}]\n");
+  EXPECT_EQ(s[0].scheduler.queryMode, QueryMode::PerTask);  // 1.10.12's behaviour by default
+  EXPECT_EQ(s[0].scheduler.minFileProcessInterval, 0);     // 1.10 default
+}
+
+TEST(ScenarioLoader, ShippedScenariosAreValid) {
+  for (const auto& entry : std::filesystem::directory_iterator(SCHEDLAB_SCENARIOS)) {
+    if (entry.path().extension() != ".yaml") continue;
+    EXPECT_NO_THROW(loadScenario({entry.path().string(), {}, {}})) << entry.path();
+  }
+}

@@ -1,0 +1,85 @@
+// Helpers the tests share: write a scenario to a temp file, simulate it in its own process, and
+// read the task-instance rows back as the CLI writes them.
+#pragma once
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "engine/Isolated.h"
+#include "engine/Simulation.h"
+#include "scenario/ScenarioLoader.h"
+
+namespace schedlab::test {
+
+inline std::filesystem::path tempDir() {
+  char tmpl[] = "/tmp/schedlab-test-XXXXXX";
+  const char* d = ::mkdtemp(tmpl);
+  return d ? std::filesystem::path(d) : std::filesystem::temp_directory_path();
+}
+
+inline std::string writeScenario(const std::string& yaml, const std::string& name = "scenario.yaml") {
+  auto path = tempDir() / name;
+  std::ofstream(path) << yaml;
+  return path.string();
+}
+
+inline std::vector<Scenario> load(const std::string& yaml, std::vector<std::string> sets = {}) {
+  return loadScenario({writeScenario(yaml), std::move(sets), {}});
+}
+
+inline SimulationOutput simulate(const Scenario& s) {
+  std::string payload = runIsolated([&] {
+    SimulationOutput o = runSimulation(s, {});
+    return nlohmann::json{{"variant", o.variant}, {"tis", o.taskInstancesCsv}, {"ts", o.timeseriesCsv}}.dump();
+  });
+  auto j = nlohmann::json::parse(payload);
+  return {j["variant"], j["tis"].get<std::string>(), j["ts"].get<std::string>()};
+}
+
+// One row of task_instances.csv.
+struct TiRow {
+  std::string variant, dag, run, task, state;
+  int tryNumber = 0;
+  double created = -1, scheduled = -1, queued = -1, started = -1, ended = -1;
+};
+
+inline double cell(const std::string& s) { return s.empty() ? -1 : std::stod(s); }
+
+inline std::vector<TiRow> parseTis(const std::string& csv) {
+  std::vector<TiRow> rows;
+  std::istringstream in(csv);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line.rfind("variant,", 0) == 0) continue;
+    std::vector<std::string> f;
+    std::stringstream ls(line);
+    std::string x;
+    while (std::getline(ls, x, ',')) f.push_back(x);
+    while (f.size() < 11) f.push_back("");
+    TiRow r{f[0], f[1], f[2], f[3], f[5], std::stoi(f[4]), cell(f[6]), cell(f[7]), cell(f[8]), cell(f[9]), cell(f[10])};
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+// The most intervals [begin, end) open at one time.
+inline int maxOverlap(std::vector<std::pair<double, double>> intervals) {
+  std::vector<std::pair<double, int>> events;
+  for (auto& [b, e] : intervals) {
+    events.push_back({b, +1});
+    events.push_back({e, -1});
+  }
+  std::sort(events.begin(), events.end(), [](auto& a, auto& b) {
+    return a.first < b.first || (a.first == b.first && a.second < b.second);  // ends before starts
+  });
+  int open = 0, most = 0;
+  for (auto& [t, d] : events) most = std::max(most, open += d);
+  return most;
+}
+
+}  // namespace schedlab::test
