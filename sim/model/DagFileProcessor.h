@@ -22,6 +22,9 @@ class DagFileProcessorManager {
   void managerLoop();
   void processorLoop();
   void processFile(int dag);
+  void processIdleFiles(const std::vector<int>& files);
+  bool idle(int dag, double until) const;
+  static constexpr size_t kIdleChunk = 16;
 
   SimContext& ctx_;
   int instance_;

@@ -18,6 +18,15 @@ void QueryBatch::add(QueryType type, double rowsScanned, double rowsReturned, in
   secondsByType_[i] += s;
 }
 
+void QueryBatch::add(const QueryBatch& other) {
+  queries_ += other.queries_;
+  seconds_ += other.seconds_;
+  for (size_t i = 0; i < kQueryTypeCount; ++i) {
+    counts_[i] += other.counts_[i];
+    secondsByType_[i] += other.secondsByType_[i];
+  }
+}
+
 MetadataDb::MetadataDb(sg4::Host* host, const MetadbConfig& config, QueryCostModel model)
     : host_(host), cores_(config.cores), rtt_(config.networkRtt), model_(std::move(model)) {
   if (config.poolSize > 0) pool_ = sg4::Semaphore::create(static_cast<unsigned>(config.poolSize));

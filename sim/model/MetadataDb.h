@@ -21,6 +21,7 @@ class QueryBatch {
  public:
   explicit QueryBatch(const MetadataDb& db) : db_(&db) {}
   void add(QueryType type, double rowsScanned = 1, double rowsReturned = 1, int times = 1);
+  void add(const QueryBatch& other);
   int queries() const { return queries_; }
   double seconds() const { return seconds_; }
   bool empty() const { return queries_ == 0; }
