@@ -152,3 +152,23 @@ TEST(ScenarioLoader, ShippedScenariosAreValid) {
     EXPECT_NO_THROW(loadScenario({entry.path().string(), {}, {}})) << entry.path();
   }
 }
+
+TEST(ScenarioLoader, ReadmeExampleIsValid) {
+  // The annotated example in README.md is a real scenario: it must load as documented.
+  std::ifstream in(SCHEDLAB_README);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  auto begin = text.find("```yaml\n");
+  ASSERT_NE(begin, std::string::npos);
+  begin += 8;
+  auto end = text.find("```", begin);
+  auto dir = schedlab::test::tempDir();
+  std::ofstream(dir / "my-costs.json") << R"({"queries": {"default": {"fixed_s": 0.0001}}})";
+  std::ofstream(dir / "example.yaml") << text.substr(begin, end - begin);
+  auto variants = loadScenario({(dir / "example.yaml").string(), {}, {}});
+  ASSERT_EQ(variants.size(), 3u);
+  EXPECT_EQ(variants[0].dags[0].tasks.size(), 41u);
+  EXPECT_EQ(variants[1].scheduler.queryMode, QueryMode::PerDag);
+  EXPECT_EQ(variants[2].dags[0].tasks.size(), 40u);
+}
