@@ -154,6 +154,7 @@ void DagFileProcessorManager::processFile(int dagIdx) {
     } else {
       b.add(QueryType::DagRunUpdate, 1, 0);
     }
+    if (def.dependsOnPast) b.add(QueryType::PrevDagrunDep, 1, 1, ev.schedulable);
     int k = static_cast<int>(ev.ready.size());
     b.add(QueryType::TiLockForSchedule, 1, 1, k);
     b.add(QueryType::TiMergeScheduled, 1, 0, k);

@@ -31,6 +31,7 @@ enum class QueryType {
   TiCurrentState,           // ut.current_state() in the deadlock check
   TriggerRuleDep,           // pre-AIRFLOW-3607: one aggregate per TI checked
   NotPreviouslySkippedDep,  // 1.10.12: SELECT all finished TIs of the run, per TI checked
+  PrevDagrunDep,            // depends_on_past: SELECT the previous run's TI, per TI checked
   SchedulableTisSelect,     // SELECT TIs in SCHEDULEABLE_STATES
   DagRunUpdate,             // UPDATE dag_run + commit
   TiLockForSchedule,        // refresh_from_db(lock_for_update=True), per TI set to SCHEDULED
@@ -81,6 +82,7 @@ inline constexpr std::array<QueryInfo, static_cast<size_t>(QueryType::Count)> kQ
     {"ti_current_state", Table::TaskInstance, 1, true},
     {"trigger_rule_dep", Table::TaskInstance, 1, true},
     {"not_previously_skipped_dep", Table::TaskInstance, 1, true},
+    {"prev_dagrun_dep", Table::TaskInstance, 1, true},
     {"schedulable_tis_select", Table::TaskInstance, 1, true},
     {"dagrun_update", Table::DagRun, 1, true},
     {"ti_lock_for_schedule", Table::TaskInstance, 1, true},

@@ -82,7 +82,9 @@ int WorkflowState::createRun(int dagIdx, double executionDate, double dueAt, dou
   run.created = now;
   run.firstTi = static_cast<int>(tis_.size());
   run.unfinished = static_cast<int>(d.tasks.size());
+  run.previous = dag.lastRun;
   int id = static_cast<int>(runs_.size());
+  dag.lastRun = id;
   runs_.push_back(run);
   for (size_t t = 0; t < d.tasks.size(); ++t) {
     TaskInstance ti;
@@ -168,6 +170,10 @@ RunEvaluation WorkflowState::evaluate(int runIdx, double now) {
       if (us == TiState::Failed || us == TiState::UpstreamFailed) upstreamFailed = true;
       if (us != TiState::Success) met = false;
     }
+    // PrevDagrunDep: with depends_on_past the same task of the previous run must have succeeded.
+    if (d.dependsOnPast && run.previous >= 0 &&
+        tis_[runs_[run.previous].firstTi + t].state != TiState::Success)
+      met = false;
     if (upstreamFailed) {
       ti.state = TiState::UpstreamFailed;
       ti.ended = now;
@@ -306,6 +312,9 @@ std::vector<int> WorkflowState::readyDownstream(int tiIdx, double now) {
     if (tis_[run.firstTi + t].state != TiState::None) continue;
     bool met = std::all_of(up.begin(), up.end(),
                            [&](int u) { return tis_[run.firstTi + u].state == TiState::Success; });
+    if (met && def(run.dag).dependsOnPast && run.previous >= 0 &&
+        tis_[runs_[run.previous].firstTi + t].state != TiState::Success)
+      met = false;
     if (met) ready.push_back(run.firstTi + static_cast<int>(t));
   }
   (void)now;

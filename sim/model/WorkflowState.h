@@ -44,6 +44,7 @@ struct DagRun {
   double created = 0, started = -1, ended = -1;
   int firstTi = 0;
   int unfinished = 0;
+  int previous = -1;  // the DAG's run created before this one (depends_on_past)
 };
 
 struct Dag {
@@ -57,6 +58,7 @@ struct Dag {
   int runningRuns = 0;
   int activeTasks = 0;  // queued + running TIs
   int runsCreated = 0;
+  int lastRun = -1;
   int instance = 0;     // scheduler instance that owns it
 };
 

@@ -185,3 +185,24 @@ dags:
   EXPECT_GT(t2d["count"].get<int>(), 50);
   EXPECT_GT(t2d["p50"].get<double>(), 15.0);  // three 5 s tasks at least
 }
+
+TEST(DependsOnPast, ATaskWaitsForItsPreviousRun) {
+  // Runs every minute, tasks take 3 minutes: with depends_on_past the task of run n+1 can start
+  // only after the task of run n succeeded, so the tasks never overlap.
+  for (std::string model : {"airflow1", "airflow2"}) {
+    auto s = load("run: {horizon: 1h}\nscheduler: {model: " + model + R"(}
+dags:
+  - name: serial
+    schedule: 1m
+    max_active_runs: 5
+    depends_on_past: true
+    tasks: [{id: step, duration: 3m}]
+)")[0];
+    auto rows = parseTis(simulate(s).taskInstancesCsv);
+    std::vector<std::pair<double, double>> spans;
+    for (auto& r : rows)
+      if (r.started >= 0) spans.push_back({r.started, r.ended < 0 ? s.run.horizon : r.ended});
+    ASSERT_GT(spans.size(), 10u) << model;
+    EXPECT_EQ(maxOverlap(spans), 1) << model;
+  }
+}
