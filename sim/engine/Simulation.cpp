@@ -159,12 +159,13 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
   const auto wallStart = Clock::now();
   long long events = 0;
   auto lastPrint = wallStart;
-  engine.on_time_advance_cb([&](double now) {
+  engine.on_time_advance_cb([&](double /*delta*/) {
     ++events;
     if (!options.progress || (events & 0x3ff) != 0) return;
     auto t = Clock::now();
     if (t - wallStart < std::chrono::seconds(1) || t - lastPrint < std::chrono::milliseconds(500)) return;
     lastPrint = t;
+    double now = sg4::Engine::get_clock();
     double wall = std::chrono::duration<double>(t - wallStart).count();
     std::fprintf(stderr, "\r[%s] virtual %.1f%% (%.0f of %.0f s), %.0f events/s   ", sc.variant.c_str(),
                  100.0 * now / sc.run.horizon, now, sc.run.horizon, static_cast<double>(events) / wall);
