@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -38,8 +40,14 @@ const char* kUsage =
     "'schedlab <command> --help' describes a command's options.\n"
     "exit codes: 0 ok, 2 bad input, 1 internal error\n";
 
-po::variables_map parse(const std::vector<std::string>& args, const po::options_description& visible,
-                        const po::options_description& all, const po::positional_options_description& pos) {
+// Parses a subcommand's options plus its one positional SCENARIO.yaml. Returns nullopt after
+// printing --help.
+std::optional<po::variables_map> parseCommand(const std::string& name, const std::vector<std::string>& args,
+                                              const po::options_description& visible) {
+  po::options_description all;
+  all.add(visible).add_options()("scenario", po::value<std::string>());
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
@@ -49,6 +57,11 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
     help << visible;
     throw BadInput(std::string(e.what()) + "\n" + help.str());
   }
+  if (vm.count("help")) {
+    std::cout << visible;
+    return std::nullopt;
+  }
+  if (!vm.count("scenario")) throw BadInput(name + ": missing SCENARIO.yaml");
   return vm;
 }
 
@@ -97,16 +110,9 @@ int cmdValidate(const std::vector<std::string>& args) {
   po::options_description visible("schedlab validate SCENARIO.yaml [--set path.to.key=value]...");
   visible.add_options()("help,h", "show this help")(
       "set", po::value<std::vector<std::string>>()->composing(), "override a field, e.g. run.horizon=7d");
-  po::options_description all;
-  all.add(visible).add_options()("scenario", po::value<std::string>());
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
-  auto vm = parse(args, visible, all, pos);
-  if (vm.count("help")) {
-    std::cout << visible;
-    return kOk;
-  }
-  if (!vm.count("scenario")) throw BadInput("validate: missing SCENARIO.yaml");
+  auto parsed = parseCommand("validate", args, visible);
+  if (!parsed) return kOk;
+  const po::variables_map& vm = *parsed;
   LoadRequest req{vm["scenario"].as<std::string>(),
                   vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{}, {}};
   auto scenarios = loadChecked(req);
@@ -131,16 +137,9 @@ int cmdRun(const std::vector<std::string>& args) {
       "set", po::value<std::vector<std::string>>()->composing(), "override a field, e.g. run.horizon=7d")(
       "variant", po::value<std::vector<std::string>>()->composing(), "run only this variant (repeatable)")(
       "quiet,q", "no progress line on stderr");
-  po::options_description all;
-  all.add(visible).add_options()("scenario", po::value<std::string>());
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
-  auto vm = parse(args, visible, all, pos);
-  if (vm.count("help")) {
-    std::cout << visible;
-    return kOk;
-  }
-  if (!vm.count("scenario")) throw BadInput("run: missing SCENARIO.yaml");
+  auto parsed = parseCommand("run", args, visible);
+  if (!parsed) return kOk;
+  const po::variables_map& vm = *parsed;
   LoadRequest req;
   req.path = vm["scenario"].as<std::string>();
   if (vm.count("set")) req.sets = vm["set"].as<std::vector<std::string>>();
