@@ -55,6 +55,8 @@ enum class QueryType {
   WorkerFinish,             // TI SELECT FOR UPDATE, UPDATE -> SUCCESS/FAILED, log INSERT, job UPDATE
   WorkerHeartbeat,          // every job_heartbeat_sec: ~3 SELECTs + 1 UPDATE
   MiniScheduler,            // 2.x: SELECT dag_run FOR UPDATE, the run's TIs, UPDATE downstream
+  // Cleanup (the community db-cleanup DAG / `airflow db clean`).
+  ArchiveDelete,            // DELETE ... WHERE <age column> < cutoff, costed per row deleted
   Count
 };
 
@@ -103,6 +105,7 @@ inline constexpr std::array<QueryInfo, static_cast<size_t>(QueryType::Count)> kQ
     {"worker_finish", Table::TaskInstance, 4, false},
     {"worker_heartbeat", Table::Job, 4, false},
     {"mini_scheduler", Table::TaskInstance, 3, false},
+    {"archive_delete", Table::TaskInstance, 1, false},
 }};
 
 inline const QueryInfo& queryInfo(QueryType t) { return kQueries[static_cast<size_t>(t)]; }

@@ -14,10 +14,29 @@ TEST(QueryCostModel, ShippedCalibrationCoversEveryQueryType) {
 }
 
 TEST(QueryCostModel, CostGrowsWithRowsAndTableSize) {
-  QueryCostModel m = QueryCostModel::shipped();
+  QueryCostModel m = QueryCostModel::fromJson(nlohmann::json::parse(R"({"queries": {"default":
+      {"fixed_s": 1e-4, "per_row_scanned_s": 1e-6, "per_row_returned_s": 2e-6, "per_decade_s": 1e-5}}})"),
+                                              "test");
   auto t = QueryType::UpdateStateSelectTis;
+  EXPECT_DOUBLE_EQ(m.seconds(t, 40, 40, 0), 1e-4 + 40e-6 + 80e-6);
   EXPECT_LT(m.seconds(t, 1, 1, 1e4), m.seconds(t, 40, 40, 1e4));
-  EXPECT_LT(m.seconds(t, 40, 40, 1e4), m.seconds(t, 40, 40, 1e7));
+  EXPECT_NEAR(m.seconds(t, 40, 40, 1e7) - m.seconds(t, 40, 40, 1e4), 3e-5, 1e-9);  // three decades
+}
+
+TEST(QueryCostModel, ShippedCalibrationNeverGetsCheaperWithTableSize) {
+  QueryCostModel m = QueryCostModel::shipped();
+  for (size_t i = 0; i < kQueryTypeCount; ++i) {
+    auto t = static_cast<QueryType>(i);
+    EXPECT_LE(m.seconds(t, 1, 1, 1e4), m.seconds(t, 1, 1, 1e7)) << kQueries[i].name;
+  }
+}
+
+TEST(QueryCostModel, ShippedCalibrationRecordsHowItWasMeasured) {
+  const QueryCostModel m = QueryCostModel::shipped();
+  const nlohmann::json& p = m.provenance();
+  for (const char* key : {"command", "date", "machine", "postgres"})
+    EXPECT_TRUE(p.contains(key) && p[key].is_string() && !p[key].get<std::string>().empty()) << key;
+  EXPECT_EQ(p["postgres"].get<std::string>().substr(0, 3), "15.");
 }
 
 TEST(QueryCostModel, RejectsMalformedCalibration) {

@@ -1,0 +1,1 @@
+SELECT ti.* FROM task_instance ti LEFT OUTER JOIN dag_run dr ON dr.dag_id = ti.dag_id AND dr.execution_date = ti.execution_date LEFT OUTER JOIN dag d ON d.dag_id = ti.dag_id WHERE ti.state = 'scheduled' AND (dr.run_id IS NULL OR dr.run_id NOT LIKE 'backfill\_%') AND (d.dag_id IS NULL OR NOT d.is_paused);

@@ -1,0 +1,2 @@
+\set d random(1, :dags)
+SELECT sum(CASE WHEN state = 'success' THEN 1 ELSE 0 END), sum(CASE WHEN state = 'skipped' THEN 1 ELSE 0 END), sum(CASE WHEN state = 'failed' THEN 1 ELSE 0 END), sum(CASE WHEN state = 'upstream_failed' THEN 1 ELSE 0 END), count(task_id) FROM task_instance WHERE dag_id = 'dag_' || :d AND task_id IN ('task_01', 'task_02', 'task_03') AND execution_date = timestamptz '2020-01-01' + :runs * interval '1 hour' AND state IN ('success', 'failed', 'upstream_failed', 'skipped');
