@@ -4,11 +4,14 @@
 #include <simgrid/s4u.hpp>
 #include <xbt/log.h>
 
+#include <array>
 #include <chrono>
+#include <map>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
 
+#include "model/Archiver.h"
 #include "model/CeleryExecutor.h"
 #include "model/DagFileProcessor.h"
 #include "model/Random.h"
@@ -47,6 +50,49 @@ nlohmann::json latencies(const LatencySamples& s) {
           {"queued_duration_s", toJson(summarize(s.queued))}};
 }
 
+// What the metadata DBs did and hold: queries (total and by type), CPU utilisation after the
+// warm-up, rows per table and size, each as {"end", "max"}.
+void dbMetrics(nlohmann::json& m, const std::vector<MetadataDb*>& dbs, const std::vector<double>& busyAtWarmup,
+               double window) {
+  long long total = 0;
+  double busy = 0;
+  int cores = 0;
+  std::array<long long, kQueryTypeCount> count{};
+  std::array<double, kQueryTypeCount> seconds{};
+  for (size_t k = 0; k < dbs.size(); ++k) {
+    const MetadataDb& db = *dbs[k];
+    total += db.queriesTotal();
+    busy += db.busySeconds() - busyAtWarmup[k];
+    cores += db.cores();
+    for (size_t i = 0; i < kQueryTypeCount; ++i) {
+      count[i] += db.countByType()[i];
+      seconds[i] += db.secondsByType()[i];
+    }
+  }
+  m["db_queries_total"] = total;
+  m["db_cpu_utilization"] = round6(busy / (window * cores));
+  nlohmann::json byType = nlohmann::json::object();
+  for (size_t i = 0; i < kQueryTypeCount; ++i)
+    if (count[i] > 0) byType[std::string(kQueries[i].name)] = {{"count", count[i]}, {"db_seconds", round6(seconds[i])}};
+  m["db_queries_by_type"] = byType;
+  nlohmann::json rows = nlohmann::json::object();
+  double sizeEnd = 0, sizeMax = 0;
+  for (size_t t = 0; t < kTableNames.size(); ++t) {
+    double end = 0, max = 0;
+    for (auto* db : dbs) {
+      end += db->rows(static_cast<Table>(t));
+      max += db->maxRows(static_cast<Table>(t));
+    }
+    rows[std::string(kTableNames[t])] = {{"end", end}, {"max", max}};
+  }
+  for (auto* db : dbs) {
+    sizeEnd += db->sizeBytes();
+    sizeMax += db->maxSizeBytes();
+  }
+  m["db_rows"] = rows;
+  m["db_size_bytes"] = {{"end", std::round(sizeEnd)}, {"max", std::round(sizeMax)}};
+}
+
 std::string runId(const DagRun& run, const Scenario& sc) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%s__%.0f_%d", run.external ? "manual" : "scheduled",
@@ -70,8 +116,20 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
   // Platform: hosts only. Everything that crosses hosts is modelled as latency of its own
   // (broker latency, DB round trip), so no network routes are needed.
   auto* zone = sg4::create_full_zone("world");
-  sg4::Host* dbHost = zone->create_host("metadb", MetadataDb::kCoreSpeed)->set_core_count(sc.metadb.cores)->seal();
-  sg4::Host* schedulerHost = zone->create_host("scheduler-0", 1e9)->set_core_count(64)->seal();
+  const size_t instances = sc.instances.size();
+  // One shared metadata DB, plus one per instance that has its own.
+  std::vector<sg4::Host*> dbHosts{zone->create_host("metadb", MetadataDb::kCoreSpeed)->set_core_count(sc.metadb.cores)->seal()};
+  std::vector<int> dbOfInstance(instances, 0);
+  for (size_t i = 0; i < instances; ++i) {
+    if (!sc.instances[i].ownMetadb) continue;
+    dbOfInstance[i] = static_cast<int>(dbHosts.size());
+    dbHosts.push_back(zone->create_host("metadb-" + sc.instances[i].name, MetadataDb::kCoreSpeed)
+                          ->set_core_count(sc.metadb.cores)
+                          ->seal());
+  }
+  std::vector<sg4::Host*> schedulerHosts;
+  for (size_t i = 0; i < instances; ++i)
+    schedulerHosts.push_back(zone->create_host("scheduler-" + sc.instances[i].name, 1e9)->set_core_count(64)->seal());
   sg4::Host* streamsHost = zone->create_host("external", 1e9)->seal();
   std::vector<sg4::Host*> workers;
   for (int w = 0; w < sc.executor.workers; ++w)
@@ -82,24 +140,44 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
 
   QueryCostModel costs = sc.metadb.calibration.empty() ? QueryCostModel::shipped()
                                                        : QueryCostModel::fromFile(sc.metadb.calibration);
-  MetadataDb& db = *new MetadataDb(dbHost, sc.metadb, costs);
+  std::vector<MetadataDb*> dbs;
+  bool sharedUsed = false;
+  for (size_t i = 0; i < instances; ++i) sharedUsed |= !sc.instances[i].ownMetadb;
+  for (size_t h = 0; h < dbHosts.size(); ++h) {
+    std::map<std::string, double> initial = sc.metadb.initialRows;
+    if (h > 0) {
+      for (size_t i = 0; i < instances; ++i)
+        if (dbOfInstance[i] == static_cast<int>(h)) initial = sc.instances[i].initialRows;
+    }
+    dbs.push_back(new MetadataDb(dbHosts[h], sc.metadb, costs, initial));
+  }
+  std::vector<MetadataDb*> instanceDb;
+  for (size_t i = 0; i < instances; ++i) instanceDb.push_back(dbs[static_cast<size_t>(dbOfInstance[i])]);
+  // A shared DB nobody uses (every instance has its own) is left out of the metrics.
+  std::vector<MetadataDb*> liveDbs;
+  for (size_t h = 0; h < dbs.size(); ++h)
+    if (h > 0 || sharedUsed) liveDbs.push_back(dbs[h]);
   MetricsRecorder rec(sc.run.warmup);
-  WorkflowState state(sc, db, rec);
+  WorkflowState state(sc, instanceDb, rec);
   std::vector<std::string> streamNames;
   for (auto& t : sc.triggers) streamNames.push_back(t.name);
   TriggerHub& hub = *new TriggerHub(streamNames);
-  SimContext ctx{sc, db, rec, state, hub};
+  SimContext ctx{sc, instanceDb, rec, state, hub};
   CeleryExecutor& executor = *new CeleryExecutor(ctx, workers);
   ctx.executor = &executor;
 
   executor.start();
-  DagFileProcessorManager& processors = *new DagFileProcessorManager(ctx, 0, schedulerHost);
-  if (sc.scheduler.model == SchedulerModel::Airflow2) {
-    sg4::Actor::create("scheduler", schedulerHost, [&ctx] { runAirflow2Scheduler(ctx, 0); });
-  } else {
-    sg4::Actor::create("scheduler", schedulerHost, [&ctx] { runAirflow1MainLoop(ctx, 0); });
-    processors.start();
+  for (size_t i = 0; i < instances; ++i) {
+    const int inst = static_cast<int>(i);
+    if (sc.scheduler.model == SchedulerModel::Airflow2) {
+      sg4::Actor::create("scheduler", schedulerHosts[i], [&ctx, inst] { runAirflow2Scheduler(ctx, inst); });
+    } else {
+      sg4::Actor::create("scheduler", schedulerHosts[i], [&ctx, inst] { runAirflow1MainLoop(ctx, inst); });
+      (new DagFileProcessorManager(ctx, inst, schedulerHosts[i]))->start();
+    }
   }
+  Archiver& archiver = *new Archiver(ctx, liveDbs);
+  archiver.start(streamsHost);
   // Arrival streams: Poisson, each with its own random stream so every variant sees the same arrivals.
   for (size_t i = 0; i < sc.triggers.size(); ++i) {
     sg4::Actor::create("trigger-" + sc.triggers[i].name, streamsHost, [&ctx, i] {
@@ -128,27 +206,46 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
     });
   }
   // Warm-up end and time-series sampling.
-  double busyAtWarmup = 0;
+  std::vector<double> busyAtWarmup(liveDbs.size(), 0);
+  auto totalBusy = [&] {
+    double b = 0;
+    for (auto* d : liveDbs) b += d->busySeconds();
+    return b;
+  };
+  int totalCores = 0;
+  for (auto* d : liveDbs) totalCores += d->cores();
+  auto totalSize = [&] {
+    double b = 0;
+    for (auto* d : liveDbs) b += d->sizeBytes();
+    return b;
+  };
+  auto totalRows = [&](Table t) {
+    double b = 0;
+    for (auto* d : liveDbs) b += d->rows(t);
+    return b;
+  };
   sg4::Actor::create("metrics", streamsHost, [&] {
     if (sc.run.warmup > 0) sg4::this_actor::sleep_until(sc.run.warmup);
-    db.startMeasuring();
-    busyAtWarmup = db.busySeconds();
+    for (size_t i = 0; i < liveDbs.size(); ++i) {
+      liveDbs[i]->startMeasuring();
+      busyAtWarmup[i] = liveDbs[i]->busySeconds();
+    }
   });
   sg4::Actor::create("sampler", streamsHost, [&] {
     double lastBusy = 0;
     for (double t = sc.run.sampleInterval; t <= sc.run.horizon + 1e-9; t += sc.run.sampleInterval) {
       sg4::this_actor::sleep_until(t);
-      double busy = db.busySeconds();
+      double busy = totalBusy();
       TimeSeriesRow row;
       row.time = t;
       row.loopDuration = rec.intervalLoops > 0 ? rec.intervalLoopSeconds / rec.intervalLoops : 0;
       row.queriesPerLoop = rec.intervalLoops > 0 ? rec.intervalQueries / rec.intervalLoops : 0;
-      row.dbUtilization = (busy - lastBusy) / (sc.run.sampleInterval * db.cores());
+      row.dbUtilization = (busy - lastBusy) / (sc.run.sampleInterval * totalCores);
       row.queueDepth = static_cast<double>(executor.queueDepth());
       row.runningTasks = state.runningTasks();
       row.busyWorkers = executor.busyWorkers();
-      row.dbSizeBytes = db.sizeBytes();
-      row.taskInstanceRows = db.rows(Table::TaskInstance);
+      row.dbSizeBytes = totalSize();
+      row.taskInstanceRows = totalRows(Table::TaskInstance);
       rec.timeseries.push_back(row);
       rec.intervalLoopSeconds = rec.intervalLoops = rec.intervalQueries = 0;
       lastBusy = busy;
@@ -185,14 +282,9 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
   nlohmann::json metrics = latencies(rec.all);
   metrics["scheduler_loop_duration_s"] = toJson(summarize(rec.loopDurations));
   metrics["db_queries_per_loop"] = toJson(summarize(rec.queriesPerLoop));
-  metrics["db_queries_total"] = db.queriesTotal();
-  metrics["db_cpu_utilization"] = round6((db.busySeconds() - busyAtWarmup) / (window * db.cores()));
-  nlohmann::json byType = nlohmann::json::object();
-  for (size_t i = 0; i < kQueryTypeCount; ++i)
-    if (db.countByType()[i] > 0)
-      byType[std::string(kQueries[i].name)] = {{"count", db.countByType()[i]},
-                                               {"db_seconds", round6(db.secondsByType()[i])}};
-  metrics["db_queries_by_type"] = byType;
+  std::vector<double> warm;
+  for (auto& b : busyAtWarmup) warm.push_back(b);
+  dbMetrics(metrics, liveDbs, warm, window);
   metrics["tasks_created"] = rec.tasksCreated;
   metrics["tasks_succeeded"] = rec.tasksSucceeded;
   metrics["tasks_failed"] = failed;
@@ -203,16 +295,39 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
   metrics["dagruns_succeeded"] = rec.dagrunsSucceeded;
   metrics["dagruns_failed"] = rec.dagrunsFailed;
   metrics["trigger_arrivals"] = rec.triggerArrivals;
-  nlohmann::json rows = nlohmann::json::object();
-  for (size_t t = 0; t < kTableNames.size(); ++t) rows[std::string(kTableNames[t])] = db.rows(static_cast<Table>(t));
-  metrics["db_rows_end"] = rows;
-  metrics["db_size_bytes_end"] = std::round(db.sizeBytes());
+  metrics["dagruns_recreated_by_catchup"] = rec.dagrunsRecreatedByCatchup;
+  if (sc.archiving.enabled) {
+    metrics["archiving_runs"] = archiver.runs();
+    metrics["archiving_rows_deleted"] = archiver.rowsDeleted();
+  }
+
+  // Per scheduler instance: its DAGs' latencies, its loop, its DB.
+  nlohmann::json byInstance = nlohmann::json::object();
+  for (size_t i = 0; i < instances; ++i) {
+    LatencySamples pooled;
+    for (size_t d = 0; d < sc.dags.size(); ++d) {
+      if (sc.dags[d].instance != static_cast<int>(i)) continue;
+      const LatencySamples& s = rec.byDagDef[static_cast<int>(d)];
+      for (auto field : {&LatencySamples::transition, &LatencySamples::scheduleDelay, &LatencySamples::dagrunDuration,
+                         &LatencySamples::triggerToDone, &LatencySamples::queued})
+        (pooled.*field).insert((pooled.*field).end(), (s.*field).begin(), (s.*field).end());
+    }
+    nlohmann::json j = latencies(pooled);
+    j["metadb"] = sc.instances[i].ownMetadb ? "own" : "shared";
+    j["scheduler_loop_duration_s"] = toJson(summarize(rec.loopDurationsByInstance[static_cast<int>(i)]));
+    j["db_queries_per_loop"] = toJson(summarize(rec.queriesPerLoopByInstance[static_cast<int>(i)]));
+    size_t h = 0;
+    while (liveDbs[h] != instanceDb[i]) ++h;
+    dbMetrics(j, {liveDbs[h]}, {busyAtWarmup[h]}, window);
+    byInstance[sc.instances[i].name] = j;
+  }
 
   nlohmann::json byDag = nlohmann::json::object();
   for (size_t d = 0; d < sc.dags.size(); ++d) {
     const LatencySamples& s = rec.byDagDef[static_cast<int>(d)];
     nlohmann::json j = latencies(s);
     j["db_queries_per_pass"] = toJson(summarize(s.queriesPerPass));
+    j["dagruns_recreated_by_catchup"] = rec.dagrunsRecreatedByDef[static_cast<int>(d)];
     byDag[sc.dags[d].name] = j;
   }
 
@@ -222,6 +337,7 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
                  {"config", toJson(sc)},
                  {"metrics", metrics},
                  {"metrics_by_dag", byDag},
+                 {"metrics_by_instance", byInstance},
                  {"sim",
                   {{"virtual_seconds", end},
                    {"wall_seconds", round6(wall)},

@@ -1,5 +1,7 @@
 #include "model/CeleryExecutor.h"
 
+#include <cmath>
+
 #include "model/Random.h"
 
 namespace sg4 = simgrid::s4u;
@@ -11,7 +13,7 @@ CeleryExecutor::CeleryExecutor(SimContext& ctx, std::vector<sg4::Host*> workerHo
       hosts_(std::move(workerHosts)),
       available_(sg4::Semaphore::create(0)),
       runningOn_(hosts_.size(), 0),
-      events_(1, 0) {}
+      events_(ctx.scenario.instances.size(), 0) {}
 
 void CeleryExecutor::start() {
   for (size_t w = 0; w < hosts_.size(); ++w)
@@ -54,7 +56,8 @@ void CeleryExecutor::slotLoop(int worker) {
 void CeleryExecutor::runTask(int worker, int tiIdx) {
   (void)worker;
   WorkflowState& st = ctx_.state;
-  MetadataDb& db = ctx_.db;
+  const int instance = st.dags()[st.run(st.ti(tiIdx).run).dag].instance;
+  MetadataDb& db = ctx_.db(instance);
   // `airflow tasks run`: fork (or a new interpreter), then LocalTaskJob's start-up queries.
   sg4::this_actor::sleep_for(ctx_.scenario.executor.taskStartOverhead);
   QueryBatch start = db.batch();
@@ -77,6 +80,19 @@ void CeleryExecutor::runTask(int worker, int tiIdx) {
       sg4::this_actor::sleep_for(td.duration.sample(rng));
       break;
     case OperatorKind::Sensor: {
+      if (td.waitsFor.empty()) {
+        // An event of this run's own (the user's next step) happens `duration` after the sensor
+        // starts; the sensor sees it at its first poke after that.
+        double eventIn = td.duration.sample(rng);
+        if (eventIn > td.sensorTimeout) {
+          sg4::this_actor::sleep_for(td.sensorTimeout);
+          success = false;
+        } else {
+          sg4::this_actor::sleep_for(std::ceil(eventIn / td.pokeInterval - 1e-12) * td.pokeInterval);
+          success = true;
+        }
+        break;
+      }
       int stream = ctx_.hub.streamIndex(td.waitsFor);
       double arrival = ctx_.hub.waitForArrival(stream, SimContext::now(), td.pokeInterval, td.sensorTimeout);
       if (arrival < 0) {
@@ -118,25 +134,35 @@ void CeleryExecutor::runTask(int worker, int tiIdx) {
     finish.add(QueryType::MiniScheduler, tasks, tasks);
   }
   db.execute(finish);
+  db.addRows(Table::Log, 1);
+  if (success && ctx_.scenario.scheduler.model == SchedulerModel::Airflow2) {
+    // 2.x pushes every task's return value to XCom (do_xcom_push defaults to true).
+    db.addRows(Table::Xcom, 1);
+    st.run(ti.run).xcoms++;
+  }
   double now = SimContext::now();
+  const int queuedBy = ti.queuedBy;
   st.markFinished(tiIdx, now, success);
   if (mini) {
     for (int d : st.readyDownstream(tiIdx, now)) st.markScheduled(d, now);
   }
-  events_[0]++;
+  events_[static_cast<size_t>(queuedBy)]++;
 }
 
 void CeleryExecutor::heartbeatLoop() {
   // Every running LocalTaskJob heartbeats each job_heartbeat_sec; their queries are summed into
   // one batch per period: the same DB work, without one event per task per period.
   const double period = ctx_.scenario.scheduler.jobHeartbeatSec;
+  const int instances = static_cast<int>(ctx_.scenario.instances.size());
   while (true) {
     sg4::this_actor::sleep_for(period);
-    int running = ctx_.state.runningTasks();
-    if (running == 0) continue;
-    QueryBatch b = ctx_.db.batch();
-    b.add(QueryType::WorkerHeartbeat, 1, 1, running);
-    ctx_.db.execute(b);
+    for (int i = 0; i < instances; ++i) {
+      int running = ctx_.state.runningTasks(i);
+      if (running == 0) continue;
+      QueryBatch b = ctx_.db(i).batch();
+      b.add(QueryType::WorkerHeartbeat, 1, 1, running);
+      ctx_.db(i).execute(b);
+    }
   }
 }
 

@@ -39,13 +39,14 @@ void DagFileProcessorManager::managerLoop() {
       sg4::this_actor::sleep_until(std::isfinite(earliest) ? earliest : t0 + 1.0);
       continue;
     }
-    long long queriesBefore = ctx_.recorder.schedulerQueries;
+    long long queriesBefore = ctx_.recorder.schedulerQueries[instance_];
     // Each processor drains the queue, then reports; the pass ends when all have reported.
     const int processors = ctx_.scenario.scheduler.parsingProcesses;
     for (int p = 0; p < processors; ++p) work_->release();
     for (int p = 0; p < processors; ++p) done_->acquire();
     double duration = SimContext::now() - t0;
-    ctx_.recorder.loop(t0, duration, static_cast<double>(ctx_.recorder.schedulerQueries - queriesBefore));
+    ctx_.recorder.loop(instance_, t0, duration,
+                       static_cast<double>(ctx_.recorder.schedulerQueries[instance_] - queriesBefore));
     if (duration < 1e-3) sg4::this_actor::sleep_for(1.0);  // nothing to parse: do not spin
   }
 }
@@ -92,10 +93,11 @@ void DagFileProcessorManager::processIdleFiles(const std::vector<int>& files) {
   for (int f : files) parse += st.def(f).parseCost;
   sg4::this_actor::sleep_for(parse);
   const double t = SimContext::now();
-  QueryBatch b = ctx_.db.batch();
+  MetadataDb& db = ctx_.db(instance_);
+  QueryBatch b = db.batch();
   for (int f : files) {
     const Dag& dag = st.dags()[f];
-    QueryBatch one = ctx_.db.batch();
+    QueryBatch one = db.batch();
     one.add(QueryType::SyncDag, 1, 1);
     one.add(QueryType::GetPausedDags, 1, 0);
     if (dag.schedule.kind() != Schedule::Kind::None)
@@ -104,13 +106,13 @@ void DagFileProcessorManager::processIdleFiles(const std::vector<int>& files) {
     b.add(one);
     ctx_.recorder.queriesPerPass(dag.def, t, one.queries());
   }
-  ctx_.db.execute(b);
-  ctx_.recorder.schedulerQueries += b.queries();
+  db.execute(b, ctx_.scenario.scheduler.clientCostPerQuery);
+  ctx_.recorder.schedulerQueries[instance_] += b.queries();
 }
 
 void DagFileProcessorManager::processFile(int dagIdx) {
   WorkflowState& st = ctx_.state;
-  MetadataDb& db = ctx_.db;
+  MetadataDb& db = ctx_.db(instance_);
   const SchedulerConfig& cfg = ctx_.scenario.scheduler;
   const DagDef& def = st.def(dagIdx);
   // The child process imports the DAG file.
@@ -160,14 +162,14 @@ void DagFileProcessorManager::processFile(int dagIdx) {
     b.add(QueryType::TiMergeScheduled, 1, 0, k);
     ready.insert(ready.end(), ev.ready.begin(), ev.ready.end());
   }
-  db.execute(b);
+  db.execute(b, cfg.clientCostPerQuery);
   const double now = SimContext::now();
   for (int ti : ready)
     if (st.ti(ti).state == TiState::None || st.ti(ti).state == TiState::UpForRetry) st.markScheduled(ti, now);
   int queries = 0;
   for (size_t i = 0; i < kQueryTypeCount; ++i)
     if (kQueries[i].schedulerSide) queries += b.counts()[i];
-  ctx_.recorder.schedulerQueries += queries;
+  ctx_.recorder.schedulerQueries[instance_] += queries;
   ctx_.recorder.queriesPerPass(dag.def, t, queries);
 }
 

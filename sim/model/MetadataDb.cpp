@@ -27,19 +27,30 @@ void QueryBatch::add(const QueryBatch& other) {
   }
 }
 
-MetadataDb::MetadataDb(sg4::Host* host, const MetadbConfig& config, QueryCostModel model)
+MetadataDb::MetadataDb(sg4::Host* host, const MetadbConfig& config, QueryCostModel model,
+                       const std::map<std::string, double>& initialRows)
     : host_(host), cores_(config.cores), rtt_(config.networkRtt), model_(std::move(model)) {
   if (config.poolSize > 0) pool_ = sg4::Semaphore::create(static_cast<unsigned>(config.poolSize));
-  for (auto& [table, n] : config.initialRows) {
+  for (auto& [table, n] : initialRows) {
     for (size_t t = 0; t < kTableNames.size(); ++t)
-      if (kTableNames[t] == table) rows_[t] = n;
+      if (kTableNames[t] == table) rows_[t] = initialRows_[t] = n;
   }
 }
 
-void MetadataDb::execute(const QueryBatch& batch) {
+void MetadataDb::addRows(Table t, double n) { rows_[static_cast<size_t>(t)] += n; }
+
+void MetadataDb::removeRows(Table t, double n) {
+  size_t i = static_cast<size_t>(t);
+  maxSize_ = std::max(maxSize_, sizeBytes());
+  maxRows_[i] = std::max(maxRows_[i], rows_[i]);
+  rows_[i] = std::max(0.0, rows_[i] - n);
+}
+
+void MetadataDb::execute(const QueryBatch& batch, double clientSecondsPerStatement) {
   if (batch.empty()) return;
   if (pool_) pool_->acquire();
-  if (rtt_ > 0) sg4::this_actor::sleep_for(rtt_ * batch.queries());
+  double perStatement = rtt_ + clientSecondsPerStatement;
+  if (perStatement > 0) sg4::this_actor::sleep_for(perStatement * batch.queries());
   if (batch.seconds() > 0)
     sg4::this_actor::exec_init(batch.seconds() * kCoreSpeed)->set_host(host_)->wait();
   if (pool_) pool_->release();

@@ -5,7 +5,10 @@
 
 #include <simgrid/s4u.hpp>
 
+#include <algorithm>
 #include <array>
+#include <map>
+#include <string>
 
 #include "model/QueryCatalog.h"
 #include "model/QueryCostModel.h"
@@ -40,19 +43,26 @@ class MetadataDb {
  public:
   static constexpr double kCoreSpeed = 1e9;  // flop/s: one flop is one nanosecond of a DB core
 
-  MetadataDb(simgrid::s4u::Host* host, const MetadbConfig& config, QueryCostModel model);
+  MetadataDb(simgrid::s4u::Host* host, const MetadbConfig& config, QueryCostModel model,
+             const std::map<std::string, double>& initialRows);
 
   QueryBatch batch() const { return QueryBatch(*this); }
-  // Blocks the calling actor for the round trips, the wait for a connection and the service.
-  void execute(const QueryBatch& batch);
+  // Blocks the calling actor for the round trips, the client's own work per statement (the ORM
+  // building statements and mapping rows), the wait for a connection and the service.
+  void execute(const QueryBatch& batch, double clientSecondsPerStatement = 0);
   // Service time of one query, as the cost model gives it for the tables as they are now.
   double cost(QueryType type, double rowsScanned, double rowsReturned) const {
     return model_.seconds(type, rowsScanned, rowsReturned, rows_[static_cast<size_t>(queryInfo(type).table)]);
   }
 
   double rows(Table t) const { return rows_[static_cast<size_t>(t)]; }
-  void addRows(Table t, double n) { rows_[static_cast<size_t>(t)] += n; }
+  double initialRows(Table t) const { return initialRows_[static_cast<size_t>(t)]; }
+  void addRows(Table t, double n);
+  void removeRows(Table t, double n);
   double sizeBytes() const;
+  // Largest row count / size seen so far (rows only shrink when archiving deletes them).
+  double maxRows(Table t) const { return std::max(maxRows_[static_cast<size_t>(t)], rows(t)); }
+  double maxSizeBytes() const { return std::max(maxSize_, sizeBytes()); }
 
   // Counting starts when the warm-up ends.
   void startMeasuring();
@@ -72,7 +82,8 @@ class MetadataDb {
   double rtt_;
   simgrid::s4u::SemaphorePtr pool_;
   QueryCostModel model_;
-  std::array<double, static_cast<size_t>(Table::Count)> rows_{};
+  std::array<double, static_cast<size_t>(Table::Count)> rows_{}, maxRows_{}, initialRows_{};
+  double maxSize_ = 0;
   bool measuring_ = false;
   long long queriesTotal_ = 0;
   std::array<long long, kQueryTypeCount> countByType_{};

@@ -24,7 +24,8 @@ int schedulerQueries(const QueryBatch& b) {
 void runAirflow2Scheduler(SimContext& ctx, int instance) {
   const SchedulerConfig& cfg = ctx.scenario.scheduler;
   WorkflowState& st = ctx.state;
-  MetadataDb& db = ctx.db;
+  MetadataDb& db = ctx.db(instance);
+  const double client = cfg.clientCostPerQuery;
   std::map<int, double> lastDecision;  // run -> last_scheduling_decision
   double lastHeartbeat = -INFINITY;
   while (true) {
@@ -81,7 +82,7 @@ void runAirflow2Scheduler(SimContext& ctx, int instance) {
       else lastDecision[r] = t0;
       toSchedule.insert(toSchedule.end(), ev.ready.begin(), ev.ready.end());
     }
-    db.execute(b);
+    db.execute(b, client);
     for (int ti : toSchedule)
       if (st.ti(ti).state == TiState::None || st.ti(ti).state == TiState::UpForRetry)
         st.markScheduled(ti, SimContext::now());
@@ -95,10 +96,10 @@ void runAirflow2Scheduler(SimContext& ctx, int instance) {
       cs.add(QueryType::PoolSlotsLock, pools, pools);
       cs.add(QueryType::PoolStateCounts, st.activeTasks(instance), pools);
       queued = st.queueExecutable(instance, cfg.maxTisPerQuery, SimContext::now());
-      cs.add(QueryType::ScheduledTisForUpdate, st.scheduledCount() + static_cast<double>(queued.size()),
+      cs.add(QueryType::ScheduledTisForUpdate, st.scheduledCount(instance) + static_cast<double>(queued.size()),
              static_cast<double>(queued.size()));
       if (!queued.empty()) cs.add(QueryType::BulkQueueTis, static_cast<double>(queued.size()), 0);
-      db.execute(cs);
+      db.execute(cs, client);
       queries += schedulerQueries(cs);
     }
     // executor.heartbeat(), _process_executor_events, the job heartbeat.
@@ -110,11 +111,11 @@ void runAirflow2Scheduler(SimContext& ctx, int instance) {
       tail.add(QueryType::SchedulerHeartbeat, 1, 0);
       lastHeartbeat = SimContext::now();
     }
-    db.execute(tail);
+    db.execute(tail, client);
     queries += schedulerQueries(tail);
 
     const double duration = SimContext::now() - t0;
-    ctx.recorder.loop(t0, duration, queries);
+    ctx.recorder.loop(instance, t0, duration, queries);
     for (auto& [def, q] : perDef) ctx.recorder.queriesPerPass(def, t0, q);
     if (queued.empty() && events == 0) sg4::this_actor::sleep_for(cfg.idleSleepTime);
   }
@@ -123,7 +124,8 @@ void runAirflow2Scheduler(SimContext& ctx, int instance) {
 void runAirflow1MainLoop(SimContext& ctx, int instance) {
   const SchedulerConfig& cfg = ctx.scenario.scheduler;
   WorkflowState& st = ctx.state;
-  MetadataDb& db = ctx.db;
+  MetadataDb& db = ctx.db(instance);
+  const double client = cfg.clientCostPerQuery;
   double lastHeartbeat = -INFINITY;
   while (true) {
     const double t0 = SimContext::now();
@@ -131,7 +133,7 @@ void runAirflow1MainLoop(SimContext& ctx, int instance) {
     double active = st.activeTasks(instance);
     b.add(QueryType::TisWithoutDagrun, active, 0, 2);
     // _execute_task_instances: scheduled TIs, pools, concurrency maps, open slots per pool.
-    double scheduled = st.scheduledCount();
+    double scheduled = st.scheduledCount(instance);
     double pools = 1.0 + static_cast<double>(cfg.pools.size());
     b.add(QueryType::FindScheduledTis, scheduled, scheduled);
     if (scheduled > 0) {
@@ -151,9 +153,9 @@ void runAirflow1MainLoop(SimContext& ctx, int instance) {
       b.add(QueryType::SchedulerHeartbeat, 1, 0);
       lastHeartbeat = t0;
     }
-    db.execute(b);
+    db.execute(b, client);
     ctx.executor->send(queued, SimContext::now());
-    ctx.recorder.schedulerQueries += schedulerQueries(b);
+    ctx.recorder.schedulerQueries[instance] += schedulerQueries(b);
     // processor_poll_interval: an iteration lasts at least this long.
     double elapsed = SimContext::now() - t0;
     if (elapsed < cfg.idleSleepTime) sg4::this_actor::sleep_for(cfg.idleSleepTime - elapsed);

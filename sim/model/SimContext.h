@@ -4,6 +4,8 @@
 
 #include <simgrid/s4u.hpp>
 
+#include <vector>
+
 #include "model/MetadataDb.h"
 #include "model/TriggerHub.h"
 #include "model/WorkflowState.h"
@@ -16,12 +18,13 @@ class CeleryExecutor;
 
 struct SimContext {
   const Scenario& scenario;
-  MetadataDb& db;
+  std::vector<MetadataDb*> instanceDb;  // per scheduler instance; instances sharing a DB share the pointer
   MetricsRecorder& recorder;
   WorkflowState& state;
   TriggerHub& hub;
   CeleryExecutor* executor = nullptr;
 
+  MetadataDb& db(int instance) const { return *instanceDb[static_cast<size_t>(instance)]; }
   static double now() { return simgrid::s4u::Engine::get_clock(); }
   uint64_t seed() const { return scenario.run.seed; }
 };

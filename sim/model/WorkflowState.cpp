@@ -25,8 +25,13 @@ bool terminal(TiState s) {
 }
 }  // namespace
 
-WorkflowState::WorkflowState(const Scenario& scenario, MetadataDb& db, MetricsRecorder& recorder)
-    : scenario_(scenario), db_(db), rec_(recorder), instanceActive_(1, 0) {
+WorkflowState::WorkflowState(const Scenario& scenario, std::vector<MetadataDb*> instanceDbs, MetricsRecorder& recorder)
+    : scenario_(scenario),
+      instanceDb_(std::move(instanceDbs)),
+      rec_(recorder),
+      instanceActive_(scenario.instances.size(), 0),
+      instanceRunning_(scenario.instances.size(), 0),
+      instanceScheduled_(scenario.instances.size(), 0) {
   poolNames_.push_back("default_pool");
   poolSlots_.push_back(scenario.scheduler.defaultPoolSlots);
   for (auto& [pool, slots] : scenario.scheduler.pools) {
@@ -48,18 +53,32 @@ WorkflowState::WorkflowState(const Scenario& scenario, MetadataDb& db, MetricsRe
       dag.id = def.count == 1 ? def.name : def.name + "__" + std::to_string(r + 1);
       double shift = def.count > 1 ? def.spread * r / def.count : 0;
       dag.schedule = def.schedule.shifted(shift);
-      double first = dag.schedule.firstAtOrAfter(def.startDate + shift);
-      if (!def.catchup && dag.schedule.kind() != Schedule::Kind::None) {
-        // Without catchup only the most recent complete interval runs.
-        double latest = first;
-        while (dag.schedule.after(dag.schedule.after(latest)) <= t0) latest = dag.schedule.after(latest);
-        first = latest;
-      }
-      dag.nextExecution = first;
-      dag.nextDueAt = dag.schedule.kind() == Schedule::Kind::None ? INFINITY : dag.schedule.after(first) - t0;
+      dag.instance = def.instance;
       dags_.push_back(std::move(dag));
+      int idx = static_cast<int>(dags_.size()) - 1;
+      double first = firstExecution(idx, 0);
+      dags_[idx].nextExecution = first;
+      dags_[idx].nextDueAt =
+          dags_[idx].schedule.kind() == Schedule::Kind::None ? INFINITY : dags_[idx].schedule.after(first) - t0;
     }
   }
+}
+
+double WorkflowState::firstExecution(int dagIdx, double now) const {
+  // With no scheduled run on record the next run is the first interval at or after start_date;
+  // without catchup only the most recent complete interval runs (1.10 create_dag_run, 2.x
+  // next_dagrun).
+  const Dag& dag = dags_[dagIdx];
+  const DagDef& d = def(dagIdx);
+  double shift = d.count > 1 ? d.spread * dag.replica / d.count : 0;
+  double first = dag.schedule.firstAtOrAfter(d.startDate + shift);
+  if (!d.catchup && dag.schedule.kind() != Schedule::Kind::None) {
+    const double wall = scenario_.run.start + now;
+    double latest = first;
+    while (dag.schedule.after(dag.schedule.after(latest)) <= wall) latest = dag.schedule.after(latest);
+    first = latest;
+  }
+  return first;
 }
 
 int WorkflowState::poolIndex(const std::string& pool) const {
@@ -94,8 +113,16 @@ int WorkflowState::createRun(int dagIdx, double executionDate, double dueAt, dou
     tis_.push_back(ti);
   }
   dag.activeRuns.push_back(id);
-  db_.addRows(Table::DagRun, 1);
-  db_.addRows(Table::TaskInstance, static_cast<double>(d.tasks.size()));
+  if (!external) {
+    if (executionDate <= dag.maxExecutionCreated) {
+      rec_.dagrunsRecreatedByCatchup++;
+      rec_.dagrunsRecreatedByDef[dag.def]++;
+    }
+    dag.maxExecutionCreated = std::max(dag.maxExecutionCreated, executionDate);
+    dag.scheduledRunRows++;
+  }
+  dbOf(dagIdx).addRows(Table::DagRun, 1);
+  dbOf(dagIdx).addRows(Table::TaskInstance, static_cast<double>(d.tasks.size()));
   rec_.tasksCreated += static_cast<long long>(d.tasks.size());
   rec_.dagrunsCreated++;
   return id;
@@ -224,6 +251,7 @@ void WorkflowState::markScheduled(int tiIdx, double now) {
   ti.scheduled = now;
   const DagRun& run = runs_[ti.run];
   scheduled_.insert({-taskDef(tiIdx).priorityWeight, run.executionDate, tiIdx});
+  instanceScheduled_[dags_[run.dag].instance]++;
 }
 
 int WorkflowState::openSlots(int instance) const {
@@ -244,6 +272,7 @@ std::vector<int> WorkflowState::queueExecutable(int instance, int limit, double 
       continue;
     }
     it = scheduled_.erase(it);
+    instanceScheduled_[instance]--;
     ti.state = TiState::Queued;
     ti.queued = now;
     ti.queuedBy = instance;
@@ -263,6 +292,8 @@ void WorkflowState::markRunning(int tiIdx, double now) {
   ti.started = now;
   queuedTasks_--;
   runningTasks_++;
+  instanceRunning_[ti.queuedBy]++;
+  runs_[ti.run].tries++;
   const DagRun& run = runs_[ti.run];
   int def = dags_[run.dag].def;
   rec_.queuedDuration(def, now, now - ti.queued);
@@ -283,6 +314,7 @@ void WorkflowState::releaseSlot(int tiIdx) {
 
 void WorkflowState::markFinished(int tiIdx, double now, bool success) {
   TaskInstance& ti = tis_[tiIdx];
+  instanceRunning_[ti.queuedBy]--;
   releaseSlot(tiIdx);
   runningTasks_--;
   ti.ended = now;
@@ -319,6 +351,50 @@ std::vector<int> WorkflowState::readyDownstream(int tiIdx, double now) {
   }
   (void)now;
   return ready;
+}
+
+std::array<double, static_cast<size_t>(Table::Count)> WorkflowState::archive(
+    const MetadataDb* db, double cutoff, bool byStartDate, bool keepLastRun,
+    const std::array<bool, static_cast<size_t>(Table::Count)>& tables, double now) {
+  auto on = [&](Table t) { return tables[static_cast<size_t>(t)]; };
+  std::array<double, static_cast<size_t>(Table::Count)> deleted{};
+  // keep_last: each DAG's scheduled run with the newest execution date whose row is still there.
+  std::vector<int> keep(dags_.size(), -1);
+  if (keepLastRun) {
+    for (size_t r = 0; r < runs_.size(); ++r) {
+      const DagRun& run = runs_[r];
+      if (run.external || run.runRowArchived) continue;
+      int& k = keep[static_cast<size_t>(run.dag)];
+      if (k < 0 || runs_[k].executionDate < run.executionDate) k = static_cast<int>(r);
+    }
+  }
+  for (size_t r = 0; r < runs_.size(); ++r) {
+    DagRun& run = runs_[r];
+    if (run.runRowArchived || (run.state != RunState::Success && run.state != RunState::Failed)) continue;
+    if (instanceDb_[static_cast<size_t>(dags_[run.dag].instance)] != db) continue;
+    double age = byStartDate ? scenario_.run.start + run.started : run.executionDate;
+    if (age >= cutoff) continue;
+    if (!run.rowsArchived) {
+      // Child rows go whatever happens to the run's own row (keep_last is a dag_run rule).
+      run.rowsArchived = true;
+      const double tasks = static_cast<double>(def(run.dag).tasks.size());
+      if (on(Table::TaskInstance)) deleted[static_cast<size_t>(Table::TaskInstance)] += tasks;
+      if (on(Table::Job)) deleted[static_cast<size_t>(Table::Job)] += run.tries;
+      if (on(Table::Log)) deleted[static_cast<size_t>(Table::Log)] += 2.0 * run.tries;
+      if (on(Table::Xcom)) deleted[static_cast<size_t>(Table::Xcom)] += run.xcoms;
+    }
+    if (!on(Table::DagRun) || keep[static_cast<size_t>(run.dag)] == static_cast<int>(r)) continue;
+    run.runRowArchived = true;
+    deleted[static_cast<size_t>(Table::DagRun)] += 1;
+    if (run.external) continue;
+    Dag& dag = dags_[run.dag];
+    if (--dag.scheduledRunRows == 0 && dag.schedule.kind() != Schedule::Kind::None) {
+      // Nothing tells the scheduler this DAG ever ran: it starts again from the beginning.
+      dag.nextExecution = firstExecution(run.dag, now);
+      dag.nextDueAt = dag.schedule.after(dag.nextExecution) - scenario_.run.start;
+    }
+  }
+  return deleted;
 }
 
 long long WorkflowState::tisInFlight() const {

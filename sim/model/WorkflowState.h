@@ -4,6 +4,8 @@
 // the queries that would make the change in Airflow have completed on the simulated DB.
 #pragma once
 
+#include <array>
+#include <cmath>
 #include <cstdint>
 #include <deque>
 #include <set>
@@ -45,6 +47,9 @@ struct DagRun {
   int firstTi = 0;
   int unfinished = 0;
   int previous = -1;  // the DAG's run created before this one (depends_on_past)
+  // Rows it left in the metadata DB, and whether archiving deleted them.
+  int tries = 0, xcoms = 0;
+  bool rowsArchived = false, runRowArchived = false;
 };
 
 struct Dag {
@@ -60,6 +65,8 @@ struct Dag {
   int runsCreated = 0;
   int lastRun = -1;
   int instance = 0;     // scheduler instance that owns it
+  double maxExecutionCreated = -INFINITY;  // newest execution date it ever ran (recreation check)
+  int scheduledRunRows = 0;  // its scheduled (non-external) dag_run rows still in the DB
 };
 
 // What one dependency evaluation of a run saw; the caller turns it into queries.
@@ -76,7 +83,8 @@ struct RunEvaluation {
 
 class WorkflowState {
  public:
-  WorkflowState(const Scenario& scenario, MetadataDb& db, MetricsRecorder& recorder);
+  // instanceDbs: the metadata DB of each scheduler instance (shared ones repeat the pointer).
+  WorkflowState(const Scenario& scenario, std::vector<MetadataDb*> instanceDbs, MetricsRecorder& recorder);
 
   const Scenario& scenario() const { return scenario_; }
   std::vector<Dag>& dags() { return dags_; }
@@ -104,7 +112,7 @@ class WorkflowState {
   // The executable-TI choice: SCHEDULED TIs in priority order within parallelism (per scheduler
   // instance), pool slots and max_active_tasks; marks them QUEUED.
   std::vector<int> queueExecutable(int instance, int limit, double now);
-  int scheduledCount() const { return static_cast<int>(scheduled_.size()); }
+  int scheduledCount(int instance) const { return instanceScheduled_[instance]; }
   int activeTasks(int instance) const { return instanceActive_[instance]; }
   int openSlots(int instance) const;
 
@@ -115,8 +123,19 @@ class WorkflowState {
   // Downstream TIs of `ti` whose deps are now met (the 2.x mini scheduler).
   std::vector<int> readyDownstream(int ti, double now);
 
+  // Archiving: deletes from `db` the rows of finished runs whose age (execution or start date,
+  // Unix seconds) is before `cutoff`, in the tables marked in `tables`; with keepLastRun each
+  // DAG's newest scheduled dag_run row stays. A scheduled DAG left with no scheduled run rows
+  // starts again from its first interval, as Airflow's next-run computation does. Returns the
+  // rows deleted per table.
+  std::array<double, static_cast<size_t>(Table::Count)> archive(const MetadataDb* db, double cutoff, bool byStartDate,
+                                                                bool keepLastRun,
+                                                                const std::array<bool, static_cast<size_t>(Table::Count)>& tables,
+                                                                double now);
+
   // Counters.
   int runningTasks() const { return runningTasks_; }
+  int runningTasks(int instance) const { return instanceRunning_[instance]; }
   int queuedTasks() const { return queuedTasks_; }
   long long tisInFlight() const;
   void recordOpenTries(double now);
@@ -126,9 +145,11 @@ class WorkflowState {
   void noteTiTerminal(int ti);
   int poolIndex(const std::string& pool) const;
   void releaseSlot(int ti);
+  MetadataDb& dbOf(int dag) { return *instanceDb_[static_cast<size_t>(dags_[dag].instance)]; }
+  double firstExecution(int dag, double now) const;
 
   const Scenario& scenario_;
-  MetadataDb& db_;
+  std::vector<MetadataDb*> instanceDb_;
   MetricsRecorder& rec_;
   std::vector<Dag> dags_;
   std::deque<DagRun> runs_;
@@ -137,7 +158,7 @@ class WorkflowState {
   std::set<std::tuple<int, double, int>> scheduled_;
   std::vector<std::string> poolNames_;
   std::vector<int> poolSlots_, poolUsed_;
-  std::vector<int> instanceActive_;
+  std::vector<int> instanceActive_, instanceRunning_, instanceScheduled_;
   int runningTasks_ = 0, queuedTasks_ = 0;
 };
 

@@ -43,12 +43,15 @@ class MetricsRecorder {
   LatencySamples all;
   std::map<int, LatencySamples> byDagDef;
   std::vector<double> loopDurations, queriesPerLoop;
+  std::map<int, std::vector<double>> loopDurationsByInstance, queriesPerLoopByInstance;
   std::vector<TryRecord> tries;
   std::vector<TimeSeriesRow> timeseries;
   long long tasksCreated = 0, tasksSucceeded = 0, tasksFailed = 0, tasksUpstreamFailed = 0;
   long long dagrunsCreated = 0, dagrunsSucceeded = 0, dagrunsFailed = 0;
   long long triggerArrivals = 0;
-  long long schedulerQueries = 0;  // airflow1: every scheduler-side query, to count them per pass
+  long long dagrunsRecreatedByCatchup = 0;
+  std::map<int, long long> dagrunsRecreatedByDef;
+  std::map<int, long long> schedulerQueries;  // per instance: every scheduler-side query (airflow1 counts them per pass)
   // Per-interval accumulators for the time series.
   double intervalLoopSeconds = 0, intervalLoops = 0, intervalQueries = 0;
 
@@ -58,13 +61,15 @@ class MetricsRecorder {
   void triggerToDone(int def, double now, double v) { add(&LatencySamples::triggerToDone, def, now, v); }
   void queuedDuration(int def, double now, double v) { add(&LatencySamples::queued, def, now, v); }
   void queriesPerPass(int def, double now, double v) { add(&LatencySamples::queriesPerPass, def, now, v); }
-  void loop(double now, double duration, double queries) {
+  void loop(int instance, double now, double duration, double queries) {
     intervalLoopSeconds += duration;
     intervalLoops += 1;
     intervalQueries += queries;
     if (!counts(now)) return;
     loopDurations.push_back(duration);
     queriesPerLoop.push_back(queries);
+    loopDurationsByInstance[instance].push_back(duration);
+    queriesPerLoopByInstance[instance].push_back(queries);
   }
 
  private:

@@ -27,7 +27,9 @@ struct TaskDef {
   std::string pool = "default_pool";
   std::string queue = "default";
   int priorityWeight = 1;
-  // Sensors (poke mode): what they wait for and how often they look.
+  // Sensors (poke mode): what they wait for and how often they look. Without waits_for a sensor
+  // waits for an event of its own run (a user's next form step) that happens `duration` after
+  // it starts; it succeeds at the first poke after that.
   std::string waitsFor;  // a trigger stream name
   double pokeInterval = 60;
   double sensorTimeout = 7 * 86400;
@@ -47,6 +49,7 @@ struct DagDef {
   int maxActiveTasks = 16;
   double parseCost = 0.1;  // seconds of a DAG-file processor to parse this DAG's file
   std::vector<TaskDef> tasks;  // topologically ordered
+  int instance = 0;        // index into Scenario::instances: the scheduler that owns it
 };
 
 struct TriggerStream {
@@ -71,6 +74,9 @@ struct SchedulerConfig {
   int parsingProcesses = 2;
   double minFileProcessInterval = 30;
   double dagFileParseCost = 0.1;
+  // Scheduler-process CPU per SQL statement it sends: SQLAlchemy builds the statement and maps
+  // the result rows to objects. Paid by the scheduler loop and the DAG-file processors, not the DB.
+  double clientCostPerQuery = 0.001;
   double schedulerHeartbeatSec = 5;
   double jobHeartbeatSec = 5;
   bool scheduleAfterTaskExecution = true;
@@ -84,6 +90,25 @@ struct MetadbConfig {
   double networkRtt = 0.0005;
   std::string calibration;  // path; empty: the shipped calibration
   std::map<std::string, double> initialRows;  // table -> rows present at start
+};
+
+// One scheduler deployment (`instances:`): its own scheduler loop and DAG-file processors, the DAGs
+// whose names match its patterns, and either the shared metadata DB or one of its own.
+struct InstanceDef {
+  std::string name = "main";
+  std::vector<std::string> dagPatterns;  // shell globs on DAG names; empty: every DAG no other instance takes
+  bool ownMetadb = false;
+  std::map<std::string, double> initialRows;  // an own DB's history at start (default: empty)
+};
+
+// Periodic cleanup of old rows (the community db-cleanup DAG, `airflow db clean`).
+struct ArchivingConfig {
+  bool enabled = false;
+  double interval = 86400;       // how often it runs; the first run is one interval in
+  double retention = 30 * 86400; // rows older than this are deleted
+  bool byStartDate = false;      // age of a run: execution_date (community DAG) or start_date (db clean)
+  bool keepLastRun = true;       // keep each DAG's newest scheduled run (the community DAG's keep_last)
+  std::vector<std::string> tables = {"task_instance", "dag_run", "job", "log", "xcom"};
 };
 
 struct ExecutorConfig {
@@ -112,6 +137,8 @@ struct Scenario {
   MetadbConfig metadb;
   ExecutorConfig executor;
   RunConfig run;
+  std::vector<InstanceDef> instances;  // at least one
+  ArchivingConfig archiving;
 
   int dagIndex(const std::string& name) const;
 };

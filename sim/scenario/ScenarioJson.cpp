@@ -39,7 +39,7 @@ nlohmann::json task(const TaskDef& t, const DagDef& dag) {
                       {"queue", t.queue},
                       {"priority_weight", t.priorityWeight}};
   if (t.kind == OperatorKind::Sensor) {
-    j["waits_for"] = t.waitsFor;
+    j["waits_for"] = t.waitsFor.empty() ? "own_event_after_duration" : t.waitsFor;
     j["poke_interval_s"] = t.pokeInterval;
     j["timeout_s"] = t.sensorTimeout;
     j["mode"] = "poke";
@@ -66,6 +66,7 @@ nlohmann::json toJson(const Scenario& s) {
                     {"max_active_runs", d.maxActiveRuns},
                     {"max_active_tasks", d.maxActiveTasks},
                     {"parse_cost_s", d.parseCost},
+                    {"instance", s.instances.at(static_cast<size_t>(d.instance)).name},
                     {"tasks", tasks}});
   }
   nlohmann::json triggers = nlohmann::json::array();
@@ -77,8 +78,28 @@ nlohmann::json toJson(const Scenario& s) {
   for (auto& [name, slots] : c.pools) pools[name] = slots;
   nlohmann::json rows = nlohmann::json::object();
   for (auto& [table, n] : s.metadb.initialRows) rows[table] = n;
+  nlohmann::json instances = nlohmann::json::array();
+  for (const auto& inst : s.instances) {
+    nlohmann::json own = nlohmann::json::object();
+    for (auto& [table, n] : inst.initialRows) own[table] = n;
+    instances.push_back({{"name", inst.name},
+                         {"dags", inst.dagPatterns},
+                         {"metadb", inst.ownMetadb ? "own" : "shared"},
+                         {"initial_rows", own}});
+  }
+  const auto& a = s.archiving;
+  nlohmann::json archiving = {{"enabled", a.enabled}};
+  if (a.enabled) {
+    archiving["interval_s"] = a.interval;
+    archiving["retention_s"] = a.retention;
+    archiving["age_column"] = a.byStartDate ? "start_date" : "execution_date";
+    archiving["keep_last_run"] = a.keepLastRun;
+    archiving["tables"] = a.tables;
+  }
   return {
       {"scenario", s.name},
+      {"instances", instances},
+      {"archiving", archiving},
       {"variant", s.variant},
       {"dags", dags},
       {"triggers", triggers},
@@ -96,6 +117,7 @@ nlohmann::json toJson(const Scenario& s) {
         {"parsing_processes", c.parsingProcesses},
         {"min_file_process_interval_s", c.minFileProcessInterval},
         {"dag_file_parse_cost_s", c.dagFileParseCost},
+        {"client_cost_per_query_s", c.clientCostPerQuery},
         {"scheduler_heartbeat_sec", c.schedulerHeartbeatSec},
         {"job_heartbeat_sec", c.jobHeartbeatSec},
         {"schedule_after_task_execution", c.scheduleAfterTaskExecution},

@@ -1,5 +1,6 @@
 #include "scenario/ScenarioLoader.h"
 
+#include <fnmatch.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -144,7 +145,7 @@ class Fields {
 // ---- merging variants and --set overrides ----------------------------------------------------
 
 // Lists of named entries (dags, triggers) merge by name; `remove: true` drops an entry.
-bool mergesByName(const std::string& key) { return key == "dags" || key == "triggers"; }
+bool mergesByName(const std::string& key) { return key == "dags" || key == "triggers" || key == "instances"; }
 
 void mergeInto(YAML::Node base, const YAML::Node& over, const std::string& key = "");
 
@@ -443,6 +444,106 @@ void readTasks(const Context& ctx, const YAML::Node& list, const std::string& pa
   dag.tasks = std::move(sorted);
 }
 
+std::map<std::string, double> readInitialRows(const Context& ctx, const YAML::Node& node, const std::string& path) {
+  static const std::set<std::string> tables = {"task_instance", "dag_run", "job", "xcom", "log"};
+  std::map<std::string, double> out;
+  Fields rows(ctx, node, path);
+  if (!node.IsMap()) return out;
+  for (auto it = rows.node().begin(); it != rows.node().end(); ++it) {
+    std::string table = it->first.as<std::string>();
+    if (!tables.count(table)) ctx.fail(it->first, rows.path(table), "unknown table (task_instance, dag_run, job, xcom, log)");
+    out[table] = rows.number(table, 0, 0);
+  }
+  return out;
+}
+
+// `instances:` partitions the DAGs among independent schedulers. Every DAG belongs to exactly one:
+// the instance whose `dags` patterns match its name, else the one instance that lists no patterns.
+void readInstances(const Context& ctx, const YAML::Node& list, Scenario& s) {
+  if (!list.IsDefined() || list.IsNull()) {
+    s.instances = {InstanceDef{}};
+    return;
+  }
+  if (!list.IsSequence() || list.size() == 0)
+    ctx.fail(list, "instances", "expected a non-empty list of {name, dags: [patterns], metadb: shared|own}");
+  std::set<std::string> names;
+  int catchAll = -1;
+  std::vector<YAML::Node> patternNodes;
+  for (size_t i = 0; i < list.size(); ++i) {
+    std::string p = "instances[" + std::to_string(i) + "]";
+    Fields f(ctx, list[i], p);
+    InstanceDef inst;
+    inst.name = f.text("name", "");
+    if (inst.name.empty()) ctx.fail(list[i], p, "an instance needs a name");
+    if (!names.insert(inst.name).second) ctx.fail(list[i], p, "duplicate instance '" + inst.name + "'");
+    p = "instances." + inst.name;
+    f.raw("remove");
+    YAML::Node dags = f.raw("dags");
+    if (dags.IsDefined() && !dags.IsNull()) {
+      if (!dags.IsSequence() || dags.size() == 0)
+        ctx.fail(dags, p + ".dags", "expected a non-empty list of DAG name patterns (onboarding*, cron_?)");
+      for (const auto& x : dags) {
+        if (!x.IsScalar()) ctx.fail(x, p + ".dags", "expected a DAG name pattern");
+        inst.dagPatterns.push_back(x.Scalar());
+      }
+    } else {
+      if (catchAll >= 0)
+        ctx.fail(list[i], p + ".dags", "only one instance may omit dags (it takes every DAG the others do not)");
+      catchAll = static_cast<int>(i);
+    }
+    patternNodes.push_back(dags.IsDefined() ? dags : list[i]);
+    std::string db = f.text("metadb", "shared");
+    if (db != "shared" && db != "own") ctx.fail(f.raw("metadb"), p + ".metadb", "'" + db + "' is not one of: shared, own");
+    inst.ownMetadb = db == "own";
+    if (f.has("initial_rows")) {
+      if (!inst.ownMetadb)
+        ctx.fail(f.raw("initial_rows"), p + ".initial_rows", "only an instance with metadb: own has its own history");
+      inst.initialRows = readInitialRows(ctx, f.raw("initial_rows"), p + ".initial_rows");
+    }
+    f.finish();
+    s.instances.push_back(std::move(inst));
+  }
+  for (auto& d : s.dags) {
+    std::vector<int> matches;
+    for (size_t i = 0; i < s.instances.size(); ++i)
+      for (auto& pattern : s.instances[i].dagPatterns)
+        if (fnmatch(pattern.c_str(), d.name.c_str(), 0) == 0) {
+          matches.push_back(static_cast<int>(i));
+          break;
+        }
+    if (matches.size() > 1)
+      ctx.fail(patternNodes[matches[1]], "instances." + s.instances[matches[1]].name + ".dags",
+               "DAG '" + d.name + "' also matches instance '" + s.instances[matches[0]].name + "'");
+    if (matches.empty() && catchAll < 0)
+      ctx.fail(list, "instances", "DAG '" + d.name + "' matches no instance (give one instance no dags: list)");
+    d.instance = matches.empty() ? catchAll : matches[0];
+  }
+}
+
+void readArchiving(const Context& ctx, const YAML::Node& node, Scenario& s) {
+  if (!node.IsDefined() || node.IsNull()) return;
+  Fields f(ctx, node, "archiving");
+  auto& a = s.archiving;
+  a.enabled = f.boolean("enabled", true);
+  a.interval = f.duration("interval", a.interval, 1);
+  a.retention = f.duration("retention", a.retention);
+  a.byStartDate = f.choice<bool>("age_column", false, {{"execution_date", false}, {"start_date", true}});
+  a.keepLastRun = f.boolean("keep_last_run", a.keepLastRun);
+  if (f.has("tables")) {
+    static const std::set<std::string> tables = {"task_instance", "dag_run", "job", "xcom", "log"};
+    YAML::Node t = f.raw("tables");
+    if (!t.IsSequence() || t.size() == 0) ctx.fail(t, "archiving.tables", "expected a non-empty list of tables");
+    a.tables.clear();
+    for (size_t i = 0; i < t.size(); ++i) {
+      if (!t[i].IsScalar() || !tables.count(t[i].Scalar()))
+        ctx.fail(t[i], "archiving.tables[" + std::to_string(i) + "]",
+                 "unknown table (task_instance, dag_run, job, xcom, log)");
+      a.tables.push_back(t[i].Scalar());
+    }
+  }
+  f.finish();
+}
+
 Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::string& variant) {
   Scenario s;
   s.variant = variant;
@@ -495,6 +596,7 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
     // 0 in 1.10 (files re-parsed back to back), 30 s from 2.0.1.
     c.minFileProcessInterval = f.duration("min_file_process_interval", a1 ? 0 : 30);
     c.dagFileParseCost = f.duration("dag_file_parse_cost", c.dagFileParseCost);
+    c.clientCostPerQuery = f.duration("client_cost_per_query", c.clientCostPerQuery);
     c.schedulerHeartbeatSec = f.duration("scheduler_heartbeat_sec", c.schedulerHeartbeatSec, 1e-3);
     c.jobHeartbeatSec = f.duration("job_heartbeat_sec", c.jobHeartbeatSec, 1e-3);
     c.scheduleAfterTaskExecution = f.boolean("schedule_after_task_execution", !a1);
@@ -520,16 +622,7 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
     m.calibration = f.text("calibration", "");
     if (!m.calibration.empty() && std::filesystem::path(m.calibration).is_relative())
       m.calibration = (std::filesystem::path(ctx.file).parent_path() / m.calibration).string();
-    if (f.has("initial_rows")) {
-      static const std::set<std::string> tables = {"task_instance", "dag_run", "job", "xcom", "log"};
-      Fields rows(ctx, f.raw("initial_rows"), "metadb.initial_rows");
-      for (auto it = rows.node().begin(); it != rows.node().end(); ++it) {
-        std::string table = it->first.as<std::string>();
-        if (!tables.count(table))
-          ctx.fail(it->first, rows.path(table), "unknown table (task_instance, dag_run, job, xcom, log)");
-        m.initialRows[table] = rows.number(table, 0, 0);
-      }
-    }
+    if (f.has("initial_rows")) m.initialRows = readInitialRows(ctx, f.raw("initial_rows"), "metadb.initial_rows");
     f.finish();
   }
   {
@@ -606,11 +699,9 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
     for (size_t t = 0; t < d.tasks.size(); ++t) {
       auto& task = d.tasks[t];
       std::string tp = p + ".tasks." + task.id;
-      if (task.kind == OperatorKind::Sensor && task.waitsFor.empty())
-        ctx.fail(dags[i], tp, "a sensor needs waits_for: the trigger stream whose arrivals it waits for");
       if (task.kind == OperatorKind::TriggerDagRun && task.triggerDag.empty())
         ctx.fail(dags[i], tp, "a trigger_dagrun task needs trigger_dag: the DAG it starts");
-      if (task.kind == OperatorKind::Sensor) sensorRefs.push_back({dags[i], tp + ".waits_for=" + task.waitsFor});
+      if (task.kind == OperatorKind::Sensor && !task.waitsFor.empty()) sensorRefs.push_back({dags[i], tp + ".waits_for=" + task.waitsFor});
       if (task.kind == OperatorKind::TriggerDagRun)
         triggerRefs.push_back({dags[i], tp + ".trigger_dag=" + task.triggerDag});
     }
@@ -646,6 +737,8 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
       s.triggers.push_back(t);
     }
   }
+  readInstances(ctx, top.raw("instances"), s);
+  readArchiving(ctx, top.raw("archiving"), s);
   for (auto& [node, ref] : sensorRefs) {
     std::string name = ref.substr(ref.find('=') + 1);
     bool found = std::any_of(s.triggers.begin(), s.triggers.end(), [&](auto& t) { return t.name == name; });
@@ -736,10 +829,12 @@ std::vector<Scenario> loadScenario(const LoadRequest& request) {
     for (auto it = v.node.begin(); it != v.node.end(); ++it) {
       std::string key = it->first.as<std::string>();
       if (key == "name" || key == "extends" || key == "description") continue;
-      static const std::set<std::string> sections = {"dags", "triggers", "scheduler", "metadb", "executor", "run"};
+      static const std::set<std::string> sections = {"dags",     "triggers", "scheduler", "metadb",
+                                                     "executor", "run",      "instances", "archiving"};
       if (!sections.count(key))
         ctx.fail(it->first, "variants." + v.name + "." + key,
-                 "unknown key (a variant overrides dags, triggers, scheduler, metadb, executor or run)");
+                 "unknown key (a variant overrides dags, triggers, scheduler, metadb, executor, run, "
+                 "instances or archiving)");
       overrides[key] = it->second;
     }
     mergeInto(base, overrides);

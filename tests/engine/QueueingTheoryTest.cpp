@@ -41,7 +41,7 @@ QueueRun simulateQueue(int cores, int poolSize, double lambda, double mu, int n)
     // One "row" costs a microsecond, so a query of k rows is a service time of k microseconds.
     auto model = QueryCostModel::fromJson(
         nlohmann::json::parse(R"({"queries": {"default": {"per_row_scanned_s": 1e-6}}})"), "test");
-    auto& db = *new MetadataDb(dbHost, cfg, model);
+    auto& db = *new MetadataDb(dbHost, cfg, model, cfg.initialRows);
     auto* system = new std::vector<double>();
     auto* waits = new std::vector<double>();
     double area = 0, lastChange = 0;

@@ -1,0 +1,50 @@
+#include "model/Archiver.h"
+
+namespace sg4 = simgrid::s4u;
+
+namespace schedlab {
+
+void Archiver::start(sg4::Host* host) {
+  if (!ctx_.scenario.archiving.enabled) return;
+  sg4::Actor::create("archiver", host, [this] { loop(); });
+}
+
+void Archiver::loop() {
+  const ArchivingConfig& cfg = ctx_.scenario.archiving;
+  for (bool first = true;; first = false) {
+    sg4::this_actor::sleep_for(cfg.interval);
+    for (MetadataDb* db : dbs_) cleanOnce(*db, first);
+    runs_++;
+  }
+}
+
+void Archiver::cleanOnce(MetadataDb& db, bool first) {
+  const ArchivingConfig& cfg = ctx_.scenario.archiving;
+  std::array<bool, static_cast<size_t>(Table::Count)> tables{};
+  for (auto& name : cfg.tables)
+    for (size_t t = 0; t < kTableNames.size(); ++t)
+      if (kTableNames[t] == name) tables[t] = true;
+  const double now = SimContext::now();
+  const double cutoff = ctx_.scenario.run.start + now - cfg.retention;
+  auto deleted = ctx_.state.archive(&db, cutoff, cfg.byStartDate, cfg.keepLastRun, tables, now);
+  if (first) {
+    // The history a DB starts with (metadb.initial_rows) predates the simulation: it is older
+    // than any retention, so the first cleanup removes it.
+    for (size_t t = 0; t < tables.size(); ++t) {
+      if (!tables[t]) continue;
+      deleted[t] += db.initialRows(static_cast<Table>(t));
+    }
+  }
+  // One DELETE per table, costed per row it removes.
+  QueryBatch b = db.batch();
+  for (size_t t = 0; t < tables.size(); ++t)
+    if (deleted[t] > 0) b.add(QueryType::ArchiveDelete, deleted[t], 0);
+  db.execute(b);
+  for (size_t t = 0; t < tables.size(); ++t) {
+    if (deleted[t] <= 0) continue;
+    db.removeRows(static_cast<Table>(t), deleted[t]);
+    rowsDeleted_ += deleted[t];
+  }
+}
+
+}  // namespace schedlab

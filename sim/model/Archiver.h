@@ -1,0 +1,33 @@
+// Periodic cleanup of the metadata DB, as the community db-cleanup DAG and `airflow db clean` do
+// it: every `archiving.interval` it DELETEs the rows of runs older than the retention, table by
+// table, on every metadata DB. The DELETEs cost DB time like any query, and losing a DAG's last
+// scheduled run makes the scheduler start that DAG over (WorkflowState::archive).
+#pragma once
+
+#include <simgrid/s4u.hpp>
+
+#include <vector>
+
+#include "model/SimContext.h"
+
+namespace schedlab {
+
+class Archiver {
+ public:
+  Archiver(SimContext& ctx, std::vector<MetadataDb*> dbs) : ctx_(ctx), dbs_(std::move(dbs)) {}
+  void start(simgrid::s4u::Host* host);
+
+  long long runs() const { return runs_; }
+  double rowsDeleted() const { return rowsDeleted_; }
+
+ private:
+  void loop();
+  void cleanOnce(MetadataDb& db, bool first);
+
+  SimContext& ctx_;
+  std::vector<MetadataDb*> dbs_;  // each distinct DB once
+  long long runs_ = 0;
+  double rowsDeleted_ = 0;
+};
+
+}  // namespace schedlab
