@@ -158,6 +158,7 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
   for (size_t h = 0; h < dbs.size(); ++h)
     if (h > 0 || sharedUsed) liveDbs.push_back(dbs[h]);
   MetricsRecorder rec(sc.run.warmup);
+  rec.recordTries = sc.run.taskInstancesCsv;
   WorkflowState state(sc, instanceDb, rec);
   std::vector<std::string> streamNames;
   for (auto& t : sc.triggers) streamNames.push_back(t.name);

@@ -228,7 +228,7 @@ void WorkflowState::noteTiTerminal(int tiIdx) {
   else if (ti.state == TiState::Failed) rec_.tasksFailed++;
   else if (ti.state == TiState::UpstreamFailed) rec_.tasksUpstreamFailed++;
   if (ti.state == TiState::UpstreamFailed) {
-    rec_.tries.push_back({runs_[ti.run].dag, ti.run, ti.task, ti.tryNumber, name(ti.state), ti.created,
+    rec_.addTry({runs_[ti.run].dag, ti.run, ti.task, ti.tryNumber, name(ti.state), ti.created,
                           ti.scheduled, ti.queued, ti.started, ti.ended});
   }
 }
@@ -322,7 +322,7 @@ void WorkflowState::markFinished(int tiIdx, double now, bool success) {
   TiState outcome = success ? TiState::Success
                             : (ti.tryNumber <= td.retries ? TiState::UpForRetry : TiState::Failed);
   const DagRun& run = runs_[ti.run];
-  rec_.tries.push_back({run.dag, ti.run, ti.task, ti.tryNumber, name(outcome), ti.created, ti.scheduled,
+  rec_.addTry({run.dag, ti.run, ti.task, ti.tryNumber, name(outcome), ti.created, ti.scheduled,
                         ti.queued, ti.started, ti.ended});
   ti.state = outcome;
   if (outcome == TiState::UpForRetry) {
@@ -408,7 +408,7 @@ void WorkflowState::recordOpenTries(double now) {
   for (size_t i = 0; i < tis_.size(); ++i) {
     const TaskInstance& ti = tis_[i];
     if (terminal(ti.state)) continue;
-    rec_.tries.push_back({runs_[ti.run].dag, ti.run, ti.task, ti.tryNumber + (ti.state == TiState::Running ? 0 : 1),
+    rec_.addTry({runs_[ti.run].dag, ti.run, ti.task, ti.tryNumber + (ti.state == TiState::Running ? 0 : 1),
                           name(ti.state), ti.created, ti.scheduled, ti.queued, ti.started, -1});
   }
 }

@@ -45,6 +45,10 @@ class MetricsRecorder {
   std::vector<double> loopDurations, queriesPerLoop;
   std::map<int, std::vector<double>> loopDurationsByInstance, queriesPerLoopByInstance;
   std::vector<TryRecord> tries;
+  bool recordTries = true;  // run.task_instances_csv: long runs may skip the per-try rows
+  void addTry(const TryRecord& r) {
+    if (recordTries) tries.push_back(r);
+  }
   std::vector<TimeSeriesRow> timeseries;
   long long tasksCreated = 0, tasksSucceeded = 0, tasksFailed = 0, tasksUpstreamFailed = 0;
   long long dagrunsCreated = 0, dagrunsSucceeded = 0, dagrunsFailed = 0;

@@ -41,14 +41,17 @@ void writeResults(const std::string& dir, const nlohmann::json& results, const s
   fs::create_directories(dir);
   std::string tis = std::string(kTaskInstancesCsvHeader) + "\n";
   std::string ts = std::string(kTimeseriesCsvHeader) + "\n";
+  bool withTis = false;  // written when any variant asks for it (run.task_instances_csv)
   for (const auto& r : runs) {
     tis += r.taskInstancesCsv;
     ts += r.timeseriesCsv;
+    withTis |= r.variant.at("config").at("run").value("task_instances_csv", true);
   }
-  const std::vector<std::pair<std::string, std::string>> files = {
+  const std::string tisPath = (fs::path(dir) / "task_instances.csv").string();
+  std::vector<std::pair<std::string, std::string>> files = {
       {(fs::path(dir) / "results.json").string(), results.dump(2) + "\n"},
-      {(fs::path(dir) / "task_instances.csv").string(), tis},
       {(fs::path(dir) / "timeseries.csv").string(), ts}};
+  if (withTis) files.push_back({tisPath, tis});
   std::vector<std::string> temps;
   try {
     for (auto& [path, content] : files) {
@@ -60,6 +63,7 @@ void writeResults(const std::string& dir, const nlohmann::json& results, const s
     throw;
   }
   for (size_t i = 0; i < files.size(); ++i) fs::rename(temps[i], files[i].first);
+  if (!withTis) fs::remove(tisPath);  // never leave an older run's rows beside these results
 }
 
 }  // namespace schedlab

@@ -124,6 +124,7 @@ struct RunConfig {
   uint64_t seed = 1;
   double sampleInterval = 60;
   double start = 1577836800;  // 2020-01-01T00:00:00Z
+  bool taskInstancesCsv = true;  // write task_instances.csv (one row per try)
 };
 
 struct Scenario {

@@ -140,6 +140,7 @@ nlohmann::json toJson(const Scenario& s) {
         {"warmup_s", s.run.warmup},
         {"seed", s.run.seed},
         {"sample_interval_s", s.run.sampleInterval},
+        {"task_instances_csv", s.run.taskInstancesCsv},
         {"start_unix_s", s.run.start}}},
   };
 }

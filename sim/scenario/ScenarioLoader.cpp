@@ -562,6 +562,7 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
       ctx.fail(f.raw("warmup"), "run.warmup", "must be shorter than run.horizon");
     s.run.seed = static_cast<uint64_t>(f.integer("seed", 1, 0, 2147483647));
     s.run.sampleInterval = f.duration("sample_interval", s.run.sampleInterval, 1e-3);
+    s.run.taskInstancesCsv = f.boolean("task_instances_csv", true);
     if (f.has("start")) {
       YAML::Node n = f.raw("start");
       auto d = n.IsScalar() ? parseDate(n.Scalar()) : std::nullopt;

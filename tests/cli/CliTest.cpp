@@ -102,3 +102,14 @@ TEST(Cli, RunWritesResultsAtomically) {
   EXPECT_TRUE(m.contains("db_cpu_utilization"));
   EXPECT_TRUE(j["variants"][0]["metrics_by_dag"]["a"].contains("db_queries_per_pass"));
 }
+
+TEST(Cli, TaskInstancesCsvCanBeSkippedAndNoStaleOneStays) {
+  auto path = schedlab::test::writeScenario(std::string("run: {horizon: 1h}\n") + kTiny);
+  auto out = schedlab::test::tempDir() / "out";
+  ASSERT_EQ(run("run " + path + " --quiet --out " + out.string()).code, 0);
+  ASSERT_TRUE(fs::exists(out / "task_instances.csv"));
+  ASSERT_EQ(run("run " + path + " --quiet --set run.task_instances_csv=false --out " + out.string()).code, 0);
+  EXPECT_FALSE(fs::exists(out / "task_instances.csv"));
+  EXPECT_TRUE(fs::exists(out / "results.json"));
+  EXPECT_TRUE(fs::exists(out / "timeseries.csv"));
+}
