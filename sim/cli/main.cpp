@@ -73,6 +73,11 @@ std::string fmtSeconds(double s) {
   return buf;
 }
 
+// A latency percentile, or "-" when nothing was measured.
+std::string fmtStat(const nlohmann::json& summary, const char* stat) {
+  return summary.value("count", 0) > 0 ? fmtSeconds(summary[stat].get<double>()) : "-";
+}
+
 void printSummary(const nlohmann::json& results, const std::string& dir) {
   std::printf("%-22s %14s %14s %14s %12s %9s %18s\n", "variant", "transition p50", "transition p95",
               "loop mean", "queries/loop", "DB CPU", "tasks ok/fail/lost");
@@ -82,11 +87,24 @@ void printSummary(const nlohmann::json& results, const std::string& dir) {
     std::snprintf(tasks, sizeof tasks, "%lld/%lld/%lld", m["tasks_succeeded"].get<long long>(),
                   m["tasks_failed"].get<long long>(), m["tasks_lost"].get<long long>());
     std::printf("%-22s %14s %14s %14s %12.1f %8.1f%% %18s\n", v["name"].get<std::string>().c_str(),
-                fmtSeconds(m["task_transition_latency_s"]["p50"]).c_str(),
-                fmtSeconds(m["task_transition_latency_s"]["p95"]).c_str(),
-                fmtSeconds(m["scheduler_loop_duration_s"]["mean"]).c_str(),
+                fmtStat(m["task_transition_latency_s"], "p50").c_str(),
+                fmtStat(m["task_transition_latency_s"], "p95").c_str(),
+                fmtStat(m["scheduler_loop_duration_s"], "mean").c_str(),
                 m["db_queries_per_loop"]["mean"].get<double>(), 100.0 * m["db_cpu_utilization"].get<double>(),
                 tasks);
+    // Several schedulers: one line each, their DAGs' latencies, their loop and their DB.
+    const auto& byInstance = v.value("metrics_by_instance", nlohmann::json::object());
+    if (byInstance.size() < 2) continue;
+    for (const auto& inst : v["config"]["instances"]) {  // in the scenario's order
+      const std::string name = inst["name"];
+      const auto& im = byInstance[name];
+      std::string label = "  " + name + (im.value("metadb", "") == "own" ? " (own DB)" : "");
+      std::printf("%-22s %14s %14s %14s %12.1f %8.1f%%\n", label.c_str(),
+                  fmtStat(im["task_transition_latency_s"], "p50").c_str(),
+                  fmtStat(im["task_transition_latency_s"], "p95").c_str(),
+                  fmtStat(im["scheduler_loop_duration_s"], "mean").c_str(),
+                  im["db_queries_per_loop"]["mean"].get<double>(), 100.0 * im["db_cpu_utilization"].get<double>());
+    }
   }
   std::printf("results: %s\n", (fs::path(dir) / "results.json").string().c_str());
 }

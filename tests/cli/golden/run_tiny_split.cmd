@@ -1,0 +1,1 @@
+run tiny-split.yaml --quiet --out "$OUT"
