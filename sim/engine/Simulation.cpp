@@ -208,23 +208,13 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
   }
   // Warm-up end and time-series sampling.
   std::vector<double> busyAtWarmup(liveDbs.size(), 0);
-  auto totalBusy = [&] {
-    double b = 0;
-    for (auto* d : liveDbs) b += d->busySeconds();
-    return b;
+  // A figure summed over the metadata DBs.
+  auto total = [&](auto figure) {
+    double sum = 0;
+    for (const MetadataDb* d : liveDbs) sum += figure(*d);
+    return sum;
   };
-  int totalCores = 0;
-  for (auto* d : liveDbs) totalCores += d->cores();
-  auto totalSize = [&] {
-    double b = 0;
-    for (auto* d : liveDbs) b += d->sizeBytes();
-    return b;
-  };
-  auto totalRows = [&](Table t) {
-    double b = 0;
-    for (auto* d : liveDbs) b += d->rows(t);
-    return b;
-  };
+  const double totalCores = total([](const MetadataDb& d) { return d.cores(); });
   sg4::Actor::create("metrics", streamsHost, [&] {
     if (sc.run.warmup > 0) sg4::this_actor::sleep_until(sc.run.warmup);
     for (size_t i = 0; i < liveDbs.size(); ++i) {
@@ -236,7 +226,7 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
     double lastBusy = 0;
     for (double t = sc.run.sampleInterval; t <= sc.run.horizon + 1e-9; t += sc.run.sampleInterval) {
       sg4::this_actor::sleep_until(t);
-      double busy = totalBusy();
+      double busy = total([](const MetadataDb& d) { return d.busySeconds(); });
       TimeSeriesRow row;
       row.time = t;
       row.loopDuration = rec.intervalLoops > 0 ? rec.intervalLoopSeconds / rec.intervalLoops : 0;
@@ -245,8 +235,8 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
       row.queueDepth = static_cast<double>(executor.queueDepth());
       row.runningTasks = state.runningTasks();
       row.busyWorkers = executor.busyWorkers();
-      row.dbSizeBytes = totalSize();
-      row.taskInstanceRows = totalRows(Table::TaskInstance);
+      row.dbSizeBytes = total([](const MetadataDb& d) { return d.sizeBytes(); });
+      row.taskInstanceRows = total([](const MetadataDb& d) { return d.rows(Table::TaskInstance); });
       rec.timeseries.push_back(row);
       rec.intervalLoopSeconds = rec.intervalLoops = rec.intervalQueries = 0;
       lastBusy = busy;
@@ -283,9 +273,7 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
   nlohmann::json metrics = latencies(rec.all);
   metrics["scheduler_loop_duration_s"] = toJson(summarize(rec.loopDurations));
   metrics["db_queries_per_loop"] = toJson(summarize(rec.queriesPerLoop));
-  std::vector<double> warm;
-  for (auto& b : busyAtWarmup) warm.push_back(b);
-  dbMetrics(metrics, liveDbs, warm, window);
+  dbMetrics(metrics, liveDbs, busyAtWarmup, window);
   metrics["tasks_created"] = rec.tasksCreated;
   metrics["tasks_succeeded"] = rec.tasksSucceeded;
   metrics["tasks_failed"] = failed;

@@ -4,6 +4,12 @@ namespace sg4 = simgrid::s4u;
 
 namespace schedlab {
 
+Archiver::Archiver(SimContext& ctx, std::vector<MetadataDb*> dbs) : ctx_(ctx), dbs_(std::move(dbs)) {
+  for (auto& name : ctx.scenario.archiving.tables)
+    for (size_t t = 0; t < kTableNames.size(); ++t)
+      if (kTableNames[t] == name) tables_[t] = true;
+}
+
 void Archiver::start(sg4::Host* host) {
   if (!ctx_.scenario.archiving.enabled) return;
   sg4::Actor::create("archiver", host, [this] { loop(); });
@@ -20,10 +26,7 @@ void Archiver::loop() {
 
 void Archiver::cleanOnce(MetadataDb& db, bool first) {
   const ArchivingConfig& cfg = ctx_.scenario.archiving;
-  std::array<bool, static_cast<size_t>(Table::Count)> tables{};
-  for (auto& name : cfg.tables)
-    for (size_t t = 0; t < kTableNames.size(); ++t)
-      if (kTableNames[t] == name) tables[t] = true;
+  const auto& tables = tables_;
   const double now = SimContext::now();
   const double cutoff = ctx_.scenario.run.start + now - cfg.retention;
   auto deleted = ctx_.state.archive(&db, cutoff, cfg.byStartDate, cfg.keepLastRun, tables, now);

@@ -6,6 +6,7 @@
 
 #include <simgrid/s4u.hpp>
 
+#include <array>
 #include <vector>
 
 #include "model/SimContext.h"
@@ -14,7 +15,7 @@ namespace schedlab {
 
 class Archiver {
  public:
-  Archiver(SimContext& ctx, std::vector<MetadataDb*> dbs) : ctx_(ctx), dbs_(std::move(dbs)) {}
+  Archiver(SimContext& ctx, std::vector<MetadataDb*> dbs);
   void start(simgrid::s4u::Host* host);
 
   long long runs() const { return runs_; }
@@ -26,6 +27,7 @@ class Archiver {
 
   SimContext& ctx_;
   std::vector<MetadataDb*> dbs_;  // each distinct DB once
+  std::array<bool, static_cast<size_t>(Table::Count)> tables_{};  // archiving.tables
   long long runs_ = 0;
   double rowsDeleted_ = 0;
 };

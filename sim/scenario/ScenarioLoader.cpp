@@ -444,6 +444,18 @@ void readTasks(const Context& ctx, const YAML::Node& list, const std::string& pa
   dag.tasks = std::move(sorted);
 }
 
+// The name of entry `i` of a named list (instances, triggers): present and unique. Points `path`
+// at the entry by name and consumes `remove`, which only variant merging uses.
+std::string readEntryName(Fields& f, const YAML::Node& entry, std::string& path, const std::string& section,
+                          const std::string& what, std::set<std::string>& names) {
+  std::string name = f.text("name", "");
+  if (name.empty()) f.ctx().fail(entry, path, "a " + what + " needs a name");
+  if (!names.insert(name).second) f.ctx().fail(entry, path, "duplicate " + what + " '" + name + "'");
+  path = section + "." + name;
+  f.raw("remove");
+  return name;
+}
+
 std::map<std::string, double> readInitialRows(const Context& ctx, const YAML::Node& node, const std::string& path) {
   static const std::set<std::string> tables = {"task_instance", "dag_run", "job", "xcom", "log"};
   std::map<std::string, double> out;
@@ -473,11 +485,7 @@ void readInstances(const Context& ctx, const YAML::Node& list, Scenario& s) {
     std::string p = "instances[" + std::to_string(i) + "]";
     Fields f(ctx, list[i], p);
     InstanceDef inst;
-    inst.name = f.text("name", "");
-    if (inst.name.empty()) ctx.fail(list[i], p, "an instance needs a name");
-    if (!names.insert(inst.name).second) ctx.fail(list[i], p, "duplicate instance '" + inst.name + "'");
-    p = "instances." + inst.name;
-    f.raw("remove");
+    inst.name = readEntryName(f, list[i], p, "instances", "instance", names);
     YAML::Node dags = f.raw("dags");
     if (dags.IsDefined() && !dags.IsNull()) {
       if (!dags.IsSequence() || dags.size() == 0)
@@ -717,11 +725,7 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
       std::string p = "triggers[" + std::to_string(i) + "]";
       Fields f(ctx, triggers[i], p);
       TriggerStream t;
-      t.name = f.text("name", "");
-      if (t.name.empty()) ctx.fail(triggers[i], p, "a trigger stream needs a name");
-      if (!names.insert(t.name).second) ctx.fail(triggers[i], p, "duplicate trigger name '" + t.name + "'");
-      p = "triggers." + t.name;
-      f.raw("remove");
+      t.name = readEntryName(f, triggers[i], p, "triggers", "trigger stream", names);
       std::string kind = f.text("kind", "poisson");
       if (kind != "poisson") ctx.fail(f.raw("kind"), p + ".kind", "only 'poisson' streams are modelled");
       YAML::Node rate = f.raw("rate");
