@@ -11,10 +11,12 @@ SCHEDLAB_PACKAGES=(
   libbenchmark-dev libbenchmark-tools libgtest-dev
   libpqxx-dev postgresql python3-matplotlib
 )
+# Only the tests need these: Chromium renders the report as a person would see it.
+SCHEDLAB_TEST_PACKAGES=(chromium)
 
 schedlab_install_packages() {
   local missing=() p
-  for p in "${SCHEDLAB_PACKAGES[@]}"; do
+  for p in "${SCHEDLAB_PACKAGES[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -42,7 +44,8 @@ schedlab_build() {
   }
 }
 
+# schedlab_setup [EXTRA_PACKAGE...]: install what is missing (the extras too), then build.
 schedlab_setup() {
-  schedlab_install_packages
+  schedlab_install_packages "$@"
   schedlab_build
 }

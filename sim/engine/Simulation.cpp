@@ -43,9 +43,12 @@ std::string fmt(double v) {
 }
 
 nlohmann::json latencies(const LatencySamples& s) {
-  return {{"task_transition_latency_s", toJson(summarize(s.transition))},
+  nlohmann::json transition = toJson(summarize(s.transition));
+  transition["cdf"] = cdfJson(s.transition);
+  return {{"task_transition_latency_s", transition},
           {"schedule_delay_s", toJson(summarize(s.scheduleDelay))},
           {"dagrun_duration_s", toJson(summarize(s.dagrunDuration))},
+          {"dagrun_done_after_due_s", toJson(summarize(s.dagrunDoneAfterDue))},
           {"trigger_to_done_s", toJson(summarize(s.triggerToDone))},
           {"queued_duration_s", toJson(summarize(s.queued))}};
 }
@@ -159,6 +162,7 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
     if (h > 0 || sharedUsed) liveDbs.push_back(dbs[h]);
   MetricsRecorder rec(sc.run.warmup);
   rec.recordTries = sc.run.taskInstancesCsv;
+  rec.sampleFrom = sc.run.warmup + (sc.run.horizon - sc.run.warmup) / 4;
   WorkflowState state(sc, instanceDb, rec);
   std::vector<std::string> streamNames;
   for (auto& t : sc.triggers) streamNames.push_back(t.name);
@@ -285,6 +289,9 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
   metrics["dagruns_failed"] = rec.dagrunsFailed;
   metrics["trigger_arrivals"] = rec.triggerArrivals;
   metrics["dagruns_recreated_by_catchup"] = rec.dagrunsRecreatedByCatchup;
+  // What the setup costs to keep up for the whole horizon: worker hosts and DB cores.
+  metrics["worker_hours"] = round6(sc.executor.workers * end / 3600.0);
+  metrics["db_core_hours"] = round6(totalCores * end / 3600.0);
   if (sc.archiving.enabled) {
     metrics["archiving_runs"] = archiver.runs();
     metrics["archiving_rows_deleted"] = archiver.rowsDeleted();
@@ -298,7 +305,7 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
       if (sc.dags[d].instance != static_cast<int>(i)) continue;
       const LatencySamples& s = rec.byDagDef[static_cast<int>(d)];
       for (auto field : {&LatencySamples::transition, &LatencySamples::scheduleDelay, &LatencySamples::dagrunDuration,
-                         &LatencySamples::triggerToDone, &LatencySamples::queued})
+                         &LatencySamples::dagrunDoneAfterDue, &LatencySamples::triggerToDone, &LatencySamples::queued})
         (pooled.*field).insert((pooled.*field).end(), (s.*field).begin(), (s.*field).end());
     }
     nlohmann::json j = latencies(pooled);
@@ -320,6 +327,33 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
     byDag[sc.dags[d].name] = j;
   }
 
+  // One finished run per DAG definition of several tasks, of median duration among the sampled
+  // ones, with its tries: what a Gantt chart of "a typical run" needs.
+  nlohmann::json sampleRuns = nlohmann::json::object();
+  for (const auto& [def, count] : rec.sampledRunsByDef) {
+    if (sc.dags[def].tasks.size() < 2) continue;
+    std::vector<std::pair<double, int>> finished;
+    for (int r : rec.sampledRuns) {
+      const DagRun& run = state.run(r);
+      if (state.dags()[run.dag].def == def && run.ended >= 0) finished.push_back({run.ended - run.created, r});
+    }
+    if (finished.empty()) continue;
+    std::sort(finished.begin(), finished.end());
+    const int chosen = finished[finished.size() / 2].second;
+    nlohmann::json tries = nlohmann::json::array();
+    for (const TryRecord& t : rec.sampleTries) {
+      if (t.run != chosen) continue;
+      tries.push_back({sc.dags[def].tasks[t.task].id, t.tryNumber, t.state, round6(t.created), round6(t.scheduled),
+                       round6(t.queued), round6(t.started), round6(t.ended)});
+    }
+    sampleRuns[sc.dags[def].name] = {{"dag_id", state.dags()[state.run(chosen).dag].id},
+                                     {"run_id", runId(state.run(chosen), sc)},
+                                     {"duration_s", round6(finished[finished.size() / 2].first)},
+                                     {"columns", {"task_id", "try", "state", "created_s", "scheduled_s", "queued_s",
+                                                  "started_s", "ended_s"}},
+                                     {"tries", tries}};
+  }
+
   SimulationOutput out;
   out.variant = {{"name", sc.variant},
                  {"description", sc.description},
@@ -327,6 +361,7 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
                  {"metrics", metrics},
                  {"metrics_by_dag", byDag},
                  {"metrics_by_instance", byInstance},
+                 {"sample_runs", sampleRuns},
                  {"sim",
                   {{"virtual_seconds", end},
                    {"wall_seconds", round6(wall)},

@@ -105,6 +105,7 @@ int WorkflowState::createRun(int dagIdx, double executionDate, double dueAt, dou
   int id = static_cast<int>(runs_.size());
   dag.lastRun = id;
   runs_.push_back(run);
+  rec_.considerSample(dag.def, id, now);
   for (size_t t = 0; t < d.tasks.size(); ++t) {
     TaskInstance ti;
     ti.run = id;
@@ -242,6 +243,9 @@ void WorkflowState::finishRun(int runIdx, double now, bool success) {
   dag.activeRuns.erase(std::find(dag.activeRuns.begin(), dag.activeRuns.end(), runIdx));
   (success ? rec_.dagrunsSucceeded : rec_.dagrunsFailed)++;
   rec_.dagrunDuration(dag.def, now, now - run.started);
+  // From the end of its data interval (or its trigger) to its end: "was the nightly ETL done
+  // by 06:00" when the interval ends at midnight.
+  rec_.dagrunDoneAfterDue(dag.def, now, now - run.dueAt);
   if (run.arrival >= 0 && !run.handedOff) rec_.triggerToDone(dag.def, now, now - run.arrival);
 }
 

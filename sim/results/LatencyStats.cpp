@@ -29,9 +29,26 @@ LatencySummary summarize(std::vector<double> samples) {
   return s;
 }
 
+namespace {
+
+// Rounded to the microsecond so the JSON is stable and readable.
+double r(double v) { return std::round(v * 1e6) / 1e6; }
+
+}  // namespace
+
+nlohmann::json cdfJson(std::vector<double> samples) {
+  nlohmann::json out = nlohmann::json::array();
+  if (samples.empty()) return out;
+  std::sort(samples.begin(), samples.end());
+  std::vector<double> levels;
+  for (int p = 0; p <= 90; p += 2) levels.push_back(p);
+  for (int p = 91; p <= 99; ++p) levels.push_back(p);
+  for (double p : {99.5, 99.9, 100.0}) levels.push_back(p);
+  for (double p : levels) out.push_back({p, r(percentile(samples, p))});
+  return out;
+}
+
 nlohmann::json toJson(const LatencySummary& s) {
-  // Rounded to the microsecond so the JSON is stable and readable.
-  auto r = [](double v) { return std::round(v * 1e6) / 1e6; };
   return {{"count", s.count}, {"mean", r(s.mean)}, {"p50", r(s.p50)}, {"p90", r(s.p90)},
           {"p95", r(s.p95)},   {"p99", r(s.p99)},   {"max", r(s.max)}};
 }

@@ -17,4 +17,9 @@ LatencySummary summarize(std::vector<double> samples);
 double percentile(const std::vector<double>& sorted, double p);
 nlohmann::json toJson(const LatencySummary& s);
 
+// The empirical distribution as [[percentile, seconds], ...] at fixed levels, finer in the tail
+// (0, 2, ..., 90, 91, ..., 99, 99.5, 99.9, 100): enough for a report to draw the CDF without
+// the per-try rows.
+nlohmann::json cdfJson(std::vector<double> samples);
+
 }  // namespace schedlab

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "scenario/Distribution.h"
+#include "scenario/MetricConstraint.h"
 #include "scenario/Schedule.h"
 
 namespace schedlab {
@@ -127,6 +128,14 @@ struct RunConfig {
   bool taskInstancesCsv = true;  // write task_instances.csv (one row per try)
 };
 
+// A service-level objective on one figure of the results (`slas:`), judged per variant in
+// results.json and in the report's verdict.
+struct Sla {
+  std::string name;
+  MetricConstraint bound;
+  int line = 0, column = 0;  // where it is written, for errors found after the run
+};
+
 struct Scenario {
   std::string name;         // the file's base name without extension
   std::string description;
@@ -140,6 +149,7 @@ struct Scenario {
   RunConfig run;
   std::vector<InstanceDef> instances;  // at least one
   ArchivingConfig archiving;
+  std::vector<Sla> slas;
 
   int dagIndex(const std::string& name) const;
 };

@@ -552,6 +552,44 @@ void readArchiving(const Context& ctx, const YAML::Node& node, Scenario& s) {
   f.finish();
 }
 
+// `slas:` a list of {name, metric, max | min}; the metric path must name a DAG or instance of the
+// scenario where it names one.
+void readSlas(const Context& ctx, const YAML::Node& list, Scenario& s) {
+  if (!list.IsDefined() || list.IsNull()) return;
+  if (!list.IsSequence()) ctx.fail(list, "slas", "expected a list of {name, metric, max or min}");
+  std::set<std::string> names;
+  for (size_t i = 0; i < list.size(); ++i) {
+    std::string p = "slas[" + std::to_string(i) + "]";
+    Fields f(ctx, list[i], p);
+    Sla sla;
+    sla.name = readEntryName(f, list[i], p, "slas", "SLA", names);
+    sla.line = list[i].Mark().line + 1;
+    sla.column = list[i].Mark().column + 1;
+    YAML::Node metric = f.raw("metric");
+    if (!metric.IsDefined() || !metric.IsScalar())
+      ctx.fail(list[i], p + ".metric", "an SLA needs a metric, e.g. metrics.task_transition_latency_s.p95");
+    sla.bound.metric = metric.Scalar();
+    if (auto wrong = checkMetricPath(sla.bound.metric)) ctx.fail(metric, p + ".metric", *wrong);
+    std::string head = sla.bound.metric.substr(0, sla.bound.metric.find('.'));
+    std::string owner = sla.bound.metric.substr(head.size() + 1);
+    owner = owner.substr(0, owner.find('.'));
+    if (head == "metrics_by_dag" && s.dagIndex(owner) < 0)
+      ctx.fail(metric, p + ".metric", "unknown DAG '" + owner + "'");
+    if (head == "metrics_by_instance" &&
+        std::none_of(s.instances.begin(), s.instances.end(), [&](auto& x) { return x.name == owner; }))
+      ctx.fail(metric, p + ".metric", "unknown instance '" + owner + "'");
+    if (f.has("max") == f.has("min")) ctx.fail(list[i], p, "give exactly one of max: or min:");
+    std::string key = f.has("max") ? "max" : "min";
+    YAML::Node limit = f.raw(key);
+    auto v = limit.IsScalar() ? parseLimit(limit.Scalar()) : std::nullopt;
+    if (!v) ctx.fail(limit, p + "." + key, "expected a number, a duration (3s, 250ms) or a percentage (50%)");
+    sla.bound.atMost = key == "max";
+    sla.bound.limit = *v;
+    f.finish();
+    s.slas.push_back(std::move(sla));
+  }
+}
+
 Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::string& variant) {
   Scenario s;
   s.variant = variant;
@@ -744,6 +782,7 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
   }
   readInstances(ctx, top.raw("instances"), s);
   readArchiving(ctx, top.raw("archiving"), s);
+  readSlas(ctx, top.raw("slas"), s);
   for (auto& [node, ref] : sensorRefs) {
     std::string name = ref.substr(ref.find('=') + 1);
     bool found = std::any_of(s.triggers.begin(), s.triggers.end(), [&](auto& t) { return t.name == name; });

@@ -1,31 +1,13 @@
 // The command line as a user meets it: exit codes, error messages, and nothing written on error.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
-
 #include "support/TestSupport.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int code;
-  std::string output;  // stdout and stderr
-};
-
-Result run(const std::string& args) {
-  std::string cmd = std::string(SCHEDLAB_BINARY) + " " + args + " 2>&1";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (size_t n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  int status = ::pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+schedlab::test::CliResult run(const std::string& args) { return schedlab::test::runCli(args); }
 
 const char* kTiny = "dags: [{name: a, schedule: 10m, tasks: [{shape: chain, count: 2, duration: 5s}]}]\n";
 

@@ -2,6 +2,10 @@
 // read the task-instance rows back as the CLI writes them.
 #pragma once
 
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -26,6 +30,29 @@ inline std::string writeScenario(const std::string& yaml, const std::string& nam
   auto path = tempDir() / name;
   std::ofstream(path) << yaml;
   return path.string();
+}
+
+struct CliResult {
+  int code;
+  std::string output;  // stdout and stderr
+};
+
+// Runs the schedlab binary with `args` (a shell command line) and collects what it printed.
+inline CliResult runCli(const std::string& args) {
+  std::string cmd = std::string(SCHEDLAB_BINARY) + " " + args + " 2>&1";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf{};
+  while (size_t n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+  int status = ::pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+inline std::string readFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
 }
 
 inline std::vector<Scenario> load(const std::string& yaml, std::vector<std::string> sets = {}) {

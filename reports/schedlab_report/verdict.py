@@ -1,0 +1,198 @@
+"""What an architect reads first: which variant meets each SLA, at what cost, and by how much
+it beats the baseline (ratios), plus the percentile and key-figure tables and, when live
+results are present, simulated vs live side by side."""
+
+
+def fmt_s(s):
+    if s is None:
+        return "-"
+    if s >= 7200:
+        return f"{s / 3600:.2f} h"
+    if s >= 100:
+        return f"{s:.0f} s"
+    if s >= 1:
+        return f"{s:.2f} s"
+    return f"{s * 1e3:.1f} ms"
+
+
+def fmt_limit(metric, value):
+    if metric.endswith("_s") or "_s." in metric:
+        return fmt_s(value)
+    if "utilization" in metric:
+        return f"{100 * value:.1f} %"
+    return f"{value:g}"
+
+
+def fmt_ratio(now, base):
+    if now is None or base is None or base == 0:
+        return "-"
+    r = now / base
+    return f"×{r:.2f} ({100 * (r - 1):+.0f} %)"
+
+
+def fmt_bytes(b):
+    if b is None:
+        return "-"
+    if b >= 1e9:
+        return f"{b / 1e9:.2f} GB"
+    return f"{b / 1e6:.0f} MB"
+
+
+def fmt_hours(h):
+    return "-" if h is None else f"{h:.1f} h"
+
+
+def latency_path(focus):
+    scope = f"metrics_by_dag.{focus}" if focus else "metrics"
+    return scope, f"{'DAG ' + focus if focus else 'all DAGs'}"
+
+
+def groups(variants):
+    """Variants grouped by scenario, in order of first appearance."""
+    out = {}
+    for v in variants:
+        out.setdefault(v.scenario, []).append(v)
+    return out
+
+
+def pick_baseline(group, wanted):
+    for v in group:
+        if v.name == wanted or v.label == wanted:
+            return v
+    return group[0]
+
+
+def sla_blocks(group):
+    """A table of every SLA against every variant, and who meets them all (cheapest first)."""
+    slas = [s for s in group[0].slas]
+    if not slas:
+        return [("p", "The scenario sets no SLAs (`slas:` in the scenario file); ratios to the baseline follow.")]
+    header = ["SLA", "bound"] + [v.label for v in group]
+    rows = []
+    for k, sla in enumerate(slas):
+        op = "≤" if "max" in sla else "≥"
+        limit = sla.get("max", sla.get("min"))
+        row = [sla["name"], f"{sla['metric']} {op} {fmt_limit(sla['metric'], limit)}"]
+        for v in group:
+            mine = v.slas[k] if k < len(v.slas) else {}
+            value = mine.get("value")
+            shown = "not measured" if value is None else fmt_limit(sla["metric"], value)
+            row.append(("met: " if mine.get("met") else "**MISSED**: ") + shown)
+        rows.append(row)
+    blocks = [("table", header, rows)]
+    meeting = [v for v in group if v.slas and all(s.get("met") for s in v.slas)]
+    if meeting:
+        meeting.sort(key=lambda v: (v.metric("metrics.cost") or 0, v.metric("metrics.worker_hours") or 0,
+                                    v.metric("metrics.db_core_hours") or 0))
+        parts = [f"**{v.label}** ({fmt_hours(v.metric('metrics.worker_hours'))} of workers, "
+                 f"{fmt_hours(v.metric('metrics.db_core_hours'))} of DB cores)" for v in meeting]
+        blocks.append(("p", f"Meets every SLA: {', '.join(parts)}. Cheapest: **{meeting[0].label}**."))
+    else:
+        blocks.append(("p", "**No variant meets every SLA.**"))
+    return blocks
+
+
+def ratio_blocks(group, baseline, focus):
+    scope, where = latency_path(focus)
+    figures = [
+        (f"p95 transition, {where}", f"{scope}.task_transition_latency_s.p95", fmt_s),
+        (f"mean transition, {where}", f"{scope}.task_transition_latency_s.mean", fmt_s),
+        ("loop mean", "metrics.scheduler_loop_duration_s.mean", fmt_s),
+        ("DB CPU", "metrics.db_cpu_utilization", lambda x: "-" if x is None else f"{100 * x:.2f} %"),
+        ("worker-hours", "metrics.worker_hours", fmt_hours),
+        ("DB core-hours", "metrics.db_core_hours", fmt_hours),
+    ]
+    header = ["variant"] + [f[0] for f in figures]
+    rows = []
+    for v in group:
+        row = [v.label + (" (baseline)" if v is baseline else "")]
+        for _, path, fmt in figures:
+            now, base = v.metric(path), baseline.metric(path)
+            cell = fmt(now)
+            if v is not baseline and now is not None:
+                cell += f" {fmt_ratio(now, base)}"
+            row.append(cell)
+        rows.append(row)
+    lines = []
+    p95 = f"{scope}.task_transition_latency_s.p95"
+    for v in group:
+        if v is baseline:
+            continue
+        now, base = v.metric(p95), baseline.metric(p95)
+        if now is None or base is None or base == 0:
+            continue
+        lines.append(f"**{v.label}**: p95 transition ({where}) ×{now / base:.2f} of {baseline.label}'s "
+                     f"({fmt_s(now)} vs {fmt_s(base)}).")
+    blocks = [("p", f"Ratios against the baseline **{baseline.label}** (×1.00 = same, below 1 = less):"),
+              ("table", header, rows)]
+    if lines:
+        blocks.append(("list", lines))
+    return blocks
+
+
+def percentile_blocks(variants, focus):
+    blocks = []
+    scopes = [("all DAGs", "metrics")]
+    if focus:
+        scopes.append((f"DAG {focus}", f"metrics_by_dag.{focus}"))
+    for title, scope in scopes:
+        header = ["variant", "count", "p50", "p90", "p95", "p99", "max"]
+        rows = []
+        for v in variants:
+            base = f"{scope}.task_transition_latency_s"
+            count = v.metric(f"{base}.count")
+            rows.append([v.label, "-" if count is None else f"{count:.0f}"] +
+                        [fmt_s(v.metric(f"{base}.{p}")) for p in ("p50", "p90", "p95", "p99", "max")])
+        blocks.append(("h3", f"Task transition latency, {title}"))
+        blocks.append(("table", header, rows))
+    return blocks
+
+
+def key_figure_blocks(variants):
+    header = ["variant", "loop mean", "queries / loop", "DB CPU", "DB size (max)", "tasks ok / failed / lost",
+              "runs re-created by catch-up", "simulated / wall time"]
+    rows = []
+    for v in variants:
+        m = v.metric
+        wall, virt = m("sim.wall_seconds"), m("sim.virtual_seconds")
+        rows.append([
+            v.label, fmt_s(m("metrics.scheduler_loop_duration_s.mean")),
+            "-" if m("metrics.db_queries_per_loop.mean") is None else f"{m('metrics.db_queries_per_loop.mean'):.1f}",
+            "-" if m("metrics.db_cpu_utilization") is None else f"{100 * m('metrics.db_cpu_utilization'):.2f} %",
+            fmt_bytes(m("metrics.db_size_bytes.max")),
+            " / ".join("-" if m(f"metrics.{k}") is None else f"{m(f'metrics.{k}'):.0f}"
+                       for k in ("tasks_succeeded", "tasks_failed", "tasks_lost")),
+            "-" if m("metrics.dagruns_recreated_by_catchup") is None else f"{m('metrics.dagruns_recreated_by_catchup'):.0f}",
+            "-" if not wall or virt is None else f"{virt / 3600:.1f} h in {wall:.1f} s",
+        ])
+    return [("table", header, rows)]
+
+
+def live_blocks(variants):
+    """Simulated vs live results of the same scenario and variant, with the simulator's error."""
+    live = [v for v in variants if v.source == "live"]
+    if not live:
+        return []
+    figures = [("loop mean", "metrics.scheduler_loop_duration_s.mean"),
+               ("transition p50", "metrics.task_transition_latency_s.p50"),
+               ("transition p95", "metrics.task_transition_latency_s.p95")]
+    header = ["variant"] + [h for f, _ in figures for h in (f"{f} sim", f"{f} live", "error")]
+    rows = []
+    for lv in live:
+        sim = next((v for v in variants if v.source != "live" and v.scenario == lv.scenario and v.name == lv.name),
+                   None)
+        if sim is None:
+            continue
+        row = [lv.name]
+        for _, path in figures:
+            s, l = sim.metric(path), lv.metric(path)
+            err = "-" if s is None or not l else f"{100 * (s - l) / l:+.1f} %"
+            row += [fmt_s(s), fmt_s(l), err]
+        rows.append(row)
+    if not rows:
+        return [("h2", "Simulated vs live"),
+                ("p", "Live results are present but no simulated run of the same scenario and variant.")]
+    return [("h2", "Simulated vs live"),
+            ("p", "The same scenario run by the simulator and replayed against a real PostgreSQL "
+                  "(`schedlab live`); error = (simulated − live) / live."),
+            ("table", header, rows)]

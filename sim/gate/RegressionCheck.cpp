@@ -1,0 +1,128 @@
+#include "gate/RegressionCheck.h"
+
+#include <cmath>
+#include <limits>
+
+#include "results/MetricLookup.h"
+
+namespace schedlab {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Latency summaries a scope (metrics, one DAG's, one instance's) may hold.
+const char* const kLatencies[] = {"task_transition_latency_s", "schedule_delay_s",  "dagrun_duration_s",
+                                  "dagrun_done_after_due_s",   "trigger_to_done_s", "queued_duration_s",
+                                  "scheduler_loop_duration_s"};
+const char* const kStats[] = {"mean", "p50", "p95", "p99"};
+
+void addLatencies(std::vector<GatedMetric>& out, const nlohmann::json& scope, const std::string& prefix) {
+  for (const char* l : kLatencies)
+    if (scope.contains(l) && scope[l].value("count", 0) > 0)
+      for (const char* s : kStats) out.push_back({prefix + "." + l + "." + s, true});
+}
+
+const nlohmann::json& member(const nlohmann::json& j, const char* key) {
+  static const nlohmann::json empty = nlohmann::json::object();
+  return j.contains(key) ? j[key] : empty;
+}
+
+}  // namespace
+
+const char* verdictName(Verdict v) {
+  switch (v) {
+    case Verdict::Unchanged: return "same";
+    case Verdict::Within: return "within";
+    case Verdict::Better: return "better";
+    case Verdict::Worse: return "WORSE";
+    case Verdict::Missing: return "MISSING";
+    case Verdict::New: return "new";
+  }
+  return "?";
+}
+
+bool CheckReport::failed() const {
+  for (const auto& r : rows)
+    if (r.verdict == Verdict::Worse || r.verdict == Verdict::Missing) return true;
+  return false;
+}
+
+std::vector<GatedMetric> gatedMetrics(const nlohmann::json& variant) {
+  std::vector<GatedMetric> out;
+  const nlohmann::json& m = member(variant, "metrics");
+  addLatencies(out, m, "metrics");
+  for (const char* cost : {"worker_hours", "db_core_hours", "db_cpu_utilization", "db_queries_total", "cost"})
+    if (m.contains(cost)) out.push_back({std::string("metrics.") + cost, true});
+  if (m.contains("db_size_bytes")) out.push_back({"metrics.db_size_bytes.max", true});
+  for (const char* loss : {"tasks_lost", "tasks_failed", "tasks_killed_by_scale_in", "dagruns_recreated_by_catchup"})
+    if (m.contains(loss)) out.push_back({std::string("metrics.") + loss, true});
+  if (m.contains("tasks_succeeded")) out.push_back({"metrics.tasks_succeeded", false});
+  for (auto& [dag, scope] : member(variant, "metrics_by_dag").items()) addLatencies(out, scope, "metrics_by_dag." + dag);
+  for (auto& [inst, scope] : member(variant, "metrics_by_instance").items())
+    addLatencies(out, scope, "metrics_by_instance." + inst);
+  return out;
+}
+
+CheckReport compareResults(const nlohmann::json& baseline, const nlohmann::json& now, double tolerance) {
+  CheckReport report;
+  auto findVariant = [](const nlohmann::json& results, const std::string& name) -> const nlohmann::json* {
+    for (const auto& v : member(results, "variants"))
+      if (v.value("name", "") == name) return &v;
+    return nullptr;
+  };
+  for (const auto& base : member(baseline, "variants")) {
+    const std::string name = base.value("name", "");
+    const nlohmann::json* cur = findVariant(now, name);
+    if (!cur) {
+      report.rows.push_back({name, "(variant)", kNaN, kNaN, kNaN, Verdict::Missing});
+      continue;
+    }
+    std::vector<GatedMetric> metrics = gatedMetrics(base);
+    // The scenario's SLAs: the number missed must not grow.
+    auto misses = [](const nlohmann::json& v) {
+      double n = 0;
+      for (const auto& s : member(v, "slas")) n += s.value("met", false) ? 0 : 1;
+      return n;
+    };
+    for (const GatedMetric& g : metrics) {
+      CheckRow row{name, g.path, kNaN, kNaN, 0, Verdict::Unchanged};
+      auto b = metricValue(base, g.path);
+      auto c = metricValue(*cur, g.path);
+      if (!b) continue;  // nothing to hold it to
+      row.baseline = *b;
+      if (!c) {
+        row.change = kNaN;
+        row.verdict = Verdict::Missing;
+        report.rows.push_back(row);
+        continue;
+      }
+      row.now = *c;
+      double diff = *c - *b;
+      if (diff == 0) {
+        row.change = 0;
+      } else if (*b == 0) {
+        row.change = diff > 0 ? INFINITY : -INFINITY;
+      } else {
+        row.change = diff / std::fabs(*b);
+      }
+      double worsening = g.higherIsWorse ? row.change : -row.change;
+      if (diff == 0) row.verdict = Verdict::Unchanged;
+      else if (worsening > tolerance) row.verdict = Verdict::Worse;
+      else if (worsening < -tolerance) row.verdict = Verdict::Better;
+      else row.verdict = Verdict::Within;
+      report.rows.push_back(row);
+    }
+    if (!member(base, "slas").empty()) {
+      CheckRow sla{name, "slas_missed", misses(base), misses(*cur), 0, Verdict::Unchanged};
+      if (sla.now > sla.baseline) sla.verdict = Verdict::Worse;
+      if (sla.now < sla.baseline) sla.verdict = Verdict::Better;
+      sla.change = sla.baseline == 0 ? (sla.now > 0 ? INFINITY : 0) : (sla.now - sla.baseline) / sla.baseline;
+      report.rows.push_back(sla);
+    }
+  }
+  for (const auto& v : member(now, "variants"))
+    if (!findVariant(baseline, v.value("name", ""))) report.rows.push_back({v.value("name", ""), "(variant)", kNaN, kNaN, kNaN, Verdict::New});
+  return report;
+}
+
+}  // namespace schedlab

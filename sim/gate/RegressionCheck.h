@@ -1,0 +1,42 @@
+// The CI gate: compares a run's results.json with a baseline results.json, figure by figure.
+// Simulated figures are deterministic, so any difference is a change of model or scenario; the
+// gate fails only when a latency, cost or loss figure got worse by more than the tolerance.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace schedlab {
+
+enum class Verdict { Unchanged, Within, Better, Worse, Missing, New };
+const char* verdictName(Verdict v);
+
+struct CheckRow {
+  std::string variant;
+  std::string metric;   // dotted path inside the variant
+  double baseline = 0;  // NaN when absent
+  double now = 0;       // NaN when absent
+  double change = 0;    // relative: (now - baseline) / |baseline|; +-inf from zero
+  Verdict verdict = Verdict::Unchanged;
+};
+
+struct CheckReport {
+  std::vector<CheckRow> rows;
+  bool failed() const;  // any Worse or Missing
+};
+
+// Every gated figure of every baseline variant. `tolerance` is relative (0.05 = 5 %).
+CheckReport compareResults(const nlohmann::json& baseline, const nlohmann::json& now, double tolerance);
+
+// The gated figures of one variant: latency summaries (mean, p50, p95, p99) overall, per DAG and
+// per instance; the loop; cost (worker-hours, DB core-hours, DB CPU, queries, DB size); losses,
+// failures and SLA misses. Each with whether a higher value is worse.
+struct GatedMetric {
+  std::string path;
+  bool higherIsWorse = true;
+};
+std::vector<GatedMetric> gatedMetrics(const nlohmann::json& variant);
+
+}  // namespace schedlab

@@ -1,0 +1,54 @@
+// `schedlab check`, the CI gate, as CI calls it: identical results pass, a worse run fails.
+#include <gtest/gtest.h>
+
+#include "support/TestSupport.h"
+
+namespace fs = std::filesystem;
+using schedlab::test::runCli;
+
+namespace {
+
+std::string tinyChain() { return std::string(SCHEDLAB_TEST_DATA) + "/tiny-chain.yaml"; }
+
+}  // namespace
+
+TEST(CheckCommand, PassesOnAnIdenticalRunAndFailsOnAWorseOne) {
+  fs::path dir = schedlab::test::tempDir();
+  auto base = runCli("run " + tinyChain() + " --quiet --out " + (dir / "base").string());
+  ASSERT_EQ(base.code, 0) << base.output;
+  auto update = runCli("check " + (dir / "base").string() + " --update --baseline " + (dir / "b/baseline.json").string());
+  ASSERT_EQ(update.code, 0) << update.output;
+  ASSERT_TRUE(fs::exists(dir / "b/baseline.json"));
+
+  auto same = runCli("run " + tinyChain() + " --quiet --out " + (dir / "same").string());
+  ASSERT_EQ(same.code, 0);
+  auto pass = runCli("check " + (dir / "same").string() + " --baseline " + (dir / "b/baseline.json").string());
+  EXPECT_EQ(pass.code, 0) << pass.output;
+  EXPECT_NE(pass.output.find("check passed"), std::string::npos) << pass.output;
+  EXPECT_NE(pass.output.find(" 0 worse"), std::string::npos) << pass.output;
+
+  // A scheduler that sleeps 10 s between idle loops starts tasks later: a latency regression.
+  auto worse = runCli("run " + tinyChain() + " --quiet --set scheduler.scheduler_idle_sleep_time=10s --out " +
+                      (dir / "worse").string());
+  ASSERT_EQ(worse.code, 0) << worse.output;
+  auto fail = runCli("check " + (dir / "worse").string() + " --baseline " + (dir / "b/baseline.json").string());
+  EXPECT_EQ(fail.code, 1) << fail.output;
+  EXPECT_NE(fail.output.find("metrics.task_transition_latency_s.p95"), std::string::npos) << fail.output;
+  EXPECT_NE(fail.output.find("WORSE"), std::string::npos) << fail.output;
+  EXPECT_NE(fail.output.find("check FAILED"), std::string::npos) << fail.output;
+
+  // A generous tolerance lets the same change through.
+  auto tolerant = runCli("check " + (dir / "worse").string() + " --tolerance 100000% --baseline " +
+                         (dir / "b/baseline.json").string());
+  EXPECT_EQ(tolerant.code, 0) << tolerant.output;
+}
+
+TEST(CheckCommand, BadInputExitsTwo) {
+  fs::path dir = schedlab::test::tempDir();
+  ASSERT_EQ(runCli("run " + tinyChain() + " --quiet --out " + (dir / "r").string()).code, 0);
+  auto missing = runCli("check " + (dir / "r").string() + " --baseline " + (dir / "nope.json").string());
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_NE(missing.output.find("create it with --update"), std::string::npos) << missing.output;
+  EXPECT_EQ(runCli("check " + (dir / "r").string()).code, 2);  // no --baseline
+  EXPECT_EQ(runCli("check " + (dir / "r").string() + " --tolerance lots --baseline x").code, 2);
+}

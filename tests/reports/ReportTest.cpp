@@ -1,0 +1,102 @@
+// `schedlab report` on the shipped scenarios (CI-sized horizons): every figure is drawn, the page
+// is self-contained, Chromium renders it to a non-blank screenshot and every image decodes.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "support/TestSupport.h"
+
+namespace fs = std::filesystem;
+using schedlab::test::readFile;
+using schedlab::test::runCli;
+
+namespace {
+
+// Renders the page headless as a person's browser would and checks what it shows.
+void expectRendersInChromium(const fs::path& html, int images) {
+  fs::path dir = schedlab::test::tempDir();
+  fs::path shot = dir / "screenshot.png";
+  std::string cmd = "chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+                    "--disable-background-networking --disable-component-update --disable-sync --user-data-dir=" +
+                    (dir / "profile").string() + " --window-size=1200,2400 --screenshot=" + shot.string() +
+                    " file://" + fs::absolute(html).string() + " >" + (dir / "chromium.log").string() + " 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << readFile(dir / "chromium.log");
+  ASSERT_TRUE(fs::exists(shot)) << readFile(dir / "chromium.log");
+  std::string check = "/usr/bin/python3 " + std::string(SCHEDLAB_TESTS) + "/reports/inspect_report.py " +
+                      html.string() + " " + shot.string() + " " + std::to_string(images) + " >" +
+                      (dir / "inspect.log").string() + " 2>&1";
+  int rc = std::system(check.c_str());
+  EXPECT_EQ(rc, 0) << readFile(dir / "inspect.log");
+  fs::remove_all(dir);
+}
+
+int countOf(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+const char* kFigures[] = {"transition_cdf.png", "cost_vs_latency.png", "scheduler_loop.png",
+                          "metadata_db.png", "queue_and_workers.png", "dag_run_gantt.png"};
+
+}  // namespace
+
+TEST(Report, BluevineOnboardingHasEveryFigureAndAVerdict) {
+  fs::path dir = schedlab::test::tempDir();
+  auto run = runCli("run " + std::string(SCHEDLAB_SCENARIOS) + "/bluevine-onboarding.yaml --quiet --set run.horizon=1h"
+                    " --out " + (dir / "results").string());
+  ASSERT_EQ(run.code, 0) << run.output;
+  auto r = runCli("report " + (dir / "results").string() + " --out " + (dir / "report").string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("report: " + (dir / "report/report.html").string()), std::string::npos) << r.output;
+  for (const char* f : kFigures) EXPECT_TRUE(fs::exists(dir / "report/figures" / f)) << f;
+  std::string md = readFile(dir / "report/report.md");
+  std::string html = readFile(dir / "report/report.html");
+  for (const char* f : kFigures) EXPECT_NE(md.find(std::string("(figures/") + f + ")"), std::string::npos) << f;
+  EXPECT_EQ(countOf(html, "data:image/png;base64,"), 6);
+  // The verdict: each SLA against each variant, and ratios against the baseline.
+  EXPECT_NE(md.find("| step_to_step_p95 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("Ratios against the baseline **per_task**"), std::string::npos) << md;
+  EXPECT_TRUE(std::regex_search(md, std::regex("\\| split_fast_instance \\| [0-9.]+ (ms|s) ×0\\.[0-9]+ \\(-[0-9]+ %\\)")))
+      << md;
+  // No temporary files left behind.
+  for (const auto& e : fs::directory_iterator(dir / "report"))
+    EXPECT_EQ(e.path().filename().string().rfind(".report-", 0), std::string::npos) << e.path();
+  expectRendersInChromium(dir / "report/report.html", 6);
+}
+
+TEST(Report, MetadbGrowthShowsSizeOverTimeWithoutPerTryRows) {
+  fs::path dir = schedlab::test::tempDir();
+  auto run = runCli("run " + std::string(SCHEDLAB_SCENARIOS) + "/metadb-growth.yaml --quiet --set run.horizon=2d --out " + (dir / "results").string());
+  ASSERT_EQ(run.code, 0) << run.output;
+  ASSERT_FALSE(fs::exists(dir / "results/task_instances.csv"));
+  auto r = runCli("report " + (dir / "results").string());  // default: beside the results
+  ASSERT_EQ(r.code, 0) << r.output;
+  for (const char* f : kFigures) EXPECT_TRUE(fs::exists(dir / "results/figures" / f)) << f;
+  std::string md = readFile(dir / "results/report.md");
+  EXPECT_NE(md.find("DB size (max)"), std::string::npos);
+  expectRendersInChromium(dir / "results/report.html", 6);
+}
+
+TEST(Report, SeveralResultsDirectoriesAndBadInput) {
+  fs::path dir = schedlab::test::tempDir();
+  std::string data = SCHEDLAB_TEST_DATA;
+  ASSERT_EQ(runCli("run " + data + "/tiny-chain.yaml --quiet --out " + (dir / "a").string()).code, 0);
+  ASSERT_EQ(runCli("run " + data + "/tiny-split.yaml --quiet --out " + (dir / "b").string()).code, 0);
+  auto r = runCli("report " + (dir / "a").string() + " " + (dir / "b").string() + " --out " + (dir / "ab").string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  std::string md = readFile(dir / "ab/report.md");
+  EXPECT_NE(md.find("## Verdict — tiny-chain"), std::string::npos) << md;
+  EXPECT_NE(md.find("## Verdict — tiny-split"), std::string::npos) << md;
+  EXPECT_NE(md.find("| tiny-chain/airflow2 |"), std::string::npos) << md;  // labels name the scenario
+
+  auto missing = runCli("report " + (dir / "nope").string() + " --out " + (dir / "x").string());
+  EXPECT_EQ(missing.code, 2) << missing.output;
+  EXPECT_FALSE(fs::exists(dir / "x"));
+  fs::create_directories(dir / "broken");
+  std::ofstream(dir / "broken/results.json") << "{not json";
+  auto broken = runCli("report " + (dir / "broken").string() + " --out " + (dir / "y").string());
+  EXPECT_EQ(broken.code, 2) << broken.output;
+  EXPECT_NE(broken.output.find("not a results.json"), std::string::npos) << broken.output;
+  EXPECT_FALSE(fs::exists(dir / "y/report.html"));
+}
