@@ -201,6 +201,68 @@ std::tuple<std::string, long long, long long> parseFindMin(const std::string& te
   return {key, lo, hi};
 }
 
+// Whether every variant of one probe meets every constraint (on the mean over seeds); `detail`
+// gets the figures, for the probe's line.
+bool probeMeets(const SweepPlan& plan, const std::vector<PointResult>& results,
+                const std::vector<MetricConstraint>& constraints, std::string& detail) {
+  bool ok = true;
+  for (const auto& variant : plan.variants) {
+    std::vector<PointResult> group;
+    for (const auto& r : results)
+      if (r.point.variant == variant) group.push_back(r);
+    for (const auto& c : constraints) {
+      double mean = groupMean(group, c.metric);
+      const std::string parent = c.metric.substr(0, c.metric.rfind('.'));
+      if (std::isnan(mean) && !metricValue(group.front().variant, parent + ".count"))
+        throw BadInput("--subject-to: no figure '" + c.metric + "' in the results");
+      ok = ok && !std::isnan(mean) && c.satisfiedBy(mean);  // unmeasured meets nothing
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.6g", mean);
+      detail += (detail.empty() ? "" : " ") + (plan.variants.size() > 1 ? variant + ":" : std::string()) + c.metric +
+                "=" + (std::isnan(mean) ? std::string("unmeasured") : std::string(buf));
+    }
+  }
+  return ok;
+}
+
+// --find-min: bisects KEY over LO..HI, one probe = every variant x seed at one value; writes the
+// probes' sweep.csv (by value) and ends with "min KEY = N" or "none in range LO..HI".
+int capacitySearch(SweepPlan plan, const std::vector<MetricConstraint>& constraints, const std::string& spec,
+                   const fs::path& dir, int jobs) {
+  auto [key, lo, hi] = parseFindMin(spec);
+  plan.params = {{key, {std::to_string(lo), std::to_string(hi)}}};
+  validatePlan(plan);
+  std::vector<PointResult> all;
+  CapacityResult r = findMinimum(lo, hi, [&](long long n) {
+    std::vector<SweepPoint> points = expandGrid({{key, {std::to_string(n)}}}, plan.variants, plan.seeds);
+    for (auto& p : points) p.index += all.size();
+    auto results = runPoints(plan, points, dir, jobs, false);
+    std::string detail;
+    bool ok = probeMeets(plan, results, constraints, detail);
+    all.insert(all.end(), results.begin(), results.end());
+    std::printf("probe %s=%lld: %s (%s)\n", key.c_str(), n, ok ? "meets" : "misses", detail.c_str());
+    std::fflush(stdout);
+    return ok;
+  });
+  // sweep.csv lists the probes by value, not in the order the bisection took them.
+  std::stable_sort(all.begin(), all.end(), [](const PointResult& a, const PointResult& b) {
+    return std::stoll(a.point.params.front().second) < std::stoll(b.point.params.front().second);
+  });
+  plan.params = {{key, {}}};
+  for (size_t i = 0; i < all.size(); ++i) {
+    all[i].point.index = i;
+    auto& values = plan.params[0].values;
+    const std::string& v = all[i].point.params.front().second;
+    if (values.empty() || values.back() != v) values.push_back(v);
+  }
+  plan.totalPoints = all.size();
+  writeSweep(dir, plan, all);
+  std::printf("sweep.csv: %s (%d probes)\n", (dir / "sweep.csv").string().c_str(), r.probes);
+  if (r.minimum) std::printf("min %s = %lld\n", key.c_str(), *r.minimum);
+  else std::printf("none in range %lld..%lld\n", lo, hi);
+  return kOk;
+}
+
 }  // namespace
 
 int cmdSweep(const Args& args) {
@@ -258,55 +320,7 @@ int cmdSweep(const Args& args) {
     if (!plan.params.empty() || vm.count("shard"))
       throw BadInput("--find-min searches one parameter: it cannot be combined with --param or --shard");
     if (constraints.empty()) throw BadInput("--find-min needs at least one --subject-to \"metric.path<=value\"");
-    auto [key, lo, hi] = parseFindMin(vm["find-min"].as<std::string>());
-    plan.params = {{key, {std::to_string(lo), std::to_string(hi)}}};
-    validatePlan(plan);
-    std::vector<PointResult> all;
-    auto meets = [&](long long n) {
-      std::vector<SweepPoint> points = expandGrid({{key, {std::to_string(n)}}}, plan.variants, plan.seeds);
-      for (auto& p : points) p.index += all.size();
-      auto results = runPoints(plan, points, dir, jobs, false);
-      bool ok = true;
-      std::string detail;
-      for (const auto& variant : plan.variants) {
-        std::vector<PointResult> group;
-        for (const auto& r : results)
-          if (r.point.variant == variant) group.push_back(r);
-        for (const auto& c : constraints) {
-          double mean = groupMean(group, c.metric);
-          bool met = !std::isnan(mean) && c.satisfiedBy(mean);
-          if (std::isnan(mean) && !metricValue(group.front().variant, c.metric.substr(0, c.metric.rfind('.')) + ".count"))
-            throw BadInput("--subject-to: no figure '" + c.metric + "' in the results");
-          ok = ok && met;
-          char buf[64];
-          std::snprintf(buf, sizeof buf, "%.6g", mean);
-          detail += " " + (plan.variants.size() > 1 ? variant + ":" : std::string()) + c.metric + "=" +
-                    (std::isnan(mean) ? std::string("unmeasured") : std::string(buf));
-        }
-      }
-      all.insert(all.end(), results.begin(), results.end());
-      std::printf("probe %s=%lld: %s (%s)\n", key.c_str(), n, ok ? "meets" : "misses", detail.substr(1).c_str());
-      std::fflush(stdout);
-      return ok;
-    };
-    CapacityResult r = findMinimum(lo, hi, meets);
-    // sweep.csv lists the probes by value, not in the order the bisection took them.
-    std::stable_sort(all.begin(), all.end(), [](const PointResult& a, const PointResult& b) {
-      return std::stoll(a.point.params.front().second) < std::stoll(b.point.params.front().second);
-    });
-    for (size_t i = 0; i < all.size(); ++i) all[i].point.index = i;
-    plan.totalPoints = all.size();
-    plan.params = {{key, {}}};
-    for (const auto& p : all) {
-      const std::string& v = p.point.params.front().second;
-      if (std::find(plan.params[0].values.begin(), plan.params[0].values.end(), v) == plan.params[0].values.end())
-        plan.params[0].values.push_back(v);
-    }
-    writeSweep(dir, plan, all);
-    std::printf("sweep.csv: %s (%d probes)\n", (dir / "sweep.csv").string().c_str(), r.probes);
-    if (r.minimum) std::printf("min %s = %lld\n", key.c_str(), *r.minimum);
-    else std::printf("none in range %lld..%lld\n", lo, hi);
-    return kOk;
+    return capacitySearch(plan, constraints, vm["find-min"].as<std::string>(), dir, jobs);
   }
 
   validatePlan(plan);
