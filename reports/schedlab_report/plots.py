@@ -82,7 +82,7 @@ def _series_plot(variants, panels, path, title):
         ax.set_ylabel(ylabel)
         ax.grid(True, alpha=0.3)
     axes[0, 0].set_title(title)
-    axes[0, 0].legend(fontsize=8, loc="upper left", ncol=min(4, len(variants)))
+    axes[0, 0].legend(fontsize=8, loc="best", ncol=min(4, len(variants)))  # where it hides least data
     axes[-1, 0].set_xlabel(xlabel)
     _save(fig, path)
     return True
