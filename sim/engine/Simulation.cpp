@@ -43,8 +43,10 @@ std::string fmt(double v) {
 }
 
 nlohmann::json latencies(const LatencySamples& s) {
-  nlohmann::json transition = toJson(summarize(s.transition));
-  transition["cdf"] = cdfJson(s.transition);
+  std::vector<double> sorted = s.transition;  // sorted once for the summary and the CDF
+  std::sort(sorted.begin(), sorted.end());
+  nlohmann::json transition = toJson(summarizeSorted(sorted));
+  transition["cdf"] = cdfJson(sorted);
   return {{"task_transition_latency_s", transition},
           {"schedule_delay_s", toJson(summarize(s.scheduleDelay))},
           {"dagrun_duration_s", toJson(summarize(s.dagrunDuration))},

@@ -16,10 +16,14 @@ double percentile(const std::vector<double>& sorted, double p) {
 }
 
 LatencySummary summarize(std::vector<double> samples) {
+  std::sort(samples.begin(), samples.end());
+  return summarizeSorted(samples);
+}
+
+LatencySummary summarizeSorted(const std::vector<double>& samples) {
   LatencySummary s;
   s.count = samples.size();
   if (samples.empty()) return s;
-  std::sort(samples.begin(), samples.end());
   s.mean = std::accumulate(samples.begin(), samples.end(), 0.0) / static_cast<double>(samples.size());
   s.p50 = percentile(samples, 50);
   s.p90 = percentile(samples, 90);
@@ -36,10 +40,9 @@ double r(double v) { return std::round(v * 1e6) / 1e6; }
 
 }  // namespace
 
-nlohmann::json cdfJson(std::vector<double> samples) {
+nlohmann::json cdfJson(const std::vector<double>& samples) {
   nlohmann::json out = nlohmann::json::array();
   if (samples.empty()) return out;
-  std::sort(samples.begin(), samples.end());
   std::vector<double> levels;
   for (int p = 0; p <= 90; p += 2) levels.push_back(p);
   for (int p = 91; p <= 99; ++p) levels.push_back(p);

@@ -14,12 +14,13 @@ struct LatencySummary {
 
 // Percentiles by linear interpolation between order statistics (numpy's default, "type 7").
 LatencySummary summarize(std::vector<double> samples);
+LatencySummary summarizeSorted(const std::vector<double>& sorted);
 double percentile(const std::vector<double>& sorted, double p);
 nlohmann::json toJson(const LatencySummary& s);
 
-// The empirical distribution as [[percentile, seconds], ...] at fixed levels, finer in the tail
-// (0, 2, ..., 90, 91, ..., 99, 99.5, 99.9, 100): enough for a report to draw the CDF without
-// the per-try rows.
-nlohmann::json cdfJson(std::vector<double> samples);
+// The empirical distribution of sorted samples as [[percentile, seconds], ...] at fixed levels,
+// finer in the tail (0, 2, ..., 90, 91, ..., 99, 99.5, 99.9, 100): enough for a report to draw the
+// CDF without the per-try rows.
+nlohmann::json cdfJson(const std::vector<double>& sorted);
 
 }  // namespace schedlab

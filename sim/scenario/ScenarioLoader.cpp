@@ -444,16 +444,23 @@ void readTasks(const Context& ctx, const YAML::Node& list, const std::string& pa
   dag.tasks = std::move(sorted);
 }
 
-// The name of entry `i` of a named list (instances, triggers): present and unique. Points `path`
-// at the entry by name and consumes `remove`, which only variant merging uses.
-std::string readEntryName(Fields& f, const YAML::Node& entry, std::string& path, const std::string& section,
-                          const std::string& what, std::set<std::string>& names) {
-  std::string name = f.text("name", "");
-  if (name.empty()) f.ctx().fail(entry, path, "a " + what + " needs a name");
-  if (!names.insert(name).second) f.ctx().fail(entry, path, "duplicate " + what + " '" + name + "'");
-  path = section + "." + name;
-  f.raw("remove");
-  return name;
+// Visits every entry of a named list (instances, triggers, slas) with its fields, its node, its
+// index and its path (`section.NAME`), once its name is known to be present and unique. Consumes
+// `remove`, which only variant merging uses, and rejects the keys the visitor did not read.
+template <typename Visit>
+void forEachNamedEntry(const Context& ctx, const YAML::Node& list, const std::string& section,
+                       const std::string& what, Visit visit) {
+  std::set<std::string> names;
+  for (size_t i = 0; i < list.size(); ++i) {
+    std::string path = section + "[" + std::to_string(i) + "]";
+    Fields f(ctx, list[i], path);
+    std::string name = f.text("name", "");
+    if (name.empty()) ctx.fail(list[i], path, "a " + what + " needs a name");
+    if (!names.insert(name).second) ctx.fail(list[i], path, "duplicate " + what + " '" + name + "'");
+    f.raw("remove");
+    visit(f, list[i], i, section + "." + name, name);
+    f.finish();
+  }
 }
 
 std::map<std::string, double> readInitialRows(const Context& ctx, const YAML::Node& node, const std::string& path) {
@@ -478,14 +485,12 @@ void readInstances(const Context& ctx, const YAML::Node& list, Scenario& s) {
   }
   if (!list.IsSequence() || list.size() == 0)
     ctx.fail(list, "instances", "expected a non-empty list of {name, dags: [patterns], metadb: shared|own}");
-  std::set<std::string> names;
   int catchAll = -1;
   std::vector<YAML::Node> patternNodes;
-  for (size_t i = 0; i < list.size(); ++i) {
-    std::string p = "instances[" + std::to_string(i) + "]";
-    Fields f(ctx, list[i], p);
+  forEachNamedEntry(ctx, list, "instances", "instance", [&](Fields& f, const YAML::Node& entry, size_t i,
+                                                            const std::string& p, const std::string& name) {
     InstanceDef inst;
-    inst.name = readEntryName(f, list[i], p, "instances", "instance", names);
+    inst.name = name;
     YAML::Node dags = f.raw("dags");
     if (dags.IsDefined() && !dags.IsNull()) {
       if (!dags.IsSequence() || dags.size() == 0)
@@ -496,10 +501,10 @@ void readInstances(const Context& ctx, const YAML::Node& list, Scenario& s) {
       }
     } else {
       if (catchAll >= 0)
-        ctx.fail(list[i], p + ".dags", "only one instance may omit dags (it takes every DAG the others do not)");
+        ctx.fail(entry, p + ".dags", "only one instance may omit dags (it takes every DAG the others do not)");
       catchAll = static_cast<int>(i);
     }
-    patternNodes.push_back(dags.IsDefined() ? dags : list[i]);
+    patternNodes.push_back(dags.IsDefined() ? dags : entry);
     std::string db = f.text("metadb", "shared");
     if (db != "shared" && db != "own") ctx.fail(f.raw("metadb"), p + ".metadb", "'" + db + "' is not one of: shared, own");
     inst.ownMetadb = db == "own";
@@ -508,9 +513,8 @@ void readInstances(const Context& ctx, const YAML::Node& list, Scenario& s) {
         ctx.fail(f.raw("initial_rows"), p + ".initial_rows", "only an instance with metadb: own has its own history");
       inst.initialRows = readInitialRows(ctx, f.raw("initial_rows"), p + ".initial_rows");
     }
-    f.finish();
     s.instances.push_back(std::move(inst));
-  }
+  });
   for (auto& d : s.dags) {
     std::vector<int> matches;
     for (size_t i = 0; i < s.instances.size(); ++i)
@@ -557,17 +561,15 @@ void readArchiving(const Context& ctx, const YAML::Node& node, Scenario& s) {
 void readSlas(const Context& ctx, const YAML::Node& list, Scenario& s) {
   if (!list.IsDefined() || list.IsNull()) return;
   if (!list.IsSequence()) ctx.fail(list, "slas", "expected a list of {name, metric, max or min}");
-  std::set<std::string> names;
-  for (size_t i = 0; i < list.size(); ++i) {
-    std::string p = "slas[" + std::to_string(i) + "]";
-    Fields f(ctx, list[i], p);
+  forEachNamedEntry(ctx, list, "slas", "SLA", [&](Fields& f, const YAML::Node& entry, size_t,
+                                                   const std::string& p, const std::string& name) {
     Sla sla;
-    sla.name = readEntryName(f, list[i], p, "slas", "SLA", names);
-    sla.line = list[i].Mark().line + 1;
-    sla.column = list[i].Mark().column + 1;
+    sla.name = name;
+    sla.line = entry.Mark().line + 1;
+    sla.column = entry.Mark().column + 1;
     YAML::Node metric = f.raw("metric");
     if (!metric.IsDefined() || !metric.IsScalar())
-      ctx.fail(list[i], p + ".metric", "an SLA needs a metric, e.g. metrics.task_transition_latency_s.p95");
+      ctx.fail(entry, p + ".metric", "an SLA needs a metric, e.g. metrics.task_transition_latency_s.p95");
     sla.bound.metric = metric.Scalar();
     if (auto wrong = checkMetricPath(sla.bound.metric)) ctx.fail(metric, p + ".metric", *wrong);
     std::string head = sla.bound.metric.substr(0, sla.bound.metric.find('.'));
@@ -578,16 +580,15 @@ void readSlas(const Context& ctx, const YAML::Node& list, Scenario& s) {
     if (head == "metrics_by_instance" &&
         std::none_of(s.instances.begin(), s.instances.end(), [&](auto& x) { return x.name == owner; }))
       ctx.fail(metric, p + ".metric", "unknown instance '" + owner + "'");
-    if (f.has("max") == f.has("min")) ctx.fail(list[i], p, "give exactly one of max: or min:");
+    if (f.has("max") == f.has("min")) ctx.fail(entry, p, "give exactly one of max: or min:");
     std::string key = f.has("max") ? "max" : "min";
     YAML::Node limit = f.raw(key);
     auto v = limit.IsScalar() ? parseLimit(limit.Scalar()) : std::nullopt;
     if (!v) ctx.fail(limit, p + "." + key, "expected a number, a duration (3s, 250ms) or a percentage (50%)");
     sla.bound.atMost = key == "max";
     sla.bound.limit = *v;
-    f.finish();
     s.slas.push_back(std::move(sla));
-  }
+  });
 }
 
 Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::string& variant) {
@@ -758,16 +759,14 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
   YAML::Node triggers = top.raw("triggers");
   if (triggers.IsDefined() && !triggers.IsNull()) {
     if (!triggers.IsSequence()) ctx.fail(triggers, "triggers", "expected a list of arrival streams");
-    std::set<std::string> names;
-    for (size_t i = 0; i < triggers.size(); ++i) {
-      std::string p = "triggers[" + std::to_string(i) + "]";
-      Fields f(ctx, triggers[i], p);
+    forEachNamedEntry(ctx, triggers, "triggers", "trigger stream", [&](Fields& f, const YAML::Node& entry, size_t,
+                                                                        const std::string& p, const std::string& name) {
       TriggerStream t;
-      t.name = readEntryName(f, triggers[i], p, "triggers", "trigger stream", names);
+      t.name = name;
       std::string kind = f.text("kind", "poisson");
       if (kind != "poisson") ctx.fail(f.raw("kind"), p + ".kind", "only 'poisson' streams are modelled");
       YAML::Node rate = f.raw("rate");
-      if (!rate.IsDefined()) ctx.fail(triggers[i], p + ".rate", "a Poisson stream needs a rate (e.g. 30/h)");
+      if (!rate.IsDefined()) ctx.fail(entry, p + ".rate", "a Poisson stream needs a rate (e.g. 30/h)");
       auto r = rate.IsScalar() ? parseRate(rate.Scalar()) : std::nullopt;
       if (!r || *r < 0) ctx.fail(rate, p + ".rate", "expected a rate such as 30/h, 0.5/min or 2/s");
       t.ratePerSecond = *r;
@@ -775,10 +774,9 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
       t.end = f.has("end") ? f.duration("end", 0) : -1;
       t.dag = f.text("dag", "");
       if (!t.dag.empty() && !dagNodes.count(t.dag))
-        ctx.fail(triggers[i]["dag"], p + ".dag", "unknown DAG '" + t.dag + "'");
-      f.finish();
+        ctx.fail(entry["dag"], p + ".dag", "unknown DAG '" + t.dag + "'");
       s.triggers.push_back(t);
-    }
+    });
   }
   readInstances(ctx, top.raw("instances"), s);
   readArchiving(ctx, top.raw("archiving"), s);
