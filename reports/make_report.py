@@ -58,7 +58,7 @@ def build(variants, baseline_name, figure_dir):
             blocks.append(("figure", f"figures/{filename}", caption))
     if focus and not any(b[0] == "figure" and b[1].endswith("gantt.png") for b in blocks):
         blocks.append(("p", f"No Gantt chart: no run of DAG {focus} finished in the sampled window "
-                            "(runs created after the first quarter of the measured time)."))
+                            "(the first runs created after the warm-up)."))
     return title, blocks
 
 

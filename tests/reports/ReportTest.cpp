@@ -78,6 +78,43 @@ TEST(Report, MetadbGrowthShowsSizeOverTimeWithoutPerTryRows) {
   expectRendersInChromium(dir / "results/report.html", 6);
 }
 
+TEST(Report, FetchrNightlyEtlHasEveryFigure) {
+  fs::path dir = schedlab::test::tempDir();
+  auto run = runCli("run " + std::string(SCHEDLAB_SCENARIOS) + "/fetchr-nightly-etl.yaml --quiet --out " +
+                    (dir / "results").string());
+  ASSERT_EQ(run.code, 0) << run.output;
+  auto r = runCli("report " + (dir / "results").string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  for (const char* f : kFigures) EXPECT_TRUE(fs::exists(dir / "results/figures" / f)) << f;
+  std::string md = readFile(dir / "results/report.md");
+  EXPECT_NE(md.find("| etl_done_by_6am |"), std::string::npos) << md;
+  expectRendersInChromium(dir / "results/report.html", 6);
+}
+
+TEST(Report, LiveResultsAreShownBesideTheSimulatedOnes) {
+  fs::path dir = schedlab::test::tempDir();
+  ASSERT_EQ(runCli("run " + std::string(SCHEDLAB_TEST_DATA) + "/tiny-chain.yaml --quiet --out " + (dir / "sim").string())
+                .code,
+            0);
+  // A live run of the same scenario whose loops took 25 % longer than simulated.
+  auto results = nlohmann::json::parse(readFile(dir / "sim/results.json"));
+  results["source"] = "live";
+  for (auto& v : results["variants"]) {
+    auto& loop = v["metrics"]["scheduler_loop_duration_s"]["mean"];
+    loop = loop.get<double>() * 1.25;
+  }
+  fs::create_directories(dir / "live");
+  std::ofstream(dir / "live/results.json") << results.dump();
+  auto r = runCli("report " + (dir / "sim").string() + " " + (dir / "live").string() + " --out " +
+                  (dir / "both").string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  std::string md = readFile(dir / "both/report.md");
+  EXPECT_NE(md.find("## Simulated vs live"), std::string::npos) << md;
+  // (simulated - live) / live = 1 / 1.25 - 1 = -20 %.
+  EXPECT_NE(md.find("-20.0 %"), std::string::npos) << md;
+  EXPECT_NE(md.find("| airflow2 (live) |"), std::string::npos) << md;
+}
+
 TEST(Report, SeveralResultsDirectoriesAndBadInput) {
   fs::path dir = schedlab::test::tempDir();
   std::string data = SCHEDLAB_TEST_DATA;
