@@ -1,13 +1,16 @@
 #!/usr/bin/python3
 """Fits schedlab's query-cost calibration from pgbench timings (see calibrate-provisional.sh).
 
-Input: a TSV of `latency SIZE QUERY MS` and `rows SIZE TABLE ROWS BYTES` lines. For each measured
+Input: a TSV of `latency SIZE QUERY MS`, `pages SIZE QUERY PAGES`, `rows SIZE TABLE ROWS BYTES`
+and `cold PAGES_READ IO_MS` lines. For each measured
 query shape, the time the DB spends on it is pgbench's single-client latency minus that of
 `SELECT 1` at the same size (the client round trip, which the simulator adds itself as
 metadb.network_rtt). Each shape is fitted as fixed + per_decade * log10(table rows) by least
 squares over the sizes; the SELECT of a run's task instances is also timed at 10 and 40 rows,
 which gives the cost per row returned. Every query type of the simulator's catalog is then costed
 from the shape that issues the same SQL, times the statements one query of the type sends.
+Pages touched (EXPLAIN BUFFERS: hit + read) are fitted the same way, median over the DAGs probed;
+the cost of a page read from disk is the cold lookups' I/O time over their pages read.
 """
 import argparse
 import datetime
@@ -72,32 +75,15 @@ SHAPE_STATEMENTS = {"archive_delete_tis": 3}
 PER_ROW_SHAPES = {"archive_delete_tis": 40}
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("data")
-    ap.add_argument("out")
-    ap.add_argument("--command", required=True)
-    ap.add_argument("--postgres", required=True)
-    ap.add_argument("--machine", required=True)
-    a = ap.parse_args()
-    samples, rows, size_bytes = {}, {}, {}
-    for line in open(a.data):
-        f = line.rstrip("\n").split("\t")
-        if f[0] == "latency":
-            samples.setdefault((int(f[1]), f[2]), []).append(float(f[3]) / 1000.0)
-        elif f[0] == "rows":
-            rows[(int(f[1]), f[2])] = max(1.0, float(f[3]))
-            size_bytes[(int(f[1]), f[2])] = float(f[4])
-    lat = {k: float(np.median(v)) for k, v in samples.items()}  # median over the rounds
-    sizes = sorted({s for s, _ in lat})
-    net = {k: max(0.0, v - SHAPE_STATEMENTS.get(k[1], 1) * lat[(k[0], "baseline_select_1")]) for k, v in lat.items()}
-
-    per_row = np.mean([max(0.0, (net[(s, "update_state_select_tis")] - net[(s, "update_state_select_tis_10")]) / 30)
+def fit_shapes(value, sizes, rows):
+    """Per shape: (fixed, per_decade, per_row_returned, per_row_scanned) fitted to value[(size, shape)],
+    and report rows (shape, fixed, per_decade, per_row, fit errors % per size)."""
+    per_row = np.mean([max(0.0, (value[(s, "update_state_select_tis")] - value[(s, "update_state_select_tis_10")]) / 30)
                        for s in sizes])
     shapes, report = {}, []
     for shape, table in SHAPE_TABLE.items():
         x = np.array([math.log10(1 + rows[(s, table)]) for s in sizes])
-        y = np.array([net[(s, shape)] for s in sizes])
+        y = np.array([value[(s, shape)] for s in sizes])
         A = np.vstack([np.ones_like(x), x]).T
         (fixed, decade), *_ = np.linalg.lstsq(A, y, rcond=None)
         decade = max(0.0, decade)
@@ -107,22 +93,56 @@ def main():
             fixed = max(0.0, fixed - 40 * returned)  # its rows were 40 task instances
         pred = fixed + decade * x + 40 * returned
         err = [abs(p - m) / m * 100 if m > 0 else 0 for p, m in zip(pred, y)]
-        shapes[shape] = (fixed, decade, returned)
+        shapes[shape] = (fixed, decade, returned, 0.0)
         report.append((shape, fixed, decade, returned, err))
     # A DELETE's cost per row deleted (index maintenance included), averaged over the sizes.
     for shape, nrows in PER_ROW_SHAPES.items():
-        y = np.array([net[(s, shape)] for s in sizes]) / nrows
+        y = np.array([value[(s, shape)] for s in sizes]) / nrows
         per = float(np.mean(y))
         shapes[shape] = (0.0, 0.0, 0.0, per)
-        report.append((shape, 0.0, 0.0, 0.0, [abs(per - m) / m * 100 if m > 0 else 0 for m in y]))
+        report.append((shape, 0.0, 0.0, per, [abs(per - m) / m * 100 if m > 0 else 0 for m in y]))
+    return shapes, report
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("data")
+    ap.add_argument("out")
+    ap.add_argument("--command", required=True)
+    ap.add_argument("--postgres", required=True)
+    ap.add_argument("--machine", required=True)
+    a = ap.parse_args()
+    samples, page_samples, rows, size_bytes, cold = {}, {}, {}, {}, []
+    for line in open(a.data):
+        f = line.rstrip("\n").split("\t")
+        if f[0] == "latency":
+            samples.setdefault((int(f[1]), f[2]), []).append(float(f[3]) / 1000.0)
+        elif f[0] == "pages":
+            page_samples.setdefault((int(f[1]), f[2]), []).append(float(f[3]))
+        elif f[0] == "cold":
+            cold.append(float(f[2]) / 1000.0 / max(1.0, float(f[1])))
+        elif f[0] == "rows":
+            rows[(int(f[1]), f[2])] = max(1.0, float(f[3]))
+            size_bytes[(int(f[1]), f[2])] = float(f[4])
+    lat = {k: float(np.median(v)) for k, v in samples.items()}  # median over the rounds
+    sizes = sorted({s for s, _ in lat})
+    net = {k: max(0.0, v - SHAPE_STATEMENTS.get(k[1], 1) * lat[(k[0], "baseline_select_1")]) for k, v in lat.items()}
+
+    pages = {k: float(np.median(v)) for k, v in page_samples.items()}  # median over the DAGs probed
+    shapes, report = fit_shapes(net, sizes, rows)
+    page_shapes, page_report = fit_shapes(pages, sizes, rows)
     queries = {}
     for qtype, (shape, statements) in CATALOG.items():
-        fixed, decade, returned, *scanned = shapes[shape]
-        scanned = scanned[0] if scanned else 0.0
+        fixed, decade, returned, scanned = shapes[shape]
         queries[qtype] = {"fixed_s": round(fixed * statements, 9), "per_row_scanned_s": round(scanned * statements, 12),
                           "per_row_returned_s": round(returned * statements, 9),
                           "per_decade_s": round(decade * statements, 9), "measured_as": shape,
                           "statements": statements}
+        fixed, decade, returned, scanned = page_shapes[shape]
+        queries[qtype]["pages"] = {"fixed": round(fixed * statements, 3), "per_row_scanned": round(scanned * statements, 4),
+                                   "per_row_returned": round(returned * statements, 4),
+                                   "per_decade": round(decade * statements, 3)}
+    page_read_s = float(np.median(cold))
     big = sizes[-1]
     bytes_per_row = {t: round(size_bytes[(big, t)] / rows[(big, t)]) for (s, t) in rows if s == big}
     cal = {
@@ -136,10 +156,17 @@ def main():
             "schema": "Airflow 1.10.12 (bench/pg/airflow-1.10-schema.sql)",
             "sizes_task_instances": sizes,
             "how": "DB time = pgbench single-client latency minus SELECT 1's at the same size; "
-                   "fixed + per_decade*log10(table rows) fitted per query shape over the sizes",
+                   "fixed + per_decade*log10(table rows) fitted per query shape over the sizes; pages "
+                   "touched = EXPLAIN (ANALYZE, BUFFERS) shared hit + read, fitted the same way; "
+                   "page_read_s = I/O read time / pages read of 2,000 random index lookups after a "
+                   "server restart with the OS page cache dropped (track_io_timing), median of 3",
             "latency_ms": {f"{s}/{q}": round(v * 1000, 4) for (s, q), v in sorted(lat.items())},
+            "pages": {f"{s}/{q}": v for (s, q), v in sorted(pages.items())},
+            "cold_page_read_ms": [round(c * 1000, 4) for c in cold],
             "fit_error_pct": {r[0]: [round(e, 1) for e in r[4]] for r in report},
+            "pages_fit_error_pct": {r[0]: [round(e, 1) for e in r[4]] for r in page_report},
         },
+        "storage": {"page_read_s": round(page_read_s, 9)},
         "queries": queries,
         "bytes_per_row": bytes_per_row,
     }
@@ -149,9 +176,12 @@ def main():
     import os
     os.replace(a.out + ".tmp", a.out)
     print(f"{'shape':28} {'fixed_ms':>9} {'per_decade_ms':>13} {'per_row_us':>10}  fit error % per size")
-    for shape, fixed, decade, returned, err in report:
-        per_row = shapes[shape][3] if len(shapes[shape]) > 3 else returned
+    for shape, fixed, decade, per_row, err in report:
         print(f"{shape:28} {fixed*1e3:9.4f} {decade*1e3:13.4f} {per_row*1e6:10.3f}  {', '.join(f'{e:.1f}' for e in err)}")
+    print(f"{'shape':28} {'pages':>9} {'per_decade':>13} {'per_row':>10}  fit error % per size")
+    for shape, fixed, decade, per_row, err in page_report:
+        print(f"{shape:28} {fixed:9.2f} {decade:13.2f} {per_row:10.3f}  {', '.join(f'{e:.1f}' for e in err)}")
+    print(f"page read from disk: {page_read_s*1e6:.1f} us (rounds: {', '.join(f'{c*1e6:.1f}' for c in cold)})")
     print(f"bytes per row at {big} task instances: {bytes_per_row}")
     print(f"wrote {a.out}")
 

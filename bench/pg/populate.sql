@@ -13,6 +13,9 @@ INSERT INTO dag_run (dag_id, execution_date, state, run_id, external_trigger, st
          'scheduled__' || r, false, timestamptz '2020-01-01' + r * interval '1 hour',
          timestamptz '2020-01-01' + r * interval '1 hour' + interval '10 minutes'
   FROM generate_series(1, :dags) d, generate_series(1, :runs) r;
+-- Task-major order: a run's task instances lie on different heap pages, as in a live DB, where
+-- every state change writes a row's new version wherever there is room (state is indexed, so no
+-- update stays on its page).
 INSERT INTO task_instance (task_id, dag_id, execution_date, start_date, end_date, duration, state,
                            try_number, max_tries, hostname, unixname, job_id, pool, queue,
                            priority_weight, operator)
@@ -20,7 +23,8 @@ INSERT INTO task_instance (task_id, dag_id, execution_date, start_date, end_date
          timestamptz '2020-01-01' + r * interval '1 hour', timestamptz '2020-01-01' + r * interval '1 hour' + interval '1 minute', 60,
          CASE WHEN r < :runs THEN 'success' WHEN t = 1 THEN 'running' ELSE NULL END,
          1, 0, 'worker-1', 'airflow', (d * 100000 + r * 100 + t), 'default_pool', 'default', 1, 'BashOperator'
-  FROM generate_series(1, :dags) d, generate_series(1, :runs) r, generate_series(1, :tasks) t;
+  FROM generate_series(1, :dags) d, generate_series(1, :runs) r, generate_series(1, :tasks) t
+  ORDER BY t, r, d;
 INSERT INTO job (dag_id, state, job_type, start_date, end_date, latest_heartbeat, hostname)
   SELECT 'dag_' || (j % :dags + 1), 'success', 'LocalTaskJob', now(), now(), now(), 'worker-1'
   FROM generate_series(1, :tis) j;

@@ -19,6 +19,12 @@ pg_stop() {
   PG_DIR=
 }
 
+# Starts the (initialised, stopped) server, with extra settings if given: "-c name=value ...".
+pg_server_start() {
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -w -l "$PG_DIR/log" start \
+    -o "-p $PGPORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off $*" >/dev/null
+}
+
 pg_start() {
   if [ "$(id -u)" -ne 0 ]; then
     echo "a throwaway PostgreSQL needs root (initdb runs as the postgres user)" >&2
@@ -30,7 +36,6 @@ pg_start() {
   trap 'pg_stop; exit 130' INT TERM
   PGPORT=$(pg_free_port)
   runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 >/dev/null
-  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -w -l "$PG_DIR/log" start \
-    -o "-p $PGPORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null
+  pg_server_start
   export PGHOST="$PG_DIR" PGPORT PGUSER=postgres PGDATABASE=postgres
 }

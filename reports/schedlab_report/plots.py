@@ -104,10 +104,11 @@ def metadata_db(variants, path):
     scale, label = _size_scale(variants)
     ok = _series_plot(variants, [("db_utilization", "DB CPU utilisation (%)", 100.0),
                                  ("db_size_bytes", label, scale),
-                                 ("task_instance_rows", "task_instance rows (millions)", 1e-6)],
+                                 ("task_instance_rows", "task_instance rows (millions)", 1e-6),
+                                 ("db_cache_hit_ratio", "buffer cache hit ratio (%)", 100.0)],
                       path, "Metadata database over time")
-    return ("The metadata DB's CPU use and its size; archiving shows as a saw-tooth in size and rows."
-            if ok else None)
+    return ("The metadata DB's CPU use, its size and the share of pages its queries find in memory; "
+            "archiving shows as a saw-tooth in size and rows." if ok else None)
 
 
 def queue_and_workers(variants, path):

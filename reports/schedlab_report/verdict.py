@@ -149,7 +149,8 @@ def percentile_blocks(variants, focus):
 
 
 def key_figure_blocks(variants):
-    header = ["variant", "loop mean", "queries / loop", "DB CPU", "DB size (max)", "tasks ok / failed / lost",
+    header = ["variant", "loop mean", "queries / loop", "DB CPU", "DB size (max)", "DB cache hits",
+              "tasks ok / failed / lost",
               "runs re-created by catch-up", "simulated / wall time"]
     rows = []
     for v in variants:
@@ -160,6 +161,7 @@ def key_figure_blocks(variants):
             "-" if m("metrics.db_queries_per_loop.mean") is None else f"{m('metrics.db_queries_per_loop.mean'):.1f}",
             "-" if m("metrics.db_cpu_utilization") is None else f"{100 * m('metrics.db_cpu_utilization'):.2f} %",
             fmt_bytes(m("metrics.db_size_bytes.max")),
+            "-" if m("metrics.db_cache_hit_ratio") is None else f"{100 * m('metrics.db_cache_hit_ratio'):.1f} %",
             " / ".join("-" if m(f"metrics.{k}") is None else f"{m(f'metrics.{k}'):.0f}"
                        for k in ("tasks_succeeded", "tasks_failed", "tasks_lost")),
             "-" if m("metrics.dagruns_recreated_by_catchup") is None else f"{m('metrics.dagruns_recreated_by_catchup'):.0f}",

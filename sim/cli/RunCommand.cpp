@@ -21,14 +21,14 @@ namespace fs = std::filesystem;
 namespace schedlab::cli {
 namespace {
 
-// An SLA limit in the metric's unit: seconds for *_s figures, a percentage for utilisations.
+// An SLA limit in the metric's unit: seconds for *_s figures, a percentage for utilisations and ratios.
 std::string fmtLimit(const nlohmann::json& metric, const nlohmann::json& limit) {
   const std::string path = metric.get<std::string>();
   const double v = limit.get<double>();
-  if (path.find("_s.") != std::string::npos || path.size() > 2 && path.substr(path.size() - 2) == "_s")
+  if (path.find("_s.") != std::string::npos || (path.size() > 2 && path.substr(path.size() - 2) == "_s"))
     return fmtSeconds(v);
   char buf[32];
-  if (path.find("utilization") != std::string::npos) std::snprintf(buf, sizeof buf, "%.1f%%", 100 * v);
+  if (path.find("utilization") != std::string::npos || path.find("_ratio") != std::string::npos) std::snprintf(buf, sizeof buf, "%.1f%%", 100 * v);
   else std::snprintf(buf, sizeof buf, "%g", v);
   return buf;
 }
@@ -56,19 +56,19 @@ void printSlas(const nlohmann::json& results) {
 }
 
 void printSummary(const nlohmann::json& results, const std::string& dir) {
-  std::printf("%-22s %14s %14s %14s %12s %9s %18s\n", "variant", "transition p50", "transition p95",
-              "loop mean", "queries/loop", "DB CPU", "tasks ok/fail/lost");
+  std::printf("%-22s %14s %14s %14s %12s %9s %10s %18s\n", "variant", "transition p50", "transition p95",
+              "loop mean", "queries/loop", "DB CPU", "DB cache", "tasks ok/fail/lost");
   for (const auto& v : results["variants"]) {
     const auto& m = v["metrics"];
     char tasks[64];
     std::snprintf(tasks, sizeof tasks, "%lld/%lld/%lld", m["tasks_succeeded"].get<long long>(),
                   m["tasks_failed"].get<long long>(), m["tasks_lost"].get<long long>());
-    std::printf("%-22s %14s %14s %14s %12.1f %8.1f%% %18s\n", v["name"].get<std::string>().c_str(),
+    std::printf("%-22s %14s %14s %14s %12.1f %8.1f%% %9.1f%% %18s\n", v["name"].get<std::string>().c_str(),
                 fmtStat(m["task_transition_latency_s"], "p50").c_str(),
                 fmtStat(m["task_transition_latency_s"], "p95").c_str(),
                 fmtStat(m["scheduler_loop_duration_s"], "mean").c_str(),
                 m["db_queries_per_loop"]["mean"].get<double>(), 100.0 * m["db_cpu_utilization"].get<double>(),
-                tasks);
+                100.0 * m["db_cache_hit_ratio"].get<double>(), tasks);
     // Several schedulers: one line each, their DAGs' latencies, their loop and their DB.
     const auto& byInstance = v.value("metrics_by_instance", nlohmann::json::object());
     if (byInstance.size() < 2) continue;
@@ -76,11 +76,12 @@ void printSummary(const nlohmann::json& results, const std::string& dir) {
       const std::string name = inst["name"];
       const auto& im = byInstance[name];
       std::string label = "  " + name + (im.value("metadb", "") == "own" ? " (own DB)" : "");
-      std::printf("%-22s %14s %14s %14s %12.1f %8.1f%%\n", label.c_str(),
+      std::printf("%-22s %14s %14s %14s %12.1f %8.1f%% %9.1f%%\n", label.c_str(),
                   fmtStat(im["task_transition_latency_s"], "p50").c_str(),
                   fmtStat(im["task_transition_latency_s"], "p95").c_str(),
                   fmtStat(im["scheduler_loop_duration_s"], "mean").c_str(),
-                  im["db_queries_per_loop"]["mean"].get<double>(), 100.0 * im["db_cpu_utilization"].get<double>());
+                  im["db_queries_per_loop"]["mean"].get<double>(), 100.0 * im["db_cpu_utilization"].get<double>(),
+                  100.0 * im["db_cache_hit_ratio"].get<double>());
     }
   }
   printSlas(results);

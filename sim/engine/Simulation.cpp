@@ -27,7 +27,7 @@ const char* const kTaskInstancesCsvHeader =
     "variant,dag_id,run_id,task_id,try,state,created_s,scheduled_s,queued_s,started_s,ended_s";
 const char* const kTimeseriesCsvHeader =
     "variant,time_s,scheduler_loop_duration_s,queries_per_loop,db_utilization,queue_depth,running_tasks,"
-    "busy_workers,db_size_bytes,task_instance_rows";
+    "busy_workers,db_size_bytes,task_instance_rows,db_cache_hit_ratio";
 
 namespace {
 
@@ -55,19 +55,26 @@ nlohmann::json latencies(const LatencySamples& s) {
           {"queued_duration_s", toJson(summarize(s.queued))}};
 }
 
-// What the metadata DBs did and hold: queries (total and by type), CPU utilisation after the
-// warm-up, rows per table and size, each as {"end", "max"}.
-void dbMetrics(nlohmann::json& m, const std::vector<MetadataDb*>& dbs, const std::vector<double>& busyAtWarmup,
+// A metadata DB's running totals when the warm-up ended.
+struct DbAtWarmup {
+  double busySeconds = 0, pagesTouched = 0, pagesFromDisk = 0;
+};
+
+// What the metadata DBs did and hold: queries (total and by type), CPU utilisation and buffer
+// cache hit ratio after the warm-up, rows per table and size, each as {"end", "max"}.
+void dbMetrics(nlohmann::json& m, const std::vector<MetadataDb*>& dbs, const std::vector<DbAtWarmup>& atWarmup,
                double window) {
   long long total = 0;
-  double busy = 0;
+  double busy = 0, pages = 0, fromDisk = 0;
   int cores = 0;
   std::array<long long, kQueryTypeCount> count{};
   std::array<double, kQueryTypeCount> seconds{};
   for (size_t k = 0; k < dbs.size(); ++k) {
     const MetadataDb& db = *dbs[k];
     total += db.queriesTotal();
-    busy += db.busySeconds() - busyAtWarmup[k];
+    busy += db.busySeconds() - atWarmup[k].busySeconds;
+    pages += db.pagesTouched() - atWarmup[k].pagesTouched;
+    fromDisk += db.pagesFromDisk() - atWarmup[k].pagesFromDisk;
     cores += db.cores();
     for (size_t i = 0; i < kQueryTypeCount; ++i) {
       count[i] += db.countByType()[i];
@@ -76,6 +83,9 @@ void dbMetrics(nlohmann::json& m, const std::vector<MetadataDb*>& dbs, const std
   }
   m["db_queries_total"] = total;
   m["db_cpu_utilization"] = round6(busy / (window * cores));
+  // As PostgreSQL's pg_stat_database reports it: blks_hit / (blks_hit + blks_read).
+  m["db_cache_hit_ratio"] = round6(pages > 0 ? 1.0 - fromDisk / pages : 1.0);
+  m["db_pages_read_from_disk"] = std::round(fromDisk);
   nlohmann::json byType = nlohmann::json::object();
   for (size_t i = 0; i < kQueryTypeCount; ++i)
     if (count[i] > 0) byType[std::string(kQueries[i].name)] = {{"count", count[i]}, {"db_seconds", round6(seconds[i])}};
@@ -213,7 +223,7 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
     });
   }
   // Warm-up end and time-series sampling.
-  std::vector<double> busyAtWarmup(liveDbs.size(), 0);
+  std::vector<DbAtWarmup> atWarmup(liveDbs.size());
   // A figure summed over the metadata DBs.
   auto total = [&](auto figure) {
     double sum = 0;
@@ -225,11 +235,11 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
     if (sc.run.warmup > 0) sg4::this_actor::sleep_until(sc.run.warmup);
     for (size_t i = 0; i < liveDbs.size(); ++i) {
       liveDbs[i]->startMeasuring();
-      busyAtWarmup[i] = liveDbs[i]->busySeconds();
+      atWarmup[i] = {liveDbs[i]->busySeconds(), liveDbs[i]->pagesTouched(), liveDbs[i]->pagesFromDisk()};
     }
   });
   sg4::Actor::create("sampler", streamsHost, [&] {
-    double lastBusy = 0;
+    double lastBusy = 0, lastPages = 0, lastFromDisk = 0;
     for (double t = sc.run.sampleInterval; t <= sc.run.horizon + 1e-9; t += sc.run.sampleInterval) {
       sg4::this_actor::sleep_until(t);
       double busy = total([](const MetadataDb& d) { return d.busySeconds(); });
@@ -243,6 +253,11 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
       row.busyWorkers = executor.busyWorkers();
       row.dbSizeBytes = total([](const MetadataDb& d) { return d.sizeBytes(); });
       row.taskInstanceRows = total([](const MetadataDb& d) { return d.rows(Table::TaskInstance); });
+      double pages = total([](const MetadataDb& d) { return d.pagesTouched(); });
+      double fromDisk = total([](const MetadataDb& d) { return d.pagesFromDisk(); });
+      row.dbCacheHitRatio = pages > lastPages ? 1.0 - (fromDisk - lastFromDisk) / (pages - lastPages) : 1.0;
+      lastPages = pages;
+      lastFromDisk = fromDisk;
       rec.timeseries.push_back(row);
       rec.intervalLoopSeconds = rec.intervalLoops = rec.intervalQueries = 0;
       lastBusy = busy;
@@ -279,7 +294,7 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
   nlohmann::json metrics = latencies(rec.all);
   metrics["scheduler_loop_duration_s"] = toJson(summarize(rec.loopDurations));
   metrics["db_queries_per_loop"] = toJson(summarize(rec.queriesPerLoop));
-  dbMetrics(metrics, liveDbs, busyAtWarmup, window);
+  dbMetrics(metrics, liveDbs, atWarmup, window);
   metrics["tasks_created"] = rec.tasksCreated;
   metrics["tasks_succeeded"] = rec.tasksSucceeded;
   metrics["tasks_failed"] = failed;
@@ -316,7 +331,7 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
     j["db_queries_per_loop"] = toJson(summarize(rec.queriesPerLoopByInstance[static_cast<int>(i)]));
     size_t h = 0;
     while (liveDbs[h] != instanceDb[i]) ++h;
-    dbMetrics(j, {liveDbs[h]}, {busyAtWarmup[h]}, window);
+    dbMetrics(j, {liveDbs[h]}, {atWarmup[h]}, window);
     byInstance[sc.instances[i].name] = j;
   }
 
@@ -384,7 +399,8 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
   for (const TimeSeriesRow& r : rec.timeseries) {
     ts << sc.variant << ',' << fmt(r.time) << ',' << fmt(r.loopDuration) << ',' << fmt(r.queriesPerLoop) << ','
        << fmt(r.dbUtilization) << ',' << r.queueDepth << ',' << r.runningTasks << ',' << r.busyWorkers << ','
-       << std::llround(r.dbSizeBytes) << ',' << std::llround(r.taskInstanceRows) << '\n';
+       << std::llround(r.dbSizeBytes) << ',' << std::llround(r.taskInstanceRows) << ',' << fmt(r.dbCacheHitRatio)
+       << '\n';
   }
   out.timeseriesCsv = ts.str();
   return out;

@@ -1,6 +1,12 @@
 // The metadata database as a contended server: a SimGrid host whose cores execute the queries
 // schedulers and workers send, so concurrent queries slow each other down for real. With a
 // connection pool (metadb.pool_size) a FIFO queue sits in front of the cores.
+//
+// Buffer cache: the pages a query touches come from memory while the whole DB fits in
+// metadb.cache. Beyond that a share 1 - cache/size of them is read from disk (every page equally
+// likely to be cached, as an LRU cache over uniformly read pages gives), each read costing the
+// page read latency while the query holds its connection but no core. So a DB that outgrows its
+// memory slows every query down, as Airflow deployments without archiving saw.
 #pragma once
 
 #include <simgrid/s4u.hpp>
@@ -26,7 +32,10 @@ class QueryBatch {
   void add(QueryType type, double rowsScanned = 1, double rowsReturned = 1, int times = 1);
   void add(const QueryBatch& other);
   int queries() const { return queries_; }
-  double seconds() const { return seconds_; }
+  double seconds() const { return seconds_; }          // CPU seconds on a DB core
+  double diskSeconds() const { return diskSeconds_; }  // waiting for pages read from disk
+  double pages() const { return pages_; }
+  double pagesFromDisk() const { return pagesFromDisk_; }
   bool empty() const { return queries_ == 0; }
   const std::array<int, kQueryTypeCount>& counts() const { return counts_; }
   const std::array<double, kQueryTypeCount>& secondsByType() const { return secondsByType_; }
@@ -34,7 +43,7 @@ class QueryBatch {
  private:
   const MetadataDb* db_;
   int queries_ = 0;
-  double seconds_ = 0;
+  double seconds_ = 0, diskSeconds_ = 0, pages_ = 0, pagesFromDisk_ = 0;
   std::array<int, kQueryTypeCount> counts_{};
   std::array<double, kQueryTypeCount> secondsByType_{};
 };
@@ -50,16 +59,23 @@ class MetadataDb {
   // Blocks the calling actor for the round trips, the client's own work per statement (the ORM
   // building statements and mapping rows), the wait for a connection and the service.
   void execute(const QueryBatch& batch, double clientSecondsPerStatement = 0);
-  // Service time of one query, as the cost model gives it for the tables as they are now.
+  // CPU time of one query, as the cost model gives it for the tables as they are now.
   double cost(QueryType type, double rowsScanned, double rowsReturned) const {
     return model_.seconds(type, rowsScanned, rowsReturned, rows_[static_cast<size_t>(queryInfo(type).table)]);
   }
+  // Pages one query touches.
+  double pages(QueryType type, double rowsScanned, double rowsReturned) const {
+    return model_.pages(type, rowsScanned, rowsReturned, rows_[static_cast<size_t>(queryInfo(type).table)]);
+  }
+  // Share of touched pages that are not in memory, for the DB's size now.
+  double missRatio() const { return cacheBytes_ > 0 && sizeBytes_ > cacheBytes_ ? 1.0 - cacheBytes_ / sizeBytes_ : 0.0; }
+  double pageReadSeconds() const { return pageRead_; }
 
   double rows(Table t) const { return rows_[static_cast<size_t>(t)]; }
   double initialRows(Table t) const { return initialRows_[static_cast<size_t>(t)]; }
   void addRows(Table t, double n);
   void removeRows(Table t, double n);
-  double sizeBytes() const;
+  double sizeBytes() const { return sizeBytes_; }
   // Largest row count / size seen so far (rows only shrink when archiving deletes them).
   double maxRows(Table t) const { return std::max(maxRows_[static_cast<size_t>(t)], rows(t)); }
   double maxSizeBytes() const { return std::max(maxSize_, sizeBytes()); }
@@ -70,6 +86,9 @@ class MetadataDb {
   long long queriesTotal() const { return queriesTotal_; }
   const std::array<long long, kQueryTypeCount>& countByType() const { return countByType_; }
   const std::array<double, kQueryTypeCount>& secondsByType() const { return secondsByType_; }
+  // Pages touched and pages read from disk since the start of the simulation.
+  double pagesTouched() const { return pagesTouched_; }
+  double pagesFromDisk() const { return pagesFromDisk_; }
   // Core-seconds of work done since the start of the simulation.
   double busySeconds() const;
   int cores() const { return cores_; }
@@ -80,10 +99,13 @@ class MetadataDb {
   simgrid::s4u::Host* host_;
   int cores_;
   double rtt_;
+  double cacheBytes_;
+  double pageRead_;
   simgrid::s4u::SemaphorePtr pool_;
   QueryCostModel model_;
   std::array<double, static_cast<size_t>(Table::Count)> rows_{}, maxRows_{}, initialRows_{};
-  double maxSize_ = 0;
+  double sizeBytes_ = 0, maxSize_ = 0;
+  double pagesTouched_ = 0, pagesFromDisk_ = 0;
   bool measuring_ = false;
   long long queriesTotal_ = 0;
   std::array<long long, kQueryTypeCount> countByType_{};

@@ -17,6 +17,21 @@ double field(const nlohmann::json& obj, const char* key, const std::string& wher
   return v.get<double>();
 }
 
+// A query type's costs. Page counts sit under "pages" with the same four coefficients.
+QueryCost queryCost(const nlohmann::json& c, const std::string& where) {
+  QueryCost q;
+  q.seconds = {field(c, "fixed_s", where), field(c, "per_row_scanned_s", where), field(c, "per_row_returned_s", where),
+               field(c, "per_decade_s", where)};
+  if (c.contains("pages")) {
+    const auto& p = c["pages"];
+    std::string w = where + ".pages";
+    if (!p.is_object()) throw std::runtime_error(w + ": expected an object");
+    q.pages = {field(p, "fixed", w), field(p, "per_row_scanned", w), field(p, "per_row_returned", w),
+               field(p, "per_decade", w)};
+  }
+  return q;
+}
+
 }  // namespace
 
 double QueryCostModel::decades(double rows) { return std::log10(1.0 + std::max(0.0, rows)); }
@@ -29,13 +44,7 @@ QueryCostModel QueryCostModel::fromJson(const nlohmann::json& j, const std::stri
   const auto& q = j["queries"];
   QueryCost fallback;
   bool hasDefault = q.contains("default");
-  if (hasDefault) {
-    const auto& d = q["default"];
-    fallback = {field(d, "fixed_s", origin + ": queries.default"),
-                field(d, "per_row_scanned_s", origin + ": queries.default"),
-                field(d, "per_row_returned_s", origin + ": queries.default"),
-                field(d, "per_decade_s", origin + ": queries.default")};
-  }
+  if (hasDefault) fallback = queryCost(q["default"], origin + ": queries.default");
   for (auto it = q.begin(); it != q.end(); ++it) {
     if (it.key() == "default") continue;
     bool known = false;
@@ -49,11 +58,9 @@ QueryCostModel QueryCostModel::fromJson(const nlohmann::json& j, const std::stri
       m.costs_[i] = fallback;
       continue;
     }
-    const auto& c = q[name];
-    std::string where = origin + ": queries." + name;
-    m.costs_[i] = {field(c, "fixed_s", where), field(c, "per_row_scanned_s", where),
-                   field(c, "per_row_returned_s", where), field(c, "per_decade_s", where)};
+    m.costs_[i] = queryCost(q[name], origin + ": queries." + name);
   }
+  if (j.contains("storage")) m.pageReadSeconds_ = field(j["storage"], "page_read_s", origin + ": storage");
   const auto bytes = j.value("bytes_per_row", nlohmann::json::object());
   for (size_t t = 0; t < kTableNames.size(); ++t) {
     std::string name(kTableNames[t]);

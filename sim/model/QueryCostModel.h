@@ -1,5 +1,7 @@
-// How long a query keeps a metadata-DB core busy: a per-type function of rows scanned, rows
-// returned and the size of the table it reads, with coefficients from a calibration file.
+// What a query costs the metadata DB: how long it keeps a core busy and how many 8 KiB pages it
+// touches, each a per-type function of rows scanned, rows returned and the size of the table it
+// reads, with coefficients from a calibration file. The pages matter once the DB outgrows the
+// memory that caches them: every page not in memory is a read from disk (MetadataDb).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -11,11 +13,21 @@
 
 namespace schedlab {
 
+// fixed + perRowScanned * scanned + perRowReturned * returned + perDecade * log10(1 + table rows)
+struct LinearCost {
+  double fixed = 0;
+  double perRowScanned = 0;
+  double perRowReturned = 0;
+  double perDecade = 0;  // per factor of 10 in the table's rows (index depth)
+
+  double at(double rowsScanned, double rowsReturned, double decades) const {
+    return fixed + perRowScanned * rowsScanned + perRowReturned * rowsReturned + perDecade * decades;
+  }
+};
+
 struct QueryCost {
-  double fixed = 0;          // seconds per query
-  double perRowScanned = 0;  // seconds per row read
-  double perRowReturned = 0; // seconds per row sent back
-  double perDecade = 0;      // seconds per factor of 10 in the table's rows (index depth)
+  LinearCost seconds;  // CPU seconds of one DB core, all pages in memory
+  LinearCost pages;    // 8 KiB pages read (from memory or disk)
 };
 
 class QueryCostModel {
@@ -27,11 +39,14 @@ class QueryCostModel {
   static QueryCostModel shipped();
 
   double seconds(QueryType type, double rowsScanned, double rowsReturned, double tableRows) const {
-    const QueryCost& c = costs_[static_cast<size_t>(type)];
-    return c.fixed + c.perRowScanned * rowsScanned + c.perRowReturned * rowsReturned +
-           c.perDecade * decades(tableRows);
+    return costs_[static_cast<size_t>(type)].seconds.at(rowsScanned, rowsReturned, decades(tableRows));
+  }
+  double pages(QueryType type, double rowsScanned, double rowsReturned, double tableRows) const {
+    return costs_[static_cast<size_t>(type)].pages.at(rowsScanned, rowsReturned, decades(tableRows));
   }
   const QueryCost& cost(QueryType type) const { return costs_[static_cast<size_t>(type)]; }
+  // Seconds to read one page that is not in memory (a random read from the DB's disk).
+  double pageReadSeconds() const { return pageReadSeconds_; }
   double bytesPerRow(Table t) const { return bytesPerRow_[static_cast<size_t>(t)]; }
   const std::string& origin() const { return origin_; }
   const nlohmann::json& provenance() const { return provenance_; }
@@ -40,6 +55,7 @@ class QueryCostModel {
   static double decades(double rows);
   std::array<QueryCost, kQueryTypeCount> costs_{};
   std::array<double, static_cast<size_t>(Table::Count)> bytesPerRow_{};
+  double pageReadSeconds_ = 0;
   std::string origin_;
   nlohmann::json provenance_;
 };

@@ -28,6 +28,7 @@ struct TimeSeriesRow {
   double busyWorkers;      // workers running at least one task
   double dbSizeBytes;
   double taskInstanceRows;
+  double dbCacheHitRatio;  // 0-1: pages found in memory over pages touched in the interval
 };
 
 // Latency samples of one population (all DAGs, or one DAG definition).

@@ -89,6 +89,10 @@ struct MetadbConfig {
   int cores = 2;
   int poolSize = 0;  // 0: no connection pool, queries share the cores (processor sharing)
   double networkRtt = 0.0005;
+  // Memory that holds data pages (shared_buffers plus the OS page cache). 0: everything fits.
+  // Once the DB is bigger, a share of the pages queries touch must come from disk.
+  double cacheBytes = 0;
+  double pageReadLatency = -1;  // seconds per page read from disk; < 0: the calibration's
   std::string calibration;  // path; empty: the shipped calibration
   std::map<std::string, double> initialRows;  // table -> rows present at start
 };

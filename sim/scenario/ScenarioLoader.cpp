@@ -94,6 +94,15 @@ class Fields {
     return durationOf(n, path(key), min);
   }
 
+  double bytes(const std::string& key, double fallback) {
+    YAML::Node n = raw(key);
+    if (!n.IsDefined() || n.IsNull()) return fallback;
+    auto v = n.IsScalar() ? parseBytes(n.Scalar()) : std::nullopt;
+    if (!v) ctx_.fail(n, path(key), "'" + scalarText(n) + "' is not a size (use B, MB, GB, MiB, GiB: 512MiB, 4GiB)");
+    if (*v < 0) ctx_.fail(n, path(key), "negative size '" + n.Scalar() + "'");
+    return *v;
+  }
+
   double durationOf(const YAML::Node& n, const std::string& p, double min = 0) const {
     if (!n.IsScalar()) ctx_.fail(n, p, "expected a duration such as 30s, 5m, 2h or 7d");
     auto v = parseDuration(n.Scalar());
@@ -667,6 +676,8 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
     m.cores = f.integer("cores", m.cores, 1, 1024);
     m.poolSize = f.integer("pool_size", m.poolSize, 0, 100000);
     m.networkRtt = f.duration("network_rtt", m.networkRtt);
+    m.cacheBytes = f.bytes("cache", m.cacheBytes);
+    m.pageReadLatency = f.duration("page_read_latency", m.pageReadLatency);
     m.calibration = f.text("calibration", "");
     if (!m.calibration.empty() && std::filesystem::path(m.calibration).is_relative())
       m.calibration = (std::filesystem::path(ctx.file).parent_path() / m.calibration).string();

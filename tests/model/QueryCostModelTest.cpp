@@ -55,3 +55,34 @@ TEST(QueryCostModel, RejectsMalformedCalibration) {
   EXPECT_NE(bad(R"({"queries": {"trigger_rule_dep": {"fixed_s": 1}}})").find("missing (and no default)"),
             std::string::npos);
 }
+
+TEST(QueryCostModel, ReadsPagesAndTheCostOfAPageFromDisk) {
+  QueryCostModel m = QueryCostModel::fromJson(nlohmann::json::parse(R"({"storage": {"page_read_s": 2e-4},
+      "queries": {"default": {"fixed_s": 1e-4, "pages": {"fixed": 3, "per_row_returned": 0.5, "per_decade": 1}}}})"),
+                                              "test");
+  EXPECT_DOUBLE_EQ(m.pageReadSeconds(), 2e-4);
+  EXPECT_NEAR(m.pages(QueryType::UpdateStateSelectTis, 40, 40, 999), 3 + 20 + 3, 1e-9);
+  EXPECT_EQ(m.pages(QueryType::UpdateStateSelectTis, 40, 40, 999), m.pages(QueryType::SyncDag, 40, 40, 999));
+}
+
+TEST(QueryCostModel, ShippedCalibrationMeasuredPagesAndDiskReads) {
+  const QueryCostModel m = QueryCostModel::shipped();
+  EXPECT_GT(m.pageReadSeconds(), 0);
+  EXPECT_LT(m.pageReadSeconds(), 0.05);  // a page, not a seek on a tape
+  for (auto t : {QueryType::TriggerRuleDep, QueryType::UpdateStateSelectTis, QueryType::TiMergeScheduled,
+                 QueryType::CreateDagRunChecks})
+    EXPECT_GE(m.pages(t, 1, 1, 1e6), 1) << kQueries[static_cast<size_t>(t)].name;
+  // A run's 40 task instances sit on more pages than 10 of them.
+  EXPECT_GT(m.pages(QueryType::UpdateStateSelectTis, 40, 40, 1e6), m.pages(QueryType::UpdateStateSelectTis, 10, 10, 1e6));
+}
+
+TEST(QueryCostModel, RejectsMalformedPages) {
+  try {
+    QueryCostModel::fromJson(nlohmann::json::parse(R"({"queries": {"default": {"pages": {"fixed": -2}}}})"), "cal.json");
+    FAIL() << "negative pages accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("cal.json: queries.default.pages.fixed: expected a non-negative"),
+              std::string::npos)
+        << e.what();
+  }
+}

@@ -30,3 +30,13 @@ TEST(Duration, ParsesRates) {
   EXPECT_FALSE(parseRate("4/parsec"));
   EXPECT_FALSE(parseRate("many/h"));
 }
+
+TEST(Duration, ParsesSizes) {
+  EXPECT_DOUBLE_EQ(*parseBytes("3GiB"), 3.0 * 1024 * 1024 * 1024);
+  EXPECT_DOUBLE_EQ(*parseBytes("512MiB"), 512.0 * 1024 * 1024);
+  EXPECT_DOUBLE_EQ(*parseBytes("15GB"), 15e9);
+  EXPECT_DOUBLE_EQ(*parseBytes("1.5 TB"), 1.5e12);
+  EXPECT_DOUBLE_EQ(*parseBytes("8192"), 8192);
+  EXPECT_FALSE(parseBytes("3 gigs"));
+  EXPECT_FALSE(parseBytes("GiB"));
+}

@@ -104,6 +104,14 @@ TEST(ScenarioLoader, NegativeDurationIsRejected) {
   EXPECT_NE(e.find(":4:27: dags.a.tasks[0].duration: negative duration '-5s'"), std::string::npos) << e;
 }
 
+TEST(ScenarioLoader, CacheSizeNeedsAUnit) {
+  std::string e = errorOf("metadb:\n  cache: 3 gigs\ndags: [{name: a, tasks: [{id: t}]}]\n");
+  EXPECT_NE(e.find(":2:10: metadb.cache: '3 gigs' is not a size"), std::string::npos) << e;
+  auto s = load("metadb: {cache: 3GiB, page_read_latency: 1ms}\ndags: [{name: a, tasks: [{id: t}]}]\n");
+  EXPECT_DOUBLE_EQ(s[0].metadb.cacheBytes, 3.0 * (1 << 30));
+  EXPECT_DOUBLE_EQ(s[0].metadb.pageReadLatency, 0.001);
+}
+
 TEST(ScenarioLoader, CycleInDepsIsRejected) {
   std::string e = errorOf(
       "dags:\n  - name: a\n    tasks:\n      - {id: x, deps: [z]}\n      - {id: y, deps: [x]}\n"
