@@ -5,7 +5,7 @@
 
 #include "cli/CommandLine.h"
 #include "cli/Commands.h"
-#include "cli/Processes.h"
+#include "util/Processes.h"
 
 namespace fs = std::filesystem;
 

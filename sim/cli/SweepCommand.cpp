@@ -14,7 +14,7 @@
 
 #include "cli/CommandLine.h"
 #include "cli/Commands.h"
-#include "cli/Processes.h"
+#include "util/Processes.h"
 #include "results/MetricLookup.h"
 #include "results/ResultsWriter.h"
 #include "scenario/ScenarioLoader.h"

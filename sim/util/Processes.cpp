@@ -1,4 +1,4 @@
-#include "cli/Processes.h"
+#include "util/Processes.h"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -12,7 +12,7 @@
 
 extern char** environ;
 
-namespace schedlab::cli {
+namespace schedlab {
 namespace {
 
 pid_t spawn(const std::vector<std::string>& argv, const std::string& log) {
@@ -41,8 +41,8 @@ int exitCode(int status) {
 
 }  // namespace
 
-int runAndWait(const std::vector<std::string>& argv) {
-  pid_t pid = spawn(argv, "");
+int runAndWait(const std::vector<std::string>& argv, const std::string& log) {
+  pid_t pid = spawn(argv, log);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0)
     if (errno != EINTR) throw std::runtime_error("waitpid: " + std::string(std::strerror(errno)));
@@ -72,4 +72,4 @@ void runAll(const std::vector<std::vector<std::string>>& commands, const std::ve
   }
 }
 
-}  // namespace schedlab::cli
+}  // namespace schedlab

@@ -1,0 +1,205 @@
+#include "pg/ThrowawayPostgres.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <stdexcept>
+
+#include "util/Processes.h"
+
+namespace fs = std::filesystem;
+
+namespace schedlab {
+namespace {
+
+// Clean-up commands of the clusters alive in this process, run by the signal handler. They are
+// built when a cluster starts, so the handler only forks and execs (both async-signal-safe).
+constexpr int kMaxClusters = 8;
+constexpr size_t kCommandSize = 1024;
+std::array<std::array<char, kCommandSize>, kMaxClusters> cleanupCommands{};
+std::array<volatile sig_atomic_t, kMaxClusters> cleanupUsed{};
+std::mutex registryMutex;
+struct sigaction previousInt {}, previousTerm {};
+bool handlersInstalled = false;
+
+void onSignal(int sig) {
+  for (int i = 0; i < kMaxClusters; ++i) {
+    if (!cleanupUsed[i]) continue;
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      const char* argv[] = {"/bin/sh", "-c", cleanupCommands[i].data(), nullptr};
+      ::execv("/bin/sh", const_cast<char* const*>(argv));
+      ::_exit(127);
+    }
+    if (pid > 0) ::waitpid(pid, nullptr, 0);
+    cleanupUsed[i] = 0;
+  }
+  // Die of the signal as the process would have without us.
+  ::sigaction(sig == SIGINT ? SIGINT : SIGTERM, sig == SIGINT ? &previousInt : &previousTerm, nullptr);
+  ::raise(sig);
+}
+
+int registerCleanup(const std::string& command) {
+  if (command.size() >= kCommandSize) throw std::runtime_error("temp directory path too long for clean-up");
+  std::lock_guard<std::mutex> lock(registryMutex);
+  if (!handlersInstalled) {
+    struct sigaction sa {};
+    sa.sa_handler = onSignal;
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(SIGINT, &sa, &previousInt);
+    ::sigaction(SIGTERM, &sa, &previousTerm);
+    handlersInstalled = true;
+  }
+  for (int i = 0; i < kMaxClusters; ++i) {
+    if (cleanupUsed[i]) continue;
+    std::memcpy(cleanupCommands[i].data(), command.c_str(), command.size() + 1);
+    cleanupUsed[i] = 1;
+    return i;
+  }
+  throw std::runtime_error("more than 8 throwaway PostgreSQL clusters at once");
+}
+
+void unregisterCleanup(int slot) {
+  std::lock_guard<std::mutex> lock(registryMutex);
+  if (slot >= 0) cleanupUsed[slot] = 0;
+}
+
+// A port nothing listens on now: the kernel's pick for a socket bound to port 0.
+int freePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) throw std::runtime_error("socket: " + std::string(std::strerror(errno)));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  int port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+    port = ntohs(addr.sin_port);
+  ::close(fd);
+  if (port == 0) throw std::runtime_error("no free loopback port");
+  return port;
+}
+
+std::string shellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+}  // namespace
+
+fs::path ThrowawayPostgres::binDirectory() {
+  if (const char* env = std::getenv("SCHEDLAB_PG_BIN"); env && *env) return env;
+  fs::path best;
+  int bestVersion = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", ec)) {
+    int version = std::atoi(entry.path().filename().c_str());
+    if (version > bestVersion && fs::exists(entry.path() / "bin" / "initdb")) {
+      bestVersion = version;
+      best = entry.path() / "bin";
+    }
+  }
+  if (best.empty()) throw std::runtime_error("PostgreSQL server binaries not found under /usr/lib/postgresql (apt-get install postgresql)");
+  return best;
+}
+
+std::vector<std::string> ThrowawayPostgres::asOwner(std::vector<std::string> argv) const {
+  if (::geteuid() != 0) return argv;
+  argv.insert(argv.begin(), {"/usr/sbin/runuser", "-u", "postgres", "--"});
+  return argv;
+}
+
+std::string ThrowawayPostgres::tail(const fs::path& log) const {
+  std::ifstream in(log);
+  std::ostringstream s;
+  s << in.rdbuf();
+  std::string text = s.str();
+  return text.size() > 2000 ? text.substr(text.size() - 2000) : text;
+}
+
+ThrowawayPostgres::ThrowawayPostgres(const std::vector<std::string>& settings) {
+  char tmpl[] = "/tmp/schedlab-pg-XXXXXX";
+  if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp: " + std::string(std::strerror(errno)));
+  dir_ = tmpl;
+  data_ = dir_ / "data";
+  try {
+    if (::geteuid() == 0) {
+      struct passwd* pw = ::getpwnam("postgres");
+      if (!pw) throw std::runtime_error("running as root needs the postgres user (apt-get install postgresql)");
+      if (::chown(dir_.c_str(), pw->pw_uid, pw->pw_gid) != 0)
+        throw std::runtime_error("chown " + dir_.string() + ": " + std::strerror(errno));
+    }
+    port_ = freePort();
+    const fs::path bin = binDirectory();
+    // Stop the server and remove the directory: what a signal does for us (built now, run there).
+    std::string stop = (::geteuid() == 0 ? "/usr/sbin/runuser -u postgres -- " : "") +
+                       shellQuote((bin / "pg_ctl").string()) + " -D " + shellQuote(data_.string()) +
+                       " -m immediate -w stop >/dev/null 2>&1; rm -rf " + shellQuote(dir_.string());
+    registration_ = registerCleanup(stop);
+    const fs::path initLog = dir_ / "initdb.log";
+    int rc = runAndWait(asOwner({(bin / "initdb").string(), "-D", data_.string(), "-U", "postgres", "--auth=trust",
+                                 "-E", "UTF8", "--no-sync"}),
+                        initLog.string());
+    if (rc != 0) throw std::runtime_error("initdb failed (exit " + std::to_string(rc) + "):\n" + tail(initLog));
+    startServer(settings);
+  } catch (...) {
+    unregisterCleanup(registration_);
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+    throw;
+  }
+}
+
+ThrowawayPostgres::~ThrowawayPostgres() {
+  try {
+    stopServer();
+  } catch (...) {
+  }
+  unregisterCleanup(registration_);
+  std::error_code ec;
+  fs::remove_all(dir_, ec);
+}
+
+void ThrowawayPostgres::startServer(const std::vector<std::string>& settings) {
+  std::string options = "-p " + std::to_string(port_) + " -k " + dir_.string() +
+                        " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+  for (const auto& s : settings) options += " -c " + s;
+  const fs::path log = dir_ / "server.log";
+  int rc = runAndWait(asOwner({(binDirectory() / "pg_ctl").string(), "-D", data_.string(), "-w", "-t", "60", "-l",
+                               log.string(), "-o", options, "start"}),
+                      (dir_ / "pg_ctl.log").string());
+  if (rc != 0) throw std::runtime_error("PostgreSQL did not start (pg_ctl exit " + std::to_string(rc) + "):\n" + tail(log));
+  running_ = true;
+}
+
+void ThrowawayPostgres::stopServer() {
+  if (!running_) return;
+  running_ = false;
+  runAndWait(asOwner({(binDirectory() / "pg_ctl").string(), "-D", data_.string(), "-m", "fast", "-w", "stop"}),
+             (dir_ / "pg_ctl.log").string());
+}
+
+void ThrowawayPostgres::restart(const std::vector<std::string>& settings) {
+  stopServer();
+  startServer(settings);
+}
+
+std::string ThrowawayPostgres::connectionString() const {
+  return "host=" + dir_.string() + " port=" + std::to_string(port_) + " user=postgres dbname=postgres";
+}
+
+}  // namespace schedlab

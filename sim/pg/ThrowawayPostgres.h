@@ -1,0 +1,47 @@
+// A PostgreSQL cluster of its own for one command or one test: initdb in a fresh temp directory
+// (owned by the postgres user when run as root, as initdb refuses root), a free loopback port,
+// the unix socket in that directory, no durability (fsync off: nothing here must survive).
+// The destructor stops it and removes the directory; so does SIGINT or SIGTERM, after which the
+// process dies of that signal as it would have.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace schedlab {
+
+class ThrowawayPostgres {
+ public:
+  // Starts the cluster; throws std::runtime_error quoting initdb's or the server's log on failure
+  // (nothing is left behind then either). `settings` are extra "name=value" server settings.
+  explicit ThrowawayPostgres(const std::vector<std::string>& settings = {});
+  ~ThrowawayPostgres();
+  ThrowawayPostgres(const ThrowawayPostgres&) = delete;
+  ThrowawayPostgres& operator=(const ThrowawayPostgres&) = delete;
+
+  // libpq keyword/value form: host=<socket dir> port=<port> user=postgres dbname=postgres
+  std::string connectionString() const;
+  int port() const { return port_; }
+  const std::filesystem::path& directory() const { return dir_; }
+  const std::filesystem::path& dataDirectory() const { return data_; }
+  // The server binaries used (initdb, pg_ctl, pgbench): SCHEDLAB_PG_BIN, else the newest
+  // /usr/lib/postgresql/<version>/bin.
+  static std::filesystem::path binDirectory();
+
+  // Stops the server and starts it again with these extra settings (an empty shared buffer pool).
+  void restart(const std::vector<std::string>& settings = {});
+
+ private:
+  void startServer(const std::vector<std::string>& settings);
+  void stopServer();
+  std::vector<std::string> asOwner(std::vector<std::string> argv) const;
+  std::string tail(const std::filesystem::path& log) const;
+
+  std::filesystem::path dir_, data_;
+  int port_ = 0;
+  bool running_ = false;
+  int registration_ = -1;  // slot in the signal handler's cleanup table
+};
+
+}  // namespace schedlab
