@@ -132,8 +132,9 @@ std::string ThrowawayPostgres::tail(const fs::path& log) const {
 }
 
 ThrowawayPostgres::ThrowawayPostgres(const std::vector<std::string>& settings) {
-  char tmpl[] = "/tmp/schedlab-pg-XXXXXX";
-  if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp: " + std::string(std::strerror(errno)));
+  const char* tmp = std::getenv("TMPDIR");
+  std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/schedlab-pg-XXXXXX";
+  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp " + tmpl + ": " + std::strerror(errno));
   dir_ = tmpl;
   data_ = dir_ / "data";
   try {

@@ -1,5 +1,5 @@
-// A PostgreSQL cluster of its own for one command or one test: initdb in a fresh temp directory
-// (owned by the postgres user when run as root, as initdb refuses root), a free loopback port,
+// A PostgreSQL cluster of its own for one command or one test: initdb in a fresh directory under
+// $TMPDIR (default /tmp; owned by the postgres user when run as root, as initdb refuses root), a free loopback port,
 // the unix socket in that directory, no durability (fsync off: nothing here must survive).
 // The destructor stops it and removes the directory; so does SIGINT or SIGTERM, after which the
 // process dies of that signal as it would have.

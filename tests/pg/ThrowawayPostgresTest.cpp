@@ -10,7 +10,7 @@
 #include <csignal>
 #include <filesystem>
 #include <pqxx/pqxx>
-#include <set>
+#include <sstream>
 
 #include "pg/ThrowawayPostgres.h"
 
@@ -30,12 +30,6 @@ bool somethingListensOn(int port) {
   return ok;
 }
 
-std::set<std::string> clusterDirs() {
-  std::set<std::string> dirs;
-  for (const auto& e : fs::directory_iterator("/tmp"))
-    if (e.path().filename().string().rfind("schedlab-pg-", 0) == 0) dirs.insert(e.path().string());
-  return dirs;
-}
 
 }  // namespace
 
@@ -73,14 +67,22 @@ TEST(ThrowawayPostgres, RestartsWithNewSettings) {
 }
 
 TEST(ThrowawayPostgres, AFailedStartSaysWhyAndLeavesNothing) {
-  auto before = clusterDirs();
+  // Its own TMPDIR, so clusters of tests running beside it do not count.
+  char tmpl[] = "/tmp/schedlab-test-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  ::chmod(tmpl, 0755);  // the postgres user must reach the cluster's directory inside
+  const char* old = std::getenv("TMPDIR");
+  std::string saved = old ? old : "";
+  ::setenv("TMPDIR", tmpl, 1);
   try {
     ThrowawayPostgres pg({"no_such_setting=1"});
-    FAIL() << "a server with an unknown setting started";
+    ADD_FAILURE() << "a server with an unknown setting started";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("no_such_setting"), std::string::npos) << e.what();
   }
-  EXPECT_EQ(clusterDirs(), before);
+  if (old) ::setenv("TMPDIR", saved.c_str(), 1); else ::unsetenv("TMPDIR");
+  EXPECT_TRUE(fs::is_empty(tmpl)) << tmpl;
+  fs::remove_all(tmpl);
 }
 
 TEST(ThrowawayPostgres, CtrlCStopsTheServerAndRemovesItsDirectory) {
