@@ -23,8 +23,9 @@ data=$(mktemp)
 dags=200 tasks=40
 for tis in 10000 100000 1000000; do
   echo "populating $tis task instances" >&2
-  psql -q -v ON_ERROR_STOP=1 -v tis=$tis -v dags=$dags -v tasks=$tasks -f "$here/pg/populate.sql" >/dev/null
   runs=$(( tis / (dags * tasks) )); [ "$runs" -ge 1 ] || runs=1
+  psql -q -v ON_ERROR_STOP=1 -v tis=$tis -v dags=$dags -v tasks=$tasks -v runs=$runs \
+    -f "$here/pg/airflow-1.10-populate.sql" >/dev/null
   # Pages each shape touches (hit + read), for a few DAGs, on the freshly vacuumed tables (before
   # the timing rounds' UPDATEs leave dead row versions behind); statements run inside a
   # rolled-back transaction so UPDATEs and DELETEs leave the data as it was.

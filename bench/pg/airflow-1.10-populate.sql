@@ -1,12 +1,12 @@
 -- History shaped like a real deployment: :dags DAGs of :tasks tasks, enough runs for :tis task
 -- instances, all terminal except each DAG's newest run, which is running (its first task
--- running, the rest waiting). Usage: psql -v tis=100000 -v dags=200 -v tasks=40 -f populate.sql
+-- running, the rest waiting). :runs runs per DAG, so that dags * runs * tasks ~ tis.
+-- Usage: psql -v tis=100000 -v dags=200 -v tasks=40 -v runs=12 -f airflow-1.10-populate.sql
+-- (schedlab substitutes the same :names itself).
 TRUNCATE task_instance, dag_run, job, dag, slot_pool, xcom, log RESTART IDENTITY;
 INSERT INTO slot_pool (pool, slots) VALUES ('default_pool', 128);
 INSERT INTO dag (dag_id, is_paused, is_subdag, is_active, fileloc, schedule_interval)
   SELECT 'dag_' || d, false, false, true, '/dags/dag_' || d || '.py', '@hourly' FROM generate_series(1, :dags) d;
--- runs per DAG so that dags * runs * tasks ~ tis
-\set runs '(greatest(1, (:tis / (:dags * :tasks))))'
 INSERT INTO dag_run (dag_id, execution_date, state, run_id, external_trigger, start_date, end_date)
   SELECT 'dag_' || d, timestamptz '2020-01-01' + r * interval '1 hour',
          CASE WHEN r = :runs THEN 'running' ELSE 'success' END,

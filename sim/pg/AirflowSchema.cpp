@@ -1,0 +1,73 @@
+#include "pg/AirflowSchema.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "pg/AirflowSql.h"
+
+namespace schedlab {
+
+const char* layoutName(SchemaLayout layout) {
+  return layout == SchemaLayout::Airflow110 ? "airflow1.10" : "airflow2.5";
+}
+
+int History::runsPerDag() const {
+  return static_cast<int>(std::max<long long>(1, taskInstances / (static_cast<long long>(dags) * tasks)));
+}
+
+std::vector<std::string> sqlStatements(const std::string& script,
+                                       const std::vector<std::pair<std::string, std::string>>& variables) {
+  std::vector<std::string> out;
+  std::istringstream in(script);
+  std::string line, current;
+  while (std::getline(in, line)) {
+    if (line.rfind("--", 0) == 0) continue;
+    // Longest names first, so :runs is not taken for :run followed by "s".
+    for (const auto& [name, value] : variables) {
+      std::string token = ":" + name;
+      for (size_t at = line.find(token); at != std::string::npos; at = line.find(token, at + value.size())) {
+        size_t end = at + token.size();
+        if (end < line.size() && (std::isalnum(static_cast<unsigned char>(line[end])) || line[end] == '_')) {
+          at = end;
+          continue;
+        }
+        line.replace(at, token.size(), value);
+      }
+    }
+    current += line + "\n";
+    size_t last = line.find_last_not_of(" \t");
+    if (last != std::string::npos && line[last] == ';') {
+      out.push_back(current);
+      current.clear();
+    }
+  }
+  if (current.find_first_not_of(" \t\n") != std::string::npos) out.push_back(current);
+  return out;
+}
+
+namespace {
+
+void runScript(pqxx::connection& c, const char* script, const History& h) {
+  std::vector<std::pair<std::string, std::string>> vars = {{"tis", std::to_string(h.taskInstances)},
+                                                           {"dags", std::to_string(h.dags)},
+                                                           {"tasks", std::to_string(h.tasks)},
+                                                           {"runs", std::to_string(h.runsPerDag())}};
+  // One statement at a time, outside a transaction: VACUUM refuses to run inside one.
+  for (const std::string& statement : sqlStatements(script, vars)) {
+    pqxx::nontransaction tx(c);
+    tx.exec(statement);
+  }
+}
+
+}  // namespace
+
+void createSchema(pqxx::connection& c, SchemaLayout layout) {
+  pqxx::nontransaction(c).exec("SET client_min_messages TO warning");
+  runScript(c, layout == SchemaLayout::Airflow110 ? sql::kSchema110 : sql::kSchema25, History{});
+}
+
+void populate(pqxx::connection& c, SchemaLayout layout, const History& h) {
+  runScript(c, layout == SchemaLayout::Airflow110 ? sql::kPopulate110 : sql::kPopulate25, h);
+}
+
+}  // namespace schedlab

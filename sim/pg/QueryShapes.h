@@ -1,0 +1,34 @@
+// The SQL Airflow sends for each query type of the simulator's catalog, as prepared statements
+// against the tables of AirflowSchema: what the microbenchmarks time and `schedlab calibrate`
+// fits. One shape is one unit of work: one statement, or the few a caller sends together
+// (a locking transaction, a per-task dependency pass over a 40-task run).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "pg/AirflowSchema.h"
+
+namespace schedlab {
+
+struct ShapeStatement {
+  // The values a statement takes: $1 = 'dag_<d>' (a random DAG), $2 = the run number of that
+  // DAG's newest (running) run, or $1 = a random job id (1-1000).
+  enum class Args { None, Dag, DagRun, Job };
+  std::string sql;
+  Args args = Args::None;
+  int times = 1;  // sent this many times in a row (a per-task pass)
+};
+
+struct QueryShape {
+  std::string name;
+  std::vector<ShapeStatement> statements;
+  enum class Transaction { None, Commit, Rollback } transaction = Transaction::None;
+  std::string table;  // the table whose size its cost may grow with
+  int rows = 1;       // rows one execution returns or deletes (the per-row fits' x)
+};
+
+// Every shape of a layout, the trivial `select_1` first.
+const std::vector<QueryShape>& queryShapes(SchemaLayout layout);
+
+}  // namespace schedlab
