@@ -15,5 +15,6 @@ int cmdCheck(const Args& args);     // the CI gate: results vs a baseline
 int cmdReport(const Args& args);    // HTML + Markdown report of results directories
 int cmdSweep(const Args& args);     // a parameter grid, in parallel, with capacity search
 int cmdMerge(const Args& args);     // join the shards of a sweep
+int cmdCalibrate(const Args& args); // measure query costs on a live PostgreSQL into a calibration file
 
 }  // namespace schedlab::cli

@@ -127,12 +127,15 @@ int cmdValidate(const Args& args) {
 
 int cmdRun(const Args& args) {
   po::options_description visible(
-      "schedlab run SCENARIO.yaml [--out DIR] [--seed N] [--set path.to.key=value]... [--variant NAME]...");
+      "schedlab run SCENARIO.yaml [--out DIR] [--seed N] [--set path.to.key=value]... [--variant NAME]... "
+      "[--calibration FILE]");
   visible.add_options()("help,h", "show this help")("out,o", po::value<std::string>(),
                                                     "results directory (default out/<scenario>)")(
       "seed", po::value<long long>(), "random seed (overrides run.seed)")(
       "set", po::value<std::vector<std::string>>()->composing(), "override a field, e.g. run.horizon=7d")(
       "variant", po::value<std::vector<std::string>>()->composing(), "run only this variant (repeatable)")(
+      "calibration", po::value<std::string>(),
+      "query costs from this calibration file (schedlab calibrate) instead of the scenario's")(
       "quiet,q", "no progress line on stderr");
   auto parsed = parseCommand("run", args, visible, "SCENARIO.yaml");
   if (!parsed) return kOk;
@@ -146,6 +149,11 @@ int cmdRun(const Args& args) {
     req.sets.push_back("run.seed=" + std::to_string(seed));
   }
   req.variants = values(vm, "variant");
+  if (vm.count("calibration")) {
+    const std::string cal = vm["calibration"].as<std::string>();
+    if (!fs::is_regular_file(cal)) throw BadInput("--calibration: " + cal + ": no such file");
+    req.sets.push_back("metadb.calibration=" + fs::absolute(cal).string());
+  }
   auto scenarios = loadChecked(req);
   std::string dir = vm.count("out") ? vm["out"].as<std::string>() : (fs::path("out") / scenarios.front().name).string();
 

@@ -25,6 +25,7 @@ const char* kUsage =
     "  check RESULTS_DIR       compare results with a baseline; exit 1 when worse (the CI gate)\n"
     "  sweep SCENARIO.yaml     run a parameter grid in parallel; --find-min searches capacity\n"
     "  merge SWEEP_DIR...      join the shards of a sweep into one sweep.csv\n"
+    "  calibrate --out F.json  measure query costs on a live PostgreSQL into a calibration file\n"
     "\n"
     "'schedlab <command> --help' describes a command's options.\n"
     "exit codes: 0 ok, 1 check failed or internal error, 2 bad input\n";
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
     if (cmd == "report") return cmdReport(args);
     if (cmd == "sweep") return cmdSweep(args);
     if (cmd == "merge") return cmdMerge(args);
+    if (cmd == "calibrate") return cmdCalibrate(args);
     std::cerr << "schedlab: unknown command '" << cmd << "'\n\n" << kUsage;
     return kBadInput;
   } catch (const ScenarioError& e) {

@@ -384,7 +384,13 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
                    {"wall_seconds", round6(wall)},
                    {"events", events},
                    {"events_per_second", std::round(static_cast<double>(events) / std::max(wall, 1e-9))},
-                   {"task_instances", static_cast<long long>(state.tiCount())}}}};
+                   {"task_instances", static_cast<long long>(state.tiCount())},
+                   // Where the query costs came from, so a result says which measurement it rests on.
+                   {"calibration",
+                    {{"origin", costs.origin()},
+                     {"status", costs.provenance().value("status", "")},
+                     {"date", costs.provenance().value("date", "")},
+                     {"postgres", costs.provenance().value("postgres", "")}}}}}};
 
   std::ostringstream tis;
   for (const TryRecord& r : rec.tries) {

@@ -38,16 +38,24 @@ std::unique_ptr<pqxx::connection> BenchDatabase::connect() const {
   return c;
 }
 
-void BenchDatabase::load(SchemaLayout layout, const History& h) {
+bool BenchDatabase::load(SchemaLayout layout, const History& h) {
   if (layout_ == layout && history_.taskInstances == h.taskInstances && history_.dags == h.dags &&
       history_.tasks == h.tasks)
-    return;
+    return false;
   auto c = connect();
   if (layout_ != layout) createSchema(*c, layout);
   layout_.reset();  // half-loaded until populate returns
   populate(*c, layout, h);
   layout_ = layout;
   history_ = h;
+  return true;
+}
+
+void BenchDatabase::restartCluster(const std::vector<std::string>& settings, const std::function<void()>& whileStopped) {
+  if (!cluster_) throw std::runtime_error("only a throwaway cluster can be restarted");
+  admin_.reset();
+  cluster_->restart(settings, whileStopped);
+  admin_ = std::make_unique<pqxx::connection>(conninfo_);
 }
 
 std::string BenchDatabase::serverVersion() const {

@@ -5,6 +5,7 @@
 
 #include <pqxx/pqxx>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,8 +25,11 @@ class BenchDatabase {
 
   // A new connection whose search_path is the tool's schema (on a user's server).
   std::unique_ptr<pqxx::connection> connect() const;
-  // Creates the layout's tables and fills them with `h`, unless they already hold exactly that.
-  void load(SchemaLayout layout, const History& h);
+  // Creates the layout's tables and fills them with `h`, unless they already hold exactly that;
+  // true when it loaded.
+  bool load(SchemaLayout layout, const History& h);
+  // Throwaway cluster only: restarts the server with `settings` after `whileStopped` ran.
+  void restartCluster(const std::vector<std::string>& settings, const std::function<void()>& whileStopped);
   const std::optional<SchemaLayout>& layout() const { return layout_; }
   const History& history() const { return history_; }
 

@@ -19,6 +19,18 @@ class PreparedShape {
     }
   }
 
+  ~PreparedShape() {
+    for (const auto& name : names_) {
+      try {
+        c_.unprepare(name);
+      } catch (...) {
+        // The connection is gone: so are its prepared statements.
+      }
+    }
+  }
+  PreparedShape(const PreparedShape&) = delete;
+  PreparedShape& operator=(const PreparedShape&) = delete;
+
   // One execution of the shape; returns the rows the last statement returned or changed.
   long long run() {
     const std::string dag = "dag_" + std::to_string(dag_(rng_));
@@ -67,8 +79,6 @@ long long runShapeOnce(pqxx::connection& c, const QueryShape& shape, const Histo
   PreparedShape p(c, shape, h, 1);
   long long rows = 0;
   for (int i = 0; i < iterations; ++i) rows = p.run();
-  // Prepared statements are per connection; leave it as we found it.
-  pqxx::nontransaction(c).exec("DEALLOCATE ALL");
   return rows;
 }
 
@@ -81,8 +91,8 @@ void registerQueryBenchmarks(BenchDatabase& db, const QueryBenchmarkPlan& plan) 
         if (!plan.filter.empty() && shape.name.find(plan.filter) == std::string::npos && shape.name != "select_1")
           continue;
         std::string name = std::string(layoutName(layout)) + "/tis:" + std::to_string(size) + "/" + shape.name;
-        benchmark::RegisterBenchmark(name.c_str(), [&db, layout, h, &shape](benchmark::State& state) {
-          db.load(layout, h);
+        benchmark::RegisterBenchmark(name.c_str(), [&db, layout, h, &shape, afterLoad = plan.afterLoad](benchmark::State& state) {
+          if (db.load(layout, h) && afterLoad) afterLoad(layout, h);
           auto c = db.connect();
           PreparedShape prepared(*c, shape, h, 42);
           prepared.run();  // plans and caches warm before the clock starts

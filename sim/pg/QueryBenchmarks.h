@@ -6,6 +6,7 @@
 // its first benchmark starts.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,9 @@ struct QueryBenchmarkPlan {
   std::vector<long long> sizes = {10000, 100000, 1000000};  // task instances
   double minTime = 0.5;                                      // seconds per benchmark
   std::string filter;  // only shapes whose name contains this (empty: all)
+  // Called right after a layout and size is loaded, before its first benchmark (e.g. to count
+  // pages on the freshly vacuumed tables).
+  std::function<void(SchemaLayout, const History&)> afterLoad;
 };
 
 // Registers the plan's benchmarks with Google Benchmark; `db` must outlive the run.

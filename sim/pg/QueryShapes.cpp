@@ -60,7 +60,7 @@ std::vector<QueryShape> airflow110() {
        {{"DELETE FROM task_instance WHERE dag_id = $1 AND execution_date = timestamptz '2020-01-01' + interval "
          "'1 hour'",
          A::Dag}},
-       T::Rollback, "task_instance", 40},
+       T::Rollback, "task_instance", 40, true},
   };
 }
 
@@ -123,7 +123,7 @@ std::vector<QueryShape> airflow2() {
       // CASCADE), rolled back.
       {"archive_delete_run",
        {{"DELETE FROM dag_run WHERE dag_id = $1 AND run_id = 'scheduled__1'", A::Dag}},
-       T::Rollback, "task_instance", 40},
+       T::Rollback, "task_instance", 40, true},
   };
 }
 

@@ -26,6 +26,7 @@ struct QueryShape {
   enum class Transaction { None, Commit, Rollback } transaction = Transaction::None;
   std::string table;  // the table whose size its cost may grow with
   int rows = 1;       // rows one execution returns or deletes (the per-row fits' x)
+  bool costPerRow = false;  // fitted per row deleted (the archiving DELETEs) rather than per query
 };
 
 // Every shape of a layout, the trivial `select_1` first.

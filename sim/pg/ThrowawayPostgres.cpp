@@ -194,8 +194,9 @@ void ThrowawayPostgres::stopServer() {
              (dir_ / "pg_ctl.log").string());
 }
 
-void ThrowawayPostgres::restart(const std::vector<std::string>& settings) {
+void ThrowawayPostgres::restart(const std::vector<std::string>& settings, const std::function<void()>& whileStopped) {
   stopServer();
+  if (whileStopped) whileStopped();
   startServer(settings);
 }
 

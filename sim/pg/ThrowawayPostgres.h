@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,8 +30,9 @@ class ThrowawayPostgres {
   // /usr/lib/postgresql/<version>/bin.
   static std::filesystem::path binDirectory();
 
-  // Stops the server and starts it again with these extra settings (an empty shared buffer pool).
-  void restart(const std::vector<std::string>& settings = {});
+  // Stops the server, runs `whileStopped` (if any), and starts it again with these extra
+  // settings: its shared buffers start empty.
+  void restart(const std::vector<std::string>& settings = {}, const std::function<void()>& whileStopped = {});
 
  private:
   void startServer(const std::vector<std::string>& settings);

@@ -1,0 +1,142 @@
+// `schedlab calibrate [--pg URL] [--quick] [--sizes N,N,…] --out FILE.json`: measures Airflow's
+// queries on a live PostgreSQL (a throwaway cluster unless --pg) and writes the calibration the
+// simulator reads (`schedlab run --calibration FILE`), with a table of the fit on stdout.
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+#include "cli/CommandLine.h"
+#include "cli/Commands.h"
+#include "pg/CalibrationFit.h"
+#include "results/ResultsWriter.h"
+
+namespace schedlab::cli {
+namespace {
+
+std::string machine() {
+  struct utsname u {};
+  ::uname(&u);
+  std::ifstream mem("/proc/meminfo");
+  std::string key;
+  double kb = 0;
+  mem >> key >> kb;
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "%s, %ld cores, %.0f GiB", u.machine, ::sysconf(_SC_NPROCESSORS_ONLN), kb / 1048576);
+  return buf;
+}
+
+std::string utcNow() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+std::vector<long long> parseSizes(const std::string& text) {
+  std::vector<long long> sizes;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    char* end = nullptr;
+    double v = std::strtod(item.c_str(), &end);  // 1e6 as well as 1000000
+    if (item.empty() || *end != '\0' || v < 1000 || v > 1e9)
+      throw BadInput("--sizes: '" + item + "' is not a number of task instances between 1000 and 1e9");
+    sizes.push_back(static_cast<long long>(v));
+  }
+  if (sizes.size() < 2) throw BadInput("--sizes: at least two sizes, to see how costs grow");
+  std::sort(sizes.begin(), sizes.end());
+  return sizes;
+}
+
+void printFit(const CalibrationFitResult& fit, const CalibrationMeasurements& m) {
+  std::printf("\n%-44s %10s %13s %11s %8s  %s\n", "shape (layout/name)", "fixed", "per decade", "per row",
+              "pages", "fit error per size");
+  for (size_t i = 0; i < fit.time.size(); ++i) {
+    const ShapeFit& t = fit.time[i];
+    const ShapeFit& p = fit.pages[i];
+    std::string err;
+    for (double e : t.errorPct) err += (err.empty() ? "" : ", ") + std::to_string(static_cast<int>(std::lround(e))) + "%";
+    double perRow = t.perRowReturned + t.perRowScanned;
+    std::printf("%-44s %7.1f us %10.2f us %8.3f us %8.1f  %s\n", t.key.c_str(), t.fixed * 1e6, t.perDecade * 1e6,
+                perRow * 1e6, p.fixed + p.perDecade * 6 + 40 * (p.perRowReturned + p.perRowScanned) * (perRow > 0),
+                err.c_str());
+  }
+  std::printf("(pages: at 1e6 rows of its table, 40 rows where it has a per-row cost)\n");
+  for (long long size : m.sizes) {
+    auto key = [&](const char* shape) { return measurementKey(SchemaLayout::Airflow110, size, shape); };
+    if (!m.latency.count(key("dep_pass_per_task"))) continue;
+    double perTask = m.latency.at(key("dep_pass_per_task")), perDag = m.latency.at(key("dep_pass_per_dag"));
+    std::printf("dependency pass of a 40-task run at %lld task instances: per task %.3f ms, per DAG %.3f ms (x%.1f)\n",
+                size, perTask * 1e3, perDag * 1e3, perTask / perDag);
+  }
+  if (!m.coldPageRead.empty()) {
+    std::vector<double> c = m.coldPageRead;
+    std::sort(c.begin(), c.end());
+    std::printf("page read from disk: %.1f us (median of %zu rounds)\n", c[c.size() / 2] * 1e6, c.size());
+  } else {
+    std::printf("page read from disk: not measured on a server schedlab did not start (scenarios set "
+                "metadb.page_read_latency)\n");
+  }
+  double diff = m.pgbenchTps > 0 ? (m.harnessTps / m.pgbenchTps - 1) * 100 : 0;
+  std::printf("harness check, prepared SELECT 1, one client: harness %.0f/s, pgbench -M prepared %.0f/s (%+.1f %%)%s\n",
+              m.harnessTps, m.pgbenchTps, diff, std::fabs(diff) <= 10 ? "" : "  ** more than 10 % apart **");
+}
+
+}  // namespace
+
+int cmdCalibrate(const Args& args) {
+  namespace po = boost::program_options;
+  po::options_description visible("schedlab calibrate --out FILE.json [--pg URL] [--quick] [--sizes N,N,...]");
+  visible.add_options()("help,h", "show this help")("out,o", po::value<std::string>(), "the calibration file to write")(
+      "pg", po::value<std::string>()->default_value(""),
+      "an existing PostgreSQL (postgresql://...); tables go in a schema schedlab creates and drops. Default: a "
+      "throwaway cluster of its own")(
+      "quick", po::bool_switch(), "1e4 and 1e5 task instances, short runs: under 2 minutes")(
+      "sizes", po::value<std::string>(), "history sizes in task instances (default 1e4,1e5,1e6; add 1e7 for a big DB)")(
+      "min-time", po::value<double>(), "seconds per benchmark (default 0.5, 0.05 with --quick)")(
+      "benchmark-out", po::value<std::string>(), "also write Google Benchmark's JSON here (default: FILE.bench.json)");
+  auto parsed = parseCommand("calibrate", args, visible, "", 0, 0);
+  if (!parsed) return kOk;
+  auto& o = parsed->options;
+  if (!o.count("out")) throw BadInput("--out FILE.json is required");
+  const std::string out = o["out"].as<std::string>();
+  const bool quick = o["quick"].as<bool>();
+  CalibrationPlan plan;
+  plan.sizes = o.count("sizes") ? parseSizes(o["sizes"].as<std::string>())
+                                : (quick ? std::vector<long long>{10000, 100000} : plan.sizes);
+  plan.minTime = o.count("min-time") ? o["min-time"].as<double>() : (quick ? 0.05 : 0.5);
+  if (plan.minTime <= 0) throw BadInput("--min-time must be positive");
+  plan.pgbenchSeconds = quick ? 3 : 5;
+  plan.benchmarkOut = o.count("benchmark-out") ? o["benchmark-out"].as<std::string>() : out + ".bench.json";
+
+  const auto start = std::chrono::steady_clock::now();
+  const std::string url = o["pg"].as<std::string>();
+  std::unique_ptr<BenchDatabase> connected;
+  try {
+    connected = std::make_unique<BenchDatabase>(url);
+  } catch (const std::exception& e) {
+    if (url.empty()) throw;
+    throw BadInput("--pg: " + std::string(e.what()));  // the user's server, not ours, is unreachable
+  }
+  BenchDatabase& db = *connected;
+  std::fprintf(stderr, "calibrate: %s\n", db.describe().c_str());
+  CalibrationMeasurements m = measureCalibration(db, plan);
+  std::ostringstream command;
+  command << "schedlab calibrate" << (quick ? " --quick" : "") << " (min time " << plan.minTime << " s, sizes";
+  for (long long s : plan.sizes) command << " " << s;
+  command << ")";
+  nlohmann::json provenance = {{"command", command.str()}, {"date", utcNow()}, {"machine", machine()},
+                               {"server", o["pg"].as<std::string>().empty() ? "throwaway" : "user's (--pg)"}};
+  CalibrationFitResult fit = fitCalibration(m, provenance);
+  writeFileAtomically(out, fit.calibration.dump(2) + "\n");
+  printFit(fit, m);
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("calibration: %s (Google Benchmark JSON: %s), %.0f s\n", out.c_str(), plan.benchmarkOut.c_str(), wall);
+  return kOk;
+}
+
+}  // namespace schedlab::cli

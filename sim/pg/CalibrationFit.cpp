@@ -1,0 +1,225 @@
+#include "pg/CalibrationFit.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+
+#include "model/QueryCatalog.h"
+#include "pg/QueryShapes.h"
+
+namespace schedlab {
+namespace {
+
+struct Source {
+  SchemaLayout layout;
+  const char* shape;
+  int statements;  // the catalog query sends the shape's statement this many times
+};
+
+// Which measured shape costs each catalog query type (keep in step with model/QueryCatalog.h).
+const std::map<std::string, Source>& catalogSources() {
+  using L = SchemaLayout;
+  static const std::map<std::string, Source> m = {
+      {"tis_without_dagrun", {L::Airflow110, "concurrency_counts", 1}},
+      {"find_scheduled_tis", {L::Airflow110, "find_scheduled_tis", 1}},
+      {"select_pools", {L::Airflow110, "sync_dag", 1}},
+      {"concurrency_counts", {L::Airflow110, "concurrency_counts", 1}},
+      {"pool_open_slots", {L::Airflow110, "concurrency_counts", 1}},
+      {"lock_and_queue_tis", {L::Airflow110, "ti_merge_scheduled", 2}},
+      {"sync_dag", {L::Airflow110, "sync_dag", 2}},
+      {"get_paused_dags", {L::Airflow110, "sync_dag", 1}},
+      {"create_dag_run_checks", {L::Airflow110, "create_dag_run_checks", 1}},
+      {"find_running_dagruns", {L::Airflow110, "find_running_dagruns", 1}},
+      {"verify_integrity", {L::Airflow110, "update_state_select_tis", 1}},
+      {"update_state_select_tis", {L::Airflow110, "update_state_select_tis", 1}},
+      {"update_state_unfinished", {L::Airflow110, "update_state_select_tis", 1}},
+      {"ti_current_state", {L::Airflow110, "ti_current_state", 1}},
+      {"trigger_rule_dep", {L::Airflow110, "trigger_rule_dep", 1}},
+      {"not_previously_skipped_dep", {L::Airflow110, "update_state_select_tis", 1}},
+      {"prev_dagrun_dep", {L::Airflow110, "ti_current_state", 1}},
+      {"schedulable_tis_select", {L::Airflow110, "update_state_select_tis", 1}},
+      {"dagrun_update", {L::Airflow110, "ti_merge_scheduled", 1}},
+      {"ti_lock_for_schedule", {L::Airflow110, "ti_current_state", 1}},
+      {"ti_merge_scheduled", {L::Airflow110, "ti_merge_scheduled", 1}},
+      {"dagrun_insert", {L::Airflow110, "ti_merge_scheduled", 2}},
+      {"dags_needing_dagruns", {L::Airflow2, "dags_needing_dagruns", 1}},
+      {"start_queued_dagruns", {L::Airflow2, "next_dagruns_to_examine", 1}},
+      {"next_dagruns_to_examine", {L::Airflow2, "next_dagruns_to_examine", 1}},
+      {"update_state_changes", {L::Airflow2, "update_state_select_tis", 1}},
+      {"schedule_tis", {L::Airflow2, "schedule_tis", 1}},
+      {"pool_slots_lock", {L::Airflow2, "pool_slots_lock", 1}},
+      {"pool_state_counts", {L::Airflow2, "pool_state_counts", 1}},
+      {"scheduled_tis_for_update", {L::Airflow2, "scheduled_tis_for_update", 1}},
+      {"bulk_queue_tis", {L::Airflow2, "bulk_queue_tis", 1}},
+      {"executor_events", {L::Airflow2, "executor_events", 1}},
+      {"scheduler_heartbeat", {L::Airflow110, "scheduler_heartbeat", 1}},
+      {"worker_start", {L::Airflow110, "ti_merge_scheduled", 5}},
+      {"worker_finish", {L::Airflow110, "ti_merge_scheduled", 4}},
+      {"worker_heartbeat", {L::Airflow110, "scheduler_heartbeat", 4}},
+      {"mini_scheduler", {L::Airflow2, "mini_scheduler", 1}},
+      {"archive_delete", {L::Airflow110, "archive_delete_tis", 1}},
+  };
+  return m;
+}
+
+const QueryShape* findShape(SchemaLayout layout, const std::string& name) {
+  for (const QueryShape& s : queryShapes(layout))
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+// Round trips one execution of a shape costs: its statements, plus BEGIN and COMMIT/ROLLBACK.
+int roundTrips(const QueryShape& s) {
+  int n = 0;
+  for (const auto& st : s.statements) n += st.times;
+  return n + (s.transaction == QueryShape::Transaction::None ? 0 : 2);
+}
+
+double at(const std::map<std::string, double>& m, const std::string& key) {
+  auto it = m.find(key);
+  if (it == m.end()) throw std::runtime_error("calibration: nothing measured for " + key);
+  return it->second;
+}
+
+// Fits one quantity (DB seconds or pages) for every shape a catalog type uses.
+std::map<std::string, ShapeFit> fitAll(const CalibrationMeasurements& m,
+                                       const std::function<double(SchemaLayout, long long, const QueryShape&)>& value) {
+  std::map<std::string, ShapeFit> fits;
+  for (SchemaLayout layout : {SchemaLayout::Airflow110, SchemaLayout::Airflow2}) {
+    // Per row returned: a run's 40 task instances against 10 of them.
+    const QueryShape* all = findShape(layout, "update_state_select_tis");
+    const QueryShape* ten = findShape(layout, "update_state_select_tis_10");
+    double perRow = 0;
+    for (long long size : m.sizes) perRow += std::max(0.0, (value(layout, size, *all) - value(layout, size, *ten)) / 30.0);
+    perRow /= static_cast<double>(m.sizes.size());
+    for (const QueryShape& shape : queryShapes(layout)) {
+      if (shape.name == "select_1" || shape.table.empty()) continue;
+      ShapeFit f;
+      f.key = std::string(layoutName(layout)) + "/" + shape.name;
+      std::vector<double> x, y;
+      for (long long size : m.sizes) {
+        x.push_back(std::log10(1 + at(m.tableRows, measurementKey(layout, size, shape.table))));
+        y.push_back(value(layout, size, shape));
+      }
+      std::vector<double> pred(y.size());
+      if (shape.costPerRow) {
+        // A DELETE's cost per row deleted (index maintenance included), averaged over the sizes.
+        for (double v : y) f.perRowScanned += v / shape.rows / static_cast<double>(y.size());
+        std::fill(pred.begin(), pred.end(), f.perRowScanned * shape.rows);
+      } else {
+        double n = static_cast<double>(x.size());
+        double mx = std::accumulate(x.begin(), x.end(), 0.0) / n, my = std::accumulate(y.begin(), y.end(), 0.0) / n;
+        double sxy = 0, sxx = 0;
+        for (size_t i = 0; i < x.size(); ++i) {
+          sxy += (x[i] - mx) * (y[i] - my);
+          sxx += (x[i] - mx) * (x[i] - mx);
+        }
+        f.perDecade = sxx > 0 ? std::max(0.0, sxy / sxx) : 0.0;
+        f.fixed = std::max(0.0, my - f.perDecade * mx);
+        if (shape.name == "update_state_select_tis") {
+          f.perRowReturned = perRow;
+          f.fixed = std::max(0.0, f.fixed - 40 * perRow);
+        }
+        for (size_t i = 0; i < x.size(); ++i)
+          pred[i] = f.fixed + f.perDecade * x[i] + (shape.name == "update_state_select_tis" ? 40 * perRow : 0);
+      }
+      for (size_t i = 0; i < y.size(); ++i)
+        f.errorPct.push_back(y[i] > 0 ? std::fabs(pred[i] - y[i]) / y[i] * 100 : 0);
+      fits[f.key] = f;
+    }
+  }
+  return fits;
+}
+
+double round_to(double v, double unit) { return std::round(v / unit) * unit; }
+
+}  // namespace
+
+CalibrationFitResult fitCalibration(const CalibrationMeasurements& m, nlohmann::json provenance) {
+  auto dbSeconds = [&](SchemaLayout layout, long long size, const QueryShape& s) {
+    double select1 = at(m.latency, measurementKey(layout, size, "select_1"));
+    return std::max(0.0, at(m.latency, measurementKey(layout, size, s.name)) - roundTrips(s) * select1);
+  };
+  auto pages = [&](SchemaLayout layout, long long size, const QueryShape& s) {
+    return at(m.pages, measurementKey(layout, size, s.name));
+  };
+  auto time = fitAll(m, dbSeconds);
+  auto page = fitAll(m, pages);
+
+  nlohmann::json queries = nlohmann::json::object();
+  for (const auto& info : kQueries) {
+    const std::string name(info.name);
+    auto src = catalogSources().find(name);
+    if (src == catalogSources().end()) throw std::runtime_error("calibration: no measured shape for query type " + name);
+    const std::string key = std::string(layoutName(src->second.layout)) + "/" + src->second.shape;
+    const ShapeFit& t = time.at(key);
+    const ShapeFit& p = page.at(key);
+    const double k = src->second.statements;
+    queries[name] = {{"fixed_s", round_to(t.fixed * k, 1e-9)},
+                     {"per_row_scanned_s", round_to(t.perRowScanned * k, 1e-12)},
+                     {"per_row_returned_s", round_to(t.perRowReturned * k, 1e-12)},
+                     {"per_decade_s", round_to(t.perDecade * k, 1e-9)},
+                     {"measured_as", key},
+                     {"statements", src->second.statements},
+                     {"pages",
+                      {{"fixed", round_to(p.fixed * k, 1e-3)},
+                       {"per_row_scanned", round_to(p.perRowScanned * k, 1e-4)},
+                       {"per_row_returned", round_to(p.perRowReturned * k, 1e-4)},
+                       {"per_decade", round_to(p.perDecade * k, 1e-3)}}}};
+  }
+  const long long big = m.sizes.back();
+  nlohmann::json bytes = nlohmann::json::object();
+  for (const char* table : {"task_instance", "dag_run", "job", "dag", "slot_pool", "xcom", "log"}) {
+    const std::string key = measurementKey(SchemaLayout::Airflow110, big, table);
+    double rows = std::max(1.0, at(m.tableRows, key));
+    bytes[table] = std::round(at(m.tableBytes, key) / rows);
+  }
+  nlohmann::json latencyMs = nlohmann::json::object(), pagesJson = nlohmann::json::object();
+  for (const auto& [k, v] : m.latency) latencyMs[k] = round_to(v * 1e3, 1e-4);
+  for (const auto& [k, v] : m.pages) pagesJson[k] = v;
+  nlohmann::json timeErr = nlohmann::json::object(), pageErr = nlohmann::json::object();
+  auto errors = [](const std::vector<double>& e) {
+    nlohmann::json a = nlohmann::json::array();
+    for (double v : e) a.push_back(round_to(v, 0.1));
+    return a;
+  };
+  for (const auto& [k, f] : time) timeErr[k] = errors(f.errorPct);
+  for (const auto& [k, f] : page) pageErr[k] = errors(f.errorPct);
+
+  provenance["status"] = "live";
+  provenance["postgres"] = m.server;
+  provenance["schema"] = "Airflow 1.10.12 and 2.5.2 (bench/pg/airflow-*-schema.sql)";
+  provenance["sizes_task_instances"] = m.sizes;
+  provenance["how"] =
+      "Google Benchmark, one client, prepared statements (libpqxx); DB time = latency minus the shape's round trips "
+      "at SELECT 1's latency; fixed + per_decade*log10(table rows) fitted per shape over the sizes; pages = EXPLAIN "
+      "(ANALYZE, BUFFERS) shared hit + read on the freshly loaded tables, median of 5 DAGs, fitted the same way; "
+      "page_read_s = I/O read time / pages read of 2,000 random index lookups after a restart with the OS page cache "
+      "dropped (track_io_timing), median of 3";
+  provenance["latency_ms"] = latencyMs;
+  provenance["pages"] = pagesJson;
+  provenance["fit_error_pct"] = timeErr;
+  provenance["pages_fit_error_pct"] = pageErr;
+  nlohmann::json cold = nlohmann::json::array();
+  for (double c : m.coldPageRead) cold.push_back(round_to(c * 1e3, 1e-4));
+  provenance["cold_page_read_ms"] = cold;
+  provenance["harness_check"] = {
+      {"statement", "SELECT 1 (prepared, one client)"},
+      {"pgbench_tps", round_to(m.pgbenchTps, 0.1)},
+      {"harness_tps", round_to(m.harnessTps, 0.1)},
+      {"difference_pct", m.pgbenchTps > 0 ? round_to((m.harnessTps / m.pgbenchTps - 1) * 100, 0.1) : 0.0}};
+
+  CalibrationFitResult out;
+  out.calibration = {{"schedlab_calibration", 1}, {"measured", provenance}, {"queries", queries}, {"bytes_per_row", bytes}};
+  if (!m.coldPageRead.empty()) {
+    std::vector<double> c = m.coldPageRead;
+    std::sort(c.begin(), c.end());
+    out.calibration["storage"] = {{"page_read_s", round_to(c[c.size() / 2], 1e-9)}};
+  }
+  for (auto& [k, f] : time) out.time.push_back(f);
+  for (auto& [k, f] : page) out.pages.push_back(f);
+  return out;
+}
+
+}  // namespace schedlab

@@ -1,0 +1,33 @@
+// Turns live measurements into the calibration file the simulator reads (QueryCostModel): for
+// each measured shape, its DB time (latency minus the round trips a `SELECT 1` costs at the same
+// size, which the simulator adds itself as network_rtt) and its pages are fitted as
+// fixed + per_decade * log10(table rows) over the sizes by least squares; the SELECT of a run's
+// task instances at 40 and 10 rows gives the cost per row returned, the archiving DELETE the cost
+// per row deleted. Each catalog query type takes the fit of the shape that sends the same SQL.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "pg/Calibrator.h"
+
+namespace schedlab {
+
+struct ShapeFit {
+  std::string key;  // "<layout>/<shape>"
+  double fixed = 0, perDecade = 0, perRowReturned = 0, perRowScanned = 0;
+  std::vector<double> errorPct;  // |fit - measured| / measured per size
+};
+
+struct CalibrationFitResult {
+  nlohmann::json calibration;   // the file's content
+  std::vector<ShapeFit> time;   // seconds
+  std::vector<ShapeFit> pages;  // pages
+};
+
+// `provenance` goes under "measured" (command, date, machine) beside the measurements.
+CalibrationFitResult fitCalibration(const CalibrationMeasurements& m, nlohmann::json provenance);
+
+}  // namespace schedlab

@@ -1,0 +1,186 @@
+#include "pg/Calibrator.h"
+
+#include <benchmark/benchmark.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+
+#include "pg/QueryBenchmarks.h"
+#include "util/Processes.h"
+
+namespace fs = std::filesystem;
+
+namespace schedlab {
+namespace {
+
+// Google Benchmark's console output on stderr (progress), each result kept.
+class CollectingReporter : public benchmark::ConsoleReporter {
+ public:
+  explicit CollectingReporter(std::map<std::string, double>& latency) : latency_(latency) {
+    SetOutputStream(&std::cerr);
+    SetErrorStream(&std::cerr);
+  }
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const Run& r : runs) {
+      if (r.error_occurred || r.run_type != Run::RT_Iteration) continue;
+      latency_[r.run_name.function_name] = r.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(r.time_unit);
+    }
+    ConsoleReporter::ReportRuns(runs);
+  }
+
+ private:
+  std::map<std::string, double>& latency_;
+};
+
+// The top plan node's buffer use from EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON).
+nlohmann::json explainPlan(pqxx::transaction_base& tx, const std::string& statement) {
+  auto r = tx.exec1("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement);
+  return nlohmann::json::parse(r[0].as<std::string>())[0]["Plan"];
+}
+
+double planPages(const nlohmann::json& plan) {
+  return plan.value("Shared Hit Blocks", 0.0) + plan.value("Shared Read Blocks", 0.0);
+}
+
+// Pages one execution of the shape touches, median over a few DAGs; writes rolled back.
+double shapePages(pqxx::connection& c, const QueryShape& shape, const History& h) {
+  // Prepared in SQL (not through libpqxx, which would not know of the EXECUTEs below).
+  for (size_t i = 0; i < shape.statements.size(); ++i)
+    pqxx::nontransaction(c).exec("PREPARE pages_" + std::to_string(i) + " AS " + shape.statements[i].sql);
+  std::vector<double> samples;
+  for (int d : {3, 41, 97, 150, 199}) {
+    d = 1 + (d - 1) % h.dags;
+    pqxx::work tx(c);
+    double total = 0;
+    for (size_t i = 0; i < shape.statements.size(); ++i) {
+      const ShapeStatement& s = shape.statements[i];
+      std::string dag = tx.quote("dag_" + std::to_string(d));
+      std::string args;
+      switch (s.args) {
+        case ShapeStatement::Args::None: break;
+        case ShapeStatement::Args::Dag: args = "(" + dag + ")"; break;
+        case ShapeStatement::Args::DagRun: args = "(" + dag + ", " + tx.quote(std::to_string(h.runsPerDag())) + ")"; break;
+        case ShapeStatement::Args::Job: args = "(" + std::to_string(d) + ")"; break;
+      }
+      total += s.times * planPages(explainPlan(tx, "EXECUTE pages_" + std::to_string(i) + args));
+    }
+    tx.abort();
+    samples.push_back(total);
+  }
+  for (size_t i = 0; i < shape.statements.size(); ++i)
+    pqxx::nontransaction(c).exec("DEALLOCATE pages_" + std::to_string(i));
+  std::sort(samples.begin(), samples.end());
+  return samples[samples.size() / 2];
+}
+
+void measureLoaded(BenchDatabase& db, SchemaLayout layout, const History& h, CalibrationMeasurements& m) {
+  auto c = db.connect();
+  for (const QueryShape& shape : queryShapes(layout))
+    m.pages[measurementKey(layout, h.taskInstances, shape.name)] = shapePages(*c, shape, h);
+  pqxx::nontransaction tx(*c);
+  for (const auto& row : tx.exec("SELECT c.relname, greatest(c.reltuples, 0), pg_total_relation_size(c.oid) "
+                                 "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                 "WHERE n.nspname = current_schema() AND c.relkind = 'r'")) {
+    std::string key = measurementKey(layout, h.taskInstances, row[0].as<std::string>());
+    m.tableRows[key] = row[1].as<double>();
+    m.tableBytes[key] = row[2].as<double>();
+  }
+}
+
+// Drops every file of the cluster from the OS page cache (the server is stopped).
+void evictFromPageCache(const fs::path& dataDir) {
+  for (const auto& entry : fs::recursive_directory_iterator(dataDir / "base")) {
+    if (!entry.is_regular_file()) continue;
+    int fd = ::open(entry.path().c_str(), O_RDONLY);
+    if (fd < 0) continue;
+    ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+    ::close(fd);
+  }
+}
+
+// Seconds per page read from disk: 2,000 random task-instance lookups by job_id right after a
+// restart with the cluster's files dropped from the page cache, I/O time over pages read.
+std::vector<double> coldPageReads(BenchDatabase& db, const History& h, int rounds) {
+  std::vector<double> out;
+  for (int round = 0; round < rounds; ++round) {
+    db.restartCluster({"track_io_timing=on"}, [&] { evictFromPageCache(db.cluster()->dataDirectory()); });
+    auto c = db.connect();
+    pqxx::nontransaction tx(*c);
+    int runs = h.runsPerDag();
+    nlohmann::json plan = explainPlan(
+        tx, "SELECT count(*) FROM task_instance WHERE job_id = ANY (ARRAY(SELECT d * 100000 + (1 + (random() * " +
+                std::to_string(std::max(0, runs - 1)) + ")::int) * 100 + 1 + (random() * " + std::to_string(h.tasks - 1) +
+                ")::int FROM generate_series(1, " + std::to_string(h.dags) + ") d, generate_series(1, 10)))");
+    double read = plan.value("Shared Read Blocks", 0.0), ms = plan.value("I/O Read Time", 0.0);
+    if (read > 0 && ms > 0) out.push_back(ms / 1000.0 / read);
+  }
+  return out;
+}
+
+// pgbench's single-client rate for `SELECT 1` as a prepared statement on the same server.
+double pgbenchTps(const BenchDatabase& db, double seconds) {
+  char dir[] = "/tmp/schedlab-pgbench-XXXXXX";
+  if (!::mkdtemp(dir)) throw std::runtime_error("mkdtemp failed");
+  const fs::path script = fs::path(dir) / "select_1.sql", log = fs::path(dir) / "pgbench.log";
+  std::ofstream(script) << "SELECT 1;\n";
+  int rc = runAndWait({(ThrowawayPostgres::binDirectory() / "pgbench").string(), "-n", "-M", "prepared", "-c", "1", "-T",
+                       std::to_string(static_cast<int>(std::max(1.0, seconds))), "-f", script.string(),
+                       db.connectionString()},
+                      log.string());
+  std::ifstream in(log);
+  std::stringstream text;
+  text << in.rdbuf();
+  fs::remove_all(dir);
+  std::smatch m;
+  std::string s = text.str();
+  if (rc != 0 || !std::regex_search(s, m, std::regex(R"(tps = ([0-9.]+))")))
+    throw std::runtime_error("pgbench failed (exit " + std::to_string(rc) + "):\n" + s);
+  return std::stod(m[1]);
+}
+
+}  // namespace
+
+std::string measurementKey(SchemaLayout layout, long long size, const std::string& what) {
+  return std::string(layoutName(layout)) + "/tis:" + std::to_string(size) + "/" + what;
+}
+
+CalibrationMeasurements measureCalibration(BenchDatabase& db, const CalibrationPlan& plan) {
+  CalibrationMeasurements m;
+  m.sizes = plan.sizes;
+  m.server = db.serverVersion();
+  QueryBenchmarkPlan bench;
+  bench.sizes = plan.sizes;
+  bench.minTime = plan.minTime;
+  bench.afterLoad = [&](SchemaLayout layout, const History& h) { measureLoaded(db, layout, h, m); };
+
+  std::vector<std::string> args = {"schedlab"};
+  if (!plan.benchmarkOut.empty()) {
+    args.push_back("--benchmark_out=" + plan.benchmarkOut);
+    args.push_back("--benchmark_out_format=json");
+  }
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  int argc = static_cast<int>(argv.size());
+  benchmark::Initialize(&argc, argv.data());
+  benchmark::ClearRegisteredBenchmarks();
+  registerQueryBenchmarks(db, bench);
+  CollectingReporter reporter(m.latency);
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::ClearRegisteredBenchmarks();
+
+  m.pgbenchTps = pgbenchTps(db, plan.pgbenchSeconds);
+  // The harness's rate for the same statement, from the benchmark run closest in time.
+  auto select1 = m.latency.find(measurementKey(SchemaLayout::Airflow2, plan.sizes.back(), "select_1"));
+  if (select1 != m.latency.end() && select1->second > 0) m.harnessTps = 1.0 / select1->second;
+  if (db.cluster()) m.coldPageRead = coldPageReads(db, db.history(), 3);
+  return m;
+}
+
+}  // namespace schedlab

@@ -1,0 +1,40 @@
+// What `schedlab calibrate` measures on a live PostgreSQL: every query shape of both schema
+// layouts at several history sizes (single client, Google Benchmark), the pages each touches
+// (EXPLAIN (ANALYZE, BUFFERS)), table sizes, the cost of a page read from disk (throwaway
+// cluster only: the server restarted with its files dropped from the OS page cache), and
+// pgbench's rate for a trivial prepared SELECT beside the harness's, to show the harness is not
+// the bottleneck.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "pg/BenchDatabase.h"
+
+namespace schedlab {
+
+struct CalibrationPlan {
+  std::vector<long long> sizes = {10000, 100000, 1000000};  // task instances
+  double minTime = 0.5;        // seconds per benchmark
+  std::string benchmarkOut;    // Google Benchmark JSON written here when not empty
+  double pgbenchSeconds = 5;   // length of the pgbench comparison run
+};
+
+struct CalibrationMeasurements {
+  std::vector<long long> sizes;
+  // Keyed "<layout>/tis:<size>/<shape>", as the benchmarks are named.
+  std::map<std::string, double> latency;  // seconds per execution, one client
+  std::map<std::string, double> pages;    // pages touched (shared hit + read), median over DAGs probed
+  // Keyed "<layout>/tis:<size>/<table>".
+  std::map<std::string, double> tableRows, tableBytes;
+  std::vector<double> coldPageRead;  // seconds per page read from disk, per round
+  double pgbenchTps = 0, harnessTps = 0;
+  std::string server;
+};
+
+std::string measurementKey(SchemaLayout layout, long long size, const std::string& what);
+
+CalibrationMeasurements measureCalibration(BenchDatabase& db, const CalibrationPlan& plan);
+
+}  // namespace schedlab

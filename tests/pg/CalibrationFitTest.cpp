@@ -1,0 +1,92 @@
+// The fit turns measurements into a calibration the simulator loads: known coefficients come back
+// out of synthetic measurements, every catalog query type is costed, provenance is recorded.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "model/QueryCostModel.h"
+#include "pg/CalibrationFit.h"
+#include "pg/QueryShapes.h"
+
+using namespace schedlab;
+
+namespace {
+
+// Measurements of a made-up server: SELECT 1 takes 20 us; every other shape's DB time is
+// 50 us + 10 us per decade of its table's rows, plus 2 us per row returned for the run SELECTs,
+// plus 3 us per row deleted for the archiving DELETEs; pages 4 + 1 per decade.
+CalibrationMeasurements synthetic() {
+  CalibrationMeasurements m;
+  m.sizes = {10000, 100000, 1000000};
+  m.server = "15.99 (test)";
+  m.pgbenchTps = 40000;
+  m.harnessTps = 41000;
+  m.coldPageRead = {1e-4, 2e-4, 3e-4};
+  const double rtt = 20e-6;
+  for (SchemaLayout layout : {SchemaLayout::Airflow110, SchemaLayout::Airflow2}) {
+    for (long long size : m.sizes) {
+      for (const char* table : {"task_instance", "dag_run", "job", "dag", "slot_pool", "xcom", "log"}) {
+        m.tableRows[measurementKey(layout, size, table)] = static_cast<double>(size);
+        m.tableBytes[measurementKey(layout, size, table)] = 400.0 * static_cast<double>(size);
+      }
+      const double decades = std::log10(1 + static_cast<double>(size));
+      for (const QueryShape& s : queryShapes(layout)) {
+        int trips = 0;
+        for (const auto& st : s.statements) trips += st.times;
+        if (s.transaction != QueryShape::Transaction::None) trips += 2;
+        double db = 50e-6 + 10e-6 * decades;
+        if (s.name.rfind("update_state_select_tis", 0) == 0) db += 2e-6 * s.rows;
+        if (s.costPerRow) db = 3e-6 * s.rows;
+        if (s.name == "select_1") db = 0;
+        m.latency[measurementKey(layout, size, s.name)] = db + trips * rtt;
+        m.pages[measurementKey(layout, size, s.name)] = 4 + decades;
+      }
+    }
+  }
+  return m;
+}
+
+}  // namespace
+
+TEST(CalibrationFit, RecoversTheCoefficientsItWasGiven) {
+  CalibrationFitResult fit = fitCalibration(synthetic(), {{"command", "test"}, {"date", "now"}, {"machine", "here"}});
+  const auto& q = fit.calibration["queries"];
+  EXPECT_NEAR(q["trigger_rule_dep"]["fixed_s"].get<double>(), 50e-6, 1e-9);
+  EXPECT_NEAR(q["trigger_rule_dep"]["per_decade_s"].get<double>(), 10e-6, 1e-9);
+  EXPECT_NEAR(q["update_state_select_tis"]["per_row_returned_s"].get<double>(), 2e-6, 1e-9);
+  EXPECT_NEAR(q["update_state_select_tis"]["fixed_s"].get<double>(), 50e-6, 1e-9);
+  EXPECT_NEAR(q["archive_delete"]["per_row_scanned_s"].get<double>(), 3e-6, 1e-9);
+  EXPECT_NEAR(q["sync_dag"]["fixed_s"].get<double>(), 2 * 50e-6, 1e-9);  // two statements
+  EXPECT_NEAR(q["trigger_rule_dep"]["pages"]["per_decade"].get<double>(), 1.0, 1e-3);
+  EXPECT_EQ(q["schedule_tis"]["measured_as"], "airflow2.5/schedule_tis");
+  for (const ShapeFit& f : fit.time)
+    for (double e : f.errorPct) EXPECT_LT(e, 0.5) << f.key;
+  EXPECT_NEAR(fit.calibration["storage"]["page_read_s"].get<double>(), 2e-4, 1e-12);
+  EXPECT_EQ(fit.calibration["bytes_per_row"]["task_instance"], 400);
+  const auto& measured = fit.calibration["measured"];
+  EXPECT_EQ(measured["status"], "live");
+  EXPECT_EQ(measured["postgres"], "15.99 (test)");
+  EXPECT_NEAR(measured["harness_check"]["difference_pct"].get<double>(), 2.5, 1e-9);
+}
+
+TEST(CalibrationFit, TheSimulatorLoadsWhatItWrites) {
+  CalibrationFitResult fit = fitCalibration(synthetic(), {{"command", "test"}});
+  QueryCostModel model = QueryCostModel::fromJson(fit.calibration, "fitted");
+  for (size_t i = 0; i < kQueryTypeCount; ++i) {
+    auto t = static_cast<QueryType>(i);
+    EXPECT_GT(model.seconds(t, 40, 40, 1e6), 0) << kQueries[i].name;
+    EXPECT_GT(model.pages(t, 40, 40, 1e6), 0) << kQueries[i].name;
+  }
+  EXPECT_NEAR(model.pageReadSeconds(), 2e-4, 1e-12);
+}
+
+TEST(CalibrationFit, SaysWhatIsMissing) {
+  CalibrationMeasurements m = synthetic();
+  m.latency.erase(measurementKey(SchemaLayout::Airflow2, 100000, "schedule_tis"));
+  try {
+    fitCalibration(m, {});
+    FAIL() << "a missing measurement went unnoticed";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("airflow2.5/tis:100000/schedule_tis"), std::string::npos) << e.what();
+  }
+}
