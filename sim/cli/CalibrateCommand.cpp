@@ -98,6 +98,7 @@ int cmdCalibrate(const Args& args) {
       "quick", po::bool_switch(), "1e4 and 1e5 task instances, short runs: under 2 minutes")(
       "sizes", po::value<std::string>(), "history sizes in task instances (default 1e4,1e5,1e6; add 1e7 for a big DB)")(
       "min-time", po::value<double>(), "seconds per benchmark (default 0.5, 0.05 with --quick)")(
+      "rounds", po::value<int>(), "passes over every shape and size, median kept (default 3, 2 with --quick)")(
       "benchmark-out", po::value<std::string>(), "also write Google Benchmark's JSON here (default: FILE.bench.json)");
   auto parsed = parseCommand("calibrate", args, visible, "", 0, 0);
   if (!parsed) return kOk;
@@ -110,7 +111,9 @@ int cmdCalibrate(const Args& args) {
                                 : (quick ? std::vector<long long>{10000, 100000} : plan.sizes);
   plan.minTime = o.count("min-time") ? o["min-time"].as<double>() : (quick ? 0.05 : 0.5);
   if (plan.minTime <= 0) throw BadInput("--min-time must be positive");
-  plan.pgbenchSeconds = quick ? 3 : 5;
+  plan.rounds = o.count("rounds") ? o["rounds"].as<int>() : (quick ? 2 : 3);
+  if (plan.rounds < 1) throw BadInput("--rounds must be at least 1");
+  plan.pgbenchSeconds = quick ? 1 : 2;
   plan.benchmarkOut = o.count("benchmark-out") ? o["benchmark-out"].as<std::string>() : out + ".bench.json";
 
   const auto start = std::chrono::steady_clock::now();
@@ -126,7 +129,8 @@ int cmdCalibrate(const Args& args) {
   std::fprintf(stderr, "calibrate: %s\n", db.describe().c_str());
   CalibrationMeasurements m = measureCalibration(db, plan);
   std::ostringstream command;
-  command << "schedlab calibrate" << (quick ? " --quick" : "") << " (min time " << plan.minTime << " s, sizes";
+  command << "schedlab calibrate" << (quick ? " --quick" : "") << " (" << plan.rounds << " rounds, min time "
+          << plan.minTime << " s, sizes";
   for (long long s : plan.sizes) command << " " << s;
   command << ")";
   nlohmann::json provenance = {{"command", command.str()}, {"date", utcNow()}, {"machine", machine()},

@@ -10,9 +10,10 @@ BenchDatabase::BenchDatabase(const std::string& url) {
   if (url.empty()) {
     cluster_ = std::make_unique<ThrowawayPostgres>();
     conninfo_ = cluster_->connectionString();
+    prefix_ = "schedlab";
   } else {
     conninfo_ = url;
-    schema_ = "schedlab_" + std::to_string(::getpid()) + "_" + std::to_string(std::time(nullptr));
+    prefix_ = "schedlab_" + std::to_string(::getpid()) + "_" + std::to_string(std::time(nullptr));
   }
   try {
     admin_ = std::make_unique<pqxx::connection>(conninfo_);
@@ -20,34 +21,44 @@ BenchDatabase::BenchDatabase(const std::string& url) {
     throw std::runtime_error("cannot connect to " + (url.empty() ? std::string("the throwaway PostgreSQL") : url) +
                              ": " + e.what());
   }
-  if (!schema_.empty()) pqxx::nontransaction(*admin_).exec("CREATE SCHEMA " + schema_);
 }
 
 BenchDatabase::~BenchDatabase() {
-  if (schema_.empty() || !admin_) return;
-  try {
-    pqxx::nontransaction(*admin_).exec("DROP SCHEMA " + schema_ + " CASCADE");
-  } catch (...) {
-    // The server went away: nothing left to drop that we could reach.
+  if (cluster_ || !admin_) return;  // a throwaway cluster goes as a whole
+  for (const auto& [schema, loaded] : schemas_) {
+    try {
+      pqxx::nontransaction(*admin_).exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    } catch (...) {
+      // The server went away: nothing left to drop that we could reach.
+    }
   }
 }
 
-std::unique_ptr<pqxx::connection> BenchDatabase::connect() const {
+std::string BenchDatabase::schemaOf(SchemaLayout layout, const History& h) const {
+  return prefix_ + "_" + (layout == SchemaLayout::Airflow110 ? "a110" : "a25") + "_" + std::to_string(h.taskInstances) +
+         "_" + std::to_string(h.dags) + "x" + std::to_string(h.tasks);
+}
+
+std::unique_ptr<pqxx::connection> BenchDatabase::connect(SchemaLayout layout, const History& h) const {
+  const std::string schema = schemaOf(layout, h);
+  auto it = schemas_.find(schema);
+  if (it == schemas_.end() || !it->second) throw std::runtime_error("BenchDatabase: " + schema + " is not loaded");
   auto c = std::make_unique<pqxx::connection>(conninfo_);
-  if (!schema_.empty()) pqxx::nontransaction(*c).exec("SET search_path TO " + schema_);
+  pqxx::nontransaction(*c).exec("SET search_path TO " + schema);
   return c;
 }
 
 bool BenchDatabase::load(SchemaLayout layout, const History& h) {
-  if (layout_ == layout && history_.taskInstances == h.taskInstances && history_.dags == h.dags &&
-      history_.tasks == h.tasks)
-    return false;
-  auto c = connect();
-  if (layout_ != layout) createSchema(*c, layout);
-  layout_.reset();  // half-loaded until populate returns
-  populate(*c, layout, h);
-  layout_ = layout;
-  history_ = h;
+  const std::string schema = schemaOf(layout, h);
+  auto it = schemas_.find(schema);
+  if (it != schemas_.end() && it->second) return false;
+  schemas_[schema] = false;  // created, half-loaded until populate returns
+  pqxx::nontransaction(*admin_).exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema);
+  pqxx::connection c(conninfo_);
+  pqxx::nontransaction(c).exec("SET search_path TO " + schema);
+  createSchema(c, layout);
+  populate(c, layout, h);
+  schemas_[schema] = true;
   return true;
 }
 
@@ -64,7 +75,7 @@ std::string BenchDatabase::serverVersion() const {
 
 std::string BenchDatabase::describe() const {
   if (cluster_) return "throwaway PostgreSQL " + serverVersion() + " in " + cluster_->directory().string();
-  return "PostgreSQL " + serverVersion() + " (schema " + schema_ + ")";
+  return "PostgreSQL " + serverVersion() + " (schemas " + prefix_ + "_*)";
 }
 
 }  // namespace schedlab

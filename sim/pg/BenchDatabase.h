@@ -1,14 +1,17 @@
 // Where live measurements run: a throwaway cluster the tool starts itself (the default), or a
-// user's existing server (`--pg postgresql://…`), where nothing is created outside a schema the
-// tool names (schedlab_<pid>_<time>) and drops again at the end.
+// user's existing server (`--pg postgresql://…`). Each layout and history size is loaded into a
+// schema of its own, so all of them stay loaded and measurements can go round them in turns
+// (a drift of the machine's speed then hits every size alike). On a user's server nothing is
+// created outside schemas named schedlab_<pid>_<time>_…, all dropped again at the end.
 #pragma once
 
 #include <pqxx/pqxx>
 
 #include <functional>
+#include <map>
 #include <memory>
-#include <optional>
 #include <string>
+#include <utility>
 
 #include "pg/AirflowSchema.h"
 #include "pg/ThrowawayPostgres.h"
@@ -23,31 +26,30 @@ class BenchDatabase {
   BenchDatabase(const BenchDatabase&) = delete;
   BenchDatabase& operator=(const BenchDatabase&) = delete;
 
-  // A new connection whose search_path is the tool's schema (on a user's server).
-  std::unique_ptr<pqxx::connection> connect() const;
-  // Creates the layout's tables and fills them with `h`, unless they already hold exactly that;
-  // true when it loaded.
+  // Creates the layout's tables in a schema for this history and fills them, unless that is
+  // done already; true when it loaded.
   bool load(SchemaLayout layout, const History& h);
+  // A new connection whose search_path is that loaded layout and history's schema.
+  std::unique_ptr<pqxx::connection> connect(SchemaLayout layout, const History& h) const;
+  std::string schemaOf(SchemaLayout layout, const History& h) const;
+  // The prefix of every schema this object creates ("schedlab_<pid>_<time>" on a user's server).
+  const std::string& schemaPrefix() const { return prefix_; }
+
   // Throwaway cluster only: restarts the server with `settings` after `whileStopped` ran.
   void restartCluster(const std::vector<std::string>& settings, const std::function<void()>& whileStopped);
-  const std::optional<SchemaLayout>& layout() const { return layout_; }
-  const History& history() const { return history_; }
 
-  // "throwaway PostgreSQL 15.x on /tmp/…", or "postgresql://host/db, schema schedlab_…".
+  // "throwaway PostgreSQL 15.x in /tmp/…", or "PostgreSQL 15.x (schemas schedlab_…)".
   std::string describe() const;
   std::string serverVersion() const;
-  // The libpq connection string and, for pgbench, its arguments (-h -p -U -d).
   const std::string& connectionString() const { return conninfo_; }
   ThrowawayPostgres* cluster() const { return cluster_.get(); }
-  const std::string& schema() const { return schema_; }
 
  private:
   std::unique_ptr<ThrowawayPostgres> cluster_;
   std::string conninfo_;
-  std::string schema_;  // on a user's server only
+  std::string prefix_;
   std::unique_ptr<pqxx::connection> admin_;
-  std::optional<SchemaLayout> layout_;
-  History history_;
+  std::map<std::string, bool> schemas_;  // created -> loaded
 };
 
 }  // namespace schedlab

@@ -6,38 +6,39 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <regex>
-#include <sstream>
 
 #include "pg/QueryBenchmarks.h"
-#include "util/Processes.h"
 
 namespace fs = std::filesystem;
 
 namespace schedlab {
 namespace {
 
-// Google Benchmark's console output on stderr (progress), each result kept.
+// Google Benchmark's console output on stderr (progress), every result kept: one per round.
 class CollectingReporter : public benchmark::ConsoleReporter {
  public:
-  explicit CollectingReporter(std::map<std::string, double>& latency) : latency_(latency) {
+  CollectingReporter() {
     SetOutputStream(&std::cerr);
     SetErrorStream(&std::cerr);
   }
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const Run& r : runs) {
       if (r.error_occurred || r.run_type != Run::RT_Iteration) continue;
-      latency_[r.run_name.function_name] = r.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(r.time_unit);
+      samples[r.run_name.function_name].push_back(r.GetAdjustedRealTime() /
+                                                  benchmark::GetTimeUnitMultiplier(r.time_unit));
     }
     ConsoleReporter::ReportRuns(runs);
   }
-
- private:
-  std::map<std::string, double>& latency_;
+  std::map<std::string, std::vector<double>> samples;  // seconds per execution, per round
 };
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
 
 // The top plan node's buffer use from EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON).
 nlohmann::json explainPlan(pqxx::transaction_base& tx, const std::string& statement) {
@@ -81,7 +82,7 @@ double shapePages(pqxx::connection& c, const QueryShape& shape, const History& h
 }
 
 void measureLoaded(BenchDatabase& db, SchemaLayout layout, const History& h, CalibrationMeasurements& m) {
-  auto c = db.connect();
+  auto c = db.connect(layout, h);
   for (const QueryShape& shape : queryShapes(layout))
     m.pages[measurementKey(layout, h.taskInstances, shape.name)] = shapePages(*c, shape, h);
   pqxx::nontransaction tx(*c);
@@ -107,11 +108,11 @@ void evictFromPageCache(const fs::path& dataDir) {
 
 // Seconds per page read from disk: 2,000 random task-instance lookups by job_id right after a
 // restart with the cluster's files dropped from the page cache, I/O time over pages read.
-std::vector<double> coldPageReads(BenchDatabase& db, const History& h, int rounds) {
+std::vector<double> coldPageReads(BenchDatabase& db, SchemaLayout layout, const History& h, int rounds) {
   std::vector<double> out;
   for (int round = 0; round < rounds; ++round) {
     db.restartCluster({"track_io_timing=on"}, [&] { evictFromPageCache(db.cluster()->dataDirectory()); });
-    auto c = db.connect();
+    auto c = db.connect(layout, h);
     pqxx::nontransaction tx(*c);
     int runs = h.runsPerDag();
     nlohmann::json plan = explainPlan(
@@ -122,27 +123,6 @@ std::vector<double> coldPageReads(BenchDatabase& db, const History& h, int round
     if (read > 0 && ms > 0) out.push_back(ms / 1000.0 / read);
   }
   return out;
-}
-
-// pgbench's single-client rate for `SELECT 1` as a prepared statement on the same server.
-double pgbenchTps(const BenchDatabase& db, double seconds) {
-  char dir[] = "/tmp/schedlab-pgbench-XXXXXX";
-  if (!::mkdtemp(dir)) throw std::runtime_error("mkdtemp failed");
-  const fs::path script = fs::path(dir) / "select_1.sql", log = fs::path(dir) / "pgbench.log";
-  std::ofstream(script) << "SELECT 1;\n";
-  int rc = runAndWait({(ThrowawayPostgres::binDirectory() / "pgbench").string(), "-n", "-M", "prepared", "-c", "1", "-T",
-                       std::to_string(static_cast<int>(std::max(1.0, seconds))), "-f", script.string(),
-                       db.connectionString()},
-                      log.string());
-  std::ifstream in(log);
-  std::stringstream text;
-  text << in.rdbuf();
-  fs::remove_all(dir);
-  std::smatch m;
-  std::string s = text.str();
-  if (rc != 0 || !std::regex_search(s, m, std::regex(R"(tps = ([0-9.]+))")))
-    throw std::runtime_error("pgbench failed (exit " + std::to_string(rc) + "):\n" + s);
-  return std::stod(m[1]);
 }
 
 }  // namespace
@@ -158,6 +138,8 @@ CalibrationMeasurements measureCalibration(BenchDatabase& db, const CalibrationP
   QueryBenchmarkPlan bench;
   bench.sizes = plan.sizes;
   bench.minTime = plan.minTime;
+  bench.rounds = plan.rounds;
+  bench.pgbenchSeconds = plan.pgbenchSeconds;
   bench.afterLoad = [&](SchemaLayout layout, const History& h) { measureLoaded(db, layout, h, m); };
 
   std::vector<std::string> args = {"schedlab"};
@@ -171,15 +153,21 @@ CalibrationMeasurements measureCalibration(BenchDatabase& db, const CalibrationP
   benchmark::Initialize(&argc, argv.data());
   benchmark::ClearRegisteredBenchmarks();
   registerQueryBenchmarks(db, bench);
-  CollectingReporter reporter(m.latency);
+  CollectingReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::ClearRegisteredBenchmarks();
 
-  m.pgbenchTps = pgbenchTps(db, plan.pgbenchSeconds);
-  // The harness's rate for the same statement, from the benchmark run closest in time.
-  auto select1 = m.latency.find(measurementKey(SchemaLayout::Airflow2, plan.sizes.back(), "select_1"));
-  if (select1 != m.latency.end() && select1->second > 0) m.harnessTps = 1.0 / select1->second;
-  if (db.cluster()) m.coldPageRead = coldPageReads(db, db.history(), 3);
+  // Each figure is the median over the rounds; the harness's rate for SELECT 1 pools every
+  // layout and size, as pgbench's pools its rounds.
+  std::vector<double> select1;
+  for (const auto& [name, v] : reporter.samples) {
+    m.latency[name] = median(v);
+    if (name.size() > 9 && name.compare(name.size() - 9, 9, "/select_1") == 0) select1.insert(select1.end(), v.begin(), v.end());
+  }
+  const double pgbench = median(reporter.samples["pgbench/select_1_prepared"]);
+  m.pgbenchTps = pgbench > 0 ? 1.0 / pgbench : 0;
+  m.harnessTps = median(select1) > 0 ? 1.0 / median(select1) : 0;
+  if (db.cluster()) m.coldPageRead = coldPageReads(db, SchemaLayout::Airflow110, historyOf(plan.sizes.back()), 3);
   return m;
 }
 

@@ -17,14 +17,15 @@ namespace schedlab {
 struct CalibrationPlan {
   std::vector<long long> sizes = {10000, 100000, 1000000};  // task instances
   double minTime = 0.5;        // seconds per benchmark
+  int rounds = 3;              // passes over every shape and size; each figure is their median
   std::string benchmarkOut;    // Google Benchmark JSON written here when not empty
-  double pgbenchSeconds = 5;   // length of the pgbench comparison run
+  double pgbenchSeconds = 2;   // length of each round's pgbench run
 };
 
 struct CalibrationMeasurements {
   std::vector<long long> sizes;
   // Keyed "<layout>/tis:<size>/<shape>", as the benchmarks are named.
-  std::map<std::string, double> latency;  // seconds per execution, one client
+  std::map<std::string, double> latency;  // seconds per execution, one client, median of the rounds
   std::map<std::string, double> pages;    // pages touched (shared hit + read), median over DAGs probed
   // Keyed "<layout>/tis:<size>/<table>".
   std::map<std::string, double> tableRows, tableBytes;

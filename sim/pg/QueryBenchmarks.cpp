@@ -2,8 +2,11 @@
 
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
 #include <memory>
 #include <random>
+
+#include "pg/Pgbench.h"
 
 namespace schedlab {
 namespace {
@@ -82,30 +85,54 @@ long long runShapeOnce(pqxx::connection& c, const QueryShape& shape, const Histo
   return rows;
 }
 
+History historyOf(long long taskInstances) {
+  History h;
+  h.taskInstances = taskInstances;
+  return h;
+}
+
 void registerQueryBenchmarks(BenchDatabase& db, const QueryBenchmarkPlan& plan) {
   for (SchemaLayout layout : plan.layouts) {
     for (long long size : plan.sizes) {
-      History h;
-      h.taskInstances = size;
-      for (const QueryShape& shape : queryShapes(layout)) {
-        if (!plan.filter.empty() && shape.name.find(plan.filter) == std::string::npos && shape.name != "select_1")
-          continue;
-        std::string name = std::string(layoutName(layout)) + "/tis:" + std::to_string(size) + "/" + shape.name;
-        benchmark::RegisterBenchmark(name.c_str(), [&db, layout, h, &shape, afterLoad = plan.afterLoad](benchmark::State& state) {
-          if (db.load(layout, h) && afterLoad) afterLoad(layout, h);
-          auto c = db.connect();
-          PreparedShape prepared(*c, shape, h, 42);
-          prepared.run();  // plans and caches warm before the clock starts
-          long long rows = 0;
-          for (auto _ : state) rows = prepared.run();
-          state.counters["rows"] = static_cast<double>(rows);
-          state.counters["table_rows"] = static_cast<double>(h.taskInstances);
-        })
-            ->MinTime(plan.minTime)
-            ->Unit(benchmark::kMicrosecond)
-            ->UseRealTime();
+      std::fprintf(stderr, "loading %s with %lld task instances\n", layoutName(layout), size);
+      if (db.load(layout, historyOf(size)) && plan.afterLoad) plan.afterLoad(layout, historyOf(size));
+    }
+  }
+  for (int round = 0; round < plan.rounds; ++round) {
+    for (SchemaLayout layout : plan.layouts) {
+      for (long long size : plan.sizes) {
+        const History h = historyOf(size);
+        for (const QueryShape& shape : queryShapes(layout)) {
+          if (!plan.filter.empty() && shape.name.find(plan.filter) == std::string::npos && shape.name != "select_1")
+            continue;
+          std::string name = std::string(layoutName(layout)) + "/tis:" + std::to_string(size) + "/" + shape.name;
+          benchmark::RegisterBenchmark(name.c_str(), [&db, layout, h, &shape](benchmark::State& state) {
+            auto c = db.connect(layout, h);
+            PreparedShape prepared(*c, shape, h, 42);
+            prepared.run();  // plans and caches warm before the clock starts
+            long long rows = 0;
+            for (auto _ : state) rows = prepared.run();
+            state.counters["rows"] = static_cast<double>(rows);
+            state.counters["table_rows"] = static_cast<double>(h.taskInstances);
+          })
+              ->MinTime(plan.minTime)
+              ->Unit(benchmark::kMicrosecond)
+              ->UseRealTime();
+        }
       }
     }
+    if (plan.pgbenchSeconds <= 0) continue;
+    benchmark::RegisterBenchmark("pgbench/select_1_prepared", [&db, seconds = plan.pgbenchSeconds](benchmark::State& state) {
+      double tps = 0;
+      for (auto _ : state) {
+        tps = pgbenchSelect1Tps(db.connectionString(), seconds);
+        state.SetIterationTime(1.0 / tps);
+      }
+      state.counters["tps"] = tps;
+    })
+        ->Iterations(1)
+        ->UseManualTime()
+        ->Unit(benchmark::kMicrosecond);
   }
 }
 

@@ -2,8 +2,10 @@
 // per layout, history size and shape, named "<layout>/tis:<size>/<shape>" (e.g.
 // "airflow1.10/tis:100000/trigger_rule_dep"), one client, prepared statements
 // (`pqxx::nontransaction` for statements that need no transaction, so no BEGIN/COMMIT round trip
-// Airflow would not pay). Registered in layout and size order: each size is loaded once, when
-// its first benchmark starts.
+// Airflow would not pay). Every layout and size is loaded first; then the whole list runs
+// `rounds` times over, each round ending with pgbench's rate for a prepared SELECT 1
+// ("pgbench/select_1_prepared", time per transaction), so a drift of the machine's speed hits
+// every size and the yardstick alike.
 #pragma once
 
 #include <functional>
@@ -19,13 +21,18 @@ struct QueryBenchmarkPlan {
   std::vector<SchemaLayout> layouts = {SchemaLayout::Airflow110, SchemaLayout::Airflow2};
   std::vector<long long> sizes = {10000, 100000, 1000000};  // task instances
   double minTime = 0.5;                                      // seconds per benchmark
+  int rounds = 1;
+  double pgbenchSeconds = 0;  // length of each round's pgbench run; 0: none
   std::string filter;  // only shapes whose name contains this (empty: all)
-  // Called right after a layout and size is loaded, before its first benchmark (e.g. to count
-  // pages on the freshly vacuumed tables).
+  // Called right after a layout and size is loaded (e.g. to count pages on the freshly
+  // vacuumed tables).
   std::function<void(SchemaLayout, const History&)> afterLoad;
 };
 
-// Registers the plan's benchmarks with Google Benchmark; `db` must outlive the run.
+History historyOf(long long taskInstances);
+
+// Loads every layout and size of the plan (progress on stderr) and registers its benchmarks with
+// Google Benchmark; `db` must outlive the run.
 void registerQueryBenchmarks(BenchDatabase& db, const QueryBenchmarkPlan& plan);
 
 // Runs one shape `iterations` times on a connection (outside any benchmark), e.g. to warm up or

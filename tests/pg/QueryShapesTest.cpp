@@ -34,7 +34,7 @@ TEST_P(QueryShapes, EveryShapeRunsAndTouchesTheRowsItShould) {
   History h;
   h.taskInstances = 16000;  // 2 runs of 200 DAGs x 40 tasks
   db().load(GetParam(), h);
-  auto c = db().connect();
+  auto c = db().connect(GetParam(), h);
   auto count = [&](const char* sql) { return pqxx::nontransaction(*c).exec1(sql)[0].as<long long>(); };
   EXPECT_EQ(count("SELECT count(*) FROM task_instance"), 16000);
   EXPECT_EQ(count("SELECT count(*) FROM dag_run WHERE state = 'running'"), 200);
@@ -69,14 +69,17 @@ TEST(BenchDatabase, OnAUsersServerEverythingLivesInItsOwnSchemaAndGoesWithIt) {
   std::string schema;
   {
     BenchDatabase db(server.connectionString());
-    schema = db.schema();
-    EXPECT_EQ(schema.rfind("schedlab_", 0), 0u) << schema;
     History h;
     h.taskInstances = 8000;
     db.load(SchemaLayout::Airflow2, h);
+    db.load(SchemaLayout::Airflow110, h);
+    schema = db.schemaOf(SchemaLayout::Airflow2, h);
+    EXPECT_EQ(schema.rfind(db.schemaPrefix() + "_", 0), 0u) << schema;
+    EXPECT_EQ(db.schemaPrefix().rfind("schedlab_", 0), 0u) << db.schemaPrefix();
     EXPECT_EQ(count("SELECT count(*) FROM " + schema + ".task_instance"), 8000);
+    EXPECT_EQ(count("SELECT count(*) FROM " + db.schemaOf(SchemaLayout::Airflow110, h) + ".task_instance"), 8000);
     EXPECT_EQ(count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), 0);
   }
-  EXPECT_EQ(count("SELECT count(*) FROM pg_namespace WHERE nspname = '" + schema + "'"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'schedlab%'"), 0);
   EXPECT_EQ(count("SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"), 0);
 }
