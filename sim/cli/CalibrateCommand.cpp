@@ -53,19 +53,19 @@ std::vector<long long> parseSizes(const std::string& text) {
 }
 
 void printFit(const CalibrationFitResult& fit, const CalibrationMeasurements& m) {
-  std::printf("\n%-44s %10s %13s %11s %8s  %s\n", "shape (layout/name)", "fixed", "per decade", "per row",
-              "pages", "fit error per size");
+  std::printf("\n%-40s %9s %11s %9s %7s  %s\n", "shape (layout/name)", "fixed", "per decade", "per row", "pages",
+              "fit error per size (% of the DB time)");
   for (size_t i = 0; i < fit.time.size(); ++i) {
     const ShapeFit& t = fit.time[i];
     const ShapeFit& p = fit.pages[i];
     std::string err;
     for (double e : t.errorPct) err += (err.empty() ? "" : ", ") + std::to_string(static_cast<int>(std::lround(e))) + "%";
-    double perRow = t.perRowReturned + t.perRowScanned;
-    std::printf("%-44s %7.1f us %10.2f us %8.3f us %8.1f  %s\n", t.key.c_str(), t.fixed * 1e6, t.perDecade * 1e6,
-                perRow * 1e6, p.fixed + p.perDecade * 6 + 40 * (p.perRowReturned + p.perRowScanned) * (perRow > 0),
-                err.c_str());
+    const bool perRow = t.perRowReturned + t.perRowScanned > 0;
+    std::printf("%-40s %6.1f us %8.2f us %6.3f us %7.1f  %s\n", t.key.c_str(), t.fixed * 1e6, t.perDecade * 1e6,
+                (t.perRowReturned + t.perRowScanned) * 1e6,
+                p.fixed + p.perDecade * 6 + (perRow ? 40 * (p.perRowReturned + p.perRowScanned) : 0), err.c_str());
   }
-  std::printf("(pages: at 1e6 rows of its table, 40 rows where it has a per-row cost)\n");
+  std::printf("(pages at 1e6 rows of its table and, with a per-row cost, 40 rows)\n");
   for (long long size : m.sizes) {
     auto key = [&](const char* shape) { return measurementKey(SchemaLayout::Airflow110, size, shape); };
     if (!m.latency.count(key("dep_pass_per_task"))) continue;

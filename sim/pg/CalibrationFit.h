@@ -1,6 +1,7 @@
 // Turns live measurements into the calibration file the simulator reads (QueryCostModel): for
 // each measured shape, its DB time (latency minus the round trips a `SELECT 1` costs at the same
-// size, which the simulator adds itself as network_rtt) and its pages are fitted as
+// size, which the simulator adds itself as network_rtt, plus the planning Airflow's unprepared
+// SQL costs) and its pages are fitted as
 // fixed + per_decade * log10(table rows) over the sizes by least squares; the SELECT of a run's
 // task instances at 40 and 10 rows gives the cost per row returned, the archiving DELETE the cost
 // per row deleted. Each catalog query type takes the fit of the shape that sends the same SQL.

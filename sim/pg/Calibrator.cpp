@@ -40,51 +40,68 @@ double median(std::vector<double> v) {
   return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
 }
 
-// The top plan node's buffer use from EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON).
-nlohmann::json explainPlan(pqxx::transaction_base& tx, const std::string& statement) {
+// EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) of a statement: {"Plan": {...}, "Planning Time": ms, ...}.
+nlohmann::json explain(pqxx::transaction_base& tx, const std::string& statement) {
   auto r = tx.exec1("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement);
-  return nlohmann::json::parse(r[0].as<std::string>())[0]["Plan"];
+  return nlohmann::json::parse(r[0].as<std::string>())[0];
 }
 
 double planPages(const nlohmann::json& plan) {
   return plan.value("Shared Hit Blocks", 0.0) + plan.value("Shared Read Blocks", 0.0);
 }
 
-// Pages one execution of the shape touches, median over a few DAGs; writes rolled back.
-double shapePages(pqxx::connection& c, const QueryShape& shape, const History& h) {
-  // Prepared in SQL (not through libpqxx, which would not know of the EXECUTEs below).
-  for (size_t i = 0; i < shape.statements.size(); ++i)
-    pqxx::nontransaction(c).exec("PREPARE pages_" + std::to_string(i) + " AS " + shape.statements[i].sql);
-  std::vector<double> samples;
+// A statement with its arguments written in as literals, as psycopg2 sends Airflow's SQL.
+std::string withLiterals(pqxx::transaction_base& tx, const ShapeStatement& s, int dag, const History& h) {
+  std::string sql = s.sql;
+  auto put = [&](const std::string& param, const std::string& literal) {
+    for (size_t at = sql.find(param); at != std::string::npos; at = sql.find(param, at + literal.size()))
+      sql.replace(at, param.size(), literal);
+  };
+  switch (s.args) {
+    case ShapeStatement::Args::None: break;
+    case ShapeStatement::Args::Dag: put("$1", tx.quote("dag_" + std::to_string(dag))); break;
+    case ShapeStatement::Args::DagRun:
+      put("$1", tx.quote("dag_" + std::to_string(dag)));
+      put("$2", tx.quote(std::to_string(h.runsPerDag())));
+      break;
+    case ShapeStatement::Args::Job: put("$1", std::to_string(dag)); break;
+  }
+  return sql;
+}
+
+struct ShapeCosts {
+  double pages = 0;            // 8 KiB pages touched (shared hit + read)
+  double planningSeconds = 0;  // parse analysis and planning of the literal SQL
+};
+
+// What one execution of the shape touches and costs to plan, median over a few DAGs; writes
+// rolled back.
+ShapeCosts shapeCosts(pqxx::connection& c, const QueryShape& shape, const History& h) {
+  std::vector<double> pages, planning;
   for (int d : {3, 41, 97, 150, 199}) {
     d = 1 + (d - 1) % h.dags;
     pqxx::work tx(c);
-    double total = 0;
-    for (size_t i = 0; i < shape.statements.size(); ++i) {
-      const ShapeStatement& s = shape.statements[i];
-      std::string dag = tx.quote("dag_" + std::to_string(d));
-      std::string args;
-      switch (s.args) {
-        case ShapeStatement::Args::None: break;
-        case ShapeStatement::Args::Dag: args = "(" + dag + ")"; break;
-        case ShapeStatement::Args::DagRun: args = "(" + dag + ", " + tx.quote(std::to_string(h.runsPerDag())) + ")"; break;
-        case ShapeStatement::Args::Job: args = "(" + std::to_string(d) + ")"; break;
-      }
-      total += s.times * planPages(explainPlan(tx, "EXECUTE pages_" + std::to_string(i) + args));
+    double p = 0, plan = 0;
+    for (const ShapeStatement& s : shape.statements) {
+      nlohmann::json e = explain(tx, withLiterals(tx, s, d, h));
+      p += s.times * planPages(e["Plan"]);
+      plan += s.times * e.value("Planning Time", 0.0) / 1000.0;
     }
     tx.abort();
-    samples.push_back(total);
+    pages.push_back(p);
+    planning.push_back(plan);
   }
-  for (size_t i = 0; i < shape.statements.size(); ++i)
-    pqxx::nontransaction(c).exec("DEALLOCATE pages_" + std::to_string(i));
-  std::sort(samples.begin(), samples.end());
-  return samples[samples.size() / 2];
+  return {median(pages), median(planning)};
 }
 
 void measureLoaded(BenchDatabase& db, SchemaLayout layout, const History& h, CalibrationMeasurements& m) {
   auto c = db.connect(layout, h);
-  for (const QueryShape& shape : queryShapes(layout))
-    m.pages[measurementKey(layout, h.taskInstances, shape.name)] = shapePages(*c, shape, h);
+  for (const QueryShape& shape : queryShapes(layout)) {
+    const std::string key = measurementKey(layout, h.taskInstances, shape.name);
+    ShapeCosts costs = shapeCosts(*c, shape, h);
+    m.pages[key] = costs.pages;
+    m.planning[key] = costs.planningSeconds;
+  }
   pqxx::nontransaction tx(*c);
   for (const auto& row : tx.exec("SELECT c.relname, greatest(c.reltuples, 0), pg_total_relation_size(c.oid) "
                                  "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -115,10 +132,10 @@ std::vector<double> coldPageReads(BenchDatabase& db, SchemaLayout layout, const 
     auto c = db.connect(layout, h);
     pqxx::nontransaction tx(*c);
     int runs = h.runsPerDag();
-    nlohmann::json plan = explainPlan(
+    nlohmann::json plan = explain(
         tx, "SELECT count(*) FROM task_instance WHERE job_id = ANY (ARRAY(SELECT d * 100000 + (1 + (random() * " +
                 std::to_string(std::max(0, runs - 1)) + ")::int) * 100 + 1 + (random() * " + std::to_string(h.tasks - 1) +
-                ")::int FROM generate_series(1, " + std::to_string(h.dags) + ") d, generate_series(1, 10)))");
+                ")::int FROM generate_series(1, " + std::to_string(h.dags) + ") d, generate_series(1, 10)))")["Plan"];
     double read = plan.value("Shared Read Blocks", 0.0), ms = plan.value("I/O Read Time", 0.0);
     if (read > 0 && ms > 0) out.push_back(ms / 1000.0 / read);
   }

@@ -1,6 +1,6 @@
 // What `schedlab calibrate` measures on a live PostgreSQL: every query shape of both schema
-// layouts at several history sizes (single client, Google Benchmark), the pages each touches
-// (EXPLAIN (ANALYZE, BUFFERS)), table sizes, the cost of a page read from disk (throwaway
+// layouts at several history sizes (single client, Google Benchmark), the pages each touches and
+// the time PostgreSQL takes to plan it (EXPLAIN (ANALYZE, BUFFERS)), table sizes, the cost of a page read from disk (throwaway
 // cluster only: the server restarted with its files dropped from the OS page cache), and
 // pgbench's rate for a trivial prepared SELECT beside the harness's, to show the harness is not
 // the bottleneck.
@@ -27,6 +27,9 @@ struct CalibrationMeasurements {
   // Keyed "<layout>/tis:<size>/<shape>", as the benchmarks are named.
   std::map<std::string, double> latency;  // seconds per execution, one client, median of the rounds
   std::map<std::string, double> pages;    // pages touched (shared hit + read), median over DAGs probed
+  // Seconds PostgreSQL spends parsing and planning the shape's SQL sent with literal arguments,
+  // as psycopg2 sends Airflow's (the prepared benchmarks do not pay it; Airflow does).
+  std::map<std::string, double> planning;
   // Keyed "<layout>/tis:<size>/<table>".
   std::map<std::string, double> tableRows, tableBytes;
   std::vector<double> coldPageRead;  // seconds per page read from disk, per round
