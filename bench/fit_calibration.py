@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Fits schedlab's query-cost calibration from pgbench timings (see calibrate-provisional.sh).
+"""Fits schedlab's query-cost calibration from pgbench timings (see calibrate-pgbench.sh).
 
 Input: a TSV of `latency SIZE QUERY MS`, `pages SIZE QUERY PAGES`, `rows SIZE TABLE ROWS BYTES`
 and `cold PAGES_READ IO_MS` lines. For each measured
@@ -148,7 +148,7 @@ def main():
     cal = {
         "schedlab_calibration": 1,
         "measured": {
-            "status": "provisional",
+            "status": "pgbench",
             "command": a.command,
             "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "machine": a.machine,

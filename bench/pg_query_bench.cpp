@@ -2,11 +2,13 @@
 // catalog, both schema layouts, several history sizes), with Google Benchmark's flags and JSON
 // output:
 //   build/bench/pg_query_bench [--pg URL] [--sizes 10000,100000] [--layouts airflow1.10]
-//                              [--shapes NAME] [--benchmark_out=FILE.json] [--benchmark_filter=…]
+//                              [--shapes NAME] [--min-time S] [--rounds N] [--pgbench-seconds S]
+//                              [--benchmark_out=FILE.json] [--benchmark_filter=…]
 // Without --pg it starts a throwaway PostgreSQL of its own and removes it at the end.
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
+#include <algorithm>
 #include <cstring>
 #include <sstream>
 
@@ -54,11 +56,14 @@ int main(int argc, char** argv) {
       }
     } else if (a == "--shapes") plan.filter = value("--shapes");
     else if (a == "--min-time") plan.minTime = std::stod(value("--min-time"));
+    else if (a == "--rounds") plan.rounds = std::max(1, std::stoi(value("--rounds")));
+    else if (a == "--pgbench-seconds") plan.pgbenchSeconds = std::stod(value("--pgbench-seconds"));
     else rest.push_back(argv[i]);
   }
   int n = static_cast<int>(rest.size());
   benchmark::Initialize(&n, rest.data());
   if (benchmark::ReportUnrecognizedArguments(n, rest.data())) return 2;
+  plan.benchmarkFilter = benchmark::GetBenchmarkFilter();
   try {
     BenchDatabase db(url);
     std::fprintf(stderr, "pg_query_bench: %s\n", db.describe().c_str());

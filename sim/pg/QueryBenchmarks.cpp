@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <memory>
 #include <random>
+#include <regex>
 
 #include "pg/Pgbench.h"
 
@@ -91,9 +92,35 @@ History historyOf(long long taskInstances) {
   return h;
 }
 
+namespace {
+
+std::string benchmarkName(SchemaLayout layout, long long size, const std::string& shape) {
+  return std::string(layoutName(layout)) + "/tis:" + std::to_string(size) + "/" + shape;
+}
+
+// Whether Google Benchmark's filter (a regex, "-" before it negates; empty or "all": everything)
+// selects a benchmark of this name.
+bool selected(const std::string& filter, const std::string& name) {
+  if (filter.empty() || filter == "all") return true;
+  if (filter[0] == '-') return !std::regex_search(name, std::regex(filter.substr(1)));
+  return std::regex_search(name, std::regex(filter));
+}
+
+bool wanted(const QueryBenchmarkPlan& plan, const QueryShape& shape) {
+  return plan.filter.empty() || shape.name.find(plan.filter) != std::string::npos || shape.name == "select_1";
+}
+
+}  // namespace
+
 void registerQueryBenchmarks(BenchDatabase& db, const QueryBenchmarkPlan& plan) {
+  auto anySelected = [&](SchemaLayout layout, long long size) {
+    for (const QueryShape& shape : queryShapes(layout))
+      if (wanted(plan, shape) && selected(plan.benchmarkFilter, benchmarkName(layout, size, shape.name))) return true;
+    return false;
+  };
   for (SchemaLayout layout : plan.layouts) {
     for (long long size : plan.sizes) {
+      if (!anySelected(layout, size)) continue;
       std::fprintf(stderr, "loading %s with %lld task instances\n", layoutName(layout), size);
       if (db.load(layout, historyOf(size)) && plan.afterLoad) plan.afterLoad(layout, historyOf(size));
     }
@@ -101,11 +128,11 @@ void registerQueryBenchmarks(BenchDatabase& db, const QueryBenchmarkPlan& plan) 
   for (int round = 0; round < plan.rounds; ++round) {
     for (SchemaLayout layout : plan.layouts) {
       for (long long size : plan.sizes) {
+        if (!anySelected(layout, size)) continue;
         const History h = historyOf(size);
         for (const QueryShape& shape : queryShapes(layout)) {
-          if (!plan.filter.empty() && shape.name.find(plan.filter) == std::string::npos && shape.name != "select_1")
-            continue;
-          std::string name = std::string(layoutName(layout)) + "/tis:" + std::to_string(size) + "/" + shape.name;
+          if (!wanted(plan, shape)) continue;
+          std::string name = benchmarkName(layout, size, shape.name);
           benchmark::RegisterBenchmark(name.c_str(), [&db, layout, h, &shape](benchmark::State& state) {
             auto c = db.connect(layout, h);
             PreparedShape prepared(*c, shape, h, 42);

@@ -24,6 +24,9 @@ struct QueryBenchmarkPlan {
   int rounds = 1;
   double pgbenchSeconds = 0;  // length of each round's pgbench run; 0: none
   std::string filter;  // only shapes whose name contains this (empty: all)
+  // Google Benchmark's --benchmark_filter: layouts and sizes none of whose benchmarks it selects
+  // are not even loaded (a bench gate run filtered to other suites costs nothing here).
+  std::string benchmarkFilter;
   // Called right after a layout and size is loaded (e.g. to count pages on the freshly
   // vacuumed tables).
   std::function<void(SchemaLayout, const History&)> afterLoad;

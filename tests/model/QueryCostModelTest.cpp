@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "model/QueryCostModel.h"
 
 using namespace schedlab;
@@ -37,6 +39,10 @@ TEST(QueryCostModel, ShippedCalibrationRecordsHowItWasMeasured) {
   for (const char* key : {"command", "date", "machine", "postgres"})
     EXPECT_TRUE(p.contains(key) && p[key].is_string() && !p[key].get<std::string>().empty()) << key;
   EXPECT_EQ(p["postgres"].get<std::string>().substr(0, 3), "15.");
+  // What `schedlab calibrate` measured, not a hand-made file.
+  EXPECT_EQ(p["status"], "live");
+  EXPECT_EQ(p["command"].get<std::string>().rfind("schedlab calibrate", 0), 0u);
+  EXPECT_LE(std::fabs(p["harness_check"]["difference_pct"].get<double>()), 10.0);
 }
 
 TEST(QueryCostModel, RejectsMalformedCalibration) {

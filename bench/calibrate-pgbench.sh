@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Measures the provisional query-cost calibration (sim/calibration/default.json) for real:
-# starts a throwaway PostgreSQL 15, creates Airflow 1.10's schema, fills it with history at three
+# The pgbench cross-check of `schedlab calibrate` (and, before that command existed, the source of
+# the shipped calibration): starts a throwaway PostgreSQL 15, creates Airflow 1.10's schema, fills it with history at three
 # sizes, times each query shape with pgbench (single client, simple protocol: psycopg2 sends
 # literal SQL, so Airflow pays parse and plan on every query) and fits the
 # coefficients (bench/fit_calibration.py). Each shape is timed in ROUNDS interleaved runs of
@@ -9,10 +9,11 @@
 # (EXPLAIN (ANALYZE, BUFFERS)) at each size, and what reading a page that is not in memory costs
 # on this machine's disk (random index lookups after the server restarted and the OS page cache
 # dropped its files, with track_io_timing on).
-# Usage: bench/calibrate-provisional.sh [OUT.json] [SECONDS] [ROUNDS]
+# Usage: bench/calibrate-pgbench.sh [OUT.json] [SECONDS] [ROUNDS]   (default out/calibration-pgbench.json)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-out="${1:-$here/../sim/calibration/default.json}"
+out="${1:-$here/../out/calibration-pgbench.json}"
+mkdir -p "$(dirname "$out")"
 secs="${2:-2}"
 rounds="${3:-3}"
 source "$here/pg/throwaway-postgres.sh"
@@ -73,6 +74,6 @@ for root, _, files in os.walk(sys.argv[1]):
 done
 version=$(psql -Atq -c "SHOW server_version")
 /usr/bin/python3 "$here/fit_calibration.py" "$data" "$out" \
-  --command "bench/calibrate-provisional.sh (pgbench -M simple -c 1 -T $secs, median of $rounds rounds, per query and size)" \
+  --command "bench/calibrate-pgbench.sh (pgbench -M simple -c 1 -T $secs, median of $rounds rounds, per query and size)" \
   --postgres "$version" --machine "$(uname -m), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
 rm -f "$data"
