@@ -81,6 +81,11 @@ void printFit(const CalibrationFitResult& fit, const CalibrationMeasurements& m)
     std::printf("page read from disk: not measured on a server schedlab did not start (scenarios set "
                 "metadb.page_read_latency)\n");
   }
+  for (const ContentionResult& c : m.contention)
+    std::printf("contention, %d clients at %lld task instances on %d DB cores: measured %.1f us a query, the "
+                "simulator's model %.1f us (%+.0f %%)\n",
+                c.clients, m.contentionSize, m.dbCores, c.measuredSeconds * 1e6, c.predictedSeconds * 1e6,
+                c.measuredSeconds > 0 ? (c.predictedSeconds / c.measuredSeconds - 1) * 100 : 0.0);
   double diff = m.pgbenchTps > 0 ? (m.harnessTps / m.pgbenchTps - 1) * 100 : 0;
   std::printf("harness check, prepared SELECT 1, one client: harness %.0f/s, pgbench -M prepared %.0f/s (%+.1f %%)%s\n",
               m.harnessTps, m.pgbenchTps, diff, std::fabs(diff) <= 10 ? "" : "  ** more than 10 % apart **");
@@ -99,6 +104,7 @@ int cmdCalibrate(const Args& args) {
       "sizes", po::value<std::string>(), "history sizes in task instances (default 1e4,1e5,1e6; add 1e7 for a big DB)")(
       "min-time", po::value<double>(), "seconds per benchmark (default 0.5, 0.05 with --quick)")(
       "rounds", po::value<int>(), "passes over every shape and size, median kept (default 3, 2 with --quick)")(
+      "db-cores", po::value<int>(), "the server's cores, for the contention check's model (default: this machine's)")(
       "benchmark-out", po::value<std::string>(), "also write Google Benchmark's JSON here (default: FILE.bench.json)");
   auto parsed = parseCommand("calibrate", args, visible, "", 0, 0);
   if (!parsed) return kOk;
@@ -114,6 +120,11 @@ int cmdCalibrate(const Args& args) {
   plan.rounds = o.count("rounds") ? o["rounds"].as<int>() : (quick ? 2 : 3);
   if (plan.rounds < 1) throw BadInput("--rounds must be at least 1");
   plan.pgbenchSeconds = quick ? 1 : 2;
+  plan.contentionSeconds = quick ? 1 : 3;
+  if (o.count("db-cores")) {
+    plan.dbCores = o["db-cores"].as<int>();
+    if (plan.dbCores < 1) throw BadInput("--db-cores must be at least 1");
+  }
   plan.benchmarkOut = o.count("benchmark-out") ? o["benchmark-out"].as<std::string>() : out + ".bench.json";
 
   const auto start = std::chrono::steady_clock::now();

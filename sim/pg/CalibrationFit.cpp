@@ -218,6 +218,19 @@ CalibrationFitResult fitCalibration(const CalibrationMeasurements& m, nlohmann::
       {"harness_tps", round_to(m.harnessTps, 0.1)},
       {"difference_pct", m.pgbenchTps > 0 ? round_to((m.harnessTps / m.pgbenchTps - 1) * 100, 0.1) : 0.0}};
 
+  nlohmann::json contention = nlohmann::json::array();
+  for (const ContentionResult& c : m.contention)
+    contention.push_back({{"clients", c.clients},
+                          {"measured_ms", round_to(c.measuredSeconds * 1e3, 1e-4)},
+                          {"predicted_ms", round_to(c.predictedSeconds * 1e3, 1e-4)},
+                          {"error_pct", c.measuredSeconds > 0
+                                            ? round_to((c.predictedSeconds / c.measuredSeconds - 1) * 100, 0.1)
+                                            : 0.0}});
+  provenance["contention_check"] = {{"task_instances", m.contentionSize},
+                                    {"db_cores", m.dbCores},
+                                    {"mix", "1.10 per-task pass: 2 TriggerRuleDep, current state, run TI SELECT, merge"},
+                                    {"runs", contention}};
+
   CalibrationFitResult out;
   out.calibration = {{"schedlab_calibration", 1}, {"measured", provenance}, {"queries", queries}, {"bytes_per_row", bytes}};
   if (!m.coldPageRead.empty()) {

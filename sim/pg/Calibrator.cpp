@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "pg/QueryBenchmarks.h"
@@ -184,6 +185,16 @@ CalibrationMeasurements measureCalibration(BenchDatabase& db, const CalibrationP
   const double pgbench = median(reporter.samples["pgbench/select_1_prepared"]);
   m.pgbenchTps = pgbench > 0 ? 1.0 / pgbench : 0;
   m.harnessTps = median(select1) > 0 ? 1.0 / median(select1) : 0;
+  // Contention: several clients at once, against the model fed with the single-client figures.
+  m.contentionSize = plan.sizes[plan.sizes.size() / 2];
+  m.dbCores = plan.dbCores > 0 ? plan.dbCores : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (!plan.contentionClients.empty()) {
+    std::map<std::string, double> single;
+    for (const QueryShape& s : queryShapes(SchemaLayout::Airflow110))
+      single[s.name] = m.latency[measurementKey(SchemaLayout::Airflow110, m.contentionSize, s.name)];
+    m.contention = checkContention(db, historyOf(m.contentionSize), plan.contentionClients, plan.contentionSeconds,
+                                   single, single["select_1"], m.dbCores);
+  }
   if (db.cluster()) m.coldPageRead = coldPageReads(db, SchemaLayout::Airflow110, historyOf(plan.sizes.back()), 3);
   return m;
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "pg/BenchDatabase.h"
+#include "pg/ContentionCheck.h"
 
 namespace schedlab {
 
@@ -20,6 +21,9 @@ struct CalibrationPlan {
   int rounds = 3;              // passes over every shape and size; each figure is their median
   std::string benchmarkOut;    // Google Benchmark JSON written here when not empty
   double pgbenchSeconds = 2;   // length of each round's pgbench run
+  std::vector<int> contentionClients = {2, 4};
+  double contentionSeconds = 3;  // per client count
+  int dbCores = 0;               // the server's cores for the contention model; 0: this machine's
 };
 
 struct CalibrationMeasurements {
@@ -34,6 +38,9 @@ struct CalibrationMeasurements {
   std::map<std::string, double> tableRows, tableBytes;
   std::vector<double> coldPageRead;  // seconds per page read from disk, per round
   double pgbenchTps = 0, harnessTps = 0;
+  std::vector<ContentionResult> contention;  // at the middle size, 1.10 layout
+  long long contentionSize = 0;
+  int dbCores = 0;
   std::string server;
 };
 

@@ -15,8 +15,15 @@ TEST(CalibrateCommand, MeasuresFitsAndTheSimulatorRunsOnIt) {
   EXPECT_NE(r.output.find("airflow1.10/trigger_rule_dep"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("harness check, prepared SELECT 1"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("page read from disk: "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("contention, 4 clients at "), std::string::npos) << r.output;
   QueryCostModel model = QueryCostModel::fromFile((dir / "cal.json").string());
   EXPECT_EQ(model.provenance()["status"], "live");
+  const auto& contention = model.provenance()["contention_check"]["runs"];
+  ASSERT_EQ(contention.size(), 3u);  // 1 client sets the level, then 2 and 4
+  EXPECT_EQ(contention[0]["clients"], 1);
+  EXPECT_NEAR(contention[0]["predicted_ms"].get<double>(), contention[0]["measured_ms"].get<double>(), 1e-3);
+  EXPECT_GT(contention[2]["measured_ms"].get<double>(), 0);
+  EXPECT_GT(contention[2]["predicted_ms"].get<double>(), contention[0]["predicted_ms"].get<double>());
   EXPECT_GT(model.pages(QueryType::UpdateStateSelectTis, 40, 40, 8000), 1);
   auto bench = nlohmann::json::parse(readFile(dir / "cal.json.bench.json"));
   ASSERT_TRUE(bench.contains("benchmarks"));

@@ -1,0 +1,79 @@
+// One query shape's statements prepared on one connection and run with fresh random arguments
+// (a random DAG, its newest run, a random job) each time: the unit the benchmarks time.
+#pragma once
+
+#include <pqxx/pqxx>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "pg/QueryShapes.h"
+
+namespace schedlab {
+
+class PreparedShape {
+ public:
+  PreparedShape(pqxx::connection& c, const QueryShape& shape, const History& h, unsigned seed)
+      : c_(c), shape_(shape), runs_(std::to_string(h.runsPerDag())), dag_(1, h.dags), job_(1, 1000), rng_(seed) {
+    for (size_t i = 0; i < shape.statements.size(); ++i) {
+      names_.push_back(shape.name + "_" + std::to_string(i));
+      c_.prepare(names_.back(), shape.statements[i].sql);
+    }
+  }
+
+  ~PreparedShape() {
+    for (const auto& name : names_) {
+      try {
+        c_.unprepare(name);
+      } catch (...) {
+        // The connection is gone: so are its prepared statements.
+      }
+    }
+  }
+  PreparedShape(const PreparedShape&) = delete;
+  PreparedShape& operator=(const PreparedShape&) = delete;
+
+  // One execution of the shape; returns the rows the last statement returned or changed.
+  long long run() {
+    const std::string dag = "dag_" + std::to_string(dag_(rng_));
+    const std::string job = std::to_string(job_(rng_));
+    if (shape_.transaction == QueryShape::Transaction::None) {
+      pqxx::nontransaction tx(c_);
+      return execute(tx, dag, job);
+    }
+    pqxx::work tx(c_);
+    long long rows = execute(tx, dag, job);
+    if (shape_.transaction == QueryShape::Transaction::Commit) tx.commit();
+    else tx.abort();
+    return rows;
+  }
+
+ private:
+  long long execute(pqxx::transaction_base& tx, const std::string& dag, const std::string& job) {
+    long long rows = 0;
+    for (size_t i = 0; i < names_.size(); ++i) {
+      const ShapeStatement& s = shape_.statements[i];
+      for (int k = 0; k < s.times; ++k) {
+        pqxx::result r;
+        switch (s.args) {
+          case ShapeStatement::Args::None: r = tx.exec_prepared(names_[i]); break;
+          case ShapeStatement::Args::Dag: r = tx.exec_prepared(names_[i], dag); break;
+          case ShapeStatement::Args::DagRun: r = tx.exec_prepared(names_[i], dag, runs_); break;
+          case ShapeStatement::Args::Job: r = tx.exec_prepared(names_[i], job); break;
+        }
+        rows = r.columns() > 0 ? static_cast<long long>(r.size()) : static_cast<long long>(r.affected_rows());
+      }
+    }
+    return rows;
+  }
+
+  pqxx::connection& c_;
+  const QueryShape& shape_;
+  std::vector<std::string> names_;
+  std::string runs_;
+  std::uniform_int_distribution<int> dag_, job_;
+  std::mt19937 rng_;
+};
+
+}  // namespace schedlab
