@@ -28,7 +28,8 @@ std::string fmtLimit(const nlohmann::json& metric, const nlohmann::json& limit) 
   if (path.find("_s.") != std::string::npos || (path.size() > 2 && path.substr(path.size() - 2) == "_s"))
     return fmtSeconds(v);
   char buf[32];
-  if (path.find("utilization") != std::string::npos || path.find("_ratio") != std::string::npos) std::snprintf(buf, sizeof buf, "%.1f%%", 100 * v);
+  const bool fraction = path.find("utilization") != std::string::npos || path.find("_ratio") != std::string::npos;
+  if (fraction) std::snprintf(buf, sizeof buf, "%.1f%%", 100 * v);
   else std::snprintf(buf, sizeof buf, "%g", v);
   return buf;
 }
