@@ -146,7 +146,7 @@ std::vector<double> coldPageReads(BenchDatabase& db, SchemaLayout layout, const 
 }  // namespace
 
 std::string measurementKey(SchemaLayout layout, long long size, const std::string& what) {
-  return std::string(layoutName(layout)) + "/tis:" + std::to_string(size) + "/" + what;
+  return benchmarkName(layout, size, what);  // measurements are keyed as the benchmarks are named
 }
 
 CalibrationMeasurements measureCalibration(BenchDatabase& db, const CalibrationPlan& plan) {

@@ -25,11 +25,11 @@ History historyOf(long long taskInstances) {
   return h;
 }
 
-namespace {
-
 std::string benchmarkName(SchemaLayout layout, long long size, const std::string& shape) {
   return std::string(layoutName(layout)) + "/tis:" + std::to_string(size) + "/" + shape;
 }
+
+namespace {
 
 // Whether Google Benchmark's filter (a regex, "-" before it negates; empty or "all": everything)
 // selects a benchmark of this name.

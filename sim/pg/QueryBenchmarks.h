@@ -34,6 +34,9 @@ struct QueryBenchmarkPlan {
 
 History historyOf(long long taskInstances);
 
+// "<layout>/tis:<size>/<shape>", e.g. "airflow1.10/tis:100000/trigger_rule_dep".
+std::string benchmarkName(SchemaLayout layout, long long size, const std::string& shape);
+
 // Loads every layout and size of the plan (progress on stderr) and registers its benchmarks with
 // Google Benchmark; `db` must outlive the run.
 void registerQueryBenchmarks(BenchDatabase& db, const QueryBenchmarkPlan& plan);
