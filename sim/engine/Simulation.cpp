@@ -51,6 +51,7 @@ nlohmann::json latencies(const LatencySamples& s) {
           {"schedule_delay_s", toJson(summarize(s.scheduleDelay))},
           {"dagrun_duration_s", toJson(summarize(s.dagrunDuration))},
           {"dagrun_done_after_due_s", toJson(summarize(s.dagrunDoneAfterDue))},
+          {"trigger_to_start_s", toJson(summarize(s.triggerToStart))},
           {"trigger_to_done_s", toJson(summarize(s.triggerToDone))},
           {"queued_duration_s", toJson(summarize(s.queued))}};
 }
@@ -322,7 +323,8 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
       if (sc.dags[d].instance != static_cast<int>(i)) continue;
       const LatencySamples& s = rec.byDagDef[static_cast<int>(d)];
       for (auto field : {&LatencySamples::transition, &LatencySamples::scheduleDelay, &LatencySamples::dagrunDuration,
-                         &LatencySamples::dagrunDoneAfterDue, &LatencySamples::triggerToDone, &LatencySamples::queued})
+                         &LatencySamples::dagrunDoneAfterDue, &LatencySamples::triggerToStart,
+                         &LatencySamples::triggerToDone, &LatencySamples::queued})
         (pooled.*field).insert((pooled.*field).end(), (s.*field).begin(), (s.*field).end());
     }
     nlohmann::json j = latencies(pooled);

@@ -11,9 +11,9 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Latency summaries a scope (metrics, one DAG's, one instance's) may hold.
-const char* const kLatencies[] = {"task_transition_latency_s", "schedule_delay_s",  "dagrun_duration_s",
-                                  "dagrun_done_after_due_s",   "trigger_to_done_s", "queued_duration_s",
-                                  "scheduler_loop_duration_s"};
+const char* const kLatencies[] = {"task_transition_latency_s", "schedule_delay_s",   "dagrun_duration_s",
+                                  "dagrun_done_after_due_s",   "trigger_to_start_s", "trigger_to_done_s",
+                                  "queued_duration_s",         "scheduler_loop_duration_s"};
 const char* const kStats[] = {"mean", "p50", "p95", "p99"};
 
 void addLatencies(std::vector<GatedMetric>& out, const nlohmann::json& scope, const std::string& prefix) {

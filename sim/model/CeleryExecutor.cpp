@@ -71,6 +71,11 @@ void CeleryExecutor::runTask(int worker, int tiIdx) {
   const TaskDef& td = st.taskDef(tiIdx);
   DagRun& run = st.run(ti.run);
   const Dag& dag = st.dags()[run.dag];
+  // The arrival's work begins with the first task that is neither its sensor nor its hand-off.
+  if (run.arrival >= 0 && !run.workStarted && td.kind == OperatorKind::Task) {
+    run.workStarted = true;
+    ctx_.recorder.triggerToStart(dag.def, SimContext::now(), SimContext::now() - run.arrival);
+  }
   // Keyed draws: the same task of the same run gets the same duration in every variant.
   Rng rng = keyedRng(ctx_.seed(), hashString(dag.id), static_cast<uint64_t>(run.ordinal),
                      static_cast<uint64_t>(ti.task), static_cast<uint64_t>(ti.tryNumber));

@@ -42,6 +42,7 @@ struct DagRun {
   bool external = false;
   double arrival = -1;  // trigger-stream arrival this run serves (-1: none)
   bool handedOff = false;  // a trigger_dagrun task passed the arrival on
+  bool workStarted = false;  // a task doing the arrival's work (not a sensor or trigger) started
   RunState state = RunState::Queued;
   double created = 0, started = -1, ended = -1;
   int firstTi = 0;

@@ -33,7 +33,8 @@ struct TimeSeriesRow {
 
 // Latency samples of one population (all DAGs, or one DAG definition).
 struct LatencySamples {
-  std::vector<double> transition, scheduleDelay, dagrunDuration, dagrunDoneAfterDue, triggerToDone, queued;
+  std::vector<double> transition, scheduleDelay, dagrunDuration, dagrunDoneAfterDue, triggerToStart, triggerToDone,
+      queued;
   std::vector<double> queriesPerPass;
 };
 
@@ -79,6 +80,7 @@ class MetricsRecorder {
   void scheduleDelay(int def, double now, double v) { add(&LatencySamples::scheduleDelay, def, now, v); }
   void dagrunDuration(int def, double now, double v) { add(&LatencySamples::dagrunDuration, def, now, v); }
   void dagrunDoneAfterDue(int def, double now, double v) { add(&LatencySamples::dagrunDoneAfterDue, def, now, v); }
+  void triggerToStart(int def, double now, double v) { add(&LatencySamples::triggerToStart, def, now, v); }
   void triggerToDone(int def, double now, double v) { add(&LatencySamples::triggerToDone, def, now, v); }
   void queuedDuration(int def, double now, double v) { add(&LatencySamples::queued, def, now, v); }
   void queriesPerPass(int def, double now, double v) { add(&LatencySamples::queriesPerPass, def, now, v); }

@@ -184,6 +184,17 @@ dags:
   auto t2d = out.variant["metrics_by_dag"]["target"]["trigger_to_done_s"];
   EXPECT_GT(t2d["count"].get<int>(), 50);
   EXPECT_GT(t2d["p50"].get<double>(), 15.0);  // three 5 s tasks at least
+  // The arrival's work starts with the target's first task: after the sensor saw it and the
+  // trigger task ran (1 s), and more than the three 5 s tasks before the run is done.
+  auto t2s = out.variant["metrics_by_dag"]["target"]["trigger_to_start_s"];
+  // Every run done had started; a few started runs are still going at the horizon.
+  EXPECT_GE(t2s["count"].get<int>(), t2d["count"].get<int>());
+  EXPECT_LE(t2s["count"].get<int>(), t2d["count"].get<int>() + 3);
+  EXPECT_GT(t2s["p50"].get<double>(), 1.0);
+  EXPECT_GT(t2d["mean"].get<double>() - t2s["mean"].get<double>(), 15.0);
+  EXPECT_TRUE(out.variant["metrics_by_dag"]["trigger"]["trigger_to_start_s"]["count"].is_null() ||
+              out.variant["metrics_by_dag"]["trigger"]["trigger_to_start_s"]["count"] == 0)
+      << "a sensor and a hand-off are not the arrival's work";
 }
 
 TEST(DependsOnPast, ATaskWaitsForItsPreviousRun) {
