@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "model/ArrivalProcess.h"
 #include "model/Archiver.h"
 #include "model/CeleryExecutor.h"
 #include "model/DagFileProcessor.h"
@@ -196,18 +197,14 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
   }
   Archiver& archiver = *new Archiver(ctx, liveDbs);
   archiver.start(streamsHost);
-  // Arrival streams: Poisson, each with its own random stream so every variant sees the same arrivals.
+  // Arrival streams, each with its own random stream so every variant sees the same arrivals.
   for (size_t i = 0; i < sc.triggers.size(); ++i) {
     sg4::Actor::create("trigger-" + sc.triggers[i].name, streamsHost, [&ctx, i] {
       const TriggerStream& t = ctx.scenario.triggers[i];
-      if (t.ratePerSecond <= 0) return;
-      Rng rng(ctx.seed(), "trigger:" + t.name);
-      double end = t.end < 0 ? ctx.scenario.run.horizon : t.end;
-      double at = t.start;
+      ArrivalProcess arrivals(t, ctx.scenario.run.start, ctx.seed());
       int dag = t.dag.empty() ? -1 : ctx.scenario.dagIndex(t.dag);
-      while (true) {
-        at += rng.exponential(1.0 / t.ratePerSecond);
-        if (at >= end) return;
+      for (double at = arrivals.next(ctx.scenario.run.horizon); std::isfinite(at);
+           at = arrivals.next(ctx.scenario.run.horizon)) {
         sg4::this_actor::sleep_until(at);
         ctx.recorder.triggerArrivals++;
         if (dag >= 0) {

@@ -54,8 +54,17 @@ struct DagDef {
 };
 
 struct TriggerStream {
+  // poisson: constant rate; profile: Poisson with a rate per hour of day; burst: `burstCount`
+  // arrivals at once at each burst time; trace: recorded arrival times.
+  enum class Kind { Poisson, Profile, Burst, Trace };
   std::string name;
+  Kind kind = Kind::Poisson;
   double ratePerSecond = 0;
+  std::vector<double> hourlyRates;  // profile: 24 rates (per second), hour 0 first
+  std::vector<double> burstTimes;   // burst: simulation seconds
+  double burstEvery = 0;            // burst: a burst every this many seconds from `start` (0: none)
+  int burstCount = 1;
+  std::vector<double> traceTimes;   // trace: simulation seconds
   double start = 0;  // simulation seconds
   double end = -1;   // simulation seconds; < 0: the horizon
   std::string dag;   // the DAG started on each arrival; empty: arrivals wait for sensors

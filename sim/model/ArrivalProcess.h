@@ -1,0 +1,33 @@
+// When the events of a trigger stream arrive: a Poisson stream of constant rate, a Poisson stream
+// whose rate follows the hour of day (a daily profile, by thinning), bursts of several arrivals at
+// once, or a recorded trace of timestamps.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+
+#include "model/Random.h"
+#include "scenario/Scenario.h"
+
+namespace schedlab {
+
+class ArrivalProcess {
+ public:
+  // `runStart`: the run's start as Unix seconds (the clock the daily profile reads).
+  ArrivalProcess(const TriggerStream& stream, double runStart, uint64_t seed);
+  // The next arrival, in simulation seconds, in order; +infinity when there is none before the
+  // stream's end (`horizon` when the stream sets none).
+  double next(double horizon);
+
+ private:
+  double rateAt(double t) const;  // profile: arrivals per second at simulation time t
+
+  const TriggerStream& stream_;
+  double runStart_;
+  Rng rng_;
+  double at_;
+  double maxRate_ = 0;
+  std::deque<double> scheduled_;  // bursts and traces: every arrival time, in order
+};
+
+}  // namespace schedlab
