@@ -173,10 +173,12 @@ TEST(ScenarioLoader, ReadmeExampleIsValid) {
   auto end = text.find("```", begin);
   auto dir = schedlab::test::tempDir();
   std::ofstream(dir / "my-costs.json") << R"({"queries": {"default": {"fixed_s": 0.0001}}})";
+  std::ofstream(dir / "signups.csv") << "arrived_after\n90\n2m\n";  // the example's trace
   std::ofstream(dir / "example.yaml") << text.substr(begin, end - begin);
   auto variants = loadScenario({(dir / "example.yaml").string(), {}, {}});
   ASSERT_EQ(variants.size(), 3u);
   EXPECT_EQ(variants[0].dags[0].tasks.size(), 41u);
   EXPECT_EQ(variants[1].scheduler.queryMode, QueryMode::PerDag);
+  EXPECT_EQ(variants[0].triggers.size(), 4u);  // poisson, profile, burst, trace
   EXPECT_EQ(variants[2].dags[0].tasks.size(), 40u);
 }
