@@ -17,6 +17,7 @@
 #include "model/DagFileProcessor.h"
 #include "model/Random.h"
 #include "model/SchedulerLoop.h"
+#include "model/SlaMisses.h"
 #include "results/LatencyStats.h"
 #include "scenario/ScenarioJson.h"
 
@@ -304,6 +305,10 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
   metrics["dagruns_failed"] = rec.dagrunsFailed;
   metrics["trigger_arrivals"] = rec.triggerArrivals;
   metrics["dagruns_recreated_by_catchup"] = rec.dagrunsRecreatedByCatchup;
+  const std::vector<long long> slaMisses = countSlaMisses(state, sc.run.warmup, end);
+  long long slaTotal = 0;
+  for (long long m : slaMisses) slaTotal += m;
+  metrics["sla_misses"] = slaTotal;
   // What the setup costs to keep up for the whole horizon: worker hosts and DB cores.
   metrics["worker_hours"] = round6(sc.executor.workers * end / 3600.0);
   metrics["db_core_hours"] = round6(totalCores * end / 3600.0);
@@ -340,6 +345,7 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
     nlohmann::json j = latencies(s);
     j["db_queries_per_pass"] = toJson(summarize(s.queriesPerPass));
     j["dagruns_recreated_by_catchup"] = rec.dagrunsRecreatedByDef[static_cast<int>(d)];
+    j["sla_misses"] = slaMisses[d];
     byDag[sc.dags[d].name] = j;
   }
 

@@ -24,6 +24,7 @@ struct TaskDef {
   Distribution duration = Distribution::constant(10);
   int retries = 0;
   double retryDelay = 300;
+  double sla = -1;  // seconds after its run's scheduled time by which it should succeed; < 0: none
   double failureProbability = 0;
   std::string pool = "default_pool";
   std::string queue = "default";
@@ -46,6 +47,7 @@ struct DagDef {
   double spread = 0;        // replica i's schedule is shifted by i * spread / count
   bool catchup = true;
   bool dependsOnPast = false;
+  double sla = -1;  // seconds after a scheduled run's time by which the run should end; < 0: none
   int maxActiveRuns = 16;
   int maxActiveTasks = 16;
   double parseCost = 0.1;  // seconds of a DAG-file processor to parse this DAG's file

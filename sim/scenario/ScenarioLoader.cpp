@@ -321,6 +321,7 @@ void readTaskFields(Fields& f, TaskDef& t) {
   if (f.has("duration")) t.duration = readDistribution(f.ctx(), f.raw("duration"), f.path("duration"));
   t.retries = f.integer("retries", t.retries, 0, 1000);
   t.retryDelay = f.duration("retry_delay", t.retryDelay);
+  t.sla = f.duration("sla", t.sla);
   t.failureProbability = f.number("failure_probability", t.failureProbability, 0, 1);
   t.pool = f.text("pool", t.pool);
   t.queue = f.text("queue", t.queue);
@@ -800,6 +801,7 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
     d.spread = f.duration("spread", 0);
     d.catchup = f.boolean("catchup", true);
     d.dependsOnPast = f.boolean("depends_on_past", false);
+    d.sla = f.duration("sla", -1);
     d.maxActiveRuns = f.integer("max_active_runs", s.scheduler.maxActiveRunsPerDag, 1);
     d.maxActiveTasks = f.integer("max_active_tasks", s.scheduler.maxActiveTasksPerDag, 1);
     d.parseCost = f.duration("parse_cost", s.scheduler.dagFileParseCost);

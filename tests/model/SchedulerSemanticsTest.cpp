@@ -217,3 +217,37 @@ dags:
     EXPECT_EQ(maxOverlap(spans), 1) << model;
   }
 }
+
+TEST(SlaMisses, TasksAndRunsLateForTheirSlaAreCounted) {
+  // Hourly runs of a 10-minute task then a 1-minute one on a single worker slot: the first task
+  // ends about 10 min after the run's time, the run about 11 min after.
+  const char* yaml = R"(
+run: {horizon: 6h, warmup: 0s}
+executor: {workers: 1, worker_concurrency: 1}
+dags:
+  - name: etl
+    schedule: 1h
+    catchup: false
+    sla: %s
+    tasks:
+      - {id: load, duration: 10m, sla: %s}
+      - {id: report, deps: [load], duration: 1m}
+)";
+  auto run = [&](const char* dagSla, const char* taskSla) {
+    char text[1024];
+    std::snprintf(text, sizeof text, yaml, dagSla, taskSla);
+    return simulate(load(text)[0]).variant;
+  };
+  auto generous = run("1h", "30m");
+  EXPECT_EQ(generous["metrics"]["sla_misses"], 0);
+  auto tight = run("5m", "5m");  // every run and every load task misses
+  const int runs = tight["metrics"]["dagruns_created"].get<int>();
+  ASSERT_GE(runs, 5);
+  // Runs whose deadline fell within the horizon: all but possibly the last.
+  EXPECT_GE(tight["metrics"]["sla_misses"].get<int>(), 2 * (runs - 1));
+  EXPECT_LE(tight["metrics"]["sla_misses"].get<int>(), 2 * runs);
+  EXPECT_EQ(tight["metrics_by_dag"]["etl"]["sla_misses"], tight["metrics"]["sla_misses"]);
+  auto taskOnly = run("2h", "5m");
+  EXPECT_GE(taskOnly["metrics"]["sla_misses"].get<int>(), runs - 1);
+  EXPECT_LE(taskOnly["metrics"]["sla_misses"].get<int>(), runs);
+}
