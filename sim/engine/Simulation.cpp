@@ -312,6 +312,10 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
   // What the setup costs to keep up for the whole horizon: worker hosts and DB cores.
   metrics["worker_hours"] = round6(sc.executor.workers * end / 3600.0);
   metrics["db_core_hours"] = round6(totalCores * end / 3600.0);
+  // With prices: what those hours cost (workers, plus the DB cores when they are priced too).
+  if (sc.executor.pricePerWorkerHour >= 0)
+    metrics["cost"] = round6(sc.executor.workers * end / 3600.0 * sc.executor.pricePerWorkerHour +
+                             (sc.metadb.pricePerCoreHour >= 0 ? totalCores * end / 3600.0 * sc.metadb.pricePerCoreHour : 0));
   if (sc.archiving.enabled) {
     metrics["archiving_runs"] = archiver.runs();
     metrics["archiving_rows_deleted"] = archiver.rowsDeleted();

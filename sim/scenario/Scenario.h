@@ -104,6 +104,7 @@ struct MetadbConfig {
   // Once the DB is bigger, a share of the pages queries touch must come from disk.
   double cacheBytes = 0;
   double pageReadLatency = -1;  // seconds per page read from disk; < 0: the calibration's
+  double pricePerCoreHour = -1;  // currency units per DB core and hour; < 0: not priced
   std::string calibration;  // path; empty: the shipped calibration
   std::map<std::string, double> initialRows;  // table -> rows present at start
 };
@@ -132,6 +133,7 @@ struct ExecutorConfig {
   int workers = 4;
   int workerConcurrency = 16;
   double taskStartOverhead = 0.4;  // fork of the task runner (Airflow 2 default)
+  double pricePerWorkerHour = -1;  // currency units per worker host and hour; < 0: not priced
 };
 
 struct RunConfig {

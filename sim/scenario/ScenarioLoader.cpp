@@ -762,6 +762,7 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
     m.networkRtt = f.duration("network_rtt", m.networkRtt);
     m.cacheBytes = f.bytes("cache", m.cacheBytes);
     m.pageReadLatency = f.duration("page_read_latency", m.pageReadLatency);
+    m.pricePerCoreHour = f.number("price_per_core_hour", m.pricePerCoreHour, 0);
     m.calibration = f.text("calibration", "");
     if (!m.calibration.empty() && std::filesystem::path(m.calibration).is_relative())
       m.calibration = (std::filesystem::path(ctx.file).parent_path() / m.calibration).string();
@@ -777,6 +778,7 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
     e.workers = f.integer("workers", e.workers, 1, 10000);
     e.workerConcurrency = f.integer("worker_concurrency", e.workerConcurrency, 1, 10000);
     e.taskStartOverhead = f.duration("task_start_overhead", e.taskStartOverhead);
+    e.pricePerWorkerHour = f.number("price_per_worker_hour", e.pricePerWorkerHour, 0);
     f.finish();
   }
   // DAGs.

@@ -251,3 +251,21 @@ dags:
   EXPECT_GE(taskOnly["metrics"]["sla_misses"].get<int>(), runs - 1);
   EXPECT_LE(taskOnly["metrics"]["sla_misses"].get<int>(), runs);
 }
+
+TEST(Cost, PricedHoursBecomeACost) {
+  const char* yaml = R"(
+run: {horizon: 10h}
+executor: {workers: 3, price_per_worker_hour: 0.5}
+metadb: {cores: 4%s}
+dags: [{name: a, schedule: 1h, tasks: [{id: t, duration: 1m}]}]
+)";
+  char text[512];
+  std::snprintf(text, sizeof text, yaml, "");
+  auto workersOnly = simulate(load(text)[0]).variant["metrics"];
+  EXPECT_DOUBLE_EQ(workersOnly["cost"].get<double>(), 3 * 10 * 0.5);  // 30 worker-hours
+  std::snprintf(text, sizeof text, yaml, ", price_per_core_hour: 0.25");
+  auto both = simulate(load(text)[0]).variant["metrics"];
+  EXPECT_DOUBLE_EQ(both["cost"].get<double>(), 15 + 4 * 10 * 0.25);  // + 40 DB core-hours
+  auto unpriced = simulate(load("dags: [{name: a, tasks: [{id: t}]}]\n")[0]).variant["metrics"];
+  EXPECT_FALSE(unpriced.contains("cost"));
+}
