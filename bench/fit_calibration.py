@@ -1,16 +1,13 @@
 #!/usr/bin/python3
 """Fits schedlab's query-cost calibration from pgbench timings (see calibrate-pgbench.sh).
 
-Input: a TSV of `latency SIZE QUERY MS`, `pages SIZE QUERY PAGES`, `rows SIZE TABLE ROWS BYTES`
-and `cold PAGES_READ IO_MS` lines. For each measured
+Input: a TSV of `latency SIZE QUERY MS` and `rows SIZE TABLE ROWS BYTES` lines. For each measured
 query shape, the time the DB spends on it is pgbench's single-client latency minus that of
 `SELECT 1` at the same size (the client round trip, which the simulator adds itself as
 metadb.network_rtt). Each shape is fitted as fixed + per_decade * log10(table rows) by least
 squares over the sizes; the SELECT of a run's task instances is also timed at 10 and 40 rows,
 which gives the cost per row returned. Every query type of the simulator's catalog is then costed
 from the shape that issues the same SQL, times the statements one query of the type sends.
-Pages touched (EXPLAIN BUFFERS: hit + read) are fitted the same way, median over the DAGs probed;
-the cost of a page read from disk is the cold lookups' I/O time over their pages read.
 """
 import argparse
 import datetime
@@ -112,15 +109,11 @@ def main():
     ap.add_argument("--postgres", required=True)
     ap.add_argument("--machine", required=True)
     a = ap.parse_args()
-    samples, page_samples, rows, size_bytes, cold = {}, {}, {}, {}, []
+    samples, rows, size_bytes = {}, {}, {}
     for line in open(a.data):
         f = line.rstrip("\n").split("\t")
         if f[0] == "latency":
             samples.setdefault((int(f[1]), f[2]), []).append(float(f[3]) / 1000.0)
-        elif f[0] == "pages":
-            page_samples.setdefault((int(f[1]), f[2]), []).append(float(f[3]))
-        elif f[0] == "cold":
-            cold.append(float(f[2]) / 1000.0 / max(1.0, float(f[1])))
         elif f[0] == "rows":
             rows[(int(f[1]), f[2])] = max(1.0, float(f[3]))
             size_bytes[(int(f[1]), f[2])] = float(f[4])
@@ -128,9 +121,7 @@ def main():
     sizes = sorted({s for s, _ in lat})
     net = {k: max(0.0, v - SHAPE_STATEMENTS.get(k[1], 1) * lat[(k[0], "baseline_select_1")]) for k, v in lat.items()}
 
-    pages = {k: float(np.median(v)) for k, v in page_samples.items()}  # median over the DAGs probed
     shapes, report = fit_shapes(net, sizes, rows)
-    page_shapes, page_report = fit_shapes(pages, sizes, rows)
     queries = {}
     for qtype, (shape, statements) in CATALOG.items():
         fixed, decade, returned, scanned = shapes[shape]
@@ -138,11 +129,7 @@ def main():
                           "per_row_returned_s": round(returned * statements, 9),
                           "per_decade_s": round(decade * statements, 9), "measured_as": shape,
                           "statements": statements}
-        fixed, decade, returned, scanned = page_shapes[shape]
-        queries[qtype]["pages"] = {"fixed": round(fixed * statements, 3), "per_row_scanned": round(scanned * statements, 4),
-                                   "per_row_returned": round(returned * statements, 4),
-                                   "per_decade": round(decade * statements, 3)}
-    page_read_s = float(np.median(cold))
+
     big = sizes[-1]
     bytes_per_row = {t: round(size_bytes[(big, t)] / rows[(big, t)]) for (s, t) in rows if s == big}
     cal = {
@@ -156,17 +143,10 @@ def main():
             "schema": "Airflow 1.10.12 (bench/pg/airflow-1.10-schema.sql)",
             "sizes_task_instances": sizes,
             "how": "DB time = pgbench single-client latency minus SELECT 1's at the same size; "
-                   "fixed + per_decade*log10(table rows) fitted per query shape over the sizes; pages "
-                   "touched = EXPLAIN (ANALYZE, BUFFERS) shared hit + read, fitted the same way; "
-                   "page_read_s = I/O read time / pages read of 2,000 random index lookups after a "
-                   "server restart with the OS page cache dropped (track_io_timing), median of 3",
+                   "fixed + per_decade*log10(table rows) fitted per query shape over the sizes",
             "latency_ms": {f"{s}/{q}": round(v * 1000, 4) for (s, q), v in sorted(lat.items())},
-            "pages": {f"{s}/{q}": v for (s, q), v in sorted(pages.items())},
-            "cold_page_read_ms": [round(c * 1000, 4) for c in cold],
             "fit_error_pct": {r[0]: [round(e, 1) for e in r[4]] for r in report},
-            "pages_fit_error_pct": {r[0]: [round(e, 1) for e in r[4]] for r in page_report},
         },
-        "storage": {"page_read_s": round(page_read_s, 9)},
         "queries": queries,
         "bytes_per_row": bytes_per_row,
     }
@@ -178,10 +158,6 @@ def main():
     print(f"{'shape':28} {'fixed_ms':>9} {'per_decade_ms':>13} {'per_row_us':>10}  fit error % per size")
     for shape, fixed, decade, per_row, err in report:
         print(f"{shape:28} {fixed*1e3:9.4f} {decade*1e3:13.4f} {per_row*1e6:10.3f}  {', '.join(f'{e:.1f}' for e in err)}")
-    print(f"{'shape':28} {'pages':>9} {'per_decade':>13} {'per_row':>10}  fit error % per size")
-    for shape, fixed, decade, per_row, err in page_report:
-        print(f"{shape:28} {fixed:9.2f} {decade:13.2f} {per_row:10.3f}  {', '.join(f'{e:.1f}' for e in err)}")
-    print(f"page read from disk: {page_read_s*1e6:.1f} us (rounds: {', '.join(f'{c*1e6:.1f}' for c in cold)})")
     print(f"bytes per row at {big} task instances: {bytes_per_row}")
     print(f"wrote {a.out}")
 

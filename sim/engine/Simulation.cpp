@@ -202,10 +202,9 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
   for (size_t i = 0; i < sc.triggers.size(); ++i) {
     sg4::Actor::create("trigger-" + sc.triggers[i].name, streamsHost, [&ctx, i] {
       const TriggerStream& t = ctx.scenario.triggers[i];
-      ArrivalProcess arrivals(t, ctx.scenario.run.start, ctx.seed());
+      ArrivalProcess arrivals(t, ctx.scenario.run.start, ctx.seed(), ctx.scenario.run.horizon);
       int dag = t.dag.empty() ? -1 : ctx.scenario.dagIndex(t.dag);
-      for (double at = arrivals.next(ctx.scenario.run.horizon); std::isfinite(at);
-           at = arrivals.next(ctx.scenario.run.horizon)) {
+      for (double at = arrivals.next(); std::isfinite(at); at = arrivals.next()) {
         sg4::this_actor::sleep_until(at);
         ctx.recorder.triggerArrivals++;
         if (dag >= 0) {

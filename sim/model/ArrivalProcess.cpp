@@ -6,16 +6,18 @@
 
 namespace schedlab {
 
-ArrivalProcess::ArrivalProcess(const TriggerStream& stream, double runStart, uint64_t seed)
-    : stream_(stream), runStart_(runStart), rng_(seed, "trigger:" + stream.name), at_(stream.start) {
+ArrivalProcess::ArrivalProcess(const TriggerStream& stream, double runStart, uint64_t seed, double horizon)
+    : stream_(stream),
+      runStart_(runStart),
+      rng_(seed, "trigger:" + stream.name),
+      at_(stream.start),
+      end_(stream.end < 0 ? horizon : stream.end) {
   if (stream.kind == TriggerStream::Kind::Profile)
     maxRate_ = *std::max_element(stream.hourlyRates.begin(), stream.hourlyRates.end());
   if (stream.kind == TriggerStream::Kind::Burst) {
     std::vector<double> times = stream.burstTimes;
     if (stream.burstEvery > 0)
-      for (double t = stream.start; t < 1e12 && (stream.end < 0 || t < stream.end) && times.size() < 10000000;
-           t += stream.burstEvery)
-        times.push_back(t);
+      for (double t = stream.start; t < end_; t += stream.burstEvery) times.push_back(t);
     std::sort(times.begin(), times.end());
     for (double t : times)
       for (int k = 0; k < stream.burstCount; ++k) scheduled_.push_back(t);
@@ -33,9 +35,9 @@ double ArrivalProcess::rateAt(double t) const {
   return stream_.hourlyRates[static_cast<size_t>(secondOfDay / 3600.0) % 24];
 }
 
-double ArrivalProcess::next(double horizon) {
+double ArrivalProcess::next() {
   constexpr double kNever = std::numeric_limits<double>::infinity();
-  const double end = stream_.end < 0 ? horizon : stream_.end;
+  const double end = end_;
   switch (stream_.kind) {
     case TriggerStream::Kind::Poisson:
       if (stream_.ratePerSecond <= 0) return kNever;

@@ -13,11 +13,11 @@ namespace schedlab {
 
 class ArrivalProcess {
  public:
-  // `runStart`: the run's start as Unix seconds (the clock the daily profile reads).
-  ArrivalProcess(const TriggerStream& stream, double runStart, uint64_t seed);
-  // The next arrival, in simulation seconds, in order; +infinity when there is none before the
-  // stream's end (`horizon` when the stream sets none).
-  double next(double horizon);
+  // `runStart`: the run's start as Unix seconds (the clock the daily profile reads); arrivals
+  // stop at the stream's end, or at `horizon` when it sets none.
+  ArrivalProcess(const TriggerStream& stream, double runStart, uint64_t seed, double horizon);
+  // The next arrival, in simulation seconds, in order; +infinity when there is none left.
+  double next();
 
  private:
   double rateAt(double t) const;  // profile: arrivals per second at simulation time t
@@ -26,6 +26,7 @@ class ArrivalProcess {
   double runStart_;
   Rng rng_;
   double at_;
+  double end_;
   double maxRate_ = 0;
   std::deque<double> scheduled_;  // bursts and traces: every arrival time, in order
 };

@@ -471,7 +471,7 @@ std::vector<double> readTrace(const std::string& path, const std::string& field)
   std::vector<double> times;
   std::string line;
   int lineNo = 0;
-  bool sawData = false;
+  bool headerSkipped = false;
   while (std::getline(in, line)) {
     ++lineNo;
     std::string first = line.substr(0, line.find(','));
@@ -479,11 +479,10 @@ std::vector<double> readTrace(const std::string& path, const std::string& field)
     first.erase(first.find_last_not_of(" \t\r") + 1);
     if (first.empty() || first[0] == '#') continue;
     auto t = parseDuration(first);
-    if (!t && !sawData && times.empty()) {  // a header
-      sawData = true;
+    if (!t && times.empty() && !headerSkipped) {  // a header line before the first time
+      headerSkipped = true;
       continue;
     }
-    sawData = true;
     if (!t || *t < 0) throw ScenarioError(path, lineNo, 1, field, "'" + first + "' is not a time since the start (e.g. 90 or 1.5h)");
     times.push_back(*t);
   }

@@ -13,9 +13,9 @@ using namespace schedlab::test;
 namespace {
 
 std::vector<double> all(const TriggerStream& t, double horizon, double runStart = 1577836800) {
-  ArrivalProcess p(t, runStart, 7);
+  ArrivalProcess p(t, runStart, 7, horizon);
   std::vector<double> out;
-  for (double at = p.next(horizon); std::isfinite(at); at = p.next(horizon)) out.push_back(at);
+  for (double at = p.next(); std::isfinite(at); at = p.next()) out.push_back(at);
   return out;
 }
 
