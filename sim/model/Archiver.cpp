@@ -1,7 +1,5 @@
 #include "model/Archiver.h"
 
-namespace sg4 = simgrid::s4u;
-
 namespace schedlab {
 
 Archiver::Archiver(SimContext& ctx, std::vector<MetadataDb*> dbs) : ctx_(ctx), dbs_(std::move(dbs)) {
@@ -10,15 +8,15 @@ Archiver::Archiver(SimContext& ctx, std::vector<MetadataDb*> dbs) : ctx_(ctx), d
       if (kTableNames[t] == name) tables_[t] = true;
 }
 
-void Archiver::start(sg4::Host* host) {
+void Archiver::start() {
   if (!ctx_.scenario.archiving.enabled) return;
-  sg4::Actor::create("archiver", host, [this] { loop(); });
+  ctx_.rt.spawn("archiver", [this] { loop(); });
 }
 
 void Archiver::loop() {
   const ArchivingConfig& cfg = ctx_.scenario.archiving;
   for (bool first = true;; first = false) {
-    sg4::this_actor::sleep_for(cfg.interval);
+    ctx_.rt.sleepFor(cfg.interval);
     for (MetadataDb* db : dbs_) cleanOnce(*db, first);
     runs_++;
   }
@@ -27,7 +25,7 @@ void Archiver::loop() {
 void Archiver::cleanOnce(MetadataDb& db, bool first) {
   const ArchivingConfig& cfg = ctx_.scenario.archiving;
   const auto& tables = tables_;
-  const double now = SimContext::now();
+  const double now = ctx_.now();
   const double cutoff = ctx_.scenario.run.start + now - cfg.retention;
   auto deleted = ctx_.state.archive(&db, cutoff, cfg.byStartDate, cfg.keepLastRun, tables, now);
   if (first) {

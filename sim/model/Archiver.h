@@ -4,8 +4,6 @@
 // scheduled run makes the scheduler start that DAG over (WorkflowState::archive).
 #pragma once
 
-#include <simgrid/s4u.hpp>
-
 #include <array>
 #include <vector>
 
@@ -16,7 +14,7 @@ namespace schedlab {
 class Archiver {
  public:
   Archiver(SimContext& ctx, std::vector<MetadataDb*> dbs);
-  void start(simgrid::s4u::Host* host);
+  void start();
 
   long long runs() const { return runs_; }
   double rowsDeleted() const { return rowsDeleted_; }

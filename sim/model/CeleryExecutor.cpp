@@ -4,22 +4,19 @@
 
 #include "model/Random.h"
 
-namespace sg4 = simgrid::s4u;
-
 namespace schedlab {
 
-CeleryExecutor::CeleryExecutor(SimContext& ctx, std::vector<sg4::Host*> workerHosts)
+CeleryExecutor::CeleryExecutor(SimContext& ctx)
     : ctx_(ctx),
-      hosts_(std::move(workerHosts)),
-      available_(sg4::Semaphore::create(0)),
-      runningOn_(hosts_.size(), 0),
+      available_(ctx.rt.semaphore(0)),
+      runningOn_(static_cast<size_t>(ctx.scenario.executor.workers), 0),
       events_(ctx.scenario.instances.size(), 0) {}
 
 void CeleryExecutor::start() {
-  for (size_t w = 0; w < hosts_.size(); ++w)
+  for (size_t w = 0; w < runningOn_.size(); ++w)
     for (int slot = 0; slot < ctx_.scenario.executor.workerConcurrency; ++slot)
-      sg4::Actor::create("worker", hosts_[w], [this, w] { slotLoop(static_cast<int>(w)); });
-  sg4::Actor::create("job-heartbeats", hosts_[0], [this] { heartbeatLoop(); });
+      ctx_.rt.spawn("worker", [this, w] { slotLoop(static_cast<int>(w)); });
+  ctx_.rt.spawn("job-heartbeats", [this] { heartbeatLoop(); });
 }
 
 void CeleryExecutor::send(const std::vector<int>& tis, double now) {
@@ -46,7 +43,7 @@ void CeleryExecutor::slotLoop(int worker) {
     available_->acquire();
     Message m = broker_.front();
     broker_.pop_front();
-    if (m.visibleAt > SimContext::now()) sg4::this_actor::sleep_until(m.visibleAt);
+    if (m.visibleAt > ctx_.now()) ctx_.rt.sleepUntil(m.visibleAt);
     runningOn_[worker]++;
     runTask(worker, m.ti);
     runningOn_[worker]--;
@@ -59,13 +56,13 @@ void CeleryExecutor::runTask(int worker, int tiIdx) {
   const int instance = st.dags()[st.run(st.ti(tiIdx).run).dag].instance;
   MetadataDb& db = ctx_.db(instance);
   // `airflow tasks run`: fork (or a new interpreter), then LocalTaskJob's start-up queries.
-  sg4::this_actor::sleep_for(ctx_.scenario.executor.taskStartOverhead);
+  ctx_.rt.sleepFor(ctx_.scenario.executor.taskStartOverhead);
   QueryBatch start = db.batch();
   start.add(QueryType::WorkerStart, 1, 1);
   db.execute(start);
   db.addRows(Table::Job, 1);
   db.addRows(Table::Log, 1);
-  st.markRunning(tiIdx, SimContext::now());
+  st.markRunning(tiIdx, ctx_.now());
 
   TaskInstance& ti = st.ti(tiIdx);
   const TaskDef& td = st.taskDef(tiIdx);
@@ -74,7 +71,7 @@ void CeleryExecutor::runTask(int worker, int tiIdx) {
   // The arrival's work begins with the first task that is neither its sensor nor its hand-off.
   if (run.arrival >= 0 && !run.workStarted && td.kind == OperatorKind::Task) {
     run.workStarted = true;
-    ctx_.recorder.triggerToStart(dag.def, SimContext::now(), SimContext::now() - run.arrival);
+    ctx_.recorder.triggerToStart(dag.def, ctx_.now(), ctx_.now() - run.arrival);
   }
   // Keyed draws: the same task of the same run gets the same duration in every variant.
   Rng rng = keyedRng(ctx_.seed(), hashString(dag.id), static_cast<uint64_t>(run.ordinal),
@@ -82,7 +79,7 @@ void CeleryExecutor::runTask(int worker, int tiIdx) {
   bool success = rng.uniform() >= td.failureProbability;
   switch (td.kind) {
     case OperatorKind::Task:
-      sg4::this_actor::sleep_for(td.duration.sample(rng));
+      ctx_.rt.sleepFor(td.duration.sample(rng));
       break;
     case OperatorKind::Sensor: {
       if (td.waitsFor.empty()) {
@@ -90,16 +87,16 @@ void CeleryExecutor::runTask(int worker, int tiIdx) {
         // starts; the sensor sees it at its first poke after that.
         double eventIn = td.duration.sample(rng);
         if (eventIn > td.sensorTimeout) {
-          sg4::this_actor::sleep_for(td.sensorTimeout);
+          ctx_.rt.sleepFor(td.sensorTimeout);
           success = false;
         } else {
-          sg4::this_actor::sleep_for(std::ceil(eventIn / td.pokeInterval - 1e-12) * td.pokeInterval);
+          ctx_.rt.sleepFor(std::ceil(eventIn / td.pokeInterval - 1e-12) * td.pokeInterval);
           success = true;
         }
         break;
       }
       int stream = ctx_.hub.streamIndex(td.waitsFor);
-      double arrival = ctx_.hub.waitForArrival(stream, SimContext::now(), td.pokeInterval, td.sensorTimeout);
+      double arrival = ctx_.hub.waitForArrival(stream, ctx_.now(), td.pokeInterval, td.sensorTimeout);
       if (arrival < 0) {
         success = false;  // sensor timeout
       } else {
@@ -109,7 +106,7 @@ void CeleryExecutor::runTask(int worker, int tiIdx) {
       break;
     }
     case OperatorKind::TriggerDagRun: {
-      sg4::this_actor::sleep_for(td.duration.sample(rng));
+      ctx_.rt.sleepFor(td.duration.sample(rng));
       if (!success) break;
       int target = -1;
       const Scenario& sc = ctx_.scenario;
@@ -122,7 +119,7 @@ void CeleryExecutor::runTask(int worker, int tiIdx) {
       QueryBatch insert = db.batch();
       insert.add(QueryType::DagRunInsert, static_cast<double>(sc.dags[targetDef].tasks.size()), 0);
       db.execute(insert);
-      double now = SimContext::now();
+      double now = ctx_.now();
       DagRun& source = st.run(ti.run);
       st.createRun(target, sc.run.start + now, now, now, true, source.arrival);
       if (source.arrival >= 0) source.handedOff = true;
@@ -145,7 +142,7 @@ void CeleryExecutor::runTask(int worker, int tiIdx) {
     db.addRows(Table::Xcom, 1);
     st.run(ti.run).xcoms++;
   }
-  double now = SimContext::now();
+  double now = ctx_.now();
   const int queuedBy = ti.queuedBy;
   st.markFinished(tiIdx, now, success);
   if (mini) {
@@ -160,7 +157,7 @@ void CeleryExecutor::heartbeatLoop() {
   const double period = ctx_.scenario.scheduler.jobHeartbeatSec;
   const int instances = static_cast<int>(ctx_.scenario.instances.size());
   while (true) {
-    sg4::this_actor::sleep_for(period);
+    ctx_.rt.sleepFor(period);
     for (int i = 0; i < instances; ++i) {
       int running = ctx_.state.runningTasks(i);
       if (running == 0) continue;

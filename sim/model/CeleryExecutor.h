@@ -3,8 +3,6 @@
 // write their state to the metadata DB as Airflow's LocalTaskJob does.
 #pragma once
 
-#include <simgrid/s4u.hpp>
-
 #include <deque>
 #include <vector>
 
@@ -14,7 +12,7 @@ namespace schedlab {
 
 class CeleryExecutor {
  public:
-  CeleryExecutor(SimContext& ctx, std::vector<simgrid::s4u::Host*> workerHosts);
+  explicit CeleryExecutor(SimContext& ctx);
   // Creates the worker slots and the heartbeat load; call before Engine::run.
   void start();
   // executor.heartbeat(): queued TIs leave for the broker; visible to workers after its latency.
@@ -35,9 +33,8 @@ class CeleryExecutor {
   void heartbeatLoop();
 
   SimContext& ctx_;
-  std::vector<simgrid::s4u::Host*> hosts_;
   std::deque<Message> broker_;
-  simgrid::s4u::SemaphorePtr available_;
+  SemaphorePtr available_;
   std::vector<int> runningOn_;
   std::vector<int> events_;
 };

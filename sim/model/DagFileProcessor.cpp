@@ -2,27 +2,25 @@
 
 #include <cmath>
 
-namespace sg4 = simgrid::s4u;
-
 namespace schedlab {
 
-DagFileProcessorManager::DagFileProcessorManager(SimContext& ctx, int instance, sg4::Host* host)
-    : ctx_(ctx), instance_(instance), host_(host), work_(sg4::Semaphore::create(0)), done_(sg4::Semaphore::create(0)) {
+DagFileProcessorManager::DagFileProcessorManager(SimContext& ctx, int instance)
+    : ctx_(ctx), instance_(instance), work_(ctx.rt.semaphore(0)), done_(ctx.rt.semaphore(0)) {
   for (size_t d = 0; d < ctx.state.dags().size(); ++d)
     if (ctx.state.dags()[d].instance == instance) files_.push_back(static_cast<int>(d));
   lastProcessed_.assign(ctx.state.dags().size(), -INFINITY);
 }
 
 void DagFileProcessorManager::start() {
-  sg4::Actor::create("dag-processor-manager", host_, [this] { managerLoop(); });
+  ctx_.rt.spawn("dag-processor-manager", [this] { managerLoop(); });
   for (int p = 0; p < ctx_.scenario.scheduler.parsingProcesses; ++p)
-    sg4::Actor::create("dag-file-processor", host_, [this] { processorLoop(); });
+    ctx_.rt.spawn("dag-file-processor", [this] { processorLoop(); });
 }
 
 void DagFileProcessorManager::managerLoop() {
   const double minInterval = ctx_.scenario.scheduler.minFileProcessInterval;
   while (true) {
-    double t0 = SimContext::now();
+    double t0 = ctx_.now();
     // Files whose last processing is older than min_file_process_interval.
     double earliest = INFINITY;
     size_t n = 0;
@@ -36,7 +34,7 @@ void DagFileProcessorManager::managerLoop() {
       }
     }
     if (n == 0) {
-      sg4::this_actor::sleep_until(std::isfinite(earliest) ? earliest : t0 + 1.0);
+      ctx_.rt.sleepUntil(std::isfinite(earliest) ? earliest : t0 + 1.0);
       continue;
     }
     long long queriesBefore = ctx_.recorder.schedulerQueries[instance_];
@@ -44,10 +42,10 @@ void DagFileProcessorManager::managerLoop() {
     const int processors = ctx_.scenario.scheduler.parsingProcesses;
     for (int p = 0; p < processors; ++p) work_->release();
     for (int p = 0; p < processors; ++p) done_->acquire();
-    double duration = SimContext::now() - t0;
+    double duration = ctx_.now() - t0;
     ctx_.recorder.loop(instance_, t0, duration,
                        static_cast<double>(ctx_.recorder.schedulerQueries[instance_] - queriesBefore));
-    if (duration < 1e-3) sg4::this_actor::sleep_for(1.0);  // nothing to parse: do not spin
+    if (duration < 1e-3) ctx_.rt.sleepFor(1.0);  // nothing to parse: do not spin
   }
 }
 
@@ -63,10 +61,10 @@ void DagFileProcessorManager::processorLoop() {
     while (!queue_.empty()) {
       int dag = queue_.front();
       queue_.pop_front();
-      double until = SimContext::now() + ctx_.state.def(dag).parseCost;
+      double until = ctx_.now() + ctx_.state.def(dag).parseCost;
       if (!idle(dag, until)) {
         processFile(dag);
-        lastProcessed_[dag] = SimContext::now();
+        lastProcessed_[dag] = ctx_.now();
         continue;
       }
       // A file whose DAG has no run to create or examine changes nothing but costs parse time
@@ -81,7 +79,7 @@ void DagFileProcessorManager::processorLoop() {
         queue_.pop_front();
       }
       processIdleFiles(chunk);
-      for (int f : chunk) lastProcessed_[f] = SimContext::now();
+      for (int f : chunk) lastProcessed_[f] = ctx_.now();
     }
     done_->release();
   }
@@ -91,8 +89,8 @@ void DagFileProcessorManager::processIdleFiles(const std::vector<int>& files) {
   WorkflowState& st = ctx_.state;
   double parse = 0;
   for (int f : files) parse += st.def(f).parseCost;
-  sg4::this_actor::sleep_for(parse);
-  const double t = SimContext::now();
+  ctx_.rt.sleepFor(parse);
+  const double t = ctx_.now();
   MetadataDb& db = ctx_.db(instance_);
   QueryBatch b = db.batch();
   for (int f : files) {
@@ -116,8 +114,8 @@ void DagFileProcessorManager::processFile(int dagIdx) {
   const SchedulerConfig& cfg = ctx_.scenario.scheduler;
   const DagDef& def = st.def(dagIdx);
   // The child process imports the DAG file.
-  sg4::this_actor::sleep_for(def.parseCost);
-  const double t = SimContext::now();
+  ctx_.rt.sleepFor(def.parseCost);
+  const double t = ctx_.now();
   QueryBatch b = db.batch();
   b.add(QueryType::SyncDag, 1, 1);
   b.add(QueryType::GetPausedDags, 1, 0);
@@ -163,7 +161,7 @@ void DagFileProcessorManager::processFile(int dagIdx) {
     ready.insert(ready.end(), ev.ready.begin(), ev.ready.end());
   }
   db.execute(b, cfg.clientCostPerQuery);
-  const double now = SimContext::now();
+  const double now = ctx_.now();
   for (int ti : ready)
     if (st.ti(ti).state == TiState::None || st.ti(ti).state == TiState::UpForRetry) st.markScheduled(ti, now);
   int queries = 0;

@@ -4,8 +4,6 @@
 // files is timed as dag_processing.total_parse_time, and is the scheduler "loop" of this model.
 #pragma once
 
-#include <simgrid/s4u.hpp>
-
 #include <deque>
 #include <vector>
 
@@ -15,7 +13,7 @@ namespace schedlab {
 
 class DagFileProcessorManager {
  public:
-  DagFileProcessorManager(SimContext& ctx, int instance, simgrid::s4u::Host* host);
+  DagFileProcessorManager(SimContext& ctx, int instance);
   void start();
 
  private:
@@ -28,11 +26,10 @@ class DagFileProcessorManager {
 
   SimContext& ctx_;
   int instance_;
-  simgrid::s4u::Host* host_;
   std::vector<int> files_;  // DAG instances this scheduler parses
   std::deque<int> queue_;
   std::vector<double> lastProcessed_;
-  simgrid::s4u::SemaphorePtr work_, done_;
+  SemaphorePtr work_, done_;
 };
 
 }  // namespace schedlab

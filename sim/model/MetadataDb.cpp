@@ -1,13 +1,13 @@
 #include "model/MetadataDb.h"
 
-#include <simgrid/plugins/load.h>
-
-namespace sg4 = simgrid::s4u;
-
 namespace schedlab {
 
-void QueryBatch::add(QueryType type, double rowsScanned, double rowsReturned, int times) {
+QueryBatch::QueryBatch(const MetadataDb& db) : db_(&db), recordEntries_(db.recordsSubjects()) {}
+
+void QueryBatch::add(QueryType type, double rowsScanned, double rowsReturned, int times, int run,
+                     std::span<const int> tis) {
   if (times <= 0) return;
+  if (recordEntries_) entries_.push_back({type, times, run, std::vector<int>(tis.begin(), tis.end())});
   size_t i = static_cast<size_t>(type);
   double s = db_->cost(type, rowsScanned, rowsReturned) * times;
   double pages = db_->pages(type, rowsScanned, rowsReturned) * times;
@@ -25,6 +25,7 @@ void QueryBatch::add(QueryType type, double rowsScanned, double rowsReturned, in
 }
 
 void QueryBatch::add(const QueryBatch& other) {
+  entries_.insert(entries_.end(), other.entries_.begin(), other.entries_.end());
   queries_ += other.queries_;
   seconds_ += other.seconds_;
   diskSeconds_ += other.diskSeconds_;
@@ -36,15 +37,13 @@ void QueryBatch::add(const QueryBatch& other) {
   }
 }
 
-MetadataDb::MetadataDb(sg4::Host* host, const MetadbConfig& config, QueryCostModel model,
-                       const std::map<std::string, double>& initialRows)
-    : host_(host),
-      cores_(config.cores),
-      rtt_(config.networkRtt),
+MetadataDb::MetadataDb(const MetadbConfig& config, QueryCostModel model, const std::map<std::string, double>& initialRows,
+                       std::unique_ptr<QueryService> service)
+    : cores_(config.cores),
       cacheBytes_(config.cacheBytes),
       pageRead_(config.pageReadLatency >= 0 ? config.pageReadLatency : model.pageReadSeconds()),
+      service_(std::move(service)),
       model_(std::move(model)) {
-  if (config.poolSize > 0) pool_ = sg4::Semaphore::create(static_cast<unsigned>(config.poolSize));
   for (auto& [table, n] : initialRows) {
     for (size_t t = 0; t < kTableNames.size(); ++t) {
       if (kTableNames[t] != table) continue;
@@ -70,15 +69,7 @@ void MetadataDb::removeRows(Table t, double n) {
 
 void MetadataDb::execute(const QueryBatch& batch, double clientSecondsPerStatement) {
   if (batch.empty()) return;
-  if (pool_) pool_->acquire();
-  double perStatement = rtt_ + clientSecondsPerStatement;
-  if (perStatement > 0) sg4::this_actor::sleep_for(perStatement * batch.queries());
-  if (batch.seconds() > 0)
-    sg4::this_actor::exec_init(batch.seconds() * kCoreSpeed)->set_host(host_)->wait();
-  // Disk reads overlap across queries (an SSD or cloud volume serves many at once), so they add
-  // latency without queueing behind each other.
-  if (batch.diskSeconds() > 0) sg4::this_actor::sleep_for(batch.diskSeconds());
-  if (pool_) pool_->release();
+  service_->serve(batch, clientSecondsPerStatement);
   pagesTouched_ += batch.pages();
   pagesFromDisk_ += batch.pagesFromDisk();
   if (measuring_) {
@@ -91,7 +82,5 @@ void MetadataDb::execute(const QueryBatch& batch, double clientSecondsPerStateme
 }
 
 void MetadataDb::startMeasuring() { measuring_ = true; }
-
-double MetadataDb::busySeconds() const { return sg_host_get_computed_flops(host_) / kCoreSpeed; }
 
 }  // namespace schedlab

@@ -1,6 +1,8 @@
-// The metadata database as a contended server: a SimGrid host whose cores execute the queries
-// schedulers and workers send, so concurrent queries slow each other down for real. With a
-// connection pool (metadb.pool_size) a FIFO queue sits in front of the cores.
+// The metadata database: what it holds (rows and bytes per table), what each query costs on it
+// (QueryCostModel, for the tables as they are now) and what was sent to it. Queries are served
+// by a QueryService: in the simulator a SimGrid host whose cores execute them, so concurrent
+// queries slow each other down for real (SimGridQueryService); in `schedlab live` a real
+// PostgreSQL.
 //
 // Buffer cache: the pages a query touches come from memory while the whole DB fits in
 // metadb.cache. Beyond that a share 1 - cache/size of them is read from disk (every page equally
@@ -9,28 +11,42 @@
 // memory slows every query down, as Airflow deployments without archiving saw.
 #pragma once
 
-#include <simgrid/s4u.hpp>
-
 #include <algorithm>
 #include <array>
 #include <map>
+#include <memory>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "model/QueryCatalog.h"
 #include "model/QueryCostModel.h"
+#include "model/QueryService.h"
 #include "scenario/Scenario.h"
 
 namespace schedlab {
 
 class MetadataDb;
 
+// What queries of one type are about: a DAG run (index in WorkflowState, -1: none) and, for
+// queries about particular task instances, those (one per repetition).
+struct QueryEntry {
+  QueryType type;
+  int times;
+  int run;
+  std::vector<int> tis;
+};
+
 // Queries one actor sends back to back. Executed as one activity: with no round-trip time between
 // them this is exactly the same load on the DB as sending them one by one, and far cheaper to run.
 class QueryBatch {
  public:
-  explicit QueryBatch(const MetadataDb& db) : db_(&db) {}
-  void add(QueryType type, double rowsScanned = 1, double rowsReturned = 1, int times = 1);
+  explicit QueryBatch(const MetadataDb& db);
+  void add(QueryType type, double rowsScanned = 1, double rowsReturned = 1, int times = 1, int run = -1,
+           std::span<const int> tis = {});
   void add(const QueryBatch& other);
+  // In send order; recorded only when the DB's service needs them (see QueryService).
+  const std::vector<QueryEntry>& entries() const { return entries_; }
   int queries() const { return queries_; }
   double seconds() const { return seconds_; }          // CPU seconds on a DB core
   double diskSeconds() const { return diskSeconds_; }  // waiting for pages read from disk
@@ -42,6 +58,8 @@ class QueryBatch {
 
  private:
   const MetadataDb* db_;
+  bool recordEntries_;
+  std::vector<QueryEntry> entries_;
   int queries_ = 0;
   double seconds_ = 0, diskSeconds_ = 0, pages_ = 0, pagesFromDisk_ = 0;
   std::array<int, kQueryTypeCount> counts_{};
@@ -50,15 +68,14 @@ class QueryBatch {
 
 class MetadataDb {
  public:
-  static constexpr double kCoreSpeed = 1e9;  // flop/s: one flop is one nanosecond of a DB core
-
-  MetadataDb(simgrid::s4u::Host* host, const MetadbConfig& config, QueryCostModel model,
-             const std::map<std::string, double>& initialRows);
+  // `service` may be null for a DB whose costs are only looked at (tests); execute needs one.
+  MetadataDb(const MetadbConfig& config, QueryCostModel model, const std::map<std::string, double>& initialRows,
+             std::unique_ptr<QueryService> service = nullptr);
 
   QueryBatch batch() const { return QueryBatch(*this); }
-  // Blocks the calling actor for the round trips, the client's own work per statement (the ORM
-  // building statements and mapping rows), the wait for a connection and the service.
+  // Serves the batch (see QueryService::serve) and counts it.
   void execute(const QueryBatch& batch, double clientSecondsPerStatement = 0);
+  bool recordsSubjects() const { return service_ && service_->needsSubjects(); }
   // CPU time of one query, as the cost model gives it for the tables as they are now.
   double cost(QueryType type, double rowsScanned, double rowsReturned) const {
     return model_.seconds(type, rowsScanned, rowsReturned, rows_[static_cast<size_t>(queryInfo(type).table)]);
@@ -90,18 +107,15 @@ class MetadataDb {
   double pagesTouched() const { return pagesTouched_; }
   double pagesFromDisk() const { return pagesFromDisk_; }
   // Core-seconds of work done since the start of the simulation.
-  double busySeconds() const;
+  double busySeconds() const { return service_ ? service_->busySeconds() : 0; }
   int cores() const { return cores_; }
-  simgrid::s4u::Host* host() const { return host_; }
   const QueryCostModel& model() const { return model_; }
 
  private:
-  simgrid::s4u::Host* host_;
   int cores_;
-  double rtt_;
   double cacheBytes_;
   double pageRead_;
-  simgrid::s4u::SemaphorePtr pool_;
+  std::unique_ptr<QueryService> service_;
   QueryCostModel model_;
   std::array<double, static_cast<size_t>(Table::Count)> rows_{}, maxRows_{}, initialRows_{};
   double sizeBytes_ = 0, maxSize_ = 0;

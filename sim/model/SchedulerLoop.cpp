@@ -7,8 +7,6 @@
 
 #include "model/CeleryExecutor.h"
 
-namespace sg4 = simgrid::s4u;
-
 namespace schedlab {
 namespace {
 
@@ -29,7 +27,7 @@ void runAirflow2Scheduler(SimContext& ctx, int instance) {
   std::map<int, double> lastDecision;  // run -> last_scheduling_decision
   double lastHeartbeat = -INFINITY;
   while (true) {
-    const double t0 = SimContext::now();
+    const double t0 = ctx.now();
     std::map<int, int> perDef;  // queries attributable to each DAG definition this loop
 
     // _do_scheduling, part 1: create due runs, start queued ones, pick runs to examine.
@@ -85,7 +83,7 @@ void runAirflow2Scheduler(SimContext& ctx, int instance) {
     db.execute(b, client);
     for (int ti : toSchedule)
       if (st.ti(ti).state == TiState::None || st.ti(ti).state == TiState::UpForRetry)
-        st.markScheduled(ti, SimContext::now());
+        st.markScheduled(ti, ctx.now());
     int queries = schedulerQueries(b);
 
     // The critical section: lock the pool rows, pick SCHEDULED TIs, bulk-UPDATE them to QUEUED.
@@ -95,7 +93,7 @@ void runAirflow2Scheduler(SimContext& ctx, int instance) {
       double pools = 1.0 + static_cast<double>(cfg.pools.size());
       cs.add(QueryType::PoolSlotsLock, pools, pools);
       cs.add(QueryType::PoolStateCounts, st.activeTasks(instance), pools);
-      queued = st.queueExecutable(instance, cfg.maxTisPerQuery, SimContext::now());
+      queued = st.queueExecutable(instance, cfg.maxTisPerQuery, ctx.now());
       cs.add(QueryType::ScheduledTisForUpdate, st.scheduledCount(instance) + static_cast<double>(queued.size()),
              static_cast<double>(queued.size()));
       if (!queued.empty()) cs.add(QueryType::BulkQueueTis, static_cast<double>(queued.size()), 0);
@@ -103,21 +101,21 @@ void runAirflow2Scheduler(SimContext& ctx, int instance) {
       queries += schedulerQueries(cs);
     }
     // executor.heartbeat(), _process_executor_events, the job heartbeat.
-    ctx.executor->send(queued, SimContext::now());
+    ctx.executor->send(queued, ctx.now());
     QueryBatch tail = db.batch();
     int events = ctx.executor->takeEvents(instance);
     if (events > 0) tail.add(QueryType::ExecutorEvents, events, events);
-    if (SimContext::now() - lastHeartbeat >= cfg.schedulerHeartbeatSec) {
+    if (ctx.now() - lastHeartbeat >= cfg.schedulerHeartbeatSec) {
       tail.add(QueryType::SchedulerHeartbeat, 1, 0);
-      lastHeartbeat = SimContext::now();
+      lastHeartbeat = ctx.now();
     }
     db.execute(tail, client);
     queries += schedulerQueries(tail);
 
-    const double duration = SimContext::now() - t0;
+    const double duration = ctx.now() - t0;
     ctx.recorder.loop(instance, t0, duration, queries);
     for (auto& [def, q] : perDef) ctx.recorder.queriesPerPass(def, t0, q);
-    if (queued.empty() && events == 0) sg4::this_actor::sleep_for(cfg.idleSleepTime);
+    if (queued.empty() && events == 0) ctx.rt.sleepFor(cfg.idleSleepTime);
   }
 }
 
@@ -128,7 +126,7 @@ void runAirflow1MainLoop(SimContext& ctx, int instance) {
   const double client = cfg.clientCostPerQuery;
   double lastHeartbeat = -INFINITY;
   while (true) {
-    const double t0 = SimContext::now();
+    const double t0 = ctx.now();
     QueryBatch b = db.batch();
     double active = st.activeTasks(instance);
     b.add(QueryType::TisWithoutDagrun, active, 0, 2);
@@ -154,11 +152,11 @@ void runAirflow1MainLoop(SimContext& ctx, int instance) {
       lastHeartbeat = t0;
     }
     db.execute(b, client);
-    ctx.executor->send(queued, SimContext::now());
+    ctx.executor->send(queued, ctx.now());
     ctx.recorder.schedulerQueries[instance] += schedulerQueries(b);
     // processor_poll_interval: an iteration lasts at least this long.
-    double elapsed = SimContext::now() - t0;
-    if (elapsed < cfg.idleSleepTime) sg4::this_actor::sleep_for(cfg.idleSleepTime - elapsed);
+    double elapsed = ctx.now() - t0;
+    if (elapsed < cfg.idleSleepTime) ctx.rt.sleepFor(cfg.idleSleepTime - elapsed);
   }
 }
 

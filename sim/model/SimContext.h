@@ -1,12 +1,12 @@
-// What every actor of one simulation run shares: the scenario, the DB server, the workflow state,
-// the recorder and the executor. One per run; actors hold a reference.
+// What every actor of one run shares: the scenario, the runtime it runs on (SimGrid or live
+// threads), the DB server, the workflow state, the recorder and the executor. One per run;
+// actors hold a reference.
 #pragma once
-
-#include <simgrid/s4u.hpp>
 
 #include <vector>
 
 #include "model/MetadataDb.h"
+#include "model/Runtime.h"
 #include "model/TriggerHub.h"
 #include "model/WorkflowState.h"
 #include "results/MetricsRecorder.h"
@@ -18,6 +18,7 @@ class CeleryExecutor;
 
 struct SimContext {
   const Scenario& scenario;
+  Runtime& rt;
   std::vector<MetadataDb*> instanceDb;  // per scheduler instance; instances sharing a DB share the pointer
   MetricsRecorder& recorder;
   WorkflowState& state;
@@ -25,7 +26,7 @@ struct SimContext {
   CeleryExecutor* executor = nullptr;
 
   MetadataDb& db(int instance) const { return *instanceDb[static_cast<size_t>(instance)]; }
-  static double now() { return simgrid::s4u::Engine::get_clock(); }
+  double now() const { return rt.now(); }
   uint64_t seed() const { return scenario.run.seed; }
 };
 

@@ -2,8 +2,6 @@
 
 #include <cmath>
 
-namespace sg4 = simgrid::s4u;
-
 namespace schedlab {
 
 int TriggerHub::streamIndex(const std::string& name) const {
@@ -41,13 +39,13 @@ double TriggerHub::waitForArrival(int stream, double started, double pokeInterva
     s.pending.pop_front();
     return a;
   }
-  Waiter w{started, pokeInterval, sg4::Semaphore::create(0)};
+  Waiter w{started, pokeInterval, rt_.semaphore(0)};
   s.waiting.push_back(&w);
-  if (w.wake->acquire_timeout(timeout)) {  // true: timed out
+  if (w.wake->acquireTimeout(timeout)) {  // true: timed out
     s.waiting.remove(&w);
     return -1;
   }
-  sg4::this_actor::sleep_until(w.wakeAt);
+  rt_.sleepUntil(w.wakeAt);
   return w.arrival;
 }
 

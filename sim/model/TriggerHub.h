@@ -5,18 +5,19 @@
 // poke: the same outcome as polling, at the cost of one event per arrival.
 #pragma once
 
-#include <simgrid/s4u.hpp>
-
 #include <deque>
 #include <list>
 #include <string>
 #include <vector>
 
+#include "model/Runtime.h"
+
 namespace schedlab {
 
 class TriggerHub {
  public:
-  explicit TriggerHub(std::vector<std::string> streams) : names_(std::move(streams)), streams_(names_.size()) {}
+  TriggerHub(Runtime& rt, std::vector<std::string> streams)
+      : rt_(rt), names_(std::move(streams)), streams_(names_.size()) {}
 
   int streamIndex(const std::string& name) const;
   // An arrival at `now`; true when a sensor took it, false when it waits as pending.
@@ -29,13 +30,14 @@ class TriggerHub {
  private:
   struct Waiter {
     double started, pokeInterval;
-    simgrid::s4u::SemaphorePtr wake;
+    SemaphorePtr wake;
     double arrival = -1, wakeAt = -1;
   };
   struct Stream {
     std::deque<double> pending;
     std::list<Waiter*> waiting;
   };
+  Runtime& rt_;
   std::vector<std::string> names_;
   std::vector<Stream> streams_;
 };

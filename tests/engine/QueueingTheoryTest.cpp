@@ -8,6 +8,7 @@
 
 #include <cmath>
 
+#include "engine/SimGridQueryService.h"
 #include "model/MetadataDb.h"
 #include "model/Random.h"
 #include "support/TestSupport.h"
@@ -31,7 +32,7 @@ QueueRun simulateQueue(int cores, int poolSize, double lambda, double mu, int n)
     char* argv[] = {name, nullptr};
     auto& engine = *new sg4::Engine(&argc, argv);
     auto* zone = sg4::create_full_zone("world");
-    auto* dbHost = zone->create_host("metadb", MetadataDb::kCoreSpeed)->set_core_count(cores)->seal();
+    auto* dbHost = zone->create_host("metadb", SimGridQueryService::kCoreSpeed)->set_core_count(cores)->seal();
     auto* client = zone->create_host("clients", 1e9)->seal();
     zone->seal();
     MetadbConfig cfg;
@@ -41,7 +42,7 @@ QueueRun simulateQueue(int cores, int poolSize, double lambda, double mu, int n)
     // One "row" costs a microsecond, so a query of k rows is a service time of k microseconds.
     auto model = QueryCostModel::fromJson(
         nlohmann::json::parse(R"({"queries": {"default": {"per_row_scanned_s": 1e-6}}})"), "test");
-    auto& db = *new MetadataDb(dbHost, cfg, model, cfg.initialRows);
+    auto& db = *new MetadataDb(cfg, model, cfg.initialRows, std::make_unique<SimGridQueryService>(dbHost, cfg));
     auto* system = new std::vector<double>();
     auto* waits = new std::vector<double>();
     double area = 0, lastChange = 0;

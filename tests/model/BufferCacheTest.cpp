@@ -53,7 +53,7 @@ double columnMean(const std::string& csv, const std::string& column, double from
 }  // namespace
 
 TEST(BufferCache, NoDiskReadsWhileTheDbFitsInMemory) {
-  MetadataDb db(nullptr, withCache(1e6), pagedModel(), {{"task_instance", 500}});
+  MetadataDb db(withCache(1e6), pagedModel(), {{"task_instance", 500}});
   EXPECT_DOUBLE_EQ(db.sizeBytes(), 5e5);
   EXPECT_EQ(db.missRatio(), 0);
   QueryBatch b = db.batch();
@@ -63,7 +63,7 @@ TEST(BufferCache, NoDiskReadsWhileTheDbFitsInMemory) {
 }
 
 TEST(BufferCache, AGrowingShareOfPagesComesFromDiskOnceTheDbOutgrowsMemory) {
-  MetadataDb db(nullptr, withCache(1e6), pagedModel(), {{"task_instance", 500}});
+  MetadataDb db(withCache(1e6), pagedModel(), {{"task_instance", 500}});
   db.addRows(Table::TaskInstance, 1500);  // 2 MB in a 1 MB cache: half the pages miss
   EXPECT_DOUBLE_EQ(db.missRatio(), 0.5);
   QueryBatch b = db.batch();
@@ -79,16 +79,16 @@ TEST(BufferCache, AGrowingShareOfPagesComesFromDiskOnceTheDbOutgrowsMemory) {
 }
 
 TEST(BufferCache, NoCacheSizeMeansEverythingIsInMemory) {
-  MetadataDb db(nullptr, withCache(0), pagedModel(), {{"task_instance", 1e9}});
+  MetadataDb db(withCache(0), pagedModel(), {{"task_instance", 1e9}});
   EXPECT_EQ(db.missRatio(), 0);
 }
 
 TEST(BufferCache, TheScenarioPageReadLatencyOverridesTheCalibration) {
   MetadbConfig c = withCache(1e6);
   c.pageReadLatency = 0.004;
-  MetadataDb db(nullptr, c, pagedModel(), {{"task_instance", 2000}});
+  MetadataDb db(c, pagedModel(), {{"task_instance", 2000}});
   EXPECT_DOUBLE_EQ(db.pageReadSeconds(), 0.004);
-  EXPECT_DOUBLE_EQ(MetadataDb(nullptr, withCache(1e6), pagedModel(), {}).pageReadSeconds(), 0.001);
+  EXPECT_DOUBLE_EQ(MetadataDb(withCache(1e6), pagedModel(), {}).pageReadSeconds(), 0.001);
 }
 
 TEST(BufferCache, ALongHorizonSlowsTheLoopOnceTheDbOutgrowsItsCache) {

@@ -1,0 +1,29 @@
+#include "engine/SimGridQueryService.h"
+
+#include <simgrid/plugins/load.h>
+
+#include "model/MetadataDb.h"
+
+namespace sg4 = simgrid::s4u;
+
+namespace schedlab {
+
+SimGridQueryService::SimGridQueryService(sg4::Host* host, const MetadbConfig& config)
+    : host_(host), rtt_(config.networkRtt) {
+  if (config.poolSize > 0) pool_ = sg4::Semaphore::create(static_cast<unsigned>(config.poolSize));
+}
+
+void SimGridQueryService::serve(const QueryBatch& batch, double clientSecondsPerStatement) {
+  if (pool_) pool_->acquire();
+  double perStatement = rtt_ + clientSecondsPerStatement;
+  if (perStatement > 0) sg4::this_actor::sleep_for(perStatement * batch.queries());
+  if (batch.seconds() > 0) sg4::this_actor::exec_init(batch.seconds() * kCoreSpeed)->set_host(host_)->wait();
+  // Disk reads overlap across queries (an SSD or cloud volume serves many at once), so they add
+  // latency without queueing behind each other.
+  if (batch.diskSeconds() > 0) sg4::this_actor::sleep_for(batch.diskSeconds());
+  if (pool_) pool_->release();
+}
+
+double SimGridQueryService::busySeconds() const { return sg_host_get_computed_flops(host_) / kCoreSpeed; }
+
+}  // namespace schedlab

@@ -1,0 +1,23 @@
+// Where a metadata DB's queries are served: the simulator's SimGrid host (round trips and
+// client work as delays, DB time as work on the host's cores) or a live PostgreSQL that runs
+// the real statements (`schedlab live`).
+#pragma once
+
+namespace schedlab {
+
+class QueryBatch;
+
+class QueryService {
+ public:
+  virtual ~QueryService() = default;
+  // Blocks the calling actor for the round trips, the client's own work per statement (the ORM
+  // building statements and mapping rows), the wait for a connection and the service.
+  virtual void serve(const QueryBatch& batch, double clientSecondsPerStatement) = 0;
+  // Core-seconds of DB work done since the start.
+  virtual double busySeconds() const = 0;
+  // Whether batches must record what each query is about (the run, the task instances), so the
+  // service can send the real statements.
+  virtual bool needsSubjects() const { return false; }
+};
+
+}  // namespace schedlab

@@ -1,0 +1,36 @@
+// What the model's actors need from the world they run in: a clock, sleeping, starting other
+// actors and semaphores. The simulator provides them on SimGrid (virtual time, one actor at a
+// time); `schedlab live` provides them with threads in wall-clock time, one actor at a time as
+// well (a lock held while an actor runs, released while it sleeps, waits or queries), so the
+// same model code makes the same decisions in both.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace schedlab {
+
+class Semaphore {
+ public:
+  virtual ~Semaphore() = default;
+  virtual void acquire() = 0;
+  // True when `seconds` passed before the semaphore could be taken.
+  virtual bool acquireTimeout(double seconds) = 0;
+  virtual void release() = 0;
+};
+using SemaphorePtr = std::shared_ptr<Semaphore>;
+
+class Runtime {
+ public:
+  virtual ~Runtime() = default;
+  // Seconds since the run started.
+  virtual double now() const = 0;
+  virtual void sleepFor(double seconds) = 0;
+  virtual void sleepUntil(double time) = 0;
+  // Starts an actor running `body`; it may run until the run ends.
+  virtual void spawn(const std::string& name, std::function<void()> body) = 0;
+  virtual SemaphorePtr semaphore(unsigned initial) = 0;
+};
+
+}  // namespace schedlab
