@@ -16,5 +16,6 @@ int cmdReport(const Args& args);    // HTML + Markdown report of results directo
 int cmdSweep(const Args& args);     // a parameter grid, in parallel, with capacity search
 int cmdMerge(const Args& args);     // join the shards of a sweep
 int cmdCalibrate(const Args& args); // measure query costs on a live PostgreSQL into a calibration file
+int cmdLive(const Args& args);      // run a scenario's model for real against a live PostgreSQL
 
 }  // namespace schedlab::cli

@@ -8,6 +8,7 @@
 
 #include "cli/CommandLine.h"
 #include "cli/Commands.h"
+#include "cli/RunSummary.h"
 #include "engine/Isolated.h"
 #include "engine/Simulation.h"
 #include "model/QueryCostModel.h"
@@ -56,6 +57,8 @@ void printSlas(const nlohmann::json& results) {
   }
 }
 
+}  // namespace
+
 void printSummary(const nlohmann::json& results, const std::string& dir) {
   std::printf("%-22s %14s %14s %14s %12s %9s %10s %18s\n", "variant", "transition p50", "transition p95",
               "loop mean", "queries/loop", "DB CPU", "DB cache", "tasks ok/fail/lost");
@@ -89,8 +92,6 @@ void printSummary(const nlohmann::json& results, const std::string& dir) {
   std::printf("results: %s\n", (fs::path(dir) / "results.json").string().c_str());
 }
 
-// Loads the scenario and checks each variant's calibration file, so bad input fails before any
-// simulation starts.
 std::vector<Scenario> loadChecked(const LoadRequest& req) {
   std::vector<Scenario> scenarios = loadScenario(req);
   for (const auto& s : scenarios) {
@@ -104,7 +105,6 @@ std::vector<Scenario> loadChecked(const LoadRequest& req) {
   return scenarios;
 }
 
-}  // namespace
 
 int cmdValidate(const Args& args) {
   po::options_description visible("schedlab validate SCENARIO.yaml [--set path.to.key=value]...");

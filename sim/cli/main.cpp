@@ -26,6 +26,7 @@ const char* kUsage =
     "  sweep SCENARIO.yaml     run a parameter grid in parallel; --find-min searches capacity\n"
     "  merge SWEEP_DIR...      join the shards of a sweep into one sweep.csv\n"
     "  calibrate --out F.json  measure query costs on a live PostgreSQL into a calibration file\n"
+    "  live SCENARIO.yaml      run a scenario's model for real against a live PostgreSQL\n"
     "\n"
     "'schedlab <command> --help' describes a command's options.\n"
     "exit codes: 0 ok, 1 check failed or internal error, 2 bad input\n";
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
     if (cmd == "sweep") return cmdSweep(args);
     if (cmd == "merge") return cmdMerge(args);
     if (cmd == "calibrate") return cmdCalibrate(args);
+    if (cmd == "live") return cmdLive(args);
     std::cerr << "schedlab: unknown command '" << cmd << "'\n\n" << kUsage;
     return kBadInput;
   } catch (const ScenarioError& e) {

@@ -58,7 +58,7 @@ void CeleryExecutor::runTask(int worker, int tiIdx) {
   // `airflow tasks run`: fork (or a new interpreter), then LocalTaskJob's start-up queries.
   ctx_.rt.sleepFor(ctx_.scenario.executor.taskStartOverhead);
   QueryBatch start = db.batch();
-  start.add(QueryType::WorkerStart, 1, 1);
+  start.add(QueryType::WorkerStart, 1, 1, 1, {.tis = std::span<const int>(&tiIdx, 1)});
   db.execute(start);
   db.addRows(Table::Job, 1);
   db.addRows(Table::Log, 1);
@@ -127,7 +127,7 @@ void CeleryExecutor::runTask(int worker, int tiIdx) {
     }
   }
   QueryBatch finish = db.batch();
-  finish.add(QueryType::WorkerFinish, 1, 1);
+  finish.add(QueryType::WorkerFinish, 1, 1, 1, {.tis = std::span<const int>(&tiIdx, 1), .failed = !success});
   std::vector<int> downstream;
   bool mini = ctx_.scenario.scheduler.scheduleAfterTaskExecution && success;
   if (mini) {

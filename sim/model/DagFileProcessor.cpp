@@ -96,11 +96,12 @@ void DagFileProcessorManager::processIdleFiles(const std::vector<int>& files) {
   for (int f : files) {
     const Dag& dag = st.dags()[f];
     QueryBatch one = db.batch();
-    one.add(QueryType::SyncDag, 1, 1);
-    one.add(QueryType::GetPausedDags, 1, 0);
+    const QuerySubject file{.dag = f};
+    one.add(QueryType::SyncDag, 1, 1, 1, file);
+    one.add(QueryType::GetPausedDags, 1, 0, 1, file);
     if (dag.schedule.kind() != Schedule::Kind::None)
-      one.add(QueryType::CreateDagRunChecks, static_cast<double>(dag.runsCreated), 1, 3);
-    one.add(QueryType::FindRunningDagRuns, 0, 0);
+      one.add(QueryType::CreateDagRunChecks, static_cast<double>(dag.runsCreated), 1, 3, file);
+    one.add(QueryType::FindRunningDagRuns, 0, 0, 1, file);
     b.add(one);
     ctx_.recorder.queriesPerPass(dag.def, t, one.queries());
   }
@@ -117,20 +118,21 @@ void DagFileProcessorManager::processFile(int dagIdx) {
   ctx_.rt.sleepFor(def.parseCost);
   const double t = ctx_.now();
   QueryBatch b = db.batch();
-  b.add(QueryType::SyncDag, 1, 1);
-  b.add(QueryType::GetPausedDags, 1, 0);
+  const QuerySubject file{.dag = dagIdx};
+  b.add(QueryType::SyncDag, 1, 1, 1, file);
+  b.add(QueryType::GetPausedDags, 1, 0, 1, file);
   Dag& dag = st.dags()[dagIdx];
   if (dag.schedule.kind() != Schedule::Kind::None) {
     // create_dag_run: the running-runs query; below max_active_runs also max(execution_date)
     // and the last run.
     bool full = static_cast<int>(dag.activeRuns.size()) >= def.maxActiveRuns;
-    b.add(QueryType::CreateDagRunChecks, static_cast<double>(dag.runsCreated), 1, full ? 1 : 3);
+    b.add(QueryType::CreateDagRunChecks, static_cast<double>(dag.runsCreated), 1, full ? 1 : 3, file);
     // create_dag_run makes at most one run per call.
-    if (!st.createDueRuns(dagIdx, t, 1).empty())
-      b.add(QueryType::DagRunInsert, static_cast<double>(def.tasks.size()), 0);
+    std::vector<int> created = st.createDueRuns(dagIdx, t, 1);
+    if (!created.empty()) b.add(QueryType::DagRunInsert, static_cast<double>(def.tasks.size()), 0, 1, {.run = created[0]});
   }
   b.add(QueryType::FindRunningDagRuns, static_cast<double>(dag.activeRuns.size()),
-        static_cast<double>(dag.activeRuns.size()));
+        static_cast<double>(dag.activeRuns.size()), 1, file);
   st.startQueuedRuns(dagIdx, t);
   std::vector<int> ready;
   std::vector<int> runs = dag.activeRuns;
@@ -138,26 +140,27 @@ void DagFileProcessorManager::processFile(int dagIdx) {
     if (st.run(r).state != RunState::Running) continue;
     RunEvaluation ev = st.evaluate(r, t);
     double n = ev.tasks;
-    b.add(QueryType::VerifyIntegrity, n, n);
-    b.add(QueryType::UpdateStateSelectTis, n, n);
+    const QuerySubject run{.run = r};
+    b.add(QueryType::VerifyIntegrity, n, n, 1, run);
+    b.add(QueryType::UpdateStateSelectTis, n, n, 1, run);
     if (cfg.queryMode == QueryMode::PerTask) {
       // Before AIRFLOW-3607: a second SELECT of unfinished TIs; the deadlock check's
       // are_dependencies_met + current_state per TI until the first runnable one; then a
       // TriggerRuleDep aggregate for every schedulable TI with upstreams.
-      b.add(QueryType::UpdateStateUnfinished, n, ev.unfinished);
-      b.add(QueryType::TiCurrentState, 1, 1, ev.deadlockChecks);
-      b.add(QueryType::TriggerRuleDep, 3, 1, ev.deadlockChecksWithUpstream);
-      b.add(QueryType::DagRunUpdate, 1, 0);
-      b.add(QueryType::SchedulableTisSelect, n, ev.schedulable);
-      b.add(QueryType::TriggerRuleDep, 3, 1, ev.schedulableWithUpstream);
-      if (cfg.notPreviouslySkippedDep) b.add(QueryType::NotPreviouslySkippedDep, n, n, ev.schedulable);
+      b.add(QueryType::UpdateStateUnfinished, n, ev.unfinished, 1, run);
+      b.add(QueryType::TiCurrentState, 1, 1, ev.deadlockChecks, run);
+      b.add(QueryType::TriggerRuleDep, 3, 1, ev.deadlockChecksWithUpstream, run);
+      b.add(QueryType::DagRunUpdate, 1, 0, 1, run);
+      b.add(QueryType::SchedulableTisSelect, n, ev.schedulable, 1, run);
+      b.add(QueryType::TriggerRuleDep, 3, 1, ev.schedulableWithUpstream, run);
+      if (cfg.notPreviouslySkippedDep) b.add(QueryType::NotPreviouslySkippedDep, n, n, ev.schedulable, run);
     } else {
-      b.add(QueryType::DagRunUpdate, 1, 0);
+      b.add(QueryType::DagRunUpdate, 1, 0, 1, run);
     }
-    if (def.dependsOnPast) b.add(QueryType::PrevDagrunDep, 1, 1, ev.schedulable);
+    if (def.dependsOnPast) b.add(QueryType::PrevDagrunDep, 1, 1, ev.schedulable, run);
     int k = static_cast<int>(ev.ready.size());
-    b.add(QueryType::TiLockForSchedule, 1, 1, k);
-    b.add(QueryType::TiMergeScheduled, 1, 0, k);
+    b.add(QueryType::TiLockForSchedule, 1, 1, k, {.run = r, .tis = ev.ready});
+    b.add(QueryType::TiMergeScheduled, 1, 0, k, {.run = r, .tis = ev.ready});
     ready.insert(ready.end(), ev.ready.begin(), ev.ready.end());
   }
   db.execute(b, cfg.clientCostPerQuery);

@@ -4,10 +4,11 @@ namespace schedlab {
 
 QueryBatch::QueryBatch(const MetadataDb& db) : db_(&db), recordEntries_(db.recordsSubjects()) {}
 
-void QueryBatch::add(QueryType type, double rowsScanned, double rowsReturned, int times, int run,
-                     std::span<const int> tis) {
+void QueryBatch::add(QueryType type, double rowsScanned, double rowsReturned, int times, QuerySubject about) {
   if (times <= 0) return;
-  if (recordEntries_) entries_.push_back({type, times, run, std::vector<int>(tis.begin(), tis.end())});
+  if (recordEntries_)
+    entries_.push_back({type, times, about.dag, about.run, std::vector<int>(about.tis.begin(), about.tis.end()),
+                        about.failed});
   size_t i = static_cast<size_t>(type);
   double s = db_->cost(type, rowsScanned, rowsReturned) * times;
   double pages = db_->pages(type, rowsScanned, rowsReturned) * times;

@@ -28,13 +28,21 @@ namespace schedlab {
 
 class MetadataDb;
 
-// What queries of one type are about: a DAG run (index in WorkflowState, -1: none) and, for
-// queries about particular task instances, those (one per repetition).
+// What a query is about, as indices into WorkflowState (-1: nothing in particular): a DAG, a
+// DAG run, and for queries about particular task instances those, one per repetition.
+struct QuerySubject {
+  int dag = -1;
+  int run = -1;
+  std::span<const int> tis = {};
+  bool failed = false;  // a task's end: the try failed
+};
+
 struct QueryEntry {
   QueryType type;
   int times;
-  int run;
+  int dag, run;
   std::vector<int> tis;
+  bool failed;
 };
 
 // Queries one actor sends back to back. Executed as one activity: with no round-trip time between
@@ -42,8 +50,7 @@ struct QueryEntry {
 class QueryBatch {
  public:
   explicit QueryBatch(const MetadataDb& db);
-  void add(QueryType type, double rowsScanned = 1, double rowsReturned = 1, int times = 1, int run = -1,
-           std::span<const int> tis = {});
+  void add(QueryType type, double rowsScanned = 1, double rowsReturned = 1, int times = 1, QuerySubject about = {});
   void add(const QueryBatch& other);
   // In send order; recorded only when the DB's service needs them (see QueryService).
   const std::vector<QueryEntry>& entries() const { return entries_; }

@@ -39,8 +39,9 @@ void runAirflow2Scheduler(SimContext& ctx, int instance) {
     if (due.size() > static_cast<size_t>(cfg.maxDagrunsToCreatePerLoop)) due.resize(cfg.maxDagrunsToCreatePerLoop);
     b.add(QueryType::DagsNeedingDagruns, static_cast<double>(st.dags().size()), static_cast<double>(due.size()));
     for (int d : due) {
-      st.createDueRuns(d, t0, 1);
-      b.add(QueryType::DagRunInsert, static_cast<double>(st.def(d).tasks.size()), 0);
+      std::vector<int> created = st.createDueRuns(d, t0, 1);
+      b.add(QueryType::DagRunInsert, static_cast<double>(st.def(d).tasks.size()), 0, 1,
+            {.run = created.empty() ? -1 : created[0]});
       perDef[st.dags()[d].def] += 1;
     }
     // Runs to examine: RUNNING, ordered by last_scheduling_decision NULLS FIRST, execution_date.
@@ -68,11 +69,11 @@ void runAirflow2Scheduler(SimContext& ctx, int instance) {
       int r = std::get<2>(candidates[i]);
       int def = st.dags()[st.run(r).dag].def;
       RunEvaluation ev = st.evaluate(r, t0);
-      b.add(QueryType::UpdateStateSelectTis, ev.tasks, ev.tasks);
-      b.add(QueryType::UpdateStateChanges, ev.tasks, static_cast<double>(ev.ready.size()));
+      b.add(QueryType::UpdateStateSelectTis, ev.tasks, ev.tasks, 1, {.run = r});
+      b.add(QueryType::UpdateStateChanges, ev.tasks, static_cast<double>(ev.ready.size()), 1, {.run = r});
       int q = 2;
       if (!ev.ready.empty()) {
-        b.add(QueryType::ScheduleTis, static_cast<double>(ev.ready.size()), 0);
+        b.add(QueryType::ScheduleTis, static_cast<double>(ev.ready.size()), 0, 1, {.run = r, .tis = ev.ready});
         q++;
       }
       perDef[def] += q;
@@ -96,7 +97,7 @@ void runAirflow2Scheduler(SimContext& ctx, int instance) {
       queued = st.queueExecutable(instance, cfg.maxTisPerQuery, ctx.now());
       cs.add(QueryType::ScheduledTisForUpdate, st.scheduledCount(instance) + static_cast<double>(queued.size()),
              static_cast<double>(queued.size()));
-      if (!queued.empty()) cs.add(QueryType::BulkQueueTis, static_cast<double>(queued.size()), 0);
+      if (!queued.empty()) cs.add(QueryType::BulkQueueTis, static_cast<double>(queued.size()), 0, 1, {.tis = queued});
       db.execute(cs, client);
       queries += schedulerQueries(cs);
     }
@@ -141,8 +142,9 @@ void runAirflow1MainLoop(SimContext& ctx, int instance) {
     }
     std::vector<int> queued = st.queueExecutable(instance, 1 << 30, t0);
     for (size_t i = 0; i < queued.size(); i += static_cast<size_t>(cfg.maxTisPerQuery)) {
-      double chunk = static_cast<double>(std::min(queued.size() - i, static_cast<size_t>(cfg.maxTisPerQuery)));
-      b.add(QueryType::LockAndQueueTis, chunk, chunk);
+      size_t chunk = std::min(queued.size() - i, static_cast<size_t>(cfg.maxTisPerQuery));
+      b.add(QueryType::LockAndQueueTis, static_cast<double>(chunk), static_cast<double>(chunk), 1,
+            {.tis = std::span<const int>(queued).subspan(i, chunk)});
     }
     // 1.10's _process_executor_events sends one SELECT per finished event.
     int events = ctx.executor->takeEvents(instance);

@@ -6,9 +6,9 @@
 
 namespace schedlab {
 
-BenchDatabase::BenchDatabase(const std::string& url) {
+BenchDatabase::BenchDatabase(const std::string& url, const std::vector<std::string>& clusterSettings) {
   if (url.empty()) {
-    cluster_ = std::make_unique<ThrowawayPostgres>();
+    cluster_ = std::make_unique<ThrowawayPostgres>(clusterSettings);
     conninfo_ = cluster_->connectionString();
     prefix_ = "schedlab";
   } else {
@@ -43,9 +43,20 @@ std::unique_ptr<pqxx::connection> BenchDatabase::connect(SchemaLayout layout, co
   const std::string schema = schemaOf(layout, h);
   auto it = schemas_.find(schema);
   if (it == schemas_.end() || !it->second) throw std::runtime_error("BenchDatabase: " + schema + " is not loaded");
+  return connectTo(schema);
+}
+
+std::unique_ptr<pqxx::connection> BenchDatabase::connectTo(const std::string& schema) const {
   auto c = std::make_unique<pqxx::connection>(conninfo_);
   pqxx::nontransaction(*c).exec("SET search_path TO " + schema);
   return c;
+}
+
+std::string BenchDatabase::freshSchema(const std::string& name) {
+  const std::string schema = prefix_ + "_" + name;
+  schemas_[schema] = true;
+  pqxx::nontransaction(*admin_).exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema);
+  return schema;
 }
 
 bool BenchDatabase::load(SchemaLayout layout, const History& h) {

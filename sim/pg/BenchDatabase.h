@@ -20,8 +20,9 @@ namespace schedlab {
 
 class BenchDatabase {
  public:
-  // url empty: start a throwaway cluster. Throws std::runtime_error when it cannot connect.
-  explicit BenchDatabase(const std::string& url = "");
+  // url empty: start a throwaway cluster (with these extra server settings). Throws
+  // std::runtime_error when it cannot connect.
+  explicit BenchDatabase(const std::string& url = "", const std::vector<std::string>& clusterSettings = {});
   ~BenchDatabase();
   BenchDatabase(const BenchDatabase&) = delete;
   BenchDatabase& operator=(const BenchDatabase&) = delete;
@@ -32,6 +33,11 @@ class BenchDatabase {
   // A new connection whose search_path is that loaded layout and history's schema.
   std::unique_ptr<pqxx::connection> connect(SchemaLayout layout, const History& h) const;
   std::string schemaOf(SchemaLayout layout, const History& h) const;
+  // A new empty schema named <prefix>_<name> (re-created if it exists), dropped at the end like
+  // the others; returns its name.
+  std::string freshSchema(const std::string& name);
+  // A new connection whose search_path is `schema`.
+  std::unique_ptr<pqxx::connection> connectTo(const std::string& schema) const;
   // The prefix of every schema this object creates ("schedlab_<pid>_<time>" on a user's server).
   const std::string& schemaPrefix() const { return prefix_; }
 

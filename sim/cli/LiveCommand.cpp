@@ -1,0 +1,84 @@
+// `schedlab live SCENARIO.yaml [--variant NAME]… [--duration 2m] [--out DIR] [--pg URL]`: runs
+// each variant's model for real, in wall-clock time against a live PostgreSQL (a throwaway
+// cluster unless --pg), and writes results in `run`'s format with "source": "live", for the
+// report's simulated-vs-live section.
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "cli/CommandLine.h"
+#include "cli/Commands.h"
+#include "cli/RunSummary.h"
+#include "live/LiveRun.h"
+#include "results/MetricLookup.h"
+#include "results/ResultsWriter.h"
+#include "scenario/Duration.h"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace schedlab::cli {
+
+int cmdLive(const Args& args) {
+  po::options_description visible(
+      "schedlab live SCENARIO.yaml [--variant NAME]... [--duration 2m] [--out DIR] [--pg URL] [--set k=v]...");
+  visible.add_options()("help,h", "show this help")("variant", po::value<std::vector<std::string>>()->composing(),
+                                                    "run only this variant (repeatable)")(
+      "duration", po::value<std::string>()->default_value("2m"), "wall-clock time per variant, e.g. 20s or 2m")(
+      "out,o", po::value<std::string>(), "results directory (default out/<scenario>-live)")(
+      "pg", po::value<std::string>()->default_value(""),
+      "an existing server (postgresql://…) instead of a throwaway cluster; only schemas schedlab_<pid>_<time>_* "
+      "are created there, and dropped")(
+      "seed", po::value<long long>(), "random seed (overrides run.seed)")(
+      "set", po::value<std::vector<std::string>>()->composing(), "override a field, e.g. executor.workers=2");
+  auto parsed = parseCommand("live", args, visible, "SCENARIO.yaml");
+  if (!parsed) return kOk;
+  const po::variables_map& vm = parsed->options;
+  LoadRequest req;
+  req.path = parsed->positional[0];
+  req.sets = values(vm, "set");
+  if (vm.count("seed")) {
+    long long seed = vm["seed"].as<long long>();
+    if (seed < 0) throw BadInput("--seed: must be a non-negative integer");
+    req.sets.push_back("run.seed=" + std::to_string(seed));
+  }
+  req.variants = values(vm, "variant");
+  auto duration = parseDuration(vm["duration"].as<std::string>());
+  if (!duration || *duration < 1 || *duration > 86400)
+    throw BadInput("--duration: '" + vm["duration"].as<std::string>() + "' is not a duration between 1s and 1d");
+  auto scenarios = loadChecked(req);
+  for (const auto& s : scenarios)
+    for (const auto& why : liveUnsupported(s)) throw BadInput(req.path + ": variant " + s.variant + ": " + why);
+  const std::string dir =
+      vm.count("out") ? vm["out"].as<std::string>() : (fs::path("out") / (scenarios.front().name + "-live")).string();
+
+  // Enough connections for the largest variant.
+  std::vector<std::string> settings;
+  for (const auto& s : scenarios) {
+    auto mine = liveClusterSettings(s);
+    if (settings.empty() || mine.front() > settings.front()) settings = mine;
+  }
+  const std::string url = vm["pg"].as<std::string>();
+  std::unique_ptr<BenchDatabase> db;
+  try {
+    db = std::make_unique<BenchDatabase>(url, settings);
+  } catch (const std::exception& e) {
+    if (url.empty()) throw;
+    throw BadInput("--pg: " + std::string(e.what()));  // the user's server, not ours, is unreachable
+  }
+  std::fprintf(stderr, "live: %s\n", db->describe().c_str());
+  std::vector<SimulationOutput> outputs;
+  for (const auto& s : scenarios) {
+    std::fprintf(stderr, "live: variant %s for %s...\n", s.variant.c_str(), formatDuration(*duration).c_str());
+    outputs.push_back(runLive(s, *db, *duration));
+  }
+  nlohmann::json results = resultsJson(scenarios.front().name, scenarios.front().run.seed, outputs);
+  results["source"] = "live";
+  for (size_t i = 0; i < scenarios.size(); ++i)
+    results["variants"][i]["slas"] = judgeSlas(scenarios[i], results["variants"][i]);
+  writeResults(dir, results, outputs);
+  printSummary(results, dir);
+  return kOk;
+}
+
+}  // namespace schedlab::cli

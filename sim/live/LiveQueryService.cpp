@@ -1,0 +1,216 @@
+#include "live/LiveQueryService.h"
+
+#include <pqxx/pqxx>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "live/LiveStatements.h"
+#include "model/MetadataDb.h"
+#include "model/WorkflowState.h"
+
+namespace schedlab {
+namespace {
+
+// One connection per actor thread and service, with the statements it has prepared.
+struct ThreadConnection {
+  std::unique_ptr<pqxx::connection> c;
+  std::set<std::string> prepared;
+};
+thread_local std::map<const void*, ThreadConnection> tlsConnections;
+
+std::string statementName(QueryType type, int i) {
+  return std::string(queryInfo(type).name) + "_" + std::to_string(i);
+}
+
+// A PostgreSQL array literal (quoted elements read as text and as numbers alike).
+std::string textArray(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ',';
+    out += '"';
+    for (char ch : values[i]) {
+      if (ch == '"' || ch == '\\') out += '\\';
+      out += ch;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+// CPU seconds (user + system) a process used, itself and its waited-for children.
+double processCpuSeconds(int pid, bool withChildren) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(f, line)) return 0;
+  // Fields after the command name (which may hold spaces) in parentheses.
+  std::istringstream in(line.substr(line.rfind(')') + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 17 && in >> field; ++i) {
+    if (i == 14 || i == 15 || (withChildren && (i == 16 || i == 17))) ticks += std::stod(field);
+  }
+  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+int parentPid(const std::filesystem::path& stat) {
+  std::ifstream f(stat);
+  std::string line;
+  if (!std::getline(f, line)) return -1;
+  std::istringstream in(line.substr(line.rfind(')') + 2));
+  std::string state;
+  int ppid = -1;
+  in >> state >> ppid;
+  return ppid;
+}
+
+}  // namespace
+
+LiveQueryService::LiveQueryService(LiveRuntime& rt, std::string conninfo, std::string schema,
+                                   const MetadbConfig& config, int serverPid, long long firstJobId)
+    : rt_(rt), conninfo_(std::move(conninfo)), schema_(std::move(schema)), serverPid_(serverPid), nextJob_(firstJobId) {
+  if (config.poolSize > 0) pool_ = rt.semaphore(static_cast<unsigned>(config.poolSize));
+}
+
+LiveQueryService::~LiveQueryService() = default;
+
+void LiveQueryService::resolve(const QueryEntry& e, std::vector<Call>& calls) {
+  const auto& statements = liveStatements(e.type);
+  if (statements.empty())
+    throw std::runtime_error(std::string("live runs cannot send query type ") + std::string(queryInfo(e.type).name));
+  WorkflowState& st = const_cast<WorkflowState&>(*state_);
+  // The task instance of repetition k: the one named, else the run's k-th, else any (executor
+  // events name none: they read one finished task instance each).
+  auto tiOf = [&](int k) -> int {
+    if (!e.tis.empty()) return e.tis[static_cast<size_t>(k) % e.tis.size()];
+    if (e.run >= 0) return st.run(e.run).firstTi + k % static_cast<int>(st.def(st.run(e.run).dag).tasks.size());
+    if (st.tiCount() == 0) return -1;
+    return static_cast<int>(nextEventTi_++ % st.tiCount());
+  };
+  const int reps = liveBatchQuery(e.type) ? 1 : e.times;
+  for (int k = 0; k < reps; ++k) {
+    bool tiParams = false;
+    for (const auto& statement : statements)
+      for (LiveParam p : statement.params)
+        tiParams |= p == LiveParam::TaskId || p == LiveParam::Upstream || p == LiveParam::TryNumber;
+    const int ti = tiParams || !e.tis.empty() ? tiOf(k) : -1;
+    const int run = e.run >= 0 ? e.run : (ti >= 0 ? st.ti(ti).run : -1);
+    const int dag = e.dag >= 0 ? e.dag : (run >= 0 ? st.run(run).dag : -1);
+    if (e.type == QueryType::WorkerStart && ti >= 0) jobOfTi_[ti] = nextJob_++;
+    for (size_t i = 0; i < statements.size(); ++i) {
+      Call call{static_cast<int>(i), e.type, {}};
+      for (LiveParam p : statements[i].params) {
+        auto need = [&](bool ok) {
+          if (!ok)
+            throw std::logic_error(std::string("live: query ") + std::string(queryInfo(e.type).name) +
+                                   " has no subject for a parameter");
+        };
+        switch (p) {
+          case LiveParam::DagId: need(dag >= 0); call.params.push_back(st.dags()[dag].id); break;
+          case LiveParam::Run: need(run >= 0); call.params.push_back(std::to_string(run)); break;
+          case LiveParam::RunId: need(run >= 0); call.params.push_back("scheduled__" + std::to_string(run)); break;
+          case LiveParam::RunState: {
+            need(run >= 0);
+            static const char* names[] = {"queued", "running", "success", "failed"};
+            call.params.push_back(names[static_cast<int>(st.run(run).state)]);
+            break;
+          }
+          case LiveParam::TaskId: need(ti >= 0); call.params.push_back(st.taskDef(ti).id); break;
+          case LiveParam::Upstream: {
+            need(ti >= 0);
+            std::vector<std::string> ids;
+            const DagDef& def = st.def(st.run(st.ti(ti).run).dag);
+            for (int u : st.taskDef(ti).upstream) ids.push_back(def.tasks[static_cast<size_t>(u)].id);
+            call.params.push_back(textArray(ids));
+            break;
+          }
+          case LiveParam::TaskIds: {
+            need(run >= 0);
+            std::vector<std::string> ids;
+            for (const TaskDef& t : st.def(st.run(run).dag).tasks) ids.push_back(t.id);
+            call.params.push_back(textArray(ids));
+            break;
+          }
+          case LiveParam::TryNumber: need(ti >= 0); call.params.push_back(std::to_string(st.ti(ti).tryNumber + 1)); break;
+          case LiveParam::JobId: {
+            need(ti >= 0);
+            auto it = jobOfTi_.find(ti);
+            call.params.push_back(std::to_string(it == jobOfTi_.end() ? 1 : it->second));
+            break;
+          }
+          case LiveParam::EndState: call.params.push_back(e.failed ? "failed" : "success"); break;
+          case LiveParam::DagIds:
+          case LiveParam::TaskIdList:
+          case LiveParam::RunList: {
+            std::vector<std::string> values;
+            for (int t : e.tis) {
+              const int r = st.ti(t).run;
+              values.push_back(p == LiveParam::DagIds ? st.dags()[st.run(r).dag].id
+                               : p == LiveParam::TaskIdList ? st.taskDef(t).id
+                                                            : std::to_string(r));
+            }
+            call.params.push_back(textArray(values));
+            break;
+          }
+        }
+      }
+      calls.push_back(std::move(call));
+    }
+    if (e.type == QueryType::WorkerFinish && ti >= 0) jobOfTi_.erase(ti);
+  }
+}
+
+void LiveQueryService::serve(const QueryBatch& batch, double clientSecondsPerStatement) {
+  std::vector<Call> calls;
+  for (const QueryEntry& e : batch.entries()) resolve(e, calls);
+  if (pool_) pool_->acquire();
+  std::array<double, kQueryTypeCount> took{};
+  rt_.outside([&] {
+    ThreadConnection& tc = tlsConnections[this];
+    if (!tc.c) {
+      tc.c = std::make_unique<pqxx::connection>(conninfo_);
+      pqxx::nontransaction(*tc.c).exec("SET search_path TO " + schema_);
+    }
+    // The client's work is owed per statement; sleeps that overshoot are paid back by the next.
+    using Clock = std::chrono::steady_clock;
+    double owed = 0;
+    for (const Call& call : calls) {
+      owed += clientSecondsPerStatement;
+      if (owed > 0) {
+        auto t0 = Clock::now();
+        std::this_thread::sleep_for(std::chrono::duration<double>(owed));
+        owed -= std::chrono::duration<double>(Clock::now() - t0).count();
+      }
+      const std::string name = statementName(call.type, call.statement);
+      if (tc.prepared.insert(name).second) tc.c->prepare(name, liveStatements(call.type)[call.statement].sql);
+      auto t0 = Clock::now();
+      pqxx::nontransaction tx(*tc.c);
+      tx.exec_prepared(name, pqxx::prepare::make_dynamic_params(call.params));
+      took[static_cast<size_t>(call.type)] += std::chrono::duration<double>(Clock::now() - t0).count();
+    }
+  });
+  if (pool_) pool_->release();
+  for (size_t i = 0; i < kQueryTypeCount; ++i) seconds_[i] += took[i];
+  sent_ += static_cast<long long>(calls.size());
+}
+
+double LiveQueryService::busySeconds() const {
+  if (serverPid_ <= 0) return 0;
+  // The postmaster with the backends it has reaped, plus every live child.
+  double cpu = processCpuSeconds(serverPid_, true);
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (parentPid(entry.path() / "stat") == serverPid_) cpu += processCpuSeconds(std::stoi(name), false);
+  }
+  return cpu;
+}
+
+}  // namespace schedlab

@@ -1,0 +1,63 @@
+// A metadata DB served by a live PostgreSQL: each actor thread has its own connection (as each
+// Airflow process has), prepares the catalog's statements on it (LiveStatements) and sends them
+// with the run's real ids and states. The client's own work per statement
+// (scheduler.client_cost_per_query) is spent as a sleep beside them, as the simulator does; the
+// network round trip and the DB time are real.
+#pragma once
+
+#include <array>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "live/LiveRuntime.h"
+#include "model/QueryCatalog.h"
+#include "model/QueryService.h"
+#include "scenario/Scenario.h"
+
+namespace schedlab {
+
+class WorkflowState;
+struct QueryEntry;
+
+class LiveQueryService final : public QueryService {
+ public:
+  // `conninfo` and `schema`: where the tables are. `serverPid`: the postmaster's pid when the
+  // server runs on this machine (its processes' CPU time is the DB's busy time), else 0.
+  // `firstJobId`: the id of the first LocalTaskJob row it inserts.
+  LiveQueryService(LiveRuntime& rt, std::string conninfo, std::string schema, const MetadbConfig& config,
+                   int serverPid, long long firstJobId);
+  ~LiveQueryService() override;
+
+  // The state whose runs and task instances the queries are about (set before the run starts).
+  void attach(const WorkflowState& state) { state_ = &state; }
+  void serve(const QueryBatch& batch, double clientSecondsPerStatement) override;
+  double busySeconds() const override;
+  bool needsSubjects() const override { return true; }
+
+  // Statements sent so far, and the seconds they took per query type (round trips included).
+  long long statementsSent() const { return sent_; }
+  const std::array<double, kQueryTypeCount>& secondsByType() const { return seconds_; }
+
+ private:
+  struct Call {
+    int statement;  // index into the statement list of its type
+    QueryType type;
+    std::vector<std::string> params;
+  };
+  void resolve(const QueryEntry& e, std::vector<Call>& calls);
+
+  LiveRuntime& rt_;
+  std::string conninfo_, schema_;
+  SemaphorePtr pool_;
+  int serverPid_;
+  const WorkflowState* state_ = nullptr;
+  std::map<int, long long> jobOfTi_;  // the LocalTaskJob of each running try
+  long long nextJob_;
+  size_t nextEventTi_ = 0;
+  long long sent_ = 0;
+  std::array<double, kQueryTypeCount> seconds_{};
+};
+
+}  // namespace schedlab

@@ -1,0 +1,174 @@
+#include "live/LiveRun.h"
+
+#include <pqxx/pqxx>
+
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <stdexcept>
+
+#include "engine/ModelRun.h"
+#include "live/LiveQueryService.h"
+#include "live/LiveRuntime.h"
+#include "live/LiveStatements.h"
+#include "pg/AirflowSchema.h"
+
+namespace schedlab {
+namespace {
+
+double round6(double v) { return std::round(v * 1e6) / 1e6; }
+
+// The database's own counters of pages found in shared buffers and read from outside them.
+struct BlockCounters {
+  double hit = 0, read = 0;
+};
+BlockCounters blockCounters(pqxx::connection& c) {
+  pqxx::nontransaction tx(c);
+  tx.exec("SELECT pg_stat_clear_snapshot()");
+  auto r = tx.exec1("SELECT blks_hit, blks_read FROM pg_stat_database WHERE datname = current_database()");
+  return {r[0].as<double>(), r[1].as<double>()};
+}
+
+// The postmaster's pid when the server is the throwaway cluster on this machine.
+int serverPid(const BenchDatabase& db) {
+  if (!db.cluster()) return 0;
+  std::ifstream f(db.cluster()->dataDirectory() / "postmaster.pid");
+  int pid = 0;
+  f >> pid;
+  return pid;
+}
+
+// Tables, the default pool, the DAGs and the scheduler's job, plus the initial history.
+long long prepareSchema(BenchDatabase& db, const std::string& schema, const Scenario& sc,
+                        const std::map<std::string, double>& initialRows, const std::vector<std::string>& dagIds) {
+  auto c = db.connectTo(schema);
+  createSchema(*c, SchemaLayout::Airflow110);
+  auto it = initialRows.find("task_instance");
+  if (it != initialRows.end() && it->second >= 1) {
+    History h;
+    h.taskInstances = static_cast<long long>(it->second);
+    populate(*c, SchemaLayout::Airflow110, h);
+  } else {
+    pqxx::nontransaction(*c).exec("INSERT INTO slot_pool (pool, slots) VALUES ('default_pool', " +
+                                  std::to_string(sc.scheduler.defaultPoolSlots) + ")");
+  }
+  pqxx::nontransaction tx(*c);
+  for (const auto& id : dagIds)
+    tx.exec_params(
+        "INSERT INTO dag (dag_id, is_paused, is_subdag, is_active, fileloc) VALUES ($1, false, false, true, $2) "
+        "ON CONFLICT (dag_id) DO NOTHING",
+        id, "/dags/" + id + ".py");
+  long long next = tx.exec1("SELECT coalesce(max(id), 0) + 1 FROM job")[0].as<long long>();
+  tx.exec("INSERT INTO job (id, state, job_type, start_date, latest_heartbeat, hostname) VALUES (" +
+          std::to_string(next) + ", 'running', 'SchedulerJob', now(), now(), 'scheduler')");
+  tx.exec("ANALYZE");
+  return next + 1;
+}
+
+double schemaBytes(pqxx::connection& c, const std::string& schema) {
+  pqxx::nontransaction tx(c);
+  return tx
+      .exec_params1("SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c JOIN pg_namespace n ON "
+                    "n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r'",
+                    schema)[0]
+      .as<double>();
+}
+
+}  // namespace
+
+std::vector<std::string> liveUnsupported(const Scenario& sc) {
+  std::vector<std::string> why;
+  if (sc.scheduler.model != SchedulerModel::Airflow1)
+    why.push_back("scheduler.model: live runs send Airflow 1.10's queries; use airflow1");
+  if (sc.archiving.enabled) why.push_back("archiving.enabled: live runs do not archive");
+  for (const auto& d : sc.dags)
+    for (const auto& t : d.tasks)
+      if (t.kind == OperatorKind::TriggerDagRun)
+        why.push_back("dags." + d.name + ".tasks." + t.id + ": live runs do not run trigger_dagrun tasks");
+  return why;
+}
+
+std::vector<std::string> liveClusterSettings(const Scenario& sc) {
+  // A connection per worker slot, per parsing process, the main loop, the heartbeats and the
+  // tool's own, with room to spare.
+  int actors = sc.executor.workers * sc.executor.workerConcurrency +
+               static_cast<int>(sc.instances.size()) * (sc.scheduler.parsingProcesses + 2) + 1;
+  return {"max_connections=" + std::to_string(std::max(100, actors + 20))};
+}
+
+SimulationOutput runLive(const Scenario& scenario, BenchDatabase& db, double duration) {
+  Scenario sc = scenario;
+  sc.run.horizon = duration;
+  sc.run.warmup = std::min(sc.run.warmup, duration / 2);
+
+  // One schema per metadata DB: the shared one and each instance's own.
+  std::vector<std::string> schemas;
+  std::vector<long long> firstJobs;
+  const size_t dbs = ModelRun::dbCount(sc);
+  for (size_t k = 0; k < dbs; ++k) {
+    std::vector<std::string> dagIds;
+    // Which instances use DB k: the shared one (0) or the k-th with its own.
+    size_t own = 0;
+    std::map<std::string, double> initial = sc.metadb.initialRows;
+    for (size_t i = 0; i < sc.instances.size(); ++i) {
+      const bool ownDb = sc.instances[i].ownMetadb;
+      if (ownDb) ++own;
+      if ((k == 0 && !ownDb) || (k > 0 && ownDb && own == k)) {
+        if (k > 0) initial = sc.instances[i].initialRows;
+        for (const auto& d : sc.dags) {
+          if (d.instance != static_cast<int>(i)) continue;
+          for (int r = 0; r < d.count; ++r) dagIds.push_back(d.count == 1 ? d.name : d.name + "__" + std::to_string(r + 1));
+        }
+      }
+    }
+    schemas.push_back(db.freshSchema("live_" + std::to_string(k)));
+    firstJobs.push_back(prepareSchema(db, schemas.back(), sc, initial, dagIds));
+  }
+
+  auto admin = db.connectTo(schemas[0]);
+  const BlockCounters before = blockCounters(*admin);
+  const int pid = serverPid(db);
+  std::vector<LiveQueryService*> services;
+  LiveRuntime rt;
+  ModelRun model(sc, rt, [&](size_t k) {
+    // The server's CPU is counted once, on the first DB.
+    auto s = std::make_unique<LiveQueryService>(rt, db.connectionString(), schemas[k], sc.metadb, k == 0 ? pid : 0,
+                                                firstJobs[k]);
+    services.push_back(s.get());
+    return s;
+  });
+  for (auto* s : services) s->attach(model.state());
+  model.start();
+  const auto wallStart = std::chrono::steady_clock::now();
+  rt.run(duration);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
+  const BlockCounters after = blockCounters(*admin);
+
+  long long statements = 0;
+  std::array<double, kQueryTypeCount> seconds{};
+  for (auto* s : services) {
+    statements += s->statementsSent();
+    for (size_t i = 0; i < kQueryTypeCount; ++i) seconds[i] += s->secondsByType()[i];
+  }
+  double bytes = 0;
+  for (const auto& schema : schemas) bytes += schemaBytes(*admin, schema);
+  SimulationOutput out = model.results(duration, {{"wall_seconds", round6(wall)},
+                                                  {"statements_sent", statements},
+                                                  {"postgres", db.describe()},
+                                                  {"schemas", schemas}});
+  // What the database measured, in place of what the model assumed.
+  nlohmann::json& m = out.variant["metrics"];
+  for (auto& [name, entry] : m["db_queries_by_type"].items()) {
+    for (size_t i = 0; i < kQueryTypeCount; ++i)
+      if (kQueries[i].name == name) entry["db_seconds"] = round6(seconds[i]);
+  }
+  const double hit = after.hit - before.hit, read = after.read - before.read;
+  m["db_cache_hit_ratio"] = round6(hit + read > 0 ? hit / (hit + read) : 1.0);
+  m["db_pages_read_from_disk"] = read;
+  m["db_size_bytes"]["end"] = std::round(bytes);
+  if (pid == 0) m["db_cpu_utilization"] = nullptr;  // a server elsewhere: its CPU is not ours to read
+  return out;
+}
+
+}  // namespace schedlab

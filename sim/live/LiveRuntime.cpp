@@ -1,0 +1,134 @@
+#include "live/LiveRuntime.h"
+
+#include <stdexcept>
+
+namespace schedlab {
+namespace {
+// The lock the current actor thread holds while it runs model code.
+thread_local std::unique_lock<std::mutex>* tlsLock = nullptr;
+}  // namespace
+
+class LiveRuntime::LiveSemaphore final : public Semaphore {
+ public:
+  LiveSemaphore(LiveRuntime& rt, unsigned initial) : rt_(rt), count_(initial) {}
+
+  void acquire() override {
+    auto& lk = rt_.actorLock();
+    available_.wait(lk, [&] { return count_ > 0 || rt_.stopping_; });
+    if (rt_.stopping_) throw Stopped{};
+    --count_;
+  }
+
+  bool acquireTimeout(double seconds) override {
+    auto& lk = rt_.actorLock();
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    bool got = available_.wait_until(lk, deadline, [&] { return count_ > 0 || rt_.stopping_; });
+    if (rt_.stopping_) throw Stopped{};
+    if (!got) return true;
+    --count_;
+    return false;
+  }
+
+  void release() override {
+    ++count_;
+    available_.notify_one();
+  }
+
+  void wakeAll() { available_.notify_all(); }
+
+ private:
+  LiveRuntime& rt_;
+  unsigned count_;
+  std::condition_variable available_;
+};
+
+LiveRuntime::LiveRuntime() : start_(std::chrono::steady_clock::now()) {}
+
+LiveRuntime::~LiveRuntime() {
+  {
+    std::lock_guard<std::mutex> g(lock_);
+    stopping_ = true;
+    started_ = true;
+    wakeAll();
+  }
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+}
+
+std::unique_lock<std::mutex>& LiveRuntime::actorLock() const {
+  if (!tlsLock) throw std::logic_error("LiveRuntime: a blocking call outside an actor");
+  return *tlsLock;
+}
+
+double LiveRuntime::now() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
+
+void LiveRuntime::sleepFor(double seconds) { sleepUntil(now() + seconds); }
+
+void LiveRuntime::sleepUntil(double time) {
+  auto& lk = actorLock();
+  auto deadline = start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(time));
+  stopped_.wait_until(lk, deadline, [&] { return stopping_; });
+  if (stopping_) throw Stopped{};
+}
+
+void LiveRuntime::spawn(const std::string& name, std::function<void()> body) {
+  threads_.emplace_back([this, name, body = std::move(body)] {
+    std::unique_lock<std::mutex> lk(lock_);
+    tlsLock = &lk;
+    stopped_.wait(lk, [&] { return started_; });
+    try {
+      if (!stopping_) body();
+    } catch (const Stopped&) {
+    } catch (const std::exception& e) {
+      if (error_.empty()) error_ = name + ": " + e.what();
+      stopping_ = true;
+      wakeAll();
+    }
+    tlsLock = nullptr;
+  });
+}
+
+SemaphorePtr LiveRuntime::semaphore(unsigned initial) {
+  auto s = std::make_shared<LiveSemaphore>(*this, initial);
+  semaphores_.push_back(s);
+  return s;
+}
+
+void LiveRuntime::outside(const std::function<void()>& work) {
+  auto& lk = actorLock();
+  lk.unlock();
+  try {
+    work();
+  } catch (...) {
+    lk.lock();
+    throw;
+  }
+  lk.lock();
+  if (stopping_) throw Stopped{};
+}
+
+void LiveRuntime::wakeAll() {
+  stopped_.notify_all();
+  for (auto& w : semaphores_)
+    if (auto s = w.lock()) s->wakeAll();
+}
+
+void LiveRuntime::run(double seconds) {
+  std::unique_lock<std::mutex> lk(lock_);
+  start_ = std::chrono::steady_clock::now();
+  started_ = true;
+  stopped_.notify_all();
+  auto deadline = start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
+  stopped_.wait_until(lk, deadline, [&] { return stopping_; });
+  stopping_ = true;
+  wakeAll();
+  lk.unlock();
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+  threads_.clear();
+  if (!error_.empty()) throw std::runtime_error(error_);
+}
+
+}  // namespace schedlab

@@ -1,0 +1,46 @@
+// The SQL `schedlab live` sends for each query type of the catalog, on Airflow 1.10's schema
+// (AirflowSchema): the statements of bench/'s query shapes (QueryShapes, what the calibration
+// measured) where they already name a real row, and Airflow 1.10.12's own statements where a
+// query writes (new runs and their task instances, state changes, jobs, logs), so the tables
+// hold real rows that change as the run goes on. Each type sends as many statements as the
+// catalog counts (QueryInfo::statements).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/QueryCatalog.h"
+
+namespace schedlab {
+
+// A statement's parameters, $1, $2, … in this order.
+enum class LiveParam {
+  DagId,       // the DAG's id
+  Run,         // the run's number: execution_date = 2020-01-01 + Run hours
+  RunId,       // the run's run_id ("scheduled__…")
+  RunState,    // the run's state ("running", "success", …)
+  TaskId,      // the task instance's task
+  Upstream,    // its upstream task ids, a text[] literal
+  TaskIds,     // every task of the run's DAG, a text[] literal
+  TryNumber,   // the try it starts
+  JobId,       // its LocalTaskJob (the scheduler's own job is 1)
+  EndState,    // the state a try ends in ("success", "failed")
+  DagIds,      // the task instances of a batch: three parallel arrays
+  TaskIdList,
+  RunList,
+};
+
+struct LiveStatement {
+  std::string sql;
+  std::vector<LiveParam> params;
+};
+
+// The statements of one query of `type`; empty when live runs do not support it (2.x and
+// archiving queries).
+const std::vector<LiveStatement>& liveStatements(QueryType type);
+
+// Whether one query of `type` is about a whole batch of task instances (one query for all of
+// them) rather than one task instance per repetition.
+bool liveBatchQuery(QueryType type);
+
+}  // namespace schedlab
