@@ -35,11 +35,25 @@ def fmt_bytes(b):
         return "-"
     if b >= 1e9:
         return f"{b / 1e9:.2f} GB"
+    if b < 1e6:
+        return f"{b / 1e3:.0f} kB"
     return f"{b / 1e6:.0f} MB"
 
 
 def fmt_hours(h):
-    return "-" if h is None else f"{h:.1f} h"
+    if h is None:
+        return "-"
+    return f"{h:.3f} h" if h < 0.1 else f"{h:.1f} h"
+
+
+def fmt_run_time(v):
+    """How long a variant ran: simulated time and the wall time it took, or a live run's length."""
+    wall, virt = v.metric("sim.wall_seconds"), v.metric("sim.virtual_seconds")
+    if v.source == "live":
+        return "-" if not wall else f"live, {wall:.1f} s"
+    if not wall or virt is None:
+        return "-"
+    return (f"{virt / 3600:.1f} h" if virt >= 3600 else f"{virt:.0f} s") + f" in {wall:.1f} s"
 
 
 def latency_path(focus):
@@ -155,7 +169,6 @@ def key_figure_blocks(variants):
     rows = []
     for v in variants:
         m = v.metric
-        wall, virt = m("sim.wall_seconds"), m("sim.virtual_seconds")
         rows.append([
             v.label, fmt_s(m("metrics.scheduler_loop_duration_s.mean")),
             "-" if m("metrics.db_queries_per_loop.mean") is None else f"{m('metrics.db_queries_per_loop.mean'):.1f}",
@@ -165,7 +178,7 @@ def key_figure_blocks(variants):
             " / ".join("-" if m(f"metrics.{k}") is None else f"{m(f'metrics.{k}'):.0f}"
                        for k in ("tasks_succeeded", "tasks_failed", "tasks_lost")),
             "-" if m("metrics.dagruns_recreated_by_catchup") is None else f"{m('metrics.dagruns_recreated_by_catchup'):.0f}",
-            "-" if not wall or virt is None else f"{virt / 3600:.1f} h in {wall:.1f} s",
+            fmt_run_time(v),
         ])
     return [("table", header, rows)]
 

@@ -166,7 +166,7 @@ SimulationOutput runLive(const Scenario& scenario, BenchDatabase& db, double dur
   const double hit = after.hit - before.hit, read = after.read - before.read;
   m["db_cache_hit_ratio"] = round6(hit + read > 0 ? hit / (hit + read) : 1.0);
   m["db_pages_read_from_disk"] = read;
-  m["db_size_bytes"]["end"] = std::round(bytes);
+  m["db_size_bytes"] = {{"end", std::round(bytes)}, {"max", std::round(bytes)}};  // nothing was deleted
   if (pid == 0) m["db_cpu_utilization"] = nullptr;  // a server elsewhere: its CPU is not ours to read
   return out;
 }

@@ -1,0 +1,39 @@
+// `schedlab live` refuses what it cannot run with exit code 2, naming the file and the field,
+// and writes nothing.
+#include <gtest/gtest.h>
+
+#include "support/TestSupport.h"
+
+using namespace schedlab::test;
+
+TEST(LiveCommand, BadInputExitsTwoAndWritesNothing) {
+  auto dir = tempDir();
+  const std::string out = (dir / "out").string();
+  const std::string chain = std::string(SCHEDLAB_TESTS) + "/data/tiny-chain.yaml";
+  // Its first variant runs Airflow 2's loop, whose queries live runs do not send.
+  auto airflow2 = runCli("live " + chain + " --duration 5s --out " + out);
+  EXPECT_EQ(airflow2.code, 2) << airflow2.output;
+  EXPECT_NE(airflow2.output.find("tiny-chain.yaml: variant airflow2: scheduler.model"), std::string::npos)
+      << airflow2.output;
+  auto duration = runCli("live " + chain + " --variant airflow1 --duration soon --out " + out);
+  EXPECT_EQ(duration.code, 2);
+  EXPECT_NE(duration.output.find("--duration: 'soon'"), std::string::npos) << duration.output;
+  auto unreachable =
+      runCli("live " + chain + " --variant airflow1 --duration 5s --pg postgresql://127.0.0.1:1/nowhere --out " + out);
+  EXPECT_EQ(unreachable.code, 2) << unreachable.output;
+  EXPECT_NE(unreachable.output.find("--pg:"), std::string::npos) << unreachable.output;
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+TEST(LiveCommand, RunsAnAirflow1VariantIntoResultsMarkedLive) {
+  auto dir = tempDir();
+  const std::string out = (dir / "out").string();
+  auto r = runCli("live " + std::string(SCHEDLAB_TESTS) + "/data/tiny-chain.yaml --variant airflow1 --duration 3s --out " +
+                  out);
+  ASSERT_EQ(r.code, 0) << r.output;
+  auto results = nlohmann::json::parse(readFile(out + "/results.json"));
+  EXPECT_EQ(results["source"], "live");
+  EXPECT_EQ(results["variants"][0]["name"], "airflow1");
+  EXPECT_NE(r.output.find("airflow1"), std::string::npos);
+  EXPECT_TRUE(std::filesystem::exists(out + "/task_instances.csv"));
+}

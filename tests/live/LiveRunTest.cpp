@@ -1,0 +1,51 @@
+// `schedlab live` runs the model against a real PostgreSQL: the tables end up holding the runs
+// and task instances the results report, with the states the model gave them.
+#include <gtest/gtest.h>
+
+#include "live/LiveRun.h"
+#include "support/TestSupport.h"
+
+using namespace schedlab;
+using namespace schedlab::test;
+
+TEST(LiveRun, TheTablesHoldTheRunsAndTaskInstancesTheResultsReport) {
+  auto scenarios = load(R"(
+run: {seed: 3}
+scheduler: {model: airflow1, scheduler_idle_sleep_time: 0.5s, dag_file_parse_cost: 20ms}
+executor: {workers: 1, worker_concurrency: 4, task_start_overhead: 50ms}
+dags:
+  - name: pair
+    count: 2
+    schedule: 2s
+    tasks:
+      - {shape: chain, count: 3, duration: 0.3s}
+)");
+  BenchDatabase db("", liveClusterSettings(scenarios[0]));
+  SimulationOutput out = runLive(scenarios[0], db, 8.0);
+  const auto& m = out.variant["metrics"];
+  const long long succeeded = m["tasks_succeeded"], created = m["tasks_created"], runs = m["dagruns_created"];
+  EXPECT_GT(succeeded, 6);
+  EXPECT_EQ(m["tasks_lost"], 0);
+  EXPECT_GT(m["scheduler_loop_duration_s"]["count"].get<long long>(), 3);
+  EXPECT_EQ(out.variant["sim"]["schemas"].size(), 1u);
+
+  auto c = db.connectTo(out.variant["sim"]["schemas"][0]);
+  pqxx::nontransaction tx(*c);
+  // Rows are written by the queries the model sends; the run can end between a query and the
+  // model's bookkeeping of it, so a few may be ahead of the results, never behind.
+  const long long dbRuns = tx.exec1("SELECT count(*) FROM dag_run")[0].as<long long>();
+  const long long dbTis = tx.exec1("SELECT count(*) FROM task_instance")[0].as<long long>();
+  const long long dbSuccess = tx.exec1("SELECT count(*) FROM task_instance WHERE state = 'success'")[0].as<long long>();
+  EXPECT_GE(dbRuns, runs - 2);
+  EXPECT_LE(dbRuns, runs);
+  EXPECT_EQ(dbTis, 3 * dbRuns);
+  EXPECT_GE(dbSuccess, succeeded);
+  EXPECT_LE(dbSuccess, succeeded + 4);
+  EXPECT_LE(dbTis, created);
+  // Each try that started left a LocalTaskJob row and a log line.
+  EXPECT_GE(tx.exec1("SELECT count(*) FROM job WHERE job_type = 'LocalTaskJob'")[0].as<long long>(), succeeded);
+  EXPECT_GE(tx.exec1("SELECT count(*) FROM log WHERE event = 'success'")[0].as<long long>(), succeeded);
+  // The DB measured its own time and size.
+  EXPECT_GT(m["db_queries_by_type"]["worker_start"]["db_seconds"].get<double>(), 0);
+  EXPECT_GT(m["db_size_bytes"]["end"].get<double>(), 0);
+}
