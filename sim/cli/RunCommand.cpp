@@ -57,6 +57,14 @@ void printSlas(const nlohmann::json& results) {
   }
 }
 
+// A 0-1 figure as a percentage, "-" when it was not measured (a live run on a --pg server).
+std::string fmtPercent(const nlohmann::json& metrics, const char* key) {
+  if (!metrics.contains(key) || !metrics[key].is_number()) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * metrics[key].get<double>());
+  return buf;
+}
+
 }  // namespace
 
 void printSummary(const nlohmann::json& results, const std::string& dir) {
@@ -67,12 +75,11 @@ void printSummary(const nlohmann::json& results, const std::string& dir) {
     char tasks[64];
     std::snprintf(tasks, sizeof tasks, "%lld/%lld/%lld", m["tasks_succeeded"].get<long long>(),
                   m["tasks_failed"].get<long long>(), m["tasks_lost"].get<long long>());
-    std::printf("%-22s %14s %14s %14s %12.1f %8.1f%% %9.1f%% %18s\n", v["name"].get<std::string>().c_str(),
+    std::printf("%-22s %14s %14s %14s %12.1f %9s %10s %18s\n", v["name"].get<std::string>().c_str(),
                 fmtStat(m["task_transition_latency_s"], "p50").c_str(),
                 fmtStat(m["task_transition_latency_s"], "p95").c_str(),
-                fmtStat(m["scheduler_loop_duration_s"], "mean").c_str(),
-                m["db_queries_per_loop"]["mean"].get<double>(), 100.0 * m["db_cpu_utilization"].get<double>(),
-                100.0 * m["db_cache_hit_ratio"].get<double>(), tasks);
+                fmtStat(m["scheduler_loop_duration_s"], "mean").c_str(), m["db_queries_per_loop"]["mean"].get<double>(),
+                fmtPercent(m, "db_cpu_utilization").c_str(), fmtPercent(m, "db_cache_hit_ratio").c_str(), tasks);
     // Several schedulers: one line each, their DAGs' latencies, their loop and their DB.
     const auto& byInstance = v.value("metrics_by_instance", nlohmann::json::object());
     if (byInstance.size() < 2) continue;
@@ -80,12 +87,12 @@ void printSummary(const nlohmann::json& results, const std::string& dir) {
       const std::string name = inst["name"];
       const auto& im = byInstance[name];
       std::string label = "  " + name + (im.value("metadb", "") == "own" ? " (own DB)" : "");
-      std::printf("%-22s %14s %14s %14s %12.1f %8.1f%% %9.1f%%\n", label.c_str(),
+      std::printf("%-22s %14s %14s %14s %12.1f %9s %10s\n", label.c_str(),
                   fmtStat(im["task_transition_latency_s"], "p50").c_str(),
                   fmtStat(im["task_transition_latency_s"], "p95").c_str(),
                   fmtStat(im["scheduler_loop_duration_s"], "mean").c_str(),
-                  im["db_queries_per_loop"]["mean"].get<double>(), 100.0 * im["db_cpu_utilization"].get<double>(),
-                  100.0 * im["db_cache_hit_ratio"].get<double>());
+                  im["db_queries_per_loop"]["mean"].get<double>(), fmtPercent(im, "db_cpu_utilization").c_str(),
+                  fmtPercent(im, "db_cache_hit_ratio").c_str());
     }
   }
   printSlas(results);

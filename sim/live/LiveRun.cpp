@@ -167,7 +167,10 @@ SimulationOutput runLive(const Scenario& scenario, BenchDatabase& db, double dur
   m["db_cache_hit_ratio"] = round6(hit + read > 0 ? hit / (hit + read) : 1.0);
   m["db_pages_read_from_disk"] = read;
   m["db_size_bytes"] = {{"end", std::round(bytes)}, {"max", std::round(bytes)}};  // nothing was deleted
-  if (pid == 0) m["db_cpu_utilization"] = nullptr;  // a server elsewhere: its CPU is not ours to read
+  if (pid == 0) {  // a server elsewhere: its CPU is not ours to read
+    m.erase("db_cpu_utilization");
+    for (auto& [name, im] : out.variant["metrics_by_instance"].items()) im.erase("db_cpu_utilization");
+  }
   return out;
 }
 

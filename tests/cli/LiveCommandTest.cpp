@@ -2,8 +2,12 @@
 // and writes nothing.
 #include <gtest/gtest.h>
 
+#include <pqxx/pqxx>
+
+#include "pg/ThrowawayPostgres.h"
 #include "support/TestSupport.h"
 
+using namespace schedlab;
 using namespace schedlab::test;
 
 TEST(LiveCommand, BadInputExitsTwoAndWritesNothing) {
@@ -36,4 +40,24 @@ TEST(LiveCommand, RunsAnAirflow1VariantIntoResultsMarkedLive) {
   EXPECT_EQ(results["variants"][0]["name"], "airflow1");
   EXPECT_NE(r.output.find("airflow1"), std::string::npos);
   EXPECT_TRUE(std::filesystem::exists(out + "/task_instances.csv"));
+}
+
+TEST(LiveCommand, OnAUsersServerItWorksInItsOwnSchemasAndDropsThem) {
+  ThrowawayPostgres server;  // stands in for a user's staging database
+  auto dir = tempDir();
+  const std::string out = (dir / "out").string();
+  auto r = runCli("live " + std::string(SCHEDLAB_TESTS) + "/data/tiny-chain.yaml --variant airflow1 --duration 3s --pg '" +
+                  server.connectionString() + "' --out " + out);
+  ASSERT_EQ(r.code, 0) << r.output;
+  auto results = nlohmann::json::parse(readFile(out + "/results.json"));
+  const std::string schema = results["variants"][0]["sim"]["schemas"][0];
+  EXPECT_EQ(schema.rfind("schedlab_", 0), 0u) << schema;
+  EXPECT_NE(schema.find("_live_0"), std::string::npos) << schema;
+  // A server elsewhere: its CPU is not read, the rest is measured.
+  EXPECT_FALSE(results["variants"][0]["metrics"].contains("db_cpu_utilization"));
+  EXPECT_NE(r.output.find("airflow1"), std::string::npos);
+  pqxx::connection c(server.connectionString());
+  auto count = [&](const std::string& sql) { return pqxx::nontransaction(c).exec1(sql)[0].as<long long>(); };
+  EXPECT_EQ(count("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'schedlab%'"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"), 0);
 }
