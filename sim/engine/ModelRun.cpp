@@ -190,12 +190,18 @@ void ModelRun::start() {
         ctx.rt.sleepUntil(at);
         ctx.recorder.triggerArrivals++;
         if (dag >= 0) {
-          // An API trigger of the DAG itself (replica 0 of its definition).
-          for (size_t d = 0; d < ctx.state.dags().size(); ++d)
-            if (ctx.state.dags()[d].def == dag) {
-              ctx.state.createRun(static_cast<int>(d), ctx.scenario.run.start + at, at, at, true, at);
-              break;
-            }
+          // An API trigger of the DAG itself (replica 0 of its definition): the API server
+          // INSERTs the run and its task instances.
+          for (size_t d = 0; d < ctx.state.dags().size(); ++d) {
+            if (ctx.state.dags()[d].def != dag) continue;
+            const int run = ctx.state.createRun(static_cast<int>(d), ctx.scenario.run.start + at, at, at, true, at);
+            MetadataDb& db = ctx.db(ctx.state.dags()[d].instance);
+            QueryBatch insert = db.batch();
+            insert.add(QueryType::DagRunInsert, static_cast<double>(ctx.scenario.dags[dag].tasks.size()), 0, 1,
+                       {.run = run});
+            db.execute(insert);
+            break;
+          }
         } else {
           ctx.hub.arrive(static_cast<int>(i), at);
         }

@@ -84,7 +84,7 @@ void LiveQueryService::resolve(const QueryEntry& e, std::vector<Call>& calls) {
   const auto& statements = liveStatements(e.type);
   if (statements.empty())
     throw std::runtime_error(std::string("live runs cannot send query type ") + std::string(queryInfo(e.type).name));
-  WorkflowState& st = const_cast<WorkflowState&>(*state_);
+  WorkflowState& st = *state_;
   // The task instance of repetition k: the one named, else the run's k-th, else any (executor
   // events name none: they read one finished task instance each).
   auto tiOf = [&](int k) -> int {

@@ -30,8 +30,9 @@ class LiveQueryService final : public QueryService {
                    int serverPid, long long firstJobId);
   ~LiveQueryService() override;
 
-  // The state whose runs and task instances the queries are about (set before the run starts).
-  void attach(const WorkflowState& state) { state_ = &state; }
+  // The state whose runs and task instances the queries are about (set before the run starts);
+  // read only, under the runtime's lock.
+  void attach(WorkflowState& state) { state_ = &state; }
   void serve(const QueryBatch& batch, double clientSecondsPerStatement) override;
   double busySeconds() const override;
   bool needsSubjects() const override { return true; }
@@ -52,7 +53,7 @@ class LiveQueryService final : public QueryService {
   std::string conninfo_, schema_;
   SemaphorePtr pool_;
   int serverPid_;
-  const WorkflowState* state_ = nullptr;
+  WorkflowState* state_ = nullptr;
   std::map<int, long long> jobOfTi_;  // the LocalTaskJob of each running try
   long long nextJob_;
   size_t nextEventTi_ = 0;

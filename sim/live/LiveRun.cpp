@@ -82,10 +82,6 @@ std::vector<std::string> liveUnsupported(const Scenario& sc) {
   if (sc.scheduler.model != SchedulerModel::Airflow1)
     why.push_back("scheduler.model: live runs send Airflow 1.10's queries; use airflow1");
   if (sc.archiving.enabled) why.push_back("archiving.enabled: live runs do not archive");
-  for (const auto& d : sc.dags)
-    for (const auto& t : d.tasks)
-      if (t.kind == OperatorKind::TriggerDagRun)
-        why.push_back("dags." + d.name + ".tasks." + t.id + ": live runs do not run trigger_dagrun tasks");
   return why;
 }
 

@@ -116,13 +116,15 @@ void CeleryExecutor::runTask(int worker, int tiIdx) {
         const Dag& cand = st.dags()[d];
         if (cand.def == targetDef && (cand.replica == dag.replica || target < 0)) target = static_cast<int>(d);
       }
-      QueryBatch insert = db.batch();
-      insert.add(QueryType::DagRunInsert, static_cast<double>(sc.dags[targetDef].tasks.size()), 0);
-      db.execute(insert);
+      // trigger_dag: the run and its task instances are created, then INSERTed (the statements
+      // name the run they write).
       double now = ctx_.now();
       DagRun& source = st.run(ti.run);
-      st.createRun(target, sc.run.start + now, now, now, true, source.arrival);
+      const int created = st.createRun(target, sc.run.start + now, now, now, true, source.arrival);
       if (source.arrival >= 0) source.handedOff = true;
+      QueryBatch insert = db.batch();
+      insert.add(QueryType::DagRunInsert, static_cast<double>(sc.dags[targetDef].tasks.size()), 0, 1, {.run = created});
+      db.execute(insert);
       break;
     }
   }
