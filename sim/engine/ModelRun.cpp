@@ -17,7 +17,7 @@
 namespace schedlab {
 
 const char* const kTaskInstancesCsvHeader =
-    "variant,dag_id,run_id,task_id,try,state,created_s,scheduled_s,queued_s,started_s,ended_s";
+    "variant,dag_id,run_id,task_id,try,state,created_s,scheduled_s,queued_s,started_s,ended_s,hostname";
 const char* const kTimeseriesCsvHeader =
     "variant,time_s,scheduler_loop_duration_s,queries_per_loop,db_utilization,queue_depth,running_tasks,"
     "busy_workers,db_size_bytes,task_instance_rows,db_cache_hit_ratio";
@@ -150,6 +150,7 @@ ModelRun::ModelRun(const Scenario& sc, Runtime& rt, const ServiceFactory& servic
   for (size_t h = 0; h < ownedDbs_.size(); ++h)
     if (h > 0 || sharedUsed) usedDbs_.push_back(ownedDbs_[h].get());
   atWarmup_.resize(usedDbs_.size());
+  workerCpuAtWarmup_.assign(workerHostsOf(sc.executor).size(), 0);
   totalCores_ = total([](const MetadataDb& d) { return d.cores(); });
   rec_.recordTries = sc.run.taskInstancesCsv;
   rec_.sampleFrom = sc.run.warmup;  // the first runs after the warm-up: a nightly batch is due at once
@@ -215,6 +216,7 @@ void ModelRun::start() {
       usedDbs_[i]->startMeasuring();
       atWarmup_[i] = {usedDbs_[i]->busySeconds(), usedDbs_[i]->pagesTouched(), usedDbs_[i]->pagesFromDisk()};
     }
+    for (size_t h = 0; h < workerCpuAtWarmup_.size(); ++h) workerCpuAtWarmup_[h] = rt_.computedSeconds(static_cast<int>(h));
   });
   rt_.spawn("sampler", [this] { sample(); });
 }
@@ -280,13 +282,37 @@ SimulationOutput ModelRun::results(double end, nlohmann::json run) {
   long long slaTotal = 0;
   for (long long m : slaMisses) slaTotal += m;
   metrics["sla_misses"] = slaTotal;
-  // What the setup costs to keep up for the whole horizon: worker hosts and DB cores.
-  metrics["worker_hours"] = round6(sc.executor.workers * end / 3600.0);
+  // What the setup costs to keep up for the whole horizon: worker hosts and DB cores; with
+  // prices, what those hours cost (each priced pool, plus the DB cores when they are priced).
+  double workerHours = 0, cost = 0;
+  bool priced = false;
+  nlohmann::json byPool = nlohmann::json::object(), hoursByPool = nlohmann::json::object();
+  for (const auto& pool : executor_->pools()) {
+    const WorkerPoolConfig& cfg = *pool.config;
+    const double hours = cfg.workers * end / 3600.0;
+    double computed = 0;
+    for (int h = pool.firstHost; h < pool.firstHost + cfg.workers; ++h)
+      computed += rt_.computedSeconds(h) - workerCpuAtWarmup_[static_cast<size_t>(h)];
+    workerHours += hours;
+    hoursByPool[cfg.name] = round6(hours);
+    nlohmann::json p = {{"worker_hours", round6(hours)},
+                        {"workers_max", cfg.workers},
+                        {"tries_run", pool.triesRun},
+                        // Busy cores over the pool's cores, after the warm-up.
+                        {"worker_cpu_utilization",
+                         cfg.workers > 0 ? round6(computed / (window * cfg.workers * cfg.cores)) : 0.0}};
+    if (cfg.pricePerWorkerHour >= 0) {
+      priced = true;
+      cost += hours * cfg.pricePerWorkerHour;
+      p["cost"] = round6(hours * cfg.pricePerWorkerHour);
+    }
+    byPool[cfg.name] = p;
+  }
+  metrics["worker_hours"] = round6(workerHours);
+  metrics["worker_hours_by_pool"] = hoursByPool;
   metrics["db_core_hours"] = round6(totalCores * end / 3600.0);
-  // With prices: what those hours cost (workers, plus the DB cores when they are priced too).
-  if (sc.executor.pricePerWorkerHour >= 0)
-    metrics["cost"] = round6(sc.executor.workers * end / 3600.0 * sc.executor.pricePerWorkerHour +
-                             (sc.metadb.pricePerCoreHour >= 0 ? totalCores * end / 3600.0 * sc.metadb.pricePerCoreHour : 0));
+  if (priced)
+    metrics["cost"] = round6(cost + (sc.metadb.pricePerCoreHour >= 0 ? totalCores * end / 3600.0 * sc.metadb.pricePerCoreHour : 0));
   if (sc.archiving.enabled) {
     metrics["archiving_runs"] = archiver.runs();
     metrics["archiving_rows_deleted"] = archiver.rowsDeleted();
@@ -358,6 +384,7 @@ SimulationOutput ModelRun::results(double end, nlohmann::json run) {
                  {"metrics", metrics},
                  {"metrics_by_dag", byDag},
                  {"metrics_by_instance", byInstance},
+                 {"metrics_by_pool", byPool},
                  {"sample_runs", sampleRuns},
                  {"sim", run}};
   out.variant["sim"]["task_instances"] = static_cast<long long>(state.tiCount());
@@ -368,12 +395,13 @@ SimulationOutput ModelRun::results(double end, nlohmann::json run) {
                                        {"postgres", costs_.provenance().value("postgres", "")}};
 
   std::ostringstream tis;
+  const std::vector<WorkerHost> hosts = workerHostsOf(sc.executor);
   for (const TryRecord& r : rec.tries) {
     const Dag& dag = state.dags()[r.dag];
     tis << sc.variant << ',' << dag.id << ',' << runId(state.run(r.run), sc) << ','
         << sc.dags[dag.def].tasks[r.task].id << ',' << r.tryNumber << ',' << r.state << ',' << fmt(r.created)
-        << ',' << fmt(r.scheduled) << ',' << fmt(r.queued) << ',' << fmt(r.started) << ',' << fmt(r.ended)
-        << '\n';
+        << ',' << fmt(r.scheduled) << ',' << fmt(r.queued) << ',' << fmt(r.started) << ',' << fmt(r.ended) << ','
+        << (r.host >= 0 ? hosts[static_cast<size_t>(r.host)].name : "") << '\n';
   }
   out.taskInstancesCsv = tis.str();
   std::ostringstream ts;

@@ -69,6 +69,7 @@ class ModelRun {
   std::unique_ptr<Archiver> archiver_;
   std::vector<std::unique_ptr<DagFileProcessorManager>> processors_;
   std::vector<DbAtWarmup> atWarmup_;
+  std::vector<double> workerCpuAtWarmup_;  // per worker host: core-seconds computed by the warm-up
   double totalCores_ = 0;
 };
 

@@ -1,5 +1,7 @@
 #include "engine/SimGridRuntime.h"
 
+#include <simgrid/plugins/load.h>
+
 namespace sg4 = simgrid::s4u;
 
 namespace schedlab {
@@ -23,5 +25,13 @@ void SimGridRuntime::spawn(const std::string& name, std::function<void()> body) 
 }
 
 SemaphorePtr SimGridRuntime::semaphore(unsigned initial) { return std::make_shared<SimGridSemaphore>(initial); }
+
+void SimGridRuntime::compute(int host, double coreSeconds) {
+  sg4::this_actor::exec_init(coreSeconds * kCoreSpeed)->set_host(workers_[static_cast<size_t>(host)])->wait();
+}
+
+double SimGridRuntime::computedSeconds(int host) const {
+  return sg_host_get_computed_flops(workers_[static_cast<size_t>(host)]) / kCoreSpeed;
+}
 
 }  // namespace schedlab

@@ -40,9 +40,12 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
                             ->set_core_count(sc.metadb.cores)
                             ->seal());
   sg4::Host* actors = zone->create_host("airflow", 1e9)->seal();
+  std::vector<sg4::Host*> workers;
+  for (const WorkerHost& w : workerHostsOf(sc.executor))
+    workers.push_back(zone->create_host("worker-" + w.name, SimGridRuntime::kCoreSpeed)->set_core_count(w.cores)->seal());
   zone->seal();
 
-  auto& runtime = *new SimGridRuntime(actors);
+  auto& runtime = *new SimGridRuntime(actors, workers);
   auto& model = *new ModelRun(sc, runtime, [&](size_t db) {
     return std::make_unique<SimGridQueryService>(dbHosts[db], sc.metadb);
   });

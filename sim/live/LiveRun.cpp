@@ -88,8 +88,9 @@ std::vector<std::string> liveUnsupported(const Scenario& sc) {
 std::vector<std::string> liveClusterSettings(const Scenario& sc) {
   // A connection per worker slot, per parsing process, the main loop, the heartbeats and the
   // tool's own, with room to spare.
-  int actors = sc.executor.workers * sc.executor.workerConcurrency +
-               static_cast<int>(sc.instances.size()) * (sc.scheduler.parsingProcesses + 2) + 1;
+  int actors = 0;
+  for (const auto& p : sc.executor.pools) actors += p.workers * p.workerConcurrency;
+  actors += static_cast<int>(sc.instances.size()) * (sc.scheduler.parsingProcesses + 2) + 1;
   return {"max_connections=" + std::to_string(std::max(100, actors + 20))};
 }
 

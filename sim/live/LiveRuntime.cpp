@@ -96,6 +96,16 @@ SemaphorePtr LiveRuntime::semaphore(unsigned initial) {
   return s;
 }
 
+void LiveRuntime::compute(int host, double coreSeconds) {
+  if (computed_.size() <= static_cast<size_t>(host)) computed_.resize(static_cast<size_t>(host) + 1, 0);
+  sleepFor(coreSeconds);
+  computed_[static_cast<size_t>(host)] += coreSeconds;
+}
+
+double LiveRuntime::computedSeconds(int host) const {
+  return static_cast<size_t>(host) < computed_.size() ? computed_[static_cast<size_t>(host)] : 0;
+}
+
 void LiveRuntime::outside(const std::function<void()>& work) {
   auto& lk = actorLock();
   lk.unlock();

@@ -30,6 +30,10 @@ class LiveRuntime final : public Runtime {
   // Actors spawned before run() start when it does.
   void spawn(const std::string& name, std::function<void()> body) override;
   SemaphorePtr semaphore(unsigned initial) override;
+  // Worker hosts are not real here: a try's CPU work is a sleep of its length, counted as
+  // computed.
+  void compute(int host, double coreSeconds) override;
+  double computedSeconds(int host) const override;
 
   // Runs `work` without the lock: a blocking call to the outside world. Call from an actor.
   void outside(const std::function<void()>& work);
@@ -53,6 +57,7 @@ class LiveRuntime final : public Runtime {
   std::chrono::steady_clock::time_point start_;
   bool started_ = false, stopping_ = false;
   std::string error_;
+  std::vector<double> computed_;
 };
 
 }  // namespace schedlab

@@ -1,28 +1,48 @@
 #include "model/CeleryExecutor.h"
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "model/Random.h"
 
 namespace schedlab {
 
-CeleryExecutor::CeleryExecutor(SimContext& ctx)
-    : ctx_(ctx),
-      available_(ctx.rt.semaphore(0)),
-      runningOn_(static_cast<size_t>(ctx.scenario.executor.workers), 0),
-      events_(ctx.scenario.instances.size(), 0) {}
+std::vector<WorkerHost> workerHostsOf(const ExecutorConfig& executor) {
+  std::vector<WorkerHost> hosts;
+  for (const auto& p : executor.pools)
+    for (int w = 0; w < p.workers; ++w) hosts.push_back({p.name + "-" + std::to_string(w + 1), p.cores});
+  return hosts;
+}
+
+CeleryExecutor::CeleryExecutor(SimContext& ctx) : ctx_(ctx), events_(ctx.scenario.instances.size(), 0) {
+  // Every queue a task names, in the order the DAGs name them, so queue ids do not depend on pools.
+  for (const auto& d : ctx.scenario.dags)
+    for (const auto& t : d.tasks) broker_.queueId(t.queue);
+  int host = 0;
+  for (const auto& cfg : ctx.scenario.executor.pools) {
+    Pool p{&cfg, {}, ctx.rt.semaphore(0), host, std::vector<int>(static_cast<size_t>(cfg.workers), 0)};
+    for (size_t q = 0; q < broker_.queueCount(); ++q)
+      if (cfg.serves(broker_.queueName(static_cast<int>(q)))) p.queues.push_back(static_cast<int>(q));
+    host += cfg.workers;
+    pools_.push_back(std::move(p));
+  }
+}
 
 void CeleryExecutor::start() {
-  for (size_t w = 0; w < runningOn_.size(); ++w)
-    for (int slot = 0; slot < ctx_.scenario.executor.workerConcurrency; ++slot)
-      ctx_.rt.spawn("worker", [this, w] { slotLoop(static_cast<int>(w)); });
+  for (size_t p = 0; p < pools_.size(); ++p)
+    for (int w = 0; w < pools_[p].config->workers; ++w)
+      for (int slot = 0; slot < pools_[p].config->workerConcurrency; ++slot)
+        ctx_.rt.spawn("worker", [this, p, w] { slotLoop(static_cast<int>(p), w); });
   ctx_.rt.spawn("job-heartbeats", [this] { heartbeatLoop(); });
 }
 
 void CeleryExecutor::send(const std::vector<int>& tis, double now) {
   for (int ti : tis) {
-    broker_.push_back({ti, now + ctx_.scenario.executor.brokerLatency});
-    available_->release();
+    const int queue = broker_.queueId(ctx_.state.taskDef(ti).queue);
+    broker_.push(queue, ti, now + ctx_.scenario.executor.brokerLatency);
+    for (auto& p : pools_)
+      if (std::find(p.queues.begin(), p.queues.end(), queue) != p.queues.end()) p.available->release();
   }
 }
 
@@ -34,35 +54,39 @@ int CeleryExecutor::takeEvents(int instance) {
 
 int CeleryExecutor::busyWorkers() const {
   int n = 0;
-  for (int r : runningOn_) n += r > 0;
+  for (const auto& p : pools_)
+    for (int r : p.running) n += r > 0;
   return n;
 }
 
-void CeleryExecutor::slotLoop(int worker) {
+void CeleryExecutor::slotLoop(int pool, int worker) {
+  Pool& p = pools_[static_cast<size_t>(pool)];
   while (true) {
-    available_->acquire();
-    Message m = broker_.front();
-    broker_.pop_front();
-    if (m.visibleAt > ctx_.now()) ctx_.rt.sleepUntil(m.visibleAt);
-    runningOn_[worker]++;
-    runTask(worker, m.ti);
-    runningOn_[worker]--;
+    p.available->acquire();
+    // Another pool serving the same queue may have taken the message already.
+    std::optional<Broker::Message> m = broker_.take(p.queues);
+    if (!m) continue;
+    if (m->visibleAt > ctx_.now()) ctx_.rt.sleepUntil(m->visibleAt);
+    p.running[static_cast<size_t>(worker)]++;
+    p.triesRun++;
+    runTask(pool, worker, m->ti);
+    p.running[static_cast<size_t>(worker)]--;
   }
 }
 
-void CeleryExecutor::runTask(int worker, int tiIdx) {
-  (void)worker;
+void CeleryExecutor::runTask(int pool, int worker, int tiIdx) {
+  const Pool& p = pools_[static_cast<size_t>(pool)];
   WorkflowState& st = ctx_.state;
   const int instance = st.dags()[st.run(st.ti(tiIdx).run).dag].instance;
   MetadataDb& db = ctx_.db(instance);
   // `airflow tasks run`: fork (or a new interpreter), then LocalTaskJob's start-up queries.
-  ctx_.rt.sleepFor(ctx_.scenario.executor.taskStartOverhead);
+  ctx_.rt.sleepFor(p.config->taskStartOverhead);
   QueryBatch start = db.batch();
   start.add(QueryType::WorkerStart, 1, 1, 1, {.tis = std::span<const int>(&tiIdx, 1)});
   db.execute(start);
   db.addRows(Table::Job, 1);
   db.addRows(Table::Log, 1);
-  st.markRunning(tiIdx, ctx_.now());
+  st.markRunning(tiIdx, ctx_.now(), p.firstHost + worker);
 
   TaskInstance& ti = st.ti(tiIdx);
   const TaskDef& td = st.taskDef(tiIdx);
@@ -78,9 +102,17 @@ void CeleryExecutor::runTask(int worker, int tiIdx) {
                      static_cast<uint64_t>(ti.task), static_cast<uint64_t>(ti.tryNumber));
   bool success = rng.uniform() >= td.failureProbability;
   switch (td.kind) {
-    case OperatorKind::Task:
-      ctx_.rt.sleepFor(td.duration.sample(rng));
+    case OperatorKind::Task: {
+      // Waiting on I/O first, then its CPU work on the host's cores.
+      const double d = td.duration.sample(rng);
+      if (td.cpu <= 0) {
+        ctx_.rt.sleepFor(d);
+      } else {
+        if (td.cpu < 1) ctx_.rt.sleepFor((1 - td.cpu) * d);
+        ctx_.rt.compute(p.firstHost + worker, td.cpu * d);
+      }
       break;
+    }
     case OperatorKind::Sensor: {
       if (td.waitsFor.empty()) {
         // An event of this run's own (the user's next step) happens `duration` after the sensor

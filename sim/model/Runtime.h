@@ -1,5 +1,5 @@
 // What the model's actors need from the world they run in: a clock, sleeping, starting other
-// actors and semaphores. The simulator provides them on SimGrid (virtual time, one actor at a
+// actors, semaphores and the CPUs of the worker hosts. The simulator provides them on SimGrid (virtual time, one actor at a
 // time); `schedlab live` provides them with threads in wall-clock time, one actor at a time as
 // well (a lock held while an actor runs, released while it sleeps, waits or queries), so the
 // same model code makes the same decisions in both.
@@ -31,6 +31,11 @@ class Runtime {
   // Starts an actor running `body`; it may run until the run ends.
   virtual void spawn(const std::string& name, std::function<void()> body) = 0;
   virtual SemaphorePtr semaphore(unsigned initial) = 0;
+  // `coreSeconds` of one core's work on worker host `host` (numbered as ModelRun::workerHosts
+  // lists them): it takes longer while more tries compute on that host than it has cores.
+  virtual void compute(int host, double coreSeconds) = 0;
+  // Core-seconds computed on a worker host so far.
+  virtual double computedSeconds(int host) const = 0;
 };
 
 }  // namespace schedlab

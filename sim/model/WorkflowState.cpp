@@ -230,7 +230,7 @@ void WorkflowState::noteTiTerminal(int tiIdx) {
   else if (ti.state == TiState::UpstreamFailed) rec_.tasksUpstreamFailed++;
   if (ti.state == TiState::UpstreamFailed) {
     rec_.addTry({runs_[ti.run].dag, ti.run, ti.task, ti.tryNumber, name(ti.state), ti.created,
-                          ti.scheduled, ti.queued, ti.started, ti.ended});
+                          ti.scheduled, ti.queued, ti.started, ti.ended, -1});
   }
 }
 
@@ -289,9 +289,10 @@ std::vector<int> WorkflowState::queueExecutable(int instance, int limit, double 
   return chosen;
 }
 
-void WorkflowState::markRunning(int tiIdx, double now) {
+void WorkflowState::markRunning(int tiIdx, double now, int host) {
   TaskInstance& ti = tis_[tiIdx];
   ti.state = TiState::Running;
+  ti.host = host;
   ti.tryNumber++;
   ti.started = now;
   queuedTasks_--;
@@ -327,7 +328,7 @@ void WorkflowState::markFinished(int tiIdx, double now, bool success) {
                             : (ti.tryNumber <= td.retries ? TiState::UpForRetry : TiState::Failed);
   const DagRun& run = runs_[ti.run];
   rec_.addTry({run.dag, ti.run, ti.task, ti.tryNumber, name(outcome), ti.created, ti.scheduled,
-                        ti.queued, ti.started, ti.ended});
+                        ti.queued, ti.started, ti.ended, ti.host});
   ti.state = outcome;
   if (outcome == TiState::UpForRetry) {
     ti.retryAt = now + td.retryDelay;
@@ -413,7 +414,8 @@ void WorkflowState::recordOpenTries(double now) {
     const TaskInstance& ti = tis_[i];
     if (terminal(ti.state)) continue;
     rec_.addTry({runs_[ti.run].dag, ti.run, ti.task, ti.tryNumber + (ti.state == TiState::Running ? 0 : 1),
-                          name(ti.state), ti.created, ti.scheduled, ti.queued, ti.started, -1});
+                          name(ti.state), ti.created, ti.scheduled, ti.queued, ti.started, -1,
+                          ti.state == TiState::Running ? ti.host : -1});
   }
 }
 

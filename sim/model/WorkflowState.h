@@ -32,6 +32,7 @@ struct TaskInstance {
   double created = 0, scheduled = -1, queued = -1, started = -1, ended = -1;
   double retryAt = 0;
   int queuedBy = -1;  // scheduler instance that queued the current try
+  int host = -1;      // worker host running (or that ran) the current try
 };
 
 struct DagRun {
@@ -118,7 +119,7 @@ class WorkflowState {
   int openSlots(int instance) const;
 
   // Worker side.
-  void markRunning(int ti, double now);
+  void markRunning(int ti, double now, int host = -1);
   // Returns true when the try failed but will be retried.
   void markFinished(int ti, double now, bool success);
   // Downstream TIs of `ti` whose deps are now met (the 2.x mini scheduler).

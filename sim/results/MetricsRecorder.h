@@ -16,6 +16,7 @@ struct TryRecord {
   int tryNumber;
   const char* state;
   double created, scheduled, queued, started, ended;  // -1 when it did not happen
+  int host;  // worker host (runtime numbering), -1 when it never ran
 };
 
 struct TimeSeriesRow {

@@ -2,6 +2,8 @@
 // Produced only by ScenarioLoader; the simulator never sees YAML.
 #pragma once
 
+#include <algorithm>
+
 #include <map>
 #include <optional>
 #include <string>
@@ -28,6 +30,10 @@ struct TaskDef {
   double failureProbability = 0;
   std::string pool = "default_pool";
   std::string queue = "default";
+  // The share of its duration a try computes on its worker's CPU (0: it only waits on I/O, 1: it
+  // computes all along). A worker host's cores are shared among its running tries, so
+  // CPU-heavy tries slow each other down when they outnumber the cores.
+  double cpu = 0;
   int priorityWeight = 1;
   // Sensors (poke mode): what they wait for and how often they look. Without waits_for a sensor
   // waits for an event of its own run (a user's next form step) that happens `duration` after
@@ -128,12 +134,34 @@ struct ArchivingConfig {
   std::vector<std::string> tables = {"task_instance", "dag_run", "job", "log", "xcom"};
 };
 
+// Identical Celery worker hosts serving some queues (`executor.pools`; `executor.workers` is the
+// shorthand for one pool "default" serving every queue).
+struct WorkerPoolConfig {
+  std::string name = "default";
+  std::vector<std::string> queues;  // empty: every queue
+  std::string hardware;             // what the hosts are, e.g. "c5.2xlarge" (a label)
+  int cores = 16;                   // per host, shared by its running tries' CPU work
+  int workers = 4;                  // hosts
+  int workerConcurrency = 16;       // task slots per host
+  double taskStartOverhead = 0.4;   // queued message to the try running: fork (0.4 s) or a new interpreter (1.5 s)
+  double pricePerWorkerHour = -1;   // per host and hour; < 0: not priced
+  bool serves(const std::string& queue) const {
+    return queues.empty() || std::find(queues.begin(), queues.end(), queue) != queues.end();
+  }
+};
+
 struct ExecutorConfig {
   double brokerLatency = 0.005;
   int workers = 4;
   int workerConcurrency = 16;
   double taskStartOverhead = 0.4;  // fork of the task runner (Airflow 2 default)
   double pricePerWorkerHour = -1;  // currency units per worker host and hour; < 0: not priced
+  std::vector<WorkerPoolConfig> pools;  // always at least one (the shorthand's)
+  int totalWorkers() const {
+    int n = 0;
+    for (const auto& p : pools) n += p.workers;
+    return n;
+  }
 };
 
 struct RunConfig {

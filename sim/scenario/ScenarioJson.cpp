@@ -37,6 +37,7 @@ nlohmann::json task(const TaskDef& t, const DagDef& dag) {
                       {"failure_probability", t.failureProbability},
                       {"pool", t.pool},
                       {"queue", t.queue},
+                      {"cpu", t.cpu},
                       {"priority_weight", t.priorityWeight}};
   if (t.kind == OperatorKind::Sensor) {
     j["waits_for"] = t.waitsFor.empty() ? "own_event_after_duration" : t.waitsFor;
@@ -46,6 +47,21 @@ nlohmann::json task(const TaskDef& t, const DagDef& dag) {
   }
   if (t.kind == OperatorKind::TriggerDagRun) j["trigger_dag"] = t.triggerDag;
   return j;
+}
+
+nlohmann::json workerPools(const ExecutorConfig& e) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& p : e.pools)
+    out.push_back({{"name", p.name},
+                   {"queues", p.queues.empty() ? nlohmann::json("all") : nlohmann::json(p.queues)},
+                   {"hardware", p.hardware},
+                   {"cores", p.cores},
+                   {"workers", p.workers},
+                   {"worker_concurrency", p.workerConcurrency},
+                   {"task_start_overhead_s", p.taskStartOverhead},
+                   {"price_per_worker_hour", p.pricePerWorkerHour >= 0 ? nlohmann::json(p.pricePerWorkerHour)
+                                                                       : nlohmann::json(nullptr)}});
+  return out;
 }
 
 }  // namespace
@@ -141,7 +157,8 @@ nlohmann::json toJson(const Scenario& s) {
         {"worker_concurrency", s.executor.workerConcurrency},
         {"task_start_overhead_s", s.executor.taskStartOverhead},
         {"price_per_worker_hour", s.executor.pricePerWorkerHour >= 0 ? nlohmann::json(s.executor.pricePerWorkerHour)
-                                                                      : nlohmann::json(nullptr)}}},
+                                                                      : nlohmann::json(nullptr)},
+        {"pools", workerPools(s.executor)}}},
       {"run",
        {{"horizon_s", s.run.horizon},
         {"warmup_s", s.run.warmup},

@@ -311,6 +311,17 @@ Distribution readDistribution(const Context& ctx, const YAML::Node& n, const std
   return d;
 }
 
+// How a worker starts a try: `task_start: fork` (0.4 s, Airflow 2's default) or `interpreter` (a
+// new Python interpreter, 1.5 s: execute_tasks_new_python_interpreter, PR #11372's measurement),
+// or `task_start_overhead: D` for a measured figure.
+double readTaskStart(Fields& f, double fallback) {
+  if (f.has("task_start") && f.has("task_start_overhead"))
+    f.ctx().fail(f.raw("task_start"), f.path("task_start"), "give either task_start or task_start_overhead");
+  if (f.has("task_start"))
+    return f.choice<double>("task_start", fallback, {{"fork", 0.4}, {"interpreter", 1.5}});
+  return f.duration("task_start_overhead", fallback);
+}
+
 // Task fields shared by explicit tasks, shape groups and DAG-level task_defaults.
 void readTaskFields(Fields& f, TaskDef& t) {
   if (f.has("kind"))
@@ -325,6 +336,7 @@ void readTaskFields(Fields& f, TaskDef& t) {
   t.failureProbability = f.number("failure_probability", t.failureProbability, 0, 1);
   t.pool = f.text("pool", t.pool);
   t.queue = f.text("queue", t.queue);
+  t.cpu = f.number("cpu", t.cpu, 0, 1);
   t.priorityWeight = f.integer("priority_weight", t.priorityWeight, -1000000, 1000000);
   t.waitsFor = f.text("waits_for", t.waitsFor);
   t.pokeInterval = f.duration("poke_interval", t.pokeInterval, 1e-3);
@@ -774,10 +786,50 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
     std::string kind = f.text("kind", "celery");
     if (kind != "celery") ctx.fail(f.raw("kind"), "executor.kind", "only 'celery' is modelled");
     e.brokerLatency = f.duration("broker_latency", e.brokerLatency);
+    if (f.has("pools") && f.has("workers"))
+      ctx.fail(f.raw("workers"), "executor.workers",
+               "give either workers (one pool serving every queue) or pools, not both");
     e.workers = f.integer("workers", e.workers, 1, 10000);
     e.workerConcurrency = f.integer("worker_concurrency", e.workerConcurrency, 1, 10000);
-    e.taskStartOverhead = f.duration("task_start_overhead", e.taskStartOverhead);
+    e.taskStartOverhead = readTaskStart(f, e.taskStartOverhead);
     e.pricePerWorkerHour = f.number("price_per_worker_hour", e.pricePerWorkerHour, 0);
+    e.pools.clear();
+    YAML::Node pools = f.raw("pools");
+    if (pools.IsDefined() && !pools.IsNull()) {
+      if (!pools.IsSequence() || pools.size() == 0)
+        ctx.fail(pools, "executor.pools", "expected a non-empty list of worker pools");
+      forEachNamedEntry(ctx, pools, "executor.pools", "worker pool",
+                        [&](Fields& pf, const YAML::Node&, size_t, const std::string& p, const std::string& name) {
+                          WorkerPoolConfig w;
+                          w.name = name;
+                          YAML::Node q = pf.raw("queues");
+                          if (q.IsDefined() && !q.IsNull()) {
+                            if (!q.IsSequence() || q.size() == 0)
+                              ctx.fail(q, p + ".queues", "expected a non-empty list of queue names");
+                            for (size_t k = 0; k < q.size(); ++k) {
+                              if (!q[k].IsScalar() || q[k].Scalar().empty())
+                                ctx.fail(q[k], p + ".queues[" + std::to_string(k) + "]", "expected a queue name");
+                              w.queues.push_back(q[k].Scalar());
+                            }
+                          }
+                          w.hardware = pf.text("hardware", "");
+                          w.workerConcurrency = pf.integer("worker_concurrency", e.workerConcurrency, 1, 10000);
+                          w.cores = pf.integer("cores", w.workerConcurrency, 1, 100000);
+                          w.workers = pf.integer("workers", 1, 0, 10000);
+                          w.taskStartOverhead = readTaskStart(pf, e.taskStartOverhead);
+                          w.pricePerWorkerHour = pf.number("price_per_worker_hour", e.pricePerWorkerHour, 0);
+                          e.pools.push_back(w);
+                        });
+    } else {
+      WorkerPoolConfig w;
+      w.workers = e.workers;
+      w.workerConcurrency = e.workerConcurrency;
+      w.cores = e.workerConcurrency;
+      w.taskStartOverhead = e.taskStartOverhead;
+      w.pricePerWorkerHour = e.pricePerWorkerHour;
+      e.pools.push_back(w);
+    }
+    if (e.totalWorkers() == 0) ctx.fail(pools, "executor.pools", "no pool has a worker");
     f.finish();
   }
   // DAGs.
@@ -844,6 +896,9 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
     for (size_t t = 0; t < d.tasks.size(); ++t) {
       auto& task = d.tasks[t];
       std::string tp = p + ".tasks." + task.id;
+      const auto& pools = s.executor.pools;
+      if (std::none_of(pools.begin(), pools.end(), [&](const WorkerPoolConfig& w) { return w.serves(task.queue); }))
+        ctx.fail(dags[i], tp + ".queue", "no worker pool serves queue '" + task.queue + "' (executor.pools[].queues)");
       if (task.kind == OperatorKind::TriggerDagRun && task.triggerDag.empty())
         ctx.fail(dags[i], tp, "a trigger_dagrun task needs trigger_dag: the DAG it starts");
       if (task.kind == OperatorKind::Sensor && !task.waitsFor.empty()) sensorRefs.push_back({dags[i], tp + ".waits_for=" + task.waitsFor});
