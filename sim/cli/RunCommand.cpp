@@ -171,10 +171,10 @@ int cmdRun(const Args& args) {
   for (const auto& s : scenarios) {
     std::string payload = runIsolated([&] {
       SimulationOutput o = runSimulation(s, options);
-      return nlohmann::json{{"variant", o.variant}, {"tis", o.taskInstancesCsv}, {"ts", o.timeseriesCsv}}.dump();
+      return o.toJson().dump();
     });
     auto j = nlohmann::json::parse(payload);
-    outputs.push_back({j["variant"], j["tis"].get<std::string>(), j["ts"].get<std::string>()});
+    outputs.push_back(SimulationOutput::fromJson(j));
   }
   nlohmann::json results = resultsJson(scenarios.front().name, scenarios.front().run.seed, outputs);
   for (size_t i = 0; i < scenarios.size(); ++i)

@@ -18,6 +18,21 @@ namespace schedlab {
 
 const char* const kTaskInstancesCsvHeader =
     "variant,dag_id,run_id,task_id,try,state,created_s,scheduled_s,queued_s,started_s,ended_s,hostname";
+const char* const kPoolTimeseriesCsvHeader =
+    "variant,time_s,pool,workers,workers_up,queue_depth,in_flight_tasks,worker_cpu_utilization";
+const char* const kScalingCsvHeader = "variant,time_s,pool,action,workers_before,workers_after,queue_depth,in_flight_tasks,"
+                                      "worker_cpu_utilization";
+
+nlohmann::json SimulationOutput::toJson() const {
+  return {{"variant", variant}, {"tis", taskInstancesCsv}, {"ts", timeseriesCsv}, {"pts", poolTimeseriesCsv},
+          {"scaling", scalingCsv}};
+}
+
+SimulationOutput SimulationOutput::fromJson(const nlohmann::json& j) {
+  return {j.at("variant"), j.at("tis").get<std::string>(), j.at("ts").get<std::string>(),
+          j.at("pts").get<std::string>(), j.at("scaling").get<std::string>()};
+}
+
 const char* const kTimeseriesCsvHeader =
     "variant,time_s,scheduler_loop_duration_s,queries_per_loop,db_utilization,queue_depth,running_tasks,"
     "busy_workers,db_size_bytes,task_instance_rows,db_cache_hit_ratio";
@@ -151,6 +166,7 @@ ModelRun::ModelRun(const Scenario& sc, Runtime& rt, const ServiceFactory& servic
     if (h > 0 || sharedUsed) usedDbs_.push_back(ownedDbs_[h].get());
   atWarmup_.resize(usedDbs_.size());
   workerCpuAtWarmup_.assign(workerHostsOf(sc.executor).size(), 0);
+  poolBilledAtWarmup_.assign(sc.executor.pools.size(), 0);
   totalCores_ = total([](const MetadataDb& d) { return d.cores(); });
   rec_.recordTries = sc.run.taskInstancesCsv;
   rec_.sampleFrom = sc.run.warmup;  // the first runs after the warm-up: a nightly batch is due at once
@@ -217,6 +233,8 @@ void ModelRun::start() {
       atWarmup_[i] = {usedDbs_[i]->busySeconds(), usedDbs_[i]->pagesTouched(), usedDbs_[i]->pagesFromDisk()};
     }
     for (size_t h = 0; h < workerCpuAtWarmup_.size(); ++h) workerCpuAtWarmup_[h] = rt_.computedSeconds(static_cast<int>(h));
+    for (size_t p = 0; p < executor_->pools().size(); ++p)
+      poolBilledAtWarmup_[p] = executor_->billedSeconds(executor_->pools()[p], rt_.now());
   });
   rt_.spawn("sampler", [this] { sample(); });
 }
@@ -225,6 +243,7 @@ void ModelRun::sample() {
   const Scenario& sc = sc_;
   MetricsRecorder& rec = rec_;
   double lastBusy = 0, lastPages = 0, lastFromDisk = 0;
+  std::vector<double> lastComputed(workerHostsOf(sc.executor).size(), 0), lastBilled(executor_->pools().size(), 0);
   for (double t = sc.run.sampleInterval; t <= sc.run.horizon + 1e-9; t += sc.run.sampleInterval) {
     rt_.sleepUntil(t);
     double busy = total([](const MetadataDb& d) { return d.busySeconds(); });
@@ -246,6 +265,23 @@ void ModelRun::sample() {
     rec.timeseries.push_back(row);
     rec.intervalLoopSeconds = rec.intervalLoops = rec.intervalQueries = 0;
     lastBusy = busy;
+    // Per pool: its workers, its queues, its tries and its CPU over the interval.
+    for (size_t p = 0; p < executor_->pools().size(); ++p) {
+      const CeleryExecutor::Pool& pool = executor_->pools()[p];
+      double computed = 0, billed = executor_->billedSeconds(pool, t);
+      for (const auto& w : pool.workers) {
+        const double c = rt_.computedSeconds(w.host);
+        computed += c - lastComputed[static_cast<size_t>(w.host)];
+        lastComputed[static_cast<size_t>(w.host)] = c;
+      }
+      const double cpu = billed > lastBilled[p] ? computed / ((billed - lastBilled[p]) * pool.config->cores) : 0;
+      lastBilled[p] = billed;
+      std::ostringstream row;
+      row << sc.variant << ',' << fmt(t) << ',' << pool.config->name << ',' << CeleryExecutor::workersOn(pool) << ','
+          << CeleryExecutor::workersUp(pool) << ',' << executor_->visibleFor(pool) << ','
+          << CeleryExecutor::inFlight(pool) << ',' << fmt(cpu) << '\n';
+      poolRows_ += row.str();
+    }
   }
 }
 
@@ -286,21 +322,35 @@ SimulationOutput ModelRun::results(double end, nlohmann::json run) {
   // prices, what those hours cost (each priced pool, plus the DB cores when they are priced).
   double workerHours = 0, cost = 0;
   bool priced = false;
+  long long scaleOut = 0, scaleIn = 0, killed = 0, zombies = 0, redelivered = 0;
   nlohmann::json byPool = nlohmann::json::object(), hoursByPool = nlohmann::json::object();
-  for (const auto& pool : executor_->pools()) {
+  for (size_t i = 0; i < executor_->pools().size(); ++i) {
+    const CeleryExecutor::Pool& pool = executor_->pools()[i];
     const WorkerPoolConfig& cfg = *pool.config;
-    const double hours = cfg.workers * end / 3600.0;
+    const double billed = executor_->billedSeconds(pool, end);
+    const double hours = billed / 3600.0;
     double computed = 0;
-    for (int h = pool.firstHost; h < pool.firstHost + cfg.workers; ++h)
-      computed += rt_.computedSeconds(h) - workerCpuAtWarmup_[static_cast<size_t>(h)];
+    for (const auto& w : pool.workers)
+      computed += rt_.computedSeconds(w.host) - workerCpuAtWarmup_[static_cast<size_t>(w.host)];
+    const double billedWindow = billed - poolBilledAtWarmup_[i];
     workerHours += hours;
     hoursByPool[cfg.name] = round6(hours);
+    scaleOut += pool.scaleOut;
+    scaleIn += pool.scaleIn;
+    killed += pool.killed;
+    zombies += pool.zombies;
+    redelivered += pool.redelivered;
     nlohmann::json p = {{"worker_hours", round6(hours)},
-                        {"workers_max", cfg.workers},
+                        {"workers_max", pool.peakOn},
                         {"tries_run", pool.triesRun},
-                        // Busy cores over the pool's cores, after the warm-up.
-                        {"worker_cpu_utilization",
-                         cfg.workers > 0 ? round6(computed / (window * cfg.workers * cfg.cores)) : 0.0}};
+                        // Core-seconds computed over the cores its hosts were up for, after the warm-up.
+                        {"worker_cpu_utilization", billedWindow > 0 ? round6(computed / (billedWindow * cfg.cores)) : 0.0},
+                        {"scale_events", {{"out", pool.scaleOut}, {"in", pool.scaleIn}}},
+                        {"workers_launched", pool.launched},
+                        {"workers_terminated", pool.terminated},
+                        {"tasks_killed_by_scale_in", pool.killed},
+                        {"tasks_redelivered", pool.redelivered},
+                        {"zombies_killed", pool.zombies}};
     if (cfg.pricePerWorkerHour >= 0) {
       priced = true;
       cost += hours * cfg.pricePerWorkerHour;
@@ -310,6 +360,10 @@ SimulationOutput ModelRun::results(double end, nlohmann::json run) {
   }
   metrics["worker_hours"] = round6(workerHours);
   metrics["worker_hours_by_pool"] = hoursByPool;
+  metrics["scale_events"] = {{"out", scaleOut}, {"in", scaleIn}};
+  metrics["tasks_killed_by_scale_in"] = killed;
+  metrics["tasks_redelivered"] = redelivered;
+  metrics["zombies_killed"] = zombies;
   metrics["db_core_hours"] = round6(totalCores * end / 3600.0);
   if (priced)
     metrics["cost"] = round6(cost + (sc.metadb.pricePerCoreHour >= 0 ? totalCores * end / 3600.0 * sc.metadb.pricePerCoreHour : 0));
@@ -412,6 +466,13 @@ SimulationOutput ModelRun::results(double end, nlohmann::json run) {
        << '\n';
   }
   out.timeseriesCsv = ts.str();
+  out.poolTimeseriesCsv = poolRows_;
+  std::ostringstream scaling;
+  for (const auto& r : executor_->scaling())
+    scaling << sc.variant << ',' << fmt(r.time) << ',' << executor_->pools()[static_cast<size_t>(r.pool)].config->name
+            << ',' << (r.out ? "out" : "in") << ',' << r.before << ',' << r.after << ',' << r.load.visible << ','
+            << r.load.inFlight << ',' << fmt(r.load.cpu) << '\n';
+  out.scalingCsv = scaling.str();
   return out;
 }
 

@@ -70,6 +70,8 @@ class ModelRun {
   std::vector<std::unique_ptr<DagFileProcessorManager>> processors_;
   std::vector<DbAtWarmup> atWarmup_;
   std::vector<double> workerCpuAtWarmup_;  // per worker host: core-seconds computed by the warm-up
+  std::vector<double> poolBilledAtWarmup_;
+  std::string poolRows_;  // pool_timeseries.csv rows, as sampled  // per pool: worker-seconds billed by the warm-up
   double totalCores_ = 0;
 };
 

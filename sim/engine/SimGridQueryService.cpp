@@ -1,6 +1,6 @@
 #include "engine/SimGridQueryService.h"
 
-#include <simgrid/plugins/load.h>
+#include <algorithm>
 
 #include "model/MetadataDb.h"
 
@@ -17,13 +17,24 @@ void SimGridQueryService::serve(const QueryBatch& batch, double clientSecondsPer
   if (pool_) pool_->acquire();
   double perStatement = rtt_ + clientSecondsPerStatement;
   if (perStatement > 0) sg4::this_actor::sleep_for(perStatement * batch.queries());
-  if (batch.seconds() > 0) sg4::this_actor::exec_init(batch.seconds() * kCoreSpeed)->set_host(host_)->wait();
+  if (batch.seconds() > 0) {
+    const double flops = batch.seconds() * kCoreSpeed;
+    sg4::ExecPtr exec = sg4::this_actor::exec_init(flops)->set_host(host_)->start();
+    running_.push_back({exec, flops});
+    exec->wait();
+    running_.erase(std::find_if(running_.begin(), running_.end(), [&](const auto& r) { return r.first == exec; }));
+    done_ += flops;
+  }
   // Disk reads overlap across queries (an SSD or cloud volume serves many at once), so they add
   // latency without queueing behind each other.
   if (batch.diskSeconds() > 0) sg4::this_actor::sleep_for(batch.diskSeconds());
   if (pool_) pool_->release();
 }
 
-double SimGridQueryService::busySeconds() const { return sg_host_get_computed_flops(host_) / kCoreSpeed; }
+double SimGridQueryService::busySeconds() const {
+  double flops = done_;
+  for (const auto& [e, total] : running_) flops += total - e->get_remaining();
+  return flops / kCoreSpeed;
+}
 
 }  // namespace schedlab

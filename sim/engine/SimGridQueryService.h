@@ -6,6 +6,8 @@
 
 #include <simgrid/s4u.hpp>
 
+#include <vector>
+
 #include "model/QueryService.h"
 #include "scenario/Scenario.h"
 
@@ -23,6 +25,10 @@ class SimGridQueryService final : public QueryService {
   simgrid::s4u::Host* host_;
   double rtt_;
   simgrid::s4u::SemaphorePtr pool_;
+  // Flops of ended queries and the queries under way (SimGrid's host-load plugin is not used:
+  // it does not survive a cancelled exec on a worker host).
+  double done_ = 0;
+  std::vector<std::pair<simgrid::s4u::ExecPtr, double>> running_;
 };
 
 }  // namespace schedlab

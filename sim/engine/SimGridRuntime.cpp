@@ -1,6 +1,6 @@
 #include "engine/SimGridRuntime.h"
 
-#include <simgrid/plugins/load.h>
+#include <algorithm>
 
 namespace sg4 = simgrid::s4u;
 
@@ -26,12 +26,55 @@ void SimGridRuntime::spawn(const std::string& name, std::function<void()> body) 
 
 SemaphorePtr SimGridRuntime::semaphore(unsigned initial) { return std::make_shared<SimGridSemaphore>(initial); }
 
-void SimGridRuntime::compute(int host, double coreSeconds) {
-  sg4::this_actor::exec_init(coreSeconds * kCoreSpeed)->set_host(workers_[static_cast<size_t>(host)])->wait();
+class SimGridWork final : public Work {
+ public:
+  SimGridWork(SimGridRuntime& rt, int host, double flops)
+      : rt_(rt), host_(static_cast<size_t>(host)), flops_(flops),
+        exec_(sg4::this_actor::exec_init(flops)->set_host(rt.workers_[host_])->start()) {
+    rt_.running_[host_].push_back({exec_, flops_});
+  }
+  void cancel() override {
+    if (ended_) return;
+    cancelled_ = true;
+    end(flops_ - exec_->get_remaining());
+    exec_->cancel();
+  }
+  bool wait() {
+    try {
+      exec_->wait();
+    } catch (const simgrid::CancelException&) {
+      return false;
+    }
+    if (cancelled_) return false;
+    end(flops_);
+    return true;
+  }
+
+ private:
+  void end(double flopsDone) {
+    ended_ = true;
+    rt_.done_[host_] += flopsDone;
+    auto& r = rt_.running_[host_];
+    r.erase(std::find_if(r.begin(), r.end(), [&](const auto& x) { return x.first == exec_; }));
+  }
+  SimGridRuntime& rt_;
+  size_t host_;
+  double flops_;
+  sg4::ExecPtr exec_;
+  bool cancelled_ = false, ended_ = false;
+};
+
+WorkPtr SimGridRuntime::startCompute(int host, double coreSeconds) {
+  return std::make_shared<SimGridWork>(*this, host, coreSeconds * kCoreSpeed);
 }
 
+bool SimGridRuntime::wait(const WorkPtr& work) { return static_cast<SimGridWork&>(*work).wait(); }
+
 double SimGridRuntime::computedSeconds(int host) const {
-  return sg_host_get_computed_flops(workers_[static_cast<size_t>(host)]) / kCoreSpeed;
+  const size_t h = static_cast<size_t>(host);
+  double flops = done_[h];
+  for (const auto& [e, total] : running_[h]) flops += total - e->get_remaining();
+  return flops / kCoreSpeed;
 }
 
 }  // namespace schedlab

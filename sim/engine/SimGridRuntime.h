@@ -15,18 +15,24 @@ class SimGridRuntime final : public Runtime {
   static constexpr double kCoreSpeed = 1e9;  // flop/s of a worker core: one flop is one nanosecond
 
   SimGridRuntime(simgrid::s4u::Host* actorsHost, std::vector<simgrid::s4u::Host*> workerHosts)
-      : host_(actorsHost), workers_(std::move(workerHosts)) {}
+      : host_(actorsHost), workers_(std::move(workerHosts)), done_(workers_.size(), 0), running_(workers_.size()) {}
   double now() const override { return simgrid::s4u::Engine::get_clock(); }
   void sleepFor(double seconds) override { simgrid::s4u::this_actor::sleep_for(seconds); }
   void sleepUntil(double time) override { simgrid::s4u::this_actor::sleep_until(time); }
   void spawn(const std::string& name, std::function<void()> body) override;
   SemaphorePtr semaphore(unsigned initial) override;
-  void compute(int host, double coreSeconds) override;
+  WorkPtr startCompute(int host, double coreSeconds) override;
+  bool wait(const WorkPtr& work) override;
   double computedSeconds(int host) const override;
 
  private:
+  friend class SimGridWork;
   simgrid::s4u::Host* host_;
   std::vector<simgrid::s4u::Host*> workers_;
+  // Work accounted here rather than by the host-load plugin, which does not survive a cancelled
+  // exec: per worker host, flops of ended work and the work under way.
+  std::vector<double> done_;
+  std::vector<std::vector<std::pair<simgrid::s4u::ExecPtr, double>>> running_;
 };
 
 }  // namespace schedlab

@@ -1,6 +1,5 @@
 #include "engine/Simulation.h"
 
-#include <simgrid/plugins/load.h>
 #include <simgrid/s4u.hpp>
 #include <xbt/log.h>
 
@@ -26,7 +25,6 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
   // destroyed: SimGrid aborts when a semaphore in use is freed, and the simulation process ends
   // right after this run anyway (see Isolated.h).
   sg4::Engine& engine = *new sg4::Engine(&argc, argv);
-  sg_host_load_plugin_init();
 
   // Platform: a host per metadata DB with its cores, one for every other actor. Everything that
   // crosses hosts is modelled as latency of its own (broker latency, DB round trip), so no

@@ -18,6 +18,12 @@ struct SimulationOutput {
   nlohmann::json variant;      // {"name", "config", "metrics", "metrics_by_dag", "sim"}
   std::string taskInstancesCsv;  // rows without header, variant column first
   std::string timeseriesCsv;     // rows without header, variant column first
+  std::string poolTimeseriesCsv;  // rows without header, variant column first
+  std::string scalingCsv;         // rows without header, variant column first
+
+  // As one JSON document, to cross from the process that simulated it.
+  nlohmann::json toJson() const;
+  static SimulationOutput fromJson(const nlohmann::json& j);
 };
 
 struct SimulationOptions {
@@ -28,5 +34,7 @@ SimulationOutput runSimulation(const Scenario& scenario, const SimulationOptions
 
 extern const char* const kTaskInstancesCsvHeader;
 extern const char* const kTimeseriesCsvHeader;
+extern const char* const kPoolTimeseriesCsvHeader;
+extern const char* const kScalingCsvHeader;
 
 }  // namespace schedlab

@@ -89,7 +89,7 @@ std::vector<std::string> liveClusterSettings(const Scenario& sc) {
   // A connection per worker slot, per parsing process, the main loop, the heartbeats and the
   // tool's own, with room to spare.
   int actors = 0;
-  for (const auto& p : sc.executor.pools) actors += p.workers * p.workerConcurrency;
+  for (const auto& p : sc.executor.pools) actors += p.maxWorkers * p.workerConcurrency;
   actors += static_cast<int>(sc.instances.size()) * (sc.scheduler.parsingProcesses + 2) + 1;
   return {"max_connections=" + std::to_string(std::max(100, actors + 20))};
 }

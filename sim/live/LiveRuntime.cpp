@@ -96,10 +96,27 @@ SemaphorePtr LiveRuntime::semaphore(unsigned initial) {
   return s;
 }
 
-void LiveRuntime::compute(int host, double coreSeconds) {
-  if (computed_.size() <= static_cast<size_t>(host)) computed_.resize(static_cast<size_t>(host) + 1, 0);
-  sleepFor(coreSeconds);
-  computed_[static_cast<size_t>(host)] += coreSeconds;
+namespace {
+struct LiveWork final : Work {
+  LiveWork(SemaphorePtr s, int h, double secs) : stop(std::move(s)), host(h), seconds(secs) {}
+  void cancel() override { stop->release(); }
+  SemaphorePtr stop;
+  int host;
+  double seconds;
+};
+}  // namespace
+
+WorkPtr LiveRuntime::startCompute(int host, double coreSeconds) {
+  return std::make_shared<LiveWork>(semaphore(0), host, coreSeconds);
+}
+
+bool LiveRuntime::wait(const WorkPtr& work) {
+  auto& w = static_cast<LiveWork&>(*work);
+  const double t0 = now();
+  const bool done = w.stop->acquireTimeout(w.seconds);  // true: the time passed uncancelled
+  if (computed_.size() <= static_cast<size_t>(w.host)) computed_.resize(static_cast<size_t>(w.host) + 1, 0);
+  computed_[static_cast<size_t>(w.host)] += done ? w.seconds : now() - t0;
+  return done;
 }
 
 double LiveRuntime::computedSeconds(int host) const {

@@ -32,7 +32,8 @@ class LiveRuntime final : public Runtime {
   SemaphorePtr semaphore(unsigned initial) override;
   // Worker hosts are not real here: a try's CPU work is a sleep of its length, counted as
   // computed.
-  void compute(int host, double coreSeconds) override;
+  WorkPtr startCompute(int host, double coreSeconds) override;
+  bool wait(const WorkPtr& work) override;
   double computedSeconds(int host) const override;
 
   // Runs `work` without the lock: a blocking call to the outside world. Call from an actor.

@@ -8,39 +8,81 @@
 
 namespace schedlab {
 
+using State = CeleryExecutor::Worker::State;
+
 std::vector<WorkerHost> workerHostsOf(const ExecutorConfig& executor) {
   std::vector<WorkerHost> hosts;
   for (const auto& p : executor.pools)
-    for (int w = 0; w < p.workers; ++w) hosts.push_back({p.name + "-" + std::to_string(w + 1), p.cores});
+    for (int w = 0; w < p.maxWorkers; ++w) hosts.push_back({p.name + "-" + std::to_string(w + 1), p.cores});
   return hosts;
 }
 
-CeleryExecutor::CeleryExecutor(SimContext& ctx) : ctx_(ctx), events_(ctx.scenario.instances.size(), 0) {
+// A try on a pool whose hosts can be killed: how to interrupt it.
+struct CeleryExecutor::Try {
+  int ti;
+  int pool;
+  double takenAt;
+  SemaphorePtr stop;   // released to interrupt its waits
+  WorkPtr work;        // its CPU work under way, cancelled with it
+  bool killed = false;
+  bool started = false;    // the try is running in the metadata DB (markRunning done)
+  bool finishing = false;  // its end is being written: it completes
+};
+
+CeleryExecutor::CeleryExecutor(SimContext& ctx)
+    : ctx_(ctx), events_(ctx.scenario.instances.size(), 0), tries_(workerHostsOf(ctx.scenario.executor).size()) {
   // Every queue a task names, in the order the DAGs name them, so queue ids do not depend on pools.
   for (const auto& d : ctx.scenario.dags)
     for (const auto& t : d.tasks) broker_.queueId(t.queue);
   int host = 0;
   for (const auto& cfg : ctx.scenario.executor.pools) {
-    Pool p{&cfg, {}, ctx.rt.semaphore(0), host, std::vector<int>(static_cast<size_t>(cfg.workers), 0)};
+    Pool p;
+    p.config = &cfg;
+    p.autoscaler = Autoscaler::make(cfg.autoscaler);
+    p.available = ctx.rt.semaphore(0);
+    p.killable = cfg.autoscaler.policy != AutoscalerConfig::Policy::Fixed && !cfg.autoscaler.graceful;
     for (size_t q = 0; q < broker_.queueCount(); ++q)
       if (cfg.serves(broker_.queueName(static_cast<int>(q)))) p.queues.push_back(static_cast<int>(q));
-    host += cfg.workers;
+    p.workers.resize(static_cast<size_t>(cfg.maxWorkers));
+    for (auto& w : p.workers) {
+      w.host = host++;
+      w.wake = ctx.rt.semaphore(0);
+    }
+    // The pool's first `workers` hosts are up from the start.
+    for (int w = 0; w < cfg.workers; ++w) {
+      p.workers[static_cast<size_t>(w)].state = State::Up;
+      p.workers[static_cast<size_t>(w)].launchedAt = 0;
+      p.workers[static_cast<size_t>(w)].life = 1;
+    }
+    p.cpuAt.assign(p.workers.size(), 0);
+    p.peakOn = cfg.workers;
     pools_.push_back(std::move(p));
   }
 }
 
 void CeleryExecutor::start() {
-  for (size_t p = 0; p < pools_.size(); ++p)
-    for (int w = 0; w < pools_[p].config->workers; ++w)
+  for (size_t p = 0; p < pools_.size(); ++p) {
+    for (int w = 0; w < pools_[p].config->maxWorkers; ++w)
       for (int slot = 0; slot < pools_[p].config->workerConcurrency; ++slot)
         ctx_.rt.spawn("worker", [this, p, w] { slotLoop(static_cast<int>(p), w); });
+    if (pools_[p].config->autoscaler.policy != AutoscalerConfig::Policy::Fixed)
+      ctx_.rt.spawn("autoscaler", [this, p] { autoscaleLoop(static_cast<int>(p)); });
+  }
   ctx_.rt.spawn("job-heartbeats", [this] { heartbeatLoop(); });
 }
 
+bool CeleryExecutor::inOutage(double t) const {
+  const ExecutorConfig& e = ctx_.scenario.executor;
+  return e.outageAt >= 0 && t >= e.outageAt && t < e.outageAt + e.outageDuration;
+}
+
 void CeleryExecutor::send(const std::vector<int>& tis, double now) {
+  const ExecutorConfig& e = ctx_.scenario.executor;
+  // During a broker outage the executor's sends wait (Celery retries publishing) until it ends.
+  const double sentAt = inOutage(now) ? e.outageAt + e.outageDuration : now;
   for (int ti : tis) {
     const int queue = broker_.queueId(ctx_.state.taskDef(ti).queue);
-    broker_.push(queue, ti, now + ctx_.scenario.executor.brokerLatency);
+    broker_.push(queue, ti, sentAt + e.brokerLatency);
     for (auto& p : pools_)
       if (std::find(p.queues.begin(), p.queues.end(), queue) != p.queues.end()) p.available->release();
   }
@@ -55,38 +97,113 @@ int CeleryExecutor::takeEvents(int instance) {
 int CeleryExecutor::busyWorkers() const {
   int n = 0;
   for (const auto& p : pools_)
-    for (int r : p.running) n += r > 0;
+    for (const auto& w : p.workers) n += w.running > 0;
   return n;
+}
+
+int CeleryExecutor::workersOn(const Pool& pool) {
+  int n = 0;
+  for (const auto& w : pool.workers) n += w.state != State::Off;
+  return n;
+}
+
+int CeleryExecutor::workersUp(const Pool& pool) {
+  int n = 0;
+  for (const auto& w : pool.workers) n += w.state == State::Up;
+  return n;
+}
+
+int CeleryExecutor::inFlight(const Pool& pool) {
+  int n = 0;
+  for (const auto& w : pool.workers) n += w.running;
+  return n;
+}
+
+int CeleryExecutor::visibleFor(const Pool& pool) const {
+  size_t n = 0;
+  for (int q : pool.queues) n += broker_.depth(q);
+  return static_cast<int>(n);
+}
+
+double CeleryExecutor::billedSeconds(const Pool& pool, double now) const {
+  double s = 0;
+  for (const auto& w : pool.workers) s += w.billedSeconds + (w.state != State::Off ? now - w.launchedAt : 0);
+  return s;
 }
 
 void CeleryExecutor::slotLoop(int pool, int worker) {
   Pool& p = pools_[static_cast<size_t>(pool)];
+  Worker& w = p.workers[static_cast<size_t>(worker)];
   while (true) {
+    if (w.state != State::Up) {
+      w.parked++;
+      w.wake->acquire();
+      w.parked--;
+      continue;
+    }
     p.available->acquire();
+    if (w.state != State::Up) {  // stopped while waiting: the message is for another slot
+      p.available->release();
+      continue;
+    }
     // Another pool serving the same queue may have taken the message already.
     std::optional<Broker::Message> m = broker_.take(p.queues);
     if (!m) continue;
-    if (m->visibleAt > ctx_.now()) ctx_.rt.sleepUntil(m->visibleAt);
-    p.running[static_cast<size_t>(worker)]++;
+    const double takenAt = ctx_.now();
+    w.running++;
     p.triesRun++;
-    runTask(pool, worker, m->ti);
-    p.running[static_cast<size_t>(worker)]--;
+    if (m->visibleAt > ctx_.now()) ctx_.rt.sleepUntil(m->visibleAt);
+    if (inOutage(ctx_.now())) {
+      const ExecutorConfig& e = ctx_.scenario.executor;
+      ctx_.rt.sleepUntil(e.outageAt + e.outageDuration);
+    }
+    runTask(pool, worker, m->ti, takenAt);
+    w.running--;
+    if (w.state == State::Draining && w.running == 0) turnOff(p, worker);
   }
 }
 
-void CeleryExecutor::runTask(int pool, int worker, int tiIdx) {
-  const Pool& p = pools_[static_cast<size_t>(pool)];
+bool CeleryExecutor::pause(const std::shared_ptr<Try>& t, double seconds) {
+  if (!t) {
+    ctx_.rt.sleepFor(seconds);
+    return true;
+  }
+  if (t->killed) return false;
+  // acquireTimeout: true when the time passed; a release means the try was killed.
+  return t->stop->acquireTimeout(seconds) && !t->killed;
+}
+
+void CeleryExecutor::runTask(int pool, int worker, int tiIdx, double takenAt) {
+  Pool& p = pools_[static_cast<size_t>(pool)];
+  const int host = p.workers[static_cast<size_t>(worker)].host;
   WorkflowState& st = ctx_.state;
   const int instance = st.dags()[st.run(st.ti(tiIdx).run).dag].instance;
   MetadataDb& db = ctx_.db(instance);
+  std::shared_ptr<Try> t;
+  if (p.killable) {
+    t = std::make_shared<Try>(Try{tiIdx, pool, takenAt, ctx_.rt.semaphore(0)});
+    tries_[static_cast<size_t>(host)].push_back(t);
+  }
+  // Whatever happens, the host no longer lists the try at its end.
+  struct Unlist {
+    std::vector<std::shared_ptr<Try>>* list;
+    const std::shared_ptr<Try>* t;
+    ~Unlist() {
+      if (*t) list->erase(std::find(list->begin(), list->end(), *t));
+    }
+  } unlist{&tries_[static_cast<size_t>(host)], &t};
   // `airflow tasks run`: fork (or a new interpreter), then LocalTaskJob's start-up queries.
-  ctx_.rt.sleepFor(p.config->taskStartOverhead);
+  if (!pause(t, p.config->taskStartOverhead)) return;
   QueryBatch start = db.batch();
   start.add(QueryType::WorkerStart, 1, 1, 1, {.tis = std::span<const int>(&tiIdx, 1)});
   db.execute(start);
+  if (t && t->killed) return;
   db.addRows(Table::Job, 1);
   db.addRows(Table::Log, 1);
-  st.markRunning(tiIdx, ctx_.now(), p.firstHost + worker);
+  // A message delivered again runs the task again: its killed try was left running.
+  if (st.ti(tiIdx).state == TiState::Running) st.restartRunning(tiIdx, ctx_.now(), host);
+  else st.markRunning(tiIdx, ctx_.now(), host);
+  if (t) t->started = true;
 
   TaskInstance& ti = st.ti(tiIdx);
   const TaskDef& td = st.taskDef(tiIdx);
@@ -106,10 +223,16 @@ void CeleryExecutor::runTask(int pool, int worker, int tiIdx) {
       // Waiting on I/O first, then its CPU work on the host's cores.
       const double d = td.duration.sample(rng);
       if (td.cpu <= 0) {
-        ctx_.rt.sleepFor(d);
+        if (!pause(t, d)) return;
       } else {
-        if (td.cpu < 1) ctx_.rt.sleepFor((1 - td.cpu) * d);
-        ctx_.rt.compute(p.firstHost + worker, td.cpu * d);
+        if (td.cpu < 1 && !pause(t, (1 - td.cpu) * d)) return;
+        if (!t) {
+          ctx_.rt.compute(host, td.cpu * d);
+        } else {
+          t->work = ctx_.rt.startCompute(host, td.cpu * d);
+          if (!ctx_.rt.wait(t->work) || t->killed) return;
+          t->work.reset();
+        }
       }
       break;
     }
@@ -119,16 +242,19 @@ void CeleryExecutor::runTask(int pool, int worker, int tiIdx) {
         // starts; the sensor sees it at its first poke after that.
         double eventIn = td.duration.sample(rng);
         if (eventIn > td.sensorTimeout) {
-          ctx_.rt.sleepFor(td.sensorTimeout);
+          if (!pause(t, td.sensorTimeout)) return;
           success = false;
         } else {
-          ctx_.rt.sleepFor(std::ceil(eventIn / td.pokeInterval - 1e-12) * td.pokeInterval);
+          if (!pause(t, std::ceil(eventIn / td.pokeInterval - 1e-12) * td.pokeInterval)) return;
           success = true;
         }
         break;
       }
+      // A sensor waiting for a stream's arrival is not interrupted: a killed one ends at its
+      // arrival or timeout and then does nothing (below).
       int stream = ctx_.hub.streamIndex(td.waitsFor);
       double arrival = ctx_.hub.waitForArrival(stream, ctx_.now(), td.pokeInterval, td.sensorTimeout);
+      if (t && t->killed) return;
       if (arrival < 0) {
         success = false;  // sensor timeout
       } else {
@@ -138,7 +264,7 @@ void CeleryExecutor::runTask(int pool, int worker, int tiIdx) {
       break;
     }
     case OperatorKind::TriggerDagRun: {
-      ctx_.rt.sleepFor(td.duration.sample(rng));
+      if (!pause(t, td.duration.sample(rng))) return;
       if (!success) break;
       int target = -1;
       const Scenario& sc = ctx_.scenario;
@@ -169,6 +295,8 @@ void CeleryExecutor::runTask(int pool, int worker, int tiIdx) {
     double tasks = static_cast<double>(st.def(run.dag).tasks.size());
     finish.add(QueryType::MiniScheduler, tasks, tasks);
   }
+  // The try's end is written whether or not its host dies meanwhile.
+  if (t) t->finishing = true;
   db.execute(finish);
   db.addRows(Table::Log, 1);
   if (success && ctx_.scenario.scheduler.model == SchedulerModel::Airflow2) {
@@ -201,5 +329,142 @@ void CeleryExecutor::heartbeatLoop() {
     }
   }
 }
+
+void CeleryExecutor::autoscaleLoop(int pool) {
+  Pool& p = pools_[static_cast<size_t>(pool)];
+  const WorkerPoolConfig& cfg = *p.config;
+  while (true) {
+    ctx_.rt.sleepFor(cfg.autoscaler.period);
+    const double now = ctx_.now();
+    PoolLoad load;
+    load.concurrency = cfg.workerConcurrency;
+    load.visible = visibleFor(p);
+    double computed = 0;
+    int up = 0;
+    for (size_t w = 0; w < p.workers.size(); ++w) {
+      Worker& wk = p.workers[w];
+      const double c = ctx_.rt.computedSeconds(wk.host);
+      if (wk.state == State::Up) {
+        computed += c - p.cpuAt[w];
+        ++up;
+      }
+      p.cpuAt[w] = c;
+      if (wk.state == State::Booting || wk.state == State::Up) load.current++;
+      load.inFlight += wk.running;
+    }
+    load.cpu = up > 0 ? computed / (up * cfg.cores * cfg.autoscaler.period) : 0;
+    const int target = std::clamp(p.autoscaler->desired(load), cfg.minWorkers, cfg.maxWorkers);
+    if (target > load.current) {
+      for (size_t w = 0, need = static_cast<size_t>(target - load.current); w < p.workers.size() && need > 0; ++w)
+        if (p.workers[w].state == State::Off) {
+          launch(p, static_cast<int>(w));
+          --need;
+        }
+      p.scaleOut++;
+      p.lastScaleAt = now;
+      scaling_.push_back({now, pool, true, load.current, target, load});
+    } else if (target < load.current && now - p.lastScaleAt >= cfg.autoscaler.cooldown) {
+      // The default termination policy: the longest-running instances first, whatever they run.
+      std::vector<int> victims;
+      for (size_t w = 0; w < p.workers.size(); ++w)
+        if (p.workers[w].state == State::Booting || p.workers[w].state == State::Up) victims.push_back(static_cast<int>(w));
+      std::stable_sort(victims.begin(), victims.end(), [&](int a, int b) {
+        return p.workers[static_cast<size_t>(a)].launchedAt < p.workers[static_cast<size_t>(b)].launchedAt;
+      });
+      victims.resize(static_cast<size_t>(load.current - target));
+      for (int w : victims) stop(p, w);
+      p.scaleIn++;
+      p.lastScaleAt = now;
+      scaling_.push_back({now, pool, false, load.current, target, load});
+    }
+  }
+}
+
+void CeleryExecutor::launch(Pool& p, int worker) {
+  Worker& w = p.workers[static_cast<size_t>(worker)];
+  w.state = State::Booting;
+  w.launchedAt = ctx_.now();
+  const int life = ++w.life;
+  p.launched++;
+  p.peakOn = std::max(p.peakOn, workersOn(p));
+  auto up = [this, &p, worker, life] {
+    Worker& wk = p.workers[static_cast<size_t>(worker)];
+    if (wk.life != life || wk.state != State::Booting) return;
+    wk.state = State::Up;
+    for (int k = wk.parked; k > 0; --k) wk.wake->release();
+  };
+  if (p.config->bootTime <= 0) {
+    up();
+    return;
+  }
+  ctx_.rt.spawn("boot", [this, up, boot = p.config->bootTime] {
+    ctx_.rt.sleepFor(boot);
+    up();
+  });
+}
+
+void CeleryExecutor::turnOff(Pool& p, int worker) {
+  Worker& w = p.workers[static_cast<size_t>(worker)];
+  w.billedSeconds += ctx_.now() - w.launchedAt;
+  w.state = State::Off;
+  p.terminated++;
+}
+
+void CeleryExecutor::stop(Pool& p, int worker) {
+  Worker& w = p.workers[static_cast<size_t>(worker)];
+  if (w.state == State::Booting || w.running == 0) {
+    turnOff(p, worker);
+    return;
+  }
+  if (p.config->autoscaler.graceful) {
+    // Celery's warm shutdown: no new messages, the running tries end, then the host goes.
+    w.state = State::Draining;
+    return;
+  }
+  // Hard: the host goes now with its tries. A copy of the list: the killed tries' actors remove
+  // themselves from it as soon as they run again, which may be between two calls below.
+  turnOff(p, worker);
+  const std::vector<std::shared_ptr<Try>> victims = tries_[static_cast<size_t>(w.host)];
+  const int pool = static_cast<int>(&p - pools_.data());
+  for (const auto& t : victims) {
+    if (t->finishing || t->killed) continue;
+    t->killed = true;
+    p.killed++;
+    ctx_.rt.spawn("recover", [this, pool, ti = t->ti, takenAt = t->takenAt, started = t->started] {
+      recover(pool, ti, takenAt, started);
+    });
+    t->stop->release();
+    if (t->work) t->work->cancel();
+  }
+}
+
+void CeleryExecutor::recover(int pool, int ti, double takenAt, bool started) {
+  // Whichever comes first: the message visible again (acks_late), or the scheduler's zombie
+  // detection of a try that was running (its job stopped heartbeating when its host died).
+  const ExecutorConfig& e = ctx_.scenario.executor;
+  const SchedulerConfig& s = ctx_.scenario.scheduler;
+  const double killedAt = ctx_.now();
+  const double redeliver = e.acksLate ? std::max(killedAt, takenAt + e.visibilityTimeout) : INFINITY;
+  const double zombie = started ? std::ceil((killedAt + s.zombieTaskThreshold) / s.zombieDetectionInterval - 1e-9) *
+                                      s.zombieDetectionInterval
+                                : INFINITY;
+  if (!std::isfinite(redeliver) && !std::isfinite(zombie)) return;  // left queued: nothing brings it back
+  Pool& p = pools_[static_cast<size_t>(pool)];
+  if (redeliver <= zombie) {
+    ctx_.rt.sleepUntil(redeliver);
+    p.redelivered++;
+    ctx_.state.noteKilledTry(ti, killedAt);
+    const int queue = broker_.queueId(ctx_.state.taskDef(ti).queue);
+    broker_.push(queue, ti, ctx_.now());
+    for (auto& q : pools_)
+      if (std::find(q.queues.begin(), q.queues.end(), queue) != q.queues.end()) q.available->release();
+    return;
+  }
+  ctx_.rt.sleepUntil(zombie);
+  p.zombies++;
+  // The scheduler fails the zombie (up_for_retry while it has retries); its try ends now.
+  ctx_.state.markFinished(ti, ctx_.now(), false);
+}
+
 
 }  // namespace schedlab

@@ -3,17 +3,27 @@
 // host with worker_concurrency slots that take messages in FIFO order, run the tries and write
 // their state to the metadata DB as Airflow's LocalTaskJob does. A try's CPU work runs on its
 // host's cores, shared with the host's other tries.
+//
+// Pools may scale (Autoscaler): new hosts boot for boot_time, billed from launch; scale-in picks
+// the longest-running hosts, as a cloud autoscaling group's default termination policy does,
+// blind to what they run. A graceful shutdown stops taking messages and ends with the last try;
+// a hard one kills the running tries. A killed try's message is visible again
+// visibility_timeout after it was taken (acks_late), and the scheduler's zombie detection marks
+// a running try whose job stopped heartbeating failed after scheduler_zombie_task_threshold;
+// whichever comes first recovers the task (a rerun, or a retry).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "model/Autoscaler.h"
 #include "model/Broker.h"
 #include "model/SimContext.h"
 
 namespace schedlab {
 
-// One worker host of a pool, as the runtime numbers them (ModelRun::workerHosts).
+// Every worker host a pool may have (max_workers of each), in the runtime's numbering.
 struct WorkerHost {
   std::string name;
   int cores;
@@ -23,7 +33,7 @@ std::vector<WorkerHost> workerHostsOf(const ExecutorConfig& executor);
 class CeleryExecutor {
  public:
   explicit CeleryExecutor(SimContext& ctx);
-  // Creates the worker slots and the heartbeat load; call before the runtime runs.
+  // Creates the worker slots, the autoscalers and the heartbeat load; call before the runtime runs.
   void start();
   // executor.heartbeat(): queued TIs leave for the broker; visible to workers after its latency.
   void send(const std::vector<int>& tis, double now);
@@ -33,26 +43,67 @@ class CeleryExecutor {
   size_t queueDepth() const { return broker_.depth(); }
   int busyWorkers() const;
 
-  // Per pool (executor.pools order): its hosts (runtime numbering) and the tries it ran.
+  struct Worker {
+    enum class State { Off, Booting, Up, Draining } state = State::Off;
+    int host = -1;
+    int life = 0;               // launches so far: timers of an earlier life do nothing
+    double launchedAt = -1;     // billed from here while on
+    double billedSeconds = 0;   // earlier lives
+    int running = 0;            // tries taken and not ended
+    int parked = 0;             // slots waiting for it to be up
+    SemaphorePtr wake;
+  };
   struct Pool {
     const WorkerPoolConfig* config;
-    std::vector<int> queues;  // broker queue ids it serves
-    SemaphorePtr available;   // released once per message sent to one of its queues
-    int firstHost;            // its hosts are firstHost .. firstHost + workers - 1
-    std::vector<int> running;  // per host: tries running
-    long long triesRun = 0;
+    std::unique_ptr<Autoscaler> autoscaler;
+    std::vector<int> queues;   // broker queue ids it serves
+    SemaphorePtr available;    // released once per message sent to one of its queues
+    std::vector<Worker> workers;  // max_workers of them
+    bool killable = false;     // tries may be killed (hard shutdown): waits are interruptible
+    double lastScaleAt = -1e300;
+    long long triesRun = 0, scaleOut = 0, scaleIn = 0, launched = 0, terminated = 0;
+    long long killed = 0, redelivered = 0, zombies = 0;
+    int peakOn = 0;            // most workers on (booting, up or draining) at once
+    std::vector<double> cpuAt;  // per worker: computed core-seconds at the last evaluation
   };
   const std::vector<Pool>& pools() const { return pools_; }
+  // Each scaling action: when, which pool, the size before and after, and what the policy saw.
+  struct ScalingRecord {
+    double time;
+    int pool;
+    bool out;
+    int before, after;
+    PoolLoad load;
+  };
+  const std::vector<ScalingRecord>& scaling() const { return scaling_; }
+  static int inFlight(const Pool& pool);
+  // Worker-seconds a pool was billed for up to `now`.
+  double billedSeconds(const Pool& pool, double now) const;
+  // Launched workers (booting, up or draining) and up ones.
+  static int workersOn(const Pool& pool);
+  static int workersUp(const Pool& pool);
+  int visibleFor(const Pool& pool) const;
 
  private:
+  struct Try;
   void slotLoop(int pool, int worker);
-  void runTask(int pool, int worker, int ti);
+  void runTask(int pool, int worker, int ti, double takenAt);
   void heartbeatLoop();
+  void autoscaleLoop(int pool);
+  void launch(Pool& pool, int worker);
+  void stop(Pool& pool, int worker);
+  void turnOff(Pool& pool, int worker);
+  void recover(int pool, int ti, double takenAt, bool started);
+  // Sleeps `seconds`; with a kill handle, false when the try was killed first.
+  bool pause(const std::shared_ptr<Try>& t, double seconds);
+  bool inOutage(double t) const;
 
   SimContext& ctx_;
   Broker broker_;
   std::vector<Pool> pools_;
   std::vector<int> events_;
+  std::vector<std::vector<std::shared_ptr<Try>>> tries_;  // per runtime host: its running tries
+  std::vector<ScalingRecord> scaling_;
 };
 
 }  // namespace schedlab

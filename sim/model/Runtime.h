@@ -21,6 +21,14 @@ class Semaphore {
 };
 using SemaphorePtr = std::shared_ptr<Semaphore>;
 
+// CPU work under way on a worker host; cancel() abandons it (its host died).
+class Work {
+ public:
+  virtual ~Work() = default;
+  virtual void cancel() = 0;
+};
+using WorkPtr = std::shared_ptr<Work>;
+
 class Runtime {
  public:
   virtual ~Runtime() = default;
@@ -31,9 +39,12 @@ class Runtime {
   // Starts an actor running `body`; it may run until the run ends.
   virtual void spawn(const std::string& name, std::function<void()> body) = 0;
   virtual SemaphorePtr semaphore(unsigned initial) = 0;
-  // `coreSeconds` of one core's work on worker host `host` (numbered as ModelRun::workerHosts
+  // Starts `coreSeconds` of one core's work on worker host `host` (numbered as workerHostsOf
   // lists them): it takes longer while more tries compute on that host than it has cores.
-  virtual void compute(int host, double coreSeconds) = 0;
+  virtual WorkPtr startCompute(int host, double coreSeconds) = 0;
+  // Waits for the work; false when it was cancelled first.
+  virtual bool wait(const WorkPtr& work) = 0;
+  void compute(int host, double coreSeconds) { wait(startCompute(host, coreSeconds)); }
   // Core-seconds computed on a worker host so far.
   virtual double computedSeconds(int host) const = 0;
 };

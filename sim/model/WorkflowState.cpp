@@ -310,6 +310,19 @@ void WorkflowState::markRunning(int tiIdx, double now, int host) {
   }
 }
 
+void WorkflowState::noteKilledTry(int tiIdx, double killedAt) { tis_[tiIdx].killedAt = killedAt; }
+
+void WorkflowState::restartRunning(int tiIdx, double now, int host) {
+  TaskInstance& ti = tis_[tiIdx];
+  rec_.addTry({runs_[ti.run].dag, ti.run, ti.task, ti.tryNumber, "killed", ti.created, ti.scheduled, ti.queued,
+               ti.started, ti.killedAt, ti.host});
+  ti.killedAt = -1;
+  ti.tryNumber++;
+  ti.started = now;
+  ti.host = host;
+  runs_[ti.run].tries++;
+}
+
 void WorkflowState::releaseSlot(int tiIdx) {
   TaskInstance& ti = tis_[tiIdx];
   poolUsed_[poolIndex(taskDef(tiIdx).pool)]--;

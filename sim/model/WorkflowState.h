@@ -33,6 +33,7 @@ struct TaskInstance {
   double retryAt = 0;
   int queuedBy = -1;  // scheduler instance that queued the current try
   int host = -1;      // worker host running (or that ran) the current try
+  double killedAt = -1;  // its host died while it ran (until it runs again)
 };
 
 struct DagRun {
@@ -120,6 +121,10 @@ class WorkflowState {
 
   // Worker side.
   void markRunning(int ti, double now, int host = -1);
+  // A running try whose host died at `killedAt` (its row ends there, state "killed").
+  void noteKilledTry(int ti, double killedAt);
+  // Its message delivered again: the task runs again, as a new try, on `host`.
+  void restartRunning(int ti, double now, int host);
   // Returns true when the try failed but will be retried.
   void markFinished(int ti, double now, bool success);
   // Downstream TIs of `ti` whose deps are now met (the 2.x mini scheduler).

@@ -41,16 +41,22 @@ void writeResults(const std::string& dir, const nlohmann::json& results, const s
   fs::create_directories(dir);
   std::string tis = std::string(kTaskInstancesCsvHeader) + "\n";
   std::string ts = std::string(kTimeseriesCsvHeader) + "\n";
+  std::string pts = std::string(kPoolTimeseriesCsvHeader) + "\n";
+  std::string scaling = std::string(kScalingCsvHeader) + "\n";
   bool withTis = false;  // written when any variant asks for it (run.task_instances_csv)
   for (const auto& r : runs) {
     tis += r.taskInstancesCsv;
     ts += r.timeseriesCsv;
+    pts += r.poolTimeseriesCsv;
+    scaling += r.scalingCsv;
     withTis |= r.variant.at("config").at("run").value("task_instances_csv", true);
   }
   const std::string tisPath = (fs::path(dir) / "task_instances.csv").string();
   std::vector<std::pair<std::string, std::string>> files = {
       {(fs::path(dir) / "results.json").string(), results.dump(2) + "\n"},
-      {(fs::path(dir) / "timeseries.csv").string(), ts}};
+      {(fs::path(dir) / "timeseries.csv").string(), ts},
+      {(fs::path(dir) / "pool_timeseries.csv").string(), pts},
+      {(fs::path(dir) / "scaling.csv").string(), scaling}};
   if (withTis) files.push_back({tisPath, tis});
   std::vector<std::string> temps;
   try {

@@ -97,6 +97,10 @@ struct SchedulerConfig {
   double clientCostPerQuery = 0.001;
   double schedulerHeartbeatSec = 5;
   double jobHeartbeatSec = 5;
+  // A running task whose job has not heartbeaten for this long is a zombie: the scheduler marks
+  // it failed (up_for_retry while it has retries), looking every zombie_detection_interval.
+  double zombieTaskThreshold = 300;
+  double zombieDetectionInterval = 10;
   bool scheduleAfterTaskExecution = true;
   int defaultPoolSlots = 128;
   std::map<std::string, int> pools;  // besides default_pool
@@ -136,12 +140,25 @@ struct ArchivingConfig {
 
 // Identical Celery worker hosts serving some queues (`executor.pools`; `executor.workers` is the
 // shorthand for one pool "default" serving every queue).
+// How a pool's size follows its load (`executor.pools[].autoscaler`), evaluated every `period`.
+struct AutoscalerConfig {
+  enum class Policy { Fixed, CpuTarget, QueueDepth, Keda } policy = Policy::Fixed;
+  double period = 60;
+  double cooldown = 300;     // after a scaling action, no scale-in for this long
+  double cpuTarget = 0.6;    // cpu_target: mean CPU of its workers to keep (0-1)
+  int step = 1;              // queue_depth: workers added per period while messages wait
+  bool graceful = true;      // scale-in shutdown: finish running tries (graceful) or kill them (hard)
+};
+
 struct WorkerPoolConfig {
   std::string name = "default";
   std::vector<std::string> queues;  // empty: every queue
   std::string hardware;             // what the hosts are, e.g. "c5.2xlarge" (a label)
   int cores = 16;                   // per host, shared by its running tries' CPU work
-  int workers = 4;                  // hosts
+  int workers = 4;                  // hosts at start
+  int minWorkers = 4, maxWorkers = 4;  // what its autoscaler may do
+  double bootTime = 0;              // launch to taking tasks (billed from launch)
+  AutoscalerConfig autoscaler;
   int workerConcurrency = 16;       // task slots per host
   double taskStartOverhead = 0.4;   // queued message to the try running: fork (0.4 s) or a new interpreter (1.5 s)
   double pricePerWorkerHour = -1;   // per host and hour; < 0: not priced
@@ -157,6 +174,13 @@ struct ExecutorConfig {
   double taskStartOverhead = 0.4;  // fork of the task runner (Airflow 2 default)
   double pricePerWorkerHour = -1;  // currency units per worker host and hour; < 0: not priced
   std::vector<WorkerPoolConfig> pools;  // always at least one (the shorthand's)
+  // Late acknowledgement (Airflow's Celery default): a message stays with the broker until its
+  // try ends; if its worker dies it becomes visible again visibility_timeout after it was taken
+  // (Airflow's default transport option: 6 h).
+  bool acksLate = true;
+  double visibilityTimeout = 21600;
+  // The broker unreachable from `outageAt` for `outageDuration`: nothing is sent or taken.
+  double outageAt = -1, outageDuration = 0;
   int totalWorkers() const {
     int n = 0;
     for (const auto& p : pools) n += p.workers;

@@ -49,6 +49,18 @@ nlohmann::json task(const TaskDef& t, const DagDef& dag) {
   return j;
 }
 
+nlohmann::json autoscaler(const AutoscalerConfig& a) {
+  using P = AutoscalerConfig::Policy;
+  const char* names[] = {"fixed", "cpu_target", "queue_depth", "keda"};
+  nlohmann::json j = {{"policy", names[static_cast<int>(a.policy)]},
+                      {"period_s", a.period},
+                      {"cooldown_s", a.cooldown},
+                      {"shutdown", a.graceful ? "graceful" : "hard"}};
+  if (a.policy == P::CpuTarget) j["target"] = a.cpuTarget;
+  if (a.policy == P::QueueDepth) j["step"] = a.step;
+  return j;
+}
+
 nlohmann::json workerPools(const ExecutorConfig& e) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& p : e.pools)
@@ -57,6 +69,10 @@ nlohmann::json workerPools(const ExecutorConfig& e) {
                    {"hardware", p.hardware},
                    {"cores", p.cores},
                    {"workers", p.workers},
+                   {"min_workers", p.minWorkers},
+                   {"max_workers", p.maxWorkers},
+                   {"boot_time_s", p.bootTime},
+                   {"autoscaler", autoscaler(p.autoscaler)},
                    {"worker_concurrency", p.workerConcurrency},
                    {"task_start_overhead_s", p.taskStartOverhead},
                    {"price_per_worker_hour", p.pricePerWorkerHour >= 0 ? nlohmann::json(p.pricePerWorkerHour)
@@ -136,6 +152,8 @@ nlohmann::json toJson(const Scenario& s) {
         {"client_cost_per_query_s", c.clientCostPerQuery},
         {"scheduler_heartbeat_sec", c.schedulerHeartbeatSec},
         {"job_heartbeat_sec", c.jobHeartbeatSec},
+        {"scheduler_zombie_task_threshold_s", c.zombieTaskThreshold},
+        {"zombie_detection_interval_s", c.zombieDetectionInterval},
         {"schedule_after_task_execution", c.scheduleAfterTaskExecution},
         {"default_pool_slots", c.defaultPoolSlots},
         {"pools", pools}}},
@@ -158,6 +176,11 @@ nlohmann::json toJson(const Scenario& s) {
         {"task_start_overhead_s", s.executor.taskStartOverhead},
         {"price_per_worker_hour", s.executor.pricePerWorkerHour >= 0 ? nlohmann::json(s.executor.pricePerWorkerHour)
                                                                       : nlohmann::json(nullptr)},
+        {"acks_late", s.executor.acksLate},
+        {"visibility_timeout_s", s.executor.visibilityTimeout},
+        {"broker_outage", s.executor.outageAt >= 0 ? nlohmann::json{{"at_s", s.executor.outageAt},
+                                                                    {"duration_s", s.executor.outageDuration}}
+                                                   : nlohmann::json(nullptr)},
         {"pools", workerPools(s.executor)}}},
       {"run",
        {{"horizon_s", s.run.horizon},

@@ -154,8 +154,13 @@ class Fields {
 
 // ---- merging variants and --set overrides ----------------------------------------------------
 
-// Lists of named entries (dags, triggers) merge by name; `remove: true` drops an entry.
-bool mergesByName(const std::string& key) { return key == "dags" || key == "triggers" || key == "instances"; }
+// Lists of named entries (dags, triggers, instances, worker pools) merge by name; `remove: true`
+// drops an entry. An autoscaler is replaced as a whole: a new policy does not inherit the old
+// one's settings.
+bool mergesByName(const std::string& key) {
+  return key == "dags" || key == "triggers" || key == "instances" || key == "pools";
+}
+bool replacedWhole(const std::string& key) { return key == "autoscaler"; }
 
 void mergeInto(YAML::Node base, const YAML::Node& over, const std::string& key = "");
 
@@ -185,7 +190,7 @@ void mergeInto(YAML::Node base, const YAML::Node& over, const std::string& key) 
     std::string k = it->first.as<std::string>();
     const YAML::Node& value = it->second;
     YAML::Node target = base[k];
-    if (value.IsMap() && target.IsMap()) {
+    if (value.IsMap() && target.IsMap() && !replacedWhole(k)) {
       mergeInto(target, value, k);
     } else if (value.IsSequence() && target.IsSequence() && mergesByName(k)) {
       mergeNamedList(target, value);
@@ -309,6 +314,27 @@ Distribution readDistribution(const Context& ctx, const YAML::Node& n, const std
              "unknown distribution (constant, exponential, lognormal, uniform, empirical)");
   }
   return d;
+}
+
+// `autoscaler: {policy: fixed | cpu_target | queue_depth | keda, period, cooldown, target, step,
+// shutdown: graceful | hard}` of a worker pool.
+void readAutoscaler(const Context& ctx, const YAML::Node& node, const std::string& path, WorkerPoolConfig& w) {
+  using P = AutoscalerConfig::Policy;
+  Fields f(ctx, node, path);
+  AutoscalerConfig& a = w.autoscaler;
+  if (!f.has("policy")) ctx.fail(node, path + ".policy", "an autoscaler needs a policy (fixed, cpu_target, queue_depth, keda)");
+  a.policy = f.choice<P>("policy", P::Fixed,
+                         {{"fixed", P::Fixed}, {"cpu_target", P::CpuTarget}, {"queue_depth", P::QueueDepth}, {"keda", P::Keda}});
+  // KEDA polls every 30 s and scales in after a 300 s cooldown by default; AWS target tracking
+  // and step scaling evaluate one-minute CloudWatch periods.
+  a.period = f.duration("period", a.policy == P::Keda ? 30 : 60, 1e-3);
+  a.cooldown = f.duration("cooldown", a.cooldown);
+  a.cpuTarget = f.number("target", a.cpuTarget, 0.01, 1);
+  if (f.has("target") && a.policy != P::CpuTarget)
+    ctx.fail(f.raw("target"), path + ".target", "only the cpu_target policy has a target");
+  a.step = f.integer("step", a.step, 1, 10000);
+  a.graceful = f.choice<bool>("shutdown", true, {{"graceful", true}, {"hard", false}});
+  f.finish();
 }
 
 // How a worker starts a try: `task_start: fork` (0.4 s, Airflow 2's default) or `interpreter` (a
@@ -751,6 +777,8 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
     c.clientCostPerQuery = f.duration("client_cost_per_query", c.clientCostPerQuery);
     c.schedulerHeartbeatSec = f.duration("scheduler_heartbeat_sec", c.schedulerHeartbeatSec, 1e-3);
     c.jobHeartbeatSec = f.duration("job_heartbeat_sec", c.jobHeartbeatSec, 1e-3);
+    c.zombieTaskThreshold = f.duration("scheduler_zombie_task_threshold", c.zombieTaskThreshold, 1e-3);
+    c.zombieDetectionInterval = f.duration("zombie_detection_interval", c.zombieDetectionInterval, 1e-3);
     c.scheduleAfterTaskExecution = f.boolean("schedule_after_task_execution", !a1);
     if (a1 && c.scheduleAfterTaskExecution)
       ctx.fail(f.raw("schedule_after_task_execution"), "scheduler.schedule_after_task_execution",
@@ -793,6 +821,15 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
     e.workerConcurrency = f.integer("worker_concurrency", e.workerConcurrency, 1, 10000);
     e.taskStartOverhead = readTaskStart(f, e.taskStartOverhead);
     e.pricePerWorkerHour = f.number("price_per_worker_hour", e.pricePerWorkerHour, 0);
+    e.acksLate = f.boolean("acks_late", e.acksLate);
+    e.visibilityTimeout = f.duration("visibility_timeout", e.visibilityTimeout, 1e-3);
+    if (f.has("broker_outage")) {
+      Fields o(ctx, f.raw("broker_outage"), "executor.broker_outage");
+      e.outageAt = o.duration("at", 0);
+      e.outageDuration = o.duration("duration", 0, 1e-3);
+      if (!o.has("duration")) ctx.fail(f.raw("broker_outage"), "executor.broker_outage.duration", "an outage needs a duration");
+      o.finish();
+    }
     e.pools.clear();
     YAML::Node pools = f.raw("pools");
     if (pools.IsDefined() && !pools.IsNull()) {
@@ -816,13 +853,20 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
                           w.workerConcurrency = pf.integer("worker_concurrency", e.workerConcurrency, 1, 10000);
                           w.cores = pf.integer("cores", w.workerConcurrency, 1, 100000);
                           w.workers = pf.integer("workers", 1, 0, 10000);
+                          w.minWorkers = pf.integer("min_workers", w.workers, 0, 10000);
+                          w.maxWorkers = pf.integer("max_workers", std::max(w.workers, w.minWorkers), 0, 10000);
+                          if (w.minWorkers > w.workers || w.workers > w.maxWorkers)
+                            ctx.fail(pf.has("min_workers") ? pf.raw("min_workers") : pf.raw("max_workers"),
+                                     p + ".workers", "expected min_workers <= workers <= max_workers");
+                          w.bootTime = pf.duration("boot_time", 0);
+                          if (pf.has("autoscaler")) readAutoscaler(ctx, pf.raw("autoscaler"), p + ".autoscaler", w);
                           w.taskStartOverhead = readTaskStart(pf, e.taskStartOverhead);
                           w.pricePerWorkerHour = pf.number("price_per_worker_hour", e.pricePerWorkerHour, 0);
                           e.pools.push_back(w);
                         });
     } else {
       WorkerPoolConfig w;
-      w.workers = e.workers;
+      w.workers = w.minWorkers = w.maxWorkers = e.workers;
       w.workerConcurrency = e.workerConcurrency;
       w.cores = e.workerConcurrency;
       w.taskStartOverhead = e.taskStartOverhead;

@@ -62,10 +62,9 @@ inline std::vector<Scenario> load(const std::string& yaml, std::vector<std::stri
 inline SimulationOutput simulate(const Scenario& s) {
   std::string payload = runIsolated([&] {
     SimulationOutput o = runSimulation(s, {});
-    return nlohmann::json{{"variant", o.variant}, {"tis", o.taskInstancesCsv}, {"ts", o.timeseriesCsv}}.dump();
+    return o.toJson().dump();
   });
-  auto j = nlohmann::json::parse(payload);
-  return {j["variant"], j["tis"].get<std::string>(), j["ts"].get<std::string>()};
+  return SimulationOutput::fromJson(nlohmann::json::parse(payload));
 }
 
 // One row of task_instances.csv.
