@@ -37,6 +37,7 @@ def build(variants, baseline_name, figure_dir):
     blocks += verdict.percentile_blocks(variants, focus)
     blocks.append(("h2", "Key figures"))
     blocks += verdict.key_figure_blocks(variants)
+    blocks += verdict.pool_blocks(variants)
 
     blocks.append(("h2", "Figures"))
     colors = {v.label: v.color for v in variants}
@@ -49,6 +50,7 @@ def build(variants, baseline_name, figure_dir):
         ("scheduler_loop.png", lambda p: plots.scheduler_loop(variants, p)),
         ("metadata_db.png", lambda p: plots.metadata_db(variants, p)),
         ("queue_and_workers.png", lambda p: plots.queue_and_workers(variants, p)),
+        ("worker_pools.png", lambda p: plots.worker_pools(variants, p)),
         ("dag_run_gantt.png", lambda p: plots.gantt(load.sample_runs(variants, focus), colors, focus, p)
          if focus else None),
     ]

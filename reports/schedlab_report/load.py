@@ -1,4 +1,4 @@
-"""Reading results directories: results.json and timeseries.csv. Everything the plots and the
+"""Reading results directories: results.json, timeseries.csv and pool_timeseries.csv. Everything the plots and the
 verdict need, one Variant per variant."""
 
 import csv
@@ -27,6 +27,7 @@ class Variant:
         self.label = self.name
         self.color = None
         self.timeseries = {}
+        self.pool_series = {}  # pool name -> {column: np.array}, from pool_timeseries.csv
 
     def metric(self, path):
         """The number at a dotted path inside the variant (as the C++ lookup), or None."""
@@ -43,8 +44,8 @@ class Variant:
         return float(self.config.get("run", {}).get("horizon_s", 0) or 0)
 
 
-def _read_timeseries(path):
-    """Columns per variant name: {variant: {column: np.array}}."""
+def _read_timeseries(path, key=lambda row: row["variant"]):
+    """Columns per variant name (or other key): {key: {column: np.array}}."""
     out = {}
     if not os.path.exists(path):
         return out
@@ -52,7 +53,7 @@ def _read_timeseries(path):
         reader = csv.DictReader(f)
         rows = {}
         for row in reader:
-            rows.setdefault(row["variant"], []).append(row)
+            rows.setdefault(key(row), []).append(row)
     for variant, vrows in rows.items():
         cols = {}
         for key in vrows[0]:
@@ -82,11 +83,13 @@ def load(dirs):
         if not isinstance(results, dict) or not isinstance(results.get("variants"), list):
             raise ReportInputError(f"{path}: not a results.json: no 'variants' list")
         series = _read_timeseries(os.path.join(rdir, "timeseries.csv"))
+        pools = _read_timeseries(os.path.join(rdir, "pool_timeseries.csv"), lambda row: (row["variant"], row["pool"]))
         for data in results["variants"]:
             if not isinstance(data, dict) or "name" not in data:
                 raise ReportInputError(f"{path}: a variant without a name")
             v = Variant(rdir, results, data)
             v.timeseries = series.get(v.name, {})
+            v.pool_series = {pool: cols for (name, pool), cols in pools.items() if name == v.name}
             variants.append(v)
     if not variants:
         raise ReportInputError("no variants in the given results")

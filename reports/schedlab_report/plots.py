@@ -119,6 +119,34 @@ def queue_and_workers(variants, path):
     return "Messages waiting in the broker, workers with work, and tasks running." if ok else None
 
 
+def worker_pools(variants, path):
+    """Workers of each pool that changed size in some variant, over time; None when none did."""
+    pools = sorted({p for v in variants for p, cols in v.pool_series.items()
+                    if len(cols.get("workers", [])) > 0 and cols["workers"].min() != cols["workers"].max()})
+    if not pools:
+        return None
+    div, xlabel = _time_axis(variants)
+    fig, axes = plt.subplots(len(pools) * 2, 1, figsize=(10, 2.4 * 2 * len(pools) + 0.6), sharex=True, squeeze=False)
+    for k, pool in enumerate(pools):
+        for row, (column, ylabel, scale) in enumerate([("workers", f"workers in {pool}", 1.0),
+                                                       ("worker_cpu_utilization", f"CPU of {pool} (%)", 100.0)]):
+            ax = axes[2 * k + row, 0]
+            for v in variants:
+                cols = v.pool_series.get(pool, {})
+                if len(cols.get(column, [])) == 0:
+                    continue
+                ax.step(cols["time_s"] / div, cols[column] * scale, where="post", color=v.color, label=v.label,
+                        linewidth=1.2)
+            ax.set_ylabel(ylabel)
+            ax.grid(True, alpha=0.3)
+    axes[0, 0].set_title("Autoscaled worker pools over time")
+    axes[0, 0].legend(fontsize=8, loc="best", ncol=min(4, len(variants)))
+    axes[-1, 0].set_xlabel(xlabel)
+    _save(fig, path)
+    return ("Workers on (booting, up or draining: billed) in each pool whose size changes, and their CPU; "
+            "a scale-in while tries still run is the premature scale-in.")
+
+
 def gantt(runs, colors, dag, path):
     """One run of `dag` per variant: a bar per task from scheduled to started (waiting, light) and
     from started to ended (running, solid)."""

@@ -183,6 +183,29 @@ def key_figure_blocks(variants):
     return [("table", header, rows)]
 
 
+def pool_blocks(variants):
+    """Per worker pool of each variant, when any pool scaled: its hours, size, scaling and losses."""
+    rows = []
+    for v in variants:
+        for pool, p in (v.data.get("metrics_by_pool") or {}).items():
+            scale = p.get("scale_events") or {}
+            rows.append([v.label, pool, fmt_hours(p.get("worker_hours")), f"{p.get('workers_max', 0):.0f}",
+                         f"{scale.get('out', 0):.0f} / {scale.get('in', 0):.0f}",
+                         f"{p.get('tasks_killed_by_scale_in', 0):.0f}",
+                         f"{p.get('tasks_redelivered', 0):.0f} / {p.get('zombies_killed', 0):.0f}",
+                         "-" if p.get("worker_cpu_utilization") is None else f"{100 * p['worker_cpu_utilization']:.1f} %",
+                         "-" if p.get("cost") is None else f"{p['cost']:.2f}"])
+    scaled = any(r[4] != "0 / 0" for r in rows)
+    if not scaled:
+        return []
+    header = ["variant", "pool", "worker-hours", "most workers", "scale-outs / -ins", "tries killed by scale-in",
+              "back by message / as zombie", "worker CPU", "cost"]
+    return [("h2", "Worker pools"),
+            ("p", "A hard scale-in kills the tries its hosts run; each comes back when its message is visible again "
+                  "(visibility timeout) or when the scheduler fails it as a zombie, whichever is first."),
+            ("table", header, rows)]
+
+
 def live_blocks(variants):
     """Simulated vs live results of the same scenario and variant, with the simulator's error."""
     live = [v for v in variants if v.source == "live"]

@@ -91,6 +91,25 @@ TEST(Report, FetchrNightlyEtlHasEveryFigure) {
   expectRendersInChromium(dir / "results/report.html", 6);
 }
 
+TEST(Report, AgariAutoscalingShowsItsPoolsAndWhatScaleInKilled) {
+  fs::path dir = schedlab::test::tempDir();
+  auto run = runCli("run " + std::string(SCHEDLAB_SCENARIOS) + "/agari-autoscaling.yaml --quiet --set run.horizon=6h --out " +
+                    (dir / "results").string());
+  ASSERT_EQ(run.code, 0) << run.output;
+  auto r = runCli("report " + (dir / "results").string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  for (const char* f : kFigures) EXPECT_TRUE(fs::exists(dir / "results/figures" / f)) << f;
+  EXPECT_TRUE(fs::exists(dir / "results/figures/worker_pools.png"));
+  std::string md = readFile(dir / "results/report.md");
+  EXPECT_NE(md.find("## Worker pools"), std::string::npos) << md;
+  // cpu_target's premature scale-in kills tries; the queue-based policy never does.
+  EXPECT_TRUE(std::regex_search(md, std::regex("\\| cpu_target \\| consumers \\| [0-9.]+ h \\| [0-9]+ \\| [0-9]+ / [0-9]+ \\| [1-9][0-9]* \\|")))
+      << md;
+  EXPECT_TRUE(std::regex_search(md, std::regex("\\| queue_depth \\| consumers \\| [0-9.]+ h \\| [0-9]+ \\| [0-9]+ / [0-9]+ \\| 0 \\|")))
+      << md;
+  expectRendersInChromium(dir / "results/report.html", 7);
+}
+
 TEST(Report, LiveResultsAreShownBesideTheSimulatedOnes) {
   fs::path dir = schedlab::test::tempDir();
   ASSERT_EQ(runCli("run " + std::string(SCHEDLAB_TEST_DATA) + "/tiny-chain.yaml --quiet --out " + (dir / "sim").string())
