@@ -191,18 +191,20 @@ def pool_blocks(variants):
             scale = p.get("scale_events") or {}
             rows.append([v.label, pool, fmt_hours(p.get("worker_hours")), f"{p.get('workers_max', 0):.0f}",
                          f"{scale.get('out', 0):.0f} / {scale.get('in', 0):.0f}",
-                         f"{p.get('tasks_killed_by_scale_in', 0):.0f}",
+                         f"{p.get('tasks_killed_by_scale_in', 0):.0f} / {p.get('tasks_killed_by_deploy', 0):.0f}",
                          f"{p.get('tasks_redelivered', 0):.0f} / {p.get('zombies_killed', 0):.0f}",
                          "-" if p.get("worker_cpu_utilization") is None else f"{100 * p['worker_cpu_utilization']:.1f} %",
                          "-" if p.get("cost") is None else f"{p['cost']:.2f}"])
-    scaled = any(r[4] != "0 / 0" for r in rows)
-    if not scaled:
+    changed = any((p.get("workers_launched") or 0) > 0
+                  for v in variants for p in (v.data.get("metrics_by_pool") or {}).values())
+    if not changed:
         return []
-    header = ["variant", "pool", "worker-hours", "most workers", "scale-outs / -ins", "tries killed by scale-in",
+    header = ["variant", "pool", "worker-hours", "most workers", "scale-outs / -ins",
+              "tries killed (scale-in / deploy)",
               "back by message / as zombie", "worker CPU", "cost"]
     return [("h2", "Worker pools"),
-            ("p", "A hard scale-in kills the tries its hosts run; each comes back when its message is visible again "
-                  "(visibility timeout) or when the scheduler fails it as a zombie, whichever is first."),
+            ("p", "A hard scale-in or deploy kills the tries its hosts run; each comes back when its message is visible "
+                  "again (visibility timeout) or when the scheduler fails it as a zombie, whichever is first."),
             ("table", header, rows)]
 
 

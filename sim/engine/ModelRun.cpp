@@ -322,7 +322,7 @@ SimulationOutput ModelRun::results(double end, nlohmann::json run) {
   // prices, what those hours cost (each priced pool, plus the DB cores when they are priced).
   double workerHours = 0, cost = 0;
   bool priced = false;
-  long long scaleOut = 0, scaleIn = 0, killed = 0, zombies = 0, redelivered = 0;
+  long long scaleOut = 0, scaleIn = 0, killed = 0, killedByDeploy = 0, zombies = 0, redelivered = 0;
   nlohmann::json byPool = nlohmann::json::object(), hoursByPool = nlohmann::json::object();
   for (size_t i = 0; i < executor_->pools().size(); ++i) {
     const CeleryExecutor::Pool& pool = executor_->pools()[i];
@@ -338,6 +338,7 @@ SimulationOutput ModelRun::results(double end, nlohmann::json run) {
     scaleOut += pool.scaleOut;
     scaleIn += pool.scaleIn;
     killed += pool.killed;
+    killedByDeploy += pool.killedByDeploy;
     zombies += pool.zombies;
     redelivered += pool.redelivered;
     nlohmann::json p = {{"worker_hours", round6(hours)},
@@ -349,6 +350,7 @@ SimulationOutput ModelRun::results(double end, nlohmann::json run) {
                         {"workers_launched", pool.launched},
                         {"workers_terminated", pool.terminated},
                         {"tasks_killed_by_scale_in", pool.killed},
+                        {"tasks_killed_by_deploy", pool.killedByDeploy},
                         {"tasks_redelivered", pool.redelivered},
                         {"zombies_killed", pool.zombies}};
     if (cfg.pricePerWorkerHour >= 0) {
@@ -362,6 +364,7 @@ SimulationOutput ModelRun::results(double end, nlohmann::json run) {
   metrics["worker_hours_by_pool"] = hoursByPool;
   metrics["scale_events"] = {{"out", scaleOut}, {"in", scaleIn}};
   metrics["tasks_killed_by_scale_in"] = killed;
+  metrics["tasks_killed_by_deploy"] = killedByDeploy;
   metrics["tasks_redelivered"] = redelivered;
   metrics["zombies_killed"] = zombies;
   metrics["db_core_hours"] = round6(totalCores * end / 3600.0);

@@ -10,10 +10,15 @@ namespace schedlab {
 
 using State = CeleryExecutor::Worker::State;
 
+// A pool's hosts: max_workers, twice over when deploys replace them (old and new side by side).
+static int hostsOf(const ExecutorConfig& executor, const WorkerPoolConfig& p) {
+  return executor.deployAt.empty() ? p.maxWorkers : 2 * p.maxWorkers;
+}
+
 std::vector<WorkerHost> workerHostsOf(const ExecutorConfig& executor) {
   std::vector<WorkerHost> hosts;
   for (const auto& p : executor.pools)
-    for (int w = 0; w < p.maxWorkers; ++w) hosts.push_back({p.name + "-" + std::to_string(w + 1), p.cores});
+    for (int w = 0; w < hostsOf(executor, p); ++w) hosts.push_back({p.name + "-" + std::to_string(w + 1), p.cores});
   return hosts;
 }
 
@@ -40,10 +45,11 @@ CeleryExecutor::CeleryExecutor(SimContext& ctx)
     p.config = &cfg;
     p.autoscaler = Autoscaler::make(cfg.autoscaler);
     p.available = ctx.rt.semaphore(0);
-    p.killable = cfg.autoscaler.policy != AutoscalerConfig::Policy::Fixed && !cfg.autoscaler.graceful;
+    p.killable = (cfg.autoscaler.policy != AutoscalerConfig::Policy::Fixed && !cfg.autoscaler.graceful) ||
+                 (!ctx.scenario.executor.deployAt.empty() && !ctx.scenario.executor.deployGraceful);
     for (size_t q = 0; q < broker_.queueCount(); ++q)
       if (cfg.serves(broker_.queueName(static_cast<int>(q)))) p.queues.push_back(static_cast<int>(q));
-    p.workers.resize(static_cast<size_t>(cfg.maxWorkers));
+    p.workers.resize(static_cast<size_t>(hostsOf(ctx.scenario.executor, cfg)));
     for (auto& w : p.workers) {
       w.host = host++;
       w.wake = ctx.rt.semaphore(0);
@@ -69,6 +75,27 @@ void CeleryExecutor::start() {
       ctx_.rt.spawn("autoscaler", [this, p] { autoscaleLoop(static_cast<int>(p)); });
   }
   ctx_.rt.spawn("job-heartbeats", [this] { heartbeatLoop(); });
+  for (double at : ctx_.scenario.executor.deployAt)
+    ctx_.rt.spawn("deploy", [this, at] {
+      ctx_.rt.sleepUntil(at);
+      deploy();
+    });
+}
+
+void CeleryExecutor::deploy() {
+  // New workers first (they boot), then the old ones go: Ansible's launch-then-terminate.
+  for (auto& p : pools_) {
+    std::vector<int> old;
+    for (size_t w = 0; w < p.workers.size(); ++w)
+      if (p.workers[w].state == State::Booting || p.workers[w].state == State::Up) old.push_back(static_cast<int>(w));
+    size_t launched = 0;
+    for (size_t w = 0; w < p.workers.size() && launched < old.size(); ++w)
+      if (p.workers[w].state == State::Off) {
+        launch(p, static_cast<int>(w));
+        ++launched;
+      }
+    for (int w : old) stop(p, w, ctx_.scenario.executor.deployGraceful, true);
+  }
 }
 
 bool CeleryExecutor::inOutage(double t) const {
@@ -372,7 +399,7 @@ void CeleryExecutor::autoscaleLoop(int pool) {
         return p.workers[static_cast<size_t>(a)].launchedAt < p.workers[static_cast<size_t>(b)].launchedAt;
       });
       victims.resize(static_cast<size_t>(load.current - target));
-      for (int w : victims) stop(p, w);
+      for (int w : victims) stop(p, w, cfg.autoscaler.graceful, false);
       p.scaleIn++;
       p.lastScaleAt = now;
       scaling_.push_back({now, pool, false, load.current, target, load});
@@ -410,13 +437,13 @@ void CeleryExecutor::turnOff(Pool& p, int worker) {
   p.terminated++;
 }
 
-void CeleryExecutor::stop(Pool& p, int worker) {
+void CeleryExecutor::stop(Pool& p, int worker, bool graceful, bool byDeploy) {
   Worker& w = p.workers[static_cast<size_t>(worker)];
   if (w.state == State::Booting || w.running == 0) {
     turnOff(p, worker);
     return;
   }
-  if (p.config->autoscaler.graceful) {
+  if (graceful) {
     // Celery's warm shutdown: no new messages, the running tries end, then the host goes.
     w.state = State::Draining;
     return;
@@ -429,7 +456,7 @@ void CeleryExecutor::stop(Pool& p, int worker) {
   for (const auto& t : victims) {
     if (t->finishing || t->killed) continue;
     t->killed = true;
-    p.killed++;
+    (byDeploy ? p.killedByDeploy : p.killed)++;
     ctx_.rt.spawn("recover", [this, pool, ti = t->ti, takenAt = t->takenAt, started = t->started] {
       recover(pool, ti, takenAt, started);
     });

@@ -62,7 +62,7 @@ class CeleryExecutor {
     bool killable = false;     // tries may be killed (hard shutdown): waits are interruptible
     double lastScaleAt = -1e300;
     long long triesRun = 0, scaleOut = 0, scaleIn = 0, launched = 0, terminated = 0;
-    long long killed = 0, redelivered = 0, zombies = 0;
+    long long killed = 0, killedByDeploy = 0, redelivered = 0, zombies = 0;
     int peakOn = 0;            // most workers on (booting, up or draining) at once
     std::vector<double> cpuAt;  // per worker: computed core-seconds at the last evaluation
   };
@@ -91,7 +91,8 @@ class CeleryExecutor {
   void heartbeatLoop();
   void autoscaleLoop(int pool);
   void launch(Pool& pool, int worker);
-  void stop(Pool& pool, int worker);
+  void stop(Pool& pool, int worker, bool graceful, bool byDeploy);
+  void deploy();
   void turnOff(Pool& pool, int worker);
   void recover(int pool, int ti, double takenAt, bool started);
   // Sleeps `seconds`; with a kill handle, false when the try was killed first.

@@ -181,6 +181,10 @@ struct ExecutorConfig {
   double visibilityTimeout = 21600;
   // The broker unreachable from `outageAt` for `outageDuration`: nothing is sent or taken.
   double outageAt = -1, outageDuration = 0;
+  // Deploys (`executor.deploy`): at each time every pool's workers are replaced by new ones
+  // (booting as any new worker does) and the old ones shut down, gracefully or hard.
+  std::vector<double> deployAt;
+  bool deployGraceful = true;
   int totalWorkers() const {
     int n = 0;
     for (const auto& p : pools) n += p.workers;

@@ -181,6 +181,10 @@ nlohmann::json toJson(const Scenario& s) {
         {"broker_outage", s.executor.outageAt >= 0 ? nlohmann::json{{"at_s", s.executor.outageAt},
                                                                     {"duration_s", s.executor.outageDuration}}
                                                    : nlohmann::json(nullptr)},
+        {"deploy", s.executor.deployAt.empty()
+                       ? nlohmann::json(nullptr)
+                       : nlohmann::json{{"at_s", s.executor.deployAt},
+                                        {"shutdown", s.executor.deployGraceful ? "graceful" : "hard"}}},
         {"pools", workerPools(s.executor)}}},
       {"run",
        {{"horizon_s", s.run.horizon},

@@ -830,6 +830,19 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
       if (!o.has("duration")) ctx.fail(f.raw("broker_outage"), "executor.broker_outage.duration", "an outage needs a duration");
       o.finish();
     }
+    if (f.has("deploy")) {
+      Fields d(ctx, f.raw("deploy"), "executor.deploy");
+      YAML::Node at = d.raw("at");
+      if (!at.IsSequence() || at.size() == 0)
+        ctx.fail(at.IsDefined() ? at : f.raw("deploy"), "executor.deploy.at", "expected a list of times, e.g. [14h]");
+      for (size_t k = 0; k < at.size(); ++k) {
+        auto t = at[k].IsScalar() ? parseDuration(at[k].Scalar()) : std::nullopt;
+        if (!t || *t < 0) ctx.fail(at[k], "executor.deploy.at[" + std::to_string(k) + "]", "expected a time such as 14h");
+        e.deployAt.push_back(*t);
+      }
+      e.deployGraceful = d.choice<bool>("shutdown", true, {{"graceful", true}, {"hard", false}});
+      d.finish();
+    }
     e.pools.clear();
     YAML::Node pools = f.raw("pools");
     if (pools.IsDefined() && !pools.IsNull()) {

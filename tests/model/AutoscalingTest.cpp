@@ -216,3 +216,22 @@ TEST(Autoscaling, NothingStartsDuringABrokerOutage) {
   EXPECT_GT(after, 10);  // the backlog starts once the broker is back
   EXPECT_EQ(out.variant["metrics"]["tasks_lost"], 0);
 }
+
+TEST(Autoscaling, ADeployReplacesEveryWorkerGracefullyOrKillingItsTries) {
+  // The deploy lands in the middle of the third batch (batches start on the hour).
+  auto graceful = simulate(load(batchScenario("{policy: keda}", "  deploy: {at: [185m], shutdown: graceful}\n"))[0]);
+  auto hard = simulate(load(batchScenario("{policy: keda}", "  deploy: {at: [185m], shutdown: hard}\n"))[0]);
+  const auto& g = graceful.variant["metrics"];
+  const auto& h = hard.variant["metrics"];
+  EXPECT_EQ(g["tasks_killed_by_deploy"], 0);
+  EXPECT_GT(h["tasks_killed_by_deploy"].get<long long>(), 3);
+  EXPECT_EQ(h["tasks_killed_by_scale_in"], 0);
+  for (const auto* m : {&g, &h}) {
+    EXPECT_EQ((*m)["tasks_lost"], 0);
+    EXPECT_EQ((*m)["tasks_failed"], 0);
+  }
+  // Every worker of both pools was replaced: the control pool's one worker too.
+  EXPECT_GE(graceful.variant["metrics_by_pool"]["control"]["workers_launched"].get<long long>(), 1);
+  EXPECT_GE(graceful.variant["metrics_by_pool"]["control"]["workers_terminated"].get<long long>(), 1);
+  EXPECT_GE(graceful.variant["metrics_by_pool"]["consumers"]["workers_launched"].get<long long>(), 2);
+}

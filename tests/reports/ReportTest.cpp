@@ -103,9 +103,9 @@ TEST(Report, AgariAutoscalingShowsItsPoolsAndWhatScaleInKilled) {
   std::string md = readFile(dir / "results/report.md");
   EXPECT_NE(md.find("## Worker pools"), std::string::npos) << md;
   // cpu_target's premature scale-in kills tries; the queue-based policy never does.
-  EXPECT_TRUE(std::regex_search(md, std::regex("\\| cpu_target \\| consumers \\| [0-9.]+ h \\| [0-9]+ \\| [0-9]+ / [0-9]+ \\| [1-9][0-9]* \\|")))
+  EXPECT_TRUE(std::regex_search(md, std::regex("\\| cpu_target \\| consumers \\| [0-9.]+ h \\| [0-9]+ \\| [0-9]+ / [0-9]+ \\| [1-9][0-9]* / 0 \\|")))
       << md;
-  EXPECT_TRUE(std::regex_search(md, std::regex("\\| queue_depth \\| consumers \\| [0-9.]+ h \\| [0-9]+ \\| [0-9]+ / [0-9]+ \\| 0 \\|")))
+  EXPECT_TRUE(std::regex_search(md, std::regex("\\| queue_depth \\| consumers \\| [0-9.]+ h \\| [0-9]+ \\| [0-9]+ / [0-9]+ \\| 0 / 0 \\|")))
       << md;
   expectRendersInChromium(dir / "results/report.html", 7);
 }
