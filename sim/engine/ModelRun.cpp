@@ -313,6 +313,7 @@ SimulationOutput ModelRun::results(double end, nlohmann::json run) {
   metrics["dagruns_succeeded"] = rec.dagrunsSucceeded;
   metrics["dagruns_failed"] = rec.dagrunsFailed;
   metrics["trigger_arrivals"] = rec.triggerArrivals;
+  metrics["sensor_reschedules"] = rec.sensorReschedules;
   metrics["dagruns_recreated_by_catchup"] = rec.dagrunsRecreatedByCatchup;
   const std::vector<long long> slaMisses = countSlaMisses(state, sc.run.warmup, end);
   long long slaTotal = 0;

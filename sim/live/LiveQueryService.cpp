@@ -144,7 +144,9 @@ void LiveQueryService::resolve(const QueryEntry& e, std::vector<Call>& calls) {
             call.params.push_back(std::to_string(it == jobOfTi_.end() ? 1 : it->second));
             break;
           }
-          case LiveParam::EndState: call.params.push_back(e.failed ? "failed" : "success"); break;
+          case LiveParam::EndState:
+            call.params.push_back(e.rescheduled ? "up_for_reschedule" : e.failed ? "failed" : "success");
+            break;
           case LiveParam::DagIds:
           case LiveParam::TaskIdList:
           case LiveParam::RunList: {

@@ -264,6 +264,37 @@ void CeleryExecutor::runTask(int pool, int worker, int tiIdx, double takenAt) {
       break;
     }
     case OperatorKind::Sensor: {
+      if (td.rescheduleMode) {
+        // One poke: the event already happened (or an arrival is pending), else up_for_reschedule.
+        const double now = ctx_.now();
+        if (ti.firstPokeAt < 0) ti.firstPokeAt = now;
+        double arrival = -1;
+        bool met;
+        if (td.waitsFor.empty()) {
+          met = now >= ti.firstPokeAt + td.duration.sample(rng) - 1e-9;
+        } else {
+          arrival = ctx_.hub.takePending(ctx_.hub.streamIndex(td.waitsFor));
+          met = arrival >= 0;
+        }
+        if (met) {
+          if (arrival >= 0) st.run(ti.run).arrival = arrival;
+          success = true;
+          break;
+        }
+        if (now - ti.firstPokeAt > td.sensorTimeout) {
+          success = false;  // AirflowSensorTimeout: a poke after the timeout fails the sensor
+          break;
+        }
+        QueryBatch poke = db.batch();
+        poke.add(QueryType::WorkerFinish, 1, 1, 1, {.tis = std::span<const int>(&tiIdx, 1), .rescheduled = true});
+        if (t) t->finishing = true;
+        db.execute(poke);
+        db.addRows(Table::TaskReschedule, 1);
+        const int queuedBy = ti.queuedBy;
+        st.markRescheduled(tiIdx, ctx_.now(), now + td.pokeInterval);
+        events_[static_cast<size_t>(queuedBy)]++;
+        return;
+      }
       if (td.waitsFor.empty()) {
         // An event of this run's own (the user's next step) happens `duration` after the sensor
         // starts; the sensor sees it at its first poke after that.

@@ -166,7 +166,8 @@ void DagFileProcessorManager::processFile(int dagIdx) {
   db.execute(b, cfg.clientCostPerQuery);
   const double now = ctx_.now();
   for (int ti : ready)
-    if (st.ti(ti).state == TiState::None || st.ti(ti).state == TiState::UpForRetry) st.markScheduled(ti, now);
+    if (st.ti(ti).state == TiState::None || st.ti(ti).state == TiState::UpForRetry ||
+        st.ti(ti).state == TiState::UpForReschedule) st.markScheduled(ti, now);
   int queries = 0;
   for (size_t i = 0; i < kQueryTypeCount; ++i)
     if (kQueries[i].schedulerSide) queries += b.counts()[i];

@@ -8,7 +8,7 @@ void QueryBatch::add(QueryType type, double rowsScanned, double rowsReturned, in
   if (times <= 0) return;
   if (recordEntries_)
     entries_.push_back({type, times, about.dag, about.run, std::vector<int>(about.tis.begin(), about.tis.end()),
-                        about.failed});
+                        about.failed, about.rescheduled});
   size_t i = static_cast<size_t>(type);
   double s = db_->cost(type, rowsScanned, rowsReturned) * times;
   double pages = db_->pages(type, rowsScanned, rowsReturned) * times;

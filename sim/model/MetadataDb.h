@@ -34,7 +34,8 @@ struct QuerySubject {
   int dag = -1;
   int run = -1;
   std::span<const int> tis = {};
-  bool failed = false;  // a task's end: the try failed
+  bool failed = false;       // a task's end: the try failed
+  bool rescheduled = false;  // a sensor's poke ended up_for_reschedule
 };
 
 struct QueryEntry {
@@ -42,7 +43,7 @@ struct QueryEntry {
   int times;
   int dag, run;
   std::vector<int> tis;
-  bool failed;
+  bool failed, rescheduled;
 };
 
 // Queries one actor sends back to back. Executed as one activity: with no round-trip time between

@@ -7,10 +7,10 @@
 
 namespace schedlab {
 
-enum class Table { TaskInstance, DagRun, Job, Xcom, Log, Dag, SlotPool, Count };
+enum class Table { TaskInstance, DagRun, Job, Xcom, Log, Dag, SlotPool, TaskReschedule, Count };
 
 inline constexpr std::array<std::string_view, static_cast<size_t>(Table::Count)> kTableNames = {
-    "task_instance", "dag_run", "job", "xcom", "log", "dag", "slot_pool"};
+    "task_instance", "dag_run", "job", "xcom", "log", "dag", "slot_pool", "task_reschedule"};
 
 enum class QueryType {
   // Airflow 1.10 main loop (SchedulerJob._execute_helper).

@@ -66,6 +66,9 @@ QueryCostModel QueryCostModel::fromJson(const nlohmann::json& j, const std::stri
     std::string name(kTableNames[t]);
     m.bytesPerRow_[t] = bytes.contains(name) ? field(bytes, name.c_str(), origin + ": bytes_per_row") : 0.0;
   }
+  // task_reschedule rows are as narrow as log rows; calibrations before it did not measure it.
+  const size_t reschedule = static_cast<size_t>(Table::TaskReschedule), log = static_cast<size_t>(Table::Log);
+  if (!bytes.contains("task_reschedule")) m.bytesPerRow_[reschedule] = m.bytesPerRow_[log];
   m.provenance_ = j.value("measured", nlohmann::json::object());
   return m;
 }

@@ -83,7 +83,8 @@ void runAirflow2Scheduler(SimContext& ctx, int instance) {
     }
     db.execute(b, client);
     for (int ti : toSchedule)
-      if (st.ti(ti).state == TiState::None || st.ti(ti).state == TiState::UpForRetry)
+      if (st.ti(ti).state == TiState::None || st.ti(ti).state == TiState::UpForRetry ||
+        st.ti(ti).state == TiState::UpForReschedule)
         st.markScheduled(ti, ctx.now());
     int queries = schedulerQueries(b);
 

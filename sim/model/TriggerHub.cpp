@@ -32,6 +32,14 @@ bool TriggerHub::arrive(int stream, double now) {
   return true;
 }
 
+double TriggerHub::takePending(int stream) {
+  Stream& s = streams_[stream];
+  if (s.pending.empty()) return -1;
+  double a = s.pending.front();
+  s.pending.pop_front();
+  return a;
+}
+
 double TriggerHub::waitForArrival(int stream, double started, double pokeInterval, double timeout) {
   Stream& s = streams_[stream];
   if (!s.pending.empty()) {  // the first poke, at start, finds it

@@ -26,6 +26,8 @@ class TriggerHub {
   // time, or -1 when `timeout` passed first. The caller is woken at the poke that sees it.
   double waitForArrival(int stream, double started, double pokeInterval, double timeout);
   size_t pending(int stream) const { return streams_[stream].pending.size(); }
+  // A reschedule-mode sensor's poke: the oldest pending arrival, taken; -1 when there is none.
+  double takePending(int stream);
 
  private:
   struct Waiter {

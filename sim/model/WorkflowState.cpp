@@ -15,6 +15,7 @@ const char* name(TiState s) {
     case TiState::Failed: return "failed";
     case TiState::UpForRetry: return "up_for_retry";
     case TiState::UpstreamFailed: return "upstream_failed";
+    case TiState::UpForReschedule: return "up_for_reschedule";
   }
   return "?";
 }
@@ -186,7 +187,7 @@ RunEvaluation WorkflowState::evaluate(int runIdx, double now) {
       ev.deadlockChecks++;
       if (!d.tasks[t].upstream.empty()) ev.deadlockChecksWithUpstream++;
     }
-    if (ti.state != TiState::None && ti.state != TiState::UpForRetry) {
+    if (ti.state != TiState::None && ti.state != TiState::UpForRetry && ti.state != TiState::UpForReschedule) {
       foundRunnable = true;  // scheduled, queued or running: the run is not deadlocked
       continue;
     }
@@ -303,7 +304,7 @@ void WorkflowState::markRunning(int tiIdx, double now, int host) {
   int def = dags_[run.dag].def;
   rec_.queuedDuration(def, now, now - ti.queued);
   const TaskDef& td = taskDef(tiIdx);
-  if (ti.tryNumber == 1 && !td.upstream.empty()) {
+  if (ti.tryNumber == 1 && !td.upstream.empty() && ti.firstPokeAt < 0) {  // a sensor's later pokes are not transitions
     double lastUpstream = 0;
     for (int u : td.upstream) lastUpstream = std::max(lastUpstream, tis_[run.firstTi + u].ended);
     rec_.transition(def, now, now - lastUpstream);
@@ -348,6 +349,20 @@ void WorkflowState::markFinished(int tiIdx, double now, bool success) {
     return;
   }
   noteTiTerminal(tiIdx);
+}
+
+void WorkflowState::markRescheduled(int tiIdx, double now, double nextPokeAt) {
+  TaskInstance& ti = tis_[tiIdx];
+  instanceRunning_[ti.queuedBy]--;
+  releaseSlot(tiIdx);
+  runningTasks_--;
+  const DagRun& run = runs_[ti.run];
+  rec_.addTry({run.dag, ti.run, ti.task, ti.tryNumber, name(TiState::UpForReschedule), ti.created, ti.scheduled,
+               ti.queued, ti.started, now, ti.host});
+  ti.state = TiState::UpForReschedule;
+  ti.retryAt = nextPokeAt;
+  ti.tryNumber--;
+  rec_.sensorReschedules++;
 }
 
 std::vector<int> WorkflowState::readyDownstream(int tiIdx, double now) {

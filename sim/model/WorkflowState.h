@@ -19,7 +19,8 @@
 
 namespace schedlab {
 
-enum class TiState : uint8_t { None, Scheduled, Queued, Running, Success, Failed, UpForRetry, UpstreamFailed };
+enum class TiState : uint8_t { None, Scheduled, Queued, Running, Success, Failed, UpForRetry, UpstreamFailed,
+                               UpForReschedule };
 enum class RunState : uint8_t { Queued, Running, Success, Failed };
 
 const char* name(TiState s);
@@ -34,6 +35,7 @@ struct TaskInstance {
   int queuedBy = -1;  // scheduler instance that queued the current try
   int host = -1;      // worker host running (or that ran) the current try
   double killedAt = -1;  // its host died while it ran (until it runs again)
+  double firstPokeAt = -1;  // a reschedule-mode sensor: when its first poke started
 };
 
 struct DagRun {
@@ -127,6 +129,9 @@ class WorkflowState {
   void restartRunning(int ti, double now, int host);
   // Returns true when the try failed but will be retried.
   void markFinished(int ti, double now, bool success);
+  // A reschedule-mode sensor's poke found nothing: up_for_reschedule until `nextPokeAt`, its
+  // slot free meanwhile; the try number stays (Airflow does not count reschedules as tries).
+  void markRescheduled(int ti, double now, double nextPokeAt);
   // Downstream TIs of `ti` whose deps are now met (the 2.x mini scheduler).
   std::vector<int> readyDownstream(int ti, double now);
 

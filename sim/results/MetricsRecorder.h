@@ -71,6 +71,7 @@ class MetricsRecorder {
   long long tasksCreated = 0, tasksSucceeded = 0, tasksFailed = 0, tasksUpstreamFailed = 0;
   long long dagrunsCreated = 0, dagrunsSucceeded = 0, dagrunsFailed = 0;
   long long triggerArrivals = 0;
+  long long sensorReschedules = 0;  // reschedule-mode pokes that found nothing
   long long dagrunsRecreatedByCatchup = 0;
   std::map<int, long long> dagrunsRecreatedByDef;
   std::map<int, long long> schedulerQueries;  // per instance: every scheduler-side query (airflow1 counts them per pass)

@@ -41,6 +41,9 @@ struct TaskDef {
   std::string waitsFor;  // a trigger stream name
   double pokeInterval = 60;
   double sensorTimeout = 7 * 86400;
+  // Reschedule mode: each poke is a short try that, when it finds nothing, sets the task
+  // up_for_reschedule (a task_reschedule row) and frees its slot until the next poke.
+  bool rescheduleMode = false;
   // TriggerDagRunOperator: the DAG definition it starts.
   std::string triggerDag;
 };

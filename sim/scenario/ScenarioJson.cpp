@@ -43,7 +43,7 @@ nlohmann::json task(const TaskDef& t, const DagDef& dag) {
     j["waits_for"] = t.waitsFor.empty() ? "own_event_after_duration" : t.waitsFor;
     j["poke_interval_s"] = t.pokeInterval;
     j["timeout_s"] = t.sensorTimeout;
-    j["mode"] = "poke";
+    j["mode"] = t.rescheduleMode ? "reschedule" : "poke";
   }
   if (t.kind == OperatorKind::TriggerDagRun) j["trigger_dag"] = t.triggerDag;
   return j;

@@ -368,9 +368,7 @@ void readTaskFields(Fields& f, TaskDef& t) {
   t.pokeInterval = f.duration("poke_interval", t.pokeInterval, 1e-3);
   t.sensorTimeout = f.duration("timeout", t.sensorTimeout, 1e-3);
   t.triggerDag = f.text("trigger_dag", t.triggerDag);
-  std::string mode = f.text("mode", "poke");
-  if (mode != "poke")
-    f.ctx().fail(f.raw("mode"), f.path("mode"), "only poke mode is modelled ('" + mode + "')");
+  t.rescheduleMode = f.choice<bool>("mode", t.rescheduleMode, {{"poke", false}, {"reschedule", true}});
 }
 
 struct PendingDeps {

@@ -148,6 +148,69 @@ dags:
   EXPECT_GE(work->started, sensor->ended);
 }
 
+TEST(SensorsAndTriggers, RescheduleSensorFreesItsSlotBetweenPokes) {
+  // The same single slot with a reschedule-mode sensor: it pokes, sets itself up_for_reschedule
+  // (a task_reschedule row) and frees the slot, so the other DAG's task runs long before the
+  // sensor times out; the sensor's later pokes come a poke interval apart.
+  auto s = load(R"(
+run: {horizon: 2h}
+executor: {workers: 1, worker_concurrency: 1}
+triggers: [{name: never, rate: 0/h}]
+dags:
+  - name: waiter
+    schedule: 1d
+    start_date: -1d
+    catchup: false
+    tasks: [{id: wait, kind: sensor, mode: reschedule, waits_for: never, poke_interval: 5m, timeout: 1h}]
+  - name: other
+    schedule: 1d
+    start_date: -1d
+    catchup: false
+    tasks: [{id: work, duration: 10s}]
+)")[0];
+  auto out = simulate(s);
+  auto rows = parseTis(out.taskInstancesCsv);
+  std::vector<const TiRow*> pokes;
+  const TiRow *last = nullptr, *work = nullptr;
+  for (auto& r : rows) {
+    if (r.task == "wait" && r.state == "up_for_reschedule") pokes.push_back(&r);
+    if (r.task == "wait" && r.state == "failed") last = &r;
+    if (r.task == "work") work = &r;
+  }
+  ASSERT_TRUE(last && work);
+  EXPECT_LT(work->started, 120);  // not behind the sensor's hour
+  // A poke every 5 minutes (plus scheduling) for an hour: 12 that rescheduled, then the first
+  // one after the timeout fails it.
+  EXPECT_EQ(pokes.size(), 12u);
+  for (size_t i = 1; i < pokes.size(); ++i) EXPECT_GE(pokes[i]->started - pokes[i - 1]->started, 300);
+  for (auto* p : pokes) EXPECT_EQ(p->tryNumber, 1);  // reschedules are not tries
+  EXPECT_GT(last->started - pokes.front()->started, 3600);
+  EXPECT_LT(last->started - pokes.front()->started, 3600 + 300);
+  EXPECT_EQ(out.variant["metrics"]["sensor_reschedules"], 12);
+  EXPECT_EQ(out.variant["metrics"]["db_rows"]["task_reschedule"]["end"], 12);
+
+  // An own event 12 minutes after the first poke: found by the poke that follows it.
+  auto own = load(R"(
+run: {horizon: 1h}
+executor: {workers: 1, worker_concurrency: 1}
+dags:
+  - name: waiter
+    schedule: 1d
+    start_date: -1d
+    catchup: false
+    tasks: [{id: wait, kind: sensor, mode: reschedule, duration: 12m, poke_interval: 5m}, {id: next, duration: 1s}]
+)")[0];
+  auto ownRows = parseTis(simulate(own).taskInstancesCsv);
+  const TiRow *first = nullptr, *done = nullptr;
+  for (auto& r : ownRows) {
+    if (r.task == "wait" && !first) first = &r;
+    if (r.task == "wait" && r.state == "success") done = &r;
+  }
+  ASSERT_TRUE(first && done);
+  EXPECT_GE(done->started - first->started, 720);
+  EXPECT_LT(done->started - first->started, 900 + 60);
+}
+
 TEST(SensorsAndTriggers, TriggerTaskStartsItsDag) {
   auto s = load(R"(
 run: {horizon: 3h, seed: 5}
