@@ -74,6 +74,9 @@ void LiveRuntime::sleepUntil(double time) {
 }
 
 void LiveRuntime::spawn(const std::string& name, std::function<void()> body) {
+  // Called under the lock (by the setup, or by an actor); once the run is over no actor starts,
+  // so the list is final when run() joins it.
+  if (stopping_) return;
   threads_.emplace_back([this, name, body = std::move(body)] {
     std::unique_lock<std::mutex> lk(lock_);
     tlsLock = &lk;
