@@ -85,7 +85,17 @@ class CeleryExecutor {
   int visibleFor(const Pool& pool) const;
 
  private:
-  struct Try;
+  // A try on a pool whose hosts can be killed: how to interrupt it.
+  struct Try {
+    int ti;
+    int pool;
+    double takenAt;
+    SemaphorePtr stop;       // released to interrupt its waits
+    WorkPtr work;            // its CPU work under way, cancelled with it
+    bool killed = false;
+    bool started = false;    // the try is running in the metadata DB (markRunning done)
+    bool finishing = false;  // its end is being written: it completes
+  };
   void slotLoop(int pool, int worker);
   void runTask(int pool, int worker, int ti, double takenAt);
   void heartbeatLoop();
