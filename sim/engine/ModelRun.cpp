@@ -165,6 +165,11 @@ ModelRun::ModelRun(const Scenario& sc, Runtime& rt, const ServiceFactory& servic
   for (size_t h = 0; h < ownedDbs_.size(); ++h)
     if (h > 0 || sharedUsed) usedDbs_.push_back(ownedDbs_[h].get());
   atWarmup_.resize(usedDbs_.size());
+  std::vector<std::pair<double, double>> failovers;
+  for (const Fault& f : sc.faults)
+    if (f.kind == Fault::Kind::DbFailover) failovers.push_back({f.at, f.at + f.duration});
+  if (!failovers.empty())
+    for (auto& db : ownedDbs_) db->setFailovers(rt, failovers);
   workerCpuAtWarmup_.assign(workerHostsOf(sc.executor).size(), 0);
   poolBilledAtWarmup_.assign(sc.executor.pools.size(), 0);
   totalCores_ = total([](const MetadataDb& d) { return d.cores(); });
@@ -323,7 +328,7 @@ SimulationOutput ModelRun::results(double end, nlohmann::json run) {
   // prices, what those hours cost (each priced pool, plus the DB cores when they are priced).
   double workerHours = 0, cost = 0;
   bool priced = false;
-  long long scaleOut = 0, scaleIn = 0, killed = 0, killedByDeploy = 0, zombies = 0, redelivered = 0;
+  long long scaleOut = 0, scaleIn = 0, killed = 0, killedByDeploy = 0, killedByCrash = 0, zombies = 0, redelivered = 0;
   nlohmann::json byPool = nlohmann::json::object(), hoursByPool = nlohmann::json::object();
   for (size_t i = 0; i < executor_->pools().size(); ++i) {
     const CeleryExecutor::Pool& pool = executor_->pools()[i];
@@ -340,6 +345,7 @@ SimulationOutput ModelRun::results(double end, nlohmann::json run) {
     scaleIn += pool.scaleIn;
     killed += pool.killed;
     killedByDeploy += pool.killedByDeploy;
+    killedByCrash += pool.killedByCrash;
     zombies += pool.zombies;
     redelivered += pool.redelivered;
     nlohmann::json p = {{"worker_hours", round6(hours)},
@@ -352,6 +358,7 @@ SimulationOutput ModelRun::results(double end, nlohmann::json run) {
                         {"workers_terminated", pool.terminated},
                         {"tasks_killed_by_scale_in", pool.killed},
                         {"tasks_killed_by_deploy", pool.killedByDeploy},
+                        {"tasks_killed_by_worker_crash", pool.killedByCrash},
                         {"tasks_redelivered", pool.redelivered},
                         {"zombies_killed", pool.zombies}};
     if (cfg.pricePerWorkerHour >= 0) {
@@ -366,6 +373,27 @@ SimulationOutput ModelRun::results(double end, nlohmann::json run) {
   metrics["scale_events"] = {{"out", scaleOut}, {"in", scaleIn}};
   metrics["tasks_killed_by_scale_in"] = killed;
   metrics["tasks_killed_by_deploy"] = killedByDeploy;
+  metrics["tasks_killed_by_worker_crash"] = killedByCrash;
+  // What each fault cost: transitions and SLA deadlines during its window and in the hour after.
+  if (!sc.faults.empty()) {
+    nlohmann::json byFault = nlohmann::json::object();
+    auto window = [&](double from, double to) {
+      std::vector<double> samples;
+      for (size_t k = 0; k < rec.all.transition.size(); ++k)
+        if (rec.transitionAt[k] >= from && rec.transitionAt[k] < to) samples.push_back(rec.all.transition[k]);
+      long long misses = 0;
+      for (long long m : countSlaMisses(state, std::max(from, sc.run.warmup), std::min(to, end))) misses += m;
+      return nlohmann::json{{"from_s", from}, {"to_s", std::min(to, end)},
+                            {"task_transition_latency_s", toJson(summarize(samples))}, {"sla_misses", misses}};
+    };
+    for (const Fault& f : sc.faults) {
+      const char* kinds[] = {"worker_crash", "db_failover", "broker_outage"};
+      byFault[f.name] = {{"kind", kinds[static_cast<int>(f.kind)]},
+                         {"during", window(f.at, f.at + f.duration)},
+                         {"after", window(f.at + f.duration, f.at + f.duration + f.afterWindow)}};
+    }
+    metrics["by_fault"] = byFault;
+  }
   metrics["tasks_redelivered"] = redelivered;
   metrics["zombies_killed"] = zombies;
   metrics["db_core_hours"] = round6(totalCores * end / 3600.0);

@@ -36,6 +36,8 @@ CeleryExecutor::CeleryExecutor(SimContext& ctx)
     p.available = ctx.rt.semaphore(0);
     p.killable = (cfg.autoscaler.policy != AutoscalerConfig::Policy::Fixed && !cfg.autoscaler.graceful) ||
                  (!ctx.scenario.executor.deployAt.empty() && !ctx.scenario.executor.deployGraceful);
+    for (const Fault& f : ctx.scenario.faults)
+      p.killable |= f.kind == Fault::Kind::WorkerCrash && f.pool == cfg.name;
     for (size_t q = 0; q < broker_.queueCount(); ++q)
       if (cfg.serves(broker_.queueName(static_cast<int>(q)))) p.queues.push_back(static_cast<int>(q));
     p.workers.resize(static_cast<size_t>(hostsOf(ctx.scenario.executor, cfg)));
@@ -69,17 +71,28 @@ void CeleryExecutor::start() {
       ctx_.rt.sleepUntil(at);
       deploy();
     });
+  for (const Fault& f : ctx_.scenario.faults) {
+    if (f.kind != Fault::Kind::WorkerCrash) continue;
+    ctx_.rt.spawn("worker-crash", [this, &f] {
+      ctx_.rt.sleepUntil(f.at);
+      crash(f.pool, f.count);
+    });
+  }
 }
 
-bool CeleryExecutor::inOutage(double t) const {
+double CeleryExecutor::outageEnd(double t) const {
   const ExecutorConfig& e = ctx_.scenario.executor;
-  return e.outageAt >= 0 && t >= e.outageAt && t < e.outageAt + e.outageDuration;
+  double end = -1;
+  if (e.outageAt >= 0 && t >= e.outageAt && t < e.outageAt + e.outageDuration) end = e.outageAt + e.outageDuration;
+  for (const Fault& f : ctx_.scenario.faults)
+    if (f.kind == Fault::Kind::BrokerOutage && t >= f.at && t < f.at + f.duration) end = std::max(end, f.at + f.duration);
+  return end;
 }
 
 void CeleryExecutor::send(const std::vector<int>& tis, double now) {
   const ExecutorConfig& e = ctx_.scenario.executor;
   // During a broker outage the executor's sends wait (Celery retries publishing) until it ends.
-  const double sentAt = inOutage(now) ? e.outageAt + e.outageDuration : now;
+  const double sentAt = std::max(now, outageEnd(now));
   for (int ti : tis) {
     const int queue = broker_.queueId(ctx_.state.taskDef(ti).queue);
     broker_.push(queue, ti, sentAt + e.brokerLatency);
@@ -153,10 +166,7 @@ void CeleryExecutor::slotLoop(int pool, int worker) {
     w.running++;
     p.triesRun++;
     if (m->visibleAt > ctx_.now()) ctx_.rt.sleepUntil(m->visibleAt);
-    if (inOutage(ctx_.now())) {
-      const ExecutorConfig& e = ctx_.scenario.executor;
-      ctx_.rt.sleepUntil(e.outageAt + e.outageDuration);
-    }
+    for (double end = outageEnd(ctx_.now()); end >= 0; end = outageEnd(ctx_.now())) ctx_.rt.sleepUntil(end);
     runTask(pool, worker, m->ti, takenAt);
     w.running--;
     if (w.state == State::Draining && w.running == 0) turnOff(p, worker);

@@ -62,7 +62,7 @@ class CeleryExecutor {
     bool killable = false;     // tries may be killed (hard shutdown): waits are interruptible
     double lastScaleAt = -1e300;
     long long triesRun = 0, scaleOut = 0, scaleIn = 0, launched = 0, terminated = 0;
-    long long killed = 0, killedByDeploy = 0, redelivered = 0, zombies = 0;
+    long long killed = 0, killedByDeploy = 0, killedByCrash = 0, redelivered = 0, zombies = 0;
     int peakOn = 0;            // most workers on (booting, up or draining) at once
     std::vector<double> cpuAt;  // per worker: computed core-seconds at the last evaluation
   };
@@ -101,13 +101,16 @@ class CeleryExecutor {
   void heartbeatLoop();
   void autoscaleLoop(int pool);
   void launch(Pool& pool, int worker);
-  void stop(Pool& pool, int worker, bool graceful, bool byDeploy);
+  enum class StopReason { ScaleIn, Deploy, Crash };
+  void stop(Pool& pool, int worker, bool graceful, StopReason why);
   void deploy();
   void turnOff(Pool& pool, int worker);
   void recover(int pool, int ti, double takenAt, bool started);
   // Sleeps `seconds`; with a kill handle, false when the try was killed first.
   bool pause(const std::shared_ptr<Try>& t, double seconds);
-  bool inOutage(double t) const;
+  // When the broker outage covering `t` ends; -1 when there is none.
+  double outageEnd(double t) const;
+  void crash(const std::string& pool, int count);
 
   SimContext& ctx_;
   Broker broker_;

@@ -70,6 +70,14 @@ void MetadataDb::removeRows(Table t, double n) {
 
 void MetadataDb::execute(const QueryBatch& batch, double clientSecondsPerStatement) {
   if (batch.empty()) return;
+  for (bool waited = true; waited && rt_;) {
+    waited = false;
+    for (const auto& [start, end] : failovers_)
+      if (rt_->now() >= start && rt_->now() < end) {
+        rt_->sleepUntil(end);
+        waited = true;
+      }
+  }
   service_->serve(batch, clientSecondsPerStatement);
   pagesTouched_ += batch.pages();
   pagesFromDisk_ += batch.pagesFromDisk();

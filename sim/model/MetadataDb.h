@@ -22,6 +22,7 @@
 #include "model/QueryCatalog.h"
 #include "model/QueryCostModel.h"
 #include "model/QueryService.h"
+#include "model/Runtime.h"
 #include "scenario/Scenario.h"
 
 namespace schedlab {
@@ -81,8 +82,14 @@ class MetadataDb {
              std::unique_ptr<QueryService> service = nullptr);
 
   QueryBatch batch() const { return QueryBatch(*this); }
-  // Serves the batch (see QueryService::serve) and counts it.
+  // Serves the batch (see QueryService::serve) and counts it. During a failover window it first
+  // waits for the window's end, as Airflow's sessions wait for the database to come back.
   void execute(const QueryBatch& batch, double clientSecondsPerStatement = 0);
+  // Failovers [start, end) on the runtime's clock.
+  void setFailovers(Runtime& rt, std::vector<std::pair<double, double>> windows) {
+    rt_ = &rt;
+    failovers_ = std::move(windows);
+  }
   bool recordsSubjects() const { return service_ && service_->needsSubjects(); }
   // CPU time of one query, as the cost model gives it for the tables as they are now.
   double cost(QueryType type, double rowsScanned, double rowsReturned) const {
@@ -125,6 +132,8 @@ class MetadataDb {
   double pageRead_;
   std::unique_ptr<QueryService> service_;
   QueryCostModel model_;
+  Runtime* rt_ = nullptr;
+  std::vector<std::pair<double, double>> failovers_;
   std::array<double, static_cast<size_t>(Table::Count)> rows_{}, maxRows_{}, initialRows_{};
   double sizeBytes_ = 0, maxSize_ = 0;
   double pagesTouched_ = 0, pagesFromDisk_ = 0;

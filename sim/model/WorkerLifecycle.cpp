@@ -21,7 +21,7 @@ void CeleryExecutor::deploy() {
         launch(p, static_cast<int>(w));
         ++launched;
       }
-    for (int w : old) stop(p, w, ctx_.scenario.executor.deployGraceful, true);
+    for (int w : old) stop(p, w, ctx_.scenario.executor.deployGraceful, StopReason::Deploy);
   }
 }
 
@@ -67,11 +67,24 @@ void CeleryExecutor::autoscaleLoop(int pool) {
         return p.workers[static_cast<size_t>(a)].launchedAt < p.workers[static_cast<size_t>(b)].launchedAt;
       });
       victims.resize(static_cast<size_t>(load.current - target));
-      for (int w : victims) stop(p, w, cfg.autoscaler.graceful, false);
+      for (int w : victims) stop(p, w, cfg.autoscaler.graceful, StopReason::ScaleIn);
       p.scaleIn++;
       p.lastScaleAt = now;
       scaling_.push_back({now, pool, false, load.current, target, load});
     }
+  }
+}
+
+void CeleryExecutor::crash(const std::string& pool, int count) {
+  // `count` up hosts die at once with their tries; each is replaced (booting) as an autoscaling
+  // group or a supervisor replaces a failed instance.
+  for (auto& p : pools_) {
+    if (p.config->name != pool) continue;
+    std::vector<int> dead;
+    for (size_t w = 0; w < p.workers.size() && static_cast<int>(dead.size()) < count; ++w)
+      if (p.workers[w].state == State::Up) dead.push_back(static_cast<int>(w));
+    for (int w : dead) stop(p, w, false, StopReason::Crash);
+    for (int w : dead) launch(p, w);  // a new instance in the dead one's place, booting
   }
 }
 
@@ -105,7 +118,7 @@ void CeleryExecutor::turnOff(Pool& p, int worker) {
   p.terminated++;
 }
 
-void CeleryExecutor::stop(Pool& p, int worker, bool graceful, bool byDeploy) {
+void CeleryExecutor::stop(Pool& p, int worker, bool graceful, StopReason why) {
   Worker& w = p.workers[static_cast<size_t>(worker)];
   if (w.state == State::Booting || w.running == 0) {
     turnOff(p, worker);
@@ -124,7 +137,7 @@ void CeleryExecutor::stop(Pool& p, int worker, bool graceful, bool byDeploy) {
   for (const auto& t : victims) {
     if (t->finishing || t->killed) continue;
     t->killed = true;
-    (byDeploy ? p.killedByDeploy : p.killed)++;
+    (why == StopReason::Deploy ? p.killedByDeploy : why == StopReason::Crash ? p.killedByCrash : p.killed)++;
     ctx_.rt.spawn("recover", [this, pool, ti = t->ti, takenAt = t->takenAt, started = t->started] {
       recover(pool, ti, takenAt, started);
     });

@@ -78,7 +78,11 @@ class MetricsRecorder {
   // Per-interval accumulators for the time series.
   double intervalLoopSeconds = 0, intervalLoops = 0, intervalQueries = 0;
 
-  void transition(int def, double now, double v) { add(&LatencySamples::transition, def, now, v); }
+  void transition(int def, double now, double v) {
+    add(&LatencySamples::transition, def, now, v);
+    if (counts(now)) transitionAt.push_back(now);
+  }
+  std::vector<double> transitionAt;  // when each sample of all.transition was taken
   void scheduleDelay(int def, double now, double v) { add(&LatencySamples::scheduleDelay, def, now, v); }
   void dagrunDuration(int def, double now, double v) { add(&LatencySamples::dagrunDuration, def, now, v); }
   void dagrunDoneAfterDue(int def, double now, double v) { add(&LatencySamples::dagrunDoneAfterDue, def, now, v); }

@@ -212,6 +212,18 @@ struct Sla {
   int line = 0, column = 0;  // where it is written, for errors found after the run
 };
 
+// Something that goes wrong at a time (`faults:`), with its window [at, at + duration): the
+// metrics of what happened during and after it are reported per fault.
+struct Fault {
+  enum class Kind { WorkerCrash, DbFailover, BrokerOutage } kind = Kind::DbFailover;
+  std::string name;        // default: the kind, numbered when it repeats
+  double at = 0;
+  double duration = 0;     // db_failover, broker_outage: how long; worker_crash: until its tries are back
+  std::string pool;        // worker_crash: the pool whose hosts die (default: the first)
+  int count = 1;           // worker_crash: how many hosts
+  double afterWindow = 3600;  // the "after" window of its metrics
+};
+
 struct Scenario {
   std::string name;         // the file's base name without extension
   std::string description;
@@ -226,6 +238,7 @@ struct Scenario {
   std::vector<InstanceDef> instances;  // at least one
   ArchivingConfig archiving;
   std::vector<Sla> slas;
+  std::vector<Fault> faults;
 
   int dagIndex(const std::string& name) const;
 };

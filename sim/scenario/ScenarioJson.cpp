@@ -128,10 +128,22 @@ nlohmann::json toJson(const Scenario& s) {
     archiving["keep_last_run"] = a.keepLastRun;
     archiving["tables"] = a.tables;
   }
+  nlohmann::json faults = nlohmann::json::array();
+  for (const auto& f : s.faults) {
+    const char* kinds[] = {"worker_crash", "db_failover", "broker_outage"};
+    nlohmann::json j = {{"name", f.name}, {"kind", kinds[static_cast<int>(f.kind)]}, {"at_s", f.at},
+                        {"duration_s", f.duration}, {"after_window_s", f.afterWindow}};
+    if (f.kind == Fault::Kind::WorkerCrash) {
+      j["pool"] = f.pool;
+      j["count"] = f.count;
+    }
+    faults.push_back(j);
+  }
   return {
       {"scenario", s.name},
       {"instances", instances},
       {"archiving", archiving},
+      {"faults", faults},
       {"variant", s.variant},
       {"dags", dags},
       {"triggers", triggers},

@@ -158,7 +158,7 @@ class Fields {
 // drops an entry. An autoscaler is replaced as a whole: a new policy does not inherit the old
 // one's settings.
 bool mergesByName(const std::string& key) {
-  return key == "dags" || key == "triggers" || key == "instances" || key == "pools";
+  return key == "dags" || key == "triggers" || key == "instances" || key == "pools" || key == "faults";
 }
 bool replacedWhole(const std::string& key) { return key == "autoscaler"; }
 
@@ -314,6 +314,46 @@ Distribution readDistribution(const Context& ctx, const YAML::Node& n, const std
              "unknown distribution (constant, exponential, lognormal, uniform, empirical)");
   }
   return d;
+}
+
+// `faults:` — each {kind, at, ...}: worker_crash {pool, count}, db_failover {duration},
+// broker_outage {duration}.
+void readFaults(const Context& ctx, const YAML::Node& list, Scenario& s) {
+  using K = Fault::Kind;
+  if (!list.IsDefined() || list.IsNull()) return;
+  if (!list.IsSequence()) ctx.fail(list, "faults", "expected a list of faults");
+  std::map<std::string, int> seen;
+  for (size_t i = 0; i < list.size(); ++i) {
+    std::string p = "faults[" + std::to_string(i) + "]";
+    Fields f(ctx, list[i], p);
+    Fault fault;
+    if (!f.has("kind")) ctx.fail(list[i], p + ".kind", "a fault needs a kind (worker_crash, db_failover, broker_outage)");
+    fault.kind = f.choice<K>("kind", K::DbFailover,
+                             {{"worker_crash", K::WorkerCrash}, {"db_failover", K::DbFailover}, {"broker_outage", K::BrokerOutage}});
+    const char* kind = fault.kind == K::WorkerCrash ? "worker_crash" : fault.kind == K::DbFailover ? "db_failover" : "broker_outage";
+    fault.name = f.text("name", "");
+    if (fault.name.empty()) {
+      int n = ++seen[kind];
+      fault.name = n == 1 ? kind : std::string(kind) + "_" + std::to_string(n);
+    }
+    if (!f.has("at")) ctx.fail(list[i], p + ".at", "a fault needs a time (at: 3h)");
+    fault.at = f.duration("at", 0);
+    if (fault.kind == K::WorkerCrash) {
+      fault.pool = f.text("pool", s.executor.pools.front().name);
+      auto pool = std::find_if(s.executor.pools.begin(), s.executor.pools.end(),
+                               [&](const WorkerPoolConfig& w) { return w.name == fault.pool; });
+      if (pool == s.executor.pools.end()) ctx.fail(f.raw("pool"), p + ".pool", "unknown worker pool '" + fault.pool + "'");
+      fault.count = f.integer("count", 1, 1, 10000);
+      // Until zombie detection has failed the crashed hosts' tries.
+      fault.duration = f.duration("duration", s.scheduler.zombieTaskThreshold + s.scheduler.zombieDetectionInterval, 1e-3);
+    } else {
+      if (!f.has("duration")) ctx.fail(list[i], p + ".duration", "a " + std::string(kind) + " needs a duration");
+      fault.duration = f.duration("duration", 0, 1e-3);
+    }
+    fault.afterWindow = f.duration("after_window", fault.afterWindow, 1e-3);
+    f.finish();
+    s.faults.push_back(fault);
+  }
 }
 
 // `autoscaler: {policy: fixed | cpu_target | queue_depth | keda, period, cooldown, target, step,
@@ -981,6 +1021,7 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
   }
   readInstances(ctx, top.raw("instances"), s);
   readArchiving(ctx, top.raw("archiving"), s);
+  readFaults(ctx, top.raw("faults"), s);
   readSlas(ctx, top.raw("slas"), s);
   for (auto& [node, ref] : sensorRefs) {
     std::string name = ref.substr(ref.find('=') + 1);
@@ -1072,12 +1113,12 @@ std::vector<Scenario> loadScenario(const LoadRequest& request) {
     for (auto it = v.node.begin(); it != v.node.end(); ++it) {
       std::string key = it->first.as<std::string>();
       if (key == "name" || key == "extends" || key == "description") continue;
-      static const std::set<std::string> sections = {"dags",     "triggers", "scheduler", "metadb",
-                                                     "executor", "run",      "instances", "archiving"};
+      static const std::set<std::string> sections = {"dags", "triggers",  "scheduler", "metadb", "executor",
+                                                     "run",  "instances", "archiving", "faults"};
       if (!sections.count(key))
         ctx.fail(it->first, "variants." + v.name + "." + key,
                  "unknown key (a variant overrides dags, triggers, scheduler, metadb, executor, run, "
-                 "instances or archiving)");
+                 "instances, archiving or faults)");
       overrides[key] = it->second;
     }
     mergeInto(base, overrides);

@@ -1,0 +1,97 @@
+// Faults (`faults:`): a database failover delays but loses nothing, a worker crash's tries come
+// back and are retried, a broker outage holds the work back; each fault's window is reported.
+#include <gtest/gtest.h>
+
+#include "support/TestSupport.h"
+
+using namespace schedlab;
+using namespace schedlab::test;
+
+namespace {
+
+std::string faultScenario(const std::string& faults) {
+  return R"(
+run: {horizon: 5h, warmup: 1h, seed: 8}
+scheduler: {model: airflow2}
+executor: {workers: 2, worker_concurrency: 8}
+dags:
+  - name: etl
+    count: 4
+    schedule: 10m
+    task_defaults: {retries: 2, retry_delay: 1m}
+    tasks:
+      - {shape: layered, width: 3, depth: 4, duration: {lognormal: {median: 60s, sigma: 0.4}}}
+)" + faults;
+}
+
+}  // namespace
+
+TEST(Faults, ADbFailoverDelaysButLosesNothing) {
+  auto calm = simulate(load(faultScenario(""))[0]);
+  auto out = simulate(load(faultScenario("faults: [{kind: db_failover, at: 150m, duration: 10m}]\n"))[0]);
+  const auto& m = out.variant["metrics"];
+  EXPECT_EQ(m["tasks_lost"], 0);
+  EXPECT_EQ(m["tasks_failed"], 0);
+  EXPECT_EQ(m["dagruns_failed"], 0);
+  // No try starts while the database is away: LocalTaskJob's start-up queries wait for it.
+  for (const auto& r : parseTis(out.taskInstancesCsv))
+    if (r.started >= 0) EXPECT_FALSE(r.started > 9000.001 && r.started < 9600) << r.task << " at " << r.started;
+  const auto& f = m["by_fault"]["db_failover"];
+  EXPECT_EQ(f["kind"], "db_failover");
+  EXPECT_DOUBLE_EQ(f["during"]["from_s"].get<double>(), 9000);
+  EXPECT_DOUBLE_EQ(f["during"]["to_s"].get<double>(), 9600);
+  // Tries that were to start during the window start at its end, 10 minutes late at most.
+  const double after = f["after"]["task_transition_latency_s"]["p95"];
+  const double calmP95 = calm.variant["metrics"]["task_transition_latency_s"]["p95"];
+  EXPECT_GT(after, 5 * calmP95);
+  EXPECT_LT(f["after"]["task_transition_latency_s"]["max"].get<double>(), 600 + 5 * calmP95);
+  EXPECT_EQ(m["tasks_succeeded"].get<long long>() > 0, true);
+}
+
+TEST(Faults, AWorkerCrashsTriesComeBackAsZombiesAndAreRetried) {
+  auto out = simulate(load(faultScenario("faults: [{kind: worker_crash, at: 132m, count: 1}]\n"))[0]);
+  const auto& m = out.variant["metrics"];
+  const long long killed = m["tasks_killed_by_worker_crash"];
+  EXPECT_GT(killed, 0);
+  // The default visibility timeout (6 h) is longer than zombie detection (5 min): zombies.
+  EXPECT_EQ(m["zombies_killed"], killed);
+  EXPECT_EQ(m["tasks_redelivered"], 0);
+  EXPECT_EQ(m["tasks_lost"], 0);
+  EXPECT_EQ(m["tasks_failed"], 0);
+  EXPECT_EQ(out.variant["metrics_by_pool"]["default"]["workers_launched"], 1);  // its replacement
+  long long retried = 0;
+  for (const auto& r : parseTis(out.taskInstancesCsv))
+    if (r.state == "up_for_retry" && r.ended >= 7920 + 300 && r.ended < 7920 + 320) ++retried;
+  EXPECT_EQ(retried, killed);  // failed by zombie detection 300-310 s after the crash
+  EXPECT_EQ(m["by_fault"]["worker_crash"]["kind"], "worker_crash");
+  EXPECT_DOUBLE_EQ(m["by_fault"]["worker_crash"]["during"]["to_s"].get<double>(), 7920 + 310);
+}
+
+TEST(Faults, FaultsAreValidated) {
+  auto fails = [](const std::string& yaml, const std::string& what) {
+    try {
+      load(yaml);
+      ADD_FAILURE() << "accepted: " << what;
+    } catch (const ScenarioError& e) {
+      EXPECT_NE(std::string(e.what()).find(what), std::string::npos) << e.what();
+    }
+  };
+  fails(faultScenario("faults: [{kind: meteor, at: 1h}]\n"), "faults[0].kind: 'meteor' is not one of");
+  fails(faultScenario("faults: [{kind: db_failover, at: 1h}]\n"), "faults[0].duration: a db_failover needs a duration");
+  fails(faultScenario("faults: [{kind: worker_crash, at: 1h, pool: gpu}]\n"), "faults[0].pool: unknown worker pool 'gpu'");
+  fails(faultScenario("faults: [{kind: broker_outage, duration: 5m}]\n"), "faults[0].at: a fault needs a time");
+  auto s = load(faultScenario("faults: [{kind: broker_outage, at: 1h, duration: 5m}, {kind: broker_outage, at: 2h, duration: 5m}]\n"))[0];
+  ASSERT_EQ(s.faults.size(), 2u);
+  EXPECT_EQ(s.faults[1].name, "broker_outage_2");
+}
+
+TEST(Faults, ABrokerOutageHoldsTheWorkBackAndItsWindowsAreReported) {
+  auto out = simulate(load(faultScenario("faults: [{name: redis_down, kind: broker_outage, at: 152m, duration: 15m}]\n"))[0]);
+  const auto& m = out.variant["metrics"];
+  for (const auto& r : parseTis(out.taskInstancesCsv))
+    if (r.started >= 0) EXPECT_FALSE(r.started > 9120.001 && r.started < 10020) << r.task << " at " << r.started;
+  const auto& f = m["by_fault"]["redis_down"];
+  EXPECT_EQ(f["kind"], "broker_outage");
+  EXPECT_GT(f["after"]["task_transition_latency_s"]["max"].get<double>(), 300);
+  EXPECT_EQ(m["tasks_lost"], 0);
+}
