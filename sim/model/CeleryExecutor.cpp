@@ -101,6 +101,13 @@ void CeleryExecutor::send(const std::vector<int>& tis, double now) {
   }
 }
 
+void CeleryExecutor::requeue(int ti) {
+  const int queue = broker_.queueId(ctx_.state.taskDef(ti).queue);
+  broker_.push(queue, ti, ctx_.now());
+  for (auto& p : pools_)
+    if (std::find(p.queues.begin(), p.queues.end(), queue) != p.queues.end()) p.available->release();
+}
+
 int CeleryExecutor::takeEvents(int instance) {
   int n = events_[instance];
   events_[instance] = 0;
@@ -167,6 +174,12 @@ void CeleryExecutor::slotLoop(int pool, int worker) {
     p.triesRun++;
     if (m->visibleAt > ctx_.now()) ctx_.rt.sleepUntil(m->visibleAt);
     for (double end = outageEnd(ctx_.now()); end >= 0; end = outageEnd(ctx_.now())) ctx_.rt.sleepUntil(end);
+    if (w.state != State::Up) {  // the host went while the message was on its way: it goes back
+      w.running--;
+      p.triesRun--;
+      requeue(m->ti);
+      continue;
+    }
     runTask(pool, worker, m->ti, takenAt);
     w.running--;
     if (w.state == State::Draining && w.running == 0) turnOff(p, worker);

@@ -111,6 +111,8 @@ class CeleryExecutor {
   // When the broker outage covering `t` ends; -1 when there is none.
   double outageEnd(double t) const;
   void crash(const std::string& pool, int count);
+  // A message back on its queue, visible now.
+  void requeue(int ti);
 
   SimContext& ctx_;
   Broker broker_;

@@ -162,10 +162,7 @@ void CeleryExecutor::recover(int pool, int ti, double takenAt, bool started) {
     ctx_.rt.sleepUntil(redeliver);
     p.redelivered++;
     ctx_.state.noteKilledTry(ti, killedAt);
-    const int queue = broker_.queueId(ctx_.state.taskDef(ti).queue);
-    broker_.push(queue, ti, ctx_.now());
-    for (auto& q : pools_)
-      if (std::find(q.queues.begin(), q.queues.end(), queue) != q.queues.end()) q.available->release();
+    requeue(ti);
     return;
   }
   ctx_.rt.sleepUntil(zombie);
