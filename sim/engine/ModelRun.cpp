@@ -17,7 +17,7 @@
 namespace schedlab {
 
 const char* const kTaskInstancesCsvHeader =
-    "variant,dag_id,run_id,task_id,try,state,created_s,scheduled_s,queued_s,started_s,ended_s,hostname";
+    "variant,dag_id,run_id,task_id,try,state,created_s,scheduled_s,queued_s,started_s,ended_s,hostname,queued_by";
 const char* const kPoolTimeseriesCsvHeader =
     "variant,time_s,pool,workers,workers_up,queue_depth,in_flight_tasks,worker_cpu_utilization";
 const char* const kScalingCsvHeader = "variant,time_s,pool,action,workers_before,workers_after,queue_depth,in_flight_tasks,"
@@ -165,6 +165,7 @@ ModelRun::ModelRun(const Scenario& sc, Runtime& rt, const ServiceFactory& servic
   for (size_t h = 0; h < ownedDbs_.size(); ++h)
     if (h > 0 || sharedUsed) usedDbs_.push_back(ownedDbs_[h].get());
   atWarmup_.resize(usedDbs_.size());
+  for (auto& db : ownedDbs_) db->slotPoolLock = rt.semaphore(1);
   std::vector<std::pair<double, double>> failovers;
   for (const Fault& f : sc.faults)
     if (f.kind == Fault::Kind::DbFailover) failovers.push_back({f.at, f.at + f.duration});
@@ -193,7 +194,8 @@ void ModelRun::start() {
   for (size_t i = 0; i < sc.instances.size(); ++i) {
     const int inst = static_cast<int>(i);
     if (sc.scheduler.model == SchedulerModel::Airflow2) {
-      rt_.spawn("scheduler", [&ctx, inst] { runAirflow2Scheduler(ctx, inst); });
+      for (int r = 0; r < sc.scheduler.replicas; ++r)
+        rt_.spawn("scheduler", [&ctx, inst, r] { runAirflow2Scheduler(ctx, inst, r); });
     } else {
       rt_.spawn("scheduler", [&ctx, inst] { runAirflow1MainLoop(ctx, inst); });
       // Lives as long as its actors: the runtime's end (never destroyed on SimGrid).
@@ -319,6 +321,7 @@ SimulationOutput ModelRun::results(double end, nlohmann::json run) {
   metrics["dagruns_failed"] = rec.dagrunsFailed;
   metrics["trigger_arrivals"] = rec.triggerArrivals;
   metrics["sensor_reschedules"] = rec.sensorReschedules;
+  if (sc.scheduler.model == SchedulerModel::Airflow2) metrics["critical_section_busy"] = rec.criticalSectionBusy;
   metrics["dagruns_recreated_by_catchup"] = rec.dagrunsRecreatedByCatchup;
   const std::vector<long long> slaMisses = countSlaMisses(state, sc.run.warmup, end);
   long long slaTotal = 0;
@@ -482,12 +485,19 @@ SimulationOutput ModelRun::results(double end, nlohmann::json run) {
 
   std::ostringstream tis;
   const std::vector<WorkerHost> hosts = workerHostsOf(sc.executor);
+  // A scheduler by name: its instance's, with "#k" for the k-th of several replicas.
+  auto schedulerName = [&](int id) -> std::string {
+    if (id < 0) return "";
+    const int replicas = sc.scheduler.replicas;
+    const std::string& inst = sc.instances[static_cast<size_t>(id / replicas)].name;
+    return replicas == 1 ? inst : inst + "#" + std::to_string(id % replicas + 1);
+  };
   for (const TryRecord& r : rec.tries) {
     const Dag& dag = state.dags()[r.dag];
     tis << sc.variant << ',' << dag.id << ',' << runId(state.run(r.run), sc) << ','
         << sc.dags[dag.def].tasks[r.task].id << ',' << r.tryNumber << ',' << r.state << ',' << fmt(r.created)
         << ',' << fmt(r.scheduled) << ',' << fmt(r.queued) << ',' << fmt(r.started) << ',' << fmt(r.ended) << ','
-        << (r.host >= 0 ? hosts[static_cast<size_t>(r.host)].name : "") << '\n';
+        << (r.host >= 0 ? hosts[static_cast<size_t>(r.host)].name : "") << ',' << schedulerName(r.queuedBy) << '\n';
   }
   out.taskInstancesCsv = tis.str();
   std::ostringstream ts;

@@ -12,6 +12,11 @@ class SimGridSemaphore final : public Semaphore {
   explicit SimGridSemaphore(unsigned initial) : s_(sg4::Semaphore::create(initial)) {}
   void acquire() override { s_->acquire(); }
   bool acquireTimeout(double seconds) override { return s_->acquire_timeout(seconds); }
+  bool tryAcquire() override {
+    if (s_->would_block()) return false;
+    s_->acquire();
+    return true;
+  }
   void release() override { s_->release(); }
 
  private:

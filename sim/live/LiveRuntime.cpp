@@ -29,6 +29,12 @@ class LiveRuntime::LiveSemaphore final : public Semaphore {
     return false;
   }
 
+  bool tryAcquire() override {
+    if (count_ == 0) return false;
+    --count_;
+    return true;
+  }
+
   void release() override {
     ++count_;
     available_.notify_one();

@@ -24,7 +24,7 @@ std::vector<WorkerHost> workerHostsOf(const ExecutorConfig& executor) {
 
 
 CeleryExecutor::CeleryExecutor(SimContext& ctx)
-    : ctx_(ctx), events_(ctx.scenario.instances.size(), 0), tries_(workerHostsOf(ctx.scenario.executor).size()) {
+    : ctx_(ctx), events_(static_cast<size_t>(ctx.state.schedulerCount()), 0), tries_(workerHostsOf(ctx.scenario.executor).size()) {
   // Every queue a task names, in the order the DAGs name them, so queue ids do not depend on pools.
   for (const auto& d : ctx.scenario.dags)
     for (const auto& t : d.tasks) broker_.queueId(t.queue);
@@ -375,7 +375,9 @@ void CeleryExecutor::heartbeatLoop() {
   while (true) {
     ctx_.rt.sleepFor(period);
     for (int i = 0; i < instances; ++i) {
-      int running = ctx_.state.runningTasks(i);
+      int running = 0;
+      for (int r = 0; r < ctx_.scenario.scheduler.replicas; ++r)
+        running += ctx_.state.runningTasks(i * ctx_.scenario.scheduler.replicas + r);
       if (running == 0) continue;
       QueryBatch b = ctx_.db(i).batch();
       b.add(QueryType::WorkerHeartbeat, 1, 1, running);

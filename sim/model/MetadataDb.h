@@ -91,6 +91,8 @@ class MetadataDb {
     failovers_ = std::move(windows);
   }
   bool recordsSubjects() const { return service_ && service_->needsSubjects(); }
+  // The slot_pool rows 2.x's critical section locks (FOR UPDATE NOWAIT): one holder at a time.
+  SemaphorePtr slotPoolLock;
   // CPU time of one query, as the cost model gives it for the tables as they are now.
   double cost(QueryType type, double rowsScanned, double rowsReturned) const {
     return model_.seconds(type, rowsScanned, rowsReturned, rows_[static_cast<size_t>(queryInfo(type).table)]);

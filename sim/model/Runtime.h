@@ -17,6 +17,8 @@ class Semaphore {
   virtual void acquire() = 0;
   // True when `seconds` passed before the semaphore could be taken.
   virtual bool acquireTimeout(double seconds) = 0;
+  // Takes it when that needs no wait (true), else leaves it (false): NOWAIT.
+  virtual bool tryAcquire() = 0;
   virtual void release() = 0;
 };
 using SemaphorePtr = std::shared_ptr<Semaphore>;

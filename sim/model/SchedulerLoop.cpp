@@ -19,12 +19,12 @@ int schedulerQueries(const QueryBatch& b) {
 
 }  // namespace
 
-void runAirflow2Scheduler(SimContext& ctx, int instance) {
+void runAirflow2Scheduler(SimContext& ctx, int instance, int replica) {
   const SchedulerConfig& cfg = ctx.scenario.scheduler;
   WorkflowState& st = ctx.state;
   MetadataDb& db = ctx.db(instance);
   const double client = cfg.clientCostPerQuery;
-  std::map<int, double> lastDecision;  // run -> last_scheduling_decision
+  const int self = instance * cfg.replicas + replica;  // this scheduler's id
   double lastHeartbeat = -INFINITY;
   while (true) {
     const double t0 = ctx.now();
@@ -33,12 +33,15 @@ void runAirflow2Scheduler(SimContext& ctx, int instance) {
     // _do_scheduling, part 1: create due runs, start queued ones, pick runs to examine.
     QueryBatch b = db.batch();
     std::vector<int> due;
+    // dags_needing_dagruns: FOR UPDATE SKIP LOCKED, so a DAG another scheduler holds is skipped.
     for (size_t d = 0; d < st.dags().size(); ++d)
-      if (st.dags()[d].instance == instance && st.hasDueRun(static_cast<int>(d), t0)) due.push_back(static_cast<int>(d));
+      if (st.dags()[d].instance == instance && st.dags()[d].lockedBy < 0 && st.hasDueRun(static_cast<int>(d), t0))
+        due.push_back(static_cast<int>(d));
     std::sort(due.begin(), due.end(), [&](int a, int c) { return st.dags()[a].nextDueAt < st.dags()[c].nextDueAt; });
     if (due.size() > static_cast<size_t>(cfg.maxDagrunsToCreatePerLoop)) due.resize(cfg.maxDagrunsToCreatePerLoop);
     b.add(QueryType::DagsNeedingDagruns, static_cast<double>(st.dags().size()), static_cast<double>(due.size()));
     for (int d : due) {
+      st.dags()[d].lockedBy = self;
       std::vector<int> created = st.createDueRuns(d, t0, 1);
       b.add(QueryType::DagRunInsert, static_cast<double>(st.def(d).tasks.size()), 0, 1,
             {.run = created.empty() ? -1 : created[0]});
@@ -55,18 +58,20 @@ void runAirflow2Scheduler(SimContext& ctx, int instance) {
         st.startQueuedRuns(static_cast<int>(d), t0);
       }
       for (int r : dag.activeRuns) {
-        if (st.run(r).state != RunState::Running) continue;
-        auto it = lastDecision.find(r);
-        candidates.push_back({it == lastDecision.end() ? -INFINITY : it->second, st.run(r).executionDate, r});
+        // next_dagruns_to_examine: FOR UPDATE SKIP LOCKED.
+        if (st.run(r).state != RunState::Running || st.run(r).lockedBy >= 0) continue;
+        candidates.push_back({st.run(r).lastSchedulingDecision, st.run(r).executionDate, r});
       }
     }
     if (queuedRuns > 0) b.add(QueryType::StartQueuedDagruns, queuedRuns, queuedRuns);
     size_t examine = std::min(candidates.size(), static_cast<size_t>(cfg.maxDagrunsPerLoopToSchedule));
     std::partial_sort(candidates.begin(), candidates.begin() + static_cast<long>(examine), candidates.end());
     b.add(QueryType::NextDagrunsToExamine, static_cast<double>(candidates.size()), static_cast<double>(examine));
-    std::vector<int> toSchedule;
+    std::vector<int> toSchedule, locked;
     for (size_t i = 0; i < examine; ++i) {
       int r = std::get<2>(candidates[i]);
+      st.run(r).lockedBy = self;
+      locked.push_back(r);
       int def = st.dags()[st.run(r).dag].def;
       RunEvaluation ev = st.evaluate(r, t0);
       b.add(QueryType::UpdateStateSelectTis, ev.tasks, ev.tasks, 1, {.run = r});
@@ -77,11 +82,13 @@ void runAirflow2Scheduler(SimContext& ctx, int instance) {
         q++;
       }
       perDef[def] += q;
-      if (ev.finished) lastDecision.erase(r);
-      else lastDecision[r] = t0;
+      st.run(r).lastSchedulingDecision = t0;
       toSchedule.insert(toSchedule.end(), ev.ready.begin(), ev.ready.end());
     }
     db.execute(b, client);
+    // The transaction commits: the rows are free for the other schedulers.
+    for (int r : locked) st.run(r).lockedBy = -1;
+    for (int d : due) st.dags()[d].lockedBy = -1;
     for (int ti : toSchedule)
       if (st.ti(ti).state == TiState::None || st.ti(ti).state == TiState::UpForRetry ||
         st.ti(ti).state == TiState::UpForReschedule)
@@ -89,23 +96,33 @@ void runAirflow2Scheduler(SimContext& ctx, int instance) {
     int queries = schedulerQueries(b);
 
     // The critical section: lock the pool rows, pick SCHEDULED TIs, bulk-UPDATE them to QUEUED.
+    // The pool rows are taken NOWAIT: when another scheduler holds them this one skips it.
     std::vector<int> queued;
-    if (st.openSlots(instance) > 0) {
+    // (A lone scheduler always gets them: no lock is taken.)
+    const bool contended = cfg.replicas > 1;
+    if (st.openSlots(self) > 0 && contended && !db.slotPoolLock->tryAcquire()) {
+      ctx.recorder.criticalSectionBusy++;
+      QueryBatch busy = db.batch();
+      busy.add(QueryType::PoolSlotsLock, 1.0 + static_cast<double>(cfg.pools.size()), 0);
+      db.execute(busy, client);
+      queries += schedulerQueries(busy);
+    } else if (st.openSlots(self) > 0) {
       QueryBatch cs = db.batch();
       double pools = 1.0 + static_cast<double>(cfg.pools.size());
       cs.add(QueryType::PoolSlotsLock, pools, pools);
-      cs.add(QueryType::PoolStateCounts, st.activeTasks(instance), pools);
-      queued = st.queueExecutable(instance, cfg.maxTisPerQuery, ctx.now());
+      cs.add(QueryType::PoolStateCounts, st.activeTasksOfInstance(instance), pools);
+      queued = st.queueExecutable(self, cfg.maxTisPerQuery, ctx.now());
       cs.add(QueryType::ScheduledTisForUpdate, st.scheduledCount(instance) + static_cast<double>(queued.size()),
              static_cast<double>(queued.size()));
       if (!queued.empty()) cs.add(QueryType::BulkQueueTis, static_cast<double>(queued.size()), 0, 1, {.tis = queued});
       db.execute(cs, client);
+      if (contended) db.slotPoolLock->release();
       queries += schedulerQueries(cs);
     }
     // executor.heartbeat(), _process_executor_events, the job heartbeat.
     ctx.executor->send(queued, ctx.now());
     QueryBatch tail = db.batch();
-    int events = ctx.executor->takeEvents(instance);
+    int events = ctx.executor->takeEvents(self);
     if (events > 0) tail.add(QueryType::ExecutorEvents, events, events);
     if (ctx.now() - lastHeartbeat >= cfg.schedulerHeartbeatSec) {
       tail.add(QueryType::SchedulerHeartbeat, 1, 0);

@@ -30,8 +30,8 @@ WorkflowState::WorkflowState(const Scenario& scenario, std::vector<MetadataDb*> 
     : scenario_(scenario),
       instanceDb_(std::move(instanceDbs)),
       rec_(recorder),
-      instanceActive_(scenario.instances.size(), 0),
-      instanceRunning_(scenario.instances.size(), 0),
+      schedulerActive_(scenario.instances.size() * static_cast<size_t>(scenario.scheduler.replicas), 0),
+      schedulerRunning_(scenario.instances.size() * static_cast<size_t>(scenario.scheduler.replicas), 0),
       instanceScheduled_(scenario.instances.size(), 0) {
   poolNames_.push_back("default_pool");
   poolSlots_.push_back(scenario.scheduler.defaultPoolSlots);
@@ -259,13 +259,20 @@ void WorkflowState::markScheduled(int tiIdx, double now) {
   instanceScheduled_[dags_[run.dag].instance]++;
 }
 
-int WorkflowState::openSlots(int instance) const {
-  return std::max(0, scenario_.scheduler.parallelism - instanceActive_[instance]);
+int WorkflowState::openSlots(int scheduler) const {
+  return std::max(0, scenario_.scheduler.parallelism - schedulerActive_[scheduler]);
 }
 
-std::vector<int> WorkflowState::queueExecutable(int instance, int limit, double now) {
+int WorkflowState::activeTasksOfInstance(int instance) const {
+  int n = 0;
+  for (int r = 0; r < scenario_.scheduler.replicas; ++r) n += schedulerActive_[instance * scenario_.scheduler.replicas + r];
+  return n;
+}
+
+std::vector<int> WorkflowState::queueExecutable(int scheduler, int limit, double now) {
   std::vector<int> chosen;
-  int budget = std::min(limit, openSlots(instance));
+  const int instance = instanceOf(scheduler);
+  int budget = std::min(limit, openSlots(scheduler));
   for (auto it = scheduled_.begin(); it != scheduled_.end() && static_cast<int>(chosen.size()) < budget;) {
     int tiIdx = std::get<2>(*it);
     TaskInstance& ti = tis_[tiIdx];
@@ -280,10 +287,10 @@ std::vector<int> WorkflowState::queueExecutable(int instance, int limit, double 
     instanceScheduled_[instance]--;
     ti.state = TiState::Queued;
     ti.queued = now;
-    ti.queuedBy = instance;
+    ti.queuedBy = scheduler;
     poolUsed_[pool]++;
     dag.activeTasks++;
-    instanceActive_[instance]++;
+    schedulerActive_[scheduler]++;
     queuedTasks_++;
     chosen.push_back(tiIdx);
   }
@@ -298,7 +305,7 @@ void WorkflowState::markRunning(int tiIdx, double now, int host) {
   ti.started = now;
   queuedTasks_--;
   runningTasks_++;
-  instanceRunning_[ti.queuedBy]++;
+  schedulerRunning_[ti.queuedBy]++;
   runs_[ti.run].tries++;
   const DagRun& run = runs_[ti.run];
   int def = dags_[run.dag].def;
@@ -316,7 +323,7 @@ void WorkflowState::noteKilledTry(int tiIdx, double killedAt) { tis_[tiIdx].kill
 void WorkflowState::restartRunning(int tiIdx, double now, int host) {
   TaskInstance& ti = tis_[tiIdx];
   rec_.addTry({runs_[ti.run].dag, ti.run, ti.task, ti.tryNumber, "killed", ti.created, ti.scheduled, ti.queued,
-               ti.started, ti.killedAt, ti.host});
+               ti.started, ti.killedAt, ti.host, ti.queuedBy});
   ti.killedAt = -1;
   ti.tryNumber++;
   ti.started = now;
@@ -328,12 +335,12 @@ void WorkflowState::releaseSlot(int tiIdx) {
   TaskInstance& ti = tis_[tiIdx];
   poolUsed_[poolIndex(taskDef(tiIdx).pool)]--;
   dags_[runs_[ti.run].dag].activeTasks--;
-  instanceActive_[ti.queuedBy]--;
+  schedulerActive_[ti.queuedBy]--;
 }
 
 void WorkflowState::markFinished(int tiIdx, double now, bool success) {
   TaskInstance& ti = tis_[tiIdx];
-  instanceRunning_[ti.queuedBy]--;
+  schedulerRunning_[ti.queuedBy]--;
   releaseSlot(tiIdx);
   runningTasks_--;
   ti.ended = now;
@@ -342,7 +349,7 @@ void WorkflowState::markFinished(int tiIdx, double now, bool success) {
                             : (ti.tryNumber <= td.retries ? TiState::UpForRetry : TiState::Failed);
   const DagRun& run = runs_[ti.run];
   rec_.addTry({run.dag, ti.run, ti.task, ti.tryNumber, name(outcome), ti.created, ti.scheduled,
-                        ti.queued, ti.started, ti.ended, ti.host});
+                        ti.queued, ti.started, ti.ended, ti.host, ti.queuedBy});
   ti.state = outcome;
   if (outcome == TiState::UpForRetry) {
     ti.retryAt = now + td.retryDelay;
@@ -353,12 +360,12 @@ void WorkflowState::markFinished(int tiIdx, double now, bool success) {
 
 void WorkflowState::markRescheduled(int tiIdx, double now, double nextPokeAt) {
   TaskInstance& ti = tis_[tiIdx];
-  instanceRunning_[ti.queuedBy]--;
+  schedulerRunning_[ti.queuedBy]--;
   releaseSlot(tiIdx);
   runningTasks_--;
   const DagRun& run = runs_[ti.run];
   rec_.addTry({run.dag, ti.run, ti.task, ti.tryNumber, name(TiState::UpForReschedule), ti.created, ti.scheduled,
-               ti.queued, ti.started, now, ti.host});
+               ti.queued, ti.started, now, ti.host, ti.queuedBy});
   ti.state = TiState::UpForReschedule;
   ti.retryAt = nextPokeAt;
   ti.tryNumber--;
@@ -443,7 +450,7 @@ void WorkflowState::recordOpenTries(double now) {
     if (terminal(ti.state)) continue;
     rec_.addTry({runs_[ti.run].dag, ti.run, ti.task, ti.tryNumber + (ti.state == TiState::Running ? 0 : 1),
                           name(ti.state), ti.created, ti.scheduled, ti.queued, ti.started, -1,
-                          ti.state == TiState::Running ? ti.host : -1});
+                          ti.state == TiState::Running ? ti.host : -1, ti.queued >= 0 ? ti.queuedBy : -1});
   }
 }
 

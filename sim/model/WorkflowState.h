@@ -32,7 +32,7 @@ struct TaskInstance {
   int tryNumber = 0;  // tries started so far
   double created = 0, scheduled = -1, queued = -1, started = -1, ended = -1;
   double retryAt = 0;
-  int queuedBy = -1;  // scheduler instance that queued the current try
+  int queuedBy = -1;  // scheduler (schedulerId) that queued the current try
   int host = -1;      // worker host running (or that ran) the current try
   double killedAt = -1;  // its host died while it ran (until it runs again)
   double firstPokeAt = -1;  // a reschedule-mode sensor: when its first poke started
@@ -55,6 +55,8 @@ struct DagRun {
   // Rows it left in the metadata DB, and whether archiving deleted them.
   int tries = 0, xcoms = 0;
   bool rowsArchived = false, runRowArchived = false;
+  double lastSchedulingDecision = -INFINITY;  // 2.x: runs are examined oldest decision first
+  int lockedBy = -1;  // the scheduler holding its row (FOR UPDATE SKIP LOCKED), -1: none
 };
 
 struct Dag {
@@ -72,6 +74,7 @@ struct Dag {
   int instance = 0;     // scheduler instance that owns it
   double maxExecutionCreated = -INFINITY;  // newest execution date it ever ran (recreation check)
   int scheduledRunRows = 0;  // its scheduled (non-external) dag_run rows still in the DB
+  int lockedBy = -1;         // the scheduler holding its dag row while it creates runs
 };
 
 // What one dependency evaluation of a run saw; the caller turns it into queries.
@@ -114,12 +117,19 @@ class WorkflowState {
   RunEvaluation evaluate(int run, double now);
   void markScheduled(int ti, double now);
 
-  // The executable-TI choice: SCHEDULED TIs in priority order within parallelism (per scheduler
-  // instance), pool slots and max_active_tasks; marks them QUEUED.
-  std::vector<int> queueExecutable(int instance, int limit, double now);
+  // Schedulers: scheduler.replicas per instance, numbered instance * replicas + replica (so with
+  // one replica the scheduler id is the instance).
+  int schedulerCount() const { return static_cast<int>(schedulerActive_.size()); }
+  int instanceOf(int scheduler) const { return scheduler / scenario_.scheduler.replicas; }
+
+  // The executable-TI choice of one scheduler: SCHEDULED TIs of its instance's DAGs in priority
+  // order within its parallelism, pool slots and max_active_tasks; marks them QUEUED.
+  std::vector<int> queueExecutable(int scheduler, int limit, double now);
   int scheduledCount(int instance) const { return instanceScheduled_[instance]; }
-  int activeTasks(int instance) const { return instanceActive_[instance]; }
-  int openSlots(int instance) const;
+  // Queued and running TIs of one scheduler, or of every scheduler of an instance.
+  int activeTasks(int scheduler) const { return schedulerActive_[scheduler]; }
+  int activeTasksOfInstance(int instance) const;
+  int openSlots(int scheduler) const;
 
   // Worker side.
   void markRunning(int ti, double now, int host = -1);
@@ -147,7 +157,7 @@ class WorkflowState {
 
   // Counters.
   int runningTasks() const { return runningTasks_; }
-  int runningTasks(int instance) const { return instanceRunning_[instance]; }
+  int runningTasks(int scheduler) const { return schedulerRunning_[scheduler]; }
   int queuedTasks() const { return queuedTasks_; }
   long long tisInFlight() const;
   void recordOpenTries(double now);
@@ -170,7 +180,7 @@ class WorkflowState {
   std::set<std::tuple<int, double, int>> scheduled_;
   std::vector<std::string> poolNames_;
   std::vector<int> poolSlots_, poolUsed_;
-  std::vector<int> instanceActive_, instanceRunning_, instanceScheduled_;
+  std::vector<int> schedulerActive_, schedulerRunning_, instanceScheduled_;
   int runningTasks_ = 0, queuedTasks_ = 0;
 };
 

@@ -17,6 +17,7 @@ struct TryRecord {
   const char* state;
   double created, scheduled, queued, started, ended;  // -1 when it did not happen
   int host;  // worker host (runtime numbering), -1 when it never ran
+  int queuedBy = -1;  // scheduler id that queued it, -1 when none did
 };
 
 struct TimeSeriesRow {
@@ -72,6 +73,7 @@ class MetricsRecorder {
   long long dagrunsCreated = 0, dagrunsSucceeded = 0, dagrunsFailed = 0;
   long long triggerArrivals = 0;
   long long sensorReschedules = 0;  // reschedule-mode pokes that found nothing
+  long long criticalSectionBusy = 0;  // 2.x: critical sections skipped, another scheduler held the pool rows
   long long dagrunsRecreatedByCatchup = 0;
   std::map<int, long long> dagrunsRecreatedByDef;
   std::map<int, long long> schedulerQueries;  // per instance: every scheduler-side query (airflow1 counts them per pass)

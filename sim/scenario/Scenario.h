@@ -91,6 +91,10 @@ struct SchedulerConfig {
   int maxTisPerQuery = 512;
   int maxDagrunsToCreatePerLoop = 10;
   int maxDagrunsPerLoopToSchedule = 20;
+  // airflow2: schedulers per instance, active/active on its DB (Airflow 2's HA): each sees all
+  // the instance's DAGs, takes runs with SKIP LOCKED, and skips the critical section when another
+  // holds the pool rows (NOWAIT); parallelism counts per scheduler.
+  int replicas = 1;
   double idleSleepTime = 1;  // scheduler_idle_sleep_time / processor_poll_interval
   int parsingProcesses = 2;
   double minFileProcessInterval = 30;

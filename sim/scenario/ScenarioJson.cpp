@@ -168,6 +168,7 @@ nlohmann::json toJson(const Scenario& s) {
         {"zombie_detection_interval_s", c.zombieDetectionInterval},
         {"schedule_after_task_execution", c.scheduleAfterTaskExecution},
         {"default_pool_slots", c.defaultPoolSlots},
+        {"replicas", c.replicas},
         {"pools", pools}}},
       {"metadb",
        {{"cores", s.metadb.cores},

@@ -822,6 +822,9 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
       ctx.fail(f.raw("schedule_after_task_execution"), "scheduler.schedule_after_task_execution",
                "the mini-scheduler exists only in the airflow2 model");
     c.defaultPoolSlots = f.integer("default_pool_slots", c.defaultPoolSlots, 1);
+    c.replicas = f.integer("replicas", 1, 1, 64);
+    if (a1 && c.replicas > 1)
+      ctx.fail(f.raw("replicas"), "scheduler.replicas", "several active schedulers exist only in the airflow2 model");
     if (f.has("pools")) {
       Fields pools(ctx, f.raw("pools"), "scheduler.pools");
       for (auto it = pools.node().begin(); it != pools.node().end(); ++it) {

@@ -20,8 +20,10 @@ std::vector<std::pair<TiRow, std::string>> rowsWithHosts(const std::string& csv)
   size_t i = 0;
   while (std::getline(in, line)) {
     if (line.empty()) continue;
-    std::string host = line.substr(line.rfind(',') + 1);
-    out.push_back({rows[i++], host});
+    std::vector<std::string> f;
+    std::stringstream ls(line);
+    for (std::string x; std::getline(ls, x, ',');) f.push_back(x);
+    out.push_back({rows[i++], f.size() > 11 ? f[11] : ""});
   }
   return out;
 }
