@@ -34,15 +34,7 @@ int cmdLive(const Args& args) {
   auto parsed = parseCommand("live", args, visible, "SCENARIO.yaml");
   if (!parsed) return kOk;
   const po::variables_map& vm = parsed->options;
-  LoadRequest req;
-  req.path = parsed->positional[0];
-  req.sets = values(vm, "set");
-  if (vm.count("seed")) {
-    long long seed = vm["seed"].as<long long>();
-    if (seed < 0) throw BadInput("--seed: must be a non-negative integer");
-    req.sets.push_back("run.seed=" + std::to_string(seed));
-  }
-  req.variants = values(vm, "variant");
+  const LoadRequest req = scenarioRequest(*parsed);
   auto duration = parseDuration(vm["duration"].as<std::string>());
   if (!duration || *duration < 1 || *duration > 86400)
     throw BadInput("--duration: '" + vm["duration"].as<std::string>() + "' is not a duration between 1s and 1d");

@@ -99,6 +99,20 @@ void printSummary(const nlohmann::json& results, const std::string& dir) {
   std::printf("results: %s\n", (fs::path(dir) / "results.json").string().c_str());
 }
 
+LoadRequest scenarioRequest(const ParsedCommand& parsed) {
+  const po::variables_map& vm = parsed.options;
+  LoadRequest req;
+  req.path = parsed.positional[0];
+  req.sets = values(vm, "set");
+  if (vm.count("seed")) {
+    long long seed = vm["seed"].as<long long>();
+    if (seed < 0) throw BadInput("--seed: must be a non-negative integer");
+    req.sets.push_back("run.seed=" + std::to_string(seed));
+  }
+  req.variants = values(vm, "variant");
+  return req;
+}
+
 std::vector<Scenario> loadChecked(const LoadRequest& req) {
   std::vector<Scenario> scenarios = loadScenario(req);
   for (const auto& s : scenarios) {
@@ -148,15 +162,7 @@ int cmdRun(const Args& args) {
   auto parsed = parseCommand("run", args, visible, "SCENARIO.yaml");
   if (!parsed) return kOk;
   const po::variables_map& vm = parsed->options;
-  LoadRequest req;
-  req.path = parsed->positional[0];
-  req.sets = values(vm, "set");
-  if (vm.count("seed")) {
-    long long seed = vm["seed"].as<long long>();
-    if (seed < 0) throw BadInput("--seed: must be a non-negative integer");
-    req.sets.push_back("run.seed=" + std::to_string(seed));
-  }
-  req.variants = values(vm, "variant");
+  LoadRequest req = scenarioRequest(*parsed);
   if (vm.count("calibration")) {
     const std::string cal = vm["calibration"].as<std::string>();
     if (!fs::is_regular_file(cal)) throw BadInput("--calibration: " + cal + ": no such file");

@@ -7,9 +7,14 @@
 #include <string>
 #include <vector>
 
+#include "cli/CommandLine.h"
 #include "scenario/ScenarioLoader.h"
 
 namespace schedlab::cli {
+
+// The scenario a run-like command names: its file, --set overrides, --seed N (as run.seed) and
+// --variant selections.
+LoadRequest scenarioRequest(const ParsedCommand& parsed);
 
 // Loads the scenario and checks each variant's calibration file, so bad input fails before any
 // run starts.

@@ -296,12 +296,10 @@ SimulationOutput ModelRun::results(double end, nlohmann::json run) {
   const Scenario& sc = sc_;
   WorkflowState& state = state_;
   MetricsRecorder& rec = rec_;
-  const std::vector<MetadataDb*>& liveDbs = usedDbs_;
   const std::vector<MetadataDb*>& instanceDb = instanceDb_;
   const std::vector<DbAtWarmup>& atWarmup = atWarmup_;
   const size_t instances = sc.instances.size();
   const double totalCores = totalCores_;
-  Archiver& archiver = *archiver_;
   const double window = end - sc.run.warmup;
   state.recordOpenTries(end);
   long long inFlight = state.tisInFlight();
@@ -309,7 +307,7 @@ SimulationOutput ModelRun::results(double end, nlohmann::json run) {
   nlohmann::json metrics = latencies(rec.all);
   metrics["scheduler_loop_duration_s"] = toJson(summarize(rec.loopDurations));
   metrics["db_queries_per_loop"] = toJson(summarize(rec.queriesPerLoop));
-  dbMetrics(metrics, liveDbs, atWarmup, window);
+  dbMetrics(metrics, usedDbs_, atWarmup, window);
   metrics["tasks_created"] = rec.tasksCreated;
   metrics["tasks_succeeded"] = rec.tasksSucceeded;
   metrics["tasks_failed"] = failed;
@@ -403,8 +401,8 @@ SimulationOutput ModelRun::results(double end, nlohmann::json run) {
   if (priced)
     metrics["cost"] = round6(cost + (sc.metadb.pricePerCoreHour >= 0 ? totalCores * end / 3600.0 * sc.metadb.pricePerCoreHour : 0));
   if (sc.archiving.enabled) {
-    metrics["archiving_runs"] = archiver.runs();
-    metrics["archiving_rows_deleted"] = archiver.rowsDeleted();
+    metrics["archiving_runs"] = archiver_->runs();
+    metrics["archiving_rows_deleted"] = archiver_->rowsDeleted();
   }
 
   // Per scheduler instance: its DAGs' latencies, its loop, its DB.
@@ -424,8 +422,8 @@ SimulationOutput ModelRun::results(double end, nlohmann::json run) {
     j["scheduler_loop_duration_s"] = toJson(summarize(rec.loopDurationsByInstance[static_cast<int>(i)]));
     j["db_queries_per_loop"] = toJson(summarize(rec.queriesPerLoopByInstance[static_cast<int>(i)]));
     size_t h = 0;
-    while (liveDbs[h] != instanceDb[i]) ++h;
-    dbMetrics(j, {liveDbs[h]}, {atWarmup[h]}, window);
+    while (usedDbs_[h] != instanceDb[i]) ++h;
+    dbMetrics(j, {usedDbs_[h]}, {atWarmup[h]}, window);
     byInstance[sc.instances[i].name] = j;
   }
 

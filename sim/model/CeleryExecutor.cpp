@@ -93,17 +93,12 @@ void CeleryExecutor::send(const std::vector<int>& tis, double now) {
   const ExecutorConfig& e = ctx_.scenario.executor;
   // During a broker outage the executor's sends wait (Celery retries publishing) until it ends.
   const double sentAt = std::max(now, outageEnd(now));
-  for (int ti : tis) {
-    const int queue = broker_.queueId(ctx_.state.taskDef(ti).queue);
-    broker_.push(queue, ti, sentAt + e.brokerLatency);
-    for (auto& p : pools_)
-      if (std::find(p.queues.begin(), p.queues.end(), queue) != p.queues.end()) p.available->release();
-  }
+  for (int ti : tis) post(ti, sentAt + e.brokerLatency);
 }
 
-void CeleryExecutor::requeue(int ti) {
+void CeleryExecutor::post(int ti, double visibleAt) {
   const int queue = broker_.queueId(ctx_.state.taskDef(ti).queue);
-  broker_.push(queue, ti, ctx_.now());
+  broker_.push(queue, ti, visibleAt);
   for (auto& p : pools_)
     if (std::find(p.queues.begin(), p.queues.end(), queue) != p.queues.end()) p.available->release();
 }
@@ -177,7 +172,7 @@ void CeleryExecutor::slotLoop(int pool, int worker) {
     if (w.state != State::Up) {  // the host went while the message was on its way: it goes back
       w.running--;
       p.triesRun--;
-      requeue(m->ti);
+      post(m->ti, ctx_.now());
       continue;
     }
     runTask(pool, worker, m->ti, takenAt);

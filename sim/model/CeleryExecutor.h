@@ -111,8 +111,8 @@ class CeleryExecutor {
   // When the broker outage covering `t` ends; -1 when there is none.
   double outageEnd(double t) const;
   void crash(const std::string& pool, int count);
-  // A message back on its queue, visible now.
-  void requeue(int ti);
+  // A message on its task's queue, visible from `visibleAt`; the pools serving it are told.
+  void post(int ti, double visibleAt);
 
   SimContext& ctx_;
   Broker broker_;

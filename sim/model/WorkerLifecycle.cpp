@@ -162,7 +162,7 @@ void CeleryExecutor::recover(int pool, int ti, double takenAt, bool started) {
     ctx_.rt.sleepUntil(redeliver);
     p.redelivered++;
     ctx_.state.noteKilledTry(ti, killedAt);
-    requeue(ti);
+    post(ti, ctx_.now());
     return;
   }
   ctx_.rt.sleepUntil(zombie);

@@ -631,6 +631,42 @@ void forEachNamedEntry(const Context& ctx, const YAML::Node& list, const std::st
   }
 }
 
+// A non-empty list of names (`what`: "queue name", "DAG name pattern"), each a non-empty scalar.
+std::vector<std::string> readNames(const Context& ctx, const YAML::Node& list, const std::string& path,
+                                   const std::string& what) {
+  if (!list.IsSequence() || list.size() == 0) ctx.fail(list, path, "expected a non-empty list of " + what + "s");
+  std::vector<std::string> names;
+  for (size_t k = 0; k < list.size(); ++k) {
+    if (!list[k].IsScalar() || list[k].Scalar().empty())
+      ctx.fail(list[k], path + "[" + std::to_string(k) + "]", "expected a " + what);
+    names.push_back(list[k].Scalar());
+  }
+  return names;
+}
+
+// One entry of `executor.pools`; what it does not say comes from the executor's own settings.
+WorkerPoolConfig readWorkerPool(const Context& ctx, Fields& f, const std::string& p, const std::string& name,
+                                const ExecutorConfig& e) {
+  WorkerPoolConfig w;
+  w.name = name;
+  YAML::Node q = f.raw("queues");
+  if (q.IsDefined() && !q.IsNull()) w.queues = readNames(ctx, q, p + ".queues", "queue name");
+  w.hardware = f.text("hardware", "");
+  w.workerConcurrency = f.integer("worker_concurrency", e.workerConcurrency, 1, 10000);
+  w.cores = f.integer("cores", w.workerConcurrency, 1, 100000);
+  w.workers = f.integer("workers", 1, 0, 10000);
+  w.minWorkers = f.integer("min_workers", w.workers, 0, 10000);
+  w.maxWorkers = f.integer("max_workers", std::max(w.workers, w.minWorkers), 0, 10000);
+  if (w.minWorkers > w.workers || w.workers > w.maxWorkers)
+    ctx.fail(f.has("min_workers") ? f.raw("min_workers") : f.raw("max_workers"), p + ".workers",
+             "expected min_workers <= workers <= max_workers");
+  w.bootTime = f.duration("boot_time", 0);
+  if (f.has("autoscaler")) readAutoscaler(ctx, f.raw("autoscaler"), p + ".autoscaler", w);
+  w.taskStartOverhead = readTaskStart(f, e.taskStartOverhead);
+  w.pricePerWorkerHour = f.number("price_per_worker_hour", e.pricePerWorkerHour, 0);
+  return w;
+}
+
 std::map<std::string, double> readInitialRows(const Context& ctx, const YAML::Node& node, const std::string& path) {
   static const std::set<std::string> tables = {"task_instance", "dag_run", "job", "xcom", "log"};
   std::map<std::string, double> out;
@@ -661,12 +697,7 @@ void readInstances(const Context& ctx, const YAML::Node& list, Scenario& s) {
     inst.name = name;
     YAML::Node dags = f.raw("dags");
     if (dags.IsDefined() && !dags.IsNull()) {
-      if (!dags.IsSequence() || dags.size() == 0)
-        ctx.fail(dags, p + ".dags", "expected a non-empty list of DAG name patterns (onboarding*, cron_?)");
-      for (const auto& x : dags) {
-        if (!x.IsScalar()) ctx.fail(x, p + ".dags", "expected a DAG name pattern");
-        inst.dagPatterns.push_back(x.Scalar());
-      }
+      inst.dagPatterns = readNames(ctx, dags, p + ".dags", "DAG name pattern");
     } else {
       if (catchAll >= 0)
         ctx.fail(entry, p + ".dags", "only one instance may omit dags (it takes every DAG the others do not)");
@@ -891,32 +922,7 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
         ctx.fail(pools, "executor.pools", "expected a non-empty list of worker pools");
       forEachNamedEntry(ctx, pools, "executor.pools", "worker pool",
                         [&](Fields& pf, const YAML::Node&, size_t, const std::string& p, const std::string& name) {
-                          WorkerPoolConfig w;
-                          w.name = name;
-                          YAML::Node q = pf.raw("queues");
-                          if (q.IsDefined() && !q.IsNull()) {
-                            if (!q.IsSequence() || q.size() == 0)
-                              ctx.fail(q, p + ".queues", "expected a non-empty list of queue names");
-                            for (size_t k = 0; k < q.size(); ++k) {
-                              if (!q[k].IsScalar() || q[k].Scalar().empty())
-                                ctx.fail(q[k], p + ".queues[" + std::to_string(k) + "]", "expected a queue name");
-                              w.queues.push_back(q[k].Scalar());
-                            }
-                          }
-                          w.hardware = pf.text("hardware", "");
-                          w.workerConcurrency = pf.integer("worker_concurrency", e.workerConcurrency, 1, 10000);
-                          w.cores = pf.integer("cores", w.workerConcurrency, 1, 100000);
-                          w.workers = pf.integer("workers", 1, 0, 10000);
-                          w.minWorkers = pf.integer("min_workers", w.workers, 0, 10000);
-                          w.maxWorkers = pf.integer("max_workers", std::max(w.workers, w.minWorkers), 0, 10000);
-                          if (w.minWorkers > w.workers || w.workers > w.maxWorkers)
-                            ctx.fail(pf.has("min_workers") ? pf.raw("min_workers") : pf.raw("max_workers"),
-                                     p + ".workers", "expected min_workers <= workers <= max_workers");
-                          w.bootTime = pf.duration("boot_time", 0);
-                          if (pf.has("autoscaler")) readAutoscaler(ctx, pf.raw("autoscaler"), p + ".autoscaler", w);
-                          w.taskStartOverhead = readTaskStart(pf, e.taskStartOverhead);
-                          w.pricePerWorkerHour = pf.number("price_per_worker_hour", e.pricePerWorkerHour, 0);
-                          e.pools.push_back(w);
+                          e.pools.push_back(readWorkerPool(ctx, pf, p, name, e));
                         });
     } else {
       WorkerPoolConfig w;

@@ -118,9 +118,11 @@ TEST_P(SchedulerSemantics, RetriesHappenAsConfigured) {
 
 INSTANTIATE_TEST_SUITE_P(Models, SchedulerSemantics, ::testing::Values("airflow1", "airflow2"));
 
-TEST(SensorsAndTriggers, PokeSensorHoldsItsWorkerSlot) {
-  // One worker slot: a poke sensor waiting for an arrival that never comes keeps it until timeout.
-  auto s = load(R"(
+namespace {
+// One worker slot, a sensor waiting an hour for an arrival that never comes, and another DAG's
+// 10-second task due at the same time.
+std::string oneSlotWithASensor(const std::string& sensorFields) {
+  return R"(
 run: {horizon: 2h}
 executor: {workers: 1, worker_concurrency: 1}
 triggers: [{name: never, rate: 0/h}]
@@ -129,13 +131,19 @@ dags:
     schedule: 1d
     start_date: -1d
     catchup: false
-    tasks: [{id: wait, kind: sensor, waits_for: never, poke_interval: 30s, timeout: 1h}]
+    tasks: [{id: wait, kind: sensor, waits_for: never, timeout: 1h, )" + sensorFields + R"(}]
   - name: other
     schedule: 1d
     start_date: -1d
     catchup: false
     tasks: [{id: work, duration: 10s}]
-)")[0];
+)";
+}
+}  // namespace
+
+TEST(SensorsAndTriggers, PokeSensorHoldsItsWorkerSlot) {
+  // One worker slot: a poke sensor waiting for an arrival that never comes keeps it until timeout.
+  auto s = load(oneSlotWithASensor("poke_interval: 30s"))[0];
   auto rows = parseTis(simulate(s).taskInstancesCsv);
   const TiRow *sensor = nullptr, *work = nullptr;
   for (auto& r : rows) {
@@ -152,22 +160,7 @@ TEST(SensorsAndTriggers, RescheduleSensorFreesItsSlotBetweenPokes) {
   // The same single slot with a reschedule-mode sensor: it pokes, sets itself up_for_reschedule
   // (a task_reschedule row) and frees the slot, so the other DAG's task runs long before the
   // sensor times out; the sensor's later pokes come a poke interval apart.
-  auto s = load(R"(
-run: {horizon: 2h}
-executor: {workers: 1, worker_concurrency: 1}
-triggers: [{name: never, rate: 0/h}]
-dags:
-  - name: waiter
-    schedule: 1d
-    start_date: -1d
-    catchup: false
-    tasks: [{id: wait, kind: sensor, mode: reschedule, waits_for: never, poke_interval: 5m, timeout: 1h}]
-  - name: other
-    schedule: 1d
-    start_date: -1d
-    catchup: false
-    tasks: [{id: work, duration: 10s}]
-)")[0];
+  auto s = load(oneSlotWithASensor("mode: reschedule, poke_interval: 5m"))[0];
   auto out = simulate(s);
   auto rows = parseTis(out.taskInstancesCsv);
   std::vector<const TiRow*> pokes;

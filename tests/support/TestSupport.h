@@ -2,6 +2,7 @@
 // read the task-instance rows back as the CLI writes them.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <array>
@@ -57,6 +58,16 @@ inline std::string readFile(const std::filesystem::path& path) {
 
 inline std::vector<Scenario> load(const std::string& yaml, std::vector<std::string> sets = {}) {
   return loadScenario({writeScenario(yaml), std::move(sets), {}});
+}
+
+// The scenario is refused with an error that says `what`.
+inline void expectLoadError(const std::string& yaml, const std::string& what) {
+  try {
+    load(yaml);
+    ADD_FAILURE() << "accepted: " << what;
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find(what), std::string::npos) << e.what();
+  }
 }
 
 inline SimulationOutput simulate(const Scenario& s) {
