@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <random>
 #include <regex>
 
@@ -51,9 +52,11 @@ void registerQueryBenchmarks(BenchDatabase& db, const QueryBenchmarkPlan& plan) 
       if (wanted(plan, shape) && selected(plan.benchmarkFilter, benchmarkName(layout, size, shape.name))) return true;
     return false;
   };
+  std::optional<std::pair<SchemaLayout, long long>> firstLoaded;  // where the harness check runs
   for (SchemaLayout layout : plan.layouts) {
     for (long long size : plan.sizes) {
       if (!anySelected(layout, size)) continue;
+      if (!firstLoaded) firstLoaded = {layout, size};
       std::fprintf(stderr, "loading %s with %lld task instances\n", layoutName(layout), size);
       if (db.load(layout, historyOf(size)) && plan.afterLoad) plan.afterLoad(layout, historyOf(size));
     }
@@ -81,7 +84,21 @@ void registerQueryBenchmarks(BenchDatabase& db, const QueryBenchmarkPlan& plan) 
         }
       }
     }
-    if (plan.pgbenchSeconds <= 0) continue;
+    if (plan.pgbenchSeconds <= 0 || !firstLoaded) continue;
+    // The harness check: this harness's prepared SELECT 1 for as long as pgbench's, right before
+    // it, so both see the machine at the same moment (its speed drifts within minutes).
+    const SchemaLayout layout = firstLoaded->first;
+    const History h = historyOf(firstLoaded->second);
+    const QueryShape& select1 = queryShapes(layout).front();
+    benchmark::RegisterBenchmark("harness/select_1_prepared", [&db, layout, h, &select1](benchmark::State& state) {
+      auto c = db.connect(layout, h);
+      PreparedShape prepared(*c, select1, h, 42);
+      prepared.run();
+      for (auto _ : state) prepared.run();
+    })
+        ->MinTime(plan.pgbenchSeconds)
+        ->Unit(benchmark::kMicrosecond)
+        ->UseRealTime();
     benchmark::RegisterBenchmark("pgbench/select_1_prepared", [&db, seconds = plan.pgbenchSeconds](benchmark::State& state) {
       double tps = 0;
       for (auto _ : state) {
