@@ -42,8 +42,12 @@ int main(int argc, char** argv) {
     };
     if (a == "--pg") url = value("--pg");
     else if (a == "--sizes") {
-      plan.sizes.clear();
-      for (auto& s : split(value("--sizes"))) plan.sizes.push_back(std::stoll(s));
+      try {
+        plan.sizes = parseHistorySizes(value("--sizes"));
+      } catch (const std::invalid_argument& e) {
+        std::fprintf(stderr, "pg_query_bench: --sizes: %s\n", e.what());
+        return 2;
+      }
     } else if (a == "--layouts") {
       plan.layouts.clear();
       for (auto& s : split(value("--layouts"))) {

@@ -13,6 +13,7 @@
 #include "cli/CommandLine.h"
 #include "cli/Commands.h"
 #include "pg/CalibrationFit.h"
+#include "pg/QueryBenchmarks.h"
 #include "results/ResultsWriter.h"
 
 namespace schedlab::cli {
@@ -39,16 +40,12 @@ std::string utcNow() {
 
 std::vector<long long> parseSizes(const std::string& text) {
   std::vector<long long> sizes;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) {
-    char* end = nullptr;
-    double v = std::strtod(item.c_str(), &end);  // 1e6 as well as 1000000
-    if (item.empty() || *end != '\0' || v < 1000 || v > 1e9)
-      throw BadInput("--sizes: '" + item + "' is not a number of task instances between 1000 and 1e9");
-    sizes.push_back(static_cast<long long>(v));
+  try {
+    sizes = parseHistorySizes(text);
+  } catch (const std::invalid_argument& e) {
+    throw BadInput(std::string("--sizes: ") + e.what());
   }
   if (sizes.size() < 2) throw BadInput("--sizes: at least two sizes, to see how costs grow");
-  std::sort(sizes.begin(), sizes.end());
   return sizes;
 }
 

@@ -2,11 +2,15 @@
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <random>
 #include <regex>
+#include <sstream>
+#include <stdexcept>
 
 #include "pg/Pgbench.h"
 #include "pg/PreparedShape.h"
@@ -45,6 +49,20 @@ bool wanted(const QueryBenchmarkPlan& plan, const QueryShape& shape) {
 }
 
 }  // namespace
+
+std::vector<long long> parseHistorySizes(const std::string& text) {
+  std::vector<long long> sizes;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    char* end = nullptr;
+    const double v = std::strtod(item.c_str(), &end);  // 1e6 as well as 1000000
+    if (item.empty() || *end != '\0' || v < 1000 || v > 1e9)
+      throw std::invalid_argument("'" + item + "' is not a number of task instances between 1000 and 1e9");
+    sizes.push_back(static_cast<long long>(v));
+  }
+  std::sort(sizes.begin(), sizes.end());
+  return sizes;
+}
 
 void registerQueryBenchmarks(BenchDatabase& db, const QueryBenchmarkPlan& plan) {
   auto anySelected = [&](SchemaLayout layout, long long size) {

@@ -33,6 +33,9 @@ struct QueryBenchmarkPlan {
 };
 
 History historyOf(long long taskInstances);
+// History sizes as "1e4,100000,1e6" (task instances, 1000 to 1e9 each), ascending. Throws
+// std::invalid_argument naming the item that is not one.
+std::vector<long long> parseHistorySizes(const std::string& text);
 
 // "<layout>/tis:<size>/<shape>", e.g. "airflow1.10/tis:100000/trigger_rule_dep".
 std::string benchmarkName(SchemaLayout layout, long long size, const std::string& shape);

@@ -30,6 +30,14 @@ class QueryShapes : public ::testing::TestWithParam<SchemaLayout> {
   }
 };
 
+TEST(HistorySizes, ReadExponentsAndRefuseWhatIsNotASize) {
+  // pg_query_bench and schedlab calibrate read --sizes alike: 1e4 is ten thousand, not one.
+  EXPECT_EQ(parseHistorySizes("1e5,1e4,2000000"), (std::vector<long long>{10000, 100000, 2000000}));
+  EXPECT_THROW(parseHistorySizes("1e4,5"), std::invalid_argument);
+  EXPECT_THROW(parseHistorySizes("1e4,lots"), std::invalid_argument);
+  EXPECT_THROW(parseHistorySizes("1e10"), std::invalid_argument);
+}
+
 TEST_P(QueryShapes, EveryShapeRunsAndTouchesTheRowsItShould) {
   History h;
   h.taskInstances = 16000;  // 2 runs of 200 DAGs x 40 tasks
