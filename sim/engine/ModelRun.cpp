@@ -178,6 +178,8 @@ ModelRun::ModelRun(const Scenario& sc, Runtime& rt, const ServiceFactory& servic
   rec_.sampleFrom = sc.run.warmup;  // the first runs after the warm-up: a nightly batch is due at once
   executor_ = std::make_unique<CeleryExecutor>(ctx_);
   ctx_.executor = executor_.get();
+  jobs_ = std::make_unique<SchedulerJobs>(ctx_);
+  ctx_.jobs = jobs_.get();
   archiver_ = std::make_unique<Archiver>(ctx_, usedDbs_);
 }
 
@@ -191,6 +193,7 @@ void ModelRun::start() {
   const Scenario& sc = sc_;
   SimContext& ctx = ctx_;
   executor_->start();
+  jobs_->start();
   for (size_t i = 0; i < sc.instances.size(); ++i) {
     const int inst = static_cast<int>(i);
     if (sc.scheduler.model == SchedulerModel::Airflow2) {
@@ -387,13 +390,70 @@ SimulationOutput ModelRun::results(double end, nlohmann::json run) {
       return nlohmann::json{{"from_s", from}, {"to_s", std::min(to, end)},
                             {"task_transition_latency_s", toJson(summarize(samples))}, {"sla_misses", misses}};
     };
-    for (const Fault& f : sc.faults) {
-      const char* kinds[] = {"worker_crash", "db_failover", "broker_outage"};
-      byFault[f.name] = {{"kind", kinds[static_cast<int>(f.kind)]},
-                         {"during", window(f.at, f.at + f.duration)},
-                         {"after", window(f.at + f.duration, f.at + f.duration + f.afterWindow)}};
+    for (size_t k = 0; k < sc.faults.size(); ++k) {
+      const Fault& f = sc.faults[k];
+      double to = f.at + f.duration;
+      nlohmann::json extra = nlohmann::json::object();
+      if (f.kind == Fault::Kind::SchedulerCrash) {
+        // Its window lasts until a process runs the crashed scheduler again (or the run ends).
+        const SchedulerJobs::Crash* crash = nullptr;
+        for (const auto& c : jobs_->crashes())
+          if (c.fault == static_cast<int>(k)) crash = &c;
+        to = crash && crash->backAt >= 0 ? crash->backAt : end;
+        extra = {{"scheduler_back_after_s", crash && crash->backAt >= 0 ? nlohmann::json(round6(crash->backAt - f.at))
+                                                                         : nlohmann::json(nullptr)},
+                 {"scheduler_unavailable_s", round6(jobs_->unavailableSeconds(f.instance, f.at, end))},
+                 {"outage_detected_after_s", crash && crash->alertAt >= 0 ? nlohmann::json(round6(crash->alertAt - f.at))
+                                                                           : nlohmann::json(nullptr)},
+                 {"orphans_taken_over_after_s", crash && crash->sweptAt >= 0 ? nlohmann::json(round6(crash->sweptAt - f.at))
+                                                                              : nlohmann::json(nullptr)},
+                 {"orphaned_tasks_adopted", crash ? crash->adopted : 0},
+                 {"orphaned_tasks_cleared", crash ? crash->reset : 0}};
+      }
+      nlohmann::json j = {{"kind", faultKindName(f.kind)}, {"during", window(f.at, to)},
+                          {"after", window(to, to + f.afterWindow)}};
+      j.update(extra);
+      byFault[f.name] = j;
     }
     metrics["by_fault"] = byFault;
+  }
+  // Scheduler processes: how long an instance had none, what the alert saw, what was orphaned.
+  metrics["scheduler_unavailable_s"] = round6(jobs_->unavailableSeconds(0, end));
+  {
+    nlohmann::json detected = nullptr;
+    for (const auto& c : jobs_->crashes())
+      if (c.alertAt >= 0) {
+        detected = round6(c.alertAt - c.at);
+        break;
+      }
+    metrics["outage_detected_after_s"] = detected;  // of the first scheduler crash the alert caught
+  }
+  metrics["scheduler_alerts"] = static_cast<long long>(jobs_->alerts().size());
+  metrics["scheduler_restarts"] = jobs_->restarts();
+  metrics["standby_takeovers"] = jobs_->takeovers();
+  metrics["orphaned_tasks_adopted"] = jobs_->adopted();
+  metrics["orphaned_tasks_cleared"] = jobs_->reset();
+  metrics["stale_messages"] = executor_->staleMessages();
+  // The invariant every run is checked for: no task instance runs twice at once, whatever the
+  // schedulers, crashes, adoptions and redeliveries did (tries overlapping in [started, ended)).
+  if (rec.recordTries) {
+    std::map<std::pair<int, int>, std::vector<std::pair<double, double>>> runsOf;
+    for (const TryRecord& r : rec.tries)
+      if (r.started >= 0) runsOf[{r.run, r.task}].push_back({r.started, r.ended});
+    for (size_t i = 0; i < state.tiCount(); ++i) {
+      const TaskInstance& ti = state.ti(static_cast<int>(i));
+      if (ti.state == TiState::Running) runsOf[{ti.run, ti.task}].push_back({ti.started, end});
+    }
+    long long twice = 0;
+    for (auto& [key, spans] : runsOf) {
+      std::sort(spans.begin(), spans.end());
+      for (size_t k = 1; k < spans.size(); ++k)
+        if (spans[k].first < spans[k - 1].second - 1e-9) {
+          ++twice;
+          break;
+        }
+    }
+    metrics["tasks_run_twice_at_once"] = twice;
   }
   metrics["tasks_redelivered"] = redelivered;
   metrics["zombies_killed"] = zombies;

@@ -17,6 +17,7 @@
 #include "model/CeleryExecutor.h"
 #include "model/DagFileProcessor.h"
 #include "model/MetadataDb.h"
+#include "model/SchedulerJobs.h"
 #include "model/Runtime.h"
 #include "model/SimContext.h"
 #include "model/TriggerHub.h"
@@ -66,12 +67,13 @@ class ModelRun {
   TriggerHub hub_;
   SimContext ctx_;
   std::unique_ptr<CeleryExecutor> executor_;
+  std::unique_ptr<SchedulerJobs> jobs_;
   std::unique_ptr<Archiver> archiver_;
   std::vector<std::unique_ptr<DagFileProcessorManager>> processors_;
   std::vector<DbAtWarmup> atWarmup_;
   std::vector<double> workerCpuAtWarmup_;  // per worker host: core-seconds computed by the warm-up
-  std::vector<double> poolBilledAtWarmup_;
-  std::string poolRows_;  // pool_timeseries.csv rows, as sampled  // per pool: worker-seconds billed by the warm-up
+  std::vector<double> poolBilledAtWarmup_;  // per pool: worker-seconds billed by the warm-up
+  std::string poolRows_;  // pool_timeseries.csv rows, as sampled
   double totalCores_ = 0;
 };
 

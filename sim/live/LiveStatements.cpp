@@ -91,6 +91,16 @@ StatementTable airflow110() {
   // Both loops.
   set(QueryType::ExecutorEvents, {{"SELECT * FROM task_instance WHERE " + kTi, kTiParams}});
   set(QueryType::SchedulerHeartbeat, {{"UPDATE job SET latest_heartbeat = now() WHERE id = 1", {}}});
+  // reset_state_for_orphaned_tasks: scheduled and queued TIs of running runs, reset to NONE.
+  set(QueryType::AdoptOrResetOrphans,
+      {{"UPDATE job SET state = 'failed' WHERE job_type = 'SchedulerJob' AND state = 'running' AND latest_heartbeat < "
+        "now() - interval '30 seconds'",
+        {}},
+       {"SELECT ti.task_id, ti.dag_id, ti.execution_date FROM task_instance ti JOIN dag_run dr ON dr.dag_id = ti.dag_id "
+        "AND dr.execution_date = ti.execution_date WHERE dr.state = 'running' AND ti.state IN ('scheduled', 'queued') "
+        "FOR UPDATE OF ti",
+        {}},
+       {"UPDATE task_instance ti SET state = NULL FROM " + kBatch, kBatchParams}});
   // Workers: LocalTaskJob and the raw task.
   set(QueryType::WorkerStart,
       {{"INSERT INTO job (id, dag_id, state, job_type, start_date, latest_heartbeat, hostname) VALUES ($2, $1, "

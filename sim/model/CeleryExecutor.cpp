@@ -93,7 +93,10 @@ void CeleryExecutor::send(const std::vector<int>& tis, double now) {
   const ExecutorConfig& e = ctx_.scenario.executor;
   // During a broker outage the executor's sends wait (Celery retries publishing) until it ends.
   const double sentAt = std::max(now, outageEnd(now));
-  for (int ti : tis) post(ti, sentAt + e.brokerLatency);
+  for (int ti : tis) {
+    ctx_.state.ti(ti).sent = true;
+    post(ti, sentAt + e.brokerLatency);
+  }
 }
 
 void CeleryExecutor::post(int ti, double visibleAt) {
@@ -219,8 +222,17 @@ void CeleryExecutor::runTask(int pool, int worker, int tiIdx, double takenAt) {
   db.addRows(Table::Job, 1);
   db.addRows(Table::Log, 1);
   // A message delivered again runs the task again: its killed try was left running.
-  if (st.ti(tiIdx).state == TiState::Running) st.restartRunning(tiIdx, ctx_.now(), host);
-  else st.markRunning(tiIdx, ctx_.now(), host);
+  if (st.ti(tiIdx).state == TiState::Running && st.ti(tiIdx).killedAt >= 0) {
+    st.restartRunning(tiIdx, ctx_.now(), host);
+  } else if (st.ti(tiIdx).state == TiState::Queued) {
+    st.markRunning(tiIdx, ctx_.now(), host);
+  } else {
+    // check_and_change_state_before_execution refuses: the TI is no longer queued (a scheduler
+    // reset it, or another message of it already runs). The message is spent.
+    staleMessages_++;
+    p.triesRun--;
+    return;
+  }
   if (t) t->started = true;
 
   TaskInstance& ti = st.ti(tiIdx);

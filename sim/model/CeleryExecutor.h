@@ -42,6 +42,8 @@ class CeleryExecutor {
 
   size_t queueDepth() const { return broker_.depth(); }
   int busyWorkers() const;
+  // Messages a worker took for a task instance no longer queued (reset orphans): not run.
+  long long staleMessages() const { return staleMessages_; }
 
   struct Worker {
     enum class State { Off, Booting, Up, Draining } state = State::Off;
@@ -120,6 +122,7 @@ class CeleryExecutor {
   std::vector<int> events_;
   std::vector<std::vector<std::shared_ptr<Try>>> tries_;  // per runtime host: its running tries
   std::vector<ScalingRecord> scaling_;
+  long long staleMessages_ = 0;
 };
 
 }  // namespace schedlab

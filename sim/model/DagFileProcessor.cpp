@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "model/SchedulerJobs.h"
+
 namespace schedlab {
 
 DagFileProcessorManager::DagFileProcessorManager(SimContext& ctx, int instance)
@@ -19,7 +21,14 @@ void DagFileProcessorManager::start() {
 
 void DagFileProcessorManager::managerLoop() {
   const double minInterval = ctx_.scenario.scheduler.minFileProcessInterval;
+  int job = -1;
   while (true) {
+    // The processors are the scheduler process's children: they die with it, and a new
+    // process parses every file again.
+    if (const int current = ctx_.jobs->checkpoint(instance_); current != job) {
+      if (job >= 0) lastProcessed_.assign(lastProcessed_.size(), -INFINITY);
+      job = current;
+    }
     double t0 = ctx_.now();
     // Files whose last processing is older than min_file_process_interval.
     double earliest = INFINITY;
@@ -59,6 +68,10 @@ void DagFileProcessorManager::processorLoop() {
   while (true) {
     work_->acquire();
     while (!queue_.empty()) {
+      if (!ctx_.jobs->alive(instance_)) {  // the scheduler process died: so did this processor's pass
+        queue_.clear();
+        break;
+      }
       int dag = queue_.front();
       queue_.pop_front();
       double until = ctx_.now() + ctx_.state.def(dag).parseCost;

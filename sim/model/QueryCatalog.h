@@ -50,6 +50,8 @@ enum class QueryType {
   // Both models.
   ExecutorEvents,           // _process_executor_events (per event in 1.10, one bulk SELECT in 2.x)
   SchedulerHeartbeat,       // UPDATE job.latest_heartbeat
+  AdoptOrResetOrphans,      // at start (and 2.x every orphaned_tasks_check_interval): dead jobs failed,
+                            // their TIs locked, reset ones UPDATEd to NONE
   // Worker side (LocalTaskJob and the raw task).
   WorkerStart,              // job INSERT, TI SELECT FOR UPDATE, running deps, log INSERT, TI -> RUNNING
   WorkerFinish,             // TI SELECT FOR UPDATE, UPDATE -> SUCCESS/FAILED, log INSERT, job UPDATE
@@ -101,6 +103,7 @@ inline constexpr std::array<QueryInfo, static_cast<size_t>(QueryType::Count)> kQ
     {"bulk_queue_tis", Table::TaskInstance, 1, true},
     {"executor_events", Table::TaskInstance, 1, true},
     {"scheduler_heartbeat", Table::Job, 1, true},
+    {"adopt_or_reset_orphans", Table::TaskInstance, 3, true},
     {"worker_start", Table::TaskInstance, 5, false},
     {"worker_finish", Table::TaskInstance, 4, false},
     {"worker_heartbeat", Table::Job, 4, false},

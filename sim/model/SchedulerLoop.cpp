@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "model/CeleryExecutor.h"
+#include "model/SchedulerJobs.h"
 
 namespace schedlab {
 namespace {
@@ -25,8 +26,27 @@ void runAirflow2Scheduler(SimContext& ctx, int instance, int replica) {
   MetadataDb& db = ctx.db(instance);
   const double client = cfg.clientCostPerQuery;
   const int self = instance * cfg.replicas + replica;  // this scheduler's id
-  double lastHeartbeat = -INFINITY;
+  SchedulerJobs& jobs = *ctx.jobs;
+  int job = -1;  // the process running this loop (a crash and a restart make a new one)
+  double lastHeartbeat = -INFINITY, nextOrphanCheck = 0;
   while (true) {
+    // Between transactions a crashed process stops here until a new one runs the scheduler.
+    if (const int current = jobs.checkpoint(self); current != job) {
+      // A process starts: the old one's executor events died with it; orphans first.
+      job = current;
+      lastHeartbeat = -INFINITY;
+      ctx.executor->takeEvents(self);
+      nextOrphanCheck = ctx.now();
+    }
+    if (ctx.now() >= nextOrphanCheck) {
+      // adopt_or_reset_orphaned_tasks: at start, then every orphaned_tasks_check_interval.
+      QueryBatch ob = db.batch();
+      SchedulerJobs::Sweep sweep = jobs.findOrphans(self, ob);
+      db.execute(ob, client);
+      if (jobs.checkpoint(self) != job) continue;
+      jobs.apply(sweep, self);
+      nextOrphanCheck = ctx.now() + cfg.orphanedTasksCheckInterval;
+    }
     const double t0 = ctx.now();
     std::map<int, int> perDef;  // queries attributable to each DAG definition this loop
 
@@ -94,6 +114,7 @@ void runAirflow2Scheduler(SimContext& ctx, int instance, int replica) {
         st.ti(ti).state == TiState::UpForReschedule)
         st.markScheduled(ti, ctx.now());
     int queries = schedulerQueries(b);
+    if (jobs.checkpoint(self) != job) continue;
 
     // The critical section: lock the pool rows, pick SCHEDULED TIs, bulk-UPDATE them to QUEUED.
     // The pool rows are taken NOWAIT: when another scheduler holds them this one skips it.
@@ -112,6 +133,7 @@ void runAirflow2Scheduler(SimContext& ctx, int instance, int replica) {
       cs.add(QueryType::PoolSlotsLock, pools, pools);
       cs.add(QueryType::PoolStateCounts, st.activeTasksOfInstance(instance), pools);
       queued = st.queueExecutable(self, cfg.maxTisPerQuery, ctx.now());
+      for (int ti : queued) st.ti(ti).queuedByJob = job;
       cs.add(QueryType::ScheduledTisForUpdate, st.scheduledCount(instance) + static_cast<double>(queued.size()),
              static_cast<double>(queued.size()));
       if (!queued.empty()) cs.add(QueryType::BulkQueueTis, static_cast<double>(queued.size()), 0, 1, {.tis = queued});
@@ -119,16 +141,20 @@ void runAirflow2Scheduler(SimContext& ctx, int instance, int replica) {
       if (contended) db.slotPoolLock->release();
       queries += schedulerQueries(cs);
     }
+    // Queued and committed but not sent yet: a crash now leaves them without a Celery task id.
+    if (jobs.checkpoint(self) != job) continue;
     // executor.heartbeat(), _process_executor_events, the job heartbeat.
     ctx.executor->send(queued, ctx.now());
     QueryBatch tail = db.batch();
     int events = ctx.executor->takeEvents(self);
     if (events > 0) tail.add(QueryType::ExecutorEvents, events, events);
-    if (ctx.now() - lastHeartbeat >= cfg.schedulerHeartbeatSec) {
+    const bool beat = ctx.now() - lastHeartbeat >= cfg.schedulerHeartbeatSec;
+    if (beat) {
       tail.add(QueryType::SchedulerHeartbeat, 1, 0);
       lastHeartbeat = ctx.now();
     }
     db.execute(tail, client);
+    if (beat) jobs.heartbeat(self);
     queries += schedulerQueries(tail);
 
     const double duration = ctx.now() - t0;
@@ -143,8 +169,21 @@ void runAirflow1MainLoop(SimContext& ctx, int instance) {
   WorkflowState& st = ctx.state;
   MetadataDb& db = ctx.db(instance);
   const double client = cfg.clientCostPerQuery;
+  SchedulerJobs& jobs = *ctx.jobs;
+  int job = -1;
   double lastHeartbeat = -INFINITY;
   while (true) {
+    if (const int current = jobs.checkpoint(instance); current != job) {
+      // A process starts: reset_state_for_orphaned_tasks, its executor empty.
+      job = current;
+      lastHeartbeat = -INFINITY;
+      ctx.executor->takeEvents(instance);
+      QueryBatch rb = db.batch();
+      SchedulerJobs::Sweep sweep = jobs.findResettable(instance, rb);
+      db.execute(rb, client);
+      if (jobs.checkpoint(instance) != job) continue;
+      jobs.apply(sweep, instance);
+    }
     const double t0 = ctx.now();
     QueryBatch b = db.batch();
     double active = st.activeTasks(instance);
@@ -159,6 +198,7 @@ void runAirflow1MainLoop(SimContext& ctx, int instance) {
       b.add(QueryType::PoolOpenSlots, active, 1, static_cast<int>(pools));
     }
     std::vector<int> queued = st.queueExecutable(instance, 1 << 30, t0);
+    for (int ti : queued) st.ti(ti).queuedByJob = job;
     for (size_t i = 0; i < queued.size(); i += static_cast<size_t>(cfg.maxTisPerQuery)) {
       size_t chunk = std::min(queued.size() - i, static_cast<size_t>(cfg.maxTisPerQuery));
       b.add(QueryType::LockAndQueueTis, static_cast<double>(chunk), static_cast<double>(chunk), 1,
@@ -167,11 +207,14 @@ void runAirflow1MainLoop(SimContext& ctx, int instance) {
     // 1.10's _process_executor_events sends one SELECT per finished event.
     int events = ctx.executor->takeEvents(instance);
     b.add(QueryType::ExecutorEvents, 1, 1, events);
-    if (t0 - lastHeartbeat >= cfg.schedulerHeartbeatSec) {
+    const bool beat = t0 - lastHeartbeat >= cfg.schedulerHeartbeatSec;
+    if (beat) {
       b.add(QueryType::SchedulerHeartbeat, 1, 0);
       lastHeartbeat = t0;
     }
     db.execute(b, client);
+    if (beat) jobs.heartbeat(instance);
+    if (jobs.checkpoint(instance) != job) continue;  // queued, not sent: the next process resets them
     ctx.executor->send(queued, ctx.now());
     ctx.recorder.schedulerQueries[instance] += schedulerQueries(b);
     // processor_poll_interval: an iteration lasts at least this long.

@@ -1,5 +1,5 @@
 // What every actor of one run shares: the scenario, the runtime it runs on (SimGrid or live
-// threads), the DB server, the workflow state, the recorder and the executor. One per run;
+// threads), the DB server, the workflow state, the recorder, the executor and the scheduler jobs. One per run;
 // actors hold a reference.
 #pragma once
 
@@ -15,6 +15,7 @@
 namespace schedlab {
 
 class CeleryExecutor;
+class SchedulerJobs;
 
 struct SimContext {
   const Scenario& scenario;
@@ -24,6 +25,7 @@ struct SimContext {
   WorkflowState& state;
   TriggerHub& hub;
   CeleryExecutor* executor = nullptr;
+  SchedulerJobs* jobs = nullptr;
 
   MetadataDb& db(int instance) const { return *instanceDb[static_cast<size_t>(instance)]; }
   double now() const { return rt.now(); }

@@ -288,6 +288,7 @@ std::vector<int> WorkflowState::queueExecutable(int scheduler, int limit, double
     ti.state = TiState::Queued;
     ti.queued = now;
     ti.queuedBy = scheduler;
+    ti.sent = false;
     poolUsed_[pool]++;
     dag.activeTasks++;
     schedulerActive_[scheduler]++;
@@ -297,9 +298,38 @@ std::vector<int> WorkflowState::queueExecutable(int scheduler, int limit, double
   return chosen;
 }
 
+void WorkflowState::adopt(int tiIdx, int scheduler, int job) {
+  TaskInstance& ti = tis_[tiIdx];
+  schedulerActive_[ti.queuedBy]--;
+  schedulerActive_[scheduler]++;
+  if (ti.state == TiState::Running) {
+    schedulerRunning_[ti.queuedBy]--;
+    schedulerRunning_[scheduler]++;
+  }
+  ti.queuedBy = scheduler;
+  ti.queuedByJob = job;
+}
+
+void WorkflowState::resetToNone(int tiIdx) {
+  TaskInstance& ti = tis_[tiIdx];
+  const DagRun& run = runs_[ti.run];
+  if (ti.state == TiState::Scheduled) {
+    scheduled_.erase({-taskDef(tiIdx).priorityWeight, run.executionDate, tiIdx});
+    instanceScheduled_[dags_[run.dag].instance]--;
+  } else if (ti.state == TiState::Queued) {
+    releaseSlot(tiIdx);
+    queuedTasks_--;
+  } else {
+    return;
+  }
+  ti.state = TiState::None;
+  ti.sent = false;
+}
+
 void WorkflowState::markRunning(int tiIdx, double now, int host) {
   TaskInstance& ti = tis_[tiIdx];
   ti.state = TiState::Running;
+  ti.killedAt = -1;
   ti.host = host;
   ti.tryNumber++;
   ti.started = now;

@@ -33,6 +33,8 @@ struct TaskInstance {
   double created = 0, scheduled = -1, queued = -1, started = -1, ended = -1;
   double retryAt = 0;
   int queuedBy = -1;  // scheduler (schedulerId) that queued the current try
+  int queuedByJob = -1;  // that scheduler's job (process) then, or the one that adopted it
+  bool sent = false;     // its message went to the broker (it has a Celery task id)
   int host = -1;      // worker host running (or that ran) the current try
   double killedAt = -1;  // its host died while it ran (until it runs again)
   double firstPokeAt = -1;  // a reschedule-mode sensor: when its first poke started
@@ -130,6 +132,11 @@ class WorkflowState {
   int activeTasks(int scheduler) const { return schedulerActive_[scheduler]; }
   int activeTasksOfInstance(int instance) const;
   int openSlots(int scheduler) const;
+
+  // Orphans of a dead scheduler job: adopted by `scheduler` (its counts move there), or reset
+  // to NONE (scheduled or queued; scheduled again once its deps are evaluated).
+  void adopt(int ti, int scheduler, int job);
+  void resetToNone(int ti);
 
   // Worker side.
   void markRunning(int ti, double now, int host = -1);

@@ -54,6 +54,8 @@ const std::map<std::string, Source>& catalogSources() {
       {"bulk_queue_tis", {L::Airflow2, "bulk_queue_tis", 1}},
       {"executor_events", {L::Airflow2, "executor_events", 1}},
       {"scheduler_heartbeat", {L::Airflow110, "scheduler_heartbeat", 1}},
+      // A state-filtered scan of task_instance, like the pool counts, three statements.
+      {"adopt_or_reset_orphans", {L::Airflow2, "pool_state_counts", 3}},
       {"worker_start", {L::Airflow110, "ti_merge_scheduled", 5}},
       {"worker_finish", {L::Airflow110, "ti_merge_scheduled", 4}},
       {"worker_heartbeat", {L::Airflow110, "scheduler_heartbeat", 4}},

@@ -95,6 +95,18 @@ struct SchedulerConfig {
   // the instance's DAGs, takes runs with SKIP LOCKED, and skips the critical section when another
   // holds the pool rows (NOWAIT); parallelism counts per scheduler.
   int replicas = 1;
+  // airflow1 and airflow2 with one replica: a second scheduler process waits on another host
+  // and starts when the active one's heartbeat is older than standbyTakeoverAfter, checked every
+  // standbyPollInterval (a failover controller); it stops a still-running active first, so only
+  // one ever schedules.
+  bool hotStandby = false;
+  double standbyPollInterval = 10;
+  double standbyTakeoverAfter = 30;
+  // A scheduler job whose heartbeat is older than this is dead: its queued and running task
+  // instances are orphans, adopted (sent to the broker: the executor can follow them) or reset by
+  // another scheduler's adopt_or_reset_orphaned_tasks, every orphanedTasksCheckInterval (2.x).
+  double healthCheckThreshold = 30;
+  double orphanedTasksCheckInterval = 300;
   double idleSleepTime = 1;  // scheduler_idle_sleep_time / processor_poll_interval
   int parsingProcesses = 2;
   double minFileProcessInterval = 30;
@@ -219,13 +231,34 @@ struct Sla {
 // Something that goes wrong at a time (`faults:`), with its window [at, at + duration): the
 // metrics of what happened during and after it are reported per fault.
 struct Fault {
-  enum class Kind { WorkerCrash, DbFailover, BrokerOutage } kind = Kind::DbFailover;
+  enum class Kind { WorkerCrash, DbFailover, BrokerOutage, SchedulerCrash } kind = Kind::DbFailover;
   std::string name;        // default: the kind, numbered when it repeats
   double at = 0;
   double duration = 0;     // db_failover, broker_outage: how long; worker_crash: until its tries are back
   std::string pool;        // worker_crash: the pool whose hosts die (default: the first)
   int count = 1;           // worker_crash: how many hosts
+  // scheduler_crash: which scheduler process dies (instance index, replica 0-based); restarted
+  // restartAfter after the crash, or restartAfterAlert after the heartbeat alert fires (a person
+  // responding); < 0: not restarted (a hot standby or another replica may carry on).
+  int instance = 0;
+  int replica = 0;
+  double restartAfter = -1;
+  double restartAfterAlert = -1;
   double afterWindow = 3600;  // the "after" window of its metrics
+};
+
+inline const char* faultKindName(Fault::Kind k) {
+  static const char* const names[] = {"worker_crash", "db_failover", "broker_outage", "scheduler_crash"};
+  return names[static_cast<int>(k)];
+}
+
+// How the scheduler is watched (`monitoring:`), as a Grafana rule on the job table: every
+// alertPollInterval the newest heartbeat of an instance's scheduler jobs is read; the alert fires
+// when it is older than alertThreshold, and resolves once a heartbeat is fresh again.
+struct MonitoringConfig {
+  bool enabled = false;
+  double alertPollInterval = 60;
+  double alertThreshold = 300;
 };
 
 struct Scenario {
@@ -239,6 +272,7 @@ struct Scenario {
   MetadbConfig metadb;
   ExecutorConfig executor;
   RunConfig run;
+  MonitoringConfig monitoring;
   std::vector<InstanceDef> instances;  // at least one
   ArchivingConfig archiving;
   std::vector<Sla> slas;

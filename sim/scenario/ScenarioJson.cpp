@@ -130,12 +130,18 @@ nlohmann::json toJson(const Scenario& s) {
   }
   nlohmann::json faults = nlohmann::json::array();
   for (const auto& f : s.faults) {
-    const char* kinds[] = {"worker_crash", "db_failover", "broker_outage"};
-    nlohmann::json j = {{"name", f.name}, {"kind", kinds[static_cast<int>(f.kind)]}, {"at_s", f.at},
+    nlohmann::json j = {{"name", f.name}, {"kind", faultKindName(f.kind)}, {"at_s", f.at},
                         {"duration_s", f.duration}, {"after_window_s", f.afterWindow}};
     if (f.kind == Fault::Kind::WorkerCrash) {
       j["pool"] = f.pool;
       j["count"] = f.count;
+    }
+    if (f.kind == Fault::Kind::SchedulerCrash) {
+      j.erase("duration_s");
+      j["instance"] = s.instances[static_cast<size_t>(f.instance)].name;
+      j["replica"] = f.replica + 1;
+      j["restart_after_s"] = f.restartAfter >= 0 ? nlohmann::json(f.restartAfter) : nlohmann::json(nullptr);
+      j["restart_after_alert_s"] = f.restartAfterAlert >= 0 ? nlohmann::json(f.restartAfterAlert) : nlohmann::json(nullptr);
     }
     faults.push_back(j);
   }
@@ -144,6 +150,9 @@ nlohmann::json toJson(const Scenario& s) {
       {"instances", instances},
       {"archiving", archiving},
       {"faults", faults},
+      {"monitoring", s.monitoring.enabled ? nlohmann::json{{"alert_poll_interval_s", s.monitoring.alertPollInterval},
+                                                           {"alert_threshold_s", s.monitoring.alertThreshold}}
+                                          : nlohmann::json(nullptr)},
       {"variant", s.variant},
       {"dags", dags},
       {"triggers", triggers},
@@ -169,6 +178,11 @@ nlohmann::json toJson(const Scenario& s) {
         {"schedule_after_task_execution", c.scheduleAfterTaskExecution},
         {"default_pool_slots", c.defaultPoolSlots},
         {"replicas", c.replicas},
+        {"scheduler_health_check_threshold_s", c.healthCheckThreshold},
+        {"orphaned_tasks_check_interval_s", c.orphanedTasksCheckInterval},
+        {"hot_standby", c.hotStandby ? nlohmann::json{{"poll_interval_s", c.standbyPollInterval},
+                                                      {"takeover_after_s", c.standbyTakeoverAfter}}
+                                     : nlohmann::json(nullptr)},
         {"pools", pools}}},
       {"metadb",
        {{"cores", s.metadb.cores},

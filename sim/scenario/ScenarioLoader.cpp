@@ -316,6 +316,39 @@ Distribution readDistribution(const Context& ctx, const YAML::Node& n, const std
   return d;
 }
 
+// `monitoring: {alert_poll_interval, alert_threshold}`: the heartbeat alert.
+void readMonitoring(const Context& ctx, const YAML::Node& node, Scenario& s) {
+  if (!node.IsDefined() || node.IsNull()) return;
+  Fields f(ctx, node, "monitoring");
+  MonitoringConfig& m = s.monitoring;
+  m.enabled = f.boolean("enabled", true);
+  m.alertPollInterval = f.duration("alert_poll_interval", m.alertPollInterval, 1e-3);
+  m.alertThreshold = f.duration("alert_threshold", m.alertThreshold, 1e-3);
+  f.finish();
+}
+
+// A scheduler_crash: {instance, replica (1-based, as task_instances.csv names them), restart_after
+// | restart_after_alert}. Its window lasts until the process is back (or the end of the run).
+void readSchedulerCrash(const Context& ctx, Fields& f, const std::string& p, const Scenario& s, Fault& fault) {
+  const std::string inst = f.text("instance", s.instances.front().name);
+  auto it = std::find_if(s.instances.begin(), s.instances.end(), [&](const InstanceDef& d) { return d.name == inst; });
+  if (it == s.instances.end()) ctx.fail(f.raw("instance"), p + ".instance", "unknown scheduler instance '" + inst + "'");
+  fault.instance = static_cast<int>(it - s.instances.begin());
+  fault.replica = f.integer("replica", 1, 1, s.scheduler.replicas) - 1;
+  if (f.has("restart_after") && f.has("restart_after_alert"))
+    ctx.fail(f.raw("restart_after_alert"), p + ".restart_after_alert",
+             "give either restart_after (a supervisor) or restart_after_alert (a person paged), not both");
+  if (f.has("restart_after")) fault.restartAfter = f.duration("restart_after", 0);
+  if (f.has("restart_after_alert")) {
+    if (!s.monitoring.enabled)
+      ctx.fail(f.raw("restart_after_alert"), p + ".restart_after_alert",
+               "needs an alert to respond to: add a monitoring section (alert_poll_interval, alert_threshold)");
+    fault.restartAfterAlert = f.duration("restart_after_alert", 0);
+  }
+  if (f.has("duration"))
+    ctx.fail(f.raw("duration"), p + ".duration", "a scheduler_crash lasts until its scheduler is back: no duration");
+}
+
 // `faults:` — each {kind, at, ...}: worker_crash {pool, count}, db_failover {duration},
 // broker_outage {duration}.
 void readFaults(const Context& ctx, const YAML::Node& list, Scenario& s) {
@@ -327,10 +360,12 @@ void readFaults(const Context& ctx, const YAML::Node& list, Scenario& s) {
     std::string p = "faults[" + std::to_string(i) + "]";
     Fields f(ctx, list[i], p);
     Fault fault;
-    if (!f.has("kind")) ctx.fail(list[i], p + ".kind", "a fault needs a kind (worker_crash, db_failover, broker_outage)");
+    if (!f.has("kind"))
+      ctx.fail(list[i], p + ".kind", "a fault needs a kind (worker_crash, db_failover, broker_outage, scheduler_crash)");
     fault.kind = f.choice<K>("kind", K::DbFailover,
-                             {{"worker_crash", K::WorkerCrash}, {"db_failover", K::DbFailover}, {"broker_outage", K::BrokerOutage}});
-    const char* kind = fault.kind == K::WorkerCrash ? "worker_crash" : fault.kind == K::DbFailover ? "db_failover" : "broker_outage";
+                             {{"worker_crash", K::WorkerCrash}, {"db_failover", K::DbFailover},
+                              {"broker_outage", K::BrokerOutage}, {"scheduler_crash", K::SchedulerCrash}});
+    const char* kind = faultKindName(fault.kind);
     fault.name = f.text("name", "");
     if (fault.name.empty()) {
       int n = ++seen[kind];
@@ -346,6 +381,8 @@ void readFaults(const Context& ctx, const YAML::Node& list, Scenario& s) {
       fault.count = f.integer("count", 1, 1, 10000);
       // Until zombie detection has failed the crashed hosts' tries.
       fault.duration = f.duration("duration", s.scheduler.zombieTaskThreshold + s.scheduler.zombieDetectionInterval, 1e-3);
+    } else if (fault.kind == K::SchedulerCrash) {
+      readSchedulerCrash(ctx, f, p, s, fault);
     } else {
       if (!f.has("duration")) ctx.fail(list[i], p + ".duration", "a " + std::string(kind) + " needs a duration");
       fault.duration = f.duration("duration", 0, 1e-3);
@@ -856,6 +893,18 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
     c.replicas = f.integer("replicas", 1, 1, 64);
     if (a1 && c.replicas > 1)
       ctx.fail(f.raw("replicas"), "scheduler.replicas", "several active schedulers exist only in the airflow2 model");
+    c.healthCheckThreshold = f.duration("scheduler_health_check_threshold", c.healthCheckThreshold, 1e-3);
+    c.orphanedTasksCheckInterval = f.duration("orphaned_tasks_check_interval", c.orphanedTasksCheckInterval, 1e-3);
+    if (f.has("hot_standby")) {
+      Fields h(ctx, f.raw("hot_standby"), "scheduler.hot_standby");
+      c.hotStandby = true;
+      c.standbyPollInterval = h.duration("poll_interval", c.standbyPollInterval, 1e-3);
+      c.standbyTakeoverAfter = h.duration("takeover_after", c.healthCheckThreshold, 1e-3);
+      h.finish();
+      if (c.replicas > 1)
+        ctx.fail(f.raw("hot_standby"), "scheduler.hot_standby",
+                 "a hot standby backs a single active scheduler; with replicas the others carry on");
+    }
     if (f.has("pools")) {
       Fields pools(ctx, f.raw("pools"), "scheduler.pools");
       for (auto it = pools.node().begin(); it != pools.node().end(); ++it) {
@@ -1030,6 +1079,7 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
   }
   readInstances(ctx, top.raw("instances"), s);
   readArchiving(ctx, top.raw("archiving"), s);
+  readMonitoring(ctx, top.raw("monitoring"), s);
   readFaults(ctx, top.raw("faults"), s);
   readSlas(ctx, top.raw("slas"), s);
   for (auto& [node, ref] : sensorRefs) {
@@ -1123,11 +1173,11 @@ std::vector<Scenario> loadScenario(const LoadRequest& request) {
       std::string key = it->first.as<std::string>();
       if (key == "name" || key == "extends" || key == "description") continue;
       static const std::set<std::string> sections = {"dags", "triggers",  "scheduler", "metadb", "executor",
-                                                     "run",  "instances", "archiving", "faults"};
+                                                     "run",  "instances", "archiving", "faults", "monitoring"};
       if (!sections.count(key))
         ctx.fail(it->first, "variants." + v.name + "." + key,
                  "unknown key (a variant overrides dags, triggers, scheduler, metadb, executor, run, "
-                 "instances, archiving or faults)");
+                 "instances, archiving, faults or monitoring)");
       overrides[key] = it->second;
     }
     mergeInto(base, overrides);

@@ -26,6 +26,11 @@ TEST(LiveCommand, BadInputExitsTwoAndWritesNothing) {
       runCli("live " + chain + " --variant airflow1 --duration 5s --pg postgresql://127.0.0.1:1/nowhere --out " + out);
   EXPECT_EQ(unreachable.code, 2) << unreachable.output;
   EXPECT_NE(unreachable.output.find("--pg:"), std::string::npos) << unreachable.output;
+  // A scheduler crash is simulated only.
+  auto crash = runCli("live " + chain + " --variant airflow1 --duration 5s --set 'faults=[{kind: scheduler_crash, at: 2s}]' --out " + out);
+  EXPECT_EQ(crash.code, 2) << crash.output;
+  EXPECT_NE(crash.output.find("faults.scheduler_crash: live runs do not crash schedulers"), std::string::npos)
+      << crash.output;
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 

@@ -1,0 +1,253 @@
+#include "model/SchedulerJobs.h"
+
+#include <algorithm>
+
+#include "model/WorkflowState.h"
+
+namespace schedlab {
+
+SchedulerJobs::SchedulerJobs(SimContext& ctx) : ctx_(ctx) {
+  const int schedulers = ctx.state.schedulerCount();
+  slots_.resize(static_cast<size_t>(schedulers));
+  for (int s = 0; s < schedulers; ++s) {
+    Slot& sl = slots_[static_cast<size_t>(s)];
+    sl.wake = ctx.rt.semaphore(0);
+    sl.job = newJob(s);
+    sl.standbys = ctx.scenario.scheduler.hotStandby ? 1 : 0;
+  }
+  live_.assign(ctx.scenario.instances.size(), ctx.scenario.scheduler.replicas);
+  down_.resize(ctx.scenario.instances.size());
+}
+
+int SchedulerJobs::instanceOf(int scheduler) const { return scheduler / ctx_.scenario.scheduler.replicas; }
+
+int SchedulerJobs::newJob(int scheduler) {
+  jobs_.push_back({scheduler, ctx_.now()});
+  return static_cast<int>(jobs_.size()) - 1;
+}
+
+void SchedulerJobs::start() {
+  const auto& faults = ctx_.scenario.faults;
+  for (size_t f = 0; f < faults.size(); ++f)
+    if (faults[f].kind == Fault::Kind::SchedulerCrash)
+      ctx_.rt.spawn("scheduler-crash", [this, f] { crashLoop(ctx_.scenario.faults[f], static_cast<int>(f)); });
+  if (ctx_.scenario.scheduler.hotStandby)
+    for (size_t s = 0; s < slots_.size(); ++s) ctx_.rt.spawn("failover-controller", [this, s] { standbyLoop(static_cast<int>(s)); });
+  if (ctx_.scenario.monitoring.enabled)
+    for (size_t i = 0; i < live_.size(); ++i) ctx_.rt.spawn("heartbeat-alert", [this, i] { alertLoop(static_cast<int>(i)); });
+}
+
+int SchedulerJobs::checkpoint(int scheduler) {
+  Slot& sl = slots_[static_cast<size_t>(scheduler)];
+  while (!sl.alive) {
+    sl.parked++;
+    sl.wake->acquire();
+    sl.parked--;
+  }
+  return sl.job;
+}
+
+void SchedulerJobs::heartbeat(int scheduler) {
+  const Slot& sl = slots_[static_cast<size_t>(scheduler)];
+  // A dead process's last transaction may still complete; its row no longer changes.
+  if (sl.alive) jobs_[static_cast<size_t>(sl.job)].latestHeartbeat = ctx_.now();
+}
+
+bool SchedulerJobs::dead(const Job& job, double now) const {
+  return now - job.latestHeartbeat > ctx_.scenario.scheduler.healthCheckThreshold;
+}
+
+void SchedulerJobs::kill(int scheduler, int crash) {
+  Slot& sl = slots_[static_cast<size_t>(scheduler)];
+  if (!sl.alive) return;
+  sl.alive = false;
+  jobs_[static_cast<size_t>(sl.job)].crash = crash;
+  const int inst = instanceOf(scheduler);
+  if (--live_[static_cast<size_t>(inst)] == 0) down_[static_cast<size_t>(inst)].push_back({ctx_.now(), -1});
+}
+
+void SchedulerJobs::startProcess(int scheduler) {
+  Slot& sl = slots_[static_cast<size_t>(scheduler)];
+  sl.alive = true;
+  sl.job = newJob(scheduler);
+  const int inst = instanceOf(scheduler);
+  if (live_[static_cast<size_t>(inst)]++ == 0) down_[static_cast<size_t>(inst)].back().second = ctx_.now();
+  for (Crash& c : crashes_)
+    if (c.scheduler == scheduler && c.backAt < 0) c.backAt = ctx_.now();
+  for (int k = sl.parked; k > 0; --k) sl.wake->release();
+}
+
+void SchedulerJobs::crashLoop(const Fault& fault, int faultIndex) {
+  ctx_.rt.sleepUntil(fault.at);
+  const int s = fault.instance * ctx_.scenario.scheduler.replicas + fault.replica;
+  if (!alive(s)) return;  // already down: nothing more to kill
+  crashes_.push_back({faultIndex, s, ctx_.now()});
+  const int c = static_cast<int>(crashes_.size()) - 1;
+  kill(s, c);
+  if (fault.restartAfter < 0) return;  // restart_after_alert: the alert rule restarts it
+  ctx_.rt.sleepFor(fault.restartAfter);
+  Slot& sl = slots_[static_cast<size_t>(s)];
+  if (sl.alive) {
+    sl.standbys += ctx_.scenario.scheduler.hotStandby ? 1 : 0;  // the standby runs it: this one waits in its place
+    return;
+  }
+  restarts_++;
+  startProcess(s);
+}
+
+void SchedulerJobs::standbyLoop(int scheduler) {
+  const SchedulerConfig& cfg = ctx_.scenario.scheduler;
+  Slot& sl = slots_[static_cast<size_t>(scheduler)];
+  while (true) {
+    ctx_.rt.sleepFor(cfg.standbyPollInterval);
+    if (sl.standbys == 0) continue;
+    if (ctx_.now() - jobs_[static_cast<size_t>(sl.job)].latestHeartbeat <= cfg.standbyTakeoverAfter) continue;
+    // The controller stops an active that stopped heartbeating (it may only be slow), so only
+    // one scheduler ever runs, then starts the standby.
+    kill(scheduler, -1);
+    sl.standbys--;
+    takeovers_++;
+    startProcess(scheduler);
+  }
+}
+
+double SchedulerJobs::newestHeartbeat(int instance) const {
+  double newest = -1e300;
+  for (const Job& j : jobs_)
+    if (instanceOf(j.scheduler) == instance) newest = std::max(newest, j.latestHeartbeat);
+  return newest;
+}
+
+void SchedulerJobs::alertLoop(int instance) {
+  const MonitoringConfig& m = ctx_.scenario.monitoring;
+  bool firing = false;
+  size_t alert = 0;
+  while (true) {
+    ctx_.rt.sleepFor(m.alertPollInterval);
+    const double now = ctx_.now();
+    const double age = now - newestHeartbeat(instance);
+    if (firing && age <= m.alertThreshold) {
+      firing = false;
+      alerts_[alert].resolvedAt = now;
+    } else if (!firing && age > m.alertThreshold) {
+      firing = true;
+      alerts_.push_back({instance, now, -1});
+      alert = alerts_.size() - 1;
+      // Someone is paged: each crashed scheduler of the instance still down gets restarted.
+      for (size_t c = 0; c < crashes_.size(); ++c) {
+        Crash& cr = crashes_[c];
+        if (instanceOf(cr.scheduler) != instance || cr.backAt >= 0 || cr.alertAt >= 0) continue;
+        cr.alertAt = now;
+        const double delay = ctx_.scenario.faults[static_cast<size_t>(cr.fault)].restartAfterAlert;
+        if (delay < 0) continue;
+        ctx_.rt.spawn("scheduler-restart", [this, s = cr.scheduler, delay] {
+          ctx_.rt.sleepFor(delay);
+          if (alive(s)) return;
+          restarts_++;
+          startProcess(s);
+        });
+      }
+    }
+  }
+}
+
+SchedulerJobs::Sweep SchedulerJobs::findOrphans(int scheduler, QueryBatch& batch) {
+  WorkflowState& st = ctx_.state;
+  const double now = ctx_.now();
+  const int instance = instanceOf(scheduler);
+  Sweep sweep;
+  std::vector<char> orphaned(jobs_.size(), 0);
+  bool any = false;
+  for (size_t j = 0; j < jobs_.size(); ++j)
+    if (!jobs_[j].swept && instanceOf(jobs_[j].scheduler) == instance && dead(jobs_[j], now)) any = orphaned[j] = 1;
+  // Only a dead job not yet swept can have orphans: the scan is skipped otherwise.
+  if (any) {
+    for (size_t i = 0; i < st.tiCount(); ++i) {
+      const TaskInstance& ti = st.ti(static_cast<int>(i));
+      if ((ti.state != TiState::Queued && ti.state != TiState::Running) || ti.queuedByJob < 0 ||
+          !orphaned[static_cast<size_t>(ti.queuedByJob)])
+        continue;
+      // Sent to the broker (it has a Celery task id): the executor adopts it; else reset.
+      (ti.sent ? sweep.adopt : sweep.reset).push_back(static_cast<int>(i));
+    }
+    for (size_t j = 0; j < jobs_.size(); ++j) {
+      const Slot& sl = slots_[static_cast<size_t>(jobs_[j].scheduler)];
+      // A job whose process is gone queues nothing more: swept once. (A slow one is looked at again.)
+      if (orphaned[j] && (sl.job != static_cast<int>(j) || !sl.alive)) sweep.deadJobs.push_back(static_cast<int>(j));
+    }
+  }
+  const double found = static_cast<double>(sweep.adopt.size() + sweep.reset.size());
+  batch.add(QueryType::AdoptOrResetOrphans, st.activeTasksOfInstance(instance), found, 1, {.tis = sweep.reset});
+  return sweep;
+}
+
+SchedulerJobs::Sweep SchedulerJobs::findResettable(int instance, QueryBatch& batch) {
+  WorkflowState& st = ctx_.state;
+  Sweep sweep;
+  for (size_t i = 0; i < st.tiCount(); ++i) {
+    const TaskInstance& ti = st.ti(static_cast<int>(i));
+    if ((ti.state == TiState::Scheduled || ti.state == TiState::Queued) &&
+        st.dags()[st.run(ti.run).dag].instance == instance)
+      sweep.reset.push_back(static_cast<int>(i));
+  }
+  // Every earlier job of the instance is over: this start resets what they left.
+  for (size_t j = 0; j < jobs_.size(); ++j)
+    if (!jobs_[j].swept && instanceOf(jobs_[j].scheduler) == instance && slots_[static_cast<size_t>(jobs_[j].scheduler)].job != static_cast<int>(j))
+      sweep.deadJobs.push_back(static_cast<int>(j));
+  const double found = static_cast<double>(sweep.reset.size());
+  batch.add(QueryType::AdoptOrResetOrphans, st.activeTasksOfInstance(instance) + st.scheduledCount(instance), found, 1,
+            {.tis = sweep.reset});
+  return sweep;
+}
+
+void SchedulerJobs::apply(const Sweep& sweep, int scheduler) {
+  WorkflowState& st = ctx_.state;
+  // The crash an orphan is owed to: its job's, else the latest of this scheduler's.
+  auto crashOf = [&](const TaskInstance& ti) -> Crash* {
+    const bool owned = ti.state == TiState::Queued || ti.state == TiState::Running;
+    if (owned && ti.queuedByJob >= 0 && jobs_[static_cast<size_t>(ti.queuedByJob)].crash >= 0)
+      return &crashes_[static_cast<size_t>(jobs_[static_cast<size_t>(ti.queuedByJob)].crash)];
+    for (auto c = crashes_.rbegin(); c != crashes_.rend(); ++c)
+      if (c->scheduler == scheduler && c->backAt >= 0) return &*c;
+    return nullptr;
+  };
+  const int job = this->job(scheduler);
+  // The batch took time: a TI that moved on meanwhile (started, ended) is left alone.
+  for (int i : sweep.adopt) {
+    TaskInstance& ti = st.ti(i);
+    if ((ti.state != TiState::Queued && ti.state != TiState::Running) || ti.queuedByJob == job) continue;
+    if (Crash* c = crashOf(ti)) c->adopted++;
+    adopted_++;
+    st.adopt(i, scheduler, job);
+  }
+  for (int i : sweep.reset) {
+    TaskInstance& ti = st.ti(i);
+    if (ti.state != TiState::Scheduled && ti.state != TiState::Queued) continue;
+    if (Crash* c = crashOf(ti)) c->reset++;
+    reset_++;
+    st.resetToNone(i);
+  }
+  for (int j : sweep.deadJobs) {
+    Job& dead = jobs_[static_cast<size_t>(j)];
+    if (dead.swept) continue;
+    dead.swept = true;
+    if (dead.crash >= 0) crashes_[static_cast<size_t>(dead.crash)].sweptAt = ctx_.now();
+  }
+}
+
+double SchedulerJobs::unavailableSeconds(int instance, double from, double to) const {
+  double sum = 0;
+  for (const auto& [a, b] : down_[static_cast<size_t>(instance)]) {
+    const double end = b < 0 ? to : std::min(b, to);
+    sum += std::max(0.0, end - std::max(a, from));
+  }
+  return sum;
+}
+
+double SchedulerJobs::unavailableSeconds(double from, double to) const {
+  double sum = 0;
+  for (size_t i = 0; i < down_.size(); ++i) sum += unavailableSeconds(static_cast<int>(i), from, to);
+  return sum;
+}
+
+}  // namespace schedlab

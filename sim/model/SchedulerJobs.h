@@ -1,0 +1,108 @@
+// The scheduler processes and their SchedulerJob rows. Each scheduler (instance * replicas +
+// replica) is run by one process at a time, as one job: a row whose latest_heartbeat the loop
+// updates every scheduler_heartbeat_sec. A crash kills the process; its job stops heartbeating
+// and is dead for the others once the heartbeat is older than scheduler_health_check_threshold.
+// A new process (a restart, or a hot standby taking over) is a new job.
+//
+// Orphans: the queued and running task instances of a dead job. Airflow 2's
+// adopt_or_reset_orphaned_tasks (at a scheduler's start and every orphaned_tasks_check_interval)
+// adopts those already sent to the broker (the Celery executor follows their task id) and resets
+// the others to NONE; Airflow 1.10's reset_state_for_orphaned_tasks, at start, resets every
+// scheduled and queued task instance (its new executor knows none of them).
+//
+// Also here: the failover controller of a hot standby, and the heartbeat alert rule.
+#pragma once
+
+#include <vector>
+
+#include "model/MetadataDb.h"
+#include "model/SimContext.h"
+
+namespace schedlab {
+
+class SchedulerJobs {
+ public:
+  explicit SchedulerJobs(SimContext& ctx);
+  // Spawns the scheduler crashes, the standby controllers and the alert rules.
+  void start();
+
+  // The scheduler's loops call this between transactions. While its process lives it returns
+  // the process's job at once; once the process died it blocks until a process runs the
+  // scheduler again and returns that one's job: the loop starts afresh.
+  int checkpoint(int scheduler);
+  bool alive(int scheduler) const { return slots_[static_cast<size_t>(scheduler)].alive; }
+  int job(int scheduler) const { return slots_[static_cast<size_t>(scheduler)].job; }
+  // UPDATE job SET latest_heartbeat = now for the scheduler's job (the caller sends the query).
+  void heartbeat(int scheduler);
+
+  // adopt_or_reset_orphaned_tasks by `scheduler` (2.x): adds its query to `batch` and, once the
+  // query has run (call apply after executing the batch), takes the orphans over.
+  struct Sweep {
+    std::vector<int> adopt, reset;
+    std::vector<int> deadJobs;  // the dead jobs whose orphans these are, swept for good once applied
+  };
+  Sweep findOrphans(int scheduler, QueryBatch& batch);
+  // reset_state_for_orphaned_tasks (1.10): every scheduled and queued TI of the instance.
+  Sweep findResettable(int instance, QueryBatch& batch);
+  void apply(const Sweep& sweep, int scheduler);
+
+  // What happened, for the results.
+  struct Crash {
+    int fault;         // index in scenario.faults
+    int scheduler;
+    double at;
+    double backAt = -1;   // a process ran the scheduler again (restart or takeover); -1: never
+    double alertAt = -1;  // the instance's heartbeat alert fired after the crash; -1: never
+    long long adopted = 0, reset = 0;  // its job's orphans
+    double sweptAt = -1;  // its job's orphans were taken over (adopted or reset); -1: never
+  };
+  const std::vector<Crash>& crashes() const { return crashes_; }
+  // Seconds in [from, to) an instance had no live scheduler (every one of them summed).
+  double unavailableSeconds(double from, double to) const;
+  double unavailableSeconds(int instance, double from, double to) const;
+  struct Alert {
+    int instance;
+    double firedAt, resolvedAt;  // resolvedAt -1: still firing at the end
+  };
+  const std::vector<Alert>& alerts() const { return alerts_; }
+  long long adopted() const { return adopted_; }
+  long long reset() const { return reset_; }
+  long long takeovers() const { return takeovers_; }
+  long long restarts() const { return restarts_; }
+
+ private:
+  struct Slot {
+    bool alive = true;
+    int job = -1;
+    int standbys = 0;  // idle processes ready to take over (hot standby)
+    int parked = 0;    // loops waiting for a process
+    SemaphorePtr wake;
+  };
+  struct Job {
+    int scheduler;
+    double latestHeartbeat;
+    int crash = -1;       // the crash that killed it (index in crashes_)
+    bool swept = false;   // dead and its orphans all taken over
+  };
+  int instanceOf(int scheduler) const;
+  int newJob(int scheduler);
+  void kill(int scheduler, int crash);
+  void startProcess(int scheduler);
+  bool dead(const Job& job, double now) const;
+  void crashLoop(const Fault& fault, int faultIndex);
+  void standbyLoop(int scheduler);
+  void alertLoop(int instance);
+  double newestHeartbeat(int instance) const;
+
+  SimContext& ctx_;
+  std::vector<Slot> slots_;
+  std::vector<Job> jobs_;
+  std::vector<Crash> crashes_;
+  std::vector<Alert> alerts_;
+  // Per instance: live schedulers, and the intervals it had none ([from, to), to -1: open).
+  std::vector<int> live_;
+  std::vector<std::vector<std::pair<double, double>>> down_;
+  long long adopted_ = 0, reset_ = 0, takeovers_ = 0, restarts_ = 0;
+};
+
+}  // namespace schedlab
