@@ -119,6 +119,43 @@ def queue_and_workers(variants, path):
     return "Messages waiting in the broker, workers with work, and tasks running." if ok else None
 
 
+def faults(variants, path):
+    """Around each fault: tasks running and messages waiting, per variant, its window shaded."""
+    names = []
+    for v in variants:
+        for name in (v.metrics.get("by_fault") or {}):
+            if name not in names:
+                names.append(name)
+    if not names or not any(len(v.timeseries.get("time_s", [])) > 0 for v in variants):
+        return None
+    fig, axes = plt.subplots(len(names), 2, figsize=(11, 2.8 * len(names) + 0.6), squeeze=False)
+    for row, name in enumerate(names):
+        windows = [(v, v.metrics["by_fault"][name]["during"]) for v in variants if name in (v.metrics.get("by_fault") or {})]
+        start = min(w["from_s"] for _, w in windows)
+        # Until the latest window that ends before the run does (a crash nobody restarts lasts to the end).
+        ends = [w["to_s"] for v, w in windows if w["to_s"] < v.horizon_s() - 1] or [start + 1800]
+        lo, hi = start - 1800, max(ends) + 3600
+        for col, (column, ylabel) in enumerate([("running_tasks", "running tasks"), ("queue_depth", "queued tasks (broker)")]):
+            ax = axes[row, col]
+            for v, w in windows:
+                t, y = v.timeseries.get("time_s"), v.timeseries.get(column)
+                if t is None or y is None or len(y) == 0:
+                    continue
+                keep = (t >= lo) & (t <= hi)
+                ax.plot((t[keep] - start) / 60.0, y[keep], color=v.color, label=v.label, linewidth=1.2)
+                ax.axvspan(0, (min(w["to_s"], hi) - start) / 60.0, color=v.color, alpha=0.08)
+            ax.axvline(0, color="black", linewidth=0.8)
+            ax.set_ylabel(ylabel)
+            ax.set_xlabel(f"minutes from {name} (at {start / 3600:.2f} h)")
+            ax.grid(True, alpha=0.3)
+        axes[row, 0].set_title(f"{name}: tasks running")
+        axes[row, 1].set_title(f"{name}: messages waiting")
+    axes[0, 0].legend(fontsize=8, loc="best")
+    _save(fig, path)
+    return ("Around each fault, tasks running and messages waiting in the broker; each variant's fault window is "
+            "shaded in its colour (a crashed scheduler's lasts until a process runs it again).")
+
+
 def worker_pools(variants, path):
     """Workers of each pool that changed size in some variant, over time; None when none did."""
     pools = sorted({p for v in variants for p, cols in v.pool_series.items()

@@ -236,3 +236,82 @@ def live_blocks(variants):
             ("p", "The same scenario run by the simulator and replayed against a real PostgreSQL "
                   "(`schedlab live`); error = (simulated − live) / live."),
             ("table", header, rows)]
+
+
+def _down(s):
+    return "-" if s is None else ("none" if s == 0 else fmt_s(s))
+
+
+def _cost(v):
+    c = v.metric("metrics.cost")
+    return "-" if c is None else f"{c:.2f}"
+
+
+def fault_blocks(variants):
+    """Per fault of each variant: how long no scheduler ran, when the alert fired, when the crashed
+    scheduler was back, its orphans, and the transitions and SLA misses in the fault's window
+    and in the hour after; then what each way of surviving a scheduler crash costs and saves."""
+    with_faults = [v for v in variants if v.metrics.get("by_fault")]
+    if not with_faults:
+        return []
+    header = ["variant", "fault", "no scheduler for", "alert after", "scheduler back after",
+              "orphans adopted / reset", "transition p95 during / after", "SLA misses during / after"]
+    rows = []
+    for v in with_faults:
+        for name, f in v.metrics["by_fault"].items():
+            crash = f.get("kind") == "scheduler_crash"
+            path = f"metrics.by_fault.{name}"
+            rows.append([
+                v.label, name if name == f.get("kind") else f"{name} ({f.get('kind')})",
+                _down(f.get("scheduler_unavailable_s")) if crash else "-",
+                (fmt_s(f.get("outage_detected_after_s")) if f.get("outage_detected_after_s") is not None
+                 else "no alert") if crash else "-",
+                (fmt_s(f.get("scheduler_back_after_s")) if f.get("scheduler_back_after_s") is not None
+                 else "not back") if crash else "-",
+                f"{f.get('orphaned_tasks_adopted', 0):.0f} / {f.get('orphaned_tasks_cleared', 0):.0f}" if crash else "-",
+                f"{fmt_s(v.metric(path + '.during.task_transition_latency_s.p95'))} / "
+                f"{fmt_s(v.metric(path + '.after.task_transition_latency_s.p95'))}",
+                f"{f.get('during', {}).get('sla_misses', 0):.0f} / {f.get('after', {}).get('sla_misses', 0):.0f}",
+            ])
+    blocks = [("h2", "Faults"),
+              ("p", "Each fault's window runs from its start to its end — for a scheduler crash, until a process runs "
+                    "that scheduler again (a restart or a standby taking over), or the end of the run — and \"after\" "
+                    "is the hour that follows. \"No scheduler for\": how long the crashed scheduler's instance had none "
+                    "running; \"alert after\": when the heartbeat alert fired, counted from the crash; orphans: the dead "
+                    "job's queued and running task instances, adopted by a scheduler's executor or reset to be scheduled "
+                    "again. A dash: nothing happened in the window (no transition, for a latency)."),
+              ("table", header, rows)]
+    crashed = [v for v in with_faults
+               if any(f.get("kind") == "scheduler_crash" for f in v.metrics["by_fault"].values())]
+    if crashed:
+        header = ["variant", "scheduler processes (active + standby)", "no scheduler for (total)", "SLA misses",
+                  "critical sections skipped (busy)", "DB CPU", "cost over the run"]
+        rows = []
+        for v in crashed:
+            sched = v.config.get("scheduler", {})
+            replicas = sched.get("replicas", 1)
+            standby = 1 if sched.get("hot_standby") else 0
+            busy = v.metric("metrics.critical_section_busy")
+            cpu = v.metric("metrics.db_cpu_utilization")
+            rows.append([v.label, f"{replicas} + {standby}", _down(v.metric("metrics.scheduler_unavailable_s")),
+                         f"{v.metric('metrics.sla_misses') or 0:.0f}", "-" if busy is None else f"{busy:.0f}",
+                         "-" if cpu is None else f"{100 * cpu:.2f} %", _cost(v)])
+        base = crashed[0]
+        notes = []
+        for v in crashed[1:]:
+            down, base_down = v.metric("metrics.scheduler_unavailable_s"), base.metric("metrics.scheduler_unavailable_s")
+            miss, base_miss = v.metric("metrics.sla_misses") or 0, base.metric("metrics.sla_misses") or 0
+            cost, base_cost = v.metric("metrics.cost"), base.metric("metrics.cost")
+            extra = ("" if cost is None or base_cost is None
+                     else f", for {cost - base_cost:+.2f} (the scenario's price units) over the run")
+            def away(s):
+                return "no time" if s == 0 else fmt_s(s)
+            notes.append(f"{v.label}: {away(down)} without a scheduler instead of {away(base_down)}, "
+                         f"{miss:.0f} SLA misses instead of {base_miss:.0f}{extra}")
+        blocks += [("h3", "What surviving a scheduler crash costs and saves"),
+                   ("table", header, rows)]
+        if notes:
+            blocks.append(("p", f"Against {base.label}: " + "; ".join(notes) + ". Several active schedulers contend "
+                                "for the pool rows of the critical section (\"critical section busy\": sections "
+                                "skipped because another scheduler held them)."))
+    return blocks

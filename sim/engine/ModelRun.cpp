@@ -458,6 +458,13 @@ SimulationOutput ModelRun::results(double end, nlohmann::json run) {
   metrics["tasks_redelivered"] = redelivered;
   metrics["zombies_killed"] = zombies;
   metrics["db_core_hours"] = round6(totalCores * end / 3600.0);
+  // Scheduler hosts: every replica of every instance, and a hot standby's.
+  const double schedulerHosts = static_cast<double>(instances) * (sc.scheduler.replicas + (sc.scheduler.hotStandby ? 1 : 0));
+  metrics["scheduler_host_hours"] = round6(schedulerHosts * end / 3600.0);
+  if (sc.scheduler.pricePerHostHour >= 0) {
+    priced = true;
+    cost += schedulerHosts * end / 3600.0 * sc.scheduler.pricePerHostHour;
+  }
   if (priced)
     metrics["cost"] = round6(cost + (sc.metadb.pricePerCoreHour >= 0 ? totalCores * end / 3600.0 * sc.metadb.pricePerCoreHour : 0));
   if (sc.archiving.enabled) {

@@ -106,6 +106,8 @@ struct SchedulerConfig {
   // instances are orphans, adopted (sent to the broker: the executor can follow them) or reset by
   // another scheduler's adopt_or_reset_orphaned_tasks, every orphanedTasksCheckInterval (2.x).
   double healthCheckThreshold = 30;
+  // Each scheduler process's host (replicas, and a hot standby), billed for the whole run.
+  double pricePerHostHour = -1;  // < 0: not priced
   double orphanedTasksCheckInterval = 300;
   double idleSleepTime = 1;  // scheduler_idle_sleep_time / processor_poll_interval
   int parsingProcesses = 2;

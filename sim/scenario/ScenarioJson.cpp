@@ -179,6 +179,7 @@ nlohmann::json toJson(const Scenario& s) {
         {"default_pool_slots", c.defaultPoolSlots},
         {"replicas", c.replicas},
         {"scheduler_health_check_threshold_s", c.healthCheckThreshold},
+        {"price_per_host_hour", c.pricePerHostHour >= 0 ? nlohmann::json(c.pricePerHostHour) : nlohmann::json(nullptr)},
         {"orphaned_tasks_check_interval_s", c.orphanedTasksCheckInterval},
         {"hot_standby", c.hotStandby ? nlohmann::json{{"poll_interval_s", c.standbyPollInterval},
                                                       {"takeover_after_s", c.standbyTakeoverAfter}}

@@ -894,6 +894,7 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
     if (a1 && c.replicas > 1)
       ctx.fail(f.raw("replicas"), "scheduler.replicas", "several active schedulers exist only in the airflow2 model");
     c.healthCheckThreshold = f.duration("scheduler_health_check_threshold", c.healthCheckThreshold, 1e-3);
+    c.pricePerHostHour = f.number("price_per_host_hour", c.pricePerHostHour, 0);
     c.orphanedTasksCheckInterval = f.duration("orphaned_tasks_check_interval", c.orphanedTasksCheckInterval, 1e-3);
     if (f.has("hot_standby")) {
       Fields h(ctx, f.raw("hot_standby"), "scheduler.hot_standby");

@@ -110,6 +110,28 @@ TEST(Report, AgariAutoscalingShowsItsPoolsAndWhatScaleInKilled) {
   expectRendersInChromium(dir / "results/report.html", 7);
 }
 
+TEST(Report, BettermentHaShowsWhatEachWayOfSurvivingACrashCostsAndSaves) {
+  fs::path dir = schedlab::test::tempDir();
+  auto run = runCli("run " + std::string(SCHEDLAB_SCENARIOS) + "/betterment-ha.yaml --quiet --out " + (dir / "results").string());
+  ASSERT_EQ(run.code, 0) << run.output;
+  auto r = runCli("report " + (dir / "results").string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_TRUE(fs::exists(dir / "results/figures/faults.png"));
+  std::string md = readFile(dir / "results/report.md");
+  EXPECT_NE(md.find("## Faults"), std::string::npos) << md;
+  // One scheduler: down from the crash until the person paged by the alert restarts it.
+  EXPECT_TRUE(std::regex_search(md, std::regex("\\| single \\| scheduler_crash \\| [0-9]+ s \\| [0-9]+ s \\| [0-9]+ s \\|")))
+      << md;
+  // The standby is up within seconds, before any alert; active/active schedulers never leave
+  // the instance without one, so nobody is paged and the crashed one stays down.
+  EXPECT_TRUE(std::regex_search(md, std::regex("\\| hot_standby \\| scheduler_crash \\| [0-9.]+ s \\| no alert \\| [0-9.]+ s \\|")))
+      << md;
+  EXPECT_NE(md.find("| ha_2 | scheduler_crash | none | no alert | not back |"), std::string::npos) << md;
+  EXPECT_NE(md.find("### What surviving a scheduler crash costs and saves"), std::string::npos) << md;
+  EXPECT_TRUE(std::regex_search(md, std::regex("\\| ha_2 \\| 2 \\+ 0 \\| none \\| [0-9]+ \\| [1-9][0-9]* \\|"))) << md;
+  expectRendersInChromium(dir / "results/report.html", 8);
+}
+
 TEST(Report, LiveResultsAreShownBesideTheSimulatedOnes) {
   fs::path dir = schedlab::test::tempDir();
   ASSERT_EQ(runCli("run " + std::string(SCHEDLAB_TEST_DATA) + "/tiny-chain.yaml --quiet --out " + (dir / "sim").string())
