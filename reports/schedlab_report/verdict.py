@@ -260,14 +260,20 @@ def fault_blocks(variants):
     for v in with_faults:
         for name, f in v.metrics["by_fault"].items():
             crash = f.get("kind") == "scheduler_crash"
+            exits = f.get("scheduler_exits")  # a failover refusing connections ends schedulers
             path = f"metrics.by_fault.{name}"
+            back = "-"
+            if crash:
+                back = fmt_s(f["scheduler_back_after_s"]) if f.get("scheduler_back_after_s") is not None else "not back"
+            elif exits:
+                back = (f"{fmt_s(f['schedulers_back_after_s'])} ({exits:.0f} exits)"
+                        if f.get("schedulers_back_after_s") is not None else f"not back ({exits:.0f} exits)")
             rows.append([
                 v.label, name if name == f.get("kind") else f"{name} ({f.get('kind')})",
-                _down(f.get("scheduler_unavailable_s")) if crash else "-",
+                _down(f.get("scheduler_unavailable_s")) if crash or exits is not None else "-",
                 (fmt_s(f.get("outage_detected_after_s")) if f.get("outage_detected_after_s") is not None
                  else "no alert") if crash else "-",
-                (fmt_s(f.get("scheduler_back_after_s")) if f.get("scheduler_back_after_s") is not None
-                 else "not back") if crash else "-",
+                back,
                 f"{f.get('orphaned_tasks_adopted', 0):.0f} / {f.get('orphaned_tasks_cleared', 0):.0f}" if crash else "-",
                 f"{fmt_s(v.metric(path + '.during.task_transition_latency_s.p95'))} / "
                 f"{fmt_s(v.metric(path + '.after.task_transition_latency_s.p95'))}",

@@ -166,9 +166,11 @@ ModelRun::ModelRun(const Scenario& sc, Runtime& rt, const ServiceFactory& servic
     if (h > 0 || sharedUsed) usedDbs_.push_back(ownedDbs_[h].get());
   atWarmup_.resize(usedDbs_.size());
   for (auto& db : ownedDbs_) db->slotPoolLock = rt.semaphore(1);
-  std::vector<std::pair<double, double>> failovers;
-  for (const Fault& f : sc.faults)
-    if (f.kind == Fault::Kind::DbFailover) failovers.push_back({f.at, f.at + f.duration});
+  std::vector<MetadataDb::Failover> failovers;
+  for (size_t k = 0; k < sc.faults.size(); ++k) {
+    const Fault& f = sc.faults[k];
+    if (f.kind == Fault::Kind::DbFailover) failovers.push_back({f.at, f.at + f.duration, f.failsQueries, static_cast<int>(k)});
+  }
   if (!failovers.empty())
     for (auto& db : ownedDbs_) db->setFailovers(rt, failovers);
   workerCpuAtWarmup_.assign(workerHostsOf(sc.executor).size(), 0);
@@ -402,13 +404,26 @@ SimulationOutput ModelRun::results(double end, nlohmann::json run) {
         to = crash && crash->backAt >= 0 ? crash->backAt : end;
         extra = {{"scheduler_back_after_s", crash && crash->backAt >= 0 ? nlohmann::json(round6(crash->backAt - f.at))
                                                                          : nlohmann::json(nullptr)},
-                 {"scheduler_unavailable_s", round6(jobs_->unavailableSeconds(f.instance, f.at, end))},
+                 {"scheduler_unavailable_s", round6(jobs_->unavailableSecondsOf(static_cast<int>(k), end))},
                  {"outage_detected_after_s", crash && crash->alertAt >= 0 ? nlohmann::json(round6(crash->alertAt - f.at))
                                                                            : nlohmann::json(nullptr)},
                  {"orphans_taken_over_after_s", crash && crash->sweptAt >= 0 ? nlohmann::json(round6(crash->sweptAt - f.at))
                                                                               : nlohmann::json(nullptr)},
                  {"orphaned_tasks_adopted", crash ? crash->adopted : 0},
                  {"orphaned_tasks_cleared", crash ? crash->reset : 0}};
+      }
+      if (f.kind == Fault::Kind::DbFailover && f.failsQueries) {
+        // Schedulers that exited on the errors (each restart that met the DB still away exits again).
+        long long exits = 0;
+        double back = -1;
+        for (const auto& c : jobs_->crashes())
+          if (c.fault == static_cast<int>(k)) {
+            ++exits;
+            back = std::max(back, c.backAt < 0 ? end : c.backAt);
+          }
+        extra = {{"mode", "error"}, {"scheduler_exits", exits},
+                 {"scheduler_unavailable_s", round6(jobs_->unavailableSecondsOf(static_cast<int>(k), end))},
+                 {"schedulers_back_after_s", exits > 0 && back < end ? nlohmann::json(round6(back - f.at)) : nlohmann::json(nullptr)}};
       }
       nlohmann::json j = {{"kind", faultKindName(f.kind)}, {"during", window(f.at, to)},
                           {"after", window(to, to + f.afterWindow)}};
@@ -434,6 +449,9 @@ SimulationOutput ModelRun::results(double end, nlohmann::json run) {
   metrics["orphaned_tasks_adopted"] = jobs_->adopted();
   metrics["orphaned_tasks_cleared"] = jobs_->reset();
   metrics["stale_messages"] = executor_->staleMessages();
+  metrics["scheduler_exits_on_db_errors"] = jobs_->exitsOnDbErrors();
+  metrics["tasks_failed_on_db_errors"] = executor_->failedOnDbErrors();
+  metrics["task_ends_lost_on_db_errors"] = executor_->endsLostOnDbErrors();
   // The invariant every run is checked for: no task instance runs twice at once, whatever the
   // schedulers, crashes, adoptions and redeliveries did (tries overlapping in [started, ended)).
   if (rec.recordTries) {

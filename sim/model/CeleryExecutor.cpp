@@ -215,6 +215,18 @@ void CeleryExecutor::runTask(int pool, int worker, int tiIdx, double takenAt) {
   } unlist{&tries_[static_cast<size_t>(host)], &t};
   // `airflow tasks run`: fork (or a new interpreter), then LocalTaskJob's start-up queries.
   if (!pause(t, p.config->taskStartOverhead)) return;
+  if (const MetadataDb::Failover* f = db.refusing()) {
+    // `airflow tasks run` cannot reach the DB and exits; Celery reports the task failed and the
+    // scheduler fails the try (up_for_retry while it has retries) once the DB is back.
+    ctx_.rt.sleepUntil(f->end);
+    if (st.ti(tiIdx).state != TiState::Queued) return;
+    const int queuedBy = st.ti(tiIdx).queuedBy;
+    st.markRunning(tiIdx, ctx_.now(), host);
+    st.markFinished(tiIdx, ctx_.now(), false);
+    failedOnDbErrors_++;
+    events_[static_cast<size_t>(queuedBy)]++;
+    return;
+  }
   QueryBatch start = db.batch();
   start.add(QueryType::WorkerStart, 1, 1, 1, {.tis = std::span<const int>(&tiIdx, 1)});
   db.execute(start);
@@ -355,6 +367,24 @@ void CeleryExecutor::runTask(int pool, int worker, int tiIdx, double takenAt) {
     // The 2.x mini scheduler: lock the run, read its TIs, schedule the direct downstream tasks.
     double tasks = static_cast<double>(st.def(run.dag).tasks.size());
     finish.add(QueryType::MiniScheduler, tasks, tasks);
+  }
+  if (db.refusing()) {
+    // Its end cannot be written: the task process exits with the TI still running and its job
+    // no longer heartbeating, so zombie detection fails it (a retry) once the threshold passed.
+    const SchedulerConfig& s = ctx_.scenario.scheduler;
+    const double zombieAt = std::ceil((ctx_.now() + s.zombieTaskThreshold) / s.zombieDetectionInterval - 1e-9) *
+                            s.zombieDetectionInterval;
+    endsLostOnDbErrors_++;
+    ctx_.rt.spawn("zombie", [this, pool, tiIdx, zombieAt, tryNumber = ti.tryNumber] {
+      ctx_.rt.sleepUntil(zombieAt);
+      TaskInstance& z = ctx_.state.ti(tiIdx);
+      if (z.state != TiState::Running || z.tryNumber != tryNumber) return;
+      pools_[static_cast<size_t>(pool)].zombies++;
+      const int by = z.queuedBy;
+      ctx_.state.markFinished(tiIdx, ctx_.now(), false);
+      events_[static_cast<size_t>(by)]++;
+    });
+    return;
   }
   // The try's end is written whether or not its host dies meanwhile.
   if (t) t->finishing = true;

@@ -44,6 +44,10 @@ class CeleryExecutor {
   int busyWorkers() const;
   // Messages a worker took for a task instance no longer queued (reset orphans): not run.
   long long staleMessages() const { return staleMessages_; }
+  // A failover refusing connections (mode: error): tries that could not start (failed, retried)
+  // and tries whose end could not be written (zombies, retried).
+  long long failedOnDbErrors() const { return failedOnDbErrors_; }
+  long long endsLostOnDbErrors() const { return endsLostOnDbErrors_; }
 
   struct Worker {
     enum class State { Off, Booting, Up, Draining } state = State::Off;
@@ -122,7 +126,7 @@ class CeleryExecutor {
   std::vector<int> events_;
   std::vector<std::vector<std::shared_ptr<Try>>> tries_;  // per runtime host: its running tries
   std::vector<ScalingRecord> scaling_;
-  long long staleMessages_ = 0;
+  long long staleMessages_ = 0, failedOnDbErrors_ = 0, endsLostOnDbErrors_ = 0;
 };
 
 }  // namespace schedlab

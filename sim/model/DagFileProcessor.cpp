@@ -74,6 +74,12 @@ void DagFileProcessorManager::processorLoop() {
       }
       int dag = queue_.front();
       queue_.pop_front();
+      if (ctx_.db(instance_).refusing()) {
+        // The processor's child cannot reach the DB (sync_to_db's retries fail too): the file
+        // is left for the next pass.
+        lastProcessed_[dag] = ctx_.now();
+        continue;
+      }
       double until = ctx_.now() + ctx_.state.def(dag).parseCost;
       if (!idle(dag, until)) {
         processFile(dag);

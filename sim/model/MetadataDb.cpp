@@ -72,9 +72,9 @@ void MetadataDb::execute(const QueryBatch& batch, double clientSecondsPerStateme
   if (batch.empty()) return;
   for (bool waited = true; waited && rt_;) {
     waited = false;
-    for (const auto& [start, end] : failovers_)
-      if (rt_->now() >= start && rt_->now() < end) {
-        rt_->sleepUntil(end);
+    for (const Failover& f : failovers_)
+      if (rt_->now() >= f.start && rt_->now() < f.end) {
+        rt_->sleepUntil(f.end);
         waited = true;
       }
   }

@@ -85,10 +85,23 @@ class MetadataDb {
   // Serves the batch (see QueryService::serve) and counts it. During a failover window it first
   // waits for the window's end, as Airflow's sessions wait for the database to come back.
   void execute(const QueryBatch& batch, double clientSecondsPerStatement = 0);
-  // Failovers [start, end) on the runtime's clock.
-  void setFailovers(Runtime& rt, std::vector<std::pair<double, double>> windows) {
+  // Failovers [start, end) on the runtime's clock; `errors`: connections are refused meanwhile
+  // (callers that handle it ask refusing() first; execute still waits). `fault`: its index.
+  struct Failover {
+    double start, end;
+    bool errors;
+    int fault;
+  };
+  void setFailovers(Runtime& rt, std::vector<Failover> windows) {
     rt_ = &rt;
     failovers_ = std::move(windows);
+  }
+  // The error-mode failover refusing connections now, or nullptr.
+  const Failover* refusing() const {
+    if (!rt_) return nullptr;
+    for (const Failover& f : failovers_)
+      if (f.errors && rt_->now() >= f.start && rt_->now() < f.end) return &f;
+    return nullptr;
   }
   bool recordsSubjects() const { return service_ && service_->needsSubjects(); }
   // The slot_pool rows 2.x's critical section locks (FOR UPDATE NOWAIT): one holder at a time.
@@ -135,7 +148,7 @@ class MetadataDb {
   std::unique_ptr<QueryService> service_;
   QueryCostModel model_;
   Runtime* rt_ = nullptr;
-  std::vector<std::pair<double, double>> failovers_;
+  std::vector<Failover> failovers_;
   std::array<double, static_cast<size_t>(Table::Count)> rows_{}, maxRows_{}, initialRows_{};
   double sizeBytes_ = 0, maxSize_ = 0;
   double pagesTouched_ = 0, pagesFromDisk_ = 0;

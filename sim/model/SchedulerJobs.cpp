@@ -1,6 +1,9 @@
 #include "model/SchedulerJobs.h"
 
 #include <algorithm>
+#include <cmath>
+
+#include "model/Random.h"
 
 #include "model/WorkflowState.h"
 
@@ -63,7 +66,7 @@ void SchedulerJobs::kill(int scheduler, int crash) {
   sl.alive = false;
   jobs_[static_cast<size_t>(sl.job)].crash = crash;
   const int inst = instanceOf(scheduler);
-  if (--live_[static_cast<size_t>(inst)] == 0) down_[static_cast<size_t>(inst)].push_back({ctx_.now(), -1});
+  if (--live_[static_cast<size_t>(inst)] == 0) down_[static_cast<size_t>(inst)].push_back({ctx_.now(), -1, crash});
 }
 
 void SchedulerJobs::startProcess(int scheduler) {
@@ -71,7 +74,7 @@ void SchedulerJobs::startProcess(int scheduler) {
   sl.alive = true;
   sl.job = newJob(scheduler);
   const int inst = instanceOf(scheduler);
-  if (live_[static_cast<size_t>(inst)]++ == 0) down_[static_cast<size_t>(inst)].back().second = ctx_.now();
+  if (live_[static_cast<size_t>(inst)]++ == 0) down_[static_cast<size_t>(inst)].back().to = ctx_.now();
   for (Crash& c : crashes_)
     if (c.scheduler == scheduler && c.backAt < 0) c.backAt = ctx_.now();
   for (int k = sl.parked; k > 0; --k) sl.wake->release();
@@ -84,8 +87,19 @@ void SchedulerJobs::crashLoop(const Fault& fault, int faultIndex) {
   crashes_.push_back({faultIndex, s, ctx_.now()});
   const int c = static_cast<int>(crashes_.size()) - 1;
   kill(s, c);
-  if (fault.restartAfter < 0) return;  // restart_after_alert: the alert rule restarts it
-  ctx_.rt.sleepFor(fault.restartAfter);
+  // restart_after_alert: the alert rule restarts it.
+  if (fault.restartAfter >= 0) restartAfter(c, fault.restartAfter);
+}
+
+void SchedulerJobs::restartAfter(int crash, double delay) {
+  ctx_.rt.spawn("scheduler-restart", [this, crash, delay] {
+    ctx_.rt.sleepFor(delay);
+    restart(crash);
+  });
+}
+
+void SchedulerJobs::restart(int crash) {
+  const int s = crashes_[static_cast<size_t>(crash)].scheduler;
   Slot& sl = slots_[static_cast<size_t>(s)];
   if (sl.alive) {
     sl.standbys += ctx_.scenario.scheduler.hotStandby ? 1 : 0;  // the standby runs it: this one waits in its place
@@ -93,6 +107,25 @@ void SchedulerJobs::crashLoop(const Fault& fault, int faultIndex) {
   }
   restarts_++;
   startProcess(s);
+}
+
+bool SchedulerJobs::reachDb(int scheduler, const MetadataDb& db) {
+  const MetadataDb::Failover* f = db.refusing();
+  if (!f) return true;
+  constexpr int kMaxDbRetries = 3;
+  for (int attempt = 1; attempt < kMaxDbRetries; ++attempt) {
+    Rng rng = keyedRng(ctx_.seed(), hashString("run_with_db_retries"), static_cast<uint64_t>(scheduler), ++retryDraws_);
+    ctx_.rt.sleepFor(rng.uniform() * std::min(5.0, 0.5 * std::pow(2.0, attempt)));
+    if (!(f = db.refusing())) return true;
+  }
+  if (!alive(scheduler)) return false;
+  crashes_.push_back({f->fault, scheduler, ctx_.now()});
+  const int c = static_cast<int>(crashes_.size()) - 1;
+  dbExits_++;
+  kill(scheduler, c);
+  const Fault& fault = ctx_.scenario.faults[static_cast<size_t>(f->fault)];
+  if (fault.restartAfter >= 0) restartAfter(c, fault.restartAfter);
+  return false;
 }
 
 void SchedulerJobs::standbyLoop(int scheduler) {
@@ -139,13 +172,7 @@ void SchedulerJobs::alertLoop(int instance) {
         if (instanceOf(cr.scheduler) != instance || cr.backAt >= 0 || cr.alertAt >= 0) continue;
         cr.alertAt = now;
         const double delay = ctx_.scenario.faults[static_cast<size_t>(cr.fault)].restartAfterAlert;
-        if (delay < 0) continue;
-        ctx_.rt.spawn("scheduler-restart", [this, s = cr.scheduler, delay] {
-          ctx_.rt.sleepFor(delay);
-          if (alive(s)) return;
-          restarts_++;
-          startProcess(s);
-        });
+        if (delay >= 0) restartAfter(static_cast<int>(c), delay);
       }
     }
   }
@@ -237,10 +264,19 @@ void SchedulerJobs::apply(const Sweep& sweep, int scheduler) {
 
 double SchedulerJobs::unavailableSeconds(int instance, double from, double to) const {
   double sum = 0;
-  for (const auto& [a, b] : down_[static_cast<size_t>(instance)]) {
-    const double end = b < 0 ? to : std::min(b, to);
-    sum += std::max(0.0, end - std::max(a, from));
+  for (const Down& d : down_[static_cast<size_t>(instance)]) {
+    const double end = d.to < 0 ? to : std::min(d.to, to);
+    sum += std::max(0.0, end - std::max(d.from, from));
   }
+  return sum;
+}
+
+double SchedulerJobs::unavailableSecondsOf(int fault, double end) const {
+  double sum = 0;
+  for (const auto& instance : down_)
+    for (const Down& d : instance)
+      if (d.crash >= 0 && crashes_[static_cast<size_t>(d.crash)].fault == fault)
+        sum += std::max(0.0, (d.to < 0 ? end : std::min(d.to, end)) - d.from);
   return sum;
 }
 

@@ -34,6 +34,11 @@ class SchedulerJobs {
   int job(int scheduler) const { return slots_[static_cast<size_t>(scheduler)].job; }
   // UPDATE job SET latest_heartbeat = now for the scheduler's job (the caller sends the query).
   void heartbeat(int scheduler);
+  // Before each transaction: while a failover refuses connections, Airflow's run_with_db_retries
+  // makes max_db_retries (3) attempts with wait_random_exponential(0.5 s, max 5 s) between; when
+  // the last fails too the OperationalError ends the scheduler process (restarted as the
+  // failover says). False then: the caller goes back to its checkpoint.
+  bool reachDb(int scheduler, const MetadataDb& db);
 
   // adopt_or_reset_orphaned_tasks by `scheduler` (2.x): adds its query to `batch` and, once the
   // query has run (call apply after executing the batch), takes the orphans over.
@@ -60,6 +65,8 @@ class SchedulerJobs {
   // Seconds in [from, to) an instance had no live scheduler (every one of them summed).
   double unavailableSeconds(double from, double to) const;
   double unavailableSeconds(int instance, double from, double to) const;
+  // Seconds, up to `end`, of the outages (no live scheduler on an instance) a fault's crashes began.
+  double unavailableSecondsOf(int fault, double end) const;
   struct Alert {
     int instance;
     double firedAt, resolvedAt;  // resolvedAt -1: still firing at the end
@@ -69,6 +76,7 @@ class SchedulerJobs {
   long long reset() const { return reset_; }
   long long takeovers() const { return takeovers_; }
   long long restarts() const { return restarts_; }
+  long long exitsOnDbErrors() const { return dbExits_; }
 
  private:
   struct Slot {
@@ -90,6 +98,9 @@ class SchedulerJobs {
   void startProcess(int scheduler);
   bool dead(const Job& job, double now) const;
   void crashLoop(const Fault& fault, int faultIndex);
+  // A process dead by `crash` comes back `delay` later (a standby in its place if one took over).
+  void restartAfter(int crash, double delay);
+  void restart(int crash);
   void standbyLoop(int scheduler);
   void alertLoop(int instance);
   double newestHeartbeat(int instance) const;
@@ -101,8 +112,13 @@ class SchedulerJobs {
   std::vector<Alert> alerts_;
   // Per instance: live schedulers, and the intervals it had none ([from, to), to -1: open).
   std::vector<int> live_;
-  std::vector<std::vector<std::pair<double, double>>> down_;
-  long long adopted_ = 0, reset_ = 0, takeovers_ = 0, restarts_ = 0;
+  struct Down {
+    double from, to;  // to -1: open
+    int crash;        // the crash that left the instance without a scheduler (-1: a standby's controller)
+  };
+  std::vector<std::vector<Down>> down_;
+  long long adopted_ = 0, reset_ = 0, takeovers_ = 0, restarts_ = 0, dbExits_ = 0;
+  uint64_t retryDraws_ = 0;
 };
 
 }  // namespace schedlab

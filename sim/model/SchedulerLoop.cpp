@@ -38,6 +38,7 @@ void runAirflow2Scheduler(SimContext& ctx, int instance, int replica) {
       ctx.executor->takeEvents(self);
       nextOrphanCheck = ctx.now();
     }
+    if (!jobs.reachDb(self, db)) continue;  // a failover refusing connections ended the process
     if (ctx.now() >= nextOrphanCheck) {
       // adopt_or_reset_orphaned_tasks: at start, then every orphaned_tasks_check_interval.
       QueryBatch ob = db.batch();
@@ -46,6 +47,7 @@ void runAirflow2Scheduler(SimContext& ctx, int instance, int replica) {
       if (jobs.checkpoint(self) != job) continue;
       jobs.apply(sweep, self);
       nextOrphanCheck = ctx.now() + cfg.orphanedTasksCheckInterval;
+      if (!jobs.reachDb(self, db)) continue;
     }
     const double t0 = ctx.now();
     std::map<int, int> perDef;  // queries attributable to each DAG definition this loop
@@ -114,7 +116,7 @@ void runAirflow2Scheduler(SimContext& ctx, int instance, int replica) {
         st.ti(ti).state == TiState::UpForReschedule)
         st.markScheduled(ti, ctx.now());
     int queries = schedulerQueries(b);
-    if (jobs.checkpoint(self) != job) continue;
+    if (jobs.checkpoint(self) != job || !jobs.reachDb(self, db)) continue;
 
     // The critical section: lock the pool rows, pick SCHEDULED TIs, bulk-UPDATE them to QUEUED.
     // The pool rows are taken NOWAIT: when another scheduler holds them this one skips it.
@@ -145,6 +147,7 @@ void runAirflow2Scheduler(SimContext& ctx, int instance, int replica) {
     if (jobs.checkpoint(self) != job) continue;
     // executor.heartbeat(), _process_executor_events, the job heartbeat.
     ctx.executor->send(queued, ctx.now());
+    if (!jobs.reachDb(self, db)) continue;
     QueryBatch tail = db.batch();
     int events = ctx.executor->takeEvents(self);
     if (events > 0) tail.add(QueryType::ExecutorEvents, events, events);
@@ -178,12 +181,14 @@ void runAirflow1MainLoop(SimContext& ctx, int instance) {
       job = current;
       lastHeartbeat = -INFINITY;
       ctx.executor->takeEvents(instance);
+      if (!jobs.reachDb(instance, db)) continue;
       QueryBatch rb = db.batch();
       SchedulerJobs::Sweep sweep = jobs.findResettable(instance, rb);
       db.execute(rb, client);
       if (jobs.checkpoint(instance) != job) continue;
       jobs.apply(sweep, instance);
     }
+    if (!jobs.reachDb(instance, db)) continue;  // a failover refusing connections ended the process
     const double t0 = ctx.now();
     QueryBatch b = db.batch();
     double active = st.activeTasks(instance);

@@ -237,6 +237,11 @@ struct Fault {
   std::string name;        // default: the kind, numbered when it repeats
   double at = 0;
   double duration = 0;     // db_failover, broker_outage: how long; worker_crash: until its tries are back
+  // db_failover: queries wait for the end (false), or fail at once (true: `mode: error`): a
+  // scheduler retries as run_with_db_retries does, then its process exits and is restarted as
+  // restartAfter / restartAfterAlert say; a try that cannot start fails, one that cannot write
+  // its end becomes a zombie.
+  bool failsQueries = false;
   std::string pool;        // worker_crash: the pool whose hosts die (default: the first)
   int count = 1;           // worker_crash: how many hosts
   // scheduler_crash: which scheduler process dies (instance index, replica 0-based); restarted

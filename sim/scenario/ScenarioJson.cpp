@@ -136,12 +136,15 @@ nlohmann::json toJson(const Scenario& s) {
       j["pool"] = f.pool;
       j["count"] = f.count;
     }
+    if (f.kind == Fault::Kind::DbFailover) j["mode"] = f.failsQueries ? "error" : "wait";
+    if (f.kind == Fault::Kind::SchedulerCrash || f.failsQueries) {
+      j["restart_after_s"] = f.restartAfter >= 0 ? nlohmann::json(f.restartAfter) : nlohmann::json(nullptr);
+      j["restart_after_alert_s"] = f.restartAfterAlert >= 0 ? nlohmann::json(f.restartAfterAlert) : nlohmann::json(nullptr);
+    }
     if (f.kind == Fault::Kind::SchedulerCrash) {
       j.erase("duration_s");
       j["instance"] = s.instances[static_cast<size_t>(f.instance)].name;
       j["replica"] = f.replica + 1;
-      j["restart_after_s"] = f.restartAfter >= 0 ? nlohmann::json(f.restartAfter) : nlohmann::json(nullptr);
-      j["restart_after_alert_s"] = f.restartAfterAlert >= 0 ? nlohmann::json(f.restartAfterAlert) : nlohmann::json(nullptr);
     }
     faults.push_back(j);
   }

@@ -327,14 +327,10 @@ void readMonitoring(const Context& ctx, const YAML::Node& node, Scenario& s) {
   f.finish();
 }
 
-// A scheduler_crash: {instance, replica (1-based, as task_instances.csv names them), restart_after
-// | restart_after_alert}. Its window lasts until the process is back (or the end of the run).
-void readSchedulerCrash(const Context& ctx, Fields& f, const std::string& p, const Scenario& s, Fault& fault) {
-  const std::string inst = f.text("instance", s.instances.front().name);
-  auto it = std::find_if(s.instances.begin(), s.instances.end(), [&](const InstanceDef& d) { return d.name == inst; });
-  if (it == s.instances.end()) ctx.fail(f.raw("instance"), p + ".instance", "unknown scheduler instance '" + inst + "'");
-  fault.instance = static_cast<int>(it - s.instances.begin());
-  fault.replica = f.integer("replica", 1, 1, s.scheduler.replicas) - 1;
+// How a dead scheduler process comes back: restart_after (a supervisor) or restart_after_alert
+// (a person paged by the heartbeat alert); `fallback` when neither is given (< 0: it does not).
+void readRestart(const Context& ctx, Fields& f, const std::string& p, const Scenario& s, Fault& fault, double fallback) {
+  fault.restartAfter = fallback;
   if (f.has("restart_after") && f.has("restart_after_alert"))
     ctx.fail(f.raw("restart_after_alert"), p + ".restart_after_alert",
              "give either restart_after (a supervisor) or restart_after_alert (a person paged), not both");
@@ -344,7 +340,19 @@ void readSchedulerCrash(const Context& ctx, Fields& f, const std::string& p, con
       ctx.fail(f.raw("restart_after_alert"), p + ".restart_after_alert",
                "needs an alert to respond to: add a monitoring section (alert_poll_interval, alert_threshold)");
     fault.restartAfterAlert = f.duration("restart_after_alert", 0);
+    fault.restartAfter = -1;
   }
+}
+
+// A scheduler_crash: {instance, replica (1-based, as task_instances.csv names them), restart_after
+// | restart_after_alert}. Its window lasts until the process is back (or the end of the run).
+void readSchedulerCrash(const Context& ctx, Fields& f, const std::string& p, const Scenario& s, Fault& fault) {
+  const std::string inst = f.text("instance", s.instances.front().name);
+  auto it = std::find_if(s.instances.begin(), s.instances.end(), [&](const InstanceDef& d) { return d.name == inst; });
+  if (it == s.instances.end()) ctx.fail(f.raw("instance"), p + ".instance", "unknown scheduler instance '" + inst + "'");
+  fault.instance = static_cast<int>(it - s.instances.begin());
+  fault.replica = f.integer("replica", 1, 1, s.scheduler.replicas) - 1;
+  readRestart(ctx, f, p, s, fault, -1);
   if (f.has("duration"))
     ctx.fail(f.raw("duration"), p + ".duration", "a scheduler_crash lasts until its scheduler is back: no duration");
 }
@@ -386,6 +394,12 @@ void readFaults(const Context& ctx, const YAML::Node& list, Scenario& s) {
     } else {
       if (!f.has("duration")) ctx.fail(list[i], p + ".duration", "a " + std::string(kind) + " needs a duration");
       fault.duration = f.duration("duration", 0, 1e-3);
+      if (fault.kind == K::DbFailover) {
+        fault.failsQueries = f.choice<bool>("mode", false, {{"wait", false}, {"error", true}});
+        // A scheduler that exits on the errors comes back as Airflow's systemd unit restarts it
+        // (Restart=always, RestartSec=5s), unless told otherwise.
+        if (fault.failsQueries) readRestart(ctx, f, p, s, fault, 5);
+      }
     }
     fault.afterWindow = f.duration("after_window", fault.afterWindow, 1e-3);
     f.finish();

@@ -67,11 +67,66 @@ TEST(Faults, AWorkerCrashsTriesComeBackAsZombiesAndAreRetried) {
   EXPECT_DOUBLE_EQ(m["by_fault"]["worker_crash"]["during"]["to_s"].get<double>(), 7920 + 310);
 }
 
+TEST(Faults, ADbFailoverRefusingConnectionsEndsTheSchedulersAndFailsWhatCannotReachIt) {
+  // A backlog, so that tries start and end while the database refuses connections.
+  const char* yaml = R"(
+run: {horizon: 4h, warmup: 30m, seed: 3}
+scheduler: {model: airflow2}
+executor: {workers: 1, worker_concurrency: 6}
+dags:
+  - name: etl
+    count: 6
+    schedule: 15m
+    task_defaults: {retries: 3, retry_delay: 1m}
+    tasks:
+      - {shape: layered, width: 4, depth: 3, duration: {exponential: 90s}}
+faults:
+  - {name: failover, kind: db_failover, at: 9003s, duration: 90s, mode: error}
+)";
+  auto out = simulate(load(yaml)[0]);
+  const auto& m = out.variant["metrics"];
+  const auto& f = m["by_fault"]["failover"];
+  EXPECT_EQ(f["mode"], "error");
+  // run_with_db_retries gives up after 3 attempts (a few seconds): the scheduler exits, its
+  // supervisor restarts it 5 s later, it exits again while the database is away ...
+  EXPECT_GT(f["scheduler_exits"].get<long long>(), 5);
+  EXPECT_EQ(m["scheduler_exits_on_db_errors"], f["scheduler_exits"]);
+  EXPECT_EQ(m["scheduler_restarts"], f["scheduler_exits"]);
+  // ... and is back within a restart delay and its retries of the database's return.
+  const double back = f["schedulers_back_after_s"];
+  EXPECT_GE(back, 90);
+  EXPECT_LE(back, 90 + 5 + 3 + 1);
+  EXPECT_GT(f["scheduler_unavailable_s"].get<double>(), 30);
+  EXPECT_LE(f["scheduler_unavailable_s"].get<double>(), back + 1e-6);
+  // Tries that could not start failed (and were retried); tries whose end could not be written
+  // were failed as zombies 300-310 s later (and retried). Nothing is lost or run twice.
+  EXPECT_GT(m["tasks_failed_on_db_errors"].get<long long>(), 0);
+  EXPECT_GT(m["task_ends_lost_on_db_errors"].get<long long>(), 0);
+  EXPECT_EQ(m["zombies_killed"], m["task_ends_lost_on_db_errors"]);
+  EXPECT_EQ(m["tasks_lost"], 0);
+  EXPECT_EQ(m["tasks_failed"], 0);
+  EXPECT_EQ(m["tasks_run_twice_at_once"], 0);
+  int zombies = 0;
+  for (const auto& r : parseTis(out.taskInstancesCsv)) {
+    EXPECT_FALSE(r.started > 9003.001 && r.started < 9093) << r.task << " started at " << r.started;
+    zombies += r.state == "up_for_retry" && r.ended >= 9003 + 300 && r.ended <= 9093 + 310;
+  }
+  EXPECT_GE(zombies, m["task_ends_lost_on_db_errors"].get<int>());
+  // Waiting instead of failing: no exit, nothing failed.
+  auto waited = simulate(load(std::string(yaml).replace(std::string(yaml).find("mode: error"), 11, "mode: wait "))[0]);
+  EXPECT_EQ(waited.variant["metrics"]["scheduler_exits_on_db_errors"], 0);
+  EXPECT_EQ(waited.variant["metrics"]["zombies_killed"], 0);
+}
+
 TEST(Faults, FaultsAreValidated) {
   expectLoadError(faultScenario("faults: [{kind: meteor, at: 1h}]\n"), "faults[0].kind: 'meteor' is not one of");
   expectLoadError(faultScenario("faults: [{kind: db_failover, at: 1h}]\n"), "faults[0].duration: a db_failover needs a duration");
   expectLoadError(faultScenario("faults: [{kind: worker_crash, at: 1h, pool: gpu}]\n"), "faults[0].pool: unknown worker pool 'gpu'");
   expectLoadError(faultScenario("faults: [{kind: broker_outage, duration: 5m}]\n"), "faults[0].at: a fault needs a time");
+  expectLoadError(faultScenario("faults: [{kind: db_failover, at: 1h, duration: 1m, mode: sometimes}]\n"),
+                  "faults[0].mode: 'sometimes' is not one of");
+  expectLoadError(faultScenario("faults: [{kind: db_failover, at: 1h, duration: 1m, restart_after: 5s}]\n"),
+                  "faults[0].restart_after");
   auto s = load(faultScenario("faults: [{kind: broker_outage, at: 1h, duration: 5m}, {kind: broker_outage, at: 2h, duration: 5m}]\n"))[0];
   ASSERT_EQ(s.faults.size(), 2u);
   EXPECT_EQ(s.faults[1].name, "broker_outage_2");
