@@ -453,26 +453,8 @@ SimulationOutput ModelRun::results(double end, nlohmann::json run) {
   metrics["tasks_failed_on_db_errors"] = executor_->failedOnDbErrors();
   metrics["task_ends_lost_on_db_errors"] = executor_->endsLostOnDbErrors();
   // The invariant every run is checked for: no task instance runs twice at once, whatever the
-  // schedulers, crashes, adoptions and redeliveries did (tries overlapping in [started, ended)).
-  if (rec.recordTries) {
-    std::map<std::pair<int, int>, std::vector<std::pair<double, double>>> runsOf;
-    for (const TryRecord& r : rec.tries)
-      if (r.started >= 0) runsOf[{r.run, r.task}].push_back({r.started, r.ended});
-    for (size_t i = 0; i < state.tiCount(); ++i) {
-      const TaskInstance& ti = state.ti(static_cast<int>(i));
-      if (ti.state == TiState::Running) runsOf[{ti.run, ti.task}].push_back({ti.started, end});
-    }
-    long long twice = 0;
-    for (auto& [key, spans] : runsOf) {
-      std::sort(spans.begin(), spans.end());
-      for (size_t k = 1; k < spans.size(); ++k)
-        if (spans[k].first < spans[k - 1].second - 1e-9) {
-          ++twice;
-          break;
-        }
-    }
-    metrics["tasks_run_twice_at_once"] = twice;
-  }
+  // schedulers, crashes, adoptions and redeliveries did.
+  metrics["tasks_run_twice_at_once"] = executor_->runTwiceAtOnce();
   metrics["tasks_redelivered"] = redelivered;
   metrics["zombies_killed"] = zombies;
   metrics["db_core_hours"] = round6(totalCores * end / 3600.0);

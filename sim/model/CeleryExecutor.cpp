@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <unordered_map>
 
 #include "model/Random.h"
 
@@ -246,6 +247,16 @@ void CeleryExecutor::runTask(int pool, int worker, int tiIdx, double takenAt) {
     return;
   }
   if (t) t->started = true;
+  // The invariant every run is checked for: one execution of a task instance at a time,
+  // whatever schedulers, crashes, adoptions and redeliveries did.
+  if (++executing_[tiIdx] > 1) runTwice_++;
+  struct Executing {
+    std::unordered_map<int, int>& map;
+    int ti;
+    ~Executing() {
+      if (--map[ti] == 0) map.erase(ti);
+    }
+  } executing{executing_, tiIdx};
 
   TaskInstance& ti = st.ti(tiIdx);
   const TaskDef& td = st.taskDef(tiIdx);

@@ -15,6 +15,7 @@
 
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "model/Autoscaler.h"
@@ -48,6 +49,8 @@ class CeleryExecutor {
   // and tries whose end could not be written (zombies, retried).
   long long failedOnDbErrors() const { return failedOnDbErrors_; }
   long long endsLostOnDbErrors() const { return endsLostOnDbErrors_; }
+  // Times a task instance started executing while another execution of it was under way (0).
+  long long runTwiceAtOnce() const { return runTwice_; }
 
   struct Worker {
     enum class State { Off, Booting, Up, Draining } state = State::Off;
@@ -126,7 +129,8 @@ class CeleryExecutor {
   std::vector<int> events_;
   std::vector<std::vector<std::shared_ptr<Try>>> tries_;  // per runtime host: its running tries
   std::vector<ScalingRecord> scaling_;
-  long long staleMessages_ = 0, failedOnDbErrors_ = 0, endsLostOnDbErrors_ = 0;
+  long long staleMessages_ = 0, failedOnDbErrors_ = 0, endsLostOnDbErrors_ = 0, runTwice_ = 0;
+  std::unordered_map<int, int> executing_;  // task instance -> executions under way
 };
 
 }  // namespace schedlab
