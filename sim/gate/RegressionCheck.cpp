@@ -56,7 +56,7 @@ std::vector<GatedMetric> gatedMetrics(const nlohmann::json& variant) {
   if (m.contains("db_size_bytes")) out.push_back({"metrics.db_size_bytes.max", true});
   for (const char* loss :
        {"tasks_lost", "tasks_failed", "tasks_killed_by_scale_in", "tasks_killed_by_deploy", "dagruns_recreated_by_catchup",
-        "sla_misses"})
+        "sla_misses", "scheduler_unavailable_s", "tasks_run_twice_at_once"})
     if (m.contains(loss)) out.push_back({std::string("metrics.") + loss, true});
   if (m.contains("tasks_succeeded")) out.push_back({"metrics.tasks_succeeded", false});
   for (auto& [dag, scope] : member(variant, "metrics_by_dag").items()) addLatencies(out, scope, "metrics_by_dag." + dag);

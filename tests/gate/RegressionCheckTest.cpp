@@ -54,6 +54,15 @@ TEST(RegressionCheck, CostLossesAndSlasAreGated) {
   EXPECT_EQ(verdictOf(lost, "metrics.tasks_lost"), Verdict::Worse);
   EXPECT_TRUE(compareResults(results(5, 10, 0), results(5, 10, 0, false), 0.05).failed());
   EXPECT_FALSE(compareResults(results(5, 10, 0, false), results(5, 10, 0, true), 0.05).failed());
+  // A task run twice at once, or longer without a scheduler, fails the gate.
+  for (const char* key : {"tasks_run_twice_at_once", "scheduler_unavailable_s"}) {
+    auto base = results(5, 10, 0), now = results(5, 10, 0);
+    base["variants"][0]["metrics"][key] = 0;
+    now["variants"][0]["metrics"][key] = 1;
+    auto r = compareResults(base, now, 0.05);
+    EXPECT_TRUE(r.failed()) << key;
+    EXPECT_EQ(verdictOf(r, std::string("metrics.") + key), Verdict::Worse);
+  }
 }
 
 TEST(RegressionCheck, AMissingVariantOrFigureFails) {
