@@ -1,7 +1,10 @@
 // The simulator checked against a real database: scenarios/live-check.yaml simulated for 20 s
 // (`schedlab run --set run.horizon=20s`) and run live for 20 s (`schedlab live --duration 20s`).
-// The mean scheduler loop duration and the p50 / p95 task transition latency of each variant
-// must agree within 15 % of the live measurement.
+// The mean scheduler loop duration and the mean and p95 task transition latency of each variant
+// must agree within 15 % of the live measurement. The p50 is printed, not held: per_task's ~200
+// transitions are phase-locked to the 1 s main loop, so its latency jumps by 16 % between the
+// 50th and the 56th percentile and a few transitions moved flip the p50 (live 0.83-1.15 s
+// across runs of the same build).
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -35,14 +38,17 @@ TEST(LiveCheck, TheSimulatorIsWithin15PercentOfTheLiveDatabase) {
     struct Figure {
       const char* metric;
       const char* stat;
+      bool held;
     };
-    for (Figure f : {Figure{"scheduler_loop_duration_s", "mean"}, Figure{"task_transition_latency_s", "p50"},
-                     Figure{"task_transition_latency_s", "p95"}}) {
+    for (Figure f : {Figure{"scheduler_loop_duration_s", "mean", true}, Figure{"task_transition_latency_s", "mean", true},
+                     Figure{"task_transition_latency_s", "p95", true}, Figure{"task_transition_latency_s", "p50", false}}) {
       const double simulated = sv["metrics"][f.metric][f.stat], measured = lv["metrics"][f.metric][f.stat];
       const double error = (simulated - measured) / measured;
-      std::printf("%s %s.%s: simulated %.4f s, live %.4f s, error %+.1f %%\n", sv["name"].get<std::string>().c_str(),
-                  f.metric, f.stat, simulated, measured, 100 * error);
-      EXPECT_LT(std::fabs(error), 0.15) << sv["name"] << " " << f.metric << "." << f.stat;
+      std::printf("%s %s.%s: simulated %.4f s, live %.4f s, error %+.1f %%%s\n", sv["name"].get<std::string>().c_str(),
+                  f.metric, f.stat, simulated, measured, 100 * error, f.held ? "" : " (not held)");
+      if (f.held) {
+        EXPECT_LT(std::fabs(error), 0.15) << sv["name"] << " " << f.metric << "." << f.stat;
+      }
     }
   }
 }
