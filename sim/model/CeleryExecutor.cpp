@@ -203,7 +203,7 @@ void CeleryExecutor::runTask(int pool, int worker, int tiIdx, double takenAt) {
   MetadataDb& db = ctx_.db(instance);
   std::shared_ptr<Try> t;
   if (p.killable) {
-    t = std::make_shared<Try>(Try{tiIdx, pool, takenAt, ctx_.rt.semaphore(0)});
+    t = std::make_shared<Try>(Try{.ti = tiIdx, .pool = pool, .takenAt = takenAt, .stop = ctx_.rt.semaphore(0)});
     tries_[static_cast<size_t>(host)].push_back(t);
   }
   // Whatever happens, the host no longer lists the try at its end.
@@ -222,7 +222,7 @@ void CeleryExecutor::runTask(int pool, int worker, int tiIdx, double takenAt) {
     ctx_.rt.sleepUntil(f->end);
     if (st.ti(tiIdx).state != TiState::Queued) return;
     const int queuedBy = st.ti(tiIdx).queuedBy;
-    st.markRunning(tiIdx, ctx_.now(), host);
+    st.markRunning(tiIdx, ctx_.now(), host, false);
     st.markFinished(tiIdx, ctx_.now(), false);
     failedOnDbErrors_++;
     events_[static_cast<size_t>(queuedBy)]++;

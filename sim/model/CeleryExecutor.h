@@ -100,7 +100,7 @@ class CeleryExecutor {
     int pool;
     double takenAt;
     SemaphorePtr stop;       // released to interrupt its waits
-    WorkPtr work;            // its CPU work under way, cancelled with it
+    WorkPtr work = nullptr;  // its CPU work under way, cancelled with it
     bool killed = false;
     bool started = false;    // the try is running in the metadata DB (markRunning done)
     bool finishing = false;  // its end is being written: it completes

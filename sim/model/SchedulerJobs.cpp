@@ -186,7 +186,10 @@ SchedulerJobs::Sweep SchedulerJobs::findOrphans(int scheduler, QueryBatch& batch
   std::vector<char> orphaned(jobs_.size(), 0);
   bool any = false;
   for (size_t j = 0; j < jobs_.size(); ++j)
-    if (!jobs_[j].swept && instanceOf(jobs_[j].scheduler) == instance && dead(jobs_[j], now)) any = orphaned[j] = 1;
+    if (!jobs_[j].swept && instanceOf(jobs_[j].scheduler) == instance && dead(jobs_[j], now)) {
+      orphaned[j] = 1;
+      any = true;
+    }
   // Only a dead job not yet swept can have orphans: the scan is skipped otherwise.
   if (any) {
     for (size_t i = 0; i < st.tiCount(); ++i) {

@@ -326,7 +326,7 @@ void WorkflowState::resetToNone(int tiIdx) {
   ti.sent = false;
 }
 
-void WorkflowState::markRunning(int tiIdx, double now, int host) {
+void WorkflowState::markRunning(int tiIdx, double now, int host, bool measured) {
   TaskInstance& ti = tis_[tiIdx];
   ti.state = TiState::Running;
   ti.killedAt = -1;
@@ -337,6 +337,7 @@ void WorkflowState::markRunning(int tiIdx, double now, int host) {
   runningTasks_++;
   schedulerRunning_[ti.queuedBy]++;
   runs_[ti.run].tries++;
+  if (!measured) return;
   const DagRun& run = runs_[ti.run];
   int def = dags_[run.dag].def;
   rec_.queuedDuration(def, now, now - ti.queued);

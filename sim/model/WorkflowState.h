@@ -139,7 +139,9 @@ class WorkflowState {
   void resetToNone(int ti);
 
   // Worker side.
-  void markRunning(int ti, double now, int host = -1);
+  // `measured`: its queued time and transition are latency samples (not for a try that failed
+  // before it could start).
+  void markRunning(int ti, double now, int host = -1, bool measured = true);
   // A running try whose host died at `killedAt` (its row ends there, state "killed").
   void noteKilledTry(int ti, double killedAt);
   // Its message delivered again: the task runs again, as a new try, on `host`.
