@@ -238,8 +238,9 @@ def live_blocks(variants):
             ("table", header, rows)]
 
 
-def _down(s):
-    return "-" if s is None else ("none" if s == 0 else fmt_s(s))
+def _down(s, zero="none"):
+    """Time without a scheduler: `zero` when there was none."""
+    return "-" if s is None else (zero if s == 0 else fmt_s(s))
 
 
 def _cost(v):
@@ -310,9 +311,8 @@ def fault_blocks(variants):
             cost, base_cost = v.metric("metrics.cost"), base.metric("metrics.cost")
             extra = ("" if cost is None or base_cost is None
                      else f", for {cost - base_cost:+.2f} (the scenario's price units) over the run")
-            def away(s):
-                return "no time" if s == 0 else fmt_s(s)
-            notes.append(f"{v.label}: {away(down)} without a scheduler instead of {away(base_down)}, "
+            notes.append(f"{v.label}: {_down(down, 'no time')} without a scheduler instead of "
+                         f"{_down(base_down, 'no time')}, "
                          f"{miss:.0f} SLA misses instead of {base_miss:.0f}{extra}")
         blocks += [("h3", "What surviving a scheduler crash costs and saves"),
                    ("table", header, rows)]

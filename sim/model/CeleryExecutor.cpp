@@ -382,9 +382,7 @@ void CeleryExecutor::runTask(int pool, int worker, int tiIdx, double takenAt) {
   if (db.refusing()) {
     // Its end cannot be written: the task process exits with the TI still running and its job
     // no longer heartbeating, so zombie detection fails it (a retry) once the threshold passed.
-    const SchedulerConfig& s = ctx_.scenario.scheduler;
-    const double zombieAt = std::ceil((ctx_.now() + s.zombieTaskThreshold) / s.zombieDetectionInterval - 1e-9) *
-                            s.zombieDetectionInterval;
+    const double zombieAt = zombieFailedAt(ctx_.now());
     endsLostOnDbErrors_++;
     ctx_.rt.spawn("zombie", [this, pool, tiIdx, zombieAt, tryNumber = ti.tryNumber] {
       ctx_.rt.sleepUntil(zombieAt);

@@ -115,6 +115,9 @@ class CeleryExecutor {
   void deploy();
   void turnOff(Pool& pool, int worker);
   void recover(int pool, int ti, double takenAt, bool started);
+  // When zombie detection fails a running try whose job last heartbeat at `lastBeat`: at its
+  // first check (every zombie_detection_interval) after scheduler_zombie_task_threshold.
+  double zombieFailedAt(double lastBeat) const;
   // Sleeps `seconds`; with a kill handle, false when the try was killed first.
   bool pause(const std::shared_ptr<Try>& t, double seconds);
   // When the broker outage covering `t` ends; -1 when there is none.

@@ -83,12 +83,16 @@ void SchedulerJobs::startProcess(int scheduler) {
 void SchedulerJobs::crashLoop(const Fault& fault, int faultIndex) {
   ctx_.rt.sleepUntil(fault.at);
   const int s = fault.instance * ctx_.scenario.scheduler.replicas + fault.replica;
-  if (!alive(s)) return;  // already down: nothing more to kill
-  crashes_.push_back({faultIndex, s, ctx_.now()});
+  die(s, faultIndex);
+}
+
+void SchedulerJobs::die(int scheduler, int fault) {
+  if (!alive(scheduler)) return;  // already down: nothing more to kill
+  crashes_.push_back({fault, scheduler, ctx_.now()});
   const int c = static_cast<int>(crashes_.size()) - 1;
-  kill(s, c);
-  // restart_after_alert: the alert rule restarts it.
-  if (fault.restartAfter >= 0) restartAfter(c, fault.restartAfter);
+  kill(scheduler, c);
+  const double delay = ctx_.scenario.faults[static_cast<size_t>(fault)].restartAfter;
+  if (delay >= 0) restartAfter(c, delay);
 }
 
 void SchedulerJobs::restartAfter(int crash, double delay) {
@@ -118,13 +122,8 @@ bool SchedulerJobs::reachDb(int scheduler, const MetadataDb& db) {
     ctx_.rt.sleepFor(rng.uniform() * std::min(5.0, 0.5 * std::pow(2.0, attempt)));
     if (!(f = db.refusing())) return true;
   }
-  if (!alive(scheduler)) return false;
-  crashes_.push_back({f->fault, scheduler, ctx_.now()});
-  const int c = static_cast<int>(crashes_.size()) - 1;
-  dbExits_++;
-  kill(scheduler, c);
-  const Fault& fault = ctx_.scenario.faults[static_cast<size_t>(f->fault)];
-  if (fault.restartAfter >= 0) restartAfter(c, fault.restartAfter);
+  if (alive(scheduler)) dbExits_++;
+  die(scheduler, f->fault);
   return false;
 }
 

@@ -64,7 +64,6 @@ class SchedulerJobs {
   const std::vector<Crash>& crashes() const { return crashes_; }
   // Seconds in [from, to) an instance had no live scheduler (every one of them summed).
   double unavailableSeconds(double from, double to) const;
-  double unavailableSeconds(int instance, double from, double to) const;
   // Seconds, up to `end`, of the outages (no live scheduler on an instance) a fault's crashes began.
   double unavailableSecondsOf(int fault, double end) const;
   struct Alert {
@@ -93,11 +92,15 @@ class SchedulerJobs {
     bool swept = false;   // dead and its orphans all taken over
   };
   int instanceOf(int scheduler) const;
+  double unavailableSeconds(int instance, double from, double to) const;
   int newJob(int scheduler);
   void kill(int scheduler, int crash);
   void startProcess(int scheduler);
   bool dead(const Job& job, double now) const;
   void crashLoop(const Fault& fault, int faultIndex);
+  // The scheduler's process dies by fault `fault`: a crash recorded, its restart arranged as the
+  // fault says (restart_after; restart_after_alert is the alert rule's).
+  void die(int scheduler, int fault);
   // A process dead by `crash` comes back `delay` later (a standby in its place if one took over).
   void restartAfter(int crash, double delay);
   void restart(int crash);

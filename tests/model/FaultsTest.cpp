@@ -35,7 +35,9 @@ TEST(Faults, ADbFailoverDelaysButLosesNothing) {
   EXPECT_EQ(m["dagruns_failed"], 0);
   // No try starts while the database is away: LocalTaskJob's start-up queries wait for it.
   for (const auto& r : parseTis(out.taskInstancesCsv))
-    if (r.started >= 0) EXPECT_FALSE(r.started > 9000.001 && r.started < 9600) << r.task << " at " << r.started;
+    if (r.started >= 0) {
+      EXPECT_FALSE(r.started > 9000.001 && r.started < 9600) << r.task << " at " << r.started;
+    }
   const auto& f = m["by_fault"]["db_failover"];
   EXPECT_EQ(f["kind"], "db_failover");
   EXPECT_DOUBLE_EQ(f["during"]["from_s"].get<double>(), 9000);
@@ -69,21 +71,11 @@ TEST(Faults, AWorkerCrashsTriesComeBackAsZombiesAndAreRetried) {
 
 TEST(Faults, ADbFailoverRefusingConnectionsEndsTheSchedulersAndFailsWhatCannotReachIt) {
   // A backlog, so that tries start and end while the database refuses connections.
-  const char* yaml = R"(
-run: {horizon: 4h, warmup: 30m, seed: 3}
-scheduler: {model: airflow2}
-executor: {workers: 1, worker_concurrency: 6}
-dags:
-  - name: etl
-    count: 6
-    schedule: 15m
-    task_defaults: {retries: 3, retry_delay: 1m}
-    tasks:
-      - {shape: layered, width: 4, depth: 3, duration: {exponential: 90s}}
-faults:
-  - {name: failover, kind: db_failover, at: 9003s, duration: 90s, mode: error}
-)";
-  auto out = simulate(load(yaml)[0]);
+  auto failover = [](const char* mode) {
+    return backlogScenario("{model: airflow2}", std::string("faults: [{name: failover, kind: db_failover, at: 9003s, "
+                                                            "duration: 90s, mode: ") + mode + "}]\n");
+  };
+  auto out = simulate(load(failover("error"))[0]);
   const auto& m = out.variant["metrics"];
   const auto& f = m["by_fault"]["failover"];
   EXPECT_EQ(f["mode"], "error");
@@ -113,7 +105,7 @@ faults:
   }
   EXPECT_GE(zombies, m["task_ends_lost_on_db_errors"].get<int>());
   // Waiting instead of failing: no exit, nothing failed.
-  auto waited = simulate(load(std::string(yaml).replace(std::string(yaml).find("mode: error"), 11, "mode: wait "))[0]);
+  auto waited = simulate(load(failover("wait"))[0]);
   EXPECT_EQ(waited.variant["metrics"]["scheduler_exits_on_db_errors"], 0);
   EXPECT_EQ(waited.variant["metrics"]["zombies_killed"], 0);
 }
@@ -136,7 +128,9 @@ TEST(Faults, ABrokerOutageHoldsTheWorkBackAndItsWindowsAreReported) {
   auto out = simulate(load(faultScenario("faults: [{name: redis_down, kind: broker_outage, at: 152m, duration: 15m}]\n"))[0]);
   const auto& m = out.variant["metrics"];
   for (const auto& r : parseTis(out.taskInstancesCsv))
-    if (r.started >= 0) EXPECT_FALSE(r.started > 9120.001 && r.started < 10020) << r.task << " at " << r.started;
+    if (r.started >= 0) {
+      EXPECT_FALSE(r.started > 9120.001 && r.started < 10020) << r.task << " at " << r.started;
+    }
   const auto& f = m["by_fault"]["redis_down"];
   EXPECT_EQ(f["kind"], "broker_outage");
   EXPECT_GT(f["after"]["task_transition_latency_s"]["max"].get<double>(), 300);

@@ -65,7 +65,9 @@ TEST(SchedulerCrash, AnotherSchedulerAdoptsTheOrphansWithinThresholdPlusCheckInt
   ASSERT_EQ(rows.size(), by.size());
   int adoptedRows = 0;
   for (size_t i = 0; i < rows.size(); ++i) {
-    if (by[i] == "main#2") EXPECT_LT(rows[i].queued, kCrash + 1) << rows[i].task;
+    if (by[i] == "main#2") {
+      EXPECT_LT(rows[i].queued, kCrash + 1) << rows[i].task;
+    }
     if (by[i] == "main#1" && rows[i].queued >= 0 && rows[i].queued < kCrash && rows[i].ended > kCrash + 30)
       ++adoptedRows;
   }
@@ -104,19 +106,8 @@ TEST(SchedulerCrash, TheAlertFiresWithinPollIntervalPlusThresholdAndThePagedPers
 TEST(SchedulerCrash, AHotStandbyTakesOverAfterItsDetectionDelayAndResetsWhatWasQueued) {
   // Airflow 1.10 with a backlog: the new process resets every queued TI (its executor knows
   // none), queues them again, and the workers refuse the old messages.
-  const char* yaml = R"(
-run: {horizon: 4h, warmup: 30m, seed: 3}
-scheduler: {model: airflow1, hot_standby: {poll_interval: 10s, takeover_after: 30s}}
-executor: {workers: 1, worker_concurrency: 6}
-dags:
-  - name: etl
-    count: 6
-    schedule: 15m
-    tasks:
-      - {shape: layered, width: 4, depth: 3, duration: {exponential: 90s}}
-faults:
-  - {kind: scheduler_crash, at: 9003s}
-)";
+  const std::string yaml = backlogScenario("{model: airflow1, hot_standby: {poll_interval: 10s, takeover_after: 30s}}",
+                                           "faults: [{kind: scheduler_crash, at: 9003s}]\n");
   auto out = simulate(load(yaml)[0]);
   const auto& m = out.variant["metrics"];
   const auto& f = m["by_fault"]["scheduler_crash"];

@@ -103,7 +103,9 @@ TEST_P(SchedulerSemantics, RetriesHappenAsConfigured) {
     EXPECT_LE(tries.size(), 3u);  // retries: 2 -> at most 3 tries
     for (size_t i = 0; i < tries.size(); ++i) {
       EXPECT_EQ(tries[i]->tryNumber, static_cast<int>(i) + 1);
-      if (i > 0) EXPECT_GE(tries[i]->started, tries[i - 1]->ended + 30);  // retry_delay
+      if (i > 0) {  // retry_delay
+        EXPECT_GE(tries[i]->started, tries[i - 1]->ended + 30);
+      }
     }
     if (tries.size() > 1) ++retried;
     if (tries.back()->state == "failed") {

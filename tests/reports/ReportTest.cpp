@@ -36,6 +36,14 @@ int countOf(const std::string& text, const std::string& what) {
   return n;
 }
 
+// `schedlab run ARGS` into DIR/results, then `schedlab report` beside the results.
+void runAndReport(const std::string& args, const fs::path& dir) {
+  auto run = runCli("run " + args + " --quiet --out " + (dir / "results").string());
+  ASSERT_EQ(run.code, 0) << run.output;
+  auto r = runCli("report " + (dir / "results").string());
+  ASSERT_EQ(r.code, 0) << r.output;
+}
+
 const char* kFigures[] = {"transition_cdf.png", "cost_vs_latency.png", "scheduler_loop.png",
                           "metadata_db.png", "queue_and_workers.png", "dag_run_gantt.png"};
 
@@ -80,11 +88,7 @@ TEST(Report, MetadbGrowthShowsSizeOverTimeWithoutPerTryRows) {
 
 TEST(Report, FetchrNightlyEtlHasEveryFigure) {
   fs::path dir = schedlab::test::tempDir();
-  auto run = runCli("run " + std::string(SCHEDLAB_SCENARIOS) + "/fetchr-nightly-etl.yaml --quiet --out " +
-                    (dir / "results").string());
-  ASSERT_EQ(run.code, 0) << run.output;
-  auto r = runCli("report " + (dir / "results").string());
-  ASSERT_EQ(r.code, 0) << r.output;
+  ASSERT_NO_FATAL_FAILURE(runAndReport(std::string(SCHEDLAB_SCENARIOS) + "/fetchr-nightly-etl.yaml", dir));
   for (const char* f : kFigures) EXPECT_TRUE(fs::exists(dir / "results/figures" / f)) << f;
   std::string md = readFile(dir / "results/report.md");
   EXPECT_NE(md.find("| etl_done_by_6am |"), std::string::npos) << md;
@@ -93,11 +97,7 @@ TEST(Report, FetchrNightlyEtlHasEveryFigure) {
 
 TEST(Report, AgariAutoscalingShowsItsPoolsAndWhatScaleInKilled) {
   fs::path dir = schedlab::test::tempDir();
-  auto run = runCli("run " + std::string(SCHEDLAB_SCENARIOS) + "/agari-autoscaling.yaml --quiet --set run.horizon=6h --out " +
-                    (dir / "results").string());
-  ASSERT_EQ(run.code, 0) << run.output;
-  auto r = runCli("report " + (dir / "results").string());
-  ASSERT_EQ(r.code, 0) << r.output;
+  ASSERT_NO_FATAL_FAILURE(runAndReport(std::string(SCHEDLAB_SCENARIOS) + "/agari-autoscaling.yaml --set run.horizon=6h", dir));
   for (const char* f : kFigures) EXPECT_TRUE(fs::exists(dir / "results/figures" / f)) << f;
   EXPECT_TRUE(fs::exists(dir / "results/figures/worker_pools.png"));
   std::string md = readFile(dir / "results/report.md");
@@ -112,10 +112,7 @@ TEST(Report, AgariAutoscalingShowsItsPoolsAndWhatScaleInKilled) {
 
 TEST(Report, BettermentHaShowsWhatEachWayOfSurvivingACrashCostsAndSaves) {
   fs::path dir = schedlab::test::tempDir();
-  auto run = runCli("run " + std::string(SCHEDLAB_SCENARIOS) + "/betterment-ha.yaml --quiet --out " + (dir / "results").string());
-  ASSERT_EQ(run.code, 0) << run.output;
-  auto r = runCli("report " + (dir / "results").string());
-  ASSERT_EQ(r.code, 0) << r.output;
+  ASSERT_NO_FATAL_FAILURE(runAndReport(std::string(SCHEDLAB_SCENARIOS) + "/betterment-ha.yaml", dir));
   EXPECT_TRUE(fs::exists(dir / "results/figures/faults.png"));
   std::string md = readFile(dir / "results/report.md");
   EXPECT_NE(md.find("## Faults"), std::string::npos) << md;

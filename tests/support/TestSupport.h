@@ -61,6 +61,23 @@ inline std::vector<Scenario> load(const std::string& yaml, std::vector<std::stri
 }
 
 // The scenario is refused with an error that says `what`.
+// A worker too few for 6 DAGs of 12 tries every 15 minutes: a standing backlog, so that tries
+// are queued, start and end at any moment (faults then catch some in each state).
+inline std::string backlogScenario(const std::string& scheduler, const std::string& extra) {
+  return R"(
+run: {horizon: 4h, warmup: 30m, seed: 3}
+scheduler: )" + scheduler + R"(
+executor: {workers: 1, worker_concurrency: 6}
+dags:
+  - name: etl
+    count: 6
+    schedule: 15m
+    task_defaults: {retries: 3, retry_delay: 1m}
+    tasks:
+      - {shape: layered, width: 4, depth: 3, duration: {exponential: 90s}}
+)" + extra;
+}
+
 inline void expectLoadError(const std::string& yaml, const std::string& what) {
   try {
     load(yaml);
