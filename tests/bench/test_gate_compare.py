@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""bench/gate_compare.py: the U test against reference p-values (computed with SciPy 1.10's
-mannwhitneyu, two-sided, on the same samples) and the gate's verdicts on Google Benchmark JSON."""
+"""bench/gate_compare.py: its SciPy-backed U test against reference p-values (computed with SciPy
+1.10's mannwhitneyu, two-sided, on the same samples) and the gate's verdicts on Google Benchmark JSON."""
 
 import json
 import os
@@ -28,6 +28,10 @@ class MannWhitneyU(unittest.TestCase):
         self.assertAlmostEqual(gate_compare.mann_whitney_u([1, 2, 3, 4, 5], [6, 7, 8, 9, 10]), 0.007936507936507936)
         self.assertAlmostEqual(gate_compare.mann_whitney_u([1.1, 2.5, 3.2, 4.8, 5.0, 6.1],
                                                            [3.0, 4.1, 5.5, 6.6, 7.2, 8.9]), 0.13203463203463203)
+
+    def test_exact_up_to_twenty_runs_without_ties(self):
+        # SciPy's method="auto" would use the normal approximation for 9 vs 9 (p = 0.000412).
+        self.assertAlmostEqual(gate_compare.mann_whitney_u(list(range(9)), list(range(10, 19))), 2 / 48620)
 
     def test_ties_use_the_corrected_normal_approximation(self):
         self.assertAlmostEqual(gate_compare.mann_whitney_u([1, 2, 2, 3, 4, 5, 5, 6], [3, 4, 4, 5, 6, 7, 8, 8]),
