@@ -18,7 +18,7 @@ def fmt_s(s):
 def fmt_limit(metric, value):
     if metric.endswith("_s") or "_s." in metric:
         return fmt_s(value)
-    if "utilization" in metric:
+    if "utilization" in metric or "_ratio" in metric:
         return f"{100 * value:.1f} %"
     return f"{value:g}"
 
