@@ -25,7 +25,7 @@ void simulateVariant(benchmark::State& state, const std::string& variant, const 
   const Scenario& s = scenarios.front();
   double tis = 0, events = 0, wall = 0;
   for (auto _ : state) {
-    auto sim = nlohmann::json::parse(runIsolated([&] { return runSimulation(s, {}).variant["sim"].dump(); }));
+    auto sim = nlohmann::json::parse(runIsolated([&] { return runSimulation(s, {}).run.dump(); }));
     double w = sim["wall_seconds"].get<double>();
     state.SetIterationTime(w);
     wall += w;

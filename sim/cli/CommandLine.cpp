@@ -39,15 +39,6 @@ std::vector<std::string> values(const po::variables_map& vm, const char* key) {
   return vm.count(key) ? vm[key].as<std::vector<std::string>>() : std::vector<std::string>{};
 }
 
-std::string fmtSeconds(double s) {
-  char buf[32];
-  if (s >= 7200) std::snprintf(buf, sizeof buf, "%.2f h", s / 3600);
-  else if (s >= 100) std::snprintf(buf, sizeof buf, "%.0f s", s);
-  else if (s >= 1) std::snprintf(buf, sizeof buf, "%.2f s", s);
-  else std::snprintf(buf, sizeof buf, "%.1f ms", s * 1e3);
-  return buf;
-}
-
 std::string selfPath() {
   char buf[4096];
   ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);

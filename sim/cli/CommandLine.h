@@ -34,9 +34,6 @@ std::optional<ParsedCommand> parseCommand(const std::string& name, const std::ve
 // A repeatable option's values, or none.
 std::vector<std::string> values(const boost::program_options::variables_map& vm, const char* key);
 
-// "850.0 ms", "4.72 s", "203 s", "4.16 h".
-std::string fmtSeconds(double seconds);
-
 // The path of this executable, for commands that start other schedlab processes.
 std::string selfPath();
 

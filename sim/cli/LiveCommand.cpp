@@ -12,6 +12,7 @@
 #include "live/LiveRun.h"
 #include "results/MetricLookup.h"
 #include "results/ResultsWriter.h"
+#include "results/Summary.h"
 #include "scenario/Duration.h"
 
 namespace po = boost::program_options;
@@ -59,7 +60,7 @@ int cmdLive(const Args& args) {
     throw BadInput("--pg: " + std::string(e.what()));  // the user's server, not ours, is unreachable
   }
   std::fprintf(stderr, "live: %s\n", db->describe().c_str());
-  std::vector<SimulationOutput> outputs;
+  std::vector<RunResult> outputs;
   for (const auto& s : scenarios) {
     std::fprintf(stderr, "live: variant %s for %s...\n", s.variant.c_str(), formatDuration(*duration).c_str());
     outputs.push_back(runLive(s, *db, *duration));
@@ -69,7 +70,7 @@ int cmdLive(const Args& args) {
   for (size_t i = 0; i < scenarios.size(); ++i)
     results["variants"][i]["slas"] = judgeSlas(scenarios[i], results["variants"][i]);
   writeResults(dir, results, outputs);
-  printSummary(results, dir);
+  printSummary(stdout, results, dir);
   return kOk;
 }
 

@@ -1,5 +1,5 @@
 // What `schedlab run` and `schedlab live` share: loading a scenario with its calibration checked,
-// and the summary table of a results directory.
+// whose summary is results/Summary.h.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -19,8 +19,5 @@ LoadRequest scenarioRequest(const ParsedCommand& parsed);
 // Loads the scenario and checks each variant's calibration file, so bad input fails before any
 // run starts.
 std::vector<Scenario> loadChecked(const LoadRequest& req);
-
-// One line per variant (and per scheduler instance when there are several), the SLAs, the path.
-void printSummary(const nlohmann::json& results, const std::string& dir);
 
 }  // namespace schedlab::cli

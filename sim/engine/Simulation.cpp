@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "engine/Isolated.h"
 #include "engine/ModelRun.h"
 #include "engine/SimGridQueryService.h"
 #include "engine/SimGridRuntime.h"
@@ -15,7 +16,7 @@ namespace sg4 = simgrid::s4u;
 
 namespace schedlab {
 
-SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& options) {
+RunResult runSimulation(const Scenario& sc, const SimulationOptions& options) {
   using Clock = std::chrono::steady_clock;
   xbt_log_control_set("root.thres:critical");
   int argc = 1;
@@ -39,7 +40,7 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
                             ->seal());
   sg4::Host* actors = zone->create_host("airflow", 1e9)->seal();
   std::vector<sg4::Host*> workers;
-  for (const WorkerHost& w : workerHostsOf(sc.executor))
+  for (const WorkerHost& w : executorHosts(sc.executor))
     workers.push_back(zone->create_host("worker-" + w.name, SimGridRuntime::kCoreSpeed)->set_core_count(w.cores)->seal());
   zone->seal();
 
@@ -75,6 +76,11 @@ SimulationOutput runSimulation(const Scenario& sc, const SimulationOptions& opti
                         {"wall_seconds", round6(wall)},
                         {"events", events},
                         {"events_per_second", std::round(static_cast<double>(events) / std::max(wall, 1e-9))}});
+}
+
+RunResult simulateIsolated(const Scenario& sc, const SimulationOptions& options) {
+  const std::string payload = runIsolated([&] { return runSimulation(sc, options).toJson().dump(); });
+  return RunResult::fromJson(nlohmann::json::parse(payload));
 }
 
 }  // namespace schedlab

@@ -4,22 +4,22 @@
 #include <limits>
 
 #include "results/MetricLookup.h"
+#include "results/MetricSchema.h"
 
 namespace schedlab {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Latency summaries a scope (metrics, one DAG's, one instance's) may hold.
-const char* const kLatencies[] = {"task_transition_latency_s", "schedule_delay_s",   "dagrun_duration_s",
-                                  "dagrun_done_after_due_s",   "trigger_to_start_s", "trigger_to_done_s",
-                                  "queued_duration_s",         "scheduler_loop_duration_s"};
 const char* const kStats[] = {"mean", "p50", "p95", "p99"};
 
-void addLatencies(std::vector<GatedMetric>& out, const nlohmann::json& scope, const std::string& prefix) {
-  for (const char* l : kLatencies)
-    if (scope.contains(l) && scope[l].value("count", 0) > 0)
-      for (const char* s : kStats) out.push_back({prefix + "." + l + "." + s, true});
+// A scope's gated summaries (metrics, one DAG's, one instance's), each by its mean and percentiles.
+void addSummaries(std::vector<GatedMetric>& out, const nlohmann::json& scope, const std::string& prefix) {
+  for (const Metric* m : metricSchema()) {
+    const std::string key(m->key);
+    if (m->gated && m->shape == Shape::Summary && scope.contains(key) && scope[key].value("count", 0) > 0)
+      for (const char* s : kStats) out.push_back({prefix + "." + key + "." + s, m->better == Better::Lower});
+  }
 }
 
 const nlohmann::json& member(const nlohmann::json& j, const char* key) {
@@ -50,18 +50,16 @@ bool CheckReport::failed() const {
 std::vector<GatedMetric> gatedMetrics(const nlohmann::json& variant) {
   std::vector<GatedMetric> out;
   const nlohmann::json& m = member(variant, "metrics");
-  addLatencies(out, m, "metrics");
-  for (const char* cost : {"worker_hours", "db_core_hours", "db_cpu_utilization", "db_queries_total", "cost"})
-    if (m.contains(cost)) out.push_back({std::string("metrics.") + cost, true});
-  if (m.contains("db_size_bytes")) out.push_back({"metrics.db_size_bytes.max", true});
-  for (const char* loss :
-       {"tasks_lost", "tasks_failed", "tasks_killed_by_scale_in", "tasks_killed_by_deploy", "dagruns_recreated_by_catchup",
-        "sla_misses", "scheduler_unavailable_s", "tasks_run_twice_at_once"})
-    if (m.contains(loss)) out.push_back({std::string("metrics.") + loss, true});
-  if (m.contains("tasks_succeeded")) out.push_back({"metrics.tasks_succeeded", false});
-  for (auto& [dag, scope] : member(variant, "metrics_by_dag").items()) addLatencies(out, scope, "metrics_by_dag." + dag);
+  addSummaries(out, m, "metrics");
+  // Costs and losses, in the schema's order.
+  for (const Metric* g : metricSchema()) {
+    const std::string key(g->key);
+    if (!g->gated || g->shape == Shape::Summary || !m.contains(key)) continue;
+    out.push_back({runPath(*g, g->shape == Shape::EndMax ? "max" : ""), g->better == Better::Lower});
+  }
+  for (auto& [dag, scope] : member(variant, "metrics_by_dag").items()) addSummaries(out, scope, "metrics_by_dag." + dag);
   for (auto& [inst, scope] : member(variant, "metrics_by_instance").items())
-    addLatencies(out, scope, "metrics_by_instance." + inst);
+    addSummaries(out, scope, "metrics_by_instance." + inst);
   return out;
 }
 

@@ -13,6 +13,7 @@
 #include "live/LiveRuntime.h"
 #include "live/LiveStatements.h"
 #include "pg/AirflowSchema.h"
+#include "results/MetricSchema.h"
 
 namespace schedlab {
 namespace {
@@ -98,7 +99,7 @@ std::vector<std::string> liveClusterSettings(const Scenario& sc) {
   return {"max_connections=" + std::to_string(std::max(100, actors + 20))};
 }
 
-SimulationOutput runLive(const Scenario& scenario, BenchDatabase& db, double duration) {
+RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration) {
   Scenario sc = scenario;
   sc.run.horizon = duration;
   sc.run.warmup = std::min(sc.run.warmup, duration / 2);
@@ -154,23 +155,25 @@ SimulationOutput runLive(const Scenario& scenario, BenchDatabase& db, double dur
   }
   double bytes = 0;
   for (const auto& schema : schemas) bytes += schemaBytes(*admin, schema);
-  SimulationOutput out = model.results(duration, {{"wall_seconds", round6(wall)},
+  RunResult out = model.results(duration, {{"wall_seconds", round6(wall)},
                                                   {"statements_sent", statements},
                                                   {"postgres", db.describe()},
                                                   {"schemas", schemas}});
   // What the database measured, in place of what the model assumed.
-  nlohmann::json& m = out.variant["metrics"];
-  for (auto& [name, entry] : m["db_queries_by_type"].items()) {
+  using namespace metric;
+  auto key = [](const Metric& m) { return std::string(m.key); };
+  nlohmann::json& m = out.metrics;
+  for (auto& [name, entry] : m[key(kDbQueriesByType)].items()) {
     for (size_t i = 0; i < kQueryTypeCount; ++i)
       if (kQueries[i].name == name) entry["db_seconds"] = round6(seconds[i]);
   }
   const double hit = after.hit - before.hit, read = after.read - before.read;
-  m["db_cache_hit_ratio"] = round6(hit + read > 0 ? hit / (hit + read) : 1.0);
-  m["db_pages_read_from_disk"] = read;
-  m["db_size_bytes"] = {{"end", std::round(bytes)}, {"max", std::round(bytes)}};  // nothing was deleted
+  m[key(kDbCacheHitRatio)] = round6(hit + read > 0 ? hit / (hit + read) : 1.0);
+  m[key(kDbPagesReadFromDisk)] = read;
+  m[key(kDbSizeBytes)] = {{"end", std::round(bytes)}, {"max", std::round(bytes)}};  // nothing was deleted
   if (pid == 0) {  // a server elsewhere: its CPU is not ours to read
-    m.erase("db_cpu_utilization");
-    for (auto& [name, im] : out.variant["metrics_by_instance"].items()) im.erase("db_cpu_utilization");
+    m.erase(key(kDbCpuUtilization));
+    for (auto& [name, im] : out.metricsByInstance.items()) im.erase(key(kDbCpuUtilization));
   }
   return out;
 }

@@ -22,6 +22,6 @@ std::vector<std::string> liveUnsupported(const Scenario& sc);
 std::vector<std::string> liveClusterSettings(const Scenario& sc);
 
 // Runs `sc` for `duration` seconds (its horizon is ignored).
-SimulationOutput runLive(const Scenario& sc, BenchDatabase& db, double duration);
+RunResult runLive(const Scenario& sc, BenchDatabase& db, double duration);
 
 }  // namespace schedlab

@@ -1,5 +1,7 @@
 #include "model/Archiver.h"
 
+#include "results/MetricSchema.h"
+
 namespace schedlab {
 
 Archiver::Archiver(SimContext& ctx, std::vector<MetadataDb*> dbs) : ctx_(ctx), dbs_(std::move(dbs)) {
@@ -46,6 +48,12 @@ void Archiver::cleanOnce(MetadataDb& db, bool first) {
     db.removeRows(static_cast<Table>(t), deleted[t]);
     rowsDeleted_ += deleted[t];
   }
+}
+
+void Archiver::contribute(RunResult& out) const {
+  if (!ctx_.scenario.archiving.enabled) return;
+  out.metrics[std::string(metric::kArchivingRuns.key)] = runs_;
+  out.metrics[std::string(metric::kArchivingRowsDeleted.key)] = rowsDeleted_;
 }
 
 }  // namespace schedlab

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/SimContext.h"
+#include "results/RunResult.h"
 
 namespace schedlab {
 
@@ -16,8 +17,8 @@ class Archiver {
   Archiver(SimContext& ctx, std::vector<MetadataDb*> dbs);
   void start();
 
-  long long runs() const { return runs_; }
-  double rowsDeleted() const { return rowsDeleted_; }
+  // archiving_runs and archiving_rows_deleted, when archiving is on.
+  void contribute(RunResult& out) const;
 
  private:
   void loop();

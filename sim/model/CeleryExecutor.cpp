@@ -25,7 +25,14 @@ std::vector<WorkerHost> workerHostsOf(const ExecutorConfig& executor) {
 
 
 CeleryExecutor::CeleryExecutor(SimContext& ctx)
-    : ctx_(ctx), events_(static_cast<size_t>(ctx.state.schedulerCount()), 0), tries_(workerHostsOf(ctx.scenario.executor).size()) {
+    : ctx_(ctx),
+      runner_(ctx),
+      events_(static_cast<size_t>(ctx.state.schedulerCount()), 0),
+      tries_(workerHostsOf(ctx.scenario.executor).size()),
+      cpuAtWarmup_(tries_.size(), 0),
+      cpuAtSample_(tries_.size(), 0),
+      billedAtWarmup_(ctx.scenario.executor.pools.size(), 0),
+      billedAtSample_(ctx.scenario.executor.pools.size(), 0) {
   // Every queue a task names, in the order the DAGs name them, so queue ids do not depend on pools.
   for (const auto& d : ctx.scenario.dags)
     for (const auto& t : d.tasks) broker_.queueId(t.queue);
@@ -107,9 +114,9 @@ void CeleryExecutor::post(int ti, double visibleAt) {
     if (std::find(p.queues.begin(), p.queues.end(), queue) != p.queues.end()) p.available->release();
 }
 
-int CeleryExecutor::takeEvents(int instance) {
-  int n = events_[instance];
-  events_[instance] = 0;
+int CeleryExecutor::takeEvents(int scheduler) {
+  int n = events_[scheduler];
+  events_[scheduler] = 0;
   return n;
 }
 
@@ -195,12 +202,56 @@ bool CeleryExecutor::pause(const std::shared_ptr<Try>& t, double seconds) {
   return t->stop->acquireTimeout(seconds) && !t->killed;
 }
 
+// The Celery side of a running try: on a pool whose hosts may be killed, its Try handle
+// interrupts its waits and its CPU work.
+class CeleryExecutor::Slot final : public TrySlot {
+ public:
+  Slot(CeleryExecutor& e, int pool, int host, std::shared_ptr<Try> t) : e_(e), pool_(pool), host_(host), t_(std::move(t)) {}
+  int host() const override { return host_; }
+  bool pause(double seconds) override { return e_.pause(t_, seconds); }
+  bool compute(double coreSeconds) override {
+    if (!t_) {
+      e_.ctx_.rt.compute(host_, coreSeconds);
+      return true;
+    }
+    t_->work = e_.ctx_.rt.startCompute(host_, coreSeconds);
+    if (!e_.ctx_.rt.wait(t_->work) || t_->killed) return false;
+    t_->work.reset();
+    return true;
+  }
+  bool killed() const override { return t_ && t_->killed; }
+  void started() override {
+    if (t_) t_->started = true;
+  }
+  void finishing() override {
+    if (t_) t_->finishing = true;
+  }
+  void ended(int scheduler) override { e_.events_[static_cast<size_t>(scheduler)]++; }
+  void endLost(int ti, int tryNumber) override {
+    // The task process exits with the TI still running and its job no longer heartbeating.
+    const double zombieAt = e_.zombieFailedAt(e_.ctx_.now());
+    CeleryExecutor& e = e_;
+    const int pool = pool_;
+    e.ctx_.rt.spawn("zombie", [&e, pool, ti, zombieAt, tryNumber] {
+      e.ctx_.rt.sleepUntil(zombieAt);
+      TaskInstance& z = e.ctx_.state.ti(ti);
+      if (z.state != TiState::Running || z.tryNumber != tryNumber) return;
+      e.pools_[static_cast<size_t>(pool)].zombies++;
+      const int by = z.queuedBy;
+      e.ctx_.state.markFinished(ti, e.ctx_.now(), false);
+      e.events_[static_cast<size_t>(by)]++;
+    });
+  }
+
+ private:
+  CeleryExecutor& e_;
+  int pool_, host_;
+  std::shared_ptr<Try> t_;
+};
+
 void CeleryExecutor::runTask(int pool, int worker, int tiIdx, double takenAt) {
   Pool& p = pools_[static_cast<size_t>(pool)];
   const int host = p.workers[static_cast<size_t>(worker)].host;
-  WorkflowState& st = ctx_.state;
-  const int instance = st.dags()[st.run(st.ti(tiIdx).run).dag].instance;
-  MetadataDb& db = ctx_.db(instance);
   std::shared_ptr<Try> t;
   if (p.killable) {
     t = std::make_shared<Try>(Try{.ti = tiIdx, .pool = pool, .takenAt = takenAt, .stop = ctx_.rt.semaphore(0)});
@@ -214,203 +265,10 @@ void CeleryExecutor::runTask(int pool, int worker, int tiIdx, double takenAt) {
       if (*t) list->erase(std::find(list->begin(), list->end(), *t));
     }
   } unlist{&tries_[static_cast<size_t>(host)], &t};
-  // `airflow tasks run`: fork (or a new interpreter), then LocalTaskJob's start-up queries.
-  if (!pause(t, p.config->taskStartOverhead)) return;
-  if (const MetadataDb::Failover* f = db.refusing()) {
-    // `airflow tasks run` cannot reach the DB and exits; Celery reports the task failed and the
-    // scheduler fails the try (up_for_retry while it has retries) once the DB is back.
-    ctx_.rt.sleepUntil(f->end);
-    if (st.ti(tiIdx).state != TiState::Queued) return;
-    const int queuedBy = st.ti(tiIdx).queuedBy;
-    st.markRunning(tiIdx, ctx_.now(), host, false);
-    st.markFinished(tiIdx, ctx_.now(), false);
-    failedOnDbErrors_++;
-    events_[static_cast<size_t>(queuedBy)]++;
-    return;
-  }
-  QueryBatch start = db.batch();
-  start.add(QueryType::WorkerStart, 1, 1, 1, {.tis = std::span<const int>(&tiIdx, 1)});
-  db.execute(start);
-  if (t && t->killed) return;
-  db.addRows(Table::Job, 1);
-  db.addRows(Table::Log, 1);
-  // A message delivered again runs the task again: its killed try was left running.
-  if (st.ti(tiIdx).state == TiState::Running && st.ti(tiIdx).killedAt >= 0) {
-    st.restartRunning(tiIdx, ctx_.now(), host);
-  } else if (st.ti(tiIdx).state == TiState::Queued) {
-    st.markRunning(tiIdx, ctx_.now(), host);
-  } else {
-    // check_and_change_state_before_execution refuses: the TI is no longer queued (a scheduler
-    // reset it, or another message of it already runs). The message is spent.
-    staleMessages_++;
-    p.triesRun--;
-    return;
-  }
-  if (t) t->started = true;
-  // The invariant every run is checked for: one execution of a task instance at a time,
-  // whatever schedulers, crashes, adoptions and redeliveries did.
-  if (++executing_[tiIdx] > 1) runTwice_++;
-  struct Executing {
-    std::unordered_map<int, int>& map;
-    int ti;
-    ~Executing() {
-      if (--map[ti] == 0) map.erase(ti);
-    }
-  } executing{executing_, tiIdx};
-
-  TaskInstance& ti = st.ti(tiIdx);
-  const TaskDef& td = st.taskDef(tiIdx);
-  DagRun& run = st.run(ti.run);
-  const Dag& dag = st.dags()[run.dag];
-  // The arrival's work begins with the first task that is neither its sensor nor its hand-off.
-  if (run.arrival >= 0 && !run.workStarted && td.kind == OperatorKind::Task) {
-    run.workStarted = true;
-    ctx_.recorder.triggerToStart(dag.def, ctx_.now(), ctx_.now() - run.arrival);
-  }
-  // Keyed draws: the same task of the same run gets the same duration in every variant.
-  Rng rng = keyedRng(ctx_.seed(), hashString(dag.id), static_cast<uint64_t>(run.ordinal),
-                     static_cast<uint64_t>(ti.task), static_cast<uint64_t>(ti.tryNumber));
-  bool success = rng.uniform() >= td.failureProbability;
-  switch (td.kind) {
-    case OperatorKind::Task: {
-      // Waiting on I/O first, then its CPU work on the host's cores.
-      const double d = td.duration.sample(rng);
-      if (td.cpu <= 0) {
-        if (!pause(t, d)) return;
-      } else {
-        if (td.cpu < 1 && !pause(t, (1 - td.cpu) * d)) return;
-        if (!t) {
-          ctx_.rt.compute(host, td.cpu * d);
-        } else {
-          t->work = ctx_.rt.startCompute(host, td.cpu * d);
-          if (!ctx_.rt.wait(t->work) || t->killed) return;
-          t->work.reset();
-        }
-      }
-      break;
-    }
-    case OperatorKind::Sensor: {
-      if (td.rescheduleMode) {
-        // One poke: the event already happened (or an arrival is pending), else up_for_reschedule.
-        const double now = ctx_.now();
-        if (ti.firstPokeAt < 0) ti.firstPokeAt = now;
-        double arrival = -1;
-        bool met;
-        if (td.waitsFor.empty()) {
-          met = now >= ti.firstPokeAt + td.duration.sample(rng) - 1e-9;
-        } else {
-          arrival = ctx_.hub.takePending(ctx_.hub.streamIndex(td.waitsFor));
-          met = arrival >= 0;
-        }
-        if (met) {
-          if (arrival >= 0) st.run(ti.run).arrival = arrival;
-          success = true;
-          break;
-        }
-        if (now - ti.firstPokeAt > td.sensorTimeout) {
-          success = false;  // AirflowSensorTimeout: a poke after the timeout fails the sensor
-          break;
-        }
-        QueryBatch poke = db.batch();
-        poke.add(QueryType::WorkerFinish, 1, 1, 1, {.tis = std::span<const int>(&tiIdx, 1), .rescheduled = true});
-        if (t) t->finishing = true;
-        db.execute(poke);
-        db.addRows(Table::TaskReschedule, 1);
-        const int queuedBy = ti.queuedBy;
-        st.markRescheduled(tiIdx, ctx_.now(), now + td.pokeInterval);
-        events_[static_cast<size_t>(queuedBy)]++;
-        return;
-      }
-      if (td.waitsFor.empty()) {
-        // An event of this run's own (the user's next step) happens `duration` after the sensor
-        // starts; the sensor sees it at its first poke after that.
-        double eventIn = td.duration.sample(rng);
-        if (eventIn > td.sensorTimeout) {
-          if (!pause(t, td.sensorTimeout)) return;
-          success = false;
-        } else {
-          if (!pause(t, std::ceil(eventIn / td.pokeInterval - 1e-12) * td.pokeInterval)) return;
-          success = true;
-        }
-        break;
-      }
-      // A sensor waiting for a stream's arrival is not interrupted: a killed one ends at its
-      // arrival or timeout and then does nothing (below).
-      int stream = ctx_.hub.streamIndex(td.waitsFor);
-      double arrival = ctx_.hub.waitForArrival(stream, ctx_.now(), td.pokeInterval, td.sensorTimeout);
-      if (t && t->killed) return;
-      if (arrival < 0) {
-        success = false;  // sensor timeout
-      } else {
-        st.run(ti.run).arrival = arrival;
-        success = true;
-      }
-      break;
-    }
-    case OperatorKind::TriggerDagRun: {
-      if (!pause(t, td.duration.sample(rng))) return;
-      if (!success) break;
-      int target = -1;
-      const Scenario& sc = ctx_.scenario;
-      int targetDef = sc.dagIndex(td.triggerDag);
-      // Replica i of a DAG triggers replica i of its target when the target is replicated too.
-      for (size_t d = 0; d < st.dags().size(); ++d) {
-        const Dag& cand = st.dags()[d];
-        if (cand.def == targetDef && (cand.replica == dag.replica || target < 0)) target = static_cast<int>(d);
-      }
-      // trigger_dag: the run and its task instances are created, then INSERTed (the statements
-      // name the run they write).
-      double now = ctx_.now();
-      DagRun& source = st.run(ti.run);
-      const int created = st.createRun(target, sc.run.start + now, now, now, true, source.arrival);
-      if (source.arrival >= 0) source.handedOff = true;
-      QueryBatch insert = db.batch();
-      insert.add(QueryType::DagRunInsert, static_cast<double>(sc.dags[targetDef].tasks.size()), 0, 1, {.run = created});
-      db.execute(insert);
-      break;
-    }
-  }
-  QueryBatch finish = db.batch();
-  finish.add(QueryType::WorkerFinish, 1, 1, 1, {.tis = std::span<const int>(&tiIdx, 1), .failed = !success});
-  std::vector<int> downstream;
-  bool mini = ctx_.scenario.scheduler.scheduleAfterTaskExecution && success;
-  if (mini) {
-    // The 2.x mini scheduler: lock the run, read its TIs, schedule the direct downstream tasks.
-    double tasks = static_cast<double>(st.def(run.dag).tasks.size());
-    finish.add(QueryType::MiniScheduler, tasks, tasks);
-  }
-  if (db.refusing()) {
-    // Its end cannot be written: the task process exits with the TI still running and its job
-    // no longer heartbeating, so zombie detection fails it (a retry) once the threshold passed.
-    const double zombieAt = zombieFailedAt(ctx_.now());
-    endsLostOnDbErrors_++;
-    ctx_.rt.spawn("zombie", [this, pool, tiIdx, zombieAt, tryNumber = ti.tryNumber] {
-      ctx_.rt.sleepUntil(zombieAt);
-      TaskInstance& z = ctx_.state.ti(tiIdx);
-      if (z.state != TiState::Running || z.tryNumber != tryNumber) return;
-      pools_[static_cast<size_t>(pool)].zombies++;
-      const int by = z.queuedBy;
-      ctx_.state.markFinished(tiIdx, ctx_.now(), false);
-      events_[static_cast<size_t>(by)]++;
-    });
-    return;
-  }
-  // The try's end is written whether or not its host dies meanwhile.
-  if (t) t->finishing = true;
-  db.execute(finish);
-  db.addRows(Table::Log, 1);
-  if (success && ctx_.scenario.scheduler.model == SchedulerModel::Airflow2) {
-    // 2.x pushes every task's return value to XCom (do_xcom_push defaults to true).
-    db.addRows(Table::Xcom, 1);
-    st.run(ti.run).xcoms++;
-  }
-  double now = ctx_.now();
-  const int queuedBy = ti.queuedBy;
-  st.markFinished(tiIdx, now, success);
-  if (mini) {
-    for (int d : st.readyDownstream(tiIdx, now)) st.markScheduled(d, now);
-  }
-  events_[static_cast<size_t>(queuedBy)]++;
+  Slot slot(*this, pool, host, t);
+  // `airflow tasks run`: fork (or a new interpreter), then the try itself.
+  if (!slot.pause(p.config->taskStartOverhead)) return;
+  if (runner_.run(tiIdx, slot) == TaskRunner::Outcome::Stale) p.triesRun--;
 }
 
 void CeleryExecutor::heartbeatLoop() {

@@ -20,37 +20,29 @@
 
 #include "model/Autoscaler.h"
 #include "model/Broker.h"
+#include "model/Executor.h"
 #include "model/SimContext.h"
+#include "model/TaskRun.h"
 
 namespace schedlab {
 
 // Every worker host a pool may have (max_workers of each), in the runtime's numbering.
-struct WorkerHost {
-  std::string name;
-  int cores;
-};
 std::vector<WorkerHost> workerHostsOf(const ExecutorConfig& executor);
 
-class CeleryExecutor {
+class CeleryExecutor final : public Executor {
  public:
   explicit CeleryExecutor(SimContext& ctx);
-  // Creates the worker slots, the autoscalers and the heartbeat load; call before the runtime runs.
-  void start();
-  // executor.heartbeat(): queued TIs leave for the broker; visible to workers after its latency.
-  void send(const std::vector<int>& tis, double now);
-  // Finished tries the scheduler has not processed yet (_process_executor_events), then reset.
-  int takeEvents(int instance);
+  // Creates the worker slots, the autoscalers and the heartbeat load.
+  void start() override;
+  // Queued TIs leave for the broker; visible to workers after its latency.
+  void send(const std::vector<int>& tis, double now) override;
+  int takeEvents(int scheduler) override;
 
-  size_t queueDepth() const { return broker_.depth(); }
-  int busyWorkers() const;
-  // Messages a worker took for a task instance no longer queued (reset orphans): not run.
-  long long staleMessages() const { return staleMessages_; }
-  // A failover refusing connections (mode: error): tries that could not start (failed, retried)
-  // and tries whose end could not be written (zombies, retried).
-  long long failedOnDbErrors() const { return failedOnDbErrors_; }
-  long long endsLostOnDbErrors() const { return endsLostOnDbErrors_; }
-  // Times a task instance started executing while another execution of it was under way (0).
-  long long runTwiceAtOnce() const { return runTwice_; }
+  size_t queueDepth() const override { return broker_.depth(); }
+  int busyWorkers() const override;
+  void markWarmup(double now) override;
+  void sample(double now, RunResult& out) override;
+  void contribute(double end, RunResult& out) const override;
 
   struct Worker {
     enum class State { Off, Booting, Up, Draining } state = State::Off;
@@ -105,6 +97,7 @@ class CeleryExecutor {
     bool started = false;    // the try is running in the metadata DB (markRunning done)
     bool finishing = false;  // its end is being written: it completes
   };
+  class Slot;  // a running try's TrySlot
   void slotLoop(int pool, int worker);
   void runTask(int pool, int worker, int ti, double takenAt);
   void heartbeatLoop();
@@ -126,14 +119,19 @@ class CeleryExecutor {
   // A message on its task's queue, visible from `visibleAt`; the pools serving it are told.
   void post(int ti, double visibleAt);
 
+  // metrics_by_pool.<pool>; adds a priced pool's cost to `out`.
+  nlohmann::json poolMetrics(size_t pool, double end, RunResult& out) const;
+
   SimContext& ctx_;
+  TaskRunner runner_;
   Broker broker_;
   std::vector<Pool> pools_;
   std::vector<int> events_;
   std::vector<std::vector<std::shared_ptr<Try>>> tries_;  // per runtime host: its running tries
   std::vector<ScalingRecord> scaling_;
-  long long staleMessages_ = 0, failedOnDbErrors_ = 0, endsLostOnDbErrors_ = 0, runTwice_ = 0;
-  std::unordered_map<int, int> executing_;  // task instance -> executions under way
+  // Per runtime host: core-seconds computed by the warm-up and by the previous sample; per pool,
+  // worker-seconds billed by then.
+  std::vector<double> cpuAtWarmup_, cpuAtSample_, billedAtWarmup_, billedAtSample_;
 };
 
 }  // namespace schedlab

@@ -17,6 +17,7 @@
 
 #include "model/MetadataDb.h"
 #include "model/SimContext.h"
+#include "results/RunResult.h"
 
 namespace schedlab {
 
@@ -76,6 +77,9 @@ class SchedulerJobs {
   long long takeovers() const { return takeovers_; }
   long long restarts() const { return restarts_; }
   long long exitsOnDbErrors() const { return dbExits_; }
+  // The scheduler processes' metrics (unavailability, alerts, restarts, orphans, host-hours) and
+  // the scheduler hosts' price, up to `end`.
+  void contribute(double end, RunResult& out) const;
 
  private:
   struct Slot {

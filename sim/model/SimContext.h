@@ -14,7 +14,7 @@
 
 namespace schedlab {
 
-class CeleryExecutor;
+class Executor;
 class SchedulerJobs;
 
 struct SimContext {
@@ -24,7 +24,7 @@ struct SimContext {
   MetricsRecorder& recorder;
   WorkflowState& state;
   TriggerHub& hub;
-  CeleryExecutor* executor = nullptr;
+  Executor* executor = nullptr;
   SchedulerJobs* jobs = nullptr;
 
   MetadataDb& db(int instance) const { return *instanceDb[static_cast<size_t>(instance)]; }

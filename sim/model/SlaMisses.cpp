@@ -1,5 +1,7 @@
 #include "model/SlaMisses.h"
 
+#include "results/MetricSchema.h"
+
 namespace schedlab {
 
 std::vector<long long> countSlaMisses(WorkflowState& state, double warmup, double horizon) {
@@ -20,6 +22,17 @@ std::vector<long long> countSlaMisses(WorkflowState& state, double warmup, doubl
     }
   }
   return misses;
+}
+
+void addSlaMetrics(WorkflowState& state, const Scenario& sc, double end, RunResult& out) {
+  const std::string key(metric::kSlaMisses.key);
+  const std::vector<long long> misses = countSlaMisses(state, sc.run.warmup, end);
+  long long total = 0;
+  for (size_t d = 0; d < misses.size(); ++d) {
+    total += misses[d];
+    out.dag(sc.dags[d].name)[key] = misses[d];
+  }
+  out.metrics[key] = total;
 }
 
 }  // namespace schedlab

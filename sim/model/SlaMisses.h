@@ -8,10 +8,13 @@
 #include <vector>
 
 #include "model/WorkflowState.h"
+#include "results/RunResult.h"
 
 namespace schedlab {
 
 // Misses per DAG definition (index into Scenario::dags): task misses plus run misses.
 std::vector<long long> countSlaMisses(WorkflowState& state, double warmup, double horizon);
+// sla_misses over the run and per DAG definition (metrics_by_dag), up to `end`.
+void addSlaMetrics(WorkflowState& state, const Scenario& sc, double end, RunResult& out);
 
 }  // namespace schedlab

@@ -1,5 +1,5 @@
 // Collects what a simulation run observes: latency samples (overall and per DAG definition),
-// counters, one record per task try, and sampled time series. Turned into Results at the end.
+// counters and one record per task try. The run turns them into its result at the end.
 #pragma once
 
 #include <map>
@@ -18,19 +18,6 @@ struct TryRecord {
   double created, scheduled, queued, started, ended;  // -1 when it did not happen
   int host;  // worker host (runtime numbering), -1 when it never ran
   int queuedBy = -1;  // scheduler id that queued it, -1 when none did
-};
-
-struct TimeSeriesRow {
-  double time;
-  double loopDuration;     // mean scheduler loop duration in the interval (s)
-  double queriesPerLoop;   // mean scheduler-side queries per loop in the interval
-  double dbUtilization;    // 0-1 over the interval
-  double queueDepth;       // messages waiting in the broker
-  double runningTasks;
-  double busyWorkers;      // workers running at least one task
-  double dbSizeBytes;
-  double taskInstanceRows;
-  double dbCacheHitRatio;  // 0-1: pages found in memory over pages touched in the interval
 };
 
 // Latency samples of one population (all DAGs, or one DAG definition).
@@ -68,7 +55,6 @@ class MetricsRecorder {
       sampledRuns.insert(run);
     }
   }
-  std::vector<TimeSeriesRow> timeseries;
   long long tasksCreated = 0, tasksSucceeded = 0, tasksFailed = 0, tasksUpstreamFailed = 0;
   long long dagrunsCreated = 0, dagrunsSucceeded = 0, dagrunsFailed = 0;
   long long triggerArrivals = 0;

@@ -6,15 +6,29 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "results/CsvTables.h"
+
 namespace fs = std::filesystem;
 
 namespace schedlab {
 
 const char* const kSchedlabVersion = "0.1.0";
 
-nlohmann::json resultsJson(const std::string& scenario, uint64_t seed, const std::vector<SimulationOutput>& runs) {
+nlohmann::json variantJson(const RunResult& run) {
+  return {{"name", run.variant},
+          {"description", run.description},
+          {"config", run.config},
+          {"metrics", run.metrics},
+          {"metrics_by_dag", run.metricsByDag},
+          {"metrics_by_instance", run.metricsByInstance},
+          {"metrics_by_pool", run.metricsByPool},
+          {"sample_runs", run.sampleRuns},
+          {"sim", run.run}};
+}
+
+nlohmann::json resultsJson(const std::string& scenario, uint64_t seed, const std::vector<RunResult>& runs) {
   nlohmann::json variants = nlohmann::json::array();
-  for (const auto& r : runs) variants.push_back(r.variant);
+  for (const auto& r : runs) variants.push_back(variantJson(r));
   return {{"schedlab_version", kSchedlabVersion}, {"scenario", scenario}, {"seed", seed}, {"variants", variants}};
 }
 
@@ -37,27 +51,17 @@ void writeFileAtomically(const std::string& path, const std::string& content) {
   fs::rename(tmp, path);
 }
 
-void writeResults(const std::string& dir, const nlohmann::json& results, const std::vector<SimulationOutput>& runs) {
+void writeResults(const std::string& dir, const nlohmann::json& results, const std::vector<RunResult>& runs) {
   fs::create_directories(dir);
-  std::string tis = std::string(kTaskInstancesCsvHeader) + "\n";
-  std::string ts = std::string(kTimeseriesCsvHeader) + "\n";
-  std::string pts = std::string(kPoolTimeseriesCsvHeader) + "\n";
-  std::string scaling = std::string(kScalingCsvHeader) + "\n";
   bool withTis = false;  // written when any variant asks for it (run.task_instances_csv)
-  for (const auto& r : runs) {
-    tis += r.taskInstancesCsv;
-    ts += r.timeseriesCsv;
-    pts += r.poolTimeseriesCsv;
-    scaling += r.scalingCsv;
-    withTis |= r.variant.at("config").at("run").value("task_instances_csv", true);
-  }
+  for (const auto& r : runs) withTis |= r.config.at("run").value("task_instances_csv", true);
   const std::string tisPath = (fs::path(dir) / "task_instances.csv").string();
   std::vector<std::pair<std::string, std::string>> files = {
       {(fs::path(dir) / "results.json").string(), results.dump(2) + "\n"},
-      {(fs::path(dir) / "timeseries.csv").string(), ts},
-      {(fs::path(dir) / "pool_timeseries.csv").string(), pts},
-      {(fs::path(dir) / "scaling.csv").string(), scaling}};
-  if (withTis) files.push_back({tisPath, tis});
+      {(fs::path(dir) / "timeseries.csv").string(), timeseriesCsv(runs)},
+      {(fs::path(dir) / "pool_timeseries.csv").string(), poolTimeseriesCsv(runs)},
+      {(fs::path(dir) / "scaling.csv").string(), scalingCsv(runs)}};
+  if (withTis) files.push_back({tisPath, taskInstancesCsv(runs)});
   std::vector<std::string> temps;
   try {
     for (auto& [path, content] : files) {

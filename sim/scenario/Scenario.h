@@ -188,7 +188,11 @@ struct WorkerPoolConfig {
   }
 };
 
+// What runs the tries: Airflow's executor.
+enum class ExecutorKind { Celery };
+
 struct ExecutorConfig {
+  ExecutorKind kind = ExecutorKind::Celery;
   double brokerLatency = 0.005;
   int workers = 4;
   int workerConcurrency = 16;

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "results/MetricLookup.h"
+#include "results/MetricSchema.h"
 
 namespace schedlab {
 namespace {
@@ -51,19 +52,14 @@ MeanCi meanCi(const std::vector<double>& samples) {
 }
 
 std::vector<std::string> sweepMetrics(const std::vector<std::string>& extra) {
-  std::vector<std::string> out = {"metrics.task_transition_latency_s.mean",
-                                  "metrics.task_transition_latency_s.p50",
-                                  "metrics.task_transition_latency_s.p95",
-                                  "metrics.task_transition_latency_s.p99",
-                                  "metrics.schedule_delay_s.p95",
-                                  "metrics.dagrun_duration_s.p95",
-                                  "metrics.trigger_to_done_s.p95",
-                                  "metrics.scheduler_loop_duration_s.mean",
-                                  "metrics.db_queries_per_loop.mean",
-                                  "metrics.db_cpu_utilization",
-                                  "metrics.worker_hours",
-                                  "metrics.tasks_succeeded",
-                                  "metrics.tasks_lost"};
+  using namespace metric;
+  std::vector<std::string> out = {runPath(kTaskTransitionLatency, "mean"), runPath(kTaskTransitionLatency, "p50"),
+                                  runPath(kTaskTransitionLatency, "p95"),  runPath(kTaskTransitionLatency, "p99"),
+                                  runPath(kScheduleDelay, "p95"),          runPath(kDagrunDuration, "p95"),
+                                  runPath(kTriggerToDone, "p95"),          runPath(kSchedulerLoopDuration, "mean"),
+                                  runPath(kDbQueriesPerLoop, "mean"),      runPath(kDbCpuUtilization),
+                                  runPath(kWorkerHours),                   runPath(kTasksSucceeded),
+                                  runPath(kTasksLost)};
   for (const auto& e : extra)
     if (std::find(out.begin(), out.end(), e) == out.end()) out.push_back(e);
   return out;

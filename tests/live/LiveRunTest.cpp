@@ -21,15 +21,15 @@ dags:
       - {shape: chain, count: 3, duration: 0.3s}
 )");
   BenchDatabase db("", liveClusterSettings(scenarios[0]));
-  SimulationOutput out = runLive(scenarios[0], db, 8.0);
-  const auto& m = out.variant["metrics"];
+  RunResult out = runLive(scenarios[0], db, 8.0);
+  const auto& m = out.metrics;
   const long long succeeded = m["tasks_succeeded"], created = m["tasks_created"], runs = m["dagruns_created"];
   EXPECT_GT(succeeded, 6);
   EXPECT_EQ(m["tasks_lost"], 0);
   EXPECT_GT(m["scheduler_loop_duration_s"]["count"].get<long long>(), 3);
-  EXPECT_EQ(out.variant["sim"]["schemas"].size(), 1u);
+  EXPECT_EQ(out.run["schemas"].size(), 1u);
 
-  auto c = db.connectTo(out.variant["sim"]["schemas"][0]);
+  auto c = db.connectTo(out.run["schemas"][0]);
   pqxx::nontransaction tx(*c);
   // Rows are written by the queries the model sends; the run can end between a query and the
   // model's bookkeeping of it, so a few may be ahead of the results, never behind.

@@ -23,7 +23,7 @@ dags:
 )";
 }
 
-nlohmann::json metrics(const std::string& yaml) { return simulate(load(yaml)[0]).variant["metrics"]; }
+nlohmann::json metrics(const std::string& yaml) { return simulate(load(yaml)[0]).metrics; }
 
 }  // namespace
 
@@ -75,7 +75,7 @@ dags:
 }  // namespace
 
 TEST(Archiving, LosingTheLastRunRecreatesMonthlyAndWeeklyRunsButNeverDaily) {
-  auto v = simulate(load(gotcha(false))[0]).variant;
+  auto v = variantJson(simulate(load(gotcha(false))[0]));
   // The monthly DAG's newest run (execution date Feb 1) is past a 7-day retention as soon as it
   // exists: every cleanup deletes all its runs and the scheduler catches up from January again.
   EXPECT_GE(v["metrics_by_dag"]["monthly"]["dagruns_recreated_by_catchup"].get<int>(), 2 * 20);
@@ -86,7 +86,7 @@ TEST(Archiving, LosingTheLastRunRecreatesMonthlyAndWeeklyRunsButNeverDaily) {
 }
 
 TEST(Archiving, KeepLastRunPreventsTheGotcha) {
-  auto v = simulate(load(gotcha(true))[0]).variant;
+  auto v = variantJson(simulate(load(gotcha(true))[0]));
   EXPECT_EQ(v["metrics"]["dagruns_recreated_by_catchup"], 0);
   EXPECT_GT(v["metrics"]["archiving_rows_deleted"].get<double>(), 0);
 }
@@ -105,7 +105,7 @@ dags:
   - {name: d, schedule: 10m, count: 20, tasks: [{shape: chain, count: 5, duration: 30s}]}
 )";
     auto s = loadScenario({(dir / "s.yaml").string(), {}, {}});
-    return simulate(s[0]).variant["metrics"]["scheduler_loop_duration_s"]["mean"].get<double>();
+    return simulate(s[0]).metrics["scheduler_loop_duration_s"]["mean"].get<double>();
   };
   double small = loopMean("1000"), big = loopMean("100000000");
   EXPECT_GT(big, small * 1.2) << small << " vs " << big;

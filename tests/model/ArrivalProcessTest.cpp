@@ -78,7 +78,7 @@ dags:
 )";
   auto s = loadScenario({(dir / "s.yaml").string(), {}, {}});
   EXPECT_EQ(s[0].triggers[0].traceTimes, (std::vector<double>{90, 120, 5400}));
-  auto v = simulate(s[0]).variant;
+  auto v = variantJson(simulate(s[0]));
   EXPECT_EQ(v["metrics"]["trigger_arrivals"], 3);
   EXPECT_EQ(v["metrics"]["dagruns_created"], 3);
 

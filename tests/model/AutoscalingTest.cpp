@@ -70,7 +70,7 @@ long long count(const std::vector<TiRow>& rows, const std::string& state) {
 
 TEST(Autoscaling, QueueDepthNeverScalesInWhileAMessageIsInFlight) {
   auto out = simulate(load(batchScenario("{policy: queue_depth, step: 3, shutdown: hard}"))[0]);
-  auto rows = scalingRows(out.scalingCsv);
+  auto rows = scalingRows(scalingRows(out));
   int in = 0, outs = 0;
   for (const auto& r : rows) {
     if (r.action == "in") {
@@ -86,12 +86,12 @@ TEST(Autoscaling, QueueDepthNeverScalesInWhileAMessageIsInFlight) {
   }
   EXPECT_GE(in, 5);
   EXPECT_GE(outs, 5);
-  EXPECT_EQ(out.variant["metrics"]["tasks_killed_by_scale_in"], 0);
+  EXPECT_EQ(out.metrics["tasks_killed_by_scale_in"], 0);
 }
 
 TEST(Autoscaling, KedaWantsQueuedPlusRunningOverConcurrency) {
   auto out = simulate(load(batchScenario("{policy: keda}"))[0]);
-  auto rows = scalingRows(out.scalingCsv);
+  auto rows = scalingRows(scalingRows(out));
   ASSERT_GE(rows.size(), 6u);
   for (const auto& r : rows) {
     int want = (r.visible + r.inFlight + 3) / 4;
@@ -101,10 +101,10 @@ TEST(Autoscaling, KedaWantsQueuedPlusRunningOverConcurrency) {
 
 TEST(Autoscaling, GracefulShutdownKillsNoTask) {
   auto out = simulate(load(batchScenario("{policy: cpu_target, target: 0.6, shutdown: graceful}"))[0]);
-  const auto& m = out.variant["metrics"];
+  const auto& m = out.metrics;
   EXPECT_GE(m["scale_events"]["in"].get<long long>(), 5);
   EXPECT_EQ(m["tasks_killed_by_scale_in"], 0);
-  auto rows = parseTis(out.taskInstancesCsv);
+  auto rows = parseTis(tisCsv(out));
   EXPECT_EQ(count(rows, "killed"), 0);
   EXPECT_EQ(m["tasks_failed"], 0);
   EXPECT_EQ(m["tasks_lost"], 0);
@@ -113,14 +113,14 @@ TEST(Autoscaling, GracefulShutdownKillsNoTask) {
 TEST(Autoscaling, HardShutdownKillsTriesThatAreRetriedAndCounted) {
   auto s = load(batchScenario("{policy: cpu_target, target: 0.6, shutdown: hard}"))[0];
   auto out = simulate(s);
-  const auto& m = out.variant["metrics"];
+  const auto& m = out.metrics;
   const long long killed = m["tasks_killed_by_scale_in"], zombies = m["zombies_killed"],
                   redelivered = m["tasks_redelivered"];
   EXPECT_GT(killed, 5);
   // Each killed try comes back, by its message or as a zombie (the last ones may still wait).
   EXPECT_LE(zombies + redelivered, killed);
   EXPECT_GE(zombies + redelivered, killed - 10);
-  auto rows = parseTis(out.taskInstancesCsv);
+  auto rows = parseTis(tisCsv(out));
   // A killed try's row ("killed") is written when its message runs the task again.
   EXPECT_LE(count(rows, "killed"), redelivered);
   EXPECT_GE(count(rows, "up_for_retry"), zombies);
@@ -129,18 +129,18 @@ TEST(Autoscaling, HardShutdownKillsTriesThatAreRetriedAndCounted) {
   // The same load with a graceful shutdown finishes its batches sooner.
   auto graceful = simulate(load(batchScenario("{policy: cpu_target, target: 0.6, shutdown: graceful}"))[0]);
   EXPECT_GT(m["dagrun_duration_s"]["mean"].get<double>(),
-            graceful.variant["metrics"]["dagrun_duration_s"]["mean"].get<double>());
+            graceful.metrics["dagrun_duration_s"]["mean"].get<double>());
 }
 
 TEST(Autoscaling, AKilledTryComesBackByWhicheverIsFirstMessageOrZombie) {
   // A visibility timeout shorter than zombie detection: killed tries come back as messages.
   auto quick = simulate(load(batchScenario("{policy: cpu_target, target: 0.6, shutdown: hard}", "", "30s"))[0]);
-  const auto& q = quick.variant["metrics"];
+  const auto& q = quick.metrics;
   EXPECT_GT(q["tasks_redelivered"].get<long long>(), 0);
   EXPECT_EQ(q["zombies_killed"], 0);
   // Without late acknowledgement the message is gone: only zombie detection brings them back.
   auto noAck = simulate(load(batchScenario("{policy: cpu_target, target: 0.6, shutdown: hard}", "  acks_late: false\n"))[0]);
-  const auto& n = noAck.variant["metrics"];
+  const auto& n = noAck.metrics;
   EXPECT_EQ(n["tasks_redelivered"], 0);
   EXPECT_GT(n["zombies_killed"].get<long long>(), 0);
   EXPECT_EQ(n["tasks_lost"], 0);
@@ -150,7 +150,7 @@ TEST(Autoscaling, NewWorkersBootBeforeTakingTasksAndAreBilledFromLaunch) {
   auto s = load(batchScenario("{policy: keda}"))[0];
   auto out = simulate(s);
   // pool_timeseries.csv: variant,time_s,pool,workers,workers_up,queue_depth,in_flight,cpu
-  std::istringstream in(out.poolTimeseriesCsv);
+  std::istringstream in(poolRows(out));
   std::string line;
   bool booting = false;
   double workerMinutes = 0;
@@ -166,7 +166,7 @@ TEST(Autoscaling, NewWorkersBootBeforeTakingTasksAndAreBilledFromLaunch) {
   }
   EXPECT_TRUE(booting);
   // Billed hours match the sampled worker count to the sampling's precision.
-  EXPECT_NEAR(out.variant["metrics"]["worker_hours_by_pool"]["consumers"].get<double>(), workerMinutes / 60, 0.05 * workerMinutes / 60);
+  EXPECT_NEAR(out.metrics["worker_hours_by_pool"]["consumers"].get<double>(), workerMinutes / 60, 0.05 * workerMinutes / 60);
 }
 
 TEST(Autoscaling, FixedPoolWithExponentialTasksMatchesMMc) {
@@ -198,9 +198,9 @@ dags:
   }
   const double last = term * a / c, top = last / (1 - a / c), erlangC = top / (sum + top);
   const double wq = erlangC / (c * mu - lambda);
-  const double measured = out.variant["metrics"]["queued_duration_s"]["mean"];
+  const double measured = out.metrics["queued_duration_s"]["mean"];
   EXPECT_NEAR(measured, wq, 0.1 * wq) << "Erlang C Wq " << wq << " s";
-  EXPECT_EQ(out.variant["metrics"]["scale_events"]["out"], 0);
+  EXPECT_EQ(out.metrics["scale_events"]["out"], 0);
 }
 
 TEST(Autoscaling, NothingStartsDuringABrokerOutage) {
@@ -208,21 +208,21 @@ TEST(Autoscaling, NothingStartsDuringABrokerOutage) {
   auto out = simulate(s);
   const double from = 3 * 3600 + 300, to = from + 1200;
   int after = 0;
-  for (const auto& r : parseTis(out.taskInstancesCsv)) {
+  for (const auto& r : parseTis(tisCsv(out))) {
     if (r.started < 0) continue;
     EXPECT_FALSE(r.started > from + 1 && r.started < to) << r.task << " started at " << r.started;
     after += r.started >= to && r.started < to + 600;
   }
   EXPECT_GT(after, 10);  // the backlog starts once the broker is back
-  EXPECT_EQ(out.variant["metrics"]["tasks_lost"], 0);
+  EXPECT_EQ(out.metrics["tasks_lost"], 0);
 }
 
 TEST(Autoscaling, ADeployReplacesEveryWorkerGracefullyOrKillingItsTries) {
   // The deploy lands in the middle of the third batch (batches start on the hour).
   auto graceful = simulate(load(batchScenario("{policy: keda}", "  deploy: {at: [185m], shutdown: graceful}\n"))[0]);
   auto hard = simulate(load(batchScenario("{policy: keda}", "  deploy: {at: [185m], shutdown: hard}\n"))[0]);
-  const auto& g = graceful.variant["metrics"];
-  const auto& h = hard.variant["metrics"];
+  const auto& g = graceful.metrics;
+  const auto& h = hard.metrics;
   EXPECT_EQ(g["tasks_killed_by_deploy"], 0);
   EXPECT_GT(h["tasks_killed_by_deploy"].get<long long>(), 3);
   EXPECT_EQ(h["tasks_killed_by_scale_in"], 0);
@@ -231,7 +231,7 @@ TEST(Autoscaling, ADeployReplacesEveryWorkerGracefullyOrKillingItsTries) {
     EXPECT_EQ((*m)["tasks_failed"], 0);
   }
   // Every worker of both pools was replaced: the control pool's one worker too.
-  EXPECT_GE(graceful.variant["metrics_by_pool"]["control"]["workers_launched"].get<long long>(), 1);
-  EXPECT_GE(graceful.variant["metrics_by_pool"]["control"]["workers_terminated"].get<long long>(), 1);
-  EXPECT_GE(graceful.variant["metrics_by_pool"]["consumers"]["workers_launched"].get<long long>(), 2);
+  EXPECT_GE(graceful.metricsByPool["control"]["workers_launched"].get<long long>(), 1);
+  EXPECT_GE(graceful.metricsByPool["control"]["workers_terminated"].get<long long>(), 1);
+  EXPECT_GE(graceful.metricsByPool["consumers"]["workers_launched"].get<long long>(), 2);
 }

@@ -29,12 +29,12 @@ dags:
 TEST(Faults, ADbFailoverDelaysButLosesNothing) {
   auto calm = simulate(load(faultScenario(""))[0]);
   auto out = simulate(load(faultScenario("faults: [{kind: db_failover, at: 150m, duration: 10m}]\n"))[0]);
-  const auto& m = out.variant["metrics"];
+  const auto& m = out.metrics;
   EXPECT_EQ(m["tasks_lost"], 0);
   EXPECT_EQ(m["tasks_failed"], 0);
   EXPECT_EQ(m["dagruns_failed"], 0);
   // No try starts while the database is away: LocalTaskJob's start-up queries wait for it.
-  for (const auto& r : parseTis(out.taskInstancesCsv))
+  for (const auto& r : parseTis(tisCsv(out)))
     if (r.started >= 0) {
       EXPECT_FALSE(r.started > 9000.001 && r.started < 9600) << r.task << " at " << r.started;
     }
@@ -44,7 +44,7 @@ TEST(Faults, ADbFailoverDelaysButLosesNothing) {
   EXPECT_DOUBLE_EQ(f["during"]["to_s"].get<double>(), 9600);
   // Tries that were to start during the window start at its end, 10 minutes late at most.
   const double after = f["after"]["task_transition_latency_s"]["p95"];
-  const double calmP95 = calm.variant["metrics"]["task_transition_latency_s"]["p95"];
+  const double calmP95 = calm.metrics["task_transition_latency_s"]["p95"];
   EXPECT_GT(after, 5 * calmP95);
   EXPECT_LT(f["after"]["task_transition_latency_s"]["max"].get<double>(), 600 + 5 * calmP95);
   EXPECT_EQ(m["tasks_succeeded"].get<long long>() > 0, true);
@@ -52,7 +52,7 @@ TEST(Faults, ADbFailoverDelaysButLosesNothing) {
 
 TEST(Faults, AWorkerCrashsTriesComeBackAsZombiesAndAreRetried) {
   auto out = simulate(load(faultScenario("faults: [{kind: worker_crash, at: 132m, count: 1}]\n"))[0]);
-  const auto& m = out.variant["metrics"];
+  const auto& m = out.metrics;
   const long long killed = m["tasks_killed_by_worker_crash"];
   EXPECT_GT(killed, 0);
   // The default visibility timeout (6 h) is longer than zombie detection (5 min): zombies.
@@ -60,9 +60,9 @@ TEST(Faults, AWorkerCrashsTriesComeBackAsZombiesAndAreRetried) {
   EXPECT_EQ(m["tasks_redelivered"], 0);
   EXPECT_EQ(m["tasks_lost"], 0);
   EXPECT_EQ(m["tasks_failed"], 0);
-  EXPECT_EQ(out.variant["metrics_by_pool"]["default"]["workers_launched"], 1);  // its replacement
+  EXPECT_EQ(out.metricsByPool["default"]["workers_launched"], 1);  // its replacement
   long long retried = 0;
-  for (const auto& r : parseTis(out.taskInstancesCsv))
+  for (const auto& r : parseTis(tisCsv(out)))
     if (r.state == "up_for_retry" && r.ended >= 7920 + 300 && r.ended < 7920 + 320) ++retried;
   EXPECT_EQ(retried, killed);  // failed by zombie detection 300-310 s after the crash
   EXPECT_EQ(m["by_fault"]["worker_crash"]["kind"], "worker_crash");
@@ -76,7 +76,7 @@ TEST(Faults, ADbFailoverRefusingConnectionsEndsTheSchedulersAndFailsWhatCannotRe
                                                             "duration: 90s, mode: ") + mode + "}]\n");
   };
   auto out = simulate(load(failover("error"))[0]);
-  const auto& m = out.variant["metrics"];
+  const auto& m = out.metrics;
   const auto& f = m["by_fault"]["failover"];
   EXPECT_EQ(f["mode"], "error");
   // run_with_db_retries gives up after 3 attempts (a few seconds): the scheduler exits, its
@@ -99,15 +99,15 @@ TEST(Faults, ADbFailoverRefusingConnectionsEndsTheSchedulersAndFailsWhatCannotRe
   EXPECT_EQ(m["tasks_failed"], 0);
   EXPECT_EQ(m["tasks_run_twice_at_once"], 0);
   int zombies = 0;
-  for (const auto& r : parseTis(out.taskInstancesCsv)) {
+  for (const auto& r : parseTis(tisCsv(out))) {
     EXPECT_FALSE(r.started > 9003.001 && r.started < 9093) << r.task << " started at " << r.started;
     zombies += r.state == "up_for_retry" && r.ended >= 9003 + 300 && r.ended <= 9093 + 310;
   }
   EXPECT_GE(zombies, m["task_ends_lost_on_db_errors"].get<int>());
   // Waiting instead of failing: no exit, nothing failed.
   auto waited = simulate(load(failover("wait"))[0]);
-  EXPECT_EQ(waited.variant["metrics"]["scheduler_exits_on_db_errors"], 0);
-  EXPECT_EQ(waited.variant["metrics"]["zombies_killed"], 0);
+  EXPECT_EQ(waited.metrics["scheduler_exits_on_db_errors"], 0);
+  EXPECT_EQ(waited.metrics["zombies_killed"], 0);
 }
 
 TEST(Faults, FaultsAreValidated) {
@@ -126,8 +126,8 @@ TEST(Faults, FaultsAreValidated) {
 
 TEST(Faults, ABrokerOutageHoldsTheWorkBackAndItsWindowsAreReported) {
   auto out = simulate(load(faultScenario("faults: [{name: redis_down, kind: broker_outage, at: 152m, duration: 15m}]\n"))[0]);
-  const auto& m = out.variant["metrics"];
-  for (const auto& r : parseTis(out.taskInstancesCsv))
+  const auto& m = out.metrics;
+  for (const auto& r : parseTis(tisCsv(out)))
     if (r.started >= 0) {
       EXPECT_FALSE(r.started > 9120.001 && r.started < 10020) << r.task << " at " << r.started;
     }

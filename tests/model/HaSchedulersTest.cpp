@@ -33,19 +33,19 @@ std::string queuedBy(const std::string& line) { return line.substr(line.rfind(',
 TEST(HaSchedulers, ReplicasShareTheWorkAndNeverScheduleATaskTwice) {
   auto one = simulate(load(kLoad)[0]);
   auto three = simulate(load(kLoad, {"scheduler.replicas=3"})[0]);
-  EXPECT_EQ(one.variant["metrics"]["critical_section_busy"], 0);
+  EXPECT_EQ(one.metrics["critical_section_busy"], 0);
   // The pool rows are taken NOWAIT: a scheduler finding them held skips its critical section.
-  EXPECT_GT(three.variant["metrics"]["critical_section_busy"].get<long long>(), 100);
+  EXPECT_GT(three.metrics["critical_section_busy"].get<long long>(), 100);
   // More schedulers send more queries to the same database.
-  EXPECT_GT(three.variant["metrics"]["db_cpu_utilization"].get<double>(),
-            1.3 * one.variant["metrics"]["db_cpu_utilization"].get<double>());
-  EXPECT_EQ(three.variant["metrics"]["tasks_lost"], 0);
+  EXPECT_GT(three.metrics["db_cpu_utilization"].get<double>(),
+            1.3 * one.metrics["db_cpu_utilization"].get<double>());
+  EXPECT_EQ(three.metrics["tasks_lost"], 0);
 
-  std::istringstream in(three.taskInstancesCsv);
+  std::istringstream in(tisCsv(three));
   std::map<std::string, int> byScheduler;
   std::set<std::string> tries;
   std::map<std::string, std::vector<std::pair<double, double>>> byTi;
-  auto rows = parseTis(three.taskInstancesCsv);
+  auto rows = parseTis(tisCsv(three));
   size_t i = 0;
   for (std::string line; std::getline(in, line);) {
     if (line.empty()) continue;

@@ -38,7 +38,7 @@ TEST(Instances, LoaderPartitionsDagsByPattern) {
 TEST(Instances, EachInstanceSchedulesExactlyItsDags) {
   for (const char* model : {"airflow1", "airflow2"}) {
     for (const char* db : {"shared", "own"}) {
-      auto v = simulate(load(twoInstances(model, db))[0]).variant;
+      auto v = variantJson(simulate(load(twoInstances(model, db))[0]));
       auto byDag = v["metrics_by_dag"], byInst = v["metrics_by_instance"];
       auto count = [](const nlohmann::json& j) { return j["task_transition_latency_s"]["count"].get<long long>(); };
       EXPECT_EQ(count(byInst["fast"]), count(byDag["fast_a"]) + count(byDag["fast_b"])) << model << db;

@@ -28,7 +28,7 @@ dags:
 }
 
 nlohmann::json metricsOf(const std::string& scheduler) {
-  return simulate(load(steadyRun(scheduler))[0]).variant;
+  return variantJson(simulate(load(steadyRun(scheduler))[0]));
 }
 
 }  // namespace

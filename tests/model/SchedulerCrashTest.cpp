@@ -45,7 +45,7 @@ const double kCrash = 150 * 60 + 7;
 
 TEST(SchedulerCrash, AnotherSchedulerAdoptsTheOrphansWithinThresholdPlusCheckInterval) {
   auto out = simulate(load(haScenario("faults: [{kind: scheduler_crash, at: 9007s, replica: 2}]\n"))[0]);
-  const auto& m = out.variant["metrics"];
+  const auto& m = out.metrics;
   const auto& f = m["by_fault"]["scheduler_crash"];
   // Running tries of the dead scheduler's job: the executor of the other one adopts them.
   EXPECT_GT(f["orphaned_tasks_adopted"].get<long long>(), 0);
@@ -60,8 +60,8 @@ TEST(SchedulerCrash, AnotherSchedulerAdoptsTheOrphansWithinThresholdPlusCheckInt
   EXPECT_EQ(m["tasks_lost"], 0);
   EXPECT_EQ(m["tasks_run_twice_at_once"], 0);
   // The dead scheduler queued nothing after its crash; its adopted tries carry the adopter's name.
-  auto rows = parseTis(out.taskInstancesCsv);
-  auto by = queuedByColumn(out.taskInstancesCsv);
+  auto rows = parseTis(tisCsv(out));
+  auto by = queuedByColumn(tisCsv(out));
   ASSERT_EQ(rows.size(), by.size());
   int adoptedRows = 0;
   for (size_t i = 0; i < rows.size(); ++i) {
@@ -77,7 +77,7 @@ TEST(SchedulerCrash, AnotherSchedulerAdoptsTheOrphansWithinThresholdPlusCheckInt
 TEST(SchedulerCrash, TheAlertFiresWithinPollIntervalPlusThresholdAndThePagedPersonRestartsIt) {
   const std::string fault = "faults: [{kind: scheduler_crash, at: 9007s, restart_after_alert: 10m}]\n";
   auto out = simulate(load(haScenario(fault), {"scheduler.replicas=1"})[0]);
-  const auto& m = out.variant["metrics"];
+  const auto& m = out.metrics;
   const auto& f = m["by_fault"]["scheduler_crash"];
   const double detected = f["outage_detected_after_s"];
   // The last heartbeat was at most scheduler_heartbeat_sec (5 s) before the crash.
@@ -92,7 +92,7 @@ TEST(SchedulerCrash, TheAlertFiresWithinPollIntervalPlusThresholdAndThePagedPers
   // Nothing is queued while no scheduler runs; the work resumes after the restart.
   const double back = kCrash + detected + 600;
   int queuedAfter = 0;
-  for (const auto& r : parseTis(out.taskInstancesCsv)) {
+  for (const auto& r : parseTis(tisCsv(out))) {
     EXPECT_FALSE(r.queued > kCrash + 1 && r.queued < back) << r.task << " queued at " << r.queued;
     queuedAfter += r.queued >= back;
   }
@@ -109,7 +109,7 @@ TEST(SchedulerCrash, AHotStandbyTakesOverAfterItsDetectionDelayAndResetsWhatWasQ
   const std::string yaml = backlogScenario("{model: airflow1, hot_standby: {poll_interval: 10s, takeover_after: 30s}}",
                                            "faults: [{kind: scheduler_crash, at: 9003s}]\n");
   auto out = simulate(load(yaml)[0]);
-  const auto& m = out.variant["metrics"];
+  const auto& m = out.metrics;
   const auto& f = m["by_fault"]["scheduler_crash"];
   const double back = f["scheduler_back_after_s"];
   EXPECT_GE(back, 30 - 5);      // the heartbeat is older than takeover_after ...
@@ -126,7 +126,7 @@ TEST(SchedulerCrash, AHotStandbyTakesOverAfterItsDetectionDelayAndResetsWhatWasQ
 
 TEST(SchedulerCrash, WithoutRestartOrStandbyTheSchedulerStaysDown) {
   auto out = simulate(load(haScenario("faults: [{kind: scheduler_crash, at: 9007s}]\n"), {"scheduler.replicas=1"})[0]);
-  const auto& m = out.variant["metrics"];
+  const auto& m = out.metrics;
   EXPECT_NEAR(m["scheduler_unavailable_s"].get<double>(), 5 * 3600 - kCrash, 1e-6);
   EXPECT_TRUE(m["by_fault"]["scheduler_crash"]["scheduler_back_after_s"].is_null());
   EXPECT_EQ(m["scheduler_alerts"], 1);  // it fires, and nobody is set to respond

@@ -34,12 +34,12 @@ class SchedulerSemantics : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     scenario_ = load(limitsScenario(GetParam()))[0];
     out_ = simulate(scenario_);
-    rows_ = parseTis(out_.taskInstancesCsv);
+    rows_ = parseTis(tisCsv(out_));
     ASSERT_GT(rows_.size(), 100u);
   }
   double endOf(const TiRow& r) const { return r.ended < 0 ? scenario_.run.horizon : r.ended; }
   Scenario scenario_;
-  SimulationOutput out_;
+  RunResult out_;
   std::vector<TiRow> rows_;
 };
 
@@ -115,7 +115,7 @@ TEST_P(SchedulerSemantics, RetriesHappenAsConfigured) {
   }
   EXPECT_GT(retried, 5);
   EXPECT_GT(exhausted, 0);
-  EXPECT_EQ(out_.variant["metrics"]["tasks_lost"], 0);
+  EXPECT_EQ(out_.metrics["tasks_lost"], 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, SchedulerSemantics, ::testing::Values("airflow1", "airflow2"));
@@ -146,7 +146,7 @@ dags:
 TEST(SensorsAndTriggers, PokeSensorHoldsItsWorkerSlot) {
   // One worker slot: a poke sensor waiting for an arrival that never comes keeps it until timeout.
   auto s = load(oneSlotWithASensor("poke_interval: 30s"))[0];
-  auto rows = parseTis(simulate(s).taskInstancesCsv);
+  auto rows = parseTis(tisCsv(simulate(s)));
   const TiRow *sensor = nullptr, *work = nullptr;
   for (auto& r : rows) {
     if (r.task == "wait") sensor = &r;
@@ -164,7 +164,7 @@ TEST(SensorsAndTriggers, RescheduleSensorFreesItsSlotBetweenPokes) {
   // sensor times out; the sensor's later pokes come a poke interval apart.
   auto s = load(oneSlotWithASensor("mode: reschedule, poke_interval: 5m"))[0];
   auto out = simulate(s);
-  auto rows = parseTis(out.taskInstancesCsv);
+  auto rows = parseTis(tisCsv(out));
   std::vector<const TiRow*> pokes;
   const TiRow *last = nullptr, *work = nullptr;
   for (auto& r : rows) {
@@ -181,8 +181,8 @@ TEST(SensorsAndTriggers, RescheduleSensorFreesItsSlotBetweenPokes) {
   for (auto* p : pokes) EXPECT_EQ(p->tryNumber, 1);  // reschedules are not tries
   EXPECT_GT(last->started - pokes.front()->started, 3600);
   EXPECT_LT(last->started - pokes.front()->started, 3600 + 300);
-  EXPECT_EQ(out.variant["metrics"]["sensor_reschedules"], 12);
-  EXPECT_EQ(out.variant["metrics"]["db_rows"]["task_reschedule"]["end"], 12);
+  EXPECT_EQ(out.metrics["sensor_reschedules"], 12);
+  EXPECT_EQ(out.metrics["db_rows"]["task_reschedule"]["end"], 12);
 
   // An own event 12 minutes after the first poke: found by the poke that follows it.
   auto own = load(R"(
@@ -195,7 +195,7 @@ dags:
     catchup: false
     tasks: [{id: wait, kind: sensor, mode: reschedule, duration: 12m, poke_interval: 5m}, {id: next, duration: 1s}]
 )")[0];
-  auto ownRows = parseTis(simulate(own).taskInstancesCsv);
+  auto ownRows = parseTis(tisCsv(simulate(own)));
   const TiRow *first = nullptr, *done = nullptr;
   for (auto& r : ownRows) {
     if (r.task == "wait" && !first) first = &r;
@@ -222,7 +222,7 @@ dags:
     tasks: [{shape: chain, count: 3, duration: 5s}]
 )")[0];
   auto out = simulate(s);
-  auto rows = parseTis(out.taskInstancesCsv);
+  auto rows = parseTis(tisCsv(out));
   std::vector<const TiRow*> fires;
   std::map<std::string, double> targetRuns;  // run -> created
   for (auto& r : rows) {
@@ -239,19 +239,19 @@ dags:
     ASSERT_NE(it, fires.end()) << "target run " << run << " created at " << created << " by no trigger task";
     matched.insert(*it);
   }
-  auto t2d = out.variant["metrics_by_dag"]["target"]["trigger_to_done_s"];
+  auto t2d = out.metricsByDag["target"]["trigger_to_done_s"];
   EXPECT_GT(t2d["count"].get<int>(), 50);
   EXPECT_GT(t2d["p50"].get<double>(), 15.0);  // three 5 s tasks at least
   // The arrival's work starts with the target's first task: after the sensor saw it and the
   // trigger task ran (1 s), and more than the three 5 s tasks before the run is done.
-  auto t2s = out.variant["metrics_by_dag"]["target"]["trigger_to_start_s"];
+  auto t2s = out.metricsByDag["target"]["trigger_to_start_s"];
   // Every run done had started; a few started runs are still going at the horizon.
   EXPECT_GE(t2s["count"].get<int>(), t2d["count"].get<int>());
   EXPECT_LE(t2s["count"].get<int>(), t2d["count"].get<int>() + 3);
   EXPECT_GT(t2s["p50"].get<double>(), 1.0);
   EXPECT_GT(t2d["mean"].get<double>() - t2s["mean"].get<double>(), 15.0);
-  EXPECT_TRUE(out.variant["metrics_by_dag"]["trigger"]["trigger_to_start_s"]["count"].is_null() ||
-              out.variant["metrics_by_dag"]["trigger"]["trigger_to_start_s"]["count"] == 0)
+  EXPECT_TRUE(out.metricsByDag["trigger"]["trigger_to_start_s"]["count"].is_null() ||
+              out.metricsByDag["trigger"]["trigger_to_start_s"]["count"] == 0)
       << "a sensor and a hand-off are not the arrival's work";
 }
 
@@ -267,7 +267,7 @@ dags:
     depends_on_past: true
     tasks: [{id: step, duration: 3m}]
 )")[0];
-    auto rows = parseTis(simulate(s).taskInstancesCsv);
+    auto rows = parseTis(tisCsv(simulate(s)));
     std::vector<std::pair<double, double>> spans;
     for (auto& r : rows)
       if (r.started >= 0) spans.push_back({r.started, r.ended < 0 ? s.run.horizon : r.ended});
@@ -294,7 +294,7 @@ dags:
   auto run = [&](const char* dagSla, const char* taskSla) {
     char text[1024];
     std::snprintf(text, sizeof text, yaml, dagSla, taskSla);
-    return simulate(load(text)[0]).variant;
+    return variantJson(simulate(load(text)[0]));
   };
   auto generous = run("1h", "30m");
   EXPECT_EQ(generous["metrics"]["sla_misses"], 0);
@@ -319,11 +319,11 @@ dags: [{name: a, schedule: 1h, tasks: [{id: t, duration: 1m}]}]
 )";
   char text[512];
   std::snprintf(text, sizeof text, yaml, "");
-  auto workersOnly = simulate(load(text)[0]).variant["metrics"];
+  auto workersOnly = simulate(load(text)[0]).metrics;
   EXPECT_DOUBLE_EQ(workersOnly["cost"].get<double>(), 3 * 10 * 0.5);  // 30 worker-hours
   std::snprintf(text, sizeof text, yaml, ", price_per_core_hour: 0.25");
-  auto both = simulate(load(text)[0]).variant["metrics"];
+  auto both = simulate(load(text)[0]).metrics;
   EXPECT_DOUBLE_EQ(both["cost"].get<double>(), 15 + 4 * 10 * 0.25);  // + 40 DB core-hours
-  auto unpriced = simulate(load("dags: [{name: a, tasks: [{id: t}]}]\n")[0]).variant["metrics"];
+  auto unpriced = simulate(load("dags: [{name: a, tasks: [{id: t}]}]\n")[0]).metrics;
   EXPECT_FALSE(unpriced.contains("cost"));
 }

@@ -48,19 +48,19 @@ dags:
 )")[0];
   auto out = simulate(s);
   int checked = 0;
-  for (auto& [r, host] : rowsWithHosts(out.taskInstancesCsv)) {
+  for (auto& [r, host] : rowsWithHosts(tisCsv(out))) {
     if (r.started < 0) continue;
     ++checked;
     if (r.task == "crunch") EXPECT_EQ(host.rfind("cpu-", 0), 0u) << host;
     else EXPECT_EQ(host, "io-1");
   }
   EXPECT_GT(checked, 30);
-  const auto& pools = out.variant["metrics_by_pool"];
+  const auto& pools = out.metricsByPool;
   EXPECT_GT(pools["cpu"]["tries_run"].get<long long>(), 10);
   EXPECT_GT(pools["io"]["tries_run"].get<long long>(), 20);
-  EXPECT_DOUBLE_EQ(out.variant["metrics"]["worker_hours_by_pool"]["cpu"].get<double>(), 4.0);
-  EXPECT_DOUBLE_EQ(out.variant["metrics"]["worker_hours_by_pool"]["io"].get<double>(), 2.0);
-  EXPECT_DOUBLE_EQ(out.variant["metrics"]["worker_hours"].get<double>(), 6.0);
+  EXPECT_DOUBLE_EQ(out.metrics["worker_hours_by_pool"]["cpu"].get<double>(), 4.0);
+  EXPECT_DOUBLE_EQ(out.metrics["worker_hours_by_pool"]["io"].get<double>(), 2.0);
+  EXPECT_DOUBLE_EQ(out.metrics["worker_hours"].get<double>(), 6.0);
   // The CPU pool computed; the I/O pool only waited.
   EXPECT_GT(pools["cpu"]["worker_cpu_utilization"].get<double>(), 0.05);
   EXPECT_EQ(pools["io"]["worker_cpu_utilization"].get<double>(), 0.0);
@@ -78,7 +78,7 @@ dags:
 )")[0];
   auto out = simulate(s);
   std::map<std::string, std::vector<std::pair<double, double>>> byHost;
-  for (auto& [r, host] : rowsWithHosts(out.taskInstancesCsv))
+  for (auto& [r, host] : rowsWithHosts(tisCsv(out)))
     if (r.started >= 0) byHost[host].push_back({r.started, r.ended < 0 ? s.run.horizon : r.ended});
   ASSERT_EQ(byHost.size(), 2u);
   for (auto& [host, intervals] : byHost) EXPECT_EQ(maxOverlap(intervals), 3) << host;
@@ -97,7 +97,7 @@ dags:
     tasks:
       - {shape: layered, width: 4, depth: 1, cpu: )" + std::to_string(cpu) + R"(, duration: 10s}
 )")[0];
-    auto rows = parseTis(simulate(s).taskInstancesCsv);
+    auto rows = parseTis(tisCsv(simulate(s)));
     double longest = 0;
     int ran = 0;
     for (auto& r : rows)

@@ -13,7 +13,7 @@ class BluevineBands : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     for (auto& s : loadScenario({std::string(SCHEDLAB_SCENARIOS) + "/bluevine-onboarding.yaml", {}, {}}))
-      variants_[s.variant] = simulate(s).variant;
+      variants_[s.variant] = variantJson(simulate(s));
   }
   static const nlohmann::json& onboarding(const std::string& variant) {
     return variants_.at(variant)["metrics_by_dag"]["onboarding"];

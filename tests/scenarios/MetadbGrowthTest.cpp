@@ -10,7 +10,7 @@ using namespace schedlab::test;
 TEST(MetadbGrowth, TwoDaysShowGrowthAndTheGotcha) {
   std::map<std::string, nlohmann::json> v;
   for (auto& s : loadScenario({std::string(SCHEDLAB_SCENARIOS) + "/metadb-growth.yaml", {"run.horizon=2d"}, {}}))
-    v[s.variant] = simulate(s).variant["metrics"];
+    v[s.variant] = simulate(s).metrics;
   ASSERT_EQ(v.size(), 3u);
   auto rows = [&](const char* variant) { return v[variant]["db_rows"]["task_instance"]["end"].get<double>(); };
   EXPECT_GT(rows("no_archiving"), 100000);

@@ -17,6 +17,8 @@
 
 #include "engine/Isolated.h"
 #include "engine/Simulation.h"
+#include "results/CsvTables.h"
+#include "results/ResultsWriter.h"
 #include "scenario/ScenarioLoader.h"
 
 namespace schedlab::test {
@@ -87,13 +89,14 @@ inline void expectLoadError(const std::string& yaml, const std::string& what) {
   }
 }
 
-inline SimulationOutput simulate(const Scenario& s) {
-  std::string payload = runIsolated([&] {
-    SimulationOutput o = runSimulation(s, {});
-    return o.toJson().dump();
-  });
-  return SimulationOutput::fromJson(nlohmann::json::parse(payload));
-}
+inline RunResult simulate(const Scenario& s) { return simulateIsolated(s, {}); }
+
+// A run's rows of one of its CSVs, without the header line.
+inline std::string csvRows(const std::string& csv) { return csv.substr(csv.find('\n') + 1); }
+inline std::string tisCsv(const RunResult& r) { return csvRows(taskInstancesCsv({r})); }
+inline std::string timeseriesRows(const RunResult& r) { return csvRows(timeseriesCsv({r})); }
+inline std::string poolRows(const RunResult& r) { return csvRows(poolTimeseriesCsv({r})); }
+inline std::string scalingRows(const RunResult& r) { return csvRows(scalingCsv({r})); }
 
 // One row of task_instances.csv.
 struct TiRow {

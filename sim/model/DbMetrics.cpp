@@ -1,0 +1,103 @@
+#include "model/DbMetrics.h"
+
+#include <array>
+#include <cmath>
+
+#include "results/MetricSchema.h"
+
+namespace schedlab {
+namespace {
+double round6(double v) { return std::round(v * 1e6) / 1e6; }
+std::string key(const Metric& m) { return std::string(m.key); }
+}  // namespace
+
+DbMetrics::DbMetrics(std::vector<MetadataDb*> used) : used_(std::move(used)), atWarmup_(used_.size()) {
+  cores_ = total([](const MetadataDb& d) { return d.cores(); });
+}
+
+DbMetrics::Totals DbMetrics::totalsOf(const MetadataDb& db) {
+  return {db.busySeconds(), db.pagesTouched(), db.pagesFromDisk()};
+}
+
+void DbMetrics::markWarmup() {
+  for (size_t i = 0; i < used_.size(); ++i) {
+    used_[i]->startMeasuring();
+    atWarmup_[i] = totalsOf(*used_[i]);
+  }
+}
+
+void DbMetrics::sample(double interval, TimeSeriesRow& row) {
+  const double busy = total([](const MetadataDb& d) { return d.busySeconds(); });
+  row.dbUtilization = (busy - last_.busySeconds) / (interval * cores_);
+  row.dbSizeBytes = total([](const MetadataDb& d) { return d.sizeBytes(); });
+  row.taskInstanceRows = total([](const MetadataDb& d) { return d.rows(Table::TaskInstance); });
+  const double pages = total([](const MetadataDb& d) { return d.pagesTouched(); });
+  const double fromDisk = total([](const MetadataDb& d) { return d.pagesFromDisk(); });
+  row.dbCacheHitRatio =
+      pages > last_.pagesTouched ? 1.0 - (fromDisk - last_.pagesFromDisk) / (pages - last_.pagesTouched) : 1.0;
+  last_ = {busy, pages, fromDisk};
+}
+
+void DbMetrics::scopeMetrics(nlohmann::json& m, const std::vector<size_t>& dbs, double window) const {
+  long long queries = 0;
+  double busy = 0, pages = 0, fromDisk = 0;
+  int cores = 0;
+  std::array<long long, kQueryTypeCount> count{};
+  std::array<double, kQueryTypeCount> seconds{};
+  for (size_t k : dbs) {
+    const MetadataDb& db = *used_[k];
+    queries += db.queriesTotal();
+    busy += db.busySeconds() - atWarmup_[k].busySeconds;
+    pages += db.pagesTouched() - atWarmup_[k].pagesTouched;
+    fromDisk += db.pagesFromDisk() - atWarmup_[k].pagesFromDisk;
+    cores += db.cores();
+    for (size_t i = 0; i < kQueryTypeCount; ++i) {
+      count[i] += db.countByType()[i];
+      seconds[i] += db.secondsByType()[i];
+    }
+  }
+  m[key(metric::kDbQueriesTotal)] = queries;
+  m[key(metric::kDbCpuUtilization)] = round6(busy / (window * cores));
+  // As PostgreSQL's pg_stat_database reports it: blks_hit / (blks_hit + blks_read).
+  m[key(metric::kDbCacheHitRatio)] = round6(pages > 0 ? 1.0 - fromDisk / pages : 1.0);
+  m[key(metric::kDbPagesReadFromDisk)] = std::round(fromDisk);
+  nlohmann::json byType = nlohmann::json::object();
+  for (size_t i = 0; i < kQueryTypeCount; ++i)
+    if (count[i] > 0) byType[std::string(kQueries[i].name)] = {{"count", count[i]}, {"db_seconds", round6(seconds[i])}};
+  m[key(metric::kDbQueriesByType)] = byType;
+  nlohmann::json rows = nlohmann::json::object();
+  for (size_t t = 0; t < kTableNames.size(); ++t) {
+    double end = 0, max = 0;
+    for (size_t k : dbs) {
+      end += used_[k]->rows(static_cast<Table>(t));
+      max += used_[k]->maxRows(static_cast<Table>(t));
+    }
+    rows[std::string(kTableNames[t])] = {{"end", end}, {"max", max}};
+  }
+  double sizeEnd = 0, sizeMax = 0;
+  for (size_t k : dbs) {
+    sizeEnd += used_[k]->sizeBytes();
+    sizeMax += used_[k]->maxSizeBytes();
+  }
+  m[key(metric::kDbRows)] = rows;
+  m[key(metric::kDbSizeBytes)] = {{"end", std::round(sizeEnd)}, {"max", std::round(sizeMax)}};
+}
+
+void DbMetrics::contribute(const Scenario& sc, const std::vector<MetadataDb*>& instanceDb, double end,
+                           RunResult& out) const {
+  const double window = end - sc.run.warmup;
+  std::vector<size_t> all;
+  for (size_t k = 0; k < used_.size(); ++k) all.push_back(k);
+  scopeMetrics(out.metrics, all, window);
+  for (size_t i = 0; i < sc.instances.size(); ++i) {
+    size_t h = 0;
+    while (used_[h] != instanceDb[i]) ++h;
+    nlohmann::json& scope = out.instance(sc.instances[i].name);
+    scope[key(metric::kMetadb)] = sc.instances[i].ownMetadb ? "own" : "shared";
+    scopeMetrics(scope, {h}, window);
+  }
+  out.metrics[key(metric::kDbCoreHours)] = round6(cores_ * end / 3600.0);
+  if (sc.metadb.pricePerCoreHour >= 0) out.cost.addDb(cores_ * end / 3600.0 * sc.metadb.pricePerCoreHour);
+}
+
+}  // namespace schedlab

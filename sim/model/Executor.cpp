@@ -1,0 +1,21 @@
+#include "model/Executor.h"
+
+#include "model/CeleryExecutor.h"
+
+namespace schedlab {
+
+std::unique_ptr<Executor> makeExecutor(SimContext& ctx) {
+  switch (ctx.scenario.executor.kind) {
+    case ExecutorKind::Celery: return std::make_unique<CeleryExecutor>(ctx);
+  }
+  return nullptr;
+}
+
+std::vector<WorkerHost> executorHosts(const ExecutorConfig& config) {
+  switch (config.kind) {
+    case ExecutorKind::Celery: return workerHostsOf(config);
+  }
+  return {};
+}
+
+}  // namespace schedlab

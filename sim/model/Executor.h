@@ -1,0 +1,53 @@
+// What runs the task instances the schedulers queue: Airflow's BaseExecutor as the model needs it.
+// A scheduler hands it queued task instances (executor.heartbeat()) and collects how many tries
+// ended since it last looked (_process_executor_events); the executor owns its hosts, slots,
+// queues and their metrics, and runs each try through the shared TaskRunner.
+//
+// Adding an executor: a class implementing this interface in a file pair of its own, a case in
+// makeExecutor and executorHosts (Executor.cpp), and its section in the scenario loader.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/SimContext.h"
+#include "results/RunResult.h"
+
+namespace schedlab {
+
+// A worker host an executor may use, in the runtime's numbering (the platform has one per entry).
+struct WorkerHost {
+  std::string name;
+  int cores;
+};
+
+class Executor {
+ public:
+  virtual ~Executor() = default;
+
+  // Spawns its actors (worker slots, autoscalers, heartbeats, its own faults).
+  // REQUIRES: called once, before the runtime runs.
+  virtual void start() = 0;
+  // executor.heartbeat(): the queued task instances `tis` leave the scheduler at `now`.
+  virtual void send(const std::vector<int>& tis, double now) = 0;
+  // Tries ended since scheduler `scheduler` last asked (_process_executor_events); resets the count.
+  virtual int takeEvents(int scheduler) = 0;
+
+  // For the time series: tries waiting for a slot, and hosts running at least one try.
+  virtual size_t queueDepth() const = 0;
+  virtual int busyWorkers() const = 0;
+
+  // Its results. REQUIRES: markWarmup once when the warm-up ends; sample at each sample time,
+  // in order; contribute once, at the end.
+  virtual void markWarmup(double now) = 0;
+  virtual void sample(double now, RunResult& out) = 0;
+  virtual void contribute(double end, RunResult& out) const = 0;
+};
+
+// The executor `ctx.scenario.executor` describes.
+std::unique_ptr<Executor> makeExecutor(SimContext& ctx);
+// Every host that executor may use, before it exists (the runtime's platform is built first).
+std::vector<WorkerHost> executorHosts(const ExecutorConfig& config);
+
+}  // namespace schedlab

@@ -1,0 +1,83 @@
+#include "model/FaultMetrics.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "model/SlaMisses.h"
+#include "results/LatencyStats.h"
+#include "results/MetricSchema.h"
+
+namespace schedlab {
+namespace {
+
+double round6(double v) { return std::round(v * 1e6) / 1e6; }
+std::string key(const Metric& m) { return std::string(m.key); }
+// Seconds from a fault to `at`, null when it never happened (-1).
+nlohmann::json after(double at, double from) { return at >= 0 ? nlohmann::json(round6(at - from)) : nlohmann::json(nullptr); }
+
+// Transitions that happened in [from, to) and SLA deadlines in it.
+nlohmann::json window(SimContext& ctx, double from, double to, double end) {
+  const MetricsRecorder& rec = ctx.recorder;
+  std::vector<double> samples;
+  for (size_t k = 0; k < rec.all.transition.size(); ++k)
+    if (rec.transitionAt[k] >= from && rec.transitionAt[k] < to) samples.push_back(rec.all.transition[k]);
+  long long misses = 0;
+  for (long long m : countSlaMisses(ctx.state, std::max(from, ctx.scenario.run.warmup), std::min(to, end))) misses += m;
+  return nlohmann::json{{"from_s", from},
+                        {"to_s", std::min(to, end)},
+                        {key(metric::kTaskTransitionLatency), toJson(summarize(samples))},
+                        {key(metric::kSlaMisses), misses}};
+}
+
+// A scheduler crash: its window lasts until a process runs the crashed scheduler again (or the end).
+nlohmann::json crashFigures(const SchedulerJobs& jobs, int k, const Fault& f, double end, double& to) {
+  const SchedulerJobs::Crash* crash = nullptr;
+  for (const auto& c : jobs.crashes())
+    if (c.fault == k) crash = &c;
+  to = crash && crash->backAt >= 0 ? crash->backAt : end;
+  return {{key(metric::kSchedulerBackAfter), after(crash ? crash->backAt : -1, f.at)},
+          {key(metric::kSchedulerUnavailable), round6(jobs.unavailableSecondsOf(k, end))},
+          {key(metric::kOutageDetectedAfter), after(crash ? crash->alertAt : -1, f.at)},
+          {key(metric::kOrphansTakenOverAfter), after(crash ? crash->sweptAt : -1, f.at)},
+          {key(metric::kOrphanedTasksAdopted), crash ? crash->adopted : 0},
+          {key(metric::kOrphanedTasksCleared), crash ? crash->reset : 0}};
+}
+
+// A failover refusing connections: the schedulers that exited on its errors (each restart that
+// met the DB still away exits again).
+nlohmann::json failoverFigures(const SchedulerJobs& jobs, int k, const Fault& f, double end) {
+  long long exits = 0;
+  double back = -1;
+  for (const auto& c : jobs.crashes())
+    if (c.fault == k) {
+      ++exits;
+      back = std::max(back, c.backAt < 0 ? end : c.backAt);
+    }
+  return {{"mode", "error"},
+          {key(metric::kSchedulerExits), exits},
+          {key(metric::kSchedulerUnavailable), round6(jobs.unavailableSecondsOf(k, end))},
+          {key(metric::kSchedulersBackAfter),
+           exits > 0 && back < end ? nlohmann::json(round6(back - f.at)) : nlohmann::json(nullptr)}};
+}
+
+}  // namespace
+
+void addFaultMetrics(SimContext& ctx, const SchedulerJobs& jobs, double end, RunResult& out) {
+  const Scenario& sc = ctx.scenario;
+  nlohmann::json byFault = nlohmann::json::object();
+  for (size_t k = 0; k < sc.faults.size(); ++k) {
+    const Fault& f = sc.faults[k];
+    double to = f.at + f.duration;
+    nlohmann::json extra = nlohmann::json::object();
+    if (f.kind == Fault::Kind::SchedulerCrash) extra = crashFigures(jobs, static_cast<int>(k), f, end, to);
+    if (f.kind == Fault::Kind::DbFailover && f.failsQueries)
+      extra = failoverFigures(jobs, static_cast<int>(k), f, end);
+    nlohmann::json j = {{"kind", faultKindName(f.kind)}, {"during", window(ctx, f.at, to, end)},
+                        {"after", window(ctx, to, to + f.afterWindow, end)}};
+    j.update(extra);
+    byFault[f.name] = j;
+  }
+  out.metrics[key(metric::kByFault)] = byFault;
+}
+
+}  // namespace schedlab

@@ -1,0 +1,77 @@
+// What a try does once an executor has put it on a host, whatever the executor: `airflow tasks
+// run`'s start-up statements (LocalTaskJob), the operator's work (a task's I/O wait and CPU, a
+// sensor's pokes, a trigger_dagrun hand-off), its end written to the metadata DB and the 2.x mini
+// scheduler. What differs between executors (how the try reached its host, how it is killed, how
+// the scheduler hears of its end) comes in through TrySlot.
+#pragma once
+
+#include <unordered_map>
+
+#include "model/Random.h"
+#include "model/SimContext.h"
+
+namespace schedlab {
+
+// The executor's side of one running try.
+class TrySlot {
+ public:
+  virtual ~TrySlot() = default;
+  // The runtime host the try runs on.
+  virtual int host() const = 0;
+  // Sleeps `seconds`; false when the try was killed first.
+  virtual bool pause(double seconds) = 0;
+  // Computes `coreSeconds` on the host's cores; false when the try was killed first.
+  virtual bool compute(double coreSeconds) = 0;
+  virtual bool killed() const = 0;
+  // The try now runs in the metadata DB (its start was written).
+  virtual void started() = 0;
+  // Its end is being written: from here it completes, killed or not.
+  virtual void finishing() = 0;
+  // Scheduler `scheduler` has one more executor event to process (the try ended).
+  virtual void ended(int scheduler) = 0;
+  // Its end could not be written (the DB refused): the executor arranges zombie detection.
+  // REQUIRES: the task instance is still running try `tryNumber`.
+  virtual void endLost(int ti, int tryNumber) = 0;
+};
+
+class TaskRunner {
+ public:
+  enum class Outcome {
+    Ended,          // its end was written (success or failure), or a reschedule-mode poke was
+    Killed,         // its host died under it; the executor recovers it
+    Stale,          // the task instance was no longer queued: the message is spent, nothing ran
+    FailedToStart,  // the DB refused `airflow tasks run`: failed (retried)
+    EndLost,        // its end could not be written: a zombie later
+  };
+
+  explicit TaskRunner(SimContext& ctx);
+
+  // Runs one try of task instance `ti` in `slot`.
+  // REQUIRES: the executor's start-up overhead (fork, interpreter) has passed.
+  Outcome run(int ti, TrySlot& slot);
+
+  // Messages of a task instance no longer queued (reset orphans): refused, not run.
+  long long staleMessages() const { return staleMessages_; }
+  // A failover refusing connections: tries that could not start, tries whose end was lost.
+  long long failedOnDbErrors() const { return failedOnDbErrors_; }
+  long long endsLostOnDbErrors() const { return endsLostOnDbErrors_; }
+  // Times a task instance started executing while another execution of it was under way (0).
+  long long runTwiceAtOnce() const { return runTwice_; }
+
+ private:
+  Outcome start(int ti, TrySlot& slot);
+  // The operator's work; false when the try was killed. `success` may change (a sensor's timeout).
+  bool work(int ti, TrySlot& slot, Rng& rng, bool& success, bool& rescheduled);
+  bool taskWork(int ti, TrySlot& slot, Rng& rng);
+  bool sensorWork(int ti, TrySlot& slot, Rng& rng, bool& success);
+  // A reschedule-mode poke: true when it found nothing and the try went back (up_for_reschedule).
+  bool pokeOnce(int ti, TrySlot& slot, Rng& rng, bool& success);
+  bool triggerDagRun(int ti, TrySlot& slot, Rng& rng, bool success);
+  Outcome finish(int ti, TrySlot& slot, bool success);
+
+  SimContext& ctx_;
+  long long staleMessages_ = 0, failedOnDbErrors_ = 0, endsLostOnDbErrors_ = 0, runTwice_ = 0;
+  std::unordered_map<int, int> executing_;  // task instance -> executions under way
+};
+
+}  // namespace schedlab

@@ -1,0 +1,156 @@
+#include "model/WorkflowMetrics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "results/LatencyStats.h"
+#include "results/MetricSchema.h"
+
+namespace schedlab {
+namespace {
+
+double round6(double v) { return std::round(v * 1e6) / 1e6; }
+std::string key(const Metric& m) { return std::string(m.key); }
+
+// The latency summaries of one population into `scope`.
+void addLatencies(nlohmann::json& scope, const LatencySamples& s) {
+  std::vector<double> sorted = s.transition;  // sorted once for the summary and the CDF
+  std::sort(sorted.begin(), sorted.end());
+  nlohmann::json transition = toJson(summarizeSorted(sorted));
+  transition["cdf"] = cdfJson(sorted);
+  scope[key(metric::kTaskTransitionLatency)] = transition;
+  scope[key(metric::kScheduleDelay)] = toJson(summarize(s.scheduleDelay));
+  scope[key(metric::kDagrunDuration)] = toJson(summarize(s.dagrunDuration));
+  scope[key(metric::kDagrunDoneAfterDue)] = toJson(summarize(s.dagrunDoneAfterDue));
+  scope[key(metric::kTriggerToStart)] = toJson(summarize(s.triggerToStart));
+  scope[key(metric::kTriggerToDone)] = toJson(summarize(s.triggerToDone));
+  scope[key(metric::kQueuedDuration)] = toJson(summarize(s.queued));
+}
+
+void addCounts(SimContext& ctx, nlohmann::json& m) {
+  const MetricsRecorder& rec = ctx.recorder;
+  const long long inFlight = ctx.state.tisInFlight();
+  const long long failed = rec.tasksFailed + rec.tasksUpstreamFailed;
+  m[key(metric::kTasksCreated)] = rec.tasksCreated;
+  m[key(metric::kTasksSucceeded)] = rec.tasksSucceeded;
+  m[key(metric::kTasksFailed)] = failed;
+  m[key(metric::kTasksUpstreamFailed)] = rec.tasksUpstreamFailed;
+  m[key(metric::kTasksInFlightAtEnd)] = inFlight;
+  m[key(metric::kTasksLost)] = rec.tasksCreated - rec.tasksSucceeded - failed - inFlight;
+  m[key(metric::kDagrunsCreated)] = rec.dagrunsCreated;
+  m[key(metric::kDagrunsSucceeded)] = rec.dagrunsSucceeded;
+  m[key(metric::kDagrunsFailed)] = rec.dagrunsFailed;
+  m[key(metric::kTriggerArrivals)] = rec.triggerArrivals;
+  m[key(metric::kSensorReschedules)] = rec.sensorReschedules;
+  if (ctx.scenario.scheduler.model == SchedulerModel::Airflow2)
+    m[key(metric::kCriticalSectionBusy)] = rec.criticalSectionBusy;
+  m[key(metric::kDagrunsRecreatedByCatchup)] = rec.dagrunsRecreatedByCatchup;
+}
+
+// Per scheduler instance: its DAGs' latencies pooled, and its loop.
+void addInstances(SimContext& ctx, RunResult& out) {
+  const Scenario& sc = ctx.scenario;
+  MetricsRecorder& rec = ctx.recorder;
+  for (size_t i = 0; i < sc.instances.size(); ++i) {
+    LatencySamples pooled;
+    for (size_t d = 0; d < sc.dags.size(); ++d) {
+      if (sc.dags[d].instance != static_cast<int>(i)) continue;
+      const LatencySamples& s = rec.byDagDef[static_cast<int>(d)];
+      for (auto field : {&LatencySamples::transition, &LatencySamples::scheduleDelay, &LatencySamples::dagrunDuration,
+                         &LatencySamples::dagrunDoneAfterDue, &LatencySamples::triggerToStart,
+                         &LatencySamples::triggerToDone, &LatencySamples::queued})
+        (pooled.*field).insert((pooled.*field).end(), (s.*field).begin(), (s.*field).end());
+    }
+    nlohmann::json& scope = out.instance(sc.instances[i].name);
+    addLatencies(scope, pooled);
+    scope[key(metric::kSchedulerLoopDuration)] = toJson(summarize(rec.loopDurationsByInstance[static_cast<int>(i)]));
+    scope[key(metric::kDbQueriesPerLoop)] = toJson(summarize(rec.queriesPerLoopByInstance[static_cast<int>(i)]));
+  }
+}
+
+}  // namespace
+
+std::string runId(const DagRun& run, const Scenario& sc) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s__%.0f_%d", run.external ? "manual" : "scheduled",
+                run.executionDate - sc.run.start, run.ordinal);
+  return buf;
+}
+
+void addWorkflowMetrics(SimContext& ctx, RunResult& out) {
+  const Scenario& sc = ctx.scenario;
+  MetricsRecorder& rec = ctx.recorder;
+  addLatencies(out.metrics, rec.all);
+  out.metrics[key(metric::kSchedulerLoopDuration)] = toJson(summarize(rec.loopDurations));
+  out.metrics[key(metric::kDbQueriesPerLoop)] = toJson(summarize(rec.queriesPerLoop));
+  addCounts(ctx, out.metrics);
+  addInstances(ctx, out);
+  for (size_t d = 0; d < sc.dags.size(); ++d) {
+    const LatencySamples& s = rec.byDagDef[static_cast<int>(d)];
+    nlohmann::json& scope = out.dag(sc.dags[d].name);
+    addLatencies(scope, s);
+    scope[key(metric::kDbQueriesPerPass)] = toJson(summarize(s.queriesPerPass));
+    scope[key(metric::kDagrunsRecreatedByCatchup)] = rec.dagrunsRecreatedByDef[static_cast<int>(d)];
+  }
+}
+
+void addSampleRuns(SimContext& ctx, RunResult& out) {
+  // One finished run per DAG definition of several tasks, of median duration among the sampled
+  // ones, with its tries: what a Gantt chart of "a typical run" needs.
+  const Scenario& sc = ctx.scenario;
+  WorkflowState& state = ctx.state;
+  const MetricsRecorder& rec = ctx.recorder;
+  for (const auto& [def, count] : rec.sampledRunsByDef) {
+    if (sc.dags[def].tasks.size() < 2) continue;
+    std::vector<std::pair<double, int>> finished;
+    for (int r : rec.sampledRuns) {
+      const DagRun& run = state.run(r);
+      if (state.dags()[run.dag].def == def && run.ended >= 0) finished.push_back({run.ended - run.created, r});
+    }
+    if (finished.empty()) continue;
+    std::sort(finished.begin(), finished.end());
+    const int chosen = finished[finished.size() / 2].second;
+    nlohmann::json tries = nlohmann::json::array();
+    for (const TryRecord& t : rec.sampleTries) {
+      if (t.run != chosen) continue;
+      tries.push_back({sc.dags[def].tasks[t.task].id, t.tryNumber, t.state, round6(t.created), round6(t.scheduled),
+                       round6(t.queued), round6(t.started), round6(t.ended)});
+    }
+    out.sampleRuns[sc.dags[def].name] = {{"dag_id", state.dags()[state.run(chosen).dag].id},
+                                         {"run_id", runId(state.run(chosen), sc)},
+                                         {"duration_s", round6(finished[finished.size() / 2].first)},
+                                         {"columns", {"task_id", "try", "state", "created_s", "scheduled_s", "queued_s",
+                                                      "started_s", "ended_s"}},
+                                         {"tries", tries}};
+  }
+}
+
+void addTaskTries(SimContext& ctx, const std::vector<WorkerHost>& hosts, RunResult& out) {
+  const Scenario& sc = ctx.scenario;
+  WorkflowState& state = ctx.state;
+  // A scheduler by name: its instance's, with "#k" for the k-th of several replicas.
+  auto schedulerName = [&](int id) -> std::string {
+    if (id < 0) return "";
+    const int replicas = sc.scheduler.replicas;
+    const std::string& inst = sc.instances[static_cast<size_t>(id / replicas)].name;
+    return replicas == 1 ? inst : inst + "#" + std::to_string(id % replicas + 1);
+  };
+  out.tries.reserve(ctx.recorder.tries.size());
+  for (const TryRecord& r : ctx.recorder.tries) {
+    const Dag& dag = state.dags()[r.dag];
+    out.tries.push_back({dag.id, runId(state.run(r.run), sc), sc.dags[dag.def].tasks[r.task].id, r.tryNumber, r.state,
+                         r.created, r.scheduled, r.queued, r.started, r.ended,
+                         r.host >= 0 ? hosts[static_cast<size_t>(r.host)].name : "", schedulerName(r.queuedBy)});
+  }
+}
+
+void sampleWorkflow(SimContext& ctx, TimeSeriesRow& row) {
+  MetricsRecorder& rec = ctx.recorder;
+  row.loopDuration = rec.intervalLoops > 0 ? rec.intervalLoopSeconds / rec.intervalLoops : 0;
+  row.queriesPerLoop = rec.intervalLoops > 0 ? rec.intervalQueries / rec.intervalLoops : 0;
+  row.runningTasks = ctx.state.runningTasks();
+  rec.intervalLoopSeconds = rec.intervalLoops = rec.intervalQueries = 0;
+}
+
+}  // namespace schedlab

@@ -1,0 +1,64 @@
+#include "results/CsvTables.h"
+
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+namespace schedlab {
+namespace {
+
+// Simulated seconds and 0-1 figures to the microsecond; empty when it did not happen (< 0).
+std::string fmt(double v) {
+  if (v < 0) return "";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6f", v);
+  return buf;
+}
+
+}  // namespace
+
+std::string taskInstancesCsv(const std::vector<RunResult>& runs) {
+  std::ostringstream out;
+  out << "variant,dag_id,run_id,task_id,try,state,created_s,scheduled_s,queued_s,started_s,ended_s,hostname,queued_by\n";
+  for (const RunResult& run : runs)
+    for (const TaskTryRow& r : run.tries)
+      out << run.variant << ',' << r.dagId << ',' << r.runId << ',' << r.taskId << ',' << r.tryNumber << ',' << r.state
+          << ',' << fmt(r.created) << ',' << fmt(r.scheduled) << ',' << fmt(r.queued) << ',' << fmt(r.started) << ','
+          << fmt(r.ended) << ',' << r.hostname << ',' << r.queuedBy << '\n';
+  return out.str();
+}
+
+std::string timeseriesCsv(const std::vector<RunResult>& runs) {
+  std::ostringstream out;
+  out << "variant,time_s,scheduler_loop_duration_s,queries_per_loop,db_utilization,queue_depth,running_tasks,"
+         "busy_workers,db_size_bytes,task_instance_rows,db_cache_hit_ratio\n";
+  for (const RunResult& run : runs)
+    for (const TimeSeriesRow& r : run.timeseries)
+      out << run.variant << ',' << fmt(r.time) << ',' << fmt(r.loopDuration) << ',' << fmt(r.queriesPerLoop) << ','
+          << fmt(r.dbUtilization) << ',' << r.queueDepth << ',' << r.runningTasks << ',' << r.busyWorkers << ','
+          << std::llround(r.dbSizeBytes) << ',' << std::llround(r.taskInstanceRows) << ',' << fmt(r.dbCacheHitRatio)
+          << '\n';
+  return out.str();
+}
+
+std::string poolTimeseriesCsv(const std::vector<RunResult>& runs) {
+  std::ostringstream out;
+  out << "variant,time_s,pool,workers,workers_up,queue_depth,in_flight_tasks,worker_cpu_utilization\n";
+  for (const RunResult& run : runs)
+    for (const PoolSampleRow& r : run.poolSamples)
+      out << run.variant << ',' << fmt(r.time) << ',' << r.pool << ',' << r.workers << ',' << r.workersUp << ','
+          << r.queueDepth << ',' << r.inFlight << ',' << fmt(r.cpu) << '\n';
+  return out.str();
+}
+
+std::string scalingCsv(const std::vector<RunResult>& runs) {
+  std::ostringstream out;
+  out << "variant,time_s,pool,action,workers_before,workers_after,queue_depth,in_flight_tasks,worker_cpu_utilization\n";
+  for (const RunResult& run : runs)
+    for (const ScalingRow& r : run.scaling)
+      out << run.variant << ',' << fmt(r.time) << ',' << r.pool << ',' << (r.out ? "out" : "in") << ',' << r.before
+          << ',' << r.after << ',' << r.queueDepth << ',' << r.inFlight << ',' << fmt(r.cpu) << '\n';
+  return out.str();
+}
+
+}  // namespace schedlab
