@@ -10,7 +10,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from schedlab_report import load, plots, render, verdict  # noqa: E402
+from schedlab_report import load, plots, render, schema, verdict  # noqa: E402
 
 
 def build(variants, baseline_name, figure_dir):
@@ -71,7 +71,9 @@ def main():
     parser.add_argument("results", nargs="+", help="results directories written by schedlab run")
     parser.add_argument("--out", required=True, help="directory for report.html, report.md, figures/")
     parser.add_argument("--baseline", default="", help="the variant ratios are taken against (default: the first)")
+    parser.add_argument("--schema", required=True, help="schedlab's result schema (schedlab schema --json)")
     args = parser.parse_args()
+    schema.load(args.schema)
     try:
         variants = load.load(args.results)
     except load.ReportInputError as e:

@@ -7,6 +7,8 @@ import os
 
 import numpy as np
 
+from schedlab_report import schema
+
 
 class ReportInputError(Exception):
     """Bad input: a missing or malformed results directory (exit code 2)."""
@@ -30,7 +32,10 @@ class Variant:
         self.pool_series = {}  # pool name -> {column: np.array}, from pool_timeseries.csv
 
     def metric(self, path):
-        """The number at a dotted path inside the variant (as the C++ lookup), or None."""
+        """The number at a dotted path inside the variant (as the C++ lookup), or None. A metrics path
+        must name a metric of schedlab's result schema: a renamed metric fails loudly."""
+        if path.startswith("metrics"):
+            schema.path(path)
         node = self.data
         for key in path.split("."):
             if not isinstance(node, dict) or key not in node:

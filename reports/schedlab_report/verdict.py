@@ -2,6 +2,8 @@
 it beats the baseline (ratios), plus the percentile and key-figure tables and, when live
 results are present, simulated vs live side by side."""
 
+from schedlab_report import schema
+
 
 def fmt_s(s):
     if s is None:
@@ -16,9 +18,11 @@ def fmt_s(s):
 
 
 def fmt_limit(metric, value):
-    if metric.endswith("_s") or "_s." in metric:
+    """A figure of the metric at dotted path `metric` in its unit, from schedlab's result schema."""
+    unit = schema.unit(metric)
+    if unit == "s":
         return fmt_s(value)
-    if "utilization" in metric or "_ratio" in metric:
+    if unit == "0-1":
         return f"{100 * value:.1f} %"
     return f"{value:g}"
 

@@ -1,6 +1,7 @@
 // The command line as a user meets it: exit codes, error messages, and nothing written on error.
 #include <gtest/gtest.h>
 
+#include "results/MetricSchema.h"
 #include "support/TestSupport.h"
 
 namespace fs = std::filesystem;
@@ -94,4 +95,24 @@ TEST(Cli, TaskInstancesCsvCanBeSkippedAndNoStaleOneStays) {
   EXPECT_FALSE(fs::exists(out / "task_instances.csv"));
   EXPECT_TRUE(fs::exists(out / "results.json"));
   EXPECT_TRUE(fs::exists(out / "timeseries.csv"));
+}
+
+TEST(Cli, SchemaExportsEveryMetricAndReadmeShowsIt) {
+  auto json = run("schema --json");
+  ASSERT_EQ(json.code, 0) << json.output;
+  const auto doc = nlohmann::json::parse(json.output);
+  EXPECT_EQ(doc["metrics"].size(), schedlab::metricSchema().size());
+  EXPECT_EQ(doc["metrics"][0]["key"], "task_transition_latency_s");
+  EXPECT_EQ(doc["metrics"][0]["unit"], "s");
+  EXPECT_EQ(run("schema --json --markdown").code, 2);
+  EXPECT_EQ(run("schema extra").code, 2);
+  // README's results section carries the table as the binary prints it: a metric added, renamed or
+  // re-united without README fails here.
+  auto md = run("schema --markdown");
+  ASSERT_EQ(md.code, 0);
+  std::ifstream in(SCHEDLAB_README);
+  std::stringstream readme;
+  readme << in.rdbuf();
+  EXPECT_NE(readme.str().find(md.output), std::string::npos)
+      << "README.md's results table differs from `schedlab schema --markdown`:\n" << md.output;
 }
