@@ -80,6 +80,52 @@ LiveQueryService::LiveQueryService(LiveRuntime& rt, std::string conninfo, std::s
 
 LiveQueryService::~LiveQueryService() = default;
 
+// The text of parameter `p` of a statement of `e`, about DAG `dag`, run `run` and task instance `ti`
+// (-1: none).
+std::string LiveQueryService::param(LiveParam p, const QueryEntry& e, int dag, int run, int ti) {
+  WorkflowState& st = *state_;
+  auto need = [&](bool ok) {
+    if (!ok)
+      throw std::logic_error(std::string("live: query ") + std::string(queryInfo(e.type).name) +
+                             " has no subject for a parameter");
+  };
+  auto ids = [](auto&& range, auto&& id) {
+    std::vector<std::string> out;
+    for (const auto& x : range) out.push_back(id(x));
+    return textArray(out);
+  };
+  switch (p) {
+    case LiveParam::DagId: need(dag >= 0); return st.dags()[dag].id;
+    case LiveParam::Run: need(run >= 0); return std::to_string(run);
+    case LiveParam::RunId: need(run >= 0); return "scheduled__" + std::to_string(run);
+    case LiveParam::RunState: {
+      need(run >= 0);
+      static const char* names[] = {"queued", "running", "success", "failed"};
+      return names[static_cast<int>(st.run(run).state)];
+    }
+    case LiveParam::TaskId: need(ti >= 0); return st.taskDef(ti).id;
+    case LiveParam::Upstream: {
+      need(ti >= 0);
+      const DagDef& def = st.def(st.run(st.ti(ti).run).dag);
+      return ids(st.taskDef(ti).upstream, [&](int u) { return def.tasks[static_cast<size_t>(u)].id; });
+    }
+    case LiveParam::TaskIds:
+      need(run >= 0);
+      return ids(st.def(st.run(run).dag).tasks, [](const TaskDef& t) { return t.id; });
+    case LiveParam::TryNumber: need(ti >= 0); return std::to_string(st.ti(ti).tryNumber + 1);
+    case LiveParam::JobId: {
+      need(ti >= 0);
+      auto it = jobOfTi_.find(ti);
+      return std::to_string(it == jobOfTi_.end() ? 1 : it->second);
+    }
+    case LiveParam::EndState: return e.rescheduled ? "up_for_reschedule" : e.failed ? "failed" : "success";
+    case LiveParam::DagIds: return ids(e.tis, [&](int t) { return st.dags()[st.run(st.ti(t).run).dag].id; });
+    case LiveParam::TaskIdList: return ids(e.tis, [&](int t) { return st.taskDef(t).id; });
+    case LiveParam::RunList: return ids(e.tis, [&](int t) { return std::to_string(st.ti(t).run); });
+  }
+  return "";
+}
+
 void LiveQueryService::resolve(const QueryEntry& e, std::vector<Call>& calls) {
   const auto& statements = liveStatements(e.type);
   if (statements.empty())
@@ -105,63 +151,7 @@ void LiveQueryService::resolve(const QueryEntry& e, std::vector<Call>& calls) {
     if (e.type == QueryType::WorkerStart && ti >= 0) jobOfTi_[ti] = nextJob_++;
     for (size_t i = 0; i < statements.size(); ++i) {
       Call call{static_cast<int>(i), e.type, {}};
-      for (LiveParam p : statements[i].params) {
-        auto need = [&](bool ok) {
-          if (!ok)
-            throw std::logic_error(std::string("live: query ") + std::string(queryInfo(e.type).name) +
-                                   " has no subject for a parameter");
-        };
-        switch (p) {
-          case LiveParam::DagId: need(dag >= 0); call.params.push_back(st.dags()[dag].id); break;
-          case LiveParam::Run: need(run >= 0); call.params.push_back(std::to_string(run)); break;
-          case LiveParam::RunId: need(run >= 0); call.params.push_back("scheduled__" + std::to_string(run)); break;
-          case LiveParam::RunState: {
-            need(run >= 0);
-            static const char* names[] = {"queued", "running", "success", "failed"};
-            call.params.push_back(names[static_cast<int>(st.run(run).state)]);
-            break;
-          }
-          case LiveParam::TaskId: need(ti >= 0); call.params.push_back(st.taskDef(ti).id); break;
-          case LiveParam::Upstream: {
-            need(ti >= 0);
-            std::vector<std::string> ids;
-            const DagDef& def = st.def(st.run(st.ti(ti).run).dag);
-            for (int u : st.taskDef(ti).upstream) ids.push_back(def.tasks[static_cast<size_t>(u)].id);
-            call.params.push_back(textArray(ids));
-            break;
-          }
-          case LiveParam::TaskIds: {
-            need(run >= 0);
-            std::vector<std::string> ids;
-            for (const TaskDef& t : st.def(st.run(run).dag).tasks) ids.push_back(t.id);
-            call.params.push_back(textArray(ids));
-            break;
-          }
-          case LiveParam::TryNumber: need(ti >= 0); call.params.push_back(std::to_string(st.ti(ti).tryNumber + 1)); break;
-          case LiveParam::JobId: {
-            need(ti >= 0);
-            auto it = jobOfTi_.find(ti);
-            call.params.push_back(std::to_string(it == jobOfTi_.end() ? 1 : it->second));
-            break;
-          }
-          case LiveParam::EndState:
-            call.params.push_back(e.rescheduled ? "up_for_reschedule" : e.failed ? "failed" : "success");
-            break;
-          case LiveParam::DagIds:
-          case LiveParam::TaskIdList:
-          case LiveParam::RunList: {
-            std::vector<std::string> values;
-            for (int t : e.tis) {
-              const int r = st.ti(t).run;
-              values.push_back(p == LiveParam::DagIds ? st.dags()[st.run(r).dag].id
-                               : p == LiveParam::TaskIdList ? st.taskDef(t).id
-                                                            : std::to_string(r));
-            }
-            call.params.push_back(textArray(values));
-            break;
-          }
-        }
-      }
+      for (LiveParam p : statements[i].params) call.params.push_back(param(p, e, dag, run, ti));
       calls.push_back(std::move(call));
     }
     if (e.type == QueryType::WorkerFinish && ti >= 0) jobOfTi_.erase(ti);

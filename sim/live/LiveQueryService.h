@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "live/LiveRuntime.h"
+#include "live/LiveStatements.h"
 #include "model/QueryCatalog.h"
 #include "model/QueryService.h"
 #include "scenario/Scenario.h"
@@ -48,6 +49,7 @@ class LiveQueryService final : public QueryService {
     std::vector<std::string> params;
   };
   void resolve(const QueryEntry& e, std::vector<Call>& calls);
+  std::string param(LiveParam p, const QueryEntry& e, int dag, int run, int ti);
 
   LiveRuntime& rt_;
   std::string conninfo_, schema_;

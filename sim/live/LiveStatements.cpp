@@ -22,10 +22,9 @@ const std::vector<P> kBatchParams = {P::DagIds, P::TaskIdList, P::RunList};
 
 using StatementTable = std::array<std::vector<LiveStatement>, kQueryTypeCount>;
 
-StatementTable airflow110() {
-  StatementTable t;
+// The main loop (SchedulerJob._execute_helper), and what both loops send.
+void mainLoopStatements(StatementTable& t) {
   auto set = [&](QueryType type, std::vector<LiveStatement> s) { t[static_cast<size_t>(type)] = std::move(s); };
-  // The main loop (SchedulerJob._execute_helper).
   set(QueryType::TisWithoutDagrun,
       {{"SELECT ti.task_id, ti.dag_id, ti.execution_date FROM task_instance ti LEFT OUTER JOIN dag_run dr ON "
         "dr.dag_id = ti.dag_id AND dr.execution_date = ti.execution_date WHERE ti.state IN ('queued', 'scheduled', "
@@ -48,7 +47,23 @@ StatementTable airflow110() {
   set(QueryType::LockAndQueueTis,
       {{"SELECT ti.* FROM task_instance ti, " + kBatch + " FOR UPDATE OF ti", kBatchParams},
        {"UPDATE task_instance ti SET state = 'queued', queued_dttm = now() FROM " + kBatch, kBatchParams}});
-  // DAG-file processing (DagFileProcessor.process_file).
+  set(QueryType::ExecutorEvents, {{"SELECT * FROM task_instance WHERE " + kTi, kTiParams}});
+  set(QueryType::SchedulerHeartbeat, {{"UPDATE job SET latest_heartbeat = now() WHERE id = 1", {}}});
+  // reset_state_for_orphaned_tasks: scheduled and queued TIs of running runs, reset to NONE.
+  set(QueryType::AdoptOrResetOrphans,
+      {{"UPDATE job SET state = 'failed' WHERE job_type = 'SchedulerJob' AND state = 'running' AND latest_heartbeat < "
+        "now() - interval '30 seconds'",
+        {}},
+       {"SELECT ti.task_id, ti.dag_id, ti.execution_date FROM task_instance ti JOIN dag_run dr ON dr.dag_id = ti.dag_id "
+        "AND dr.execution_date = ti.execution_date WHERE dr.state = 'running' AND ti.state IN ('scheduled', 'queued') "
+        "FOR UPDATE OF ti",
+        {}},
+       {"UPDATE task_instance ti SET state = NULL FROM " + kBatch, kBatchParams}});
+}
+
+// DAG-file processing (DagFileProcessor.process_file).
+void processorStatements(StatementTable& t) {
+  auto set = [&](QueryType type, std::vector<LiveStatement> s) { t[static_cast<size_t>(type)] = std::move(s); };
   set(QueryType::SyncDag, {{"SELECT * FROM dag WHERE dag_id = $1", {P::DagId}},
                            {"UPDATE dag SET last_scheduler_run = now() WHERE dag_id = $1", {P::DagId}}});
   set(QueryType::GetPausedDags, {{"SELECT dag_id FROM dag WHERE is_paused AND dag_id = $1", {P::DagId}}});
@@ -88,20 +103,11 @@ StatementTable airflow110() {
         "priority_weight, operator) SELECT t, $1, timestamptz '2020-01-01' + $2::int * interval '1 hour', 0, "
         "'default_pool', 1, 'default', 1, 'BashOperator' FROM unnest($3::text[]) AS t",
         {P::DagId, P::Run, P::TaskIds}}});
-  // Both loops.
-  set(QueryType::ExecutorEvents, {{"SELECT * FROM task_instance WHERE " + kTi, kTiParams}});
-  set(QueryType::SchedulerHeartbeat, {{"UPDATE job SET latest_heartbeat = now() WHERE id = 1", {}}});
-  // reset_state_for_orphaned_tasks: scheduled and queued TIs of running runs, reset to NONE.
-  set(QueryType::AdoptOrResetOrphans,
-      {{"UPDATE job SET state = 'failed' WHERE job_type = 'SchedulerJob' AND state = 'running' AND latest_heartbeat < "
-        "now() - interval '30 seconds'",
-        {}},
-       {"SELECT ti.task_id, ti.dag_id, ti.execution_date FROM task_instance ti JOIN dag_run dr ON dr.dag_id = ti.dag_id "
-        "AND dr.execution_date = ti.execution_date WHERE dr.state = 'running' AND ti.state IN ('scheduled', 'queued') "
-        "FOR UPDATE OF ti",
-        {}},
-       {"UPDATE task_instance ti SET state = NULL FROM " + kBatch, kBatchParams}});
-  // Workers: LocalTaskJob and the raw task.
+}
+
+// Workers: LocalTaskJob and the raw task.
+void workerStatements(StatementTable& t) {
+  auto set = [&](QueryType type, std::vector<LiveStatement> s) { t[static_cast<size_t>(type)] = std::move(s); };
   set(QueryType::WorkerStart,
       {{"INSERT INTO job (id, dag_id, state, job_type, start_date, latest_heartbeat, hostname) VALUES ($2, $1, "
         "'running', 'LocalTaskJob', now(), now(), 'worker')",
@@ -128,6 +134,13 @@ StatementTable airflow110() {
        {"SELECT state FROM job WHERE id = 1", {}},
        {"SELECT latest_heartbeat FROM job WHERE id = 1", {}},
        {"UPDATE job SET latest_heartbeat = now() WHERE id = 1", {}}});
+}
+
+StatementTable airflow110() {
+  StatementTable t;
+  mainLoopStatements(t);
+  processorStatements(t);
+  workerStatements(t);
   return t;
 }
 

@@ -5,7 +5,7 @@
 #include <map>
 #include <tuple>
 
-#include "model/CeleryExecutor.h"
+#include "model/Executor.h"
 #include "model/SchedulerJobs.h"
 
 namespace schedlab {
@@ -20,152 +20,213 @@ int schedulerQueries(const QueryBatch& b) {
 
 }  // namespace
 
-void runAirflow2Scheduler(SimContext& ctx, int instance, int replica) {
-  const SchedulerConfig& cfg = ctx.scenario.scheduler;
-  WorkflowState& st = ctx.state;
-  MetadataDb& db = ctx.db(instance);
-  const double client = cfg.clientCostPerQuery;
-  const int self = instance * cfg.replicas + replica;  // this scheduler's id
-  SchedulerJobs& jobs = *ctx.jobs;
-  int job = -1;  // the process running this loop (a crash and a restart make a new one)
-  double lastHeartbeat = -INFINITY, nextOrphanCheck = 0;
-  while (true) {
-    // Between transactions a crashed process stops here until a new one runs the scheduler.
-    if (const int current = jobs.checkpoint(self); current != job) {
-      // A process starts: the old one's executor events died with it; orphans first.
-      job = current;
-      lastHeartbeat = -INFINITY;
-      ctx.executor->takeEvents(self);
-      nextOrphanCheck = ctx.now();
-    }
-    if (!jobs.reachDb(self, db)) continue;  // a failover refusing connections ended the process
-    if (ctx.now() >= nextOrphanCheck) {
-      // adopt_or_reset_orphaned_tasks: at start, then every orphaned_tasks_check_interval.
-      QueryBatch ob = db.batch();
-      SchedulerJobs::Sweep sweep = jobs.findOrphans(self, ob);
-      db.execute(ob, client);
-      if (jobs.checkpoint(self) != job) continue;
-      jobs.apply(sweep, self);
-      nextOrphanCheck = ctx.now() + cfg.orphanedTasksCheckInterval;
-      if (!jobs.reachDb(self, db)) continue;
-    }
-    const double t0 = ctx.now();
-    std::map<int, int> perDef;  // queries attributable to each DAG definition this loop
+namespace {
 
-    // _do_scheduling, part 1: create due runs, start queued ones, pick runs to examine.
-    QueryBatch b = db.batch();
-    std::vector<int> due;
-    // dags_needing_dagruns: FOR UPDATE SKIP LOCKED, so a DAG another scheduler holds is skipped.
-    for (size_t d = 0; d < st.dags().size(); ++d)
-      if (st.dags()[d].instance == instance && st.dags()[d].lockedBy < 0 && st.hasDueRun(static_cast<int>(d), t0))
-        due.push_back(static_cast<int>(d));
-    std::sort(due.begin(), due.end(), [&](int a, int c) { return st.dags()[a].nextDueAt < st.dags()[c].nextDueAt; });
-    if (due.size() > static_cast<size_t>(cfg.maxDagrunsToCreatePerLoop)) due.resize(cfg.maxDagrunsToCreatePerLoop);
-    b.add(QueryType::DagsNeedingDagruns, static_cast<double>(st.dags().size()), static_cast<double>(due.size()));
-    for (int d : due) {
-      st.dags()[d].lockedBy = self;
-      std::vector<int> created = st.createDueRuns(d, t0, 1);
-      b.add(QueryType::DagRunInsert, static_cast<double>(st.def(d).tasks.size()), 0, 1,
-            {.run = created.empty() ? -1 : created[0]});
-      perDef[st.dags()[d].def] += 1;
-    }
-    // Runs to examine: RUNNING, ordered by last_scheduling_decision NULLS FIRST, execution_date.
-    std::vector<std::tuple<double, double, int>> candidates;
-    int queuedRuns = 0;
-    for (size_t d = 0; d < st.dags().size(); ++d) {
-      Dag& dag = st.dags()[d];
-      if (dag.instance != instance) continue;
-      if (static_cast<int>(dag.activeRuns.size()) > dag.runningRuns) {
-        queuedRuns++;
-        st.startQueuedRuns(static_cast<int>(d), t0);
-      }
-      for (int r : dag.activeRuns) {
-        // next_dagruns_to_examine: FOR UPDATE SKIP LOCKED.
-        if (st.run(r).state != RunState::Running || st.run(r).lockedBy >= 0) continue;
-        candidates.push_back({st.run(r).lastSchedulingDecision, st.run(r).executionDate, r});
-      }
-    }
-    if (queuedRuns > 0) b.add(QueryType::StartQueuedDagruns, queuedRuns, queuedRuns);
-    size_t examine = std::min(candidates.size(), static_cast<size_t>(cfg.maxDagrunsPerLoopToSchedule));
-    std::partial_sort(candidates.begin(), candidates.begin() + static_cast<long>(examine), candidates.end());
-    b.add(QueryType::NextDagrunsToExamine, static_cast<double>(candidates.size()), static_cast<double>(examine));
-    std::vector<int> toSchedule, locked;
-    for (size_t i = 0; i < examine; ++i) {
-      int r = std::get<2>(candidates[i]);
-      st.run(r).lockedBy = self;
-      locked.push_back(r);
-      int def = st.dags()[st.run(r).dag].def;
-      RunEvaluation ev = st.evaluate(r, t0);
-      b.add(QueryType::UpdateStateSelectTis, ev.tasks, ev.tasks, 1, {.run = r});
-      b.add(QueryType::UpdateStateChanges, ev.tasks, static_cast<double>(ev.ready.size()), 1, {.run = r});
-      int q = 2;
-      if (!ev.ready.empty()) {
-        b.add(QueryType::ScheduleTis, static_cast<double>(ev.ready.size()), 0, 1, {.run = r, .tis = ev.ready});
-        q++;
-      }
-      perDef[def] += q;
-      st.run(r).lastSchedulingDecision = t0;
-      toSchedule.insert(toSchedule.end(), ev.ready.begin(), ev.ready.end());
-    }
-    db.execute(b, client);
-    // The transaction commits: the rows are free for the other schedulers.
-    for (int r : locked) st.run(r).lockedBy = -1;
-    for (int d : due) st.dags()[d].lockedBy = -1;
-    for (int ti : toSchedule)
-      if (st.ti(ti).state == TiState::None || st.ti(ti).state == TiState::UpForRetry ||
-        st.ti(ti).state == TiState::UpForReschedule)
-        st.markScheduled(ti, ctx.now());
-    int queries = schedulerQueries(b);
-    if (jobs.checkpoint(self) != job || !jobs.reachDb(self, db)) continue;
+// One airflow2 scheduler (SchedulerJobRunner._run_scheduler_loop), phase by phase. Each phase that
+// ends a transaction returns false when the process died or the DB refused meanwhile: the loop
+// then starts again at its checkpoint.
+class Airflow2Loop {
+ public:
+  Airflow2Loop(SimContext& ctx, int instance, int replica)
+      : ctx_(ctx),
+        cfg_(ctx.scenario.scheduler),
+        st_(ctx.state),
+        db_(ctx.db(instance)),
+        jobs_(*ctx.jobs),
+        instance_(instance),
+        self_(instance * cfg_.replicas + replica) {}
 
-    // The critical section: lock the pool rows, pick SCHEDULED TIs, bulk-UPDATE them to QUEUED.
-    // The pool rows are taken NOWAIT: when another scheduler holds them this one skips it.
-    std::vector<int> queued;
-    // (A lone scheduler always gets them: no lock is taken.)
-    const bool contended = cfg.replicas > 1;
-    if (st.openSlots(self) > 0 && contended && !db.slotPoolLock->tryAcquire()) {
-      ctx.recorder.criticalSectionBusy++;
-      QueryBatch busy = db.batch();
-      busy.add(QueryType::PoolSlotsLock, 1.0 + static_cast<double>(cfg.pools.size()), 0);
-      db.execute(busy, client);
-      queries += schedulerQueries(busy);
-    } else if (st.openSlots(self) > 0) {
-      QueryBatch cs = db.batch();
-      double pools = 1.0 + static_cast<double>(cfg.pools.size());
-      cs.add(QueryType::PoolSlotsLock, pools, pools);
-      cs.add(QueryType::PoolStateCounts, st.activeTasksOfInstance(instance), pools);
-      queued = st.queueExecutable(self, cfg.maxTisPerQuery, ctx.now());
-      for (int ti : queued) st.ti(ti).queuedByJob = job;
-      cs.add(QueryType::ScheduledTisForUpdate, st.scheduledCount(instance) + static_cast<double>(queued.size()),
-             static_cast<double>(queued.size()));
-      if (!queued.empty()) cs.add(QueryType::BulkQueueTis, static_cast<double>(queued.size()), 0, 1, {.tis = queued});
-      db.execute(cs, client);
-      if (contended) db.slotPoolLock->release();
-      queries += schedulerQueries(cs);
-    }
-    // Queued and committed but not sent yet: a crash now leaves them without a Celery task id.
-    if (jobs.checkpoint(self) != job) continue;
-    // executor.heartbeat(), _process_executor_events, the job heartbeat.
-    ctx.executor->send(queued, ctx.now());
-    if (!jobs.reachDb(self, db)) continue;
-    QueryBatch tail = db.batch();
-    int events = ctx.executor->takeEvents(self);
-    if (events > 0) tail.add(QueryType::ExecutorEvents, events, events);
-    const bool beat = ctx.now() - lastHeartbeat >= cfg.schedulerHeartbeatSec;
-    if (beat) {
-      tail.add(QueryType::SchedulerHeartbeat, 1, 0);
-      lastHeartbeat = ctx.now();
-    }
-    db.execute(tail, client);
-    if (beat) jobs.heartbeat(self);
-    queries += schedulerQueries(tail);
-
-    const double duration = ctx.now() - t0;
-    ctx.recorder.loop(instance, t0, duration, queries);
-    for (auto& [def, q] : perDef) ctx.recorder.queriesPerPass(def, t0, q);
-    if (queued.empty() && events == 0) ctx.rt.sleepFor(cfg.idleSleepTime);
+  void run() {
+    while (true) once();
   }
+
+ private:
+  void once();
+  // adopt_or_reset_orphaned_tasks: at start, then every orphaned_tasks_check_interval.
+  bool sweepOrphans();
+  // _do_scheduling, part 1: create due runs, start queued ones, examine runs; one transaction.
+  bool scheduleRuns(double t0, int& queries);
+  std::vector<int> createDueRuns(QueryBatch& b, double t0);
+  // Examines the runs to schedule; returns the rows it locked, adds the TIs it found ready.
+  std::vector<int> examineRuns(QueryBatch& b, double t0, std::vector<int>& toSchedule);
+  // The critical section: the TIs queued, or none when another scheduler held the pool rows.
+  std::vector<int> criticalSection(int& queries);
+  // _process_executor_events and the job heartbeat; returns the executor events.
+  int tail(int& queries);
+
+  SimContext& ctx_;
+  const SchedulerConfig& cfg_;
+  WorkflowState& st_;
+  MetadataDb& db_;
+  SchedulerJobs& jobs_;
+  const int instance_, self_;  // self_: this scheduler's id
+  int job_ = -1;  // the process running this loop (a crash and a restart make a new one)
+  double lastHeartbeat_ = -INFINITY, nextOrphanCheck_ = 0;
+  std::map<int, int> perDef_;  // queries attributable to each DAG definition this loop
+};
+
+void Airflow2Loop::once() {
+  // Between transactions a crashed process stops here until a new one runs the scheduler.
+  if (const int current = jobs_.checkpoint(self_); current != job_) {
+    // A process starts: the old one's executor events died with it; orphans first.
+    job_ = current;
+    lastHeartbeat_ = -INFINITY;
+    ctx_.executor->takeEvents(self_);
+    nextOrphanCheck_ = ctx_.now();
+  }
+  if (!jobs_.reachDb(self_, db_)) return;  // a failover refusing connections ended the process
+  if (ctx_.now() >= nextOrphanCheck_ && !sweepOrphans()) return;
+  const double t0 = ctx_.now();
+  perDef_.clear();
+  int queries = 0;
+  if (!scheduleRuns(t0, queries)) return;
+  const std::vector<int> queued = criticalSection(queries);
+  // Queued and committed but not sent yet: a crash now leaves them without a Celery task id.
+  if (jobs_.checkpoint(self_) != job_) return;
+  // executor.heartbeat(), _process_executor_events, the job heartbeat.
+  ctx_.executor->send(queued, ctx_.now());
+  if (!jobs_.reachDb(self_, db_)) return;
+  const int events = tail(queries);
+  const double duration = ctx_.now() - t0;
+  ctx_.recorder.loop(instance_, t0, duration, queries);
+  for (auto& [def, q] : perDef_) ctx_.recorder.queriesPerPass(def, t0, q);
+  if (queued.empty() && events == 0) ctx_.rt.sleepFor(cfg_.idleSleepTime);
 }
+
+bool Airflow2Loop::sweepOrphans() {
+  QueryBatch ob = db_.batch();
+  SchedulerJobs::Sweep sweep = jobs_.findOrphans(self_, ob);
+  db_.execute(ob, cfg_.clientCostPerQuery);
+  if (jobs_.checkpoint(self_) != job_) return false;
+  jobs_.apply(sweep, self_);
+  nextOrphanCheck_ = ctx_.now() + cfg_.orphanedTasksCheckInterval;
+  return jobs_.reachDb(self_, db_);
+}
+
+std::vector<int> Airflow2Loop::createDueRuns(QueryBatch& b, double t0) {
+  std::vector<int> due;
+  // dags_needing_dagruns: FOR UPDATE SKIP LOCKED, so a DAG another scheduler holds is skipped.
+  for (size_t d = 0; d < st_.dags().size(); ++d)
+    if (st_.dags()[d].instance == instance_ && st_.dags()[d].lockedBy < 0 && st_.hasDueRun(static_cast<int>(d), t0))
+      due.push_back(static_cast<int>(d));
+  std::sort(due.begin(), due.end(), [&](int a, int c) { return st_.dags()[a].nextDueAt < st_.dags()[c].nextDueAt; });
+  if (due.size() > static_cast<size_t>(cfg_.maxDagrunsToCreatePerLoop)) due.resize(cfg_.maxDagrunsToCreatePerLoop);
+  b.add(QueryType::DagsNeedingDagruns, static_cast<double>(st_.dags().size()), static_cast<double>(due.size()));
+  for (int d : due) {
+    st_.dags()[d].lockedBy = self_;
+    std::vector<int> created = st_.createDueRuns(d, t0, 1);
+    b.add(QueryType::DagRunInsert, static_cast<double>(st_.def(d).tasks.size()), 0, 1,
+          {.run = created.empty() ? -1 : created[0]});
+    perDef_[st_.dags()[d].def] += 1;
+  }
+  return due;
+}
+
+std::vector<int> Airflow2Loop::examineRuns(QueryBatch& b, double t0, std::vector<int>& toSchedule) {
+  // Runs to examine: RUNNING, ordered by last_scheduling_decision NULLS FIRST, execution_date.
+  std::vector<std::tuple<double, double, int>> candidates;
+  int queuedRuns = 0;
+  for (size_t d = 0; d < st_.dags().size(); ++d) {
+    Dag& dag = st_.dags()[d];
+    if (dag.instance != instance_) continue;
+    if (static_cast<int>(dag.activeRuns.size()) > dag.runningRuns) {
+      queuedRuns++;
+      st_.startQueuedRuns(static_cast<int>(d), t0);
+    }
+    for (int r : dag.activeRuns) {
+      // next_dagruns_to_examine: FOR UPDATE SKIP LOCKED.
+      if (st_.run(r).state != RunState::Running || st_.run(r).lockedBy >= 0) continue;
+      candidates.push_back({st_.run(r).lastSchedulingDecision, st_.run(r).executionDate, r});
+    }
+  }
+  if (queuedRuns > 0) b.add(QueryType::StartQueuedDagruns, queuedRuns, queuedRuns);
+  size_t examine = std::min(candidates.size(), static_cast<size_t>(cfg_.maxDagrunsPerLoopToSchedule));
+  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<long>(examine), candidates.end());
+  b.add(QueryType::NextDagrunsToExamine, static_cast<double>(candidates.size()), static_cast<double>(examine));
+  std::vector<int> locked;
+  for (size_t i = 0; i < examine; ++i) {
+    int r = std::get<2>(candidates[i]);
+    st_.run(r).lockedBy = self_;
+    locked.push_back(r);
+    int def = st_.dags()[st_.run(r).dag].def;
+    RunEvaluation ev = st_.evaluate(r, t0);
+    b.add(QueryType::UpdateStateSelectTis, ev.tasks, ev.tasks, 1, {.run = r});
+    b.add(QueryType::UpdateStateChanges, ev.tasks, static_cast<double>(ev.ready.size()), 1, {.run = r});
+    int q = 2;
+    if (!ev.ready.empty()) {
+      b.add(QueryType::ScheduleTis, static_cast<double>(ev.ready.size()), 0, 1, {.run = r, .tis = ev.ready});
+      q++;
+    }
+    perDef_[def] += q;
+    st_.run(r).lastSchedulingDecision = t0;
+    toSchedule.insert(toSchedule.end(), ev.ready.begin(), ev.ready.end());
+  }
+  return locked;
+}
+
+bool Airflow2Loop::scheduleRuns(double t0, int& queries) {
+  QueryBatch b = db_.batch();
+  const std::vector<int> due = createDueRuns(b, t0);
+  std::vector<int> toSchedule;
+  const std::vector<int> locked = examineRuns(b, t0, toSchedule);
+  db_.execute(b, cfg_.clientCostPerQuery);
+  // The transaction commits: the rows are free for the other schedulers.
+  for (int r : locked) st_.run(r).lockedBy = -1;
+  for (int d : due) st_.dags()[d].lockedBy = -1;
+  for (int ti : toSchedule)
+    if (st_.ti(ti).state == TiState::None || st_.ti(ti).state == TiState::UpForRetry ||
+        st_.ti(ti).state == TiState::UpForReschedule)
+      st_.markScheduled(ti, ctx_.now());
+  queries = schedulerQueries(b);
+  return jobs_.checkpoint(self_) == job_ && jobs_.reachDb(self_, db_);
+}
+
+std::vector<int> Airflow2Loop::criticalSection(int& queries) {
+  // Lock the pool rows, pick SCHEDULED TIs, bulk-UPDATE them to QUEUED. The pool rows are taken
+  // NOWAIT: when another scheduler holds them this one skips it (a lone scheduler takes no lock).
+  std::vector<int> queued;
+  const bool contended = cfg_.replicas > 1;
+  const double pools = 1.0 + static_cast<double>(cfg_.pools.size());
+  if (st_.openSlots(self_) > 0 && contended && !db_.slotPoolLock->tryAcquire()) {
+    ctx_.recorder.criticalSectionBusy++;
+    QueryBatch busy = db_.batch();
+    busy.add(QueryType::PoolSlotsLock, pools, 0);
+    db_.execute(busy, cfg_.clientCostPerQuery);
+    queries += schedulerQueries(busy);
+  } else if (st_.openSlots(self_) > 0) {
+    QueryBatch cs = db_.batch();
+    cs.add(QueryType::PoolSlotsLock, pools, pools);
+    cs.add(QueryType::PoolStateCounts, st_.activeTasksOfInstance(instance_), pools);
+    queued = st_.queueExecutable(self_, cfg_.maxTisPerQuery, ctx_.now());
+    for (int ti : queued) st_.ti(ti).queuedByJob = job_;
+    cs.add(QueryType::ScheduledTisForUpdate, st_.scheduledCount(instance_) + static_cast<double>(queued.size()),
+           static_cast<double>(queued.size()));
+    if (!queued.empty()) cs.add(QueryType::BulkQueueTis, static_cast<double>(queued.size()), 0, 1, {.tis = queued});
+    db_.execute(cs, cfg_.clientCostPerQuery);
+    if (contended) db_.slotPoolLock->release();
+    queries += schedulerQueries(cs);
+  }
+  return queued;
+}
+
+int Airflow2Loop::tail(int& queries) {
+  QueryBatch tail = db_.batch();
+  const int events = ctx_.executor->takeEvents(self_);
+  if (events > 0) tail.add(QueryType::ExecutorEvents, events, events);
+  const bool beat = ctx_.now() - lastHeartbeat_ >= cfg_.schedulerHeartbeatSec;
+  if (beat) {
+    tail.add(QueryType::SchedulerHeartbeat, 1, 0);
+    lastHeartbeat_ = ctx_.now();
+  }
+  db_.execute(tail, cfg_.clientCostPerQuery);
+  if (beat) jobs_.heartbeat(self_);
+  queries += schedulerQueries(tail);
+  return events;
+}
+
+}  // namespace
+
+void runAirflow2Scheduler(SimContext& ctx, int instance, int replica) { Airflow2Loop(ctx, instance, replica).run(); }
 
 void runAirflow1MainLoop(SimContext& ctx, int instance) {
   const SchedulerConfig& cfg = ctx.scenario.scheduler;

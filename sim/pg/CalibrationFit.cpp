@@ -136,23 +136,24 @@ std::map<std::string, ShapeFit> fitAll(const CalibrationMeasurements& m,
 
 double round_to(double v, double unit) { return std::round(v / unit) * unit; }
 
-}  // namespace
+// The contention check: the 1.10 per-task mix at several clients, measured against predicted.
+void describeContention(nlohmann::json& provenance, const CalibrationMeasurements& m) {
+  nlohmann::json contention = nlohmann::json::array();
+  for (const ContentionResult& c : m.contention)
+    contention.push_back({{"clients", c.clients},
+                          {"measured_ms", round_to(c.measuredSeconds * 1e3, 1e-4)},
+                          {"predicted_ms", round_to(c.predictedSeconds * 1e3, 1e-4)},
+                          {"error_pct", c.measuredSeconds > 0
+                                            ? round_to((c.predictedSeconds / c.measuredSeconds - 1) * 100, 0.1)
+                                            : 0.0}});
+  provenance["contention_check"] = {{"task_instances", m.contentionSize},
+                                    {"db_cores", m.dbCores},
+                                    {"mix", "1.10 per-task pass: 2 TriggerRuleDep, current state, run TI SELECT, merge"},
+                                    {"runs", contention}};
+}
 
-CalibrationFitResult fitCalibration(const CalibrationMeasurements& m, nlohmann::json provenance) {
-  // DB time as Airflow pays it: execution (the prepared benchmark minus its round trips) plus
-  // parsing and planning, which psycopg2's literal SQL costs on every statement.
-  auto dbSeconds = [&](SchemaLayout layout, long long size, const QueryShape& s) {
-    const std::string key = measurementKey(layout, size, s.name);
-    double select1 = at(m.latency, measurementKey(layout, size, "select_1"));
-    auto plan = m.planning.find(key);
-    return std::max(0.0, at(m.latency, key) - roundTrips(s) * select1) + (plan == m.planning.end() ? 0.0 : plan->second);
-  };
-  auto pages = [&](SchemaLayout layout, long long size, const QueryShape& s) {
-    return at(m.pages, measurementKey(layout, size, s.name));
-  };
-  auto time = fitAll(m, dbSeconds);
-  auto page = fitAll(m, pages);
-
+// Each catalog query type's cost and pages, from the fit of the shape it is measured as.
+nlohmann::json queryCosts(const std::map<std::string, ShapeFit>& time, const std::map<std::string, ShapeFit>& page) {
   nlohmann::json queries = nlohmann::json::object();
   for (const auto& info : kQueries) {
     const std::string name(info.name);
@@ -174,6 +175,11 @@ CalibrationFitResult fitCalibration(const CalibrationMeasurements& m, nlohmann::
                        {"per_row_returned", round_to(p.perRowReturned * k, 1e-4)},
                        {"per_decade", round_to(p.perDecade * k, 1e-3)}}}};
   }
+  return queries;
+}
+
+// Bytes per row of each table, indexes included, at the largest history measured.
+nlohmann::json bytesPerRow(const CalibrationMeasurements& m) {
   const long long big = m.sizes.back();
   nlohmann::json bytes = nlohmann::json::object();
   for (const char* table : {"task_instance", "dag_run", "job", "dag", "slot_pool", "xcom", "log"}) {
@@ -181,6 +187,11 @@ CalibrationFitResult fitCalibration(const CalibrationMeasurements& m, nlohmann::
     double rows = std::max(1.0, at(m.tableRows, key));
     bytes[table] = std::round(at(m.tableBytes, key) / rows);
   }
+  return bytes;
+}
+
+// What was measured, how, and how well the fits and the harness hold.
+void describeMeasurements(nlohmann::json& provenance, const CalibrationMeasurements& m, const std::map<std::string, ShapeFit>& time, const std::map<std::string, ShapeFit>& page) {
   nlohmann::json latencyMs = nlohmann::json::object(), pagesJson = nlohmann::json::object();
   for (const auto& [k, v] : m.latency) latencyMs[k] = round_to(v * 1e3, 1e-4);
   for (const auto& [k, v] : m.pages) pagesJson[k] = v;
@@ -219,22 +230,31 @@ CalibrationFitResult fitCalibration(const CalibrationMeasurements& m, nlohmann::
       {"pgbench_tps", round_to(m.pgbenchTps, 0.1)},
       {"harness_tps", round_to(m.harnessTps, 0.1)},
       {"difference_pct", m.pgbenchTps > 0 ? round_to((m.harnessTps / m.pgbenchTps - 1) * 100, 0.1) : 0.0}};
+  describeContention(provenance, m);
+}
 
-  nlohmann::json contention = nlohmann::json::array();
-  for (const ContentionResult& c : m.contention)
-    contention.push_back({{"clients", c.clients},
-                          {"measured_ms", round_to(c.measuredSeconds * 1e3, 1e-4)},
-                          {"predicted_ms", round_to(c.predictedSeconds * 1e3, 1e-4)},
-                          {"error_pct", c.measuredSeconds > 0
-                                            ? round_to((c.predictedSeconds / c.measuredSeconds - 1) * 100, 0.1)
-                                            : 0.0}});
-  provenance["contention_check"] = {{"task_instances", m.contentionSize},
-                                    {"db_cores", m.dbCores},
-                                    {"mix", "1.10 per-task pass: 2 TriggerRuleDep, current state, run TI SELECT, merge"},
-                                    {"runs", contention}};
+}  // namespace
 
+CalibrationFitResult fitCalibration(const CalibrationMeasurements& m, nlohmann::json provenance) {
+  // DB time as Airflow pays it: execution (the prepared benchmark minus its round trips) plus
+  // parsing and planning, which psycopg2's literal SQL costs on every statement.
+  auto dbSeconds = [&](SchemaLayout layout, long long size, const QueryShape& s) {
+    const std::string key = measurementKey(layout, size, s.name);
+    double select1 = at(m.latency, measurementKey(layout, size, "select_1"));
+    auto plan = m.planning.find(key);
+    return std::max(0.0, at(m.latency, key) - roundTrips(s) * select1) + (plan == m.planning.end() ? 0.0 : plan->second);
+  };
+  auto pages = [&](SchemaLayout layout, long long size, const QueryShape& s) {
+    return at(m.pages, measurementKey(layout, size, s.name));
+  };
+  auto time = fitAll(m, dbSeconds);
+  auto page = fitAll(m, pages);
+  describeMeasurements(provenance, m, time, page);
   CalibrationFitResult out;
-  out.calibration = {{"schedlab_calibration", 1}, {"measured", provenance}, {"queries", queries}, {"bytes_per_row", bytes}};
+  out.calibration = {{"schedlab_calibration", 1},
+                     {"measured", provenance},
+                     {"queries", queryCosts(time, page)},
+                     {"bytes_per_row", bytesPerRow(m)}};
   if (!m.coldPageRead.empty()) {
     std::vector<double> c = m.coldPageRead;
     std::sort(c.begin(), c.end());

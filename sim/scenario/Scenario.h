@@ -190,6 +190,12 @@ struct WorkerPoolConfig {
 
 // What runs the tries: Airflow's executor.
 enum class ExecutorKind { Celery };
+inline const char* executorKindName(ExecutorKind k) {
+  switch (k) {
+    case ExecutorKind::Celery: return "celery";
+  }
+  return "?";
+}
 
 struct ExecutorConfig {
   ExecutorKind kind = ExecutorKind::Celery;

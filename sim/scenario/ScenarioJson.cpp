@@ -80,9 +80,7 @@ nlohmann::json workerPools(const ExecutorConfig& e) {
   return out;
 }
 
-}  // namespace
-
-nlohmann::json toJson(const Scenario& s) {
+nlohmann::json dagsJson(const Scenario& s) {
   nlohmann::json dags = nlohmann::json::array();
   for (const auto& d : s.dags) {
     nlohmann::json tasks = nlohmann::json::array();
@@ -101,15 +99,18 @@ nlohmann::json toJson(const Scenario& s) {
                     {"instance", s.instances.at(static_cast<size_t>(d.instance)).name},
                     {"tasks", tasks}});
   }
+  return dags;
+}
+
+nlohmann::json triggersJson(const Scenario& s) {
   nlohmann::json triggers = nlohmann::json::array();
   for (const auto& t : s.triggers)
     triggers.push_back({{"name", t.name}, {"kind", "poisson"}, {"rate_per_s", t.ratePerSecond},
                         {"start_s", t.start}, {"end_s", t.end}, {"dag", t.dag}});
-  const auto& c = s.scheduler;
-  nlohmann::json pools = nlohmann::json::object();
-  for (auto& [name, slots] : c.pools) pools[name] = slots;
-  nlohmann::json rows = nlohmann::json::object();
-  for (auto& [table, n] : s.metadb.initialRows) rows[table] = n;
+  return triggers;
+}
+
+nlohmann::json instancesJson(const Scenario& s) {
   nlohmann::json instances = nlohmann::json::array();
   for (const auto& inst : s.instances) {
     nlohmann::json own = nlohmann::json::object();
@@ -119,6 +120,10 @@ nlohmann::json toJson(const Scenario& s) {
                          {"metadb", inst.ownMetadb ? "own" : "shared"},
                          {"initial_rows", own}});
   }
+  return instances;
+}
+
+nlohmann::json archivingJson(const Scenario& s) {
   const auto& a = s.archiving;
   nlohmann::json archiving = {{"enabled", a.enabled}};
   if (a.enabled) {
@@ -128,6 +133,10 @@ nlohmann::json toJson(const Scenario& s) {
     archiving["keep_last_run"] = a.keepLastRun;
     archiving["tables"] = a.tables;
   }
+  return archiving;
+}
+
+nlohmann::json faultsJson(const Scenario& s) {
   nlohmann::json faults = nlohmann::json::array();
   for (const auto& f : s.faults) {
     nlohmann::json j = {{"name", f.name}, {"kind", faultKindName(f.kind)}, {"at_s", f.at},
@@ -148,82 +157,104 @@ nlohmann::json toJson(const Scenario& s) {
     }
     faults.push_back(j);
   }
+  return faults;
+}
+
+nlohmann::json schedulerJson(const SchedulerConfig& c) {
+  nlohmann::json pools = nlohmann::json::object();
+  for (auto& [name, slots] : c.pools) pools[name] = slots;
+  return {{"model", c.model == SchedulerModel::Airflow1 ? "airflow1" : "airflow2"},
+          {"query_mode", c.queryMode == QueryMode::PerTask ? "per_task" : "per_dag"},
+          {"not_previously_skipped_dep", c.notPreviouslySkippedDep},
+          {"parallelism", c.parallelism},
+          {"max_active_tasks_per_dag", c.maxActiveTasksPerDag},
+          {"max_active_runs_per_dag", c.maxActiveRunsPerDag},
+          {"max_tis_per_query", c.maxTisPerQuery},
+          {"max_dagruns_to_create_per_loop", c.maxDagrunsToCreatePerLoop},
+          {"max_dagruns_per_loop_to_schedule", c.maxDagrunsPerLoopToSchedule},
+          {"scheduler_idle_sleep_time_s", c.idleSleepTime},
+          {"parsing_processes", c.parsingProcesses},
+          {"min_file_process_interval_s", c.minFileProcessInterval},
+          {"dag_file_parse_cost_s", c.dagFileParseCost},
+          {"client_cost_per_query_s", c.clientCostPerQuery},
+          {"scheduler_heartbeat_sec", c.schedulerHeartbeatSec},
+          {"job_heartbeat_sec", c.jobHeartbeatSec},
+          {"scheduler_zombie_task_threshold_s", c.zombieTaskThreshold},
+          {"zombie_detection_interval_s", c.zombieDetectionInterval},
+          {"schedule_after_task_execution", c.scheduleAfterTaskExecution},
+          {"default_pool_slots", c.defaultPoolSlots},
+          {"replicas", c.replicas},
+          {"scheduler_health_check_threshold_s", c.healthCheckThreshold},
+          {"price_per_host_hour", c.pricePerHostHour >= 0 ? nlohmann::json(c.pricePerHostHour) : nlohmann::json(nullptr)},
+          {"orphaned_tasks_check_interval_s", c.orphanedTasksCheckInterval},
+          {"hot_standby", c.hotStandby ? nlohmann::json{{"poll_interval_s", c.standbyPollInterval},
+                                                        {"takeover_after_s", c.standbyTakeoverAfter}}
+                                       : nlohmann::json(nullptr)},
+          {"pools", pools}};
+}
+
+nlohmann::json metadbJson(const Scenario& s) {
+  nlohmann::json rows = nlohmann::json::object();
+  for (auto& [table, n] : s.metadb.initialRows) rows[table] = n;
+  return {{"cores", s.metadb.cores},
+          {"pool_size", s.metadb.poolSize},
+          {"network_rtt_s", s.metadb.networkRtt},
+          {"cache_bytes", s.metadb.cacheBytes > 0 ? nlohmann::json(s.metadb.cacheBytes) : nlohmann::json("unlimited")},
+          {"page_read_latency_s",
+           s.metadb.pageReadLatency >= 0 ? nlohmann::json(s.metadb.pageReadLatency) : nlohmann::json("calibration")},
+          {"price_per_core_hour",
+           s.metadb.pricePerCoreHour >= 0 ? nlohmann::json(s.metadb.pricePerCoreHour) : nlohmann::json(nullptr)},
+          {"calibration", s.metadb.calibration.empty() ? "shipped" : s.metadb.calibration},
+          {"initial_rows", rows}};
+}
+
+nlohmann::json executorJson(const Scenario& s) {
+  return {{"kind", executorKindName(s.executor.kind)},
+          {"broker_latency_s", s.executor.brokerLatency},
+          {"workers", s.executor.workers},
+          {"worker_concurrency", s.executor.workerConcurrency},
+          {"task_start_overhead_s", s.executor.taskStartOverhead},
+          {"price_per_worker_hour", s.executor.pricePerWorkerHour >= 0 ? nlohmann::json(s.executor.pricePerWorkerHour)
+                                                                        : nlohmann::json(nullptr)},
+          {"acks_late", s.executor.acksLate},
+          {"visibility_timeout_s", s.executor.visibilityTimeout},
+          {"broker_outage", s.executor.outageAt >= 0 ? nlohmann::json{{"at_s", s.executor.outageAt},
+                                                                      {"duration_s", s.executor.outageDuration}}
+                                                     : nlohmann::json(nullptr)},
+          {"deploy", s.executor.deployAt.empty()
+                         ? nlohmann::json(nullptr)
+                         : nlohmann::json{{"at_s", s.executor.deployAt},
+                                          {"shutdown", s.executor.deployGraceful ? "graceful" : "hard"}}},
+          {"pools", workerPools(s.executor)}};
+}
+
+nlohmann::json runJson(const Scenario& s) {
+  return {{"horizon_s", s.run.horizon},
+          {"warmup_s", s.run.warmup},
+          {"seed", s.run.seed},
+          {"sample_interval_s", s.run.sampleInterval},
+          {"task_instances_csv", s.run.taskInstancesCsv},
+          {"start_unix_s", s.run.start}};
+}
+
+}  // namespace
+
+nlohmann::json toJson(const Scenario& s) {
   return {
       {"scenario", s.name},
-      {"instances", instances},
-      {"archiving", archiving},
-      {"faults", faults},
+      {"instances", instancesJson(s)},
+      {"archiving", archivingJson(s)},
+      {"faults", faultsJson(s)},
       {"monitoring", s.monitoring.enabled ? nlohmann::json{{"alert_poll_interval_s", s.monitoring.alertPollInterval},
                                                            {"alert_threshold_s", s.monitoring.alertThreshold}}
                                           : nlohmann::json(nullptr)},
       {"variant", s.variant},
-      {"dags", dags},
-      {"triggers", triggers},
-      {"scheduler",
-       {{"model", c.model == SchedulerModel::Airflow1 ? "airflow1" : "airflow2"},
-        {"query_mode", c.queryMode == QueryMode::PerTask ? "per_task" : "per_dag"},
-        {"not_previously_skipped_dep", c.notPreviouslySkippedDep},
-        {"parallelism", c.parallelism},
-        {"max_active_tasks_per_dag", c.maxActiveTasksPerDag},
-        {"max_active_runs_per_dag", c.maxActiveRunsPerDag},
-        {"max_tis_per_query", c.maxTisPerQuery},
-        {"max_dagruns_to_create_per_loop", c.maxDagrunsToCreatePerLoop},
-        {"max_dagruns_per_loop_to_schedule", c.maxDagrunsPerLoopToSchedule},
-        {"scheduler_idle_sleep_time_s", c.idleSleepTime},
-        {"parsing_processes", c.parsingProcesses},
-        {"min_file_process_interval_s", c.minFileProcessInterval},
-        {"dag_file_parse_cost_s", c.dagFileParseCost},
-        {"client_cost_per_query_s", c.clientCostPerQuery},
-        {"scheduler_heartbeat_sec", c.schedulerHeartbeatSec},
-        {"job_heartbeat_sec", c.jobHeartbeatSec},
-        {"scheduler_zombie_task_threshold_s", c.zombieTaskThreshold},
-        {"zombie_detection_interval_s", c.zombieDetectionInterval},
-        {"schedule_after_task_execution", c.scheduleAfterTaskExecution},
-        {"default_pool_slots", c.defaultPoolSlots},
-        {"replicas", c.replicas},
-        {"scheduler_health_check_threshold_s", c.healthCheckThreshold},
-        {"price_per_host_hour", c.pricePerHostHour >= 0 ? nlohmann::json(c.pricePerHostHour) : nlohmann::json(nullptr)},
-        {"orphaned_tasks_check_interval_s", c.orphanedTasksCheckInterval},
-        {"hot_standby", c.hotStandby ? nlohmann::json{{"poll_interval_s", c.standbyPollInterval},
-                                                      {"takeover_after_s", c.standbyTakeoverAfter}}
-                                     : nlohmann::json(nullptr)},
-        {"pools", pools}}},
-      {"metadb",
-       {{"cores", s.metadb.cores},
-        {"pool_size", s.metadb.poolSize},
-        {"network_rtt_s", s.metadb.networkRtt},
-        {"cache_bytes", s.metadb.cacheBytes > 0 ? nlohmann::json(s.metadb.cacheBytes) : nlohmann::json("unlimited")},
-        {"page_read_latency_s",
-         s.metadb.pageReadLatency >= 0 ? nlohmann::json(s.metadb.pageReadLatency) : nlohmann::json("calibration")},
-        {"price_per_core_hour",
-         s.metadb.pricePerCoreHour >= 0 ? nlohmann::json(s.metadb.pricePerCoreHour) : nlohmann::json(nullptr)},
-        {"calibration", s.metadb.calibration.empty() ? "shipped" : s.metadb.calibration},
-        {"initial_rows", rows}}},
-      {"executor",
-       {{"kind", "celery"},
-        {"broker_latency_s", s.executor.brokerLatency},
-        {"workers", s.executor.workers},
-        {"worker_concurrency", s.executor.workerConcurrency},
-        {"task_start_overhead_s", s.executor.taskStartOverhead},
-        {"price_per_worker_hour", s.executor.pricePerWorkerHour >= 0 ? nlohmann::json(s.executor.pricePerWorkerHour)
-                                                                      : nlohmann::json(nullptr)},
-        {"acks_late", s.executor.acksLate},
-        {"visibility_timeout_s", s.executor.visibilityTimeout},
-        {"broker_outage", s.executor.outageAt >= 0 ? nlohmann::json{{"at_s", s.executor.outageAt},
-                                                                    {"duration_s", s.executor.outageDuration}}
-                                                   : nlohmann::json(nullptr)},
-        {"deploy", s.executor.deployAt.empty()
-                       ? nlohmann::json(nullptr)
-                       : nlohmann::json{{"at_s", s.executor.deployAt},
-                                        {"shutdown", s.executor.deployGraceful ? "graceful" : "hard"}}},
-        {"pools", workerPools(s.executor)}}},
-      {"run",
-       {{"horizon_s", s.run.horizon},
-        {"warmup_s", s.run.warmup},
-        {"seed", s.run.seed},
-        {"sample_interval_s", s.run.sampleInterval},
-        {"task_instances_csv", s.run.taskInstancesCsv},
-        {"start_unix_s", s.run.start}}},
+      {"dags", dagsJson(s)},
+      {"triggers", triggersJson(s)},
+      {"scheduler", schedulerJson(s.scheduler)},
+      {"metadb", metadbJson(s)},
+      {"executor", executorJson(s)},
+      {"run", runJson(s)},
   };
 }
 

@@ -469,85 +469,105 @@ struct PendingDeps {
   std::string path;
 };
 
-void readTasks(const Context& ctx, const YAML::Node& list, const std::string& path,
-               const TaskDef& defaults, DagDef& dag) {
-  if (!list.IsSequence() || list.size() == 0)
-    ctx.fail(list, path, "expected a non-empty list of tasks ({id: ...}) or shapes ({shape: ...})");
-  std::vector<int> previousLeaves;
-  std::vector<PendingDeps> explicitDeps;
-  std::map<std::string, YAML::Node> idNodes;
-  auto addTask = [&](TaskDef t, const YAML::Node& node, const std::string& p) {
-    if (idNodes.count(t.id)) ctx.fail(node, p, "duplicate task id '" + t.id + "'");
-    idNodes[t.id] = node;
-    dag.tasks.push_back(std::move(t));
-    return static_cast<int>(dag.tasks.size()) - 1;
-  };
-  for (size_t i = 0; i < list.size(); ++i) {
-    std::string p = path + "[" + std::to_string(i) + "]";
-    Fields f(ctx, list[i], p);
+// A DAG's `tasks:` list, entry by entry: a shape expands to a group of tasks; an entry without
+// `deps` follows the previous entry's leaves; explicit deps are resolved once every id is known.
+class TaskListReader {
+ public:
+  TaskListReader(const Context& ctx, const TaskDef& defaults, DagDef& dag) : ctx_(ctx), defaults_(defaults), dag_(dag) {}
+
+  void entry(const YAML::Node& node, const std::string& p) {
+    Fields f(ctx_, node, p);
     if (f.has("shape")) {
-      enum class Shape { Chain, FanOutIn, Layered };
-      Shape shape = f.choice<Shape>("shape", Shape::Chain,
-                                    {{"chain", Shape::Chain},
-                                     {"fan_out_in", Shape::FanOutIn},
-                                     {"layered", Shape::Layered}});
-      TaskDef proto = defaults;
-      readTaskFields(f, proto);
-      std::string prefix = f.text("prefix", "task");
-      std::vector<std::vector<int>> layers;
-      int width = 1, depth = 1;
-      if (shape == Shape::Chain) {
-        depth = f.integer("count", 1, 1, 100000);
-      } else if (shape == Shape::FanOutIn) {
-        width = f.integer("width", 1, 1, 100000);
-        depth = 3;  // head, width parallel tasks, tail
-      } else {
-        width = f.integer("width", 1, 1, 10000);
-        depth = f.integer("depth", 1, 1, 10000);
-      }
-      f.finish();
-      int n = 0;
-      for (int layer = 0; layer < depth; ++layer) {
-        int w = (shape == Shape::FanOutIn && layer != 1) ? 1 : width;
-        std::vector<int> ids;
-        for (int k = 0; k < w; ++k) {
-          TaskDef t = proto;
-          char buf[32];
-          std::snprintf(buf, sizeof buf, "_%02d", ++n);
-          t.id = prefix + buf;
-          t.upstream = layers.empty() ? previousLeaves : layers.back();
-          ids.push_back(addTask(t, list[i], p));
-        }
-        layers.push_back(ids);
-      }
-      previousLeaves = layers.back();
+      shapeEntry(f, node, p);
     } else {
-      if (!f.has("id")) ctx.fail(list[i], p, "a task needs an id (or a shape for a group of tasks)");
-      TaskDef t = defaults;
-      t.id = f.text("id", "");
-      readTaskFields(f, t);
-      bool hasDeps = f.has("deps");
-      std::vector<std::string> deps;
-      if (hasDeps) {
-        YAML::Node d = f.raw("deps");
-        if (!d.IsSequence()) ctx.fail(d, f.path("deps"), "expected a list of task ids");
-        for (const auto& x : d) deps.push_back(x.as<std::string>());
+      taskEntry(f, node, p);
+    }
+  }
+
+  void resolveDeps() {
+    for (auto& pending : explicitDeps_) {
+      for (auto& name : pending.names) {
+        auto it = std::find_if(dag_.tasks.begin(), dag_.tasks.end(), [&](auto& t) { return t.id == name; });
+        if (it == dag_.tasks.end()) ctx_.fail(pending.node, pending.path, "unknown task '" + name + "'");
+        dag_.tasks[pending.task].upstream.push_back(static_cast<int>(it - dag_.tasks.begin()));
       }
-      f.finish();
-      t.upstream = hasDeps ? std::vector<int>{} : previousLeaves;
-      int idx = addTask(t, list[i], p);
-      if (hasDeps) explicitDeps.push_back({idx, deps, list[i]["deps"], p + ".deps"});
-      previousLeaves = {idx};
     }
   }
-  for (auto& pending : explicitDeps) {
-    for (auto& name : pending.names) {
-      auto it = std::find_if(dag.tasks.begin(), dag.tasks.end(), [&](auto& t) { return t.id == name; });
-      if (it == dag.tasks.end()) ctx.fail(pending.node, pending.path, "unknown task '" + name + "'");
-      dag.tasks[pending.task].upstream.push_back(static_cast<int>(it - dag.tasks.begin()));
-    }
+
+  std::map<std::string, YAML::Node> idNodes;  // each task's entry, for errors
+
+ private:
+  int addTask(TaskDef t, const YAML::Node& node, const std::string& p) {
+    if (idNodes.count(t.id)) ctx_.fail(node, p, "duplicate task id '" + t.id + "'");
+    idNodes[t.id] = node;
+    dag_.tasks.push_back(std::move(t));
+    return static_cast<int>(dag_.tasks.size()) - 1;
   }
-  // Order topologically (Kahn); what is left over sits on a cycle.
+
+  void shapeEntry(Fields& f, const YAML::Node& node, const std::string& p) {
+    enum class Shape { Chain, FanOutIn, Layered };
+    Shape shape = f.choice<Shape>("shape", Shape::Chain,
+                                  {{"chain", Shape::Chain}, {"fan_out_in", Shape::FanOutIn}, {"layered", Shape::Layered}});
+    TaskDef proto = defaults_;
+    readTaskFields(f, proto);
+    std::string prefix = f.text("prefix", "task");
+    std::vector<std::vector<int>> layers;
+    int width = 1, depth = 1;
+    if (shape == Shape::Chain) {
+      depth = f.integer("count", 1, 1, 100000);
+    } else if (shape == Shape::FanOutIn) {
+      width = f.integer("width", 1, 1, 100000);
+      depth = 3;  // head, width parallel tasks, tail
+    } else {
+      width = f.integer("width", 1, 1, 10000);
+      depth = f.integer("depth", 1, 1, 10000);
+    }
+    f.finish();
+    int n = 0;
+    for (int layer = 0; layer < depth; ++layer) {
+      int w = (shape == Shape::FanOutIn && layer != 1) ? 1 : width;
+      std::vector<int> ids;
+      for (int k = 0; k < w; ++k) {
+        TaskDef t = proto;
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "_%02d", ++n);
+        t.id = prefix + buf;
+        t.upstream = layers.empty() ? previousLeaves_ : layers.back();
+        ids.push_back(addTask(t, node, p));
+      }
+      layers.push_back(ids);
+    }
+    previousLeaves_ = layers.back();
+  }
+
+  void taskEntry(Fields& f, const YAML::Node& node, const std::string& p) {
+    if (!f.has("id")) ctx_.fail(node, p, "a task needs an id (or a shape for a group of tasks)");
+    TaskDef t = defaults_;
+    t.id = f.text("id", "");
+    readTaskFields(f, t);
+    bool hasDeps = f.has("deps");
+    std::vector<std::string> deps;
+    if (hasDeps) {
+      YAML::Node d = f.raw("deps");
+      if (!d.IsSequence()) ctx_.fail(d, f.path("deps"), "expected a list of task ids");
+      for (const auto& x : d) deps.push_back(x.as<std::string>());
+    }
+    f.finish();
+    t.upstream = hasDeps ? std::vector<int>{} : previousLeaves_;
+    int idx = addTask(t, node, p);
+    if (hasDeps) explicitDeps_.push_back({idx, deps, node["deps"], p + ".deps"});
+    previousLeaves_ = {idx};
+  }
+
+  const Context& ctx_;
+  const TaskDef& defaults_;
+  DagDef& dag_;
+  std::vector<int> previousLeaves_;
+  std::vector<PendingDeps> explicitDeps_;
+};
+
+// Orders a DAG's tasks topologically (Kahn); what is left over sits on a cycle.
+void sortTasks(const Context& ctx, const std::string& path, std::map<std::string, YAML::Node>& idNodes, DagDef& dag) {
   size_t n = dag.tasks.size();
   std::vector<int> indegree(n, 0), order;
   std::vector<std::vector<int>> downstream(n);
@@ -580,6 +600,16 @@ void readTasks(const Context& ctx, const YAML::Node& list, const std::string& pa
     sorted[position[t]] = std::move(task);
   }
   dag.tasks = std::move(sorted);
+}
+
+void readTasks(const Context& ctx, const YAML::Node& list, const std::string& path,
+               const TaskDef& defaults, DagDef& dag) {
+  if (!list.IsSequence() || list.size() == 0)
+    ctx.fail(list, path, "expected a non-empty list of tasks ({id: ...}) or shapes ({shape: ...})");
+  TaskListReader reader(ctx, defaults, dag);
+  for (size_t i = 0; i < list.size(); ++i) reader.entry(list[i], path + "[" + std::to_string(i) + "]");
+  reader.resolveDeps();
+  sortTasks(ctx, path, reader.idNodes, dag);
 }
 
 // A rate as scenario files write it ("30/h", "0.5/min", a bare number per second).
@@ -841,241 +871,244 @@ void readSlas(const Context& ctx, const YAML::Node& list, Scenario& s) {
   });
 }
 
-Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::string& variant) {
-  Scenario s;
-  s.variant = variant;
-  s.sourcePath = ctx.file;
-  s.name = std::filesystem::path(ctx.file).stem().string();
-  Fields top(ctx, root, "");
-  s.name = top.text("name", s.name);
-  s.description = top.text("description", "");
-  top.raw("variants");  // handled by the caller
+// What a scenario's sections refer to across sections, checked once every section is read.
+struct References {
+  std::map<std::string, YAML::Node> dagNodes;  // the DAGs by name
+  std::vector<std::pair<YAML::Node, std::string>> sensors, triggers;  // "path=name" of each reference
+};
 
-  {
-    Fields f(ctx, top.raw("run"), "run");
-    s.run.horizon = f.duration("horizon", s.run.horizon, 1e-3);
-    s.run.warmup = f.duration("warmup", s.run.warmup);
-    if (s.run.warmup >= s.run.horizon)
-      ctx.fail(f.raw("warmup"), "run.warmup", "must be shorter than run.horizon");
-    s.run.seed = static_cast<uint64_t>(f.integer("seed", 1, 0, 2147483647));
-    s.run.sampleInterval = f.duration("sample_interval", s.run.sampleInterval, 1e-3);
-    s.run.taskInstancesCsv = f.boolean("task_instances_csv", true);
-    if (f.has("start")) {
-      YAML::Node n = f.raw("start");
-      auto d = n.IsScalar() ? parseDate(n.Scalar()) : std::nullopt;
-      if (!d) ctx.fail(n, "run.start", "expected a date such as 2020-01-01 or 2020-01-01T06:00:00");
-      s.run.start = *d;
-    }
-    f.finish();
+void readRunSection(const Context& ctx, Fields& top, Scenario& s) {
+  Fields f(ctx, top.raw("run"), "run");
+  s.run.horizon = f.duration("horizon", s.run.horizon, 1e-3);
+  s.run.warmup = f.duration("warmup", s.run.warmup);
+  if (s.run.warmup >= s.run.horizon)
+    ctx.fail(f.raw("warmup"), "run.warmup", "must be shorter than run.horizon");
+  s.run.seed = static_cast<uint64_t>(f.integer("seed", 1, 0, 2147483647));
+  s.run.sampleInterval = f.duration("sample_interval", s.run.sampleInterval, 1e-3);
+  s.run.taskInstancesCsv = f.boolean("task_instances_csv", true);
+  if (f.has("start")) {
+    YAML::Node n = f.raw("start");
+    auto d = n.IsScalar() ? parseDate(n.Scalar()) : std::nullopt;
+    if (!d) ctx.fail(n, "run.start", "expected a date such as 2020-01-01 or 2020-01-01T06:00:00");
+    s.run.start = *d;
   }
-  {
-    Fields f(ctx, top.raw("scheduler"), "scheduler");
-    auto& c = s.scheduler;
-    c.model = f.choice<SchedulerModel>("model", c.model,
-                                       {{"airflow1", SchedulerModel::Airflow1},
-                                        {"airflow2", SchedulerModel::Airflow2}});
-    bool a1 = c.model == SchedulerModel::Airflow1;
-    // Airflow 1.10.12 queried per task; AIRFLOW-3607 (1.10.13, 2.0) made it one query per DAG run.
-    c.queryMode = f.choice<QueryMode>("query_mode", a1 ? QueryMode::PerTask : QueryMode::PerDag,
-                                      {{"per_task", QueryMode::PerTask}, {"per_dag", QueryMode::PerDag}});
-    if (!a1 && c.queryMode == QueryMode::PerTask)
-      ctx.fail(f.raw("query_mode"), "scheduler.query_mode",
-               "per_task exists only in the airflow1 model (Airflow 2 evaluates deps in memory)");
-    c.notPreviouslySkippedDep = f.boolean("not_previously_skipped_dep", false);
-    c.parallelism = f.integer("parallelism", c.parallelism, 1);
-    c.maxActiveTasksPerDag = f.integer("max_active_tasks_per_dag", c.maxActiveTasksPerDag, 1);
-    c.maxActiveRunsPerDag = f.integer("max_active_runs_per_dag", c.maxActiveRunsPerDag, 1);
-    c.maxTisPerQuery = f.integer("max_tis_per_query", c.maxTisPerQuery, 1);
-    c.maxDagrunsToCreatePerLoop = f.integer("max_dagruns_to_create_per_loop", c.maxDagrunsToCreatePerLoop, 1);
-    c.maxDagrunsPerLoopToSchedule =
-        f.integer("max_dagruns_per_loop_to_schedule", c.maxDagrunsPerLoopToSchedule, 1);
-    c.idleSleepTime = f.duration("scheduler_idle_sleep_time", c.idleSleepTime);
-    c.parsingProcesses = f.integer("parsing_processes", c.parsingProcesses, 1, 256);
-    // 0 in 1.10 (files re-parsed back to back), 30 s from 2.0.1.
-    c.minFileProcessInterval = f.duration("min_file_process_interval", a1 ? 0 : 30);
-    c.dagFileParseCost = f.duration("dag_file_parse_cost", c.dagFileParseCost);
-    c.clientCostPerQuery = f.duration("client_cost_per_query", c.clientCostPerQuery);
-    c.schedulerHeartbeatSec = f.duration("scheduler_heartbeat_sec", c.schedulerHeartbeatSec, 1e-3);
-    c.jobHeartbeatSec = f.duration("job_heartbeat_sec", c.jobHeartbeatSec, 1e-3);
-    c.zombieTaskThreshold = f.duration("scheduler_zombie_task_threshold", c.zombieTaskThreshold, 1e-3);
-    c.zombieDetectionInterval = f.duration("zombie_detection_interval", c.zombieDetectionInterval, 1e-3);
-    c.scheduleAfterTaskExecution = f.boolean("schedule_after_task_execution", !a1);
-    if (a1 && c.scheduleAfterTaskExecution)
-      ctx.fail(f.raw("schedule_after_task_execution"), "scheduler.schedule_after_task_execution",
-               "the mini-scheduler exists only in the airflow2 model");
-    c.defaultPoolSlots = f.integer("default_pool_slots", c.defaultPoolSlots, 1);
-    c.replicas = f.integer("replicas", 1, 1, 64);
-    if (a1 && c.replicas > 1)
-      ctx.fail(f.raw("replicas"), "scheduler.replicas", "several active schedulers exist only in the airflow2 model");
-    c.healthCheckThreshold = f.duration("scheduler_health_check_threshold", c.healthCheckThreshold, 1e-3);
-    c.pricePerHostHour = f.number("price_per_host_hour", c.pricePerHostHour, 0);
-    c.orphanedTasksCheckInterval = f.duration("orphaned_tasks_check_interval", c.orphanedTasksCheckInterval, 1e-3);
-    if (f.has("hot_standby")) {
-      Fields h(ctx, f.raw("hot_standby"), "scheduler.hot_standby");
-      c.hotStandby = true;
-      c.standbyPollInterval = h.duration("poll_interval", c.standbyPollInterval, 1e-3);
-      c.standbyTakeoverAfter = h.duration("takeover_after", c.healthCheckThreshold, 1e-3);
-      h.finish();
-      if (c.replicas > 1)
-        ctx.fail(f.raw("hot_standby"), "scheduler.hot_standby",
-                 "a hot standby backs a single active scheduler; with replicas the others carry on");
-    }
-    if (f.has("pools")) {
-      Fields pools(ctx, f.raw("pools"), "scheduler.pools");
-      for (auto it = pools.node().begin(); it != pools.node().end(); ++it) {
-        std::string name = it->first.as<std::string>();
-        c.pools[name] = pools.integer(name, 1, 1);
-      }
-    }
-    f.finish();
+  f.finish();
+}
+
+void readSchedulerSection(const Context& ctx, Fields& top, Scenario& s) {
+  Fields f(ctx, top.raw("scheduler"), "scheduler");
+  auto& c = s.scheduler;
+  c.model = f.choice<SchedulerModel>("model", c.model,
+                                     {{"airflow1", SchedulerModel::Airflow1},
+                                      {"airflow2", SchedulerModel::Airflow2}});
+  bool a1 = c.model == SchedulerModel::Airflow1;
+  // Airflow 1.10.12 queried per task; AIRFLOW-3607 (1.10.13, 2.0) made it one query per DAG run.
+  c.queryMode = f.choice<QueryMode>("query_mode", a1 ? QueryMode::PerTask : QueryMode::PerDag,
+                                    {{"per_task", QueryMode::PerTask}, {"per_dag", QueryMode::PerDag}});
+  if (!a1 && c.queryMode == QueryMode::PerTask)
+    ctx.fail(f.raw("query_mode"), "scheduler.query_mode",
+             "per_task exists only in the airflow1 model (Airflow 2 evaluates deps in memory)");
+  c.notPreviouslySkippedDep = f.boolean("not_previously_skipped_dep", false);
+  c.parallelism = f.integer("parallelism", c.parallelism, 1);
+  c.maxActiveTasksPerDag = f.integer("max_active_tasks_per_dag", c.maxActiveTasksPerDag, 1);
+  c.maxActiveRunsPerDag = f.integer("max_active_runs_per_dag", c.maxActiveRunsPerDag, 1);
+  c.maxTisPerQuery = f.integer("max_tis_per_query", c.maxTisPerQuery, 1);
+  c.maxDagrunsToCreatePerLoop = f.integer("max_dagruns_to_create_per_loop", c.maxDagrunsToCreatePerLoop, 1);
+  c.maxDagrunsPerLoopToSchedule =
+      f.integer("max_dagruns_per_loop_to_schedule", c.maxDagrunsPerLoopToSchedule, 1);
+  c.idleSleepTime = f.duration("scheduler_idle_sleep_time", c.idleSleepTime);
+  c.parsingProcesses = f.integer("parsing_processes", c.parsingProcesses, 1, 256);
+  // 0 in 1.10 (files re-parsed back to back), 30 s from 2.0.1.
+  c.minFileProcessInterval = f.duration("min_file_process_interval", a1 ? 0 : 30);
+  c.dagFileParseCost = f.duration("dag_file_parse_cost", c.dagFileParseCost);
+  c.clientCostPerQuery = f.duration("client_cost_per_query", c.clientCostPerQuery);
+  c.schedulerHeartbeatSec = f.duration("scheduler_heartbeat_sec", c.schedulerHeartbeatSec, 1e-3);
+  c.jobHeartbeatSec = f.duration("job_heartbeat_sec", c.jobHeartbeatSec, 1e-3);
+  c.zombieTaskThreshold = f.duration("scheduler_zombie_task_threshold", c.zombieTaskThreshold, 1e-3);
+  c.zombieDetectionInterval = f.duration("zombie_detection_interval", c.zombieDetectionInterval, 1e-3);
+  c.scheduleAfterTaskExecution = f.boolean("schedule_after_task_execution", !a1);
+  if (a1 && c.scheduleAfterTaskExecution)
+    ctx.fail(f.raw("schedule_after_task_execution"), "scheduler.schedule_after_task_execution",
+             "the mini-scheduler exists only in the airflow2 model");
+  c.defaultPoolSlots = f.integer("default_pool_slots", c.defaultPoolSlots, 1);
+  c.replicas = f.integer("replicas", 1, 1, 64);
+  if (a1 && c.replicas > 1)
+    ctx.fail(f.raw("replicas"), "scheduler.replicas", "several active schedulers exist only in the airflow2 model");
+  c.healthCheckThreshold = f.duration("scheduler_health_check_threshold", c.healthCheckThreshold, 1e-3);
+  c.pricePerHostHour = f.number("price_per_host_hour", c.pricePerHostHour, 0);
+  c.orphanedTasksCheckInterval = f.duration("orphaned_tasks_check_interval", c.orphanedTasksCheckInterval, 1e-3);
+  if (f.has("hot_standby")) {
+    Fields h(ctx, f.raw("hot_standby"), "scheduler.hot_standby");
+    c.hotStandby = true;
+    c.standbyPollInterval = h.duration("poll_interval", c.standbyPollInterval, 1e-3);
+    c.standbyTakeoverAfter = h.duration("takeover_after", c.healthCheckThreshold, 1e-3);
+    h.finish();
+    if (c.replicas > 1)
+      ctx.fail(f.raw("hot_standby"), "scheduler.hot_standby",
+               "a hot standby backs a single active scheduler; with replicas the others carry on");
   }
-  {
-    Fields f(ctx, top.raw("metadb"), "metadb");
-    auto& m = s.metadb;
-    m.cores = f.integer("cores", m.cores, 1, 1024);
-    m.poolSize = f.integer("pool_size", m.poolSize, 0, 100000);
-    m.networkRtt = f.duration("network_rtt", m.networkRtt);
-    m.cacheBytes = f.bytes("cache", m.cacheBytes);
-    m.pageReadLatency = f.duration("page_read_latency", m.pageReadLatency);
-    m.pricePerCoreHour = f.number("price_per_core_hour", m.pricePerCoreHour, 0);
-    m.calibration = f.text("calibration", "");
-    if (!m.calibration.empty() && std::filesystem::path(m.calibration).is_relative())
-      m.calibration = (std::filesystem::path(ctx.file).parent_path() / m.calibration).string();
-    if (f.has("initial_rows")) m.initialRows = readInitialRows(ctx, f.raw("initial_rows"), "metadb.initial_rows");
-    f.finish();
+  if (f.has("pools")) {
+    Fields pools(ctx, f.raw("pools"), "scheduler.pools");
+    for (auto it = pools.node().begin(); it != pools.node().end(); ++it) {
+      std::string name = it->first.as<std::string>();
+      c.pools[name] = pools.integer(name, 1, 1);
+    }
   }
-  {
-    Fields f(ctx, top.raw("executor"), "executor");
-    auto& e = s.executor;
-    std::string kind = f.text("kind", "celery");
-    if (kind != "celery") ctx.fail(f.raw("kind"), "executor.kind", "only 'celery' is modelled");
-    e.brokerLatency = f.duration("broker_latency", e.brokerLatency);
-    if (f.has("pools") && f.has("workers"))
-      ctx.fail(f.raw("workers"), "executor.workers",
-               "give either workers (one pool serving every queue) or pools, not both");
-    e.workers = f.integer("workers", e.workers, 1, 10000);
-    e.workerConcurrency = f.integer("worker_concurrency", e.workerConcurrency, 1, 10000);
-    e.taskStartOverhead = readTaskStart(f, e.taskStartOverhead);
-    e.pricePerWorkerHour = f.number("price_per_worker_hour", e.pricePerWorkerHour, 0);
-    e.acksLate = f.boolean("acks_late", e.acksLate);
-    e.visibilityTimeout = f.duration("visibility_timeout", e.visibilityTimeout, 1e-3);
-    if (f.has("broker_outage")) {
-      Fields o(ctx, f.raw("broker_outage"), "executor.broker_outage");
-      e.outageAt = o.duration("at", 0);
-      e.outageDuration = o.duration("duration", 0, 1e-3);
-      if (!o.has("duration")) ctx.fail(f.raw("broker_outage"), "executor.broker_outage.duration", "an outage needs a duration");
-      o.finish();
+  f.finish();
+}
+
+void readMetadbSection(const Context& ctx, Fields& top, Scenario& s) {
+  Fields f(ctx, top.raw("metadb"), "metadb");
+  auto& m = s.metadb;
+  m.cores = f.integer("cores", m.cores, 1, 1024);
+  m.poolSize = f.integer("pool_size", m.poolSize, 0, 100000);
+  m.networkRtt = f.duration("network_rtt", m.networkRtt);
+  m.cacheBytes = f.bytes("cache", m.cacheBytes);
+  m.pageReadLatency = f.duration("page_read_latency", m.pageReadLatency);
+  m.pricePerCoreHour = f.number("price_per_core_hour", m.pricePerCoreHour, 0);
+  m.calibration = f.text("calibration", "");
+  if (!m.calibration.empty() && std::filesystem::path(m.calibration).is_relative())
+    m.calibration = (std::filesystem::path(ctx.file).parent_path() / m.calibration).string();
+  if (f.has("initial_rows")) m.initialRows = readInitialRows(ctx, f.raw("initial_rows"), "metadb.initial_rows");
+  f.finish();
+}
+
+void readExecutorSection(const Context& ctx, Fields& top, Scenario& s) {
+  Fields f(ctx, top.raw("executor"), "executor");
+  auto& e = s.executor;
+  e.kind = f.choice<ExecutorKind>("kind", e.kind, {{executorKindName(ExecutorKind::Celery), ExecutorKind::Celery}});
+  e.brokerLatency = f.duration("broker_latency", e.brokerLatency);
+  if (f.has("pools") && f.has("workers"))
+    ctx.fail(f.raw("workers"), "executor.workers",
+             "give either workers (one pool serving every queue) or pools, not both");
+  e.workers = f.integer("workers", e.workers, 1, 10000);
+  e.workerConcurrency = f.integer("worker_concurrency", e.workerConcurrency, 1, 10000);
+  e.taskStartOverhead = readTaskStart(f, e.taskStartOverhead);
+  e.pricePerWorkerHour = f.number("price_per_worker_hour", e.pricePerWorkerHour, 0);
+  e.acksLate = f.boolean("acks_late", e.acksLate);
+  e.visibilityTimeout = f.duration("visibility_timeout", e.visibilityTimeout, 1e-3);
+  if (f.has("broker_outage")) {
+    Fields o(ctx, f.raw("broker_outage"), "executor.broker_outage");
+    e.outageAt = o.duration("at", 0);
+    e.outageDuration = o.duration("duration", 0, 1e-3);
+    if (!o.has("duration")) ctx.fail(f.raw("broker_outage"), "executor.broker_outage.duration", "an outage needs a duration");
+    o.finish();
+  }
+  if (f.has("deploy")) {
+    Fields d(ctx, f.raw("deploy"), "executor.deploy");
+    YAML::Node at = d.raw("at");
+    if (!at.IsSequence() || at.size() == 0)
+      ctx.fail(at.IsDefined() ? at : f.raw("deploy"), "executor.deploy.at", "expected a list of times, e.g. [14h]");
+    for (size_t k = 0; k < at.size(); ++k) {
+      auto t = at[k].IsScalar() ? parseDuration(at[k].Scalar()) : std::nullopt;
+      if (!t || *t < 0) ctx.fail(at[k], "executor.deploy.at[" + std::to_string(k) + "]", "expected a time such as 14h");
+      e.deployAt.push_back(*t);
     }
-    if (f.has("deploy")) {
-      Fields d(ctx, f.raw("deploy"), "executor.deploy");
-      YAML::Node at = d.raw("at");
-      if (!at.IsSequence() || at.size() == 0)
-        ctx.fail(at.IsDefined() ? at : f.raw("deploy"), "executor.deploy.at", "expected a list of times, e.g. [14h]");
-      for (size_t k = 0; k < at.size(); ++k) {
-        auto t = at[k].IsScalar() ? parseDuration(at[k].Scalar()) : std::nullopt;
-        if (!t || *t < 0) ctx.fail(at[k], "executor.deploy.at[" + std::to_string(k) + "]", "expected a time such as 14h");
-        e.deployAt.push_back(*t);
-      }
-      e.deployGraceful = d.choice<bool>("shutdown", true, {{"graceful", true}, {"hard", false}});
-      d.finish();
+    e.deployGraceful = d.choice<bool>("shutdown", true, {{"graceful", true}, {"hard", false}});
+    d.finish();
+  }
+  e.pools.clear();
+  YAML::Node pools = f.raw("pools");
+  if (pools.IsDefined() && !pools.IsNull()) {
+    if (!pools.IsSequence() || pools.size() == 0)
+      ctx.fail(pools, "executor.pools", "expected a non-empty list of worker pools");
+    forEachNamedEntry(ctx, pools, "executor.pools", "worker pool",
+                      [&](Fields& pf, const YAML::Node&, size_t, const std::string& p, const std::string& name) {
+                        e.pools.push_back(readWorkerPool(ctx, pf, p, name, e));
+                      });
+  } else {
+    WorkerPoolConfig w;
+    w.workers = w.minWorkers = w.maxWorkers = e.workers;
+    w.workerConcurrency = e.workerConcurrency;
+    w.cores = e.workerConcurrency;
+    w.taskStartOverhead = e.taskStartOverhead;
+    w.pricePerWorkerHour = e.pricePerWorkerHour;
+    e.pools.push_back(w);
+  }
+  if (e.totalWorkers() == 0) ctx.fail(pools, "executor.pools", "no pool has a worker");
+  f.finish();
+}
+
+// One DAG of `dags:` (the i-th).
+void readDag(const Context& ctx, const YAML::Node& dags, size_t i, Scenario& s, References& refs) {
+  std::string p = "dags[" + std::to_string(i) + "]";
+  DagDef d;
+  if (!dags[i].IsMap() || !dags[i]["name"] || !dags[i]["name"].IsScalar())
+    ctx.fail(dags[i], p, "a DAG needs a name");
+  d.name = dags[i]["name"].Scalar();
+  if (refs.dagNodes.count(d.name)) ctx.fail(dags[i]["name"], p + ".name", "duplicate DAG name '" + d.name + "'");
+  refs.dagNodes[d.name] = dags[i];
+  p = "dags." + d.name;
+  Fields f(ctx, dags[i], p);
+  f.text("name", "");
+  f.raw("remove");
+  d.count = f.integer("count", 1, 1, 100000);
+  d.spread = f.duration("spread", 0);
+  d.catchup = f.boolean("catchup", true);
+  d.dependsOnPast = f.boolean("depends_on_past", false);
+  d.sla = f.duration("sla", -1);
+  d.maxActiveRuns = f.integer("max_active_runs", s.scheduler.maxActiveRunsPerDag, 1);
+  d.maxActiveTasks = f.integer("max_active_tasks", s.scheduler.maxActiveTasksPerDag, 1);
+  d.parseCost = f.duration("parse_cost", s.scheduler.dagFileParseCost);
+  d.startDate = s.run.start;
+  if (f.has("start_date")) {
+    YAML::Node n = f.raw("start_date");
+    std::optional<double> v = n.IsScalar() ? parseDate(n.Scalar()) : std::nullopt;
+    if (!v && n.IsScalar()) {
+      auto rel = parseDuration(n.Scalar());
+      if (rel) v = s.run.start + *rel;
     }
-    e.pools.clear();
-    YAML::Node pools = f.raw("pools");
-    if (pools.IsDefined() && !pools.IsNull()) {
-      if (!pools.IsSequence() || pools.size() == 0)
-        ctx.fail(pools, "executor.pools", "expected a non-empty list of worker pools");
-      forEachNamedEntry(ctx, pools, "executor.pools", "worker pool",
-                        [&](Fields& pf, const YAML::Node&, size_t, const std::string& p, const std::string& name) {
-                          e.pools.push_back(readWorkerPool(ctx, pf, p, name, e));
-                        });
+    if (!v) ctx.fail(n, p + ".start_date", "expected a date (2020-01-01) or an offset from run.start (-7d)");
+    d.startDate = *v;
+  }
+  YAML::Node sched = f.raw("schedule");
+  if (sched.IsDefined() && !sched.IsNull()) {
+    if (!sched.IsScalar()) ctx.fail(sched, p + ".schedule", "expected none, an interval (10s) or a cron expression");
+    std::string text = sched.Scalar();
+    if (text == "none") {
+      d.schedule = Schedule::none();
+    } else if (auto interval = parseDuration(text)) {
+      if (*interval <= 0) ctx.fail(sched, p + ".schedule", "an interval must be positive");
+      d.schedule = Schedule::interval(*interval, d.startDate);
     } else {
-      WorkerPoolConfig w;
-      w.workers = w.minWorkers = w.maxWorkers = e.workers;
-      w.workerConcurrency = e.workerConcurrency;
-      w.cores = e.workerConcurrency;
-      w.taskStartOverhead = e.taskStartOverhead;
-      w.pricePerWorkerHour = e.pricePerWorkerHour;
-      e.pools.push_back(w);
+      std::string error;
+      auto cron = Schedule::cron(text, &error);
+      if (!cron) ctx.fail(sched, p + ".schedule", error + " (or use none, or an interval such as 10s)");
+      d.schedule = *cron;
     }
-    if (e.totalWorkers() == 0) ctx.fail(pools, "executor.pools", "no pool has a worker");
-    f.finish();
   }
-  // DAGs.
+  TaskDef defaults;
+  if (f.has("task_defaults")) {
+    Fields td(ctx, f.raw("task_defaults"), p + ".task_defaults");
+    readTaskFields(td, defaults);
+    td.finish();
+  }
+  readTasks(ctx, f.raw("tasks"), p + ".tasks", defaults, d);
+  f.finish();
+  for (size_t t = 0; t < d.tasks.size(); ++t) {
+    auto& task = d.tasks[t];
+    std::string tp = p + ".tasks." + task.id;
+    const auto& pools = s.executor.pools;
+    if (std::none_of(pools.begin(), pools.end(), [&](const WorkerPoolConfig& w) { return w.serves(task.queue); }))
+      ctx.fail(dags[i], tp + ".queue", "no worker pool serves queue '" + task.queue + "' (executor.pools[].queues)");
+    if (task.kind == OperatorKind::TriggerDagRun && task.triggerDag.empty())
+      ctx.fail(dags[i], tp, "a trigger_dagrun task needs trigger_dag: the DAG it starts");
+    if (task.kind == OperatorKind::Sensor && !task.waitsFor.empty()) refs.sensors.push_back({dags[i], tp + ".waits_for=" + task.waitsFor});
+    if (task.kind == OperatorKind::TriggerDagRun)
+      refs.triggers.push_back({dags[i], tp + ".trigger_dag=" + task.triggerDag});
+  }
+  s.dags.push_back(std::move(d));
+}
+
+void readDagsSection(const Context& ctx, Fields& top, const YAML::Node& root, Scenario& s, References& refs) {
   YAML::Node dags = top.raw("dags");
   if (!dags.IsDefined() || dags.IsNull() || !dags.IsSequence() || dags.size() == 0)
     ctx.fail(dags.IsDefined() ? dags : root, "dags", "expected a non-empty list of DAGs");
-  std::map<std::string, YAML::Node> dagNodes;
-  std::vector<std::pair<YAML::Node, std::string>> sensorRefs, triggerRefs;
-  for (size_t i = 0; i < dags.size(); ++i) {
-    std::string p = "dags[" + std::to_string(i) + "]";
-    DagDef d;
-    if (!dags[i].IsMap() || !dags[i]["name"] || !dags[i]["name"].IsScalar())
-      ctx.fail(dags[i], p, "a DAG needs a name");
-    d.name = dags[i]["name"].Scalar();
-    if (dagNodes.count(d.name)) ctx.fail(dags[i]["name"], p + ".name", "duplicate DAG name '" + d.name + "'");
-    dagNodes[d.name] = dags[i];
-    p = "dags." + d.name;
-    Fields f(ctx, dags[i], p);
-    f.text("name", "");
-    f.raw("remove");
-    d.count = f.integer("count", 1, 1, 100000);
-    d.spread = f.duration("spread", 0);
-    d.catchup = f.boolean("catchup", true);
-    d.dependsOnPast = f.boolean("depends_on_past", false);
-    d.sla = f.duration("sla", -1);
-    d.maxActiveRuns = f.integer("max_active_runs", s.scheduler.maxActiveRunsPerDag, 1);
-    d.maxActiveTasks = f.integer("max_active_tasks", s.scheduler.maxActiveTasksPerDag, 1);
-    d.parseCost = f.duration("parse_cost", s.scheduler.dagFileParseCost);
-    d.startDate = s.run.start;
-    if (f.has("start_date")) {
-      YAML::Node n = f.raw("start_date");
-      std::optional<double> v = n.IsScalar() ? parseDate(n.Scalar()) : std::nullopt;
-      if (!v && n.IsScalar()) {
-        auto rel = parseDuration(n.Scalar());
-        if (rel) v = s.run.start + *rel;
-      }
-      if (!v) ctx.fail(n, p + ".start_date", "expected a date (2020-01-01) or an offset from run.start (-7d)");
-      d.startDate = *v;
-    }
-    YAML::Node sched = f.raw("schedule");
-    if (sched.IsDefined() && !sched.IsNull()) {
-      if (!sched.IsScalar()) ctx.fail(sched, p + ".schedule", "expected none, an interval (10s) or a cron expression");
-      std::string text = sched.Scalar();
-      if (text == "none") {
-        d.schedule = Schedule::none();
-      } else if (auto interval = parseDuration(text)) {
-        if (*interval <= 0) ctx.fail(sched, p + ".schedule", "an interval must be positive");
-        d.schedule = Schedule::interval(*interval, d.startDate);
-      } else {
-        std::string error;
-        auto cron = Schedule::cron(text, &error);
-        if (!cron) ctx.fail(sched, p + ".schedule", error + " (or use none, or an interval such as 10s)");
-        d.schedule = *cron;
-      }
-    }
-    TaskDef defaults;
-    if (f.has("task_defaults")) {
-      Fields td(ctx, f.raw("task_defaults"), p + ".task_defaults");
-      readTaskFields(td, defaults);
-      td.finish();
-    }
-    readTasks(ctx, f.raw("tasks"), p + ".tasks", defaults, d);
-    f.finish();
-    for (size_t t = 0; t < d.tasks.size(); ++t) {
-      auto& task = d.tasks[t];
-      std::string tp = p + ".tasks." + task.id;
-      const auto& pools = s.executor.pools;
-      if (std::none_of(pools.begin(), pools.end(), [&](const WorkerPoolConfig& w) { return w.serves(task.queue); }))
-        ctx.fail(dags[i], tp + ".queue", "no worker pool serves queue '" + task.queue + "' (executor.pools[].queues)");
-      if (task.kind == OperatorKind::TriggerDagRun && task.triggerDag.empty())
-        ctx.fail(dags[i], tp, "a trigger_dagrun task needs trigger_dag: the DAG it starts");
-      if (task.kind == OperatorKind::Sensor && !task.waitsFor.empty()) sensorRefs.push_back({dags[i], tp + ".waits_for=" + task.waitsFor});
-      if (task.kind == OperatorKind::TriggerDagRun)
-        triggerRefs.push_back({dags[i], tp + ".trigger_dag=" + task.triggerDag});
-    }
-    s.dags.push_back(std::move(d));
-  }
-  // Trigger streams.
+  for (size_t i = 0; i < dags.size(); ++i) readDag(ctx, dags, i, s, refs);
+}
+
+// Arrival streams.
+void readTriggersSection(const Context& ctx, Fields& top, Scenario& s, const References& refs) {
   YAML::Node triggers = top.raw("triggers");
   if (triggers.IsDefined() && !triggers.IsNull()) {
     if (!triggers.IsSequence()) ctx.fail(triggers, "triggers", "expected a list of arrival streams");
@@ -1087,25 +1120,48 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
       t.start = f.duration("start", 0);
       t.end = f.has("end") ? f.duration("end", 0) : -1;
       t.dag = f.text("dag", "");
-      if (!t.dag.empty() && !dagNodes.count(t.dag))
+      if (!t.dag.empty() && !refs.dagNodes.count(t.dag))
         ctx.fail(entry["dag"], p + ".dag", "unknown DAG '" + t.dag + "'");
       s.triggers.push_back(t);
     });
   }
+}
+
+void checkReferences(const Context& ctx, const Scenario& s, const References& refs) {
+  for (auto& [node, ref] : refs.sensors) {
+    std::string name = ref.substr(ref.find('=') + 1);
+    bool found = std::any_of(s.triggers.begin(), s.triggers.end(), [&](auto& t) { return t.name == name; });
+    if (!found) ctx.fail(node, ref.substr(0, ref.find('=')), "unknown trigger stream '" + name + "'");
+  }
+  for (auto& [node, ref] : refs.triggers) {
+    std::string name = ref.substr(ref.find('=') + 1);
+    if (!refs.dagNodes.count(name)) ctx.fail(node, ref.substr(0, ref.find('=')), "unknown DAG '" + name + "'");
+  }
+}
+
+Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::string& variant) {
+  Scenario s;
+  s.variant = variant;
+  s.sourcePath = ctx.file;
+  s.name = std::filesystem::path(ctx.file).stem().string();
+  Fields top(ctx, root, "");
+  s.name = top.text("name", s.name);
+  s.description = top.text("description", "");
+  top.raw("variants");  // handled by the caller
+
+  readRunSection(ctx, top, s);
+  readSchedulerSection(ctx, top, s);
+  readMetadbSection(ctx, top, s);
+  readExecutorSection(ctx, top, s);
+  References refs;
+  readDagsSection(ctx, top, root, s, refs);
+  readTriggersSection(ctx, top, s, refs);
   readInstances(ctx, top.raw("instances"), s);
   readArchiving(ctx, top.raw("archiving"), s);
   readMonitoring(ctx, top.raw("monitoring"), s);
   readFaults(ctx, top.raw("faults"), s);
   readSlas(ctx, top.raw("slas"), s);
-  for (auto& [node, ref] : sensorRefs) {
-    std::string name = ref.substr(ref.find('=') + 1);
-    bool found = std::any_of(s.triggers.begin(), s.triggers.end(), [&](auto& t) { return t.name == name; });
-    if (!found) ctx.fail(node, ref.substr(0, ref.find('=')), "unknown trigger stream '" + name + "'");
-  }
-  for (auto& [node, ref] : triggerRefs) {
-    std::string name = ref.substr(ref.find('=') + 1);
-    if (!dagNodes.count(name)) ctx.fail(node, ref.substr(0, ref.find('=')), "unknown DAG '" + name + "'");
-  }
+  checkReferences(ctx, s, refs);
   top.finish();
   return s;
 }
