@@ -164,7 +164,7 @@ RunResult ModelRun::results(double end, nlohmann::json run) {
   jobs_->contribute(end, out);
   if (!sc_.faults.empty()) addFaultMetrics(ctx_, *jobs_, end, out);
   archiver_->contribute(out);
-  if (out.cost.priced()) out.metrics[std::string(metric::kCost.key)] = std::round(out.cost.total() * 1e6) / 1e6;
+  if (out.cost.priced()) out.metrics[metric::kCost.name()] = std::round(out.cost.total() * 1e6) / 1e6;
   addSampleRuns(ctx_, out);
   addTaskTries(ctx_, executorHosts(sc_.executor), out);
   out.run = std::move(run);

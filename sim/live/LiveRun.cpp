@@ -18,7 +18,6 @@
 namespace schedlab {
 namespace {
 
-double round6(double v) { return std::round(v * 1e6) / 1e6; }
 
 // The database's own counters of pages found in shared buffers and read from outside them.
 struct BlockCounters {
@@ -155,25 +154,24 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration) 
   }
   double bytes = 0;
   for (const auto& schema : schemas) bytes += schemaBytes(*admin, schema);
-  RunResult out = model.results(duration, {{"wall_seconds", round6(wall)},
+  RunResult out = model.results(duration, {{"wall_seconds", roundMetric(wall)},
                                                   {"statements_sent", statements},
                                                   {"postgres", db.describe()},
                                                   {"schemas", schemas}});
   // What the database measured, in place of what the model assumed.
   using namespace metric;
-  auto key = [](const Metric& m) { return std::string(m.key); };
   nlohmann::json& m = out.metrics;
-  for (auto& [name, entry] : m[key(kDbQueriesByType)].items()) {
+  for (auto& [name, entry] : m[kDbQueriesByType.name()].items()) {
     for (size_t i = 0; i < kQueryTypeCount; ++i)
-      if (kQueries[i].name == name) entry["db_seconds"] = round6(seconds[i]);
+      if (kQueries[i].name == name) entry["db_seconds"] = roundMetric(seconds[i]);
   }
   const double hit = after.hit - before.hit, read = after.read - before.read;
-  m[key(kDbCacheHitRatio)] = round6(hit + read > 0 ? hit / (hit + read) : 1.0);
-  m[key(kDbPagesReadFromDisk)] = read;
-  m[key(kDbSizeBytes)] = {{"end", std::round(bytes)}, {"max", std::round(bytes)}};  // nothing was deleted
+  m[kDbCacheHitRatio.name()] = roundMetric(hit + read > 0 ? hit / (hit + read) : 1.0);
+  m[kDbPagesReadFromDisk.name()] = read;
+  m[kDbSizeBytes.name()] = {{"end", std::round(bytes)}, {"max", std::round(bytes)}};  // nothing was deleted
   if (pid == 0) {  // a server elsewhere: its CPU is not ours to read
-    m.erase(key(kDbCpuUtilization));
-    for (auto& [name, im] : out.metricsByInstance.items()) im.erase(key(kDbCpuUtilization));
+    m.erase(kDbCpuUtilization.name());
+    for (auto& [name, im] : out.metricsByInstance.items()) im.erase(kDbCpuUtilization.name());
   }
   return out;
 }

@@ -52,8 +52,8 @@ void Archiver::cleanOnce(MetadataDb& db, bool first) {
 
 void Archiver::contribute(RunResult& out) const {
   if (!ctx_.scenario.archiving.enabled) return;
-  out.metrics[std::string(metric::kArchivingRuns.key)] = runs_;
-  out.metrics[std::string(metric::kArchivingRowsDeleted.key)] = rowsDeleted_;
+  out.metrics[metric::kArchivingRuns.name()] = runs_;
+  out.metrics[metric::kArchivingRowsDeleted.name()] = rowsDeleted_;
 }
 
 }  // namespace schedlab

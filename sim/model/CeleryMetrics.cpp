@@ -8,11 +8,6 @@
 #include "results/MetricSchema.h"
 
 namespace schedlab {
-namespace {
-double round6(double v) { return std::round(v * 1e6) / 1e6; }
-std::string key(const Metric& m) { return std::string(m.key); }
-}  // namespace
-
 void CeleryExecutor::markWarmup(double now) {
   for (const Pool& p : pools_)
     for (const Worker& w : p.workers) cpuAtWarmup_[static_cast<size_t>(w.host)] = ctx_.rt.computedSeconds(w.host);
@@ -46,23 +41,23 @@ nlohmann::json CeleryExecutor::poolMetrics(size_t i, double end, RunResult& out)
   for (const auto& w : pool.workers)
     computed += ctx_.rt.computedSeconds(w.host) - cpuAtWarmup_[static_cast<size_t>(w.host)];
   const double billedWindow = billed - billedAtWarmup_[i];
-  nlohmann::json p = {{key(metric::kWorkerHours), round6(hours)},
-                      {key(metric::kWorkersMax), pool.peakOn},
-                      {key(metric::kTriesRun), pool.triesRun},
+  nlohmann::json p = {{metric::kWorkerHours.name(), roundMetric(hours)},
+                      {metric::kWorkersMax.name(), pool.peakOn},
+                      {metric::kTriesRun.name(), pool.triesRun},
                       // Core-seconds computed over the cores its hosts were up for, after the warm-up.
-                      {key(metric::kWorkerCpuUtilization),
-                       billedWindow > 0 ? round6(computed / (billedWindow * cfg.cores)) : 0.0},
-                      {key(metric::kScaleEvents), {{"out", pool.scaleOut}, {"in", pool.scaleIn}}},
-                      {key(metric::kWorkersLaunched), pool.launched},
-                      {key(metric::kWorkersTerminated), pool.terminated},
-                      {key(metric::kTasksKilledByScaleIn), pool.killed},
-                      {key(metric::kTasksKilledByDeploy), pool.killedByDeploy},
-                      {key(metric::kTasksKilledByWorkerCrash), pool.killedByCrash},
-                      {key(metric::kTasksRedelivered), pool.redelivered},
-                      {key(metric::kZombiesKilled), pool.zombies}};
+                      {metric::kWorkerCpuUtilization.name(),
+                       billedWindow > 0 ? roundMetric(computed / (billedWindow * cfg.cores)) : 0.0},
+                      {metric::kScaleEvents.name(), {{"out", pool.scaleOut}, {"in", pool.scaleIn}}},
+                      {metric::kWorkersLaunched.name(), pool.launched},
+                      {metric::kWorkersTerminated.name(), pool.terminated},
+                      {metric::kTasksKilledByScaleIn.name(), pool.killed},
+                      {metric::kTasksKilledByDeploy.name(), pool.killedByDeploy},
+                      {metric::kTasksKilledByWorkerCrash.name(), pool.killedByCrash},
+                      {metric::kTasksRedelivered.name(), pool.redelivered},
+                      {metric::kZombiesKilled.name(), pool.zombies}};
   if (cfg.pricePerWorkerHour >= 0) {
     out.cost.add(hours * cfg.pricePerWorkerHour);
-    p[key(metric::kCost)] = round6(hours * cfg.pricePerWorkerHour);
+    p[metric::kCost.name()] = roundMetric(hours * cfg.pricePerWorkerHour);
   }
   return p;
 }
@@ -75,7 +70,7 @@ void CeleryExecutor::contribute(double end, RunResult& out) const {
     const Pool& pool = pools_[i];
     const double hours = billedSeconds(pool, end) / 3600.0;
     workerHours += hours;
-    hoursByPool[pool.config->name] = round6(hours);
+    hoursByPool[pool.config->name] = roundMetric(hours);
     scaleOut += pool.scaleOut;
     scaleIn += pool.scaleIn;
     killed += pool.killed;
@@ -86,20 +81,20 @@ void CeleryExecutor::contribute(double end, RunResult& out) const {
     out.metricsByPool[pool.config->name] = poolMetrics(i, end, out);
   }
   nlohmann::json& m = out.metrics;
-  m[key(metric::kWorkerHours)] = round6(workerHours);
-  m[key(metric::kWorkerHoursByPool)] = hoursByPool;
-  m[key(metric::kScaleEvents)] = {{"out", scaleOut}, {"in", scaleIn}};
-  m[key(metric::kTasksKilledByScaleIn)] = killed;
-  m[key(metric::kTasksKilledByDeploy)] = killedByDeploy;
-  m[key(metric::kTasksKilledByWorkerCrash)] = killedByCrash;
-  m[key(metric::kTasksRedelivered)] = redelivered;
-  m[key(metric::kZombiesKilled)] = zombies;
-  m[key(metric::kStaleMessages)] = runner_.staleMessages();
-  m[key(metric::kTasksFailedOnDbErrors)] = runner_.failedOnDbErrors();
-  m[key(metric::kTaskEndsLostOnDbErrors)] = runner_.endsLostOnDbErrors();
+  m[metric::kWorkerHours.name()] = roundMetric(workerHours);
+  m[metric::kWorkerHoursByPool.name()] = hoursByPool;
+  m[metric::kScaleEvents.name()] = {{"out", scaleOut}, {"in", scaleIn}};
+  m[metric::kTasksKilledByScaleIn.name()] = killed;
+  m[metric::kTasksKilledByDeploy.name()] = killedByDeploy;
+  m[metric::kTasksKilledByWorkerCrash.name()] = killedByCrash;
+  m[metric::kTasksRedelivered.name()] = redelivered;
+  m[metric::kZombiesKilled.name()] = zombies;
+  m[metric::kStaleMessages.name()] = runner_.staleMessages();
+  m[metric::kTasksFailedOnDbErrors.name()] = runner_.failedOnDbErrors();
+  m[metric::kTaskEndsLostOnDbErrors.name()] = runner_.endsLostOnDbErrors();
   // The invariant every run is checked for: no task instance runs twice at once, whatever the
   // schedulers, crashes, adoptions and redeliveries did.
-  m[key(metric::kTasksRunTwiceAtOnce)] = runner_.runTwiceAtOnce();
+  m[metric::kTasksRunTwiceAtOnce.name()] = runner_.runTwiceAtOnce();
   for (const ScalingRecord& r : scaling_)
     out.scaling.push_back({r.time, pools_[static_cast<size_t>(r.pool)].config->name, r.out, r.before, r.after,
                            r.load.visible, r.load.inFlight, r.load.cpu});

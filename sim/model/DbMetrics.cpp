@@ -6,11 +6,6 @@
 #include "results/MetricSchema.h"
 
 namespace schedlab {
-namespace {
-double round6(double v) { return std::round(v * 1e6) / 1e6; }
-std::string key(const Metric& m) { return std::string(m.key); }
-}  // namespace
-
 DbMetrics::DbMetrics(std::vector<MetadataDb*> used) : used_(std::move(used)), atWarmup_(used_.size()) {
   cores_ = total([](const MetadataDb& d) { return d.cores(); });
 }
@@ -56,15 +51,15 @@ void DbMetrics::scopeMetrics(nlohmann::json& m, const std::vector<size_t>& dbs, 
       seconds[i] += db.secondsByType()[i];
     }
   }
-  m[key(metric::kDbQueriesTotal)] = queries;
-  m[key(metric::kDbCpuUtilization)] = round6(busy / (window * cores));
+  m[metric::kDbQueriesTotal.name()] = queries;
+  m[metric::kDbCpuUtilization.name()] = roundMetric(busy / (window * cores));
   // As PostgreSQL's pg_stat_database reports it: blks_hit / (blks_hit + blks_read).
-  m[key(metric::kDbCacheHitRatio)] = round6(pages > 0 ? 1.0 - fromDisk / pages : 1.0);
-  m[key(metric::kDbPagesReadFromDisk)] = std::round(fromDisk);
+  m[metric::kDbCacheHitRatio.name()] = roundMetric(pages > 0 ? 1.0 - fromDisk / pages : 1.0);
+  m[metric::kDbPagesReadFromDisk.name()] = std::round(fromDisk);
   nlohmann::json byType = nlohmann::json::object();
   for (size_t i = 0; i < kQueryTypeCount; ++i)
-    if (count[i] > 0) byType[std::string(kQueries[i].name)] = {{"count", count[i]}, {"db_seconds", round6(seconds[i])}};
-  m[key(metric::kDbQueriesByType)] = byType;
+    if (count[i] > 0) byType[std::string(kQueries[i].name)] = {{"count", count[i]}, {"db_seconds", roundMetric(seconds[i])}};
+  m[metric::kDbQueriesByType.name()] = byType;
   nlohmann::json rows = nlohmann::json::object();
   for (size_t t = 0; t < kTableNames.size(); ++t) {
     double end = 0, max = 0;
@@ -79,8 +74,8 @@ void DbMetrics::scopeMetrics(nlohmann::json& m, const std::vector<size_t>& dbs, 
     sizeEnd += used_[k]->sizeBytes();
     sizeMax += used_[k]->maxSizeBytes();
   }
-  m[key(metric::kDbRows)] = rows;
-  m[key(metric::kDbSizeBytes)] = {{"end", std::round(sizeEnd)}, {"max", std::round(sizeMax)}};
+  m[metric::kDbRows.name()] = rows;
+  m[metric::kDbSizeBytes.name()] = {{"end", std::round(sizeEnd)}, {"max", std::round(sizeMax)}};
 }
 
 void DbMetrics::contribute(const Scenario& sc, const std::vector<MetadataDb*>& instanceDb, double end,
@@ -93,10 +88,10 @@ void DbMetrics::contribute(const Scenario& sc, const std::vector<MetadataDb*>& i
     size_t h = 0;
     while (used_[h] != instanceDb[i]) ++h;
     nlohmann::json& scope = out.instance(sc.instances[i].name);
-    scope[key(metric::kMetadb)] = sc.instances[i].ownMetadb ? "own" : "shared";
+    scope[metric::kMetadb.name()] = sc.instances[i].ownMetadb ? "own" : "shared";
     scopeMetrics(scope, {h}, window);
   }
-  out.metrics[key(metric::kDbCoreHours)] = round6(cores_ * end / 3600.0);
+  out.metrics[metric::kDbCoreHours.name()] = roundMetric(cores_ * end / 3600.0);
   if (sc.metadb.pricePerCoreHour >= 0) out.cost.addDb(cores_ * end / 3600.0 * sc.metadb.pricePerCoreHour);
 }
 

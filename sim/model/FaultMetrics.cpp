@@ -10,10 +10,8 @@
 namespace schedlab {
 namespace {
 
-double round6(double v) { return std::round(v * 1e6) / 1e6; }
-std::string key(const Metric& m) { return std::string(m.key); }
 // Seconds from a fault to `at`, null when it never happened (-1).
-nlohmann::json after(double at, double from) { return at >= 0 ? nlohmann::json(round6(at - from)) : nlohmann::json(nullptr); }
+nlohmann::json after(double at, double from) { return at >= 0 ? nlohmann::json(roundMetric(at - from)) : nlohmann::json(nullptr); }
 
 // Transitions that happened in [from, to) and SLA deadlines in it.
 nlohmann::json window(SimContext& ctx, double from, double to, double end) {
@@ -25,8 +23,8 @@ nlohmann::json window(SimContext& ctx, double from, double to, double end) {
   for (long long m : countSlaMisses(ctx.state, std::max(from, ctx.scenario.run.warmup), std::min(to, end))) misses += m;
   return nlohmann::json{{"from_s", from},
                         {"to_s", std::min(to, end)},
-                        {key(metric::kTaskTransitionLatency), toJson(summarize(samples))},
-                        {key(metric::kSlaMisses), misses}};
+                        {metric::kTaskTransitionLatency.name(), toJson(summarize(samples))},
+                        {metric::kSlaMisses.name(), misses}};
 }
 
 // A scheduler crash: its window lasts until a process runs the crashed scheduler again (or the end).
@@ -35,12 +33,12 @@ nlohmann::json crashFigures(const SchedulerJobs& jobs, int k, const Fault& f, do
   for (const auto& c : jobs.crashes())
     if (c.fault == k) crash = &c;
   to = crash && crash->backAt >= 0 ? crash->backAt : end;
-  return {{key(metric::kSchedulerBackAfter), after(crash ? crash->backAt : -1, f.at)},
-          {key(metric::kSchedulerUnavailable), round6(jobs.unavailableSecondsOf(k, end))},
-          {key(metric::kOutageDetectedAfter), after(crash ? crash->alertAt : -1, f.at)},
-          {key(metric::kOrphansTakenOverAfter), after(crash ? crash->sweptAt : -1, f.at)},
-          {key(metric::kOrphanedTasksAdopted), crash ? crash->adopted : 0},
-          {key(metric::kOrphanedTasksCleared), crash ? crash->reset : 0}};
+  return {{metric::kSchedulerBackAfter.name(), after(crash ? crash->backAt : -1, f.at)},
+          {metric::kSchedulerUnavailable.name(), roundMetric(jobs.unavailableSecondsOf(k, end))},
+          {metric::kOutageDetectedAfter.name(), after(crash ? crash->alertAt : -1, f.at)},
+          {metric::kOrphansTakenOverAfter.name(), after(crash ? crash->sweptAt : -1, f.at)},
+          {metric::kOrphanedTasksAdopted.name(), crash ? crash->adopted : 0},
+          {metric::kOrphanedTasksCleared.name(), crash ? crash->reset : 0}};
 }
 
 // A failover refusing connections: the schedulers that exited on its errors (each restart that
@@ -54,10 +52,10 @@ nlohmann::json failoverFigures(const SchedulerJobs& jobs, int k, const Fault& f,
       back = std::max(back, c.backAt < 0 ? end : c.backAt);
     }
   return {{"mode", "error"},
-          {key(metric::kSchedulerExits), exits},
-          {key(metric::kSchedulerUnavailable), round6(jobs.unavailableSecondsOf(k, end))},
-          {key(metric::kSchedulersBackAfter),
-           exits > 0 && back < end ? nlohmann::json(round6(back - f.at)) : nlohmann::json(nullptr)}};
+          {metric::kSchedulerExits.name(), exits},
+          {metric::kSchedulerUnavailable.name(), roundMetric(jobs.unavailableSecondsOf(k, end))},
+          {metric::kSchedulersBackAfter.name(),
+           exits > 0 && back < end ? nlohmann::json(roundMetric(back - f.at)) : nlohmann::json(nullptr)}};
 }
 
 }  // namespace
@@ -77,7 +75,7 @@ void addFaultMetrics(SimContext& ctx, const SchedulerJobs& jobs, double end, Run
     j.update(extra);
     byFault[f.name] = j;
   }
-  out.metrics[key(metric::kByFault)] = byFault;
+  out.metrics[metric::kByFault.name()] = byFault;
 }
 
 }  // namespace schedlab

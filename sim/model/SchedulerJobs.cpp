@@ -290,29 +290,27 @@ double SchedulerJobs::unavailableSeconds(double from, double to) const {
 }
 
 void SchedulerJobs::contribute(double end, RunResult& out) const {
-  auto key = [](const Metric& m) { return std::string(m.key); };
-  auto round6 = [](double v) { return std::round(v * 1e6) / 1e6; };
   const Scenario& sc = ctx_.scenario;
   nlohmann::json& m = out.metrics;
   // Scheduler processes: how long an instance had none, what the alert saw, what was orphaned.
-  m[key(metric::kSchedulerUnavailable)] = round6(unavailableSeconds(0, end));
+  m[metric::kSchedulerUnavailable.name()] = roundMetric(unavailableSeconds(0, end));
   nlohmann::json detected = nullptr;
   for (const auto& c : crashes_)
     if (c.alertAt >= 0) {
-      detected = round6(c.alertAt - c.at);
+      detected = roundMetric(c.alertAt - c.at);
       break;
     }
-  m[key(metric::kOutageDetectedAfter)] = detected;  // of the first scheduler crash the alert caught
-  m[key(metric::kSchedulerAlerts)] = static_cast<long long>(alerts_.size());
-  m[key(metric::kSchedulerRestarts)] = restarts_;
-  m[key(metric::kStandbyTakeovers)] = takeovers_;
-  m[key(metric::kOrphanedTasksAdopted)] = adopted_;
-  m[key(metric::kOrphanedTasksCleared)] = reset_;
-  m[key(metric::kSchedulerExitsOnDbErrors)] = dbExits_;
+  m[metric::kOutageDetectedAfter.name()] = detected;  // of the first scheduler crash the alert caught
+  m[metric::kSchedulerAlerts.name()] = static_cast<long long>(alerts_.size());
+  m[metric::kSchedulerRestarts.name()] = restarts_;
+  m[metric::kStandbyTakeovers.name()] = takeovers_;
+  m[metric::kOrphanedTasksAdopted.name()] = adopted_;
+  m[metric::kOrphanedTasksCleared.name()] = reset_;
+  m[metric::kSchedulerExitsOnDbErrors.name()] = dbExits_;
   // Scheduler hosts: every replica of every instance, and a hot standby's.
   const double hosts =
       static_cast<double>(sc.instances.size()) * (sc.scheduler.replicas + (sc.scheduler.hotStandby ? 1 : 0));
-  m[key(metric::kSchedulerHostHours)] = round6(hosts * end / 3600.0);
+  m[metric::kSchedulerHostHours.name()] = roundMetric(hosts * end / 3600.0);
   if (sc.scheduler.pricePerHostHour >= 0) out.cost.add(hosts * end / 3600.0 * sc.scheduler.pricePerHostHour);
 }
 

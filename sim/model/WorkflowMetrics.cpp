@@ -10,8 +10,6 @@
 namespace schedlab {
 namespace {
 
-double round6(double v) { return std::round(v * 1e6) / 1e6; }
-std::string key(const Metric& m) { return std::string(m.key); }
 
 // The latency summaries of one population into `scope`.
 void addLatencies(nlohmann::json& scope, const LatencySamples& s) {
@@ -19,33 +17,33 @@ void addLatencies(nlohmann::json& scope, const LatencySamples& s) {
   std::sort(sorted.begin(), sorted.end());
   nlohmann::json transition = toJson(summarizeSorted(sorted));
   transition["cdf"] = cdfJson(sorted);
-  scope[key(metric::kTaskTransitionLatency)] = transition;
-  scope[key(metric::kScheduleDelay)] = toJson(summarize(s.scheduleDelay));
-  scope[key(metric::kDagrunDuration)] = toJson(summarize(s.dagrunDuration));
-  scope[key(metric::kDagrunDoneAfterDue)] = toJson(summarize(s.dagrunDoneAfterDue));
-  scope[key(metric::kTriggerToStart)] = toJson(summarize(s.triggerToStart));
-  scope[key(metric::kTriggerToDone)] = toJson(summarize(s.triggerToDone));
-  scope[key(metric::kQueuedDuration)] = toJson(summarize(s.queued));
+  scope[metric::kTaskTransitionLatency.name()] = transition;
+  scope[metric::kScheduleDelay.name()] = toJson(summarize(s.scheduleDelay));
+  scope[metric::kDagrunDuration.name()] = toJson(summarize(s.dagrunDuration));
+  scope[metric::kDagrunDoneAfterDue.name()] = toJson(summarize(s.dagrunDoneAfterDue));
+  scope[metric::kTriggerToStart.name()] = toJson(summarize(s.triggerToStart));
+  scope[metric::kTriggerToDone.name()] = toJson(summarize(s.triggerToDone));
+  scope[metric::kQueuedDuration.name()] = toJson(summarize(s.queued));
 }
 
 void addCounts(SimContext& ctx, nlohmann::json& m) {
   const MetricsRecorder& rec = ctx.recorder;
   const long long inFlight = ctx.state.tisInFlight();
   const long long failed = rec.tasksFailed + rec.tasksUpstreamFailed;
-  m[key(metric::kTasksCreated)] = rec.tasksCreated;
-  m[key(metric::kTasksSucceeded)] = rec.tasksSucceeded;
-  m[key(metric::kTasksFailed)] = failed;
-  m[key(metric::kTasksUpstreamFailed)] = rec.tasksUpstreamFailed;
-  m[key(metric::kTasksInFlightAtEnd)] = inFlight;
-  m[key(metric::kTasksLost)] = rec.tasksCreated - rec.tasksSucceeded - failed - inFlight;
-  m[key(metric::kDagrunsCreated)] = rec.dagrunsCreated;
-  m[key(metric::kDagrunsSucceeded)] = rec.dagrunsSucceeded;
-  m[key(metric::kDagrunsFailed)] = rec.dagrunsFailed;
-  m[key(metric::kTriggerArrivals)] = rec.triggerArrivals;
-  m[key(metric::kSensorReschedules)] = rec.sensorReschedules;
+  m[metric::kTasksCreated.name()] = rec.tasksCreated;
+  m[metric::kTasksSucceeded.name()] = rec.tasksSucceeded;
+  m[metric::kTasksFailed.name()] = failed;
+  m[metric::kTasksUpstreamFailed.name()] = rec.tasksUpstreamFailed;
+  m[metric::kTasksInFlightAtEnd.name()] = inFlight;
+  m[metric::kTasksLost.name()] = rec.tasksCreated - rec.tasksSucceeded - failed - inFlight;
+  m[metric::kDagrunsCreated.name()] = rec.dagrunsCreated;
+  m[metric::kDagrunsSucceeded.name()] = rec.dagrunsSucceeded;
+  m[metric::kDagrunsFailed.name()] = rec.dagrunsFailed;
+  m[metric::kTriggerArrivals.name()] = rec.triggerArrivals;
+  m[metric::kSensorReschedules.name()] = rec.sensorReschedules;
   if (ctx.scenario.scheduler.model == SchedulerModel::Airflow2)
-    m[key(metric::kCriticalSectionBusy)] = rec.criticalSectionBusy;
-  m[key(metric::kDagrunsRecreatedByCatchup)] = rec.dagrunsRecreatedByCatchup;
+    m[metric::kCriticalSectionBusy.name()] = rec.criticalSectionBusy;
+  m[metric::kDagrunsRecreatedByCatchup.name()] = rec.dagrunsRecreatedByCatchup;
 }
 
 // Per scheduler instance: its DAGs' latencies pooled, and its loop.
@@ -64,8 +62,8 @@ void addInstances(SimContext& ctx, RunResult& out) {
     }
     nlohmann::json& scope = out.instance(sc.instances[i].name);
     addLatencies(scope, pooled);
-    scope[key(metric::kSchedulerLoopDuration)] = toJson(summarize(rec.loopDurationsByInstance[static_cast<int>(i)]));
-    scope[key(metric::kDbQueriesPerLoop)] = toJson(summarize(rec.queriesPerLoopByInstance[static_cast<int>(i)]));
+    scope[metric::kSchedulerLoopDuration.name()] = toJson(summarize(rec.loopDurationsByInstance[static_cast<int>(i)]));
+    scope[metric::kDbQueriesPerLoop.name()] = toJson(summarize(rec.queriesPerLoopByInstance[static_cast<int>(i)]));
   }
 }
 
@@ -82,16 +80,16 @@ void addWorkflowMetrics(SimContext& ctx, RunResult& out) {
   const Scenario& sc = ctx.scenario;
   MetricsRecorder& rec = ctx.recorder;
   addLatencies(out.metrics, rec.all);
-  out.metrics[key(metric::kSchedulerLoopDuration)] = toJson(summarize(rec.loopDurations));
-  out.metrics[key(metric::kDbQueriesPerLoop)] = toJson(summarize(rec.queriesPerLoop));
+  out.metrics[metric::kSchedulerLoopDuration.name()] = toJson(summarize(rec.loopDurations));
+  out.metrics[metric::kDbQueriesPerLoop.name()] = toJson(summarize(rec.queriesPerLoop));
   addCounts(ctx, out.metrics);
   addInstances(ctx, out);
   for (size_t d = 0; d < sc.dags.size(); ++d) {
     const LatencySamples& s = rec.byDagDef[static_cast<int>(d)];
     nlohmann::json& scope = out.dag(sc.dags[d].name);
     addLatencies(scope, s);
-    scope[key(metric::kDbQueriesPerPass)] = toJson(summarize(s.queriesPerPass));
-    scope[key(metric::kDagrunsRecreatedByCatchup)] = rec.dagrunsRecreatedByDef[static_cast<int>(d)];
+    scope[metric::kDbQueriesPerPass.name()] = toJson(summarize(s.queriesPerPass));
+    scope[metric::kDagrunsRecreatedByCatchup.name()] = rec.dagrunsRecreatedByDef[static_cast<int>(d)];
   }
 }
 
@@ -114,12 +112,12 @@ void addSampleRuns(SimContext& ctx, RunResult& out) {
     nlohmann::json tries = nlohmann::json::array();
     for (const TryRecord& t : rec.sampleTries) {
       if (t.run != chosen) continue;
-      tries.push_back({sc.dags[def].tasks[t.task].id, t.tryNumber, t.state, round6(t.created), round6(t.scheduled),
-                       round6(t.queued), round6(t.started), round6(t.ended)});
+      tries.push_back({sc.dags[def].tasks[t.task].id, t.tryNumber, t.state, roundMetric(t.created), roundMetric(t.scheduled),
+                       roundMetric(t.queued), roundMetric(t.started), roundMetric(t.ended)});
     }
     out.sampleRuns[sc.dags[def].name] = {{"dag_id", state.dags()[state.run(chosen).dag].id},
                                          {"run_id", runId(state.run(chosen), sc)},
-                                         {"duration_s", round6(finished[finished.size() / 2].first)},
+                                         {"duration_s", roundMetric(finished[finished.size() / 2].first)},
                                          {"columns", {"task_id", "try", "state", "created_s", "scheduled_s", "queued_s",
                                                       "started_s", "ended_s"}},
                                          {"tries", tries}};

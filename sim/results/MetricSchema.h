@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,7 +56,13 @@ struct Metric {
   // {"end", "max"} by its max).
   bool gated;
   std::string_view meaning;
+
+  // The key as results.json writes it.
+  std::string name() const { return std::string(key); }
 };
+
+// A figure as results.json keeps it: rounded to a millionth of its unit.
+inline double roundMetric(double v) { return std::round(v * 1e6) / 1e6; }
 
 namespace metric {
 // Latency summaries, in the order `check` gates them.

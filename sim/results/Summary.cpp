@@ -69,7 +69,7 @@ void printSummary(std::FILE* out, const nlohmann::json& results, const std::stri
     for (const auto& inst : v["config"]["instances"]) {  // in the scenario's order
       const std::string name = inst["name"];
       const auto& im = byInstance[name];
-      printScope(out, "  " + name + (im.value(std::string(metric::kMetadb.key), "") == "own" ? " (own DB)" : ""), im);
+      printScope(out, "  " + name + (im.value(metric::kMetadb.name(), "") == "own" ? " (own DB)" : ""), im);
       std::fprintf(out, "\n");
     }
   }
