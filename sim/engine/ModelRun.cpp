@@ -166,7 +166,7 @@ RunResult ModelRun::results(double end, nlohmann::json run) {
   archiver_->contribute(out);
   if (out.cost.priced()) out.metrics[metric::kCost.name()] = std::round(out.cost.total() * 1e6) / 1e6;
   addSampleRuns(ctx_, out);
-  addTaskTries(ctx_, executorHosts(sc_.executor), out);
+  addTaskTries(ctx_, executor_->hosts(), out);
   out.run = std::move(run);
   out.run["task_instances"] = static_cast<long long>(state_.tiCount());
   // Where the query costs came from, so a result says which measurement it rests on.

@@ -26,9 +26,10 @@ std::vector<WorkerHost> workerHostsOf(const ExecutorConfig& executor) {
 
 CeleryExecutor::CeleryExecutor(SimContext& ctx)
     : ctx_(ctx),
+      hosts_(workerHostsOf(ctx.scenario.executor)),
       runner_(ctx),
       events_(static_cast<size_t>(ctx.state.schedulerCount()), 0),
-      tries_(workerHostsOf(ctx.scenario.executor).size()),
+      tries_(hosts_.size()),
       cpuAtWarmup_(tries_.size(), 0),
       cpuAtSample_(tries_.size(), 0),
       billedAtWarmup_(ctx.scenario.executor.pools.size(), 0),

@@ -38,6 +38,7 @@ class CeleryExecutor final : public Executor {
   void send(const std::vector<int>& tis, double now) override;
   int takeEvents(int scheduler) override;
 
+  const std::vector<WorkerHost>& hosts() const override { return hosts_; }
   size_t queueDepth() const override { return broker_.depth(); }
   int busyWorkers() const override;
   void markWarmup(double now) override;
@@ -123,6 +124,7 @@ class CeleryExecutor final : public Executor {
   nlohmann::json poolMetrics(size_t pool, double end, RunResult& out) const;
 
   SimContext& ctx_;
+  std::vector<WorkerHost> hosts_;
   TaskRunner runner_;
   Broker broker_;
   std::vector<Pool> pools_;

@@ -34,6 +34,8 @@ class Executor {
   // Tries ended since scheduler `scheduler` last asked (_process_executor_events); resets the count.
   virtual int takeEvents(int scheduler) = 0;
 
+  // Its hosts, in the runtime's numbering (as executorHosts listed them for the platform).
+  virtual const std::vector<WorkerHost>& hosts() const = 0;
   // For the time series: tries waiting for a slot, and hosts running at least one try.
   virtual size_t queueDepth() const = 0;
   virtual int busyWorkers() const = 0;
