@@ -11,6 +11,7 @@
 #include "engine/ModelRun.h"
 #include "engine/SimGridQueryService.h"
 #include "engine/SimGridRuntime.h"
+#include "results/MetricSchema.h"
 
 namespace sg4 = simgrid::s4u;
 
@@ -70,10 +71,9 @@ RunResult runSimulation(const Scenario& sc, const SimulationOptions& options) {
   engine.run_until(sc.run.horizon);
   const double wall = std::chrono::duration<double>(Clock::now() - wallStart).count();
   if (options.progress && wall >= 1.0) std::fprintf(stderr, "\n");
-  auto round6 = [](double v) { return std::round(v * 1e6) / 1e6; };
   return model.results(sc.run.horizon,
                        {{"virtual_seconds", sc.run.horizon},
-                        {"wall_seconds", round6(wall)},
+                        {"wall_seconds", roundMetric(wall)},
                         {"events", events},
                         {"events_per_second", std::round(static_cast<double>(events) / std::max(wall, 1e-9))}});
 }
