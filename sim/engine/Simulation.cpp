@@ -8,7 +8,7 @@
 #include <cstdio>
 
 #include "engine/Isolated.h"
-#include "engine/ModelRun.h"
+#include "model/ModelRun.h"
 #include "engine/SimGridQueryService.h"
 #include "engine/SimGridRuntime.h"
 #include "results/MetricSchema.h"

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "engine/ModelRun.h"
+#include "model/ModelRun.h"
 #include "live/LiveQueryService.h"
 #include "live/LiveRuntime.h"
 #include "live/LiveStatements.h"

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/Simulation.h"
+#include "results/RunResult.h"
 #include "pg/BenchDatabase.h"
 #include "scenario/Scenario.h"
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <deque>
 
-#include "model/Random.h"
+#include "util/Random.h"
 #include "scenario/Scenario.h"
 
 namespace schedlab {

@@ -5,7 +5,7 @@
 #include <optional>
 #include <unordered_map>
 
-#include "model/Random.h"
+#include "util/Random.h"
 
 namespace schedlab {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "model/Random.h"
+#include "util/Random.h"
 
 #include "model/WorkflowState.h"
 #include "results/MetricSchema.h"

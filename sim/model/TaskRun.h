@@ -7,7 +7,7 @@
 
 #include <unordered_map>
 
-#include "model/Random.h"
+#include "util/Random.h"
 #include "model/SimContext.h"
 
 namespace schedlab {

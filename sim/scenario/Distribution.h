@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "model/Random.h"
+#include "util/Random.h"
 
 namespace schedlab {
 

@@ -10,7 +10,7 @@
 
 #include "engine/SimGridQueryService.h"
 #include "model/MetadataDb.h"
-#include "model/Random.h"
+#include "util/Random.h"
 #include "support/TestSupport.h"
 
 namespace sg4 = simgrid::s4u;

@@ -1,4 +1,4 @@
-#include "engine/ModelRun.h"
+#include "model/ModelRun.h"
 
 #include <cmath>
 
