@@ -1,0 +1,93 @@
+#include "scenario/yaml/Sections.h"
+
+#include <algorithm>
+
+#include "scenario/Duration.h"
+#include "scenario/yaml/TaskList.h"
+
+namespace schedlab::yaml {
+
+namespace {
+
+// One DAG of `dags:` (the i-th).
+void readDag(const Context& ctx, const YAML::Node& dags, size_t i, Scenario& s, References& refs) {
+  std::string p = "dags[" + std::to_string(i) + "]";
+  DagDef d;
+  if (!dags[i].IsMap() || !dags[i]["name"] || !dags[i]["name"].IsScalar())
+    ctx.fail(dags[i], p, "a DAG needs a name");
+  d.name = dags[i]["name"].Scalar();
+  if (refs.dagNodes.count(d.name)) ctx.fail(dags[i]["name"], p + ".name", "duplicate DAG name '" + d.name + "'");
+  refs.dagNodes[d.name] = dags[i];
+  p = "dags." + d.name;
+  Fields f(ctx, dags[i], p);
+  f.text("name", "");
+  f.raw("remove");
+  d.count = f.integer("count", 1, 1, 100000);
+  d.spread = f.duration("spread", 0);
+  d.catchup = f.boolean("catchup", true);
+  d.dependsOnPast = f.boolean("depends_on_past", false);
+  d.sla = f.duration("sla", -1);
+  d.maxActiveRuns = f.integer("max_active_runs", s.scheduler.maxActiveRunsPerDag, 1);
+  d.maxActiveTasks = f.integer("max_active_tasks", s.scheduler.maxActiveTasksPerDag, 1);
+  d.parseCost = f.duration("parse_cost", s.scheduler.dagFileParseCost);
+  d.startDate = s.run.start;
+  if (f.has("start_date")) {
+    YAML::Node n = f.raw("start_date");
+    std::optional<double> v = n.IsScalar() ? parseDate(n.Scalar()) : std::nullopt;
+    if (!v && n.IsScalar()) {
+      auto rel = parseDuration(n.Scalar());
+      if (rel) v = s.run.start + *rel;
+    }
+    if (!v) ctx.fail(n, p + ".start_date", "expected a date (2020-01-01) or an offset from run.start (-7d)");
+    d.startDate = *v;
+  }
+  YAML::Node sched = f.raw("schedule");
+  if (sched.IsDefined() && !sched.IsNull()) {
+    if (!sched.IsScalar()) ctx.fail(sched, p + ".schedule", "expected none, an interval (10s) or a cron expression");
+    std::string text = sched.Scalar();
+    if (text == "none") {
+      d.schedule = Schedule::none();
+    } else if (auto interval = parseDuration(text)) {
+      if (*interval <= 0) ctx.fail(sched, p + ".schedule", "an interval must be positive");
+      d.schedule = Schedule::interval(*interval, d.startDate);
+    } else {
+      std::string error;
+      auto cron = Schedule::cron(text, &error);
+      if (!cron) ctx.fail(sched, p + ".schedule", error + " (or use none, or an interval such as 10s)");
+      d.schedule = *cron;
+    }
+  }
+  TaskDef defaults;
+  if (f.has("task_defaults")) {
+    Fields td(ctx, f.raw("task_defaults"), p + ".task_defaults");
+    readTaskFields(td, defaults);
+    td.finish();
+  }
+  readTasks(ctx, f.raw("tasks"), p + ".tasks", defaults, d);
+  f.finish();
+  for (size_t t = 0; t < d.tasks.size(); ++t) {
+    auto& task = d.tasks[t];
+    std::string tp = p + ".tasks." + task.id;
+    const auto& pools = s.executor.pools;
+    if (std::none_of(pools.begin(), pools.end(), [&](const WorkerPoolConfig& w) { return w.serves(task.queue); }))
+      ctx.fail(dags[i], tp + ".queue", "no worker pool serves queue '" + task.queue + "' (executor.pools[].queues)");
+    if (task.kind == OperatorKind::TriggerDagRun && task.triggerDag.empty())
+      ctx.fail(dags[i], tp, "a trigger_dagrun task needs trigger_dag: the DAG it starts");
+    if (task.kind == OperatorKind::Sensor && !task.waitsFor.empty()) refs.sensors.push_back({dags[i], tp + ".waits_for=" + task.waitsFor});
+    if (task.kind == OperatorKind::TriggerDagRun)
+      refs.triggers.push_back({dags[i], tp + ".trigger_dag=" + task.triggerDag});
+  }
+  s.dags.push_back(std::move(d));
+}
+
+}  // namespace
+
+void readDagsSection(const Context& ctx, Fields& top, Scenario& s, References& refs) {
+  const YAML::Node& root = top.node();
+  YAML::Node dags = top.raw("dags");
+  if (!dags.IsDefined() || dags.IsNull() || !dags.IsSequence() || dags.size() == 0)
+    ctx.fail(dags.IsDefined() ? dags : root, "dags", "expected a non-empty list of DAGs");
+  for (size_t i = 0; i < dags.size(); ++i) readDag(ctx, dags, i, s, refs);
+}
+
+}  // namespace schedlab::yaml

@@ -1,0 +1,124 @@
+#include "scenario/yaml/Sections.h"
+
+#include <algorithm>
+
+#include "scenario/Duration.h"
+
+namespace schedlab::yaml {
+
+namespace {
+
+// `autoscaler: {policy: fixed | cpu_target | queue_depth | keda, period, cooldown, target, step,
+// shutdown: graceful | hard}` of a worker pool.
+void readAutoscaler(const Context& ctx, const YAML::Node& node, const std::string& path, WorkerPoolConfig& w) {
+  using P = AutoscalerConfig::Policy;
+  Fields f(ctx, node, path);
+  AutoscalerConfig& a = w.autoscaler;
+  if (!f.has("policy")) ctx.fail(node, path + ".policy", "an autoscaler needs a policy (fixed, cpu_target, queue_depth, keda)");
+  a.policy = f.choice<P>("policy", P::Fixed,
+                         {{"fixed", P::Fixed}, {"cpu_target", P::CpuTarget}, {"queue_depth", P::QueueDepth}, {"keda", P::Keda}});
+  // KEDA polls every 30 s and scales in after a 300 s cooldown by default; AWS target tracking
+  // and step scaling evaluate one-minute CloudWatch periods.
+  a.period = f.duration("period", a.policy == P::Keda ? 30 : 60, 1e-3);
+  a.cooldown = f.duration("cooldown", a.cooldown);
+  a.cpuTarget = f.number("target", a.cpuTarget, 0.01, 1);
+  if (f.has("target") && a.policy != P::CpuTarget)
+    ctx.fail(f.raw("target"), path + ".target", "only the cpu_target policy has a target");
+  a.step = f.integer("step", a.step, 1, 10000);
+  a.graceful = f.choice<bool>("shutdown", true, {{"graceful", true}, {"hard", false}});
+  f.finish();
+}
+
+// How a worker starts a try: `task_start: fork` (0.4 s, Airflow 2's default) or `interpreter` (a
+// new Python interpreter, 1.5 s: execute_tasks_new_python_interpreter, PR #11372's measurement),
+// or `task_start_overhead: D` for a measured figure.
+double readTaskStart(Fields& f, double fallback) {
+  if (f.has("task_start") && f.has("task_start_overhead"))
+    f.ctx().fail(f.raw("task_start"), f.path("task_start"), "give either task_start or task_start_overhead");
+  if (f.has("task_start"))
+    return f.choice<double>("task_start", fallback, {{"fork", 0.4}, {"interpreter", 1.5}});
+  return f.duration("task_start_overhead", fallback);
+}
+
+// One entry of `executor.pools`; what it does not say comes from the executor's own settings.
+WorkerPoolConfig readWorkerPool(const Context& ctx, Fields& f, const std::string& p, const std::string& name,
+                                const ExecutorConfig& e) {
+  WorkerPoolConfig w;
+  w.name = name;
+  YAML::Node q = f.raw("queues");
+  if (q.IsDefined() && !q.IsNull()) w.queues = readNames(ctx, q, p + ".queues", "queue name");
+  w.hardware = f.text("hardware", "");
+  w.workerConcurrency = f.integer("worker_concurrency", e.workerConcurrency, 1, 10000);
+  w.cores = f.integer("cores", w.workerConcurrency, 1, 100000);
+  w.workers = f.integer("workers", 1, 0, 10000);
+  w.minWorkers = f.integer("min_workers", w.workers, 0, 10000);
+  w.maxWorkers = f.integer("max_workers", std::max(w.workers, w.minWorkers), 0, 10000);
+  if (w.minWorkers > w.workers || w.workers > w.maxWorkers)
+    ctx.fail(f.has("min_workers") ? f.raw("min_workers") : f.raw("max_workers"), p + ".workers",
+             "expected min_workers <= workers <= max_workers");
+  w.bootTime = f.duration("boot_time", 0);
+  if (f.has("autoscaler")) readAutoscaler(ctx, f.raw("autoscaler"), p + ".autoscaler", w);
+  w.taskStartOverhead = readTaskStart(f, e.taskStartOverhead);
+  w.pricePerWorkerHour = f.number("price_per_worker_hour", e.pricePerWorkerHour, 0);
+  return w;
+}
+
+}  // namespace
+
+void readExecutorSection(const Context& ctx, Fields& top, Scenario& s) {
+  Fields f(ctx, top.raw("executor"), "executor");
+  auto& e = s.executor;
+  e.kind = f.choice<ExecutorKind>("kind", e.kind, {{executorKindName(ExecutorKind::Celery), ExecutorKind::Celery}});
+  e.brokerLatency = f.duration("broker_latency", e.brokerLatency);
+  if (f.has("pools") && f.has("workers"))
+    ctx.fail(f.raw("workers"), "executor.workers",
+             "give either workers (one pool serving every queue) or pools, not both");
+  e.workers = f.integer("workers", e.workers, 1, 10000);
+  e.workerConcurrency = f.integer("worker_concurrency", e.workerConcurrency, 1, 10000);
+  e.taskStartOverhead = readTaskStart(f, e.taskStartOverhead);
+  e.pricePerWorkerHour = f.number("price_per_worker_hour", e.pricePerWorkerHour, 0);
+  e.acksLate = f.boolean("acks_late", e.acksLate);
+  e.visibilityTimeout = f.duration("visibility_timeout", e.visibilityTimeout, 1e-3);
+  if (f.has("broker_outage")) {
+    Fields o(ctx, f.raw("broker_outage"), "executor.broker_outage");
+    e.outageAt = o.duration("at", 0);
+    e.outageDuration = o.duration("duration", 0, 1e-3);
+    if (!o.has("duration")) ctx.fail(f.raw("broker_outage"), "executor.broker_outage.duration", "an outage needs a duration");
+    o.finish();
+  }
+  if (f.has("deploy")) {
+    Fields d(ctx, f.raw("deploy"), "executor.deploy");
+    YAML::Node at = d.raw("at");
+    if (!at.IsSequence() || at.size() == 0)
+      ctx.fail(at.IsDefined() ? at : f.raw("deploy"), "executor.deploy.at", "expected a list of times, e.g. [14h]");
+    for (size_t k = 0; k < at.size(); ++k) {
+      auto t = at[k].IsScalar() ? parseDuration(at[k].Scalar()) : std::nullopt;
+      if (!t || *t < 0) ctx.fail(at[k], "executor.deploy.at[" + std::to_string(k) + "]", "expected a time such as 14h");
+      e.deployAt.push_back(*t);
+    }
+    e.deployGraceful = d.choice<bool>("shutdown", true, {{"graceful", true}, {"hard", false}});
+    d.finish();
+  }
+  e.pools.clear();
+  YAML::Node pools = f.raw("pools");
+  if (pools.IsDefined() && !pools.IsNull()) {
+    if (!pools.IsSequence() || pools.size() == 0)
+      ctx.fail(pools, "executor.pools", "expected a non-empty list of worker pools");
+    forEachNamedEntry(ctx, pools, "executor.pools", "worker pool",
+                      [&](Fields& pf, const YAML::Node&, size_t, const std::string& p, const std::string& name) {
+                        e.pools.push_back(readWorkerPool(ctx, pf, p, name, e));
+                      });
+  } else {
+    WorkerPoolConfig w;
+    w.workers = w.minWorkers = w.maxWorkers = e.workers;
+    w.workerConcurrency = e.workerConcurrency;
+    w.cores = e.workerConcurrency;
+    w.taskStartOverhead = e.taskStartOverhead;
+    w.pricePerWorkerHour = e.pricePerWorkerHour;
+    e.pools.push_back(w);
+  }
+  if (e.totalWorkers() == 0) ctx.fail(pools, "executor.pools", "no pool has a worker");
+  f.finish();
+}
+
+}  // namespace schedlab::yaml

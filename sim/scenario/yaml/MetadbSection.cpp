@@ -1,0 +1,23 @@
+#include "scenario/yaml/Sections.h"
+
+#include <filesystem>
+
+namespace schedlab::yaml {
+
+void readMetadbSection(const Context& ctx, Fields& top, Scenario& s) {
+  Fields f(ctx, top.raw("metadb"), "metadb");
+  auto& m = s.metadb;
+  m.cores = f.integer("cores", m.cores, 1, 1024);
+  m.poolSize = f.integer("pool_size", m.poolSize, 0, 100000);
+  m.networkRtt = f.duration("network_rtt", m.networkRtt);
+  m.cacheBytes = f.bytes("cache", m.cacheBytes);
+  m.pageReadLatency = f.duration("page_read_latency", m.pageReadLatency);
+  m.pricePerCoreHour = f.number("price_per_core_hour", m.pricePerCoreHour, 0);
+  m.calibration = f.text("calibration", "");
+  if (!m.calibration.empty() && std::filesystem::path(m.calibration).is_relative())
+    m.calibration = (std::filesystem::path(ctx.file).parent_path() / m.calibration).string();
+  if (f.has("initial_rows")) m.initialRows = readInitialRows(ctx, f.raw("initial_rows"), "metadb.initial_rows");
+  f.finish();
+}
+
+}  // namespace schedlab::yaml

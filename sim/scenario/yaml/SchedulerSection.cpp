@@ -1,0 +1,67 @@
+#include "scenario/yaml/Sections.h"
+
+namespace schedlab::yaml {
+
+void readSchedulerSection(const Context& ctx, Fields& top, Scenario& s) {
+  Fields f(ctx, top.raw("scheduler"), "scheduler");
+  auto& c = s.scheduler;
+  c.model = f.choice<SchedulerModel>("model", c.model,
+                                     {{"airflow1", SchedulerModel::Airflow1},
+                                      {"airflow2", SchedulerModel::Airflow2}});
+  bool a1 = c.model == SchedulerModel::Airflow1;
+  // Airflow 1.10.12 queried per task; AIRFLOW-3607 (1.10.13, 2.0) made it one query per DAG run.
+  c.queryMode = f.choice<QueryMode>("query_mode", a1 ? QueryMode::PerTask : QueryMode::PerDag,
+                                    {{"per_task", QueryMode::PerTask}, {"per_dag", QueryMode::PerDag}});
+  if (!a1 && c.queryMode == QueryMode::PerTask)
+    ctx.fail(f.raw("query_mode"), "scheduler.query_mode",
+             "per_task exists only in the airflow1 model (Airflow 2 evaluates deps in memory)");
+  c.notPreviouslySkippedDep = f.boolean("not_previously_skipped_dep", false);
+  c.parallelism = f.integer("parallelism", c.parallelism, 1);
+  c.maxActiveTasksPerDag = f.integer("max_active_tasks_per_dag", c.maxActiveTasksPerDag, 1);
+  c.maxActiveRunsPerDag = f.integer("max_active_runs_per_dag", c.maxActiveRunsPerDag, 1);
+  c.maxTisPerQuery = f.integer("max_tis_per_query", c.maxTisPerQuery, 1);
+  c.maxDagrunsToCreatePerLoop = f.integer("max_dagruns_to_create_per_loop", c.maxDagrunsToCreatePerLoop, 1);
+  c.maxDagrunsPerLoopToSchedule =
+      f.integer("max_dagruns_per_loop_to_schedule", c.maxDagrunsPerLoopToSchedule, 1);
+  c.idleSleepTime = f.duration("scheduler_idle_sleep_time", c.idleSleepTime);
+  c.parsingProcesses = f.integer("parsing_processes", c.parsingProcesses, 1, 256);
+  // 0 in 1.10 (files re-parsed back to back), 30 s from 2.0.1.
+  c.minFileProcessInterval = f.duration("min_file_process_interval", a1 ? 0 : 30);
+  c.dagFileParseCost = f.duration("dag_file_parse_cost", c.dagFileParseCost);
+  c.clientCostPerQuery = f.duration("client_cost_per_query", c.clientCostPerQuery);
+  c.schedulerHeartbeatSec = f.duration("scheduler_heartbeat_sec", c.schedulerHeartbeatSec, 1e-3);
+  c.jobHeartbeatSec = f.duration("job_heartbeat_sec", c.jobHeartbeatSec, 1e-3);
+  c.zombieTaskThreshold = f.duration("scheduler_zombie_task_threshold", c.zombieTaskThreshold, 1e-3);
+  c.zombieDetectionInterval = f.duration("zombie_detection_interval", c.zombieDetectionInterval, 1e-3);
+  c.scheduleAfterTaskExecution = f.boolean("schedule_after_task_execution", !a1);
+  if (a1 && c.scheduleAfterTaskExecution)
+    ctx.fail(f.raw("schedule_after_task_execution"), "scheduler.schedule_after_task_execution",
+             "the mini-scheduler exists only in the airflow2 model");
+  c.defaultPoolSlots = f.integer("default_pool_slots", c.defaultPoolSlots, 1);
+  c.replicas = f.integer("replicas", 1, 1, 64);
+  if (a1 && c.replicas > 1)
+    ctx.fail(f.raw("replicas"), "scheduler.replicas", "several active schedulers exist only in the airflow2 model");
+  c.healthCheckThreshold = f.duration("scheduler_health_check_threshold", c.healthCheckThreshold, 1e-3);
+  c.pricePerHostHour = f.number("price_per_host_hour", c.pricePerHostHour, 0);
+  c.orphanedTasksCheckInterval = f.duration("orphaned_tasks_check_interval", c.orphanedTasksCheckInterval, 1e-3);
+  if (f.has("hot_standby")) {
+    Fields h(ctx, f.raw("hot_standby"), "scheduler.hot_standby");
+    c.hotStandby = true;
+    c.standbyPollInterval = h.duration("poll_interval", c.standbyPollInterval, 1e-3);
+    c.standbyTakeoverAfter = h.duration("takeover_after", c.healthCheckThreshold, 1e-3);
+    h.finish();
+    if (c.replicas > 1)
+      ctx.fail(f.raw("hot_standby"), "scheduler.hot_standby",
+               "a hot standby backs a single active scheduler; with replicas the others carry on");
+  }
+  if (f.has("pools")) {
+    Fields pools(ctx, f.raw("pools"), "scheduler.pools");
+    for (auto it = pools.node().begin(); it != pools.node().end(); ++it) {
+      std::string name = it->first.as<std::string>();
+      c.pools[name] = pools.integer(name, 1, 1);
+    }
+  }
+  f.finish();
+}
+
+}  // namespace schedlab::yaml

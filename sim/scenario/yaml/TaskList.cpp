@@ -1,0 +1,185 @@
+#include "scenario/yaml/TaskList.h"
+
+#include <algorithm>
+#include <map>
+
+namespace schedlab::yaml {
+
+// Task fields shared by explicit tasks, shape groups and DAG-level task_defaults.
+void readTaskFields(Fields& f, TaskDef& t) {
+  if (f.has("kind"))
+    t.kind = f.choice<OperatorKind>("kind", t.kind,
+                                    {{"task", OperatorKind::Task},
+                                     {"sensor", OperatorKind::Sensor},
+                                     {"trigger_dagrun", OperatorKind::TriggerDagRun}});
+  if (f.has("duration")) t.duration = readDistribution(f.ctx(), f.raw("duration"), f.path("duration"));
+  t.retries = f.integer("retries", t.retries, 0, 1000);
+  t.retryDelay = f.duration("retry_delay", t.retryDelay);
+  t.sla = f.duration("sla", t.sla);
+  t.failureProbability = f.number("failure_probability", t.failureProbability, 0, 1);
+  t.pool = f.text("pool", t.pool);
+  t.queue = f.text("queue", t.queue);
+  t.cpu = f.number("cpu", t.cpu, 0, 1);
+  t.priorityWeight = f.integer("priority_weight", t.priorityWeight, -1000000, 1000000);
+  t.waitsFor = f.text("waits_for", t.waitsFor);
+  t.pokeInterval = f.duration("poke_interval", t.pokeInterval, 1e-3);
+  t.sensorTimeout = f.duration("timeout", t.sensorTimeout, 1e-3);
+  t.triggerDag = f.text("trigger_dag", t.triggerDag);
+  t.rescheduleMode = f.choice<bool>("mode", t.rescheduleMode, {{"poke", false}, {"reschedule", true}});
+}
+
+namespace {
+
+struct PendingDeps {
+  int task;
+  std::vector<std::string> names;
+  YAML::Node node;
+  std::string path;
+};
+
+// A DAG's `tasks:` list, entry by entry: a shape expands to a group of tasks; an entry without
+// `deps` follows the previous entry's leaves; explicit deps are resolved once every id is known.
+class TaskListReader {
+ public:
+  TaskListReader(const Context& ctx, const TaskDef& defaults, DagDef& dag) : ctx_(ctx), defaults_(defaults), dag_(dag) {}
+
+  void entry(const YAML::Node& node, const std::string& p) {
+    Fields f(ctx_, node, p);
+    if (f.has("shape")) {
+      shapeEntry(f, node, p);
+    } else {
+      taskEntry(f, node, p);
+    }
+  }
+
+  void resolveDeps() {
+    for (auto& pending : explicitDeps_) {
+      for (auto& name : pending.names) {
+        auto it = std::find_if(dag_.tasks.begin(), dag_.tasks.end(), [&](auto& t) { return t.id == name; });
+        if (it == dag_.tasks.end()) ctx_.fail(pending.node, pending.path, "unknown task '" + name + "'");
+        dag_.tasks[pending.task].upstream.push_back(static_cast<int>(it - dag_.tasks.begin()));
+      }
+    }
+  }
+
+  std::map<std::string, YAML::Node> idNodes;  // each task's entry, for errors
+
+ private:
+  int addTask(TaskDef t, const YAML::Node& node, const std::string& p) {
+    if (idNodes.count(t.id)) ctx_.fail(node, p, "duplicate task id '" + t.id + "'");
+    idNodes[t.id] = node;
+    dag_.tasks.push_back(std::move(t));
+    return static_cast<int>(dag_.tasks.size()) - 1;
+  }
+
+  void shapeEntry(Fields& f, const YAML::Node& node, const std::string& p) {
+    enum class Shape { Chain, FanOutIn, Layered };
+    Shape shape = f.choice<Shape>("shape", Shape::Chain,
+                                  {{"chain", Shape::Chain}, {"fan_out_in", Shape::FanOutIn}, {"layered", Shape::Layered}});
+    TaskDef proto = defaults_;
+    readTaskFields(f, proto);
+    std::string prefix = f.text("prefix", "task");
+    std::vector<std::vector<int>> layers;
+    int width = 1, depth = 1;
+    if (shape == Shape::Chain) {
+      depth = f.integer("count", 1, 1, 100000);
+    } else if (shape == Shape::FanOutIn) {
+      width = f.integer("width", 1, 1, 100000);
+      depth = 3;  // head, width parallel tasks, tail
+    } else {
+      width = f.integer("width", 1, 1, 10000);
+      depth = f.integer("depth", 1, 1, 10000);
+    }
+    f.finish();
+    int n = 0;
+    for (int layer = 0; layer < depth; ++layer) {
+      int w = (shape == Shape::FanOutIn && layer != 1) ? 1 : width;
+      std::vector<int> ids;
+      for (int k = 0; k < w; ++k) {
+        TaskDef t = proto;
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "_%02d", ++n);
+        t.id = prefix + buf;
+        t.upstream = layers.empty() ? previousLeaves_ : layers.back();
+        ids.push_back(addTask(t, node, p));
+      }
+      layers.push_back(ids);
+    }
+    previousLeaves_ = layers.back();
+  }
+
+  void taskEntry(Fields& f, const YAML::Node& node, const std::string& p) {
+    if (!f.has("id")) ctx_.fail(node, p, "a task needs an id (or a shape for a group of tasks)");
+    TaskDef t = defaults_;
+    t.id = f.text("id", "");
+    readTaskFields(f, t);
+    bool hasDeps = f.has("deps");
+    std::vector<std::string> deps;
+    if (hasDeps) {
+      YAML::Node d = f.raw("deps");
+      if (!d.IsSequence()) ctx_.fail(d, f.path("deps"), "expected a list of task ids");
+      for (const auto& x : d) deps.push_back(x.as<std::string>());
+    }
+    f.finish();
+    t.upstream = hasDeps ? std::vector<int>{} : previousLeaves_;
+    int idx = addTask(t, node, p);
+    if (hasDeps) explicitDeps_.push_back({idx, deps, node["deps"], p + ".deps"});
+    previousLeaves_ = {idx};
+  }
+
+  const Context& ctx_;
+  const TaskDef& defaults_;
+  DagDef& dag_;
+  std::vector<int> previousLeaves_;
+  std::vector<PendingDeps> explicitDeps_;
+};
+
+// Orders a DAG's tasks topologically (Kahn); what is left over sits on a cycle.
+void sortTasks(const Context& ctx, const std::string& path, std::map<std::string, YAML::Node>& idNodes, DagDef& dag) {
+  size_t n = dag.tasks.size();
+  std::vector<int> indegree(n, 0), order;
+  std::vector<std::vector<int>> downstream(n);
+  for (size_t t = 0; t < n; ++t)
+    for (int u : dag.tasks[t].upstream) {
+      if (u == static_cast<int>(t))
+        ctx.fail(idNodes[dag.tasks[t].id], path, "task '" + dag.tasks[t].id + "' depends on itself");
+      downstream[u].push_back(static_cast<int>(t));
+      ++indegree[t];
+    }
+  for (size_t t = 0; t < n; ++t)
+    if (indegree[t] == 0) order.push_back(static_cast<int>(t));
+  for (size_t k = 0; k < order.size(); ++k)
+    for (int d : downstream[order[k]])
+      if (--indegree[d] == 0) order.push_back(d);
+  if (order.size() != n) {
+    for (size_t t = 0; t < n; ++t)
+      if (indegree[t] > 0)
+        ctx.fail(idNodes[dag.tasks[t].id], path + ".deps",
+                 "a cycle in deps through task '" + dag.tasks[t].id + "'");
+  }
+  std::vector<int> position(n);
+  for (size_t k = 0; k < n; ++k) position[order[k]] = static_cast<int>(k);
+  std::vector<TaskDef> sorted(n);
+  for (size_t t = 0; t < n; ++t) {
+    TaskDef task = dag.tasks[t];
+    for (int& u : task.upstream) u = position[u];
+    std::sort(task.upstream.begin(), task.upstream.end());
+    task.upstream.erase(std::unique(task.upstream.begin(), task.upstream.end()), task.upstream.end());
+    sorted[position[t]] = std::move(task);
+  }
+  dag.tasks = std::move(sorted);
+}
+
+}  // namespace
+
+void readTasks(const Context& ctx, const YAML::Node& list, const std::string& path,
+               const TaskDef& defaults, DagDef& dag) {
+  if (!list.IsSequence() || list.size() == 0)
+    ctx.fail(list, path, "expected a non-empty list of tasks ({id: ...}) or shapes ({shape: ...})");
+  TaskListReader reader(ctx, defaults, dag);
+  for (size_t i = 0; i < list.size(); ++i) reader.entry(list[i], path + "[" + std::to_string(i) + "]");
+  reader.resolveDeps();
+  sortTasks(ctx, path, reader.idNodes, dag);
+}
+
+}  // namespace schedlab::yaml
