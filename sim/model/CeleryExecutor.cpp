@@ -90,9 +90,7 @@ void CeleryExecutor::start() {
 }
 
 double CeleryExecutor::outageEnd(double t) const {
-  const ExecutorConfig& e = ctx_.scenario.executor;
   double end = -1;
-  if (e.outageAt >= 0 && t >= e.outageAt && t < e.outageAt + e.outageDuration) end = e.outageAt + e.outageDuration;
   for (const Fault& f : ctx_.scenario.faults)
     if (f.kind == Fault::Kind::BrokerOutage && t >= f.at && t < f.at + f.duration) end = std::max(end, f.at + f.duration);
   return end;

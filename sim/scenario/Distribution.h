@@ -20,6 +20,7 @@ struct Distribution {
   double sample(Rng& rng) const;
   double mean() const;
   std::string describe() const;
+  bool operator==(const Distribution&) const = default;
 };
 
 }  // namespace schedlab

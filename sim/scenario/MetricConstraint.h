@@ -15,6 +15,7 @@ struct MetricConstraint {
 
   bool satisfiedBy(double value) const { return atMost ? value <= limit : value >= limit; }
   std::string text() const;  // "path<=limit"
+  bool operator==(const MetricConstraint&) const = default;
 };
 
 // The limit as written: a number, a duration ("3s", "250ms", "2m": seconds) or a percentage

@@ -46,6 +46,7 @@ struct TaskDef {
   bool rescheduleMode = false;
   // TriggerDagRunOperator: the DAG definition it starts.
   std::string triggerDag;
+  bool operator==(const TaskDef&) const = default;
 };
 
 struct DagDef {
@@ -62,6 +63,7 @@ struct DagDef {
   double parseCost = 0.1;  // seconds of a DAG-file processor to parse this DAG's file
   std::vector<TaskDef> tasks;  // topologically ordered
   int instance = 0;        // index into Scenario::instances: the scheduler that owns it
+  bool operator==(const DagDef&) const = default;
 };
 
 struct TriggerStream {
@@ -79,6 +81,7 @@ struct TriggerStream {
   double start = 0;  // simulation seconds
   double end = -1;   // simulation seconds; < 0: the horizon
   std::string dag;   // the DAG started on each arrival; empty: arrivals wait for sensors
+  bool operator==(const TriggerStream&) const = default;
 };
 
 struct SchedulerConfig {
@@ -125,6 +128,7 @@ struct SchedulerConfig {
   bool scheduleAfterTaskExecution = true;
   int defaultPoolSlots = 128;
   std::map<std::string, int> pools;  // besides default_pool
+  bool operator==(const SchedulerConfig&) const = default;
 };
 
 struct MetadbConfig {
@@ -138,6 +142,7 @@ struct MetadbConfig {
   double pricePerCoreHour = -1;  // currency units per DB core and hour; < 0: not priced
   std::string calibration;  // path; empty: the shipped calibration
   std::map<std::string, double> initialRows;  // table -> rows present at start
+  bool operator==(const MetadbConfig&) const = default;
 };
 
 // One scheduler deployment (`instances:`): its own scheduler loop and DAG-file processors, the DAGs
@@ -147,6 +152,7 @@ struct InstanceDef {
   std::vector<std::string> dagPatterns;  // shell globs on DAG names; empty: every DAG no other instance takes
   bool ownMetadb = false;
   std::map<std::string, double> initialRows;  // an own DB's history at start (default: empty)
+  bool operator==(const InstanceDef&) const = default;
 };
 
 // Periodic cleanup of old rows (the community db-cleanup DAG, `airflow db clean`).
@@ -157,10 +163,9 @@ struct ArchivingConfig {
   bool byStartDate = false;      // age of a run: execution_date (community DAG) or start_date (db clean)
   bool keepLastRun = true;       // keep each DAG's newest scheduled run (the community DAG's keep_last)
   std::vector<std::string> tables = {"task_instance", "dag_run", "job", "log", "xcom"};
+  bool operator==(const ArchivingConfig&) const = default;
 };
 
-// Identical Celery worker hosts serving some queues (`executor.pools`; `executor.workers` is the
-// shorthand for one pool "default" serving every queue).
 // How a pool's size follows its load (`executor.pools[].autoscaler`), evaluated every `period`.
 struct AutoscalerConfig {
   enum class Policy { Fixed, CpuTarget, QueueDepth, Keda } policy = Policy::Fixed;
@@ -169,8 +174,10 @@ struct AutoscalerConfig {
   double cpuTarget = 0.6;    // cpu_target: mean CPU of its workers to keep (0-1)
   int step = 1;              // queue_depth: workers added per period while messages wait
   bool graceful = true;      // scale-in shutdown: finish running tries (graceful) or kill them (hard)
+  bool operator==(const AutoscalerConfig&) const = default;
 };
 
+// Identical Celery worker hosts serving some queues (`executor.pools`).
 struct WorkerPoolConfig {
   std::string name = "default";
   std::vector<std::string> queues;  // empty: every queue
@@ -183,6 +190,7 @@ struct WorkerPoolConfig {
   int workerConcurrency = 16;       // task slots per host
   double taskStartOverhead = 0.4;   // queued message to the try running: fork (0.4 s) or a new interpreter (1.5 s)
   double pricePerWorkerHour = -1;   // per host and hour; < 0: not priced
+  bool operator==(const WorkerPoolConfig&) const = default;
   bool serves(const std::string& queue) const {
     return queues.empty() || std::find(queues.begin(), queues.end(), queue) != queues.end();
   }
@@ -197,21 +205,17 @@ inline const char* executorKindName(ExecutorKind k) {
   return "?";
 }
 
+// Canonical: the `executor.workers` shorthand is read as one pool "default" serving every queue,
+// and `executor.broker_outage` as a broker_outage fault (Scenario::faults).
 struct ExecutorConfig {
   ExecutorKind kind = ExecutorKind::Celery;
   double brokerLatency = 0.005;
-  int workers = 4;
-  int workerConcurrency = 16;
-  double taskStartOverhead = 0.4;  // fork of the task runner (Airflow 2 default)
-  double pricePerWorkerHour = -1;  // currency units per worker host and hour; < 0: not priced
-  std::vector<WorkerPoolConfig> pools;  // always at least one (the shorthand's)
+  std::vector<WorkerPoolConfig> pools;  // always at least one
   // Late acknowledgement (Airflow's Celery default): a message stays with the broker until its
   // try ends; if its worker dies it becomes visible again visibility_timeout after it was taken
   // (Airflow's default transport option: 6 h).
   bool acksLate = true;
   double visibilityTimeout = 21600;
-  // The broker unreachable from `outageAt` for `outageDuration`: nothing is sent or taken.
-  double outageAt = -1, outageDuration = 0;
   // Deploys (`executor.deploy`): at each time every pool's workers are replaced by new ones
   // (booting as any new worker does) and the old ones shut down, gracefully or hard.
   std::vector<double> deployAt;
@@ -221,6 +225,7 @@ struct ExecutorConfig {
     for (const auto& p : pools) n += p.workers;
     return n;
   }
+  bool operator==(const ExecutorConfig&) const = default;
 };
 
 struct RunConfig {
@@ -230,6 +235,7 @@ struct RunConfig {
   double sampleInterval = 60;
   double start = 1577836800;  // 2020-01-01T00:00:00Z
   bool taskInstancesCsv = true;  // write task_instances.csv (one row per try)
+  bool operator==(const RunConfig&) const = default;
 };
 
 // A service-level objective on one figure of the results (`slas:`), judged per variant in
@@ -238,6 +244,7 @@ struct Sla {
   std::string name;
   MetricConstraint bound;
   int line = 0, column = 0;  // where it is written, for errors found after the run
+  bool operator==(const Sla&) const = default;
 };
 
 // Something that goes wrong at a time (`faults:`), with its window [at, at + duration): the
@@ -262,6 +269,7 @@ struct Fault {
   double restartAfter = -1;
   double restartAfterAlert = -1;
   double afterWindow = 3600;  // the "after" window of its metrics
+  bool operator==(const Fault&) const = default;
 };
 
 inline const char* faultKindName(Fault::Kind k) {
@@ -276,6 +284,7 @@ struct MonitoringConfig {
   bool enabled = false;
   double alertPollInterval = 60;
   double alertThreshold = 300;
+  bool operator==(const MonitoringConfig&) const = default;
 };
 
 struct Scenario {
@@ -296,6 +305,7 @@ struct Scenario {
   std::vector<Fault> faults;
 
   int dagIndex(const std::string& name) const;
+  bool operator==(const Scenario&) const = default;
 };
 
 }  // namespace schedlab

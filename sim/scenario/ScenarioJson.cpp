@@ -3,9 +3,8 @@
 #include <cmath>
 
 namespace schedlab {
-namespace {
 
-const char* kindName(OperatorKind k) {
+const char* operatorKindName(OperatorKind k) {
   switch (k) {
     case OperatorKind::Task: return "task";
     case OperatorKind::Sensor: return "sensor";
@@ -13,6 +12,31 @@ const char* kindName(OperatorKind k) {
   }
   return "?";
 }
+
+const char* triggerKindName(TriggerStream::Kind k) {
+  switch (k) {
+    case TriggerStream::Kind::Poisson: return "poisson";
+    case TriggerStream::Kind::Profile: return "profile";
+    case TriggerStream::Kind::Burst: return "burst";
+    case TriggerStream::Kind::Trace: return "trace";
+  }
+  return "?";
+}
+
+const char* autoscalerPolicyName(AutoscalerConfig::Policy p) {
+  switch (p) {
+    case AutoscalerConfig::Policy::Fixed: return "fixed";
+    case AutoscalerConfig::Policy::CpuTarget: return "cpu_target";
+    case AutoscalerConfig::Policy::QueueDepth: return "queue_depth";
+    case AutoscalerConfig::Policy::Keda: return "keda";
+  }
+  return "?";
+}
+
+namespace {
+
+// A figure that is "not set" when negative (no SLA, not priced, not restarted) as null.
+nlohmann::json orNull(double v) { return v >= 0 ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
 nlohmann::json distribution(const Distribution& d) {
   switch (d.kind) {
@@ -29,11 +53,12 @@ nlohmann::json task(const TaskDef& t, const DagDef& dag) {
   nlohmann::json deps = nlohmann::json::array();
   for (int u : t.upstream) deps.push_back(dag.tasks[u].id);
   nlohmann::json j = {{"id", t.id},
-                      {"kind", kindName(t.kind)},
+                      {"kind", operatorKindName(t.kind)},
                       {"deps", deps},
                       {"duration", distribution(t.duration)},
                       {"retries", t.retries},
                       {"retry_delay_s", t.retryDelay},
+                      {"sla_s", orNull(t.sla)},
                       {"failure_probability", t.failureProbability},
                       {"pool", t.pool},
                       {"queue", t.queue},
@@ -51,8 +76,7 @@ nlohmann::json task(const TaskDef& t, const DagDef& dag) {
 
 nlohmann::json autoscaler(const AutoscalerConfig& a) {
   using P = AutoscalerConfig::Policy;
-  const char* names[] = {"fixed", "cpu_target", "queue_depth", "keda"};
-  nlohmann::json j = {{"policy", names[static_cast<int>(a.policy)]},
+  nlohmann::json j = {{"policy", autoscalerPolicyName(a.policy)},
                       {"period_s", a.period},
                       {"cooldown_s", a.cooldown},
                       {"shutdown", a.graceful ? "graceful" : "hard"}};
@@ -75,8 +99,7 @@ nlohmann::json workerPools(const ExecutorConfig& e) {
                    {"autoscaler", autoscaler(p.autoscaler)},
                    {"worker_concurrency", p.workerConcurrency},
                    {"task_start_overhead_s", p.taskStartOverhead},
-                   {"price_per_worker_hour", p.pricePerWorkerHour >= 0 ? nlohmann::json(p.pricePerWorkerHour)
-                                                                       : nlohmann::json(nullptr)}});
+                   {"price_per_worker_hour", orNull(p.pricePerWorkerHour)}});
   return out;
 }
 
@@ -93,6 +116,7 @@ nlohmann::json dagsJson(const Scenario& s) {
                     {"spread_s", d.spread},
                     {"catchup", d.catchup},
                     {"depends_on_past", d.dependsOnPast},
+                    {"sla_s", orNull(d.sla)},
                     {"max_active_runs", d.maxActiveRuns},
                     {"max_active_tasks", d.maxActiveTasks},
                     {"parse_cost_s", d.parseCost},
@@ -102,11 +126,23 @@ nlohmann::json dagsJson(const Scenario& s) {
   return dags;
 }
 
+// Each stream with its kind's own fields (the resolved trace, not its file).
 nlohmann::json triggersJson(const Scenario& s) {
+  using K = TriggerStream::Kind;
   nlohmann::json triggers = nlohmann::json::array();
-  for (const auto& t : s.triggers)
-    triggers.push_back({{"name", t.name}, {"kind", "poisson"}, {"rate_per_s", t.ratePerSecond},
-                        {"start_s", t.start}, {"end_s", t.end}, {"dag", t.dag}});
+  for (const auto& t : s.triggers) {
+    nlohmann::json j = {{"name", t.name}, {"kind", triggerKindName(t.kind)}, {"start_s", t.start},
+                        {"end_s", t.end}, {"dag", t.dag}};
+    if (t.kind == K::Poisson) j["rate_per_s"] = t.ratePerSecond;
+    if (t.kind == K::Profile) j["rates_per_s"] = t.hourlyRates;
+    if (t.kind == K::Burst) {
+      j["count"] = t.burstCount;
+      j["at_s"] = t.burstTimes;
+      j["every_s"] = t.burstEvery;
+    }
+    if (t.kind == K::Trace) j["times_s"] = t.traceTimes;
+    triggers.push_back(j);
+  }
   return triggers;
 }
 
@@ -125,15 +161,19 @@ nlohmann::json instancesJson(const Scenario& s) {
 
 nlohmann::json archivingJson(const Scenario& s) {
   const auto& a = s.archiving;
-  nlohmann::json archiving = {{"enabled", a.enabled}};
-  if (a.enabled) {
-    archiving["interval_s"] = a.interval;
-    archiving["retention_s"] = a.retention;
-    archiving["age_column"] = a.byStartDate ? "start_date" : "execution_date";
-    archiving["keep_last_run"] = a.keepLastRun;
-    archiving["tables"] = a.tables;
-  }
-  return archiving;
+  return {{"enabled", a.enabled},
+          {"interval_s", a.interval},
+          {"retention_s", a.retention},
+          {"age_column", a.byStartDate ? "start_date" : "execution_date"},
+          {"keep_last_run", a.keepLastRun},
+          {"tables", a.tables}};
+}
+
+nlohmann::json slasJson(const Scenario& s) {
+  nlohmann::json slas = nlohmann::json::array();
+  for (const auto& sla : s.slas)
+    slas.push_back({{"name", sla.name}, {"metric", sla.bound.metric}, {sla.bound.atMost ? "max" : "min", sla.bound.limit}});
+  return slas;
 }
 
 nlohmann::json faultsJson(const Scenario& s) {
@@ -147,8 +187,8 @@ nlohmann::json faultsJson(const Scenario& s) {
     }
     if (f.kind == Fault::Kind::DbFailover) j["mode"] = f.failsQueries ? "error" : "wait";
     if (f.kind == Fault::Kind::SchedulerCrash || f.failsQueries) {
-      j["restart_after_s"] = f.restartAfter >= 0 ? nlohmann::json(f.restartAfter) : nlohmann::json(nullptr);
-      j["restart_after_alert_s"] = f.restartAfterAlert >= 0 ? nlohmann::json(f.restartAfterAlert) : nlohmann::json(nullptr);
+      j["restart_after_s"] = orNull(f.restartAfter);
+      j["restart_after_alert_s"] = orNull(f.restartAfterAlert);
     }
     if (f.kind == Fault::Kind::SchedulerCrash) {
       j.erase("duration_s");
@@ -185,7 +225,7 @@ nlohmann::json schedulerJson(const SchedulerConfig& c) {
           {"default_pool_slots", c.defaultPoolSlots},
           {"replicas", c.replicas},
           {"scheduler_health_check_threshold_s", c.healthCheckThreshold},
-          {"price_per_host_hour", c.pricePerHostHour >= 0 ? nlohmann::json(c.pricePerHostHour) : nlohmann::json(nullptr)},
+          {"price_per_host_hour", orNull(c.pricePerHostHour)},
           {"orphaned_tasks_check_interval_s", c.orphanedTasksCheckInterval},
           {"hot_standby", c.hotStandby ? nlohmann::json{{"poll_interval_s", c.standbyPollInterval},
                                                         {"takeover_after_s", c.standbyTakeoverAfter}}
@@ -202,8 +242,7 @@ nlohmann::json metadbJson(const Scenario& s) {
           {"cache_bytes", s.metadb.cacheBytes > 0 ? nlohmann::json(s.metadb.cacheBytes) : nlohmann::json("unlimited")},
           {"page_read_latency_s",
            s.metadb.pageReadLatency >= 0 ? nlohmann::json(s.metadb.pageReadLatency) : nlohmann::json("calibration")},
-          {"price_per_core_hour",
-           s.metadb.pricePerCoreHour >= 0 ? nlohmann::json(s.metadb.pricePerCoreHour) : nlohmann::json(nullptr)},
+          {"price_per_core_hour", orNull(s.metadb.pricePerCoreHour)},
           {"calibration", s.metadb.calibration.empty() ? "shipped" : s.metadb.calibration},
           {"initial_rows", rows}};
 }
@@ -211,16 +250,8 @@ nlohmann::json metadbJson(const Scenario& s) {
 nlohmann::json executorJson(const Scenario& s) {
   return {{"kind", executorKindName(s.executor.kind)},
           {"broker_latency_s", s.executor.brokerLatency},
-          {"workers", s.executor.workers},
-          {"worker_concurrency", s.executor.workerConcurrency},
-          {"task_start_overhead_s", s.executor.taskStartOverhead},
-          {"price_per_worker_hour", s.executor.pricePerWorkerHour >= 0 ? nlohmann::json(s.executor.pricePerWorkerHour)
-                                                                        : nlohmann::json(nullptr)},
           {"acks_late", s.executor.acksLate},
           {"visibility_timeout_s", s.executor.visibilityTimeout},
-          {"broker_outage", s.executor.outageAt >= 0 ? nlohmann::json{{"at_s", s.executor.outageAt},
-                                                                      {"duration_s", s.executor.outageDuration}}
-                                                     : nlohmann::json(nullptr)},
           {"deploy", s.executor.deployAt.empty()
                          ? nlohmann::json(nullptr)
                          : nlohmann::json{{"at_s", s.executor.deployAt},
@@ -245,10 +276,12 @@ nlohmann::json toJson(const Scenario& s) {
       {"instances", instancesJson(s)},
       {"archiving", archivingJson(s)},
       {"faults", faultsJson(s)},
-      {"monitoring", s.monitoring.enabled ? nlohmann::json{{"alert_poll_interval_s", s.monitoring.alertPollInterval},
-                                                           {"alert_threshold_s", s.monitoring.alertThreshold}}
-                                          : nlohmann::json(nullptr)},
+      {"monitoring", {{"enabled", s.monitoring.enabled},
+                      {"alert_poll_interval_s", s.monitoring.alertPollInterval},
+                      {"alert_threshold_s", s.monitoring.alertThreshold}}},
+      {"slas", slasJson(s)},
       {"variant", s.variant},
+      {"description", s.description},
       {"dags", dagsJson(s)},
       {"triggers", triggersJson(s)},
       {"scheduler", schedulerJson(s.scheduler)},

@@ -29,6 +29,7 @@ class Schedule {
   // The same schedule moved later by `seconds` (replicas of one DAG spread over a window).
   Schedule shifted(double seconds) const;
   const std::string& text() const { return text_; }
+  bool operator==(const Schedule&) const = default;
 
  private:
   Kind kind_ = Kind::None;

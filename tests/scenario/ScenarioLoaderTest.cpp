@@ -48,7 +48,7 @@ TEST(ScenarioLoader, ReadsDefaultsShapesAndDeps) {
   EXPECT_EQ(s.run.horizon, 3600);
   EXPECT_EQ(s.scheduler.model, SchedulerModel::Airflow2);
   EXPECT_EQ(s.scheduler.parallelism, 32);  // Airflow's default
-  EXPECT_EQ(s.executor.workers, 4);
+  EXPECT_EQ(s.executor.totalWorkers(), 4);
   const DagDef& etl = s.dags[0];
   ASSERT_EQ(etl.tasks.size(), 5u);
   EXPECT_EQ(etl.tasks.front().id, "extract");
@@ -61,8 +61,8 @@ TEST(ScenarioLoader, ReadsDefaultsShapesAndDeps) {
 
 TEST(ScenarioLoader, VariantsOverrideAndExtend) {
   auto variants = load(kBase);
-  EXPECT_EQ(variants[0].executor.workers, 4);
-  EXPECT_EQ(variants[1].executor.workers, 8);
+  EXPECT_EQ(variants[0].executor.totalWorkers(), 4);
+  EXPECT_EQ(variants[1].executor.totalWorkers(), 8);
   ASSERT_EQ(variants[2].dags[0].tasks.size(), 6u);  // head, 4 parallel, tail
   EXPECT_EQ(variants[2].dags[0].tasks[5].upstream.size(), 4u);
 }
@@ -72,7 +72,7 @@ TEST(ScenarioLoader, SetOverridesAfterVariants) {
   for (auto& v : variants) {
     EXPECT_EQ(v.run.horizon, 7 * 86400);
     EXPECT_EQ(v.dags[0].maxActiveRuns, 3);
-    EXPECT_EQ(v.executor.workers, 2);
+    EXPECT_EQ(v.executor.totalWorkers(), 2);
   }
 }
 

@@ -9,6 +9,19 @@ namespace schedlab::yaml {
 
 namespace {
 
+// Canonical: what only a sensor or a trigger_dagrun task means stays at its default on the others
+// (task_defaults may set it for every task of a DAG).
+void clearUnusedFields(TaskDef& task) {
+  const TaskDef plain;
+  if (task.kind != OperatorKind::Sensor) {
+    task.waitsFor = plain.waitsFor;
+    task.pokeInterval = plain.pokeInterval;
+    task.sensorTimeout = plain.sensorTimeout;
+    task.rescheduleMode = plain.rescheduleMode;
+  }
+  if (task.kind != OperatorKind::TriggerDagRun) task.triggerDag = plain.triggerDag;
+}
+
 // One DAG of `dags:` (the i-th).
 void readDag(const Context& ctx, const YAML::Node& dags, size_t i, Scenario& s, References& refs) {
   std::string p = "dags[" + std::to_string(i) + "]";
@@ -67,6 +80,7 @@ void readDag(const Context& ctx, const YAML::Node& dags, size_t i, Scenario& s, 
   f.finish();
   for (size_t t = 0; t < d.tasks.size(); ++t) {
     auto& task = d.tasks[t];
+    clearUnusedFields(task);
     std::string tp = p + ".tasks." + task.id;
     const auto& pools = s.executor.pools;
     if (std::none_of(pools.begin(), pools.end(), [&](const WorkerPoolConfig& w) { return w.serves(task.queue); }))

@@ -25,6 +25,8 @@ void readAutoscaler(const Context& ctx, const YAML::Node& node, const std::strin
   if (f.has("target") && a.policy != P::CpuTarget)
     ctx.fail(f.raw("target"), path + ".target", "only the cpu_target policy has a target");
   a.step = f.integer("step", a.step, 1, 10000);
+  if (f.has("step") && a.policy != P::QueueDepth)
+    ctx.fail(f.raw("step"), path + ".step", "only the queue_depth policy has a step");
   a.graceful = f.choice<bool>("shutdown", true, {{"graceful", true}, {"hard", false}});
   f.finish();
 }
@@ -40,9 +42,18 @@ double readTaskStart(Fields& f, double fallback) {
   return f.duration("task_start_overhead", fallback);
 }
 
+// What `executor:` itself says of its workers: the shorthand's one pool, and the defaults of
+// every entry of `executor.pools`.
+struct PoolDefaults {
+  int workers = 4;
+  int workerConcurrency = 16;
+  double taskStartOverhead = 0.4;  // fork of the task runner (Airflow 2 default)
+  double pricePerWorkerHour = -1;  // per worker host and hour; < 0: not priced
+};
+
 // One entry of `executor.pools`; what it does not say comes from the executor's own settings.
 WorkerPoolConfig readWorkerPool(const Context& ctx, Fields& f, const std::string& p, const std::string& name,
-                                const ExecutorConfig& e) {
+                                const PoolDefaults& e) {
   WorkerPoolConfig w;
   w.name = name;
   YAML::Node q = f.raw("queues");
@@ -63,6 +74,34 @@ WorkerPoolConfig readWorkerPool(const Context& ctx, Fields& f, const std::string
   return w;
 }
 
+// `broker_outage: {at, duration}`: the shorthand for a broker_outage fault.
+Fault readBrokerOutage(const Context& ctx, Fields& f) {
+  Fields o(ctx, f.raw("broker_outage"), "executor.broker_outage");
+  Fault fault;
+  fault.kind = Fault::Kind::BrokerOutage;
+  fault.name = faultKindName(fault.kind);
+  fault.at = o.duration("at", 0);
+  fault.duration = o.duration("duration", 0, 1e-3);
+  if (!o.has("duration")) ctx.fail(f.raw("broker_outage"), "executor.broker_outage.duration", "an outage needs a duration");
+  o.finish();
+  return fault;
+}
+
+// `deploy: {at: [times], shutdown: graceful | hard}`.
+void readDeploy(const Context& ctx, Fields& f, ExecutorConfig& e) {
+  Fields d(ctx, f.raw("deploy"), "executor.deploy");
+  YAML::Node at = d.raw("at");
+  if (!at.IsSequence() || at.size() == 0)
+    ctx.fail(at.IsDefined() ? at : f.raw("deploy"), "executor.deploy.at", "expected a list of times, e.g. [14h]");
+  for (size_t k = 0; k < at.size(); ++k) {
+    auto t = at[k].IsScalar() ? parseDuration(at[k].Scalar()) : std::nullopt;
+    if (!t || *t < 0) ctx.fail(at[k], "executor.deploy.at[" + std::to_string(k) + "]", "expected a time such as 14h");
+    e.deployAt.push_back(*t);
+  }
+  e.deployGraceful = d.choice<bool>("shutdown", true, {{"graceful", true}, {"hard", false}});
+  d.finish();
+}
+
 }  // namespace
 
 void readExecutorSection(const Context& ctx, Fields& top, Scenario& s) {
@@ -73,32 +112,15 @@ void readExecutorSection(const Context& ctx, Fields& top, Scenario& s) {
   if (f.has("pools") && f.has("workers"))
     ctx.fail(f.raw("workers"), "executor.workers",
              "give either workers (one pool serving every queue) or pools, not both");
-  e.workers = f.integer("workers", e.workers, 1, 10000);
-  e.workerConcurrency = f.integer("worker_concurrency", e.workerConcurrency, 1, 10000);
-  e.taskStartOverhead = readTaskStart(f, e.taskStartOverhead);
-  e.pricePerWorkerHour = f.number("price_per_worker_hour", e.pricePerWorkerHour, 0);
+  PoolDefaults defaults;
+  defaults.workers = f.integer("workers", defaults.workers, 1, 10000);
+  defaults.workerConcurrency = f.integer("worker_concurrency", defaults.workerConcurrency, 1, 10000);
+  defaults.taskStartOverhead = readTaskStart(f, defaults.taskStartOverhead);
+  defaults.pricePerWorkerHour = f.number("price_per_worker_hour", defaults.pricePerWorkerHour, 0);
   e.acksLate = f.boolean("acks_late", e.acksLate);
   e.visibilityTimeout = f.duration("visibility_timeout", e.visibilityTimeout, 1e-3);
-  if (f.has("broker_outage")) {
-    Fields o(ctx, f.raw("broker_outage"), "executor.broker_outage");
-    e.outageAt = o.duration("at", 0);
-    e.outageDuration = o.duration("duration", 0, 1e-3);
-    if (!o.has("duration")) ctx.fail(f.raw("broker_outage"), "executor.broker_outage.duration", "an outage needs a duration");
-    o.finish();
-  }
-  if (f.has("deploy")) {
-    Fields d(ctx, f.raw("deploy"), "executor.deploy");
-    YAML::Node at = d.raw("at");
-    if (!at.IsSequence() || at.size() == 0)
-      ctx.fail(at.IsDefined() ? at : f.raw("deploy"), "executor.deploy.at", "expected a list of times, e.g. [14h]");
-    for (size_t k = 0; k < at.size(); ++k) {
-      auto t = at[k].IsScalar() ? parseDuration(at[k].Scalar()) : std::nullopt;
-      if (!t || *t < 0) ctx.fail(at[k], "executor.deploy.at[" + std::to_string(k) + "]", "expected a time such as 14h");
-      e.deployAt.push_back(*t);
-    }
-    e.deployGraceful = d.choice<bool>("shutdown", true, {{"graceful", true}, {"hard", false}});
-    d.finish();
-  }
+  if (f.has("broker_outage")) s.faults.push_back(readBrokerOutage(ctx, f));
+  if (f.has("deploy")) readDeploy(ctx, f, e);
   e.pools.clear();
   YAML::Node pools = f.raw("pools");
   if (pools.IsDefined() && !pools.IsNull()) {
@@ -106,15 +128,15 @@ void readExecutorSection(const Context& ctx, Fields& top, Scenario& s) {
       ctx.fail(pools, "executor.pools", "expected a non-empty list of worker pools");
     forEachNamedEntry(ctx, pools, "executor.pools", "worker pool",
                       [&](Fields& pf, const YAML::Node&, size_t, const std::string& p, const std::string& name) {
-                        e.pools.push_back(readWorkerPool(ctx, pf, p, name, e));
+                        e.pools.push_back(readWorkerPool(ctx, pf, p, name, defaults));
                       });
   } else {
     WorkerPoolConfig w;
-    w.workers = w.minWorkers = w.maxWorkers = e.workers;
-    w.workerConcurrency = e.workerConcurrency;
-    w.cores = e.workerConcurrency;
-    w.taskStartOverhead = e.taskStartOverhead;
-    w.pricePerWorkerHour = e.pricePerWorkerHour;
+    w.workers = w.minWorkers = w.maxWorkers = defaults.workers;
+    w.workerConcurrency = defaults.workerConcurrency;
+    w.cores = defaults.workerConcurrency;
+    w.taskStartOverhead = defaults.taskStartOverhead;
+    w.pricePerWorkerHour = defaults.pricePerWorkerHour;
     e.pools.push_back(w);
   }
   if (e.totalWorkers() == 0) ctx.fail(pools, "executor.pools", "no pool has a worker");

@@ -46,7 +46,8 @@ void readFaultsSection(const Context& ctx, Fields& top, Scenario& s) {
   using K = Fault::Kind;
   if (!list.IsDefined() || list.IsNull()) return;
   if (!list.IsSequence()) ctx.fail(list, "faults", "expected a list of faults");
-  std::map<std::string, int> seen;
+  std::map<std::string, int> seen;  // unnamed faults of a kind are numbered after those already read
+  for (const Fault& f : s.faults) ++seen[faultKindName(f.kind)];
   for (size_t i = 0; i < list.size(); ++i) {
     std::string p = "faults[" + std::to_string(i) + "]";
     Fields f(ctx, list[i], p);

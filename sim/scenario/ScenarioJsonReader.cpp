@@ -1,0 +1,353 @@
+// scenarioFromJson: the resolved configuration (ScenarioJson.cpp's form) read back into a Scenario.
+#include <stdexcept>
+
+#include "scenario/ScenarioJson.h"
+
+namespace schedlab {
+namespace {
+
+using json = nlohmann::json;
+
+// A field of `j` at `path`, or std::invalid_argument naming the path.
+const json& at(const json& j, const std::string& key, const std::string& path) {
+  if (!j.is_object() || !j.contains(key)) throw std::invalid_argument(path + "." + key + ": missing");
+  return j[key];
+}
+
+template <typename T>
+T get(const json& j, const std::string& key, const std::string& path) {
+  try {
+    return at(j, key, path).get<T>();
+  } catch (const json::exception& e) {
+    throw std::invalid_argument(path + "." + key + ": " + e.what());
+  }
+}
+
+// The inverse of orNull: null is "not set" (-1).
+double orNegative(const json& j, const std::string& key, const std::string& path) {
+  const json& v = at(j, key, path);
+  return v.is_null() ? -1 : get<double>(j, key, path);
+}
+
+// One of `names` (as the enumeration's name function spells them).
+template <typename E>
+E named(const json& j, const std::string& key, const std::string& path, std::initializer_list<E> values,
+        const char* (*name)(E)) {
+  const std::string text = get<std::string>(j, key, path);
+  for (E v : values)
+    if (text == name(v)) return v;
+  throw std::invalid_argument(path + "." + key + ": unknown '" + text + "'");
+}
+
+Distribution distribution(const json& j, const std::string& path) {
+  Distribution d;
+  using K = Distribution::Kind;
+  if (j.contains("constant_s")) {
+    d = Distribution::constant(get<double>(j, "constant_s", path));
+  } else if (j.contains("exponential_mean_s")) {
+    d.kind = K::Exponential;
+    d.a = get<double>(j, "exponential_mean_s", path);
+  } else if (j.contains("lognormal_median_s")) {
+    d.kind = K::Lognormal;
+    d.a = get<double>(j, "lognormal_median_s", path);
+    d.b = get<double>(j, "sigma", path);
+  } else if (j.contains("uniform_min_s")) {
+    d.kind = K::Uniform;
+    d.a = get<double>(j, "uniform_min_s", path);
+    d.b = get<double>(j, "uniform_max_s", path);
+  } else {
+    d.kind = K::Empirical;
+    d.values = get<std::vector<double>>(j, "empirical_s", path);
+  }
+  return d;
+}
+
+TaskDef task(const json& j, const std::string& path) {
+  TaskDef t;
+  t.id = get<std::string>(j, "id", path);
+  t.kind = named<OperatorKind>(j, "kind", path, {OperatorKind::Task, OperatorKind::Sensor, OperatorKind::TriggerDagRun},
+                               operatorKindName);
+  t.duration = distribution(at(j, "duration", path), path + ".duration");
+  t.retries = get<int>(j, "retries", path);
+  t.retryDelay = get<double>(j, "retry_delay_s", path);
+  t.sla = orNegative(j, "sla_s", path);
+  t.failureProbability = get<double>(j, "failure_probability", path);
+  t.pool = get<std::string>(j, "pool", path);
+  t.queue = get<std::string>(j, "queue", path);
+  t.cpu = get<double>(j, "cpu", path);
+  t.priorityWeight = get<int>(j, "priority_weight", path);
+  if (t.kind == OperatorKind::Sensor) {
+    t.waitsFor = get<std::string>(j, "waits_for", path);
+    if (t.waitsFor == "own_event_after_duration") t.waitsFor.clear();
+    t.pokeInterval = get<double>(j, "poke_interval_s", path);
+    t.sensorTimeout = get<double>(j, "timeout_s", path);
+    t.rescheduleMode = get<std::string>(j, "mode", path) == "reschedule";
+  }
+  if (t.kind == OperatorKind::TriggerDagRun) t.triggerDag = get<std::string>(j, "trigger_dag", path);
+  return t;
+}
+
+Schedule schedule(const json& j, double startDate, const std::string& path) {
+  const std::string text = get<std::string>(j, "schedule", path);
+  if (text == "none") return Schedule::none();
+  if (text.rfind("every ", 0) == 0) return Schedule::interval(get<double>(j, "schedule_period_s", path), startDate);
+  std::string error;
+  auto cron = Schedule::cron(text, &error);
+  if (!cron) throw std::invalid_argument(path + ".schedule: " + error);
+  return *cron;
+}
+
+int instanceIndex(const Scenario& s, const std::string& name, const std::string& path) {
+  for (size_t i = 0; i < s.instances.size(); ++i)
+    if (s.instances[i].name == name) return static_cast<int>(i);
+  throw std::invalid_argument(path + ": unknown instance '" + name + "'");
+}
+
+DagDef dag(const json& j, const Scenario& s, const std::string& path) {
+  DagDef d;
+  d.name = get<std::string>(j, "name", path);
+  d.count = get<int>(j, "count", path);
+  d.startDate = get<double>(j, "start_date_unix_s", path);
+  d.schedule = schedule(j, d.startDate, path);
+  d.spread = get<double>(j, "spread_s", path);
+  d.catchup = get<bool>(j, "catchup", path);
+  d.dependsOnPast = get<bool>(j, "depends_on_past", path);
+  d.sla = orNegative(j, "sla_s", path);
+  d.maxActiveRuns = get<int>(j, "max_active_runs", path);
+  d.maxActiveTasks = get<int>(j, "max_active_tasks", path);
+  d.parseCost = get<double>(j, "parse_cost_s", path);
+  d.instance = instanceIndex(s, get<std::string>(j, "instance", path), path + ".instance");
+  const json& tasks = at(j, "tasks", path);
+  for (size_t i = 0; i < tasks.size(); ++i) d.tasks.push_back(task(tasks[i], path + ".tasks[" + std::to_string(i) + "]"));
+  for (size_t i = 0; i < tasks.size(); ++i)
+    for (const auto& dep : get<std::vector<std::string>>(tasks[i], "deps", path + ".tasks[" + std::to_string(i) + "]")) {
+      int u = -1;
+      for (size_t k = 0; k < d.tasks.size(); ++k)
+        if (d.tasks[k].id == dep) u = static_cast<int>(k);
+      if (u < 0) throw std::invalid_argument(path + ".tasks." + d.tasks[i].id + ".deps: unknown task '" + dep + "'");
+      d.tasks[i].upstream.push_back(u);
+    }
+  return d;
+}
+
+TriggerStream trigger(const json& j, const std::string& path) {
+  using K = TriggerStream::Kind;
+  TriggerStream t;
+  t.name = get<std::string>(j, "name", path);
+  t.kind = named<K>(j, "kind", path, {K::Poisson, K::Profile, K::Burst, K::Trace}, triggerKindName);
+  t.start = get<double>(j, "start_s", path);
+  t.end = get<double>(j, "end_s", path);
+  t.dag = get<std::string>(j, "dag", path);
+  if (t.kind == K::Poisson) t.ratePerSecond = get<double>(j, "rate_per_s", path);
+  if (t.kind == K::Profile) t.hourlyRates = get<std::vector<double>>(j, "rates_per_s", path);
+  if (t.kind == K::Burst) {
+    t.burstCount = get<int>(j, "count", path);
+    t.burstTimes = get<std::vector<double>>(j, "at_s", path);
+    t.burstEvery = get<double>(j, "every_s", path);
+  }
+  if (t.kind == K::Trace) t.traceTimes = get<std::vector<double>>(j, "times_s", path);
+  return t;
+}
+
+SchedulerConfig scheduler(const json& j) {
+  const std::string p = "scheduler";
+  SchedulerConfig c;
+  c.model = get<std::string>(j, "model", p) == "airflow1" ? SchedulerModel::Airflow1 : SchedulerModel::Airflow2;
+  c.queryMode = get<std::string>(j, "query_mode", p) == "per_task" ? QueryMode::PerTask : QueryMode::PerDag;
+  c.notPreviouslySkippedDep = get<bool>(j, "not_previously_skipped_dep", p);
+  c.parallelism = get<int>(j, "parallelism", p);
+  c.maxActiveTasksPerDag = get<int>(j, "max_active_tasks_per_dag", p);
+  c.maxActiveRunsPerDag = get<int>(j, "max_active_runs_per_dag", p);
+  c.maxTisPerQuery = get<int>(j, "max_tis_per_query", p);
+  c.maxDagrunsToCreatePerLoop = get<int>(j, "max_dagruns_to_create_per_loop", p);
+  c.maxDagrunsPerLoopToSchedule = get<int>(j, "max_dagruns_per_loop_to_schedule", p);
+  c.idleSleepTime = get<double>(j, "scheduler_idle_sleep_time_s", p);
+  c.parsingProcesses = get<int>(j, "parsing_processes", p);
+  c.minFileProcessInterval = get<double>(j, "min_file_process_interval_s", p);
+  c.dagFileParseCost = get<double>(j, "dag_file_parse_cost_s", p);
+  c.clientCostPerQuery = get<double>(j, "client_cost_per_query_s", p);
+  c.schedulerHeartbeatSec = get<double>(j, "scheduler_heartbeat_sec", p);
+  c.jobHeartbeatSec = get<double>(j, "job_heartbeat_sec", p);
+  c.zombieTaskThreshold = get<double>(j, "scheduler_zombie_task_threshold_s", p);
+  c.zombieDetectionInterval = get<double>(j, "zombie_detection_interval_s", p);
+  c.scheduleAfterTaskExecution = get<bool>(j, "schedule_after_task_execution", p);
+  c.defaultPoolSlots = get<int>(j, "default_pool_slots", p);
+  c.replicas = get<int>(j, "replicas", p);
+  c.healthCheckThreshold = get<double>(j, "scheduler_health_check_threshold_s", p);
+  c.pricePerHostHour = orNegative(j, "price_per_host_hour", p);
+  c.orphanedTasksCheckInterval = get<double>(j, "orphaned_tasks_check_interval_s", p);
+  const json& standby = at(j, "hot_standby", p);
+  c.hotStandby = !standby.is_null();
+  if (c.hotStandby) {
+    c.standbyPollInterval = get<double>(standby, "poll_interval_s", p + ".hot_standby");
+    c.standbyTakeoverAfter = get<double>(standby, "takeover_after_s", p + ".hot_standby");
+  }
+  c.pools = get<std::map<std::string, int>>(j, "pools", p);
+  return c;
+}
+
+MetadbConfig metadb(const json& j) {
+  const std::string p = "metadb";
+  MetadbConfig m;
+  m.cores = get<int>(j, "cores", p);
+  m.poolSize = get<int>(j, "pool_size", p);
+  m.networkRtt = get<double>(j, "network_rtt_s", p);
+  m.cacheBytes = at(j, "cache_bytes", p).is_string() ? 0 : get<double>(j, "cache_bytes", p);
+  m.pageReadLatency = at(j, "page_read_latency_s", p).is_string() ? -1 : get<double>(j, "page_read_latency_s", p);
+  m.pricePerCoreHour = orNegative(j, "price_per_core_hour", p);
+  m.calibration = get<std::string>(j, "calibration", p);
+  if (m.calibration == "shipped") m.calibration.clear();
+  m.initialRows = get<std::map<std::string, double>>(j, "initial_rows", p);
+  return m;
+}
+
+AutoscalerConfig autoscaler(const json& j, const std::string& path) {
+  using P = AutoscalerConfig::Policy;
+  AutoscalerConfig a;
+  a.policy = named<P>(j, "policy", path, {P::Fixed, P::CpuTarget, P::QueueDepth, P::Keda}, autoscalerPolicyName);
+  a.period = get<double>(j, "period_s", path);
+  a.cooldown = get<double>(j, "cooldown_s", path);
+  a.graceful = get<std::string>(j, "shutdown", path) == "graceful";
+  if (a.policy == P::CpuTarget) a.cpuTarget = get<double>(j, "target", path);
+  if (a.policy == P::QueueDepth) a.step = get<int>(j, "step", path);
+  return a;
+}
+
+WorkerPoolConfig workerPool(const json& j, const std::string& path) {
+  WorkerPoolConfig w;
+  w.name = get<std::string>(j, "name", path);
+  if (!at(j, "queues", path).is_string()) w.queues = get<std::vector<std::string>>(j, "queues", path);
+  w.hardware = get<std::string>(j, "hardware", path);
+  w.cores = get<int>(j, "cores", path);
+  w.workers = get<int>(j, "workers", path);
+  w.minWorkers = get<int>(j, "min_workers", path);
+  w.maxWorkers = get<int>(j, "max_workers", path);
+  w.bootTime = get<double>(j, "boot_time_s", path);
+  w.autoscaler = autoscaler(at(j, "autoscaler", path), path + ".autoscaler");
+  w.workerConcurrency = get<int>(j, "worker_concurrency", path);
+  w.taskStartOverhead = get<double>(j, "task_start_overhead_s", path);
+  w.pricePerWorkerHour = orNegative(j, "price_per_worker_hour", path);
+  return w;
+}
+
+ExecutorConfig executor(const json& j) {
+  const std::string p = "executor";
+  ExecutorConfig e;
+  e.kind = named<ExecutorKind>(j, "kind", p, {ExecutorKind::Celery}, executorKindName);
+  e.brokerLatency = get<double>(j, "broker_latency_s", p);
+  e.acksLate = get<bool>(j, "acks_late", p);
+  e.visibilityTimeout = get<double>(j, "visibility_timeout_s", p);
+  const json& deploy = at(j, "deploy", p);
+  if (!deploy.is_null()) {
+    e.deployAt = get<std::vector<double>>(deploy, "at_s", p + ".deploy");
+    e.deployGraceful = get<std::string>(deploy, "shutdown", p + ".deploy") == "graceful";
+  }
+  const json& pools = at(j, "pools", p);
+  for (size_t i = 0; i < pools.size(); ++i) e.pools.push_back(workerPool(pools[i], p + ".pools[" + std::to_string(i) + "]"));
+  return e;
+}
+
+Fault fault(const json& j, const Scenario& s, const std::string& path) {
+  using K = Fault::Kind;
+  Fault f;
+  f.name = get<std::string>(j, "name", path);
+  f.kind = named<K>(j, "kind", path, {K::WorkerCrash, K::DbFailover, K::BrokerOutage, K::SchedulerCrash}, faultKindName);
+  f.at = get<double>(j, "at_s", path);
+  f.afterWindow = get<double>(j, "after_window_s", path);
+  if (f.kind != K::SchedulerCrash) f.duration = get<double>(j, "duration_s", path);
+  if (f.kind == K::WorkerCrash) {
+    f.pool = get<std::string>(j, "pool", path);
+    f.count = get<int>(j, "count", path);
+  }
+  if (f.kind == K::DbFailover) f.failsQueries = get<std::string>(j, "mode", path) == "error";
+  if (f.kind == K::SchedulerCrash || f.failsQueries) {
+    f.restartAfter = orNegative(j, "restart_after_s", path);
+    f.restartAfterAlert = orNegative(j, "restart_after_alert_s", path);
+  }
+  if (f.kind == K::SchedulerCrash) {
+    f.instance = instanceIndex(s, get<std::string>(j, "instance", path), path + ".instance");
+    f.replica = get<int>(j, "replica", path) - 1;
+  }
+  return f;
+}
+
+void readInstances(const json& list, Scenario& s) {
+  for (size_t i = 0; i < list.size(); ++i) {
+    const std::string p = "instances[" + std::to_string(i) + "]";
+    InstanceDef inst;
+    inst.name = get<std::string>(list[i], "name", p);
+    inst.dagPatterns = get<std::vector<std::string>>(list[i], "dags", p);
+    inst.ownMetadb = get<std::string>(list[i], "metadb", p) == "own";
+    inst.initialRows = get<std::map<std::string, double>>(list[i], "initial_rows", p);
+    s.instances.push_back(std::move(inst));
+  }
+}
+
+ArchivingConfig archiving(const json& j) {
+  const std::string p = "archiving";
+  ArchivingConfig a;
+  a.enabled = get<bool>(j, "enabled", p);
+  a.interval = get<double>(j, "interval_s", p);
+  a.retention = get<double>(j, "retention_s", p);
+  a.byStartDate = get<std::string>(j, "age_column", p) == "start_date";
+  a.keepLastRun = get<bool>(j, "keep_last_run", p);
+  a.tables = get<std::vector<std::string>>(j, "tables", p);
+  return a;
+}
+
+MonitoringConfig monitoring(const json& j) {
+  MonitoringConfig m;
+  m.enabled = get<bool>(j, "enabled", "monitoring");
+  m.alertPollInterval = get<double>(j, "alert_poll_interval_s", "monitoring");
+  m.alertThreshold = get<double>(j, "alert_threshold_s", "monitoring");
+  return m;
+}
+
+Sla sla(const json& j, const std::string& path) {
+  Sla sla;
+  sla.name = get<std::string>(j, "name", path);
+  sla.bound.metric = get<std::string>(j, "metric", path);
+  sla.bound.atMost = j.contains("max");
+  sla.bound.limit = get<double>(j, sla.bound.atMost ? "max" : "min", path);
+  return sla;
+}
+
+RunConfig run(const json& j) {
+  const std::string p = "run";
+  RunConfig r;
+  r.horizon = get<double>(j, "horizon_s", p);
+  r.warmup = get<double>(j, "warmup_s", p);
+  r.seed = get<uint64_t>(j, "seed", p);
+  r.sampleInterval = get<double>(j, "sample_interval_s", p);
+  r.taskInstancesCsv = get<bool>(j, "task_instances_csv", p);
+  r.start = get<double>(j, "start_unix_s", p);
+  return r;
+}
+
+}  // namespace
+
+Scenario scenarioFromJson(const json& config) {
+  const std::string p = "config";
+  Scenario s;
+  s.name = get<std::string>(config, "scenario", p);
+  s.description = get<std::string>(config, "description", p);
+  s.variant = get<std::string>(config, "variant", p);
+  s.run = run(at(config, "run", p));
+  s.scheduler = scheduler(at(config, "scheduler", p));
+  s.metadb = metadb(at(config, "metadb", p));
+  s.executor = executor(at(config, "executor", p));
+  readInstances(at(config, "instances", p), s);
+  const json& dags = at(config, "dags", p);
+  for (size_t i = 0; i < dags.size(); ++i) s.dags.push_back(dag(dags[i], s, "dags[" + std::to_string(i) + "]"));
+  const json& triggers = at(config, "triggers", p);
+  for (size_t i = 0; i < triggers.size(); ++i) s.triggers.push_back(trigger(triggers[i], "triggers[" + std::to_string(i) + "]"));
+  s.archiving = archiving(at(config, "archiving", p));
+  s.monitoring = monitoring(at(config, "monitoring", p));
+  const json& faults = at(config, "faults", p);
+  for (size_t i = 0; i < faults.size(); ++i) s.faults.push_back(fault(faults[i], s, "faults[" + std::to_string(i) + "]"));
+  const json& slas = at(config, "slas", p);
+  for (size_t i = 0; i < slas.size(); ++i) s.slas.push_back(sla(slas[i], "slas[" + std::to_string(i) + "]"));
+  return s;
+}
+
+}  // namespace schedlab
