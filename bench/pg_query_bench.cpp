@@ -7,8 +7,8 @@
 // Without --pg it starts a throwaway PostgreSQL of its own and removes it at the end.
 #include <benchmark/benchmark.h>
 
-#include <cstdio>
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <sstream>
 
@@ -40,7 +40,8 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--pg") url = value("--pg");
+    if (a == "--pg")
+      url = value("--pg");
     else if (a == "--sizes") {
       try {
         plan.sizes = parseHistorySizes(value("--sizes"));
@@ -51,18 +52,25 @@ int main(int argc, char** argv) {
     } else if (a == "--layouts") {
       plan.layouts.clear();
       for (auto& s : split(value("--layouts"))) {
-        if (s == "airflow1.10") plan.layouts.push_back(SchemaLayout::Airflow110);
-        else if (s == "airflow2.5") plan.layouts.push_back(SchemaLayout::Airflow2);
+        if (s == "airflow1.10")
+          plan.layouts.push_back(SchemaLayout::Airflow110);
+        else if (s == "airflow2.5")
+          plan.layouts.push_back(SchemaLayout::Airflow2);
         else {
           std::fprintf(stderr, "pg_query_bench: --layouts: '%s' is not airflow1.10 or airflow2.5\n", s.c_str());
           return 2;
         }
       }
-    } else if (a == "--shapes") plan.filter = value("--shapes");
-    else if (a == "--min-time") plan.minTime = std::stod(value("--min-time"));
-    else if (a == "--rounds") plan.rounds = std::max(1, std::stoi(value("--rounds")));
-    else if (a == "--pgbench-seconds") plan.pgbenchSeconds = std::stod(value("--pgbench-seconds"));
-    else rest.push_back(argv[i]);
+    } else if (a == "--shapes")
+      plan.filter = value("--shapes");
+    else if (a == "--min-time")
+      plan.minTime = std::stod(value("--min-time"));
+    else if (a == "--rounds")
+      plan.rounds = std::max(1, std::stoi(value("--rounds")));
+    else if (a == "--pgbench-seconds")
+      plan.pgbenchSeconds = std::stod(value("--pgbench-seconds"));
+    else
+      rest.push_back(argv[i]);
   }
   int n = static_cast<int>(rest.size());
   benchmark::Initialize(&n, rest.data());

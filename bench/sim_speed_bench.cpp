@@ -20,8 +20,8 @@ using namespace schedlab;
 namespace {
 
 void simulateVariant(benchmark::State& state, const std::string& variant, const std::string& horizon) {
-  auto scenarios = loadScenario({std::string(SCHEDLAB_SCENARIOS) + "/bluevine-onboarding.yaml",
-                                 {"run.horizon=" + horizon}, {variant}});
+  auto scenarios = loadScenario(
+      {std::string(SCHEDLAB_SCENARIOS) + "/bluevine-onboarding.yaml", {"run.horizon=" + horizon}, {variant}});
   const Scenario& s = scenarios.front();
   double tis = 0, events = 0, wall = 0;
   for (auto _ : state) {
@@ -43,12 +43,19 @@ double minimum(const std::vector<double>& v) { return *std::min_element(v.begin(
 
 }  // namespace
 
-BENCHMARK_CAPTURE(simulateVariant, BluevineDay/per_dag, "per_dag", "1d")
-    ->UseManualTime()->Unit(benchmark::kSecond)->Iterations(1);
-BENCHMARK_CAPTURE(simulateVariant, BluevineDay/per_task, "per_task", "1d")
-    ->UseManualTime()->Unit(benchmark::kSecond)->Iterations(1);
-BENCHMARK_CAPTURE(simulateVariant, BluevineWeek/per_dag, "per_dag", "7d")
-    ->UseManualTime()->Unit(benchmark::kSecond)->Iterations(1)->Repetitions(3)
+BENCHMARK_CAPTURE(simulateVariant, BluevineDay / per_dag, "per_dag", "1d")
+    ->UseManualTime()
+    ->Unit(benchmark::kSecond)
+    ->Iterations(1);
+BENCHMARK_CAPTURE(simulateVariant, BluevineDay / per_task, "per_task", "1d")
+    ->UseManualTime()
+    ->Unit(benchmark::kSecond)
+    ->Iterations(1);
+BENCHMARK_CAPTURE(simulateVariant, BluevineWeek / per_dag, "per_dag", "7d")
+    ->UseManualTime()
+    ->Unit(benchmark::kSecond)
+    ->Iterations(1)
+    ->Repetitions(3)
     ->ComputeStatistics("min", minimum);
 
 BENCHMARK_MAIN();

@@ -56,7 +56,8 @@ void printFit(const CalibrationFitResult& fit, const CalibrationMeasurements& m)
     const ShapeFit& t = fit.time[i];
     const ShapeFit& p = fit.pages[i];
     std::string err;
-    for (double e : t.errorPct) err += (err.empty() ? "" : ", ") + std::to_string(static_cast<int>(std::lround(e))) + "%";
+    for (double e : t.errorPct)
+      err += (err.empty() ? "" : ", ") + std::to_string(static_cast<int>(std::lround(e))) + "%";
     const bool perRow = t.perRowReturned + t.perRowScanned > 0;
     std::printf("%-40s %6.1f us %8.2f us %6.3f us %7.1f  %s\n", t.key.c_str(), t.fixed * 1e6, t.perDecade * 1e6,
                 (t.perRowReturned + t.perRowScanned) * 1e6,
@@ -75,14 +76,16 @@ void printFit(const CalibrationFitResult& fit, const CalibrationMeasurements& m)
     std::sort(c.begin(), c.end());
     std::printf("page read from disk: %.1f us (median of %zu rounds)\n", c[c.size() / 2] * 1e6, c.size());
   } else {
-    std::printf("page read from disk: not measured on a server schedlab did not start (scenarios set "
-                "metadb.page_read_latency)\n");
+    std::printf(
+        "page read from disk: not measured on a server schedlab did not start (scenarios set "
+        "metadb.page_read_latency)\n");
   }
   for (const ContentionResult& c : m.contention)
-    std::printf("contention, %d clients at %lld task instances on %d DB cores: measured %.1f us a query, the "
-                "simulator's model %.1f us (%+.0f %%)\n",
-                c.clients, m.contentionSize, m.dbCores, c.measuredSeconds * 1e6, c.predictedSeconds * 1e6,
-                c.measuredSeconds > 0 ? (c.predictedSeconds / c.measuredSeconds - 1) * 100 : 0.0);
+    std::printf(
+        "contention, %d clients at %lld task instances on %d DB cores: measured %.1f us a query, the "
+        "simulator's model %.1f us (%+.0f %%)\n",
+        c.clients, m.contentionSize, m.dbCores, c.measuredSeconds * 1e6, c.predictedSeconds * 1e6,
+        c.measuredSeconds > 0 ? (c.predictedSeconds / c.measuredSeconds - 1) * 100 : 0.0);
   double diff = m.pgbenchTps > 0 ? (m.harnessTps / m.pgbenchTps - 1) * 100 : 0;
   std::printf("harness check, prepared SELECT 1, one client: harness %.0f/s, pgbench -M prepared %.0f/s (%+.1f %%)%s\n",
               m.harnessTps, m.pgbenchTps, diff, std::fabs(diff) <= 10 ? "" : "  ** more than 10 % apart **");
@@ -96,8 +99,8 @@ int cmdCalibrate(const Args& args) {
   visible.add_options()("help,h", "show this help")("out,o", po::value<std::string>(), "the calibration file to write")(
       "pg", po::value<std::string>()->default_value(""),
       "an existing PostgreSQL (postgresql://...); tables go in a schema schedlab creates and drops. Default: a "
-      "throwaway cluster of its own")(
-      "quick", po::bool_switch(), "1e4 and 1e5 task instances, short runs: under 2 minutes")(
+      "throwaway cluster of its own")("quick", po::bool_switch(),
+                                      "1e4 and 1e5 task instances, short runs: under 2 minutes")(
       "sizes", po::value<std::string>(), "history sizes in task instances (default 1e4,1e5,1e6; add 1e7 for a big DB)")(
       "min-time", po::value<double>(), "seconds per benchmark (default 0.5, 0.05 with --quick)")(
       "rounds", po::value<int>(), "passes over every shape and size, median kept (default 3, 2 with --quick)")(
@@ -141,7 +144,9 @@ int cmdCalibrate(const Args& args) {
           << plan.minTime << " s, sizes";
   for (long long s : plan.sizes) command << " " << s;
   command << ")";
-  nlohmann::json provenance = {{"command", command.str()}, {"date", utcNow()}, {"machine", machine()},
+  nlohmann::json provenance = {{"command", command.str()},
+                               {"date", utcNow()},
+                               {"machine", machine()},
                                {"server", o["pg"].as<std::string>().empty() ? "throwaway" : "user's (--pg)"}};
   CalibrationFitResult fit = fitCalibration(m, provenance);
   writeFileAtomically(out, fit.calibration.dump(2) + "\n");

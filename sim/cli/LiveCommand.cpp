@@ -29,8 +29,7 @@ int cmdLive(const Args& args) {
       "out,o", po::value<std::string>(), "results directory (default out/<scenario>-live)")(
       "pg", po::value<std::string>()->default_value(""),
       "an existing server (postgresql://…) instead of a throwaway cluster; only schemas schedlab_<pid>_<time>_* "
-      "are created there, and dropped")(
-      "seed", po::value<long long>(), "random seed (overrides run.seed)")(
+      "are created there, and dropped")("seed", po::value<long long>(), "random seed (overrides run.seed)")(
       "set", po::value<std::vector<std::string>>()->composing(), "override a field, e.g. executor.workers=2");
   auto parsed = parseCommand("live", args, visible, "SCENARIO.yaml");
   if (!parsed) return kOk;

@@ -47,7 +47,8 @@ int cmdReport(const Args& args) {
   namespace po = boost::program_options;
   po::options_description visible("schedlab report RESULTS_DIR... [--out DIR] [--baseline VARIANT]");
   visible.add_options()("help,h", "show this help")(
-      "out,o", po::value<std::string>(), "where report.html, report.md and figures/ go (default: the first RESULTS_DIR)")(
+      "out,o", po::value<std::string>(),
+      "where report.html, report.md and figures/ go (default: the first RESULTS_DIR)")(
       "baseline", po::value<std::string>()->default_value(""),
       "the variant the verdict's ratios are taken against (default: each scenario's first)");
   auto parsed = parseCommand("report", args, visible, "RESULTS_DIR", 1, -1);
@@ -60,8 +61,9 @@ int cmdReport(const Args& args) {
   std::string out = parsed->options.count("out") ? parsed->options["out"].as<std::string>() : parsed->positional[0];
   // The result schema, so the report names and formats each figure as this binary defines it.
   const SchemaFile schema;
-  std::vector<std::string> argv = {python, reportScript(), "--out", out, "--baseline",
-                                   parsed->options["baseline"].as<std::string>(), "--schema", schema.path};
+  std::vector<std::string> argv = {python,     reportScript(), "--out",
+                                   out,        "--baseline",   parsed->options["baseline"].as<std::string>(),
+                                   "--schema", schema.path};
   argv.insert(argv.end(), parsed->positional.begin(), parsed->positional.end());
   int rc = runAndWait(argv);
   if (rc == 2) return kBadInput;

@@ -21,7 +21,6 @@ namespace fs = std::filesystem;
 
 namespace schedlab::cli {
 
-
 LoadRequest scenarioRequest(const ParsedCommand& parsed) {
   const po::variables_map& vm = parsed.options;
   LoadRequest req;
@@ -49,11 +48,10 @@ std::vector<Scenario> loadChecked(const LoadRequest& req) {
   return scenarios;
 }
 
-
 int cmdValidate(const Args& args) {
   po::options_description visible("schedlab validate SCENARIO.yaml [--set path.to.key=value]...");
-  visible.add_options()("help,h", "show this help")(
-      "set", po::value<std::vector<std::string>>()->composing(), "override a field, e.g. run.horizon=7d");
+  visible.add_options()("help,h", "show this help")("set", po::value<std::vector<std::string>>()->composing(),
+                                                    "override a field, e.g. run.horizon=7d");
   auto parsed = parseCommand("validate", args, visible, "SCENARIO.yaml");
   if (!parsed) return kOk;
   LoadRequest req{parsed->positional[0], values(parsed->options, "set"), {}};

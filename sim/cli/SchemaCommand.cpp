@@ -18,8 +18,10 @@ int cmdSchema(const Args& args) {
   if (!parsed) return kOk;
   if (parsed->options.count("json") && parsed->options.count("markdown"))
     throw BadInput("give either --json or --markdown");
-  if (parsed->options.count("markdown")) std::fputs(schemaMarkdown().c_str(), stdout);
-  else std::printf("%s\n", schemaJson().dump(2).c_str());
+  if (parsed->options.count("markdown"))
+    std::fputs(schemaMarkdown().c_str(), stdout);
+  else
+    std::printf("%s\n", schemaJson().dump(2).c_str());
   return kOk;
 }
 

@@ -14,13 +14,13 @@
 
 #include "cli/CommandLine.h"
 #include "cli/Commands.h"
-#include "util/Processes.h"
 #include "results/MetricLookup.h"
 #include "results/ResultsWriter.h"
 #include "scenario/ScenarioLoader.h"
 #include "sweep/CapacitySearch.h"
 #include "sweep/SweepGrid.h"
 #include "sweep/SweepTable.h"
+#include "util/Processes.h"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -46,8 +46,8 @@ nlohmann::json manifestJson(const SweepPlan& p) {
   nlohmann::json params = nlohmann::json::array();
   for (const auto& x : p.params) params.push_back({{"key", x.key}, {"values", x.values}});
   return {{"scenario", p.scenarioPath}, {"scenario_name", p.scenarioName}, {"sets", p.sets},
-          {"params", params},           {"variants", p.variants},         {"seeds", p.seeds},
-          {"metrics", p.metrics},       {"points", p.totalPoints},        {"shard", p.shard}};
+          {"params", params},           {"variants", p.variants},          {"seeds", p.seeds},
+          {"metrics", p.metrics},       {"points", p.totalPoints},         {"shard", p.shard}};
 }
 
 std::vector<std::string> paramKeys(const std::vector<SweepParam>& params) {
@@ -90,8 +90,10 @@ nlohmann::json readJsonFile(const fs::path& path) {
 std::string fmtClock(double seconds) {
   long s = std::lround(std::max(0.0, seconds));
   char buf[32];
-  if (s >= 3600) std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
-  else std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
+  if (s >= 3600)
+    std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
   return buf;
 }
 
@@ -112,8 +114,8 @@ class Progress {
                    fmtClock(eta).c_str());
       if (done_ == total_) std::fprintf(stderr, "\n");
     } else {
-      std::fprintf(stderr, "sweep: %zu/%zu points done, %s elapsed, ETA %s\n", done_, total_,
-                   fmtClock(elapsed).c_str(), fmtClock(eta).c_str());
+      std::fprintf(stderr, "sweep: %zu/%zu points done, %s elapsed, ETA %s\n", done_, total_, fmtClock(elapsed).c_str(),
+                   fmtClock(eta).c_str());
     }
     std::fflush(stderr);
   }
@@ -136,9 +138,18 @@ std::vector<PointResult> runPoints(const SweepPlan& plan, const std::vector<Swee
     fs::path pdir = dir / "points" / pointName(p.index);
     fs::create_directories(pdir);
     writeFileAtomically((pdir / "point.json").string(), pointJson(p).dump(2) + "\n");
-    std::vector<std::string> cmd = {self, "run", plan.scenarioPath, "--variant", p.variant, "--seed",
-                                    std::to_string(p.seed), "--quiet", "--out", pdir.string(),
-                                    "--set", "run.task_instances_csv=false"};
+    std::vector<std::string> cmd = {self,
+                                    "run",
+                                    plan.scenarioPath,
+                                    "--variant",
+                                    p.variant,
+                                    "--seed",
+                                    std::to_string(p.seed),
+                                    "--quiet",
+                                    "--out",
+                                    pdir.string(),
+                                    "--set",
+                                    "run.task_instances_csv=false"};
     for (const auto& s : plan.sets) cmd.insert(cmd.end(), {"--set", s});
     for (const auto& [k, v] : p.params) cmd.insert(cmd.end(), {"--set", k + "=" + v});
     commands.push_back(std::move(cmd));
@@ -258,8 +269,10 @@ int capacitySearch(SweepPlan plan, const std::vector<MetricConstraint>& constrai
   plan.totalPoints = all.size();
   writeSweep(dir, plan, all);
   std::printf("sweep.csv: %s (%d probes)\n", (dir / "sweep.csv").string().c_str(), r.probes);
-  if (r.minimum) std::printf("min %s = %lld\n", key.c_str(), *r.minimum);
-  else std::printf("none in range %lld..%lld\n", lo, hi);
+  if (r.minimum)
+    std::printf("min %s = %lld\n", key.c_str(), *r.minimum);
+  else
+    std::printf("none in range %lld..%lld\n", lo, hi);
   return kOk;
 }
 
@@ -275,8 +288,8 @@ int cmdSweep(const Args& args) {
       "variant", po::value<std::vector<std::string>>()->composing(), "only this variant (repeatable)")(
       "seeds", po::value<int>()->default_value(1), "seeds per point: run.seed, run.seed+1, ...")(
       "jobs,j", po::value<int>()->default_value(static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
-      "processes at once (default: the cores)")(
-      "out,o", po::value<std::string>(), "sweep directory (default out/<scenario>-sweep)")(
+      "processes at once (default: the cores)")("out,o", po::value<std::string>(),
+                                                "sweep directory (default out/<scenario>-sweep)")(
       "shard", po::value<std::string>(), "run only shard I of N (I/N); join shards with schedlab merge")(
       "find-min", po::value<std::string>(), "smallest integer KEY in LO..HI (default 1..64) meeting --subject-to")(
       "subject-to", po::value<std::vector<std::string>>()->composing(),
@@ -313,7 +326,8 @@ int cmdSweep(const Args& args) {
   for (const auto& c : constraints) extra.push_back(c.metric);
   for (const auto& sla : scenarios.front().slas) extra.push_back(sla.bound.metric);
   plan.metrics = sweepMetrics(extra);
-  const fs::path dir = vm.count("out") ? fs::path(vm["out"].as<std::string>()) : fs::path("out") / (plan.scenarioName + "-sweep");
+  const fs::path dir =
+      vm.count("out") ? fs::path(vm["out"].as<std::string>()) : fs::path("out") / (plan.scenarioName + "-sweep");
   const bool progress = !vm.count("quiet");
 
   if (vm.count("find-min")) {
@@ -357,8 +371,10 @@ int cmdMerge(const Args& args) {
     nlohmann::json m = readJsonFile(fs::path(d) / "sweep.json");
     nlohmann::json comparable = m;
     comparable.erase("shard");
-    if (manifest.is_null()) manifest = comparable;
-    else if (comparable != manifest) throw BadInput(d + ": a shard of a different sweep (sweep.json differs)");
+    if (manifest.is_null())
+      manifest = comparable;
+    else if (comparable != manifest)
+      throw BadInput(d + ": a shard of a different sweep (sweep.json differs)");
     if (!fs::exists(fs::path(d) / "points")) continue;
     for (const auto& entry : fs::directory_iterator(fs::path(d) / "points")) {
       if (!fs::exists(entry.path() / "point.json") || !fs::exists(entry.path() / "results.json")) continue;

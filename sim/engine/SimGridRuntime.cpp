@@ -34,7 +34,9 @@ SemaphorePtr SimGridRuntime::semaphore(unsigned initial) { return std::make_shar
 class SimGridWork final : public Work {
  public:
   SimGridWork(SimGridRuntime& rt, int host, double flops)
-      : rt_(rt), host_(static_cast<size_t>(host)), flops_(flops),
+      : rt_(rt),
+        host_(static_cast<size_t>(host)),
+        flops_(flops),
         exec_(sg4::this_actor::exec_init(flops)->set_host(rt.workers_[host_])->start()) {
     rt_.running_[host_].push_back({exec_, flops_});
   }

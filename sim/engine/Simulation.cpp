@@ -1,16 +1,16 @@
 #include "engine/Simulation.h"
 
-#include <simgrid/s4u.hpp>
 #include <xbt/log.h>
+#include <simgrid/s4u.hpp>
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 
 #include "engine/Isolated.h"
-#include "model/ModelRun.h"
 #include "engine/SimGridQueryService.h"
 #include "engine/SimGridRuntime.h"
+#include "model/ModelRun.h"
 #include "results/MetricSchema.h"
 
 namespace sg4 = simgrid::s4u;
@@ -33,7 +33,8 @@ RunResult runSimulation(const Scenario& sc, const SimulationOptions& options) {
   // network routes are needed.
   auto* zone = sg4::create_full_zone("world");
   std::vector<sg4::Host*> dbHosts;
-  dbHosts.push_back(zone->create_host("metadb", SimGridQueryService::kCoreSpeed)->set_core_count(sc.metadb.cores)->seal());
+  dbHosts.push_back(
+      zone->create_host("metadb", SimGridQueryService::kCoreSpeed)->set_core_count(sc.metadb.cores)->seal());
   for (const auto& inst : sc.instances)
     if (inst.ownMetadb)
       dbHosts.push_back(zone->create_host("metadb-" + inst.name, SimGridQueryService::kCoreSpeed)
@@ -42,13 +43,13 @@ RunResult runSimulation(const Scenario& sc, const SimulationOptions& options) {
   sg4::Host* actors = zone->create_host("airflow", 1e9)->seal();
   std::vector<sg4::Host*> workers;
   for (const WorkerHost& w : executorHosts(sc.executor))
-    workers.push_back(zone->create_host("worker-" + w.name, SimGridRuntime::kCoreSpeed)->set_core_count(w.cores)->seal());
+    workers.push_back(
+        zone->create_host("worker-" + w.name, SimGridRuntime::kCoreSpeed)->set_core_count(w.cores)->seal());
   zone->seal();
 
   auto& runtime = *new SimGridRuntime(actors, workers);
-  auto& model = *new ModelRun(sc, runtime, [&](size_t db) {
-    return std::make_unique<SimGridQueryService>(dbHosts[db], sc.metadb);
-  });
+  auto& model = *new ModelRun(sc, runtime,
+                              [&](size_t db) { return std::make_unique<SimGridQueryService>(dbHosts[db], sc.metadb); });
   model.start();
 
   // Progress on stderr once a run has taken more than a wall second.

@@ -31,12 +31,18 @@ const nlohmann::json& member(const nlohmann::json& j, const char* key) {
 
 const char* verdictName(Verdict v) {
   switch (v) {
-    case Verdict::Unchanged: return "same";
-    case Verdict::Within: return "within";
-    case Verdict::Better: return "better";
-    case Verdict::Worse: return "WORSE";
-    case Verdict::Missing: return "MISSING";
-    case Verdict::New: return "new";
+    case Verdict::Unchanged:
+      return "same";
+    case Verdict::Within:
+      return "within";
+    case Verdict::Better:
+      return "better";
+    case Verdict::Worse:
+      return "WORSE";
+    case Verdict::Missing:
+      return "MISSING";
+    case Verdict::New:
+      return "new";
   }
   return "?";
 }
@@ -57,7 +63,8 @@ std::vector<GatedMetric> gatedMetrics(const nlohmann::json& variant) {
     if (!g->gated || g->shape == Shape::Summary || !m.contains(key)) continue;
     out.push_back({runPath(*g, g->shape == Shape::EndMax ? "max" : ""), g->better == Better::Lower});
   }
-  for (auto& [dag, scope] : member(variant, "metrics_by_dag").items()) addSummaries(out, scope, "metrics_by_dag." + dag);
+  for (auto& [dag, scope] : member(variant, "metrics_by_dag").items())
+    addSummaries(out, scope, "metrics_by_dag." + dag);
   for (auto& [inst, scope] : member(variant, "metrics_by_instance").items())
     addSummaries(out, scope, "metrics_by_instance." + inst);
   return out;
@@ -106,10 +113,14 @@ CheckReport compareResults(const nlohmann::json& baseline, const nlohmann::json&
         row.change = diff / std::fabs(*b);
       }
       double worsening = g.higherIsWorse ? row.change : -row.change;
-      if (diff == 0) row.verdict = Verdict::Unchanged;
-      else if (worsening > tolerance) row.verdict = Verdict::Worse;
-      else if (worsening < -tolerance) row.verdict = Verdict::Better;
-      else row.verdict = Verdict::Within;
+      if (diff == 0)
+        row.verdict = Verdict::Unchanged;
+      else if (worsening > tolerance)
+        row.verdict = Verdict::Worse;
+      else if (worsening < -tolerance)
+        row.verdict = Verdict::Better;
+      else
+        row.verdict = Verdict::Within;
       report.rows.push_back(row);
     }
     if (!member(base, "slas").empty()) {
@@ -121,7 +132,8 @@ CheckReport compareResults(const nlohmann::json& baseline, const nlohmann::json&
     }
   }
   for (const auto& v : member(now, "variants"))
-    if (!findVariant(baseline, v.value("name", ""))) report.rows.push_back({v.value("name", ""), "(variant)", kNaN, kNaN, kNaN, Verdict::New});
+    if (!findVariant(baseline, v.value("name", "")))
+      report.rows.push_back({v.value("name", ""), "(variant)", kNaN, kNaN, kNaN, Verdict::New});
   return report;
 }
 

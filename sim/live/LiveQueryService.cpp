@@ -1,7 +1,7 @@
 #include "live/LiveQueryService.h"
 
-#include <pqxx/pqxx>
 #include <unistd.h>
+#include <pqxx/pqxx>
 
 #include <chrono>
 #include <filesystem>
@@ -25,9 +25,7 @@ struct ThreadConnection {
 };
 thread_local std::map<const void*, ThreadConnection> tlsConnections;
 
-std::string statementName(QueryType type, int i) {
-  return std::string(queryInfo(type).name) + "_" + std::to_string(i);
-}
+std::string statementName(QueryType type, int i) { return std::string(queryInfo(type).name) + "_" + std::to_string(i); }
 
 // A PostgreSQL array literal (quoted elements read as text and as numbers alike).
 std::string textArray(const std::vector<std::string>& values) {
@@ -95,15 +93,23 @@ std::string LiveQueryService::param(LiveParam p, const QueryEntry& e, int dag, i
     return textArray(out);
   };
   switch (p) {
-    case LiveParam::DagId: need(dag >= 0); return st.dags()[dag].id;
-    case LiveParam::Run: need(run >= 0); return std::to_string(run);
-    case LiveParam::RunId: need(run >= 0); return "scheduled__" + std::to_string(run);
+    case LiveParam::DagId:
+      need(dag >= 0);
+      return st.dags()[dag].id;
+    case LiveParam::Run:
+      need(run >= 0);
+      return std::to_string(run);
+    case LiveParam::RunId:
+      need(run >= 0);
+      return "scheduled__" + std::to_string(run);
     case LiveParam::RunState: {
       need(run >= 0);
       static const char* names[] = {"queued", "running", "success", "failed"};
       return names[static_cast<int>(st.run(run).state)];
     }
-    case LiveParam::TaskId: need(ti >= 0); return st.taskDef(ti).id;
+    case LiveParam::TaskId:
+      need(ti >= 0);
+      return st.taskDef(ti).id;
     case LiveParam::Upstream: {
       need(ti >= 0);
       const DagDef& def = st.def(st.run(st.ti(ti).run).dag);
@@ -112,16 +118,22 @@ std::string LiveQueryService::param(LiveParam p, const QueryEntry& e, int dag, i
     case LiveParam::TaskIds:
       need(run >= 0);
       return ids(st.def(st.run(run).dag).tasks, [](const TaskDef& t) { return t.id; });
-    case LiveParam::TryNumber: need(ti >= 0); return std::to_string(st.ti(ti).tryNumber + 1);
+    case LiveParam::TryNumber:
+      need(ti >= 0);
+      return std::to_string(st.ti(ti).tryNumber + 1);
     case LiveParam::JobId: {
       need(ti >= 0);
       auto it = jobOfTi_.find(ti);
       return std::to_string(it == jobOfTi_.end() ? 1 : it->second);
     }
-    case LiveParam::EndState: return e.rescheduled ? "up_for_reschedule" : e.failed ? "failed" : "success";
-    case LiveParam::DagIds: return ids(e.tis, [&](int t) { return st.dags()[st.run(st.ti(t).run).dag].id; });
-    case LiveParam::TaskIdList: return ids(e.tis, [&](int t) { return st.taskDef(t).id; });
-    case LiveParam::RunList: return ids(e.tis, [&](int t) { return std::to_string(st.ti(t).run); });
+    case LiveParam::EndState:
+      return e.rescheduled ? "up_for_reschedule" : e.failed ? "failed" : "success";
+    case LiveParam::DagIds:
+      return ids(e.tis, [&](int t) { return st.dags()[st.run(st.ti(t).run).dag].id; });
+    case LiveParam::TaskIdList:
+      return ids(e.tis, [&](int t) { return st.taskDef(t).id; });
+    case LiveParam::RunList:
+      return ids(e.tis, [&](int t) { return std::to_string(st.ti(t).run); });
   }
   return "";
 }

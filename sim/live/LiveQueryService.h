@@ -27,8 +27,8 @@ class LiveQueryService final : public QueryService {
   // `conninfo` and `schema`: where the tables are. `serverPid`: the postmaster's pid when the
   // server runs on this machine (its processes' CPU time is the DB's busy time), else 0.
   // `firstJobId`: the id of the first LocalTaskJob row it inserts.
-  LiveQueryService(LiveRuntime& rt, std::string conninfo, std::string schema, const MetadbConfig& config,
-                   int serverPid, long long firstJobId);
+  LiveQueryService(LiveRuntime& rt, std::string conninfo, std::string schema, const MetadbConfig& config, int serverPid,
+                   long long firstJobId);
   ~LiveQueryService() override;
 
   // The state whose runs and task instances the queries are about (set before the run starts);

@@ -8,16 +8,15 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "model/ModelRun.h"
 #include "live/LiveQueryService.h"
 #include "live/LiveRuntime.h"
 #include "live/LiveStatements.h"
+#include "model/ModelRun.h"
 #include "pg/AirflowSchema.h"
 #include "results/MetricSchema.h"
 
 namespace schedlab {
 namespace {
-
 
 // The database's own counters of pages found in shared buffers and read from outside them.
 struct BlockCounters {
@@ -69,9 +68,10 @@ long long prepareSchema(BenchDatabase& db, const std::string& schema, const Scen
 double schemaBytes(pqxx::connection& c, const std::string& schema) {
   pqxx::nontransaction tx(c);
   return tx
-      .exec_params1("SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c JOIN pg_namespace n ON "
-                    "n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r'",
-                    schema)[0]
+      .exec_params1(
+          "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c JOIN pg_namespace n ON "
+          "n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r'",
+          schema)[0]
       .as<double>();
 }
 
@@ -119,7 +119,8 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration) 
         if (k > 0) initial = sc.instances[i].initialRows;
         for (const auto& d : sc.dags) {
           if (d.instance != static_cast<int>(i)) continue;
-          for (int r = 0; r < d.count; ++r) dagIds.push_back(d.count == 1 ? d.name : d.name + "__" + std::to_string(r + 1));
+          for (int r = 0; r < d.count; ++r)
+            dagIds.push_back(d.count == 1 ? d.name : d.name + "__" + std::to_string(r + 1));
         }
       }
     }
@@ -155,9 +156,9 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration) 
   double bytes = 0;
   for (const auto& schema : schemas) bytes += schemaBytes(*admin, schema);
   RunResult out = model.results(duration, {{"wall_seconds", roundMetric(wall)},
-                                                  {"statements_sent", statements},
-                                                  {"postgres", db.describe()},
-                                                  {"schemas", schemas}});
+                                           {"statements_sent", statements},
+                                           {"postgres", db.describe()},
+                                           {"schemas", schemas}});
   // What the database measured, in place of what the model assumed.
   using namespace metric;
   nlohmann::json& m = out.metrics;

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "results/RunResult.h"
 #include "pg/BenchDatabase.h"
+#include "results/RunResult.h"
 #include "scenario/Scenario.h"
 
 namespace schedlab {

@@ -74,7 +74,8 @@ void LiveRuntime::sleepFor(double seconds) { sleepUntil(now() + seconds); }
 
 void LiveRuntime::sleepUntil(double time) {
   auto& lk = actorLock();
-  auto deadline = start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(time));
+  auto deadline =
+      start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(time));
   stopped_.wait_until(lk, deadline, [&] { return stopping_; });
   if (stopping_) throw Stopped{};
 }
@@ -156,7 +157,8 @@ void LiveRuntime::run(double seconds) {
   start_ = std::chrono::steady_clock::now();
   started_ = true;
   stopped_.notify_all();
-  auto deadline = start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
+  auto deadline =
+      start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
   stopped_.wait_until(lk, deadline, [&] { return stopping_; });
   stopping_ = true;
   wakeAll();

@@ -54,7 +54,8 @@ void mainLoopStatements(StatementTable& t) {
       {{"UPDATE job SET state = 'failed' WHERE job_type = 'SchedulerJob' AND state = 'running' AND latest_heartbeat < "
         "now() - interval '30 seconds'",
         {}},
-       {"SELECT ti.task_id, ti.dag_id, ti.execution_date FROM task_instance ti JOIN dag_run dr ON dr.dag_id = ti.dag_id "
+       {"SELECT ti.task_id, ti.dag_id, ti.execution_date FROM task_instance ti JOIN dag_run dr ON dr.dag_id = "
+        "ti.dag_id "
         "AND dr.execution_date = ti.execution_date WHERE dr.state = 'running' AND ti.state IN ('scheduled', 'queued') "
         "FOR UPDATE OF ti",
         {}},
@@ -118,22 +119,23 @@ void workerStatements(StatementTable& t) {
         "timestamptz '2020-01-01' + $2::int * interval '1 hour', 'airflow')",
         kTiParams},
        {"UPDATE task_instance SET state = 'running', start_date = now(), try_number = $4, hostname = 'worker', "
-        "job_id = $5 WHERE " + kTi,
+        "job_id = $5 WHERE " +
+            kTi,
         {P::DagId, P::Run, P::TaskId, P::TryNumber, P::JobId}}});
   set(QueryType::WorkerFinish,
       {{"SELECT * FROM task_instance WHERE " + kTi + " FOR UPDATE", kTiParams},
        {"UPDATE task_instance SET state = $4, end_date = now(), duration = extract(epoch FROM now() - start_date) "
-        "WHERE " + kTi,
+        "WHERE " +
+            kTi,
         {P::DagId, P::Run, P::TaskId, P::EndState}},
        {"INSERT INTO log (dttm, dag_id, task_id, event, execution_date, owner) VALUES (now(), $1, $3, $4, "
         "timestamptz '2020-01-01' + $2::int * interval '1 hour', 'airflow')",
         {P::DagId, P::Run, P::TaskId, P::EndState}},
        {"UPDATE job SET state = 'success', end_date = now() WHERE id = $1", {P::JobId}}});
-  set(QueryType::WorkerHeartbeat,
-      {{"SELECT * FROM job WHERE id = 1", {}},
-       {"SELECT state FROM job WHERE id = 1", {}},
-       {"SELECT latest_heartbeat FROM job WHERE id = 1", {}},
-       {"UPDATE job SET latest_heartbeat = now() WHERE id = 1", {}}});
+  set(QueryType::WorkerHeartbeat, {{"SELECT * FROM job WHERE id = 1", {}},
+                                   {"SELECT state FROM job WHERE id = 1", {}},
+                                   {"SELECT latest_heartbeat FROM job WHERE id = 1", {}},
+                                   {"UPDATE job SET latest_heartbeat = now() WHERE id = 1", {}}});
 }
 
 StatementTable airflow110() {

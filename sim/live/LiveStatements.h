@@ -15,17 +15,17 @@ namespace schedlab {
 
 // A statement's parameters, $1, $2, … in this order.
 enum class LiveParam {
-  DagId,       // the DAG's id
-  Run,         // the run's number: execution_date = 2020-01-01 + Run hours
-  RunId,       // the run's run_id ("scheduled__…")
-  RunState,    // the run's state ("running", "success", …)
-  TaskId,      // the task instance's task
-  Upstream,    // its upstream task ids, a text[] literal
-  TaskIds,     // every task of the run's DAG, a text[] literal
-  TryNumber,   // the try it starts
-  JobId,       // its LocalTaskJob (the scheduler's own job is 1)
-  EndState,    // the state a try ends in ("success", "failed")
-  DagIds,      // the task instances of a batch: three parallel arrays
+  DagId,      // the DAG's id
+  Run,        // the run's number: execution_date = 2020-01-01 + Run hours
+  RunId,      // the run's run_id ("scheduled__…")
+  RunState,   // the run's state ("running", "success", …)
+  TaskId,     // the task instance's task
+  Upstream,   // its upstream task ids, a text[] literal
+  TaskIds,    // every task of the run's DAG, a text[] literal
+  TryNumber,  // the try it starts
+  JobId,      // its LocalTaskJob (the scheduler's own job is 1)
+  EndState,   // the state a try ends in ("success", "failed")
+  DagIds,     // the task instances of a batch: three parallel arrays
   TaskIdList,
   RunList,
 };

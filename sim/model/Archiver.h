@@ -25,7 +25,7 @@ class Archiver {
   void cleanOnce(MetadataDb& db, bool first);
 
   SimContext& ctx_;
-  std::vector<MetadataDb*> dbs_;  // each distinct DB once
+  std::vector<MetadataDb*> dbs_;                                  // each distinct DB once
   std::array<bool, static_cast<size_t>(Table::Count)> tables_{};  // archiving.tables
   long long runs_ = 0;
   double rowsDeleted_ = 0;

@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <deque>
 
-#include "util/Random.h"
 #include "scenario/Scenario.h"
+#include "util/Random.h"
 
 namespace schedlab {
 

@@ -45,10 +45,14 @@ class Keda final : public Autoscaler {
 
 std::unique_ptr<Autoscaler> Autoscaler::make(const AutoscalerConfig& c) {
   switch (c.policy) {
-    case AutoscalerConfig::Policy::Fixed: return std::make_unique<Fixed>();
-    case AutoscalerConfig::Policy::CpuTarget: return std::make_unique<CpuTarget>(c.cpuTarget);
-    case AutoscalerConfig::Policy::QueueDepth: return std::make_unique<QueueDepth>(c.step);
-    case AutoscalerConfig::Policy::Keda: return std::make_unique<Keda>();
+    case AutoscalerConfig::Policy::Fixed:
+      return std::make_unique<Fixed>();
+    case AutoscalerConfig::Policy::CpuTarget:
+      return std::make_unique<CpuTarget>(c.cpuTarget);
+    case AutoscalerConfig::Policy::QueueDepth:
+      return std::make_unique<QueueDepth>(c.step);
+    case AutoscalerConfig::Policy::Keda:
+      return std::make_unique<Keda>();
   }
   return std::make_unique<Fixed>();
 }

@@ -17,11 +17,11 @@ namespace schedlab {
 
 // What a policy sees of its pool when it is evaluated.
 struct PoolLoad {
-  int current = 0;       // workers launched and not shutting down (booting or up)
-  int visible = 0;       // messages waiting on the queues it serves
-  int inFlight = 0;      // messages its workers hold: tries starting or running
-  double cpu = 0;        // mean CPU of its up workers over the last period (0-1)
-  int concurrency = 1;   // worker_concurrency
+  int current = 0;      // workers launched and not shutting down (booting or up)
+  int visible = 0;      // messages waiting on the queues it serves
+  int inFlight = 0;     // messages its workers hold: tries starting or running
+  double cpu = 0;       // mean CPU of its up workers over the last period (0-1)
+  int concurrency = 1;  // worker_concurrency
 };
 
 class Autoscaler {

@@ -23,7 +23,6 @@ std::vector<WorkerHost> workerHostsOf(const ExecutorConfig& executor) {
   return hosts;
 }
 
-
 CeleryExecutor::CeleryExecutor(SimContext& ctx)
     : ctx_(ctx),
       hosts_(workerHostsOf(ctx.scenario.executor)),
@@ -45,8 +44,7 @@ CeleryExecutor::CeleryExecutor(SimContext& ctx)
     p.available = ctx.rt.semaphore(0);
     p.killable = (cfg.autoscaler.policy != AutoscalerConfig::Policy::Fixed && !cfg.autoscaler.graceful) ||
                  (!ctx.scenario.executor.deployAt.empty() && !ctx.scenario.executor.deployGraceful);
-    for (const Fault& f : ctx.scenario.faults)
-      p.killable |= f.kind == Fault::Kind::WorkerCrash && f.pool == cfg.name;
+    for (const Fault& f : ctx.scenario.faults) p.killable |= f.kind == Fault::Kind::WorkerCrash && f.pool == cfg.name;
     for (size_t q = 0; q < broker_.queueCount(); ++q)
       if (cfg.serves(broker_.queueName(static_cast<int>(q)))) p.queues.push_back(static_cast<int>(q));
     p.workers.resize(static_cast<size_t>(hostsOf(ctx.scenario.executor, cfg)));
@@ -92,7 +90,8 @@ void CeleryExecutor::start() {
 double CeleryExecutor::outageEnd(double t) const {
   double end = -1;
   for (const Fault& f : ctx_.scenario.faults)
-    if (f.kind == Fault::Kind::BrokerOutage && t >= f.at && t < f.at + f.duration) end = std::max(end, f.at + f.duration);
+    if (f.kind == Fault::Kind::BrokerOutage && t >= f.at && t < f.at + f.duration)
+      end = std::max(end, f.at + f.duration);
   return end;
 }
 
@@ -205,7 +204,8 @@ bool CeleryExecutor::pause(const std::shared_ptr<Try>& t, double seconds) {
 // interrupts its waits and its CPU work.
 class CeleryExecutor::Slot final : public TrySlot {
  public:
-  Slot(CeleryExecutor& e, int pool, int host, std::shared_ptr<Try> t) : e_(e), pool_(pool), host_(host), t_(std::move(t)) {}
+  Slot(CeleryExecutor& e, int pool, int host, std::shared_ptr<Try> t)
+      : e_(e), pool_(pool), host_(host), t_(std::move(t)) {}
   int host() const override { return host_; }
   bool pause(double seconds) override { return e_.pause(t_, seconds); }
   bool compute(double coreSeconds) override {
@@ -288,9 +288,5 @@ void CeleryExecutor::heartbeatLoop() {
     }
   }
 }
-
-
-
-
 
 }  // namespace schedlab

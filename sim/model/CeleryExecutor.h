@@ -48,24 +48,24 @@ class CeleryExecutor final : public Executor {
   struct Worker {
     enum class State { Off, Booting, Up, Draining } state = State::Off;
     int host = -1;
-    int life = 0;               // launches so far: timers of an earlier life do nothing
-    double launchedAt = -1;     // billed from here while on
-    double billedSeconds = 0;   // earlier lives
-    int running = 0;            // tries taken and not ended
-    int parked = 0;             // slots waiting for it to be up
+    int life = 0;              // launches so far: timers of an earlier life do nothing
+    double launchedAt = -1;    // billed from here while on
+    double billedSeconds = 0;  // earlier lives
+    int running = 0;           // tries taken and not ended
+    int parked = 0;            // slots waiting for it to be up
     SemaphorePtr wake;
   };
   struct Pool {
     const WorkerPoolConfig* config;
     std::unique_ptr<Autoscaler> autoscaler;
-    std::vector<int> queues;   // broker queue ids it serves
-    SemaphorePtr available;    // released once per message sent to one of its queues
+    std::vector<int> queues;      // broker queue ids it serves
+    SemaphorePtr available;       // released once per message sent to one of its queues
     std::vector<Worker> workers;  // max_workers of them
-    bool killable = false;     // tries may be killed (hard shutdown): waits are interruptible
+    bool killable = false;        // tries may be killed (hard shutdown): waits are interruptible
     double lastScaleAt = -1e300;
     long long triesRun = 0, scaleOut = 0, scaleIn = 0, launched = 0, terminated = 0;
     long long killed = 0, killedByDeploy = 0, killedByCrash = 0, redelivered = 0, zombies = 0;
-    int peakOn = 0;            // most workers on (booting, up or draining) at once
+    int peakOn = 0;             // most workers on (booting, up or draining) at once
     std::vector<double> cpuAt;  // per worker: computed core-seconds at the last evaluation
   };
   const std::vector<Pool>& pools() const { return pools_; }

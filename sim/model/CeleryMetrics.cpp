@@ -28,7 +28,8 @@ void CeleryExecutor::sample(double now, RunResult& out) {
     const double cpu =
         billed > billedAtSample_[p] ? computed / ((billed - billedAtSample_[p]) * pool.config->cores) : 0;
     billedAtSample_[p] = billed;
-    out.poolSamples.push_back({now, pool.config->name, workersOn(pool), workersUp(pool), visibleFor(pool), inFlight(pool), cpu});
+    out.poolSamples.push_back(
+        {now, pool.config->name, workersOn(pool), workersUp(pool), visibleFor(pool), inFlight(pool), cpu});
   }
 }
 

@@ -148,7 +148,8 @@ void DagFileProcessorManager::processFile(int dagIdx) {
     b.add(QueryType::CreateDagRunChecks, static_cast<double>(dag.runsCreated), 1, full ? 1 : 3, file);
     // create_dag_run makes at most one run per call.
     std::vector<int> created = st.createDueRuns(dagIdx, t, 1);
-    if (!created.empty()) b.add(QueryType::DagRunInsert, static_cast<double>(def.tasks.size()), 0, 1, {.run = created[0]});
+    if (!created.empty())
+      b.add(QueryType::DagRunInsert, static_cast<double>(def.tasks.size()), 0, 1, {.run = created[0]});
   }
   b.add(QueryType::FindRunningDagRuns, static_cast<double>(dag.activeRuns.size()),
         static_cast<double>(dag.activeRuns.size()), 1, file);
@@ -186,7 +187,8 @@ void DagFileProcessorManager::processFile(int dagIdx) {
   const double now = ctx_.now();
   for (int ti : ready)
     if (st.ti(ti).state == TiState::None || st.ti(ti).state == TiState::UpForRetry ||
-        st.ti(ti).state == TiState::UpForReschedule) st.markScheduled(ti, now);
+        st.ti(ti).state == TiState::UpForReschedule)
+      st.markScheduled(ti, now);
   int queries = 0;
   for (size_t i = 0; i < kQueryTypeCount; ++i)
     if (kQueries[i].schedulerSide) queries += b.counts()[i];

@@ -58,7 +58,8 @@ void DbMetrics::scopeMetrics(nlohmann::json& m, const std::vector<size_t>& dbs, 
   m[metric::kDbPagesReadFromDisk.name()] = std::round(fromDisk);
   nlohmann::json byType = nlohmann::json::object();
   for (size_t i = 0; i < kQueryTypeCount; ++i)
-    if (count[i] > 0) byType[std::string(kQueries[i].name)] = {{"count", count[i]}, {"db_seconds", roundMetric(seconds[i])}};
+    if (count[i] > 0)
+      byType[std::string(kQueries[i].name)] = {{"count", count[i]}, {"db_seconds", roundMetric(seconds[i])}};
   m[metric::kDbQueriesByType.name()] = byType;
   nlohmann::json rows = nlohmann::json::object();
   for (size_t t = 0; t < kTableNames.size(); ++t) {

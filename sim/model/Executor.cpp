@@ -6,14 +6,16 @@ namespace schedlab {
 
 std::unique_ptr<Executor> makeExecutor(SimContext& ctx) {
   switch (ctx.scenario.executor.kind) {
-    case ExecutorKind::Celery: return std::make_unique<CeleryExecutor>(ctx);
+    case ExecutorKind::Celery:
+      return std::make_unique<CeleryExecutor>(ctx);
   }
   return nullptr;
 }
 
 std::vector<WorkerHost> executorHosts(const ExecutorConfig& config) {
   switch (config.kind) {
-    case ExecutorKind::Celery: return workerHostsOf(config);
+    case ExecutorKind::Celery:
+      return workerHostsOf(config);
   }
   return {};
 }

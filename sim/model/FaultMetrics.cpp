@@ -11,7 +11,9 @@ namespace schedlab {
 namespace {
 
 // Seconds from a fault to `at`, null when it never happened (-1).
-nlohmann::json after(double at, double from) { return at >= 0 ? nlohmann::json(roundMetric(at - from)) : nlohmann::json(nullptr); }
+nlohmann::json after(double at, double from) {
+  return at >= 0 ? nlohmann::json(roundMetric(at - from)) : nlohmann::json(nullptr);
+}
 
 // Transitions that happened in [from, to) and SLA deadlines in it.
 nlohmann::json window(SimContext& ctx, double from, double to, double end) {
@@ -68,9 +70,9 @@ void addFaultMetrics(SimContext& ctx, const SchedulerJobs& jobs, double end, Run
     double to = f.at + f.duration;
     nlohmann::json extra = nlohmann::json::object();
     if (f.kind == Fault::Kind::SchedulerCrash) extra = crashFigures(jobs, static_cast<int>(k), f, end, to);
-    if (f.kind == Fault::Kind::DbFailover && f.failsQueries)
-      extra = failoverFigures(jobs, static_cast<int>(k), f, end);
-    nlohmann::json j = {{"kind", faultKindName(f.kind)}, {"during", window(ctx, f.at, to, end)},
+    if (f.kind == Fault::Kind::DbFailover && f.failsQueries) extra = failoverFigures(jobs, static_cast<int>(k), f, end);
+    nlohmann::json j = {{"kind", faultKindName(f.kind)},
+                        {"during", window(ctx, f.at, to, end)},
                         {"after", window(ctx, to, to + f.afterWindow, end)}};
     j.update(extra);
     byFault[f.name] = j;

@@ -38,8 +38,8 @@ void QueryBatch::add(const QueryBatch& other) {
   }
 }
 
-MetadataDb::MetadataDb(const MetadbConfig& config, QueryCostModel model, const std::map<std::string, double>& initialRows,
-                       std::unique_ptr<QueryService> service)
+MetadataDb::MetadataDb(const MetadbConfig& config, QueryCostModel model,
+                       const std::map<std::string, double>& initialRows, std::unique_ptr<QueryService> service)
     : cores_(config.cores),
       cacheBytes_(config.cacheBytes),
       pageRead_(config.pageReadLatency >= 0 ? config.pageReadLatency : model.pageReadSeconds()),

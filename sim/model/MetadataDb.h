@@ -115,7 +115,9 @@ class MetadataDb {
     return model_.pages(type, rowsScanned, rowsReturned, rows_[static_cast<size_t>(queryInfo(type).table)]);
   }
   // Share of touched pages that are not in memory, for the DB's size now.
-  double missRatio() const { return cacheBytes_ > 0 && sizeBytes_ > cacheBytes_ ? 1.0 - cacheBytes_ / sizeBytes_ : 0.0; }
+  double missRatio() const {
+    return cacheBytes_ > 0 && sizeBytes_ > cacheBytes_ ? 1.0 - cacheBytes_ / sizeBytes_ : 0.0;
+  }
   double pageReadSeconds() const { return pageRead_; }
 
   double rows(Table t) const { return rows_[static_cast<size_t>(t)]; }

@@ -47,7 +47,8 @@ std::vector<MetadataDb*> usedDbsOf(const Scenario& sc, const std::vector<std::un
 ModelRun::ModelRun(const Scenario& sc, Runtime& rt, const ServiceFactory& services)
     : sc_(sc),
       rt_(rt),
-      costs_(sc.metadb.calibration.empty() ? QueryCostModel::shipped() : QueryCostModel::fromFile(sc.metadb.calibration)),
+      costs_(sc.metadb.calibration.empty() ? QueryCostModel::shipped()
+                                           : QueryCostModel::fromFile(sc.metadb.calibration)),
       ownedDbs_([&] {
         std::vector<std::unique_ptr<MetadataDb>> dbs;
         dbs.push_back(std::make_unique<MetadataDb>(sc.metadb, costs_, sc.metadb.initialRows, services(0)));
@@ -67,7 +68,8 @@ ModelRun::ModelRun(const Scenario& sc, Runtime& rt, const ServiceFactory& servic
   std::vector<MetadataDb::Failover> failovers;
   for (size_t k = 0; k < sc.faults.size(); ++k) {
     const Fault& f = sc.faults[k];
-    if (f.kind == Fault::Kind::DbFailover) failovers.push_back({f.at, f.at + f.duration, f.failsQueries, static_cast<int>(k)});
+    if (f.kind == Fault::Kind::DbFailover)
+      failovers.push_back({f.at, f.at + f.duration, f.failsQueries, static_cast<int>(k)});
   }
   if (!failovers.empty())
     for (auto& db : ownedDbs_) db->setFailovers(rt, failovers);

@@ -14,12 +14,12 @@ inline constexpr std::array<std::string_view, static_cast<size_t>(Table::Count)>
 
 enum class QueryType {
   // Airflow 1.10 main loop (SchedulerJob._execute_helper).
-  TisWithoutDagrun,         // _change_state_for_tis_without_dagrun: join + bulk UPDATE (x2 per loop)
-  FindScheduledTis,         // _find_executable_task_instances: SELECT SCHEDULED TIs
-  SelectPools,              // SELECT all pools
-  ConcurrencyCounts,        // GROUP BY dag_id, task_id over RUNNING+QUEUED
-  PoolOpenSlots,            // one sum per pool
-  LockAndQueueTis,          // SELECT ... FOR UPDATE, UPDATE -> QUEUED (chunks of max_tis_per_query)
+  TisWithoutDagrun,   // _change_state_for_tis_without_dagrun: join + bulk UPDATE (x2 per loop)
+  FindScheduledTis,   // _find_executable_task_instances: SELECT SCHEDULED TIs
+  SelectPools,        // SELECT all pools
+  ConcurrencyCounts,  // GROUP BY dag_id, task_id over RUNNING+QUEUED
+  PoolOpenSlots,      // one sum per pool
+  LockAndQueueTis,    // SELECT ... FOR UPDATE, UPDATE -> QUEUED (chunks of max_tis_per_query)
   // Airflow 1.10 DAG-file processor (DagFileProcessor.process_file).
   SyncDag,                  // dag.sync_to_db
   GetPausedDags,            // get_paused_dag_ids
@@ -38,27 +38,27 @@ enum class QueryType {
   TiMergeScheduled,         // session.merge(ti) -> SCHEDULED
   DagRunInsert,             // INSERT dag_run + its TIs
   // Airflow 2.x scheduler loop.
-  DagsNeedingDagruns,       // SELECT dag ... FOR UPDATE SKIP LOCKED
-  StartQueuedDagruns,       // _start_queued_dagruns
-  NextDagrunsToExamine,     // SELECT dag_run ... FOR UPDATE SKIP LOCKED
-  UpdateStateChanges,       // update_state's batched SELECT of changed TIs
-  ScheduleTis,              // dag_run.schedule_tis: one bulk UPDATE per run
-  PoolSlotsLock,            // SELECT slot_pool FOR UPDATE NOWAIT (critical section)
-  PoolStateCounts,          // GROUP BY pool, state over running/queued TIs
-  ScheduledTisForUpdate,    // SCHEDULED TIs LIMIT max_tis FOR UPDATE SKIP LOCKED
-  BulkQueueTis,             // UPDATE task_instance SET state='queued'
+  DagsNeedingDagruns,     // SELECT dag ... FOR UPDATE SKIP LOCKED
+  StartQueuedDagruns,     // _start_queued_dagruns
+  NextDagrunsToExamine,   // SELECT dag_run ... FOR UPDATE SKIP LOCKED
+  UpdateStateChanges,     // update_state's batched SELECT of changed TIs
+  ScheduleTis,            // dag_run.schedule_tis: one bulk UPDATE per run
+  PoolSlotsLock,          // SELECT slot_pool FOR UPDATE NOWAIT (critical section)
+  PoolStateCounts,        // GROUP BY pool, state over running/queued TIs
+  ScheduledTisForUpdate,  // SCHEDULED TIs LIMIT max_tis FOR UPDATE SKIP LOCKED
+  BulkQueueTis,           // UPDATE task_instance SET state='queued'
   // Both models.
-  ExecutorEvents,           // _process_executor_events (per event in 1.10, one bulk SELECT in 2.x)
-  SchedulerHeartbeat,       // UPDATE job.latest_heartbeat
-  AdoptOrResetOrphans,      // at start (and 2.x every orphaned_tasks_check_interval): dead jobs failed,
-                            // their TIs locked, reset ones UPDATEd to NONE
+  ExecutorEvents,       // _process_executor_events (per event in 1.10, one bulk SELECT in 2.x)
+  SchedulerHeartbeat,   // UPDATE job.latest_heartbeat
+  AdoptOrResetOrphans,  // at start (and 2.x every orphaned_tasks_check_interval): dead jobs failed,
+                        // their TIs locked, reset ones UPDATEd to NONE
   // Worker side (LocalTaskJob and the raw task).
-  WorkerStart,              // job INSERT, TI SELECT FOR UPDATE, running deps, log INSERT, TI -> RUNNING
-  WorkerFinish,             // TI SELECT FOR UPDATE, UPDATE -> SUCCESS/FAILED, log INSERT, job UPDATE
-  WorkerHeartbeat,          // every job_heartbeat_sec: ~3 SELECTs + 1 UPDATE
-  MiniScheduler,            // 2.x: SELECT dag_run FOR UPDATE, the run's TIs, UPDATE downstream
+  WorkerStart,      // job INSERT, TI SELECT FOR UPDATE, running deps, log INSERT, TI -> RUNNING
+  WorkerFinish,     // TI SELECT FOR UPDATE, UPDATE -> SUCCESS/FAILED, log INSERT, job UPDATE
+  WorkerHeartbeat,  // every job_heartbeat_sec: ~3 SELECTs + 1 UPDATE
+  MiniScheduler,    // 2.x: SELECT dag_run FOR UPDATE, the run's TIs, UPDATE downstream
   // Cleanup (the community db-cleanup DAG / `airflow db clean`).
-  ArchiveDelete,            // DELETE ... WHERE <age column> < cutoff, costed per row deleted
+  ArchiveDelete,  // DELETE ... WHERE <age column> < cutoff, costed per row deleted
   Count
 };
 

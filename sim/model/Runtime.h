@@ -1,8 +1,8 @@
 // What the model's actors need from the world they run in: a clock, sleeping, starting other
-// actors, semaphores and the CPUs of the worker hosts. The simulator provides them on SimGrid (virtual time, one actor at a
-// time); `schedlab live` provides them with threads in wall-clock time, one actor at a time as
-// well (a lock held while an actor runs, released while it sleeps, waits or queries), so the
-// same model code makes the same decisions in both.
+// actors, semaphores and the CPUs of the worker hosts. The simulator provides them on SimGrid (virtual time, one actor
+// at a time); `schedlab live` provides them with threads in wall-clock time, one actor at a time as well (a lock held
+// while an actor runs, released while it sleeps, waits or queries), so the same model code makes the same decisions in
+// both.
 #pragma once
 
 #include <functional>

@@ -36,9 +36,11 @@ void SchedulerJobs::start() {
     if (faults[f].kind == Fault::Kind::SchedulerCrash)
       ctx_.rt.spawn("scheduler-crash", [this, f] { crashLoop(ctx_.scenario.faults[f], static_cast<int>(f)); });
   if (ctx_.scenario.scheduler.hotStandby)
-    for (size_t s = 0; s < slots_.size(); ++s) ctx_.rt.spawn("failover-controller", [this, s] { standbyLoop(static_cast<int>(s)); });
+    for (size_t s = 0; s < slots_.size(); ++s)
+      ctx_.rt.spawn("failover-controller", [this, s] { standbyLoop(static_cast<int>(s)); });
   if (ctx_.scenario.monitoring.enabled)
-    for (size_t i = 0; i < live_.size(); ++i) ctx_.rt.spawn("heartbeat-alert", [this, i] { alertLoop(static_cast<int>(i)); });
+    for (size_t i = 0; i < live_.size(); ++i)
+      ctx_.rt.spawn("heartbeat-alert", [this, i] { alertLoop(static_cast<int>(i)); });
 }
 
 int SchedulerJobs::checkpoint(int scheduler) {
@@ -222,7 +224,8 @@ SchedulerJobs::Sweep SchedulerJobs::findResettable(int instance, QueryBatch& bat
   }
   // Every earlier job of the instance is over: this start resets what they left.
   for (size_t j = 0; j < jobs_.size(); ++j)
-    if (!jobs_[j].swept && instanceOf(jobs_[j].scheduler) == instance && slots_[static_cast<size_t>(jobs_[j].scheduler)].job != static_cast<int>(j))
+    if (!jobs_[j].swept && instanceOf(jobs_[j].scheduler) == instance &&
+        slots_[static_cast<size_t>(jobs_[j].scheduler)].job != static_cast<int>(j))
       sweep.deadJobs.push_back(static_cast<int>(j));
   const double found = static_cast<double>(sweep.reset.size());
   batch.add(QueryType::AdoptOrResetOrphans, st.activeTasksOfInstance(instance) + st.scheduledCount(instance), found, 1,

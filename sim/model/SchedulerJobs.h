@@ -54,13 +54,13 @@ class SchedulerJobs {
 
   // What happened, for the results.
   struct Crash {
-    int fault;         // index in scenario.faults
+    int fault;  // index in scenario.faults
     int scheduler;
     double at;
-    double backAt = -1;   // a process ran the scheduler again (restart or takeover); -1: never
-    double alertAt = -1;  // the instance's heartbeat alert fired after the crash; -1: never
+    double backAt = -1;                // a process ran the scheduler again (restart or takeover); -1: never
+    double alertAt = -1;               // the instance's heartbeat alert fired after the crash; -1: never
     long long adopted = 0, reset = 0;  // its job's orphans
-    double sweptAt = -1;  // its job's orphans were taken over (adopted or reset); -1: never
+    double sweptAt = -1;               // its job's orphans were taken over (adopted or reset); -1: never
   };
   const std::vector<Crash>& crashes() const { return crashes_; }
   // Seconds in [from, to) an instance had no live scheduler (every one of them summed).
@@ -92,8 +92,8 @@ class SchedulerJobs {
   struct Job {
     int scheduler;
     double latestHeartbeat;
-    int crash = -1;       // the crash that killed it (index in crashes_)
-    bool swept = false;   // dead and its orphans all taken over
+    int crash = -1;      // the crash that killed it (index in crashes_)
+    bool swept = false;  // dead and its orphans all taken over
   };
   int instanceOf(int scheduler) const;
   double unavailableSeconds(int instance, double from, double to) const;

@@ -60,7 +60,7 @@ class Airflow2Loop {
   MetadataDb& db_;
   SchedulerJobs& jobs_;
   const int instance_, self_;  // self_: this scheduler's id
-  int job_ = -1;  // the process running this loop (a crash and a restart make a new one)
+  int job_ = -1;               // the process running this loop (a crash and a restart make a new one)
   double lastHeartbeat_ = -INFINITY, nextOrphanCheck_ = 0;
   std::map<int, int> perDef_;  // queries attributable to each DAG definition this loop
 };
@@ -290,4 +290,3 @@ void runAirflow1MainLoop(SimContext& ctx, int instance) {
 }
 
 }  // namespace schedlab
-

@@ -7,8 +7,8 @@
 
 #include <unordered_map>
 
-#include "util/Random.h"
 #include "model/SimContext.h"
+#include "util/Random.h"
 
 namespace schedlab {
 

@@ -62,7 +62,8 @@ void CeleryExecutor::autoscaleLoop(int pool) {
       // The default termination policy: the longest-running instances first, whatever they run.
       std::vector<int> victims;
       for (size_t w = 0; w < p.workers.size(); ++w)
-        if (p.workers[w].state == State::Booting || p.workers[w].state == State::Up) victims.push_back(static_cast<int>(w));
+        if (p.workers[w].state == State::Booting || p.workers[w].state == State::Up)
+          victims.push_back(static_cast<int>(w));
       std::stable_sort(victims.begin(), victims.end(), [&](int a, int b) {
         return p.workers[static_cast<size_t>(a)].launchedAt < p.workers[static_cast<size_t>(b)].launchedAt;
       });

@@ -10,7 +10,6 @@
 namespace schedlab {
 namespace {
 
-
 // The latency summaries of one population into `scope`.
 void addLatencies(nlohmann::json& scope, const LatencySamples& s) {
   std::vector<double> sorted = s.transition;  // sorted once for the summary and the CDF
@@ -71,8 +70,8 @@ void addInstances(SimContext& ctx, RunResult& out) {
 
 std::string runId(const DagRun& run, const Scenario& sc) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%s__%.0f_%d", run.external ? "manual" : "scheduled",
-                run.executionDate - sc.run.start, run.ordinal);
+  std::snprintf(buf, sizeof buf, "%s__%.0f_%d", run.external ? "manual" : "scheduled", run.executionDate - sc.run.start,
+                run.ordinal);
   return buf;
 }
 
@@ -112,15 +111,15 @@ void addSampleRuns(SimContext& ctx, RunResult& out) {
     nlohmann::json tries = nlohmann::json::array();
     for (const TryRecord& t : rec.sampleTries) {
       if (t.run != chosen) continue;
-      tries.push_back({sc.dags[def].tasks[t.task].id, t.tryNumber, t.state, roundMetric(t.created), roundMetric(t.scheduled),
-                       roundMetric(t.queued), roundMetric(t.started), roundMetric(t.ended)});
+      tries.push_back({sc.dags[def].tasks[t.task].id, t.tryNumber, t.state, roundMetric(t.created),
+                       roundMetric(t.scheduled), roundMetric(t.queued), roundMetric(t.started), roundMetric(t.ended)});
     }
-    out.sampleRuns[sc.dags[def].name] = {{"dag_id", state.dags()[state.run(chosen).dag].id},
-                                         {"run_id", runId(state.run(chosen), sc)},
-                                         {"duration_s", roundMetric(finished[finished.size() / 2].first)},
-                                         {"columns", {"task_id", "try", "state", "created_s", "scheduled_s", "queued_s",
-                                                      "started_s", "ended_s"}},
-                                         {"tries", tries}};
+    out.sampleRuns[sc.dags[def].name] = {
+        {"dag_id", state.dags()[state.run(chosen).dag].id},
+        {"run_id", runId(state.run(chosen), sc)},
+        {"duration_s", roundMetric(finished[finished.size() / 2].first)},
+        {"columns", {"task_id", "try", "state", "created_s", "scheduled_s", "queued_s", "started_s", "ended_s"}},
+        {"tries", tries}};
   }
 }
 

@@ -7,23 +7,30 @@ namespace schedlab {
 
 const char* name(TiState s) {
   switch (s) {
-    case TiState::None: return "none";
-    case TiState::Scheduled: return "scheduled";
-    case TiState::Queued: return "queued";
-    case TiState::Running: return "running";
-    case TiState::Success: return "success";
-    case TiState::Failed: return "failed";
-    case TiState::UpForRetry: return "up_for_retry";
-    case TiState::UpstreamFailed: return "upstream_failed";
-    case TiState::UpForReschedule: return "up_for_reschedule";
+    case TiState::None:
+      return "none";
+    case TiState::Scheduled:
+      return "scheduled";
+    case TiState::Queued:
+      return "queued";
+    case TiState::Running:
+      return "running";
+    case TiState::Success:
+      return "success";
+    case TiState::Failed:
+      return "failed";
+    case TiState::UpForRetry:
+      return "up_for_retry";
+    case TiState::UpstreamFailed:
+      return "upstream_failed";
+    case TiState::UpForReschedule:
+      return "up_for_reschedule";
   }
   return "?";
 }
 
 namespace {
-bool terminal(TiState s) {
-  return s == TiState::Success || s == TiState::Failed || s == TiState::UpstreamFailed;
-}
+bool terminal(TiState s) { return s == TiState::Success || s == TiState::Failed || s == TiState::UpstreamFailed; }
 }  // namespace
 
 WorkflowState::WorkflowState(const Scenario& scenario, std::vector<MetadataDb*> instanceDbs, MetricsRecorder& recorder)
@@ -200,8 +207,7 @@ RunEvaluation WorkflowState::evaluate(int runIdx, double now) {
       if (us != TiState::Success) met = false;
     }
     // PrevDagrunDep: with depends_on_past the same task of the previous run must have succeeded.
-    if (d.dependsOnPast && run.previous >= 0 &&
-        tis_[runs_[run.previous].firstTi + t].state != TiState::Success)
+    if (d.dependsOnPast && run.previous >= 0 && tis_[runs_[run.previous].firstTi + t].state != TiState::Success)
       met = false;
     if (upstreamFailed) {
       ti.state = TiState::UpstreamFailed;
@@ -226,12 +232,15 @@ RunEvaluation WorkflowState::evaluate(int runIdx, double now) {
 void WorkflowState::noteTiTerminal(int tiIdx) {
   TaskInstance& ti = tis_[tiIdx];
   runs_[ti.run].unfinished--;
-  if (ti.state == TiState::Success) rec_.tasksSucceeded++;
-  else if (ti.state == TiState::Failed) rec_.tasksFailed++;
-  else if (ti.state == TiState::UpstreamFailed) rec_.tasksUpstreamFailed++;
+  if (ti.state == TiState::Success)
+    rec_.tasksSucceeded++;
+  else if (ti.state == TiState::Failed)
+    rec_.tasksFailed++;
+  else if (ti.state == TiState::UpstreamFailed)
+    rec_.tasksUpstreamFailed++;
   if (ti.state == TiState::UpstreamFailed) {
-    rec_.addTry({runs_[ti.run].dag, ti.run, ti.task, ti.tryNumber, name(ti.state), ti.created,
-                          ti.scheduled, ti.queued, ti.started, ti.ended, -1});
+    rec_.addTry({runs_[ti.run].dag, ti.run, ti.task, ti.tryNumber, name(ti.state), ti.created, ti.scheduled, ti.queued,
+                 ti.started, ti.ended, -1});
   }
 }
 
@@ -265,7 +274,8 @@ int WorkflowState::openSlots(int scheduler) const {
 
 int WorkflowState::activeTasksOfInstance(int instance) const {
   int n = 0;
-  for (int r = 0; r < scenario_.scheduler.replicas; ++r) n += schedulerActive_[instance * scenario_.scheduler.replicas + r];
+  for (int r = 0; r < scenario_.scheduler.replicas; ++r)
+    n += schedulerActive_[instance * scenario_.scheduler.replicas + r];
   return n;
 }
 
@@ -376,11 +386,10 @@ void WorkflowState::markFinished(int tiIdx, double now, bool success) {
   runningTasks_--;
   ti.ended = now;
   const TaskDef& td = taskDef(tiIdx);
-  TiState outcome = success ? TiState::Success
-                            : (ti.tryNumber <= td.retries ? TiState::UpForRetry : TiState::Failed);
+  TiState outcome = success ? TiState::Success : (ti.tryNumber <= td.retries ? TiState::UpForRetry : TiState::Failed);
   const DagRun& run = runs_[ti.run];
-  rec_.addTry({run.dag, ti.run, ti.task, ti.tryNumber, name(outcome), ti.created, ti.scheduled,
-                        ti.queued, ti.started, ti.ended, ti.host, ti.queuedBy});
+  rec_.addTry({run.dag, ti.run, ti.task, ti.tryNumber, name(outcome), ti.created, ti.scheduled, ti.queued, ti.started,
+               ti.ended, ti.host, ti.queuedBy});
   ti.state = outcome;
   if (outcome == TiState::UpForRetry) {
     ti.retryAt = now + td.retryDelay;
@@ -413,8 +422,8 @@ std::vector<int> WorkflowState::readyDownstream(int tiIdx, double now) {
     const auto& up = d.tasks[t].upstream;
     if (std::find(up.begin(), up.end(), ti.task) == up.end()) continue;
     if (tis_[run.firstTi + t].state != TiState::None) continue;
-    bool met = std::all_of(up.begin(), up.end(),
-                           [&](int u) { return tis_[run.firstTi + u].state == TiState::Success; });
+    bool met =
+        std::all_of(up.begin(), up.end(), [&](int u) { return tis_[run.firstTi + u].state == TiState::Success; });
     if (met && def(run.dag).dependsOnPast && run.previous >= 0 &&
         tis_[runs_[run.previous].firstTi + t].state != TiState::Success)
       met = false;
@@ -480,8 +489,8 @@ void WorkflowState::recordOpenTries(double now) {
     const TaskInstance& ti = tis_[i];
     if (terminal(ti.state)) continue;
     rec_.addTry({runs_[ti.run].dag, ti.run, ti.task, ti.tryNumber + (ti.state == TiState::Running ? 0 : 1),
-                          name(ti.state), ti.created, ti.scheduled, ti.queued, ti.started, -1,
-                          ti.state == TiState::Running ? ti.host : -1, ti.queued >= 0 ? ti.queuedBy : -1});
+                 name(ti.state), ti.created, ti.scheduled, ti.queued, ti.started, -1,
+                 ti.state == TiState::Running ? ti.host : -1, ti.queued >= 0 ? ti.queuedBy : -1});
   }
 }
 

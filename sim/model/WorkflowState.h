@@ -19,8 +19,17 @@
 
 namespace schedlab {
 
-enum class TiState : uint8_t { None, Scheduled, Queued, Running, Success, Failed, UpForRetry, UpstreamFailed,
-                               UpForReschedule };
+enum class TiState : uint8_t {
+  None,
+  Scheduled,
+  Queued,
+  Running,
+  Success,
+  Failed,
+  UpForRetry,
+  UpstreamFailed,
+  UpForReschedule
+};
 enum class RunState : uint8_t { Queued, Running, Success, Failed };
 
 const char* name(TiState s);
@@ -32,11 +41,11 @@ struct TaskInstance {
   int tryNumber = 0;  // tries started so far
   double created = 0, scheduled = -1, queued = -1, started = -1, ended = -1;
   double retryAt = 0;
-  int queuedBy = -1;  // scheduler (schedulerId) that queued the current try
-  int queuedByJob = -1;  // that scheduler's job (process) then, or the one that adopted it
-  bool sent = false;     // its message went to the broker (it has a Celery task id)
-  int host = -1;      // worker host running (or that ran) the current try
-  double killedAt = -1;  // its host died while it ran (until it runs again)
+  int queuedBy = -1;        // scheduler (schedulerId) that queued the current try
+  int queuedByJob = -1;     // that scheduler's job (process) then, or the one that adopted it
+  bool sent = false;        // its message went to the broker (it has a Celery task id)
+  int host = -1;            // worker host running (or that ran) the current try
+  double killedAt = -1;     // its host died while it ran (until it runs again)
   double firstPokeAt = -1;  // a reschedule-mode sensor: when its first poke started
 };
 
@@ -44,10 +53,10 @@ struct DagRun {
   int dag = -1;
   int ordinal = 0;
   double executionDate = 0;
-  double dueAt = 0;     // when it became due: end of its interval, or its trigger time
+  double dueAt = 0;  // when it became due: end of its interval, or its trigger time
   bool external = false;
-  double arrival = -1;  // trigger-stream arrival this run serves (-1: none)
-  bool handedOff = false;  // a trigger_dagrun task passed the arrival on
+  double arrival = -1;       // trigger-stream arrival this run serves (-1: none)
+  bool handedOff = false;    // a trigger_dagrun task passed the arrival on
   bool workStarted = false;  // a task doing the arrival's work (not a sensor or trigger) started
   RunState state = RunState::Queued;
   double created = 0, started = -1, ended = -1;
@@ -58,7 +67,7 @@ struct DagRun {
   int tries = 0, xcoms = 0;
   bool rowsArchived = false, runRowArchived = false;
   double lastSchedulingDecision = -INFINITY;  // 2.x: runs are examined oldest decision first
-  int lockedBy = -1;  // the scheduler holding its row (FOR UPDATE SKIP LOCKED), -1: none
+  int lockedBy = -1;                          // the scheduler holding its row (FOR UPDATE SKIP LOCKED), -1: none
 };
 
 struct Dag {
@@ -66,29 +75,29 @@ struct Dag {
   std::string id;
   int replica = 0;
   Schedule schedule;
-  double nextExecution = 0;   // next execution date to create (scheduled DAGs)
-  double nextDueAt = 0;       // simulation time its interval ends (next_dagrun_create_after)
+  double nextExecution = 0;     // next execution date to create (scheduled DAGs)
+  double nextDueAt = 0;         // simulation time its interval ends (next_dagrun_create_after)
   std::vector<int> activeRuns;  // queued or running, in creation order
   int runningRuns = 0;
   int activeTasks = 0;  // queued + running TIs
   int runsCreated = 0;
   int lastRun = -1;
-  int instance = 0;     // scheduler instance that owns it
+  int instance = 0;                        // scheduler instance that owns it
   double maxExecutionCreated = -INFINITY;  // newest execution date it ever ran (recreation check)
-  int scheduledRunRows = 0;  // its scheduled (non-external) dag_run rows still in the DB
-  int lockedBy = -1;         // the scheduler holding its dag row while it creates runs
+  int scheduledRunRows = 0;                // its scheduled (non-external) dag_run rows still in the DB
+  int lockedBy = -1;                       // the scheduler holding its dag row while it creates runs
 };
 
 // What one dependency evaluation of a run saw; the caller turns it into queries.
 struct RunEvaluation {
-  std::vector<int> ready;      // TIs whose deps are met (None or UpForRetry past its delay)
-  int tasks = 0;               // TIs in the run
-  int unfinished = 0;          // TIs not terminal before the evaluation
-  int schedulable = 0;         // TIs in None/UpForRetry checked for deps
-  int schedulableWithUpstream = 0;  // of those, the ones TriggerRuleDep queries for
-  int deadlockChecks = 0;      // TIs checked until the first runnable (pre-3607 deadlock check)
+  std::vector<int> ready;              // TIs whose deps are met (None or UpForRetry past its delay)
+  int tasks = 0;                       // TIs in the run
+  int unfinished = 0;                  // TIs not terminal before the evaluation
+  int schedulable = 0;                 // TIs in None/UpForRetry checked for deps
+  int schedulableWithUpstream = 0;     // of those, the ones TriggerRuleDep queries for
+  int deadlockChecks = 0;              // TIs checked until the first runnable (pre-3607 deadlock check)
   int deadlockChecksWithUpstream = 0;  // of those, the ones TriggerRuleDep queries for
-  bool finished = false;       // the run reached success/failed
+  bool finished = false;               // the run reached success/failed
 };
 
 class WorkflowState {
@@ -159,10 +168,9 @@ class WorkflowState {
   // DAG's newest scheduled dag_run row stays. A scheduled DAG left with no scheduled run rows
   // starts again from its first interval, as Airflow's next-run computation does. Returns the
   // rows deleted per table.
-  std::array<double, static_cast<size_t>(Table::Count)> archive(const MetadataDb* db, double cutoff, bool byStartDate,
-                                                                bool keepLastRun,
-                                                                const std::array<bool, static_cast<size_t>(Table::Count)>& tables,
-                                                                double now);
+  std::array<double, static_cast<size_t>(Table::Count)> archive(
+      const MetadataDb* db, double cutoff, bool byStartDate, bool keepLastRun,
+      const std::array<bool, static_cast<size_t>(Table::Count)>& tables, double now);
 
   // Counters.
   int runningTasks() const { return runningTasks_; }

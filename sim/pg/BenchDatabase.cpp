@@ -73,7 +73,8 @@ bool BenchDatabase::load(SchemaLayout layout, const History& h) {
   return true;
 }
 
-void BenchDatabase::restartCluster(const std::vector<std::string>& settings, const std::function<void()>& whileStopped) {
+void BenchDatabase::restartCluster(const std::vector<std::string>& settings,
+                                   const std::function<void()>& whileStopped) {
   if (!cluster_) throw std::runtime_error("only a throwaway cluster can be restarted");
   admin_.reset();
   cluster_->restart(settings, whileStopped);

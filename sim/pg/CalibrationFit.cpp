@@ -93,7 +93,8 @@ std::map<std::string, ShapeFit> fitAll(const CalibrationMeasurements& m,
     const QueryShape* all = findShape(layout, "update_state_select_tis");
     const QueryShape* ten = findShape(layout, "update_state_select_tis_10");
     double perRow = 0;
-    for (long long size : m.sizes) perRow += std::max(0.0, (value(layout, size, *all) - value(layout, size, *ten)) / 30.0);
+    for (long long size : m.sizes)
+      perRow += std::max(0.0, (value(layout, size, *all) - value(layout, size, *ten)) / 30.0);
     perRow /= static_cast<double>(m.sizes.size());
     for (const QueryShape& shape : queryShapes(layout)) {
       if (shape.name == "select_1" || shape.table.empty()) continue;
@@ -126,8 +127,7 @@ std::map<std::string, ShapeFit> fitAll(const CalibrationMeasurements& m,
         for (size_t i = 0; i < x.size(); ++i)
           pred[i] = f.fixed + f.perDecade * x[i] + (shape.name == "update_state_select_tis" ? 40 * perRow : 0);
       }
-      for (size_t i = 0; i < y.size(); ++i)
-        f.errorPct.push_back(y[i] > 0 ? std::fabs(pred[i] - y[i]) / y[i] * 100 : 0);
+      for (size_t i = 0; i < y.size(); ++i) f.errorPct.push_back(y[i] > 0 ? std::fabs(pred[i] - y[i]) / y[i] * 100 : 0);
       fits[f.key] = f;
     }
   }
@@ -140,16 +140,17 @@ double round_to(double v, double unit) { return std::round(v / unit) * unit; }
 void describeContention(nlohmann::json& provenance, const CalibrationMeasurements& m) {
   nlohmann::json contention = nlohmann::json::array();
   for (const ContentionResult& c : m.contention)
-    contention.push_back({{"clients", c.clients},
-                          {"measured_ms", round_to(c.measuredSeconds * 1e3, 1e-4)},
-                          {"predicted_ms", round_to(c.predictedSeconds * 1e3, 1e-4)},
-                          {"error_pct", c.measuredSeconds > 0
-                                            ? round_to((c.predictedSeconds / c.measuredSeconds - 1) * 100, 0.1)
-                                            : 0.0}});
-  provenance["contention_check"] = {{"task_instances", m.contentionSize},
-                                    {"db_cores", m.dbCores},
-                                    {"mix", "1.10 per-task pass: 2 TriggerRuleDep, current state, run TI SELECT, merge"},
-                                    {"runs", contention}};
+    contention.push_back(
+        {{"clients", c.clients},
+         {"measured_ms", round_to(c.measuredSeconds * 1e3, 1e-4)},
+         {"predicted_ms", round_to(c.predictedSeconds * 1e3, 1e-4)},
+         {"error_pct",
+          c.measuredSeconds > 0 ? round_to((c.predictedSeconds / c.measuredSeconds - 1) * 100, 0.1) : 0.0}});
+  provenance["contention_check"] = {
+      {"task_instances", m.contentionSize},
+      {"db_cores", m.dbCores},
+      {"mix", "1.10 per-task pass: 2 TriggerRuleDep, current state, run TI SELECT, merge"},
+      {"runs", contention}};
 }
 
 // Each catalog query type's cost and pages, from the fit of the shape it is measured as.
@@ -158,7 +159,8 @@ nlohmann::json queryCosts(const std::map<std::string, ShapeFit>& time, const std
   for (const auto& info : kQueries) {
     const std::string name(info.name);
     auto src = catalogSources().find(name);
-    if (src == catalogSources().end()) throw std::runtime_error("calibration: no measured shape for query type " + name);
+    if (src == catalogSources().end())
+      throw std::runtime_error("calibration: no measured shape for query type " + name);
     const std::string key = std::string(layoutName(src->second.layout)) + "/" + src->second.shape;
     const ShapeFit& t = time.at(key);
     const ShapeFit& p = page.at(key);
@@ -191,7 +193,8 @@ nlohmann::json bytesPerRow(const CalibrationMeasurements& m) {
 }
 
 // What was measured, how, and how well the fits and the harness hold.
-void describeMeasurements(nlohmann::json& provenance, const CalibrationMeasurements& m, const std::map<std::string, ShapeFit>& time, const std::map<std::string, ShapeFit>& page) {
+void describeMeasurements(nlohmann::json& provenance, const CalibrationMeasurements& m,
+                          const std::map<std::string, ShapeFit>& time, const std::map<std::string, ShapeFit>& page) {
   nlohmann::json latencyMs = nlohmann::json::object(), pagesJson = nlohmann::json::object();
   for (const auto& [k, v] : m.latency) latencyMs[k] = round_to(v * 1e3, 1e-4);
   for (const auto& [k, v] : m.pages) pagesJson[k] = v;
@@ -211,7 +214,8 @@ void describeMeasurements(nlohmann::json& provenance, const CalibrationMeasureme
   provenance["how"] =
       "Google Benchmark, one client, prepared statements (libpqxx), median of interleaved rounds; DB time = latency "
       "minus the shape's round trips at SELECT 1's latency, plus EXPLAIN's planning time of the same SQL with "
-      "literal arguments (psycopg2 never prepares, so Airflow plans every statement); fixed + per_decade*log10(table rows) fitted per shape over the sizes; pages = EXPLAIN "
+      "literal arguments (psycopg2 never prepares, so Airflow plans every statement); fixed + per_decade*log10(table "
+      "rows) fitted per shape over the sizes; pages = EXPLAIN "
       "(ANALYZE, BUFFERS) shared hit + read on the freshly loaded tables, median of 5 DAGs, fitted the same way; "
       "page_read_s = I/O read time / pages read of 2,000 random index lookups after a restart with the OS page cache "
       "dropped (track_io_timing), median of 3";
@@ -242,7 +246,8 @@ CalibrationFitResult fitCalibration(const CalibrationMeasurements& m, nlohmann::
     const std::string key = measurementKey(layout, size, s.name);
     double select1 = at(m.latency, measurementKey(layout, size, "select_1"));
     auto plan = m.planning.find(key);
-    return std::max(0.0, at(m.latency, key) - roundTrips(s) * select1) + (plan == m.planning.end() ? 0.0 : plan->second);
+    return std::max(0.0, at(m.latency, key) - roundTrips(s) * select1) +
+           (plan == m.planning.end() ? 0.0 : plan->second);
   };
   auto pages = [&](SchemaLayout layout, long long size, const QueryShape& s) {
     return at(m.pages, measurementKey(layout, size, s.name));

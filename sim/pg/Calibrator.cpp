@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
-#include <thread>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "pg/QueryBenchmarks.h"
 
@@ -59,13 +59,18 @@ std::string withLiterals(pqxx::transaction_base& tx, const ShapeStatement& s, in
       sql.replace(at, param.size(), literal);
   };
   switch (s.args) {
-    case ShapeStatement::Args::None: break;
-    case ShapeStatement::Args::Dag: put("$1", tx.quote("dag_" + std::to_string(dag))); break;
+    case ShapeStatement::Args::None:
+      break;
+    case ShapeStatement::Args::Dag:
+      put("$1", tx.quote("dag_" + std::to_string(dag)));
+      break;
     case ShapeStatement::Args::DagRun:
       put("$1", tx.quote("dag_" + std::to_string(dag)));
       put("$2", tx.quote(std::to_string(h.runsPerDag())));
       break;
-    case ShapeStatement::Args::Job: put("$1", std::to_string(dag)); break;
+    case ShapeStatement::Args::Job:
+      put("$1", std::to_string(dag));
+      break;
   }
   return sql;
 }
@@ -135,8 +140,9 @@ std::vector<double> coldPageReads(BenchDatabase& db, SchemaLayout layout, const 
     int runs = h.runsPerDag();
     nlohmann::json plan = explain(
         tx, "SELECT count(*) FROM task_instance WHERE job_id = ANY (ARRAY(SELECT d * 100000 + (1 + (random() * " +
-                std::to_string(std::max(0, runs - 1)) + ")::int) * 100 + 1 + (random() * " + std::to_string(h.tasks - 1) +
-                ")::int FROM generate_series(1, " + std::to_string(h.dags) + ") d, generate_series(1, 10)))")["Plan"];
+                std::to_string(std::max(0, runs - 1)) + ")::int) * 100 + 1 + (random() * " +
+                std::to_string(h.tasks - 1) + ")::int FROM generate_series(1, " + std::to_string(h.dags) +
+                ") d, generate_series(1, 10)))")["Plan"];
     double read = plan.value("Shared Read Blocks", 0.0), ms = plan.value("I/O Read Time", 0.0);
     if (read > 0 && ms > 0) out.push_back(ms / 1000.0 / read);
   }

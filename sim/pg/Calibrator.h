@@ -1,9 +1,8 @@
 // What `schedlab calibrate` measures on a live PostgreSQL: every query shape of both schema
 // layouts at several history sizes (single client, Google Benchmark), the pages each touches and
-// the time PostgreSQL takes to plan it (EXPLAIN (ANALYZE, BUFFERS)), table sizes, the cost of a page read from disk (throwaway
-// cluster only: the server restarted with its files dropped from the OS page cache), and
-// pgbench's rate for a trivial prepared SELECT beside the harness's, to show the harness is not
-// the bottleneck.
+// the time PostgreSQL takes to plan it (EXPLAIN (ANALYZE, BUFFERS)), table sizes, the cost of a page read from disk
+// (throwaway cluster only: the server restarted with its files dropped from the OS page cache), and pgbench's rate for
+// a trivial prepared SELECT beside the harness's, to show the harness is not the bottleneck.
 #pragma once
 
 #include <map>
@@ -17,10 +16,10 @@ namespace schedlab {
 
 struct CalibrationPlan {
   std::vector<long long> sizes = {10000, 100000, 1000000};  // task instances
-  double minTime = 0.5;        // seconds per benchmark
-  int rounds = 3;              // passes over every shape and size; each figure is their median
-  std::string benchmarkOut;    // Google Benchmark JSON written here when not empty
-  double pgbenchSeconds = 2;   // length of each round's pgbench run
+  double minTime = 0.5;                                     // seconds per benchmark
+  int rounds = 3;             // passes over every shape and size; each figure is their median
+  std::string benchmarkOut;   // Google Benchmark JSON written here when not empty
+  double pgbenchSeconds = 2;  // length of each round's pgbench run
   std::vector<int> contentionClients = {2, 4};
   double contentionSeconds = 3;  // per client count
   int dbCores = 0;               // the server's cores for the contention model; 0: this machine's

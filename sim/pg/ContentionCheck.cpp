@@ -70,21 +70,21 @@ std::vector<ContentionResult> checkContention(BenchDatabase& db, const History& 
     std::vector<std::exception_ptr> errors(n);
     for (int i = 0; i < n; ++i) {
       threads.emplace_back([&, i] {
-       try {
-        auto c = db.connect(SchemaLayout::Airflow110, h);
-        std::vector<std::unique_ptr<PreparedShape>> shapes;
-        for (const std::string& name : kMix)
-          shapes.push_back(std::make_unique<PreparedShape>(*c, shapeNamed(name), h, 100 + i));
-        for (auto& s : shapes) s->run();  // warm
-        for (size_t k = 0; !stop.load(); k = (k + 1) % shapes.size()) {
-          auto t0 = std::chrono::steady_clock::now();
-          shapes[k]->run();
-          total[i] += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-          ++count[i];
+        try {
+          auto c = db.connect(SchemaLayout::Airflow110, h);
+          std::vector<std::unique_ptr<PreparedShape>> shapes;
+          for (const std::string& name : kMix)
+            shapes.push_back(std::make_unique<PreparedShape>(*c, shapeNamed(name), h, 100 + i));
+          for (auto& s : shapes) s->run();  // warm
+          for (size_t k = 0; !stop.load(); k = (k + 1) % shapes.size()) {
+            auto t0 = std::chrono::steady_clock::now();
+            shapes[k]->run();
+            total[i] += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            ++count[i];
+          }
+        } catch (...) {
+          errors[i] = std::current_exception();
         }
-       } catch (...) {
-        errors[i] = std::current_exception();
-       }
       });
     }
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));

@@ -21,8 +21,8 @@ double pgbenchSelect1Tps(const std::string& conninfo, double seconds) {
   if (!::mkdtemp(dir)) throw std::runtime_error("mkdtemp failed");
   const fs::path script = fs::path(dir) / "select_1.sql", log = fs::path(dir) / "pgbench.log";
   std::ofstream(script) << "SELECT 1;\n";
-  int rc = runAndWait({(ThrowawayPostgres::binDirectory() / "pgbench").string(), "-n", "-M", "prepared", "-c", "1", "-T",
-                       std::to_string(static_cast<int>(std::max(1.0, seconds))), "-f", script.string(), conninfo},
+  int rc = runAndWait({(ThrowawayPostgres::binDirectory() / "pgbench").string(), "-n", "-M", "prepared", "-c", "1",
+                       "-T", std::to_string(static_cast<int>(std::max(1.0, seconds))), "-f", script.string(), conninfo},
                       log.string());
   std::ifstream in(log);
   std::stringstream text;

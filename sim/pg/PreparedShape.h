@@ -50,8 +50,10 @@ class PreparedShape {
     }
     pqxx::work tx(c_);
     long long rows = execute(tx, dag, job);
-    if (shape_.transaction == QueryShape::Transaction::Commit) tx.commit();
-    else tx.abort();
+    if (shape_.transaction == QueryShape::Transaction::Commit)
+      tx.commit();
+    else
+      tx.abort();
     return rows;
   }
 
@@ -63,10 +65,18 @@ class PreparedShape {
       for (int k = 0; k < s.times; ++k) {
         pqxx::result r;
         switch (s.args) {
-          case ShapeStatement::Args::None: r = tx.exec_prepared(names_[i]); break;
-          case ShapeStatement::Args::Dag: r = tx.exec_prepared(names_[i], dag); break;
-          case ShapeStatement::Args::DagRun: r = tx.exec_prepared(names_[i], dag, runs_); break;
-          case ShapeStatement::Args::Job: r = tx.exec_prepared(names_[i], job); break;
+          case ShapeStatement::Args::None:
+            r = tx.exec_prepared(names_[i]);
+            break;
+          case ShapeStatement::Args::Dag:
+            r = tx.exec_prepared(names_[i], dag);
+            break;
+          case ShapeStatement::Args::DagRun:
+            r = tx.exec_prepared(names_[i], dag, runs_);
+            break;
+          case ShapeStatement::Args::Job:
+            r = tx.exec_prepared(names_[i], job);
+            break;
         }
         rows = r.columns() > 0 ? static_cast<long long>(r.size()) : static_cast<long long>(r.affected_rows());
       }

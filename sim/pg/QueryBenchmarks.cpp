@@ -87,15 +87,16 @@ void registerQueryBenchmarks(BenchDatabase& db, const QueryBenchmarkPlan& plan) 
         for (const QueryShape& shape : queryShapes(layout)) {
           if (!wanted(plan, shape)) continue;
           std::string name = benchmarkName(layout, size, shape.name);
-          benchmark::RegisterBenchmark(name.c_str(), [&db, layout, h, &shape](benchmark::State& state) {
-            auto c = db.connect(layout, h);
-            PreparedShape prepared(*c, shape, h, 42);
-            prepared.run();  // plans and caches warm before the clock starts
-            long long rows = 0;
-            for (auto _ : state) rows = prepared.run();
-            state.counters["rows"] = static_cast<double>(rows);
-            state.counters["table_rows"] = static_cast<double>(h.taskInstances);
-          })
+          benchmark::RegisterBenchmark(name.c_str(),
+                                       [&db, layout, h, &shape](benchmark::State& state) {
+                                         auto c = db.connect(layout, h);
+                                         PreparedShape prepared(*c, shape, h, 42);
+                                         prepared.run();  // plans and caches warm before the clock starts
+                                         long long rows = 0;
+                                         for (auto _ : state) rows = prepared.run();
+                                         state.counters["rows"] = static_cast<double>(rows);
+                                         state.counters["table_rows"] = static_cast<double>(h.taskInstances);
+                                       })
               ->MinTime(plan.minTime)
               ->Unit(benchmark::kMicrosecond)
               ->UseRealTime();
@@ -108,23 +109,25 @@ void registerQueryBenchmarks(BenchDatabase& db, const QueryBenchmarkPlan& plan) 
     const SchemaLayout layout = firstLoaded->first;
     const History h = historyOf(firstLoaded->second);
     const QueryShape& select1 = queryShapes(layout).front();
-    benchmark::RegisterBenchmark("harness/select_1_prepared", [&db, layout, h, &select1](benchmark::State& state) {
-      auto c = db.connect(layout, h);
-      PreparedShape prepared(*c, select1, h, 42);
-      prepared.run();
-      for (auto _ : state) prepared.run();
-    })
+    benchmark::RegisterBenchmark("harness/select_1_prepared",
+                                 [&db, layout, h, &select1](benchmark::State& state) {
+                                   auto c = db.connect(layout, h);
+                                   PreparedShape prepared(*c, select1, h, 42);
+                                   prepared.run();
+                                   for (auto _ : state) prepared.run();
+                                 })
         ->MinTime(plan.pgbenchSeconds)
         ->Unit(benchmark::kMicrosecond)
         ->UseRealTime();
-    benchmark::RegisterBenchmark("pgbench/select_1_prepared", [&db, seconds = plan.pgbenchSeconds](benchmark::State& state) {
-      double tps = 0;
-      for (auto _ : state) {
-        tps = pgbenchSelect1Tps(db.connectionString(), seconds);
-        state.SetIterationTime(1.0 / tps);
-      }
-      state.counters["tps"] = tps;
-    })
+    benchmark::RegisterBenchmark("pgbench/select_1_prepared",
+                                 [&db, seconds = plan.pgbenchSeconds](benchmark::State& state) {
+                                   double tps = 0;
+                                   for (auto _ : state) {
+                                     tps = pgbenchSelect1Tps(db.connectionString(), seconds);
+                                     state.SetIterationTime(1.0 / tps);
+                                   }
+                                   state.counters["tps"] = tps;
+                                 })
         ->Iterations(1)
         ->UseManualTime()
         ->Unit(benchmark::kMicrosecond);

@@ -20,10 +20,10 @@ namespace schedlab {
 struct QueryBenchmarkPlan {
   std::vector<SchemaLayout> layouts = {SchemaLayout::Airflow110, SchemaLayout::Airflow2};
   std::vector<long long> sizes = {10000, 100000, 1000000};  // task instances
-  double minTime = 0.5;                                      // seconds per benchmark
+  double minTime = 0.5;                                     // seconds per benchmark
   int rounds = 1;
   double pgbenchSeconds = 0;  // length of each round's pgbench run; 0: none
-  std::string filter;  // only shapes whose name contains this (empty: all)
+  std::string filter;         // only shapes whose name contains this (empty: all)
   // Google Benchmark's --benchmark_filter: layouts and sizes none of whose benchmarks it selects
   // are not even loaded (a bench gate run filtered to other suites costs nothing here).
   std::string benchmarkFilter;

@@ -24,8 +24,8 @@ struct QueryShape {
   std::string name;
   std::vector<ShapeStatement> statements;
   enum class Transaction { None, Commit, Rollback } transaction = Transaction::None;
-  std::string table;  // the table whose size its cost may grow with
-  int rows = 1;       // rows one execution returns or deletes (the per-row fits' x)
+  std::string table;        // the table whose size its cost may grow with
+  int rows = 1;             // rows one execution returns or deletes (the per-row fits' x)
   bool costPerRow = false;  // fitted per row deleted (the archiving DELETEs) rather than per query
 };
 

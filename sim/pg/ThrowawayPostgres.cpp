@@ -31,7 +31,8 @@ constexpr size_t kCommandSize = 1024;
 std::array<std::array<char, kCommandSize>, kMaxClusters> cleanupCommands{};
 std::array<volatile sig_atomic_t, kMaxClusters> cleanupUsed{};
 std::mutex registryMutex;
-struct sigaction previousInt {}, previousTerm {};
+struct sigaction previousInt {
+}, previousTerm{};
 bool handlersInstalled = false;
 
 void onSignal(int sig) {
@@ -113,7 +114,9 @@ fs::path ThrowawayPostgres::binDirectory() {
       best = entry.path() / "bin";
     }
   }
-  if (best.empty()) throw std::runtime_error("PostgreSQL server binaries not found under /usr/lib/postgresql (apt-get install postgresql)");
+  if (best.empty())
+    throw std::runtime_error(
+        "PostgreSQL server binaries not found under /usr/lib/postgresql (apt-get install postgresql)");
   return best;
 }
 
@@ -183,7 +186,8 @@ void ThrowawayPostgres::startServer(const std::vector<std::string>& settings) {
   int rc = runAndWait(asOwner({(binDirectory() / "pg_ctl").string(), "-D", data_.string(), "-w", "-t", "60", "-l",
                                log.string(), "-o", options, "start"}),
                       (dir_ / "pg_ctl.log").string());
-  if (rc != 0) throw std::runtime_error("PostgreSQL did not start (pg_ctl exit " + std::to_string(rc) + "):\n" + tail(log));
+  if (rc != 0)
+    throw std::runtime_error("PostgreSQL did not start (pg_ctl exit " + std::to_string(rc) + "):\n" + tail(log));
   running_ = true;
 }
 

@@ -19,7 +19,8 @@ std::string fmt(double v) {
 
 std::string taskInstancesCsv(const std::vector<RunResult>& runs) {
   std::ostringstream out;
-  out << "variant,dag_id,run_id,task_id,try,state,created_s,scheduled_s,queued_s,started_s,ended_s,hostname,queued_by\n";
+  out << "variant,dag_id,run_id,task_id,try,state,created_s,scheduled_s,queued_s,started_s,ended_s,hostname,queued_"
+         "by\n";
   for (const RunResult& run : runs)
     for (const TaskTryRow& r : run.tries)
       out << run.variant << ',' << r.dagId << ',' << r.runId << ',' << r.taskId << ',' << r.tryNumber << ',' << r.state

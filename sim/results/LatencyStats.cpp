@@ -53,7 +53,7 @@ nlohmann::json cdfJson(const std::vector<double>& samples) {
 
 nlohmann::json toJson(const LatencySummary& s) {
   return {{"count", s.count}, {"mean", r(s.mean)}, {"p50", r(s.p50)}, {"p90", r(s.p90)},
-          {"p95", r(s.p95)},   {"p99", r(s.p99)},   {"max", r(s.max)}};
+          {"p95", r(s.p95)},  {"p99", r(s.p99)},   {"max", r(s.max)}};
 }
 
 }  // namespace schedlab

@@ -5,6 +5,8 @@
 
 namespace schedlab {
 
+// One metric a row: the schema reads as a table, so it is kept out of clang-format.
+// clang-format off
 namespace metric {
 const Metric kTaskTransitionLatency{"task_transition_latency_s", Unit::Seconds, Better::Lower, Shape::Summary, kRunScope | kDagScope | kInstanceScope | kFaultScope, true,
     "end of a task's last upstream to its start; also `cdf`"};
@@ -141,77 +143,76 @@ const Metric kSchedulerExits{"scheduler_exits", Unit::Count, Better::Lower, Shap
 const Metric kSchedulersBackAfter{"schedulers_back_after_s", Unit::Seconds, Better::Lower, Shape::Scalar, kFaultScope, false,
     "a refusing failover to every scheduler running again"};
 }  // namespace metric
+// clang-format on
 
 const std::vector<const Metric*>& metricSchema() {
-  static const std::vector<const Metric*> all = {
-      &metric::kTaskTransitionLatency,
-      &metric::kScheduleDelay,
-      &metric::kDagrunDuration,
-      &metric::kDagrunDoneAfterDue,
-      &metric::kTriggerToStart,
-      &metric::kTriggerToDone,
-      &metric::kQueuedDuration,
-      &metric::kSchedulerLoopDuration,
-      &metric::kWorkerHours,
-      &metric::kDbCoreHours,
-      &metric::kDbCpuUtilization,
-      &metric::kDbQueriesTotal,
-      &metric::kCost,
-      &metric::kDbSizeBytes,
-      &metric::kTasksLost,
-      &metric::kTasksFailed,
-      &metric::kTasksKilledByScaleIn,
-      &metric::kTasksKilledByDeploy,
-      &metric::kDagrunsRecreatedByCatchup,
-      &metric::kSlaMisses,
-      &metric::kSchedulerUnavailable,
-      &metric::kTasksRunTwiceAtOnce,
-      &metric::kTasksSucceeded,
-      &metric::kDbQueriesPerLoop,
-      &metric::kDbQueriesPerPass,
-      &metric::kDbQueriesByType,
-      &metric::kDbCacheHitRatio,
-      &metric::kDbPagesReadFromDisk,
-      &metric::kDbRows,
-      &metric::kCriticalSectionBusy,
-      &metric::kMetadb,
-      &metric::kTasksCreated,
-      &metric::kTasksUpstreamFailed,
-      &metric::kTasksInFlightAtEnd,
-      &metric::kDagrunsCreated,
-      &metric::kDagrunsSucceeded,
-      &metric::kDagrunsFailed,
-      &metric::kTriggerArrivals,
-      &metric::kSensorReschedules,
-      &metric::kWorkerHoursByPool,
-      &metric::kScaleEvents,
-      &metric::kTasksKilledByWorkerCrash,
-      &metric::kTasksRedelivered,
-      &metric::kZombiesKilled,
-      &metric::kWorkersMax,
-      &metric::kTriesRun,
-      &metric::kWorkerCpuUtilization,
-      &metric::kWorkersLaunched,
-      &metric::kWorkersTerminated,
-      &metric::kByFault,
-      &metric::kOutageDetectedAfter,
-      &metric::kSchedulerAlerts,
-      &metric::kSchedulerRestarts,
-      &metric::kStandbyTakeovers,
-      &metric::kOrphanedTasksAdopted,
-      &metric::kOrphanedTasksCleared,
-      &metric::kStaleMessages,
-      &metric::kSchedulerExitsOnDbErrors,
-      &metric::kTasksFailedOnDbErrors,
-      &metric::kTaskEndsLostOnDbErrors,
-      &metric::kSchedulerHostHours,
-      &metric::kArchivingRuns,
-      &metric::kArchivingRowsDeleted,
-      &metric::kSchedulerBackAfter,
-      &metric::kOrphansTakenOverAfter,
-      &metric::kSchedulerExits,
-      &metric::kSchedulersBackAfter
-  };
+  static const std::vector<const Metric*> all = {&metric::kTaskTransitionLatency,
+                                                 &metric::kScheduleDelay,
+                                                 &metric::kDagrunDuration,
+                                                 &metric::kDagrunDoneAfterDue,
+                                                 &metric::kTriggerToStart,
+                                                 &metric::kTriggerToDone,
+                                                 &metric::kQueuedDuration,
+                                                 &metric::kSchedulerLoopDuration,
+                                                 &metric::kWorkerHours,
+                                                 &metric::kDbCoreHours,
+                                                 &metric::kDbCpuUtilization,
+                                                 &metric::kDbQueriesTotal,
+                                                 &metric::kCost,
+                                                 &metric::kDbSizeBytes,
+                                                 &metric::kTasksLost,
+                                                 &metric::kTasksFailed,
+                                                 &metric::kTasksKilledByScaleIn,
+                                                 &metric::kTasksKilledByDeploy,
+                                                 &metric::kDagrunsRecreatedByCatchup,
+                                                 &metric::kSlaMisses,
+                                                 &metric::kSchedulerUnavailable,
+                                                 &metric::kTasksRunTwiceAtOnce,
+                                                 &metric::kTasksSucceeded,
+                                                 &metric::kDbQueriesPerLoop,
+                                                 &metric::kDbQueriesPerPass,
+                                                 &metric::kDbQueriesByType,
+                                                 &metric::kDbCacheHitRatio,
+                                                 &metric::kDbPagesReadFromDisk,
+                                                 &metric::kDbRows,
+                                                 &metric::kCriticalSectionBusy,
+                                                 &metric::kMetadb,
+                                                 &metric::kTasksCreated,
+                                                 &metric::kTasksUpstreamFailed,
+                                                 &metric::kTasksInFlightAtEnd,
+                                                 &metric::kDagrunsCreated,
+                                                 &metric::kDagrunsSucceeded,
+                                                 &metric::kDagrunsFailed,
+                                                 &metric::kTriggerArrivals,
+                                                 &metric::kSensorReschedules,
+                                                 &metric::kWorkerHoursByPool,
+                                                 &metric::kScaleEvents,
+                                                 &metric::kTasksKilledByWorkerCrash,
+                                                 &metric::kTasksRedelivered,
+                                                 &metric::kZombiesKilled,
+                                                 &metric::kWorkersMax,
+                                                 &metric::kTriesRun,
+                                                 &metric::kWorkerCpuUtilization,
+                                                 &metric::kWorkersLaunched,
+                                                 &metric::kWorkersTerminated,
+                                                 &metric::kByFault,
+                                                 &metric::kOutageDetectedAfter,
+                                                 &metric::kSchedulerAlerts,
+                                                 &metric::kSchedulerRestarts,
+                                                 &metric::kStandbyTakeovers,
+                                                 &metric::kOrphanedTasksAdopted,
+                                                 &metric::kOrphanedTasksCleared,
+                                                 &metric::kStaleMessages,
+                                                 &metric::kSchedulerExitsOnDbErrors,
+                                                 &metric::kTasksFailedOnDbErrors,
+                                                 &metric::kTaskEndsLostOnDbErrors,
+                                                 &metric::kSchedulerHostHours,
+                                                 &metric::kArchivingRuns,
+                                                 &metric::kArchivingRowsDeleted,
+                                                 &metric::kSchedulerBackAfter,
+                                                 &metric::kOrphansTakenOverAfter,
+                                                 &metric::kSchedulerExits,
+                                                 &metric::kSchedulersBackAfter};
   return all;
 }
 
@@ -245,25 +246,38 @@ std::string runPath(const Metric& m, std::string_view part) {
 
 const char* unitName(Unit u) {
   switch (u) {
-    case Unit::Seconds: return "s";
-    case Unit::Ratio: return "0-1";
-    case Unit::Count: return "count";
-    case Unit::Statements: return "statements";
-    case Unit::Rows: return "rows";
-    case Unit::Pages: return "pages";
-    case Unit::Bytes: return "bytes";
-    case Unit::Hours: return "h";
-    case Unit::Currency: return "price units";
-    case Unit::Text: return "text";
+    case Unit::Seconds:
+      return "s";
+    case Unit::Ratio:
+      return "0-1";
+    case Unit::Count:
+      return "count";
+    case Unit::Statements:
+      return "statements";
+    case Unit::Rows:
+      return "rows";
+    case Unit::Pages:
+      return "pages";
+    case Unit::Bytes:
+      return "bytes";
+    case Unit::Hours:
+      return "h";
+    case Unit::Currency:
+      return "price units";
+    case Unit::Text:
+      return "text";
   }
   return "?";
 }
 
 const char* betterName(Better b) {
   switch (b) {
-    case Better::Lower: return "lower";
-    case Better::Higher: return "higher";
-    case Better::Neither: return "neither";
+    case Better::Lower:
+      return "lower";
+    case Better::Higher:
+      return "higher";
+    case Better::Neither:
+      return "neither";
   }
   return "?";
 }
@@ -271,11 +285,16 @@ const char* betterName(Better b) {
 namespace {
 const char* shapeName(Shape s) {
   switch (s) {
-    case Shape::Scalar: return "scalar";
-    case Shape::Summary: return "summary";
-    case Shape::EndMax: return "end_max";
-    case Shape::Object: return "object";
-    case Shape::Text: return "text";
+    case Shape::Scalar:
+      return "scalar";
+    case Shape::Summary:
+      return "summary";
+    case Shape::EndMax:
+      return "end_max";
+    case Shape::Object:
+      return "object";
+    case Shape::Text:
+      return "text";
   }
   return "?";
 }
@@ -295,13 +314,20 @@ std::string formatValue(Unit u, double v) {
   char buf[48];
   switch (u) {
     case Unit::Seconds:
-      if (v >= 7200) std::snprintf(buf, sizeof buf, "%.2f h", v / 3600);
-      else if (v >= 100) std::snprintf(buf, sizeof buf, "%.0f s", v);
-      else if (v >= 1) std::snprintf(buf, sizeof buf, "%.2f s", v);
-      else std::snprintf(buf, sizeof buf, "%.1f ms", v * 1e3);
+      if (v >= 7200)
+        std::snprintf(buf, sizeof buf, "%.2f h", v / 3600);
+      else if (v >= 100)
+        std::snprintf(buf, sizeof buf, "%.0f s", v);
+      else if (v >= 1)
+        std::snprintf(buf, sizeof buf, "%.2f s", v);
+      else
+        std::snprintf(buf, sizeof buf, "%.1f ms", v * 1e3);
       break;
-    case Unit::Ratio: std::snprintf(buf, sizeof buf, "%.1f%%", 100 * v); break;
-    default: std::snprintf(buf, sizeof buf, "%g", v);
+    case Unit::Ratio:
+      std::snprintf(buf, sizeof buf, "%.1f%%", 100 * v);
+      break;
+    default:
+      std::snprintf(buf, sizeof buf, "%g", v);
   }
   return buf;
 }

@@ -19,10 +19,10 @@ enum class Unit {
   Count,       // events, tries, runs, ...
   Statements,  // SQL statements
   Rows,
-  Pages,       // DB pages (8 kB)
+  Pages,  // DB pages (8 kB)
   Bytes,
-  Hours,       // host-hours, core-hours, worker-hours
-  Currency,    // the scenario's price units
+  Hours,     // host-hours, core-hours, worker-hours
+  Currency,  // the scenario's price units
   Text,
 };
 
@@ -39,11 +39,11 @@ enum class Shape {
 
 // Where a metric appears: bits of a variant's sections.
 enum Scope : unsigned {
-  kRunScope = 1,         // metrics
-  kDagScope = 2,         // metrics_by_dag.<dag>
-  kInstanceScope = 4,    // metrics_by_instance.<instance>
-  kPoolScope = 8,        // metrics_by_pool.<pool>
-  kFaultScope = 16,      // metrics.by_fault.<fault>
+  kRunScope = 1,       // metrics
+  kDagScope = 2,       // metrics_by_dag.<dag>
+  kInstanceScope = 4,  // metrics_by_instance.<instance>
+  kPoolScope = 8,      // metrics_by_pool.<pool>
+  kFaultScope = 16,    // metrics.by_fault.<fault>
 };
 
 struct Metric {

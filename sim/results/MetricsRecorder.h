@@ -16,8 +16,8 @@ struct TryRecord {
   int tryNumber;
   const char* state;
   double created, scheduled, queued, started, ended;  // -1 when it did not happen
-  int host;  // worker host (runtime numbering), -1 when it never ran
-  int queuedBy = -1;  // scheduler id that queued it, -1 when none did
+  int host;                                           // worker host (runtime numbering), -1 when it never ran
+  int queuedBy = -1;                                  // scheduler id that queued it, -1 when none did
 };
 
 // Latency samples of one population (all DAGs, or one DAG definition).
@@ -58,11 +58,12 @@ class MetricsRecorder {
   long long tasksCreated = 0, tasksSucceeded = 0, tasksFailed = 0, tasksUpstreamFailed = 0;
   long long dagrunsCreated = 0, dagrunsSucceeded = 0, dagrunsFailed = 0;
   long long triggerArrivals = 0;
-  long long sensorReschedules = 0;  // reschedule-mode pokes that found nothing
+  long long sensorReschedules = 0;    // reschedule-mode pokes that found nothing
   long long criticalSectionBusy = 0;  // 2.x: critical sections skipped, another scheduler held the pool rows
   long long dagrunsRecreatedByCatchup = 0;
   std::map<int, long long> dagrunsRecreatedByDef;
-  std::map<int, long long> schedulerQueries;  // per instance: every scheduler-side query (airflow1 counts them per pass)
+  std::map<int, long long>
+      schedulerQueries;  // per instance: every scheduler-side query (airflow1 counts them per pass)
   // Per-interval accumulators for the time series.
   double intervalLoopSeconds = 0, intervalLoops = 0, intervalQueries = 0;
 

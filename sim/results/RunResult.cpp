@@ -88,8 +88,8 @@ class TriesDecoder {
 nlohmann::json rowsOf(const std::vector<TimeSeriesRow>& rows) {
   nlohmann::json a = nlohmann::json::array();
   for (const auto& r : rows)
-    a.push_back({r.time, r.loopDuration, r.queriesPerLoop, r.dbUtilization, r.queueDepth, r.runningTasks,
-                 r.busyWorkers, r.dbSizeBytes, r.taskInstanceRows, r.dbCacheHitRatio});
+    a.push_back({r.time, r.loopDuration, r.queriesPerLoop, r.dbUtilization, r.queueDepth, r.runningTasks, r.busyWorkers,
+                 r.dbSizeBytes, r.taskInstanceRows, r.dbCacheHitRatio});
   return a;
 }
 
@@ -101,8 +101,7 @@ nlohmann::json rowsOf(const std::vector<PoolSampleRow>& rows) {
 
 nlohmann::json rowsOf(const std::vector<ScalingRow>& rows) {
   nlohmann::json a = nlohmann::json::array();
-  for (const auto& r : rows)
-    a.push_back({r.time, r.pool, r.out, r.before, r.after, r.queueDepth, r.inFlight, r.cpu});
+  for (const auto& r : rows) a.push_back({r.time, r.pool, r.out, r.before, r.after, r.queueDepth, r.inFlight, r.cpu});
   return a;
 }
 

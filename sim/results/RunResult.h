@@ -25,12 +25,12 @@ struct TaskTryRow {
 // One sample interval of the whole system (timeseries.csv).
 struct TimeSeriesRow {
   double time = 0;
-  double loopDuration = 0;     // mean scheduler loop duration in the interval (s)
-  double queriesPerLoop = 0;   // mean scheduler-side queries per loop in the interval
-  double dbUtilization = 0;    // 0-1 over the interval
-  double queueDepth = 0;       // messages waiting in the broker
+  double loopDuration = 0;    // mean scheduler loop duration in the interval (s)
+  double queriesPerLoop = 0;  // mean scheduler-side queries per loop in the interval
+  double dbUtilization = 0;   // 0-1 over the interval
+  double queueDepth = 0;      // messages waiting in the broker
   double runningTasks = 0;
-  double busyWorkers = 0;      // workers running at least one task
+  double busyWorkers = 0;  // workers running at least one task
   double dbSizeBytes = 0;
   double taskInstanceRows = 0;
   double dbCacheHitRatio = 1;  // 0-1: pages found in memory over pages touched in the interval

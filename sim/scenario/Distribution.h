@@ -12,8 +12,8 @@ namespace schedlab {
 struct Distribution {
   enum class Kind { Constant, Exponential, Lognormal, Uniform, Empirical };
   Kind kind = Kind::Constant;
-  double a = 0;  // constant: value; exponential: mean; lognormal: median; uniform: min
-  double b = 0;  // lognormal: sigma of the log; uniform: max
+  double a = 0;                // constant: value; exponential: mean; lognormal: median; uniform: min
+  double b = 0;                // lognormal: sigma of the log; uniform: max
   std::vector<double> values;  // empirical
 
   static Distribution constant(double v) { return {Kind::Constant, v, 0, {}}; }

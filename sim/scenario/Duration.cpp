@@ -62,8 +62,8 @@ std::optional<double> parseBytes(const std::string& text) {
   auto parts = splitNumber(text);
   if (!parts) return std::nullopt;
   static const std::pair<const char*, double> units[] = {
-      {"", 1},         {"B", 1},           {"KB", 1e3},        {"MB", 1e6},          {"GB", 1e9},
-      {"TB", 1e12},    {"KiB", 1024.0},    {"MiB", 1048576.0}, {"GiB", 1073741824.0}, {"TiB", 1099511627776.0}};
+      {"", 1},      {"B", 1},        {"KB", 1e3},        {"MB", 1e6},           {"GB", 1e9},
+      {"TB", 1e12}, {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0}, {"TiB", 1099511627776.0}};
   for (auto& [name, factor] : units)
     if (parts->second == name) return parts->first * factor;
   return std::nullopt;

@@ -2,8 +2,8 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <vector>
 #include <stdexcept>
+#include <vector>
 
 #include "scenario/Duration.h"
 

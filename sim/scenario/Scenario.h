@@ -53,16 +53,16 @@ struct DagDef {
   std::string name;
   int count = 1;  // replicas: name, name__2, name__3, ...
   Schedule schedule = Schedule::none();
-  double startDate = 0;     // absolute Unix seconds
-  double spread = 0;        // replica i's schedule is shifted by i * spread / count
+  double startDate = 0;  // absolute Unix seconds
+  double spread = 0;     // replica i's schedule is shifted by i * spread / count
   bool catchup = true;
   bool dependsOnPast = false;
   double sla = -1;  // seconds after a scheduled run's time by which the run should end; < 0: none
   int maxActiveRuns = 16;
   int maxActiveTasks = 16;
-  double parseCost = 0.1;  // seconds of a DAG-file processor to parse this DAG's file
+  double parseCost = 0.1;      // seconds of a DAG-file processor to parse this DAG's file
   std::vector<TaskDef> tasks;  // topologically ordered
-  int instance = 0;        // index into Scenario::instances: the scheduler that owns it
+  int instance = 0;            // index into Scenario::instances: the scheduler that owns it
   bool operator==(const DagDef&) const = default;
 };
 
@@ -77,10 +77,10 @@ struct TriggerStream {
   std::vector<double> burstTimes;   // burst: simulation seconds
   double burstEvery = 0;            // burst: a burst every this many seconds from `start` (0: none)
   int burstCount = 1;
-  std::vector<double> traceTimes;   // trace: simulation seconds
-  double start = 0;  // simulation seconds
-  double end = -1;   // simulation seconds; < 0: the horizon
-  std::string dag;   // the DAG started on each arrival; empty: arrivals wait for sensors
+  std::vector<double> traceTimes;  // trace: simulation seconds
+  double start = 0;                // simulation seconds
+  double end = -1;                 // simulation seconds; < 0: the horizon
+  std::string dag;                 // the DAG started on each arrival; empty: arrivals wait for sensors
   bool operator==(const TriggerStream&) const = default;
 };
 
@@ -138,9 +138,9 @@ struct MetadbConfig {
   // Memory that holds data pages (shared_buffers plus the OS page cache). 0: everything fits.
   // Once the DB is bigger, a share of the pages queries touch must come from disk.
   double cacheBytes = 0;
-  double pageReadLatency = -1;  // seconds per page read from disk; < 0: the calibration's
-  double pricePerCoreHour = -1;  // currency units per DB core and hour; < 0: not priced
-  std::string calibration;  // path; empty: the shipped calibration
+  double pageReadLatency = -1;                // seconds per page read from disk; < 0: the calibration's
+  double pricePerCoreHour = -1;               // currency units per DB core and hour; < 0: not priced
+  std::string calibration;                    // path; empty: the shipped calibration
   std::map<std::string, double> initialRows;  // table -> rows present at start
   bool operator==(const MetadbConfig&) const = default;
 };
@@ -158,10 +158,10 @@ struct InstanceDef {
 // Periodic cleanup of old rows (the community db-cleanup DAG, `airflow db clean`).
 struct ArchivingConfig {
   bool enabled = false;
-  double interval = 86400;       // how often it runs; the first run is one interval in
-  double retention = 30 * 86400; // rows older than this are deleted
-  bool byStartDate = false;      // age of a run: execution_date (community DAG) or start_date (db clean)
-  bool keepLastRun = true;       // keep each DAG's newest scheduled run (the community DAG's keep_last)
+  double interval = 86400;        // how often it runs; the first run is one interval in
+  double retention = 30 * 86400;  // rows older than this are deleted
+  bool byStartDate = false;       // age of a run: execution_date (community DAG) or start_date (db clean)
+  bool keepLastRun = true;        // keep each DAG's newest scheduled run (the community DAG's keep_last)
   std::vector<std::string> tables = {"task_instance", "dag_run", "job", "log", "xcom"};
   bool operator==(const ArchivingConfig&) const = default;
 };
@@ -170,26 +170,26 @@ struct ArchivingConfig {
 struct AutoscalerConfig {
   enum class Policy { Fixed, CpuTarget, QueueDepth, Keda } policy = Policy::Fixed;
   double period = 60;
-  double cooldown = 300;     // after a scaling action, no scale-in for this long
-  double cpuTarget = 0.6;    // cpu_target: mean CPU of its workers to keep (0-1)
-  int step = 1;              // queue_depth: workers added per period while messages wait
-  bool graceful = true;      // scale-in shutdown: finish running tries (graceful) or kill them (hard)
+  double cooldown = 300;   // after a scaling action, no scale-in for this long
+  double cpuTarget = 0.6;  // cpu_target: mean CPU of its workers to keep (0-1)
+  int step = 1;            // queue_depth: workers added per period while messages wait
+  bool graceful = true;    // scale-in shutdown: finish running tries (graceful) or kill them (hard)
   bool operator==(const AutoscalerConfig&) const = default;
 };
 
 // Identical Celery worker hosts serving some queues (`executor.pools`).
 struct WorkerPoolConfig {
   std::string name = "default";
-  std::vector<std::string> queues;  // empty: every queue
-  std::string hardware;             // what the hosts are, e.g. "c5.2xlarge" (a label)
-  int cores = 16;                   // per host, shared by its running tries' CPU work
-  int workers = 4;                  // hosts at start
+  std::vector<std::string> queues;     // empty: every queue
+  std::string hardware;                // what the hosts are, e.g. "c5.2xlarge" (a label)
+  int cores = 16;                      // per host, shared by its running tries' CPU work
+  int workers = 4;                     // hosts at start
   int minWorkers = 4, maxWorkers = 4;  // what its autoscaler may do
-  double bootTime = 0;              // launch to taking tasks (billed from launch)
+  double bootTime = 0;                 // launch to taking tasks (billed from launch)
   AutoscalerConfig autoscaler;
-  int workerConcurrency = 16;       // task slots per host
-  double taskStartOverhead = 0.4;   // queued message to the try running: fork (0.4 s) or a new interpreter (1.5 s)
-  double pricePerWorkerHour = -1;   // per host and hour; < 0: not priced
+  int workerConcurrency = 16;      // task slots per host
+  double taskStartOverhead = 0.4;  // queued message to the try running: fork (0.4 s) or a new interpreter (1.5 s)
+  double pricePerWorkerHour = -1;  // per host and hour; < 0: not priced
   bool operator==(const WorkerPoolConfig&) const = default;
   bool serves(const std::string& queue) const {
     return queues.empty() || std::find(queues.begin(), queues.end(), queue) != queues.end();
@@ -200,7 +200,8 @@ struct WorkerPoolConfig {
 enum class ExecutorKind { Celery };
 inline const char* executorKindName(ExecutorKind k) {
   switch (k) {
-    case ExecutorKind::Celery: return "celery";
+    case ExecutorKind::Celery:
+      return "celery";
   }
   return "?";
 }
@@ -233,7 +234,7 @@ struct RunConfig {
   double warmup = 0;
   uint64_t seed = 1;
   double sampleInterval = 60;
-  double start = 1577836800;  // 2020-01-01T00:00:00Z
+  double start = 1577836800;     // 2020-01-01T00:00:00Z
   bool taskInstancesCsv = true;  // write task_instances.csv (one row per try)
   bool operator==(const RunConfig&) const = default;
 };
@@ -251,16 +252,16 @@ struct Sla {
 // metrics of what happened during and after it are reported per fault.
 struct Fault {
   enum class Kind { WorkerCrash, DbFailover, BrokerOutage, SchedulerCrash } kind = Kind::DbFailover;
-  std::string name;        // default: the kind, numbered when it repeats
+  std::string name;  // default: the kind, numbered when it repeats
   double at = 0;
-  double duration = 0;     // db_failover, broker_outage: how long; worker_crash: until its tries are back
+  double duration = 0;  // db_failover, broker_outage: how long; worker_crash: until its tries are back
   // db_failover: queries wait for the end (false), or fail at once (true: `mode: error`): a
   // scheduler retries as run_with_db_retries does, then its process exits and is restarted as
   // restartAfter / restartAfterAlert say; a try that cannot start fails, one that cannot write
   // its end becomes a zombie.
   bool failsQueries = false;
-  std::string pool;        // worker_crash: the pool whose hosts die (default: the first)
-  int count = 1;           // worker_crash: how many hosts
+  std::string pool;  // worker_crash: the pool whose hosts die (default: the first)
+  int count = 1;     // worker_crash: how many hosts
   // scheduler_crash: which scheduler process dies (instance index, replica 0-based); restarted
   // restartAfter after the crash, or restartAfterAlert after the heartbeat alert fires (a person
   // responding); < 0: not restarted (a hot standby or another replica may carry on).
@@ -288,9 +289,9 @@ struct MonitoringConfig {
 };
 
 struct Scenario {
-  std::string name;         // the file's base name without extension
+  std::string name;  // the file's base name without extension
   std::string description;
-  std::string variant;      // "base" when the file defines no variants
+  std::string variant;  // "base" when the file defines no variants
   std::string sourcePath;
   std::vector<DagDef> dags;
   std::vector<TriggerStream> triggers;

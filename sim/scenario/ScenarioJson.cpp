@@ -6,29 +6,40 @@ namespace schedlab {
 
 const char* operatorKindName(OperatorKind k) {
   switch (k) {
-    case OperatorKind::Task: return "task";
-    case OperatorKind::Sensor: return "sensor";
-    case OperatorKind::TriggerDagRun: return "trigger_dagrun";
+    case OperatorKind::Task:
+      return "task";
+    case OperatorKind::Sensor:
+      return "sensor";
+    case OperatorKind::TriggerDagRun:
+      return "trigger_dagrun";
   }
   return "?";
 }
 
 const char* triggerKindName(TriggerStream::Kind k) {
   switch (k) {
-    case TriggerStream::Kind::Poisson: return "poisson";
-    case TriggerStream::Kind::Profile: return "profile";
-    case TriggerStream::Kind::Burst: return "burst";
-    case TriggerStream::Kind::Trace: return "trace";
+    case TriggerStream::Kind::Poisson:
+      return "poisson";
+    case TriggerStream::Kind::Profile:
+      return "profile";
+    case TriggerStream::Kind::Burst:
+      return "burst";
+    case TriggerStream::Kind::Trace:
+      return "trace";
   }
   return "?";
 }
 
 const char* autoscalerPolicyName(AutoscalerConfig::Policy p) {
   switch (p) {
-    case AutoscalerConfig::Policy::Fixed: return "fixed";
-    case AutoscalerConfig::Policy::CpuTarget: return "cpu_target";
-    case AutoscalerConfig::Policy::QueueDepth: return "queue_depth";
-    case AutoscalerConfig::Policy::Keda: return "keda";
+    case AutoscalerConfig::Policy::Fixed:
+      return "fixed";
+    case AutoscalerConfig::Policy::CpuTarget:
+      return "cpu_target";
+    case AutoscalerConfig::Policy::QueueDepth:
+      return "queue_depth";
+    case AutoscalerConfig::Policy::Keda:
+      return "keda";
   }
   return "?";
 }
@@ -40,11 +51,16 @@ nlohmann::json orNull(double v) { return v >= 0 ? nlohmann::json(v) : nlohmann::
 
 nlohmann::json distribution(const Distribution& d) {
   switch (d.kind) {
-    case Distribution::Kind::Constant: return {{"constant_s", d.a}};
-    case Distribution::Kind::Exponential: return {{"exponential_mean_s", d.a}};
-    case Distribution::Kind::Lognormal: return {{"lognormal_median_s", d.a}, {"sigma", d.b}};
-    case Distribution::Kind::Uniform: return {{"uniform_min_s", d.a}, {"uniform_max_s", d.b}};
-    case Distribution::Kind::Empirical: return {{"empirical_s", d.values}};
+    case Distribution::Kind::Constant:
+      return {{"constant_s", d.a}};
+    case Distribution::Kind::Exponential:
+      return {{"exponential_mean_s", d.a}};
+    case Distribution::Kind::Lognormal:
+      return {{"lognormal_median_s", d.a}, {"sigma", d.b}};
+    case Distribution::Kind::Uniform:
+      return {{"uniform_min_s", d.a}, {"uniform_max_s", d.b}};
+    case Distribution::Kind::Empirical:
+      return {{"empirical_s", d.values}};
   }
   return {};
 }
@@ -131,8 +147,8 @@ nlohmann::json triggersJson(const Scenario& s) {
   using K = TriggerStream::Kind;
   nlohmann::json triggers = nlohmann::json::array();
   for (const auto& t : s.triggers) {
-    nlohmann::json j = {{"name", t.name}, {"kind", triggerKindName(t.kind)}, {"start_s", t.start},
-                        {"end_s", t.end}, {"dag", t.dag}};
+    nlohmann::json j = {
+        {"name", t.name}, {"kind", triggerKindName(t.kind)}, {"start_s", t.start}, {"end_s", t.end}, {"dag", t.dag}};
     if (t.kind == K::Poisson) j["rate_per_s"] = t.ratePerSecond;
     if (t.kind == K::Profile) j["rates_per_s"] = t.hourlyRates;
     if (t.kind == K::Burst) {
@@ -161,26 +177,27 @@ nlohmann::json instancesJson(const Scenario& s) {
 
 nlohmann::json archivingJson(const Scenario& s) {
   const auto& a = s.archiving;
-  return {{"enabled", a.enabled},
-          {"interval_s", a.interval},
-          {"retention_s", a.retention},
-          {"age_column", a.byStartDate ? "start_date" : "execution_date"},
-          {"keep_last_run", a.keepLastRun},
-          {"tables", a.tables}};
+  return {{"enabled", a.enabled},           {"interval_s", a.interval},
+          {"retention_s", a.retention},     {"age_column", a.byStartDate ? "start_date" : "execution_date"},
+          {"keep_last_run", a.keepLastRun}, {"tables", a.tables}};
 }
 
 nlohmann::json slasJson(const Scenario& s) {
   nlohmann::json slas = nlohmann::json::array();
   for (const auto& sla : s.slas)
-    slas.push_back({{"name", sla.name}, {"metric", sla.bound.metric}, {sla.bound.atMost ? "max" : "min", sla.bound.limit}});
+    slas.push_back(
+        {{"name", sla.name}, {"metric", sla.bound.metric}, {sla.bound.atMost ? "max" : "min", sla.bound.limit}});
   return slas;
 }
 
 nlohmann::json faultsJson(const Scenario& s) {
   nlohmann::json faults = nlohmann::json::array();
   for (const auto& f : s.faults) {
-    nlohmann::json j = {{"name", f.name}, {"kind", faultKindName(f.kind)}, {"at_s", f.at},
-                        {"duration_s", f.duration}, {"after_window_s", f.afterWindow}};
+    nlohmann::json j = {{"name", f.name},
+                        {"kind", faultKindName(f.kind)},
+                        {"at_s", f.at},
+                        {"duration_s", f.duration},
+                        {"after_window_s", f.afterWindow}};
     if (f.kind == Fault::Kind::WorkerCrash) {
       j["pool"] = f.pool;
       j["count"] = f.count;
@@ -276,9 +293,10 @@ nlohmann::json toJson(const Scenario& s) {
       {"instances", instancesJson(s)},
       {"archiving", archivingJson(s)},
       {"faults", faultsJson(s)},
-      {"monitoring", {{"enabled", s.monitoring.enabled},
-                      {"alert_poll_interval_s", s.monitoring.alertPollInterval},
-                      {"alert_threshold_s", s.monitoring.alertThreshold}}},
+      {"monitoring",
+       {{"enabled", s.monitoring.enabled},
+        {"alert_poll_interval_s", s.monitoring.alertPollInterval},
+        {"alert_threshold_s", s.monitoring.alertThreshold}}},
       {"slas", slasJson(s)},
       {"variant", s.variant},
       {"description", s.description},

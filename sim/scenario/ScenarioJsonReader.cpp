@@ -118,9 +118,11 @@ DagDef dag(const json& j, const Scenario& s, const std::string& path) {
   d.parseCost = get<double>(j, "parse_cost_s", path);
   d.instance = instanceIndex(s, get<std::string>(j, "instance", path), path + ".instance");
   const json& tasks = at(j, "tasks", path);
-  for (size_t i = 0; i < tasks.size(); ++i) d.tasks.push_back(task(tasks[i], path + ".tasks[" + std::to_string(i) + "]"));
   for (size_t i = 0; i < tasks.size(); ++i)
-    for (const auto& dep : get<std::vector<std::string>>(tasks[i], "deps", path + ".tasks[" + std::to_string(i) + "]")) {
+    d.tasks.push_back(task(tasks[i], path + ".tasks[" + std::to_string(i) + "]"));
+  for (size_t i = 0; i < tasks.size(); ++i)
+    for (const auto& dep :
+         get<std::vector<std::string>>(tasks[i], "deps", path + ".tasks[" + std::to_string(i) + "]")) {
       int u = -1;
       for (size_t k = 0; k < d.tasks.size(); ++k)
         if (d.tasks[k].id == dep) u = static_cast<int>(k);
@@ -243,7 +245,8 @@ ExecutorConfig executor(const json& j) {
     e.deployGraceful = get<std::string>(deploy, "shutdown", p + ".deploy") == "graceful";
   }
   const json& pools = at(j, "pools", p);
-  for (size_t i = 0; i < pools.size(); ++i) e.pools.push_back(workerPool(pools[i], p + ".pools[" + std::to_string(i) + "]"));
+  for (size_t i = 0; i < pools.size(); ++i)
+    e.pools.push_back(workerPool(pools[i], p + ".pools[" + std::to_string(i) + "]"));
   return e;
 }
 
@@ -251,7 +254,8 @@ Fault fault(const json& j, const Scenario& s, const std::string& path) {
   using K = Fault::Kind;
   Fault f;
   f.name = get<std::string>(j, "name", path);
-  f.kind = named<K>(j, "kind", path, {K::WorkerCrash, K::DbFailover, K::BrokerOutage, K::SchedulerCrash}, faultKindName);
+  f.kind =
+      named<K>(j, "kind", path, {K::WorkerCrash, K::DbFailover, K::BrokerOutage, K::SchedulerCrash}, faultKindName);
   f.at = get<double>(j, "at_s", path);
   f.afterWindow = get<double>(j, "after_window_s", path);
   if (f.kind != K::SchedulerCrash) f.duration = get<double>(j, "duration_s", path);
@@ -340,11 +344,13 @@ Scenario scenarioFromJson(const json& config) {
   const json& dags = at(config, "dags", p);
   for (size_t i = 0; i < dags.size(); ++i) s.dags.push_back(dag(dags[i], s, "dags[" + std::to_string(i) + "]"));
   const json& triggers = at(config, "triggers", p);
-  for (size_t i = 0; i < triggers.size(); ++i) s.triggers.push_back(trigger(triggers[i], "triggers[" + std::to_string(i) + "]"));
+  for (size_t i = 0; i < triggers.size(); ++i)
+    s.triggers.push_back(trigger(triggers[i], "triggers[" + std::to_string(i) + "]"));
   s.archiving = archiving(at(config, "archiving", p));
   s.monitoring = monitoring(at(config, "monitoring", p));
   const json& faults = at(config, "faults", p);
-  for (size_t i = 0; i < faults.size(); ++i) s.faults.push_back(fault(faults[i], s, "faults[" + std::to_string(i) + "]"));
+  for (size_t i = 0; i < faults.size(); ++i)
+    s.faults.push_back(fault(faults[i], s, "faults[" + std::to_string(i) + "]"));
   const json& slas = at(config, "slas", p);
   for (size_t i = 0; i < slas.size(); ++i) s.slas.push_back(sla(slas[i], "slas[" + std::to_string(i) + "]"));
   return s;

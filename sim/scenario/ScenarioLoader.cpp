@@ -88,29 +88,29 @@ std::vector<Scenario> loadScenario(const LoadRequest& request) {
   // A variant may extend an earlier one: `extends: NAME` applies NAME's overrides first.
   std::function<void(YAML::Node, const std::vector<yaml::VariantSpec>&, const yaml::VariantSpec&, int)> apply =
       [&](YAML::Node base, const std::vector<yaml::VariantSpec>& variants, const yaml::VariantSpec& v, int depth) {
-    if (depth > 32) ctx.fail(v.node, "variants." + v.name + ".extends", "extends chain too long (a cycle?)");
-    Fields f(ctx, v.node, "variants." + v.name);
-    if (f.has("extends")) {
-      std::string parent = f.text("extends", "");
-      auto it = std::find_if(variants.begin(), variants.end(), [&](auto& x) { return x.name == parent; });
-      if (it == variants.end() || it->name == v.name)
-        ctx.fail(v.node["extends"], "variants." + v.name + ".extends", "unknown variant '" + parent + "'");
-      apply(base, variants, *it, depth + 1);
-    }
-    YAML::Node overrides(YAML::NodeType::Map);
-    for (auto it = v.node.begin(); it != v.node.end(); ++it) {
-      std::string key = it->first.as<std::string>();
-      if (key == "name" || key == "extends" || key == "description") continue;
-      static const std::set<std::string> sections = {"dags", "triggers",  "scheduler", "metadb", "executor",
-                                                     "run",  "instances", "archiving", "faults", "monitoring"};
-      if (!sections.count(key))
-        ctx.fail(it->first, "variants." + v.name + "." + key,
-                 "unknown key (a variant overrides dags, triggers, scheduler, metadb, executor, run, "
-                 "instances, archiving, faults or monitoring)");
-      overrides[key] = it->second;
-    }
-    yaml::mergeInto(base, overrides);
-  };
+        if (depth > 32) ctx.fail(v.node, "variants." + v.name + ".extends", "extends chain too long (a cycle?)");
+        Fields f(ctx, v.node, "variants." + v.name);
+        if (f.has("extends")) {
+          std::string parent = f.text("extends", "");
+          auto it = std::find_if(variants.begin(), variants.end(), [&](auto& x) { return x.name == parent; });
+          if (it == variants.end() || it->name == v.name)
+            ctx.fail(v.node["extends"], "variants." + v.name + ".extends", "unknown variant '" + parent + "'");
+          apply(base, variants, *it, depth + 1);
+        }
+        YAML::Node overrides(YAML::NodeType::Map);
+        for (auto it = v.node.begin(); it != v.node.end(); ++it) {
+          std::string key = it->first.as<std::string>();
+          if (key == "name" || key == "extends" || key == "description") continue;
+          static const std::set<std::string> sections = {"dags", "triggers",  "scheduler", "metadb", "executor",
+                                                         "run",  "instances", "archiving", "faults", "monitoring"};
+          if (!sections.count(key))
+            ctx.fail(it->first, "variants." + v.name + "." + key,
+                     "unknown key (a variant overrides dags, triggers, scheduler, metadb, executor, run, "
+                     "instances, archiving, faults or monitoring)");
+          overrides[key] = it->second;
+        }
+        yaml::mergeInto(base, overrides);
+      };
   std::vector<Scenario> out;
   for (auto& v : variants) {
     if (!request.variants.empty() &&

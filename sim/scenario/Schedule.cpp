@@ -32,8 +32,7 @@ bool parseField(const std::string& field, int lo, int hi, std::bitset<N>* bits, 
       auto dash = range.find('-');
       try {
         from = std::stoi(range.substr(0, dash));
-        to = dash == std::string::npos ? (slash == std::string::npos ? from : hi)
-                                       : std::stoi(range.substr(dash + 1));
+        to = dash == std::string::npos ? (slash == std::string::npos ? from : hi) : std::stoi(range.substr(dash + 1));
       } catch (...) {
         return false;
       }
@@ -70,11 +69,16 @@ Schedule Schedule::interval(double periodSeconds, double anchor) {
 
 std::optional<Schedule> Schedule::cron(const std::string& expression, std::string* error) {
   std::string expr = expression;
-  if (expr == "@hourly") expr = "0 * * * *";
-  else if (expr == "@daily" || expr == "@midnight") expr = "0 0 * * *";
-  else if (expr == "@weekly") expr = "0 0 * * 0";
-  else if (expr == "@monthly") expr = "0 0 1 * *";
-  else if (expr == "@yearly" || expr == "@annually") expr = "0 0 1 1 *";
+  if (expr == "@hourly")
+    expr = "0 * * * *";
+  else if (expr == "@daily" || expr == "@midnight")
+    expr = "0 0 * * *";
+  else if (expr == "@weekly")
+    expr = "0 0 * * 0";
+  else if (expr == "@monthly")
+    expr = "0 0 1 * *";
+  else if (expr == "@yearly" || expr == "@annually")
+    expr = "0 0 1 1 *";
   std::stringstream in(expr);
   std::vector<std::string> fields;
   std::string f;
@@ -88,8 +92,7 @@ std::optional<Schedule> Schedule::cron(const std::string& expression, std::strin
   s.kind_ = Kind::Cron;
   s.text_ = expression;
   bool ignored = false;
-  if (!parseField(fields[0], 0, 59, &s.minutes_, &ignored) ||
-      !parseField(fields[1], 0, 23, &s.hours_, &ignored) ||
+  if (!parseField(fields[0], 0, 59, &s.minutes_, &ignored) || !parseField(fields[1], 0, 23, &s.hours_, &ignored) ||
       !parseField(fields[2], 1, 31, &s.daysOfMonth_, &s.domRestricted_) ||
       !parseField(fields[3], 1, 12, &s.months_, &ignored)) {
     *error = "malformed cron expression '" + expression + "'";

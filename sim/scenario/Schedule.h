@@ -33,9 +33,9 @@ class Schedule {
 
  private:
   Kind kind_ = Kind::None;
-  double period_ = 0;   // Interval
-  double anchor_ = 0;   // Interval: a point of the schedule
-  double shift_ = 0;    // Cron: offset added to every point
+  double period_ = 0;  // Interval
+  double anchor_ = 0;  // Interval: a point of the schedule
+  double shift_ = 0;   // Cron: offset added to every point
   std::bitset<60> minutes_;
   std::bitset<24> hours_;
   std::bitset<32> daysOfMonth_;  // 1..31

@@ -10,8 +10,10 @@ CapacityResult findMinimum(long long lo, long long hi, const std::function<bool(
   while (lo < hi) {
     long long mid = lo + (hi - lo) / 2;
     ++r.probes;
-    if (meets(mid)) hi = mid;
-    else lo = mid + 1;
+    if (meets(mid))
+      hi = mid;
+    else
+      lo = mid + 1;
   }
   r.minimum = hi;
   return r;

@@ -18,8 +18,10 @@ std::optional<double> number(const std::string& s) {
 
 std::string show(double v) {
   char buf[32];
-  if (v == std::round(v) && std::fabs(v) < 1e15) std::snprintf(buf, sizeof buf, "%.0f", v);
-  else std::snprintf(buf, sizeof buf, "%.10g", v);
+  if (v == std::round(v) && std::fabs(v) < 1e15)
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+  else
+    std::snprintf(buf, sizeof buf, "%.10g", v);
   return buf;
 }
 

@@ -53,12 +53,18 @@ MeanCi meanCi(const std::vector<double>& samples) {
 
 std::vector<std::string> sweepMetrics(const std::vector<std::string>& extra) {
   using namespace metric;
-  std::vector<std::string> out = {runPath(kTaskTransitionLatency, "mean"), runPath(kTaskTransitionLatency, "p50"),
-                                  runPath(kTaskTransitionLatency, "p95"),  runPath(kTaskTransitionLatency, "p99"),
-                                  runPath(kScheduleDelay, "p95"),          runPath(kDagrunDuration, "p95"),
-                                  runPath(kTriggerToDone, "p95"),          runPath(kSchedulerLoopDuration, "mean"),
-                                  runPath(kDbQueriesPerLoop, "mean"),      runPath(kDbCpuUtilization),
-                                  runPath(kWorkerHours),                   runPath(kTasksSucceeded),
+  std::vector<std::string> out = {runPath(kTaskTransitionLatency, "mean"),
+                                  runPath(kTaskTransitionLatency, "p50"),
+                                  runPath(kTaskTransitionLatency, "p95"),
+                                  runPath(kTaskTransitionLatency, "p99"),
+                                  runPath(kScheduleDelay, "p95"),
+                                  runPath(kDagrunDuration, "p95"),
+                                  runPath(kTriggerToDone, "p95"),
+                                  runPath(kSchedulerLoopDuration, "mean"),
+                                  runPath(kDbQueriesPerLoop, "mean"),
+                                  runPath(kDbCpuUtilization),
+                                  runPath(kWorkerHours),
+                                  runPath(kTasksSucceeded),
                                   runPath(kTasksLost)};
   for (const auto& e : extra)
     if (std::find(out.begin(), out.end(), e) == out.end()) out.push_back(e);

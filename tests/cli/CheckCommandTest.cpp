@@ -16,7 +16,8 @@ TEST(CheckCommand, PassesOnAnIdenticalRunAndFailsOnAWorseOne) {
   fs::path dir = schedlab::test::tempDir();
   auto base = runCli("run " + tinyChain() + " --quiet --out " + (dir / "base").string());
   ASSERT_EQ(base.code, 0) << base.output;
-  auto update = runCli("check " + (dir / "base").string() + " --update --baseline " + (dir / "b/baseline.json").string());
+  auto update =
+      runCli("check " + (dir / "base").string() + " --update --baseline " + (dir / "b/baseline.json").string());
   ASSERT_EQ(update.code, 0) << update.output;
   ASSERT_TRUE(fs::exists(dir / "b/baseline.json"));
 

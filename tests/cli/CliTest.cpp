@@ -114,5 +114,6 @@ TEST(Cli, SchemaExportsEveryMetricAndReadmeShowsIt) {
   std::stringstream readme;
   readme << in.rdbuf();
   EXPECT_NE(readme.str().find(md.output), std::string::npos)
-      << "README.md's results table differs from `schedlab schema --markdown`:\n" << md.output;
+      << "README.md's results table differs from `schedlab schema --markdown`:\n"
+      << md.output;
 }

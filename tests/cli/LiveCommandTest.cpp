@@ -27,7 +27,9 @@ TEST(LiveCommand, BadInputExitsTwoAndWritesNothing) {
   EXPECT_EQ(unreachable.code, 2) << unreachable.output;
   EXPECT_NE(unreachable.output.find("--pg:"), std::string::npos) << unreachable.output;
   // A scheduler crash is simulated only.
-  auto crash = runCli("live " + chain + " --variant airflow1 --duration 5s --set 'faults=[{kind: scheduler_crash, at: 2s}]' --out " + out);
+  auto crash =
+      runCli("live " + chain +
+             " --variant airflow1 --duration 5s --set 'faults=[{kind: scheduler_crash, at: 2s}]' --out " + out);
   EXPECT_EQ(crash.code, 2) << crash.output;
   EXPECT_NE(crash.output.find("faults.scheduler_crash: live runs do not crash schedulers"), std::string::npos)
       << crash.output;
@@ -37,8 +39,8 @@ TEST(LiveCommand, BadInputExitsTwoAndWritesNothing) {
 TEST(LiveCommand, RunsAnAirflow1VariantIntoResultsMarkedLive) {
   auto dir = tempDir();
   const std::string out = (dir / "out").string();
-  auto r = runCli("live " + std::string(SCHEDLAB_TESTS) + "/data/tiny-chain.yaml --variant airflow1 --duration 3s --out " +
-                  out);
+  auto r = runCli("live " + std::string(SCHEDLAB_TESTS) +
+                  "/data/tiny-chain.yaml --variant airflow1 --duration 3s --out " + out);
   ASSERT_EQ(r.code, 0) << r.output;
   auto results = nlohmann::json::parse(readFile(out + "/results.json"));
   EXPECT_EQ(results["source"], "live");
@@ -51,8 +53,9 @@ TEST(LiveCommand, OnAUsersServerItWorksInItsOwnSchemasAndDropsThem) {
   ThrowawayPostgres server;  // stands in for a user's staging database
   auto dir = tempDir();
   const std::string out = (dir / "out").string();
-  auto r = runCli("live " + std::string(SCHEDLAB_TESTS) + "/data/tiny-chain.yaml --variant airflow1 --duration 3s --pg '" +
-                  server.connectionString() + "' --out " + out);
+  auto r =
+      runCli("live " + std::string(SCHEDLAB_TESTS) + "/data/tiny-chain.yaml --variant airflow1 --duration 3s --pg '" +
+             server.connectionString() + "' --out " + out);
   ASSERT_EQ(r.code, 0) << r.output;
   auto results = nlohmann::json::parse(readFile(out + "/results.json"));
   const std::string schema = results["variants"][0]["sim"]["schemas"][0];

@@ -61,7 +61,8 @@ TEST(SweepCommand, RunsTheGridAndShardsMergeToTheSameCsv) {
 
 TEST(SweepCommand, BadParametersFailBeforeAnythingRuns) {
   fs::path dir = schedlab::test::tempDir();
-  auto bad = runCli("sweep " + data("tiny-chain.yaml") + " --param executor.workers=1,-3 --out " + (dir / "s").string());
+  auto bad =
+      runCli("sweep " + data("tiny-chain.yaml") + " --param executor.workers=1,-3 --out " + (dir / "s").string());
   EXPECT_EQ(bad.code, 2) << bad.output;
   EXPECT_NE(bad.output.find("executor.workers"), std::string::npos) << bad.output;
   EXPECT_FALSE(fs::exists(dir / "s/points"));
@@ -83,7 +84,8 @@ TEST(SweepCommand, CapacitySearchFindsTheErlangCMinimum) {
   fs::path dir = schedlab::test::tempDir();
   auto r = runCli("sweep " + data("mmc-capacity.yaml") +
                   " --find-min executor.workers=1..16 --subject-to 'metrics.queued_duration_s.mean<=12s' --seeds 2"
-                  " --out " + (dir / "cap").string());
+                  " --out " +
+                  (dir / "cap").string());
   ASSERT_EQ(r.code, 0) << r.output;
   std::string last = r.output.substr(r.output.find_last_of('\n', r.output.size() - 2) + 1);
   EXPECT_EQ(last, "min executor.workers = " + std::to_string(expected) + "\n") << r.output;

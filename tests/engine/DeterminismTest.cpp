@@ -25,8 +25,8 @@ nlohmann::json withoutWallClock(nlohmann::json j) {
 
 std::filesystem::path runCli(const std::string& scenario, const std::string& extra = "") {
   auto dir = schedlab::test::tempDir() / "out";
-  std::string cmd = std::string(SCHEDLAB_BINARY) + " run " + scenario + " --quiet --out " + dir.string() + " " +
-                    extra + " > /dev/null";
+  std::string cmd = std::string(SCHEDLAB_BINARY) + " run " + scenario + " --quiet --out " + dir.string() + " " + extra +
+                    " > /dev/null";
   EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
   return dir;
 }

@@ -3,15 +3,15 @@
 // of `cores` connections) and processor sharing on the cores (no pool).
 #include <gtest/gtest.h>
 
-#include <simgrid/s4u.hpp>
 #include <xbt/log.h>
+#include <simgrid/s4u.hpp>
 
 #include <cmath>
 
 #include "engine/SimGridQueryService.h"
 #include "model/MetadataDb.h"
-#include "util/Random.h"
 #include "support/TestSupport.h"
+#include "util/Random.h"
 
 namespace sg4 = simgrid::s4u;
 using namespace schedlab;

@@ -7,13 +7,14 @@ using namespace schedlab;
 namespace {
 
 nlohmann::json results(double p95, double workerHours, long long lost, bool slaMet = true) {
-  nlohmann::json v = {{"name", "v"},
-                      {"metrics",
-                       {{"task_transition_latency_s", {{"count", 100}, {"mean", 1.0}, {"p50", 1.0}, {"p95", p95}, {"p99", 9.0}}},
-                        {"worker_hours", workerHours},
-                        {"tasks_lost", lost},
-                        {"tasks_succeeded", 100}}},
-                      {"slas", {{{"name", "s"}, {"met", slaMet}}}}};
+  nlohmann::json v = {
+      {"name", "v"},
+      {"metrics",
+       {{"task_transition_latency_s", {{"count", 100}, {"mean", 1.0}, {"p50", 1.0}, {"p95", p95}, {"p99", 9.0}}},
+        {"worker_hours", workerHours},
+        {"tasks_lost", lost},
+        {"tasks_succeeded", 100}}},
+      {"slas", {{{"name", "s"}, {"met", slaMet}}}}};
   return {{"scenario", "x"}, {"variants", {v}}};
 }
 
@@ -48,8 +49,8 @@ TEST(RegressionCheck, WorseBeyondToleranceFailsWithinDoesNot) {
 }
 
 TEST(RegressionCheck, CostLossesAndSlasAreGated) {
-  EXPECT_TRUE(compareResults(results(5, 10, 0), results(5, 12, 0), 0.05).failed());   // cost
-  auto lost = compareResults(results(5, 10, 0), results(5, 10, 1), 0.05);             // from zero
+  EXPECT_TRUE(compareResults(results(5, 10, 0), results(5, 12, 0), 0.05).failed());  // cost
+  auto lost = compareResults(results(5, 10, 0), results(5, 10, 1), 0.05);            // from zero
   EXPECT_TRUE(lost.failed());
   EXPECT_EQ(verdictOf(lost, "metrics.tasks_lost"), Verdict::Worse);
   EXPECT_TRUE(compareResults(results(5, 10, 0), results(5, 10, 0, false), 0.05).failed());

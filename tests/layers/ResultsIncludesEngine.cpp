@@ -1,5 +1,5 @@
 // An arrow back up: the results may not include the engine that produces them. Must not compile.
-#include "results/RunResult.h"
 #include "engine/Simulation.h"
+#include "results/RunResult.h"
 
 int layerCaseResultsEngine() { return 0; }

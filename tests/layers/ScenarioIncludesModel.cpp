@@ -1,5 +1,5 @@
 // An arrow back up: a scenario source may not include the model. Must not compile.
-#include "scenario/Scenario.h"
 #include "model/WorkflowState.h"
+#include "scenario/Scenario.h"
 
 int layerCaseScenarioModel() { return 0; }

@@ -50,8 +50,9 @@ TEST(LiveCheck, TheSimulatorIsWithin15PercentOfTheLiveDatabase) {
       const char* stat;
       bool held;
     };
-    for (Figure f : {Figure{"scheduler_loop_duration_s", "mean", true}, Figure{"task_transition_latency_s", "mean", true},
-                     Figure{"task_transition_latency_s", "p95", true}, Figure{"task_transition_latency_s", "p50", false}}) {
+    for (Figure f :
+         {Figure{"scheduler_loop_duration_s", "mean", true}, Figure{"task_transition_latency_s", "mean", true},
+          Figure{"task_transition_latency_s", "p95", true}, Figure{"task_transition_latency_s", "p50", false}}) {
       const double simulated = sv["metrics"][f.metric][f.stat], measured = lv["metrics"][f.metric][f.stat];
       const double error = (simulated - measured) / measured;
       std::printf("%s %s.%s: simulated %.4f s, live %.4f s, error %+.1f %%%s\n", sv["name"].get<std::string>().c_str(),

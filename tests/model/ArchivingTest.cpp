@@ -14,7 +14,8 @@ std::string hourly(const std::string& archiving) {
 run: {horizon: 8d, start: 2020-03-01, sample_interval: 1h}
 scheduler: {model: airflow2}
 executor: {workers: 1, worker_concurrency: 4}
-)" + archiving + R"(
+)" + archiving +
+         R"(
 dags:
   - name: h
     schedule: "@hourly"
@@ -50,7 +51,8 @@ TEST(Archiving, BoundsRowsToTheRetention) {
 }
 
 TEST(Archiving, InitialHistoryIsDeletedByTheFirstCleanup) {
-  std::string yaml = hourly("archiving: {interval: 1d, retention: 2d}\nmetadb: {initial_rows: {task_instance: 100000}}");
+  std::string yaml =
+      hourly("archiving: {interval: 1d, retention: 2d}\nmetadb: {initial_rows: {task_instance: 100000}}");
   auto m = metrics(yaml);
   EXPECT_GE(m["db_rows"]["task_instance"]["max"].get<double>(), 100000);
   EXPECT_LE(m["db_rows"]["task_instance"]["end"].get<double>(), 3 * 24 * 3 + 3);
@@ -64,7 +66,8 @@ std::string gotcha(bool keepLast) {
 run: {horizon: 30d, start: 2020-03-01}
 scheduler: {model: airflow1, query_mode: per_dag, parsing_processes: 1, min_file_process_interval: 30s}
 executor: {workers: 1, worker_concurrency: 16}
-archiving: {interval: 1d, retention: 7d, keep_last_run: )") + (keepLast ? "true" : "false") + R"(}
+archiving: {interval: 1d, retention: 7d, keep_last_run: )") +
+         (keepLast ? "true" : "false") + R"(}
 dags:
   - {name: monthly, schedule: "@monthly", start_date: 2020-01-01, catchup: true, tasks: [{id: t, duration: 1m}]}
   - {name: weekly, schedule: "@weekly", start_date: 2020-01-05, catchup: true, tasks: [{id: t, duration: 1m}]}
@@ -100,7 +103,8 @@ TEST(Growth, BiggerTablesMakeTheLoopSlower) {
     std::ofstream(dir / "s.yaml") << std::string(R"(
 run: {horizon: 2h, warmup: 10m}
 scheduler: {model: airflow2}
-metadb: {calibration: cal.json, initial_rows: {task_instance: )") + rows + R"(}}
+metadb: {calibration: cal.json, initial_rows: {task_instance: )") +
+                                         rows + R"(}}
 dags:
   - {name: d, schedule: 10m, count: 20, tasks: [{shape: chain, count: 5, duration: 30s}]}
 )";

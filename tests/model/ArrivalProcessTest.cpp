@@ -36,7 +36,7 @@ TEST(ArrivalProcess, ADailyProfileArrivesOnlyInItsBusyHours) {
   t.kind = TriggerStream::Kind::Profile;
   t.hourlyRates.assign(24, 0.0);
   for (int h = 12; h < 24; ++h) t.hourlyRates[h] = 60.0 / 3600;  // 60 an hour in the afternoon and evening
-  auto times = all(t, 10 * 86400.0);                               // run start at midnight UTC
+  auto times = all(t, 10 * 86400.0);                             // run start at midnight UTC
   for (double at : times) EXPECT_GE(std::fmod(at, 86400.0), 12 * 3600.0) << at;
   const double expected = 10 * 12 * 60;
   EXPECT_NEAR(static_cast<double>(times.size()), expected, 4 * std::sqrt(expected));

@@ -18,7 +18,8 @@ std::string batchScenario(const std::string& autoscaler, const std::string& extr
 run: {horizon: 8h, warmup: 1h, seed: 4, sample_interval: 1m}
 scheduler: {model: airflow2, parallelism: 256, max_active_tasks_per_dag: 256, default_pool_slots: 256}
 executor:
-  visibility_timeout: )" + visibility + "\n" + extra + R"(
+  visibility_timeout: )" +
+         visibility + "\n" + extra + R"(
   pools:
     - {name: control, queues: [default], workers: 1, worker_concurrency: 8}
     - name: consumers
@@ -29,7 +30,8 @@ executor:
       min_workers: 1
       max_workers: 10
       boot_time: 2m
-      autoscaler: )" + autoscaler + R"(
+      autoscaler: )" +
+         autoscaler + R"(
 dags:
   - name: batch
     schedule: 1h
@@ -128,8 +130,7 @@ TEST(Autoscaling, HardShutdownKillsTriesThatAreRetriedAndCounted) {
   EXPECT_EQ(m["tasks_lost"], 0);
   // The same load with a graceful shutdown finishes its batches sooner.
   auto graceful = simulate(load(batchScenario("{policy: cpu_target, target: 0.6, shutdown: graceful}"))[0]);
-  EXPECT_GT(m["dagrun_duration_s"]["mean"].get<double>(),
-            graceful.metrics["dagrun_duration_s"]["mean"].get<double>());
+  EXPECT_GT(m["dagrun_duration_s"]["mean"].get<double>(), graceful.metrics["dagrun_duration_s"]["mean"].get<double>());
 }
 
 TEST(Autoscaling, AKilledTryComesBackByWhicheverIsFirstMessageOrZombie) {
@@ -139,7 +140,8 @@ TEST(Autoscaling, AKilledTryComesBackByWhicheverIsFirstMessageOrZombie) {
   EXPECT_GT(q["tasks_redelivered"].get<long long>(), 0);
   EXPECT_EQ(q["zombies_killed"], 0);
   // Without late acknowledgement the message is gone: only zombie detection brings them back.
-  auto noAck = simulate(load(batchScenario("{policy: cpu_target, target: 0.6, shutdown: hard}", "  acks_late: false\n"))[0]);
+  auto noAck =
+      simulate(load(batchScenario("{policy: cpu_target, target: 0.6, shutdown: hard}", "  acks_late: false\n"))[0]);
   const auto& n = noAck.metrics;
   EXPECT_EQ(n["tasks_redelivered"], 0);
   EXPECT_GT(n["zombies_killed"].get<long long>(), 0);
@@ -166,7 +168,8 @@ TEST(Autoscaling, NewWorkersBootBeforeTakingTasksAndAreBilledFromLaunch) {
   }
   EXPECT_TRUE(booting);
   // Billed hours match the sampled worker count to the sampling's precision.
-  EXPECT_NEAR(out.metrics["worker_hours_by_pool"]["consumers"].get<double>(), workerMinutes / 60, 0.05 * workerMinutes / 60);
+  EXPECT_NEAR(out.metrics["worker_hours_by_pool"]["consumers"].get<double>(), workerMinutes / 60,
+              0.05 * workerMinutes / 60);
 }
 
 TEST(Autoscaling, FixedPoolWithExponentialTasksMatchesMMc) {

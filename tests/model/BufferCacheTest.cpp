@@ -101,7 +101,8 @@ TEST(BufferCache, ALongHorizonSlowsTheLoopOnceTheDbOutgrowsItsCache) {
     std::ofstream(dir / "s.yaml") << std::string(R"(
 run: {horizon: 1d, warmup: 1h, sample_interval: 1h, task_instances_csv: false}
 scheduler: {model: airflow2}
-metadb: {calibration: cal.json, cache: )") + cache + R"(}
+metadb: {calibration: cal.json, cache: )") +
+                                         cache + R"(}
 dags:
   - {name: d, schedule: 5m, count: 20, tasks: [{shape: chain, count: 10, duration: 20s}]}
 )";

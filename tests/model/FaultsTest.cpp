@@ -73,7 +73,8 @@ TEST(Faults, ADbFailoverRefusingConnectionsEndsTheSchedulersAndFailsWhatCannotRe
   // A backlog, so that tries start and end while the database refuses connections.
   auto failover = [](const char* mode) {
     return backlogScenario("{model: airflow2}", std::string("faults: [{name: failover, kind: db_failover, at: 9003s, "
-                                                            "duration: 90s, mode: ") + mode + "}]\n");
+                                                            "duration: 90s, mode: ") +
+                                                    mode + "}]\n");
   };
   auto out = simulate(load(failover("error"))[0]);
   const auto& m = out.metrics;
@@ -112,20 +113,25 @@ TEST(Faults, ADbFailoverRefusingConnectionsEndsTheSchedulersAndFailsWhatCannotRe
 
 TEST(Faults, FaultsAreValidated) {
   expectLoadError(faultScenario("faults: [{kind: meteor, at: 1h}]\n"), "faults[0].kind: 'meteor' is not one of");
-  expectLoadError(faultScenario("faults: [{kind: db_failover, at: 1h}]\n"), "faults[0].duration: a db_failover needs a duration");
-  expectLoadError(faultScenario("faults: [{kind: worker_crash, at: 1h, pool: gpu}]\n"), "faults[0].pool: unknown worker pool 'gpu'");
-  expectLoadError(faultScenario("faults: [{kind: broker_outage, duration: 5m}]\n"), "faults[0].at: a fault needs a time");
+  expectLoadError(faultScenario("faults: [{kind: db_failover, at: 1h}]\n"),
+                  "faults[0].duration: a db_failover needs a duration");
+  expectLoadError(faultScenario("faults: [{kind: worker_crash, at: 1h, pool: gpu}]\n"),
+                  "faults[0].pool: unknown worker pool 'gpu'");
+  expectLoadError(faultScenario("faults: [{kind: broker_outage, duration: 5m}]\n"),
+                  "faults[0].at: a fault needs a time");
   expectLoadError(faultScenario("faults: [{kind: db_failover, at: 1h, duration: 1m, mode: sometimes}]\n"),
                   "faults[0].mode: 'sometimes' is not one of");
   expectLoadError(faultScenario("faults: [{kind: db_failover, at: 1h, duration: 1m, restart_after: 5s}]\n"),
                   "faults[0].restart_after");
-  auto s = load(faultScenario("faults: [{kind: broker_outage, at: 1h, duration: 5m}, {kind: broker_outage, at: 2h, duration: 5m}]\n"))[0];
+  auto s = load(faultScenario(
+      "faults: [{kind: broker_outage, at: 1h, duration: 5m}, {kind: broker_outage, at: 2h, duration: 5m}]\n"))[0];
   ASSERT_EQ(s.faults.size(), 2u);
   EXPECT_EQ(s.faults[1].name, "broker_outage_2");
 }
 
 TEST(Faults, ABrokerOutageHoldsTheWorkBackAndItsWindowsAreReported) {
-  auto out = simulate(load(faultScenario("faults: [{name: redis_down, kind: broker_outage, at: 152m, duration: 15m}]\n"))[0]);
+  auto out =
+      simulate(load(faultScenario("faults: [{name: redis_down, kind: broker_outage, at: 152m, duration: 15m}]\n"))[0]);
   const auto& m = out.metrics;
   for (const auto& r : parseTis(tisCsv(out)))
     if (r.started >= 0) {

@@ -37,8 +37,7 @@ TEST(HaSchedulers, ReplicasShareTheWorkAndNeverScheduleATaskTwice) {
   // The pool rows are taken NOWAIT: a scheduler finding them held skips its critical section.
   EXPECT_GT(three.metrics["critical_section_busy"].get<long long>(), 100);
   // More schedulers send more queries to the same database.
-  EXPECT_GT(three.metrics["db_cpu_utilization"].get<double>(),
-            1.3 * one.metrics["db_cpu_utilization"].get<double>());
+  EXPECT_GT(three.metrics["db_cpu_utilization"].get<double>(), 1.3 * one.metrics["db_cpu_utilization"].get<double>());
   EXPECT_EQ(three.metrics["tasks_lost"], 0);
 
   std::istringstream in(tisCsv(three));

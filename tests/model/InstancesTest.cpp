@@ -12,11 +12,13 @@ namespace {
 std::string twoInstances(const std::string& model, const std::string& db) {
   return R"(
 run: {horizon: 2h, warmup: 10m}
-scheduler: {model: )" + model + R"(}
+scheduler: {model: )" +
+         model + R"(}
 executor: {workers: 2}
 instances:
   - {name: main}
-  - {name: fast, dags: ["fast_*"], metadb: )" + db + R"(}
+  - {name: fast, dags: ["fast_*"], metadb: )" +
+         db + R"(}
 dags:
   - {name: fast_a, schedule: 5m, tasks: [{shape: chain, count: 4, duration: 10s}]}
   - {name: fast_b, schedule: 7m, tasks: [{shape: chain, count: 2, duration: 10s}]}

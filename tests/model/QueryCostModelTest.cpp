@@ -79,12 +79,14 @@ TEST(QueryCostModel, ShippedCalibrationMeasuredPagesAndDiskReads) {
                  QueryType::CreateDagRunChecks})
     EXPECT_GE(m.pages(t, 1, 1, 1e6), 1) << kQueries[static_cast<size_t>(t)].name;
   // A run's 40 task instances sit on more pages than 10 of them.
-  EXPECT_GT(m.pages(QueryType::UpdateStateSelectTis, 40, 40, 1e6), m.pages(QueryType::UpdateStateSelectTis, 10, 10, 1e6));
+  EXPECT_GT(m.pages(QueryType::UpdateStateSelectTis, 40, 40, 1e6),
+            m.pages(QueryType::UpdateStateSelectTis, 10, 10, 1e6));
 }
 
 TEST(QueryCostModel, RejectsMalformedPages) {
   try {
-    QueryCostModel::fromJson(nlohmann::json::parse(R"({"queries": {"default": {"pages": {"fixed": -2}}}})"), "cal.json");
+    QueryCostModel::fromJson(nlohmann::json::parse(R"({"queries": {"default": {"pages": {"fixed": -2}}}})"),
+                             "cal.json");
     FAIL() << "negative pages accepted";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("cal.json: queries.default.pages.fixed: expected a non-negative"),

@@ -13,7 +13,8 @@ namespace {
 std::string steadyRun(const std::string& scheduler) {
   return R"(
 run: {horizon: 10m, warmup: 2m}
-scheduler: )" + scheduler + R"(
+scheduler: )" +
+         scheduler + R"(
 triggers: [{name: never, rate: 0/h}]
 dags:
   - name: d
@@ -27,9 +28,7 @@ dags:
 )";
 }
 
-nlohmann::json metricsOf(const std::string& scheduler) {
-  return variantJson(simulate(load(steadyRun(scheduler))[0]));
-}
+nlohmann::json metricsOf(const std::string& scheduler) { return variantJson(simulate(load(steadyRun(scheduler))[0])); }
 
 }  // namespace
 

@@ -112,8 +112,8 @@ TEST(SchedulerCrash, AHotStandbyTakesOverAfterItsDetectionDelayAndResetsWhatWasQ
   const auto& m = out.metrics;
   const auto& f = m["by_fault"]["scheduler_crash"];
   const double back = f["scheduler_back_after_s"];
-  EXPECT_GE(back, 30 - 5);      // the heartbeat is older than takeover_after ...
-  EXPECT_LE(back, 30 + 10 + 1); // ... at the controller's next poll
+  EXPECT_GE(back, 30 - 5);       // the heartbeat is older than takeover_after ...
+  EXPECT_LE(back, 30 + 10 + 1);  // ... at the controller's next poll
   EXPECT_DOUBLE_EQ(f["scheduler_unavailable_s"].get<double>(), back);
   EXPECT_EQ(m["standby_takeovers"], 1);
   EXPECT_EQ(m["scheduler_restarts"], 0);
@@ -130,7 +130,7 @@ TEST(SchedulerCrash, WithoutRestartOrStandbyTheSchedulerStaysDown) {
   EXPECT_NEAR(m["scheduler_unavailable_s"].get<double>(), 5 * 3600 - kCrash, 1e-6);
   EXPECT_TRUE(m["by_fault"]["scheduler_crash"]["scheduler_back_after_s"].is_null());
   EXPECT_EQ(m["scheduler_alerts"], 1);  // it fires, and nobody is set to respond
-  EXPECT_EQ(m["tasks_lost"], 0);       // what was not done is still in flight, not lost
+  EXPECT_EQ(m["tasks_lost"], 0);        // what was not done is still in flight, not lost
   EXPECT_GT(m["tasks_in_flight_at_end"].get<long long>(), 0);
 }
 

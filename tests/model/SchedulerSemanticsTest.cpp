@@ -15,7 +15,8 @@ namespace {
 std::string limitsScenario(const std::string& model) {
   return R"(
 run: {horizon: 4h, seed: 3}
-scheduler: {model: )" + model + R"(, parallelism: 6, pools: {small: 2}}
+scheduler: {model: )" +
+         model + R"(, parallelism: 6, pools: {small: 2}}
 executor: {workers: 2, worker_concurrency: 4}
 dags:
   - name: etl
@@ -133,7 +134,8 @@ dags:
     schedule: 1d
     start_date: -1d
     catchup: false
-    tasks: [{id: wait, kind: sensor, waits_for: never, timeout: 1h, )" + sensorFields + R"(}]
+    tasks: [{id: wait, kind: sensor, waits_for: never, timeout: 1h, )" +
+         sensorFields + R"(}]
   - name: other
     schedule: 1d
     start_date: -1d

@@ -51,8 +51,10 @@ dags:
   for (auto& [r, host] : rowsWithHosts(tisCsv(out))) {
     if (r.started < 0) continue;
     ++checked;
-    if (r.task == "crunch") EXPECT_EQ(host.rfind("cpu-", 0), 0u) << host;
-    else EXPECT_EQ(host, "io-1");
+    if (r.task == "crunch")
+      EXPECT_EQ(host.rfind("cpu-", 0), 0u) << host;
+    else
+      EXPECT_EQ(host, "io-1");
   }
   EXPECT_GT(checked, 30);
   const auto& pools = out.metricsByPool;
@@ -90,12 +92,14 @@ TEST(WorkerPools, CpuHeavyTriesShareTheirHostsCores) {
   auto run = [](int cores, double cpu) {
     auto s = load(R"(
 run: {horizon: 9m, seed: 1}
-executor: {pools: [{name: box, workers: 1, worker_concurrency: 4, cores: )" + std::to_string(cores) + R"(}]}
+executor: {pools: [{name: box, workers: 1, worker_concurrency: 4, cores: )" +
+                  std::to_string(cores) + R"(}]}
 dags:
   - name: four
     schedule: 5m
     tasks:
-      - {shape: layered, width: 4, depth: 1, cpu: )" + std::to_string(cpu) + R"(, duration: 10s}
+      - {shape: layered, width: 4, depth: 1, cpu: )" +
+                  std::to_string(cpu) + R"(, duration: 10s}
 )")[0];
     auto rows = parseTis(tisCsv(simulate(s)));
     double longest = 0;
@@ -118,11 +122,13 @@ dags:
 TEST(WorkerPools, QueuesAndPoolsAreValidated) {
   const std::string dag = "\ndags: [{name: d, schedule: 1h, tasks: [{id: a, queue: gpu}]}]\n";
   expectLoadError("executor: {pools: [{name: cpu, queues: [cpu]}]}" + dag,
-        "dags.d.tasks.a.queue: no worker pool serves queue 'gpu'");
+                  "dags.d.tasks.a.queue: no worker pool serves queue 'gpu'");
   expectLoadError("executor: {workers: 2, pools: [{name: cpu}]}" + dag, "executor.workers: give either workers");
-  expectLoadError("executor: {pools: [{name: p, task_start: thread}]}" + dag, "'thread' is not one of: fork, interpreter");
+  expectLoadError("executor: {pools: [{name: p, task_start: thread}]}" + dag,
+                  "'thread' is not one of: fork, interpreter");
   expectLoadError("executor: {pools: [{name: p}, {name: p}]}" + dag, "duplicate worker pool 'p'");
-  expectLoadError("dags: [{name: d, schedule: 1h, tasks: [{id: a, cpu: 2}]}]\n", "dags.d.tasks[0].cpu: must be at most 1");
+  expectLoadError("dags: [{name: d, schedule: 1h, tasks: [{id: a, cpu: 2}]}]\n",
+                  "dags.d.tasks[0].cpu: must be at most 1");
   // A pool without queues serves every queue; task_start names the start-up cost.
   auto s = load("executor: {pools: [{name: any, task_start: interpreter}]}" + dag)[0];
   EXPECT_DOUBLE_EQ(s.executor.pools[0].taskStartOverhead, 1.5);

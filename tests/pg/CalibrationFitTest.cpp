@@ -96,5 +96,6 @@ TEST(CalibrationFit, PlanningTimeIsPartOfWhatAirflowPays) {
   for (auto& [key, latency] : m.latency) m.planning[key] = 5e-6;  // psycopg2 never prepares
   CalibrationFitResult fit = fitCalibration(m, {});
   EXPECT_NEAR(fit.calibration["queries"]["trigger_rule_dep"]["fixed_s"].get<double>(), 55e-6, 1e-9);
-  EXPECT_TRUE(fit.calibration["measured"]["planning_ms"].contains(measurementKey(SchemaLayout::Airflow110, 10000, "trigger_rule_dep")));
+  EXPECT_TRUE(fit.calibration["measured"]["planning_ms"].contains(
+      measurementKey(SchemaLayout::Airflow110, 10000, "trigger_rule_dep")));
 }

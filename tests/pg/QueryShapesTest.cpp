@@ -68,7 +68,9 @@ TEST_P(QueryShapes, EveryShapeRunsAndTouchesTheRowsItShould) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Layouts, QueryShapes, ::testing::Values(SchemaLayout::Airflow110, SchemaLayout::Airflow2),
-                         [](const auto& info) { return info.param == SchemaLayout::Airflow110 ? "airflow110" : "airflow25"; });
+                         [](const auto& info) {
+                           return info.param == SchemaLayout::Airflow110 ? "airflow110" : "airflow25";
+                         });
 
 TEST(BenchDatabase, OnAUsersServerEverythingLivesInItsOwnSchemaAndGoesWithIt) {
   ThrowawayPostgres server;  // stands in for a user's staging database

@@ -30,7 +30,6 @@ bool somethingListensOn(int port) {
   return ok;
 }
 
-
 }  // namespace
 
 TEST(ThrowawayPostgres, ServesOnLoopbackAndASocketInItsDirThenLeavesNothing) {
@@ -80,7 +79,10 @@ TEST(ThrowawayPostgres, AFailedStartSaysWhyAndLeavesNothing) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("no_such_setting"), std::string::npos) << e.what();
   }
-  if (old) ::setenv("TMPDIR", saved.c_str(), 1); else ::unsetenv("TMPDIR");
+  if (old)
+    ::setenv("TMPDIR", saved.c_str(), 1);
+  else
+    ::unsetenv("TMPDIR");
   EXPECT_TRUE(fs::is_empty(tmpl)) << tmpl;
   fs::remove_all(tmpl);
 }

@@ -16,10 +16,11 @@ namespace {
 void expectRendersInChromium(const fs::path& html, int images) {
   fs::path dir = schedlab::test::tempDir();
   fs::path shot = dir / "screenshot.png";
-  std::string cmd = "chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
-                    "--disable-background-networking --disable-component-update --disable-sync --user-data-dir=" +
-                    (dir / "profile").string() + " --window-size=1200,2400 --screenshot=" + shot.string() +
-                    " file://" + fs::absolute(html).string() + " >" + (dir / "chromium.log").string() + " 2>&1";
+  std::string cmd =
+      "chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+      "--disable-background-networking --disable-component-update --disable-sync --user-data-dir=" +
+      (dir / "profile").string() + " --window-size=1200,2400 --screenshot=" + shot.string() + " file://" +
+      fs::absolute(html).string() + " >" + (dir / "chromium.log").string() + " 2>&1";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << readFile(dir / "chromium.log");
   ASSERT_TRUE(fs::exists(shot)) << readFile(dir / "chromium.log");
   std::string check = "/usr/bin/python3 " + std::string(SCHEDLAB_TESTS) + "/reports/inspect_report.py " +
@@ -44,15 +45,17 @@ void runAndReport(const std::string& args, const fs::path& dir) {
   ASSERT_EQ(r.code, 0) << r.output;
 }
 
-const char* kFigures[] = {"transition_cdf.png", "cost_vs_latency.png", "scheduler_loop.png",
-                          "metadata_db.png", "queue_and_workers.png", "dag_run_gantt.png"};
+const char* kFigures[] = {"transition_cdf.png", "cost_vs_latency.png",   "scheduler_loop.png",
+                          "metadata_db.png",    "queue_and_workers.png", "dag_run_gantt.png"};
 
 }  // namespace
 
 TEST(Report, BluevineOnboardingHasEveryFigureAndAVerdict) {
   fs::path dir = schedlab::test::tempDir();
-  auto run = runCli("run " + std::string(SCHEDLAB_SCENARIOS) + "/bluevine-onboarding.yaml --quiet --set run.horizon=1h"
-                    " --out " + (dir / "results").string());
+  auto run = runCli("run " + std::string(SCHEDLAB_SCENARIOS) +
+                    "/bluevine-onboarding.yaml --quiet --set run.horizon=1h"
+                    " --out " +
+                    (dir / "results").string());
   ASSERT_EQ(run.code, 0) << run.output;
   auto r = runCli("report " + (dir / "results").string() + " --out " + (dir / "report").string());
   ASSERT_EQ(r.code, 0) << r.output;
@@ -65,7 +68,8 @@ TEST(Report, BluevineOnboardingHasEveryFigureAndAVerdict) {
   // The verdict: each SLA against each variant, and ratios against the baseline.
   EXPECT_NE(md.find("| step_to_step_p95 |"), std::string::npos) << md;
   EXPECT_NE(md.find("Ratios against the baseline **per_task**"), std::string::npos) << md;
-  EXPECT_TRUE(std::regex_search(md, std::regex("\\| split_fast_instance \\| [0-9.]+ (ms|s) ×0\\.[0-9]+ \\(-[0-9]+ %\\)")))
+  EXPECT_TRUE(
+      std::regex_search(md, std::regex("\\| split_fast_instance \\| [0-9.]+ (ms|s) ×0\\.[0-9]+ \\(-[0-9]+ %\\)")))
       << md;
   // No temporary files left behind.
   for (const auto& e : fs::directory_iterator(dir / "report"))
@@ -75,7 +79,8 @@ TEST(Report, BluevineOnboardingHasEveryFigureAndAVerdict) {
 
 TEST(Report, MetadbGrowthShowsSizeOverTimeWithoutPerTryRows) {
   fs::path dir = schedlab::test::tempDir();
-  auto run = runCli("run " + std::string(SCHEDLAB_SCENARIOS) + "/metadb-growth.yaml --quiet --set run.horizon=2d --out " + (dir / "results").string());
+  auto run = runCli("run " + std::string(SCHEDLAB_SCENARIOS) +
+                    "/metadb-growth.yaml --quiet --set run.horizon=2d --out " + (dir / "results").string());
   ASSERT_EQ(run.code, 0) << run.output;
   ASSERT_FALSE(fs::exists(dir / "results/task_instances.csv"));
   auto r = runCli("report " + (dir / "results").string());  // default: beside the results
@@ -97,15 +102,19 @@ TEST(Report, FetchrNightlyEtlHasEveryFigure) {
 
 TEST(Report, AgariAutoscalingShowsItsPoolsAndWhatScaleInKilled) {
   fs::path dir = schedlab::test::tempDir();
-  ASSERT_NO_FATAL_FAILURE(runAndReport(std::string(SCHEDLAB_SCENARIOS) + "/agari-autoscaling.yaml --set run.horizon=6h", dir));
+  ASSERT_NO_FATAL_FAILURE(
+      runAndReport(std::string(SCHEDLAB_SCENARIOS) + "/agari-autoscaling.yaml --set run.horizon=6h", dir));
   for (const char* f : kFigures) EXPECT_TRUE(fs::exists(dir / "results/figures" / f)) << f;
   EXPECT_TRUE(fs::exists(dir / "results/figures/worker_pools.png"));
   std::string md = readFile(dir / "results/report.md");
   EXPECT_NE(md.find("## Worker pools"), std::string::npos) << md;
   // cpu_target's premature scale-in kills tries; the queue-based policy never does.
-  EXPECT_TRUE(std::regex_search(md, std::regex("\\| cpu_target \\| consumers \\| [0-9.]+ h \\| [0-9]+ \\| [0-9]+ / [0-9]+ \\| [1-9][0-9]* / 0 \\|")))
+  EXPECT_TRUE(std::regex_search(
+      md,
+      std::regex("\\| cpu_target \\| consumers \\| [0-9.]+ h \\| [0-9]+ \\| [0-9]+ / [0-9]+ \\| [1-9][0-9]* / 0 \\|")))
       << md;
-  EXPECT_TRUE(std::regex_search(md, std::regex("\\| queue_depth \\| consumers \\| [0-9.]+ h \\| [0-9]+ \\| [0-9]+ / [0-9]+ \\| 0 / 0 \\|")))
+  EXPECT_TRUE(std::regex_search(
+      md, std::regex("\\| queue_depth \\| consumers \\| [0-9.]+ h \\| [0-9]+ \\| [0-9]+ / [0-9]+ \\| 0 / 0 \\|")))
       << md;
   expectRendersInChromium(dir / "results/report.html", 7);
 }
@@ -117,26 +126,31 @@ TEST(Report, BettermentHaShowsWhatEachWayOfSurvivingACrashCostsAndSaves) {
   std::string md = readFile(dir / "results/report.md");
   EXPECT_NE(md.find("## Faults"), std::string::npos) << md;
   // One scheduler: down from the crash until the person paged by the alert restarts it.
-  EXPECT_TRUE(std::regex_search(md, std::regex("\\| single \\| scheduler_crash \\| [0-9]+ s \\| [0-9]+ s \\| [0-9]+ s \\|")))
+  EXPECT_TRUE(
+      std::regex_search(md, std::regex("\\| single \\| scheduler_crash \\| [0-9]+ s \\| [0-9]+ s \\| [0-9]+ s \\|")))
       << md;
   // The standby is up within seconds, before any alert; active/active schedulers never leave
   // the instance without one, so nobody is paged and the crashed one stays down.
-  EXPECT_TRUE(std::regex_search(md, std::regex("\\| hot_standby \\| scheduler_crash \\| [0-9.]+ s \\| no alert \\| [0-9.]+ s \\|")))
+  EXPECT_TRUE(std::regex_search(
+      md, std::regex("\\| hot_standby \\| scheduler_crash \\| [0-9.]+ s \\| no alert \\| [0-9.]+ s \\|")))
       << md;
   EXPECT_NE(md.find("| ha_2 | scheduler_crash | none | no alert | not back |"), std::string::npos) << md;
   EXPECT_NE(md.find("### What surviving a scheduler crash costs and saves"), std::string::npos) << md;
   // The failover ends every scheduler at once, HA or not: only it leaves ha_2 without one.
-  EXPECT_TRUE(std::regex_search(md, std::regex("\\| ha_2 \\| db_failover \\| [0-9.]+ s \\| - \\| [0-9.]+ s \\([0-9]+ exits\\) \\|")))
+  EXPECT_TRUE(std::regex_search(
+      md, std::regex("\\| ha_2 \\| db_failover \\| [0-9.]+ s \\| - \\| [0-9.]+ s \\([0-9]+ exits\\) \\|")))
       << md;
-  EXPECT_TRUE(std::regex_search(md, std::regex("\\| ha_2 \\| 2 \\+ 0 \\| [0-9.]+ s \\| [0-9]+ \\| [1-9][0-9]* \\|"))) << md;
+  EXPECT_TRUE(std::regex_search(md, std::regex("\\| ha_2 \\| 2 \\+ 0 \\| [0-9.]+ s \\| [0-9]+ \\| [1-9][0-9]* \\|")))
+      << md;
   expectRendersInChromium(dir / "results/report.html", 8);
 }
 
 TEST(Report, LiveResultsAreShownBesideTheSimulatedOnes) {
   fs::path dir = schedlab::test::tempDir();
-  ASSERT_EQ(runCli("run " + std::string(SCHEDLAB_TEST_DATA) + "/tiny-chain.yaml --quiet --out " + (dir / "sim").string())
-                .code,
-            0);
+  ASSERT_EQ(
+      runCli("run " + std::string(SCHEDLAB_TEST_DATA) + "/tiny-chain.yaml --quiet --out " + (dir / "sim").string())
+          .code,
+      0);
   // A live run of the same scenario whose loops took 25 % longer than simulated.
   auto results = nlohmann::json::parse(readFile(dir / "sim/results.json"));
   results["source"] = "live";
@@ -146,8 +160,8 @@ TEST(Report, LiveResultsAreShownBesideTheSimulatedOnes) {
   }
   fs::create_directories(dir / "live");
   std::ofstream(dir / "live/results.json") << results.dump();
-  auto r = runCli("report " + (dir / "sim").string() + " " + (dir / "live").string() + " --out " +
-                  (dir / "both").string());
+  auto r =
+      runCli("report " + (dir / "sim").string() + " " + (dir / "live").string() + " --out " + (dir / "both").string());
   ASSERT_EQ(r.code, 0) << r.output;
   std::string md = readFile(dir / "both/report.md");
   EXPECT_NE(md.find("## Simulated vs live"), std::string::npos) << md;

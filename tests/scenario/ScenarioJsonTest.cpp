@@ -28,7 +28,8 @@ Scenario roundTrip(const Scenario& s) {
 void expectRoundTrip(const Scenario& s) {
   Scenario back = roundTrip(s);
   EXPECT_TRUE(back == s) << s.sourcePath << " variant " << s.variant << ": re-written as\n"
-                         << toJson(back).dump(1) << "\nwas\n" << toJson(s).dump(1);
+                         << toJson(back).dump(1) << "\nwas\n"
+                         << toJson(s).dump(1);
 }
 
 std::vector<std::filesystem::path> yamlFiles(const std::string& dir) {
@@ -109,8 +110,9 @@ slas:
 }
 
 TEST(ScenarioJson, TheShorthandPoolIsAPool) {
-  Scenario s = load("executor: {workers: 3, worker_concurrency: 8, task_start: interpreter}\n"
-                    "dags: [{name: a, tasks: [{id: t}]}]\n")[0];
+  Scenario s = load(
+      "executor: {workers: 3, worker_concurrency: 8, task_start: interpreter}\n"
+      "dags: [{name: a, tasks: [{id: t}]}]\n")[0];
   ASSERT_EQ(s.executor.pools.size(), 1u);
   const WorkerPoolConfig& p = s.executor.pools[0];
   EXPECT_EQ(p.name, "default");
@@ -126,8 +128,9 @@ TEST(ScenarioJson, TheShorthandPoolIsAPool) {
 }
 
 TEST(ScenarioJson, TriggerStreamsKeepTheirKind) {
-  Scenario s = load("triggers: [{name: b, kind: burst, at: [1h], count: 4, dag: a}]\n"
-                    "dags: [{name: a, tasks: [{id: t}]}]\n")[0];
+  Scenario s = load(
+      "triggers: [{name: b, kind: burst, at: [1h], count: 4, dag: a}]\n"
+      "dags: [{name: a, tasks: [{id: t}]}]\n")[0];
   const auto t = toJson(s)["triggers"][0];
   EXPECT_EQ(t["kind"], "burst");
   EXPECT_EQ(t["at_s"], nlohmann::json::array({3600.0}));

@@ -151,7 +151,7 @@ TEST(ScenarioLoader, PerTaskQueriesOnlyInAirflow1) {
   EXPECT_NE(e.find("scheduler.query_mode: per_task exists only in the airflow1 model"), std::string::npos) << e;
   auto s = load("scheduler: {model: airflow1}\ndags: [{name: a, tasks: [{id: t}]}]\n");
   EXPECT_EQ(s[0].scheduler.queryMode, QueryMode::PerTask);  // 1.10.12's behaviour by default
-  EXPECT_EQ(s[0].scheduler.minFileProcessInterval, 0);     // 1.10 default
+  EXPECT_EQ(s[0].scheduler.minFileProcessInterval, 0);      // 1.10 default
 }
 
 TEST(ScenarioLoader, ShippedScenariosAreValid) {

@@ -68,7 +68,8 @@ inline std::vector<Scenario> load(const std::string& yaml, std::vector<std::stri
 inline std::string backlogScenario(const std::string& scheduler, const std::string& extra) {
   return R"(
 run: {horizon: 4h, warmup: 30m, seed: 3}
-scheduler: )" + scheduler + R"(
+scheduler: )" +
+         scheduler + R"(
 executor: {workers: 1, worker_concurrency: 6}
 dags:
   - name: etl

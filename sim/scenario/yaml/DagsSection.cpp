@@ -26,8 +26,7 @@ void clearUnusedFields(TaskDef& task) {
 void readDag(const Context& ctx, const YAML::Node& dags, size_t i, Scenario& s, References& refs) {
   std::string p = "dags[" + std::to_string(i) + "]";
   DagDef d;
-  if (!dags[i].IsMap() || !dags[i]["name"] || !dags[i]["name"].IsScalar())
-    ctx.fail(dags[i], p, "a DAG needs a name");
+  if (!dags[i].IsMap() || !dags[i]["name"] || !dags[i]["name"].IsScalar()) ctx.fail(dags[i], p, "a DAG needs a name");
   d.name = dags[i]["name"].Scalar();
   if (refs.dagNodes.count(d.name)) ctx.fail(dags[i]["name"], p + ".name", "duplicate DAG name '" + d.name + "'");
   refs.dagNodes[d.name] = dags[i];
@@ -87,7 +86,8 @@ void readDag(const Context& ctx, const YAML::Node& dags, size_t i, Scenario& s, 
       ctx.fail(dags[i], tp + ".queue", "no worker pool serves queue '" + task.queue + "' (executor.pools[].queues)");
     if (task.kind == OperatorKind::TriggerDagRun && task.triggerDag.empty())
       ctx.fail(dags[i], tp, "a trigger_dagrun task needs trigger_dag: the DAG it starts");
-    if (task.kind == OperatorKind::Sensor && !task.waitsFor.empty()) refs.sensors.push_back({dags[i], tp + ".waits_for=" + task.waitsFor});
+    if (task.kind == OperatorKind::Sensor && !task.waitsFor.empty())
+      refs.sensors.push_back({dags[i], tp + ".waits_for=" + task.waitsFor});
     if (task.kind == OperatorKind::TriggerDagRun)
       refs.triggers.push_back({dags[i], tp + ".trigger_dag=" + task.triggerDag});
   }

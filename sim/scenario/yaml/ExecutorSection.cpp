@@ -14,9 +14,11 @@ void readAutoscaler(const Context& ctx, const YAML::Node& node, const std::strin
   using P = AutoscalerConfig::Policy;
   Fields f(ctx, node, path);
   AutoscalerConfig& a = w.autoscaler;
-  if (!f.has("policy")) ctx.fail(node, path + ".policy", "an autoscaler needs a policy (fixed, cpu_target, queue_depth, keda)");
-  a.policy = f.choice<P>("policy", P::Fixed,
-                         {{"fixed", P::Fixed}, {"cpu_target", P::CpuTarget}, {"queue_depth", P::QueueDepth}, {"keda", P::Keda}});
+  if (!f.has("policy"))
+    ctx.fail(node, path + ".policy", "an autoscaler needs a policy (fixed, cpu_target, queue_depth, keda)");
+  a.policy = f.choice<P>(
+      "policy", P::Fixed,
+      {{"fixed", P::Fixed}, {"cpu_target", P::CpuTarget}, {"queue_depth", P::QueueDepth}, {"keda", P::Keda}});
   // KEDA polls every 30 s and scales in after a 300 s cooldown by default; AWS target tracking
   // and step scaling evaluate one-minute CloudWatch periods.
   a.period = f.duration("period", a.policy == P::Keda ? 30 : 60, 1e-3);
@@ -37,8 +39,7 @@ void readAutoscaler(const Context& ctx, const YAML::Node& node, const std::strin
 double readTaskStart(Fields& f, double fallback) {
   if (f.has("task_start") && f.has("task_start_overhead"))
     f.ctx().fail(f.raw("task_start"), f.path("task_start"), "give either task_start or task_start_overhead");
-  if (f.has("task_start"))
-    return f.choice<double>("task_start", fallback, {{"fork", 0.4}, {"interpreter", 1.5}});
+  if (f.has("task_start")) return f.choice<double>("task_start", fallback, {{"fork", 0.4}, {"interpreter", 1.5}});
   return f.duration("task_start_overhead", fallback);
 }
 
@@ -82,7 +83,8 @@ Fault readBrokerOutage(const Context& ctx, Fields& f) {
   fault.name = faultKindName(fault.kind);
   fault.at = o.duration("at", 0);
   fault.duration = o.duration("duration", 0, 1e-3);
-  if (!o.has("duration")) ctx.fail(f.raw("broker_outage"), "executor.broker_outage.duration", "an outage needs a duration");
+  if (!o.has("duration"))
+    ctx.fail(f.raw("broker_outage"), "executor.broker_outage.duration", "an outage needs a duration");
   o.finish();
   return fault;
 }

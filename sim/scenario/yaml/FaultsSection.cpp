@@ -9,7 +9,8 @@ namespace {
 
 // How a dead scheduler process comes back: restart_after (a supervisor) or restart_after_alert
 // (a person paged by the heartbeat alert); `fallback` when neither is given (< 0: it does not).
-void readRestart(const Context& ctx, Fields& f, const std::string& p, const Scenario& s, Fault& fault, double fallback) {
+void readRestart(const Context& ctx, Fields& f, const std::string& p, const Scenario& s, Fault& fault,
+                 double fallback) {
   fault.restartAfter = fallback;
   if (f.has("restart_after") && f.has("restart_after_alert"))
     ctx.fail(f.raw("restart_after_alert"), p + ".restart_after_alert",
@@ -29,7 +30,8 @@ void readRestart(const Context& ctx, Fields& f, const std::string& p, const Scen
 void readSchedulerCrash(const Context& ctx, Fields& f, const std::string& p, const Scenario& s, Fault& fault) {
   const std::string inst = f.text("instance", s.instances.front().name);
   auto it = std::find_if(s.instances.begin(), s.instances.end(), [&](const InstanceDef& d) { return d.name == inst; });
-  if (it == s.instances.end()) ctx.fail(f.raw("instance"), p + ".instance", "unknown scheduler instance '" + inst + "'");
+  if (it == s.instances.end())
+    ctx.fail(f.raw("instance"), p + ".instance", "unknown scheduler instance '" + inst + "'");
   fault.instance = static_cast<int>(it - s.instances.begin());
   fault.replica = f.integer("replica", 1, 1, s.scheduler.replicas) - 1;
   readRestart(ctx, f, p, s, fault, -1);
@@ -53,10 +55,13 @@ void readFaultsSection(const Context& ctx, Fields& top, Scenario& s) {
     Fields f(ctx, list[i], p);
     Fault fault;
     if (!f.has("kind"))
-      ctx.fail(list[i], p + ".kind", "a fault needs a kind (worker_crash, db_failover, broker_outage, scheduler_crash)");
+      ctx.fail(list[i], p + ".kind",
+               "a fault needs a kind (worker_crash, db_failover, broker_outage, scheduler_crash)");
     fault.kind = f.choice<K>("kind", K::DbFailover,
-                             {{"worker_crash", K::WorkerCrash}, {"db_failover", K::DbFailover},
-                              {"broker_outage", K::BrokerOutage}, {"scheduler_crash", K::SchedulerCrash}});
+                             {{"worker_crash", K::WorkerCrash},
+                              {"db_failover", K::DbFailover},
+                              {"broker_outage", K::BrokerOutage},
+                              {"scheduler_crash", K::SchedulerCrash}});
     const char* kind = faultKindName(fault.kind);
     fault.name = f.text("name", "");
     if (fault.name.empty()) {
@@ -69,10 +74,12 @@ void readFaultsSection(const Context& ctx, Fields& top, Scenario& s) {
       fault.pool = f.text("pool", s.executor.pools.front().name);
       auto pool = std::find_if(s.executor.pools.begin(), s.executor.pools.end(),
                                [&](const WorkerPoolConfig& w) { return w.name == fault.pool; });
-      if (pool == s.executor.pools.end()) ctx.fail(f.raw("pool"), p + ".pool", "unknown worker pool '" + fault.pool + "'");
+      if (pool == s.executor.pools.end())
+        ctx.fail(f.raw("pool"), p + ".pool", "unknown worker pool '" + fault.pool + "'");
       fault.count = f.integer("count", 1, 1, 10000);
       // Until zombie detection has failed the crashed hosts' tries.
-      fault.duration = f.duration("duration", s.scheduler.zombieTaskThreshold + s.scheduler.zombieDetectionInterval, 1e-3);
+      fault.duration =
+          f.duration("duration", s.scheduler.zombieTaskThreshold + s.scheduler.zombieDetectionInterval, 1e-3);
     } else if (fault.kind == K::SchedulerCrash) {
       readSchedulerCrash(ctx, f, p, s, fault);
     } else {

@@ -13,9 +13,7 @@ void Context::fail(const YAML::Node& node, const std::string& path, const std::s
   throw ScenarioError(file, mark.line + 1, mark.column + 1, path, message);
 }
 
-std::string join(const std::string& path, const std::string& key) {
-  return path.empty() ? key : path + "." + key;
-}
+std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
 
 Fields::Fields(const Context& ctx, const YAML::Node& node, std::string path)
     : ctx_(ctx), node_(node), path_(std::move(path)) {
@@ -86,8 +84,9 @@ double Fields::durationOf(const YAML::Node& n, const std::string& p, double min)
   auto v = parseDuration(n.Scalar());
   if (!v) ctx_.fail(n, p, "'" + n.Scalar() + "' is not a duration (use ms, s, m, h, d: 30s, 5m, 7d)");
   if (*v < min)
-    ctx_.fail(n, p, *v < 0 ? "negative duration '" + n.Scalar() + "'"
-                           : "duration '" + n.Scalar() + "' too small (at least " + formatDuration(min) + ")");
+    ctx_.fail(n, p,
+              *v < 0 ? "negative duration '" + n.Scalar() + "'"
+                     : "duration '" + n.Scalar() + "' too small (at least " + formatDuration(min) + ")");
   return *v;
 }
 
@@ -156,8 +155,7 @@ Distribution readDistribution(const Context& ctx, const YAML::Node& n, const std
     for (size_t i = 0; i < v.size(); ++i)
       d.values.push_back(helper.durationOf(v[i], p + "[" + std::to_string(i) + "]"));
   } else {
-    ctx.fail(n.begin()->first, p,
-             "unknown distribution (constant, exponential, lognormal, uniform, empirical)");
+    ctx.fail(n.begin()->first, p, "unknown distribution (constant, exponential, lognormal, uniform, empirical)");
   }
   return d;
 }
@@ -187,7 +185,8 @@ std::map<std::string, double> readInitialRows(const Context& ctx, const YAML::No
   if (!node.IsMap()) return out;
   for (auto it = rows.node().begin(); it != rows.node().end(); ++it) {
     std::string table = it->first.as<std::string>();
-    if (!tables.count(table)) ctx.fail(it->first, rows.path(table), "unknown table (task_instance, dag_run, job, xcom, log)");
+    if (!tables.count(table))
+      ctx.fail(it->first, rows.path(table), "unknown table (task_instance, dag_run, job, xcom, log)");
     out[table] = rows.number(table, 0, 0);
   }
   return out;

@@ -82,8 +82,8 @@ E Fields::choice(const std::string& key, E fallback, const std::vector<std::pair
 // index and its path (`section.NAME`), once its name is known to be present and unique. Consumes
 // `remove`, which only variant merging uses, and rejects the keys the visitor did not read.
 template <typename Visit>
-void forEachNamedEntry(const Context& ctx, const YAML::Node& list, const std::string& section,
-                       const std::string& what, Visit visit) {
+void forEachNamedEntry(const Context& ctx, const YAML::Node& list, const std::string& section, const std::string& what,
+                       Visit visit) {
   std::set<std::string> names;
   for (size_t i = 0; i < list.size(); ++i) {
     std::string path = section + "[" + std::to_string(i) + "]";

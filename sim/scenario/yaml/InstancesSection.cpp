@@ -16,29 +16,32 @@ void readInstancesSection(const Context& ctx, Fields& top, Scenario& s) {
     ctx.fail(list, "instances", "expected a non-empty list of {name, dags: [patterns], metadb: shared|own}");
   int catchAll = -1;
   std::vector<YAML::Node> patternNodes;
-  forEachNamedEntry(ctx, list, "instances", "instance", [&](Fields& f, const YAML::Node& entry, size_t i,
-                                                            const std::string& p, const std::string& name) {
-    InstanceDef inst;
-    inst.name = name;
-    YAML::Node dags = f.raw("dags");
-    if (dags.IsDefined() && !dags.IsNull()) {
-      inst.dagPatterns = readNames(ctx, dags, p + ".dags", "DAG name pattern");
-    } else {
-      if (catchAll >= 0)
-        ctx.fail(entry, p + ".dags", "only one instance may omit dags (it takes every DAG the others do not)");
-      catchAll = static_cast<int>(i);
-    }
-    patternNodes.push_back(dags.IsDefined() ? dags : entry);
-    std::string db = f.text("metadb", "shared");
-    if (db != "shared" && db != "own") ctx.fail(f.raw("metadb"), p + ".metadb", "'" + db + "' is not one of: shared, own");
-    inst.ownMetadb = db == "own";
-    if (f.has("initial_rows")) {
-      if (!inst.ownMetadb)
-        ctx.fail(f.raw("initial_rows"), p + ".initial_rows", "only an instance with metadb: own has its own history");
-      inst.initialRows = readInitialRows(ctx, f.raw("initial_rows"), p + ".initial_rows");
-    }
-    s.instances.push_back(std::move(inst));
-  });
+  forEachNamedEntry(ctx, list, "instances", "instance",
+                    [&](Fields& f, const YAML::Node& entry, size_t i, const std::string& p, const std::string& name) {
+                      InstanceDef inst;
+                      inst.name = name;
+                      YAML::Node dags = f.raw("dags");
+                      if (dags.IsDefined() && !dags.IsNull()) {
+                        inst.dagPatterns = readNames(ctx, dags, p + ".dags", "DAG name pattern");
+                      } else {
+                        if (catchAll >= 0)
+                          ctx.fail(entry, p + ".dags",
+                                   "only one instance may omit dags (it takes every DAG the others do not)");
+                        catchAll = static_cast<int>(i);
+                      }
+                      patternNodes.push_back(dags.IsDefined() ? dags : entry);
+                      std::string db = f.text("metadb", "shared");
+                      if (db != "shared" && db != "own")
+                        ctx.fail(f.raw("metadb"), p + ".metadb", "'" + db + "' is not one of: shared, own");
+                      inst.ownMetadb = db == "own";
+                      if (f.has("initial_rows")) {
+                        if (!inst.ownMetadb)
+                          ctx.fail(f.raw("initial_rows"), p + ".initial_rows",
+                                   "only an instance with metadb: own has its own history");
+                        inst.initialRows = readInitialRows(ctx, f.raw("initial_rows"), p + ".initial_rows");
+                      }
+                      s.instances.push_back(std::move(inst));
+                    });
   for (auto& d : s.dags) {
     std::vector<int> matches;
     for (size_t i = 0; i < s.instances.size(); ++i)

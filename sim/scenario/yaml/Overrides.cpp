@@ -23,8 +23,7 @@ void mergeNamedList(YAML::Node base, const YAML::Node& over) {
     bool remove = item.IsMap() && item["remove"] && item["remove"].as<bool>(false);
     bool found = false;
     for (size_t i = 0; i < base.size(); ++i) {
-      if (!name.empty() && base[i].IsMap() && base[i]["name"] &&
-          base[i]["name"].as<std::string>() == name) {
+      if (!name.empty() && base[i].IsMap() && base[i]["name"] && base[i]["name"].as<std::string>() == name) {
         found = true;
         if (remove) {
           base.remove(i);

@@ -6,8 +6,7 @@ void readRunSection(const Context& ctx, Fields& top, Scenario& s) {
   Fields f(ctx, top.raw("run"), "run");
   s.run.horizon = f.duration("horizon", s.run.horizon, 1e-3);
   s.run.warmup = f.duration("warmup", s.run.warmup);
-  if (s.run.warmup >= s.run.horizon)
-    ctx.fail(f.raw("warmup"), "run.warmup", "must be shorter than run.horizon");
+  if (s.run.warmup >= s.run.horizon) ctx.fail(f.raw("warmup"), "run.warmup", "must be shorter than run.horizon");
   s.run.seed = static_cast<uint64_t>(f.integer("seed", 1, 0, 2147483647));
   s.run.sampleInterval = f.duration("sample_interval", s.run.sampleInterval, 1e-3);
   s.run.taskInstancesCsv = f.boolean("task_instances_csv", true);

@@ -6,8 +6,7 @@ void readSchedulerSection(const Context& ctx, Fields& top, Scenario& s) {
   Fields f(ctx, top.raw("scheduler"), "scheduler");
   auto& c = s.scheduler;
   c.model = f.choice<SchedulerModel>("model", c.model,
-                                     {{"airflow1", SchedulerModel::Airflow1},
-                                      {"airflow2", SchedulerModel::Airflow2}});
+                                     {{"airflow1", SchedulerModel::Airflow1}, {"airflow2", SchedulerModel::Airflow2}});
   bool a1 = c.model == SchedulerModel::Airflow1;
   // Airflow 1.10.12 queried per task; AIRFLOW-3607 (1.10.13, 2.0) made it one query per DAG run.
   c.queryMode = f.choice<QueryMode>("query_mode", a1 ? QueryMode::PerTask : QueryMode::PerDag,
@@ -21,8 +20,7 @@ void readSchedulerSection(const Context& ctx, Fields& top, Scenario& s) {
   c.maxActiveRunsPerDag = f.integer("max_active_runs_per_dag", c.maxActiveRunsPerDag, 1);
   c.maxTisPerQuery = f.integer("max_tis_per_query", c.maxTisPerQuery, 1);
   c.maxDagrunsToCreatePerLoop = f.integer("max_dagruns_to_create_per_loop", c.maxDagrunsToCreatePerLoop, 1);
-  c.maxDagrunsPerLoopToSchedule =
-      f.integer("max_dagruns_per_loop_to_schedule", c.maxDagrunsPerLoopToSchedule, 1);
+  c.maxDagrunsPerLoopToSchedule = f.integer("max_dagruns_per_loop_to_schedule", c.maxDagrunsPerLoopToSchedule, 1);
   c.idleSleepTime = f.duration("scheduler_idle_sleep_time", c.idleSleepTime);
   c.parsingProcesses = f.integer("parsing_processes", c.parsingProcesses, 1, 256);
   // 0 in 1.10 (files re-parsed back to back), 30 s from 2.0.1.

@@ -17,7 +17,7 @@ namespace schedlab::yaml {
 
 // What a scenario's sections refer to across sections, checked once every section is read.
 struct References {
-  std::map<std::string, YAML::Node> dagNodes;  // the DAGs by name
+  std::map<std::string, YAML::Node> dagNodes;                         // the DAGs by name
   std::vector<std::pair<YAML::Node, std::string>> sensors, triggers;  // "path=name" of each reference
 };
 

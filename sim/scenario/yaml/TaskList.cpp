@@ -41,7 +41,8 @@ struct PendingDeps {
 // `deps` follows the previous entry's leaves; explicit deps are resolved once every id is known.
 class TaskListReader {
  public:
-  TaskListReader(const Context& ctx, const TaskDef& defaults, DagDef& dag) : ctx_(ctx), defaults_(defaults), dag_(dag) {}
+  TaskListReader(const Context& ctx, const TaskDef& defaults, DagDef& dag)
+      : ctx_(ctx), defaults_(defaults), dag_(dag) {}
 
   void entry(const YAML::Node& node, const std::string& p) {
     Fields f(ctx_, node, p);
@@ -74,8 +75,8 @@ class TaskListReader {
 
   void shapeEntry(Fields& f, const YAML::Node& node, const std::string& p) {
     enum class Shape { Chain, FanOutIn, Layered };
-    Shape shape = f.choice<Shape>("shape", Shape::Chain,
-                                  {{"chain", Shape::Chain}, {"fan_out_in", Shape::FanOutIn}, {"layered", Shape::Layered}});
+    Shape shape = f.choice<Shape>(
+        "shape", Shape::Chain, {{"chain", Shape::Chain}, {"fan_out_in", Shape::FanOutIn}, {"layered", Shape::Layered}});
     TaskDef proto = defaults_;
     readTaskFields(f, proto);
     std::string prefix = f.text("prefix", "task");
@@ -154,8 +155,7 @@ void sortTasks(const Context& ctx, const std::string& path, std::map<std::string
   if (order.size() != n) {
     for (size_t t = 0; t < n; ++t)
       if (indegree[t] > 0)
-        ctx.fail(idNodes[dag.tasks[t].id], path + ".deps",
-                 "a cycle in deps through task '" + dag.tasks[t].id + "'");
+        ctx.fail(idNodes[dag.tasks[t].id], path + ".deps", "a cycle in deps through task '" + dag.tasks[t].id + "'");
   }
   std::vector<int> position(n);
   for (size_t k = 0; k < n; ++k) position[order[k]] = static_cast<int>(k);
@@ -172,8 +172,8 @@ void sortTasks(const Context& ctx, const std::string& path, std::map<std::string
 
 }  // namespace
 
-void readTasks(const Context& ctx, const YAML::Node& list, const std::string& path,
-               const TaskDef& defaults, DagDef& dag) {
+void readTasks(const Context& ctx, const YAML::Node& list, const std::string& path, const TaskDef& defaults,
+               DagDef& dag) {
   if (!list.IsSequence() || list.size() == 0)
     ctx.fail(list, path, "expected a non-empty list of tasks ({id: ...}) or shapes ({shape: ...})");
   TaskListReader reader(ctx, defaults, dag);

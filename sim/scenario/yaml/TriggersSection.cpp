@@ -31,7 +31,8 @@ std::vector<double> readTrace(const std::string& path, const std::string& field)
       headerSkipped = true;
       continue;
     }
-    if (!t || *t < 0) throw ScenarioError(path, lineNo, 1, field, "'" + first + "' is not a time since the start (e.g. 90 or 1.5h)");
+    if (!t || *t < 0)
+      throw ScenarioError(path, lineNo, 1, field, "'" + first + "' is not a time since the start (e.g. 90 or 1.5h)");
     times.push_back(*t);
   }
   if (times.empty()) throw ScenarioError(path, 0, 0, field, "the trace holds no arrivals");
@@ -58,7 +59,8 @@ void readArrivals(const Context& ctx, Fields& f, const YAML::Node& entry, const 
       if (!rates.IsSequence() || rates.size() != 24)
         ctx.fail(rates.IsDefined() ? rates : entry, p + ".rates",
                  "a profile needs 24 rates, one per hour of day from 00:00 (e.g. [2/h, 1/h, ...])");
-      for (size_t h = 0; h < 24; ++h) t.hourlyRates.push_back(rateOf(ctx, rates[h], p + ".rates[" + std::to_string(h) + "]"));
+      for (size_t h = 0; h < 24; ++h)
+        t.hourlyRates.push_back(rateOf(ctx, rates[h], p + ".rates[" + std::to_string(h) + "]"));
       break;
     }
     case TriggerStream::Kind::Burst: {
@@ -67,7 +69,8 @@ void readArrivals(const Context& ctx, Fields& f, const YAML::Node& entry, const 
       YAML::Node at = f.raw("at");
       if (at.IsDefined()) {
         if (!at.IsSequence()) ctx.fail(at, p + ".at", "expected a list of times, e.g. [2h, 5h30m]");
-        for (size_t k = 0; k < at.size(); ++k) t.burstTimes.push_back(f.durationOf(at[k], p + ".at[" + std::to_string(k) + "]"));
+        for (size_t k = 0; k < at.size(); ++k)
+          t.burstTimes.push_back(f.durationOf(at[k], p + ".at[" + std::to_string(k) + "]"));
       }
       if (t.burstTimes.empty() && t.burstEvery <= 0)
         ctx.fail(entry, p, "a burst stream needs `at: [times]` or `every: duration`");
@@ -91,18 +94,18 @@ void readTriggersSection(const Context& ctx, Fields& top, Scenario& s, const Ref
   YAML::Node triggers = top.raw("triggers");
   if (triggers.IsDefined() && !triggers.IsNull()) {
     if (!triggers.IsSequence()) ctx.fail(triggers, "triggers", "expected a list of arrival streams");
-    forEachNamedEntry(ctx, triggers, "triggers", "trigger stream", [&](Fields& f, const YAML::Node& entry, size_t,
-                                                                        const std::string& p, const std::string& name) {
-      TriggerStream t;
-      t.name = name;
-      readArrivals(ctx, f, entry, p, t);
-      t.start = f.duration("start", 0);
-      t.end = f.has("end") ? f.duration("end", 0) : -1;
-      t.dag = f.text("dag", "");
-      if (!t.dag.empty() && !refs.dagNodes.count(t.dag))
-        ctx.fail(entry["dag"], p + ".dag", "unknown DAG '" + t.dag + "'");
-      s.triggers.push_back(t);
-    });
+    forEachNamedEntry(ctx, triggers, "triggers", "trigger stream",
+                      [&](Fields& f, const YAML::Node& entry, size_t, const std::string& p, const std::string& name) {
+                        TriggerStream t;
+                        t.name = name;
+                        readArrivals(ctx, f, entry, p, t);
+                        t.start = f.duration("start", 0);
+                        t.end = f.has("end") ? f.duration("end", 0) : -1;
+                        t.dag = f.text("dag", "");
+                        if (!t.dag.empty() && !refs.dagNodes.count(t.dag))
+                          ctx.fail(entry["dag"], p + ".dag", "unknown DAG '" + t.dag + "'");
+                        s.triggers.push_back(t);
+                      });
   }
 }
 
