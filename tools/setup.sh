@@ -11,8 +11,9 @@ SCHEDLAB_PACKAGES=(
   libbenchmark-dev libbenchmark-tools libgtest-dev
   libpqxx-dev postgresql python3-matplotlib python3-scipy
 )
-# Only the tests need these: Chromium renders the report as a person would see it.
-SCHEDLAB_TEST_PACKAGES=(chromium)
+# Only the tests need these: Chromium renders the report as a person would see it; clang-format
+# holds the code to its one style (.clang-format).
+SCHEDLAB_TEST_PACKAGES=(chromium clang-format-14)
 
 schedlab_install_packages() {
   local missing=() p
