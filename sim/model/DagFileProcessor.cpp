@@ -1,8 +1,10 @@
 #include "model/DagFileProcessor.h"
 
 #include <cmath>
+#include <utility>
 
 #include "model/SchedulerJobs.h"
+#include "model/SchedulerProcess.h"
 
 namespace schedlab {
 
@@ -21,14 +23,12 @@ void DagFileProcessorManager::start() {
 
 void DagFileProcessorManager::managerLoop() {
   const double minInterval = ctx_.scenario.scheduler.minFileProcessInterval;
-  int job = -1;
+  SchedulerProcess process(*ctx_.jobs, instance_, ctx_.db(instance_));
+  bool first = true;
   while (true) {
     // The processors are the scheduler process's children: they die with it, and a new
     // process parses every file again.
-    if (const int current = ctx_.jobs->checkpoint(instance_); current != job) {
-      if (job >= 0) lastProcessed_.assign(lastProcessed_.size(), -INFINITY);
-      job = current;
-    }
+    if (process.begin() && !std::exchange(first, false)) lastProcessed_.assign(lastProcessed_.size(), -INFINITY);
     double t0 = ctx_.now();
     // Files whose last processing is older than min_file_process_interval.
     double earliest = INFINITY;

@@ -27,19 +27,10 @@ class SchedulerJobs {
   // Spawns the scheduler crashes, the standby controllers and the alert rules.
   void start();
 
-  // The scheduler's loops call this between transactions. While its process lives it returns
-  // the process's job at once; once the process died it blocks until a process runs the
-  // scheduler again and returns that one's job: the loop starts afresh.
-  int checkpoint(int scheduler);
   bool alive(int scheduler) const { return slots_[static_cast<size_t>(scheduler)].alive; }
   int job(int scheduler) const { return slots_[static_cast<size_t>(scheduler)].job; }
   // UPDATE job SET latest_heartbeat = now for the scheduler's job (the caller sends the query).
   void heartbeat(int scheduler);
-  // Before each transaction: while a failover refuses connections, Airflow's run_with_db_retries
-  // makes max_db_retries (3) attempts with wait_random_exponential(0.5 s, max 5 s) between; when
-  // the last fails too the OperationalError ends the scheduler process (restarted as the
-  // failover says). False then: the caller goes back to its checkpoint.
-  bool reachDb(int scheduler, const MetadataDb& db);
 
   // adopt_or_reset_orphaned_tasks by `scheduler` (2.x): adds its query to `batch` and, once the
   // query has run (call apply after executing the batch), takes the orphans over.
@@ -82,6 +73,17 @@ class SchedulerJobs {
   void contribute(double end, RunResult& out) const;
 
  private:
+  // The loops see their process through SchedulerProcess, which alone uses these two.
+  friend class SchedulerProcess;
+  // While the scheduler's process lives, returns the process's job at once; once the process died
+  // it blocks until a process runs the scheduler again and returns that one's job.
+  int checkpoint(int scheduler);
+  // Before each transaction: while a failover refuses connections, Airflow's run_with_db_retries
+  // makes max_db_retries (3) attempts with wait_random_exponential(0.5 s, max 5 s) between; when
+  // the last fails too the OperationalError ends the scheduler process (restarted as the
+  // failover says). False then.
+  bool reachDb(int scheduler, const MetadataDb& db);
+
   struct Slot {
     bool alive = true;
     int job = -1;

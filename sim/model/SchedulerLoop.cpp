@@ -7,6 +7,7 @@
 
 #include "model/Executor.h"
 #include "model/SchedulerJobs.h"
+#include "model/SchedulerProcess.h"
 
 namespace schedlab {
 namespace {
@@ -22,9 +23,9 @@ int schedulerQueries(const QueryBatch& b) {
 
 namespace {
 
-// One airflow2 scheduler (SchedulerJobRunner._run_scheduler_loop), phase by phase. Each phase that
-// ends a transaction returns false when the process died or the DB refused meanwhile: the loop
-// then starts again at its checkpoint.
+// One airflow2 scheduler (SchedulerJobRunner._run_scheduler_loop), phase by phase, each transaction
+// through the scheduler's process (SchedulerProcess): when the process dies or the DB refuses, the
+// pass ends and the next one starts with the process then running.
 class Airflow2Loop {
  public:
   Airflow2Loop(SimContext& ctx, int instance, int replica)
@@ -34,7 +35,8 @@ class Airflow2Loop {
         db_(ctx.db(instance)),
         jobs_(*ctx.jobs),
         instance_(instance),
-        self_(instance * cfg_.replicas + replica) {}
+        self_(instance * cfg_.replicas + replica),
+        process_(jobs_, self_, db_) {}
 
   void run() {
     while (true) once();
@@ -43,9 +45,9 @@ class Airflow2Loop {
  private:
   void once();
   // adopt_or_reset_orphaned_tasks: at start, then every orphaned_tasks_check_interval.
-  bool sweepOrphans();
+  bool sweepOrphansWhenDue();
   // _do_scheduling, part 1: create due runs, start queued ones, examine runs; one transaction.
-  bool scheduleRuns(double t0, int& queries);
+  void scheduleRuns(double t0, int& queries);
   std::vector<int> createDueRuns(QueryBatch& b, double t0);
   // Examines the runs to schedule; returns the rows it locked, adds the TIs it found ready.
   std::vector<int> examineRuns(QueryBatch& b, double t0, std::vector<int>& toSchedule);
@@ -60,47 +62,56 @@ class Airflow2Loop {
   MetadataDb& db_;
   SchedulerJobs& jobs_;
   const int instance_, self_;  // self_: this scheduler's id
-  int job_ = -1;               // the process running this loop (a crash and a restart make a new one)
+  SchedulerProcess process_;   // the process running this loop (a crash and a restart make a new one)
   double lastHeartbeat_ = -INFINITY, nextOrphanCheck_ = 0;
   std::map<int, int> perDef_;  // queries attributable to each DAG definition this loop
 };
 
 void Airflow2Loop::once() {
-  // Between transactions a crashed process stops here until a new one runs the scheduler.
-  if (const int current = jobs_.checkpoint(self_); current != job_) {
+  if (process_.begin()) {
     // A process starts: the old one's executor events died with it; orphans first.
-    job_ = current;
     lastHeartbeat_ = -INFINITY;
     ctx_.executor->takeEvents(self_);
     nextOrphanCheck_ = ctx_.now();
   }
-  if (!jobs_.reachDb(self_, db_)) return;  // a failover refusing connections ended the process
-  if (ctx_.now() >= nextOrphanCheck_ && !sweepOrphans()) return;
-  const double t0 = ctx_.now();
-  perDef_.clear();
+  if (!sweepOrphansWhenDue()) return;
+  double t0 = 0;
   int queries = 0;
-  if (!scheduleRuns(t0, queries)) return;
-  const std::vector<int> queued = criticalSection(queries);
+  if (!process_.transaction([&] {
+        t0 = ctx_.now();
+        perDef_.clear();
+        scheduleRuns(t0, queries);
+      }))
+    return;
+  std::vector<int> queued;
   // Queued and committed but not sent yet: a crash now leaves them without a Celery task id.
-  if (jobs_.checkpoint(self_) != job_) return;
+  if (!process_.transaction([&] { queued = criticalSection(queries); })) return;
   // executor.heartbeat(), _process_executor_events, the job heartbeat.
   ctx_.executor->send(queued, ctx_.now());
-  if (!jobs_.reachDb(self_, db_)) return;
-  const int events = tail(queries);
+  int events = 0;
+  if (!process_.transaction([&] { events = tail(queries); }, SchedulerProcess::OnDeath::NextPass)) return;
   const double duration = ctx_.now() - t0;
   ctx_.recorder.loop(instance_, t0, duration, queries);
   for (auto& [def, q] : perDef_) ctx_.recorder.queriesPerPass(def, t0, q);
   if (queued.empty() && events == 0) ctx_.rt.sleepFor(cfg_.idleSleepTime);
 }
 
-bool Airflow2Loop::sweepOrphans() {
-  QueryBatch ob = db_.batch();
-  SchedulerJobs::Sweep sweep = jobs_.findOrphans(self_, ob);
-  db_.execute(ob, cfg_.clientCostPerQuery);
-  if (jobs_.checkpoint(self_) != job_) return false;
-  jobs_.apply(sweep, self_);
-  nextOrphanCheck_ = ctx_.now() + cfg_.orphanedTasksCheckInterval;
-  return jobs_.reachDb(self_, db_);
+bool Airflow2Loop::sweepOrphansWhenDue() {
+  bool swept = false;
+  SchedulerJobs::Sweep sweep;
+  const bool current = process_.transaction([&] {
+    if (ctx_.now() < nextOrphanCheck_) return;
+    QueryBatch ob = db_.batch();
+    sweep = jobs_.findOrphans(self_, ob);
+    db_.execute(ob, cfg_.clientCostPerQuery);
+    swept = true;
+  });
+  if (!current) return false;
+  if (swept) {
+    jobs_.apply(sweep, self_);
+    nextOrphanCheck_ = ctx_.now() + cfg_.orphanedTasksCheckInterval;
+  }
+  return true;
 }
 
 std::vector<int> Airflow2Loop::createDueRuns(QueryBatch& b, double t0) {
@@ -164,7 +175,7 @@ std::vector<int> Airflow2Loop::examineRuns(QueryBatch& b, double t0, std::vector
   return locked;
 }
 
-bool Airflow2Loop::scheduleRuns(double t0, int& queries) {
+void Airflow2Loop::scheduleRuns(double t0, int& queries) {
   QueryBatch b = db_.batch();
   const std::vector<int> due = createDueRuns(b, t0);
   std::vector<int> toSchedule;
@@ -178,7 +189,6 @@ bool Airflow2Loop::scheduleRuns(double t0, int& queries) {
         st_.ti(ti).state == TiState::UpForReschedule)
       st_.markScheduled(ti, ctx_.now());
   queries = schedulerQueries(b);
-  return jobs_.checkpoint(self_) == job_ && jobs_.reachDb(self_, db_);
 }
 
 std::vector<int> Airflow2Loop::criticalSection(int& queries) {
@@ -198,7 +208,7 @@ std::vector<int> Airflow2Loop::criticalSection(int& queries) {
     cs.add(QueryType::PoolSlotsLock, pools, pools);
     cs.add(QueryType::PoolStateCounts, st_.activeTasksOfInstance(instance_), pools);
     queued = st_.queueExecutable(self_, cfg_.maxTisPerQuery, ctx_.now());
-    for (int ti : queued) st_.ti(ti).queuedByJob = job_;
+    for (int ti : queued) st_.ti(ti).queuedByJob = process_.job();
     cs.add(QueryType::ScheduledTisForUpdate, st_.scheduledCount(instance_) + static_cast<double>(queued.size()),
            static_cast<double>(queued.size()));
     if (!queued.empty()) cs.add(QueryType::BulkQueueTis, static_cast<double>(queued.size()), 0, 1, {.tis = queued});
@@ -234,55 +244,62 @@ void runAirflow1MainLoop(SimContext& ctx, int instance) {
   MetadataDb& db = ctx.db(instance);
   const double client = cfg.clientCostPerQuery;
   SchedulerJobs& jobs = *ctx.jobs;
-  int job = -1;
+  SchedulerProcess process(jobs, instance, db);
   double lastHeartbeat = -INFINITY;
   while (true) {
-    if (const int current = jobs.checkpoint(instance); current != job) {
+    if (process.begin()) {
       // A process starts: reset_state_for_orphaned_tasks, its executor empty.
-      job = current;
       lastHeartbeat = -INFINITY;
       ctx.executor->takeEvents(instance);
-      if (!jobs.reachDb(instance, db)) continue;
-      QueryBatch rb = db.batch();
-      SchedulerJobs::Sweep sweep = jobs.findResettable(instance, rb);
-      db.execute(rb, client);
-      if (jobs.checkpoint(instance) != job) continue;
+      SchedulerJobs::Sweep sweep;
+      if (!process.transaction([&] {
+            QueryBatch rb = db.batch();
+            sweep = jobs.findResettable(instance, rb);
+            db.execute(rb, client);
+          }))
+        continue;
       jobs.apply(sweep, instance);
     }
-    if (!jobs.reachDb(instance, db)) continue;  // a failover refusing connections ended the process
-    const double t0 = ctx.now();
-    QueryBatch b = db.batch();
-    double active = st.activeTasks(instance);
-    b.add(QueryType::TisWithoutDagrun, active, 0, 2);
-    // _execute_task_instances: scheduled TIs, pools, concurrency maps, open slots per pool.
-    double scheduled = st.scheduledCount(instance);
-    double pools = 1.0 + static_cast<double>(cfg.pools.size());
-    b.add(QueryType::FindScheduledTis, scheduled, scheduled);
-    if (scheduled > 0) {
-      b.add(QueryType::SelectPools, pools, pools);
-      b.add(QueryType::ConcurrencyCounts, active, active);
-      b.add(QueryType::PoolOpenSlots, active, 1, static_cast<int>(pools));
-    }
-    std::vector<int> queued = st.queueExecutable(instance, 1 << 30, t0);
-    for (int ti : queued) st.ti(ti).queuedByJob = job;
-    for (size_t i = 0; i < queued.size(); i += static_cast<size_t>(cfg.maxTisPerQuery)) {
-      size_t chunk = std::min(queued.size() - i, static_cast<size_t>(cfg.maxTisPerQuery));
-      b.add(QueryType::LockAndQueueTis, static_cast<double>(chunk), static_cast<double>(chunk), 1,
-            {.tis = std::span<const int>(queued).subspan(i, chunk)});
-    }
-    // 1.10's _process_executor_events sends one SELECT per finished event.
-    int events = ctx.executor->takeEvents(instance);
-    b.add(QueryType::ExecutorEvents, 1, 1, events);
-    const bool beat = t0 - lastHeartbeat >= cfg.schedulerHeartbeatSec;
-    if (beat) {
-      b.add(QueryType::SchedulerHeartbeat, 1, 0);
-      lastHeartbeat = t0;
-    }
-    db.execute(b, client);
-    if (beat) jobs.heartbeat(instance);
-    if (jobs.checkpoint(instance) != job) continue;  // queued, not sent: the next process resets them
+    double t0 = 0;
+    std::vector<int> queued;
+    int queries = 0;
+    // Queued, not sent when the process dies meanwhile: the next process resets them.
+    if (!process.transaction([&] {
+          t0 = ctx.now();
+          QueryBatch b = db.batch();
+          double active = st.activeTasks(instance);
+          b.add(QueryType::TisWithoutDagrun, active, 0, 2);
+          // _execute_task_instances: scheduled TIs, pools, concurrency maps, open slots per pool.
+          double scheduled = st.scheduledCount(instance);
+          double pools = 1.0 + static_cast<double>(cfg.pools.size());
+          b.add(QueryType::FindScheduledTis, scheduled, scheduled);
+          if (scheduled > 0) {
+            b.add(QueryType::SelectPools, pools, pools);
+            b.add(QueryType::ConcurrencyCounts, active, active);
+            b.add(QueryType::PoolOpenSlots, active, 1, static_cast<int>(pools));
+          }
+          queued = st.queueExecutable(instance, 1 << 30, t0);
+          for (int ti : queued) st.ti(ti).queuedByJob = process.job();
+          for (size_t i = 0; i < queued.size(); i += static_cast<size_t>(cfg.maxTisPerQuery)) {
+            size_t chunk = std::min(queued.size() - i, static_cast<size_t>(cfg.maxTisPerQuery));
+            b.add(QueryType::LockAndQueueTis, static_cast<double>(chunk), static_cast<double>(chunk), 1,
+                  {.tis = std::span<const int>(queued).subspan(i, chunk)});
+          }
+          // 1.10's _process_executor_events sends one SELECT per finished event.
+          int events = ctx.executor->takeEvents(instance);
+          b.add(QueryType::ExecutorEvents, 1, 1, events);
+          const bool beat = t0 - lastHeartbeat >= cfg.schedulerHeartbeatSec;
+          if (beat) {
+            b.add(QueryType::SchedulerHeartbeat, 1, 0);
+            lastHeartbeat = t0;
+          }
+          db.execute(b, client);
+          if (beat) jobs.heartbeat(instance);
+          queries = schedulerQueries(b);
+        }))
+      continue;
     ctx.executor->send(queued, ctx.now());
-    ctx.recorder.schedulerQueries[instance] += schedulerQueries(b);
+    ctx.recorder.schedulerQueries[instance] += queries;
     // processor_poll_interval: an iteration lasts at least this long.
     double elapsed = ctx.now() - t0;
     if (elapsed < cfg.idleSleepTime) ctx.rt.sleepFor(cfg.idleSleepTime - elapsed);

@@ -1,0 +1,23 @@
+#include "model/SchedulerProcess.h"
+
+namespace schedlab {
+
+SchedulerProcess::SchedulerProcess(SchedulerJobs& jobs, int scheduler, MetadataDb& db)
+    : jobs_(jobs), scheduler_(scheduler), db_(db) {}
+
+bool SchedulerProcess::begin() {
+  const int current = jobs_.checkpoint(scheduler_);
+  if (current == job_) return false;
+  job_ = current;
+  return true;
+}
+
+bool SchedulerProcess::current() const { return jobs_.alive(scheduler_) && jobs_.job(scheduler_) == job_; }
+
+bool SchedulerProcess::transaction(const std::function<void()>& body, OnDeath onDeath) {
+  if (!jobs_.reachDb(scheduler_, db_)) return false;
+  body();
+  return onDeath == OnDeath::NextPass || current();
+}
+
+}  // namespace schedlab
