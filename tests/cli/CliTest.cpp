@@ -106,14 +106,38 @@ TEST(Cli, SchemaExportsEveryMetricAndReadmeShowsIt) {
   EXPECT_EQ(doc["metrics"][0]["unit"], "s");
   EXPECT_EQ(run("schema --json --markdown").code, 2);
   EXPECT_EQ(run("schema extra").code, 2);
-  // README's results section carries the table as the binary prints it: a metric added, renamed or
-  // re-united without README fails here.
+  // docs/results.md carries the table as the binary prints it: a metric added, renamed or
+  // re-united without it fails here.
   auto md = run("schema --markdown");
   ASSERT_EQ(md.code, 0);
-  std::ifstream in(SCHEDLAB_README);
+  std::ifstream in(std::string(SCHEDLAB_DOCS) + "/results.md");
   std::stringstream readme;
   readme << in.rdbuf();
   EXPECT_NE(readme.str().find(md.output), std::string::npos)
-      << "README.md's results table differs from `schedlab schema --markdown`:\n"
+      << "docs/results.md's metrics table differs from `schedlab schema --markdown`:\n"
       << md.output;
+}
+
+// README is the guide and docs/ the reference: every relative link between them names a file that
+// exists.
+TEST(Docs, EveryRelativeLinkResolves) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> pages = {SCHEDLAB_README};
+  for (const auto& e : fs::directory_iterator(SCHEDLAB_DOCS)) pages.push_back(e.path());
+  int links = 0;
+  for (const auto& page : pages) {
+    std::ifstream in(page);
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string s = text.str();
+    for (size_t at = s.find("]("); at != std::string::npos; at = s.find("](", at + 2)) {
+      const size_t end = s.find(')', at);
+      std::string target = s.substr(at + 2, end - at - 2);
+      if (target.rfind("http", 0) == 0 || target.empty() || target[0] == '#') continue;
+      target = target.substr(0, target.find('#'));
+      EXPECT_TRUE(fs::exists(page.parent_path() / target)) << page << " links to missing " << target;
+      ++links;
+    }
+  }
+  EXPECT_GE(links, 8);
 }

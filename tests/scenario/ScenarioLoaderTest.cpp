@@ -161,9 +161,9 @@ TEST(ScenarioLoader, ShippedScenariosAreValid) {
   }
 }
 
-TEST(ScenarioLoader, ReadmeExampleIsValid) {
-  // The annotated example in README.md is a real scenario: it must load as documented.
-  std::ifstream in(SCHEDLAB_README);
+TEST(ScenarioLoader, DocumentedExampleIsValid) {
+  // The annotated example in docs/scenario-format.md is a real scenario: it must load as documented.
+  std::ifstream in(std::string(SCHEDLAB_DOCS) + "/scenario-format.md");
   std::stringstream ss;
   ss << in.rdbuf();
   std::string text = ss.str();
