@@ -1,0 +1,69 @@
+// The Celery executor alone on a manual clock: sends through the broker, workers take messages,
+// run tries and report their ends; a broker outage holds what is sent.
+#include <gtest/gtest.h>
+
+#include "support/FakeWorld.h"
+#include "support/TestSupport.h"
+
+using namespace schedlab;
+using schedlab::test::FakeWorld;
+using schedlab::test::load;
+
+namespace {
+
+const char* kOneWorker = R"(
+run: {horizon: 2h}
+executor: {workers: 1, worker_concurrency: 2, broker_latency: 5ms, task_start_overhead: 400ms}
+dags:
+  - name: etl
+    schedule: 10m
+    tasks: [{shape: fan_out_in, width: 3, duration: 1m}]
+)";
+
+// Queues the run's `count` ready TIs as a scheduler would, and returns them.
+std::vector<int> queueReady(FakeWorld& w, int r, double now) {
+  WorkflowState& st = w.state;
+  std::vector<int> ready = st.evaluate(r, now).ready;
+  for (int ti : ready) st.markScheduled(ti, now);
+  return st.queueExecutable(0, 512, now);
+}
+
+TEST(CeleryExecutor, AWorkerRunsWhatIsSentAndReportsItsEnd) {
+  FakeWorld w(load(kOneWorker)[0]);
+  w.executor->start();
+  WorkflowState& st = w.state;
+  const int r = st.createDueRuns(0, 600, 1).at(0);
+  st.startQueuedRuns(0, 600);
+  w.rt.runUntil(600);
+  const std::vector<int> queued = queueReady(w, r, 600);
+  ASSERT_EQ(queued.size(), 1u);
+  w.executor->send(queued, w.rt.now());
+  EXPECT_TRUE(st.ti(queued[0]).sent);
+  EXPECT_EQ(w.executor->queueDepth(), 1u);
+  w.rt.runUntil(600.5);  // the broker's 5 ms, then the 400 ms start
+  EXPECT_EQ(w.executor->queueDepth(), 0u);
+  EXPECT_EQ(st.ti(queued[0]).state, TiState::Running);
+  EXPECT_EQ(w.executor->busyWorkers(), 1);
+  w.rt.runUntil(700);
+  EXPECT_EQ(st.ti(queued[0]).state, TiState::Success);
+  EXPECT_GE(w.executor->takeEvents(0), 1);
+  EXPECT_EQ(w.executor->takeEvents(0), 0);  // taken once
+}
+
+TEST(CeleryExecutor, ABrokerOutageHoldsWhatIsSentUntilItEnds) {
+  Scenario sc = load(std::string(kOneWorker) + "faults: [{kind: broker_outage, at: 595s, duration: 1m}]\n")[0];
+  FakeWorld w(sc);
+  w.executor->start();
+  WorkflowState& st = w.state;
+  const int r = st.createDueRuns(0, 600, 1).at(0);
+  st.startQueuedRuns(0, 600);
+  w.rt.runUntil(600);
+  const std::vector<int> queued = queueReady(w, r, 600);
+  w.executor->send(queued, w.rt.now());
+  w.rt.runUntil(654);
+  EXPECT_NE(st.ti(queued[0]).state, TiState::Running);
+  w.rt.runUntil(656);
+  EXPECT_EQ(st.ti(queued[0]).state, TiState::Running);  // 655 s + 5 ms + 400 ms
+}
+
+}  // namespace

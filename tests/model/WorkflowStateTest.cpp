@@ -1,0 +1,113 @@
+// WorkflowState alone on a manual clock (FakeWorld: no scheduler, no executor running): runs,
+// dependency evaluation, the executable-TI choice, retries.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "support/FakeWorld.h"
+#include "support/TestSupport.h"
+
+using namespace schedlab;
+using schedlab::test::FakeWorld;
+using schedlab::test::load;
+
+namespace {
+
+const char* kChain = R"(
+run: {horizon: 2h}
+scheduler: {parallelism: 2}
+dags:
+  - name: etl
+    schedule: 10m
+    max_active_runs: 1
+    tasks:
+      - {id: a, duration: 1m, retries: 1, retry_delay: 2m}
+      - {id: b}
+      - {id: c, deps: [a]}
+)";
+
+// The TI of `task` (its index in the DAG's sorted tasks) in run `r`.
+int tiOf(WorkflowState& st, int r, int task) { return st.run(r).firstTi + task; }
+
+TEST(WorkflowState, RunsFallDueAtTheEndOfTheirIntervalUnderMaxActiveRuns) {
+  FakeWorld w(load(kChain)[0]);
+  WorkflowState& st = w.state;
+  EXPECT_FALSE(st.hasDueRun(0, 599));
+  EXPECT_TRUE(st.hasDueRun(0, 600));
+  const std::vector<int> created = st.createDueRuns(0, 1800, 10);
+  ASSERT_EQ(created.size(), 1u);  // three intervals ended, one active run allowed
+  EXPECT_EQ(st.startQueuedRuns(0, 1800), 1);
+  EXPECT_EQ(st.run(created[0]).state, RunState::Running);
+  EXPECT_TRUE(st.createDueRuns(0, 1800, 10).empty());
+}
+
+TEST(WorkflowState, ATaskIsReadyOnceItsUpstreamSucceeded) {
+  FakeWorld w(load(kChain)[0]);
+  WorkflowState& st = w.state;
+  const int r = st.createDueRuns(0, 600, 1).at(0);
+  st.startQueuedRuns(0, 600);
+  const int a = tiOf(st, r, 0), b = tiOf(st, r, 1), c = tiOf(st, r, 2);
+  EXPECT_EQ(st.evaluate(r, 600).ready, std::vector<int>{a});
+  st.markScheduled(a, 600);
+  EXPECT_EQ(st.queueExecutable(0, 512, 600), std::vector<int>{a});
+  EXPECT_EQ(st.ti(a).state, TiState::Queued);
+  EXPECT_EQ(st.activeTasks(0), 1);
+  st.markRunning(a, 601);
+  st.markFinished(a, 661, true);
+  std::vector<int> next = st.readyDownstream(a, 661);
+  std::sort(next.begin(), next.end());
+  EXPECT_EQ(next, (std::vector<int>{b, c}));
+  EXPECT_EQ(st.activeTasks(0), 0);
+}
+
+TEST(WorkflowState, AFailedTryWithRetriesWaitsItsRetryDelay) {
+  FakeWorld w(load(kChain)[0]);
+  WorkflowState& st = w.state;
+  const int r = st.createDueRuns(0, 600, 1).at(0);
+  st.startQueuedRuns(0, 600);
+  const int a = tiOf(st, r, 0);
+  st.evaluate(r, 600);
+  st.markScheduled(a, 600);
+  st.queueExecutable(0, 512, 600);
+  st.markRunning(a, 601);
+  st.markFinished(a, 661, false);
+  EXPECT_EQ(st.ti(a).state, TiState::UpForRetry);
+  EXPECT_TRUE(st.evaluate(r, 661 + 119).ready.empty());
+  EXPECT_EQ(st.evaluate(r, 661 + 120).ready, std::vector<int>{a});
+  // The second failure is the last: the run fails, its downstream never runs.
+  st.markScheduled(a, 781);
+  st.queueExecutable(0, 512, 781);
+  st.markRunning(a, 782);
+  st.markFinished(a, 842, false);
+  EXPECT_EQ(st.ti(a).state, TiState::Failed);
+  st.evaluate(r, 842);
+  EXPECT_EQ(st.run(r).state, RunState::Failed);
+}
+
+TEST(WorkflowState, ParallelismCapsTheExecutableChoice) {
+  FakeWorld w(load(R"(
+scheduler: {parallelism: 2}
+dags:
+  - name: wide
+    schedule: 10m
+    tasks: [{shape: fan_out_in, width: 5}]
+)")[0]);
+  WorkflowState& st = w.state;
+  const int r = st.createDueRuns(0, 600, 1).at(0);
+  st.startQueuedRuns(0, 600);
+  const int head = tiOf(st, r, 0);
+  st.evaluate(r, 600);
+  st.markScheduled(head, 600);
+  st.queueExecutable(0, 512, 600);
+  st.markRunning(head, 600);
+  st.markFinished(head, 610, true);
+  const std::vector<int> middle = st.readyDownstream(head, 610);
+  ASSERT_EQ(middle.size(), 5u);
+  for (int ti : middle) st.markScheduled(ti, 610);
+  EXPECT_EQ(st.scheduledCount(0), 5);
+  EXPECT_EQ(st.queueExecutable(0, 512, 610).size(), 2u);
+  EXPECT_EQ(st.openSlots(0), 0);
+  EXPECT_EQ(st.scheduledCount(0), 3);
+}
+
+}  // namespace
