@@ -1,4 +1,5 @@
 #include "model/CeleryExecutor.h"
+#include "model/SchedulerNumbering.h"
 
 #include <algorithm>
 #include <cmath>
@@ -275,12 +276,12 @@ void CeleryExecutor::heartbeatLoop() {
   // one batch per period: the same DB work, without one event per task per period.
   const double period = ctx_.scenario.scheduler.jobHeartbeatSec;
   const int instances = static_cast<int>(ctx_.scenario.instances.size());
+  const SchedulerNumbering schedulers(ctx_.scenario);
   while (true) {
     ctx_.rt.sleepFor(period);
     for (int i = 0; i < instances; ++i) {
       int running = 0;
-      for (int r = 0; r < ctx_.scenario.scheduler.replicas; ++r)
-        running += ctx_.state.runningTasks(i * ctx_.scenario.scheduler.replicas + r);
+      for (int r = 0; r < schedulers.replicas(); ++r) running += ctx_.state.runningTasks(schedulers.scheduler(i, r));
       if (running == 0) continue;
       QueryBatch b = ctx_.db(i).batch();
       b.add(QueryType::WorkerHeartbeat, 1, 1, running);

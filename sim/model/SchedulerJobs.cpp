@@ -1,4 +1,5 @@
 #include "model/SchedulerJobs.h"
+#include "model/SchedulerNumbering.h"
 
 #include <algorithm>
 #include <cmath>
@@ -23,7 +24,7 @@ SchedulerJobs::SchedulerJobs(SimContext& ctx) : ctx_(ctx) {
   down_.resize(ctx.scenario.instances.size());
 }
 
-int SchedulerJobs::instanceOf(int scheduler) const { return scheduler / ctx_.scenario.scheduler.replicas; }
+int SchedulerJobs::instanceOf(int scheduler) const { return SchedulerNumbering(ctx_.scenario).instanceOf(scheduler); }
 
 int SchedulerJobs::newJob(int scheduler) {
   jobs_.push_back({scheduler, ctx_.now()});
@@ -85,7 +86,7 @@ void SchedulerJobs::startProcess(int scheduler) {
 
 void SchedulerJobs::crashLoop(const Fault& fault, int faultIndex) {
   ctx_.rt.sleepUntil(fault.at);
-  const int s = fault.instance * ctx_.scenario.scheduler.replicas + fault.replica;
+  const int s = SchedulerNumbering(ctx_.scenario).scheduler(fault.instance, fault.replica);
   die(s, faultIndex);
 }
 

@@ -1,4 +1,5 @@
 #include "model/SchedulerLoop.h"
+#include "model/SchedulerNumbering.h"
 
 #include <algorithm>
 #include <cmath>
@@ -35,7 +36,7 @@ class Airflow2Loop {
         db_(ctx.db(instance)),
         jobs_(*ctx.jobs),
         instance_(instance),
-        self_(instance * cfg_.replicas + replica),
+        self_(SchedulerNumbering(ctx.scenario).scheduler(instance, replica)),
         process_(jobs_, self_, db_) {}
 
   void run() {

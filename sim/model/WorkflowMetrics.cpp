@@ -1,4 +1,5 @@
 #include "model/WorkflowMetrics.h"
+#include "model/SchedulerNumbering.h"
 
 #include <algorithm>
 #include <cmath>
@@ -126,19 +127,13 @@ void addSampleRuns(SimContext& ctx, RunResult& out) {
 void addTaskTries(SimContext& ctx, const std::vector<WorkerHost>& hosts, RunResult& out) {
   const Scenario& sc = ctx.scenario;
   WorkflowState& state = ctx.state;
-  // A scheduler by name: its instance's, with "#k" for the k-th of several replicas.
-  auto schedulerName = [&](int id) -> std::string {
-    if (id < 0) return "";
-    const int replicas = sc.scheduler.replicas;
-    const std::string& inst = sc.instances[static_cast<size_t>(id / replicas)].name;
-    return replicas == 1 ? inst : inst + "#" + std::to_string(id % replicas + 1);
-  };
+  const SchedulerNumbering schedulers(sc);
   out.tries.reserve(ctx.recorder.tries.size());
   for (const TryRecord& r : ctx.recorder.tries) {
     const Dag& dag = state.dags()[r.dag];
     out.tries.push_back({dag.id, runId(state.run(r.run), sc), sc.dags[dag.def].tasks[r.task].id, r.tryNumber, r.state,
                          r.created, r.scheduled, r.queued, r.started, r.ended,
-                         r.host >= 0 ? hosts[static_cast<size_t>(r.host)].name : "", schedulerName(r.queuedBy)});
+                         r.host >= 0 ? hosts[static_cast<size_t>(r.host)].name : "", schedulers.name(r.queuedBy)});
   }
 }
 

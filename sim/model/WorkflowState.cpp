@@ -37,8 +37,8 @@ WorkflowState::WorkflowState(const Scenario& scenario, std::vector<MetadataDb*> 
     : scenario_(scenario),
       instanceDb_(std::move(instanceDbs)),
       rec_(recorder),
-      schedulerActive_(scenario.instances.size() * static_cast<size_t>(scenario.scheduler.replicas), 0),
-      schedulerRunning_(scenario.instances.size() * static_cast<size_t>(scenario.scheduler.replicas), 0),
+      schedulerActive_(static_cast<size_t>(SchedulerNumbering(scenario).count()), 0),
+      schedulerRunning_(static_cast<size_t>(SchedulerNumbering(scenario).count()), 0),
       instanceScheduled_(scenario.instances.size(), 0) {
   poolNames_.push_back("default_pool");
   poolSlots_.push_back(scenario.scheduler.defaultPoolSlots);
@@ -274,8 +274,8 @@ int WorkflowState::openSlots(int scheduler) const {
 
 int WorkflowState::activeTasksOfInstance(int instance) const {
   int n = 0;
-  for (int r = 0; r < scenario_.scheduler.replicas; ++r)
-    n += schedulerActive_[instance * scenario_.scheduler.replicas + r];
+  const SchedulerNumbering schedulers(scenario_);
+  for (int r = 0; r < schedulers.replicas(); ++r) n += schedulerActive_[schedulers.scheduler(instance, r)];
   return n;
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "model/MetadataDb.h"
+#include "model/SchedulerNumbering.h"
 #include "results/MetricsRecorder.h"
 #include "scenario/Scenario.h"
 
@@ -131,7 +132,7 @@ class WorkflowState {
   // Schedulers: scheduler.replicas per instance, numbered instance * replicas + replica (so with
   // one replica the scheduler id is the instance).
   int schedulerCount() const { return static_cast<int>(schedulerActive_.size()); }
-  int instanceOf(int scheduler) const { return scheduler / scenario_.scheduler.replicas; }
+  int instanceOf(int scheduler) const { return SchedulerNumbering(scenario_).instanceOf(scheduler); }
 
   // The executable-TI choice of one scheduler: SCHEDULED TIs of its instance's DAGs in priority
   // order within its parallelism, pool slots and max_active_tasks; marks them QUEUED.
