@@ -47,6 +47,9 @@ class ModelRun {
   RunResult results(double end, nlohmann::json run);
 
   WorkflowState& state() { return state_; }
+  Executor& executor() { return *executor_; }
+  SchedulerJobs& jobs() { return *jobs_; }
+  SimContext& context() { return ctx_; }
   MetricsRecorder& recorder() { return rec_; }
   const std::vector<MetadataDb*>& dbs() const { return usedDbs_; }
 

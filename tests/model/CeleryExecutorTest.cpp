@@ -28,38 +28,38 @@ std::vector<int> queueReady(FakeWorld& w, int r, double now) {
   return st.queueExecutable(0, 512, now);
 }
 
+// The executor started, the clock at 600 s and the first run's ready TIs queued.
+std::vector<int> startAndQueue(FakeWorld& w) {
+  w.executor.start();
+  const int r = w.startDueRun(0, 600);
+  w.rt.runUntil(600);
+  return queueReady(w, r, 600);
+}
+
 TEST(CeleryExecutor, AWorkerRunsWhatIsSentAndReportsItsEnd) {
   FakeWorld w(load(kOneWorker)[0]);
-  w.executor->start();
   WorkflowState& st = w.state;
-  const int r = st.createDueRuns(0, 600, 1).at(0);
-  st.startQueuedRuns(0, 600);
-  w.rt.runUntil(600);
-  const std::vector<int> queued = queueReady(w, r, 600);
+  const std::vector<int> queued = startAndQueue(w);
   ASSERT_EQ(queued.size(), 1u);
-  w.executor->send(queued, w.rt.now());
+  w.executor.send(queued, w.rt.now());
   EXPECT_TRUE(st.ti(queued[0]).sent);
-  EXPECT_EQ(w.executor->queueDepth(), 1u);
+  EXPECT_EQ(w.executor.queueDepth(), 1u);
   w.rt.runUntil(600.5);  // the broker's 5 ms, then the 400 ms start
-  EXPECT_EQ(w.executor->queueDepth(), 0u);
+  EXPECT_EQ(w.executor.queueDepth(), 0u);
   EXPECT_EQ(st.ti(queued[0]).state, TiState::Running);
-  EXPECT_EQ(w.executor->busyWorkers(), 1);
+  EXPECT_EQ(w.executor.busyWorkers(), 1);
   w.rt.runUntil(700);
   EXPECT_EQ(st.ti(queued[0]).state, TiState::Success);
-  EXPECT_GE(w.executor->takeEvents(0), 1);
-  EXPECT_EQ(w.executor->takeEvents(0), 0);  // taken once
+  EXPECT_GE(w.executor.takeEvents(0), 1);
+  EXPECT_EQ(w.executor.takeEvents(0), 0);  // taken once
 }
 
 TEST(CeleryExecutor, ABrokerOutageHoldsWhatIsSentUntilItEnds) {
   Scenario sc = load(std::string(kOneWorker) + "faults: [{kind: broker_outage, at: 595s, duration: 1m}]\n")[0];
   FakeWorld w(sc);
-  w.executor->start();
   WorkflowState& st = w.state;
-  const int r = st.createDueRuns(0, 600, 1).at(0);
-  st.startQueuedRuns(0, 600);
-  w.rt.runUntil(600);
-  const std::vector<int> queued = queueReady(w, r, 600);
-  w.executor->send(queued, w.rt.now());
+  const std::vector<int> queued = startAndQueue(w);
+  w.executor.send(queued, w.rt.now());
   w.rt.runUntil(654);
   EXPECT_NE(st.ti(queued[0]).state, TiState::Running);
   w.rt.runUntil(656);

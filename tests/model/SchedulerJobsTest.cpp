@@ -25,7 +25,7 @@ faults:
 
 TEST(SchedulerJobs, ACrashedProcessIsRestartedAsItsFaultSays) {
   FakeWorld w(load(kTwoReplicas)[0]);
-  SchedulerJobs& jobs = *w.jobs;
+  SchedulerJobs& jobs = w.jobs;
   jobs.start();
   const int firstJob = jobs.job(1);
   w.rt.runUntil(3599);
@@ -49,7 +49,7 @@ TEST(SchedulerJobs, ACrashedProcessIsRestartedAsItsFaultSays) {
 
 TEST(SchedulerJobs, ADeadJobsSentTriesAreAdoptedAndItsUnsentOnesReset) {
   FakeWorld w(load(kTwoReplicas)[0]);
-  SchedulerJobs& jobs = *w.jobs;
+  SchedulerJobs& jobs = w.jobs;
   WorkflowState& st = w.state;
   jobs.start();
   // Replica 2 (scheduler 1) queues the heads of two runs; one of them was sent to the broker.
@@ -71,13 +71,13 @@ TEST(SchedulerJobs, ADeadJobsSentTriesAreAdoptedAndItsUnsentOnesReset) {
   w.rt.runUntil(3600 + 1);
   jobs.heartbeat(0);
   {
-    QueryBatch batch = w.db->batch();
+    QueryBatch batch = w.db.batch();
     SchedulerJobs::Sweep sweep = jobs.findOrphans(0, batch);
     EXPECT_TRUE(sweep.adopt.empty() && sweep.reset.empty());
   }
   w.rt.runUntil(3600 + 60);
   jobs.heartbeat(0);
-  QueryBatch batch = w.db->batch();
+  QueryBatch batch = w.db.batch();
   SchedulerJobs::Sweep sweep = jobs.findOrphans(0, batch);
   EXPECT_EQ(sweep.adopt, std::vector<int>{heads[0]});
   EXPECT_EQ(sweep.reset, std::vector<int>{heads[1]});
@@ -100,9 +100,9 @@ TEST(SchedulerProcess, ARefusingDatabaseEndsThePassAndTheProcess) {
 dags: [{name: etl, schedule: 10m, tasks: [{id: t}]}]
 faults: [{kind: db_failover, at: 1h, duration: 1m, mode: error}]
 )")[0]);
-  SchedulerJobs& jobs = *w.jobs;
+  SchedulerJobs& jobs = w.jobs;
   jobs.start();
-  SchedulerProcess process(jobs, 0, *w.db);
+  SchedulerProcess process(jobs, 0, w.db);
   bool before = false, during = true, ran = false, restarted = false;
   double backAt = -1;
   w.rt.spawn("loop", [&] {
@@ -128,9 +128,9 @@ TEST(SchedulerProcess, ADeathDuringATransactionEndsThePassUnlessItIsTheLast) {
 dags: [{name: etl, schedule: 10m, tasks: [{id: t}]}]
 faults: [{kind: scheduler_crash, at: 100s, restart_after: 10s}]
 )")[0]);
-  SchedulerJobs& jobs = *w.jobs;
+  SchedulerJobs& jobs = w.jobs;
   jobs.start();
-  SchedulerProcess process(jobs, 0, *w.db);
+  SchedulerProcess process(jobs, 0, w.db);
   bool endPass = true, nextPass = false;
   w.rt.spawn("loop", [&] {
     process.begin();

@@ -29,6 +29,15 @@ dags:
 // The TI of `task` (its index in the DAG's sorted tasks) in run `r`.
 int tiOf(WorkflowState& st, int r, int task) { return st.run(r).firstTi + task; }
 
+// One try of a ready TI as a scheduler and a worker would make it: scheduled, queued and started
+// at `start`, ended at `end`.
+void runTry(WorkflowState& st, int ti, double start, double end, bool success) {
+  st.markScheduled(ti, start);
+  ASSERT_EQ(st.queueExecutable(0, 512, start), std::vector<int>{ti});
+  st.markRunning(ti, start);
+  st.markFinished(ti, end, success);
+}
+
 TEST(WorkflowState, RunsFallDueAtTheEndOfTheirIntervalUnderMaxActiveRuns) {
   FakeWorld w(load(kChain)[0]);
   WorkflowState& st = w.state;
@@ -44,8 +53,7 @@ TEST(WorkflowState, RunsFallDueAtTheEndOfTheirIntervalUnderMaxActiveRuns) {
 TEST(WorkflowState, ATaskIsReadyOnceItsUpstreamSucceeded) {
   FakeWorld w(load(kChain)[0]);
   WorkflowState& st = w.state;
-  const int r = st.createDueRuns(0, 600, 1).at(0);
-  st.startQueuedRuns(0, 600);
+  const int r = w.startDueRun(0, 600);
   const int a = tiOf(st, r, 0), b = tiOf(st, r, 1), c = tiOf(st, r, 2);
   EXPECT_EQ(st.evaluate(r, 600).ready, std::vector<int>{a});
   st.markScheduled(a, 600);
@@ -63,22 +71,15 @@ TEST(WorkflowState, ATaskIsReadyOnceItsUpstreamSucceeded) {
 TEST(WorkflowState, AFailedTryWithRetriesWaitsItsRetryDelay) {
   FakeWorld w(load(kChain)[0]);
   WorkflowState& st = w.state;
-  const int r = st.createDueRuns(0, 600, 1).at(0);
-  st.startQueuedRuns(0, 600);
+  const int r = w.startDueRun(0, 600);
   const int a = tiOf(st, r, 0);
   st.evaluate(r, 600);
-  st.markScheduled(a, 600);
-  st.queueExecutable(0, 512, 600);
-  st.markRunning(a, 601);
-  st.markFinished(a, 661, false);
+  runTry(st, a, 601, 661, false);
   EXPECT_EQ(st.ti(a).state, TiState::UpForRetry);
   EXPECT_TRUE(st.evaluate(r, 661 + 119).ready.empty());
   EXPECT_EQ(st.evaluate(r, 661 + 120).ready, std::vector<int>{a});
   // The second failure is the last: the run fails, its downstream never runs.
-  st.markScheduled(a, 781);
-  st.queueExecutable(0, 512, 781);
-  st.markRunning(a, 782);
-  st.markFinished(a, 842, false);
+  runTry(st, a, 782, 842, false);
   EXPECT_EQ(st.ti(a).state, TiState::Failed);
   st.evaluate(r, 842);
   EXPECT_EQ(st.run(r).state, RunState::Failed);
@@ -93,14 +94,10 @@ dags:
     tasks: [{shape: fan_out_in, width: 5}]
 )")[0]);
   WorkflowState& st = w.state;
-  const int r = st.createDueRuns(0, 600, 1).at(0);
-  st.startQueuedRuns(0, 600);
+  const int r = w.startDueRun(0, 600);
   const int head = tiOf(st, r, 0);
   st.evaluate(r, 600);
-  st.markScheduled(head, 600);
-  st.queueExecutable(0, 512, 600);
-  st.markRunning(head, 600);
-  st.markFinished(head, 610, true);
+  runTry(st, head, 600, 610, true);
   const std::vector<int> middle = st.readyDownstream(head, 610);
   ASSERT_EQ(middle.size(), 5u);
   for (int ti : middle) st.markScheduled(ti, 610);

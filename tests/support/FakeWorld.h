@@ -1,20 +1,12 @@
-// One run's model parts wired on a FakeRuntime as ModelRun wires them, but without ModelRun and
-// with nothing started: a unit test reaches each component (the workflow state, the scheduler
-// jobs, the executor) directly, starts only what it needs and drives the manual clock.
+// One run's model on a FakeRuntime: a ModelRun wired exactly as the product wires it, with a fake
+// query service and nothing started. A unit test reaches each component (the workflow state, the
+// scheduler jobs, the executor) directly, starts only what it needs and drives the manual clock.
 #pragma once
 
 #include <memory>
-#include <string>
-#include <vector>
 
-#include "model/Executor.h"
-#include "model/MetadataDb.h"
+#include "model/ModelRun.h"
 #include "model/QueryService.h"
-#include "model/SchedulerJobs.h"
-#include "model/SimContext.h"
-#include "model/TriggerHub.h"
-#include "model/WorkflowState.h"
-#include "results/MetricsRecorder.h"
 #include "scenario/Scenario.h"
 #include "support/FakeRuntime.h"
 
@@ -26,31 +18,28 @@ class FakeQueryService : public QueryService {
   FakeQueryService(Runtime& rt, double secondsPerStatement) : rt_(rt), perStatement_(secondsPerStatement) {}
   void serve(const QueryBatch& batch, double clientSecondsPerStatement) override;
   double busySeconds() const override { return busy_; }
-  long long statements() const { return statements_; }
 
  private:
   Runtime& rt_;
   double perStatement_, busy_ = 0;
-  long long statements_ = 0;
 };
 
-// REQUIRES: a scenario with one metadata DB (no instance with metadb: own).
 class FakeWorld {
  public:
   explicit FakeWorld(Scenario scenario, double secondsPerStatement = 0.001);
-  ~FakeWorld() { rt.stop(); }
+  ~FakeWorld() { rt.stop(); }  // the actors unwind while what they use still exists
+
+  // Creates the DAG's due runs at `now` (at most one) and starts it; returns the run.
+  // REQUIRES: a run of `dag` is due at `now`.
+  int startDueRun(int dag, double now);
 
   Scenario scenario;
   FakeRuntime rt;
-  FakeQueryService* service;  // owned by the DB
-  std::unique_ptr<MetadataDb> db;
-  std::vector<MetadataDb*> instanceDb;
-  MetricsRecorder recorder;
-  WorkflowState state;
-  TriggerHub hub;
-  SimContext ctx;
-  std::unique_ptr<Executor> executor;
-  std::unique_ptr<SchedulerJobs> jobs;
+  ModelRun model;
+  WorkflowState& state;
+  SchedulerJobs& jobs;
+  Executor& executor;
+  MetadataDb& db;  // the shared metadata DB
 };
 
 }  // namespace schedlab::test
