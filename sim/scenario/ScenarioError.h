@@ -8,16 +8,8 @@ namespace schedlab {
 
 class ScenarioError : public std::runtime_error {
  public:
-  ScenarioError(const std::string& file, int line, int column, const std::string& field, const std::string& message)
-      : std::runtime_error(format(file, line, column, field, message)) {}
-
- private:
-  static std::string format(const std::string& file, int line, int column, const std::string& field,
-                            const std::string& message) {
-    std::string where = file;
-    if (line > 0) where += ":" + std::to_string(line) + ":" + std::to_string(column);
-    return where + ": " + (field.empty() ? std::string() : field + ": ") + message;
-  }
+  // line and column 0: the file as a whole (or a --set override); field empty: no field.
+  ScenarioError(const std::string& file, int line, int column, const std::string& field, const std::string& message);
 };
 
 }  // namespace schedlab
