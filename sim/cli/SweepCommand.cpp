@@ -165,7 +165,8 @@ std::vector<PointResult> runPoints(const SweepPlan& plan, const std::vector<Swee
   std::string failed;
   for (size_t i = 0; i < points.size(); ++i) {
     if (codes[i] != 0) {
-      failed += " " + pointName(points[i].index) + " (exit " + std::to_string(codes[i]) + ", see " + logs[i] + ")";
+      failed.append(" ").append(pointName(points[i].index)).append(" (exit ").append(std::to_string(codes[i]));
+      failed.append(", see ").append(logs[i]).append(")");
       continue;
     }
     nlohmann::json results = readJsonFile(fs::path(logs[i]).parent_path() / "results.json");
@@ -229,8 +230,9 @@ bool probeMeets(const SweepPlan& plan, const std::vector<PointResult>& results,
       ok = ok && !std::isnan(mean) && c.satisfiedBy(mean);  // unmeasured meets nothing
       char buf[64];
       std::snprintf(buf, sizeof buf, "%.6g", mean);
-      detail += (detail.empty() ? "" : " ") + (plan.variants.size() > 1 ? variant + ":" : std::string()) + c.metric +
-                "=" + (std::isnan(mean) ? std::string("unmeasured") : std::string(buf));
+      if (!detail.empty()) detail += ' ';
+      if (plan.variants.size() > 1) detail.append(variant).append(":");
+      detail.append(c.metric).append("=").append(std::isnan(mean) ? "unmeasured" : buf);
     }
   }
   return ok;
@@ -393,7 +395,7 @@ int cmdMerge(const Args& args) {
   const size_t total = manifest.at("points").get<size_t>();
   std::string missing;
   for (size_t i = 0; i < total; ++i)
-    if (!seen.count(i)) missing += " " + pointName(i);
+    if (!seen.count(i)) missing.append(" ").append(pointName(i));
   if (!missing.empty()) throw BadInput("points missing (a shard not given?):" + missing);
   SweepPlan plan;
   plan.scenarioPath = manifest.at("scenario");
