@@ -29,7 +29,8 @@ std::string runIsolated(const std::function<std::string()>& fn) {
     ::close(fds[0]);
     std::string out;
     try {
-      out = "O" + fn();
+      out = "O";
+      out += fn();
     } catch (const std::exception& e) {
       out = std::string("E") + e.what();
     } catch (...) {

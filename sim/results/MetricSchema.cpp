@@ -239,8 +239,9 @@ const Metric* metricOfPath(std::string_view path) {
 }
 
 std::string runPath(const Metric& m, std::string_view part) {
-  std::string p = "metrics." + std::string(m.key);
-  if (!part.empty()) p += "." + std::string(part);
+  std::string p = "metrics.";
+  p += m.key;
+  if (!part.empty()) p.append(".").append(part);
   return p;
 }
 

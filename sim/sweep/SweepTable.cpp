@@ -96,7 +96,7 @@ std::string sweepCsv(const std::vector<std::string>& paramKeys, const std::vecto
   std::string csv;
   for (const auto& k : paramKeys) csv += field(k) + ",";
   csv += "variant,seeds";
-  for (const auto& m : metrics) csv += "," + field(m + ".mean") + "," + field(m + ".ci95");
+  for (const auto& m : metrics) csv.append(",").append(field(m + ".mean")).append(",").append(field(m + ".ci95"));
   csv += "\n";
   for (const auto& g : groups) {
     for (const auto& [k, v] : g.front().point.params) csv += field(v) + ",";
@@ -106,7 +106,7 @@ std::string sweepCsv(const std::vector<std::string>& paramKeys, const std::vecto
       for (const auto& r : g)
         if (auto v = metricValue(r.variant, m)) xs.push_back(*v);
       MeanCi s = meanCi(xs);
-      csv += "," + cell(s.mean) + "," + cell(s.ci95);
+      csv.append(",").append(cell(s.mean)).append(",").append(cell(s.ci95));
     }
     csv += "\n";
   }

@@ -91,8 +91,11 @@ TEST(MetricSchema, EveryMetricARunWritesIsInTheSchema) {
     expectKnown(scope, kInstanceScope, "metrics_by_instance." + name);
   for (auto& [name, scope] : r.metricsByPool.items()) expectKnown(scope, kPoolScope, "metrics_by_pool." + name);
   // And the run wrote every metric the schema declares for the run's own scope.
-  for (const Metric* m : metricSchema())
-    if (m->scopes & kRunScope) EXPECT_TRUE(r.metrics.contains(std::string(m->key))) << m->key << " not written";
+  for (const Metric* m : metricSchema()) {
+    if (m->scopes & kRunScope) {
+      EXPECT_TRUE(r.metrics.contains(std::string(m->key))) << m->key << " not written";
+    }
+  }
 }
 
 TEST(MetricSchema, TheGateComparesTheGatedMetricsInTheSchemasOrder) {

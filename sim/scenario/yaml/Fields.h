@@ -75,7 +75,9 @@ E Fields::choice(const std::string& key, E fallback, const std::vector<std::pair
     if (n.IsScalar() && n.Scalar() == name) return value;
     allowed += (allowed.empty() ? "" : ", ") + name;
   }
-  ctx_.fail(n, path(key), "'" + scalarText(n) + "' is not one of: " + allowed);
+  std::string message = "'";
+  message.append(scalarText(n)).append("' is not one of: ").append(allowed);
+  ctx_.fail(n, path(key), message);
 }
 
 // Visits every entry of a named list (instances, triggers, slas) with its fields, its node, its
