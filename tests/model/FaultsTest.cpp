@@ -119,6 +119,11 @@ TEST(Faults, FaultsAreValidated) {
                   "faults[0].pool: unknown worker pool 'gpu'");
   expectLoadError(faultScenario("faults: [{kind: broker_outage, duration: 5m}]\n"),
                   "faults[0].at: a fault needs a time");
+  // Each fault's metrics are reported under its name: a second fault of the same name is refused,
+  // the executor's broker_outage shorthand included.
+  expectLoadError(faultScenario("faults: [{kind: broker_outage, at: 1h, duration: 5m},\n"
+                                "         {name: broker_outage, kind: db_failover, at: 2h, duration: 1m}]\n"),
+                  "faults[1].name: duplicate fault name 'broker_outage'");
   expectLoadError(faultScenario("faults: [{kind: db_failover, at: 1h, duration: 1m, mode: sometimes}]\n"),
                   "faults[0].mode: 'sometimes' is not one of");
   expectLoadError(faultScenario("faults: [{kind: db_failover, at: 1h, duration: 1m, restart_after: 5s}]\n"),

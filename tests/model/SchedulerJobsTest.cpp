@@ -103,10 +103,11 @@ faults: [{kind: db_failover, at: 1h, duration: 1m, mode: error}]
   SchedulerJobs& jobs = w.jobs;
   jobs.start();
   SchedulerProcess process(jobs, 0, w.db);
-  bool before = false, during = true, ran = false, restarted = false;
+  bool before = false, during = true, ran = false, restarted = false, sameProcess = true;
   double backAt = -1;
   w.rt.spawn("loop", [&] {
     process.begin();
+    sameProcess = !process.begin();  // nothing died between: the same process, nothing to reset
     before = process.transaction([] {});
     w.rt.sleepUntil(3600);
     during = process.transaction([&] { ran = true; });
@@ -114,6 +115,7 @@ faults: [{kind: db_failover, at: 1h, duration: 1m, mode: error}]
     backAt = w.rt.now();
   });
   w.rt.runUntil(3700);
+  EXPECT_TRUE(sameProcess);
   EXPECT_TRUE(before);
   EXPECT_FALSE(during);
   EXPECT_FALSE(ran);

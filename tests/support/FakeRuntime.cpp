@@ -42,6 +42,7 @@ class FakeSemaphore : public Semaphore {
       --count_;
       return false;
     }
+    if (!rt_.current()) throw std::logic_error("FakeRuntime: a blocking call from outside an actor");
     Waiter w(*this);
     rt_.wake(w.actor, rt_.now() + seconds);
     rt_.block();
@@ -165,6 +166,7 @@ void FakeRuntime::runUntil(double time) {
 void FakeRuntime::sleepFor(double seconds) { sleepUntil(now_ + seconds); }
 
 void FakeRuntime::sleepUntil(double time) {
+  if (!current_) throw std::logic_error("FakeRuntime: a blocking call from outside an actor");
   wake(current_, std::max(time, now_));
   block();
 }

@@ -53,6 +53,33 @@ TEST(FakeRuntime, SemaphoresBlockWakeAndTimeOut) {
   EXPECT_TRUE(sem->tryAcquire());
 }
 
+TEST(FakeRuntime, AReleaseBeforeTheTimeoutGrantsAndItsTimeoutNeverWakesAgain) {
+  FakeRuntime rt;
+  auto sem = rt.semaphore(0);
+  bool timedOut = true;
+  double gotAt = -1, sleptTo = -1;
+  rt.spawn("waiter", [&] {
+    timedOut = sem->acquireTimeout(10);
+    gotAt = rt.now();
+    rt.sleepFor(20);  // the stale timeout at 10 s must not end this sleep early
+    sleptTo = rt.now();
+  });
+  rt.spawn("releaser", [&] {
+    rt.sleepFor(2);
+    sem->release();
+  });
+  rt.runUntil(100);
+  EXPECT_FALSE(timedOut);
+  EXPECT_EQ(gotAt, 2);
+  EXPECT_EQ(sleptTo, 22);
+}
+
+TEST(FakeRuntime, BlockingOutsideAnActorIsRefused) {
+  FakeRuntime rt;
+  EXPECT_THROW(rt.sleepFor(1), std::logic_error);
+  EXPECT_THROW(rt.semaphore(0)->acquireTimeout(1), std::logic_error);
+}
+
 TEST(FakeRuntime, ComputeTakesItsCoreSecondsAndStopUnwindsWaitingActors) {
   FakeRuntime rt;
   bool unwound = false;

@@ -68,6 +68,10 @@ void readFaultsSection(const Context& ctx, Fields& top, Scenario& s) {
       int n = ++seen[kind];
       fault.name = n == 1 ? kind : std::string(kind) + "_" + std::to_string(n);
     }
+    // Each fault's metrics are reported under its name: two faults may not share one.
+    if (std::any_of(s.faults.begin(), s.faults.end(), [&](const Fault& x) { return x.name == fault.name; }))
+      ctx.fail(f.has("name") ? f.raw("name") : list[i], p + ".name",
+               "duplicate fault name '" + fault.name + "' (each fault's metrics are reported under its name)");
     if (!f.has("at")) ctx.fail(list[i], p + ".at", "a fault needs a time (at: 3h)");
     fault.at = f.duration("at", 0);
     if (fault.kind == K::WorkerCrash) {
