@@ -14,10 +14,6 @@ bool SchedulerProcess::begin() {
 
 bool SchedulerProcess::current() const { return jobs_.alive(scheduler_) && jobs_.job(scheduler_) == job_; }
 
-bool SchedulerProcess::transaction(const std::function<void()>& body, OnDeath onDeath) {
-  if (!jobs_.reachDb(scheduler_, db_)) return false;
-  body();
-  return onDeath == OnDeath::NextPass || current();
-}
+bool SchedulerProcess::reachDb() { return jobs_.reachDb(scheduler_, db_); }
 
 }  // namespace schedlab

@@ -8,8 +8,6 @@
 // false otherwise, and the loop goes back to begin(), where a new process starts afresh.
 #pragma once
 
-#include <functional>
-
 #include "model/MetadataDb.h"
 #include "model/SchedulerJobs.h"
 
@@ -34,9 +32,17 @@ class SchedulerProcess {
   // REQUIRES: begin() called. Runs `body` as one transaction of this process. False when the DB
   // refused it (the process exited; `body` did not run) or, with OnDeath::EndPass, when the process
   // that began the pass died while it ran.
-  bool transaction(const std::function<void()>& body, OnDeath onDeath = OnDeath::EndPass);
+  // A template so that the loops' bodies are called directly: a std::function per transaction
+  // allocated its captures on every pass of the scheduler loop.
+  template <typename Body>
+  bool transaction(Body&& body, OnDeath onDeath = OnDeath::EndPass) {
+    if (!reachDb()) return false;
+    body();
+    return onDeath == OnDeath::NextPass || current();
+  }
 
  private:
+  bool reachDb();
   bool current() const;
 
   SchedulerJobs& jobs_;
