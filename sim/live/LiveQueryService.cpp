@@ -79,8 +79,8 @@ LiveQueryService::LiveQueryService(LiveRuntime& rt, std::string conninfo, std::s
 LiveQueryService::~LiveQueryService() = default;
 
 // The text of parameter `p` of a statement of `e`, about DAG `dag`, run `run` and task instance `ti`
-// (-1: none).
-std::string LiveQueryService::param(LiveParam p, const QueryEntry& e, int dag, int run, int ti) {
+// (each may be none).
+std::string LiveQueryService::param(LiveParam p, const QueryEntry& e, DagId dag, RunId run, TiId ti) {
   WorkflowState& st = *state_;
   auto need = [&](bool ok) {
     if (!ok)
@@ -94,46 +94,46 @@ std::string LiveQueryService::param(LiveParam p, const QueryEntry& e, int dag, i
   };
   switch (p) {
     case LiveParam::DagId:
-      need(dag >= 0);
-      return st.dags()[dag].id;
+      need(dag.valid());
+      return st.dag(dag).id;
     case LiveParam::Run:
-      need(run >= 0);
-      return std::to_string(run);
+      need(run.valid());
+      return std::to_string(run.value());
     case LiveParam::RunId:
-      need(run >= 0);
-      return "scheduled__" + std::to_string(run);
+      need(run.valid());
+      return "scheduled__" + std::to_string(run.value());
     case LiveParam::RunState: {
-      need(run >= 0);
+      need(run.valid());
       static const char* names[] = {"queued", "running", "success", "failed"};
       return names[static_cast<int>(st.run(run).state)];
     }
     case LiveParam::TaskId:
-      need(ti >= 0);
+      need(ti.valid());
       return st.taskDef(ti).id;
     case LiveParam::Upstream: {
-      need(ti >= 0);
-      const DagDef& def = st.def(st.run(st.ti(ti).run).dag);
+      need(ti.valid());
+      const DagDef& def = st.def(st.dagOf(ti));
       return ids(st.taskDef(ti).upstream, [&](int u) { return def.tasks[static_cast<size_t>(u)].id; });
     }
     case LiveParam::TaskIds:
-      need(run >= 0);
+      need(run.valid());
       return ids(st.def(st.run(run).dag).tasks, [](const TaskDef& t) { return t.id; });
     case LiveParam::TryNumber:
-      need(ti >= 0);
+      need(ti.valid());
       return std::to_string(st.ti(ti).tryNumber + 1);
     case LiveParam::JobId: {
-      need(ti >= 0);
+      need(ti.valid());
       auto it = jobOfTi_.find(ti);
       return std::to_string(it == jobOfTi_.end() ? 1 : it->second);
     }
     case LiveParam::EndState:
       return e.rescheduled ? "up_for_reschedule" : e.failed ? "failed" : "success";
     case LiveParam::DagIds:
-      return ids(e.tis, [&](int t) { return st.dags()[st.run(st.ti(t).run).dag].id; });
+      return ids(e.tis, [&](TiId t) { return st.dag(st.dagOf(t)).id; });
     case LiveParam::TaskIdList:
-      return ids(e.tis, [&](int t) { return st.taskDef(t).id; });
+      return ids(e.tis, [&](TiId t) { return st.taskDef(t).id; });
     case LiveParam::RunList:
-      return ids(e.tis, [&](int t) { return std::to_string(st.ti(t).run); });
+      return ids(e.tis, [&](TiId t) { return std::to_string(st.ti(t).run.value()); });
   }
   return "";
 }
@@ -145,11 +145,11 @@ void LiveQueryService::resolve(const QueryEntry& e, std::vector<Call>& calls) {
   WorkflowState& st = *state_;
   // The task instance of repetition k: the one named, else the run's k-th, else any (executor
   // events name none: they read one finished task instance each).
-  auto tiOf = [&](int k) -> int {
+  auto tiOf = [&](int k) -> TiId {
     if (!e.tis.empty()) return e.tis[static_cast<size_t>(k) % e.tis.size()];
-    if (e.run >= 0) return st.run(e.run).firstTi + k % static_cast<int>(st.def(st.run(e.run).dag).tasks.size());
-    if (st.tiCount() == 0) return -1;
-    return static_cast<int>(nextEventTi_++ % st.tiCount());
+    if (e.run.valid()) return st.run(e.run).firstTi + k % static_cast<int>(st.def(st.run(e.run).dag).tasks.size());
+    if (st.tiCount() == 0) return TiId();
+    return TiId(nextEventTi_++ % st.tiCount());
   };
   const int reps = liveBatchQuery(e.type) ? 1 : e.times;
   for (int k = 0; k < reps; ++k) {
@@ -157,16 +157,16 @@ void LiveQueryService::resolve(const QueryEntry& e, std::vector<Call>& calls) {
     for (const auto& statement : statements)
       for (LiveParam p : statement.params)
         tiParams |= p == LiveParam::TaskId || p == LiveParam::Upstream || p == LiveParam::TryNumber;
-    const int ti = tiParams || !e.tis.empty() ? tiOf(k) : -1;
-    const int run = e.run >= 0 ? e.run : (ti >= 0 ? st.ti(ti).run : -1);
-    const int dag = e.dag >= 0 ? e.dag : (run >= 0 ? st.run(run).dag : -1);
-    if (e.type == QueryType::WorkerStart && ti >= 0) jobOfTi_[ti] = nextJob_++;
+    const TiId ti = tiParams || !e.tis.empty() ? tiOf(k) : TiId();
+    const RunId run = e.run.valid() ? e.run : (ti.valid() ? st.ti(ti).run : RunId());
+    const DagId dag = e.dag.valid() ? e.dag : (run.valid() ? st.run(run).dag : DagId());
+    if (e.type == QueryType::WorkerStart && ti.valid()) jobOfTi_[ti] = nextJob_++;
     for (size_t i = 0; i < statements.size(); ++i) {
       Call call{static_cast<int>(i), e.type, {}};
       for (LiveParam p : statements[i].params) call.params.push_back(param(p, e, dag, run, ti));
       calls.push_back(std::move(call));
     }
-    if (e.type == QueryType::WorkerFinish && ti >= 0) jobOfTi_.erase(ti);
+    if (e.type == QueryType::WorkerFinish && ti.valid()) jobOfTi_.erase(ti);
   }
 }
 

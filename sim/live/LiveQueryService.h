@@ -13,6 +13,7 @@
 
 #include "live/LiveRuntime.h"
 #include "live/LiveStatements.h"
+#include "model/Ids.h"
 #include "model/QueryCatalog.h"
 #include "model/QueryService.h"
 #include "scenario/Scenario.h"
@@ -49,14 +50,14 @@ class LiveQueryService final : public QueryService {
     std::vector<std::string> params;
   };
   void resolve(const QueryEntry& e, std::vector<Call>& calls);
-  std::string param(LiveParam p, const QueryEntry& e, int dag, int run, int ti);
+  std::string param(LiveParam p, const QueryEntry& e, DagId dag, RunId run, TiId ti);
 
   LiveRuntime& rt_;
   std::string conninfo_, schema_;
   SemaphorePtr pool_;
   int serverPid_;
   WorkflowState* state_ = nullptr;
-  std::map<int, long long> jobOfTi_;  // the LocalTaskJob of each running try
+  std::map<TiId, long long> jobOfTi_;  // the LocalTaskJob of each running try
   long long nextJob_;
   size_t nextEventTi_ = 0;
   long long sent_ = 0;

@@ -11,7 +11,7 @@ int Broker::queueId(const std::string& name) {
   return it->second;
 }
 
-void Broker::push(int queue, int ti, double visibleAt) {
+void Broker::push(int queue, TiId ti, double visibleAt) {
   queues_[static_cast<size_t>(queue)].push_back({ti, visibleAt, nextSeq_++});
   ++depth_;
 }

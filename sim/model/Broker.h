@@ -10,12 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "model/Ids.h"
+
 namespace schedlab {
 
 class Broker {
  public:
   struct Message {
-    int ti;
+    TiId ti;
     double visibleAt;
     uint64_t seq;  // send order across all queues
   };
@@ -25,7 +27,7 @@ class Broker {
   const std::string& queueName(int id) const { return names_[static_cast<size_t>(id)]; }
   size_t queueCount() const { return names_.size(); }
 
-  void push(int queue, int ti, double visibleAt);
+  void push(int queue, TiId ti, double visibleAt);
   // The oldest message of these queues, taken off its queue; nothing when they are all empty.
   std::optional<Message> take(const std::vector<int>& queues);
 

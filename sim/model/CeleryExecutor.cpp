@@ -96,24 +96,24 @@ double CeleryExecutor::outageEnd(double t) const {
   return end;
 }
 
-void CeleryExecutor::send(const std::vector<int>& tis, double now) {
+void CeleryExecutor::send(const std::vector<TiId>& tis, double now) {
   const ExecutorConfig& e = ctx_.scenario.executor;
   // During a broker outage the executor's sends wait (Celery retries publishing) until it ends.
   const double sentAt = std::max(now, outageEnd(now));
-  for (int ti : tis) {
+  for (TiId ti : tis) {
     ctx_.state.ti(ti).sent = true;
     post(ti, sentAt + e.brokerLatency);
   }
 }
 
-void CeleryExecutor::post(int ti, double visibleAt) {
+void CeleryExecutor::post(TiId ti, double visibleAt) {
   const int queue = broker_.queueId(ctx_.state.taskDef(ti).queue);
   broker_.push(queue, ti, visibleAt);
   for (auto& p : pools_)
     if (std::find(p.queues.begin(), p.queues.end(), queue) != p.queues.end()) p.available->release();
 }
 
-int CeleryExecutor::takeEvents(int scheduler) {
+int CeleryExecutor::takeEvents(SchedulerId scheduler) {
   int n = events_[scheduler];
   events_[scheduler] = 0;
   return n;
@@ -226,8 +226,8 @@ class CeleryExecutor::Slot final : public TrySlot {
   void finishing() override {
     if (t_) t_->finishing = true;
   }
-  void ended(int scheduler) override { e_.events_[static_cast<size_t>(scheduler)]++; }
-  void endLost(int ti, int tryNumber) override {
+  void ended(SchedulerId scheduler) override { e_.events_[scheduler]++; }
+  void endLost(TiId ti, int tryNumber) override {
     // The task process exits with the TI still running and its job no longer heartbeating.
     const double zombieAt = e_.zombieFailedAt(e_.ctx_.now());
     CeleryExecutor& e = e_;
@@ -237,9 +237,9 @@ class CeleryExecutor::Slot final : public TrySlot {
       TaskInstance& z = e.ctx_.state.ti(ti);
       if (z.state != TiState::Running || z.tryNumber != tryNumber) return;
       e.pools_[static_cast<size_t>(pool)].zombies++;
-      const int by = z.queuedBy;
+      const SchedulerId by = z.queuedBy;
       e.ctx_.state.markFinished(ti, e.ctx_.now(), false);
-      e.events_[static_cast<size_t>(by)]++;
+      e.events_[by]++;
     });
   }
 
@@ -249,7 +249,7 @@ class CeleryExecutor::Slot final : public TrySlot {
   std::shared_ptr<Try> t_;
 };
 
-void CeleryExecutor::runTask(int pool, int worker, int tiIdx, double takenAt) {
+void CeleryExecutor::runTask(int pool, int worker, TiId tiIdx, double takenAt) {
   Pool& p = pools_[static_cast<size_t>(pool)];
   const int host = p.workers[static_cast<size_t>(worker)].host;
   std::shared_ptr<Try> t;
@@ -275,11 +275,10 @@ void CeleryExecutor::heartbeatLoop() {
   // Every running LocalTaskJob heartbeats each job_heartbeat_sec; their queries are summed into
   // one batch per period: the same DB work, without one event per task per period.
   const double period = ctx_.scenario.scheduler.jobHeartbeatSec;
-  const int instances = static_cast<int>(ctx_.scenario.instances.size());
   const SchedulerNumbering schedulers(ctx_.scenario);
   while (true) {
     ctx_.rt.sleepFor(period);
-    for (int i = 0; i < instances; ++i) {
+    for (InstanceId i : IdRange<InstanceId>(ctx_.scenario.instances.size())) {
       int running = 0;
       for (int r = 0; r < schedulers.replicas(); ++r) running += ctx_.state.runningTasks(schedulers.scheduler(i, r));
       if (running == 0) continue;

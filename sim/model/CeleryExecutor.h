@@ -35,8 +35,8 @@ class CeleryExecutor final : public Executor {
   // Creates the worker slots, the autoscalers and the heartbeat load.
   void start() override;
   // Queued TIs leave for the broker; visible to workers after its latency.
-  void send(const std::vector<int>& tis, double now) override;
-  int takeEvents(int scheduler) override;
+  void send(const std::vector<TiId>& tis, double now) override;
+  int takeEvents(SchedulerId scheduler) override;
 
   const std::vector<WorkerHost>& hosts() const override { return hosts_; }
   size_t queueDepth() const override { return broker_.depth(); }
@@ -89,7 +89,7 @@ class CeleryExecutor final : public Executor {
  private:
   // A try on a pool whose hosts can be killed: how to interrupt it.
   struct Try {
-    int ti;
+    TiId ti;
     int pool;
     double takenAt;
     SemaphorePtr stop;       // released to interrupt its waits
@@ -100,7 +100,7 @@ class CeleryExecutor final : public Executor {
   };
   class Slot;  // a running try's TrySlot
   void slotLoop(int pool, int worker);
-  void runTask(int pool, int worker, int ti, double takenAt);
+  void runTask(int pool, int worker, TiId ti, double takenAt);
   void heartbeatLoop();
   void autoscaleLoop(int pool);
   void launch(Pool& pool, int worker);
@@ -108,7 +108,7 @@ class CeleryExecutor final : public Executor {
   void stop(Pool& pool, int worker, bool graceful, StopReason why);
   void deploy();
   void turnOff(Pool& pool, int worker);
-  void recover(int pool, int ti, double takenAt, bool started);
+  void recover(int pool, TiId ti, double takenAt, bool started);
   // When zombie detection fails a running try whose job last heartbeat at `lastBeat`: at its
   // first check (every zombie_detection_interval) after scheduler_zombie_task_threshold.
   double zombieFailedAt(double lastBeat) const;
@@ -118,7 +118,7 @@ class CeleryExecutor final : public Executor {
   double outageEnd(double t) const;
   void crash(const std::string& pool, int count);
   // A message on its task's queue, visible from `visibleAt`; the pools serving it are told.
-  void post(int ti, double visibleAt);
+  void post(TiId ti, double visibleAt);
 
   // metrics_by_pool.<pool>; adds a priced pool's cost to `out`.
   nlohmann::json poolMetrics(size_t pool, double end, RunResult& out) const;
@@ -128,7 +128,7 @@ class CeleryExecutor final : public Executor {
   TaskRunner runner_;
   Broker broker_;
   std::vector<Pool> pools_;
-  std::vector<int> events_;
+  IdTable<SchedulerId, int> events_;                      // per scheduler: tries ended since it last asked
   std::vector<std::vector<std::shared_ptr<Try>>> tries_;  // per runtime host: its running tries
   std::vector<ScalingRecord> scaling_;
   // Per runtime host: core-seconds computed by the warm-up and by the previous sample; per pool,

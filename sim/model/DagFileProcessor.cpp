@@ -8,11 +8,15 @@
 
 namespace schedlab {
 
-DagFileProcessorManager::DagFileProcessorManager(SimContext& ctx, int instance)
-    : ctx_(ctx), instance_(instance), work_(ctx.rt.semaphore(0)), done_(ctx.rt.semaphore(0)) {
-  for (size_t d = 0; d < ctx.state.dags().size(); ++d)
-    if (ctx.state.dags()[d].instance == instance) files_.push_back(static_cast<int>(d));
-  lastProcessed_.assign(ctx.state.dags().size(), -INFINITY);
+DagFileProcessorManager::DagFileProcessorManager(SimContext& ctx, InstanceId instance)
+    : ctx_(ctx),
+      instance_(instance),
+      scheduler_(SchedulerNumbering(ctx.scenario).scheduler(instance, 0)),
+      work_(ctx.rt.semaphore(0)),
+      done_(ctx.rt.semaphore(0)) {
+  for (DagId d : ctx.state.dags().ids())
+    if (ctx.state.dag(d).instance == instance) files_.push_back(d);
+  lastProcessed_ = IdTable<DagId, double>(ctx.state.dags().size(), -INFINITY);
 }
 
 void DagFileProcessorManager::start() {
@@ -23,17 +27,18 @@ void DagFileProcessorManager::start() {
 
 void DagFileProcessorManager::managerLoop() {
   const double minInterval = ctx_.scenario.scheduler.minFileProcessInterval;
-  SchedulerProcess process(*ctx_.jobs, instance_, ctx_.db(instance_));
+  SchedulerProcess process(*ctx_.jobs, scheduler_, ctx_.db(instance_));
   bool first = true;
   while (true) {
     // The processors are the scheduler process's children: they die with it, and a new
     // process parses every file again.
-    if (process.begin() && !std::exchange(first, false)) lastProcessed_.assign(lastProcessed_.size(), -INFINITY);
+    if (process.begin() && !std::exchange(first, false))
+      lastProcessed_ = IdTable<DagId, double>(lastProcessed_.size(), -INFINITY);
     double t0 = ctx_.now();
     // Files whose last processing is older than min_file_process_interval.
     double earliest = INFINITY;
     size_t n = 0;
-    for (int f : files_) {
+    for (DagId f : files_) {
       double eligible = lastProcessed_[f] + minInterval;
       if (eligible <= t0) {
         queue_.push_back(f);
@@ -46,21 +51,21 @@ void DagFileProcessorManager::managerLoop() {
       ctx_.rt.sleepUntil(std::isfinite(earliest) ? earliest : t0 + 1.0);
       continue;
     }
-    long long queriesBefore = ctx_.recorder.schedulerQueries[instance_];
+    long long queriesBefore = ctx_.recorder.schedulerQueries[instance_.value()];
     // Each processor drains the queue, then reports; the pass ends when all have reported.
     const int processors = ctx_.scenario.scheduler.parsingProcesses;
     for (int p = 0; p < processors; ++p) work_->release();
     for (int p = 0; p < processors; ++p) done_->acquire();
     double duration = ctx_.now() - t0;
-    ctx_.recorder.loop(instance_, t0, duration,
-                       static_cast<double>(ctx_.recorder.schedulerQueries[instance_] - queriesBefore));
+    ctx_.recorder.loop(instance_.value(), t0, duration,
+                       static_cast<double>(ctx_.recorder.schedulerQueries[instance_.value()] - queriesBefore));
     if (duration < 1e-3) ctx_.rt.sleepFor(1.0);  // nothing to parse: do not spin
   }
 }
 
-bool DagFileProcessorManager::idle(int dag, double until) const {
+bool DagFileProcessorManager::idle(DagId dag, double until) const {
   // No run to examine, and none falls due before its processing would end.
-  const Dag& d = ctx_.state.dags()[dag];
+  const Dag& d = ctx_.state.dag(dag);
   return d.activeRuns.empty() && d.nextDueAt > until;
 }
 
@@ -68,11 +73,11 @@ void DagFileProcessorManager::processorLoop() {
   while (true) {
     work_->acquire();
     while (!queue_.empty()) {
-      if (!ctx_.jobs->alive(instance_)) {  // the scheduler process died: so did this processor's pass
+      if (!ctx_.jobs->alive(scheduler_)) {  // the scheduler process died: so did this processor's pass
         queue_.clear();
         break;
       }
-      int dag = queue_.front();
+      const DagId dag = queue_.front();
       queue_.pop_front();
       if (ctx_.db(instance_).refusing()) {
         // The processor's child cannot reach the DB (sync_to_db's retries fail too): the file
@@ -90,7 +95,7 @@ void DagFileProcessorManager::processorLoop() {
       // and a few fixed queries. Consecutive such files are taken together: one sleep for their
       // parse time and one batch for their queries. Their decisions are the same; only their DB
       // load is sent a little later in one piece. This keeps 200 mostly idle cron DAGs fast.
-      std::vector<int> chunk{dag};
+      std::vector<DagId> chunk{dag};
       while (chunk.size() < kIdleChunk && !queue_.empty() &&
              idle(queue_.front(), until + ctx_.state.def(queue_.front()).parseCost)) {
         until += ctx_.state.def(queue_.front()).parseCost;
@@ -98,22 +103,22 @@ void DagFileProcessorManager::processorLoop() {
         queue_.pop_front();
       }
       processIdleFiles(chunk);
-      for (int f : chunk) lastProcessed_[f] = ctx_.now();
+      for (DagId f : chunk) lastProcessed_[f] = ctx_.now();
     }
     done_->release();
   }
 }
 
-void DagFileProcessorManager::processIdleFiles(const std::vector<int>& files) {
+void DagFileProcessorManager::processIdleFiles(const std::vector<DagId>& files) {
   WorkflowState& st = ctx_.state;
   double parse = 0;
-  for (int f : files) parse += st.def(f).parseCost;
+  for (DagId f : files) parse += st.def(f).parseCost;
   ctx_.rt.sleepFor(parse);
   const double t = ctx_.now();
   MetadataDb& db = ctx_.db(instance_);
   QueryBatch b = db.batch();
-  for (int f : files) {
-    const Dag& dag = st.dags()[f];
+  for (DagId f : files) {
+    const Dag& dag = st.dag(f);
     QueryBatch one = db.batch();
     const QuerySubject file{.dag = f};
     one.add(QueryType::SyncDag, 1, 1, 1, file);
@@ -122,13 +127,13 @@ void DagFileProcessorManager::processIdleFiles(const std::vector<int>& files) {
       one.add(QueryType::CreateDagRunChecks, static_cast<double>(dag.runsCreated), 1, 3, file);
     one.add(QueryType::FindRunningDagRuns, 0, 0, 1, file);
     b.add(one);
-    ctx_.recorder.queriesPerPass(dag.def, t, one.queries());
+    ctx_.recorder.queriesPerPass(dag.def.value(), t, one.queries());
   }
   db.execute(b, ctx_.scenario.scheduler.clientCostPerQuery);
-  ctx_.recorder.schedulerQueries[instance_] += b.queries();
+  ctx_.recorder.schedulerQueries[instance_.value()] += b.queries();
 }
 
-void DagFileProcessorManager::processFile(int dagIdx) {
+void DagFileProcessorManager::processFile(DagId dagIdx) {
   WorkflowState& st = ctx_.state;
   MetadataDb& db = ctx_.db(instance_);
   const SchedulerConfig& cfg = ctx_.scenario.scheduler;
@@ -140,23 +145,23 @@ void DagFileProcessorManager::processFile(int dagIdx) {
   const QuerySubject file{.dag = dagIdx};
   b.add(QueryType::SyncDag, 1, 1, 1, file);
   b.add(QueryType::GetPausedDags, 1, 0, 1, file);
-  Dag& dag = st.dags()[dagIdx];
+  Dag& dag = st.dag(dagIdx);
   if (dag.schedule.kind() != Schedule::Kind::None) {
     // create_dag_run: the running-runs query; below max_active_runs also max(execution_date)
     // and the last run.
     bool full = static_cast<int>(dag.activeRuns.size()) >= def.maxActiveRuns;
     b.add(QueryType::CreateDagRunChecks, static_cast<double>(dag.runsCreated), 1, full ? 1 : 3, file);
     // create_dag_run makes at most one run per call.
-    std::vector<int> created = st.createDueRuns(dagIdx, t, 1);
+    std::vector<RunId> created = st.createDueRuns(dagIdx, t, 1);
     if (!created.empty())
       b.add(QueryType::DagRunInsert, static_cast<double>(def.tasks.size()), 0, 1, {.run = created[0]});
   }
   b.add(QueryType::FindRunningDagRuns, static_cast<double>(dag.activeRuns.size()),
         static_cast<double>(dag.activeRuns.size()), 1, file);
   st.startQueuedRuns(dagIdx, t);
-  std::vector<int> ready;
-  std::vector<int> runs = dag.activeRuns;
-  for (int r : runs) {
+  std::vector<TiId> ready;
+  std::vector<RunId> runs = dag.activeRuns;
+  for (RunId r : runs) {
     if (st.run(r).state != RunState::Running) continue;
     RunEvaluation ev = st.evaluate(r, t);
     double n = ev.tasks;
@@ -185,15 +190,15 @@ void DagFileProcessorManager::processFile(int dagIdx) {
   }
   db.execute(b, cfg.clientCostPerQuery);
   const double now = ctx_.now();
-  for (int ti : ready)
+  for (TiId ti : ready)
     if (st.ti(ti).state == TiState::None || st.ti(ti).state == TiState::UpForRetry ||
         st.ti(ti).state == TiState::UpForReschedule)
       st.markScheduled(ti, now);
   int queries = 0;
   for (size_t i = 0; i < kQueryTypeCount; ++i)
     if (kQueries[i].schedulerSide) queries += b.counts()[i];
-  ctx_.recorder.schedulerQueries[instance_] += queries;
-  ctx_.recorder.queriesPerPass(dag.def, t, queries);
+  ctx_.recorder.schedulerQueries[instance_.value()] += queries;
+  ctx_.recorder.queriesPerPass(dag.def.value(), t, queries);
 }
 
 }  // namespace schedlab

@@ -7,28 +7,30 @@
 #include <deque>
 #include <vector>
 
+#include "model/Ids.h"
 #include "model/SimContext.h"
 
 namespace schedlab {
 
 class DagFileProcessorManager {
  public:
-  DagFileProcessorManager(SimContext& ctx, int instance);
+  DagFileProcessorManager(SimContext& ctx, InstanceId instance);
   void start();
 
  private:
   void managerLoop();
   void processorLoop();
-  void processFile(int dag);
-  void processIdleFiles(const std::vector<int>& files);
-  bool idle(int dag, double until) const;
+  void processFile(DagId dag);
+  void processIdleFiles(const std::vector<DagId>& files);
+  bool idle(DagId dag, double until) const;
   static constexpr size_t kIdleChunk = 16;
 
   SimContext& ctx_;
-  int instance_;
-  std::vector<int> files_;  // DAG instances this scheduler parses
-  std::deque<int> queue_;
-  std::vector<double> lastProcessed_;
+  const InstanceId instance_;
+  const SchedulerId scheduler_;  // 1.10: the instance's one scheduler, whose children these are
+  std::vector<DagId> files_;     // the DAGs this scheduler parses
+  std::deque<DagId> queue_;
+  IdTable<DagId, double> lastProcessed_;
   SemaphorePtr work_, done_;
 };
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "model/Ids.h"
 #include "model/SimContext.h"
 #include "results/RunResult.h"
 
@@ -30,9 +31,9 @@ class Executor {
   // REQUIRES: called once, before the runtime runs.
   virtual void start() = 0;
   // executor.heartbeat(): the queued task instances `tis` leave the scheduler at `now`.
-  virtual void send(const std::vector<int>& tis, double now) = 0;
+  virtual void send(const std::vector<TiId>& tis, double now) = 0;
   // Tries ended since scheduler `scheduler` last asked (_process_executor_events); resets the count.
-  virtual int takeEvents(int scheduler) = 0;
+  virtual int takeEvents(SchedulerId scheduler) = 0;
 
   // Its hosts, in the runtime's numbering (as executorHosts listed them for the platform).
   virtual const std::vector<WorkerHost>& hosts() const = 0;

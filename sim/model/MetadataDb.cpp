@@ -7,7 +7,7 @@ QueryBatch::QueryBatch(const MetadataDb& db) : db_(&db), recordEntries_(db.recor
 void QueryBatch::add(QueryType type, double rowsScanned, double rowsReturned, int times, QuerySubject about) {
   if (times <= 0) return;
   if (recordEntries_)
-    entries_.push_back({type, times, about.dag, about.run, std::vector<int>(about.tis.begin(), about.tis.end()),
+    entries_.push_back({type, times, about.dag, about.run, std::vector<TiId>(about.tis.begin(), about.tis.end()),
                         about.failed, about.rescheduled});
   size_t i = static_cast<size_t>(type);
   double s = db_->cost(type, rowsScanned, rowsReturned) * times;

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "model/Ids.h"
 #include "model/QueryCatalog.h"
 #include "model/QueryCostModel.h"
 #include "model/QueryService.h"
@@ -29,12 +30,12 @@ namespace schedlab {
 
 class MetadataDb;
 
-// What a query is about, as indices into WorkflowState (-1: nothing in particular): a DAG, a
-// DAG run, and for queries about particular task instances those, one per repetition.
+// What a query is about (none: nothing in particular): a DAG, a DAG run, and for queries about
+// particular task instances those, one per repetition.
 struct QuerySubject {
-  int dag = -1;
-  int run = -1;
-  std::span<const int> tis = {};
+  DagId dag = {};
+  RunId run = {};
+  std::span<const TiId> tis = {};
   bool failed = false;       // a task's end: the try failed
   bool rescheduled = false;  // a sensor's poke ended up_for_reschedule
 };
@@ -42,8 +43,9 @@ struct QuerySubject {
 struct QueryEntry {
   QueryType type;
   int times;
-  int dag, run;
-  std::vector<int> tis;
+  DagId dag;
+  RunId run;
+  std::vector<TiId> tis;
   bool failed, rescheduled;
 };
 

@@ -63,7 +63,7 @@ ModelRun::ModelRun(const Scenario& sc, Runtime& rt, const ServiceFactory& servic
       rec_(sc.run.warmup),
       state_(sc, instanceDb_, rec_),
       hub_(rt, streamNames(sc)),
-      ctx_{sc, rt, instanceDb_, rec_, state_, hub_} {
+      ctx_{sc, rt, IdTable<InstanceId, MetadataDb*>(instanceDb_), rec_, state_, hub_} {
   for (auto& db : ownedDbs_) db->slotPoolLock = rt.semaphore(1);
   std::vector<MetadataDb::Failover> failovers;
   for (size_t k = 0; k < sc.faults.size(); ++k) {
@@ -87,8 +87,7 @@ void ModelRun::start() {
   SimContext& ctx = ctx_;
   executor_->start();
   jobs_->start();
-  for (size_t i = 0; i < sc.instances.size(); ++i) {
-    const int inst = static_cast<int>(i);
+  for (InstanceId inst : IdRange<InstanceId>(sc.instances.size())) {
     if (sc.scheduler.model == SchedulerModel::Airflow2) {
       for (int r = 0; r < sc.scheduler.replicas; ++r)
         rt_.spawn("scheduler", [&ctx, inst, r] { runAirflow2Scheduler(ctx, inst, r); });
@@ -105,19 +104,19 @@ void ModelRun::start() {
     rt_.spawn("trigger-" + sc.triggers[i].name, [&ctx, i] {
       const TriggerStream& t = ctx.scenario.triggers[i];
       ArrivalProcess arrivals(t, ctx.scenario.run.start, ctx.seed(), ctx.scenario.run.horizon);
-      int dag = t.dag.empty() ? -1 : ctx.scenario.dagIndex(t.dag);
+      const DefId def(t.dag.empty() ? -1 : ctx.scenario.dagIndex(t.dag));
       for (double at = arrivals.next(); std::isfinite(at); at = arrivals.next()) {
         ctx.rt.sleepUntil(at);
         ctx.recorder.triggerArrivals++;
-        if (dag >= 0) {
+        if (def.valid()) {
           // An API trigger of the DAG itself (replica 0 of its definition): the API server
           // INSERTs the run and its task instances.
-          for (size_t d = 0; d < ctx.state.dags().size(); ++d) {
-            if (ctx.state.dags()[d].def != dag) continue;
-            const int run = ctx.state.createRun(static_cast<int>(d), ctx.scenario.run.start + at, at, at, true, at);
-            MetadataDb& db = ctx.db(ctx.state.dags()[d].instance);
+          for (DagId d : ctx.state.dags().ids()) {
+            if (ctx.state.dag(d).def != def) continue;
+            const RunId run = ctx.state.createRun(d, ctx.scenario.run.start + at, at, at, true, at);
+            MetadataDb& db = ctx.db(ctx.state.dag(d).instance);
             QueryBatch insert = db.batch();
-            insert.add(QueryType::DagRunInsert, static_cast<double>(ctx.scenario.dags[dag].tasks.size()), 0, 1,
+            insert.add(QueryType::DagRunInsert, static_cast<double>(ctx.scenario.dags[def.index()].tasks.size()), 0, 1,
                        {.run = run});
             db.execute(insert);
             break;

@@ -12,21 +12,22 @@
 namespace schedlab {
 
 SchedulerJobs::SchedulerJobs(SimContext& ctx) : ctx_(ctx) {
-  const int schedulers = ctx.state.schedulerCount();
-  slots_.resize(static_cast<size_t>(schedulers));
-  for (int s = 0; s < schedulers; ++s) {
-    Slot& sl = slots_[static_cast<size_t>(s)];
+  for (SchedulerId s : SchedulerNumbering(ctx.scenario).schedulers()) {
+    Slot sl;
     sl.wake = ctx.rt.semaphore(0);
     sl.job = newJob(s);
     sl.standbys = ctx.scenario.scheduler.hotStandby ? 1 : 0;
+    slots_.add(std::move(sl));
   }
-  live_.assign(ctx.scenario.instances.size(), ctx.scenario.scheduler.replicas);
-  down_.resize(ctx.scenario.instances.size());
+  live_ = IdTable<InstanceId, int>(ctx.scenario.instances.size(), ctx.scenario.scheduler.replicas);
+  down_ = IdTable<InstanceId, std::vector<Down>>(ctx.scenario.instances.size(), {});
 }
 
-int SchedulerJobs::instanceOf(int scheduler) const { return SchedulerNumbering(ctx_.scenario).instanceOf(scheduler); }
+InstanceId SchedulerJobs::instanceOf(SchedulerId scheduler) const {
+  return SchedulerNumbering(ctx_.scenario).instanceOf(scheduler);
+}
 
-int SchedulerJobs::newJob(int scheduler) {
+int SchedulerJobs::newJob(SchedulerId scheduler) {
   jobs_.push_back({scheduler, ctx_.now()});
   return static_cast<int>(jobs_.size()) - 1;
 }
@@ -37,15 +38,13 @@ void SchedulerJobs::start() {
     if (faults[f].kind == Fault::Kind::SchedulerCrash)
       ctx_.rt.spawn("scheduler-crash", [this, f] { crashLoop(ctx_.scenario.faults[f], static_cast<int>(f)); });
   if (ctx_.scenario.scheduler.hotStandby)
-    for (size_t s = 0; s < slots_.size(); ++s)
-      ctx_.rt.spawn("failover-controller", [this, s] { standbyLoop(static_cast<int>(s)); });
+    for (SchedulerId s : slots_.ids()) ctx_.rt.spawn("failover-controller", [this, s] { standbyLoop(s); });
   if (ctx_.scenario.monitoring.enabled)
-    for (size_t i = 0; i < live_.size(); ++i)
-      ctx_.rt.spawn("heartbeat-alert", [this, i] { alertLoop(static_cast<int>(i)); });
+    for (InstanceId i : live_.ids()) ctx_.rt.spawn("heartbeat-alert", [this, i] { alertLoop(i); });
 }
 
-int SchedulerJobs::checkpoint(int scheduler) {
-  Slot& sl = slots_[static_cast<size_t>(scheduler)];
+int SchedulerJobs::checkpoint(SchedulerId scheduler) {
+  Slot& sl = slots_[scheduler];
   while (!sl.alive) {
     sl.parked++;
     sl.wake->acquire();
@@ -54,8 +53,8 @@ int SchedulerJobs::checkpoint(int scheduler) {
   return sl.job;
 }
 
-void SchedulerJobs::heartbeat(int scheduler) {
-  const Slot& sl = slots_[static_cast<size_t>(scheduler)];
+void SchedulerJobs::heartbeat(SchedulerId scheduler) {
+  const Slot& sl = slots_[scheduler];
   // A dead process's last transaction may still complete; its row no longer changes.
   if (sl.alive) jobs_[static_cast<size_t>(sl.job)].latestHeartbeat = ctx_.now();
 }
@@ -64,21 +63,21 @@ bool SchedulerJobs::dead(const Job& job, double now) const {
   return now - job.latestHeartbeat > ctx_.scenario.scheduler.healthCheckThreshold;
 }
 
-void SchedulerJobs::kill(int scheduler, int crash) {
-  Slot& sl = slots_[static_cast<size_t>(scheduler)];
+void SchedulerJobs::kill(SchedulerId scheduler, int crash) {
+  Slot& sl = slots_[scheduler];
   if (!sl.alive) return;
   sl.alive = false;
   jobs_[static_cast<size_t>(sl.job)].crash = crash;
-  const int inst = instanceOf(scheduler);
-  if (--live_[static_cast<size_t>(inst)] == 0) down_[static_cast<size_t>(inst)].push_back({ctx_.now(), -1, crash});
+  const InstanceId inst = instanceOf(scheduler);
+  if (--live_[inst] == 0) down_[inst].push_back({ctx_.now(), -1, crash});
 }
 
-void SchedulerJobs::startProcess(int scheduler) {
-  Slot& sl = slots_[static_cast<size_t>(scheduler)];
+void SchedulerJobs::startProcess(SchedulerId scheduler) {
+  Slot& sl = slots_[scheduler];
   sl.alive = true;
   sl.job = newJob(scheduler);
-  const int inst = instanceOf(scheduler);
-  if (live_[static_cast<size_t>(inst)]++ == 0) down_[static_cast<size_t>(inst)].back().to = ctx_.now();
+  const InstanceId inst = instanceOf(scheduler);
+  if (live_[inst]++ == 0) down_[inst].back().to = ctx_.now();
   for (Crash& c : crashes_)
     if (c.scheduler == scheduler && c.backAt < 0) c.backAt = ctx_.now();
   for (int k = sl.parked; k > 0; --k) sl.wake->release();
@@ -86,11 +85,10 @@ void SchedulerJobs::startProcess(int scheduler) {
 
 void SchedulerJobs::crashLoop(const Fault& fault, int faultIndex) {
   ctx_.rt.sleepUntil(fault.at);
-  const int s = SchedulerNumbering(ctx_.scenario).scheduler(fault.instance, fault.replica);
-  die(s, faultIndex);
+  die(SchedulerNumbering(ctx_.scenario).scheduler(InstanceId(fault.instance), fault.replica), faultIndex);
 }
 
-void SchedulerJobs::die(int scheduler, int fault) {
+void SchedulerJobs::die(SchedulerId scheduler, int fault) {
   if (!alive(scheduler)) return;  // already down: nothing more to kill
   crashes_.push_back({fault, scheduler, ctx_.now()});
   const int c = static_cast<int>(crashes_.size()) - 1;
@@ -107,8 +105,8 @@ void SchedulerJobs::restartAfter(int crash, double delay) {
 }
 
 void SchedulerJobs::restart(int crash) {
-  const int s = crashes_[static_cast<size_t>(crash)].scheduler;
-  Slot& sl = slots_[static_cast<size_t>(s)];
+  const SchedulerId s = crashes_[static_cast<size_t>(crash)].scheduler;
+  Slot& sl = slots_[s];
   if (sl.alive) {
     sl.standbys += ctx_.scenario.scheduler.hotStandby ? 1 : 0;  // the standby runs it: this one waits in its place
     return;
@@ -117,12 +115,13 @@ void SchedulerJobs::restart(int crash) {
   startProcess(s);
 }
 
-bool SchedulerJobs::reachDb(int scheduler, const MetadataDb& db) {
+bool SchedulerJobs::reachDb(SchedulerId scheduler, const MetadataDb& db) {
   const MetadataDb::Failover* f = db.refusing();
   if (!f) return true;
   constexpr int kMaxDbRetries = 3;
   for (int attempt = 1; attempt < kMaxDbRetries; ++attempt) {
-    Rng rng = keyedRng(ctx_.seed(), hashString("run_with_db_retries"), static_cast<uint64_t>(scheduler), ++retryDraws_);
+    Rng rng = keyedRng(ctx_.seed(), hashString("run_with_db_retries"), static_cast<uint64_t>(scheduler.value()),
+                       ++retryDraws_);
     ctx_.rt.sleepFor(rng.uniform() * std::min(5.0, 0.5 * std::pow(2.0, attempt)));
     if (!(f = db.refusing())) return true;
   }
@@ -131,9 +130,9 @@ bool SchedulerJobs::reachDb(int scheduler, const MetadataDb& db) {
   return false;
 }
 
-void SchedulerJobs::standbyLoop(int scheduler) {
+void SchedulerJobs::standbyLoop(SchedulerId scheduler) {
   const SchedulerConfig& cfg = ctx_.scenario.scheduler;
-  Slot& sl = slots_[static_cast<size_t>(scheduler)];
+  Slot& sl = slots_[scheduler];
   while (true) {
     ctx_.rt.sleepFor(cfg.standbyPollInterval);
     if (sl.standbys == 0) continue;
@@ -147,14 +146,14 @@ void SchedulerJobs::standbyLoop(int scheduler) {
   }
 }
 
-double SchedulerJobs::newestHeartbeat(int instance) const {
+double SchedulerJobs::newestHeartbeat(InstanceId instance) const {
   double newest = -1e300;
   for (const Job& j : jobs_)
     if (instanceOf(j.scheduler) == instance) newest = std::max(newest, j.latestHeartbeat);
   return newest;
 }
 
-void SchedulerJobs::alertLoop(int instance) {
+void SchedulerJobs::alertLoop(InstanceId instance) {
   const MonitoringConfig& m = ctx_.scenario.monitoring;
   bool firing = false;
   size_t alert = 0;
@@ -181,10 +180,10 @@ void SchedulerJobs::alertLoop(int instance) {
   }
 }
 
-SchedulerJobs::Sweep SchedulerJobs::findOrphans(int scheduler, QueryBatch& batch) {
+SchedulerJobs::Sweep SchedulerJobs::findOrphans(SchedulerId scheduler, QueryBatch& batch) {
   WorkflowState& st = ctx_.state;
   const double now = ctx_.now();
-  const int instance = instanceOf(scheduler);
+  const InstanceId instance = instanceOf(scheduler);
   Sweep sweep;
   std::vector<char> orphaned(jobs_.size(), 0);
   bool any = false;
@@ -195,16 +194,16 @@ SchedulerJobs::Sweep SchedulerJobs::findOrphans(int scheduler, QueryBatch& batch
     }
   // Only a dead job not yet swept can have orphans: the scan is skipped otherwise.
   if (any) {
-    for (size_t i = 0; i < st.tiCount(); ++i) {
-      const TaskInstance& ti = st.ti(static_cast<int>(i));
+    for (TiId i : st.tiIds()) {
+      const TaskInstance& ti = st.ti(i);
       if ((ti.state != TiState::Queued && ti.state != TiState::Running) || ti.queuedByJob < 0 ||
           !orphaned[static_cast<size_t>(ti.queuedByJob)])
         continue;
       // Sent to the broker (it has a Celery task id): the executor adopts it; else reset.
-      (ti.sent ? sweep.adopt : sweep.reset).push_back(static_cast<int>(i));
+      (ti.sent ? sweep.adopt : sweep.reset).push_back(i);
     }
     for (size_t j = 0; j < jobs_.size(); ++j) {
-      const Slot& sl = slots_[static_cast<size_t>(jobs_[j].scheduler)];
+      const Slot& sl = slots_[jobs_[j].scheduler];
       // A job whose process is gone queues nothing more: swept once. (A slow one is looked at again.)
       if (orphaned[j] && (sl.job != static_cast<int>(j) || !sl.alive)) sweep.deadJobs.push_back(static_cast<int>(j));
     }
@@ -214,19 +213,18 @@ SchedulerJobs::Sweep SchedulerJobs::findOrphans(int scheduler, QueryBatch& batch
   return sweep;
 }
 
-SchedulerJobs::Sweep SchedulerJobs::findResettable(int instance, QueryBatch& batch) {
+SchedulerJobs::Sweep SchedulerJobs::findResettable(InstanceId instance, QueryBatch& batch) {
   WorkflowState& st = ctx_.state;
   Sweep sweep;
-  for (size_t i = 0; i < st.tiCount(); ++i) {
-    const TaskInstance& ti = st.ti(static_cast<int>(i));
-    if ((ti.state == TiState::Scheduled || ti.state == TiState::Queued) &&
-        st.dags()[st.run(ti.run).dag].instance == instance)
-      sweep.reset.push_back(static_cast<int>(i));
+  for (TiId i : st.tiIds()) {
+    const TaskInstance& ti = st.ti(i);
+    if ((ti.state == TiState::Scheduled || ti.state == TiState::Queued) && st.dag(st.dagOf(i)).instance == instance)
+      sweep.reset.push_back(i);
   }
   // Every earlier job of the instance is over: this start resets what they left.
   for (size_t j = 0; j < jobs_.size(); ++j)
     if (!jobs_[j].swept && instanceOf(jobs_[j].scheduler) == instance &&
-        slots_[static_cast<size_t>(jobs_[j].scheduler)].job != static_cast<int>(j))
+        slots_[jobs_[j].scheduler].job != static_cast<int>(j))
       sweep.deadJobs.push_back(static_cast<int>(j));
   const double found = static_cast<double>(sweep.reset.size());
   batch.add(QueryType::AdoptOrResetOrphans, st.activeTasksOfInstance(instance) + st.scheduledCount(instance), found, 1,
@@ -234,7 +232,7 @@ SchedulerJobs::Sweep SchedulerJobs::findResettable(int instance, QueryBatch& bat
   return sweep;
 }
 
-void SchedulerJobs::apply(const Sweep& sweep, int scheduler) {
+void SchedulerJobs::apply(const Sweep& sweep, SchedulerId scheduler) {
   WorkflowState& st = ctx_.state;
   // The crash an orphan is owed to: its job's, else the latest of this scheduler's.
   auto crashOf = [&](const TaskInstance& ti) -> Crash* {
@@ -247,14 +245,14 @@ void SchedulerJobs::apply(const Sweep& sweep, int scheduler) {
   };
   const int job = this->job(scheduler);
   // The batch took time: a TI that moved on meanwhile (started, ended) is left alone.
-  for (int i : sweep.adopt) {
+  for (TiId i : sweep.adopt) {
     TaskInstance& ti = st.ti(i);
     if ((ti.state != TiState::Queued && ti.state != TiState::Running) || ti.queuedByJob == job) continue;
     if (Crash* c = crashOf(ti)) c->adopted++;
     adopted_++;
     st.adopt(i, scheduler, job);
   }
-  for (int i : sweep.reset) {
+  for (TiId i : sweep.reset) {
     TaskInstance& ti = st.ti(i);
     if (ti.state != TiState::Scheduled && ti.state != TiState::Queued) continue;
     if (Crash* c = crashOf(ti)) c->reset++;
@@ -269,9 +267,9 @@ void SchedulerJobs::apply(const Sweep& sweep, int scheduler) {
   }
 }
 
-double SchedulerJobs::unavailableSeconds(int instance, double from, double to) const {
+double SchedulerJobs::unavailableSeconds(InstanceId instance, double from, double to) const {
   double sum = 0;
-  for (const Down& d : down_[static_cast<size_t>(instance)]) {
+  for (const Down& d : down_[instance]) {
     const double end = d.to < 0 ? to : std::min(d.to, to);
     sum += std::max(0.0, end - std::max(d.from, from));
   }
@@ -289,7 +287,7 @@ double SchedulerJobs::unavailableSecondsOf(int fault, double end) const {
 
 double SchedulerJobs::unavailableSeconds(double from, double to) const {
   double sum = 0;
-  for (size_t i = 0; i < down_.size(); ++i) sum += unavailableSeconds(static_cast<int>(i), from, to);
+  for (InstanceId i : down_.ids()) sum += unavailableSeconds(i, from, to);
   return sum;
 }
 

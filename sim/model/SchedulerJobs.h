@@ -27,26 +27,26 @@ class SchedulerJobs {
   // Spawns the scheduler crashes, the standby controllers and the alert rules.
   void start();
 
-  bool alive(int scheduler) const { return slots_[static_cast<size_t>(scheduler)].alive; }
-  int job(int scheduler) const { return slots_[static_cast<size_t>(scheduler)].job; }
+  bool alive(SchedulerId scheduler) const { return slots_[scheduler].alive; }
+  int job(SchedulerId scheduler) const { return slots_[scheduler].job; }
   // UPDATE job SET latest_heartbeat = now for the scheduler's job (the caller sends the query).
-  void heartbeat(int scheduler);
+  void heartbeat(SchedulerId scheduler);
 
   // adopt_or_reset_orphaned_tasks by `scheduler` (2.x): adds its query to `batch` and, once the
   // query has run (call apply after executing the batch), takes the orphans over.
   struct Sweep {
-    std::vector<int> adopt, reset;
+    std::vector<TiId> adopt, reset;
     std::vector<int> deadJobs;  // the dead jobs whose orphans these are, swept for good once applied
   };
-  Sweep findOrphans(int scheduler, QueryBatch& batch);
+  Sweep findOrphans(SchedulerId scheduler, QueryBatch& batch);
   // reset_state_for_orphaned_tasks (1.10): every scheduled and queued TI of the instance.
-  Sweep findResettable(int instance, QueryBatch& batch);
-  void apply(const Sweep& sweep, int scheduler);
+  Sweep findResettable(InstanceId instance, QueryBatch& batch);
+  void apply(const Sweep& sweep, SchedulerId scheduler);
 
   // What happened, for the results.
   struct Crash {
     int fault;  // index in scenario.faults
-    int scheduler;
+    SchedulerId scheduler;
     double at;
     double backAt = -1;                // a process ran the scheduler again (restart or takeover); -1: never
     double alertAt = -1;               // the instance's heartbeat alert fired after the crash; -1: never
@@ -59,7 +59,7 @@ class SchedulerJobs {
   // Seconds, up to `end`, of the outages (no live scheduler on an instance) a fault's crashes began.
   double unavailableSecondsOf(int fault, double end) const;
   struct Alert {
-    int instance;
+    InstanceId instance;
     double firedAt, resolvedAt;  // resolvedAt -1: still firing at the end
   };
   const std::vector<Alert>& alerts() const { return alerts_; }
@@ -77,12 +77,12 @@ class SchedulerJobs {
   friend class SchedulerProcess;
   // While the scheduler's process lives, returns the process's job at once; once the process died
   // it blocks until a process runs the scheduler again and returns that one's job.
-  int checkpoint(int scheduler);
+  int checkpoint(SchedulerId scheduler);
   // Before each transaction: while a failover refuses connections, Airflow's run_with_db_retries
   // makes max_db_retries (3) attempts with wait_random_exponential(0.5 s, max 5 s) between; when
   // the last fails too the OperationalError ends the scheduler process (restarted as the
   // failover says). False then.
-  bool reachDb(int scheduler, const MetadataDb& db);
+  bool reachDb(SchedulerId scheduler, const MetadataDb& db);
 
   struct Slot {
     bool alive = true;
@@ -92,40 +92,40 @@ class SchedulerJobs {
     SemaphorePtr wake;
   };
   struct Job {
-    int scheduler;
+    SchedulerId scheduler;
     double latestHeartbeat;
     int crash = -1;      // the crash that killed it (index in crashes_)
     bool swept = false;  // dead and its orphans all taken over
   };
-  int instanceOf(int scheduler) const;
-  double unavailableSeconds(int instance, double from, double to) const;
-  int newJob(int scheduler);
-  void kill(int scheduler, int crash);
-  void startProcess(int scheduler);
+  InstanceId instanceOf(SchedulerId scheduler) const;
+  double unavailableSeconds(InstanceId instance, double from, double to) const;
+  int newJob(SchedulerId scheduler);
+  void kill(SchedulerId scheduler, int crash);
+  void startProcess(SchedulerId scheduler);
   bool dead(const Job& job, double now) const;
   void crashLoop(const Fault& fault, int faultIndex);
   // The scheduler's process dies by fault `fault`: a crash recorded, its restart arranged as the
   // fault says (restart_after; restart_after_alert is the alert rule's).
-  void die(int scheduler, int fault);
+  void die(SchedulerId scheduler, int fault);
   // A process dead by `crash` comes back `delay` later (a standby in its place if one took over).
   void restartAfter(int crash, double delay);
   void restart(int crash);
-  void standbyLoop(int scheduler);
-  void alertLoop(int instance);
-  double newestHeartbeat(int instance) const;
+  void standbyLoop(SchedulerId scheduler);
+  void alertLoop(InstanceId instance);
+  double newestHeartbeat(InstanceId instance) const;
 
   SimContext& ctx_;
-  std::vector<Slot> slots_;
+  IdTable<SchedulerId, Slot> slots_;
   std::vector<Job> jobs_;
   std::vector<Crash> crashes_;
   std::vector<Alert> alerts_;
   // Per instance: live schedulers, and the intervals it had none ([from, to), to -1: open).
-  std::vector<int> live_;
+  IdTable<InstanceId, int> live_;
   struct Down {
     double from, to;  // to -1: open
     int crash;        // the crash that left the instance without a scheduler (-1: a standby's controller)
   };
-  std::vector<std::vector<Down>> down_;
+  IdTable<InstanceId, std::vector<Down>> down_;
   long long adopted_ = 0, reset_ = 0, takeovers_ = 0, restarts_ = 0, dbExits_ = 0;
   uint64_t retryDraws_ = 0;
 };

@@ -29,7 +29,7 @@ namespace {
 // pass ends and the next one starts with the process then running.
 class Airflow2Loop {
  public:
-  Airflow2Loop(SimContext& ctx, int instance, int replica)
+  Airflow2Loop(SimContext& ctx, InstanceId instance, int replica)
       : ctx_(ctx),
         cfg_(ctx.scenario.scheduler),
         st_(ctx.state),
@@ -49,11 +49,11 @@ class Airflow2Loop {
   bool sweepOrphansWhenDue();
   // _do_scheduling, part 1: create due runs, start queued ones, examine runs; one transaction.
   void scheduleRuns(double t0, int& queries);
-  std::vector<int> createDueRuns(QueryBatch& b, double t0);
+  std::vector<DagId> createDueRuns(QueryBatch& b, double t0);
   // Examines the runs to schedule; returns the rows it locked, adds the TIs it found ready.
-  std::vector<int> examineRuns(QueryBatch& b, double t0, std::vector<int>& toSchedule);
+  std::vector<RunId> examineRuns(QueryBatch& b, double t0, std::vector<TiId>& toSchedule);
   // The critical section: the TIs queued, or none when another scheduler held the pool rows.
-  std::vector<int> criticalSection(int& queries);
+  std::vector<TiId> criticalSection(int& queries);
   // _process_executor_events and the job heartbeat; returns the executor events.
   int tail(int& queries);
 
@@ -62,10 +62,11 @@ class Airflow2Loop {
   WorkflowState& st_;
   MetadataDb& db_;
   SchedulerJobs& jobs_;
-  const int instance_, self_;  // self_: this scheduler's id
-  SchedulerProcess process_;   // the process running this loop (a crash and a restart make a new one)
+  const InstanceId instance_;
+  const SchedulerId self_;    // this scheduler
+  SchedulerProcess process_;  // the process running this loop (a crash and a restart make a new one)
   double lastHeartbeat_ = -INFINITY, nextOrphanCheck_ = 0;
-  std::map<int, int> perDef_;  // queries attributable to each DAG definition this loop
+  std::map<DefId, int> perDef_;  // queries attributable to each DAG definition this loop
 };
 
 void Airflow2Loop::once() {
@@ -84,7 +85,7 @@ void Airflow2Loop::once() {
         scheduleRuns(t0, queries);
       }))
     return;
-  std::vector<int> queued;
+  std::vector<TiId> queued;
   // Queued and committed but not sent yet: a crash now leaves them without a Celery task id.
   if (!process_.transaction([&] { queued = criticalSection(queries); })) return;
   // executor.heartbeat(), _process_executor_events, the job heartbeat.
@@ -92,8 +93,8 @@ void Airflow2Loop::once() {
   int events = 0;
   if (!process_.transaction([&] { events = tail(queries); }, SchedulerProcess::OnDeath::NextPass)) return;
   const double duration = ctx_.now() - t0;
-  ctx_.recorder.loop(instance_, t0, duration, queries);
-  for (auto& [def, q] : perDef_) ctx_.recorder.queriesPerPass(def, t0, q);
+  ctx_.recorder.loop(instance_.value(), t0, duration, queries);
+  for (auto& [def, q] : perDef_) ctx_.recorder.queriesPerPass(def.value(), t0, q);
   if (queued.empty() && events == 0) ctx_.rt.sleepFor(cfg_.idleSleepTime);
 }
 
@@ -115,39 +116,38 @@ bool Airflow2Loop::sweepOrphansWhenDue() {
   return true;
 }
 
-std::vector<int> Airflow2Loop::createDueRuns(QueryBatch& b, double t0) {
-  std::vector<int> due;
+std::vector<DagId> Airflow2Loop::createDueRuns(QueryBatch& b, double t0) {
+  std::vector<DagId> due;
   // dags_needing_dagruns: FOR UPDATE SKIP LOCKED, so a DAG another scheduler holds is skipped.
-  for (size_t d = 0; d < st_.dags().size(); ++d)
-    if (st_.dags()[d].instance == instance_ && st_.dags()[d].lockedBy < 0 && st_.hasDueRun(static_cast<int>(d), t0))
-      due.push_back(static_cast<int>(d));
-  std::sort(due.begin(), due.end(), [&](int a, int c) { return st_.dags()[a].nextDueAt < st_.dags()[c].nextDueAt; });
+  for (DagId d : st_.dags().ids())
+    if (st_.dag(d).instance == instance_ && !st_.dag(d).lockedBy.valid() && st_.hasDueRun(d, t0)) due.push_back(d);
+  std::sort(due.begin(), due.end(), [&](DagId a, DagId c) { return st_.dag(a).nextDueAt < st_.dag(c).nextDueAt; });
   if (due.size() > static_cast<size_t>(cfg_.maxDagrunsToCreatePerLoop)) due.resize(cfg_.maxDagrunsToCreatePerLoop);
   b.add(QueryType::DagsNeedingDagruns, static_cast<double>(st_.dags().size()), static_cast<double>(due.size()));
-  for (int d : due) {
-    st_.dags()[d].lockedBy = self_;
-    std::vector<int> created = st_.createDueRuns(d, t0, 1);
+  for (DagId d : due) {
+    st_.dag(d).lockedBy = self_;
+    std::vector<RunId> created = st_.createDueRuns(d, t0, 1);
     b.add(QueryType::DagRunInsert, static_cast<double>(st_.def(d).tasks.size()), 0, 1,
-          {.run = created.empty() ? -1 : created[0]});
-    perDef_[st_.dags()[d].def] += 1;
+          {.run = created.empty() ? RunId() : created[0]});
+    perDef_[st_.dag(d).def] += 1;
   }
   return due;
 }
 
-std::vector<int> Airflow2Loop::examineRuns(QueryBatch& b, double t0, std::vector<int>& toSchedule) {
+std::vector<RunId> Airflow2Loop::examineRuns(QueryBatch& b, double t0, std::vector<TiId>& toSchedule) {
   // Runs to examine: RUNNING, ordered by last_scheduling_decision NULLS FIRST, execution_date.
-  std::vector<std::tuple<double, double, int>> candidates;
+  std::vector<std::tuple<double, double, RunId>> candidates;
   int queuedRuns = 0;
-  for (size_t d = 0; d < st_.dags().size(); ++d) {
-    Dag& dag = st_.dags()[d];
+  for (DagId d : st_.dags().ids()) {
+    Dag& dag = st_.dag(d);
     if (dag.instance != instance_) continue;
     if (static_cast<int>(dag.activeRuns.size()) > dag.runningRuns) {
       queuedRuns++;
-      st_.startQueuedRuns(static_cast<int>(d), t0);
+      st_.startQueuedRuns(d, t0);
     }
-    for (int r : dag.activeRuns) {
+    for (RunId r : dag.activeRuns) {
       // next_dagruns_to_examine: FOR UPDATE SKIP LOCKED.
-      if (st_.run(r).state != RunState::Running || st_.run(r).lockedBy >= 0) continue;
+      if (st_.run(r).state != RunState::Running || st_.run(r).lockedBy.valid()) continue;
       candidates.push_back({st_.run(r).lastSchedulingDecision, st_.run(r).executionDate, r});
     }
   }
@@ -155,12 +155,12 @@ std::vector<int> Airflow2Loop::examineRuns(QueryBatch& b, double t0, std::vector
   size_t examine = std::min(candidates.size(), static_cast<size_t>(cfg_.maxDagrunsPerLoopToSchedule));
   std::partial_sort(candidates.begin(), candidates.begin() + static_cast<long>(examine), candidates.end());
   b.add(QueryType::NextDagrunsToExamine, static_cast<double>(candidates.size()), static_cast<double>(examine));
-  std::vector<int> locked;
+  std::vector<RunId> locked;
   for (size_t i = 0; i < examine; ++i) {
-    int r = std::get<2>(candidates[i]);
+    const RunId r = std::get<2>(candidates[i]);
     st_.run(r).lockedBy = self_;
     locked.push_back(r);
-    int def = st_.dags()[st_.run(r).dag].def;
+    const DefId def = st_.dag(st_.run(r).dag).def;
     RunEvaluation ev = st_.evaluate(r, t0);
     b.add(QueryType::UpdateStateSelectTis, ev.tasks, ev.tasks, 1, {.run = r});
     b.add(QueryType::UpdateStateChanges, ev.tasks, static_cast<double>(ev.ready.size()), 1, {.run = r});
@@ -178,24 +178,24 @@ std::vector<int> Airflow2Loop::examineRuns(QueryBatch& b, double t0, std::vector
 
 void Airflow2Loop::scheduleRuns(double t0, int& queries) {
   QueryBatch b = db_.batch();
-  const std::vector<int> due = createDueRuns(b, t0);
-  std::vector<int> toSchedule;
-  const std::vector<int> locked = examineRuns(b, t0, toSchedule);
+  const std::vector<DagId> due = createDueRuns(b, t0);
+  std::vector<TiId> toSchedule;
+  const std::vector<RunId> locked = examineRuns(b, t0, toSchedule);
   db_.execute(b, cfg_.clientCostPerQuery);
   // The transaction commits: the rows are free for the other schedulers.
-  for (int r : locked) st_.run(r).lockedBy = -1;
-  for (int d : due) st_.dags()[d].lockedBy = -1;
-  for (int ti : toSchedule)
+  for (RunId r : locked) st_.run(r).lockedBy = SchedulerId();
+  for (DagId d : due) st_.dag(d).lockedBy = SchedulerId();
+  for (TiId ti : toSchedule)
     if (st_.ti(ti).state == TiState::None || st_.ti(ti).state == TiState::UpForRetry ||
         st_.ti(ti).state == TiState::UpForReschedule)
       st_.markScheduled(ti, ctx_.now());
   queries = schedulerQueries(b);
 }
 
-std::vector<int> Airflow2Loop::criticalSection(int& queries) {
+std::vector<TiId> Airflow2Loop::criticalSection(int& queries) {
   // Lock the pool rows, pick SCHEDULED TIs, bulk-UPDATE them to QUEUED. The pool rows are taken
   // NOWAIT: when another scheduler holds them this one skips it (a lone scheduler takes no lock).
-  std::vector<int> queued;
+  std::vector<TiId> queued;
   const bool contended = cfg_.replicas > 1;
   const double pools = 1.0 + static_cast<double>(cfg_.pools.size());
   if (st_.openSlots(self_) > 0 && contended && !db_.slotPoolLock->tryAcquire()) {
@@ -209,7 +209,7 @@ std::vector<int> Airflow2Loop::criticalSection(int& queries) {
     cs.add(QueryType::PoolSlotsLock, pools, pools);
     cs.add(QueryType::PoolStateCounts, st_.activeTasksOfInstance(instance_), pools);
     queued = st_.queueExecutable(self_, cfg_.maxTisPerQuery, ctx_.now());
-    for (int ti : queued) st_.ti(ti).queuedByJob = process_.job();
+    for (TiId ti : queued) st_.ti(ti).queuedByJob = process_.job();
     cs.add(QueryType::ScheduledTisForUpdate, st_.scheduledCount(instance_) + static_cast<double>(queued.size()),
            static_cast<double>(queued.size()));
     if (!queued.empty()) cs.add(QueryType::BulkQueueTis, static_cast<double>(queued.size()), 0, 1, {.tis = queued});
@@ -237,21 +237,25 @@ int Airflow2Loop::tail(int& queries) {
 
 }  // namespace
 
-void runAirflow2Scheduler(SimContext& ctx, int instance, int replica) { Airflow2Loop(ctx, instance, replica).run(); }
+void runAirflow2Scheduler(SimContext& ctx, InstanceId instance, int replica) {
+  Airflow2Loop(ctx, instance, replica).run();
+}
 
-void runAirflow1MainLoop(SimContext& ctx, int instance) {
+void runAirflow1MainLoop(SimContext& ctx, InstanceId instance) {
   const SchedulerConfig& cfg = ctx.scenario.scheduler;
   WorkflowState& st = ctx.state;
   MetadataDb& db = ctx.db(instance);
   const double client = cfg.clientCostPerQuery;
   SchedulerJobs& jobs = *ctx.jobs;
-  SchedulerProcess process(jobs, instance, db);
+  // 1.10 runs one scheduler per instance.
+  const SchedulerId self = SchedulerNumbering(ctx.scenario).scheduler(instance, 0);
+  SchedulerProcess process(jobs, self, db);
   double lastHeartbeat = -INFINITY;
   while (true) {
     if (process.begin()) {
       // A process starts: reset_state_for_orphaned_tasks, its executor empty.
       lastHeartbeat = -INFINITY;
-      ctx.executor->takeEvents(instance);
+      ctx.executor->takeEvents(self);
       SchedulerJobs::Sweep sweep;
       if (!process.transaction([&] {
             QueryBatch rb = db.batch();
@@ -259,16 +263,16 @@ void runAirflow1MainLoop(SimContext& ctx, int instance) {
             db.execute(rb, client);
           }))
         continue;
-      jobs.apply(sweep, instance);
+      jobs.apply(sweep, self);
     }
     double t0 = 0;
-    std::vector<int> queued;
+    std::vector<TiId> queued;
     int queries = 0;
     // Queued, not sent when the process dies meanwhile: the next process resets them.
     if (!process.transaction([&] {
           t0 = ctx.now();
           QueryBatch b = db.batch();
-          double active = st.activeTasks(instance);
+          double active = st.activeTasks(self);
           b.add(QueryType::TisWithoutDagrun, active, 0, 2);
           // _execute_task_instances: scheduled TIs, pools, concurrency maps, open slots per pool.
           double scheduled = st.scheduledCount(instance);
@@ -279,15 +283,15 @@ void runAirflow1MainLoop(SimContext& ctx, int instance) {
             b.add(QueryType::ConcurrencyCounts, active, active);
             b.add(QueryType::PoolOpenSlots, active, 1, static_cast<int>(pools));
           }
-          queued = st.queueExecutable(instance, 1 << 30, t0);
-          for (int ti : queued) st.ti(ti).queuedByJob = process.job();
+          queued = st.queueExecutable(self, 1 << 30, t0);
+          for (TiId ti : queued) st.ti(ti).queuedByJob = process.job();
           for (size_t i = 0; i < queued.size(); i += static_cast<size_t>(cfg.maxTisPerQuery)) {
             size_t chunk = std::min(queued.size() - i, static_cast<size_t>(cfg.maxTisPerQuery));
             b.add(QueryType::LockAndQueueTis, static_cast<double>(chunk), static_cast<double>(chunk), 1,
-                  {.tis = std::span<const int>(queued).subspan(i, chunk)});
+                  {.tis = std::span<const TiId>(queued).subspan(i, chunk)});
           }
           // 1.10's _process_executor_events sends one SELECT per finished event.
-          int events = ctx.executor->takeEvents(instance);
+          int events = ctx.executor->takeEvents(self);
           b.add(QueryType::ExecutorEvents, 1, 1, events);
           const bool beat = t0 - lastHeartbeat >= cfg.schedulerHeartbeatSec;
           if (beat) {
@@ -295,12 +299,12 @@ void runAirflow1MainLoop(SimContext& ctx, int instance) {
             lastHeartbeat = t0;
           }
           db.execute(b, client);
-          if (beat) jobs.heartbeat(instance);
+          if (beat) jobs.heartbeat(self);
           queries = schedulerQueries(b);
         }))
       continue;
     ctx.executor->send(queued, ctx.now());
-    ctx.recorder.schedulerQueries[instance] += queries;
+    ctx.recorder.schedulerQueries[instance.value()] += queries;
     // processor_poll_interval: an iteration lasts at least this long.
     double elapsed = ctx.now() - t0;
     if (elapsed < cfg.idleSleepTime) ctx.rt.sleepFor(cfg.idleSleepTime - elapsed);

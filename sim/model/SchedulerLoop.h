@@ -11,7 +11,7 @@
 
 namespace schedlab {
 
-void runAirflow2Scheduler(SimContext& ctx, int instance, int replica);
-void runAirflow1MainLoop(SimContext& ctx, int instance);
+void runAirflow2Scheduler(SimContext& ctx, InstanceId instance, int replica);
+void runAirflow1MainLoop(SimContext& ctx, InstanceId instance);
 
 }  // namespace schedlab

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "model/Ids.h"
 #include "scenario/Scenario.h"
 
 namespace schedlab {
@@ -14,13 +15,18 @@ class SchedulerNumbering {
   explicit SchedulerNumbering(const Scenario& scenario) : scenario_(scenario) {}
 
   int count() const;
+  IdRange<SchedulerId> schedulers() const { return IdRange<SchedulerId>(static_cast<size_t>(count())); }
+  int instances() const { return static_cast<int>(scenario_.instances.size()); }
   int replicas() const { return scenario_.scheduler.replicas; }
-  // REQUIRES: 0 <= instance < instances, 0 <= replica < replicas.
-  int scheduler(int instance, int replica) const { return instance * replicas() + replica; }
-  int instanceOf(int scheduler) const { return scheduler / replicas(); }
-  int replicaOf(int scheduler) const { return scheduler % replicas(); }
-  // Its instance's name, with "#k" for the k-th of several replicas ("" for no scheduler, -1).
-  std::string name(int scheduler) const;
+  // REQUIRES: 0 <= replica < replicas.
+  SchedulerId scheduler(InstanceId instance, int replica) const {
+    return SchedulerId(instance.value() * replicas() + replica);
+  }
+  // REQUIRES: scheduler.valid().
+  InstanceId instanceOf(SchedulerId scheduler) const { return InstanceId(scheduler.value() / replicas()); }
+  int replicaOf(SchedulerId scheduler) const { return scheduler.value() % replicas(); }
+  // Its instance's name, with "#k" for the k-th of several replicas ("" for none).
+  std::string name(SchedulerId scheduler) const;
 
  private:
   const Scenario& scenario_;

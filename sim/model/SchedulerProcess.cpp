@@ -2,7 +2,7 @@
 
 namespace schedlab {
 
-SchedulerProcess::SchedulerProcess(SchedulerJobs& jobs, int scheduler, MetadataDb& db)
+SchedulerProcess::SchedulerProcess(SchedulerJobs& jobs, SchedulerId scheduler, MetadataDb& db)
     : jobs_(jobs), scheduler_(scheduler), db_(db) {}
 
 bool SchedulerProcess::begin() {

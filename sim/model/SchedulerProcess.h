@@ -21,7 +21,7 @@ class SchedulerProcess {
     NextPass  // the pass goes on (its last steps: recording, sleeping); the next begin() notices
   };
 
-  SchedulerProcess(SchedulerJobs& jobs, int scheduler, MetadataDb& db);
+  SchedulerProcess(SchedulerJobs& jobs, SchedulerId scheduler, MetadataDb& db);
 
   // Blocks until a process runs the scheduler. True when that is another process than at the last
   // call (the first call included): the loop resets what died with the old one.
@@ -46,7 +46,7 @@ class SchedulerProcess {
   bool current() const;
 
   SchedulerJobs& jobs_;
-  const int scheduler_;
+  const SchedulerId scheduler_;
   MetadataDb& db_;
   int job_ = -1;
 };

@@ -20,14 +20,14 @@ class SchedulerJobs;
 struct SimContext {
   const Scenario& scenario;
   Runtime& rt;
-  std::vector<MetadataDb*> instanceDb;  // per scheduler instance; instances sharing a DB share the pointer
+  IdTable<InstanceId, MetadataDb*> instanceDb;  // instances sharing a DB share the pointer
   MetricsRecorder& recorder;
   WorkflowState& state;
   TriggerHub& hub;
   Executor* executor = nullptr;
   SchedulerJobs* jobs = nullptr;
 
-  MetadataDb& db(int instance) const { return *instanceDb[static_cast<size_t>(instance)]; }
+  MetadataDb& db(InstanceId instance) const { return *instanceDb[instance]; }
   double now() const { return rt.now(); }
   uint64_t seed() const { return scenario.run.seed; }
 };

@@ -7,15 +7,15 @@ namespace schedlab {
 
 TaskRunner::TaskRunner(SimContext& ctx) : ctx_(ctx) {}
 
-TaskRunner::Outcome TaskRunner::run(int tiIdx, TrySlot& slot) {
+TaskRunner::Outcome TaskRunner::run(TiId tiIdx, TrySlot& slot) {
   const Outcome started = start(tiIdx, slot);
   if (started != Outcome::Ended) return started;
   // The invariant every run is checked for: one execution of a task instance at a time,
   // whatever schedulers, crashes, adoptions and redeliveries did.
   if (++executing_[tiIdx] > 1) runTwice_++;
   struct Executing {
-    std::unordered_map<int, int>& map;
-    int ti;
+    std::unordered_map<TiId, int>& map;
+    TiId ti;
     ~Executing() {
       if (--map[ti] == 0) map.erase(ti);
     }
@@ -25,11 +25,11 @@ TaskRunner::Outcome TaskRunner::run(int tiIdx, TrySlot& slot) {
   TaskInstance& ti = st.ti(tiIdx);
   const TaskDef& td = st.taskDef(tiIdx);
   DagRun& run = st.run(ti.run);
-  const Dag& dag = st.dags()[run.dag];
+  const Dag& dag = st.dag(run.dag);
   // The arrival's work begins with the first task that is neither its sensor nor its hand-off.
   if (run.arrival >= 0 && !run.workStarted && td.kind == OperatorKind::Task) {
     run.workStarted = true;
-    ctx_.recorder.triggerToStart(dag.def, ctx_.now(), ctx_.now() - run.arrival);
+    ctx_.recorder.triggerToStart(dag.def.value(), ctx_.now(), ctx_.now() - run.arrival);
   }
   // Keyed draws: the same task of the same run gets the same duration in every variant.
   Rng rng = keyedRng(ctx_.seed(), hashString(dag.id), static_cast<uint64_t>(run.ordinal),
@@ -41,15 +41,15 @@ TaskRunner::Outcome TaskRunner::run(int tiIdx, TrySlot& slot) {
   return finish(tiIdx, slot, success);
 }
 
-TaskRunner::Outcome TaskRunner::start(int tiIdx, TrySlot& slot) {
+TaskRunner::Outcome TaskRunner::start(TiId tiIdx, TrySlot& slot) {
   WorkflowState& st = ctx_.state;
-  MetadataDb& db = ctx_.db(st.dags()[st.run(st.ti(tiIdx).run).dag].instance);
+  MetadataDb& db = ctx_.db(st.dag(st.dagOf(tiIdx)).instance);
   if (const MetadataDb::Failover* f = db.refusing()) {
     // `airflow tasks run` cannot reach the DB and exits; the executor reports the task failed and
     // the scheduler fails the try (up_for_retry while it has retries) once the DB is back.
     ctx_.rt.sleepUntil(f->end);
     if (st.ti(tiIdx).state != TiState::Queued) return Outcome::FailedToStart;
-    const int queuedBy = st.ti(tiIdx).queuedBy;
+    const SchedulerId queuedBy = st.ti(tiIdx).queuedBy;
     st.markRunning(tiIdx, ctx_.now(), slot.host(), false);
     st.markFinished(tiIdx, ctx_.now(), false);
     failedOnDbErrors_++;
@@ -57,7 +57,7 @@ TaskRunner::Outcome TaskRunner::start(int tiIdx, TrySlot& slot) {
     return Outcome::FailedToStart;
   }
   QueryBatch startup = db.batch();
-  startup.add(QueryType::WorkerStart, 1, 1, 1, {.tis = std::span<const int>(&tiIdx, 1)});
+  startup.add(QueryType::WorkerStart, 1, 1, 1, {.tis = std::span<const TiId>(&tiIdx, 1)});
   db.execute(startup);
   if (slot.killed()) return Outcome::Killed;
   db.addRows(Table::Job, 1);
@@ -77,7 +77,7 @@ TaskRunner::Outcome TaskRunner::start(int tiIdx, TrySlot& slot) {
   return Outcome::Ended;
 }
 
-bool TaskRunner::work(int tiIdx, TrySlot& slot, Rng& rng, bool& success, bool& rescheduled) {
+bool TaskRunner::work(TiId tiIdx, TrySlot& slot, Rng& rng, bool& success, bool& rescheduled) {
   const TaskDef& td = ctx_.state.taskDef(tiIdx);
   switch (td.kind) {
     case OperatorKind::Task:
@@ -94,7 +94,7 @@ bool TaskRunner::work(int tiIdx, TrySlot& slot, Rng& rng, bool& success, bool& r
   return true;
 }
 
-bool TaskRunner::taskWork(int tiIdx, TrySlot& slot, Rng& rng) {
+bool TaskRunner::taskWork(TiId tiIdx, TrySlot& slot, Rng& rng) {
   // Waiting on I/O first, then its CPU work on the host's cores.
   const TaskDef& td = ctx_.state.taskDef(tiIdx);
   const double d = td.duration.sample(rng);
@@ -103,7 +103,7 @@ bool TaskRunner::taskWork(int tiIdx, TrySlot& slot, Rng& rng) {
   return slot.compute(td.cpu * d);
 }
 
-bool TaskRunner::pokeOnce(int tiIdx, TrySlot& slot, Rng& rng, bool& success) {
+bool TaskRunner::pokeOnce(TiId tiIdx, TrySlot& slot, Rng& rng, bool& success) {
   // One poke: the event already happened (or an arrival is pending), else up_for_reschedule.
   WorkflowState& st = ctx_.state;
   TaskInstance& ti = st.ti(tiIdx);
@@ -127,19 +127,19 @@ bool TaskRunner::pokeOnce(int tiIdx, TrySlot& slot, Rng& rng, bool& success) {
     success = false;  // AirflowSensorTimeout: a poke after the timeout fails the sensor
     return false;
   }
-  MetadataDb& db = ctx_.db(st.dags()[st.run(ti.run).dag].instance);
+  MetadataDb& db = ctx_.db(st.dag(st.run(ti.run).dag).instance);
   QueryBatch poke = db.batch();
-  poke.add(QueryType::WorkerFinish, 1, 1, 1, {.tis = std::span<const int>(&tiIdx, 1), .rescheduled = true});
+  poke.add(QueryType::WorkerFinish, 1, 1, 1, {.tis = std::span<const TiId>(&tiIdx, 1), .rescheduled = true});
   slot.finishing();
   db.execute(poke);
   db.addRows(Table::TaskReschedule, 1);
-  const int queuedBy = ti.queuedBy;
+  const SchedulerId queuedBy = ti.queuedBy;
   st.markRescheduled(tiIdx, ctx_.now(), now + td.pokeInterval);
   slot.ended(queuedBy);
   return true;
 }
 
-bool TaskRunner::sensorWork(int tiIdx, TrySlot& slot, Rng& rng, bool& success) {
+bool TaskRunner::sensorWork(TiId tiIdx, TrySlot& slot, Rng& rng, bool& success) {
   const TaskDef& td = ctx_.state.taskDef(tiIdx);
   if (td.waitsFor.empty()) {
     // An event of this run's own (the user's next step) happens `duration` after the sensor
@@ -168,41 +168,42 @@ bool TaskRunner::sensorWork(int tiIdx, TrySlot& slot, Rng& rng, bool& success) {
   return true;
 }
 
-bool TaskRunner::triggerDagRun(int tiIdx, TrySlot& slot, Rng& rng, bool success) {
+bool TaskRunner::triggerDagRun(TiId tiIdx, TrySlot& slot, Rng& rng, bool success) {
   WorkflowState& st = ctx_.state;
   const TaskDef& td = st.taskDef(tiIdx);
   if (!slot.pause(td.duration.sample(rng))) return false;
   if (!success) return true;
   const Scenario& sc = ctx_.scenario;
   const TaskInstance& ti = st.ti(tiIdx);
-  const Dag& dag = st.dags()[st.run(ti.run).dag];
-  const int targetDef = sc.dagIndex(td.triggerDag);
+  const Dag& dag = st.dag(st.run(ti.run).dag);
+  const DefId targetDef(sc.dagIndex(td.triggerDag));
   // Replica i of a DAG triggers replica i of its target when the target is replicated too.
-  int target = -1;
-  for (size_t d = 0; d < st.dags().size(); ++d) {
-    const Dag& cand = st.dags()[d];
-    if (cand.def == targetDef && (cand.replica == dag.replica || target < 0)) target = static_cast<int>(d);
+  DagId target;
+  for (DagId d : st.dags().ids()) {
+    const Dag& cand = st.dag(d);
+    if (cand.def == targetDef && (cand.replica == dag.replica || !target.valid())) target = d;
   }
   // trigger_dag: the run and its task instances are created, then INSERTed (the statements name
   // the run they write).
   const double now = ctx_.now();
   DagRun& source = st.run(ti.run);
-  const int created = st.createRun(target, sc.run.start + now, now, now, true, source.arrival);
+  const RunId created = st.createRun(target, sc.run.start + now, now, now, true, source.arrival);
   if (source.arrival >= 0) source.handedOff = true;
   MetadataDb& db = ctx_.db(dag.instance);
   QueryBatch insert = db.batch();
-  insert.add(QueryType::DagRunInsert, static_cast<double>(sc.dags[targetDef].tasks.size()), 0, 1, {.run = created});
+  insert.add(QueryType::DagRunInsert, static_cast<double>(sc.dags[targetDef.index()].tasks.size()), 0, 1,
+             {.run = created});
   db.execute(insert);
   return true;
 }
 
-TaskRunner::Outcome TaskRunner::finish(int tiIdx, TrySlot& slot, bool success) {
+TaskRunner::Outcome TaskRunner::finish(TiId tiIdx, TrySlot& slot, bool success) {
   WorkflowState& st = ctx_.state;
   TaskInstance& ti = st.ti(tiIdx);
   const DagRun& run = st.run(ti.run);
-  MetadataDb& db = ctx_.db(st.dags()[run.dag].instance);
+  MetadataDb& db = ctx_.db(st.dag(run.dag).instance);
   QueryBatch finish = db.batch();
-  finish.add(QueryType::WorkerFinish, 1, 1, 1, {.tis = std::span<const int>(&tiIdx, 1), .failed = !success});
+  finish.add(QueryType::WorkerFinish, 1, 1, 1, {.tis = std::span<const TiId>(&tiIdx, 1), .failed = !success});
   const bool mini = ctx_.scenario.scheduler.scheduleAfterTaskExecution && success;
   if (mini) {
     // The 2.x mini scheduler: lock the run, read its TIs, schedule the direct downstream tasks.
@@ -226,10 +227,10 @@ TaskRunner::Outcome TaskRunner::finish(int tiIdx, TrySlot& slot, bool success) {
     st.run(ti.run).xcoms++;
   }
   const double now = ctx_.now();
-  const int queuedBy = ti.queuedBy;
+  const SchedulerId queuedBy = ti.queuedBy;
   st.markFinished(tiIdx, now, success);
   if (mini) {
-    for (int d : st.readyDownstream(tiIdx, now)) st.markScheduled(d, now);
+    for (TiId d : st.readyDownstream(tiIdx, now)) st.markScheduled(d, now);
   }
   slot.ended(queuedBy);
   return Outcome::Ended;

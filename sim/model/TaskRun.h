@@ -28,10 +28,10 @@ class TrySlot {
   // Its end is being written: from here it completes, killed or not.
   virtual void finishing() = 0;
   // Scheduler `scheduler` has one more executor event to process (the try ended).
-  virtual void ended(int scheduler) = 0;
+  virtual void ended(SchedulerId scheduler) = 0;
   // Its end could not be written (the DB refused): the executor arranges zombie detection.
   // REQUIRES: the task instance is still running try `tryNumber`.
-  virtual void endLost(int ti, int tryNumber) = 0;
+  virtual void endLost(TiId ti, int tryNumber) = 0;
 };
 
 class TaskRunner {
@@ -48,7 +48,7 @@ class TaskRunner {
 
   // Runs one try of task instance `ti` in `slot`.
   // REQUIRES: the executor's start-up overhead (fork, interpreter) has passed.
-  Outcome run(int ti, TrySlot& slot);
+  Outcome run(TiId ti, TrySlot& slot);
 
   // Messages of a task instance no longer queued (reset orphans): refused, not run.
   long long staleMessages() const { return staleMessages_; }
@@ -59,19 +59,19 @@ class TaskRunner {
   long long runTwiceAtOnce() const { return runTwice_; }
 
  private:
-  Outcome start(int ti, TrySlot& slot);
+  Outcome start(TiId ti, TrySlot& slot);
   // The operator's work; false when the try was killed. `success` may change (a sensor's timeout).
-  bool work(int ti, TrySlot& slot, Rng& rng, bool& success, bool& rescheduled);
-  bool taskWork(int ti, TrySlot& slot, Rng& rng);
-  bool sensorWork(int ti, TrySlot& slot, Rng& rng, bool& success);
+  bool work(TiId ti, TrySlot& slot, Rng& rng, bool& success, bool& rescheduled);
+  bool taskWork(TiId ti, TrySlot& slot, Rng& rng);
+  bool sensorWork(TiId ti, TrySlot& slot, Rng& rng, bool& success);
   // A reschedule-mode poke: true when it found nothing and the try went back (up_for_reschedule).
-  bool pokeOnce(int ti, TrySlot& slot, Rng& rng, bool& success);
-  bool triggerDagRun(int ti, TrySlot& slot, Rng& rng, bool success);
-  Outcome finish(int ti, TrySlot& slot, bool success);
+  bool pokeOnce(TiId ti, TrySlot& slot, Rng& rng, bool& success);
+  bool triggerDagRun(TiId ti, TrySlot& slot, Rng& rng, bool success);
+  Outcome finish(TiId ti, TrySlot& slot, bool success);
 
   SimContext& ctx_;
   long long staleMessages_ = 0, failedOnDbErrors_ = 0, endsLostOnDbErrors_ = 0, runTwice_ = 0;
-  std::unordered_map<int, int> executing_;  // task instance -> executions under way
+  std::unordered_map<TiId, int> executing_;  // task instance -> executions under way
 };
 
 }  // namespace schedlab

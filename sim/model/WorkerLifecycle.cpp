@@ -152,7 +152,7 @@ double CeleryExecutor::zombieFailedAt(double lastBeat) const {
   return std::ceil((lastBeat + s.zombieTaskThreshold) / s.zombieDetectionInterval - 1e-9) * s.zombieDetectionInterval;
 }
 
-void CeleryExecutor::recover(int pool, int ti, double takenAt, bool started) {
+void CeleryExecutor::recover(int pool, TiId ti, double takenAt, bool started) {
   // Whichever comes first: the message visible again (acks_late), or the scheduler's zombie
   // detection of a try that was running (its job stopped heartbeating when its host died).
   const ExecutorConfig& e = ctx_.scenario.executor;

@@ -103,20 +103,20 @@ void addSampleRuns(SimContext& ctx, RunResult& out) {
     if (sc.dags[def].tasks.size() < 2) continue;
     std::vector<std::pair<double, int>> finished;
     for (int r : rec.sampledRuns) {
-      const DagRun& run = state.run(r);
-      if (state.dags()[run.dag].def == def && run.ended >= 0) finished.push_back({run.ended - run.created, r});
+      const DagRun& run = state.run(RunId(r));
+      if (state.dag(run.dag).def == DefId(def) && run.ended >= 0) finished.push_back({run.ended - run.created, r});
     }
     if (finished.empty()) continue;
     std::sort(finished.begin(), finished.end());
-    const int chosen = finished[finished.size() / 2].second;
+    const RunId chosen(finished[finished.size() / 2].second);
     nlohmann::json tries = nlohmann::json::array();
     for (const TryRecord& t : rec.sampleTries) {
-      if (t.run != chosen) continue;
+      if (RunId(t.run) != chosen) continue;
       tries.push_back({sc.dags[def].tasks[t.task].id, t.tryNumber, t.state, roundMetric(t.created),
                        roundMetric(t.scheduled), roundMetric(t.queued), roundMetric(t.started), roundMetric(t.ended)});
     }
     out.sampleRuns[sc.dags[def].name] = {
-        {"dag_id", state.dags()[state.run(chosen).dag].id},
+        {"dag_id", state.dag(state.run(chosen).dag).id},
         {"run_id", runId(state.run(chosen), sc)},
         {"duration_s", roundMetric(finished[finished.size() / 2].first)},
         {"columns", {"task_id", "try", "state", "created_s", "scheduled_s", "queued_s", "started_s", "ended_s"}},
@@ -130,10 +130,11 @@ void addTaskTries(SimContext& ctx, const std::vector<WorkerHost>& hosts, RunResu
   const SchedulerNumbering schedulers(sc);
   out.tries.reserve(ctx.recorder.tries.size());
   for (const TryRecord& r : ctx.recorder.tries) {
-    const Dag& dag = state.dags()[r.dag];
-    out.tries.push_back({dag.id, runId(state.run(r.run), sc), sc.dags[dag.def].tasks[r.task].id, r.tryNumber, r.state,
-                         r.created, r.scheduled, r.queued, r.started, r.ended,
-                         r.host >= 0 ? hosts[static_cast<size_t>(r.host)].name : "", schedulers.name(r.queuedBy)});
+    const Dag& dag = state.dag(DagId(r.dag));
+    out.tries.push_back({dag.id, runId(state.run(RunId(r.run)), sc), sc.dags[dag.def.index()].tasks[r.task].id,
+                         r.tryNumber, r.state, r.created, r.scheduled, r.queued, r.started, r.ended,
+                         r.host >= 0 ? hosts[static_cast<size_t>(r.host)].name : "",
+                         schedulers.name(SchedulerId(r.queuedBy))});
   }
 }
 

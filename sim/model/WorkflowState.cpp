@@ -56,23 +56,22 @@ WorkflowState::WorkflowState(const Scenario& scenario, std::vector<MetadataDb*> 
     const DagDef& def = scenario.dags[d];
     for (int r = 0; r < def.count; ++r) {
       Dag dag;
-      dag.def = static_cast<int>(d);
+      dag.def = DefId(d);
       dag.replica = r;
       dag.id = def.count == 1 ? def.name : def.name + "__" + std::to_string(r + 1);
       double shift = def.count > 1 ? def.spread * r / def.count : 0;
       dag.schedule = def.schedule.shifted(shift);
-      dag.instance = def.instance;
-      dags_.push_back(std::move(dag));
-      int idx = static_cast<int>(dags_.size()) - 1;
-      double first = firstExecution(idx, 0);
-      dags_[idx].nextExecution = first;
-      dags_[idx].nextDueAt =
-          dags_[idx].schedule.kind() == Schedule::Kind::None ? INFINITY : dags_[idx].schedule.after(first) - t0;
+      dag.instance = InstanceId(def.instance);
+      const DagId id = dags_.add(std::move(dag));
+      double first = firstExecution(id, 0);
+      dags_[id].nextExecution = first;
+      dags_[id].nextDueAt =
+          dags_[id].schedule.kind() == Schedule::Kind::None ? INFINITY : dags_[id].schedule.after(first) - t0;
     }
   }
 }
 
-double WorkflowState::firstExecution(int dagIdx, double now) const {
+double WorkflowState::firstExecution(DagId dagIdx, double now) const {
   // With no scheduled run on record the next run is the first interval at or after start_date;
   // without catchup only the most recent complete interval runs (1.10 create_dag_run, 2.x
   // next_dagrun).
@@ -95,8 +94,8 @@ int WorkflowState::poolIndex(const std::string& pool) const {
   return 0;  // unknown pools fall back to default_pool, as Airflow 1.10 does for non-pooled tasks
 }
 
-int WorkflowState::createRun(int dagIdx, double executionDate, double dueAt, double now, bool external,
-                             double arrival) {
+RunId WorkflowState::createRun(DagId dagIdx, double executionDate, double dueAt, double now, bool external,
+                               double arrival) {
   Dag& dag = dags_[dagIdx];
   const DagDef& d = def(dagIdx);
   DagRun run;
@@ -107,25 +106,24 @@ int WorkflowState::createRun(int dagIdx, double executionDate, double dueAt, dou
   run.external = external;
   run.arrival = arrival;
   run.created = now;
-  run.firstTi = static_cast<int>(tis_.size());
+  run.firstTi = tis_.nextId();
   run.unfinished = static_cast<int>(d.tasks.size());
   run.previous = dag.lastRun;
-  int id = static_cast<int>(runs_.size());
+  const RunId id = runs_.add(run);
   dag.lastRun = id;
-  runs_.push_back(run);
-  rec_.considerSample(dag.def, id, now);
+  rec_.considerSample(dag.def.value(), id.value(), now);
   for (size_t t = 0; t < d.tasks.size(); ++t) {
     TaskInstance ti;
     ti.run = id;
     ti.task = static_cast<int>(t);
     ti.created = now;
-    tis_.push_back(ti);
+    tis_.add(ti);
   }
   dag.activeRuns.push_back(id);
   if (!external) {
     if (executionDate <= dag.maxExecutionCreated) {
       rec_.dagrunsRecreatedByCatchup++;
-      rec_.dagrunsRecreatedByDef[dag.def]++;
+      rec_.dagrunsRecreatedByDef[dag.def.value()]++;
     }
     dag.maxExecutionCreated = std::max(dag.maxExecutionCreated, executionDate);
     dag.scheduledRunRows++;
@@ -137,10 +135,10 @@ int WorkflowState::createRun(int dagIdx, double executionDate, double dueAt, dou
   return id;
 }
 
-int WorkflowState::startQueuedRuns(int dagIdx, double now) {
+int WorkflowState::startQueuedRuns(DagId dagIdx, double now) {
   Dag& dag = dags_[dagIdx];
   int started = 0;
-  for (int r : dag.activeRuns) {
+  for (RunId r : dag.activeRuns) {
     if (dag.runningRuns >= def(dagIdx).maxActiveRuns) break;
     DagRun& run = runs_[r];
     if (run.state != RunState::Queued) continue;
@@ -148,25 +146,25 @@ int WorkflowState::startQueuedRuns(int dagIdx, double now) {
     run.started = now;
     dag.runningRuns++;
     started++;
-    if (!run.external) rec_.scheduleDelay(dag.def, now, now - run.dueAt);
+    if (!run.external) rec_.scheduleDelay(dag.def.value(), now, now - run.dueAt);
   }
   return started;
 }
 
-bool WorkflowState::hasDueRun(int dagIdx, double now) const {
+bool WorkflowState::hasDueRun(DagId dagIdx, double now) const {
   const Dag& dag = dags_[dagIdx];
   if (dag.schedule.kind() == Schedule::Kind::None) return false;
   if (static_cast<int>(dag.activeRuns.size()) >= def(dagIdx).maxActiveRuns) return false;
   return dag.nextDueAt <= now;
 }
 
-double WorkflowState::nextDueTime(int dagIdx) const {
+double WorkflowState::nextDueTime(DagId dagIdx) const {
   const Dag& dag = dags_[dagIdx];
   return dag.nextDueAt;
 }
 
-std::vector<int> WorkflowState::createDueRuns(int dagIdx, double now, int limit) {
-  std::vector<int> created;
+std::vector<RunId> WorkflowState::createDueRuns(DagId dagIdx, double now, int limit) {
+  std::vector<RunId> created;
   while (static_cast<int>(created.size()) < limit && hasDueRun(dagIdx, now)) {
     Dag& dag = dags_[dagIdx];
     double exec = dag.nextExecution;
@@ -179,7 +177,7 @@ std::vector<int> WorkflowState::createDueRuns(int dagIdx, double now, int limit)
   return created;
 }
 
-RunEvaluation WorkflowState::evaluate(int runIdx, double now) {
+RunEvaluation WorkflowState::evaluate(RunId runIdx, double now) {
   RunEvaluation ev;
   DagRun& run = runs_[runIdx];
   const DagDef& d = def(run.dag);
@@ -207,16 +205,16 @@ RunEvaluation WorkflowState::evaluate(int runIdx, double now) {
       if (us != TiState::Success) met = false;
     }
     // PrevDagrunDep: with depends_on_past the same task of the previous run must have succeeded.
-    if (d.dependsOnPast && run.previous >= 0 && tis_[runs_[run.previous].firstTi + t].state != TiState::Success)
+    if (d.dependsOnPast && run.previous.valid() && tis_[runs_[run.previous].firstTi + t].state != TiState::Success)
       met = false;
     if (upstreamFailed) {
       ti.state = TiState::UpstreamFailed;
       ti.ended = now;
-      noteTiTerminal(run.firstTi + static_cast<int>(t));
+      noteTiTerminal(run.firstTi + t);
       continue;
     }
     if (met && (ti.state == TiState::None || ti.retryAt <= now)) {
-      ev.ready.push_back(run.firstTi + static_cast<int>(t));
+      ev.ready.push_back(run.firstTi + t);
       foundRunnable = true;
     }
   }
@@ -229,7 +227,7 @@ RunEvaluation WorkflowState::evaluate(int runIdx, double now) {
   return ev;
 }
 
-void WorkflowState::noteTiTerminal(int tiIdx) {
+void WorkflowState::noteTiTerminal(TiId tiIdx) {
   TaskInstance& ti = tis_[tiIdx];
   runs_[ti.run].unfinished--;
   if (ti.state == TiState::Success)
@@ -238,13 +236,26 @@ void WorkflowState::noteTiTerminal(int tiIdx) {
     rec_.tasksFailed++;
   else if (ti.state == TiState::UpstreamFailed)
     rec_.tasksUpstreamFailed++;
-  if (ti.state == TiState::UpstreamFailed) {
-    rec_.addTry({runs_[ti.run].dag, ti.run, ti.task, ti.tryNumber, name(ti.state), ti.created, ti.scheduled, ti.queued,
-                 ti.started, ti.ended, -1});
-  }
+  if (ti.state == TiState::UpstreamFailed) rec_.addTry(tryRecord(tiIdx, name(ti.state), ti.ended, -1, SchedulerId()));
 }
 
-void WorkflowState::finishRun(int runIdx, double now, bool success) {
+TryRecord WorkflowState::tryRecord(TiId tiIdx, const char* state, double ended, int host, SchedulerId queuedBy) const {
+  const TaskInstance& ti = tis_[tiIdx];
+  return {runs_[ti.run].dag.value(),
+          ti.run.value(),
+          ti.task,
+          ti.tryNumber,
+          state,
+          ti.created,
+          ti.scheduled,
+          ti.queued,
+          ti.started,
+          ended,
+          host,
+          queuedBy.value()};
+}
+
+void WorkflowState::finishRun(RunId runIdx, double now, bool success) {
   DagRun& run = runs_[runIdx];
   Dag& dag = dags_[run.dag];
   run.state = success ? RunState::Success : RunState::Failed;
@@ -252,14 +263,15 @@ void WorkflowState::finishRun(int runIdx, double now, bool success) {
   dag.runningRuns--;
   dag.activeRuns.erase(std::find(dag.activeRuns.begin(), dag.activeRuns.end(), runIdx));
   (success ? rec_.dagrunsSucceeded : rec_.dagrunsFailed)++;
-  rec_.dagrunDuration(dag.def, now, now - run.started);
+  const int def = dag.def.value();
+  rec_.dagrunDuration(def, now, now - run.started);
   // From the end of its data interval (or its trigger) to its end: "was the nightly ETL done
   // by 06:00" when the interval ends at midnight.
-  rec_.dagrunDoneAfterDue(dag.def, now, now - run.dueAt);
-  if (run.arrival >= 0 && !run.handedOff) rec_.triggerToDone(dag.def, now, now - run.arrival);
+  rec_.dagrunDoneAfterDue(def, now, now - run.dueAt);
+  if (run.arrival >= 0 && !run.handedOff) rec_.triggerToDone(def, now, now - run.arrival);
 }
 
-void WorkflowState::markScheduled(int tiIdx, double now) {
+void WorkflowState::markScheduled(TiId tiIdx, double now) {
   TaskInstance& ti = tis_[tiIdx];
   ti.state = TiState::Scheduled;
   ti.scheduled = now;
@@ -268,23 +280,23 @@ void WorkflowState::markScheduled(int tiIdx, double now) {
   instanceScheduled_[dags_[run.dag].instance]++;
 }
 
-int WorkflowState::openSlots(int scheduler) const {
+int WorkflowState::openSlots(SchedulerId scheduler) const {
   return std::max(0, scenario_.scheduler.parallelism - schedulerActive_[scheduler]);
 }
 
-int WorkflowState::activeTasksOfInstance(int instance) const {
+int WorkflowState::activeTasksOfInstance(InstanceId instance) const {
   int n = 0;
   const SchedulerNumbering schedulers(scenario_);
   for (int r = 0; r < schedulers.replicas(); ++r) n += schedulerActive_[schedulers.scheduler(instance, r)];
   return n;
 }
 
-std::vector<int> WorkflowState::queueExecutable(int scheduler, int limit, double now) {
-  std::vector<int> chosen;
-  const int instance = instanceOf(scheduler);
+std::vector<TiId> WorkflowState::queueExecutable(SchedulerId scheduler, int limit, double now) {
+  std::vector<TiId> chosen;
+  const InstanceId instance = instanceOf(scheduler);
   int budget = std::min(limit, openSlots(scheduler));
   for (auto it = scheduled_.begin(); it != scheduled_.end() && static_cast<int>(chosen.size()) < budget;) {
-    int tiIdx = std::get<2>(*it);
+    const TiId tiIdx = std::get<2>(*it);
     TaskInstance& ti = tis_[tiIdx];
     Dag& dag = dags_[runs_[ti.run].dag];
     int pool = poolIndex(taskDef(tiIdx).pool);
@@ -308,7 +320,7 @@ std::vector<int> WorkflowState::queueExecutable(int scheduler, int limit, double
   return chosen;
 }
 
-void WorkflowState::adopt(int tiIdx, int scheduler, int job) {
+void WorkflowState::adopt(TiId tiIdx, SchedulerId scheduler, int job) {
   TaskInstance& ti = tis_[tiIdx];
   schedulerActive_[ti.queuedBy]--;
   schedulerActive_[scheduler]++;
@@ -320,7 +332,7 @@ void WorkflowState::adopt(int tiIdx, int scheduler, int job) {
   ti.queuedByJob = job;
 }
 
-void WorkflowState::resetToNone(int tiIdx) {
+void WorkflowState::resetToNone(TiId tiIdx) {
   TaskInstance& ti = tis_[tiIdx];
   const DagRun& run = runs_[ti.run];
   if (ti.state == TiState::Scheduled) {
@@ -336,7 +348,7 @@ void WorkflowState::resetToNone(int tiIdx) {
   ti.sent = false;
 }
 
-void WorkflowState::markRunning(int tiIdx, double now, int host, bool measured) {
+void WorkflowState::markRunning(TiId tiIdx, double now, int host, bool measured) {
   TaskInstance& ti = tis_[tiIdx];
   ti.state = TiState::Running;
   ti.killedAt = -1;
@@ -349,7 +361,7 @@ void WorkflowState::markRunning(int tiIdx, double now, int host, bool measured) 
   runs_[ti.run].tries++;
   if (!measured) return;
   const DagRun& run = runs_[ti.run];
-  int def = dags_[run.dag].def;
+  const int def = dags_[run.dag].def.value();
   rec_.queuedDuration(def, now, now - ti.queued);
   const TaskDef& td = taskDef(tiIdx);
   if (ti.tryNumber == 1 && !td.upstream.empty() && ti.firstPokeAt < 0) {  // a sensor's later pokes are not transitions
@@ -359,12 +371,11 @@ void WorkflowState::markRunning(int tiIdx, double now, int host, bool measured) 
   }
 }
 
-void WorkflowState::noteKilledTry(int tiIdx, double killedAt) { tis_[tiIdx].killedAt = killedAt; }
+void WorkflowState::noteKilledTry(TiId tiIdx, double killedAt) { tis_[tiIdx].killedAt = killedAt; }
 
-void WorkflowState::restartRunning(int tiIdx, double now, int host) {
+void WorkflowState::restartRunning(TiId tiIdx, double now, int host) {
   TaskInstance& ti = tis_[tiIdx];
-  rec_.addTry({runs_[ti.run].dag, ti.run, ti.task, ti.tryNumber, "killed", ti.created, ti.scheduled, ti.queued,
-               ti.started, ti.killedAt, ti.host, ti.queuedBy});
+  rec_.addTry(tryRecord(tiIdx, "killed", ti.killedAt, ti.host, ti.queuedBy));
   ti.killedAt = -1;
   ti.tryNumber++;
   ti.started = now;
@@ -372,14 +383,14 @@ void WorkflowState::restartRunning(int tiIdx, double now, int host) {
   runs_[ti.run].tries++;
 }
 
-void WorkflowState::releaseSlot(int tiIdx) {
+void WorkflowState::releaseSlot(TiId tiIdx) {
   TaskInstance& ti = tis_[tiIdx];
   poolUsed_[poolIndex(taskDef(tiIdx).pool)]--;
   dags_[runs_[ti.run].dag].activeTasks--;
   schedulerActive_[ti.queuedBy]--;
 }
 
-void WorkflowState::markFinished(int tiIdx, double now, bool success) {
+void WorkflowState::markFinished(TiId tiIdx, double now, bool success) {
   TaskInstance& ti = tis_[tiIdx];
   schedulerRunning_[ti.queuedBy]--;
   releaseSlot(tiIdx);
@@ -387,9 +398,7 @@ void WorkflowState::markFinished(int tiIdx, double now, bool success) {
   ti.ended = now;
   const TaskDef& td = taskDef(tiIdx);
   TiState outcome = success ? TiState::Success : (ti.tryNumber <= td.retries ? TiState::UpForRetry : TiState::Failed);
-  const DagRun& run = runs_[ti.run];
-  rec_.addTry({run.dag, ti.run, ti.task, ti.tryNumber, name(outcome), ti.created, ti.scheduled, ti.queued, ti.started,
-               ti.ended, ti.host, ti.queuedBy});
+  rec_.addTry(tryRecord(tiIdx, name(outcome), ti.ended, ti.host, ti.queuedBy));
   ti.state = outcome;
   if (outcome == TiState::UpForRetry) {
     ti.retryAt = now + td.retryDelay;
@@ -398,22 +407,20 @@ void WorkflowState::markFinished(int tiIdx, double now, bool success) {
   noteTiTerminal(tiIdx);
 }
 
-void WorkflowState::markRescheduled(int tiIdx, double now, double nextPokeAt) {
+void WorkflowState::markRescheduled(TiId tiIdx, double now, double nextPokeAt) {
   TaskInstance& ti = tis_[tiIdx];
   schedulerRunning_[ti.queuedBy]--;
   releaseSlot(tiIdx);
   runningTasks_--;
-  const DagRun& run = runs_[ti.run];
-  rec_.addTry({run.dag, ti.run, ti.task, ti.tryNumber, name(TiState::UpForReschedule), ti.created, ti.scheduled,
-               ti.queued, ti.started, now, ti.host, ti.queuedBy});
+  rec_.addTry(tryRecord(tiIdx, name(TiState::UpForReschedule), now, ti.host, ti.queuedBy));
   ti.state = TiState::UpForReschedule;
   ti.retryAt = nextPokeAt;
   ti.tryNumber--;
   rec_.sensorReschedules++;
 }
 
-std::vector<int> WorkflowState::readyDownstream(int tiIdx, double now) {
-  std::vector<int> ready;
+std::vector<TiId> WorkflowState::readyDownstream(TiId tiIdx, double now) {
+  std::vector<TiId> ready;
   const TaskInstance& ti = tis_[tiIdx];
   const DagRun& run = runs_[ti.run];
   if (run.state != RunState::Running) return ready;
@@ -424,10 +431,10 @@ std::vector<int> WorkflowState::readyDownstream(int tiIdx, double now) {
     if (tis_[run.firstTi + t].state != TiState::None) continue;
     bool met =
         std::all_of(up.begin(), up.end(), [&](int u) { return tis_[run.firstTi + u].state == TiState::Success; });
-    if (met && def(run.dag).dependsOnPast && run.previous >= 0 &&
+    if (met && def(run.dag).dependsOnPast && run.previous.valid() &&
         tis_[runs_[run.previous].firstTi + t].state != TiState::Success)
       met = false;
-    if (met) ready.push_back(run.firstTi + static_cast<int>(t));
+    if (met) ready.push_back(run.firstTi + t);
   }
   (void)now;
   return ready;
@@ -439,19 +446,19 @@ std::array<double, static_cast<size_t>(Table::Count)> WorkflowState::archive(
   auto on = [&](Table t) { return tables[static_cast<size_t>(t)]; };
   std::array<double, static_cast<size_t>(Table::Count)> deleted{};
   // keep_last: each DAG's scheduled run with the newest execution date whose row is still there.
-  std::vector<int> keep(dags_.size(), -1);
+  IdTable<DagId, RunId> keep(dags_.size(), RunId());
   if (keepLastRun) {
-    for (size_t r = 0; r < runs_.size(); ++r) {
+    for (RunId r : runs_.ids()) {
       const DagRun& run = runs_[r];
       if (run.external || run.runRowArchived) continue;
-      int& k = keep[static_cast<size_t>(run.dag)];
-      if (k < 0 || runs_[k].executionDate < run.executionDate) k = static_cast<int>(r);
+      RunId& k = keep[run.dag];
+      if (!k.valid() || runs_[k].executionDate < run.executionDate) k = r;
     }
   }
-  for (size_t r = 0; r < runs_.size(); ++r) {
+  for (RunId r : runs_.ids()) {
     DagRun& run = runs_[r];
     if (run.runRowArchived || (run.state != RunState::Success && run.state != RunState::Failed)) continue;
-    if (instanceDb_[static_cast<size_t>(dags_[run.dag].instance)] != db) continue;
+    if (instanceDb_[dags_[run.dag].instance] != db) continue;
     double age = byStartDate ? scenario_.run.start + run.started : run.executionDate;
     if (age >= cutoff) continue;
     if (!run.rowsArchived) {
@@ -463,7 +470,7 @@ std::array<double, static_cast<size_t>(Table::Count)> WorkflowState::archive(
       if (on(Table::Log)) deleted[static_cast<size_t>(Table::Log)] += 2.0 * run.tries;
       if (on(Table::Xcom)) deleted[static_cast<size_t>(Table::Xcom)] += run.xcoms;
     }
-    if (!on(Table::DagRun) || keep[static_cast<size_t>(run.dag)] == static_cast<int>(r)) continue;
+    if (!on(Table::DagRun) || keep[run.dag] == r) continue;
     run.runRowArchived = true;
     deleted[static_cast<size_t>(Table::DagRun)] += 1;
     if (run.external) continue;
@@ -485,12 +492,13 @@ long long WorkflowState::tisInFlight() const {
 
 void WorkflowState::recordOpenTries(double now) {
   (void)now;
-  for (size_t i = 0; i < tis_.size(); ++i) {
+  for (TiId i : tis_.ids()) {
     const TaskInstance& ti = tis_[i];
     if (terminal(ti.state)) continue;
-    rec_.addTry({runs_[ti.run].dag, ti.run, ti.task, ti.tryNumber + (ti.state == TiState::Running ? 0 : 1),
-                 name(ti.state), ti.created, ti.scheduled, ti.queued, ti.started, -1,
-                 ti.state == TiState::Running ? ti.host : -1, ti.queued >= 0 ? ti.queuedBy : -1});
+    TryRecord r = tryRecord(i, name(ti.state), -1, ti.state == TiState::Running ? ti.host : -1,
+                            ti.queued >= 0 ? ti.queuedBy : SchedulerId());
+    r.tryNumber += ti.state == TiState::Running ? 0 : 1;
+    rec_.addTry(r);
   }
 }
 

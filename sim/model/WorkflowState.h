@@ -13,6 +13,7 @@
 #include <tuple>
 #include <vector>
 
+#include "model/Ids.h"
 #include "model/MetadataDb.h"
 #include "model/SchedulerNumbering.h"
 #include "results/MetricsRecorder.h"
@@ -36,13 +37,13 @@ enum class RunState : uint8_t { Queued, Running, Success, Failed };
 const char* name(TiState s);
 
 struct TaskInstance {
-  int run = -1;
+  RunId run;
   int task = -1;
   TiState state = TiState::None;
   int tryNumber = 0;  // tries started so far
   double created = 0, scheduled = -1, queued = -1, started = -1, ended = -1;
   double retryAt = 0;
-  int queuedBy = -1;        // scheduler (schedulerId) that queued the current try
+  SchedulerId queuedBy;     // scheduler that queued the current try
   int queuedByJob = -1;     // that scheduler's job (process) then, or the one that adopted it
   bool sent = false;        // its message went to the broker (it has a Celery task id)
   int host = -1;            // worker host running (or that ran) the current try
@@ -51,7 +52,7 @@ struct TaskInstance {
 };
 
 struct DagRun {
-  int dag = -1;
+  DagId dag;
   int ordinal = 0;
   double executionDate = 0;
   double dueAt = 0;  // when it became due: end of its interval, or its trigger time
@@ -61,37 +62,37 @@ struct DagRun {
   bool workStarted = false;  // a task doing the arrival's work (not a sensor or trigger) started
   RunState state = RunState::Queued;
   double created = 0, started = -1, ended = -1;
-  int firstTi = 0;
+  TiId firstTi{0};
   int unfinished = 0;
-  int previous = -1;  // the DAG's run created before this one (depends_on_past)
+  RunId previous;  // the DAG's run created before this one (depends_on_past)
   // Rows it left in the metadata DB, and whether archiving deleted them.
   int tries = 0, xcoms = 0;
   bool rowsArchived = false, runRowArchived = false;
   double lastSchedulingDecision = -INFINITY;  // 2.x: runs are examined oldest decision first
-  int lockedBy = -1;                          // the scheduler holding its row (FOR UPDATE SKIP LOCKED), -1: none
+  SchedulerId lockedBy;                       // the scheduler holding its row (FOR UPDATE SKIP LOCKED), if any
 };
 
 struct Dag {
-  int def = -1;
+  DefId def;
   std::string id;
   int replica = 0;
   Schedule schedule;
-  double nextExecution = 0;     // next execution date to create (scheduled DAGs)
-  double nextDueAt = 0;         // simulation time its interval ends (next_dagrun_create_after)
-  std::vector<int> activeRuns;  // queued or running, in creation order
+  double nextExecution = 0;       // next execution date to create (scheduled DAGs)
+  double nextDueAt = 0;           // simulation time its interval ends (next_dagrun_create_after)
+  std::vector<RunId> activeRuns;  // queued or running, in creation order
   int runningRuns = 0;
   int activeTasks = 0;  // queued + running TIs
   int runsCreated = 0;
-  int lastRun = -1;
-  int instance = 0;                        // scheduler instance that owns it
+  RunId lastRun;
+  InstanceId instance{0};                  // scheduler instance that owns it
   double maxExecutionCreated = -INFINITY;  // newest execution date it ever ran (recreation check)
   int scheduledRunRows = 0;                // its scheduled (non-external) dag_run rows still in the DB
-  int lockedBy = -1;                       // the scheduler holding its dag row while it creates runs
+  SchedulerId lockedBy;                    // the scheduler holding its dag row while it creates runs, if any
 };
 
 // What one dependency evaluation of a run saw; the caller turns it into queries.
 struct RunEvaluation {
-  std::vector<int> ready;              // TIs whose deps are met (None or UpForRetry past its delay)
+  std::vector<TiId> ready;             // TIs whose deps are met (None or UpForRetry past its delay)
   int tasks = 0;                       // TIs in the run
   int unfinished = 0;                  // TIs not terminal before the evaluation
   int schedulable = 0;                 // TIs in None/UpForRetry checked for deps
@@ -107,62 +108,68 @@ class WorkflowState {
   WorkflowState(const Scenario& scenario, std::vector<MetadataDb*> instanceDbs, MetricsRecorder& recorder);
 
   const Scenario& scenario() const { return scenario_; }
-  std::vector<Dag>& dags() { return dags_; }
-  const DagDef& def(int dag) const { return scenario_.dags[dags_[dag].def]; }
-  DagRun& run(int r) { return runs_[r]; }
-  TaskInstance& ti(int i) { return tis_[i]; }
+  IdTable<DagId, Dag>& dags() { return dags_; }
+  Dag& dag(DagId d) { return dags_[d]; }
+  const Dag& dag(DagId d) const { return dags_[d]; }
+  const DagDef& def(DagId dag) const { return scenario_.dags[dags_[dag].def.index()]; }
+  DagRun& run(RunId r) { return runs_[r]; }
+  TaskInstance& ti(TiId i) { return tis_[i]; }
+  IdRange<TiId> tiIds() const { return tis_.ids(); }
   size_t runCount() const { return runs_.size(); }
   size_t tiCount() const { return tis_.size(); }
-  const TaskDef& taskDef(int ti) const { return def(runs_[tis_[ti].run].dag).tasks[tis_[ti].task]; }
+  // REQUIRES: the task instance exists.
+  const TaskDef& taskDef(TiId ti) const {
+    return def(runs_[tis_[ti].run].dag).tasks[static_cast<size_t>(tis_[ti].task)];
+  }
+  DagId dagOf(TiId ti) const { return runs_[tis_[ti].run].dag; }
 
   // DAG runs.
-  int createRun(int dag, double executionDate, double dueAt, double now, bool external, double arrival);
+  RunId createRun(DagId dag, double executionDate, double dueAt, double now, bool external, double arrival);
   // Promotes queued runs to running while the DAG is under max_active_runs; returns how many.
-  int startQueuedRuns(int dag, double now);
+  int startQueuedRuns(DagId dag, double now);
   // Scheduled runs that are due at `now` (execution dates whose interval has ended), honouring
   // catchup and max_active_runs; creates at most `limit`. Returns the runs created.
-  std::vector<int> createDueRuns(int dag, double now, int limit);
-  bool hasDueRun(int dag, double now) const;
-  double nextDueTime(int dag) const;
+  std::vector<RunId> createDueRuns(DagId dag, double now, int limit);
+  bool hasDueRun(DagId dag, double now) const;
+  double nextDueTime(DagId dag) const;
 
   // Dependency evaluation (DagRun.update_state + the ready-TI choice).
-  RunEvaluation evaluate(int run, double now);
-  void markScheduled(int ti, double now);
+  RunEvaluation evaluate(RunId run, double now);
+  void markScheduled(TiId ti, double now);
 
-  // Schedulers: scheduler.replicas per instance, numbered instance * replicas + replica (so with
-  // one replica the scheduler id is the instance).
+  // Schedulers: scheduler.replicas per instance (SchedulerNumbering).
   int schedulerCount() const { return static_cast<int>(schedulerActive_.size()); }
-  int instanceOf(int scheduler) const { return SchedulerNumbering(scenario_).instanceOf(scheduler); }
+  InstanceId instanceOf(SchedulerId scheduler) const { return SchedulerNumbering(scenario_).instanceOf(scheduler); }
 
   // The executable-TI choice of one scheduler: SCHEDULED TIs of its instance's DAGs in priority
   // order within its parallelism, pool slots and max_active_tasks; marks them QUEUED.
-  std::vector<int> queueExecutable(int scheduler, int limit, double now);
-  int scheduledCount(int instance) const { return instanceScheduled_[instance]; }
+  std::vector<TiId> queueExecutable(SchedulerId scheduler, int limit, double now);
+  int scheduledCount(InstanceId instance) const { return instanceScheduled_[instance]; }
   // Queued and running TIs of one scheduler, or of every scheduler of an instance.
-  int activeTasks(int scheduler) const { return schedulerActive_[scheduler]; }
-  int activeTasksOfInstance(int instance) const;
-  int openSlots(int scheduler) const;
+  int activeTasks(SchedulerId scheduler) const { return schedulerActive_[scheduler]; }
+  int activeTasksOfInstance(InstanceId instance) const;
+  int openSlots(SchedulerId scheduler) const;
 
   // Orphans of a dead scheduler job: adopted by `scheduler` (its counts move there), or reset
   // to NONE (scheduled or queued; scheduled again once its deps are evaluated).
-  void adopt(int ti, int scheduler, int job);
-  void resetToNone(int ti);
+  void adopt(TiId ti, SchedulerId scheduler, int job);
+  void resetToNone(TiId ti);
 
   // Worker side.
   // `measured`: its queued time and transition are latency samples (not for a try that failed
   // before it could start).
-  void markRunning(int ti, double now, int host = -1, bool measured = true);
+  void markRunning(TiId ti, double now, int host = -1, bool measured = true);
   // A running try whose host died at `killedAt` (its row ends there, state "killed").
-  void noteKilledTry(int ti, double killedAt);
+  void noteKilledTry(TiId ti, double killedAt);
   // Its message delivered again: the task runs again, as a new try, on `host`.
-  void restartRunning(int ti, double now, int host);
-  // Returns true when the try failed but will be retried.
-  void markFinished(int ti, double now, bool success);
+  void restartRunning(TiId ti, double now, int host);
+  // The try ended: success, up_for_retry while retries remain, else failed.
+  void markFinished(TiId ti, double now, bool success);
   // A reschedule-mode sensor's poke found nothing: up_for_reschedule until `nextPokeAt`, its
   // slot free meanwhile; the try number stays (Airflow does not count reschedules as tries).
-  void markRescheduled(int ti, double now, double nextPokeAt);
+  void markRescheduled(TiId ti, double now, double nextPokeAt);
   // Downstream TIs of `ti` whose deps are now met (the 2.x mini scheduler).
-  std::vector<int> readyDownstream(int ti, double now);
+  std::vector<TiId> readyDownstream(TiId ti, double now);
 
   // Archiving: deletes from `db` the rows of finished runs whose age (execution or start date,
   // Unix seconds) is before `cutoff`, in the tables marked in `tables`; with keepLastRun each
@@ -175,30 +182,33 @@ class WorkflowState {
 
   // Counters.
   int runningTasks() const { return runningTasks_; }
-  int runningTasks(int scheduler) const { return schedulerRunning_[scheduler]; }
+  int runningTasks(SchedulerId scheduler) const { return schedulerRunning_[scheduler]; }
   int queuedTasks() const { return queuedTasks_; }
   long long tisInFlight() const;
   void recordOpenTries(double now);
 
  private:
-  void finishRun(int run, double now, bool success);
-  void noteTiTerminal(int ti);
+  void finishRun(RunId run, double now, bool success);
+  void noteTiTerminal(TiId ti);
   int poolIndex(const std::string& pool) const;
-  void releaseSlot(int ti);
-  MetadataDb& dbOf(int dag) { return *instanceDb_[static_cast<size_t>(dags_[dag].instance)]; }
-  double firstExecution(int dag, double now) const;
+  void releaseSlot(TiId ti);
+  MetadataDb& dbOf(DagId dag) { return *instanceDb_[dags_[dag].instance]; }
+  double firstExecution(DagId dag, double now) const;
+  // Its row for task_instances.csv.
+  TryRecord tryRecord(TiId ti, const char* state, double ended, int host, SchedulerId queuedBy) const;
 
   const Scenario& scenario_;
-  std::vector<MetadataDb*> instanceDb_;
+  IdTable<InstanceId, MetadataDb*> instanceDb_;
   MetricsRecorder& rec_;
-  std::vector<Dag> dags_;
-  std::deque<DagRun> runs_;
-  std::deque<TaskInstance> tis_;
+  IdTable<DagId, Dag> dags_;
+  IdTable<RunId, DagRun, std::deque<DagRun>> runs_;
+  IdTable<TiId, TaskInstance, std::deque<TaskInstance>> tis_;
   // SCHEDULED TIs ordered as Airflow picks them: -priority_weight, execution_date, then creation.
-  std::set<std::tuple<int, double, int>> scheduled_;
+  std::set<std::tuple<int, double, TiId>> scheduled_;
   std::vector<std::string> poolNames_;
   std::vector<int> poolSlots_, poolUsed_;
-  std::vector<int> schedulerActive_, schedulerRunning_, instanceScheduled_;
+  IdTable<SchedulerId, int> schedulerActive_, schedulerRunning_;
+  IdTable<InstanceId, int> instanceScheduled_;
   int runningTasks_ = 0, queuedTasks_ = 0;
 };
 

@@ -21,17 +21,17 @@ dags:
 )";
 
 // Queues the run's `count` ready TIs as a scheduler would, and returns them.
-std::vector<int> queueReady(FakeWorld& w, int r, double now) {
+std::vector<TiId> queueReady(FakeWorld& w, RunId r, double now) {
   WorkflowState& st = w.state;
-  std::vector<int> ready = st.evaluate(r, now).ready;
-  for (int ti : ready) st.markScheduled(ti, now);
-  return st.queueExecutable(0, 512, now);
+  std::vector<TiId> ready = st.evaluate(r, now).ready;
+  for (TiId ti : ready) st.markScheduled(ti, now);
+  return st.queueExecutable(SchedulerId(0), 512, now);
 }
 
 // The executor started, the clock at 600 s and the first run's ready TIs queued.
-std::vector<int> startAndQueue(FakeWorld& w) {
+std::vector<TiId> startAndQueue(FakeWorld& w) {
   w.executor.start();
-  const int r = w.startDueRun(0, 600);
+  const RunId r = w.startDueRun(DagId(0), 600);
   w.rt.runUntil(600);
   return queueReady(w, r, 600);
 }
@@ -39,7 +39,7 @@ std::vector<int> startAndQueue(FakeWorld& w) {
 TEST(CeleryExecutor, AWorkerRunsWhatIsSentAndReportsItsEnd) {
   FakeWorld w(load(kOneWorker)[0]);
   WorkflowState& st = w.state;
-  const std::vector<int> queued = startAndQueue(w);
+  const std::vector<TiId> queued = startAndQueue(w);
   ASSERT_EQ(queued.size(), 1u);
   w.executor.send(queued, w.rt.now());
   EXPECT_TRUE(st.ti(queued[0]).sent);
@@ -50,15 +50,15 @@ TEST(CeleryExecutor, AWorkerRunsWhatIsSentAndReportsItsEnd) {
   EXPECT_EQ(w.executor.busyWorkers(), 1);
   w.rt.runUntil(700);
   EXPECT_EQ(st.ti(queued[0]).state, TiState::Success);
-  EXPECT_GE(w.executor.takeEvents(0), 1);
-  EXPECT_EQ(w.executor.takeEvents(0), 0);  // taken once
+  EXPECT_GE(w.executor.takeEvents(SchedulerId(0)), 1);
+  EXPECT_EQ(w.executor.takeEvents(SchedulerId(0)), 0);  // taken once
 }
 
 TEST(CeleryExecutor, ABrokerOutageHoldsWhatIsSentUntilItEnds) {
   Scenario sc = load(std::string(kOneWorker) + "faults: [{kind: broker_outage, at: 595s, duration: 1m}]\n")[0];
   FakeWorld w(sc);
   WorkflowState& st = w.state;
-  const std::vector<int> queued = startAndQueue(w);
+  const std::vector<TiId> queued = startAndQueue(w);
   w.executor.send(queued, w.rt.now());
   w.rt.runUntil(654);
   EXPECT_NE(st.ti(queued[0]).state, TiState::Running);

@@ -27,20 +27,20 @@ TEST(SchedulerJobs, ACrashedProcessIsRestartedAsItsFaultSays) {
   FakeWorld w(load(kTwoReplicas)[0]);
   SchedulerJobs& jobs = w.jobs;
   jobs.start();
-  const int firstJob = jobs.job(1);
+  const int firstJob = jobs.job(SchedulerId(1));
   w.rt.runUntil(3599);
-  EXPECT_TRUE(jobs.alive(1));
+  EXPECT_TRUE(jobs.alive(SchedulerId(1)));
   w.rt.runUntil(3600);
-  EXPECT_FALSE(jobs.alive(1));
-  EXPECT_TRUE(jobs.alive(0));
+  EXPECT_FALSE(jobs.alive(SchedulerId(1)));
+  EXPECT_TRUE(jobs.alive(SchedulerId(0)));
   ASSERT_EQ(jobs.crashes().size(), 1u);
-  EXPECT_EQ(jobs.crashes()[0].scheduler, 1);
+  EXPECT_EQ(jobs.crashes()[0].scheduler, SchedulerId(1));
   EXPECT_EQ(jobs.crashes()[0].at, 3600);
   w.rt.runUntil(3600 + 119);
-  EXPECT_FALSE(jobs.alive(1));
+  EXPECT_FALSE(jobs.alive(SchedulerId(1)));
   w.rt.runUntil(3600 + 120);
-  EXPECT_TRUE(jobs.alive(1));
-  EXPECT_NE(jobs.job(1), firstJob);  // a new process, a new job row
+  EXPECT_TRUE(jobs.alive(SchedulerId(1)));
+  EXPECT_NE(jobs.job(SchedulerId(1)), firstJob);  // a new process, a new job row
   EXPECT_EQ(jobs.restarts(), 1);
   EXPECT_EQ(jobs.crashes()[0].backAt, 3720);
   // The other replica kept the instance scheduled throughout.
@@ -53,38 +53,38 @@ TEST(SchedulerJobs, ADeadJobsSentTriesAreAdoptedAndItsUnsentOnesReset) {
   WorkflowState& st = w.state;
   jobs.start();
   // Replica 2 (scheduler 1) queues the heads of two runs; one of them was sent to the broker.
-  std::vector<int> heads;
-  for (int r : st.createDueRuns(0, 1200, 2)) {
-    st.startQueuedRuns(0, 1200);
+  std::vector<TiId> heads;
+  for (RunId r : st.createDueRuns(DagId(0), 1200, 2)) {
+    st.startQueuedRuns(DagId(0), 1200);
     heads.push_back(st.run(r).firstTi);
     st.evaluate(r, 1200);
     st.markScheduled(heads.back(), 1200);
   }
-  ASSERT_EQ(st.queueExecutable(1, 512, 1200), heads);
-  for (int ti : heads) st.ti(ti).queuedByJob = jobs.job(1);
+  ASSERT_EQ(st.queueExecutable(SchedulerId(1), 512, 1200), heads);
+  for (TiId ti : heads) st.ti(ti).queuedByJob = jobs.job(SchedulerId(1));
   st.ti(heads[0]).sent = true;
   w.rt.runUntil(3590);
-  jobs.heartbeat(1);
+  jobs.heartbeat(SchedulerId(1));
   w.rt.runUntil(3600);  // the crash
-  ASSERT_FALSE(jobs.alive(1));
+  ASSERT_FALSE(jobs.alive(SchedulerId(1)));
   // Replica 1 looks before the dead job's last heartbeat (3590 s) is older than the threshold.
   w.rt.runUntil(3600 + 1);
-  jobs.heartbeat(0);
+  jobs.heartbeat(SchedulerId(0));
   {
     QueryBatch batch = w.db.batch();
-    SchedulerJobs::Sweep sweep = jobs.findOrphans(0, batch);
+    SchedulerJobs::Sweep sweep = jobs.findOrphans(SchedulerId(0), batch);
     EXPECT_TRUE(sweep.adopt.empty() && sweep.reset.empty());
   }
   w.rt.runUntil(3600 + 60);
-  jobs.heartbeat(0);
+  jobs.heartbeat(SchedulerId(0));
   QueryBatch batch = w.db.batch();
-  SchedulerJobs::Sweep sweep = jobs.findOrphans(0, batch);
-  EXPECT_EQ(sweep.adopt, std::vector<int>{heads[0]});
-  EXPECT_EQ(sweep.reset, std::vector<int>{heads[1]});
-  jobs.apply(sweep, 0);
+  SchedulerJobs::Sweep sweep = jobs.findOrphans(SchedulerId(0), batch);
+  EXPECT_EQ(sweep.adopt, std::vector<TiId>{heads[0]});
+  EXPECT_EQ(sweep.reset, std::vector<TiId>{heads[1]});
+  jobs.apply(sweep, SchedulerId(0));
   EXPECT_EQ(jobs.adopted(), 1);
   EXPECT_EQ(jobs.reset(), 1);
-  EXPECT_EQ(st.ti(heads[0]).queuedByJob, jobs.job(0));
+  EXPECT_EQ(st.ti(heads[0]).queuedByJob, jobs.job(SchedulerId(0)));
   EXPECT_EQ(st.ti(heads[1]).state, TiState::None);
   EXPECT_EQ(jobs.crashes()[0].adopted, 1);
   EXPECT_EQ(jobs.crashes()[0].reset, 1);
@@ -102,7 +102,7 @@ faults: [{kind: db_failover, at: 1h, duration: 1m, mode: error}]
 )")[0]);
   SchedulerJobs& jobs = w.jobs;
   jobs.start();
-  SchedulerProcess process(jobs, 0, w.db);
+  SchedulerProcess process(jobs, SchedulerId(0), w.db);
   bool before = false, during = true, ran = false, restarted = false, sameProcess = true;
   double backAt = -1;
   w.rt.spawn("loop", [&] {
@@ -132,7 +132,7 @@ faults: [{kind: scheduler_crash, at: 100s, restart_after: 10s}]
 )")[0]);
   SchedulerJobs& jobs = w.jobs;
   jobs.start();
-  SchedulerProcess process(jobs, 0, w.db);
+  SchedulerProcess process(jobs, SchedulerId(0), w.db);
   bool endPass = true, nextPass = false;
   w.rt.spawn("loop", [&] {
     process.begin();
@@ -142,7 +142,7 @@ faults: [{kind: scheduler_crash, at: 100s, restart_after: 10s}]
   w.rt.runUntil(105);
   EXPECT_FALSE(endPass);
   EXPECT_TRUE(nextPass);
-  EXPECT_FALSE(jobs.alive(0));
+  EXPECT_FALSE(jobs.alive(SchedulerId(0)));
 }
 
 }  // namespace

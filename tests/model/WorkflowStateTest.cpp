@@ -27,13 +27,17 @@ dags:
 )";
 
 // The TI of `task` (its index in the DAG's sorted tasks) in run `r`.
-int tiOf(WorkflowState& st, int r, int task) { return st.run(r).firstTi + task; }
+TiId tiOf(WorkflowState& st, RunId r, int task) { return st.run(r).firstTi + task; }
+
+constexpr DagId kDag{0};
+constexpr SchedulerId kScheduler{0};
+constexpr InstanceId kInstance{0};
 
 // One try of a ready TI as a scheduler and a worker would make it: scheduled, queued and started
 // at `start`, ended at `end`.
-void runTry(WorkflowState& st, int ti, double start, double end, bool success) {
+void runTry(WorkflowState& st, TiId ti, double start, double end, bool success) {
   st.markScheduled(ti, start);
-  ASSERT_EQ(st.queueExecutable(0, 512, start), std::vector<int>{ti});
+  ASSERT_EQ(st.queueExecutable(kScheduler, 512, start), std::vector<TiId>{ti});
   st.markRunning(ti, start);
   st.markFinished(ti, end, success);
 }
@@ -41,43 +45,43 @@ void runTry(WorkflowState& st, int ti, double start, double end, bool success) {
 TEST(WorkflowState, RunsFallDueAtTheEndOfTheirIntervalUnderMaxActiveRuns) {
   FakeWorld w(load(kChain)[0]);
   WorkflowState& st = w.state;
-  EXPECT_FALSE(st.hasDueRun(0, 599));
-  EXPECT_TRUE(st.hasDueRun(0, 600));
-  const std::vector<int> created = st.createDueRuns(0, 1800, 10);
+  EXPECT_FALSE(st.hasDueRun(kDag, 599));
+  EXPECT_TRUE(st.hasDueRun(kDag, 600));
+  const std::vector<RunId> created = st.createDueRuns(kDag, 1800, 10);
   ASSERT_EQ(created.size(), 1u);  // three intervals ended, one active run allowed
-  EXPECT_EQ(st.startQueuedRuns(0, 1800), 1);
+  EXPECT_EQ(st.startQueuedRuns(kDag, 1800), 1);
   EXPECT_EQ(st.run(created[0]).state, RunState::Running);
-  EXPECT_TRUE(st.createDueRuns(0, 1800, 10).empty());
+  EXPECT_TRUE(st.createDueRuns(kDag, 1800, 10).empty());
 }
 
 TEST(WorkflowState, ATaskIsReadyOnceItsUpstreamSucceeded) {
   FakeWorld w(load(kChain)[0]);
   WorkflowState& st = w.state;
-  const int r = w.startDueRun(0, 600);
-  const int a = tiOf(st, r, 0), b = tiOf(st, r, 1), c = tiOf(st, r, 2);
-  EXPECT_EQ(st.evaluate(r, 600).ready, std::vector<int>{a});
+  const RunId r = w.startDueRun(kDag, 600);
+  const TiId a = tiOf(st, r, 0), b = tiOf(st, r, 1), c = tiOf(st, r, 2);
+  EXPECT_EQ(st.evaluate(r, 600).ready, std::vector<TiId>{a});
   st.markScheduled(a, 600);
-  EXPECT_EQ(st.queueExecutable(0, 512, 600), std::vector<int>{a});
+  EXPECT_EQ(st.queueExecutable(kScheduler, 512, 600), std::vector<TiId>{a});
   EXPECT_EQ(st.ti(a).state, TiState::Queued);
-  EXPECT_EQ(st.activeTasks(0), 1);
+  EXPECT_EQ(st.activeTasks(kScheduler), 1);
   st.markRunning(a, 601);
   st.markFinished(a, 661, true);
-  std::vector<int> next = st.readyDownstream(a, 661);
+  std::vector<TiId> next = st.readyDownstream(a, 661);
   std::sort(next.begin(), next.end());
-  EXPECT_EQ(next, (std::vector<int>{b, c}));
-  EXPECT_EQ(st.activeTasks(0), 0);
+  EXPECT_EQ(next, (std::vector<TiId>{b, c}));
+  EXPECT_EQ(st.activeTasks(kScheduler), 0);
 }
 
 TEST(WorkflowState, AFailedTryWithRetriesWaitsItsRetryDelay) {
   FakeWorld w(load(kChain)[0]);
   WorkflowState& st = w.state;
-  const int r = w.startDueRun(0, 600);
-  const int a = tiOf(st, r, 0);
+  const RunId r = w.startDueRun(kDag, 600);
+  const TiId a = tiOf(st, r, 0);
   st.evaluate(r, 600);
   runTry(st, a, 601, 661, false);
   EXPECT_EQ(st.ti(a).state, TiState::UpForRetry);
   EXPECT_TRUE(st.evaluate(r, 661 + 119).ready.empty());
-  EXPECT_EQ(st.evaluate(r, 661 + 120).ready, std::vector<int>{a});
+  EXPECT_EQ(st.evaluate(r, 661 + 120).ready, std::vector<TiId>{a});
   // The second failure is the last: the run fails, its downstream never runs.
   runTry(st, a, 782, 842, false);
   EXPECT_EQ(st.ti(a).state, TiState::Failed);
@@ -94,17 +98,17 @@ dags:
     tasks: [{shape: fan_out_in, width: 5}]
 )")[0]);
   WorkflowState& st = w.state;
-  const int r = w.startDueRun(0, 600);
-  const int head = tiOf(st, r, 0);
+  const RunId r = w.startDueRun(kDag, 600);
+  const TiId head = tiOf(st, r, 0);
   st.evaluate(r, 600);
   runTry(st, head, 600, 610, true);
-  const std::vector<int> middle = st.readyDownstream(head, 610);
+  const std::vector<TiId> middle = st.readyDownstream(head, 610);
   ASSERT_EQ(middle.size(), 5u);
-  for (int ti : middle) st.markScheduled(ti, 610);
-  EXPECT_EQ(st.scheduledCount(0), 5);
-  EXPECT_EQ(st.queueExecutable(0, 512, 610).size(), 2u);
-  EXPECT_EQ(st.openSlots(0), 0);
-  EXPECT_EQ(st.scheduledCount(0), 3);
+  for (TiId ti : middle) st.markScheduled(ti, 610);
+  EXPECT_EQ(st.scheduledCount(kInstance), 5);
+  EXPECT_EQ(st.queueExecutable(kScheduler, 512, 610).size(), 2u);
+  EXPECT_EQ(st.openSlots(kScheduler), 0);
+  EXPECT_EQ(st.scheduledCount(kInstance), 3);
 }
 
 }  // namespace

@@ -19,10 +19,10 @@ FakeWorld::FakeWorld(Scenario sc, double secondsPerStatement)
       state(model.state()),
       jobs(model.jobs()),
       executor(model.executor()),
-      db(*model.context().instanceDb.at(0)) {}
+      db(model.context().db(InstanceId(0))) {}
 
-int FakeWorld::startDueRun(int dag, double now) {
-  const std::vector<int> created = state.createDueRuns(dag, now, 1);
+RunId FakeWorld::startDueRun(DagId dag, double now) {
+  const std::vector<RunId> created = state.createDueRuns(dag, now, 1);
   if (created.empty()) throw std::logic_error("no run of this DAG is due then");
   state.startQueuedRuns(dag, now);
   return created[0];

@@ -31,7 +31,7 @@ class FakeWorld {
 
   // Creates the DAG's due runs at `now` (at most one) and starts it; returns the run.
   // REQUIRES: a run of `dag` is due at `now`.
-  int startDueRun(int dag, double now);
+  RunId startDueRun(DagId dag, double now);
 
   Scenario scenario;
   FakeRuntime rt;
