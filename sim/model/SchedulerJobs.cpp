@@ -27,10 +27,7 @@ InstanceId SchedulerJobs::instanceOf(SchedulerId scheduler) const {
   return SchedulerNumbering(ctx_.scenario).instanceOf(scheduler);
 }
 
-int SchedulerJobs::newJob(SchedulerId scheduler) {
-  jobs_.push_back({scheduler, ctx_.now()});
-  return static_cast<int>(jobs_.size()) - 1;
-}
+JobId SchedulerJobs::newJob(SchedulerId scheduler) { return jobs_.add({scheduler, ctx_.now()}); }
 
 void SchedulerJobs::start() {
   const auto& faults = ctx_.scenario.faults;
@@ -43,7 +40,7 @@ void SchedulerJobs::start() {
     for (InstanceId i : live_.ids()) ctx_.rt.spawn("heartbeat-alert", [this, i] { alertLoop(i); });
 }
 
-int SchedulerJobs::checkpoint(SchedulerId scheduler) {
+JobId SchedulerJobs::checkpoint(SchedulerId scheduler) {
   Slot& sl = slots_[scheduler];
   while (!sl.alive) {
     sl.parked++;
@@ -56,18 +53,18 @@ int SchedulerJobs::checkpoint(SchedulerId scheduler) {
 void SchedulerJobs::heartbeat(SchedulerId scheduler) {
   const Slot& sl = slots_[scheduler];
   // A dead process's last transaction may still complete; its row no longer changes.
-  if (sl.alive) jobs_[static_cast<size_t>(sl.job)].latestHeartbeat = ctx_.now();
+  if (sl.alive) jobs_[sl.job].latestHeartbeat = ctx_.now();
 }
 
 bool SchedulerJobs::dead(const Job& job, double now) const {
   return now - job.latestHeartbeat > ctx_.scenario.scheduler.healthCheckThreshold;
 }
 
-void SchedulerJobs::kill(SchedulerId scheduler, int crash) {
+void SchedulerJobs::kill(SchedulerId scheduler, CrashId crash) {
   Slot& sl = slots_[scheduler];
   if (!sl.alive) return;
   sl.alive = false;
-  jobs_[static_cast<size_t>(sl.job)].crash = crash;
+  jobs_[sl.job].crash = crash;
   const InstanceId inst = instanceOf(scheduler);
   if (--live_[inst] == 0) down_[inst].push_back({ctx_.now(), -1, crash});
 }
@@ -90,22 +87,21 @@ void SchedulerJobs::crashLoop(const Fault& fault, int faultIndex) {
 
 void SchedulerJobs::die(SchedulerId scheduler, int fault) {
   if (!alive(scheduler)) return;  // already down: nothing more to kill
-  crashes_.push_back({fault, scheduler, ctx_.now()});
-  const int c = static_cast<int>(crashes_.size()) - 1;
+  const CrashId c = crashes_.add({fault, scheduler, ctx_.now()});
   kill(scheduler, c);
   const double delay = ctx_.scenario.faults[static_cast<size_t>(fault)].restartAfter;
   if (delay >= 0) restartAfter(c, delay);
 }
 
-void SchedulerJobs::restartAfter(int crash, double delay) {
+void SchedulerJobs::restartAfter(CrashId crash, double delay) {
   ctx_.rt.spawn("scheduler-restart", [this, crash, delay] {
     ctx_.rt.sleepFor(delay);
     restart(crash);
   });
 }
 
-void SchedulerJobs::restart(int crash) {
-  const SchedulerId s = crashes_[static_cast<size_t>(crash)].scheduler;
+void SchedulerJobs::restart(CrashId crash) {
+  const SchedulerId s = crashes_[crash].scheduler;
   Slot& sl = slots_[s];
   if (sl.alive) {
     sl.standbys += ctx_.scenario.scheduler.hotStandby ? 1 : 0;  // the standby runs it: this one waits in its place
@@ -136,10 +132,10 @@ void SchedulerJobs::standbyLoop(SchedulerId scheduler) {
   while (true) {
     ctx_.rt.sleepFor(cfg.standbyPollInterval);
     if (sl.standbys == 0) continue;
-    if (ctx_.now() - jobs_[static_cast<size_t>(sl.job)].latestHeartbeat <= cfg.standbyTakeoverAfter) continue;
+    if (ctx_.now() - jobs_[sl.job].latestHeartbeat <= cfg.standbyTakeoverAfter) continue;
     // The controller stops an active that stopped heartbeating (it may only be slow), so only
     // one scheduler ever runs, then starts the standby.
-    kill(scheduler, -1);
+    kill(scheduler, CrashId());
     sl.standbys--;
     takeovers_++;
     startProcess(scheduler);
@@ -169,12 +165,12 @@ void SchedulerJobs::alertLoop(InstanceId instance) {
       alerts_.push_back({instance, now, -1});
       alert = alerts_.size() - 1;
       // Someone is paged: each crashed scheduler of the instance still down gets restarted.
-      for (size_t c = 0; c < crashes_.size(); ++c) {
+      for (CrashId c : crashes_.ids()) {
         Crash& cr = crashes_[c];
         if (instanceOf(cr.scheduler) != instance || cr.backAt >= 0 || cr.alertAt >= 0) continue;
         cr.alertAt = now;
         const double delay = ctx_.scenario.faults[static_cast<size_t>(cr.fault)].restartAfterAlert;
-        if (delay >= 0) restartAfter(static_cast<int>(c), delay);
+        if (delay >= 0) restartAfter(c, delay);
       }
     }
   }
@@ -185,9 +181,9 @@ SchedulerJobs::Sweep SchedulerJobs::findOrphans(SchedulerId scheduler, QueryBatc
   const double now = ctx_.now();
   const InstanceId instance = instanceOf(scheduler);
   Sweep sweep;
-  std::vector<char> orphaned(jobs_.size(), 0);
+  IdTable<JobId, char> orphaned(jobs_.size(), 0);
   bool any = false;
-  for (size_t j = 0; j < jobs_.size(); ++j)
+  for (JobId j : jobs_.ids())
     if (!jobs_[j].swept && instanceOf(jobs_[j].scheduler) == instance && dead(jobs_[j], now)) {
       orphaned[j] = 1;
       any = true;
@@ -196,16 +192,16 @@ SchedulerJobs::Sweep SchedulerJobs::findOrphans(SchedulerId scheduler, QueryBatc
   if (any) {
     for (TiId i : st.tiIds()) {
       const TaskInstance& ti = st.ti(i);
-      if ((ti.state != TiState::Queued && ti.state != TiState::Running) || ti.queuedByJob < 0 ||
-          !orphaned[static_cast<size_t>(ti.queuedByJob)])
+      if ((ti.state != TiState::Queued && ti.state != TiState::Running) || !ti.queuedByJob.valid() ||
+          !orphaned[ti.queuedByJob])
         continue;
       // Sent to the broker (it has a Celery task id): the executor adopts it; else reset.
       (ti.sent ? sweep.adopt : sweep.reset).push_back(i);
     }
-    for (size_t j = 0; j < jobs_.size(); ++j) {
+    for (JobId j : jobs_.ids()) {
       const Slot& sl = slots_[jobs_[j].scheduler];
       // A job whose process is gone queues nothing more: swept once. (A slow one is looked at again.)
-      if (orphaned[j] && (sl.job != static_cast<int>(j) || !sl.alive)) sweep.deadJobs.push_back(static_cast<int>(j));
+      if (orphaned[j] && (sl.job != j || !sl.alive)) sweep.deadJobs.push_back(j);
     }
   }
   const double found = static_cast<double>(sweep.adopt.size() + sweep.reset.size());
@@ -222,10 +218,9 @@ SchedulerJobs::Sweep SchedulerJobs::findResettable(InstanceId instance, QueryBat
       sweep.reset.push_back(i);
   }
   // Every earlier job of the instance is over: this start resets what they left.
-  for (size_t j = 0; j < jobs_.size(); ++j)
-    if (!jobs_[j].swept && instanceOf(jobs_[j].scheduler) == instance &&
-        slots_[jobs_[j].scheduler].job != static_cast<int>(j))
-      sweep.deadJobs.push_back(static_cast<int>(j));
+  for (JobId j : jobs_.ids())
+    if (!jobs_[j].swept && instanceOf(jobs_[j].scheduler) == instance && slots_[jobs_[j].scheduler].job != j)
+      sweep.deadJobs.push_back(j);
   const double found = static_cast<double>(sweep.reset.size());
   batch.add(QueryType::AdoptOrResetOrphans, st.activeTasksOfInstance(instance) + st.scheduledCount(instance), found, 1,
             {.tis = sweep.reset});
@@ -237,13 +232,13 @@ void SchedulerJobs::apply(const Sweep& sweep, SchedulerId scheduler) {
   // The crash an orphan is owed to: its job's, else the latest of this scheduler's.
   auto crashOf = [&](const TaskInstance& ti) -> Crash* {
     const bool owned = ti.state == TiState::Queued || ti.state == TiState::Running;
-    if (owned && ti.queuedByJob >= 0 && jobs_[static_cast<size_t>(ti.queuedByJob)].crash >= 0)
-      return &crashes_[static_cast<size_t>(jobs_[static_cast<size_t>(ti.queuedByJob)].crash)];
+    if (owned && ti.queuedByJob.valid() && jobs_[ti.queuedByJob].crash.valid())
+      return &crashes_[jobs_[ti.queuedByJob].crash];
     for (auto c = crashes_.rbegin(); c != crashes_.rend(); ++c)
       if (c->scheduler == scheduler && c->backAt >= 0) return &*c;
     return nullptr;
   };
-  const int job = this->job(scheduler);
+  const JobId job = this->job(scheduler);
   // The batch took time: a TI that moved on meanwhile (started, ended) is left alone.
   for (TiId i : sweep.adopt) {
     TaskInstance& ti = st.ti(i);
@@ -259,11 +254,11 @@ void SchedulerJobs::apply(const Sweep& sweep, SchedulerId scheduler) {
     reset_++;
     st.resetToNone(i);
   }
-  for (int j : sweep.deadJobs) {
-    Job& dead = jobs_[static_cast<size_t>(j)];
+  for (JobId j : sweep.deadJobs) {
+    Job& dead = jobs_[j];
     if (dead.swept) continue;
     dead.swept = true;
-    if (dead.crash >= 0) crashes_[static_cast<size_t>(dead.crash)].sweptAt = ctx_.now();
+    if (dead.crash.valid()) crashes_[dead.crash].sweptAt = ctx_.now();
   }
 }
 
@@ -280,7 +275,7 @@ double SchedulerJobs::unavailableSecondsOf(int fault, double end) const {
   double sum = 0;
   for (const auto& instance : down_)
     for (const Down& d : instance)
-      if (d.crash >= 0 && crashes_[static_cast<size_t>(d.crash)].fault == fault)
+      if (d.crash.valid() && crashes_[d.crash].fault == fault)
         sum += std::max(0.0, (d.to < 0 ? end : std::min(d.to, end)) - d.from);
   return sum;
 }

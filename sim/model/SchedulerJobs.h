@@ -28,7 +28,7 @@ class SchedulerJobs {
   void start();
 
   bool alive(SchedulerId scheduler) const { return slots_[scheduler].alive; }
-  int job(SchedulerId scheduler) const { return slots_[scheduler].job; }
+  JobId job(SchedulerId scheduler) const { return slots_[scheduler].job; }
   // UPDATE job SET latest_heartbeat = now for the scheduler's job (the caller sends the query).
   void heartbeat(SchedulerId scheduler);
 
@@ -36,7 +36,7 @@ class SchedulerJobs {
   // query has run (call apply after executing the batch), takes the orphans over.
   struct Sweep {
     std::vector<TiId> adopt, reset;
-    std::vector<int> deadJobs;  // the dead jobs whose orphans these are, swept for good once applied
+    std::vector<JobId> deadJobs;  // the dead jobs whose orphans these are, swept for good once applied
   };
   Sweep findOrphans(SchedulerId scheduler, QueryBatch& batch);
   // reset_state_for_orphaned_tasks (1.10): every scheduled and queued TI of the instance.
@@ -53,7 +53,7 @@ class SchedulerJobs {
     long long adopted = 0, reset = 0;  // its job's orphans
     double sweptAt = -1;               // its job's orphans were taken over (adopted or reset); -1: never
   };
-  const std::vector<Crash>& crashes() const { return crashes_; }
+  const IdTable<CrashId, Crash>& crashes() const { return crashes_; }
   // Seconds in [from, to) an instance had no live scheduler (every one of them summed).
   double unavailableSeconds(double from, double to) const;
   // Seconds, up to `end`, of the outages (no live scheduler on an instance) a fault's crashes began.
@@ -77,7 +77,7 @@ class SchedulerJobs {
   friend class SchedulerProcess;
   // While the scheduler's process lives, returns the process's job at once; once the process died
   // it blocks until a process runs the scheduler again and returns that one's job.
-  int checkpoint(SchedulerId scheduler);
+  JobId checkpoint(SchedulerId scheduler);
   // Before each transaction: while a failover refuses connections, Airflow's run_with_db_retries
   // makes max_db_retries (3) attempts with wait_random_exponential(0.5 s, max 5 s) between; when
   // the last fails too the OperationalError ends the scheduler process (restarted as the
@@ -86,7 +86,7 @@ class SchedulerJobs {
 
   struct Slot {
     bool alive = true;
-    int job = -1;
+    JobId job;
     int standbys = 0;  // idle processes ready to take over (hot standby)
     int parked = 0;    // loops waiting for a process
     SemaphorePtr wake;
@@ -94,13 +94,14 @@ class SchedulerJobs {
   struct Job {
     SchedulerId scheduler;
     double latestHeartbeat;
-    int crash = -1;      // the crash that killed it (index in crashes_)
+    CrashId crash = {};  // the crash that killed it, if one did
     bool swept = false;  // dead and its orphans all taken over
   };
   InstanceId instanceOf(SchedulerId scheduler) const;
   double unavailableSeconds(InstanceId instance, double from, double to) const;
-  int newJob(SchedulerId scheduler);
-  void kill(SchedulerId scheduler, int crash);
+  JobId newJob(SchedulerId scheduler);
+  // `crash`: the crash that kills it (none: a standby's controller stopped it).
+  void kill(SchedulerId scheduler, CrashId crash);
   void startProcess(SchedulerId scheduler);
   bool dead(const Job& job, double now) const;
   void crashLoop(const Fault& fault, int faultIndex);
@@ -108,22 +109,22 @@ class SchedulerJobs {
   // fault says (restart_after; restart_after_alert is the alert rule's).
   void die(SchedulerId scheduler, int fault);
   // A process dead by `crash` comes back `delay` later (a standby in its place if one took over).
-  void restartAfter(int crash, double delay);
-  void restart(int crash);
+  void restartAfter(CrashId crash, double delay);
+  void restart(CrashId crash);
   void standbyLoop(SchedulerId scheduler);
   void alertLoop(InstanceId instance);
   double newestHeartbeat(InstanceId instance) const;
 
   SimContext& ctx_;
   IdTable<SchedulerId, Slot> slots_;
-  std::vector<Job> jobs_;
-  std::vector<Crash> crashes_;
+  IdTable<JobId, Job> jobs_;
+  IdTable<CrashId, Crash> crashes_;
   std::vector<Alert> alerts_;
   // Per instance: live schedulers, and the intervals it had none ([from, to), to -1: open).
   IdTable<InstanceId, int> live_;
   struct Down {
     double from, to;  // to -1: open
-    int crash;        // the crash that left the instance without a scheduler (-1: a standby's controller)
+    CrashId crash;    // the crash that left the instance without a scheduler (none: a standby's controller)
   };
   IdTable<InstanceId, std::vector<Down>> down_;
   long long adopted_ = 0, reset_ = 0, takeovers_ = 0, restarts_ = 0, dbExits_ = 0;

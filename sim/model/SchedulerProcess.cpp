@@ -6,7 +6,7 @@ SchedulerProcess::SchedulerProcess(SchedulerJobs& jobs, SchedulerId scheduler, M
     : jobs_(jobs), scheduler_(scheduler), db_(db) {}
 
 bool SchedulerProcess::begin() {
-  const int current = jobs_.checkpoint(scheduler_);
+  const JobId current = jobs_.checkpoint(scheduler_);
   if (current == job_) return false;
   job_ = current;
   return true;

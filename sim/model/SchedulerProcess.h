@@ -27,7 +27,7 @@ class SchedulerProcess {
   // call (the first call included): the loop resets what died with the old one.
   bool begin();
   // The job of the process that began the pass.
-  int job() const { return job_; }
+  JobId job() const { return job_; }
 
   // REQUIRES: begin() called. Runs `body` as one transaction of this process. False when the DB
   // refused it (the process exited; `body` did not run) or, with OnDeath::EndPass, when the process
@@ -48,7 +48,7 @@ class SchedulerProcess {
   SchedulerJobs& jobs_;
   const SchedulerId scheduler_;
   MetadataDb& db_;
-  int job_ = -1;
+  JobId job_;
 };
 
 }  // namespace schedlab

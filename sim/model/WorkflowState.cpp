@@ -320,7 +320,7 @@ std::vector<TiId> WorkflowState::queueExecutable(SchedulerId scheduler, int limi
   return chosen;
 }
 
-void WorkflowState::adopt(TiId tiIdx, SchedulerId scheduler, int job) {
+void WorkflowState::adopt(TiId tiIdx, SchedulerId scheduler, JobId job) {
   TaskInstance& ti = tis_[tiIdx];
   schedulerActive_[ti.queuedBy]--;
   schedulerActive_[scheduler]++;

@@ -44,7 +44,7 @@ struct TaskInstance {
   double created = 0, scheduled = -1, queued = -1, started = -1, ended = -1;
   double retryAt = 0;
   SchedulerId queuedBy;     // scheduler that queued the current try
-  int queuedByJob = -1;     // that scheduler's job (process) then, or the one that adopted it
+  JobId queuedByJob;        // that scheduler's job (process) then, or the one that adopted it
   bool sent = false;        // its message went to the broker (it has a Celery task id)
   int host = -1;            // worker host running (or that ran) the current try
   double killedAt = -1;     // its host died while it ran (until it runs again)
@@ -152,7 +152,7 @@ class WorkflowState {
 
   // Orphans of a dead scheduler job: adopted by `scheduler` (its counts move there), or reset
   // to NONE (scheduled or queued; scheduled again once its deps are evaluated).
-  void adopt(TiId ti, SchedulerId scheduler, int job);
+  void adopt(TiId ti, SchedulerId scheduler, JobId job);
   void resetToNone(TiId ti);
 
   // Worker side.

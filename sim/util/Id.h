@@ -101,6 +101,8 @@ class IdTable {
   auto end() { return items_.end(); }
   auto begin() const { return items_.begin(); }
   auto end() const { return items_.end(); }
+  auto rbegin() { return items_.rbegin(); }
+  auto rend() { return items_.rend(); }
 
  private:
   Container items_;

@@ -27,22 +27,22 @@ TEST(SchedulerJobs, ACrashedProcessIsRestartedAsItsFaultSays) {
   FakeWorld w(load(kTwoReplicas)[0]);
   SchedulerJobs& jobs = w.jobs;
   jobs.start();
-  const int firstJob = jobs.job(SchedulerId(1));
+  const JobId firstJob = jobs.job(SchedulerId(1));
   w.rt.runUntil(3599);
   EXPECT_TRUE(jobs.alive(SchedulerId(1)));
   w.rt.runUntil(3600);
   EXPECT_FALSE(jobs.alive(SchedulerId(1)));
   EXPECT_TRUE(jobs.alive(SchedulerId(0)));
   ASSERT_EQ(jobs.crashes().size(), 1u);
-  EXPECT_EQ(jobs.crashes()[0].scheduler, SchedulerId(1));
-  EXPECT_EQ(jobs.crashes()[0].at, 3600);
+  EXPECT_EQ(jobs.crashes()[CrashId(0)].scheduler, SchedulerId(1));
+  EXPECT_EQ(jobs.crashes()[CrashId(0)].at, 3600);
   w.rt.runUntil(3600 + 119);
   EXPECT_FALSE(jobs.alive(SchedulerId(1)));
   w.rt.runUntil(3600 + 120);
   EXPECT_TRUE(jobs.alive(SchedulerId(1)));
   EXPECT_NE(jobs.job(SchedulerId(1)), firstJob);  // a new process, a new job row
   EXPECT_EQ(jobs.restarts(), 1);
-  EXPECT_EQ(jobs.crashes()[0].backAt, 3720);
+  EXPECT_EQ(jobs.crashes()[CrashId(0)].backAt, 3720);
   // The other replica kept the instance scheduled throughout.
   EXPECT_EQ(jobs.unavailableSeconds(0, 7200), 0);
 }
@@ -86,9 +86,9 @@ TEST(SchedulerJobs, ADeadJobsSentTriesAreAdoptedAndItsUnsentOnesReset) {
   EXPECT_EQ(jobs.reset(), 1);
   EXPECT_EQ(st.ti(heads[0]).queuedByJob, jobs.job(SchedulerId(0)));
   EXPECT_EQ(st.ti(heads[1]).state, TiState::None);
-  EXPECT_EQ(jobs.crashes()[0].adopted, 1);
-  EXPECT_EQ(jobs.crashes()[0].reset, 1);
-  EXPECT_EQ(jobs.crashes()[0].sweptAt, 3660);
+  EXPECT_EQ(jobs.crashes()[CrashId(0)].adopted, 1);
+  EXPECT_EQ(jobs.crashes()[CrashId(0)].reset, 1);
+  EXPECT_EQ(jobs.crashes()[CrashId(0)].sweptAt, 3660);
 }
 
 }  // namespace
