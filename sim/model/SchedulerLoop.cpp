@@ -117,10 +117,8 @@ bool Airflow2Loop::sweepOrphansWhenDue() {
 }
 
 std::vector<DagId> Airflow2Loop::createDueRuns(QueryBatch& b, double t0) {
-  std::vector<DagId> due;
   // dags_needing_dagruns: FOR UPDATE SKIP LOCKED, so a DAG another scheduler holds is skipped.
-  for (DagId d : st_.dags().ids())
-    if (st_.dag(d).instance == instance_ && !st_.dag(d).lockedBy.valid() && st_.hasDueRun(d, t0)) due.push_back(d);
+  std::vector<DagId> due = st_.dueDags(instance_, t0);
   std::sort(due.begin(), due.end(), [&](DagId a, DagId c) { return st_.dag(a).nextDueAt < st_.dag(c).nextDueAt; });
   if (due.size() > static_cast<size_t>(cfg_.maxDagrunsToCreatePerLoop)) due.resize(cfg_.maxDagrunsToCreatePerLoop);
   b.add(QueryType::DagsNeedingDagruns, static_cast<double>(st_.dags().size()), static_cast<double>(due.size()));
@@ -138,9 +136,8 @@ std::vector<RunId> Airflow2Loop::examineRuns(QueryBatch& b, double t0, std::vect
   // Runs to examine: RUNNING, ordered by last_scheduling_decision NULLS FIRST, execution_date.
   std::vector<std::tuple<double, double, RunId>> candidates;
   int queuedRuns = 0;
-  for (DagId d : st_.dags().ids()) {
+  for (DagId d : st_.dagsWithActiveRuns(instance_)) {
     Dag& dag = st_.dag(d);
-    if (dag.instance != instance_) continue;
     if (static_cast<int>(dag.activeRuns.size()) > dag.runningRuns) {
       queuedRuns++;
       st_.startQueuedRuns(d, t0);

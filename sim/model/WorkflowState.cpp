@@ -39,7 +39,9 @@ WorkflowState::WorkflowState(const Scenario& scenario, std::vector<MetadataDb*> 
       rec_(recorder),
       schedulerActive_(static_cast<size_t>(SchedulerNumbering(scenario).count()), 0),
       schedulerRunning_(static_cast<size_t>(SchedulerNumbering(scenario).count()), 0),
-      instanceScheduled_(scenario.instances.size(), 0) {
+      instanceScheduled_(scenario.instances.size(), 0),
+      byNextDue_(scenario.instances.size(), {}),
+      withActiveRuns_(scenario.instances.size(), {}) {
   poolNames_.push_back("default_pool");
   poolSlots_.push_back(scenario.scheduler.defaultPoolSlots);
   for (auto& [pool, slots] : scenario.scheduler.pools) {
@@ -64,11 +66,29 @@ WorkflowState::WorkflowState(const Scenario& scenario, std::vector<MetadataDb*> 
       dag.instance = InstanceId(def.instance);
       const DagId id = dags_.add(std::move(dag));
       double first = firstExecution(id, 0);
-      dags_[id].nextExecution = first;
-      dags_[id].nextDueAt =
-          dags_[id].schedule.kind() == Schedule::Kind::None ? INFINITY : dags_[id].schedule.after(first) - t0;
+      setNextDue(id, first,
+                 dags_[id].schedule.kind() == Schedule::Kind::None ? INFINITY : dags_[id].schedule.after(first) - t0);
     }
   }
+}
+
+void WorkflowState::setNextDue(DagId d, double nextExecution, double nextDueAt) {
+  Dag& dag = dags_[d];
+  auto& index = byNextDue_[dag.instance];
+  if (dag.schedule.kind() != Schedule::Kind::None) index.erase({dag.nextDueAt, d});
+  dag.nextExecution = nextExecution;
+  dag.nextDueAt = nextDueAt;
+  if (dag.schedule.kind() != Schedule::Kind::None) index.insert({dag.nextDueAt, d});
+}
+
+std::vector<DagId> WorkflowState::dueDags(InstanceId instance, double now) const {
+  std::vector<DagId> due;
+  for (const auto& [at, d] : byNextDue_[instance]) {
+    if (at > now) break;
+    if (!dags_[d].lockedBy.valid() && hasDueRun(d, now)) due.push_back(d);
+  }
+  std::sort(due.begin(), due.end());
+  return due;
 }
 
 double WorkflowState::firstExecution(DagId dagIdx, double now) const {
@@ -120,6 +140,7 @@ RunId WorkflowState::createRun(DagId dagIdx, double executionDate, double dueAt,
     tis_.add(ti);
   }
   dag.activeRuns.push_back(id);
+  withActiveRuns_[dag.instance].insert(dagIdx);
   if (!external) {
     if (executionDate <= dag.maxExecutionCreated) {
       rec_.dagrunsRecreatedByCatchup++;
@@ -170,9 +191,8 @@ std::vector<RunId> WorkflowState::createDueRuns(DagId dagIdx, double now, int li
     double exec = dag.nextExecution;
     double dueAt = dag.nextDueAt;
     created.push_back(createRun(dagIdx, exec, dueAt, now, false, -1));
-    Dag& d = dags_[dagIdx];
-    d.nextExecution = scenario_.run.start + dueAt;
-    d.nextDueAt = d.schedule.after(d.nextExecution) - scenario_.run.start;
+    const double next = scenario_.run.start + dueAt;
+    setNextDue(dagIdx, next, dags_[dagIdx].schedule.after(next) - scenario_.run.start);
   }
   return created;
 }
@@ -262,6 +282,7 @@ void WorkflowState::finishRun(RunId runIdx, double now, bool success) {
   run.ended = now;
   dag.runningRuns--;
   dag.activeRuns.erase(std::find(dag.activeRuns.begin(), dag.activeRuns.end(), runIdx));
+  if (dag.activeRuns.empty()) withActiveRuns_[dag.instance].erase(run.dag);
   (success ? rec_.dagrunsSucceeded : rec_.dagrunsFailed)++;
   const int def = dag.def.value();
   rec_.dagrunDuration(def, now, now - run.started);
@@ -477,8 +498,8 @@ std::array<double, static_cast<size_t>(Table::Count)> WorkflowState::archive(
     Dag& dag = dags_[run.dag];
     if (--dag.scheduledRunRows == 0 && dag.schedule.kind() != Schedule::Kind::None) {
       // Nothing tells the scheduler this DAG ever ran: it starts again from the beginning.
-      dag.nextExecution = firstExecution(run.dag, now);
-      dag.nextDueAt = dag.schedule.after(dag.nextExecution) - scenario_.run.start;
+      const double first = firstExecution(run.dag, now);
+      setNextDue(run.dag, first, dag.schedule.after(first) - scenario_.run.start);
     }
   }
   return deleted;

@@ -132,6 +132,11 @@ class WorkflowState {
   std::vector<RunId> createDueRuns(DagId dag, double now, int limit);
   bool hasDueRun(DagId dag, double now) const;
   double nextDueTime(DagId dag) const;
+  // The DAGs of `instance` that hasDueRun at `now` and no scheduler holds (dags_needing_dagruns
+  // with SKIP LOCKED), in DAG order. Looks only at DAGs whose interval has ended.
+  std::vector<DagId> dueDags(InstanceId instance, double now) const;
+  // The DAGs of `instance` with a queued or running run, in DAG order.
+  const std::set<DagId>& dagsWithActiveRuns(InstanceId instance) const { return withActiveRuns_[instance]; }
 
   // Dependency evaluation (DagRun.update_state + the ready-TI choice).
   RunEvaluation evaluate(RunId run, double now);
@@ -194,6 +199,8 @@ class WorkflowState {
   void releaseSlot(TiId ti);
   MetadataDb& dbOf(DagId dag) { return *instanceDb_[dags_[dag].instance]; }
   double firstExecution(DagId dag, double now) const;
+  // Sets when the DAG's next scheduled run is due, keeping the instance's index by due time.
+  void setNextDue(DagId dag, double nextExecution, double nextDueAt);
   // Its row for task_instances.csv.
   TryRecord tryRecord(TiId ti, const char* state, double ended, int host, SchedulerId queuedBy) const;
 
@@ -209,6 +216,9 @@ class WorkflowState {
   std::vector<int> poolSlots_, poolUsed_;
   IdTable<SchedulerId, int> schedulerActive_, schedulerRunning_;
   IdTable<InstanceId, int> instanceScheduled_;
+  // Per instance: its scheduled DAGs by next due time, and its DAGs with active runs.
+  IdTable<InstanceId, std::set<std::pair<double, DagId>>> byNextDue_;
+  IdTable<InstanceId, std::set<DagId>> withActiveRuns_;
   int runningTasks_ = 0, queuedTasks_ = 0;
 };
 
