@@ -133,29 +133,21 @@ std::vector<DagId> Airflow2Loop::createDueRuns(QueryBatch& b, double t0) {
 }
 
 std::vector<RunId> Airflow2Loop::examineRuns(QueryBatch& b, double t0, std::vector<TiId>& toSchedule) {
-  // Runs to examine: RUNNING, ordered by last_scheduling_decision NULLS FIRST, execution_date.
-  std::vector<std::tuple<double, double, RunId>> candidates;
-  int queuedRuns = 0;
-  for (DagId d : st_.dagsWithActiveRuns(instance_)) {
-    Dag& dag = st_.dag(d);
-    if (static_cast<int>(dag.activeRuns.size()) > dag.runningRuns) {
-      queuedRuns++;
-      st_.startQueuedRuns(d, t0);
-    }
-    for (RunId r : dag.activeRuns) {
-      // next_dagruns_to_examine: FOR UPDATE SKIP LOCKED.
-      if (st_.run(r).state != RunState::Running || st_.run(r).lockedBy.valid()) continue;
-      candidates.push_back({st_.run(r).lastSchedulingDecision, st_.run(r).executionDate, r});
-    }
-  }
+  // _start_queued_dagruns: the DAGs with queued runs, each up to its max_active_runs.
+  const std::vector<DagId> withQueued(st_.dagsWithQueuedRuns(instance_).begin(),
+                                      st_.dagsWithQueuedRuns(instance_).end());
+  for (DagId d : withQueued) st_.startQueuedRuns(d, t0);
+  const int queuedRuns = static_cast<int>(withQueued.size());
   if (queuedRuns > 0) b.add(QueryType::StartQueuedDagruns, queuedRuns, queuedRuns);
-  size_t examine = std::min(candidates.size(), static_cast<size_t>(cfg_.maxDagrunsPerLoopToSchedule));
-  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<long>(examine), candidates.end());
-  b.add(QueryType::NextDagrunsToExamine, static_cast<double>(candidates.size()), static_cast<double>(examine));
+  // Runs to examine: RUNNING, ordered by last_scheduling_decision NULLS FIRST, execution_date;
+  // FOR UPDATE SKIP LOCKED.
+  size_t candidates = 0;
+  const std::vector<RunId> examine =
+      st_.runsToExamine(instance_, static_cast<size_t>(cfg_.maxDagrunsPerLoopToSchedule), candidates);
+  b.add(QueryType::NextDagrunsToExamine, static_cast<double>(candidates), static_cast<double>(examine.size()));
   std::vector<RunId> locked;
-  for (size_t i = 0; i < examine; ++i) {
-    const RunId r = std::get<2>(candidates[i]);
-    st_.run(r).lockedBy = self_;
+  for (const RunId r : examine) {
+    st_.lockRun(r, self_);
     locked.push_back(r);
     const DefId def = st_.dag(st_.run(r).dag).def;
     RunEvaluation ev = st_.evaluate(r, t0);
@@ -167,7 +159,7 @@ std::vector<RunId> Airflow2Loop::examineRuns(QueryBatch& b, double t0, std::vect
       q++;
     }
     perDef_[def] += q;
-    st_.run(r).lastSchedulingDecision = t0;
+    st_.noteSchedulingDecision(r, t0);
     toSchedule.insert(toSchedule.end(), ev.ready.begin(), ev.ready.end());
   }
   return locked;
@@ -180,7 +172,7 @@ void Airflow2Loop::scheduleRuns(double t0, int& queries) {
   const std::vector<RunId> locked = examineRuns(b, t0, toSchedule);
   db_.execute(b, cfg_.clientCostPerQuery);
   // The transaction commits: the rows are free for the other schedulers.
-  for (RunId r : locked) st_.run(r).lockedBy = SchedulerId();
+  for (RunId r : locked) st_.unlockRun(r);
   for (DagId d : due) st_.dag(d).lockedBy = SchedulerId();
   for (TiId ti : toSchedule)
     if (st_.ti(ti).state == TiState::None || st_.ti(ti).state == TiState::UpForRetry ||

@@ -41,7 +41,9 @@ WorkflowState::WorkflowState(const Scenario& scenario, std::vector<MetadataDb*> 
       schedulerRunning_(static_cast<size_t>(SchedulerNumbering(scenario).count()), 0),
       instanceScheduled_(scenario.instances.size(), 0),
       byNextDue_(scenario.instances.size(), {}),
-      withActiveRuns_(scenario.instances.size(), {}) {
+      withQueuedRuns_(scenario.instances.size(), {}),
+      runningByDecision_(scenario.instances.size(), {}),
+      lockedRuns_(scenario.instances.size(), {}) {
   poolNames_.push_back("default_pool");
   poolSlots_.push_back(scenario.scheduler.defaultPoolSlots);
   for (auto& [pool, slots] : scenario.scheduler.pools) {
@@ -140,7 +142,7 @@ RunId WorkflowState::createRun(DagId dagIdx, double executionDate, double dueAt,
     tis_.add(ti);
   }
   dag.activeRuns.push_back(id);
-  withActiveRuns_[dag.instance].insert(dagIdx);
+  withQueuedRuns_[dag.instance].insert(dagIdx);
   if (!external) {
     if (executionDate <= dag.maxExecutionCreated) {
       rec_.dagrunsRecreatedByCatchup++;
@@ -167,9 +169,42 @@ int WorkflowState::startQueuedRuns(DagId dagIdx, double now) {
     run.started = now;
     dag.runningRuns++;
     started++;
+    runningByDecision_[dag.instance].insert({run.lastSchedulingDecision, run.executionDate, r});
     if (!run.external) rec_.scheduleDelay(dag.def.value(), now, now - run.dueAt);
   }
+  if (static_cast<int>(dag.activeRuns.size()) == dag.runningRuns) withQueuedRuns_[dag.instance].erase(dagIdx);
   return started;
+}
+
+std::vector<RunId> WorkflowState::runsToExamine(InstanceId instance, size_t limit, size_t& candidates) const {
+  const auto& running = runningByDecision_[instance];
+  size_t locked = 0;
+  for (RunId r : lockedRuns_[instance]) locked += runs_[r].state == RunState::Running ? 1 : 0;
+  candidates = running.size() - locked;
+  std::vector<RunId> chosen;
+  for (auto it = running.begin(); it != running.end() && chosen.size() < limit; ++it)
+    if (!runs_[std::get<2>(*it)].lockedBy.valid()) chosen.push_back(std::get<2>(*it));
+  return chosen;
+}
+
+void WorkflowState::lockRun(RunId r, SchedulerId scheduler) {
+  runs_[r].lockedBy = scheduler;
+  lockedRuns_[instanceOfRun(r)].insert(r);
+}
+
+void WorkflowState::unlockRun(RunId r) {
+  runs_[r].lockedBy = SchedulerId();
+  lockedRuns_[instanceOfRun(r)].erase(r);
+}
+
+void WorkflowState::noteSchedulingDecision(RunId r, double at) {
+  DagRun& run = runs_[r];
+  if (run.state == RunState::Running) {
+    auto& running = runningByDecision_[instanceOfRun(r)];
+    running.erase({run.lastSchedulingDecision, run.executionDate, r});
+    running.insert({at, run.executionDate, r});
+  }
+  run.lastSchedulingDecision = at;
 }
 
 bool WorkflowState::hasDueRun(DagId dagIdx, double now) const {
@@ -282,7 +317,7 @@ void WorkflowState::finishRun(RunId runIdx, double now, bool success) {
   run.ended = now;
   dag.runningRuns--;
   dag.activeRuns.erase(std::find(dag.activeRuns.begin(), dag.activeRuns.end(), runIdx));
-  if (dag.activeRuns.empty()) withActiveRuns_[dag.instance].erase(run.dag);
+  runningByDecision_[dag.instance].erase({run.lastSchedulingDecision, run.executionDate, runIdx});
   (success ? rec_.dagrunsSucceeded : rec_.dagrunsFailed)++;
   const int def = dag.def.value();
   rec_.dagrunDuration(def, now, now - run.started);

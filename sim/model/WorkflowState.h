@@ -135,8 +135,17 @@ class WorkflowState {
   // The DAGs of `instance` that hasDueRun at `now` and no scheduler holds (dags_needing_dagruns
   // with SKIP LOCKED), in DAG order. Looks only at DAGs whose interval has ended.
   std::vector<DagId> dueDags(InstanceId instance, double now) const;
-  // The DAGs of `instance` with a queued or running run, in DAG order.
-  const std::set<DagId>& dagsWithActiveRuns(InstanceId instance) const { return withActiveRuns_[instance]; }
+  // The DAGs of `instance` with a queued run, in DAG order.
+  const std::set<DagId>& dagsWithQueuedRuns(InstanceId instance) const { return withQueuedRuns_[instance]; }
+  // next_dagruns_to_examine: the running runs of `instance` that no scheduler holds, by
+  // last_scheduling_decision (never decided first), then execution_date; at most `limit` of them.
+  // `candidates`: how many there were in all.
+  std::vector<RunId> runsToExamine(InstanceId instance, size_t limit, size_t& candidates) const;
+  // A scheduler holds the run's row (FOR UPDATE SKIP LOCKED) until unlockRun.
+  void lockRun(RunId run, SchedulerId scheduler);
+  void unlockRun(RunId run);
+  // The run was examined at `at` (its last_scheduling_decision).
+  void noteSchedulingDecision(RunId run, double at);
 
   // Dependency evaluation (DagRun.update_state + the ready-TI choice).
   RunEvaluation evaluate(RunId run, double now);
@@ -216,9 +225,13 @@ class WorkflowState {
   std::vector<int> poolSlots_, poolUsed_;
   IdTable<SchedulerId, int> schedulerActive_, schedulerRunning_;
   IdTable<InstanceId, int> instanceScheduled_;
-  // Per instance: its scheduled DAGs by next due time, and its DAGs with active runs.
+  // Per instance: its scheduled DAGs by next due time, and its DAGs with queued runs.
   IdTable<InstanceId, std::set<std::pair<double, DagId>>> byNextDue_;
-  IdTable<InstanceId, std::set<DagId>> withActiveRuns_;
+  IdTable<InstanceId, std::set<DagId>> withQueuedRuns_;
+  // Per instance: its running runs in next_dagruns_to_examine's order, and the runs locked.
+  IdTable<InstanceId, std::set<std::tuple<double, double, RunId>>> runningByDecision_;
+  IdTable<InstanceId, std::set<RunId>> lockedRuns_;
+  InstanceId instanceOfRun(RunId run) const { return dags_[runs_[run].dag].instance; }
   int runningTasks_ = 0, queuedTasks_ = 0;
 };
 
