@@ -15,6 +15,7 @@
 #include "results/ResultsWriter.h"
 #include "results/Summary.h"
 #include "scenario/ScenarioLoader.h"
+#include "util/TempDir.h"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -94,8 +95,13 @@ int cmdRun(const Args& args) {
 
   SimulationOptions options;
   options.progress = !vm.count("quiet");
+  // Each variant streams its task_instances.csv rows here; the writer copies them in.
+  const TempDir tries("schedlab-tries");
   std::vector<RunResult> outputs;
-  for (const auto& s : scenarios) outputs.push_back(simulateIsolated(s, options));
+  for (size_t i = 0; i < scenarios.size(); ++i) {
+    options.triesPath = (tries.path() / (std::to_string(i) + ".csv")).string();
+    outputs.push_back(simulateIsolated(scenarios[i], options));
+  }
   nlohmann::json results = resultsJson(scenarios.front().name, scenarios.front().run.seed, outputs);
   for (size_t i = 0; i < scenarios.size(); ++i)
     results["variants"][i]["slas"] = judgeSlas(scenarios[i], results["variants"][i]);

@@ -12,6 +12,9 @@ namespace schedlab {
 
 struct SimulationOptions {
   bool progress = false;  // a progress line on stderr after the first wall second
+  // Non-empty: task_instances.csv rows are streamed to this file as tries end (RunResult::triesFile)
+  // instead of being held in memory and carried back in the result.
+  std::string triesPath;
 };
 
 RunResult runSimulation(const Scenario& scenario, const SimulationOptions& options);

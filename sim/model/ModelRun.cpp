@@ -82,6 +82,12 @@ ModelRun::ModelRun(const Scenario& sc, Runtime& rt, const ServiceFactory& servic
   archiver_ = std::make_unique<Archiver>(ctx_, usedDbs_);
 }
 
+void ModelRun::streamTries(const std::string& path) {
+  if (!sc_.run.taskInstancesCsv) return;
+  tryStream_ = std::make_unique<TryStream>(ctx_, executor_->hosts(), path);
+  rec_.tryStream = [this](const TryRecord& r) { tryStream_->add(r); };
+}
+
 void ModelRun::start() {
   const Scenario& sc = sc_;
   SimContext& ctx = ctx_;
@@ -154,6 +160,7 @@ void ModelRun::sample() {
 RunResult ModelRun::results(double end, nlohmann::json run) {
   state_.recordOpenTries(end);
   RunResult& out = result_;
+  if (tryStream_) out.triesFile = tryStream_->close();
   out.variant = sc_.variant;
   out.description = sc_.description;
   out.config = toJson(sc_);

@@ -22,6 +22,7 @@
 #include "model/SchedulerJobs.h"
 #include "model/SimContext.h"
 #include "model/TriggerHub.h"
+#include "model/TryStream.h"
 #include "model/WorkflowState.h"
 #include "results/MetricsRecorder.h"
 #include "results/RunResult.h"
@@ -40,6 +41,10 @@ class ModelRun {
   ModelRun(const ModelRun&) = delete;
   ModelRun& operator=(const ModelRun&) = delete;
 
+  // With run.task_instances_csv: each try's row goes to `path` as it ends, not into the result's
+  // memory (RunResult::triesFile). Throws std::runtime_error when `path` cannot be created.
+  // REQUIRES: before start().
+  void streamTries(const std::string& path);
   // Spawns every actor on the runtime.
   void start();
   // The run's result at `end` (seconds); `run` says how it was run ("sim" in results.json).
@@ -71,6 +76,7 @@ class ModelRun {
   std::unique_ptr<SchedulerJobs> jobs_;
   std::unique_ptr<Archiver> archiver_;
   std::vector<std::unique_ptr<DagFileProcessorManager>> processors_;
+  std::unique_ptr<TryStream> tryStream_;
   RunResult result_;  // filled as the run goes (time series), completed by results()
 };
 

@@ -124,18 +124,27 @@ void addSampleRuns(SimContext& ctx, RunResult& out) {
   }
 }
 
-void addTaskTries(SimContext& ctx, const std::vector<WorkerHost>& hosts, RunResult& out) {
+TaskTryRow taskTryRow(SimContext& ctx, const std::vector<WorkerHost>& hosts, const TryRecord& r) {
   const Scenario& sc = ctx.scenario;
   WorkflowState& state = ctx.state;
-  const SchedulerNumbering schedulers(sc);
+  const Dag& dag = state.dag(DagId(r.dag));
+  return {dag.id,
+          runId(state.run(RunId(r.run)), sc),
+          sc.dags[dag.def.index()].tasks[r.task].id,
+          r.tryNumber,
+          r.state,
+          r.created,
+          r.scheduled,
+          r.queued,
+          r.started,
+          r.ended,
+          r.host >= 0 ? hosts[static_cast<size_t>(r.host)].name : "",
+          SchedulerNumbering(sc).name(SchedulerId(r.queuedBy))};
+}
+
+void addTaskTries(SimContext& ctx, const std::vector<WorkerHost>& hosts, RunResult& out) {
   out.tries.reserve(ctx.recorder.tries.size());
-  for (const TryRecord& r : ctx.recorder.tries) {
-    const Dag& dag = state.dag(DagId(r.dag));
-    out.tries.push_back({dag.id, runId(state.run(RunId(r.run)), sc), sc.dags[dag.def.index()].tasks[r.task].id,
-                         r.tryNumber, r.state, r.created, r.scheduled, r.queued, r.started, r.ended,
-                         r.host >= 0 ? hosts[static_cast<size_t>(r.host)].name : "",
-                         schedulers.name(SchedulerId(r.queuedBy))});
-  }
+  for (const TryRecord& r : ctx.recorder.tries) out.tries.push_back(taskTryRow(ctx, hosts, r));
 }
 
 void sampleWorkflow(SimContext& ctx, TimeSeriesRow& row) {

@@ -16,6 +16,8 @@ void addWorkflowMetrics(SimContext& ctx, RunResult& out);
 void addSampleRuns(SimContext& ctx, RunResult& out);
 // One row per recorded try; `hosts` names the runtime's worker hosts.
 void addTaskTries(SimContext& ctx, const std::vector<WorkerHost>& hosts, RunResult& out);
+// The task_instances.csv row of one recorded try.
+TaskTryRow taskTryRow(SimContext& ctx, const std::vector<WorkerHost>& hosts, const TryRecord& r);
 // The loop and task columns of the time-series row of the interval that ends now; starts the next.
 void sampleWorkflow(SimContext& ctx, TimeSeriesRow& row);
 

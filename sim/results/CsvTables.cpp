@@ -2,7 +2,9 @@
 
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 namespace schedlab {
 namespace {
@@ -17,15 +19,33 @@ std::string fmt(double v) {
 
 }  // namespace
 
-std::string taskInstancesCsv(const std::vector<RunResult>& runs) {
-  std::ostringstream out;
+std::string taskInstanceCsvRow(const std::string& variant, const TaskTryRow& r) {
+  std::string line;
+  line.reserve(160);
+  for (const std::string* s : {&variant, &r.dagId, &r.runId, &r.taskId}) line.append(*s).push_back(',');
+  line.append(std::to_string(r.tryNumber)).push_back(',');
+  line.append(r.state).push_back(',');
+  for (double t : {r.created, r.scheduled, r.queued, r.started, r.ended}) line.append(fmt(t)).push_back(',');
+  line.append(r.hostname).push_back(',');
+  line.append(r.queuedBy).push_back('\n');
+  return line;
+}
+
+void writeTaskInstancesCsv(std::ostream& out, const std::vector<RunResult>& runs) {
   out << "variant,dag_id,run_id,task_id,try,state,created_s,scheduled_s,queued_s,started_s,ended_s,hostname,queued_"
          "by\n";
-  for (const RunResult& run : runs)
-    for (const TaskTryRow& r : run.tries)
-      out << run.variant << ',' << r.dagId << ',' << r.runId << ',' << r.taskId << ',' << r.tryNumber << ',' << r.state
-          << ',' << fmt(r.created) << ',' << fmt(r.scheduled) << ',' << fmt(r.queued) << ',' << fmt(r.started) << ','
-          << fmt(r.ended) << ',' << r.hostname << ',' << r.queuedBy << '\n';
+  for (const RunResult& run : runs) {
+    for (const TaskTryRow& r : run.tries) out << taskInstanceCsvRow(run.variant, r);
+    if (run.triesFile.empty()) continue;
+    std::ifstream in(run.triesFile, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + run.triesFile);
+    if (in.peek() != std::ifstream::traits_type::eof()) out << in.rdbuf();  // an empty copy would fail the stream
+  }
+}
+
+std::string taskInstancesCsv(const std::vector<RunResult>& runs) {
+  std::ostringstream out;
+  writeTaskInstancesCsv(out, runs);
   return out.str();
 }
 

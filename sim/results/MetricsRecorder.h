@@ -2,6 +2,7 @@
 // counters and one record per task try. The run turns them into its result at the end.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -38,8 +39,15 @@ class MetricsRecorder {
   std::map<int, std::vector<double>> loopDurationsByInstance, queriesPerLoopByInstance;
   std::vector<TryRecord> tries;
   bool recordTries = true;  // run.task_instances_csv: long runs may skip the per-try rows
+  // When set, recorded tries go here (a file, as they end) instead of into `tries`.
+  std::function<void(const TryRecord&)> tryStream;
   void addTry(const TryRecord& r) {
-    if (recordTries) tries.push_back(r);
+    if (recordTries) {
+      if (tryStream)
+        tryStream(r);
+      else
+        tries.push_back(r);
+    }
     if (sampledRuns.count(r.run)) sampleTries.push_back(r);
   }
   // A few runs per DAG definition, created from `sampleFrom` on, keep their tries even when

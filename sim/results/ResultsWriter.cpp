@@ -61,12 +61,20 @@ void writeResults(const std::string& dir, const nlohmann::json& results, const s
       {(fs::path(dir) / "timeseries.csv").string(), timeseriesCsv(runs)},
       {(fs::path(dir) / "pool_timeseries.csv").string(), poolTimeseriesCsv(runs)},
       {(fs::path(dir) / "scaling.csv").string(), scalingCsv(runs)}};
-  if (withTis) files.push_back({tisPath, taskInstancesCsv(runs)});
   std::vector<std::string> temps;
   try {
     for (auto& [path, content] : files) {
       temps.push_back(tempName(path));
       writeTemp(temps.back(), content);
+    }
+    if (withTis) {
+      // Streamed: a long run's rows may not fit in memory at once.
+      files.push_back({tisPath, ""});
+      temps.push_back(tempName(tisPath));
+      std::ofstream out(temps.back(), std::ios::binary | std::ios::trunc);
+      writeTaskInstancesCsv(out, runs);
+      out.close();
+      if (!out) throw std::runtime_error("cannot write " + temps.back());
     }
   } catch (...) {
     for (auto& t : temps) fs::remove(t);

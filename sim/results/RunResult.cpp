@@ -118,6 +118,7 @@ nlohmann::json RunResult::toJson() const {
           {"sample_runs", sampleRuns},
           {"run", run},
           {"tries", encodeTries(tries)},
+          {"tries_file", triesFile},
           {"timeseries", rowsOf(timeseries)},
           {"pool_samples", rowsOf(poolSamples)},
           {"scaling", rowsOf(scaling)}};
@@ -135,6 +136,7 @@ RunResult RunResult::fromJson(const nlohmann::json& j) {
   r.sampleRuns = j.at("sample_runs");
   r.run = j.at("run");
   r.tries = TriesDecoder(j.at("tries").get_ref<const std::string&>()).rows();
+  r.triesFile = j.value("tries_file", "");
   for (const auto& a : j.at("timeseries"))
     r.timeseries.push_back({a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]});
   for (const auto& a : j.at("pool_samples")) r.poolSamples.push_back({a[0], a[1], a[2], a[3], a[4], a[5], a[6]});

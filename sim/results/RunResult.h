@@ -80,6 +80,7 @@ struct RunResult {
   nlohmann::json sampleRuns = nlohmann::json::object();  // the report's Gantt chart
   nlohmann::json run = nlohmann::json::object();         // how it was run ("sim" in results.json)
   std::vector<TaskTryRow> tries;
+  std::string triesFile;  // or: its task_instances.csv rows, streamed to this file as the run went
   std::vector<TimeSeriesRow> timeseries;
   std::vector<PoolSampleRow> poolSamples;
   std::vector<ScalingRow> scaling;
