@@ -189,20 +189,23 @@ std::vector<RunId> WorkflowState::runsToExamine(InstanceId instance, size_t limi
 
 void WorkflowState::lockRun(RunId r, SchedulerId scheduler) {
   runs_[r].lockedBy = scheduler;
-  lockedRuns_[instanceOfRun(r)].insert(r);
+  lockedRuns_[instanceOfRun(r)].push_back(r);
 }
 
 void WorkflowState::unlockRun(RunId r) {
   runs_[r].lockedBy = SchedulerId();
-  lockedRuns_[instanceOfRun(r)].erase(r);
+  auto& locked = lockedRuns_[instanceOfRun(r)];
+  locked.erase(std::find(locked.begin(), locked.end(), r));
 }
 
 void WorkflowState::noteSchedulingDecision(RunId r, double at) {
   DagRun& run = runs_[r];
   if (run.state == RunState::Running) {
+    // Re-keyed in place: the node is reused, nothing allocated.
     auto& running = runningByDecision_[instanceOfRun(r)];
-    running.erase({run.lastSchedulingDecision, run.executionDate, r});
-    running.insert({at, run.executionDate, r});
+    auto node = running.extract({run.lastSchedulingDecision, run.executionDate, r});
+    std::get<0>(node.value()) = at;
+    running.insert(std::move(node));
   }
   run.lastSchedulingDecision = at;
 }

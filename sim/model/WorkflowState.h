@@ -230,7 +230,7 @@ class WorkflowState {
   IdTable<InstanceId, std::set<DagId>> withQueuedRuns_;
   // Per instance: its running runs in next_dagruns_to_examine's order, and the runs locked.
   IdTable<InstanceId, std::set<std::tuple<double, double, RunId>>> runningByDecision_;
-  IdTable<InstanceId, std::set<RunId>> lockedRuns_;
+  IdTable<InstanceId, std::vector<RunId>> lockedRuns_;  // a few: the runs each scheduler examines at once
   InstanceId instanceOfRun(RunId run) const { return dags_[runs_[run].dag].instance; }
   int runningTasks_ = 0, queuedTasks_ = 0;
 };
