@@ -110,11 +110,11 @@ class MetadataDb {
   SemaphorePtr slotPoolLock;
   // CPU time of one query, as the cost model gives it for the tables as they are now.
   double cost(QueryType type, double rowsScanned, double rowsReturned) const {
-    return model_.seconds(type, rowsScanned, rowsReturned, rows_[static_cast<size_t>(queryInfo(type).table)]);
+    return model_.cost(type).seconds.at(rowsScanned, rowsReturned, decades(queryInfo(type).table));
   }
   // Pages one query touches.
   double pages(QueryType type, double rowsScanned, double rowsReturned) const {
-    return model_.pages(type, rowsScanned, rowsReturned, rows_[static_cast<size_t>(queryInfo(type).table)]);
+    return model_.cost(type).pages.at(rowsScanned, rowsReturned, decades(queryInfo(type).table));
   }
   // Share of touched pages that are not in memory, for the DB's size now.
   double missRatio() const {
@@ -154,6 +154,17 @@ class MetadataDb {
   Runtime* rt_ = nullptr;
   std::vector<Failover> failovers_;
   std::array<double, static_cast<size_t>(Table::Count)> rows_{}, maxRows_{}, initialRows_{};
+  // log10(1 + rows) of each table, computed again only when its rows changed since: every query
+  // needs it, rows change far less often.
+  double decades(Table t) const {
+    const size_t i = static_cast<size_t>(t);
+    if (decadesOfRows_[i] != rows_[i]) {
+      decadesOfRows_[i] = rows_[i];
+      decades_[i] = QueryCostModel::decades(rows_[i]);
+    }
+    return decades_[i];
+  }
+  mutable std::array<double, static_cast<size_t>(Table::Count)> decades_{}, decadesOfRows_{};
   double sizeBytes_ = 0, maxSize_ = 0;
   double pagesTouched_ = 0, pagesFromDisk_ = 0;
   bool measuring_ = false;

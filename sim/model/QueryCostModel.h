@@ -44,6 +44,8 @@ class QueryCostModel {
   double pages(QueryType type, double rowsScanned, double rowsReturned, double tableRows) const {
     return costs_[static_cast<size_t>(type)].pages.at(rowsScanned, rowsReturned, decades(tableRows));
   }
+  // log10(1 + rows): the table-size term's argument, for callers that keep it between queries.
+  static double decades(double rows);
   const QueryCost& cost(QueryType type) const { return costs_[static_cast<size_t>(type)]; }
   // Seconds to read one page that is not in memory (a random read from the DB's disk).
   double pageReadSeconds() const { return pageReadSeconds_; }
@@ -52,7 +54,6 @@ class QueryCostModel {
   const nlohmann::json& provenance() const { return provenance_; }
 
  private:
-  static double decades(double rows);
   std::array<QueryCost, kQueryTypeCount> costs_{};
   std::array<double, static_cast<size_t>(Table::Count)> bytesPerRow_{};
   double pageReadSeconds_ = 0;
