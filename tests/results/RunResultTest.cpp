@@ -3,9 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 #include <limits>
+#include <stdexcept>
 
+#include "results/CsvTables.h"
 #include "results/RunResult.h"
+#include "support/TestSupport.h"
 
 using namespace schedlab;
 
@@ -44,4 +48,27 @@ TEST(RunResult, AMalformedTableIsRefused) {
   EXPECT_THROW(RunResult::fromJson(j), std::runtime_error);
   j["tries"] = "99:abc";  // a length past the end
   EXPECT_THROW(RunResult::fromJson(j), std::runtime_error);
+}
+
+TEST(RunResult, StreamedRowsAreCopiedIntoTaskInstancesCsvInRunOrder) {
+  const auto dir = schedlab::test::tempDir();
+  const std::string streamed = (dir / "0.csv").string();
+  RunResult a, b;
+  a.variant = "a";
+  a.tries.push_back({"d", "r", "t", 1, "success", 0, 1, 2, 3, 4, "w", "main"});
+  {
+    std::ofstream out(streamed);
+    out << taskInstanceCsvRow("a", {"d", "r", "u", 1, "failed", 0, 1, 2, 3, 5, "w", ""});
+  }
+  a.triesFile = streamed;
+  b.variant = "b";
+  b.triesFile = (dir / "empty.csv").string();
+  std::ofstream(b.triesFile).close();
+  const std::string csv = taskInstancesCsv({a, b});
+  EXPECT_EQ(csv.substr(csv.find('\n') + 1),
+            "a,d,r,t,1,success,0.000000,1.000000,2.000000,3.000000,4.000000,w,main\n"
+            "a,d,r,u,1,failed,0.000000,1.000000,2.000000,3.000000,5.000000,w,\n");
+  EXPECT_EQ(RunResult::fromJson(nlohmann::json::parse(a.toJson().dump())).triesFile, streamed);
+  b.triesFile = (dir / "missing.csv").string();
+  EXPECT_THROW(taskInstancesCsv({b}), std::runtime_error);
 }
