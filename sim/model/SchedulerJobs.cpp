@@ -190,7 +190,7 @@ SchedulerJobs::Sweep SchedulerJobs::findOrphans(SchedulerId scheduler, QueryBatc
     }
   // Only a dead job not yet swept can have orphans: the scan is skipped otherwise.
   if (any) {
-    for (TiId i : st.tiIds()) {
+    for (TiId i : st.openRunTis()) {
       const TaskInstance& ti = st.ti(i);
       if ((ti.state != TiState::Queued && ti.state != TiState::Running) || !ti.queuedByJob.valid() ||
           !orphaned[ti.queuedByJob])
@@ -212,7 +212,7 @@ SchedulerJobs::Sweep SchedulerJobs::findOrphans(SchedulerId scheduler, QueryBatc
 SchedulerJobs::Sweep SchedulerJobs::findResettable(InstanceId instance, QueryBatch& batch) {
   WorkflowState& st = ctx_.state;
   Sweep sweep;
-  for (TiId i : st.tiIds()) {
+  for (TiId i : st.openRunTis()) {
     const TaskInstance& ti = st.ti(i);
     if ((ti.state == TiState::Scheduled || ti.state == TiState::Queued) && st.dag(st.dagOf(i)).instance == instance)
       sweep.reset.push_back(i);

@@ -543,15 +543,31 @@ std::array<double, static_cast<size_t>(Table::Count)> WorkflowState::archive(
   return deleted;
 }
 
+std::vector<RunId> WorkflowState::activeRunIds() const {
+  std::vector<RunId> runs;
+  for (const Dag& d : dags_) runs.insert(runs.end(), d.activeRuns.begin(), d.activeRuns.end());
+  std::sort(runs.begin(), runs.end());
+  return runs;
+}
+
+std::vector<TiId> WorkflowState::openRunTis() const {
+  std::vector<TiId> open;
+  for (RunId r : activeRunIds()) {
+    const size_t tasks = def(runs_[r].dag).tasks.size();
+    for (size_t t = 0; t < tasks; ++t) open.push_back(runs_[r].firstTi + t);
+  }
+  return open;
+}
+
 long long WorkflowState::tisInFlight() const {
   long long n = 0;
-  for (const auto& ti : tis_) n += terminal(ti.state) ? 0 : 1;
+  for (RunId r : activeRunIds()) n += runs_[r].unfinished;
   return n;
 }
 
 void WorkflowState::recordOpenTries(double now) {
   (void)now;
-  for (TiId i : tis_.ids()) {
+  for (TiId i : openRunTis()) {
     const TaskInstance& ti = tis_[i];
     if (terminal(ti.state)) continue;
     TryRecord r = tryRecord(i, name(ti.state), -1, ti.state == TiState::Running ? ti.host : -1,

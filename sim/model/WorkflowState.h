@@ -115,6 +115,9 @@ class WorkflowState {
   DagRun& run(RunId r) { return runs_[r]; }
   TaskInstance& ti(TiId i) { return tis_[i]; }
   IdRange<TiId> tiIds() const { return tis_.ids(); }
+  // The task instances of every queued or running run, in id order: every one not yet terminal
+  // is among them (a run ends only once all of its are).
+  std::vector<TiId> openRunTis() const;
   size_t runCount() const { return runs_.size(); }
   size_t tiCount() const { return tis_.size(); }
   // REQUIRES: the task instance exists.
@@ -207,6 +210,8 @@ class WorkflowState {
   int poolIndex(const std::string& pool) const;
   void releaseSlot(TiId ti);
   MetadataDb& dbOf(DagId dag) { return *instanceDb_[dags_[dag].instance]; }
+  // The queued and running runs, in id (creation) order.
+  std::vector<RunId> activeRunIds() const;
   double firstExecution(DagId dag, double now) const;
   // Sets when the DAG's next scheduled run is due, keeping the instance's index by due time.
   void setNextDue(DagId dag, double nextExecution, double nextDueAt);
