@@ -7,20 +7,15 @@ namespace schedlab {
 std::vector<long long> countSlaMisses(WorkflowState& state, double warmup, double horizon) {
   const Scenario& sc = state.scenario();
   std::vector<long long> misses(sc.dags.size(), 0);
-  auto judged = [&](double deadline) { return deadline >= warmup && deadline <= horizon; };
-  for (RunId r : IdRange<RunId>(state.runCount())) {
-    const DagRun& run = state.run(r);
-    if (run.external) continue;
-    const size_t def = state.dag(run.dag).def.index();
-    const DagDef& d = sc.dags[def];
-    if (d.sla >= 0 && judged(run.dueAt + d.sla) && (run.ended < 0 || run.ended > run.dueAt + d.sla)) misses[def]++;
-    for (size_t t = 0; t < d.tasks.size(); ++t) {
-      const double sla = d.tasks[t].sla;
-      if (sla < 0 || !judged(run.dueAt + sla)) continue;
-      const TaskInstance& ti = state.ti(run.firstTi + t);
-      if (ti.state != TiState::Success || ti.ended > run.dueAt + sla) misses[def]++;
-    }
-  }
+  auto count = [&](const std::vector<SlaDeadline>& deadlines) {
+    for (const SlaDeadline& s : deadlines)
+      if (s.missed && s.at >= warmup && s.at <= horizon) misses[s.def.index()]++;
+  };
+  // The finished runs' deadlines as they ended; the others' as they stand.
+  count(state.finishedSlaDeadlines());
+  std::vector<SlaDeadline> open;
+  for (RunId r : state.activeRunIds()) state.appendSlaDeadlines(r, open);
+  count(open);
   return misses;
 }
 

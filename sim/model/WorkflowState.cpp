@@ -328,6 +328,7 @@ void WorkflowState::finishRun(RunId runIdx, double now, bool success) {
   // by 06:00" when the interval ends at midnight.
   rec_.dagrunDoneAfterDue(def, now, now - run.dueAt);
   if (run.arrival >= 0 && !run.handedOff) rec_.triggerToDone(def, now, now - run.arrival);
+  appendSlaDeadlines(runIdx, finishedSlaDeadlines_);
 }
 
 void WorkflowState::markScheduled(TiId tiIdx, double now) {
@@ -541,6 +542,20 @@ std::array<double, static_cast<size_t>(Table::Count)> WorkflowState::archive(
     }
   }
   return deleted;
+}
+
+void WorkflowState::appendSlaDeadlines(RunId r, std::vector<SlaDeadline>& out) const {
+  const DagRun& run = runs_[r];
+  if (run.external) return;
+  const DefId def = dags_[run.dag].def;
+  const DagDef& d = scenario_.dags[def.index()];
+  if (d.sla >= 0) out.push_back({run.dueAt + d.sla, def, run.ended < 0 || run.ended > run.dueAt + d.sla});
+  for (size_t t = 0; t < d.tasks.size(); ++t) {
+    const double sla = d.tasks[t].sla;
+    if (sla < 0) continue;
+    const TaskInstance& ti = tis_[run.firstTi + t];
+    out.push_back({run.dueAt + sla, def, ti.state != TiState::Success || ti.ended > run.dueAt + sla});
+  }
 }
 
 std::vector<RunId> WorkflowState::activeRunIds() const {

@@ -102,6 +102,14 @@ struct RunEvaluation {
   bool finished = false;               // the run reached success/failed
 };
 
+// An SLA deadline of a scheduled run: its own (the DAG's `sla`) or one of its tasks', and whether
+// it was missed (the run not ended, or the task not succeeded, by then).
+struct SlaDeadline {
+  double at;
+  DefId def;
+  bool missed;
+};
+
 class WorkflowState {
  public:
   // instanceDbs: the metadata DB of each scheduler instance (shared ones repeat the pointer).
@@ -118,6 +126,12 @@ class WorkflowState {
   // The task instances of every queued or running run, in id order: every one not yet terminal
   // is among them (a run ends only once all of its are).
   std::vector<TiId> openRunTis() const;
+  // The queued and running runs, in id (creation) order.
+  std::vector<RunId> activeRunIds() const;
+  // Appends the SLA deadlines of scheduled run `run` as they stand now (none for a manual run).
+  void appendSlaDeadlines(RunId run, std::vector<SlaDeadline>& out) const;
+  // Those of the runs that ended, kept as they ended (nothing changes a finished run's).
+  const std::vector<SlaDeadline>& finishedSlaDeadlines() const { return finishedSlaDeadlines_; }
   size_t runCount() const { return runs_.size(); }
   size_t tiCount() const { return tis_.size(); }
   // REQUIRES: the task instance exists.
@@ -210,8 +224,6 @@ class WorkflowState {
   int poolIndex(const std::string& pool) const;
   void releaseSlot(TiId ti);
   MetadataDb& dbOf(DagId dag) { return *instanceDb_[dags_[dag].instance]; }
-  // The queued and running runs, in id (creation) order.
-  std::vector<RunId> activeRunIds() const;
   double firstExecution(DagId dag, double now) const;
   // Sets when the DAG's next scheduled run is due, keeping the instance's index by due time.
   void setNextDue(DagId dag, double nextExecution, double nextDueAt);
@@ -235,7 +247,8 @@ class WorkflowState {
   IdTable<InstanceId, std::set<DagId>> withQueuedRuns_;
   // Per instance: its running runs in next_dagruns_to_examine's order, and the runs locked.
   IdTable<InstanceId, std::set<std::tuple<double, double, RunId>>> runningByDecision_;
-  IdTable<InstanceId, std::vector<RunId>> lockedRuns_;  // a few: the runs each scheduler examines at once
+  IdTable<InstanceId, std::vector<RunId>> lockedRuns_;
+  std::vector<SlaDeadline> finishedSlaDeadlines_;  // a few: the runs each scheduler examines at once
   InstanceId instanceOfRun(RunId run) const { return dags_[runs_[run].dag].instance; }
   int runningTasks_ = 0, queuedTasks_ = 0;
 };
