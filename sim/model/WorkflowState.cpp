@@ -217,11 +217,6 @@ bool WorkflowState::hasDueRun(DagId dagIdx, double now) const {
   return dag.nextDueAt <= now;
 }
 
-double WorkflowState::nextDueTime(DagId dagIdx) const {
-  const Dag& dag = dags_[dagIdx];
-  return dag.nextDueAt;
-}
-
 std::vector<RunId> WorkflowState::createDueRuns(DagId dagIdx, double now, int limit) {
   std::vector<RunId> created;
   while (static_cast<int>(created.size()) < limit && hasDueRun(dagIdx, now)) {

@@ -122,7 +122,6 @@ class WorkflowState {
   const DagDef& def(DagId dag) const { return scenario_.dags[dags_[dag].def.index()]; }
   DagRun& run(RunId r) { return runs_[r]; }
   TaskInstance& ti(TiId i) { return tis_[i]; }
-  IdRange<TiId> tiIds() const { return tis_.ids(); }
   // The task instances of every queued or running run, in id order: every one not yet terminal
   // is among them (a run ends only once all of its are).
   std::vector<TiId> openRunTis() const;
@@ -132,7 +131,6 @@ class WorkflowState {
   void appendSlaDeadlines(RunId run, std::vector<SlaDeadline>& out) const;
   // Those of the runs that ended, kept as they ended (nothing changes a finished run's).
   const std::vector<SlaDeadline>& finishedSlaDeadlines() const { return finishedSlaDeadlines_; }
-  size_t runCount() const { return runs_.size(); }
   size_t tiCount() const { return tis_.size(); }
   // REQUIRES: the task instance exists.
   const TaskDef& taskDef(TiId ti) const {
@@ -148,7 +146,6 @@ class WorkflowState {
   // catchup and max_active_runs; creates at most `limit`. Returns the runs created.
   std::vector<RunId> createDueRuns(DagId dag, double now, int limit);
   bool hasDueRun(DagId dag, double now) const;
-  double nextDueTime(DagId dag) const;
   // The DAGs of `instance` that hasDueRun at `now` and no scheduler holds (dags_needing_dagruns
   // with SKIP LOCKED), in DAG order. Looks only at DAGs whose interval has ended.
   std::vector<DagId> dueDags(InstanceId instance, double now) const;

@@ -1,7 +1,5 @@
 #include "pg/Pgbench.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -11,15 +9,15 @@
 
 #include "pg/ThrowawayPostgres.h"
 #include "util/Processes.h"
+#include "util/TempDir.h"
 
 namespace fs = std::filesystem;
 
 namespace schedlab {
 
 double pgbenchSelect1Tps(const std::string& conninfo, double seconds) {
-  char dir[] = "/tmp/schedlab-pgbench-XXXXXX";
-  if (!::mkdtemp(dir)) throw std::runtime_error("mkdtemp failed");
-  const fs::path script = fs::path(dir) / "select_1.sql", log = fs::path(dir) / "pgbench.log";
+  const TempDir dir("schedlab-pgbench");  // removed on every way out
+  const fs::path script = dir.path() / "select_1.sql", log = dir.path() / "pgbench.log";
   std::ofstream(script) << "SELECT 1;\n";
   int rc = runAndWait({(ThrowawayPostgres::binDirectory() / "pgbench").string(), "-n", "-M", "prepared", "-c", "1",
                        "-T", std::to_string(static_cast<int>(std::max(1.0, seconds))), "-f", script.string(), conninfo},
@@ -27,7 +25,6 @@ double pgbenchSelect1Tps(const std::string& conninfo, double seconds) {
   std::ifstream in(log);
   std::stringstream text;
   text << in.rdbuf();
-  fs::remove_all(dir);
   std::smatch m;
   const std::string s = text.str();
   if (rc != 0 || !std::regex_search(s, m, std::regex(R"(tps = ([0-9.]+))")))
