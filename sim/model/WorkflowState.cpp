@@ -103,7 +103,9 @@ double WorkflowState::firstExecution(DagId dagIdx, double now) const {
   double first = dag.schedule.firstAtOrAfter(d.startDate + shift);
   if (!d.catchup && dag.schedule.kind() != Schedule::Kind::None) {
     const double wall = scenario_.run.start + now;
-    double latest = first;
+    // The interval before the last one that has begun by now: jump to two points before now
+    // (points are exact, so stepping on from there meets the same ones), then step.
+    double latest = std::max(first, dag.schedule.lastBefore(dag.schedule.lastBefore(wall)));
     while (dag.schedule.after(dag.schedule.after(latest)) <= wall) latest = dag.schedule.after(latest);
     first = latest;
   }

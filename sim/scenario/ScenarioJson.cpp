@@ -124,10 +124,11 @@ nlohmann::json dagsJson(const Scenario& s) {
   for (const auto& d : s.dags) {
     nlohmann::json tasks = nlohmann::json::array();
     for (const auto& t : d.tasks) tasks.push_back(task(t, d));
+    const double period = d.schedule.nominalPeriod();
     dags.push_back({{"name", d.name},
                     {"count", d.count},
                     {"schedule", d.schedule.text()},
-                    {"schedule_period_s", std::isfinite(d.schedule.nominalPeriod()) ? d.schedule.nominalPeriod() : 0.0},
+                    {"schedule_period_s", std::isfinite(period) ? period : 0.0},
                     {"start_date_unix_s", d.startDate},
                     {"spread_s", d.spread},
                     {"catchup", d.catchup},

@@ -1,7 +1,7 @@
 #include "scenario/Schedule.h"
 
+#include <algorithm>
 #include <cmath>
-#include <ctime>
 #include <sstream>
 #include <vector>
 
@@ -43,11 +43,53 @@ bool parseField(const std::string& field, int lo, int hi, std::bitset<N>* bits, 
   return true;
 }
 
-std::tm toUtc(double t) {
-  std::time_t s = static_cast<std::time_t>(std::floor(t));
-  std::tm tm{};
-  gmtime_r(&s, &tm);
-  return tm;
+// The UTC calendar fields of a Unix time, by arithmetic: gmtime_r takes the time-zone lock and
+// walks tz data on every call, and a cron's next point may look at hundreds of days.
+struct Civil {
+  int month;  // 1..12
+  int mday;   // 1..31
+  int wday;   // 0 = Sunday
+  int hour, minute;
+};
+
+Civil toUtc(double t) {
+  const long long s = static_cast<long long>(std::floor(t));
+  long long days = s / 86400, sod = s % 86400;
+  if (sod < 0) {
+    sod += 86400;
+    --days;
+  }
+  Civil c{};
+  c.hour = static_cast<int>(sod / 3600);
+  c.minute = static_cast<int>(sod % 3600 / 60);
+  c.wday = static_cast<int>(((days + 4) % 7 + 7) % 7);  // 1970-01-01 was a Thursday
+  // Days since 1970-01-01 to a proleptic Gregorian date, counting in 400-year eras from March 1st
+  // so that the leap day ends a year.
+  const long long z = days + 719468;
+  const long long era = (z >= 0 ? z : z - 146096) / 146097;
+  const long long doe = z - era * 146097;                                       // [0, 146096]
+  const long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
+  const long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                // [0, 365]
+  const long long mp = (5 * doy + 2) / 153;                                     // March = 0
+  c.mday = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  c.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  return c;
+}
+
+// The lowest set bit at or above `from`, or N.
+template <size_t N>
+int nextSet(const std::bitset<N>& bits, int from) {
+  for (int i = from; i < static_cast<int>(N); ++i)
+    if (bits[static_cast<size_t>(i)]) return i;
+  return static_cast<int>(N);
+}
+
+// The highest set bit at or below `from`, or -1.
+template <size_t N>
+int prevSet(const std::bitset<N>& bits, int from) {
+  for (int i = std::min(from, static_cast<int>(N) - 1); i >= 0; --i)
+    if (bits[static_cast<size_t>(i)]) return i;
+  return -1;
 }
 
 }  // namespace
@@ -105,7 +147,26 @@ std::optional<Schedule> Schedule::cron(const std::string& expression, std::strin
     return std::nullopt;
   }
   for (int d = 0; d < 7; ++d) s.daysOfWeek_[d] = dowBits[d] || (d == 0 && dowBits[7]);
+  if (s.domRestricted_ && !s.dowRestricted_) {
+    // Only the day of the month decides: some month of the expression must have one of its days.
+    static constexpr int kLongest[13] = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool fires = false;
+    for (int m = 1; m <= 12 && !fires; ++m)
+      for (int d = 1; d <= kLongest[m] && !fires; ++d)
+        fires = s.months_[static_cast<size_t>(m)] && s.daysOfMonth_[static_cast<size_t>(d)];
+    if (!fires) {
+      *error = "cron expression '" + expression + "' never fires: none of its months has any of its days";
+      return std::nullopt;
+    }
+  }
   return s;
+}
+
+bool Schedule::dayMatches(int month, int mday, int wday) const {
+  if (!months_[static_cast<size_t>(month)]) return false;
+  bool domOk = daysOfMonth_[static_cast<size_t>(mday)], dowOk = daysOfWeek_[static_cast<size_t>(wday)];
+  // Vixie cron: when both day fields are restricted, either may match.
+  return (domRestricted_ && dowRestricted_) ? (domOk || dowOk) : (domOk && dowOk);
 }
 
 double Schedule::firstAtOrAfter(double t) const {
@@ -120,29 +181,57 @@ double Schedule::firstAtOrAfter(double t) const {
     case Kind::Cron:
       break;
   }
-  // Cron: walk forward minute by minute, skipping whole days and hours that cannot match.
+  // Cron: from the first whole minute at or after t, skip whole days that cannot match, then jump
+  // to the day's next allowed hour and the hour's next allowed minute. Minutes stay whole numbers
+  // of seconds, so every point is exact.
   double base = t - shift_;
   double minute = std::ceil((base - 1e-6) / 60.0) * 60.0;
-  for (int guard = 0; guard < 5 * 366 * 24 * 60; ++guard) {
-    std::tm tm = toUtc(minute);
-    bool domOk = daysOfMonth_[tm.tm_mday], dowOk = daysOfWeek_[tm.tm_wday];
-    // Vixie cron: when both day fields are restricted, either may match.
-    bool dayOk = (domRestricted_ && dowRestricted_) ? (domOk || dowOk) : (domOk && dowOk);
-    if (!months_[tm.tm_mon + 1] || !dayOk) {
-      minute += 86400.0 - (tm.tm_hour * 3600.0 + tm.tm_min * 60.0);
-      continue;
+  for (int day = 0; day < kSearchDays; ++day) {
+    Civil c = toUtc(minute);
+    const double intoDay = c.hour * 3600.0 + c.minute * 60.0;
+    if (dayMatches(c.month, c.mday, c.wday)) {
+      int h = hours_[static_cast<size_t>(c.hour)] ? c.hour : nextSet(hours_, c.hour + 1);
+      int m = h == c.hour ? nextSet(minutes_, c.minute) : nextSet(minutes_, 0);
+      if (h == c.hour && m == 60) {  // no allowed minute left in this hour
+        h = nextSet(hours_, c.hour + 1);
+        m = nextSet(minutes_, 0);
+      }
+      if (h < 24) return minute - intoDay + h * 3600.0 + m * 60.0 + shift_;
     }
-    if (!hours_[tm.tm_hour]) {
-      minute += 3600.0 - tm.tm_min * 60.0;
-      continue;
-    }
-    if (!minutes_[tm.tm_min]) {
-      minute += 60.0;
-      continue;
-    }
-    return minute + shift_;
+    minute += 86400.0 - intoDay;
   }
   return INFINITY;
+}
+
+double Schedule::lastBefore(double t) const {
+  switch (kind_) {
+    case Kind::None:
+      return -INFINITY;
+    case Kind::Interval: {
+      double k = std::ceil((t - anchor_ - 1e-6) / period_);
+      return anchor_ + (k - 1) * period_;
+    }
+    case Kind::Cron:
+      break;
+  }
+  // The mirror of firstAtOrAfter: the last whole minute before its first candidate, walking back.
+  double base = t - shift_;
+  double minute = std::ceil((base - 1e-6) / 60.0) * 60.0 - 60.0;
+  for (int day = 0; day < kSearchDays; ++day) {
+    Civil c = toUtc(minute);
+    const double intoDay = c.hour * 3600.0 + c.minute * 60.0;
+    if (dayMatches(c.month, c.mday, c.wday)) {
+      int h = hours_[static_cast<size_t>(c.hour)] ? c.hour : prevSet(hours_, c.hour - 1);
+      int m = h == c.hour ? prevSet(minutes_, c.minute) : prevSet(minutes_, 59);
+      if (h == c.hour && m < 0) {  // no allowed minute left in this hour
+        h = prevSet(hours_, c.hour - 1);
+        m = prevSet(minutes_, 59);
+      }
+      if (h >= 0) return minute - intoDay + h * 3600.0 + m * 60.0 + shift_;
+    }
+    minute -= intoDay + 60.0;  // 23:59 of the day before
+  }
+  return -INFINITY;
 }
 
 double Schedule::nominalPeriod() const {

@@ -16,12 +16,14 @@ class Schedule {
   static Schedule none();
   static Schedule interval(double periodSeconds, double anchor);
   // Five-field cron ("m h dom mon dow") or a preset (@hourly, @daily, @weekly, @monthly, @yearly).
-  // nullopt with a reason in *error when the expression is malformed.
+  // nullopt with a reason in *error when the expression is malformed or can never fire.
   static std::optional<Schedule> cron(const std::string& expression, std::string* error);
 
   Kind kind() const { return kind_; }
   // The first schedule point at or after t.
   double firstAtOrAfter(double t) const;
+  // The last schedule point before t (for a point t, the one before it); -inf without one.
+  double lastBefore(double t) const;
   // The schedule point following the point `point`.
   double after(double point) const { return firstAtOrAfter(point + 1e-3); }
   // Mean spacing of points (seconds); used for reporting and sanity checks.
@@ -32,6 +34,10 @@ class Schedule {
   bool operator==(const Schedule&) const = default;
 
  private:
+  // A cron that fires at all fires within 8 years (a 29th of February may skip a century year).
+  static constexpr int kSearchDays = 9 * 366;
+  bool dayMatches(int month, int mday, int wday) const;
+
   Kind kind_ = Kind::None;
   double period_ = 0;  // Interval
   double anchor_ = 0;  // Interval: a point of the schedule

@@ -112,3 +112,22 @@ dags:
 }
 
 }  // namespace
+
+TEST(WorkflowState, WithoutCatchupAnOldStartDateBeginsAtTheLatestInterval) {
+  // Thirty years of five-minute and one-minute intervals before the run's start: without
+  // catchup the first run is the interval that ends at the start (2020-03-01T00:00Z).
+  FakeWorld w(load(R"(
+run: {horizon: 1h, start: 2020-03-01}
+dags:
+  - {name: cron, schedule: "*/5 * * * *", start_date: 1990-01-01, catchup: false, tasks: [{id: t}]}
+  - {name: every_minute, schedule: 1m, start_date: 1990-01-01, catchup: false, tasks: [{id: t}]}
+  - {name: caught_up, schedule: "@daily", start_date: 2020-02-27, catchup: true, tasks: [{id: t}]}
+)")[0]);
+  const double start = 1583020800;
+  EXPECT_EQ(w.state.dag(DagId(0)).nextExecution, start - 300);
+  EXPECT_EQ(w.state.dag(DagId(0)).nextDueAt, 0);
+  EXPECT_EQ(w.state.dag(DagId(1)).nextExecution, start - 60);
+  EXPECT_EQ(w.state.dag(DagId(1)).nextDueAt, 0);
+  EXPECT_EQ(w.state.dag(DagId(2)).nextExecution, start - 3 * 86400);  // from its start_date
+  EXPECT_EQ(w.state.dag(DagId(2)).nextDueAt, -2 * 86400);
+}
