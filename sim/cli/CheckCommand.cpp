@@ -22,6 +22,7 @@ std::string resultsFile(const std::string& path) {
 }
 
 nlohmann::json readJson(const std::string& path) {
+  if (fs::is_directory(path)) throw BadInput(path + " is a directory, expected a results.json file");
   std::ifstream in(path);
   if (!in) throw BadInput("cannot read " + path);
   try {
@@ -64,10 +65,12 @@ int cmdCheck(const Args& args) {
   if (!vm.count("baseline")) throw BadInput("--baseline BASELINE.json is required");
   const std::string baselinePath = vm["baseline"].as<std::string>();
   auto tolerance = parseLimit(vm["tolerance"].as<std::string>());
-  if (!tolerance || *tolerance < 0) throw BadInput("--tolerance: expected a percentage (5%) or a fraction (0.05)");
+  if (!tolerance || !std::isfinite(*tolerance) || *tolerance < 0)
+    throw BadInput("--tolerance: expected a finite percentage (5%) or fraction (0.05), not negative");
 
   const std::string nowPath = resultsFile(parsed->positional[0]);
   nlohmann::json now = readJson(nowPath);
+  if (std::string why = resultsDocumentProblem(now); !why.empty()) throw BadInput(nowPath + ": " + why);
   if (vm.count("update")) {
     fs::path parent = fs::path(baselinePath).parent_path();
     if (!parent.empty()) fs::create_directories(parent);
@@ -77,11 +80,19 @@ int cmdCheck(const Args& args) {
   }
   if (!fs::exists(baselinePath)) throw BadInput("no baseline " + baselinePath + " (create it with --update)");
   nlohmann::json baseline = readJson(baselinePath);
+  if (std::string why = resultsDocumentProblem(baseline); !why.empty()) throw BadInput(baselinePath + ": " + why);
   if (baseline.value("scenario", "") != now.value("scenario", ""))
     throw BadInput("baseline is of scenario '" + baseline.value("scenario", "") + "', results of '" +
                    now.value("scenario", "") + "'");
 
-  CheckReport report = compareResults(baseline, now, *tolerance);
+  CheckReport report;
+  try {
+    report = compareResults(baseline, now, *tolerance);
+  } catch (const std::invalid_argument& e) {
+    throw BadInput(baselinePath + ": " + e.what());
+  } catch (const nlohmann::json::exception& e) {
+    throw BadInput(baselinePath + " or " + nowPath + ": not a results.json as schedlab writes it: " + e.what());
+  }
   const bool all = vm.count("all") > 0;
   size_t counts[6] = {};
   std::printf("%-22s %-62s %14s %14s %9s  %s\n", "variant", "metric", "baseline", "now", "change", "verdict");
@@ -94,6 +105,8 @@ int cmdCheck(const Args& args) {
   std::printf("%zu figures compared at tolerance %.1f%%: %zu same, %zu within, %zu better, %zu worse, %zu missing",
               report.rows.size(), 100 * *tolerance, counts[0], counts[1], counts[2], counts[3], counts[4]);
   if (counts[5]) std::printf(", %zu new variants", counts[5]);
+  if (report.compared() == 0)
+    std::printf("\nno figure of the baseline was compared: a gate that compared nothing fails");
   std::printf("\ncheck %s: %s vs %s\n", report.failed() ? "FAILED" : "passed", nowPath.c_str(), baselinePath.c_str());
   return report.failed() ? kFailed : kOk;
 }

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 #include "results/MetricLookup.h"
 #include "results/MetricSchema.h"
@@ -27,7 +28,37 @@ const nlohmann::json& member(const nlohmann::json& j, const char* key) {
   return j.contains(key) ? j[key] : empty;
 }
 
+// The JSON value at a dotted path, whatever its type, or nullptr.
+const nlohmann::json* nodeAt(const nlohmann::json& variant, const std::string& path) {
+  const nlohmann::json* node = &variant;
+  size_t start = 0;
+  while (true) {
+    size_t dot = path.find('.', start);
+    std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (!node->is_object() || !node->contains(key)) return nullptr;
+    node = &node->at(key);
+    if (dot == std::string::npos) return node;
+    start = dot + 1;
+  }
+}
+
 }  // namespace
+
+std::string resultsDocumentProblem(const nlohmann::json& j) {
+  if (!j.is_object()) return std::string("expected a results.json object, got a JSON ") + j.type_name();
+  if (j.contains("scenario") && !j["scenario"].is_string()) return "\"scenario\" is not a string";
+  if (!j.contains("variants") || !j["variants"].is_array()) return "no \"variants\" list";
+  if (j["variants"].empty()) return "\"variants\" is empty: there is nothing to compare";
+  for (size_t i = 0; i < j["variants"].size(); ++i) {
+    const nlohmann::json& v = j["variants"][i];
+    const std::string where = "variants[" + std::to_string(i) + "]";
+    if (!v.is_object()) return where + " is a JSON " + v.type_name() + ", expected an object";
+    if (!v.contains("name") || !v["name"].is_string()) return where + " has no string \"name\"";
+    if (!v.contains("metrics") || !v["metrics"].is_object())
+      return where + " ('" + v["name"].get<std::string>() + "') has no \"metrics\" object";
+  }
+  return "";
+}
 
 const char* verdictName(Verdict v) {
   switch (v) {
@@ -47,10 +78,16 @@ const char* verdictName(Verdict v) {
   return "?";
 }
 
+size_t CheckReport::compared() const {
+  size_t n = 0;
+  for (const auto& r : rows) n += r.verdict != Verdict::Missing && r.verdict != Verdict::New;
+  return n;
+}
+
 bool CheckReport::failed() const {
   for (const auto& r : rows)
     if (r.verdict == Verdict::Worse || r.verdict == Verdict::Missing) return true;
-  return false;
+  return compared() == 0;
 }
 
 std::vector<GatedMetric> gatedMetrics(const nlohmann::json& variant) {
@@ -95,7 +132,15 @@ CheckReport compareResults(const nlohmann::json& baseline, const nlohmann::json&
       CheckRow row{name, g.path, kNaN, kNaN, 0, Verdict::Unchanged};
       auto b = metricValue(base, g.path);
       auto c = metricValue(*cur, g.path);
-      if (!b) continue;  // nothing to hold it to
+      if (!b) {
+        // An empty latency summary has nothing to hold the run to; a figure that is not a number
+        // is a damaged baseline, not a figure to skip.
+        const nlohmann::json* node = nodeAt(base, g.path);
+        if (node && !node->is_number())
+          throw std::invalid_argument("variant '" + name + "': " + g.path + " is " + node->type_name() +
+                                      ", expected a number");
+        continue;
+      }
       row.baseline = *b;
       if (!c) {
         row.change = kNaN;

@@ -24,10 +24,18 @@ struct CheckRow {
 
 struct CheckReport {
   std::vector<CheckRow> rows;
-  bool failed() const;  // any Worse or Missing
+  // Rows that held a figure of the run to one of the baseline (a missing or new one is not).
+  size_t compared() const;
+  bool failed() const;  // any Worse or Missing, or nothing compared: a gate that compared nothing did not pass
 };
 
+// Why `j` cannot be a results.json to compare (not an object; no variants, or an empty list; a
+// variant that is not an object with a string name and an object of metrics), or "" when it can.
+std::string resultsDocumentProblem(const nlohmann::json& j);
+
 // Every gated figure of every baseline variant. `tolerance` is relative (0.05 = 5 %).
+// REQUIRES: resultsDocumentProblem() is "" for both documents.
+// Throws std::invalid_argument naming the figure when a baseline figure is not a number.
 CheckReport compareResults(const nlohmann::json& baseline, const nlohmann::json& now, double tolerance);
 
 // The gated figures of one variant: latency summaries (mean, p50, p95, p99) overall, per DAG and

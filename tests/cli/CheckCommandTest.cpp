@@ -1,6 +1,10 @@
 // `schedlab check`, the CI gate, as CI calls it: identical results pass, a worse run fails.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <string>
+#include <vector>
+
 #include "support/TestSupport.h"
 
 namespace fs = std::filesystem;
@@ -52,4 +56,47 @@ TEST(CheckCommand, BadInputExitsTwo) {
   EXPECT_NE(missing.output.find("create it with --update"), std::string::npos) << missing.output;
   EXPECT_EQ(runCli("check " + (dir / "r").string()).code, 2);  // no --baseline
   EXPECT_EQ(runCli("check " + (dir / "r").string() + " --tolerance lots --baseline x").code, 2);
+}
+
+TEST(CheckCommand, AGateCannotPassByAccident) {
+  fs::path dir = schedlab::test::tempDir();
+  ASSERT_EQ(runCli("run " + tinyChain() + " --quiet --out " + (dir / "r").string()).code, 0);
+  const std::string run = (dir / "r").string();
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir / name) << text;
+    return (dir / name).string();
+  };
+  struct Case {
+    std::string baseline, expect;
+  };
+  const std::string realBaseline = run + "/results.json";
+  const std::vector<Case> bad = {
+      {write("novariants.json", R"({"scenario": "tiny-chain"})"), "no \"variants\" list"},
+      {write("emptylist.json", R"({"scenario": "tiny-chain", "variants": []})"), "nothing to compare"},
+      {write("emptymap.json", R"({"scenario": "tiny-chain", "variants": {}})"), "no \"variants\" list"},
+      {write("array.json", "[1, 2]"), "got a JSON array"},
+      {dir.string(), "is a directory"},
+  };
+  for (const Case& c : bad) {
+    auto out = runCli("check " + run + " --baseline " + c.baseline);
+    EXPECT_EQ(out.code, 2) << c.baseline << "\n" << out.output;
+    EXPECT_NE(out.output.find(c.expect), std::string::npos) << out.output;
+  }
+  // A figure that is a string, or null, is named.
+  std::string text = schedlab::test::readFile(realBaseline);
+  auto at = text.find("\"p95\": ");
+  ASSERT_NE(at, std::string::npos);
+  auto end = text.find_first_of(",\n}", at + 7);
+  std::string damaged = text.substr(0, at + 7) + "\"fast\"" + text.substr(end);
+  auto named = runCli("check " + run + " --baseline " + write("string.json", damaged));
+  EXPECT_EQ(named.code, 2) << named.output;
+  EXPECT_NE(named.output.find("is string, expected a number"), std::string::npos) << named.output;
+  // Tolerances that let everything through are refused.
+  for (const char* t : {"nan%", "inf%", "-1%", "nan"}) {
+    auto out = runCli("check " + run + " --tolerance " + t + " --baseline " + realBaseline);
+    EXPECT_EQ(out.code, 2) << t << "\n" << out.output;
+  }
+  // A results directory without results.json.
+  fs::create_directories(dir / "empty");
+  EXPECT_EQ(runCli("check " + (dir / "empty").string() + " --baseline " + realBaseline).code, 2);
 }

@@ -75,3 +75,44 @@ TEST(RegressionCheck, AMissingVariantOrFigureFails) {
   gone["variants"][0]["metrics"].erase("worker_hours");
   EXPECT_TRUE(compareResults(results(5, 10, 0), gone, 0.05).failed());
 }
+
+TEST(RegressionCheck, AGateThatComparedNothingFails) {
+  // A baseline variant with no gated figure: every row would be skipped, and the gate with them.
+  auto bare = results(5, 10, 0);
+  bare["variants"][0]["metrics"] = nlohmann::json::object();
+  bare["variants"][0].erase("slas");
+  auto r = compareResults(bare, results(5, 10, 0), 0.05);
+  EXPECT_EQ(r.compared(), 0u);
+  EXPECT_TRUE(r.failed());
+  EXPECT_FALSE(compareResults(results(5, 10, 0), results(5, 10, 0), 0.05).failed());
+}
+
+TEST(RegressionCheck, ADamagedBaselineIsNamedNotSkipped) {
+  auto text = results(5, 10, 0);
+  text["variants"][0]["metrics"]["worker_hours"] = "10";
+  EXPECT_THROW(
+      {
+        try {
+          compareResults(text, results(5, 10, 0), 0.05);
+        } catch (const std::invalid_argument& e) {
+          EXPECT_STREQ(e.what(), "variant 'v': metrics.worker_hours is string, expected a number");
+          throw;
+        }
+      },
+      std::invalid_argument);
+  auto null = results(5, 10, 0);
+  null["variants"][0]["metrics"]["task_transition_latency_s"]["p95"] = nullptr;
+  EXPECT_THROW(compareResults(null, results(5, 10, 0), 0.05), std::invalid_argument);
+}
+
+TEST(RegressionCheck, OnlyAResultsDocumentIsCompared) {
+  EXPECT_EQ(resultsDocumentProblem(results(5, 10, 0)), "");
+  EXPECT_EQ(resultsDocumentProblem(nlohmann::json::array()), "expected a results.json object, got a JSON array");
+  EXPECT_EQ(resultsDocumentProblem({{"scenario", "x"}}), "no \"variants\" list");
+  EXPECT_EQ(resultsDocumentProblem({{"variants", nlohmann::json::object()}}), "no \"variants\" list");
+  EXPECT_EQ(resultsDocumentProblem({{"variants", nlohmann::json::array()}}),
+            "\"variants\" is empty: there is nothing to compare");
+  EXPECT_EQ(resultsDocumentProblem({{"variants", {1}}}), "variants[0] is a JSON number, expected an object");
+  EXPECT_EQ(resultsDocumentProblem({{"variants", {{{"name", "v"}}}}}), "variants[0] ('v') has no \"metrics\" object");
+  EXPECT_EQ(resultsDocumentProblem({{"scenario", 3}, {"variants", {{{"name", "v"}}}}}), "\"scenario\" is not a string");
+}
