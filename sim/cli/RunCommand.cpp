@@ -39,11 +39,12 @@ LoadRequest scenarioRequest(const ParsedCommand& parsed) {
 std::vector<Scenario> loadChecked(const LoadRequest& req) {
   std::vector<Scenario> scenarios = loadScenario(req);
   for (const auto& s : scenarios) {
+    checkSlaMetrics(s);
     if (s.metadb.calibration.empty()) continue;
     try {
       QueryCostModel::fromFile(s.metadb.calibration);
     } catch (const std::runtime_error& e) {
-      throw BadInput(e.what());
+      throw BadInput(s.sourcePath + ": metadb.calibration: " + e.what());
     }
   }
   return scenarios;

@@ -115,7 +115,7 @@ double WorkflowState::firstExecution(DagId dagIdx, double now) const {
 int WorkflowState::poolIndex(const std::string& pool) const {
   for (size_t i = 0; i < poolNames_.size(); ++i)
     if (poolNames_[i] == pool) return static_cast<int>(i);
-  return 0;  // unknown pools fall back to default_pool, as Airflow 1.10 does for non-pooled tasks
+  return 0;  // default_pool (the loader refuses a pool the scenario does not define)
 }
 
 RunId WorkflowState::createRun(DagId dagIdx, double executionDate, double dueAt, double now, bool external,

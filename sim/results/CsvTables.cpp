@@ -6,6 +6,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "util/CsvField.h"
+
 namespace schedlab {
 namespace {
 
@@ -22,12 +24,12 @@ std::string fmt(double v) {
 std::string taskInstanceCsvRow(const std::string& variant, const TaskTryRow& r) {
   std::string line;
   line.reserve(160);
-  for (const std::string* s : {&variant, &r.dagId, &r.runId, &r.taskId}) line.append(*s).push_back(',');
+  for (const std::string* s : {&variant, &r.dagId, &r.runId, &r.taskId}) line.append(csvField(*s)).push_back(',');
   line.append(std::to_string(r.tryNumber)).push_back(',');
   line.append(r.state).push_back(',');
   for (double t : {r.created, r.scheduled, r.queued, r.started, r.ended}) line.append(fmt(t)).push_back(',');
-  line.append(r.hostname).push_back(',');
-  line.append(r.queuedBy).push_back('\n');
+  line.append(csvField(r.hostname)).push_back(',');
+  line.append(csvField(r.queuedBy)).push_back('\n');
   return line;
 }
 
@@ -55,8 +57,8 @@ std::string timeseriesCsv(const std::vector<RunResult>& runs) {
          "busy_workers,db_size_bytes,task_instance_rows,db_cache_hit_ratio\n";
   for (const RunResult& run : runs)
     for (const TimeSeriesRow& r : run.timeseries)
-      out << run.variant << ',' << fmt(r.time) << ',' << fmt(r.loopDuration) << ',' << fmt(r.queriesPerLoop) << ','
-          << fmt(r.dbUtilization) << ',' << r.queueDepth << ',' << r.runningTasks << ',' << r.busyWorkers << ','
+      out << csvField(run.variant) << ',' << fmt(r.time) << ',' << fmt(r.loopDuration) << ',' << fmt(r.queriesPerLoop)
+          << ',' << fmt(r.dbUtilization) << ',' << r.queueDepth << ',' << r.runningTasks << ',' << r.busyWorkers << ','
           << std::llround(r.dbSizeBytes) << ',' << std::llround(r.taskInstanceRows) << ',' << fmt(r.dbCacheHitRatio)
           << '\n';
   return out.str();
@@ -67,8 +69,8 @@ std::string poolTimeseriesCsv(const std::vector<RunResult>& runs) {
   out << "variant,time_s,pool,workers,workers_up,queue_depth,in_flight_tasks,worker_cpu_utilization\n";
   for (const RunResult& run : runs)
     for (const PoolSampleRow& r : run.poolSamples)
-      out << run.variant << ',' << fmt(r.time) << ',' << r.pool << ',' << r.workers << ',' << r.workersUp << ','
-          << r.queueDepth << ',' << r.inFlight << ',' << fmt(r.cpu) << '\n';
+      out << csvField(run.variant) << ',' << fmt(r.time) << ',' << csvField(r.pool) << ',' << r.workers << ','
+          << r.workersUp << ',' << r.queueDepth << ',' << r.inFlight << ',' << fmt(r.cpu) << '\n';
   return out.str();
 }
 
@@ -77,8 +79,8 @@ std::string scalingCsv(const std::vector<RunResult>& runs) {
   out << "variant,time_s,pool,action,workers_before,workers_after,queue_depth,in_flight_tasks,worker_cpu_utilization\n";
   for (const RunResult& run : runs)
     for (const ScalingRow& r : run.scaling)
-      out << run.variant << ',' << fmt(r.time) << ',' << r.pool << ',' << (r.out ? "out" : "in") << ',' << r.before
-          << ',' << r.after << ',' << r.queueDepth << ',' << r.inFlight << ',' << fmt(r.cpu) << '\n';
+      out << csvField(run.variant) << ',' << fmt(r.time) << ',' << csvField(r.pool) << ',' << (r.out ? "out" : "in")
+          << ',' << r.before << ',' << r.after << ',' << r.queueDepth << ',' << r.inFlight << ',' << fmt(r.cpu) << '\n';
   return out.str();
 }
 

@@ -1,5 +1,6 @@
 #include "results/MetricLookup.h"
 
+#include "results/MetricSchema.h"
 #include "scenario/ScenarioError.h"
 
 namespace schedlab {
@@ -21,6 +22,58 @@ std::optional<double> metricValue(const nlohmann::json& variant, const std::stri
   }
   if (!node->is_number()) return std::nullopt;
   return node->get<double>();
+}
+
+namespace {
+
+// Why `path` names no number results.json can hold, or "".
+std::string slaMetricProblem(const std::string& path) {
+  std::vector<std::string> parts;
+  for (size_t start = 0;;) {
+    size_t dot = path.find('.', start);
+    parts.push_back(path.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  // The loader has checked the head and the owner's name.
+  unsigned scope = kRunScope;
+  size_t k = 1;
+  if (parts[0] == "metrics_by_dag") scope = kDagScope, k = 2;
+  if (parts[0] == "metrics_by_instance") scope = kInstanceScope, k = 2;
+  if (k >= parts.size()) return "it names no metric";
+  const Metric* m = findMetric(parts[k]);
+  if (!m) return "no metric '" + parts[k] + "' (`schedlab schema` lists them)";
+  if (!(m->scopes & scope))
+    return "'" + parts[k] + "' is not kept " + (scope == kDagScope ? "per DAG" : "per instance");
+  const size_t rest = parts.size() - k - 1;
+  const std::string part = rest ? parts[k + 1] : "";
+  switch (m->shape) {
+    case Shape::Scalar:
+      if (rest) return "'" + parts[k] + "' is a single number, with no '" + part + "'";
+      return "";
+    case Shape::Summary:
+      for (const char* stat : {"count", "mean", "p50", "p90", "p95", "p99", "max"})
+        if (rest == 1 && part == stat) return "";
+      return "'" + parts[k] + "' is a latency summary: add one of .mean .p50 .p90 .p95 .p99 .max .count";
+    case Shape::EndMax:
+      if (rest == 1 && (part == "end" || part == "max")) return "";
+      return "'" + parts[k] + "' is {end, max}: add .end or .max";
+    case Shape::Object:
+      if (rest >= 1) return "";
+      return "'" + parts[k] + "' is a table of parts: name one";
+    case Shape::Text:
+      break;
+  }
+  return "'" + parts[k] + "' is text, not a number";
+}
+
+}  // namespace
+
+void checkSlaMetrics(const Scenario& scenario) {
+  for (const Sla& sla : scenario.slas)
+    if (std::string why = slaMetricProblem(sla.bound.metric); !why.empty())
+      throw ScenarioError(scenario.sourcePath, sla.line, sla.column, "slas." + sla.name + ".metric",
+                          "no figure '" + sla.bound.metric + "' in results.json: " + why);
 }
 
 nlohmann::json judgeSlas(const Scenario& scenario, const nlohmann::json& variant) {

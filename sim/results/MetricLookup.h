@@ -15,6 +15,11 @@ namespace schedlab {
 // nullopt when there is none. A latency summary with no samples has no value.
 std::optional<double> metricValue(const nlohmann::json& variant, const std::string& path);
 
+// Throws ScenarioError at the SLA's line when its metric cannot be a figure of results.json: a
+// metric the schema does not know, one that is not kept at that scope (per DAG, per instance),
+// or a statistic its shape does not have. Run before simulating, so a typo costs no run.
+void checkSlaMetrics(const Scenario& scenario);
+
 // One entry per SLA of the scenario: {name, metric, max|min, value, met}. Throws ScenarioError
 // at the SLA's line when its metric is not in the results.
 nlohmann::json judgeSlas(const Scenario& scenario, const nlohmann::json& variant);

@@ -37,7 +37,9 @@ std::optional<double> parseDuration(const std::string& text) {
   if (!parts) return std::nullopt;
   auto unit = unitSeconds(parts->second);
   if (!unit) return std::nullopt;
-  return parts->first * *unit;
+  const double seconds = parts->first * *unit;
+  if (!std::isfinite(seconds)) return std::nullopt;  // 1e308d overflows
+  return seconds;
 }
 
 std::optional<double> parseRate(const std::string& text) {
@@ -55,7 +57,9 @@ std::optional<double> parseRate(const std::string& text) {
     perSeconds = unitSeconds(per);  // "30/h": a unit alone means one of it
   }
   if (!perSeconds || *perSeconds <= 0) return std::nullopt;
-  return count->first / *perSeconds;
+  const double rate = count->first / *perSeconds;
+  if (!std::isfinite(rate)) return std::nullopt;
+  return rate;
 }
 
 std::optional<double> parseBytes(const std::string& text) {
@@ -65,7 +69,11 @@ std::optional<double> parseBytes(const std::string& text) {
       {"", 1},      {"B", 1},        {"KB", 1e3},        {"MB", 1e6},           {"GB", 1e9},
       {"TB", 1e12}, {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0}, {"TiB", 1099511627776.0}};
   for (auto& [name, factor] : units)
-    if (parts->second == name) return parts->first * factor;
+    if (parts->second == name) {
+      const double bytes = parts->first * factor;
+      if (!std::isfinite(bytes)) return std::nullopt;
+      return bytes;
+    }
   return std::nullopt;
 }
 

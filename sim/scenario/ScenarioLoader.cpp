@@ -7,6 +7,7 @@
 #include <functional>
 #include <set>
 
+#include "scenario/yaml/Document.h"
 #include "scenario/yaml/Overrides.h"
 #include "scenario/yaml/Sections.h"
 
@@ -25,6 +26,10 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
   s.name = std::filesystem::path(ctx.file).stem().string();
   Fields top(ctx, root, "");
   s.name = top.text("name", s.name);
+  // It names the default output directory (out/NAME): a path of its own would write elsewhere.
+  if (top.has("name") && (!yaml::isAirflowKey(s.name) || s.name[0] == '.'))
+    ctx.fail(top.raw("name"), "name",
+             "'" + s.name + "' cannot name a directory under out/: letters, digits, '_', '.' and '-', not first a '.'");
   s.description = top.text("description", "");
   top.raw("variants");  // handled by the caller
 
@@ -47,9 +52,14 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
 
 YAML::Node loadFile(const Context& ctx) {
   if (!std::filesystem::exists(ctx.file)) throw ScenarioError(ctx.file, 0, 0, "", "no such file");
+  if (std::filesystem::is_directory(ctx.file)) throw ScenarioError(ctx.file, 0, 0, "", "a directory, not a file");
   try {
     YAML::Node root = YAML::LoadFile(ctx.file);
+    if (root.IsNull() || !root.IsDefined())
+      throw ScenarioError(ctx.file, 1, 1, "",
+                          "the file holds no YAML: a scenario file is a mapping (dags:, scheduler:, ...)");
     if (!root.IsMap()) ctx.fail(root, "", "a scenario file is a YAML mapping (dags:, scheduler:, ...)");
+    yaml::checkDocument(ctx, root);
     return root;
   } catch (const YAML::ParserException& e) {
     throw ScenarioError(ctx.file, e.mark.line + 1, e.mark.column + 1, "", "YAML syntax: " + e.msg);
@@ -66,15 +76,40 @@ int Scenario::dagIndex(const std::string& n) const {
   return -1;
 }
 
+namespace {
+
+// A yaml-cpp conversion a reader did not guard against is still bad input at its place in the file.
+template <typename F>
+auto locatingYamlErrors(const std::string& file, F read) {
+  try {
+    return read();
+  } catch (const YAML::Exception& e) {
+    if (e.mark.is_null()) throw ScenarioError(file, 0, 0, "", "YAML: " + e.msg);
+    throw ScenarioError(file, e.mark.line + 1, e.mark.column + 1, "", "YAML: " + e.msg);
+  }
+}
+
+std::vector<Scenario> readAllVariants(const LoadRequest& request);
+
+}  // namespace
+
 std::vector<std::string> variantNames(const std::string& path) {
-  Context ctx{path};
-  std::vector<std::string> names;
-  for (auto& v : yaml::readVariants(ctx, loadFile(ctx))) names.push_back(v.name);
-  return names;
+  return locatingYamlErrors(path, [&] {
+    Context ctx{path, {}};
+    std::vector<std::string> names;
+    for (auto& v : yaml::readVariants(ctx, loadFile(ctx))) names.push_back(v.name);
+    return names;
+  });
 }
 
 std::vector<Scenario> loadScenario(const LoadRequest& request) {
-  Context ctx{request.path};
+  return locatingYamlErrors(request.path, [&] { return readAllVariants(request); });
+}
+
+namespace {
+
+std::vector<Scenario> readAllVariants(const LoadRequest& request) {
+  Context ctx{request.path, request.sets};
   YAML::Node root = loadFile(ctx);
   std::vector<yaml::VariantSpec> variants = yaml::readVariants(ctx, root);
   for (auto& wanted : request.variants) {
@@ -99,7 +134,7 @@ std::vector<Scenario> loadScenario(const LoadRequest& request) {
         }
         YAML::Node overrides(YAML::NodeType::Map);
         for (auto it = v.node.begin(); it != v.node.end(); ++it) {
-          std::string key = it->first.as<std::string>();
+          std::string key = it->first.Scalar();
           if (key == "name" || key == "extends" || key == "description") continue;
           static const std::set<std::string> sections = {"dags", "triggers",  "scheduler", "metadb", "executor",
                                                          "run",  "instances", "archiving", "faults", "monitoring"};
@@ -124,10 +159,12 @@ std::vector<Scenario> loadScenario(const LoadRequest& request) {
     apply(merged, fresh, *std::find_if(fresh.begin(), fresh.end(), [&](auto& x) { return x.name == v.name; }), 0);
     for (auto& set : request.sets) yaml::applySet(ctx, merged, set);
     Scenario s = readScenario(ctx, merged, v.name);
-    if (v.node["description"]) s.description = v.node["description"].as<std::string>();
+    if (v.node["description"]) s.description = v.node["description"].Scalar();
     out.push_back(std::move(s));
   }
   return out;
 }
+
+}  // namespace
 
 }  // namespace schedlab

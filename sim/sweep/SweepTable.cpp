@@ -9,6 +9,7 @@
 
 #include "results/MetricLookup.h"
 #include "results/MetricSchema.h"
+#include "util/CsvField.h"
 
 namespace schedlab {
 namespace {
@@ -23,12 +24,7 @@ std::string cell(double v) {
 }
 
 // A CSV field: quoted when it holds a separator or a quote.
-std::string field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
+std::string field(const std::string& s) { return csvField(s); }
 
 }  // namespace
 

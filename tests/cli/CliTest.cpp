@@ -65,6 +65,34 @@ TEST(Cli, BadCalibrationFileExitsTwo) {
   EXPECT_FALSE(fs::exists(dir / "out"));
 }
 
+TEST(Cli, AnSlaTypoIsRefusedBeforeAnythingRuns) {
+  auto path =
+      schedlab::test::writeScenario("run: {horizon: 30d}\n" + std::string(kTiny) +
+                                    "slas:\n  - {name: fast, metric: metrics.task_transiton_latency_s.p95, max: 3s}\n");
+  auto out = fs::path(path).parent_path() / "out";
+  for (const std::string& command : {"validate " + path, "run " + path + " --quiet --out " + out.string()}) {
+    auto r = run(command);
+    EXPECT_EQ(r.code, 2) << command;
+    EXPECT_NE(r.output.find(":4:5: slas.fast.metric: no figure 'metrics.task_transiton_latency_s.p95' in "
+                            "results.json: no metric 'task_transiton_latency_s'"),
+              std::string::npos)
+        << r.output;
+  }
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(Cli, NamesWithCommasAndQuotesStayInTheirCsvColumn) {
+  auto path = schedlab::test::writeScenario("run: {horizon: 30m}\n" + std::string(kTiny) +
+                                            "variants:\n  - name: 'fast, \"new\"'\n");
+  auto out = fs::path(path).parent_path() / "out";
+  ASSERT_EQ(run("run " + path + " --quiet --out " + out.string()).code, 0);
+  for (const char* csv : {"task_instances.csv", "timeseries.csv"}) {
+    std::string rows = schedlab::test::csvRows(schedlab::test::readFile(out / csv));
+    ASSERT_FALSE(rows.empty()) << csv;
+    EXPECT_EQ(rows.rfind("\"fast, \"\"new\"\"\",", 0), 0u) << csv << ": " << rows.substr(0, 80);
+  }
+}
+
 TEST(Cli, RunWritesResultsAtomically) {
   auto path = schedlab::test::writeScenario("run: {horizon: 1h}\n" + std::string(kTiny));
   auto out = fs::path(path).parent_path() / "out";

@@ -28,6 +28,9 @@ void readDag(const Context& ctx, const YAML::Node& dags, size_t i, Scenario& s, 
   DagDef d;
   if (!dags[i].IsMap() || !dags[i]["name"] || !dags[i]["name"].IsScalar()) ctx.fail(dags[i], p, "a DAG needs a name");
   d.name = dags[i]["name"].Scalar();
+  if (!isAirflowKey(d.name))
+    ctx.fail(dags[i]["name"], p + ".name",
+             "'" + d.name + "' is not a dag_id: letters, digits, '_', '.' and '-', at most 250 (as Airflow's)");
   if (refs.dagNodes.count(d.name)) ctx.fail(dags[i]["name"], p + ".name", "duplicate DAG name '" + d.name + "'");
   refs.dagNodes[d.name] = dags[i];
   p = "dags." + d.name;
@@ -75,6 +78,8 @@ void readDag(const Context& ctx, const YAML::Node& dags, size_t i, Scenario& s, 
     readTaskFields(td, defaults);
     td.finish();
   }
+  if (!f.has("tasks"))
+    ctx.fail(f.node(), p + ".tasks", "a DAG needs tasks: a non-empty list of {id: ...} or {shape: ...}");
   readTasks(ctx, f.raw("tasks"), p + ".tasks", defaults, d);
   f.finish();
   for (size_t t = 0; t < d.tasks.size(); ++t) {
@@ -84,6 +89,11 @@ void readDag(const Context& ctx, const YAML::Node& dags, size_t i, Scenario& s, 
     const auto& pools = s.executor.pools;
     if (std::none_of(pools.begin(), pools.end(), [&](const WorkerPoolConfig& w) { return w.serves(task.queue); }))
       ctx.fail(dags[i], tp + ".queue", "no worker pool serves queue '" + task.queue + "' (executor.pools[].queues)");
+    if (task.pool != "default_pool" && !s.scheduler.pools.count(task.pool)) {
+      std::string known = "default_pool";
+      for (const auto& [name, slots] : s.scheduler.pools) known += ", " + name;
+      ctx.fail(dags[i], tp + ".pool", "unknown pool '" + task.pool + "' (defined: " + known + "; scheduler.pools)");
+    }
     if (task.kind == OperatorKind::TriggerDagRun && task.triggerDag.empty())
       ctx.fail(dags[i], tp, "a trigger_dagrun task needs trigger_dag: the DAG it starts");
     if (task.kind == OperatorKind::Sensor && !task.waitsFor.empty())

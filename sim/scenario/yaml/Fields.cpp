@@ -9,8 +9,25 @@ namespace schedlab::yaml {
 
 void Context::fail(const YAML::Node& node, const std::string& path, const std::string& message) const {
   const YAML::Mark mark = node.IsDefined() ? node.Mark() : YAML::Mark::null_mark();
-  if (mark.is_null() || mark.line < 0) throw ScenarioError(file + " (--set)", 0, 0, path, message);
+  if (mark.is_null() || mark.line < 0) {
+    for (const std::string& set : sets) {
+      const std::string target = set.substr(0, set.find('='));
+      // A set path names list entries by name, the error path by name or index: compare heads.
+      if (path.rfind(target, 0) == 0 || target.rfind(path, 0) == 0)
+        throw ScenarioError(file + " (--set)", 0, 0, path, message);
+    }
+    throw ScenarioError(file, 0, 0, path, message);
+  }
   throw ScenarioError(file, mark.line + 1, mark.column + 1, path, message);
+}
+
+bool isAirflowKey(const std::string& text) {
+  if (text.empty() || text.size() > 250) return false;
+  for (char c : text)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+          c == '-'))
+      return false;
+  return true;
 }
 
 std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }

@@ -20,10 +20,16 @@ namespace schedlab::yaml {
 // Where an error is reported: the file, and the field path leading to a node.
 struct Context {
   std::string file;
+  std::vector<std::string> sets;  // the --set assignments applied, "path.to.key=value"
 
-  // Throws ScenarioError at the node's line and column (a node without a position came from --set).
+  // Throws ScenarioError at the node's line and column. A node without a position came from a
+  // --set when one set its path, else it is missing: then the file and the path are named.
   [[noreturn]] void fail(const YAML::Node& node, const std::string& path, const std::string& message) const;
 };
+
+// Airflow's rule for a dag_id or task_id (KEY_REGEX ^[\w.-]+$, at most 250 characters), in
+// ASCII: letters, digits, '_', '.' and '-'.
+bool isAirflowKey(const std::string& text);
 
 // "path.key", or "key" at the top.
 std::string join(const std::string& path, const std::string& key);

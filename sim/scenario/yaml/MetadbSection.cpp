@@ -1,6 +1,7 @@
 #include "scenario/yaml/Sections.h"
 
 #include <filesystem>
+#include <fstream>
 
 namespace schedlab::yaml {
 
@@ -16,6 +17,10 @@ void readMetadbSection(const Context& ctx, Fields& top, Scenario& s) {
   m.calibration = f.text("calibration", "");
   if (!m.calibration.empty() && std::filesystem::path(m.calibration).is_relative())
     m.calibration = (std::filesystem::path(ctx.file).parent_path() / m.calibration).string();
+  // Its content is checked where the cost model reads it; a file that is not there is named here,
+  // at the line that refers to it.
+  if (!m.calibration.empty() && (std::filesystem::is_directory(m.calibration) || !std::ifstream(m.calibration)))
+    ctx.fail(f.raw("calibration"), "metadb.calibration", "cannot read the calibration file " + m.calibration);
   if (f.has("initial_rows")) m.initialRows = readInitialRows(ctx, f.raw("initial_rows"), "metadb.initial_rows");
   f.finish();
 }

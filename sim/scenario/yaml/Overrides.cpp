@@ -19,11 +19,12 @@ bool replacedWhole(const std::string& key) { return key == "autoscaler"; }
 
 void mergeNamedList(YAML::Node base, const YAML::Node& over) {
   for (const auto& item : over) {
-    std::string name = item.IsMap() && item["name"] ? item["name"].as<std::string>() : "";
-    bool remove = item.IsMap() && item["remove"] && item["remove"].as<bool>(false);
+    std::string name = item.IsMap() && item["name"] && item["name"].IsScalar() ? item["name"].Scalar() : "";
+    bool remove = item.IsMap() && item["remove"] && item["remove"].IsScalar() && item["remove"].as<bool>(false);
     bool found = false;
     for (size_t i = 0; i < base.size(); ++i) {
-      if (!name.empty() && base[i].IsMap() && base[i]["name"] && base[i]["name"].as<std::string>() == name) {
+      if (!name.empty() && base[i].IsMap() && base[i]["name"] && base[i]["name"].IsScalar() &&
+          base[i]["name"].Scalar() == name) {
         found = true;
         if (remove) {
           base.remove(i);
@@ -57,7 +58,7 @@ YAML::Node detached(const YAML::Node& n) {
 
 void mergeInto(YAML::Node base, const YAML::Node& over, const std::string& key) {
   for (auto it = over.begin(); it != over.end(); ++it) {
-    std::string k = it->first.as<std::string>();
+    std::string k = it->first.Scalar();
     const YAML::Node& value = it->second;
     YAML::Node target = base[k];
     if (value.IsMap() && target.IsMap() && !replacedWhole(k)) {
@@ -97,7 +98,8 @@ void applySet(const Context& ctx, YAML::Node root, const std::string& assignment
     if (node.IsSequence()) {
       for (size_t j = 0; j < node.size(); ++j) {
         YAML::Node item = node[j];
-        if ((item.IsMap() && item["name"] && item["name"].as<std::string>() == part) || std::to_string(j) == part) {
+        if ((item.IsMap() && item["name"] && item["name"].IsScalar() && item["name"].Scalar() == part) ||
+            std::to_string(j) == part) {
           if (last) throw ScenarioError(ctx.file + " (--set)", 0, 0, path, "cannot replace a whole list entry");
           walk(item, i + 1);
           return;
@@ -122,11 +124,21 @@ std::vector<VariantSpec> readVariants(const Context& ctx, const YAML::Node& root
   YAML::Node v = root["variants"];
   if (!v.IsDefined() || v.IsNull()) return {{"base", YAML::Node(YAML::NodeType::Map)}};
   if (!v.IsSequence() || v.size() == 0) ctx.fail(v, "variants", "expected a non-empty list of {name: ..., overrides}");
+  // Each variant is read from a fresh parse of the file (see loadScenario): cost grows with the
+  // square of their number. Grids of many points are what `schedlab sweep --param` is for.
+  if (v.size() > kMaxVariants)
+    ctx.fail(v, "variants",
+             std::to_string(v.size()) + " variants: at most " + std::to_string(kMaxVariants) +
+                 " in one file (a grid of many points is `schedlab sweep --param`)");
   std::set<std::string> names;
   for (size_t i = 0; i < v.size(); ++i) {
     std::string p = "variants[" + std::to_string(i) + "]";
     if (!v[i].IsMap() || !v[i]["name"]) ctx.fail(v[i], p, "a variant needs a name");
-    std::string name = v[i]["name"].as<std::string>();
+    if (!v[i]["name"].IsScalar() || v[i]["name"].Scalar().empty())
+      ctx.fail(v[i]["name"], p + ".name", "a variant's name is a non-empty string");
+    if (v[i]["description"] && !v[i]["description"].IsScalar() && !v[i]["description"].IsNull())
+      ctx.fail(v[i]["description"], p + ".description", "expected a string");
+    std::string name = v[i]["name"].Scalar();
     if (!names.insert(name).second) ctx.fail(v[i]["name"], p + ".name", "duplicate variant '" + name + "'");
     out.push_back({name, v[i]});
   }

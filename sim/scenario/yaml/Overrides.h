@@ -20,6 +20,9 @@ struct VariantSpec {
   YAML::Node node;
 };
 
+// The most variants one file may define.
+inline constexpr size_t kMaxVariants = 256;
+
 // The file's `variants:` (one "base" with no overrides when it has none).
 std::vector<VariantSpec> readVariants(const Context& ctx, const YAML::Node& root);
 

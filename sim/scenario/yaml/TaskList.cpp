@@ -80,6 +80,9 @@ class TaskListReader {
     TaskDef proto = defaults_;
     readTaskFields(f, proto);
     std::string prefix = f.text("prefix", "task");
+    if (!isAirflowKey(prefix))
+      ctx_.fail(f.raw("prefix"), p + ".prefix",
+                "'" + prefix + "' cannot begin a task_id: letters, digits, '_', '.' and '-' (as Airflow's)");
     std::vector<std::vector<int>> layers;
     int width = 1, depth = 1;
     if (shape == Shape::Chain) {
@@ -113,6 +116,9 @@ class TaskListReader {
     if (!f.has("id")) ctx_.fail(node, p, "a task needs an id (or a shape for a group of tasks)");
     TaskDef t = defaults_;
     t.id = f.text("id", "");
+    if (!isAirflowKey(t.id))
+      ctx_.fail(f.raw("id"), p + ".id",
+                "'" + t.id + "' is not a task_id: letters, digits, '_', '.' and '-', at most 250 (as Airflow's)");
     readTaskFields(f, t);
     bool hasDeps = f.has("deps");
     std::vector<std::string> deps;

@@ -13,9 +13,10 @@ namespace {
 // A trace file: one arrival per line, its first comma-separated field a time since the run's
 // start (seconds, or a duration such as 90s or 1.5h); blank lines, '#' comments and a header
 // line are skipped. Errors name the trace file's line.
-std::vector<double> readTrace(const std::string& path, const std::string& field) {
+std::vector<double> readTrace(const Context& ctx, const YAML::Node& ref, const std::string& path,
+                              const std::string& field) {
   std::ifstream in(path);
-  if (!in) throw ScenarioError(path, 0, 0, field, "cannot read the trace file");
+  if (!in || std::filesystem::is_directory(path)) ctx.fail(ref, field, "cannot read the trace file " + path);
   std::vector<double> times;
   std::string line;
   int lineNo = 0;
@@ -35,7 +36,7 @@ std::vector<double> readTrace(const std::string& path, const std::string& field)
       throw ScenarioError(path, lineNo, 1, field, "'" + first + "' is not a time since the start (e.g. 90 or 1.5h)");
     times.push_back(*t);
   }
-  if (times.empty()) throw ScenarioError(path, 0, 0, field, "the trace holds no arrivals");
+  if (times.empty()) ctx.fail(ref, field, "the trace file " + path + " holds no arrivals");
   return times;
 }
 
@@ -81,7 +82,7 @@ void readArrivals(const Context& ctx, Fields& f, const YAML::Node& entry, const 
       if (file.empty()) ctx.fail(entry, p + ".file", "a trace stream needs `file:` (a CSV of arrival times)");
       if (std::filesystem::path(file).is_relative())
         file = (std::filesystem::path(ctx.file).parent_path() / file).string();
-      t.traceTimes = readTrace(file, p + ".file");
+      t.traceTimes = readTrace(ctx, f.raw("file"), file, p + ".file");
       break;
     }
   }

@@ -1,0 +1,103 @@
+// Bad scenario files a hostile user wrote, each refused with the line, column and field of the
+// mistake: the error lines are golden (what follows "scenario.yaml").
+#include <gtest/gtest.h>
+
+#include "support/TestSupport.h"
+
+using namespace schedlab;
+using schedlab::test::load;
+
+namespace {
+
+// The error after the file's name ("", the whole message, when it loads).
+std::string errorOf(const std::string& yaml, std::vector<std::string> sets = {}) {
+  try {
+    load(yaml, std::move(sets));
+  } catch (const ScenarioError& e) {
+    std::string what = e.what();
+    auto at = what.find("scenario.yaml");
+    return at == std::string::npos ? what : what.substr(at + 13);
+  }
+  return "";
+}
+
+const char* kDag = R"(dags:
+  - name: etl
+    schedule: 10m
+    tasks: [{id: t}]
+)";
+
+std::string withDag(const std::string& head) { return head + kDag; }
+
+}  // namespace
+
+TEST(BadInput, KeysThatAreListsOrMapsAndDuplicateKeys) {
+  EXPECT_EQ(errorOf(withDag("[a, b]: 1\n")), ":1:1: a key is a name, not a list or a mapping");
+  EXPECT_EQ(errorOf(withDag("run: {? {x: 1} : 2}\n")), ":1:9: run: a key is a name, not a list or a mapping");
+  EXPECT_EQ(errorOf(withDag("run: {horizon: 1h, horizon: 2h}\n")),
+            ":1:20: run.horizon: duplicate key 'horizon' (first at line 1)");
+  EXPECT_EQ(errorOf("dags:\n  - name: etl\n    schedule: 10m\n    schedule: 5m\n    tasks: [{id: t}]\n"),
+            ":4:5: dags[0].schedule: duplicate key 'schedule' (first at line 3)");
+}
+
+TEST(BadInput, VariantNamesAndDescriptionsAreStrings) {
+  EXPECT_EQ(errorOf(withDag("variants:\n  - name: [v]\n")),
+            ":2:11: variants[0].name: a variant's name is a non-empty string");
+  EXPECT_EQ(errorOf(withDag("variants:\n  - name: v\n    description: {a: 1}\n")),
+            ":3:18: variants[0].description: expected a string");
+}
+
+TEST(BadInput, InvalidUtf8IsRefusedWhereItIs) {
+  EXPECT_EQ(errorOf(withDag("description: \"caf\xe9\"\n")), ":1:14: description: not valid UTF-8 text");
+  EXPECT_EQ(errorOf("dags:\n  - name: etl\n    schedule: 10m\n    tasks: [{id: \"t\xc3\"}]\n"),
+            ":4:18: dags[0].tasks[0].id: not valid UTF-8 text");
+  EXPECT_EQ(errorOf(withDag("description: \"caf\xc3\xa9 \xe2\x9c\x93\"\n")), "");  // café ✓
+}
+
+TEST(BadInput, EmptyFilesAndMissingSectionsHaveALine) {
+  EXPECT_EQ(errorOf(""), ":1:1: the file holds no YAML: a scenario file is a mapping (dags:, scheduler:, ...)");
+  EXPECT_EQ(errorOf("# only a comment\n"),
+            ":1:1: the file holds no YAML: a scenario file is a mapping (dags:, scheduler:, ...)");
+  EXPECT_EQ(errorOf("dags:\n  - name: etl\n    schedule: 10m\n"),
+            ":2:5: dags.etl.tasks: a DAG needs tasks: a non-empty list of {id: ...} or {shape: ...}");
+  // A trace file that is not there is named at the line that refers to it.
+  EXPECT_EQ(errorOf(withDag("triggers:\n  - {name: s, kind: trace, file: /nonexistent/arrivals.csv}\n")),
+            ":2:34: triggers.s.file: cannot read the trace file /nonexistent/arrivals.csv");
+  EXPECT_EQ(errorOf(withDag("metadb: {calibration: /nonexistent/costs.json}\n")),
+            ":1:23: metadb.calibration: cannot read the calibration file /nonexistent/costs.json");
+  // Only an error in what a --set gave is reported as the --set's.
+  EXPECT_EQ(errorOf(withDag(""), {"run.horizon=-1h"}), " (--set): run.horizon: negative duration '-1h'");
+}
+
+TEST(BadInput, WhatWasAcceptedSilently) {
+  EXPECT_EQ(errorOf("dags:\n  - name: etl\n    schedule: 10m\n    tasks: [{id: t, pool: gpu}]\n"),
+            ":2:5: dags.etl.tasks.t.pool: unknown pool 'gpu' (defined: default_pool; scheduler.pools)");
+  EXPECT_EQ(errorOf(withDag(""), {"run.horizon=1e308d"}),
+            " (--set): run.horizon: '1e308d' is not a duration (use ms, s, m, h, d: 30s, 5m, 7d)");
+  EXPECT_EQ(errorOf(withDag("run: {horizon: 3700d}\n")), ":1:16: run.horizon: longer than 3660d (ten years)");
+  for (const char* name : {"../escape", "/tmp/x", "..", ".hidden", "a/b", "a b"})
+    EXPECT_NE(errorOf(withDag(std::string("name: \"") + name + "\"\n")).find("cannot name a directory under out/"),
+              std::string::npos)
+        << name;
+  EXPECT_EQ(errorOf(withDag("name: my-scenario_2.1\n")), "");
+  EXPECT_EQ(errorOf("dags:\n  - name: \"etl,daily\"\n    schedule: 10m\n    tasks: [{id: t}]\n"),
+            ":2:11: dags[0].name: 'etl,daily' is not a dag_id: letters, digits, '_', '.' and '-', at most 250 (as "
+            "Airflow's)");
+  EXPECT_EQ(errorOf("dags:\n  - name: etl\n    schedule: 10m\n    tasks: [{id: \"a\\\"b\"}]\n"),
+            ":4:18: dags.etl.tasks[0].id: 'a\"b' is not a task_id: letters, digits, '_', '.' and '-', at most 250 (as "
+            "Airflow's)");
+}
+
+TEST(BadInput, ACronThatNeverFiresOrAnOldStartDateIsNoTrap) {
+  EXPECT_EQ(errorOf("dags:\n  - name: etl\n    schedule: \"0 0 31 2 *\"\n    tasks: [{id: t}]\n"),
+            ":3:15: dags.etl.schedule: cron expression '0 0 31 2 *' never fires: none of its months has any of its "
+            "days (or use none, or an interval such as 10s)");
+}
+
+TEST(BadInput, TooManyVariantsAreRefusedNotReadForMinutes) {
+  std::string many = std::string(kDag) + "variants:\n";
+  for (int i = 0; i <= 256; ++i) many += "  - name: v" + std::to_string(i) + "\n";
+  EXPECT_EQ(errorOf(many),
+            ":6:3: variants: 257 variants: at most 256 in one file (a grid of many points is `schedlab "
+            "sweep --param`)");
+}
