@@ -183,7 +183,7 @@ void validatePlan(const SweepPlan& plan) {
     for (const auto& v : p.values) {
       LoadRequest req{plan.scenarioPath, plan.sets, plan.variants};
       req.sets.push_back(p.key + "=" + v);
-      loadScenario(req);
+      for (const Scenario& s : loadScenario(req)) checkSlaMetrics(s);
     }
 }
 
@@ -359,6 +359,25 @@ int cmdSweep(const Args& args) {
   return kOk;
 }
 
+// The plan a sweep.json describes. Throws BadInput naming the file when it is not one.
+SweepPlan planOfManifest(const nlohmann::json& manifest, const fs::path& file) {
+  try {
+    SweepPlan plan;
+    plan.scenarioPath = manifest.at("scenario");
+    plan.scenarioName = manifest.at("scenario_name");
+    plan.sets = manifest.at("sets").get<std::vector<std::string>>();
+    for (const auto& p : manifest.at("params"))
+      plan.params.push_back({p.at("key"), p.at("values").get<std::vector<std::string>>()});
+    plan.variants = manifest.at("variants").get<std::vector<std::string>>();
+    plan.seeds = manifest.at("seeds").get<std::vector<uint64_t>>();
+    plan.metrics = manifest.at("metrics").get<std::vector<std::string>>();
+    plan.totalPoints = manifest.at("points").get<size_t>();
+    return plan;
+  } catch (const nlohmann::json::exception& e) {
+    throw BadInput(file.string() + ": not a sweep.json as schedlab sweep writes it: " + e.what());
+  }
+}
+
 int cmdMerge(const Args& args) {
   po::options_description visible("schedlab merge SWEEP_DIR... --out DIR");
   visible.add_options()("help,h", "show this help")("out,o", po::value<std::string>(), "the merged sweep directory");
@@ -366,47 +385,55 @@ int cmdMerge(const Args& args) {
   if (!parsed) return kOk;
   if (!parsed->options.count("out")) throw BadInput("--out DIR is required");
   const fs::path out = parsed->options["out"].as<std::string>();
+  // Everything is read and checked before anything is written: bad input leaves --out as it was.
   nlohmann::json manifest;
+  SweepPlan plan;
   std::vector<PointResult> results;
   std::set<size_t> seen;
+  struct Copy {
+    fs::path from, to;
+  };
+  std::vector<Copy> copies;
   for (const auto& d : parsed->positional) {
-    nlohmann::json m = readJsonFile(fs::path(d) / "sweep.json");
+    const fs::path file = fs::path(d) / "sweep.json";
+    nlohmann::json m = readJsonFile(file);
+    if (!m.is_object()) throw BadInput(file.string() + ": not a sweep.json as schedlab sweep writes it");
     nlohmann::json comparable = m;
     comparable.erase("shard");
-    if (manifest.is_null())
+    if (manifest.is_null()) {
+      plan = planOfManifest(m, file);
       manifest = comparable;
-    else if (comparable != manifest)
+    } else if (comparable != manifest) {
       throw BadInput(d + ": a shard of a different sweep (sweep.json differs)");
+    }
     if (!fs::exists(fs::path(d) / "points")) continue;
     for (const auto& entry : fs::directory_iterator(fs::path(d) / "points")) {
       if (!fs::exists(entry.path() / "point.json") || !fs::exists(entry.path() / "results.json")) continue;
-      SweepPoint p = pointFromJson(readJsonFile(entry.path() / "point.json"));
+      SweepPoint p;
+      nlohmann::json variant;
+      try {
+        p = pointFromJson(readJsonFile(entry.path() / "point.json"));
+        variant = readJsonFile(entry.path() / "results.json").at("variants").at(0);
+      } catch (const nlohmann::json::exception& e) {
+        throw BadInput(entry.path().string() + ": not a point as schedlab sweep writes it: " + e.what());
+      }
+      if (p.index >= plan.totalPoints)
+        throw BadInput(entry.path().string() + ": point " + std::to_string(p.index) + " is not in the sweep");
       if (!seen.insert(p.index).second) throw BadInput(d + ": point " + pointName(p.index) + " is in two shards");
-      results.push_back({p, readJsonFile(entry.path() / "results.json").at("variants").at(0)});
+      results.push_back({p, variant});
       fs::path target = out / "points" / pointName(p.index);
-      if (fs::equivalent(entry.path().parent_path().parent_path(), fs::path(d)) && fs::exists(target) &&
-          fs::equivalent(target, entry.path()))
-        continue;
-      fs::create_directories(target);
-      for (const char* f : {"point.json", "results.json"})
-        fs::copy_file(entry.path() / f, target / f, fs::copy_options::overwrite_existing);
+      if (fs::exists(target) && fs::equivalent(target, entry.path())) continue;  // merging into a shard
+      for (const char* f : {"point.json", "results.json"}) copies.push_back({entry.path() / f, target / f});
     }
   }
-  const size_t total = manifest.at("points").get<size_t>();
   std::string missing;
-  for (size_t i = 0; i < total; ++i)
+  for (size_t i = 0; i < plan.totalPoints; ++i)
     if (!seen.count(i)) missing.append(" ").append(pointName(i));
   if (!missing.empty()) throw BadInput("points missing (a shard not given?):" + missing);
-  SweepPlan plan;
-  plan.scenarioPath = manifest.at("scenario");
-  plan.scenarioName = manifest.at("scenario_name");
-  plan.sets = manifest.at("sets").get<std::vector<std::string>>();
-  for (const auto& p : manifest.at("params"))
-    plan.params.push_back({p.at("key"), p.at("values").get<std::vector<std::string>>()});
-  plan.variants = manifest.at("variants").get<std::vector<std::string>>();
-  plan.seeds = manifest.at("seeds").get<std::vector<uint64_t>>();
-  plan.metrics = manifest.at("metrics").get<std::vector<std::string>>();
-  plan.totalPoints = total;
+  for (const Copy& c : copies) {
+    fs::create_directories(c.to.parent_path());
+    fs::copy_file(c.from, c.to, fs::copy_options::overwrite_existing);
+  }
   fs::create_directories(out);
   writeSweep(out, plan, results);
   std::printf("merged %zu points from %zu shards -> %s\n", results.size(), parsed->positional.size(),

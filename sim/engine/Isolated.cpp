@@ -6,6 +6,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "util/Processes.h"
+
 namespace schedlab {
 namespace {
 
@@ -23,10 +25,12 @@ void writeAll(int fd, const std::string& data) {
 std::string runIsolated(const std::function<std::string()>& fn) {
   int fds[2];
   if (::pipe(fds) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+  const pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   if (pid == 0) {
     ::close(fds[0]);
+    dieWithParent(parent);  // a simulation nobody waits for must not run on
     std::string out;
     try {
       out = "O";

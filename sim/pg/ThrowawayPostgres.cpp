@@ -1,6 +1,7 @@
 #include "pg/ThrowawayPostgres.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <pwd.h>
 #include <sys/socket.h>
@@ -16,6 +17,7 @@
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
+#include <tuple>
 
 #include "util/Processes.h"
 
@@ -32,7 +34,7 @@ std::array<std::array<char, kCommandSize>, kMaxClusters> cleanupCommands{};
 std::array<volatile sig_atomic_t, kMaxClusters> cleanupUsed{};
 std::mutex registryMutex;
 struct sigaction previousInt {
-}, previousTerm{};
+}, previousTerm{}, previousHup{};
 bool handlersInstalled = false;
 
 void onSignal(int sig) {
@@ -48,7 +50,7 @@ void onSignal(int sig) {
     cleanupUsed[i] = 0;
   }
   // Die of the signal as the process would have without us.
-  ::sigaction(sig == SIGINT ? SIGINT : SIGTERM, sig == SIGINT ? &previousInt : &previousTerm, nullptr);
+  ::sigaction(sig, sig == SIGINT ? &previousInt : sig == SIGHUP ? &previousHup : &previousTerm, nullptr);
   ::raise(sig);
 }
 
@@ -61,6 +63,7 @@ int registerCleanup(const std::string& command) {
     sigemptyset(&sa.sa_mask);
     ::sigaction(SIGINT, &sa, &previousInt);
     ::sigaction(SIGTERM, &sa, &previousTerm);
+    ::sigaction(SIGHUP, &sa, &previousHup);  // the terminal closed
     handlersInstalled = true;
   }
   for (int i = 0; i < kMaxClusters; ++i) {
@@ -100,6 +103,61 @@ std::string shellQuote(const std::string& s) {
   return out + "'";
 }
 
+constexpr const char* kDirPrefix = "schedlab-pg-";
+
+// Stops the cluster in `dir` if one runs there and removes the directory. A second removal a
+// moment later catches an initdb that was still writing when the first one ran.
+std::string cleanupCommand(const fs::path& dir) {
+  return (::geteuid() == 0 ? std::string("/usr/sbin/runuser -u postgres -- ") : std::string()) +
+         shellQuote((ThrowawayPostgres::binDirectory() / "pg_ctl").string()) + " -D " +
+         shellQuote((dir / "data").string()) + " -m immediate -w stop >/dev/null 2>&1; rm -rf " +
+         shellQuote(dir.string()) + "; sleep 1; rm -rf " + shellQuote(dir.string());
+}
+
+// A process that outlives nothing: it waits for the end of the pipe this process holds, which
+// comes when this process ends however it ends (SIGKILL included), and then runs `command`.
+// Returns its pid and the pipe's write end.
+std::pair<pid_t, int> startWatchdog(const std::string& command) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe: " + std::string(std::strerror(errno)));
+  const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    throw std::runtime_error("fork: " + std::string(std::strerror(errno)));
+  }
+  if (pid == 0) {
+    // Async-signal-safe calls only. The terminal's signals are the owner's to handle.
+    ::signal(SIGINT, SIG_IGN);
+    ::signal(SIGHUP, SIG_IGN);
+    ::signal(SIGTERM, SIG_IGN);
+    ::close(fds[1]);
+    for (int fd = 3; fd < 1024; ++fd)
+      if (fd != fds[0]) ::close(fd);  // no other pipe of the owner's may wait on us
+    char c;
+    while (::read(fds[0], &c, 1) < 0 && errno == EINTR) {
+    }
+    ::execv("/bin/sh", const_cast<char* const*>(argv));
+    ::_exit(127);
+  }
+  ::close(fds[0]);
+  return {pid, fds[1]};
+}
+
+// Clusters of earlier processes that died without cleaning up (their directory names their pid).
+void removeStaleClusters(const fs::path& tmp) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(tmp, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(kDirPrefix, 0) != 0) continue;
+    const long owner = std::atol(name.c_str() + std::strlen(kDirPrefix));
+    if (owner <= 0 || owner == ::getpid()) continue;
+    if (::kill(static_cast<pid_t>(owner), 0) == 0 || errno != ESRCH) continue;  // alive, or not ours to judge
+    runAndWait({"/bin/sh", "-c", cleanupCommand(entry.path())});
+  }
+}
+
 }  // namespace
 
 fs::path ThrowawayPostgres::binDirectory() {
@@ -136,7 +194,9 @@ std::string ThrowawayPostgres::tail(const fs::path& log) const {
 
 ThrowawayPostgres::ThrowawayPostgres(const std::vector<std::string>& settings) {
   const char* tmp = std::getenv("TMPDIR");
-  std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/schedlab-pg-XXXXXX";
+  const fs::path tmpDir = tmp && *tmp ? tmp : "/tmp";
+  removeStaleClusters(tmpDir);
+  std::string tmpl = (tmpDir / (kDirPrefix + std::to_string(::getpid()) + "-XXXXXX")).string();
   if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp " + tmpl + ": " + std::strerror(errno));
   dir_ = tmpl;
   data_ = dir_ / "data";
@@ -149,11 +209,11 @@ ThrowawayPostgres::ThrowawayPostgres(const std::vector<std::string>& settings) {
     }
     port_ = freePort();
     const fs::path bin = binDirectory();
-    // Stop the server and remove the directory: what a signal does for us (built now, run there).
-    std::string stop = (::geteuid() == 0 ? "/usr/sbin/runuser -u postgres -- " : "") +
-                       shellQuote((bin / "pg_ctl").string()) + " -D " + shellQuote(data_.string()) +
-                       " -m immediate -w stop >/dev/null 2>&1; rm -rf " + shellQuote(dir_.string());
+    // Stop the server and remove the directory: what a signal does for us (built now, run
+    // there), and what the watchdog does when this process is gone without either.
+    const std::string stop = cleanupCommand(dir_);
     registration_ = registerCleanup(stop);
+    std::tie(watchdog_, watchdogPipe_) = startWatchdog(stop);
     const fs::path initLog = dir_ / "initdb.log";
     int rc = runAndWait(asOwner({(bin / "initdb").string(), "-D", data_.string(), "-U", "postgres", "--auth=trust",
                                  "-E", "UTF8", "--no-sync"}),
@@ -164,6 +224,7 @@ ThrowawayPostgres::ThrowawayPostgres(const std::vector<std::string>& settings) {
     unregisterCleanup(registration_);
     std::error_code ec;
     fs::remove_all(dir_, ec);
+    stopWatchdog();
     throw;
   }
 }
@@ -176,6 +237,19 @@ ThrowawayPostgres::~ThrowawayPostgres() {
   unregisterCleanup(registration_);
   std::error_code ec;
   fs::remove_all(dir_, ec);
+  stopWatchdog();
+}
+
+void ThrowawayPostgres::stopWatchdog() {
+  // Everything is cleaned up already: the watchdog has nothing left to do.
+  if (watchdog_ > 0) {
+    ::kill(watchdog_, SIGKILL);
+    while (::waitpid(watchdog_, nullptr, 0) < 0 && errno == EINTR) {
+    }
+  }
+  if (watchdogPipe_ >= 0) ::close(watchdogPipe_);
+  watchdog_ = -1;
+  watchdogPipe_ = -1;
 }
 
 void ThrowawayPostgres::startServer(const std::vector<std::string>& settings) {

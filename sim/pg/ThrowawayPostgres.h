@@ -1,9 +1,13 @@
 // A PostgreSQL cluster of its own for one command or one test: initdb in a fresh directory under
 // $TMPDIR (default /tmp; owned by the postgres user when run as root, as initdb refuses root), a free loopback port,
 // the unix socket in that directory, no durability (fsync off: nothing here must survive).
-// The destructor stops it and removes the directory; so does SIGINT or SIGTERM, after which the
-// process dies of that signal as it would have.
+// The destructor stops it and removes the directory; so does SIGINT, SIGTERM or SIGHUP, after
+// which the process dies of that signal as it would have. When the process dies of SIGKILL, a
+// watchdog process does it; and a later start removes directories whose owner (the pid in the
+// name, schedlab-pg-<pid>-XXXXXX) is dead.
 #pragma once
+
+#include <sys/types.h>
 
 #include <filesystem>
 #include <functional>
@@ -39,11 +43,14 @@ class ThrowawayPostgres {
   void stopServer();
   std::vector<std::string> asOwner(std::vector<std::string> argv) const;
   std::string tail(const std::filesystem::path& log) const;
+  void stopWatchdog();
 
   std::filesystem::path dir_, data_;
   int port_ = 0;
   bool running_ = false;
   int registration_ = -1;  // slot in the signal handler's cleanup table
+  pid_t watchdog_ = -1;
+  int watchdogPipe_ = -1;  // its end: closed when this process ends
 };
 
 }  // namespace schedlab

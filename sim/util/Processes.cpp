@@ -1,7 +1,8 @@
 #include "util/Processes.h"
 
 #include <fcntl.h>
-#include <spawn.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,21 +16,53 @@ extern char** environ;
 namespace schedlab {
 namespace {
 
+// fork + exec rather than posix_spawn: the child must die with this process (PR_SET_PDEATHSIG),
+// whatever kills it, so that no simulation or sweep point runs on unowned. An exec failure comes
+// back through a close-on-exec pipe.
 pid_t spawn(const std::vector<std::string>& argv, const std::string& log) {
   std::vector<char*> cargs;
   for (const auto& a : argv) cargs.push_back(const_cast<char*>(a.c_str()));
   cargs.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  if (!log.empty()) {
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(report[0]);
+    ::close(report[1]);
+    throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   }
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, cargs[0], &actions, nullptr, cargs.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
+  if (pid == 0) {
+    // Only async-signal-safe calls from here to exec.
+    ::close(report[0]);
+    dieWithParent(parent);
+    int in = ::open("/dev/null", O_RDONLY);
+    if (in >= 0) ::dup2(in, STDIN_FILENO);
+    if (!log.empty()) {
+      int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (out < 0 || ::dup2(out, STDOUT_FILENO) < 0 || ::dup2(out, STDERR_FILENO) < 0) {
+        int e = errno;
+        (void)!::write(report[1], &e, sizeof e);
+        ::_exit(127);
+      }
+    }
+    ::execve(cargs[0], cargs.data(), environ);
+    int e = errno;
+    (void)!::write(report[1], &e, sizeof e);
+    ::_exit(127);
+  }
+  ::close(report[1]);
+  int childErrno = 0;
+  ssize_t n;
+  while ((n = ::read(report[0], &childErrno, sizeof childErrno)) < 0 && errno == EINTR) {
+  }
+  ::close(report[0]);
+  if (n == static_cast<ssize_t>(sizeof childErrno)) {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(childErrno));
+  }
   return pid;
 }
 
@@ -40,6 +73,11 @@ int exitCode(int status) {
 }
 
 }  // namespace
+
+void dieWithParent(pid_t parent) {
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) ::_exit(128 + SIGKILL);  // it died before the line above took effect
+}
 
 int runAndWait(const std::vector<std::string>& argv, const std::string& log) {
   pid_t pid = spawn(argv, log);

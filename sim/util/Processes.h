@@ -1,14 +1,21 @@
 // Child processes: the report's Python, the sweep's parallel `schedlab run`s, PostgreSQL's tools.
 #pragma once
 
+#include <sys/types.h>
+
 #include <functional>
 #include <string>
 #include <vector>
 
 namespace schedlab {
 
+// In a child just forked from `parent`: be killed (SIGKILL) when the parent ends, however it ends.
+// Exits at once when the parent is already gone. Async-signal-safe.
+void dieWithParent(pid_t parent);
+
 // Runs argv[0] (a path) with its arguments, stdout and stderr inherited or, when `log` is given,
-// written to that file; returns its exit code (128 + signal when killed).
+// written to that file; returns its exit code (128 + signal when killed). The child dies with this
+// process.
 int runAndWait(const std::vector<std::string>& argv, const std::string& log = "");
 
 // Runs up to `jobs` commands at once, in order. `onDone(index, exitCode)` is called as each one

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 
 #include "support/TestSupport.h"
 
@@ -52,6 +53,21 @@ TEST(SweepCommand, RunsTheGridAndShardsMergeToTheSameCsv) {
                         (dir / "partial").string());
   EXPECT_EQ(partial.code, 2) << partial.output;
   EXPECT_NE(partial.output.find("points missing"), std::string::npos) << partial.output;
+  EXPECT_FALSE(fs::exists(dir / "partial")) << "a refused merge wrote part of --out";
+  // A shard whose sweep.json is not one, or whose point is damaged, is bad input; nothing written.
+  fs::create_directories(dir / "empty");
+  std::ofstream(dir / "empty/sweep.json") << "{}";
+  auto empty = runCli("merge " + (dir / "empty").string() + " --out " + (dir / "e").string());
+  EXPECT_EQ(empty.code, 2) << empty.output;
+  EXPECT_NE(empty.output.find("empty/sweep.json: not a sweep.json as schedlab sweep writes it"), std::string::npos)
+      << empty.output;
+  fs::copy(dir / "shard3", dir / "damaged", fs::copy_options::recursive);
+  std::ofstream(fs::directory_iterator(dir / "damaged/points")->path() / "results.json") << "[]";
+  auto damaged = runCli("merge " + (dir / "shard1").string() + " " + (dir / "shard2").string() + " " +
+                        (dir / "damaged").string() + " --out " + (dir / "d").string());
+  EXPECT_EQ(damaged.code, 2) << damaged.output;
+  EXPECT_FALSE(fs::exists(dir / "e"));
+  EXPECT_FALSE(fs::exists(dir / "d"));
 
   auto merged = runCli("merge " + (dir / "shard1").string() + " " + (dir / "shard2").string() + " " +
                        (dir / "shard3").string() + " --out " + (dir / "merged").string());
