@@ -1,5 +1,7 @@
 #include "pg/BenchDatabase.h"
 
+#include "pg/ConnectionString.h"
+
 #include <unistd.h>
 
 #include <ctime>
@@ -12,14 +14,15 @@ BenchDatabase::BenchDatabase(const std::string& url, const std::vector<std::stri
     conninfo_ = cluster_->connectionString();
     prefix_ = "schedlab";
   } else {
-    conninfo_ = url;
+    conninfo_ = withConnectTimeout(url);
     prefix_ = "schedlab_" + std::to_string(::getpid()) + "_" + std::to_string(std::time(nullptr));
   }
   try {
     admin_ = std::make_unique<pqxx::connection>(conninfo_);
   } catch (const std::exception& e) {
-    throw std::runtime_error("cannot connect to " + (url.empty() ? std::string("the throwaway PostgreSQL") : url) +
-                             ": " + e.what());
+    // The user's URL may hold a password: it is not repeated on the terminal or in CI logs.
+    throw std::runtime_error(maskPassword(
+        "cannot connect to " + (url.empty() ? std::string("the throwaway PostgreSQL") : url) + ": " + e.what(), url));
   }
 }
 

@@ -4,7 +4,10 @@
 // owner left.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -188,4 +191,32 @@ TEST(ProcessLifetime, AStartRemovesTheClustersOfDeadOwners) {
     EXPECT_TRUE(fs::exists(living));  // its owner still runs
   }
   ::unsetenv("TMPDIR");
+}
+
+TEST(ProcessLifetime, AServerThatNeverAnswersDoesNotHangCalibrateOrLive) {
+  // A socket that listens and never accepts: the kernel completes the handshake, nobody answers.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(fd, 8), 0);
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const std::string url =
+      "postgresql://airflow:s3cret@127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/airflow?connect_timeout=2";
+  const fs::path dir = schedlab::test::tempDir();
+  for (const std::string& command :
+       {"calibrate --quick --pg '" + url + "' --out " + (dir / "cal.json").string(),
+        "live " + std::string(SCHEDLAB_SCENARIOS) + "/live-check.yaml --duration 5s --pg '" + url + "' --out " +
+            (dir / "live").string()}) {
+    const auto begin = Clock::now();
+    auto r = schedlab::test::runCli(command);
+    const double seconds = std::chrono::duration<double>(Clock::now() - begin).count();
+    EXPECT_EQ(r.code, 2) << r.output;
+    EXPECT_LT(seconds, 8) << command;
+    EXPECT_NE(r.output.find("airflow:***@127.0.0.1"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("s3cret"), std::string::npos) << r.output;
+  }
+  ::close(fd);
 }

@@ -1,0 +1,25 @@
+#include <gtest/gtest.h>
+
+#include "pg/ConnectionString.h"
+
+using namespace schedlab;
+
+TEST(ConnectionString, AConnectTimeoutUnlessTheUserGaveOne) {
+  EXPECT_EQ(withConnectTimeout("postgresql://u@db:5432/airflow"), "postgresql://u@db:5432/airflow?connect_timeout=10");
+  EXPECT_EQ(withConnectTimeout("postgres://db/airflow?sslmode=require"),
+            "postgres://db/airflow?sslmode=require&connect_timeout=10");
+  EXPECT_EQ(withConnectTimeout("host=db dbname=airflow"), "host=db dbname=airflow connect_timeout=10");
+  EXPECT_EQ(withConnectTimeout("postgresql://db/a?connect_timeout=3"), "postgresql://db/a?connect_timeout=3");
+}
+
+TEST(ConnectionString, ThePasswordIsNeverShown) {
+  const std::string uri = "postgresql://airflow:s3cret@db:5432/airflow";
+  EXPECT_EQ(maskPassword("cannot connect to " + uri + ": refused", uri),
+            "cannot connect to postgresql://airflow:***@db:5432/airflow: refused");
+  const std::string kv = "host=db user=airflow password=s3cret dbname=airflow";
+  EXPECT_EQ(maskPassword("cannot connect to " + kv, kv),
+            "cannot connect to host=db user=airflow password=*** dbname=airflow");
+  const std::string quoted = "host=db password='a b' dbname=x";
+  EXPECT_EQ(maskPassword(quoted, quoted), "host=db password='***' dbname=x");
+  EXPECT_EQ(maskPassword("no password here", "postgresql://u@db/x"), "no password here");
+}
