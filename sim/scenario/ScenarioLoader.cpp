@@ -110,13 +110,15 @@ namespace {
 
 std::vector<Scenario> readAllVariants(const LoadRequest& request) {
   Context ctx{request.path, request.sets};
-  YAML::Node root = loadFile(ctx);
-  std::vector<yaml::VariantSpec> variants = yaml::readVariants(ctx, root);
+  // The variants' names only: each variant is read from a parse of its own below, so this first
+  // document is not kept (a file of many tasks costs its YAML once, not twice).
+  std::vector<std::string> names;
+  for (const auto& v : yaml::readVariants(ctx, loadFile(ctx))) names.push_back(v.name);
   for (auto& wanted : request.variants) {
-    bool known = std::any_of(variants.begin(), variants.end(), [&](auto& v) { return v.name == wanted; });
+    bool known = std::find(names.begin(), names.end(), wanted) != names.end();
     if (!known) {
       std::string list;
-      for (auto& v : variants) list += (list.empty() ? "" : ", ") + v.name;
+      for (auto& n : names) list += (list.empty() ? "" : ", ") + n;
       throw ScenarioError(ctx.file, 0, 0, "variants", "unknown variant '" + wanted + "' (defined: " + list + ")");
     }
   }
@@ -147,19 +149,21 @@ std::vector<Scenario> readAllVariants(const LoadRequest& request) {
         yaml::mergeInto(base, overrides);
       };
   std::vector<Scenario> out;
-  for (auto& v : variants) {
+  for (const std::string& name : names) {
     if (!request.variants.empty() &&
-        std::find(request.variants.begin(), request.variants.end(), v.name) == request.variants.end())
+        std::find(request.variants.begin(), request.variants.end(), name) == request.variants.end())
       continue;
     // A fresh parse per variant: merging shares nodes (and so keeps their line numbers), so
     // no variant may see another's changes.
     YAML::Node merged = loadFile(ctx);
     std::vector<yaml::VariantSpec> fresh = yaml::readVariants(ctx, merged);
     merged.remove("variants");
-    apply(merged, fresh, *std::find_if(fresh.begin(), fresh.end(), [&](auto& x) { return x.name == v.name; }), 0);
+    const yaml::VariantSpec& v = *std::find_if(fresh.begin(), fresh.end(), [&](auto& x) { return x.name == name; });
+    apply(merged, fresh, v, 0);
     for (auto& set : request.sets) yaml::applySet(ctx, merged, set);
-    Scenario s = readScenario(ctx, merged, v.name);
-    if (v.node["description"]) s.description = v.node["description"].Scalar();
+    Scenario s = readScenario(ctx, merged, name);
+    const YAML::Node& spec = v.node;
+    if (spec["description"] && spec["description"].IsScalar()) s.description = spec["description"].Scalar();
     out.push_back(std::move(s));
   }
   return out;
