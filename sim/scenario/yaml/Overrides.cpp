@@ -59,7 +59,7 @@ YAML::Node detached(const YAML::Node& n) {
 void mergeInto(YAML::Node base, const YAML::Node& over, const std::string& key) {
   for (auto it = over.begin(); it != over.end(); ++it) {
     std::string k = it->first.Scalar();
-    const YAML::Node& value = it->second;
+    const YAML::Node value = it->second;  // a copy: it-> yields a temporary
     YAML::Node target = base[k];
     if (value.IsMap() && target.IsMap() && !replacedWhole(k)) {
       mergeInto(target, value, k);
