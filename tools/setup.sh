@@ -35,7 +35,8 @@ schedlab_install_packages() {
 schedlab_build() {
   if [ ! -f "$SCHEDLAB_BUILD/CMakeCache.txt" ]; then
     echo "schedlab: configuring a Release build in $SCHEDLAB_BUILD" >&2
-    cmake -S "$SCHEDLAB_ROOT" -B "$SCHEDLAB_BUILD" -DCMAKE_BUILD_TYPE=Release >&2 </dev/null
+    # shellcheck disable=SC2086 # SCHEDLAB_CMAKE_ARGS: extra -D settings, word-split on purpose
+    cmake -S "$SCHEDLAB_ROOT" -B "$SCHEDLAB_BUILD" -DCMAKE_BUILD_TYPE=Release ${SCHEDLAB_CMAKE_ARGS:-} >&2 </dev/null
   fi
   # Incremental: rebuilds only what changed since the last build.
   cmake --build "$SCHEDLAB_BUILD" -j "$(nproc)" >"$SCHEDLAB_BUILD/build.log" 2>&1 </dev/null || {

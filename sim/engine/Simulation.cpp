@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "engine/EngineArguments.h"
 #include "engine/Isolated.h"
 #include "engine/SimGridQueryService.h"
 #include "engine/SimGridRuntime.h"
@@ -20,13 +21,11 @@ namespace schedlab {
 RunResult runSimulation(const Scenario& sc, const SimulationOptions& options) {
   using Clock = std::chrono::steady_clock;
   xbt_log_control_set("root.thres:critical");
-  int argc = 1;
-  char name[] = "schedlab";
-  char* argv[] = {name, nullptr};
+  static EngineArguments args("schedlab");  // SimGrid keeps argv
   // The engine and everything actors still block on at the horizon are deliberately never
   // destroyed: SimGrid aborts when a semaphore in use is freed, and the simulation process ends
   // right after this run anyway (see Isolated.h).
-  sg4::Engine& engine = *new sg4::Engine(&argc, argv);
+  sg4::Engine& engine = *new sg4::Engine(args.argc(), args.argv());
 
   // Platform: a host per metadata DB with its cores, one for every other actor. Everything that
   // crosses hosts is modelled as latency of its own (broker latency, DB round trip), so no

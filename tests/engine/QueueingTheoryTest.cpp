@@ -8,6 +8,7 @@
 
 #include <cmath>
 
+#include "engine/EngineArguments.h"
 #include "engine/SimGridQueryService.h"
 #include "model/MetadataDb.h"
 #include "support/TestSupport.h"
@@ -30,12 +31,8 @@ QueueRun simulateQueue(int cores, int poolSize, double lambda, double mu, int n)
     // An actor per query: hundreds of thousands of them. SimGrid's default 8 MiB stacks behind a
     // guard page cost an mmap, an mprotect and a munmap each (two thirds of this test's time went
     // to the kernel); these bodies are a few frames deep, so small unguarded stacks are safe here.
-    char name[] = "queueing";
-    char guard[] = "--cfg=contexts/guard-size:0";
-    char stack[] = "--cfg=contexts/stack-size:128";
-    char* argv[] = {name, guard, stack, nullptr};
-    int argc = 3;
-    auto& engine = *new sg4::Engine(&argc, argv);
+    static EngineArguments args("queueing", {"--cfg=contexts/guard-size:0", "--cfg=contexts/stack-size:128"});
+    auto& engine = *new sg4::Engine(args.argc(), args.argv());
     auto* zone = sg4::create_full_zone("world");
     auto* dbHost = zone->create_host("metadb", SimGridQueryService::kCoreSpeed)->set_core_count(cores)->seal();
     auto* client = zone->create_host("clients", 1e9)->seal();
