@@ -28,20 +28,6 @@ const nlohmann::json& member(const nlohmann::json& j, const char* key) {
   return j.contains(key) ? j[key] : empty;
 }
 
-// The JSON value at a dotted path, whatever its type, or nullptr.
-const nlohmann::json* nodeAt(const nlohmann::json& variant, const std::string& path) {
-  const nlohmann::json* node = &variant;
-  size_t start = 0;
-  while (true) {
-    size_t dot = path.find('.', start);
-    std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    if (!node->is_object() || !node->contains(key)) return nullptr;
-    node = &node->at(key);
-    if (dot == std::string::npos) return node;
-    start = dot + 1;
-  }
-}
-
 }  // namespace
 
 std::string resultsDocumentProblem(const nlohmann::json& j) {
@@ -135,7 +121,7 @@ CheckReport compareResults(const nlohmann::json& baseline, const nlohmann::json&
       if (!b) {
         // An empty latency summary has nothing to hold the run to; a figure that is not a number
         // is a damaged baseline, not a figure to skip.
-        const nlohmann::json* node = nodeAt(base, g.path);
+        const nlohmann::json* node = metricNode(base, g.path);
         if (node && !node->is_number())
           throw std::invalid_argument("variant '" + name + "': " + g.path + " is " + node->type_name() +
                                       ", expected a number");

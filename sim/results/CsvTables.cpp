@@ -24,12 +24,17 @@ std::string fmt(double v) {
 std::string taskInstanceCsvRow(const std::string& variant, const TaskTryRow& r) {
   std::string line;
   line.reserve(160);
-  for (const std::string* s : {&variant, &r.dagId, &r.runId, &r.taskId}) line.append(csvField(*s)).push_back(',');
+  for (const std::string* s : {&variant, &r.dagId, &r.runId, &r.taskId}) {
+    appendCsvField(line, *s);
+    line.push_back(',');
+  }
   line.append(std::to_string(r.tryNumber)).push_back(',');
   line.append(r.state).push_back(',');
   for (double t : {r.created, r.scheduled, r.queued, r.started, r.ended}) line.append(fmt(t)).push_back(',');
-  line.append(csvField(r.hostname)).push_back(',');
-  line.append(csvField(r.queuedBy)).push_back('\n');
+  appendCsvField(line, r.hostname);
+  line.push_back(',');
+  appendCsvField(line, r.queuedBy);
+  line.push_back('\n');
   return line;
 }
 

@@ -5,20 +5,24 @@
 
 namespace schedlab {
 
+const nlohmann::json* metricNode(const nlohmann::json& variant, const std::string& path) {
+  const nlohmann::json* node = &variant;
+  for (const std::string& key : metricPathParts(path)) {
+    if (!node->is_object() || !node->contains(key)) return nullptr;
+    node = &node->at(key);
+  }
+  return node;
+}
+
 std::optional<double> metricValue(const nlohmann::json& variant, const std::string& path) {
   const nlohmann::json* node = &variant;
-  size_t start = 0;
-  while (true) {
-    size_t dot = path.find('.', start);
-    std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+  for (const std::string& key : metricPathParts(path)) {
     if (!node->is_object() || !node->contains(key)) return std::nullopt;
     // An empty latency summary holds zeros that were never measured.
     if (node->contains("count") && node->at("count").is_number() && node->at("count").get<double>() == 0 &&
         key != "count")
       return std::nullopt;
     node = &node->at(key);
-    if (dot == std::string::npos) break;
-    start = dot + 1;
   }
   if (!node->is_number()) return std::nullopt;
   return node->get<double>();
@@ -28,13 +32,7 @@ namespace {
 
 // Why `path` names no number results.json can hold, or "".
 std::string slaMetricProblem(const std::string& path) {
-  std::vector<std::string> parts;
-  for (size_t start = 0;;) {
-    size_t dot = path.find('.', start);
-    parts.push_back(path.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
+  const std::vector<std::string> parts = metricPathParts(path);
   // The loader has checked the head and the owner's name.
   unsigned scope = kRunScope;
   size_t k = 1;

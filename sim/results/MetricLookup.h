@@ -14,6 +14,8 @@ namespace schedlab {
 // The number at `path` (e.g. "metrics.task_transition_latency_s.p95") inside `variant`, or
 // nullopt when there is none. A latency summary with no samples has no value.
 std::optional<double> metricValue(const nlohmann::json& variant, const std::string& path);
+// The JSON value at `path` inside `variant`, whatever its type, or nullptr.
+const nlohmann::json* metricNode(const nlohmann::json& variant, const std::string& path);
 
 // Throws ScenarioError at the SLA's line when its metric cannot be a figure of results.json: a
 // metric the schema does not know, one that is not kept at that scope (per DAG, per instance),

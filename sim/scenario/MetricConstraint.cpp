@@ -54,15 +54,18 @@ MetricConstraint parseConstraint(const std::string& text) {
   return c;
 }
 
-std::optional<std::string> checkMetricPath(const std::string& path) {
+std::vector<std::string> metricPathParts(const std::string& path) {
   std::vector<std::string> parts;
-  size_t start = 0;
-  while (true) {
+  for (size_t start = 0;;) {
     size_t dot = path.find('.', start);
     parts.push_back(path.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
-    if (dot == std::string::npos) break;
+    if (dot == std::string::npos) return parts;
     start = dot + 1;
   }
+}
+
+std::optional<std::string> checkMetricPath(const std::string& path) {
+  const std::vector<std::string> parts = metricPathParts(path);
   for (const auto& p : parts)
     if (p.empty()) return "metric path '" + path + "' has an empty segment";
   const std::string& head = parts[0];

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace schedlab {
 
@@ -29,5 +30,8 @@ MetricConstraint parseConstraint(const std::string& text);
 // Whether a path names a place a metric can be: metrics.X…, metrics_by_dag.DAG.X…,
 // metrics_by_instance.INSTANCE.X…. Returns what is wrong, or nullopt.
 std::optional<std::string> checkMetricPath(const std::string& path);
+
+// The dot-separated parts of a metric path ("metrics.x.p95" -> metrics, x, p95).
+std::vector<std::string> metricPathParts(const std::string& path);
 
 }  // namespace schedlab

@@ -8,5 +8,7 @@
 namespace schedlab {
 
 std::string csvField(std::string_view text);
+// The same appended to `row`, without a string of its own (a row per task try).
+void appendCsvField(std::string& row, std::string_view text);
 
 }  // namespace schedlab
