@@ -7,7 +7,6 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
-#include <deque>
 #include <set>
 #include <string>
 #include <tuple>
@@ -18,6 +17,7 @@
 #include "model/SchedulerNumbering.h"
 #include "results/MetricsRecorder.h"
 #include "scenario/Scenario.h"
+#include "util/PagedVector.h"
 
 namespace schedlab {
 
@@ -231,8 +231,8 @@ class WorkflowState {
   IdTable<InstanceId, MetadataDb*> instanceDb_;
   MetricsRecorder& rec_;
   IdTable<DagId, Dag> dags_;
-  IdTable<RunId, DagRun, std::deque<DagRun>> runs_;
-  IdTable<TiId, TaskInstance, std::deque<TaskInstance>> tis_;
+  IdTable<RunId, DagRun, PagedVector<DagRun>> runs_;
+  IdTable<TiId, TaskInstance, PagedVector<TaskInstance>> tis_;
   // SCHEDULED TIs ordered as Airflow picks them: -priority_weight, execution_date, then creation.
   std::set<std::tuple<int, double, TiId>> scheduled_;
   std::vector<std::string> poolNames_;
