@@ -240,7 +240,11 @@ RunEvaluation WorkflowState::evaluate(RunId runIdx, double now) {
   ev.unfinished = run.unfinished;
   if (run.state != RunState::Running) return ev;
   bool foundRunnable = false;
-  for (size_t t = 0; t < d.tasks.size(); ++t) {
+  // Terminal TIs count for nothing below: start at the first one that is not.
+  size_t first = static_cast<size_t>(run.firstOpenTask);
+  while (first < d.tasks.size() && terminal(tis_[run.firstTi + first].state)) ++first;
+  run.firstOpenTask = static_cast<int>(first);
+  for (size_t t = first; t < d.tasks.size(); ++t) {
     TaskInstance& ti = tis_[run.firstTi + t];
     if (terminal(ti.state)) continue;
     if (!foundRunnable) {

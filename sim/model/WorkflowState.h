@@ -64,7 +64,8 @@ struct DagRun {
   double created = 0, started = -1, ended = -1;
   TiId firstTi{0};
   int unfinished = 0;
-  RunId previous;  // the DAG's run created before this one (depends_on_past)
+  int firstOpenTask = 0;  // its tasks before this one are terminal (a terminal TI never changes again)
+  RunId previous;         // the DAG's run created before this one (depends_on_past)
   // Rows it left in the metadata DB, and whether archiving deleted them.
   int tries = 0, xcoms = 0;
   bool rowsArchived = false, runRowArchived = false;
