@@ -74,6 +74,7 @@ ModelRun::ModelRun(const Scenario& sc, Runtime& rt, const ServiceFactory& servic
   if (!failovers.empty())
     for (auto& db : ownedDbs_) db->setFailovers(rt, failovers);
   rec_.recordTries = sc.run.taskInstancesCsv;
+  rec_.oneDagDef = sc.dags.size() == 1;
   rec_.sampleFrom = sc.run.warmup;  // the first runs after the warm-up: a nightly batch is due at once
   executor_ = makeExecutor(ctx_);
   ctx_.executor = executor_.get();

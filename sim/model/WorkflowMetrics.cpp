@@ -52,16 +52,21 @@ void addInstances(SimContext& ctx, RunResult& out) {
   MetricsRecorder& rec = ctx.recorder;
   for (size_t i = 0; i < sc.instances.size(); ++i) {
     LatencySamples pooled;
-    for (size_t d = 0; d < sc.dags.size(); ++d) {
-      if (sc.dags[d].instance != static_cast<int>(i)) continue;
-      const LatencySamples& s = rec.byDagDef[static_cast<int>(d)];
-      for (auto field : {&LatencySamples::transition, &LatencySamples::scheduleDelay, &LatencySamples::dagrunDuration,
-                         &LatencySamples::dagrunDoneAfterDue, &LatencySamples::triggerToStart,
-                         &LatencySamples::triggerToDone, &LatencySamples::queued})
-        (pooled.*field).insert((pooled.*field).end(), (s.*field).begin(), (s.*field).end());
+    const LatencySamples* samples = &pooled;
+    if (rec.oneDagDef) {
+      if (sc.dags[0].instance == static_cast<int>(i)) samples = &rec.all;  // no copy of a long run's samples
+    } else {
+      for (size_t d = 0; d < sc.dags.size(); ++d) {
+        if (sc.dags[d].instance != static_cast<int>(i)) continue;
+        const LatencySamples& s = rec.ofDagDef(static_cast<int>(d));
+        for (auto field : {&LatencySamples::transition, &LatencySamples::scheduleDelay, &LatencySamples::dagrunDuration,
+                           &LatencySamples::dagrunDoneAfterDue, &LatencySamples::triggerToStart,
+                           &LatencySamples::triggerToDone, &LatencySamples::queued})
+          (pooled.*field).insert((pooled.*field).end(), (s.*field).begin(), (s.*field).end());
+      }
     }
     nlohmann::json& scope = out.instance(sc.instances[i].name);
-    addLatencies(scope, pooled);
+    addLatencies(scope, *samples);
     scope[metric::kSchedulerLoopDuration.name()] = toJson(summarize(rec.loopDurationsByInstance[static_cast<int>(i)]));
     scope[metric::kDbQueriesPerLoop.name()] = toJson(summarize(rec.queriesPerLoopByInstance[static_cast<int>(i)]));
   }
@@ -85,7 +90,7 @@ void addWorkflowMetrics(SimContext& ctx, RunResult& out) {
   addCounts(ctx, out.metrics);
   addInstances(ctx, out);
   for (size_t d = 0; d < sc.dags.size(); ++d) {
-    const LatencySamples& s = rec.byDagDef[static_cast<int>(d)];
+    const LatencySamples& s = rec.ofDagDef(static_cast<int>(d));
     nlohmann::json& scope = out.dag(sc.dags[d].name);
     addLatencies(scope, s);
     scope[metric::kDbQueriesPerPass.name()] = toJson(summarize(s.queriesPerPass));

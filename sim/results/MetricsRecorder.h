@@ -34,7 +34,11 @@ class MetricsRecorder {
   bool counts(double t) const { return t >= warmup_; }
 
   LatencySamples all;
-  std::map<int, LatencySamples> byDagDef;
+  // With one DAG definition its samples are `all`'s: set before the first sample, they are kept
+  // once (a long run's latency samples are much of its memory).
+  bool oneDagDef = false;
+  // REQUIRES: def is a DAG definition's index.
+  const LatencySamples& ofDagDef(int def) { return oneDagDef ? all : byDagDef[def]; }
   std::vector<double> loopDurations, queriesPerLoop;
   std::map<int, std::vector<double>> loopDurationsByInstance, queriesPerLoopByInstance;
   std::vector<TryRecord> tries;
@@ -102,8 +106,9 @@ class MetricsRecorder {
   void add(std::vector<double> LatencySamples::*field, int def, double now, double v) {
     if (!counts(now)) return;
     (all.*field).push_back(v);
-    (byDagDef[def].*field).push_back(v);
+    if (!oneDagDef) (byDagDef[def].*field).push_back(v);
   }
+  std::map<int, LatencySamples> byDagDef;
   double warmup_;
 };
 
