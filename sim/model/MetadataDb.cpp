@@ -1,5 +1,7 @@
 #include "model/MetadataDb.h"
 
+#include <bit>
+
 namespace schedlab {
 
 QueryBatch::QueryBatch(const MetadataDb& db) : db_(&db), recordEntries_(db.recordsSubjects()) {}
@@ -23,6 +25,7 @@ void QueryBatch::add(QueryType type, double rowsScanned, double rowsReturned, in
   seconds_ += s;
   counts_[i] += statements;
   secondsByType_[i] += s + disk;
+  typesUsed_ |= uint64_t{1} << i;
 }
 
 void QueryBatch::add(const QueryBatch& other) {
@@ -32,10 +35,13 @@ void QueryBatch::add(const QueryBatch& other) {
   diskSeconds_ += other.diskSeconds_;
   pages_ += other.pages_;
   pagesFromDisk_ += other.pagesFromDisk_;
-  for (size_t i = 0; i < kQueryTypeCount; ++i) {
+  // Only the types `other` holds: adding another's zeros would change nothing.
+  for (uint64_t used = other.typesUsed_; used != 0; used &= used - 1) {
+    const size_t i = static_cast<size_t>(std::countr_zero(used));
     counts_[i] += other.counts_[i];
     secondsByType_[i] += other.secondsByType_[i];
   }
+  typesUsed_ |= other.typesUsed_;
 }
 
 MetadataDb::MetadataDb(const MetadbConfig& config, QueryCostModel model,
@@ -83,7 +89,8 @@ void MetadataDb::execute(const QueryBatch& batch, double clientSecondsPerStateme
   pagesFromDisk_ += batch.pagesFromDisk();
   if (measuring_) {
     queriesTotal_ += batch.queries();
-    for (size_t i = 0; i < kQueryTypeCount; ++i) {
+    for (uint64_t used = batch.typesUsed(); used != 0; used &= used - 1) {
+      const size_t i = static_cast<size_t>(std::countr_zero(used));
       countByType_[i] += batch.counts()[i];
       secondsByType_[i] += batch.secondsByType()[i];
     }

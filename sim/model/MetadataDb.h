@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <span>
@@ -66,6 +67,8 @@ class QueryBatch {
   bool empty() const { return queries_ == 0; }
   const std::array<int, kQueryTypeCount>& counts() const { return counts_; }
   const std::array<double, kQueryTypeCount>& secondsByType() const { return secondsByType_; }
+  // Bit i set: the batch holds queries of type i (the others' counts and seconds are zero).
+  uint64_t typesUsed() const { return typesUsed_; }
 
  private:
   const MetadataDb* db_;
@@ -75,6 +78,8 @@ class QueryBatch {
   double seconds_ = 0, diskSeconds_ = 0, pages_ = 0, pagesFromDisk_ = 0;
   std::array<int, kQueryTypeCount> counts_{};
   std::array<double, kQueryTypeCount> secondsByType_{};
+  uint64_t typesUsed_ = 0;
+  static_assert(kQueryTypeCount <= 64, "typesUsed_ has a bit per query type");
 };
 
 class MetadataDb {

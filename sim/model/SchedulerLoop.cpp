@@ -2,6 +2,7 @@
 #include "model/SchedulerNumbering.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <map>
 #include <tuple>
@@ -15,8 +16,10 @@ namespace {
 
 int schedulerQueries(const QueryBatch& b) {
   int n = 0;
-  for (size_t i = 0; i < kQueryTypeCount; ++i)
+  for (uint64_t used = b.typesUsed(); used != 0; used &= used - 1) {
+    const size_t i = static_cast<size_t>(std::countr_zero(used));
     if (kQueries[i].schedulerSide) n += b.counts()[i];
+  }
   return n;
 }
 
