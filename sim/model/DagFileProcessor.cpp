@@ -1,6 +1,7 @@
 #include "model/DagFileProcessor.h"
 
 #include <cmath>
+#include <map>
 #include <utility>
 
 #include "model/SchedulerJobs.h"
@@ -117,17 +118,32 @@ void DagFileProcessorManager::processIdleFiles(const std::vector<DagId>& files) 
   const double t = ctx_.now();
   MetadataDb& db = ctx_.db(instance_);
   QueryBatch b = db.batch();
+  // A file's queries cost the same as another's with the same schedule kind and run count (the
+  // tables do not change meanwhile): each such batch is built once. Not when the service sends
+  // the real statements, which name the file.
+  const bool reuse = !db.recordsSubjects();
+  std::map<std::pair<bool, int>, QueryBatch> built;
   for (DagId f : files) {
     const Dag& dag = st.dag(f);
-    QueryBatch one = db.batch();
-    const QuerySubject file{.dag = f};
-    one.add(QueryType::SyncDag, 1, 1, 1, file);
-    one.add(QueryType::GetPausedDags, 1, 0, 1, file);
-    if (dag.schedule.kind() != Schedule::Kind::None)
-      one.add(QueryType::CreateDagRunChecks, static_cast<double>(dag.runsCreated), 1, 3, file);
-    one.add(QueryType::FindRunningDagRuns, 0, 0, 1, file);
-    b.add(one);
-    ctx_.recorder.queriesPerPass(dag.def.value(), t, one.queries());
+    const bool scheduled = dag.schedule.kind() != Schedule::Kind::None;
+    const std::pair<bool, int> key{scheduled, dag.runsCreated};
+    auto it = reuse ? built.find(key) : built.end();
+    if (it == built.end()) {
+      QueryBatch one = db.batch();
+      const QuerySubject file{.dag = f};
+      one.add(QueryType::SyncDag, 1, 1, 1, file);
+      one.add(QueryType::GetPausedDags, 1, 0, 1, file);
+      if (scheduled) one.add(QueryType::CreateDagRunChecks, static_cast<double>(dag.runsCreated), 1, 3, file);
+      one.add(QueryType::FindRunningDagRuns, 0, 0, 1, file);
+      if (!reuse) {
+        b.add(one);
+        ctx_.recorder.queriesPerPass(dag.def.value(), t, one.queries());
+        continue;
+      }
+      it = built.emplace(key, std::move(one)).first;
+    }
+    b.add(it->second);
+    ctx_.recorder.queriesPerPass(dag.def.value(), t, it->second.queries());
   }
   db.execute(b, ctx_.scenario.scheduler.clientCostPerQuery);
   ctx_.recorder.schedulerQueries[instance_.value()] += b.queries();
