@@ -184,6 +184,12 @@ def key_figure_blocks(variants):
             "-" if m("metrics.dagruns_recreated_by_catchup") is None else f"{m('metrics.dagruns_recreated_by_catchup'):.0f}",
             fmt_run_time(v),
         ])
+    # The mock executor's runs (Airflow's scheduler benchmark): the scheduler's own throughput.
+    if any(v.metric("metrics.scheduler_throughput_tis_per_s") is not None for v in variants):
+        header.insert(1, "scheduler throughput")
+        for v, row in zip(variants, rows):
+            t = v.metric("metrics.scheduler_throughput_tis_per_s")
+            row.insert(1, "-" if t is None else f"{t:.1f} task instances/s")
     return [("table", header, rows)]
 
 

@@ -69,14 +69,22 @@ RunResult runSimulation(const Scenario& sc, const SimulationOptions& options) {
     std::fflush(stderr);
   });
 
-  engine.run_until(sc.run.horizon);
+  double end = sc.run.horizon;
+  if (model.endsWhenDone()) {
+    // One sample interval at a time, until the sampler finds every run done.
+    for (double t = sc.run.sampleInterval; t <= sc.run.horizon + 1e-9 && model.doneAt() < 0; t += sc.run.sampleInterval)
+      engine.run_until(t);
+    if (model.doneAt() < 0) engine.run_until(sc.run.horizon);
+    end = model.doneAt() < 0 ? sc.run.horizon : sg4::Engine::get_clock();
+  } else {
+    engine.run_until(sc.run.horizon);
+  }
   const double wall = std::chrono::duration<double>(Clock::now() - wallStart).count();
   if (options.progress && wall >= 1.0) std::fprintf(stderr, "\n");
-  return model.results(sc.run.horizon,
-                       {{"virtual_seconds", sc.run.horizon},
-                        {"wall_seconds", roundMetric(wall)},
-                        {"events", events},
-                        {"events_per_second", std::round(static_cast<double>(events) / std::max(wall, 1e-9))}});
+  return model.results(end, {{"virtual_seconds", end},
+                             {"wall_seconds", roundMetric(wall)},
+                             {"events", events},
+                             {"events_per_second", std::round(static_cast<double>(events) / std::max(wall, 1e-9))}});
 }
 
 RunResult simulateIsolated(const Scenario& sc, const SimulationOptions& options) {

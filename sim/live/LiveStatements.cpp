@@ -96,6 +96,12 @@ void processorStatements(StatementTable& t) {
       {{"UPDATE dag_run SET state = $3 WHERE dag_id = $1 AND " + kRun, {P::DagId, P::Run, P::RunState}}});
   set(QueryType::TiLockForSchedule, {{"SELECT * FROM task_instance WHERE " + kTi + " FOR UPDATE", kTiParams}});
   set(QueryType::TiMergeScheduled, {{"UPDATE task_instance SET state = 'scheduled' WHERE " + kTi, kTiParams}});
+  set(QueryType::MockExecutorSetState,
+      {{"SELECT * FROM task_instance WHERE " + kTi, kTiParams},
+       {"UPDATE task_instance SET state = 'success', start_date = coalesce(start_date, now()), end_date = now() "
+        "WHERE " +
+            kTi,
+        kTiParams}});
   set(QueryType::DagRunInsert,
       {{"INSERT INTO dag_run (dag_id, execution_date, state, run_id, external_trigger, start_date) VALUES ($1, "
         "timestamptz '2020-01-01' + $2::int * interval '1 hour', 'running', $3, false, now())",

@@ -96,7 +96,7 @@ double CeleryExecutor::outageEnd(double t) const {
   return end;
 }
 
-void CeleryExecutor::send(const std::vector<TiId>& tis, double now) {
+int CeleryExecutor::send(const std::vector<TiId>& tis, double now) {
   const ExecutorConfig& e = ctx_.scenario.executor;
   // During a broker outage the executor's sends wait (Celery retries publishing) until it ends.
   const double sentAt = std::max(now, outageEnd(now));
@@ -104,6 +104,7 @@ void CeleryExecutor::send(const std::vector<TiId>& tis, double now) {
     ctx_.state.ti(ti).sent = true;
     post(ti, sentAt + e.brokerLatency);
   }
+  return 0;
 }
 
 void CeleryExecutor::post(TiId ti, double visibleAt) {

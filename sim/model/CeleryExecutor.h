@@ -34,8 +34,8 @@ class CeleryExecutor final : public Executor {
   explicit CeleryExecutor(SimContext& ctx);
   // Creates the worker slots, the autoscalers and the heartbeat load.
   void start() override;
-  // Queued TIs leave for the broker; visible to workers after its latency.
-  void send(const std::vector<TiId>& tis, double now) override;
+  // Queued TIs leave for the broker; visible to workers after its latency. No statements.
+  int send(const std::vector<TiId>& tis, double now) override;
   int takeEvents(SchedulerId scheduler) override;
 
   const std::vector<WorkerHost>& hosts() const override { return hosts_; }

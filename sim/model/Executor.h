@@ -30,8 +30,10 @@ class Executor {
   // Spawns its actors (worker slots, autoscalers, heartbeats, its own faults).
   // REQUIRES: called once, before the runtime runs.
   virtual void start() = 0;
-  // executor.heartbeat(): the queued task instances `tis` leave the scheduler at `now`.
-  virtual void send(const std::vector<TiId>& tis, double now) = 0;
+  // executor.heartbeat(): the queued task instances `tis` leave the scheduler at `now`. Returns
+  // the SQL statements the scheduler sent for it (the heartbeat's share of its loop's queries).
+  // REQUIRES: called from the actor of the scheduler that queued them.
+  virtual int send(const std::vector<TiId>& tis, double now) = 0;
   // Tries ended since scheduler `scheduler` last asked (_process_executor_events); resets the count.
   virtual int takeEvents(SchedulerId scheduler) = 0;
 

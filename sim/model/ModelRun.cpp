@@ -155,8 +155,14 @@ void ModelRun::sample() {
     row.busyWorkers = executor_->busyWorkers();
     result_.timeseries.push_back(row);
     executor_->sample(t, result_);
+    if (endsWhenDone() && state_.allRunsDone()) {
+      doneAt_ = t;
+      return;
+    }
   }
 }
+
+bool ModelRun::endsWhenDone() const { return sc_.executor.kind == ExecutorKind::Mock && sc_.triggers.empty(); }
 
 RunResult ModelRun::results(double end, nlohmann::json run) {
   state_.recordOpenTries(end);

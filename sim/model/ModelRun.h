@@ -50,6 +50,11 @@ class ModelRun {
   // The run's result at `end` (seconds); `run` says how it was run ("sim" in results.json).
   // REQUIRES: called once, after the runtime ran to `end`.
   RunResult results(double end, nlohmann::json run);
+  // A mock-executor run without triggers ends early, as Airflow's benchmark does: at the first
+  // sample time (run.sample_interval) by which every DAG run has finished and no DAG will create
+  // another. doneAt(): that time, or -1 while the run goes on (or cannot end early).
+  bool endsWhenDone() const;
+  double doneAt() const { return doneAt_; }
 
   WorkflowState& state() { return state_; }
   Executor& executor() { return *executor_; }
@@ -78,6 +83,7 @@ class ModelRun {
   std::vector<std::unique_ptr<DagFileProcessorManager>> processors_;
   std::unique_ptr<TryStream> tryStream_;
   RunResult result_;  // filled as the run goes (time series), completed by results()
+  double doneAt_ = -1;
 };
 
 }  // namespace schedlab

@@ -59,6 +59,9 @@ enum class QueryType {
   MiniScheduler,    // 2.x: SELECT dag_run FOR UPDATE, the run's TIs, UPDATE downstream
   // Cleanup (the community db-cleanup DAG / `airflow db clean`).
   ArchiveDelete,  // DELETE ... WHERE <age column> < cutoff, costed per row deleted
+  // The mock executor's heartbeat (Airflow's MockExecutor, for scheduler benchmarks): per queued
+  // TI, ti.set_state(SUCCESS) in the scheduler's session: session.merge (SELECT by key), UPDATE.
+  MockExecutorSetState,
   Count
 };
 
@@ -109,6 +112,7 @@ inline constexpr std::array<QueryInfo, static_cast<size_t>(QueryType::Count)> kQ
     {"worker_heartbeat", Table::Job, 4, false},
     {"mini_scheduler", Table::TaskInstance, 3, false},
     {"archive_delete", Table::TaskInstance, 1, false},
+    {"mock_executor_set_state", Table::TaskInstance, 2, true},
 }};
 
 inline const QueryInfo& queryInfo(QueryType t) { return kQueries[static_cast<size_t>(t)]; }

@@ -92,7 +92,7 @@ void Airflow2Loop::once() {
   // Queued and committed but not sent yet: a crash now leaves them without a Celery task id.
   if (!process_.transaction([&] { queued = criticalSection(queries); })) return;
   // executor.heartbeat(), _process_executor_events, the job heartbeat.
-  ctx_.executor->send(queued, ctx_.now());
+  queries += ctx_.executor->send(queued, ctx_.now());
   int events = 0;
   if (!process_.transaction([&] { events = tail(queries); }, SchedulerProcess::OnDeath::NextPass)) return;
   const double duration = ctx_.now() - t0;
@@ -295,7 +295,7 @@ void runAirflow1MainLoop(SimContext& ctx, InstanceId instance) {
           queries = schedulerQueries(b);
         }))
       continue;
-    ctx.executor->send(queued, ctx.now());
+    queries += ctx.executor->send(queued, ctx.now());
     ctx.recorder.schedulerQueries[instance.value()] += queries;
     // processor_poll_interval: an iteration lasts at least this long.
     double elapsed = ctx.now() - t0;

@@ -69,7 +69,7 @@ WorkflowState::WorkflowState(const Scenario& scenario, std::vector<MetadataDb*> 
       const DagId id = dags_.add(std::move(dag));
       double first = firstExecution(id, 0);
       setNextDue(id, first,
-                 dags_[id].schedule.kind() == Schedule::Kind::None ? INFINITY : dags_[id].schedule.after(first) - t0);
+                 dags_[id].schedule.kind() == Schedule::Kind::None ? INFINITY : dags_[id].schedule.dueAt(first) - t0);
     }
   }
 }
@@ -79,7 +79,8 @@ void WorkflowState::setNextDue(DagId d, double nextExecution, double nextDueAt) 
   auto& index = byNextDue_[dag.instance];
   if (dag.schedule.kind() != Schedule::Kind::None) index.erase({dag.nextDueAt, d});
   dag.nextExecution = nextExecution;
-  dag.nextDueAt = nextDueAt;
+  // No run after the DAG's end_date (nor after an @once DAG's one run).
+  dag.nextDueAt = nextExecution > def(d).endDate ? INFINITY : nextDueAt;
   if (dag.schedule.kind() != Schedule::Kind::None) index.insert({dag.nextDueAt, d});
 }
 
@@ -130,6 +131,7 @@ RunId WorkflowState::createRun(DagId dagIdx, double executionDate, double dueAt,
   run.external = external;
   run.arrival = arrival;
   run.created = now;
+  if (firstRunCreated_ < 0) firstRunCreated_ = now;
   run.firstTi = tis_.nextId();
   run.unfinished = static_cast<int>(d.tasks.size());
   run.previous = dag.lastRun;
@@ -212,6 +214,12 @@ void WorkflowState::noteSchedulingDecision(RunId r, double at) {
   run.lastSchedulingDecision = at;
 }
 
+bool WorkflowState::allRunsDone() const {
+  for (const Dag& dag : dags_)
+    if (!dag.activeRuns.empty() || std::isfinite(dag.nextDueAt)) return false;
+  return true;
+}
+
 bool WorkflowState::hasDueRun(DagId dagIdx, double now) const {
   const Dag& dag = dags_[dagIdx];
   if (dag.schedule.kind() == Schedule::Kind::None) return false;
@@ -226,6 +234,10 @@ std::vector<RunId> WorkflowState::createDueRuns(DagId dagIdx, double now, int li
     double exec = dag.nextExecution;
     double dueAt = dag.nextDueAt;
     created.push_back(createRun(dagIdx, exec, dueAt, now, false, -1));
+    if (dag.schedule.kind() == Schedule::Kind::Once) {
+      setNextDue(dagIdx, INFINITY, INFINITY);
+      continue;
+    }
     const double next = scenario_.run.start + dueAt;
     setNextDue(dagIdx, next, dags_[dagIdx].schedule.after(next) - scenario_.run.start);
   }
@@ -319,6 +331,7 @@ void WorkflowState::finishRun(RunId runIdx, double now, bool success) {
   Dag& dag = dags_[run.dag];
   run.state = success ? RunState::Success : RunState::Failed;
   run.ended = now;
+  lastRunEnded_ = now;
   dag.runningRuns--;
   dag.activeRuns.erase(std::find(dag.activeRuns.begin(), dag.activeRuns.end(), runIdx));
   runningByDecision_[dag.instance].erase({run.lastSchedulingDecision, run.executionDate, runIdx});
@@ -539,7 +552,7 @@ std::array<double, static_cast<size_t>(Table::Count)> WorkflowState::archive(
     if (--dag.scheduledRunRows == 0 && dag.schedule.kind() != Schedule::Kind::None) {
       // Nothing tells the scheduler this DAG ever ran: it starts again from the beginning.
       const double first = firstExecution(run.dag, now);
-      setNextDue(run.dag, first, dag.schedule.after(first) - scenario_.run.start);
+      setNextDue(run.dag, first, dag.schedule.dueAt(first) - scenario_.run.start);
     }
   }
   return deleted;

@@ -147,6 +147,12 @@ class WorkflowState {
   // catchup and max_active_runs; creates at most `limit`. Returns the runs created.
   std::vector<RunId> createDueRuns(DagId dag, double now, int limit);
   bool hasDueRun(DagId dag, double now) const;
+  // No run is queued or running and no DAG will create another (each past its end_date, its
+  // @once run made, or not scheduled). Triggers may still start runs.
+  bool allRunsDone() const;
+  // The first DAG run's creation and the last run's end so far (simulation seconds; -1: none yet).
+  double firstRunCreated() const { return firstRunCreated_; }
+  double lastRunEnded() const { return lastRunEnded_; }
   // The DAGs of `instance` that hasDueRun at `now` and no scheduler holds (dags_needing_dagruns
   // with SKIP LOCKED), in DAG order. Looks only at DAGs whose interval has ended.
   std::vector<DagId> dueDags(InstanceId instance, double now) const;
@@ -249,6 +255,7 @@ class WorkflowState {
   std::vector<SlaDeadline> finishedSlaDeadlines_;  // a few: the runs each scheduler examines at once
   InstanceId instanceOfRun(RunId run) const { return dags_[runs_[run].dag].instance; }
   int runningTasks_ = 0, queuedTasks_ = 0;
+  double firstRunCreated_ = -1, lastRunEnded_ = -1;
 };
 
 }  // namespace schedlab

@@ -61,6 +61,8 @@ const std::map<std::string, Source>& catalogSources() {
       {"worker_heartbeat", {L::Airflow110, "scheduler_heartbeat", 4}},
       {"mini_scheduler", {L::Airflow2, "mini_scheduler", 1}},
       {"archive_delete", {L::Airflow110, "archive_delete_tis", 1}},
+      // A single-row read and a single-row UPDATE by key: costed as two of the merge's UPDATE.
+      {"mock_executor_set_state", {L::Airflow110, "ti_merge_scheduled", 2}},
   };
   return m;
 }

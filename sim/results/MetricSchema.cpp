@@ -24,6 +24,8 @@ const Metric kQueuedDuration{"queued_duration_s", Unit::Seconds, Better::Lower, 
     "queued to running"};
 const Metric kSchedulerLoopDuration{"scheduler_loop_duration_s", Unit::Seconds, Better::Lower, Shape::Summary, kRunScope | kInstanceScope, true,
     "`scheduler.scheduler_loop_duration` (airflow2); one pass of the DAG-file processors (airflow1)"};
+const Metric kSchedulerThroughput{"scheduler_throughput_tis_per_s", Unit::PerSecond, Better::Higher, Shape::Scalar, kRunScope, true,
+    "executor mock: task instances that succeeded ÷ the first DAG run's creation to the last one's end"};
 const Metric kWorkerHours{"worker_hours", Unit::Hours, Better::Lower, Shape::Scalar, kRunScope | kPoolScope, true,
     "worker hosts billed, from launch to termination"};
 const Metric kDbCoreHours{"db_core_hours", Unit::Hours, Better::Lower, Shape::Scalar, kRunScope, true,
@@ -154,6 +156,7 @@ const std::vector<const Metric*>& metricSchema() {
                                                  &metric::kTriggerToDone,
                                                  &metric::kQueuedDuration,
                                                  &metric::kSchedulerLoopDuration,
+                                                 &metric::kSchedulerThroughput,
                                                  &metric::kWorkerHours,
                                                  &metric::kDbCoreHours,
                                                  &metric::kDbCpuUtilization,
@@ -265,6 +268,8 @@ const char* unitName(Unit u) {
       return "h";
     case Unit::Currency:
       return "price units";
+    case Unit::PerSecond:
+      return "/s";
     case Unit::Text:
       return "text";
   }
@@ -326,6 +331,9 @@ std::string formatValue(Unit u, double v) {
       break;
     case Unit::Ratio:
       std::snprintf(buf, sizeof buf, "%.1f%%", 100 * v);
+      break;
+    case Unit::PerSecond:
+      std::snprintf(buf, sizeof buf, "%.1f /s", v);
       break;
     default:
       std::snprintf(buf, sizeof buf, "%g", v);

@@ -21,8 +21,9 @@ enum class Unit {
   Rows,
   Pages,  // DB pages (8 kB)
   Bytes,
-  Hours,     // host-hours, core-hours, worker-hours
-  Currency,  // the scenario's price units
+  Hours,      // host-hours, core-hours, worker-hours
+  Currency,   // the scenario's price units
+  PerSecond,  // a rate: things per second
   Text,
 };
 
@@ -68,6 +69,8 @@ namespace metric {
 // Latency summaries, in the order `check` gates them.
 extern const Metric kTaskTransitionLatency, kScheduleDelay, kDagrunDuration, kDagrunDoneAfterDue, kTriggerToStart,
     kTriggerToDone, kQueuedDuration, kSchedulerLoopDuration;
+// The scheduler's own throughput under the mock executor, gated.
+extern const Metric kSchedulerThroughput;
 // What the setup costs, gated.
 extern const Metric kWorkerHours, kDbCoreHours, kDbCpuUtilization, kDbQueriesTotal, kCost, kDbSizeBytes;
 // Losses, gated.

@@ -73,6 +73,14 @@ void printSummary(std::FILE* out, const nlohmann::json& results, const std::stri
       std::fprintf(out, "\n");
     }
   }
+  // The mock executor's figure: the scheduler's own throughput.
+  for (const auto& v : results["variants"]) {
+    const auto& m = v["metrics"];
+    const std::string key(metric::kSchedulerThroughput.key);
+    if (m.contains(key) && m[key].is_number())
+      std::fprintf(out, "%s: scheduler throughput %.1f task instances/s (executor mock)\n",
+                   v["name"].get<std::string>().c_str(), m[key].get<double>());
+  }
   printSlas(out, results);
   std::fprintf(out, "results: %s\n", (std::filesystem::path(dir) / "results.json").string().c_str());
 }

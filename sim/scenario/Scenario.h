@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 
 #include <map>
 #include <optional>
@@ -53,8 +54,9 @@ struct DagDef {
   std::string name;
   int count = 1;  // replicas: name, name__2, name__3, ...
   Schedule schedule = Schedule::none();
-  double startDate = 0;  // absolute Unix seconds
-  double spread = 0;     // replica i's schedule is shifted by i * spread / count
+  double startDate = 0;       // absolute Unix seconds
+  double endDate = INFINITY;  // absolute Unix seconds: no run has a later execution date
+  double spread = 0;          // replica i's schedule is shifted by i * spread / count
   bool catchup = true;
   bool dependsOnPast = false;
   double sla = -1;  // seconds after a scheduled run's time by which the run should end; < 0: none
@@ -197,11 +199,15 @@ struct WorkerPoolConfig {
 };
 
 // What runs the tries: Airflow's executor.
-enum class ExecutorKind { Celery };
+// Mock: Airflow's MockExecutor of its scheduler benchmarks (every queued try succeeds at the
+// executor's heartbeat; no workers).
+enum class ExecutorKind { Celery, Mock };
 inline const char* executorKindName(ExecutorKind k) {
   switch (k) {
     case ExecutorKind::Celery:
       return "celery";
+    case ExecutorKind::Mock:
+      return "mock";
   }
   return "?";
 }
@@ -228,6 +234,15 @@ struct ExecutorConfig {
   }
   bool operator==(const ExecutorConfig&) const = default;
 };
+
+// The mock executor's configuration: its kind, and the one default pool every executor keeps
+// (Scenario's invariant), unused.
+inline ExecutorConfig mockExecutorConfig() {
+  ExecutorConfig e;
+  e.kind = ExecutorKind::Mock;
+  e.pools = {WorkerPoolConfig{}};
+  return e;
+}
 
 struct RunConfig {
   double horizon = 86400;

@@ -139,6 +139,8 @@ nlohmann::json dagsJson(const Scenario& s) {
                     {"parse_cost_s", d.parseCost},
                     {"instance", s.instances.at(static_cast<size_t>(d.instance)).name},
                     {"tasks", tasks}});
+    // Only when set: a DAG without an end date keeps the configuration it always had.
+    if (std::isfinite(d.endDate)) dags.back()["end_date_unix_s"] = d.endDate;
   }
   return dags;
 }
@@ -266,6 +268,7 @@ nlohmann::json metadbJson(const Scenario& s) {
 }
 
 nlohmann::json executorJson(const Scenario& s) {
+  if (s.executor.kind == ExecutorKind::Mock) return {{"kind", executorKindName(s.executor.kind)}};
   return {{"kind", executorKindName(s.executor.kind)},
           {"broker_latency_s", s.executor.brokerLatency},
           {"acks_late", s.executor.acksLate},

@@ -90,6 +90,7 @@ TaskDef task(const json& j, const std::string& path) {
 Schedule schedule(const json& j, double startDate, const std::string& path) {
   const std::string text = get<std::string>(j, "schedule", path);
   if (text == "none") return Schedule::none();
+  if (text == "@once") return Schedule::once();
   if (text.rfind("every ", 0) == 0) return Schedule::interval(get<double>(j, "schedule_period_s", path), startDate);
   std::string error;
   auto cron = Schedule::cron(text, &error);
@@ -109,6 +110,7 @@ DagDef dag(const json& j, const Scenario& s, const std::string& path) {
   d.count = get<int>(j, "count", path);
   d.startDate = get<double>(j, "start_date_unix_s", path);
   d.schedule = schedule(j, d.startDate, path);
+  if (j.contains("end_date_unix_s")) d.endDate = get<double>(j, "end_date_unix_s", path);
   d.spread = get<double>(j, "spread_s", path);
   d.catchup = get<bool>(j, "catchup", path);
   d.dependsOnPast = get<bool>(j, "depends_on_past", path);
@@ -235,7 +237,8 @@ WorkerPoolConfig workerPool(const json& j, const std::string& path) {
 ExecutorConfig executor(const json& j) {
   const std::string p = "executor";
   ExecutorConfig e;
-  e.kind = named<ExecutorKind>(j, "kind", p, {ExecutorKind::Celery}, executorKindName);
+  e.kind = named<ExecutorKind>(j, "kind", p, {ExecutorKind::Celery, ExecutorKind::Mock}, executorKindName);
+  if (e.kind == ExecutorKind::Mock) return mockExecutorConfig();
   e.brokerLatency = get<double>(j, "broker_latency_s", p);
   e.acksLate = get<bool>(j, "acks_late", p);
   e.visibilityTimeout = get<double>(j, "visibility_timeout_s", p);

@@ -100,6 +100,15 @@ Schedule Schedule::none() {
   return s;
 }
 
+Schedule Schedule::once() {
+  Schedule s;
+  s.kind_ = Kind::Once;
+  s.text_ = "@once";
+  return s;
+}
+
+double Schedule::after(double point) const { return kind_ == Kind::Once ? INFINITY : firstAtOrAfter(point + 1e-3); }
+
 Schedule Schedule::interval(double periodSeconds, double anchor) {
   Schedule s;
   s.kind_ = Kind::Interval;
@@ -173,6 +182,8 @@ double Schedule::firstAtOrAfter(double t) const {
   switch (kind_) {
     case Kind::None:
       return INFINITY;
+    case Kind::Once:
+      return t;
     case Kind::Interval: {
       // A microsecond of slack absorbs rounding in Unix-second doubles.
       double k = std::ceil((t - anchor_ - 1e-6) / period_);
@@ -206,6 +217,7 @@ double Schedule::firstAtOrAfter(double t) const {
 double Schedule::lastBefore(double t) const {
   switch (kind_) {
     case Kind::None:
+    case Kind::Once:
       return -INFINITY;
     case Kind::Interval: {
       double k = std::ceil((t - anchor_ - 1e-6) / period_);
@@ -237,6 +249,7 @@ double Schedule::lastBefore(double t) const {
 double Schedule::nominalPeriod() const {
   switch (kind_) {
     case Kind::None:
+    case Kind::Once:
       return INFINITY;
     case Kind::Interval:
       return period_;

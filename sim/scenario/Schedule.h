@@ -1,5 +1,6 @@
-// When a DAG's runs fall due: never (externally triggered), every fixed interval, or on a cron
-// expression. Times are absolute Unix seconds (UTC), as Airflow's execution dates are.
+// When a DAG's runs fall due: never (externally triggered), once (Airflow's @once: a single run
+// at its start_date, due at once), every fixed interval, or on a cron expression. Times are absolute Unix seconds
+// (UTC), as Airflow's execution dates are.
 #pragma once
 
 #include <array>
@@ -11,9 +12,11 @@ namespace schedlab {
 
 class Schedule {
  public:
-  enum class Kind { None, Interval, Cron };
+  enum class Kind { None, Once, Interval, Cron };
 
   static Schedule none();
+  // @once: every time is its own first point, and no point follows one.
+  static Schedule once();
   static Schedule interval(double periodSeconds, double anchor);
   // Five-field cron ("m h dom mon dow") or a preset (@hourly, @daily, @weekly, @monthly, @yearly).
   // nullopt with a reason in *error when the expression is malformed or can never fire.
@@ -25,7 +28,10 @@ class Schedule {
   // The last schedule point before t (for a point t, the one before it); -inf without one.
   double lastBefore(double t) const;
   // The schedule point following the point `point`.
-  double after(double point) const { return firstAtOrAfter(point + 1e-3); }
+  double after(double point) const;
+  // When the run of the point `point` falls due: the end of its interval (the next point); for
+  // @once, the point itself.
+  double dueAt(double point) const { return kind_ == Kind::Once ? point : after(point); }
   // Mean spacing of points (seconds); used for reporting and sanity checks.
   double nominalPeriod() const;
   // The same schedule moved later by `seconds` (replicas of one DAG spread over a window).

@@ -131,3 +131,32 @@ dags:
   EXPECT_EQ(w.state.dag(DagId(2)).nextExecution, start - 3 * 86400);  // from its start_date
   EXPECT_EQ(w.state.dag(DagId(2)).nextDueAt, -2 * 86400);
 }
+
+TEST(WorkflowState, AnOnceDagRunsOnceAndAnEndDateBoundsTheRuns) {
+  FakeWorld w(load(R"(
+dags:
+  - name: once
+    schedule: "@once"
+    start_date: -1h
+    tasks: [{id: a}]
+  - name: bounded
+    schedule: 1h
+    start_date: -3h
+    end_date: -1h
+    tasks: [{id: a}]
+)")[0]);
+  WorkflowState& st = w.state;
+  const double t0 = w.scenario.run.start;
+  // @once: one run, its execution date the start_date, due at once.
+  const std::vector<RunId> once = st.createDueRuns(DagId(0), 0, 10);
+  ASSERT_EQ(once.size(), 1u);
+  EXPECT_EQ(st.run(once[0]).executionDate, t0 - 3600);
+  EXPECT_FALSE(st.hasDueRun(DagId(0), 1e9));
+  // Hourly from -3h to the end date -1h: three runs, all due by the start, none after.
+  const std::vector<RunId> bounded = st.createDueRuns(DagId(1), 0, 10);
+  ASSERT_EQ(bounded.size(), 3u);
+  EXPECT_EQ(st.run(bounded.back()).executionDate, t0 - 3600);
+  EXPECT_FALSE(st.hasDueRun(DagId(1), 1e9));
+  EXPECT_FALSE(st.allRunsDone());  // the runs are still queued
+  EXPECT_EQ(st.firstRunCreated(), 0);
+}

@@ -91,7 +91,7 @@ TEST(BadInput, WhatWasAcceptedSilently) {
 TEST(BadInput, ACronThatNeverFiresOrAnOldStartDateIsNoTrap) {
   EXPECT_EQ(errorOf("dags:\n  - name: etl\n    schedule: \"0 0 31 2 *\"\n    tasks: [{id: t}]\n"),
             ":3:15: dags.etl.schedule: cron expression '0 0 31 2 *' never fires: none of its months has any of its "
-            "days (or use none, or an interval such as 10s)");
+            "days (or use none, @once, or an interval such as 10s)");
 }
 
 TEST(BadInput, TooManyVariantsAreRefusedNotReadForMinutes) {

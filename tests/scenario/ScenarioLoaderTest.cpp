@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "support/TestSupport.h"
 
 using namespace schedlab;
@@ -181,4 +183,85 @@ TEST(ScenarioLoader, DocumentedExampleIsValid) {
   EXPECT_EQ(variants[1].scheduler.queryMode, QueryMode::PerDag);
   EXPECT_EQ(variants[0].triggers.size(), 4u);  // poisson, profile, burst, trace
   EXPECT_EQ(variants[2].dags[0].tasks.size(), 40u);
+}
+
+namespace {
+
+// The edges of a one-shape DAG, as "upstream>downstream" of task ids, sorted.
+std::vector<std::string> edgesOf(const std::string& shape, int count) {
+  const Scenario s = load("dags:\n  - name: perf\n    tasks: [{shape: " + shape + ", count: " + std::to_string(count) +
+                          ", prefix: t}]\n")[0];
+  const DagDef& d = s.dags[0];
+  std::vector<std::string> edges;
+  for (const TaskDef& t : d.tasks)
+    for (int u : t.upstream) edges.push_back(d.tasks[static_cast<size_t>(u)].id + ">" + t.id);
+  std::sort(edges.begin(), edges.end());
+  return edges;
+}
+
+}  // namespace
+
+TEST(ScenarioLoader, PerformanceDagShapesHaveTheEdgesAirflowsGeneratorSets) {
+  // elastic_dag.py (2.x): chain; tasks[i] >> tasks[(i - 1) // 2]; tasks[1:] >> tasks[0]; in the
+  // grid each task >> its left and upper neighbour; no edges without structure.
+  using V = std::vector<std::string>;
+  EXPECT_EQ(edgesOf("linear", 3), (V{"t__1_of_3>t__2_of_3", "t__2_of_3>t__3_of_3"}));
+  EXPECT_EQ(edgesOf("binary_tree", 5),
+            (V{"t__2_of_5>t__1_of_5", "t__3_of_5>t__1_of_5", "t__4_of_5>t__2_of_5", "t__5_of_5>t__2_of_5"}));
+  EXPECT_EQ(edgesOf("star", 4), (V{"t__2_of_4>t__1_of_4", "t__3_of_4>t__1_of_4", "t__4_of_4>t__1_of_4"}));
+  EXPECT_TRUE(edgesOf("no_structure", 4).empty());
+  // Ten tasks make a grid of side 4: rows (1 2 3 4) (5 6 7) (8 9) (10).
+  EXPECT_EQ(edgesOf("grid", 10),
+            (V{"t__10_of_10>t__8_of_10", "t__2_of_10>t__1_of_10", "t__3_of_10>t__2_of_10", "t__4_of_10>t__3_of_10",
+               "t__5_of_10>t__1_of_10", "t__6_of_10>t__2_of_10", "t__6_of_10>t__5_of_10", "t__7_of_10>t__3_of_10",
+               "t__7_of_10>t__6_of_10", "t__8_of_10>t__5_of_10", "t__9_of_10>t__6_of_10", "t__9_of_10>t__8_of_10"}));
+  EXPECT_NE(errorOf("dags:\n  - name: g\n    tasks: [{shape: grid, count: 4951}]\n").find("tasks[0].count"),
+            std::string::npos);
+}
+
+TEST(ScenarioLoader, AShapeGroupFollowsThePreviousEntryAndLeadsToTheNext) {
+  const Scenario s = load(R"(
+dags:
+  - name: perf
+    tasks:
+      - {id: begin}
+      - {shape: star, count: 3, prefix: s}
+      - {id: end}
+)")[0];
+  const DagDef& d = s.dags[0];
+  auto task = [&](const std::string& id) {
+    return *std::find_if(d.tasks.begin(), d.tasks.end(), [&](const TaskDef& t) { return t.id == id; });
+  };
+  auto ids = [&](const TaskDef& t) {
+    std::vector<std::string> out;
+    for (int u : t.upstream) out.push_back(d.tasks[static_cast<size_t>(u)].id);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_EQ(ids(task("s__2_of_3")), std::vector<std::string>{"begin"});  // the star's entry tasks
+  EXPECT_EQ(ids(task("s__1_of_3")), (std::vector<std::string>{"s__2_of_3", "s__3_of_3"}));
+  EXPECT_EQ(ids(task("end")), std::vector<std::string>{"s__1_of_3"});  // its one leaf
+}
+
+TEST(ScenarioLoader, TheMockExecutorDropsWorkerSettingsAndRefusesWorkerFaults) {
+  const Scenario s = load(R"(
+executor: {workers: 8, kind: mock}
+dags:
+  - name: etl
+    schedule: "@once"
+    end_date: 1h
+    tasks: [{id: a, queue: nowhere}]
+)")[0];
+  EXPECT_EQ(s.executor, mockExecutorConfig());
+  EXPECT_EQ(s.dags[0].schedule.kind(), Schedule::Kind::Once);
+  EXPECT_EQ(s.dags[0].endDate, s.run.start + 3600);
+  const std::string bad = errorOf(R"(
+executor: {kind: mock}
+dags: [{name: etl, tasks: [{id: a}]}]
+faults: [{kind: worker_crash, at: 1h}]
+)");
+  EXPECT_NE(bad.find("faults[0].kind"), std::string::npos) << bad;
+  EXPECT_NE(bad.find("no workers"), std::string::npos) << bad;
+  EXPECT_NE(errorOf("dags: [{name: e, start_date: 2h, end_date: 1h, tasks: [{id: a}]}]\n").find("end_date"),
+            std::string::npos);
 }

@@ -56,19 +56,33 @@ void readDag(const Context& ctx, const YAML::Node& dags, size_t i, Scenario& s, 
     if (!v) ctx.fail(n, p + ".start_date", "expected a date (2020-01-01) or an offset from run.start (-7d)");
     d.startDate = *v;
   }
+  if (f.has("end_date")) {
+    YAML::Node n = f.raw("end_date");
+    std::optional<double> v = n.IsScalar() ? parseDate(n.Scalar()) : std::nullopt;
+    if (!v && n.IsScalar()) {
+      auto rel = parseDuration(n.Scalar());
+      if (rel) v = s.run.start + *rel;
+    }
+    if (!v) ctx.fail(n, p + ".end_date", "expected a date (2020-01-02) or an offset from run.start (6h)");
+    if (*v < d.startDate) ctx.fail(n, p + ".end_date", "before the DAG's start_date: it would never run");
+    d.endDate = *v;
+  }
   YAML::Node sched = f.raw("schedule");
   if (sched.IsDefined() && !sched.IsNull()) {
-    if (!sched.IsScalar()) ctx.fail(sched, p + ".schedule", "expected none, an interval (10s) or a cron expression");
+    if (!sched.IsScalar())
+      ctx.fail(sched, p + ".schedule", "expected none, @once, an interval (10s) or a cron expression");
     std::string text = sched.Scalar();
     if (text == "none") {
       d.schedule = Schedule::none();
+    } else if (text == "@once") {
+      d.schedule = Schedule::once();
     } else if (auto interval = parseDuration(text)) {
       if (*interval <= 0) ctx.fail(sched, p + ".schedule", "an interval must be positive");
       d.schedule = Schedule::interval(*interval, d.startDate);
     } else {
       std::string error;
       auto cron = Schedule::cron(text, &error);
-      if (!cron) ctx.fail(sched, p + ".schedule", error + " (or use none, or an interval such as 10s)");
+      if (!cron) ctx.fail(sched, p + ".schedule", error + " (or use none, @once, or an interval such as 10s)");
       d.schedule = *cron;
     }
   }
@@ -87,7 +101,8 @@ void readDag(const Context& ctx, const YAML::Node& dags, size_t i, Scenario& s, 
     clearUnusedFields(task);
     std::string tp = p + ".tasks." + task.id;
     const auto& pools = s.executor.pools;
-    if (std::none_of(pools.begin(), pools.end(), [&](const WorkerPoolConfig& w) { return w.serves(task.queue); }))
+    if (s.executor.kind != ExecutorKind::Mock &&
+        std::none_of(pools.begin(), pools.end(), [&](const WorkerPoolConfig& w) { return w.serves(task.queue); }))
       ctx.fail(dags[i], tp + ".queue", "no worker pool serves queue '" + task.queue + "' (executor.pools[].queues)");
     if (task.pool != "default_pool" && !s.scheduler.pools.count(task.pool)) {
       std::string known = "default_pool";

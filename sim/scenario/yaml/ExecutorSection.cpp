@@ -109,7 +109,9 @@ void readDeploy(const Context& ctx, Fields& f, ExecutorConfig& e) {
 void readExecutorSection(const Context& ctx, Fields& top, Scenario& s) {
   Fields f(ctx, top.raw("executor"), "executor");
   auto& e = s.executor;
-  e.kind = f.choice<ExecutorKind>("kind", e.kind, {{executorKindName(ExecutorKind::Celery), ExecutorKind::Celery}});
+  e.kind = f.choice<ExecutorKind>("kind", e.kind,
+                                  {{executorKindName(ExecutorKind::Celery), ExecutorKind::Celery},
+                                   {executorKindName(ExecutorKind::Mock), ExecutorKind::Mock}});
   e.brokerLatency = f.duration("broker_latency", e.brokerLatency);
   if (f.has("pools") && f.has("workers"))
     ctx.fail(f.raw("workers"), "executor.workers",
@@ -143,6 +145,15 @@ void readExecutorSection(const Context& ctx, Fields& top, Scenario& s) {
   }
   if (e.totalWorkers() == 0) ctx.fail(pools, "executor.pools", "no pool has a worker");
   f.finish();
+  if (e.kind == ExecutorKind::Mock) {
+    // No workers and no broker: their settings (a variant may switch a Celery base to the mock)
+    // do not apply, and the configuration says so by leaving them out.
+    if (f.has("broker_outage") || f.has("deploy"))
+      ctx.fail(f.raw(f.has("deploy") ? "deploy" : "broker_outage"),
+               f.has("deploy") ? "executor.deploy" : "executor.broker_outage",
+               "executor mock has no workers and no broker");
+    e = mockExecutorConfig();
+  }
 }
 
 }  // namespace schedlab::yaml

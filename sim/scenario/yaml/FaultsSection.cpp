@@ -74,6 +74,9 @@ void readFaultsSection(const Context& ctx, Fields& top, Scenario& s) {
                "duplicate fault name '" + fault.name + "' (each fault's metrics are reported under its name)");
     if (!f.has("at")) ctx.fail(list[i], p + ".at", "a fault needs a time (at: 3h)");
     fault.at = f.duration("at", 0);
+    if (s.executor.kind == ExecutorKind::Mock && (fault.kind == K::WorkerCrash || fault.kind == K::BrokerOutage))
+      ctx.fail(f.raw("kind"), p + ".kind",
+               "executor mock has no workers and no broker: a " + std::string(kind) + " cannot happen");
     if (fault.kind == K::WorkerCrash) {
       fault.pool = f.text("pool", s.executor.pools.front().name);
       auto pool = std::find_if(s.executor.pools.begin(), s.executor.pools.end(),

@@ -73,21 +73,84 @@ class TaskListReader {
     return static_cast<int>(dag_.tasks.size()) - 1;
   }
 
+  // A group of tasks of one shape. chain, fan_out_in and layered run top to bottom; the others are
+  // the shapes of Airflow's performance DAG generator (elastic_dag.py in 2.x), each over `count`
+  // tasks with the edges its code sets: linear t1 -> t2 -> ...; binary_tree, star and grid
+  // converge on the first task (task i runs before task (i - 1) // 2; every task before the first;
+  // in a grid each task runs before its left and upper neighbours), though the generator's
+  // docstrings draw them fanning out from it; no_structure has no edges within the group.
   void shapeEntry(Fields& f, const YAML::Node& node, const std::string& p) {
-    enum class Shape { Chain, FanOutIn, Layered };
-    Shape shape = f.choice<Shape>(
-        "shape", Shape::Chain, {{"chain", Shape::Chain}, {"fan_out_in", Shape::FanOutIn}, {"layered", Shape::Layered}});
+    enum class Shape { Chain, FanOutIn, Layered, NoStructure, Linear, BinaryTree, Star, Grid };
+    Shape shape = f.choice<Shape>("shape", Shape::Chain,
+                                  {{"chain", Shape::Chain},
+                                   {"fan_out_in", Shape::FanOutIn},
+                                   {"layered", Shape::Layered},
+                                   {"no_structure", Shape::NoStructure},
+                                   {"linear", Shape::Linear},
+                                   {"binary_tree", Shape::BinaryTree},
+                                   {"star", Shape::Star},
+                                   {"grid", Shape::Grid}});
     TaskDef proto = defaults_;
     readTaskFields(f, proto);
     std::string prefix = f.text("prefix", "task");
     if (!isAirflowKey(prefix))
       ctx_.fail(f.raw("prefix"), p + ".prefix",
                 "'" + prefix + "' cannot begin a task_id: letters, digits, '_', '.' and '-' (as Airflow's)");
+    if (shape == Shape::Chain || shape == Shape::FanOutIn || shape == Shape::Layered) {
+      layeredShape(f, shape == Shape::Chain ? 0 : shape == Shape::FanOutIn ? 1 : 2, proto, prefix, node, p);
+      return;
+    }
+    // The generator refuses grids of more than 100 * 99 / 2 tasks.
+    const int count = f.integer("count", 1, 1, shape == Shape::Grid ? 4950 : 100000);
+    f.finish();
+    std::vector<std::vector<int>> upstream(count);  // within the group, by position
+    if (shape == Shape::Linear) {
+      for (int i = 1; i < count; ++i) upstream[i] = {i - 1};
+    } else if (shape == Shape::BinaryTree) {
+      for (int i = 1; i < count; ++i) upstream[(i - 1) / 2].push_back(i);
+    } else if (shape == Shape::Star) {
+      for (int i = 1; i < count; ++i) upstream[0].push_back(i);
+    } else if (shape == Shape::Grid) {
+      // Row i of the triangular grid holds size - i tasks; (i, j) is task size*i - i(i-1)/2 + j.
+      int size = 0;
+      while (size * (size + 1) / 2 < count) ++size;
+      auto index = [size](int i, int j) { return size * i - i * (i - 1) / 2 + j; };
+      for (int i = 0; i + 1 < size; ++i)
+        for (int j = 0; j < size - i - 1; ++j) {
+          if (index(i + 1, j) < count) upstream[index(i, j)].push_back(index(i + 1, j));
+          if (index(i, j + 1) < count) upstream[index(i, j)].push_back(index(i, j + 1));
+        }
+    }
+    // The group's entry tasks follow the previous entry's leaves; its leaves are the tasks no
+    // task of the group waits for.
+    std::vector<bool> waitedFor(count, false);
+    for (const auto& up : upstream)
+      for (int u : up) waitedFor[u] = true;
+    const int first = static_cast<int>(dag_.tasks.size());
+    std::vector<int> leaves;
+    for (int i = 0; i < count; ++i) {
+      TaskDef t = proto;
+      t.id = prefix + "__" + std::to_string(i + 1) + "_of_" + std::to_string(count);  // as tasks__1_of_10
+      if (upstream[i].empty()) {
+        t.upstream = previousLeaves_;
+      } else {
+        for (int u : upstream[i]) t.upstream.push_back(first + u);
+      }
+      const int idx = addTask(t, node, p);
+      if (!waitedFor[i]) leaves.push_back(idx);
+    }
+    previousLeaves_ = leaves;
+  }
+
+  // chain (kind 0: `count` in a line), fan_out_in (1: a head, `width` in parallel, a tail) and
+  // layered (2: `depth` layers of `width`, each after the whole previous one).
+  void layeredShape(Fields& f, int kind, const TaskDef& proto, const std::string& prefix, const YAML::Node& node,
+                    const std::string& p) {
     std::vector<std::vector<int>> layers;
     int width = 1, depth = 1;
-    if (shape == Shape::Chain) {
+    if (kind == 0) {
       depth = f.integer("count", 1, 1, 100000);
-    } else if (shape == Shape::FanOutIn) {
+    } else if (kind == 1) {
       width = f.integer("width", 1, 1, 100000);
       depth = 3;  // head, width parallel tasks, tail
     } else {
@@ -97,7 +160,7 @@ class TaskListReader {
     f.finish();
     int n = 0;
     for (int layer = 0; layer < depth; ++layer) {
-      int w = (shape == Shape::FanOutIn && layer != 1) ? 1 : width;
+      int w = (kind == 1 && layer != 1) ? 1 : width;
       std::vector<int> ids;
       for (int k = 0; k < w; ++k) {
         TaskDef t = proto;

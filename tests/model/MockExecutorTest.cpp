@@ -1,0 +1,44 @@
+// The mock executor alone on a manual clock: what the scheduler sends succeeds at once, written by
+// the scheduler's own statements, and comes back as that scheduler's executor events.
+#include <gtest/gtest.h>
+
+#include "support/FakeWorld.h"
+#include "support/TestSupport.h"
+
+using namespace schedlab;
+using schedlab::test::FakeWorld;
+using schedlab::test::load;
+
+TEST(MockExecutor, WhatIsSentSucceedsAtOnceOnTheSchedulersStatements) {
+  FakeWorld w(load(R"(
+scheduler: {client_cost_per_query: 1ms}
+executor: {kind: mock}
+dags:
+  - name: perf
+    schedule: 10m
+    tasks: [{shape: no_structure, count: 3, duration: 1h}]
+)")[0],
+              0.002);
+  WorkflowState& st = w.state;
+  EXPECT_TRUE(w.executor.hosts().empty());
+  w.db.startMeasuring();
+  const RunId r = w.startDueRun(DagId(0), 600);
+  w.rt.runUntil(600);
+  for (TiId ti : st.evaluate(r, 600).ready) st.markScheduled(ti, 600);
+  const std::vector<TiId> queued = st.queueExecutable(SchedulerId(0), 512, 600);
+  ASSERT_EQ(queued.size(), 3u);
+  int statements = -1;
+  w.rt.spawn("scheduler", [&] { statements = w.executor.send(queued, 600); });
+  w.rt.runUntil(601);
+  // A merge and an UPDATE per task instance, each 2 ms of the DB and 1 ms of the scheduler.
+  EXPECT_EQ(statements, 6);
+  for (TiId ti : queued) {
+    EXPECT_EQ(st.ti(ti).state, TiState::Success);
+    EXPECT_EQ(st.ti(ti).host, -1);                // no worker ran it
+    EXPECT_NEAR(st.ti(ti).ended, 600.018, 1e-9);  // not its task's hour
+    EXPECT_NEAR(st.ti(ti).started, st.ti(ti).ended, 1e-12);
+  }
+  EXPECT_EQ(w.db.countByType()[static_cast<size_t>(QueryType::MockExecutorSetState)], 6);
+  EXPECT_EQ(w.executor.takeEvents(SchedulerId(0)), 3);
+  EXPECT_EQ(w.executor.takeEvents(SchedulerId(0)), 0);
+}
