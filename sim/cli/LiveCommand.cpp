@@ -14,6 +14,7 @@
 #include "results/ResultsWriter.h"
 #include "results/Summary.h"
 #include "scenario/Duration.h"
+#include "util/TempDir.h"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -60,9 +61,11 @@ int cmdLive(const Args& args) {
   }
   std::fprintf(stderr, "live: %s\n", db->describe().c_str());
   std::vector<RunResult> outputs;
-  for (const auto& s : scenarios) {
+  const TempDir loops("schedlab-loops");  // each variant's loops.csv rows, copied in by the writer
+  for (size_t i = 0; i < scenarios.size(); ++i) {
+    const Scenario& s = scenarios[i];
     std::fprintf(stderr, "live: variant %s for %s...\n", s.variant.c_str(), formatDuration(*duration).c_str());
-    outputs.push_back(runLive(s, *db, *duration));
+    outputs.push_back(runLive(s, *db, *duration, (loops.path() / (std::to_string(i) + ".csv")).string()));
   }
   nlohmann::json results = resultsJson(scenarios.front().name, scenarios.front().run.seed, outputs);
   results["source"] = "live";

@@ -96,11 +96,12 @@ int cmdRun(const Args& args) {
 
   SimulationOptions options;
   options.progress = !vm.count("quiet");
-  // Each variant streams its task_instances.csv rows here; the writer copies them in.
+  // Each variant streams its task_instances.csv and loops.csv rows here; the writer copies them in.
   const TempDir tries("schedlab-tries");
   std::vector<RunResult> outputs;
   for (size_t i = 0; i < scenarios.size(); ++i) {
     options.triesPath = (tries.path() / (std::to_string(i) + ".csv")).string();
+    options.loopsPath = (tries.path() / (std::to_string(i) + "-loops.csv")).string();
     outputs.push_back(simulateIsolated(scenarios[i], options));
   }
   nlohmann::json results = resultsJson(scenarios.front().name, scenarios.front().run.seed, outputs);

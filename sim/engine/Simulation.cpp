@@ -50,6 +50,7 @@ RunResult runSimulation(const Scenario& sc, const SimulationOptions& options) {
   auto& model = *new ModelRun(sc, runtime,
                               [&](size_t db) { return std::make_unique<SimGridQueryService>(dbHosts[db], sc.metadb); });
   if (!options.triesPath.empty()) model.streamTries(options.triesPath);
+  if (!options.loopsPath.empty()) model.streamLoops(options.loopsPath);
   model.start();
 
   // Progress on stderr once a run has taken more than a wall second.

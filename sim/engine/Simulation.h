@@ -15,6 +15,8 @@ struct SimulationOptions {
   // Non-empty: task_instances.csv rows are streamed to this file as tries end (RunResult::triesFile)
   // instead of being held in memory and carried back in the result.
   std::string triesPath;
+  // Non-empty: loops.csv rows (run.loops_csv) are streamed to this file (RunResult::loopsFile).
+  std::string loopsPath;
 };
 
 RunResult runSimulation(const Scenario& scenario, const SimulationOptions& options);

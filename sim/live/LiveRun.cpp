@@ -98,7 +98,7 @@ std::vector<std::string> liveClusterSettings(const Scenario& sc) {
   return {"max_connections=" + std::to_string(std::max(100, actors + 20))};
 }
 
-RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration) {
+RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, const std::string& loopsPath) {
   Scenario sc = scenario;
   sc.run.horizon = duration;
   sc.run.warmup = std::min(sc.run.warmup, duration / 2);
@@ -141,6 +141,7 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration) 
     return s;
   });
   for (auto* s : services) s->attach(model.state());
+  if (!loopsPath.empty()) model.streamLoops(loopsPath);
   model.start();
   const auto wallStart = std::chrono::steady_clock::now();
   rt.run(duration);

@@ -21,7 +21,8 @@ std::vector<std::string> liveUnsupported(const Scenario& sc);
 // Server settings a throwaway cluster needs for this scenario (connections for every actor).
 std::vector<std::string> liveClusterSettings(const Scenario& sc);
 
-// Runs `sc` for `duration` seconds (its horizon is ignored).
-RunResult runLive(const Scenario& sc, BenchDatabase& db, double duration);
+// Runs `sc` for `duration` seconds (its horizon is ignored). With run.loops_csv the loops' rows
+// go to `loopsPath` (RunResult::loopsFile).
+RunResult runLive(const Scenario& sc, BenchDatabase& db, double duration, const std::string& loopsPath = "");
 
 }  // namespace schedlab

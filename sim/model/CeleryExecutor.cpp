@@ -96,7 +96,7 @@ double CeleryExecutor::outageEnd(double t) const {
   return end;
 }
 
-int CeleryExecutor::send(const std::vector<TiId>& tis, double now) {
+int CeleryExecutor::send(const std::vector<TiId>& tis, double now, LoopRecord* /*loop*/) {
   const ExecutorConfig& e = ctx_.scenario.executor;
   // During a broker outage the executor's sends wait (Celery retries publishing) until it ends.
   const double sentAt = std::max(now, outageEnd(now));

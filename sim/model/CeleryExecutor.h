@@ -35,7 +35,7 @@ class CeleryExecutor final : public Executor {
   // Creates the worker slots, the autoscalers and the heartbeat load.
   void start() override;
   // Queued TIs leave for the broker; visible to workers after its latency. No statements.
-  int send(const std::vector<TiId>& tis, double now) override;
+  int send(const std::vector<TiId>& tis, double now, LoopRecord* loop) override;
   int takeEvents(SchedulerId scheduler) override;
 
   const std::vector<WorkerHost>& hosts() const override { return hosts_; }

@@ -53,6 +53,7 @@ void DagFileProcessorManager::managerLoop() {
       continue;
     }
     long long queriesBefore = ctx_.recorder.schedulerQueries[instance_.value()];
+    if (ctx_.loops) pass_ = LoopRecord{.scheduler = scheduler_};
     // Each processor drains the queue, then reports; the pass ends when all have reported.
     const int processors = ctx_.scenario.scheduler.parsingProcesses;
     for (int p = 0; p < processors; ++p) work_->release();
@@ -60,6 +61,11 @@ void DagFileProcessorManager::managerLoop() {
     double duration = ctx_.now() - t0;
     ctx_.recorder.loop(instance_.value(), t0, duration,
                        static_cast<double>(ctx_.recorder.schedulerQueries[instance_.value()] - queriesBefore));
+    if (ctx_.loops) {
+      pass_.start = t0;
+      pass_.duration = duration;
+      ctx_.loops->add(pass_);
+    }
     if (duration < 1e-3) ctx_.rt.sleepFor(1.0);  // nothing to parse: do not spin
   }
 }
@@ -146,6 +152,7 @@ void DagFileProcessorManager::processIdleFiles(const std::vector<DagId>& files) 
     ctx_.recorder.queriesPerPass(dag.def.value(), t, it->second.queries());
   }
   db.execute(b, ctx_.scenario.scheduler.clientCostPerQuery);
+  if (ctx_.loops) pass_.add(b);
   ctx_.recorder.schedulerQueries[instance_.value()] += b.queries();
 }
 
@@ -177,8 +184,10 @@ void DagFileProcessorManager::processFile(DagId dagIdx) {
   st.startQueuedRuns(dagIdx, t);
   std::vector<TiId> ready;
   std::vector<RunId> runs = dag.activeRuns;
+  int examined = 0;
   for (RunId r : runs) {
     if (st.run(r).state != RunState::Running) continue;
+    ++examined;
     RunEvaluation ev = st.evaluate(r, t);
     double n = ev.tasks;
     const QuerySubject run{.run = r};
@@ -206,10 +215,18 @@ void DagFileProcessorManager::processFile(DagId dagIdx) {
   }
   db.execute(b, cfg.clientCostPerQuery);
   const double now = ctx_.now();
+  int scheduled = 0;
   for (TiId ti : ready)
     if (st.ti(ti).state == TiState::None || st.ti(ti).state == TiState::UpForRetry ||
-        st.ti(ti).state == TiState::UpForReschedule)
+        st.ti(ti).state == TiState::UpForReschedule) {
       st.markScheduled(ti, now);
+      ++scheduled;
+    }
+  if (ctx_.loops) {
+    pass_.add(b);
+    pass_.runsExamined += examined;
+    pass_.tisScheduled += scheduled;
+  }
   int queries = 0;
   for (size_t i = 0; i < kQueryTypeCount; ++i)
     if (kQueries[i].schedulerSide) queries += b.counts()[i];

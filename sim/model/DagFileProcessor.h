@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/Ids.h"
+#include "model/LoopTrace.h"
 #include "model/SimContext.h"
 
 namespace schedlab {
@@ -32,6 +33,7 @@ class DagFileProcessorManager {
   std::deque<DagId> queue_;
   IdTable<DagId, double> lastProcessed_;
   SemaphorePtr work_, done_;
+  LoopRecord pass_;  // this pass's row of loops.csv (with run.loops_csv)
 };
 
 }  // namespace schedlab

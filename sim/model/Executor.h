@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "model/Ids.h"
+#include "model/LoopTrace.h"
 #include "model/SimContext.h"
 #include "results/RunResult.h"
 
@@ -31,9 +32,10 @@ class Executor {
   // REQUIRES: called once, before the runtime runs.
   virtual void start() = 0;
   // executor.heartbeat(): the queued task instances `tis` leave the scheduler at `now`. Returns
-  // the SQL statements the scheduler sent for it (the heartbeat's share of its loop's queries).
+  // the SQL statements the scheduler sent for it (the heartbeat's share of its loop's queries),
+  // also added to `loop` when the loop is traced (loops.csv).
   // REQUIRES: called from the actor of the scheduler that queued them.
-  virtual int send(const std::vector<TiId>& tis, double now) = 0;
+  virtual int send(const std::vector<TiId>& tis, double now, LoopRecord* loop) = 0;
   // Tries ended since scheduler `scheduler` last asked (_process_executor_events); resets the count.
   virtual int takeEvents(SchedulerId scheduler) = 0;
 

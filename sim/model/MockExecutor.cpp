@@ -9,7 +9,7 @@ namespace schedlab {
 
 MockExecutor::MockExecutor(SimContext& ctx) : ctx_(ctx), events_(static_cast<size_t>(ctx.state.schedulerCount()), 0) {}
 
-int MockExecutor::send(const std::vector<TiId>& tis, double /*now*/) {
+int MockExecutor::send(const std::vector<TiId>& tis, double /*now*/, LoopRecord* loop) {
   if (tis.empty()) return 0;
   WorkflowState& st = ctx_.state;
   MetadataDb& db = ctx_.db(st.dag(st.dagOf(tis.front())).instance);
@@ -17,6 +17,7 @@ int MockExecutor::send(const std::vector<TiId>& tis, double /*now*/) {
   QueryBatch b = db.batch();
   b.add(QueryType::MockExecutorSetState, 1, 1, static_cast<int>(tis.size()), {.tis = tis});
   db.execute(b, ctx_.scenario.scheduler.clientCostPerQuery);
+  if (loop) loop->add(b);
   const double at = ctx_.now();
   for (TiId ti : tis) {
     const SchedulerId by = st.ti(ti).queuedBy;

@@ -89,6 +89,12 @@ void ModelRun::streamTries(const std::string& path) {
   rec_.tryStream = [this](const TryRecord& r) { tryStream_->add(r); };
 }
 
+void ModelRun::streamLoops(const std::string& path) {
+  if (!sc_.run.loopsCsv) return;
+  loopStream_ = std::make_unique<LoopStream>(sc_, path);
+  ctx_.loops = loopStream_.get();
+}
+
 void ModelRun::start() {
   const Scenario& sc = sc_;
   SimContext& ctx = ctx_;
@@ -168,6 +174,11 @@ RunResult ModelRun::results(double end, nlohmann::json run) {
   state_.recordOpenTries(end);
   RunResult& out = result_;
   if (tryStream_) out.triesFile = tryStream_->close();
+  if (loopStream_) {
+    ctx_.loops = nullptr;
+    out.loopsFile = loopStream_->close();
+    out.loopColumns = loopTypeColumns();
+  }
   out.variant = sc_.variant;
   out.description = sc_.description;
   out.config = toJson(sc_);

@@ -17,6 +17,7 @@
 #include "model/DagFileProcessor.h"
 #include "model/DbMetrics.h"
 #include "model/Executor.h"
+#include "model/LoopTrace.h"
 #include "model/MetadataDb.h"
 #include "model/Runtime.h"
 #include "model/SchedulerJobs.h"
@@ -45,6 +46,10 @@ class ModelRun {
   // memory (RunResult::triesFile). Throws std::runtime_error when `path` cannot be created.
   // REQUIRES: before start().
   void streamTries(const std::string& path);
+  // With run.loops_csv: each scheduler loop's (or processor pass's) row goes to `path` as it ends
+  // (RunResult::loopsFile). Throws std::runtime_error when `path` cannot be created.
+  // REQUIRES: before start().
+  void streamLoops(const std::string& path);
   // Spawns every actor on the runtime.
   void start();
   // The run's result at `end` (seconds); `run` says how it was run ("sim" in results.json).
@@ -82,6 +87,7 @@ class ModelRun {
   std::unique_ptr<Archiver> archiver_;
   std::vector<std::unique_ptr<DagFileProcessorManager>> processors_;
   std::unique_ptr<TryStream> tryStream_;
+  std::unique_ptr<LoopStream> loopStream_;
   RunResult result_;  // filled as the run goes (time series), completed by results()
   double doneAt_ = -1;
 };

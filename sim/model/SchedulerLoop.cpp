@@ -69,6 +69,11 @@ class Airflow2Loop {
   const SchedulerId self_;    // this scheduler
   SchedulerProcess process_;  // the process running this loop (a crash and a restart make a new one)
   double lastHeartbeat_ = -INFINITY, nextOrphanCheck_ = 0;
+  // This loop's row of loops.csv (traced only with run.loops_csv: ctx_.loops).
+  LoopRecord loop_;
+  void traced(const QueryBatch& b) {
+    if (ctx_.loops) loop_.add(b);
+  }
   std::map<DefId, int> perDef_;  // queries attributable to each DAG definition this loop
 };
 
@@ -85,6 +90,7 @@ void Airflow2Loop::once() {
   if (!process_.transaction([&] {
         t0 = ctx_.now();
         perDef_.clear();
+        if (ctx_.loops) loop_ = LoopRecord{.scheduler = self_};
         scheduleRuns(t0, queries);
       }))
     return;
@@ -92,11 +98,17 @@ void Airflow2Loop::once() {
   // Queued and committed but not sent yet: a crash now leaves them without a Celery task id.
   if (!process_.transaction([&] { queued = criticalSection(queries); })) return;
   // executor.heartbeat(), _process_executor_events, the job heartbeat.
-  queries += ctx_.executor->send(queued, ctx_.now());
+  if (ctx_.loops) loop_.tisQueued = static_cast<int>(queued.size());
+  queries += ctx_.executor->send(queued, ctx_.now(), ctx_.loops ? &loop_ : nullptr);
   int events = 0;
   if (!process_.transaction([&] { events = tail(queries); }, SchedulerProcess::OnDeath::NextPass)) return;
   const double duration = ctx_.now() - t0;
   ctx_.recorder.loop(instance_.value(), t0, duration, queries);
+  if (ctx_.loops) {
+    loop_.start = t0;
+    loop_.duration = duration;
+    ctx_.loops->add(loop_);
+  }
   for (auto& [def, q] : perDef_) ctx_.recorder.queriesPerPass(def.value(), t0, q);
   if (queued.empty() && events == 0) ctx_.rt.sleepFor(cfg_.idleSleepTime);
 }
@@ -174,13 +186,17 @@ void Airflow2Loop::scheduleRuns(double t0, int& queries) {
   std::vector<TiId> toSchedule;
   const std::vector<RunId> locked = examineRuns(b, t0, toSchedule);
   db_.execute(b, cfg_.clientCostPerQuery);
+  traced(b);
+  if (ctx_.loops) loop_.runsExamined = static_cast<int>(locked.size());
   // The transaction commits: the rows are free for the other schedulers.
   for (RunId r : locked) st_.unlockRun(r);
   for (DagId d : due) st_.dag(d).lockedBy = SchedulerId();
   for (TiId ti : toSchedule)
     if (st_.ti(ti).state == TiState::None || st_.ti(ti).state == TiState::UpForRetry ||
-        st_.ti(ti).state == TiState::UpForReschedule)
+        st_.ti(ti).state == TiState::UpForReschedule) {
       st_.markScheduled(ti, ctx_.now());
+      if (ctx_.loops) loop_.tisScheduled++;
+    }
   queries = schedulerQueries(b);
 }
 
@@ -195,6 +211,7 @@ std::vector<TiId> Airflow2Loop::criticalSection(int& queries) {
     QueryBatch busy = db_.batch();
     busy.add(QueryType::PoolSlotsLock, pools, 0);
     db_.execute(busy, cfg_.clientCostPerQuery);
+    traced(busy);
     queries += schedulerQueries(busy);
   } else if (st_.openSlots(self_) > 0) {
     QueryBatch cs = db_.batch();
@@ -206,6 +223,7 @@ std::vector<TiId> Airflow2Loop::criticalSection(int& queries) {
            static_cast<double>(queued.size()));
     if (!queued.empty()) cs.add(QueryType::BulkQueueTis, static_cast<double>(queued.size()), 0, 1, {.tis = queued});
     db_.execute(cs, cfg_.clientCostPerQuery);
+    traced(cs);
     if (contended) db_.slotPoolLock->release();
     queries += schedulerQueries(cs);
   }
@@ -222,6 +240,7 @@ int Airflow2Loop::tail(int& queries) {
     lastHeartbeat_ = ctx_.now();
   }
   db_.execute(tail, cfg_.clientCostPerQuery);
+  traced(tail);
   if (beat) jobs_.heartbeat(self_);
   queries += schedulerQueries(tail);
   return events;
@@ -295,7 +314,8 @@ void runAirflow1MainLoop(SimContext& ctx, InstanceId instance) {
           queries = schedulerQueries(b);
         }))
       continue;
-    queries += ctx.executor->send(queued, ctx.now());
+    // 1.10's main loop is not traced: loops.csv has its DAG-file processor passes.
+    queries += ctx.executor->send(queued, ctx.now(), nullptr);
     ctx.recorder.schedulerQueries[instance.value()] += queries;
     // processor_poll_interval: an iteration lasts at least this long.
     double elapsed = ctx.now() - t0;

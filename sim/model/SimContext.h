@@ -15,6 +15,7 @@
 namespace schedlab {
 
 class Executor;
+class LoopStream;
 class SchedulerJobs;
 
 struct SimContext {
@@ -26,6 +27,7 @@ struct SimContext {
   TriggerHub& hub;
   Executor* executor = nullptr;
   SchedulerJobs* jobs = nullptr;
+  LoopStream* loops = nullptr;  // loops.csv's rows, when run.loops_csv
 
   MetadataDb& db(InstanceId instance) const { return *instanceDb[instance]; }
   double now() const { return rt.now(); }

@@ -1,5 +1,6 @@
 #include "results/CsvTables.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -47,6 +48,21 @@ void writeTaskInstancesCsv(std::ostream& out, const std::vector<RunResult>& runs
     std::ifstream in(run.triesFile, std::ios::binary);
     if (!in) throw std::runtime_error("cannot read " + run.triesFile);
     if (in.peek() != std::ifstream::traits_type::eof()) out << in.rdbuf();  // an empty copy would fail the stream
+  }
+}
+
+void writeLoopsCsv(std::ostream& out, const std::vector<RunResult>& runs) {
+  out << "variant,scheduler,start_s,duration_s,statements,db_seconds,runs_examined,tis_scheduled,tis_queued";
+  const auto withLoops =
+      std::find_if(runs.begin(), runs.end(), [](const RunResult& r) { return !r.loopsFile.empty(); });
+  if (withLoops != runs.end())
+    for (const std::string& c : withLoops->loopColumns) out << ',' << csvField(c);
+  out << '\n';
+  for (const RunResult& run : runs) {
+    if (run.loopsFile.empty()) continue;
+    std::ifstream in(run.loopsFile, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + run.loopsFile);
+    if (in.peek() != std::ifstream::traits_type::eof()) out << in.rdbuf();
   }
 }
 

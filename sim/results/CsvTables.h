@@ -11,6 +11,8 @@
 namespace schedlab {
 
 std::string taskInstancesCsv(const std::vector<RunResult>& runs);
+// loops.csv to `out`: the header, then each run's rows copied from its loopsFile.
+void writeLoopsCsv(std::ostream& out, const std::vector<RunResult>& runs);
 // task_instances.csv to `out`: each run's rows from memory, or copied from its triesFile.
 // Throws std::runtime_error when a tries file cannot be read.
 void writeTaskInstancesCsv(std::ostream& out, const std::vector<RunResult>& runs);

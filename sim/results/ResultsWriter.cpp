@@ -56,6 +56,9 @@ void writeResults(const std::string& dir, const nlohmann::json& results, const s
   bool withTis = false;  // written when any variant asks for it (run.task_instances_csv)
   for (const auto& r : runs) withTis |= r.config.at("run").value("task_instances_csv", true);
   const std::string tisPath = (fs::path(dir) / "task_instances.csv").string();
+  bool withLoops = false;  // written when any variant asks for it (run.loops_csv)
+  for (const auto& r : runs) withLoops |= r.config.at("run").value("loops_csv", false);
+  const std::string loopsPath = (fs::path(dir) / "loops.csv").string();
   std::vector<std::pair<std::string, std::string>> files = {
       {(fs::path(dir) / "results.json").string(), results.dump(2) + "\n"},
       {(fs::path(dir) / "timeseries.csv").string(), timeseriesCsv(runs)},
@@ -76,12 +79,21 @@ void writeResults(const std::string& dir, const nlohmann::json& results, const s
       out.close();
       if (!out) throw std::runtime_error("cannot write " + temps.back());
     }
+    if (withLoops) {
+      files.push_back({loopsPath, ""});
+      temps.push_back(tempName(loopsPath));
+      std::ofstream out(temps.back(), std::ios::binary | std::ios::trunc);
+      writeLoopsCsv(out, runs);
+      out.close();
+      if (!out) throw std::runtime_error("cannot write " + temps.back());
+    }
   } catch (...) {
     for (auto& t : temps) fs::remove(t);
     throw;
   }
   for (size_t i = 0; i < files.size(); ++i) fs::rename(temps[i], files[i].first);
   if (!withTis) fs::remove(tisPath);  // never leave an older run's rows beside these results
+  if (!withLoops) fs::remove(loopsPath);
 }
 
 }  // namespace schedlab

@@ -119,6 +119,8 @@ nlohmann::json RunResult::toJson() const {
           {"run", run},
           {"tries", encodeTries(tries)},
           {"tries_file", triesFile},
+          {"loops_file", loopsFile},
+          {"loop_columns", loopColumns},
           {"timeseries", rowsOf(timeseries)},
           {"pool_samples", rowsOf(poolSamples)},
           {"scaling", rowsOf(scaling)}};
@@ -137,6 +139,8 @@ RunResult RunResult::fromJson(const nlohmann::json& j) {
   r.run = j.at("run");
   r.tries = TriesDecoder(j.at("tries").get_ref<const std::string&>()).rows();
   r.triesFile = j.value("tries_file", "");
+  r.loopsFile = j.value("loops_file", "");
+  r.loopColumns = j.value("loop_columns", std::vector<std::string>{});
   for (const auto& a : j.at("timeseries"))
     r.timeseries.push_back({a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]});
   for (const auto& a : j.at("pool_samples")) r.poolSamples.push_back({a[0], a[1], a[2], a[3], a[4], a[5], a[6]});

@@ -81,6 +81,10 @@ struct RunResult {
   nlohmann::json run = nlohmann::json::object();         // how it was run ("sim" in results.json)
   std::vector<TaskTryRow> tries;
   std::string triesFile;  // or: its task_instances.csv rows, streamed to this file as the run went
+  // run.loops_csv: its loops.csv rows, streamed to this file, and the per-type columns they end
+  // with (the query catalog's, as "statements.<type>").
+  std::string loopsFile;
+  std::vector<std::string> loopColumns;
   std::vector<TimeSeriesRow> timeseries;
   std::vector<PoolSampleRow> poolSamples;
   std::vector<ScalingRow> scaling;

@@ -251,6 +251,7 @@ struct RunConfig {
   double sampleInterval = 60;
   double start = 1577836800;     // 2020-01-01T00:00:00Z
   bool taskInstancesCsv = true;  // write task_instances.csv (one row per try)
+  bool loopsCsv = false;         // write loops.csv (one row per scheduler loop or processor pass)
   bool operator==(const RunConfig&) const = default;
 };
 

@@ -281,12 +281,15 @@ nlohmann::json executorJson(const Scenario& s) {
 }
 
 nlohmann::json runJson(const Scenario& s) {
-  return {{"horizon_s", s.run.horizon},
-          {"warmup_s", s.run.warmup},
-          {"seed", s.run.seed},
-          {"sample_interval_s", s.run.sampleInterval},
-          {"task_instances_csv", s.run.taskInstancesCsv},
-          {"start_unix_s", s.run.start}};
+  nlohmann::json run = {{"horizon_s", s.run.horizon},
+                        {"warmup_s", s.run.warmup},
+                        {"seed", s.run.seed},
+                        {"sample_interval_s", s.run.sampleInterval},
+                        {"task_instances_csv", s.run.taskInstancesCsv},
+                        {"start_unix_s", s.run.start}};
+  // Only when on: a run without it keeps the configuration it always had.
+  if (s.run.loopsCsv) run["loops_csv"] = true;
+  return run;
 }
 
 }  // namespace

@@ -327,6 +327,7 @@ RunConfig run(const json& j) {
   r.seed = get<uint64_t>(j, "seed", p);
   r.sampleInterval = get<double>(j, "sample_interval_s", p);
   r.taskInstancesCsv = get<bool>(j, "task_instances_csv", p);
+  if (j.contains("loops_csv")) r.loopsCsv = get<bool>(j, "loops_csv", p);
   r.start = get<double>(j, "start_unix_s", p);
   return r;
 }

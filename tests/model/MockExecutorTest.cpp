@@ -28,10 +28,13 @@ dags:
   const std::vector<TiId> queued = st.queueExecutable(SchedulerId(0), 512, 600);
   ASSERT_EQ(queued.size(), 3u);
   int statements = -1;
-  w.rt.spawn("scheduler", [&] { statements = w.executor.send(queued, 600); });
+  LoopRecord loop;
+  w.rt.spawn("scheduler", [&] { statements = w.executor.send(queued, 600, &loop); });
   w.rt.runUntil(601);
   // A merge and an UPDATE per task instance, each 2 ms of the DB and 1 ms of the scheduler.
   EXPECT_EQ(statements, 6);
+  EXPECT_EQ(loop.statements, 6);  // the scheduler's loop counts them
+  EXPECT_EQ(loop.byType[static_cast<size_t>(QueryType::MockExecutorSetState)], 6);
   for (TiId ti : queued) {
     EXPECT_EQ(st.ti(ti).state, TiState::Success);
     EXPECT_EQ(st.ti(ti).host, -1);                // no worker ran it

@@ -13,6 +13,7 @@ void readRunSection(const Context& ctx, Fields& top, Scenario& s) {
   s.run.seed = static_cast<uint64_t>(f.integer("seed", 1, 0, 2147483647));
   s.run.sampleInterval = f.duration("sample_interval", s.run.sampleInterval, 1e-3);
   s.run.taskInstancesCsv = f.boolean("task_instances_csv", true);
+  s.run.loopsCsv = f.boolean("loops_csv", false);
   if (f.has("start")) {
     YAML::Node n = f.raw("start");
     auto d = n.IsScalar() ? parseDate(n.Scalar()) : std::nullopt;

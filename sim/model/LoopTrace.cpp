@@ -1,0 +1,57 @@
+#include "model/LoopTrace.h"
+
+#include <bit>
+#include <stdexcept>
+
+#include "model/SchedulerNumbering.h"
+#include "util/CsvField.h"
+
+namespace schedlab {
+
+void LoopRecord::add(const QueryBatch& batch) {
+  statements += batch.queries();
+  dbSeconds += batch.seconds() + batch.diskSeconds();
+  for (uint64_t used = batch.typesUsed(); used != 0; used &= used - 1) {
+    const size_t i = static_cast<size_t>(std::countr_zero(used));
+    byType[i] += batch.counts()[i];
+  }
+}
+
+std::vector<std::string> loopTypeColumns() {
+  std::vector<std::string> columns;
+  for (const QueryInfo& q : kQueries) columns.push_back("statements." + std::string(q.name));
+  return columns;
+}
+
+LoopStream::LoopStream(const Scenario& scenario, std::string path)
+    : scenario_(scenario), path_(std::move(path)), file_(std::fopen(path_.c_str(), "wb")) {
+  if (!file_) throw std::runtime_error("cannot write " + path_);
+}
+
+LoopStream::~LoopStream() {
+  if (file_) std::fclose(file_);
+}
+
+void LoopStream::add(const LoopRecord& r) {
+  std::string row;
+  appendCsvField(row, scenario_.variant);
+  row.push_back(',');
+  appendCsvField(row, SchedulerNumbering(scenario_).name(r.scheduler));
+  char buf[160];
+  std::snprintf(buf, sizeof buf, ",%.6f,%.6f,%lld,%.6f,%d,%d,%d", r.start, r.duration, r.statements, r.dbSeconds,
+                r.runsExamined, r.tisScheduled, r.tisQueued);
+  row.append(buf);
+  for (long long n : r.byType) row.append(",").append(std::to_string(n));
+  row.push_back('\n');
+  std::fwrite(row.data(), 1, row.size(), file_);
+}
+
+std::string LoopStream::close() {
+  const bool ok = std::ferror(file_) == 0;
+  const bool closed = std::fclose(file_) == 0;
+  file_ = nullptr;
+  if (!ok || !closed) throw std::runtime_error("cannot write " + path_);
+  return path_;
+}
+
+}  // namespace schedlab
