@@ -12,7 +12,9 @@
 
 #include "cli/CommandLine.h"
 #include "cli/Commands.h"
+#include "model/QueryCostModel.h"
 #include "pg/CalibrationFit.h"
+#include "pg/ClientCost.h"
 #include "pg/QueryBenchmarks.h"
 #include "results/ResultsWriter.h"
 
@@ -93,6 +95,52 @@ void printFit(const CalibrationFitResult& fit, const CalibrationMeasurements& m)
 
 }  // namespace
 
+// The scheduler-side costs as measured: the libraries, then per type its fixed and per-row cost.
+void printClientCosts(const nlohmann::json& c) {
+  const auto& lib = c.at("libraries");
+  std::printf("\nscheduler-side cost per query (client CPU: SQLAlchemy %s, psycopg2 %s, Python %s)\n",
+              lib.at("sqlalchemy").get<std::string>().c_str(), lib.at("psycopg2").get<std::string>().c_str(),
+              lib.at("python").get<std::string>().c_str());
+  std::printf("%-28s %10s %14s\n", "query type", "fixed", "per row");
+  for (const auto& [name, t] : c.at("queries").items())
+    std::printf("%-28s %7.3f ms %9.2f us %s\n", name.c_str(), t.at("fixed_s").get<double>() * 1e3,
+                t.at("per_row_s").get<double>() * 1e6, t.at("per_row_of").get<std::string>().c_str());
+}
+
+// --client-only: the scheduler-side costs alone, measured on a history of `size` task instances
+// and written into the calibration `out`, whose DB costs stay as they are.
+int calibrateClientOnly(const std::string& out, const std::string& url, long long size, int repeat) {
+  nlohmann::json calibration;
+  try {
+    QueryCostModel::fromFile(out);
+    std::ifstream in(out);
+    calibration = nlohmann::json::parse(in);
+  } catch (const std::exception& e) {
+    throw BadInput("--client-only: --out must name an existing calibration: " + std::string(e.what()));
+  }
+  std::unique_ptr<BenchDatabase> db;
+  try {
+    db = std::make_unique<BenchDatabase>(url);
+  } catch (const std::exception& e) {
+    if (url.empty()) throw;
+    throw BadInput("--pg: " + std::string(e.what()));
+  }
+  std::fprintf(stderr, "calibrate: %s\nloading airflow1.10 with %lld task instances\n", db->describe().c_str(), size);
+  const History h = historyOf(size);
+  db->load(SchemaLayout::Airflow110, h);
+  nlohmann::json costs =
+      clientCostsJson(measureClientCost(db->connectionString(), db->schemaOf(SchemaLayout::Airflow110, h), repeat));
+  costs["measured"] = {{"command", "schedlab calibrate --client-only"},
+                       {"date", utcNow()},
+                       {"machine", machine()},
+                       {"task_instances", size}};
+  calibration["client_costs"] = costs;
+  writeFileAtomically(out, calibration.dump(2) + "\n");
+  printClientCosts(costs);
+  std::printf("calibration: %s (client_costs replaced)\n", out.c_str());
+  return kOk;
+}
+
 int cmdCalibrate(const Args& args) {
   namespace po = boost::program_options;
   po::options_description visible("schedlab calibrate --out FILE.json [--pg URL] [--quick] [--sizes N,N,...]");
@@ -105,7 +153,10 @@ int cmdCalibrate(const Args& args) {
       "min-time", po::value<double>(), "seconds per benchmark (default 0.5, 0.05 with --quick)")(
       "rounds", po::value<int>(), "passes over every shape and size, median kept (default 3, 2 with --quick)")(
       "db-cores", po::value<int>(), "the server's cores, for the contention check's model (default: this machine's)")(
-      "benchmark-out", po::value<std::string>(), "also write Google Benchmark's JSON here (default: FILE.bench.json)");
+      "benchmark-out", po::value<std::string>(), "also write Google Benchmark's JSON here (default: FILE.bench.json)")(
+      "client-only", po::bool_switch(),
+      "measure only the scheduler's side of each statement (SQLAlchemy) into FILE, an existing calibration whose DB "
+      "costs stay");
   auto parsed = parseCommand("calibrate", args, visible, "", 0, 0);
   if (!parsed) return kOk;
   auto& o = parsed->options;
@@ -126,6 +177,9 @@ int cmdCalibrate(const Args& args) {
     if (plan.dbCores < 1) throw BadInput("--db-cores must be at least 1");
   }
   plan.benchmarkOut = o.count("benchmark-out") ? o["benchmark-out"].as<std::string>() : out + ".bench.json";
+  if (quick) plan.clientRepeat = 10;
+  if (o["client-only"].as<bool>())
+    return calibrateClientOnly(out, o["pg"].as<std::string>(), plan.sizes[plan.sizes.size() / 2], plan.clientRepeat);
 
   const auto start = std::chrono::steady_clock::now();
   const std::string url = o["pg"].as<std::string>();
@@ -151,6 +205,7 @@ int cmdCalibrate(const Args& args) {
   CalibrationFitResult fit = fitCalibration(m, provenance);
   writeFileAtomically(out, fit.calibration.dump(2) + "\n");
   printFit(fit, m);
+  if (fit.calibration.contains("client_costs")) printClientCosts(fit.calibration["client_costs"]);
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("calibration: %s (Google Benchmark JSON: %s), %.0f s\n", out.c_str(), plan.benchmarkOut.c_str(), wall);
   return kOk;

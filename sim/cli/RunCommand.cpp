@@ -40,12 +40,21 @@ std::vector<Scenario> loadChecked(const LoadRequest& req) {
   std::vector<Scenario> scenarios = loadScenario(req);
   for (const auto& s : scenarios) {
     checkSlaMetrics(s);
-    if (s.metadb.calibration.empty()) continue;
+    const bool measured = s.scheduler.clientCostPerQuery == kMeasuredClientCost;
+    if (s.metadb.calibration.empty() && !measured) continue;
+    bool hasClientCosts = false;
+    std::string origin;
     try {
-      QueryCostModel::fromFile(s.metadb.calibration);
+      const QueryCostModel costs =
+          s.metadb.calibration.empty() ? QueryCostModel::shipped() : QueryCostModel::fromFile(s.metadb.calibration);
+      hasClientCosts = costs.hasClientCosts();
+      origin = costs.origin();
     } catch (const std::runtime_error& e) {
       throw BadInput(s.sourcePath + ": metadb.calibration: " + e.what());
     }
+    if (measured && !hasClientCosts)
+      throw BadInput(s.sourcePath + ": scheduler.client_cost_per_query: measured, but the calibration (" + origin +
+                     ") has no client_costs; `schedlab calibrate` measures them, or give a duration");
   }
   return scenarios;
 }

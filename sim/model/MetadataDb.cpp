@@ -19,6 +19,7 @@ void QueryBatch::add(QueryType type, double rowsScanned, double rowsReturned, in
   pages_ += pages;
   pagesFromDisk_ += fromDisk;
   diskSeconds_ += disk;
+  clientSeconds_ += db_->clientCost(type, rowsScanned, rowsReturned) * times;
   // Counted in SQL statements: what Airflow's query logs and the seeds' "queries" count.
   int statements = queryInfo(type).statements * times;
   queries_ += statements;
@@ -35,6 +36,7 @@ void QueryBatch::add(const QueryBatch& other) {
   diskSeconds_ += other.diskSeconds_;
   pages_ += other.pages_;
   pagesFromDisk_ += other.pagesFromDisk_;
+  clientSeconds_ += other.clientSeconds_;
   // Only the types `other` holds: adding another's zeros would change nothing.
   for (uint64_t used = other.typesUsed_; used != 0; used &= used - 1) {
     const size_t i = static_cast<size_t>(std::countr_zero(used));
@@ -84,7 +86,11 @@ void MetadataDb::execute(const QueryBatch& batch, double clientSecondsPerStateme
         waited = true;
       }
   }
-  service_->serve(batch, clientSecondsPerStatement);
+  // Measured: the batch's own client cost, spread over its statements.
+  const double client = clientSecondsPerStatement == kMeasuredClientCost
+                            ? batch.clientSeconds() / static_cast<double>(batch.queries())
+                            : clientSecondsPerStatement;
+  service_->serve(batch, client);
   pagesTouched_ += batch.pages();
   pagesFromDisk_ += batch.pagesFromDisk();
   if (measuring_) {

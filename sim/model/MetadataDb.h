@@ -60,7 +60,10 @@ class QueryBatch {
   // In send order; recorded only when the DB's service needs them (see QueryService).
   const std::vector<QueryEntry>& entries() const { return entries_; }
   int queries() const { return queries_; }
-  double seconds() const { return seconds_; }          // CPU seconds on a DB core
+  double seconds() const { return seconds_; }  // CPU seconds on a DB core
+  // The scheduler's CPU for the batch as the calibration measured it (its client_costs; 0
+  // without them): what `scheduler.client_cost_per_query: measured` charges.
+  double clientSeconds() const { return clientSeconds_; }
   double diskSeconds() const { return diskSeconds_; }  // waiting for pages read from disk
   double pages() const { return pages_; }
   double pagesFromDisk() const { return pagesFromDisk_; }
@@ -75,7 +78,7 @@ class QueryBatch {
   bool recordEntries_;
   std::vector<QueryEntry> entries_;
   int queries_ = 0;
-  double seconds_ = 0, diskSeconds_ = 0, pages_ = 0, pagesFromDisk_ = 0;
+  double seconds_ = 0, diskSeconds_ = 0, pages_ = 0, pagesFromDisk_ = 0, clientSeconds_ = 0;
   std::array<int, kQueryTypeCount> counts_{};
   std::array<double, kQueryTypeCount> secondsByType_{};
   uint64_t typesUsed_ = 0;
@@ -91,6 +94,7 @@ class MetadataDb {
   QueryBatch batch() const { return QueryBatch(*this); }
   // Serves the batch (see QueryService::serve) and counts it. During a failover window it first
   // waits for the window's end, as Airflow's sessions wait for the database to come back.
+  // `clientSecondsPerStatement` kMeasuredClientCost: the batch's measured client cost instead.
   void execute(const QueryBatch& batch, double clientSecondsPerStatement = 0);
   // Failovers [start, end) on the runtime's clock; `errors`: connections are refused meanwhile
   // (callers that handle it ask refusing() first; execute still waits). `fault`: its index.
@@ -121,6 +125,12 @@ class MetadataDb {
   double pages(QueryType type, double rowsScanned, double rowsReturned) const {
     return model_.cost(type).pages.at(rowsScanned, rowsReturned, decades(queryInfo(type).table));
   }
+  // The scheduler's CPU for one query, as the calibration's client costs give it (0 without them).
+  double clientCost(QueryType type, double rowsScanned, double rowsReturned) const {
+    return model_.clientSeconds(type, rowsScanned, rowsReturned);
+  }
+  // The calibration measured the scheduler's side (`client_cost_per_query: measured` needs it).
+  bool hasClientCosts() const { return model_.hasClientCosts(); }
   // Share of touched pages that are not in memory, for the DB's size now.
   double missRatio() const {
     return cacheBytes_ > 0 && sizeBytes_ > cacheBytes_ ? 1.0 - cacheBytes_ / sizeBytes_ : 0.0;

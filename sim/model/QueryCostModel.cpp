@@ -34,6 +34,28 @@ QueryCost queryCost(const nlohmann::json& c, const std::string& where) {
 
 }  // namespace
 
+void QueryCostModel::readClientCosts(const nlohmann::json& c, const std::string& where, QueryCostModel& m) {
+  if (!c.is_object() || !c.contains("queries") || !c["queries"].is_object())
+    throw std::runtime_error(where + ".queries: expected an object of query types");
+  const auto& q = c["queries"];
+  for (auto it = q.begin(); it != q.end(); ++it) {
+    bool known = false;
+    for (auto& info : kQueries) known |= info.name == it.key();
+    if (!known) throw std::runtime_error(where + ".queries." + it.key() + ": unknown query type");
+  }
+  for (size_t i = 0; i < kQueryTypeCount; ++i) {
+    if (!kQueries[i].schedulerSide) continue;
+    const std::string name(kQueries[i].name), w = where + ".queries." + name;
+    if (!q.contains(name)) throw std::runtime_error(w + ": missing (every type the scheduler sends is measured)");
+    const auto& t = q[name];
+    if (!t.is_object()) throw std::runtime_error(w + ": expected an object");
+    const std::string of = t.value("per_row_of", "returned");
+    if (of != "returned" && of != "written") throw std::runtime_error(w + ".per_row_of: expected returned or written");
+    m.clientCosts_[i] = {field(t, "fixed_s", w), field(t, "per_row_s", w), of == "written"};
+  }
+  m.hasClientCosts_ = true;
+}
+
 double QueryCostModel::decades(double rows) { return std::log10(1.0 + std::max(0.0, rows)); }
 
 QueryCostModel QueryCostModel::fromJson(const nlohmann::json& j, const std::string& origin) {
@@ -69,6 +91,7 @@ QueryCostModel QueryCostModel::fromJson(const nlohmann::json& j, const std::stri
   // task_reschedule rows are as narrow as log rows; calibrations before it did not measure it.
   const size_t reschedule = static_cast<size_t>(Table::TaskReschedule), log = static_cast<size_t>(Table::Log);
   if (!bytes.contains("task_reschedule")) m.bytesPerRow_[reschedule] = m.bytesPerRow_[log];
+  if (j.contains("client_costs")) readClientCosts(j["client_costs"], origin + ": client_costs", m);
   m.provenance_ = j.value("measured", nlohmann::json::object());
   return m;
 }

@@ -30,6 +30,19 @@ struct QueryCost {
   LinearCost pages;    // 8 KiB pages read (from memory or disk)
 };
 
+// The scheduler's own CPU for one query (SQLAlchemy building it, psycopg2 sending it and reading
+// the reply, the rows mapped to objects), as `schedlab calibrate` measured it: fixed + perRow per
+// row the query returns or, for a write (rowsWritten), per row it writes.
+struct ClientCost {
+  double fixed = 0;
+  double perRow = 0;
+  bool rowsWritten = false;
+
+  double at(double rowsScanned, double rowsReturned) const {
+    return fixed + perRow * (rowsWritten ? rowsScanned : rowsReturned);
+  }
+};
+
 class QueryCostModel {
  public:
   // Throws std::runtime_error naming the file and field when the calibration is malformed.
@@ -47,6 +60,13 @@ class QueryCostModel {
   // log10(1 + rows): the table-size term's argument, for callers that keep it between queries.
   static double decades(double rows);
   const QueryCost& cost(QueryType type) const { return costs_[static_cast<size_t>(type)]; }
+  // The calibration measured the scheduler's side of each statement (its "client_costs").
+  bool hasClientCosts() const { return hasClientCosts_; }
+  // REQUIRES: hasClientCosts() for a meaningful figure (all zero otherwise).
+  double clientSeconds(QueryType type, double rowsScanned, double rowsReturned) const {
+    return clientCosts_[static_cast<size_t>(type)].at(rowsScanned, rowsReturned);
+  }
+  const ClientCost& clientCost(QueryType type) const { return clientCosts_[static_cast<size_t>(type)]; }
   // Seconds to read one page that is not in memory (a random read from the DB's disk).
   double pageReadSeconds() const { return pageReadSeconds_; }
   double bytesPerRow(Table t) const { return bytesPerRow_[static_cast<size_t>(t)]; }
@@ -54,7 +74,13 @@ class QueryCostModel {
   const nlohmann::json& provenance() const { return provenance_; }
 
  private:
+  // "client_costs": {"queries": {<type>: {fixed_s, per_row_s, per_row_of}}}, every type the
+  // scheduler sends. Throws std::runtime_error naming the field when malformed.
+  static void readClientCosts(const nlohmann::json& c, const std::string& where, QueryCostModel& m);
+
   std::array<QueryCost, kQueryTypeCount> costs_{};
+  std::array<ClientCost, kQueryTypeCount> clientCosts_{};
+  bool hasClientCosts_ = false;
   std::array<double, static_cast<size_t>(Table::Count)> bytesPerRow_{};
   double pageReadSeconds_ = 0;
   std::string origin_;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <stdexcept>
 
 #include "model/QueryCatalog.h"
 #include "pg/QueryShapes.h"
@@ -241,6 +242,28 @@ void describeMeasurements(nlohmann::json& provenance, const CalibrationMeasureme
 
 }  // namespace
 
+nlohmann::json clientCostsJson(const nlohmann::json& measured) {
+  nlohmann::json queries = nlohmann::json::object();
+  const nlohmann::json& types = measured.at("types");
+  for (const QueryInfo& info : kQueries) {
+    if (!info.schedulerSide) continue;
+    const std::string name(info.name);
+    if (!types.contains(name)) throw std::runtime_error("calibration: the client-cost measurement has no " + name);
+    const nlohmann::json& t = types.at(name);
+    queries[name] = {{"fixed_s", t.at("fixed_s")},
+                     {"per_row_s", t.at("per_row_s")},
+                     {"per_row_of", t.at("per_row_of")},
+                     {"measured_as", "sqlalchemy/" + t.at("operation").get<std::string>()}};
+  }
+  return {{"libraries",
+           {{"sqlalchemy", measured.at("sqlalchemy")},
+            {"psycopg2", measured.at("psycopg2")},
+            {"python", measured.at("python")}}},
+          {"method", measured.at("method")},
+          {"repeat", measured.at("repeat")},
+          {"queries", queries}};
+}
+
 CalibrationFitResult fitCalibration(const CalibrationMeasurements& m, nlohmann::json provenance) {
   // DB time as Airflow pays it: execution (the prepared benchmark minus its round trips) plus
   // parsing and planning, which psycopg2's literal SQL costs on every statement.
@@ -262,6 +285,7 @@ CalibrationFitResult fitCalibration(const CalibrationMeasurements& m, nlohmann::
                      {"measured", provenance},
                      {"queries", queryCosts(time, page)},
                      {"bytes_per_row", bytesPerRow(m)}};
+  if (m.clientCost.is_object()) out.calibration["client_costs"] = clientCostsJson(m.clientCost);
   if (!m.coldPageRead.empty()) {
     std::vector<double> c = m.coldPageRead;
     std::sort(c.begin(), c.end());

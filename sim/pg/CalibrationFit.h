@@ -31,4 +31,9 @@ struct CalibrationFitResult {
 // `provenance` goes under "measured" (command, date, machine) beside the measurements.
 CalibrationFitResult fitCalibration(const CalibrationMeasurements& m, nlohmann::json provenance);
 
+// The calibration's "client_costs" from measureClientCost's result: per type the scheduler sends,
+// {fixed_s, per_row_s, per_row_of, measured_as}, and the libraries measured. Throws
+// std::runtime_error when a type is missing.
+nlohmann::json clientCostsJson(const nlohmann::json& measured);
+
 }  // namespace schedlab

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "pg/ClientCost.h"
 #include "pg/QueryBenchmarks.h"
 
 namespace fs = std::filesystem;
@@ -164,7 +165,13 @@ CalibrationMeasurements measureCalibration(BenchDatabase& db, const CalibrationP
   bench.minTime = plan.minTime;
   bench.rounds = plan.rounds;
   bench.pgbenchSeconds = plan.pgbenchSeconds;
-  bench.afterLoad = [&](SchemaLayout layout, const History& h) { measureLoaded(db, layout, h, m); };
+  const long long middle = plan.sizes[plan.sizes.size() / 2];
+  bench.afterLoad = [&](SchemaLayout layout, const History& h) {
+    measureLoaded(db, layout, h, m);
+    // The client's side once, on the history Airflow 1.10's scheduler reads.
+    if (plan.clientRepeat > 0 && layout == SchemaLayout::Airflow110 && h.taskInstances == middle)
+      m.clientCost = measureClientCost(db.connectionString(), db.schemaOf(layout, h), plan.clientRepeat);
+  };
 
   std::vector<std::string> args = {"schedlab"};
   if (!plan.benchmarkOut.empty()) {

@@ -5,6 +5,8 @@
 // a trivial prepared SELECT beside the harness's, to show the harness is not the bottleneck.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <map>
 #include <string>
 #include <vector>
@@ -23,6 +25,9 @@ struct CalibrationPlan {
   std::vector<int> contentionClients = {2, 4};
   double contentionSeconds = 3;  // per client count
   int dbCores = 0;               // the server's cores for the contention model; 0: this machine's
+  // The scheduler-side cost (SQLAlchemy, ClientCost.h): executions per operation and row count,
+  // on the 1.10 layout at the middle size; 0: not measured.
+  int clientRepeat = 30;
 };
 
 struct CalibrationMeasurements {
@@ -41,6 +46,7 @@ struct CalibrationMeasurements {
   long long contentionSize = 0;
   int dbCores = 0;
   std::string server;
+  nlohmann::json clientCost;  // measureClientCost's result; null when not measured
 };
 
 std::string measurementKey(SchemaLayout layout, long long size, const std::string& what);

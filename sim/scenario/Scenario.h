@@ -86,6 +86,10 @@ struct TriggerStream {
   bool operator==(const TriggerStream&) const = default;
 };
 
+// `scheduler.client_cost_per_query: measured`: each statement's scheduler-side cost comes from the
+// calibration's measurement (SQLAlchemy and psycopg2, per query type and row) instead of one figure.
+inline constexpr double kMeasuredClientCost = -1;
+
 struct SchedulerConfig {
   SchedulerModel model = SchedulerModel::Airflow2;
   QueryMode queryMode = QueryMode::PerDag;
@@ -120,6 +124,7 @@ struct SchedulerConfig {
   double dagFileParseCost = 0.1;
   // Scheduler-process CPU per SQL statement it sends: SQLAlchemy builds the statement and maps
   // the result rows to objects. Paid by the scheduler loop and the DAG-file processors, not the DB.
+  // kMeasuredClientCost: per query type and row, as the calibration measured it (client_costs).
   double clientCostPerQuery = 0.001;
   double schedulerHeartbeatSec = 5;
   double jobHeartbeatSec = 5;

@@ -169,7 +169,9 @@ SchedulerConfig scheduler(const json& j) {
   c.parsingProcesses = get<int>(j, "parsing_processes", p);
   c.minFileProcessInterval = get<double>(j, "min_file_process_interval_s", p);
   c.dagFileParseCost = get<double>(j, "dag_file_parse_cost_s", p);
-  c.clientCostPerQuery = get<double>(j, "client_cost_per_query_s", p);
+  c.clientCostPerQuery = j.contains("client_cost_per_query_s") && j.at("client_cost_per_query_s") == "measured"
+                             ? kMeasuredClientCost
+                             : get<double>(j, "client_cost_per_query_s", p);
   c.schedulerHeartbeatSec = get<double>(j, "scheduler_heartbeat_sec", p);
   c.jobHeartbeatSec = get<double>(j, "job_heartbeat_sec", p);
   c.zombieTaskThreshold = get<double>(j, "scheduler_zombie_task_threshold_s", p);

@@ -29,11 +29,52 @@ TEST(CalibrateCommand, MeasuresFitsAndTheSimulatorRunsOnIt) {
   ASSERT_TRUE(bench.contains("benchmarks"));
   EXPECT_EQ(bench["benchmarks"][0]["name"].get<std::string>().rfind("airflow1.10/tis:4000/select_1", 0), 0u);
 
+  // The scheduler's side, measured with SQLAlchemy: every type the scheduler sends.
+  EXPECT_NE(r.output.find("scheduler-side cost per query (client CPU: SQLAlchemy 1.4"), std::string::npos) << r.output;
+  ASSERT_TRUE(model.hasClientCosts());
+  for (size_t i = 0; i < kQueryTypeCount; ++i) {
+    if (!kQueries[i].schedulerSide) continue;
+    const ClientCost& c = model.clientCost(static_cast<QueryType>(i));
+    EXPECT_GT(c.fixed, 10e-6) << kQueries[i].name;  // building and sending a statement is not free...
+    EXPECT_LT(c.fixed, 50e-3) << kQueries[i].name;  // ...nor a twentieth of a second
+  }
+  // Mapping a run's task instances to objects costs per row; an INSERT's rows are those written.
+  EXPECT_GT(model.clientCost(QueryType::UpdateStateSelectTis).perRow, 0);
+  EXPECT_TRUE(model.clientCost(QueryType::DagRunInsert).rowsWritten);
+
   auto run = runCli("run " + std::string(SCHEDLAB_TESTS) + "/data/tiny-chain.yaml --quiet --calibration " +
-                    (dir / "cal.json").string() + " --out " + (dir / "run").string());
+                    (dir / "cal.json").string() + " --set scheduler.client_cost_per_query=measured --out " +
+                    (dir / "run").string());
   ASSERT_EQ(run.code, 0) << run.output;
   auto results = nlohmann::json::parse(readFile(dir / "run" / "results.json"));
   EXPECT_EQ(results["variants"][0]["sim"]["calibration"]["status"], "live");
+  EXPECT_EQ(results["variants"][0]["config"]["scheduler"]["client_cost_per_query_s"], "measured");
+}
+
+TEST(CalibrateCommand, ClientOnlyReplacesTheSchedulerSideAlone) {
+  auto dir = tempDir();
+  const std::string out = (dir / "cal.json").string();
+  auto shipped = nlohmann::json::parse(readFile(std::string(SCHEDLAB_TESTS) + "/../sim/calibration/default.json"));
+  shipped.erase("client_costs");
+  std::ofstream(out) << shipped.dump(2);
+  // Without client costs a measured client cost is refused, naming the field.
+  auto refused = runCli("run " + std::string(SCHEDLAB_TESTS) + "/data/tiny-chain.yaml --quiet --calibration " + out +
+                        " --set scheduler.client_cost_per_query=measured --out " + (dir / "refused").string());
+  EXPECT_EQ(refused.code, 2) << refused.output;
+  EXPECT_NE(refused.output.find("scheduler.client_cost_per_query: measured, but the calibration"), std::string::npos)
+      << refused.output;
+  EXPECT_FALSE(std::filesystem::exists(dir / "refused"));
+
+  auto r = runCli("calibrate --client-only --sizes 4000,8000 --out " + out);
+  ASSERT_EQ(r.code, 0) << r.output;
+  auto written = nlohmann::json::parse(readFile(out));
+  EXPECT_EQ(written["queries"], shipped["queries"]);  // the DB's costs stay
+  EXPECT_EQ(written["client_costs"]["measured"]["task_instances"], 8000);
+  EXPECT_EQ(written["client_costs"]["libraries"]["sqlalchemy"].get<std::string>().rfind("1.4", 0), 0u);
+  EXPECT_TRUE(QueryCostModel::fromFile(out).hasClientCosts());
+  auto missing = runCli("calibrate --client-only --out " + (dir / "none.json").string());
+  EXPECT_EQ(missing.code, 2) << missing.output;
+  EXPECT_NE(missing.output.find("--client-only: --out must name an existing calibration"), std::string::npos);
 }
 
 TEST(CalibrateCommand, BadInputExitsTwoAndWritesNothing) {

@@ -45,3 +45,28 @@ dags:
   EXPECT_EQ(w.executor.takeEvents(SchedulerId(0)), 3);
   EXPECT_EQ(w.executor.takeEvents(SchedulerId(0)), 0);
 }
+
+TEST(MockExecutor, AMeasuredClientCostIsTheCalibrationsPerQueryFigure) {
+  // The same heartbeat with the client's cost measured per query (1.5 ms each, no per-row cost)
+  // instead of 1 ms per statement: the scheduler spends 3 × 1.5 ms, the DB 6 × 2 ms.
+  Scenario sc = load(R"(
+scheduler: {client_cost_per_query: measured}
+executor: {kind: mock}
+dags: [{name: perf, schedule: 10m, tasks: [{shape: no_structure, count: 3}]}]
+)")[0];
+  nlohmann::json cal = nlohmann::json::parse(R"({"queries": {"default": {"fixed_s": 1e-4}}, "client_costs":
+      {"queries": {}}})");
+  for (const QueryInfo& q : kQueries)
+    if (q.schedulerSide) cal["client_costs"]["queries"][std::string(q.name)] = {{"fixed_s", 1.5e-3}};
+  const std::string path = test::writeScenario(cal.dump(), "cal.json");
+  sc.metadb.calibration = path;
+  FakeWorld w(sc, 0.002);
+  WorkflowState& st = w.state;
+  const RunId r = w.startDueRun(DagId(0), 600);
+  w.rt.runUntil(600);
+  for (TiId ti : st.evaluate(r, 600).ready) st.markScheduled(ti, 600);
+  const std::vector<TiId> queued = st.queueExecutable(SchedulerId(0), 512, 600);
+  w.rt.spawn("scheduler", [&] { w.executor.send(queued, 600, nullptr); });
+  w.rt.runUntil(601);
+  EXPECT_NEAR(st.ti(queued[0]).ended, 600 + 3 * 1.5e-3 + 6 * 2e-3, 1e-9);
+}

@@ -94,3 +94,26 @@ TEST(QueryCostModel, RejectsMalformedPages) {
         << e.what();
   }
 }
+
+TEST(QueryCostModel, ClientCostsArePerQueryAndRowReturnedOrWritten) {
+  nlohmann::json j = nlohmann::json::parse(R"({"queries": {"default": {"fixed_s": 1e-4}}, "client_costs":
+      {"queries": {}}})");
+  for (const QueryInfo& q : kQueries)
+    if (q.schedulerSide) j["client_costs"]["queries"][std::string(q.name)] = {{"fixed_s", 5e-4}, {"per_row_s", 2e-5}};
+  j["client_costs"]["queries"]["dagrun_insert"]["per_row_of"] = "written";
+  const QueryCostModel m = QueryCostModel::fromJson(j, "test");
+  ASSERT_TRUE(m.hasClientCosts());
+  EXPECT_DOUBLE_EQ(m.clientSeconds(QueryType::UpdateStateSelectTis, 1000, 40), 5e-4 + 40 * 2e-5);  // rows mapped
+  EXPECT_DOUBLE_EQ(m.clientSeconds(QueryType::DagRunInsert, 40, 0), 5e-4 + 40 * 2e-5);             // rows written
+  EXPECT_FALSE(
+      QueryCostModel::fromJson(nlohmann::json::parse(R"({"queries": {"default": {}}})"), "t").hasClientCosts());
+  // Every type the scheduler sends, or the file is refused, naming the one missing.
+  j["client_costs"]["queries"].erase("bulk_queue_tis");
+  try {
+    QueryCostModel::fromJson(j, "cal.json");
+    FAIL() << "a missing type was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("cal.json: client_costs.queries.bulk_queue_tis: missing"), std::string::npos)
+        << e.what();
+  }
+}
