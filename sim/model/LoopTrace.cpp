@@ -1,7 +1,7 @@
 #include "model/LoopTrace.h"
 
 #include <bit>
-#include <stdexcept>
+#include <cstdio>
 
 #include "model/SchedulerNumbering.h"
 #include "util/CsvField.h"
@@ -23,14 +23,7 @@ std::vector<std::string> loopTypeColumns() {
   return columns;
 }
 
-LoopStream::LoopStream(const Scenario& scenario, std::string path)
-    : scenario_(scenario), path_(std::move(path)), file_(std::fopen(path_.c_str(), "wb")) {
-  if (!file_) throw std::runtime_error("cannot write " + path_);
-}
-
-LoopStream::~LoopStream() {
-  if (file_) std::fclose(file_);
-}
+LoopStream::LoopStream(const Scenario& scenario, std::string path) : scenario_(scenario), file_(std::move(path)) {}
 
 void LoopStream::add(const LoopRecord& r) {
   std::string row;
@@ -43,15 +36,7 @@ void LoopStream::add(const LoopRecord& r) {
   row.append(buf);
   for (long long n : r.byType) row.append(",").append(std::to_string(n));
   row.push_back('\n');
-  std::fwrite(row.data(), 1, row.size(), file_);
-}
-
-std::string LoopStream::close() {
-  const bool ok = std::ferror(file_) == 0;
-  const bool closed = std::fclose(file_) == 0;
-  file_ = nullptr;
-  if (!ok || !closed) throw std::runtime_error("cannot write " + path_);
-  return path_;
+  file_.append(row);
 }
 
 }  // namespace schedlab

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <array>
-#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -13,6 +12,7 @@
 #include "model/MetadataDb.h"
 #include "model/QueryCatalog.h"
 #include "scenario/Scenario.h"
+#include "util/RowFile.h"
 
 namespace schedlab {
 
@@ -35,19 +35,15 @@ class LoopStream {
  public:
   // Throws std::runtime_error when `path` cannot be created.
   LoopStream(const Scenario& scenario, std::string path);
-  ~LoopStream();
-  LoopStream(const LoopStream&) = delete;
-  LoopStream& operator=(const LoopStream&) = delete;
 
   // Appends the loop's row (the variant's name first).
   void add(const LoopRecord& r);
   // Flushes and closes the file; returns its path. Throws std::runtime_error when a write failed.
-  std::string close();
+  std::string close() { return file_.close(); }
 
  private:
   const Scenario& scenario_;
-  std::string path_;
-  std::FILE* file_;
+  RowFile file_;
 };
 
 }  // namespace schedlab

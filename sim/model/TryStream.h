@@ -2,12 +2,12 @@
 // holds none of them in memory (the results writer copies the file into task_instances.csv).
 #pragma once
 
-#include <cstdio>
 #include <string>
 #include <vector>
 
 #include "model/Executor.h"
 #include "model/SimContext.h"
+#include "util/RowFile.h"
 
 namespace schedlab {
 
@@ -15,20 +15,16 @@ class TryStream {
  public:
   // Throws std::runtime_error when `path` cannot be created.
   TryStream(SimContext& ctx, const std::vector<WorkerHost>& hosts, std::string path);
-  ~TryStream();
-  TryStream(const TryStream&) = delete;
-  TryStream& operator=(const TryStream&) = delete;
 
   // Appends the try's row.
   void add(const TryRecord& r);
   // Flushes and closes the file; returns its path. Throws std::runtime_error when a write failed.
-  std::string close();
+  std::string close() { return file_.close(); }
 
  private:
   SimContext& ctx_;
   const std::vector<WorkerHost>& hosts_;
-  std::string path_;
-  std::FILE* file_;
+  RowFile file_;
 };
 
 }  // namespace schedlab

@@ -70,23 +70,17 @@ void writeResults(const std::string& dir, const nlohmann::json& results, const s
       temps.push_back(tempName(path));
       writeTemp(temps.back(), content);
     }
-    if (withTis) {
-      // Streamed: a long run's rows may not fit in memory at once.
-      files.push_back({tisPath, ""});
-      temps.push_back(tempName(tisPath));
+    // Streamed: a long run's rows may not fit in memory at once.
+    auto streamed = [&](const std::string& path, void (*write)(std::ostream&, const std::vector<RunResult>&)) {
+      files.push_back({path, ""});
+      temps.push_back(tempName(path));
       std::ofstream out(temps.back(), std::ios::binary | std::ios::trunc);
-      writeTaskInstancesCsv(out, runs);
+      write(out, runs);
       out.close();
       if (!out) throw std::runtime_error("cannot write " + temps.back());
-    }
-    if (withLoops) {
-      files.push_back({loopsPath, ""});
-      temps.push_back(tempName(loopsPath));
-      std::ofstream out(temps.back(), std::ios::binary | std::ios::trunc);
-      writeLoopsCsv(out, runs);
-      out.close();
-      if (!out) throw std::runtime_error("cannot write " + temps.back());
-    }
+    };
+    if (withTis) streamed(tisPath, writeTaskInstancesCsv);
+    if (withLoops) streamed(loopsPath, writeLoopsCsv);
   } catch (...) {
     for (auto& t : temps) fs::remove(t);
     throw;

@@ -45,27 +45,24 @@ void readDag(const Context& ctx, const YAML::Node& dags, size_t i, Scenario& s, 
   d.maxActiveRuns = f.integer("max_active_runs", s.scheduler.maxActiveRunsPerDag, 1);
   d.maxActiveTasks = f.integer("max_active_tasks", s.scheduler.maxActiveTasksPerDag, 1);
   d.parseCost = f.duration("parse_cost", s.scheduler.dagFileParseCost);
-  d.startDate = s.run.start;
-  if (f.has("start_date")) {
-    YAML::Node n = f.raw("start_date");
+  // A date (2020-01-01) or an offset from run.start (-7d), in Unix seconds.
+  auto date = [&](const char* key, const char* expected) {
+    YAML::Node n = f.raw(key);
     std::optional<double> v = n.IsScalar() ? parseDate(n.Scalar()) : std::nullopt;
     if (!v && n.IsScalar()) {
       auto rel = parseDuration(n.Scalar());
       if (rel) v = s.run.start + *rel;
     }
-    if (!v) ctx.fail(n, p + ".start_date", "expected a date (2020-01-01) or an offset from run.start (-7d)");
-    d.startDate = *v;
-  }
+    if (!v) ctx.fail(n, p + "." + key, expected);
+    return *v;
+  };
+  d.startDate = f.has("start_date")
+                    ? date("start_date", "expected a date (2020-01-01) or an offset from run.start (-7d)")
+                    : s.run.start;
   if (f.has("end_date")) {
-    YAML::Node n = f.raw("end_date");
-    std::optional<double> v = n.IsScalar() ? parseDate(n.Scalar()) : std::nullopt;
-    if (!v && n.IsScalar()) {
-      auto rel = parseDuration(n.Scalar());
-      if (rel) v = s.run.start + *rel;
-    }
-    if (!v) ctx.fail(n, p + ".end_date", "expected a date (2020-01-02) or an offset from run.start (6h)");
-    if (*v < d.startDate) ctx.fail(n, p + ".end_date", "before the DAG's start_date: it would never run");
-    d.endDate = *v;
+    d.endDate = date("end_date", "expected a date (2020-01-02) or an offset from run.start (6h)");
+    if (d.endDate < d.startDate)
+      ctx.fail(f.raw("end_date"), p + ".end_date", "before the DAG's start_date: it would never run");
   }
   YAML::Node sched = f.raw("schedule");
   if (sched.IsDefined() && !sched.IsNull()) {
