@@ -27,7 +27,7 @@ nlohmann::json readJson(const std::string& path) {
   if (!in) throw BadInput("cannot read " + path);
   try {
     return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // a syntax error, or a number past a double's range
     throw BadInput(path + ": not a results.json: " + e.what());
   }
 }

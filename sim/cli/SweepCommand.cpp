@@ -82,7 +82,7 @@ nlohmann::json readJsonFile(const fs::path& path) {
   if (!in) throw BadInput("cannot read " + path.string());
   try {
     return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // a syntax error, or a number past a double's range
     throw BadInput(path.string() + ": " + e.what());
   }
 }

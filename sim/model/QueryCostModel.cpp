@@ -49,7 +49,8 @@ void QueryCostModel::readClientCosts(const nlohmann::json& c, const std::string&
     if (!q.contains(name)) throw std::runtime_error(w + ": missing (every type the scheduler sends is measured)");
     const auto& t = q[name];
     if (!t.is_object()) throw std::runtime_error(w + ": expected an object");
-    const std::string of = t.value("per_row_of", "returned");
+    const auto ofNode = t.contains("per_row_of") ? t["per_row_of"] : nlohmann::json("returned");
+    const std::string of = ofNode.is_string() ? ofNode.get<std::string>() : "";
     if (of != "returned" && of != "written") throw std::runtime_error(w + ".per_row_of: expected returned or written");
     m.clientCosts_[i] = {field(t, "fixed_s", w), field(t, "per_row_s", w), of == "written"};
   }
@@ -102,10 +103,14 @@ QueryCostModel QueryCostModel::fromFile(const std::string& path) {
   nlohmann::json j;
   try {
     in >> j;
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // a syntax error, or a number past a double's range
     throw std::runtime_error(path + ": not valid JSON: " + e.what());
   }
-  return fromJson(j, path);
+  try {
+    return fromJson(j, path);
+  } catch (const nlohmann::json::exception& e) {  // a field of the wrong type where a value was read
+    throw std::runtime_error(path + ": " + e.what());
+  }
 }
 
 QueryCostModel QueryCostModel::shipped() {

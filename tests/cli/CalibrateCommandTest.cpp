@@ -92,4 +92,11 @@ TEST(CalibrateCommand, BadInputExitsTwoAndWritesNothing) {
   EXPECT_FALSE(std::filesystem::exists(out));
   auto runBad = runCli("run " + std::string(SCHEDLAB_TESTS) + "/data/tiny-chain.yaml --calibration /nonexistent.json");
   EXPECT_EQ(runBad.code, 2) << runBad.output;
+  // The fuzzer's finding (tests/fuzz/corpus/calibration): a number past a double's range is bad
+  // input, not an internal error.
+  std::ofstream(dir / "huge.json") << "1e47777777777777777777777777777777777777777777777777777777";
+  auto huge = runCli("run " + std::string(SCHEDLAB_TESTS) + "/data/tiny-chain.yaml --calibration " +
+                     (dir / "huge.json").string());
+  EXPECT_EQ(huge.code, 2) << huge.output;
+  EXPECT_NE(huge.output.find("huge.json: not valid JSON"), std::string::npos) << huge.output;
 }

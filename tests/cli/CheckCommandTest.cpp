@@ -56,6 +56,11 @@ TEST(CheckCommand, BadInputExitsTwo) {
   EXPECT_NE(missing.output.find("create it with --update"), std::string::npos) << missing.output;
   EXPECT_EQ(runCli("check " + (dir / "r").string()).code, 2);  // no --baseline
   EXPECT_EQ(runCli("check " + (dir / "r").string() + " --tolerance lots --baseline x").code, 2);
+  // A number past a double's range is not valid JSON here (a fuzzer's finding: it escaped as exit 1).
+  std::ofstream(dir / "huge.json") << R"({"variants": [{"name": "v", "metrics": {"cost": 1e4777777}}]})";
+  auto huge = runCli("check " + (dir / "r").string() + " --baseline " + (dir / "huge.json").string());
+  EXPECT_EQ(huge.code, 2) << huge.output;
+  EXPECT_NE(huge.output.find("huge.json: not a results.json"), std::string::npos) << huge.output;
 }
 
 TEST(CheckCommand, AGateCannotPassByAccident) {

@@ -107,6 +107,9 @@ TEST(QueryCostModel, ClientCostsArePerQueryAndRowReturnedOrWritten) {
   EXPECT_DOUBLE_EQ(m.clientSeconds(QueryType::DagRunInsert, 40, 0), 5e-4 + 40 * 2e-5);             // rows written
   EXPECT_FALSE(
       QueryCostModel::fromJson(nlohmann::json::parse(R"({"queries": {"default": {}}})"), "t").hasClientCosts());
+  nlohmann::json typed = j;
+  typed["client_costs"]["queries"]["sync_dag"]["per_row_of"] = 3;
+  EXPECT_THROW(QueryCostModel::fromJson(typed, "t"), std::runtime_error);
   // Every type the scheduler sends, or the file is refused, naming the one missing.
   j["client_costs"]["queries"].erase("bulk_queue_tis");
   try {
