@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "cli/CommandLine.h"
 #include "cli/Commands.h"
@@ -25,9 +26,11 @@ nlohmann::json readJson(const std::string& path) {
   if (fs::is_directory(path)) throw BadInput(path + " is a directory, expected a results.json file");
   std::ifstream in(path);
   if (!in) throw BadInput("cannot read " + path);
+  std::stringstream text;
+  text << in.rdbuf();
   try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {  // a syntax error, or a number past a double's range
+    return parseResultsDocument(text.str());
+  } catch (const std::invalid_argument& e) {
     throw BadInput(path + ": not a results.json: " + e.what());
   }
 }

@@ -30,6 +30,14 @@ const nlohmann::json& member(const nlohmann::json& j, const char* key) {
 
 }  // namespace
 
+nlohmann::json parseResultsDocument(const std::string& text) {
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw std::invalid_argument(e.what());
+  }
+}
+
 std::string resultsDocumentProblem(const nlohmann::json& j) {
   if (!j.is_object()) return std::string("expected a results.json object, got a JSON ") + j.type_name();
   if (j.contains("scenario") && !j["scenario"].is_string()) return "\"scenario\" is not a string";

@@ -32,6 +32,9 @@ struct CheckReport {
 // Why `j` cannot be a results.json to compare (not an object; no variants, or an empty list; a
 // variant that is not an object with a string name and an object of metrics), or "" when it can.
 std::string resultsDocumentProblem(const nlohmann::json& j);
+// A results document (a baseline or a run's results.json) from its text. Throws
+// std::invalid_argument when the text is not JSON (a syntax error, a number past a double's range).
+nlohmann::json parseResultsDocument(const std::string& text);
 
 // Every gated figure of every baseline variant. `tolerance` is relative (0.05 = 5 %).
 // REQUIRES: resultsDocumentProblem() is "" for both documents.

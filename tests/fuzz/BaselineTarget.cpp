@@ -19,12 +19,7 @@ const nlohmann::json& run() {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   schedlab::fuzz::holds<std::invalid_argument>([&] {
-    nlohmann::json baseline;
-    try {
-      baseline = nlohmann::json::parse(data, data + size);
-    } catch (const nlohmann::json::parse_error& e) {
-      throw std::invalid_argument(e.what());
-    }
+    const nlohmann::json baseline = schedlab::parseResultsDocument(std::string(data, data + size));
     if (std::string why = schedlab::resultsDocumentProblem(baseline); !why.empty()) throw std::invalid_argument(why);
     schedlab::compareResults(baseline, run(), 0.05);
     schedlab::compareResults(run(), baseline, 0.05);  // the same document as a run's results
