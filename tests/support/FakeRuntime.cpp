@@ -5,12 +5,33 @@
 #include <stdexcept>
 #include <utility>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+#endif
+
 namespace schedlab::test {
 
 namespace {
 // Thrown into an actor by the runtime's destructor, so that it unwinds on its own stack.
 struct Stop {};
 constexpr size_t kStackBytes = 512 * 1024;
+
+// AddressSanitizer must be told which stack runs after each swap: the actors' stacks are ours,
+// and an exception unwinding one of them is otherwise reported as a use after scope.
+void startSwitch(void** fakeStackSave, const void* bottom, size_t size) {
+#if defined(__SANITIZE_ADDRESS__)
+  __sanitizer_start_switch_fiber(fakeStackSave, bottom, size);
+#else
+  (void)fakeStackSave, (void)bottom, (void)size;
+#endif
+}
+void finishSwitch(void* fakeStackSave, const void** bottomOld, size_t* sizeOld) {
+#if defined(__SANITIZE_ADDRESS__)
+  __sanitizer_finish_switch_fiber(fakeStackSave, bottomOld, sizeOld);
+#else
+  (void)fakeStackSave, (void)bottomOld, (void)sizeOld;
+#endif
+}
 }  // namespace
 
 struct FakeRuntime::Actor {
@@ -107,6 +128,7 @@ void FakeRuntime::stop() {
 
 void FakeRuntime::enter(unsigned lo, unsigned hi) {
   auto* actor = reinterpret_cast<Actor*>((static_cast<uintptr_t>(hi) << 32) | lo);
+  finishSwitch(nullptr, &actor->rt->driverBottom_, &actor->rt->driverSize_);
   try {
     actor->body();
   } catch (const Stop&) {
@@ -114,6 +136,7 @@ void FakeRuntime::enter(unsigned lo, unsigned hi) {
     actor->rt->failure_ = std::current_exception();
   }
   actor->ended = true;
+  startSwitch(nullptr, actor->rt->driverBottom_, actor->rt->driverSize_);  // this stack is done
 }  // uc_link: back to the driver
 
 void FakeRuntime::spawn(const std::string& name, std::function<void()> body) {
@@ -139,14 +162,20 @@ void FakeRuntime::resume(Actor* actor) {
   Actor* caller = current_;
   current_ = actor;
   actor->started = true;
+  void* fakeStack = nullptr;
+  startSwitch(&fakeStack, actor->stack.data(), actor->stack.size());
   swapcontext(&driver_, &actor->context);
+  finishSwitch(fakeStack, nullptr, nullptr);
   current_ = caller;
 }
 
 void FakeRuntime::block() {
   if (!current_) throw std::logic_error("FakeRuntime: a blocking call from outside an actor");
   Actor* self = current_;
+  void* fakeStack = nullptr;
+  startSwitch(&fakeStack, driverBottom_, driverSize_);
   swapcontext(&self->context, &driver_);
+  finishSwitch(fakeStack, &driverBottom_, &driverSize_);
   if (stopping_) throw Stop{};
 }
 

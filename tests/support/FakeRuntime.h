@@ -70,6 +70,9 @@ class FakeRuntime : public Runtime {
   double now_;
   uint64_t seq_ = 0;
   ucontext_t driver_{};
+  // The driver's stack, as AddressSanitizer reports it when an actor is switched in.
+  const void* driverBottom_ = nullptr;
+  size_t driverSize_ = 0;
   Actor* current_ = nullptr;
   bool stopping_ = false;
   std::exception_ptr failure_;
