@@ -66,6 +66,8 @@ class TaskListReader {
   std::map<std::string, YAML::Node> idNodes;  // each task's entry, for errors
 
  private:
+  enum class Shape { Chain, FanOutIn, Layered, NoStructure, Linear, BinaryTree, Star, Grid };
+
   int addTask(TaskDef t, const YAML::Node& node, const std::string& p) {
     if (idNodes.count(t.id)) ctx_.fail(node, p, "duplicate task id '" + t.id + "'");
     idNodes[t.id] = node;
@@ -80,7 +82,6 @@ class TaskListReader {
   // in a grid each task runs before its left and upper neighbours), though the generator's
   // docstrings draw them fanning out from it; no_structure has no edges within the group.
   void shapeEntry(Fields& f, const YAML::Node& node, const std::string& p) {
-    enum class Shape { Chain, FanOutIn, Layered, NoStructure, Linear, BinaryTree, Star, Grid };
     Shape shape = f.choice<Shape>("shape", Shape::Chain,
                                   {{"chain", Shape::Chain},
                                    {"fan_out_in", Shape::FanOutIn},
@@ -97,7 +98,7 @@ class TaskListReader {
       ctx_.fail(f.raw("prefix"), p + ".prefix",
                 "'" + prefix + "' cannot begin a task_id: letters, digits, '_', '.' and '-' (as Airflow's)");
     if (shape == Shape::Chain || shape == Shape::FanOutIn || shape == Shape::Layered) {
-      layeredShape(f, shape == Shape::Chain ? 0 : shape == Shape::FanOutIn ? 1 : 2, proto, prefix, node, p);
+      layeredShape(f, shape, proto, prefix, node, p);
       return;
     }
     // The generator refuses grids of more than 100 * 99 / 2 tasks.
@@ -142,15 +143,15 @@ class TaskListReader {
     previousLeaves_ = leaves;
   }
 
-  // chain (kind 0: `count` in a line), fan_out_in (1: a head, `width` in parallel, a tail) and
-  // layered (2: `depth` layers of `width`, each after the whole previous one).
-  void layeredShape(Fields& f, int kind, const TaskDef& proto, const std::string& prefix, const YAML::Node& node,
+  // chain (`count` in a line), fan_out_in (a head, `width` in parallel, a tail) and
+  // layered (`depth` layers of `width`, each after the whole previous one).
+  void layeredShape(Fields& f, Shape shape, const TaskDef& proto, const std::string& prefix, const YAML::Node& node,
                     const std::string& p) {
     std::vector<std::vector<int>> layers;
     int width = 1, depth = 1;
-    if (kind == 0) {
+    if (shape == Shape::Chain) {
       depth = f.integer("count", 1, 1, 100000);
-    } else if (kind == 1) {
+    } else if (shape == Shape::FanOutIn) {
       width = f.integer("width", 1, 1, 100000);
       depth = 3;  // head, width parallel tasks, tail
     } else {
@@ -160,7 +161,7 @@ class TaskListReader {
     f.finish();
     int n = 0;
     for (int layer = 0; layer < depth; ++layer) {
-      int w = (kind == 1 && layer != 1) ? 1 : width;
+      int w = (shape == Shape::FanOutIn && layer != 1) ? 1 : width;
       std::vector<int> ids;
       for (int k = 0; k < w; ++k) {
         TaskDef t = proto;
