@@ -16,6 +16,8 @@
 #include "pg/CalibrationFit.h"
 #include "pg/ClientCost.h"
 #include "pg/QueryBenchmarks.h"
+#include "pg/QueryShapes.h"
+#include "pg/ServerCpu.h"
 #include "results/ResultsWriter.h"
 
 namespace schedlab::cli {
@@ -51,6 +53,30 @@ std::vector<long long> parseSizes(const std::string& text) {
   return sizes;
 }
 
+// Where the DB's time goes per execution at the middle size: the backend's CPU, split.
+void printServerCpu(const CalibrationMeasurements& m) {
+  if (m.serverCpu.empty()) {
+    std::printf("DB CPU: the server's processes are not on this machine; DB time is latency less round trips\n");
+    return;
+  }
+  const long long size = m.sizes[m.sizes.size() / 2];
+  std::printf(
+      "\nDB CPU per execution at %lld task instances (backend CPU from /proc; execution and planning from "
+      "pg_stat_statements)\n%-40s %9s %9s %9s %9s\n",
+      size, "shape (layout/name)", "cpu", "execution", "planning", "other");
+  for (SchemaLayout layout : {SchemaLayout::Airflow110, SchemaLayout::Airflow2}) {
+    for (const QueryShape& shape : queryShapes(layout)) {
+      const std::string key = measurementKey(layout, size, shape.name);
+      auto cpu = m.serverCpu.find(key);
+      if (cpu == m.serverCpu.end()) continue;
+      const double exec = m.serverExec.at(key), plan = m.serverPlan.at(key);
+      std::printf("%-40s %6.1f us %6.1f us %6.1f us %6.1f us\n",
+                  (std::string(layoutName(layout)) + "/" + shape.name).c_str(), cpu->second * 1e6, exec * 1e6,
+                  plan * 1e6, std::max(0.0, cpu->second - exec - plan) * 1e6);
+    }
+  }
+}
+
 void printFit(const CalibrationFitResult& fit, const CalibrationMeasurements& m) {
   std::printf("\n%-40s %9s %11s %9s %7s  %s\n", "shape (layout/name)", "fixed", "per decade", "per row", "pages",
               "fit error per size (% of the DB time)");
@@ -65,7 +91,16 @@ void printFit(const CalibrationFitResult& fit, const CalibrationMeasurements& m)
                 (t.perRowReturned + t.perRowScanned) * 1e6,
                 p.fixed + p.perDecade * 6 + (perRow ? 40 * (p.perRowReturned + p.perRowScanned) : 0), err.c_str());
   }
-  std::printf("(pages at 1e6 rows of its table and, with a per-row cost, 40 rows)\n");
+  for (const ShapeFit& t : fit.types) {
+    std::string err;
+    for (double e : t.errorPct)
+      err += (err.empty() ? "" : ", ") + std::to_string(static_cast<int>(std::lround(e))) + "%";
+    std::printf("%-40s %6.1f us %8.2f us %6.3f us %7s  %s\n", t.key.c_str(), t.fixed * 1e6, t.perDecade * 1e6,
+                t.perRowReturned * 1e6, "", err.c_str());
+  }
+  std::printf(
+      "(pages at 1e6 rows of its table and, with a per-row cost, 40 rows; statements:<type> is a catalog "
+      "type's own statements, per query)\n");
   for (long long size : m.sizes) {
     auto key = [&](const char* shape) { return measurementKey(SchemaLayout::Airflow110, size, shape); };
     if (!m.latency.count(key("dep_pass_per_task"))) continue;
@@ -73,6 +108,7 @@ void printFit(const CalibrationFitResult& fit, const CalibrationMeasurements& m)
     std::printf("dependency pass of a 40-task run at %lld task instances: per task %.3f ms, per DAG %.3f ms (x%.1f)\n",
                 size, perTask * 1e3, perDag * 1e3, perTask / perDag);
   }
+  printServerCpu(m);
   if (!m.coldPageRead.empty()) {
     std::vector<double> c = m.coldPageRead;
     std::sort(c.begin(), c.end());
@@ -177,6 +213,7 @@ int cmdCalibrate(const Args& args) {
     if (plan.dbCores < 1) throw BadInput("--db-cores must be at least 1");
   }
   plan.benchmarkOut = o.count("benchmark-out") ? o["benchmark-out"].as<std::string>() : out + ".bench.json";
+  plan.serverCpuSeconds = plan.minTime;
   if (quick) plan.clientRepeat = 10;
   if (o["client-only"].as<bool>())
     return calibrateClientOnly(out, o["pg"].as<std::string>(), plan.sizes[plan.sizes.size() / 2], plan.clientRepeat);
@@ -191,6 +228,14 @@ int cmdCalibrate(const Args& args) {
     throw BadInput("--pg: " + std::string(e.what()));  // the user's server, not ours, is unreachable
   }
   BenchDatabase& db = *connected;
+  if (!url.empty()) {
+    try {
+      pqxx::connection c(db.connectionString());
+      StatementStats check(c, db.serverName());
+    } catch (const std::exception& e) {
+      throw BadInput("--pg: " + std::string(e.what()));
+    }
+  }
   std::fprintf(stderr, "calibrate: %s\n", db.describe().c_str());
   CalibrationMeasurements m = measureCalibration(db, plan);
   std::ostringstream command;

@@ -6,26 +6,24 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
-#include "live/LiveStatements.h"
 #include "model/MetadataDb.h"
 #include "model/WorkflowState.h"
+#include "pg/LiveStatements.h"
+#include "pg/ServerCpu.h"
 
 namespace schedlab {
 namespace {
 
-// One connection per actor thread and service, with the statements it has prepared.
+// One connection per actor thread and service.
 struct ThreadConnection {
   std::unique_ptr<pqxx::connection> c;
-  std::set<std::string> prepared;
+  int backend = 0;  // its server process, when on this machine (else 0)
 };
 thread_local std::map<const void*, ThreadConnection> tlsConnections;
-
-std::string statementName(QueryType type, int i) { return std::string(queryInfo(type).name) + "_" + std::to_string(i); }
 
 // A PostgreSQL array literal (quoted elements read as text and as numbers alike).
 std::string textArray(const std::vector<std::string>& values) {
@@ -42,8 +40,8 @@ std::string textArray(const std::vector<std::string>& values) {
   return out + "}";
 }
 
-// CPU seconds (user + system) a process used, itself and its waited-for children.
-double processCpuSeconds(int pid, bool withChildren) {
+// CPU seconds (user + system, in clock ticks) of the children a process has waited for.
+double reapedChildrenCpuSeconds(int pid) {
   std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
   std::string line;
   if (!std::getline(f, line)) return 0;
@@ -51,9 +49,8 @@ double processCpuSeconds(int pid, bool withChildren) {
   std::istringstream in(line.substr(line.rfind(')') + 2));
   std::string field;
   double ticks = 0;
-  for (int i = 3; i <= 17 && in >> field; ++i) {
-    if (i == 14 || i == 15 || (withChildren && (i == 16 || i == 17))) ticks += std::stod(field);
-  }
+  for (int i = 3; i <= 17 && in >> field; ++i)
+    if (i == 16 || i == 17) ticks += std::stod(field);
   return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
@@ -174,12 +171,16 @@ void LiveQueryService::serve(const QueryBatch& batch, double clientSecondsPerSta
   std::vector<Call> calls;
   for (const QueryEntry& e : batch.entries()) resolve(e, calls);
   if (pool_) pool_->acquire();
-  std::array<double, kQueryTypeCount> took{};
+  std::array<double, kQueryTypeCount> took{}, cpu{};
   rt_.outside([&] {
     ThreadConnection& tc = tlsConnections[this];
     if (!tc.c) {
       tc.c = std::make_unique<pqxx::connection>(conninfo_);
       pqxx::nontransaction(*tc.c).exec("SET search_path TO " + schema_);
+      if (serverPid_ > 0) {
+        BackendCpu backend(*tc.c);
+        if (backend.visible()) tc.backend = backend.pid();
+      }
     }
     // The client's work is owed per statement; sleeps that overshoot are paid back by the next.
     using Clock = std::chrono::steady_clock;
@@ -191,28 +192,31 @@ void LiveQueryService::serve(const QueryBatch& batch, double clientSecondsPerSta
         std::this_thread::sleep_for(std::chrono::duration<double>(owed));
         owed -= std::chrono::duration<double>(Clock::now() - t0).count();
       }
-      const std::string name = statementName(call.type, call.statement);
-      if (tc.prepared.insert(name).second) tc.c->prepare(name, liveStatements(call.type)[call.statement].sql);
       auto t0 = Clock::now();
+      const double cpu0 = tc.backend ? processRunSeconds(tc.backend) : 0;
       pqxx::nontransaction tx(*tc.c);
-      tx.exec_prepared(name, pqxx::prepare::make_dynamic_params(call.params));
+      tx.exec(withLiterals(tx, liveStatements(call.type)[call.statement].sql, call.params));
       took[static_cast<size_t>(call.type)] += std::chrono::duration<double>(Clock::now() - t0).count();
+      if (tc.backend) cpu[static_cast<size_t>(call.type)] += std::max(0.0, processRunSeconds(tc.backend) - cpu0);
     }
   });
   if (pool_) pool_->release();
-  for (size_t i = 0; i < kQueryTypeCount; ++i) seconds_[i] += took[i];
+  for (size_t i = 0; i < kQueryTypeCount; ++i) {
+    seconds_[i] += took[i];
+    cpuSeconds_[i] += cpu[i];
+  }
   sent_ += static_cast<long long>(calls.size());
 }
 
 double LiveQueryService::busySeconds() const {
   if (serverPid_ <= 0) return 0;
-  // The postmaster with the backends it has reaped, plus every live child.
-  double cpu = processCpuSeconds(serverPid_, true);
+  // The postmaster and every live child, to the nanosecond, plus the backends it has reaped.
+  double cpu = reapedChildrenCpuSeconds(serverPid_) + std::max(0.0, processRunSeconds(serverPid_));
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
     const std::string name = entry.path().filename().string();
     if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    if (parentPid(entry.path() / "stat") == serverPid_) cpu += processCpuSeconds(std::stoi(name), false);
+    if (parentPid(entry.path() / "stat") == serverPid_) cpu += std::max(0.0, processRunSeconds(std::stoi(name)));
   }
   return cpu;
 }

@@ -1,6 +1,7 @@
 // A metadata DB served by a live PostgreSQL: each actor thread has its own connection (as each
-// Airflow process has), prepares the catalog's statements on it (LiveStatements) and sends them
-// with the run's real ids and states. The client's own work per statement
+// Airflow process has) and sends the catalog's statements (LiveStatements) with the run's real ids
+// and states written in as literals, as psycopg2 sends Airflow's, so the server parses and plans
+// each one as it does for Airflow. The client's own work per statement
 // (scheduler.client_cost_per_query) is spent as a sleep beside them, as the simulator does; the
 // network round trip and the DB time are real.
 #pragma once
@@ -12,10 +13,10 @@
 #include <vector>
 
 #include "live/LiveRuntime.h"
-#include "live/LiveStatements.h"
 #include "model/Ids.h"
 #include "model/QueryCatalog.h"
 #include "model/QueryService.h"
+#include "pg/LiveStatements.h"
 #include "scenario/Scenario.h"
 
 namespace schedlab {
@@ -42,6 +43,9 @@ class LiveQueryService final : public QueryService {
   // Statements sent so far, and the seconds they took per query type (round trips included).
   long long statementsSent() const { return sent_; }
   const std::array<double, kQueryTypeCount>& secondsByType() const { return seconds_; }
+  // The CPU seconds the server's backends spent on them per query type (/proc), when the server
+  // runs on this machine.
+  const std::array<double, kQueryTypeCount>& cpuSecondsByType() const { return cpuSeconds_; }
 
  private:
   struct Call {
@@ -61,7 +65,7 @@ class LiveQueryService final : public QueryService {
   long long nextJob_;
   size_t nextEventTi_ = 0;
   long long sent_ = 0;
-  std::array<double, kQueryTypeCount> seconds_{};
+  std::array<double, kQueryTypeCount> seconds_{}, cpuSeconds_{};
 };
 
 }  // namespace schedlab

@@ -10,9 +10,9 @@
 
 #include "live/LiveQueryService.h"
 #include "live/LiveRuntime.h"
-#include "live/LiveStatements.h"
 #include "model/ModelRun.h"
 #include "pg/AirflowSchema.h"
+#include "pg/LiveStatements.h"
 #include "results/MetricSchema.h"
 
 namespace schedlab {
@@ -149,10 +149,13 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
   const BlockCounters after = blockCounters(*admin);
 
   long long statements = 0;
-  std::array<double, kQueryTypeCount> seconds{};
+  std::array<double, kQueryTypeCount> seconds{}, cpu{};
   for (auto* s : services) {
     statements += s->statementsSent();
-    for (size_t i = 0; i < kQueryTypeCount; ++i) seconds[i] += s->secondsByType()[i];
+    for (size_t i = 0; i < kQueryTypeCount; ++i) {
+      seconds[i] += s->secondsByType()[i];
+      cpu[i] += s->cpuSecondsByType()[i];
+    }
   }
   double bytes = 0;
   for (const auto& schema : schemas) bytes += schemaBytes(*admin, schema);
@@ -165,7 +168,10 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
   nlohmann::json& m = out.metrics;
   for (auto& [name, entry] : m[kDbQueriesByType.name()].items()) {
     for (size_t i = 0; i < kQueryTypeCount; ++i)
-      if (kQueries[i].name == name) entry["db_seconds"] = roundMetric(seconds[i]);
+      if (kQueries[i].name == name) {
+        entry["db_seconds"] = roundMetric(seconds[i]);
+        if (pid > 0) entry["db_cpu_seconds"] = roundMetric(cpu[i]);
+      }
   }
   const double hit = after.hit - before.hit, read = after.read - before.read;
   m[kDbCacheHitRatio.name()] = roundMetric(hit + read > 0 ? hit / (hit + read) : 1.0);

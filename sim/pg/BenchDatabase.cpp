@@ -15,6 +15,7 @@ BenchDatabase::BenchDatabase(const std::string& url, const std::vector<std::stri
     prefix_ = "schedlab";
   } else {
     conninfo_ = withConnectTimeout(url);
+    url_ = url;
     prefix_ = "schedlab_" + std::to_string(::getpid()) + "_" + std::to_string(std::time(nullptr));
   }
   try {
@@ -24,6 +25,7 @@ BenchDatabase::BenchDatabase(const std::string& url, const std::vector<std::stri
     throw std::runtime_error(maskPassword(
         "cannot connect to " + (url.empty() ? std::string("the throwaway PostgreSQL") : url) + ": " + e.what(), url));
   }
+  if (cluster_) pqxx::nontransaction(*admin_).exec("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
 }
 
 BenchDatabase::~BenchDatabase() {
@@ -82,6 +84,10 @@ void BenchDatabase::restartCluster(const std::vector<std::string>& settings,
   admin_.reset();
   cluster_->restart(settings, whileStopped);
   admin_ = std::make_unique<pqxx::connection>(conninfo_);
+}
+
+std::string BenchDatabase::serverName() const {
+  return cluster_ ? "the throwaway PostgreSQL" : maskPassword(url_, url_);
 }
 
 std::string BenchDatabase::serverVersion() const {

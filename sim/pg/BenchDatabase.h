@@ -48,11 +48,14 @@ class BenchDatabase {
   std::string describe() const;
   std::string serverVersion() const;
   const std::string& connectionString() const { return conninfo_; }
+  // How messages name the server: "the throwaway PostgreSQL", or the user's URL, password masked.
+  std::string serverName() const;
   ThrowawayPostgres* cluster() const { return cluster_.get(); }
 
  private:
   std::unique_ptr<ThrowawayPostgres> cluster_;
   std::string conninfo_;
+  std::string url_;  // the user's, empty for a throwaway cluster
   std::string prefix_;
   std::unique_ptr<pqxx::connection> admin_;
   std::map<std::string, bool> schemas_;  // created -> loaded

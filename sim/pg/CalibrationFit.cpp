@@ -156,8 +156,43 @@ void describeContention(nlohmann::json& provenance, const CalibrationMeasurement
       {"runs", contention}};
 }
 
-// Each catalog query type's cost and pages, from the fit of the shape it is measured as.
-nlohmann::json queryCosts(const std::map<std::string, ShapeFit>& time, const std::map<std::string, ShapeFit>& page) {
+// A catalog type's DB time from its own statements' measured CPU (the 1.10 layout, every size),
+// fitted as the shapes are: fixed + per_decade * log10(1 + rows of its table); when the type's
+// cost grows with the rows it returns (`perRow`, from its shape, per query), its measured 40 rows
+// are taken off the fixed part. False when not measured at every size.
+bool fitType(const CalibrationMeasurements& m, const QueryInfo& info, double perRow, ShapeFit& f) {
+  std::vector<double> x, y;
+  for (long long size : m.sizes) {
+    auto cpu = m.serverCpu.find(measurementKey(SchemaLayout::Airflow110, size, "type:" + std::string(info.name)));
+    if (cpu == m.serverCpu.end()) return false;
+    x.push_back(
+        std::log10(1 + at(m.tableRows, measurementKey(SchemaLayout::Airflow110, size,
+                                                      std::string(kTableNames[static_cast<size_t>(info.table)])))));
+    y.push_back(cpu->second);
+  }
+  const double n = static_cast<double>(x.size());
+  const double mx = std::accumulate(x.begin(), x.end(), 0.0) / n, my = std::accumulate(y.begin(), y.end(), 0.0) / n;
+  double sxy = 0, sxx = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) * (x[i] - mx);
+  }
+  f.key = "airflow1.10/statements:" + std::string(info.name);
+  f.perDecade = sxx > 0 ? std::max(0.0, sxy / sxx) : 0.0;
+  f.fixed = std::max(0.0, my - f.perDecade * mx - 40 * perRow);
+  f.perRowReturned = perRow;
+  f.errorPct.clear();
+  for (size_t i = 0; i < x.size(); ++i) {
+    const double pred = f.fixed + f.perDecade * x[i] + 40 * perRow;
+    f.errorPct.push_back(y[i] > 0 ? std::fabs(pred - y[i]) / y[i] * 100 : 0);
+  }
+  return true;
+}
+
+// Each catalog query type's cost and pages: its time from its own statements' measured CPU where
+// measured, else from the fit of the shape it is measured as; its pages from that shape.
+nlohmann::json queryCosts(const CalibrationMeasurements& m, const std::map<std::string, ShapeFit>& time,
+                          const std::map<std::string, ShapeFit>& page, std::vector<ShapeFit>& typeFits) {
   nlohmann::json queries = nlohmann::json::object();
   for (const auto& info : kQueries) {
     const std::string name(info.name);
@@ -165,14 +200,26 @@ nlohmann::json queryCosts(const std::map<std::string, ShapeFit>& time, const std
     if (src == catalogSources().end())
       throw std::runtime_error("calibration: no measured shape for query type " + name);
     const std::string key = std::string(layoutName(src->second.layout)) + "/" + src->second.shape;
-    const ShapeFit& t = time.at(key);
+    const ShapeFit& shapeTime = time.at(key);
     const ShapeFit& p = page.at(key);
     const double k = src->second.statements;
+    ShapeFit t = shapeTime, own;
+    std::string measuredAs = key;
+    if (fitType(m, info, shapeTime.perRowReturned * k, own)) {
+      // Already per query: its statements measured together.
+      typeFits.push_back(own);
+      t = own;
+      t.fixed /= k;
+      t.perDecade /= k;
+      t.perRowReturned /= k;
+      t.perRowScanned = 0;
+      measuredAs = own.key;
+    }
     queries[name] = {{"fixed_s", round_to(t.fixed * k, 1e-9)},
                      {"per_row_scanned_s", round_to(t.perRowScanned * k, 1e-12)},
                      {"per_row_returned_s", round_to(t.perRowReturned * k, 1e-12)},
                      {"per_decade_s", round_to(t.perDecade * k, 1e-9)},
-                     {"measured_as", key},
+                     {"measured_as", measuredAs},
                      {"statements", src->second.statements},
                      {"pages",
                       {{"fixed", round_to(p.fixed * k, 1e-3)},
@@ -214,10 +261,20 @@ void describeMeasurements(nlohmann::json& provenance, const CalibrationMeasureme
   provenance["postgres"] = m.server;
   provenance["schema"] = "Airflow 1.10.12 and 2.5.2 (bench/pg/airflow-*-schema.sql)";
   provenance["sizes_task_instances"] = m.sizes;
+  const std::string dbTime =
+      m.serverCpu.empty()
+          ? "DB time = latency minus the shape's round trips at SELECT 1's latency, plus EXPLAIN's planning time of "
+            "the "
+            "same SQL with literal arguments (psycopg2 never prepares, so Airflow plans every statement; the server's "
+            "processes were not on this machine, so their CPU could not be read)"
+          : "DB time = the backend's CPU time (/proc/PID/schedstat) per execution of the shape's SQL sent as psycopg2 "
+            "sends Airflow's (literal arguments, parsed and planned every time, in the shape's transaction), the DAGs "
+            "in turn; server_cpu_us splits it into pg_stat_statements' execution and planning and the rest (protocol, "
+            "parsing, transaction, statement start and end)";
   provenance["how"] =
-      "Google Benchmark, one client, prepared statements (libpqxx), median of interleaved rounds; DB time = latency "
-      "minus the shape's round trips at SELECT 1's latency, plus EXPLAIN's planning time of the same SQL with "
-      "literal arguments (psycopg2 never prepares, so Airflow plans every statement); fixed + per_decade*log10(table "
+      "Google Benchmark, one client, prepared statements (libpqxx), median of interleaved rounds, for latency; " +
+      dbTime +
+      "; fixed + per_decade*log10(table "
       "rows) fitted per shape over the sizes; pages = EXPLAIN "
       "(ANALYZE, BUFFERS) shared hit + read on the freshly loaded tables, median of 5 DAGs, fitted the same way; "
       "page_read_s = I/O read time / pages read of 2,000 random index lookups after a restart with the OS page cache "
@@ -227,6 +284,24 @@ void describeMeasurements(nlohmann::json& provenance, const CalibrationMeasureme
   nlohmann::json planningMs = nlohmann::json::object();
   for (const auto& [k, v] : m.planning) planningMs[k] = round_to(v * 1e3, 1e-4);
   provenance["planning_ms"] = planningMs;
+  if (!m.serverCpu.empty()) {
+    nlohmann::json server = nlohmann::json::object(), roundTrip = nlohmann::json::object();
+    for (const auto& [k, cpu] : m.serverCpu) {
+      const double exec = m.serverExec.at(k), plan = m.serverPlan.at(k);
+      server[k] = {{"cpu", round_to(cpu * 1e6, 0.1)},
+                   {"execution", round_to(exec * 1e6, 0.1)},
+                   {"planning", round_to(plan * 1e6, 0.1)},
+                   {"other", round_to(std::max(0.0, cpu - exec - plan) * 1e6, 0.1)}};
+      // A round trip's time outside the server: SELECT 1's latency less its backend CPU.
+      const std::string suffix = "/select_1";
+      if (k.size() > suffix.size() && k.compare(k.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        auto lat = m.latency.find(k);
+        if (lat != m.latency.end()) roundTrip[k] = round_to(std::max(0.0, lat->second - cpu) * 1e3, 1e-4);
+      }
+    }
+    provenance["server_cpu_us"] = server;
+    provenance["round_trip_outside_server_ms"] = roundTrip;
+  }
   provenance["fit_error_pct"] = timeErr;
   provenance["pages_fit_error_pct"] = pageErr;
   nlohmann::json cold = nlohmann::json::array();
@@ -269,6 +344,8 @@ CalibrationFitResult fitCalibration(const CalibrationMeasurements& m, nlohmann::
   // parsing and planning, which psycopg2's literal SQL costs on every statement.
   auto dbSeconds = [&](SchemaLayout layout, long long size, const QueryShape& s) {
     const std::string key = measurementKey(layout, size, s.name);
+    // Measured: the backend's own CPU for the statement as Airflow sends it, all of it.
+    if (auto cpu = m.serverCpu.find(key); cpu != m.serverCpu.end()) return cpu->second;
     double select1 = at(m.latency, measurementKey(layout, size, "select_1"));
     auto plan = m.planning.find(key);
     return std::max(0.0, at(m.latency, key) - roundTrips(s) * select1) +
@@ -281,10 +358,10 @@ CalibrationFitResult fitCalibration(const CalibrationMeasurements& m, nlohmann::
   auto page = fitAll(m, pages);
   describeMeasurements(provenance, m, time, page);
   CalibrationFitResult out;
-  out.calibration = {{"schedlab_calibration", 1},
-                     {"measured", provenance},
-                     {"queries", queryCosts(time, page)},
-                     {"bytes_per_row", bytesPerRow(m)}};
+  std::vector<ShapeFit> typeFits;
+  nlohmann::json queries = queryCosts(m, time, page, typeFits);
+  out.calibration = {
+      {"schedlab_calibration", 1}, {"measured", provenance}, {"queries", queries}, {"bytes_per_row", bytesPerRow(m)}};
   if (m.clientCost.is_object()) out.calibration["client_costs"] = clientCostsJson(m.clientCost);
   if (!m.coldPageRead.empty()) {
     std::vector<double> c = m.coldPageRead;
@@ -292,6 +369,7 @@ CalibrationFitResult fitCalibration(const CalibrationMeasurements& m, nlohmann::
     out.calibration["storage"] = {{"page_read_s", round_to(c[c.size() / 2], 1e-9)}};
   }
   for (auto& [k, f] : time) out.time.push_back(f);
+  out.types = typeFits;
   for (auto& [k, f] : page) out.pages.push_back(f);
   return out;
 }

@@ -5,13 +5,19 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "pg/ClientCost.h"
+#include "pg/LiveStatements.h"
 #include "pg/QueryBenchmarks.h"
+#include "pg/ServerCpu.h"
 
 namespace fs = std::filesystem;
 
@@ -53,7 +59,7 @@ double planPages(const nlohmann::json& plan) {
 }
 
 // A statement with its arguments written in as literals, as psycopg2 sends Airflow's SQL.
-std::string withLiterals(pqxx::transaction_base& tx, const ShapeStatement& s, int dag, const History& h) {
+std::string shapeSql(pqxx::transaction_base& tx, const ShapeStatement& s, int dag, const History& h) {
   std::string sql = s.sql;
   auto put = [&](const std::string& param, const std::string& literal) {
     for (size_t at = sql.find(param); at != std::string::npos; at = sql.find(param, at + literal.size()))
@@ -90,7 +96,7 @@ ShapeCosts shapeCosts(pqxx::connection& c, const QueryShape& shape, const Histor
     pqxx::work tx(c);
     double p = 0, plan = 0;
     for (const ShapeStatement& s : shape.statements) {
-      nlohmann::json e = explain(tx, withLiterals(tx, s, d, h));
+      nlohmann::json e = explain(tx, shapeSql(tx, s, d, h));
       p += s.times * planPages(e["Plan"]);
       plan += s.times * e.value("Planning Time", 0.0) / 1000.0;
     }
@@ -101,13 +107,239 @@ ShapeCosts shapeCosts(pqxx::connection& c, const QueryShape& shape, const Histor
   return {median(pages), median(planning)};
 }
 
-void measureLoaded(BenchDatabase& db, SchemaLayout layout, const History& h, CalibrationMeasurements& m) {
+struct ServerCost {
+  double cpu = 0, exec = 0, plan = 0;  // seconds per execution of a unit
+};
+
+// One unit of work as Airflow sends it: its statements with literal arguments, alone or in a
+// transaction that commits or (for writes that must leave the history as loaded) rolls back.
+// Stands for a job id no row holds yet, in a unit's SQL (each sending takes the next).
+const std::string kNewJob = "'@new_job@'";
+std::atomic<long long> nextJobId{2000000000};
+
+struct SqlUnit {
+  std::vector<std::string> statements;
+  QueryShape::Transaction transaction = QueryShape::Transaction::None;
+};
+
+// The backends' CPU per unit (and pg_stat_statements' execution and planning of it) with the
+// units sent as Airflow's arrive: each statement followed by the client's own work (a pause of
+// plan.serverCpuPace), from plan.serverCpuClients connections at once, the units in turn, for
+// plan.serverCpuSeconds. A backend woken for each statement after others ran finds its caches
+// cold: paced, a statement costs the server up to twice what a tight loop of it does.
+ServerCost pacedServerCost(BenchDatabase& db, SchemaLayout layout, const History& h, StatementStats& stats,
+                           const std::vector<SqlUnit>& units, const CalibrationPlan& plan) {
+  struct Client {
+    std::unique_ptr<pqxx::connection> c;
+    std::unique_ptr<BackendCpu> cpu;
+    double used = 0;
+    long long units = 0;
+  };
+  // NOWAIT locks fail rather than wait when another client holds them: one client for those.
+  bool nowait = false;
+  for (const SqlUnit& u : units)
+    for (const std::string& q : u.statements) nowait |= q.find("NOWAIT") != std::string::npos;
+  std::vector<Client> clients(nowait ? 1 : static_cast<size_t>(std::max(1, plan.serverCpuClients)));
+  for (Client& k : clients) {
+    k.c = db.connect(layout, h);
+    k.cpu = std::make_unique<BackendCpu>(*k.c);
+  }
+  const auto pace = std::chrono::duration<double>(plan.serverCpuPace);
+  auto send = [&](pqxx::connection& c, const SqlUnit& u) {
+    if (u.transaction == QueryShape::Transaction::None) {
+      // A new LocalTaskJob each time: its id is one no row holds yet.
+      const std::string job = std::to_string(nextJobId++);
+      for (std::string q : u.statements) {
+        for (size_t at = q.find(kNewJob); at != std::string::npos; at = q.find(kNewJob, at + job.size()))
+          q.replace(at, kNewJob.size(), job);
+        pqxx::nontransaction(c).exec(q);
+        std::this_thread::sleep_for(pace);
+      }
+      return;
+    }
+    pqxx::work tx(c);
+    std::this_thread::sleep_for(pace);
+    for (const std::string& q : u.statements) {
+      tx.exec(q);
+      std::this_thread::sleep_for(pace);
+    }
+    if (u.transaction == QueryShape::Transaction::Commit)
+      tx.commit();
+    else
+      tx.abort();
+    std::this_thread::sleep_for(pace);
+  };
+  for (Client& k : clients)
+    for (const SqlUnit& u : units) send(*k.c, u);  // plans and caches warm first
+  stats.reset();
+  // Client i sends the units i, i + clients, …: the clients' rows differ (their DAGs do), so
+  // their writes do not wait for each other's locks.
+  std::vector<std::thread> threads;
+  std::vector<std::exception_ptr> failed(clients.size());
+  for (size_t i = 0; i < clients.size(); ++i)
+    threads.emplace_back([&, i] {
+      try {
+        Client& k = clients[i];
+        std::vector<const SqlUnit*> mine;
+        for (size_t j = i % units.size(); j < units.size(); j += clients.size()) mine.push_back(&units[j]);
+        const auto start = std::chrono::steady_clock::now();
+        const double cpu0 = k.cpu->seconds();
+        do {
+          send(*k.c, *mine[static_cast<size_t>(k.units) % mine.size()]);
+          ++k.units;
+        } while (k.units < 5 || std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() <
+                                    plan.serverCpuSeconds);
+        k.used = k.cpu->seconds() - cpu0;
+      } catch (...) {
+        failed[i] = std::current_exception();
+      }
+    });
+  for (auto& t : threads) t.join();
+  for (const auto& f : failed)
+    if (f) std::rethrow_exception(f);
+  const StatementStats::Totals t = stats.totals();
+  double used = 0;
+  long long n = 0;
+  for (const Client& k : clients) {
+    used += k.used;
+    n += k.units;
+  }
+  const double per = 1.0 / static_cast<double>(n);
+  return {used * per, t.execSeconds * per, t.planSeconds * per};
+}
+
+// The DAGs the measurements go round (a few, spread over the history).
+std::vector<int> probeDags(const History& h) {
+  std::vector<int> dags;
+  for (int d : {3, 41, 97, 150, 199, 23, 71, 128}) dags.push_back(1 + (d - 1) % h.dags);
+  return dags;
+}
+
+// A shape's SQL for each probed DAG.
+std::vector<SqlUnit> shapeUnits(pqxx::connection& c, const QueryShape& shape, const History& h) {
+  pqxx::nontransaction quoting(c);
+  std::vector<SqlUnit> units;
+  for (int d : probeDags(h)) {
+    SqlUnit u{{}, shape.transaction};
+    for (const ShapeStatement& s : shape.statements)
+      for (int k = 0; k < s.times; ++k) u.statements.push_back(shapeSql(quoting, s, d, h));
+    units.push_back(std::move(u));
+  }
+  return units;
+}
+
+// A catalog type's own statements (LiveStatements) for each probed DAG, about its newest (running)
+// run and a task instance in it, each statement committed on its own as a live run sends it: the
+// writes change the history as Airflow's do (a new job each time, states set again and again, the
+// dead row versions that leaves); only a new run is rolled back, so that it stays new.
+std::vector<SqlUnit> catalogUnits(pqxx::connection& c, QueryType type, const History& h) {
+  pqxx::nontransaction quoting(c);
+  const int run = h.runsPerDag();
+  auto taskId = [](int t) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "task_%02d", t);
+    return std::string(buf);
+  };
+  auto array = [](const std::vector<std::string>& v) {
+    std::string out = "{";
+    for (size_t i = 0; i < v.size(); ++i) out += (i ? ",\"" : "\"") + v[i] + "\"";
+    return out + "}";
+  };
+  std::vector<std::string> allTasks;
+  for (int t = 1; t <= h.tasks; ++t) allTasks.push_back(taskId(t));
+  std::vector<SqlUnit> units;
+  for (int d : probeDags(h)) {
+    const std::string dag = "dag_" + std::to_string(d);
+    const bool newRun = type == QueryType::DagRunInsert;
+    SqlUnit u{{}, newRun ? QueryShape::Transaction::Rollback : QueryShape::Transaction::None};
+    for (const LiveStatement& s : liveStatements(type)) {
+      std::vector<std::string> params;
+      for (LiveParam p : s.params) {
+        switch (p) {
+          case LiveParam::DagId:
+            params.push_back(dag);
+            break;
+          case LiveParam::Run:
+            params.push_back(std::to_string(newRun ? run + 1 : run));
+            break;
+          case LiveParam::RunId:
+            params.push_back("scheduled__" + std::to_string(newRun ? run + 1 : run));
+            break;
+          case LiveParam::RunState:
+            params.push_back("running");
+            break;
+          case LiveParam::TaskId:
+            params.push_back(taskId(5));
+            break;
+          case LiveParam::Upstream:
+            params.push_back(array({taskId(1), taskId(2), taskId(3)}));
+            break;
+          case LiveParam::TaskIds:
+            params.push_back(array(allTasks));
+            break;
+          case LiveParam::TryNumber:
+            params.push_back("2");
+            break;
+          case LiveParam::JobId:
+            params.push_back("@new_job@");
+            break;
+          case LiveParam::EndState:
+            params.push_back("success");
+            break;
+          case LiveParam::DagIds:
+            params.push_back(array({dag, dag, dag}));
+            break;
+          case LiveParam::TaskIdList:
+            params.push_back(array({taskId(2), taskId(3), taskId(4)}));
+            break;
+          case LiveParam::RunList:
+            params.push_back(array({std::to_string(run), std::to_string(run), std::to_string(run)}));
+            break;
+        }
+      }
+      u.statements.push_back(withLiterals(quoting, s.sql, params));
+    }
+    units.push_back(std::move(u));
+  }
+  return units;
+}
+
+void measureLoaded(BenchDatabase& db, SchemaLayout layout, const History& h, const CalibrationPlan& plan,
+                   CalibrationMeasurements& m) {
   auto c = db.connect(layout, h);
   for (const QueryShape& shape : queryShapes(layout)) {
     const std::string key = measurementKey(layout, h.taskInstances, shape.name);
     ShapeCosts costs = shapeCosts(*c, shape, h);
     m.pages[key] = costs.pages;
     m.planning[key] = costs.planningSeconds;
+  }
+  if (plan.serverCpuSeconds > 0 && BackendCpu(*c).visible()) {
+    StatementStats stats(*c, db.serverName());
+    auto record = [&](const std::string& key, const ServerCost& cost) {
+      m.serverCpu[key] = cost.cpu;
+      m.serverExec[key] = cost.exec;
+      m.serverPlan[key] = cost.plan;
+    };
+    for (const QueryShape& shape : queryShapes(layout))
+      record(measurementKey(layout, h.taskInstances, shape.name),
+             pacedServerCost(db, layout, h, stats, shapeUnits(*c, shape, h), plan));
+    if (layout == SchemaLayout::Airflow110) {
+      // What a rolled-back write's BEGIN and ROLLBACK cost, taken off the writes measured so.
+      const ServerCost wrap = pacedServerCost(db, layout, h, stats, {{{}, QueryShape::Transaction::Rollback}}, plan);
+      record(measurementKey(layout, h.taskInstances, "transaction_rolled_back"), wrap);
+      for (const QueryInfo& info : kQueries) {
+        const QueryType type = static_cast<QueryType>(&info - kQueries.data());
+        if (liveStatements(type).empty()) continue;
+        std::vector<SqlUnit> units = catalogUnits(*c, type, h);
+        ServerCost cost = pacedServerCost(db, layout, h, stats, units, plan);
+        if (units.front().transaction == QueryShape::Transaction::Rollback) {
+          cost.cpu = std::max(0.0, cost.cpu - wrap.cpu);
+          cost.exec = std::max(0.0, cost.exec - wrap.exec);
+          cost.plan = std::max(0.0, cost.plan - wrap.plan);
+        }
+        record(measurementKey(layout, h.taskInstances, "type:" + std::string(info.name)), cost);
+      }
+    }
   }
   pqxx::nontransaction tx(*c);
   for (const auto& row : tx.exec("SELECT c.relname, greatest(c.reltuples, 0), pg_total_relation_size(c.oid) "
@@ -160,6 +392,11 @@ CalibrationMeasurements measureCalibration(BenchDatabase& db, const CalibrationP
   CalibrationMeasurements m;
   m.sizes = plan.sizes;
   m.server = db.serverVersion();
+  if (plan.serverCpuSeconds > 0) {
+    // Before minutes of loading: a server that cannot say where its time goes is refused now.
+    pqxx::connection c(db.connectionString());
+    StatementStats check(c, db.serverName());
+  }
   QueryBenchmarkPlan bench;
   bench.sizes = plan.sizes;
   bench.minTime = plan.minTime;
@@ -167,7 +404,7 @@ CalibrationMeasurements measureCalibration(BenchDatabase& db, const CalibrationP
   bench.pgbenchSeconds = plan.pgbenchSeconds;
   const long long middle = plan.sizes[plan.sizes.size() / 2];
   bench.afterLoad = [&](SchemaLayout layout, const History& h) {
-    measureLoaded(db, layout, h, m);
+    measureLoaded(db, layout, h, plan, m);
     // The client's side once, on the history Airflow 1.10's scheduler reads.
     if (plan.clientRepeat > 0 && layout == SchemaLayout::Airflow110 && h.taskInstances == middle)
       m.clientCost = measureClientCost(db.connectionString(), db.schemaOf(layout, h), plan.clientRepeat);

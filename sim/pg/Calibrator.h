@@ -28,6 +28,13 @@ struct CalibrationPlan {
   // The scheduler-side cost (SQLAlchemy, ClientCost.h): executions per operation and row count,
   // on the 1.10 layout at the middle size; 0: not measured.
   int clientRepeat = 30;
+  // Seconds each shape and each catalog type's statements run, per layout and size, sent as
+  // Airflow sends them (literal arguments, parsed and planned every time; each statement followed
+  // by the client's own work, serverCpuPace; serverCpuClients connections at once) while their
+  // backends' CPU time is read from /proc. 0: not measured.
+  double serverCpuSeconds = 0.5;
+  double serverCpuPace = 0.001;
+  int serverCpuClients = 4;
 };
 
 struct CalibrationMeasurements {
@@ -38,6 +45,12 @@ struct CalibrationMeasurements {
   // Seconds PostgreSQL spends parsing and planning the shape's SQL sent with literal arguments,
   // as psycopg2 sends Airflow's (the prepared benchmarks do not pay it; Airflow does).
   std::map<std::string, double> planning;
+  // Where the DB's time goes, per execution of a shape or (keyed "type:<name>", 1.10 layout) of
+  // a catalog type's statements, sent as Airflow sends them: the backends' CPU seconds (/proc),
+  // and of them what pg_stat_statements counts as execution and as planning (the rest: the
+  // protocol, parsing, the transaction, the statement's start and end, a woken backend's cold
+  // caches). Empty when the server's processes are not on this machine.
+  std::map<std::string, double> serverCpu, serverExec, serverPlan;
   // Keyed "<layout>/tis:<size>/<table>".
   std::map<std::string, double> tableRows, tableBytes;
   std::vector<double> coldPageRead;  // seconds per page read from disk, per round

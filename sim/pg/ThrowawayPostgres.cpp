@@ -1,5 +1,7 @@
 #include "pg/ThrowawayPostgres.h"
 
+#include "pg/ServerCpu.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -255,6 +257,7 @@ void ThrowawayPostgres::stopWatchdog() {
 void ThrowawayPostgres::startServer(const std::vector<std::string>& settings) {
   std::string options = "-p " + std::to_string(port_) + " -k " + dir_.string() +
                         " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+  for (const char* s : kStatementStatsSettings) options += std::string(" -c ") + s;
   for (const auto& s : settings) options += " -c " + s;
   const fs::path log = dir_ / "server.log";
   int rc = runAndWait(asOwner({(binDirectory() / "pg_ctl").string(), "-D", data_.string(), "-w", "-t", "60", "-l",

@@ -1,6 +1,7 @@
 // A PostgreSQL cluster of its own for one command or one test: initdb in a fresh directory under
 // $TMPDIR (default /tmp; owned by the postgres user when run as root, as initdb refuses root), a free loopback port,
-// the unix socket in that directory, no durability (fsync off: nothing here must survive).
+// the unix socket in that directory, no durability (fsync off: nothing here must survive),
+// pg_stat_statements loaded (CREATE EXTENSION is the caller's).
 // The destructor stops it and removes the directory; so does SIGINT, SIGTERM or SIGHUP, after
 // which the process dies of that signal as it would have. When the process dies of SIGKILL, a
 // watchdog process does it; and a later start removes directories whose owner (the pid in the

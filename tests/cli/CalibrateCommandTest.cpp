@@ -1,8 +1,10 @@
 // `schedlab calibrate` end to end on its own throwaway PostgreSQL (tiny sizes, short runs), and
 // `schedlab run --calibration` on what it wrote; bad input exits 2 and writes nothing.
 #include <gtest/gtest.h>
+#include <pqxx/pqxx>
 
 #include "model/QueryCostModel.h"
+#include "pg/ThrowawayPostgres.h"
 #include "support/TestSupport.h"
 
 using namespace schedlab;
@@ -28,6 +30,21 @@ TEST(CalibrateCommand, MeasuresFitsAndTheSimulatorRunsOnIt) {
   auto bench = nlohmann::json::parse(readFile(dir / "cal.json.bench.json"));
   ASSERT_TRUE(bench.contains("benchmarks"));
   EXPECT_EQ(bench["benchmarks"][0]["name"].get<std::string>().rfind("airflow1.10/tis:4000/select_1", 0), 0u);
+
+  // Where the DB's time goes: each shape's and each 1.10 type's backend CPU, split by
+  // pg_stat_statements; the 1.10 types take their own statements' CPU, the 2.x ones their shape's.
+  EXPECT_NE(r.output.find("DB CPU per execution at 8000 task instances"), std::string::npos) << r.output;
+  const auto& server = model.provenance()["server_cpu_us"];
+  const double select1 = server["airflow1.10/tis:8000/select_1"]["cpu"].get<double>();
+  EXPECT_GT(select1, 0);
+  EXPECT_GT(server["airflow1.10/tis:8000/type:worker_start"]["cpu"].get<double>(), 2 * select1);
+  EXPECT_GT(server["airflow1.10/tis:8000/update_state_select_tis"]["execution"].get<double>(), 0);
+  EXPECT_GT(server["airflow1.10/tis:8000/trigger_rule_dep"]["planning"].get<double>(), 0);
+  EXPECT_TRUE(model.provenance()["round_trip_outside_server_ms"].contains("airflow1.10/tis:8000/select_1"));
+  auto file = nlohmann::json::parse(readFile(dir / "cal.json"));
+  EXPECT_EQ(file["queries"]["worker_start"]["measured_as"], "airflow1.10/statements:worker_start");
+  EXPECT_EQ(file["queries"]["schedule_tis"]["measured_as"], "airflow2.5/schedule_tis");
+  EXPECT_GT(model.seconds(QueryType::WorkerStart, 1, 1, 8000), model.seconds(QueryType::TiCurrentState, 1, 1, 8000));
 
   // The scheduler's side, measured with SQLAlchemy: every type the scheduler sends.
   EXPECT_NE(r.output.find("scheduler-side cost per query (client CPU: SQLAlchemy 1.4"), std::string::npos) << r.output;
@@ -90,6 +107,23 @@ TEST(CalibrateCommand, BadInputExitsTwoAndWritesNothing) {
   EXPECT_EQ(unreachable.code, 2) << unreachable.output;
   EXPECT_NE(unreachable.output.find("--pg: cannot connect"), std::string::npos) << unreachable.output;
   EXPECT_FALSE(std::filesystem::exists(out));
+  {
+    // A server that does not load pg_stat_statements cannot say where its time goes: refused
+    // before anything is loaded, the setting named.
+    ThrowawayPostgres pg({"shared_preload_libraries=''"});
+    const std::string url = "postgresql://postgres@127.0.0.1:" + std::to_string(pg.port()) + "/postgres";
+    auto noModule = runCli("calibrate --quick --pg " + url + " --out " + out);
+    EXPECT_EQ(noModule.code, 2) << noModule.output;
+    EXPECT_NE(noModule.output.find("--pg: " + url + " has no pg_stat_statements extension"), std::string::npos)
+        << noModule.output;
+    EXPECT_NE(noModule.output.find("shared_preload_libraries"), std::string::npos) << noModule.output;
+    pqxx::connection c(pg.connectionString());
+    pqxx::nontransaction(c).exec("CREATE EXTENSION pg_stat_statements");
+    auto notLoaded = runCli("calibrate --quick --pg " + url + " --out " + out);
+    EXPECT_EQ(notLoaded.code, 2) << notLoaded.output;
+    EXPECT_NE(notLoaded.output.find("does not load pg_stat_statements"), std::string::npos) << notLoaded.output;
+    EXPECT_FALSE(std::filesystem::exists(out));
+  }
   auto runBad = runCli("run " + std::string(SCHEDLAB_TESTS) + "/data/tiny-chain.yaml --calibration /nonexistent.json");
   EXPECT_EQ(runBad.code, 2) << runBad.output;
   // The fuzzer's finding (tests/fuzz/corpus/calibration): a number past a double's range is bad

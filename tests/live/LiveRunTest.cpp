@@ -47,5 +47,15 @@ dags:
   EXPECT_GE(tx.exec1("SELECT count(*) FROM log WHERE event = 'success'")[0].as<long long>(), succeeded);
   // The DB measured its own time and size.
   EXPECT_GT(m["db_queries_by_type"]["worker_start"]["db_seconds"].get<double>(), 0);
+  // Its backends' CPU per type: some of each statement's wall time, never more than all of it.
+  const double cpu = m["db_queries_by_type"]["worker_start"]["db_cpu_seconds"];
+  EXPECT_GT(cpu, 0);
+  EXPECT_LT(cpu, m["db_queries_by_type"]["worker_start"]["db_seconds"].get<double>());
+  EXPECT_GT(m["db_cpu_utilization"].get<double>(), 0);
+  // The statements went with their arguments written in, as psycopg2 sends them: planned each time.
+  const double planned =
+      tx.exec1("SELECT coalesce(sum(calls), 0) FROM public.pg_stat_statements WHERE query LIKE 'INSERT INTO log%'")[0]
+          .as<double>();
+  EXPECT_GE(planned, succeeded);
   EXPECT_GT(m["db_size_bytes"]["end"].get<double>(), 0);
 }

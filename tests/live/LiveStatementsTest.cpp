@@ -2,9 +2,9 @@
 // and each of them is valid SQL on Airflow 1.10's schema (prepared on a throwaway PostgreSQL).
 #include <gtest/gtest.h>
 
-#include "live/LiveStatements.h"
 #include "pg/AirflowSchema.h"
 #include "pg/BenchDatabase.h"
+#include "pg/LiveStatements.h"
 
 using namespace schedlab;
 

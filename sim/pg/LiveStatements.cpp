@@ -1,6 +1,8 @@
-#include "live/LiveStatements.h"
+#include "pg/LiveStatements.h"
 
 #include <array>
+#include <cctype>
+#include <stdexcept>
 
 namespace schedlab {
 namespace {
@@ -157,6 +159,24 @@ StatementTable airflow110() {
 const std::vector<LiveStatement>& liveStatements(QueryType type) {
   static const StatementTable t = airflow110();
   return t[static_cast<size_t>(type)];
+}
+
+std::string withLiterals(pqxx::transaction_base& tx, const std::string& sql, const std::vector<std::string>& params) {
+  std::string out;
+  out.reserve(sql.size() + 64);
+  for (size_t i = 0; i < sql.size(); ++i) {
+    if (sql[i] != '$' || i + 1 >= sql.size() || !std::isdigit(static_cast<unsigned char>(sql[i + 1]))) {
+      out += sql[i];
+      continue;
+    }
+    size_t end = i + 1;
+    while (end < sql.size() && std::isdigit(static_cast<unsigned char>(sql[end]))) ++end;
+    const size_t n = std::stoul(sql.substr(i + 1, end - i - 1));
+    if (n < 1 || n > params.size()) throw std::logic_error("live: statement has no argument $" + std::to_string(n));
+    out += tx.quote(params[n - 1]);
+    i = end - 1;
+  }
+  return out;
 }
 
 bool liveBatchQuery(QueryType type) { return type == QueryType::LockAndQueueTis; }

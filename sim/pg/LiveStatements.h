@@ -1,10 +1,12 @@
-// The SQL `schedlab live` sends for each query type of the catalog, on Airflow 1.10's schema
-// (AirflowSchema): the statements of bench/'s query shapes (QueryShapes, what the calibration
-// measured) where they already name a real row, and Airflow 1.10.12's own statements where a
-// query writes (new runs and their task instances, state changes, jobs, logs), so the tables
-// hold real rows that change as the run goes on. Each type sends as many statements as the
-// catalog counts (QueryInfo::statements).
+// The SQL of each query type of the catalog on Airflow 1.10's schema (AirflowSchema): what
+// `schedlab live` sends and what `schedlab calibrate` measures each type's DB CPU on. The
+// statements of bench/'s query shapes (QueryShapes) where they already name a real row, and
+// Airflow 1.10.12's own statements where a query writes (new runs and their task instances, state
+// changes, jobs, logs), so a live run's tables hold real rows that change as the run goes on.
+// Each type sends as many statements as the catalog counts (QueryInfo::statements).
 #pragma once
+
+#include <pqxx/pqxx>
 
 #include <string>
 #include <vector>
@@ -38,6 +40,11 @@ struct LiveStatement {
 // The statements of one query of `type`; empty when live runs do not support it (2.x and
 // archiving queries).
 const std::vector<LiveStatement>& liveStatements(QueryType type);
+
+// `sql` with each $N replaced by params[N-1] as a quoted literal: the SQL psycopg2 sends for
+// Airflow, which the server parses and plans every time (it prepares nothing). Throws
+// std::logic_error when the statement names an argument not given.
+std::string withLiterals(pqxx::transaction_base& tx, const std::string& sql, const std::vector<std::string>& params);
 
 // Whether one query of `type` is about a whole batch of task instances (one query for all of
 // them) rather than one task instance per repetition.
