@@ -223,29 +223,67 @@ def live_blocks(variants):
     live = [v for v in variants if v.source == "live"]
     if not live:
         return []
-    figures = [("loop mean", "metrics.scheduler_loop_duration_s.mean"),
-               ("transition p50", "metrics.task_transition_latency_s.p50"),
-               ("transition p95", "metrics.task_transition_latency_s.p95")]
-    header = ["variant"] + [h for f, _ in figures for h in (f"{f} sim", f"{f} live", "error")]
-    rows = []
+    def pct(x):
+        return "-" if x is None else f"{100 * x:.1f} %"
+    figures = [("loop mean", "metrics.scheduler_loop_duration_s.mean", fmt_s),
+               ("transition mean", "metrics.task_transition_latency_s.mean", fmt_s),
+               ("transition p50", "metrics.task_transition_latency_s.p50", fmt_s),
+               ("transition p95", "metrics.task_transition_latency_s.p95", fmt_s),
+               ("DB CPU", "metrics.db_cpu_utilization", pct)]
+    header = ["variant"] + [h for f, _, _ in figures for h in (f"{f} sim", f"{f} live", "error")]
+    rows, by_type = [], []
     for lv in live:
         sim = next((v for v in variants if v.source != "live" and v.scenario == lv.scenario and v.name == lv.name),
                    None)
         if sim is None:
             continue
         row = [lv.name]
-        for _, path in figures:
+        for _, path, fmt in figures:
             s, l = sim.metric(path), lv.metric(path)
             err = "-" if s is None or not l else f"{100 * (s - l) / l:+.1f} %"
-            row += [fmt_s(s), fmt_s(l), err]
+            row += [fmt(s), fmt(l), err]
         rows.append(row)
+        by_type += _db_cpu_by_type(lv.name, _by_type(sim), _by_type(lv))
     if not rows:
         return [("h2", "Simulated vs live"),
                 ("p", "Live results are present but no simulated run of the same scenario and variant.")]
-    return [("h2", "Simulated vs live"),
-            ("p", "The same scenario run by the simulator and replayed against a real PostgreSQL "
-                  "(`schedlab live`); error = (simulated − live) / live."),
-            ("table", header, rows)]
+    blocks = [("h2", "Simulated vs live"),
+              ("p", "The same scenario run by the simulator and replayed against a real PostgreSQL "
+                    "(`schedlab live`); error = (simulated − live) / live. DB CPU is the share of the database's "
+                    "cores its processes used."),
+              ("table", header, rows)]
+    if by_type:
+        blocks += [("h3", "Where the database's CPU went"),
+                   ("p", "Per statement, the query types that used most of the live backends' CPU: the simulator's "
+                         "DB time (from the calibration) against the CPU the live backends spent (`db_cpu_seconds`, "
+                         "read from /proc around each statement)."),
+                   ("table", ["variant", "query type", "statements live", "sim per statement",
+                              "live per statement", "error", "share of live CPU"], by_type)]
+    return blocks
+
+
+def _by_type(v):
+    """The variant's statements per query type ({type: {count, db_seconds, …}})."""
+    key = schema.path("metrics.db_queries_by_type").split(".")[-1]
+    return (v.data.get("metrics") or {}).get(key) or {}
+
+
+def _db_cpu_by_type(name, sim, live, top=6):
+    """Rows of the query types with the most live backend CPU: simulated and live CPU per statement."""
+    total = sum((e.get("db_cpu_seconds") or 0) for e in live.values())
+    if total <= 0:
+        return []
+    rows = []
+    for qtype, e in sorted(live.items(), key=lambda kv: -(kv[1].get("db_cpu_seconds") or 0))[:top]:
+        s = sim.get(qtype) or {}
+        n_live, n_sim = e.get("count") or 0, s.get("count") or 0
+        if not n_live or not n_sim:
+            continue
+        per_live = e["db_cpu_seconds"] / n_live
+        per_sim = (s.get("db_seconds") or 0) / n_sim
+        rows.append([name, qtype, f"{n_live:.0f}", f"{per_sim * 1e6:.0f} µs", f"{per_live * 1e6:.0f} µs",
+                     f"{100 * (per_sim - per_live) / per_live:+.1f} %", f"{100 * e['db_cpu_seconds'] / total:.0f} %"])
+    return rows
 
 
 def _down(s, zero="none"):

@@ -154,9 +154,12 @@ TEST(Report, LiveResultsAreShownBesideTheSimulatedOnes) {
   // A live run of the same scenario whose loops took 25 % longer than simulated.
   auto results = nlohmann::json::parse(readFile(dir / "sim/results.json"));
   results["source"] = "live";
+  // Its backends spent twice the simulated DB time on each statement.
   for (auto& v : results["variants"]) {
     auto& loop = v["metrics"]["scheduler_loop_duration_s"]["mean"];
     loop = loop.get<double>() * 1.25;
+    for (auto& [type, e] : v["metrics"]["db_queries_by_type"].items())
+      e["db_cpu_seconds"] = 2 * e["db_seconds"].get<double>();
   }
   fs::create_directories(dir / "live");
   std::ofstream(dir / "live/results.json") << results.dump();
@@ -168,6 +171,11 @@ TEST(Report, LiveResultsAreShownBesideTheSimulatedOnes) {
   // (simulated - live) / live = 1 / 1.25 - 1 = -20 %.
   EXPECT_NE(md.find("-20.0 %"), std::string::npos) << md;
   EXPECT_NE(md.find("| airflow2 (live) |"), std::string::npos) << md;
+  // Where the DB's CPU went: per statement, simulated against live, -50 % each.
+  EXPECT_NE(md.find("### Where the database's CPU went"), std::string::npos) << md;
+  EXPECT_TRUE(std::regex_search(
+      md, std::regex("\\| airflow2 \\| [a-z_]+ \\| [0-9]+ \\| [0-9]+ µs \\| [0-9]+ µs \\| -50.0 % \\| [0-9]+ % \\|")))
+      << md;
 }
 
 TEST(Report, SeveralResultsDirectoriesAndBadInput) {
