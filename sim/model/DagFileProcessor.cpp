@@ -200,11 +200,16 @@ void DagFileProcessorManager::processFile(DagId dagIdx) {
       b.add(QueryType::UpdateStateUnfinished, n, ev.unfinished, 1, run);
       b.add(QueryType::TiCurrentState, 1, 1, ev.deadlockChecks, run);
       b.add(QueryType::TriggerRuleDep, 3, 1, ev.deadlockChecksWithUpstream, run);
+      // 1.10.12's deadlock check evaluates NotPreviouslySkippedDep too, a fresh context per TI.
+      if (cfg.notPreviouslySkippedDep) b.add(QueryType::NotPreviouslySkippedDep, n, n, ev.deadlockChecks, run);
       b.add(QueryType::DagRunUpdate, 1, 0, 1, run);
       b.add(QueryType::SchedulableTisSelect, n, ev.schedulable, 1, run);
       b.add(QueryType::TriggerRuleDep, 3, 1, ev.schedulableWithUpstream, run);
       if (cfg.notPreviouslySkippedDep) b.add(QueryType::NotPreviouslySkippedDep, n, n, ev.schedulable, run);
     } else {
+      // AIRFLOW-3607's _get_ready_tis (1.10.13 dagrun.py:331-344): the dependencies are counted
+      // in memory, but every schedulable TI they do not let run still reads its own state.
+      b.add(QueryType::TiCurrentState, 1, 1, ev.schedulable - static_cast<int>(ev.ready.size()), run);
       b.add(QueryType::DagRunUpdate, 1, 0, 1, run);
     }
     if (def.dependsOnPast) b.add(QueryType::PrevDagrunDep, 1, 1, ev.schedulable, run);

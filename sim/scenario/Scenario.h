@@ -124,8 +124,9 @@ struct SchedulerConfig {
   double dagFileParseCost = 0.1;
   // Scheduler-process CPU per SQL statement it sends: SQLAlchemy builds the statement and maps
   // the result rows to objects. Paid by the scheduler loop and the DAG-file processors, not the DB.
-  // kMeasuredClientCost: per query type and row, as the calibration measured it (client_costs).
-  double clientCostPerQuery = 0.001;
+  // kMeasuredClientCost (the default): per query type and row, as the calibration measured it
+  // (client_costs); a duration overrides it with one figure for every statement.
+  double clientCostPerQuery = kMeasuredClientCost;
   double schedulerHeartbeatSec = 5;
   double jobHeartbeatSec = 5;
   // A running task whose job has not heartbeaten for this long is a zombie: the scheduler marks

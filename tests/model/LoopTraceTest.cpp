@@ -91,8 +91,16 @@ TEST(LoopTrace, Airflow1PassesHoldTheProcessorsStatements) {
   const TempDir dir("schedlab-loops");
   const Trace t = traced(load(kRuns)[1], dir);
   ASSERT_FALSE(t.rows.empty());
-  for (const char* type : {"sync_dag", "verify_integrity", "update_state_select_tis", "ti_merge_scheduled"})
-    EXPECT_EQ(sum(t, std::string("statements.") + type), counted(t, type)) << type;
+  // A pass the horizon cuts short has sent its statements but written no row: at most one
+  // pass per DAG-file processor (2) is missing, each no bigger than the biggest row.
+  for (const char* type : {"sync_dag", "verify_integrity", "update_state_select_tis", "ti_merge_scheduled"}) {
+    const std::string column = std::string("statements.") + type;
+    double biggest = 0;
+    for (const auto& r : t.rows) biggest = std::max(biggest, std::stod(r.at(column)));
+    const double rows = sum(t, column), all = static_cast<double>(counted(t, type));
+    EXPECT_LE(rows, all) << type;
+    EXPECT_GE(rows, all - 2 * biggest) << type;
+  }
   EXPECT_EQ(sum(t, "statements.find_scheduled_tis"), 0);  // the main loop's, not a pass's
   EXPECT_EQ(sum(t, "tis_queued"), 0);
   EXPECT_EQ(sum(t, "tis_scheduled"), sum(t, "statements.ti_merge_scheduled"));
