@@ -127,25 +127,36 @@ struct SqlUnit {
 // plan.serverCpuPace), from plan.serverCpuClients connections at once, the units in turn, for
 // plan.serverCpuSeconds. A backend woken for each statement after others ran finds its caches
 // cold: paced, a statement costs the server up to twice what a tight loop of it does.
-ServerCost pacedServerCost(BenchDatabase& db, SchemaLayout layout, const History& h, StatementStats& stats,
-                           const std::vector<SqlUnit>& units, const CalibrationPlan& plan) {
-  struct Client {
-    std::unique_ptr<pqxx::connection> c;
-    std::unique_ptr<BackendCpu> cpu;
-    double used = 0;
-    long long units = 0;
-  };
+// A connection of the paced measurements, with its backend's CPU clock; kept for every unit
+// measured on one layout and size.
+struct PacedClient {
+  std::unique_ptr<pqxx::connection> c;
+  std::unique_ptr<BackendCpu> cpu;
+  double used = 0;
+  long long units = 0;
+};
+
+std::vector<PacedClient> pacedClients(BenchDatabase& db, SchemaLayout layout, const History& h,
+                                      const CalibrationPlan& plan) {
+  std::vector<PacedClient> pool(static_cast<size_t>(std::max(1, plan.serverCpuClients)));
+  for (PacedClient& k : pool) {
+    k.c = db.connect(layout, h);
+    k.cpu = std::make_unique<BackendCpu>(*k.c);
+  }
+  return pool;
+}
+
+ServerCost pacedServerCost(std::vector<PacedClient>& pool, StatementStats& stats, const std::vector<SqlUnit>& units,
+                           const CalibrationPlan& plan) {
   // NOWAIT locks fail rather than wait when another client holds them: one client for those.
   bool nowait = false;
   for (const SqlUnit& u : units)
     for (const std::string& q : u.statements) nowait |= q.find("NOWAIT") != std::string::npos;
-  std::vector<Client> clients(nowait ? 1 : static_cast<size_t>(std::max(1, plan.serverCpuClients)));
-  for (Client& k : clients) {
-    k.c = db.connect(layout, h);
-    k.cpu = std::make_unique<BackendCpu>(*k.c);
-  }
+  const size_t n = nowait ? 1 : pool.size();
+  for (PacedClient& k : pool) k.used = 0, k.units = 0;
   const auto pace = std::chrono::duration<double>(plan.serverCpuPace);
-  auto send = [&](pqxx::connection& c, const SqlUnit& u) {
+  const auto none = std::chrono::duration<double>(0);
+  auto send = [&](pqxx::connection& c, const SqlUnit& u, std::chrono::duration<double> pace) {
     if (u.transaction == QueryShape::Transaction::None) {
       // A new LocalTaskJob each time: its id is one no row holds yet.
       const std::string job = std::to_string(nextJobId++);
@@ -169,23 +180,27 @@ ServerCost pacedServerCost(BenchDatabase& db, SchemaLayout layout, const History
       tx.abort();
     std::this_thread::sleep_for(pace);
   };
-  for (Client& k : clients)
-    for (const SqlUnit& u : units) send(*k.c, u);  // plans and caches warm first
+  // Client i sends the units i, i + n, …: the clients' rows differ (their DAGs do), so their
+  // writes do not wait for each other's locks.
+  auto unitsOf = [&](size_t i) {
+    std::vector<const SqlUnit*> mine;
+    for (size_t j = i % units.size(); j < units.size(); j += n) mine.push_back(&units[j]);
+    return mine;
+  };
+  for (size_t i = 0; i < n; ++i)
+    for (const SqlUnit* u : unitsOf(i)) send(*pool[i].c, *u, none);  // caches warm first
   stats.reset();
-  // Client i sends the units i, i + clients, …: the clients' rows differ (their DAGs do), so
-  // their writes do not wait for each other's locks.
   std::vector<std::thread> threads;
-  std::vector<std::exception_ptr> failed(clients.size());
-  for (size_t i = 0; i < clients.size(); ++i)
+  std::vector<std::exception_ptr> failed(n);
+  for (size_t i = 0; i < n; ++i)
     threads.emplace_back([&, i] {
       try {
-        Client& k = clients[i];
-        std::vector<const SqlUnit*> mine;
-        for (size_t j = i % units.size(); j < units.size(); j += clients.size()) mine.push_back(&units[j]);
+        PacedClient& k = pool[i];
+        const std::vector<const SqlUnit*> mine = unitsOf(i);
         const auto start = std::chrono::steady_clock::now();
         const double cpu0 = k.cpu->seconds();
         do {
-          send(*k.c, *mine[static_cast<size_t>(k.units) % mine.size()]);
+          send(*k.c, *mine[static_cast<size_t>(k.units) % mine.size()], pace);
           ++k.units;
         } while (k.units < 5 || std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() <
                                     plan.serverCpuSeconds);
@@ -199,12 +214,12 @@ ServerCost pacedServerCost(BenchDatabase& db, SchemaLayout layout, const History
     if (f) std::rethrow_exception(f);
   const StatementStats::Totals t = stats.totals();
   double used = 0;
-  long long n = 0;
-  for (const Client& k : clients) {
-    used += k.used;
-    n += k.units;
+  long long sent = 0;
+  for (size_t i = 0; i < n; ++i) {
+    used += pool[i].used;
+    sent += pool[i].units;
   }
-  const double per = 1.0 / static_cast<double>(n);
+  const double per = 1.0 / static_cast<double>(sent);
   return {used * per, t.execSeconds * per, t.planSeconds * per};
 }
 
@@ -315,6 +330,7 @@ void measureLoaded(BenchDatabase& db, SchemaLayout layout, const History& h, con
   }
   if (plan.serverCpuSeconds > 0 && BackendCpu(*c).visible()) {
     StatementStats stats(*c, db.serverName());
+    std::vector<PacedClient> pool = pacedClients(db, layout, h, plan);
     auto record = [&](const std::string& key, const ServerCost& cost) {
       m.serverCpu[key] = cost.cpu;
       m.serverExec[key] = cost.exec;
@@ -322,16 +338,16 @@ void measureLoaded(BenchDatabase& db, SchemaLayout layout, const History& h, con
     };
     for (const QueryShape& shape : queryShapes(layout))
       record(measurementKey(layout, h.taskInstances, shape.name),
-             pacedServerCost(db, layout, h, stats, shapeUnits(*c, shape, h), plan));
+             pacedServerCost(pool, stats, shapeUnits(*c, shape, h), plan));
     if (layout == SchemaLayout::Airflow110) {
       // What a rolled-back write's BEGIN and ROLLBACK cost, taken off the writes measured so.
-      const ServerCost wrap = pacedServerCost(db, layout, h, stats, {{{}, QueryShape::Transaction::Rollback}}, plan);
+      const ServerCost wrap = pacedServerCost(pool, stats, {{{}, QueryShape::Transaction::Rollback}}, plan);
       record(measurementKey(layout, h.taskInstances, "transaction_rolled_back"), wrap);
       for (const QueryInfo& info : kQueries) {
         const QueryType type = static_cast<QueryType>(&info - kQueries.data());
         if (liveStatements(type).empty()) continue;
         std::vector<SqlUnit> units = catalogUnits(*c, type, h);
-        ServerCost cost = pacedServerCost(db, layout, h, stats, units, plan);
+        ServerCost cost = pacedServerCost(pool, stats, units, plan);
         if (units.front().transaction == QueryShape::Transaction::Rollback) {
           cost.cpu = std::max(0.0, cost.cpu - wrap.cpu);
           cost.exec = std::max(0.0, cost.exec - wrap.exec);
