@@ -23,7 +23,8 @@ namespace schedlab::cli {
 
 int cmdLive(const Args& args) {
   po::options_description visible(
-      "schedlab live SCENARIO.yaml [--variant NAME]... [--duration 2m] [--out DIR] [--pg URL] [--set k=v]...");
+      "schedlab live SCENARIO.yaml [--variant NAME]... [--duration 2m] [--out DIR] [--pg URL] [--set k=v]... "
+      "[--calibration FILE]");
   visible.add_options()("help,h", "show this help")("variant", po::value<std::vector<std::string>>()->composing(),
                                                     "run only this variant (repeatable)")(
       "duration", po::value<std::string>()->default_value("2m"), "wall-clock time per variant, e.g. 20s or 2m")(
@@ -31,7 +32,10 @@ int cmdLive(const Args& args) {
       "pg", po::value<std::string>()->default_value(""),
       "an existing server (postgresql://…) instead of a throwaway cluster; only schemas schedlab_<pid>_<time>_* "
       "are created there, and dropped")("seed", po::value<long long>(), "random seed (overrides run.seed)")(
-      "set", po::value<std::vector<std::string>>()->composing(), "override a field, e.g. executor.workers=2");
+      "set", po::value<std::vector<std::string>>()->composing(), "override a field, e.g. executor.workers=2")(
+      "calibration", po::value<std::string>(),
+      "the calibration file (schedlab calibrate) whose measured client costs the run charges, as `run "
+      "--calibration` does");
   auto parsed = parseCommand("live", args, visible, "SCENARIO.yaml");
   if (!parsed) return kOk;
   const po::variables_map& vm = parsed->options;

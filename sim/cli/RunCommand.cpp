@@ -33,6 +33,12 @@ LoadRequest scenarioRequest(const ParsedCommand& parsed) {
     req.sets.push_back("run.seed=" + std::to_string(seed));
   }
   req.variants = values(vm, "variant");
+  if (vm.count("calibration")) {
+    // A path on the command line is the caller's, not relative to the scenario file.
+    const std::string cal = vm["calibration"].as<std::string>();
+    if (!fs::is_regular_file(cal)) throw BadInput("--calibration: " + cal + ": no such file");
+    req.sets.push_back("metadb.calibration=" + fs::absolute(cal).string());
+  }
   return req;
 }
 
@@ -95,11 +101,6 @@ int cmdRun(const Args& args) {
   if (!parsed) return kOk;
   const po::variables_map& vm = parsed->options;
   LoadRequest req = scenarioRequest(*parsed);
-  if (vm.count("calibration")) {
-    const std::string cal = vm["calibration"].as<std::string>();
-    if (!fs::is_regular_file(cal)) throw BadInput("--calibration: " + cal + ": no such file");
-    req.sets.push_back("metadb.calibration=" + fs::absolute(cal).string());
-  }
   auto scenarios = loadChecked(req);
   std::string dir = vm.count("out") ? vm["out"].as<std::string>() : (fs::path("out") / scenarios.front().name).string();
 

@@ -22,6 +22,10 @@ TEST(LiveCommand, BadInputExitsTwoAndWritesNothing) {
   auto duration = runCli("live " + chain + " --variant airflow1 --duration soon --out " + out);
   EXPECT_EQ(duration.code, 2);
   EXPECT_NE(duration.output.find("--duration: 'soon'"), std::string::npos) << duration.output;
+  auto calibration = runCli("live " + chain + " --variant airflow1 --calibration nowhere.json --out " + out);
+  EXPECT_EQ(calibration.code, 2);
+  EXPECT_NE(calibration.output.find("--calibration: nowhere.json: no such file"), std::string::npos)
+      << calibration.output;
   auto unreachable =
       runCli("live " + chain + " --variant airflow1 --duration 5s --pg postgresql://127.0.0.1:1/nowhere --out " + out);
   EXPECT_EQ(unreachable.code, 2) << unreachable.output;

@@ -44,8 +44,8 @@ TEST(LiveCheck, TheSimulatorIsWithin15PercentOfTheLiveDatabase) {
     sims.push_back(results(out));
   }
   // Both sides charge the scheduler's work per statement from the same measurement.
-  auto live = runCli("live " + scenario + " --duration 30s --set metadb.calibration=" + calibration + " --out " +
-                     (dir / "live").string());
+  auto live =
+      runCli("live " + scenario + " --duration 30s --calibration " + calibration + " --out " + (dir / "live").string());
   ASSERT_EQ(live.code, 0) << live.output;
   const auto& s = sims[0];
   const auto l = results((dir / "live").string());
