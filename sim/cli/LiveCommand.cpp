@@ -56,20 +56,25 @@ int cmdLive(const Args& args) {
     if (settings.empty() || mine.front() > settings.front()) settings = mine;
   }
   const std::string url = vm["pg"].as<std::string>();
+  // A throwaway DB with fewer cores than this machine gets just those; schedlab the others.
+  const LiveCpus cpus = url.empty() ? liveCpus(scenarios) : LiveCpus{};
   std::unique_ptr<BenchDatabase> db;
   try {
-    db = std::make_unique<BenchDatabase>(url, settings);
+    db = std::make_unique<BenchDatabase>(url, settings, cpus.db);
   } catch (const std::exception& e) {
     if (url.empty()) throw;
     throw BadInput("--pg: " + std::string(e.what()));  // the user's server, not ours, is unreachable
   }
-  std::fprintf(stderr, "live: %s\n", db->describe().c_str());
+  pinThisProcess(cpus);
+  std::fprintf(stderr, "live: %s%s\n", db->describe().c_str(),
+               cpus.db.empty() ? "" : (", on CPUs " + cpus.db + " (schedlab on " + cpus.self + ")").c_str());
   std::vector<RunResult> outputs;
   const TempDir loops("schedlab-loops");  // each variant's loops.csv rows, copied in by the writer
   for (size_t i = 0; i < scenarios.size(); ++i) {
     const Scenario& s = scenarios[i];
     std::fprintf(stderr, "live: variant %s for %s...\n", s.variant.c_str(), formatDuration(*duration).c_str());
     outputs.push_back(runLive(s, *db, *duration, (loops.path() / (std::to_string(i) + ".csv")).string()));
+    if (!cpus.db.empty()) outputs.back().run["cpus"] = {{"postgres", cpus.db}, {"schedlab", cpus.self}};
   }
   nlohmann::json results = resultsJson(scenarios.front().name, scenarios.front().run.seed, outputs);
   results["source"] = "live";

@@ -1,5 +1,11 @@
 #include "live/LiveRun.h"
 
+#include <sched.h>
+
+#include <cerrno>
+#include <cstring>
+#include <thread>
+
 #include <pqxx/pqxx>
 
 #include <array>
@@ -96,6 +102,31 @@ std::vector<std::string> liveClusterSettings(const Scenario& sc) {
   for (const auto& p : sc.executor.pools) actors += p.maxWorkers * p.workerConcurrency;
   actors += static_cast<int>(sc.instances.size()) * (sc.scheduler.parsingProcesses + 2) + 1;
   return {"max_connections=" + std::to_string(std::max(100, actors + 20))};
+}
+
+LiveCpus liveCpus(const std::vector<Scenario>& variants) {
+  const int machine = static_cast<int>(std::thread::hardware_concurrency());
+  if (variants.empty()) return {};
+  const int cores = variants.front().metadb.cores;
+  for (const Scenario& v : variants)
+    if (v.metadb.cores != cores) return {};
+  if (cores < 1 || cores >= machine) return {};
+  auto list = [](int first, int last) {
+    return first == last ? std::to_string(first) : std::to_string(first) + "-" + std::to_string(last);
+  };
+  return {list(0, cores - 1), list(cores, machine - 1)};
+}
+
+void pinThisProcess(const LiveCpus& cpus) {
+  if (cpus.self.empty()) return;
+  const size_t dash = cpus.self.find('-');
+  const int first = std::stoi(cpus.self.substr(0, dash));
+  const int last = dash == std::string::npos ? first : std::stoi(cpus.self.substr(dash + 1));
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  for (int c = first; c <= last; ++c) CPU_SET(c, &set);
+  if (::sched_setaffinity(0, sizeof set, &set) != 0)
+    throw std::runtime_error("cannot run schedlab on CPUs " + cpus.self + ": " + std::strerror(errno));
 }
 
 RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, const std::string& loopsPath) {

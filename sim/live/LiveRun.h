@@ -21,6 +21,17 @@ std::vector<std::string> liveUnsupported(const Scenario& sc);
 // Server settings a throwaway cluster needs for this scenario (connections for every actor).
 std::vector<std::string> liveClusterSettings(const Scenario& sc);
 
+// Where a throwaway cluster and this process run: when every variant gives its DB fewer cores
+// (metadb.cores) than this machine has, the DB on CPUs 0 … cores-1 and schedlab's own threads on
+// the rest, so the live DB has exactly the cores the simulated one has. Empty: anywhere.
+struct LiveCpus {
+  std::string db, self;  // taskset's lists, e.g. "0" and "1"
+};
+LiveCpus liveCpus(const std::vector<Scenario>& variants);
+// Pins this process's threads, and those it starts later, to `cpus.self`. Throws
+// std::runtime_error when the system refuses.
+void pinThisProcess(const LiveCpus& cpus);
+
 // Runs `sc` for `duration` seconds (its horizon is ignored). With run.loops_csv the loops' rows
 // go to `loopsPath` (RunResult::loopsFile).
 RunResult runLive(const Scenario& sc, BenchDatabase& db, double duration, const std::string& loopsPath = "");

@@ -8,9 +8,10 @@
 
 namespace schedlab {
 
-BenchDatabase::BenchDatabase(const std::string& url, const std::vector<std::string>& clusterSettings) {
+BenchDatabase::BenchDatabase(const std::string& url, const std::vector<std::string>& clusterSettings,
+                             const std::string& clusterCpus) {
   if (url.empty()) {
-    cluster_ = std::make_unique<ThrowawayPostgres>(clusterSettings);
+    cluster_ = std::make_unique<ThrowawayPostgres>(clusterSettings, clusterCpus);
     conninfo_ = cluster_->connectionString();
     prefix_ = "schedlab";
   } else {

@@ -20,9 +20,10 @@ namespace schedlab {
 
 class BenchDatabase {
  public:
-  // url empty: start a throwaway cluster (with these extra server settings). Throws
-  // std::runtime_error when it cannot connect.
-  explicit BenchDatabase(const std::string& url = "", const std::vector<std::string>& clusterSettings = {});
+  // url empty: start a throwaway cluster (with these extra server settings, on `clusterCpus` if
+  // not empty: see ThrowawayPostgres). Throws std::runtime_error when it cannot connect.
+  explicit BenchDatabase(const std::string& url = "", const std::vector<std::string>& clusterSettings = {},
+                         const std::string& clusterCpus = "");
   ~BenchDatabase();
   BenchDatabase(const BenchDatabase&) = delete;
   BenchDatabase& operator=(const BenchDatabase&) = delete;

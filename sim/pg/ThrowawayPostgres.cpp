@@ -194,7 +194,8 @@ std::string ThrowawayPostgres::tail(const fs::path& log) const {
   return text.size() > 2000 ? text.substr(text.size() - 2000) : text;
 }
 
-ThrowawayPostgres::ThrowawayPostgres(const std::vector<std::string>& settings) {
+ThrowawayPostgres::ThrowawayPostgres(const std::vector<std::string>& settings, std::string cpus)
+    : cpus_(std::move(cpus)) {
   const char* tmp = std::getenv("TMPDIR");
   const fs::path tmpDir = tmp && *tmp ? tmp : "/tmp";
   removeStaleClusters(tmpDir);
@@ -260,9 +261,11 @@ void ThrowawayPostgres::startServer(const std::vector<std::string>& settings) {
   for (const char* s : kStatementStatsSettings) options += std::string(" -c ") + s;
   for (const auto& s : settings) options += " -c " + s;
   const fs::path log = dir_ / "server.log";
-  int rc = runAndWait(asOwner({(binDirectory() / "pg_ctl").string(), "-D", data_.string(), "-w", "-t", "60", "-l",
-                               log.string(), "-o", options, "start"}),
-                      (dir_ / "pg_ctl.log").string());
+  std::vector<std::string> start = asOwner({(binDirectory() / "pg_ctl").string(), "-D", data_.string(), "-w", "-t",
+                                            "60", "-l", log.string(), "-o", options, "start"});
+  // The postmaster, and every backend it forks, inherits the CPUs pg_ctl was started on.
+  if (!cpus_.empty()) start.insert(start.begin(), {"/usr/bin/taskset", "-c", cpus_});
+  int rc = runAndWait(start, (dir_ / "pg_ctl.log").string());
   if (rc != 0)
     throw std::runtime_error("PostgreSQL did not start (pg_ctl exit " + std::to_string(rc) + "):\n" + tail(log));
   running_ = true;

@@ -21,7 +21,9 @@ class ThrowawayPostgres {
  public:
   // Starts the cluster; throws std::runtime_error quoting initdb's or the server's log on failure
   // (nothing is left behind then either). `settings` are extra "name=value" server settings.
-  explicit ThrowawayPostgres(const std::vector<std::string>& settings = {});
+  // `cpus` (taskset's list, e.g. "0" or "0-1"): the only CPUs the server's processes may run on;
+  // empty: any.
+  explicit ThrowawayPostgres(const std::vector<std::string>& settings = {}, std::string cpus = "");
   ~ThrowawayPostgres();
   ThrowawayPostgres(const ThrowawayPostgres&) = delete;
   ThrowawayPostgres& operator=(const ThrowawayPostgres&) = delete;
@@ -47,6 +49,7 @@ class ThrowawayPostgres {
   void stopWatchdog();
 
   std::filesystem::path dir_, data_;
+  std::string cpus_;
   int port_ = 0;
   bool running_ = false;
   int registration_ = -1;  // slot in the signal handler's cleanup table

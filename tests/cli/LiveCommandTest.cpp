@@ -43,11 +43,14 @@ TEST(LiveCommand, BadInputExitsTwoAndWritesNothing) {
 TEST(LiveCommand, RunsAnAirflow1VariantIntoResultsMarkedLive) {
   auto dir = tempDir();
   const std::string out = (dir / "out").string();
+  // One DB core of this machine's two: the throwaway cluster runs on CPU 0, schedlab on CPU 1.
   auto r = runCli("live " + std::string(SCHEDLAB_TESTS) +
-                  "/data/tiny-chain.yaml --variant airflow1 --duration 3s --out " + out);
+                  "/data/tiny-chain.yaml --variant airflow1 --duration 3s --set metadb.cores=1 --out " + out);
   ASSERT_EQ(r.code, 0) << r.output;
   auto results = nlohmann::json::parse(readFile(out + "/results.json"));
   EXPECT_EQ(results["source"], "live");
+  EXPECT_EQ(results["variants"][0]["sim"]["cpus"], nlohmann::json({{"postgres", "0"}, {"schedlab", "1"}}));
+  EXPECT_NE(r.output.find(", on CPUs 0 (schedlab on 1)"), std::string::npos) << r.output;
   EXPECT_EQ(results["variants"][0]["name"], "airflow1");
   EXPECT_NE(r.output.find("airflow1"), std::string::npos);
   EXPECT_TRUE(std::filesystem::exists(out + "/task_instances.csv"));

@@ -9,6 +9,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <pqxx/pqxx>
 #include <sstream>
 
@@ -63,6 +64,28 @@ TEST(ThrowawayPostgres, RestartsWithNewSettings) {
   pqxx::connection c(pg.connectionString());
   pqxx::nontransaction tx(c);
   EXPECT_EQ(tx.exec1("SHOW track_io_timing")[0].as<std::string>(), "on");
+}
+
+// The CPUs a process may run on, as /proc/PID/status lists them ("0", "0-1").
+std::string cpusOf(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("Cpus_allowed_list:", 0) == 0) return line.substr(line.find_first_not_of(" \t", 18));
+  return "";
+}
+
+TEST(ThrowawayPostgres, PinnedToCpusItsPostmasterAndBackendsStayOnThem) {
+  ThrowawayPostgres pg({}, "0");
+  pqxx::connection c(pg.connectionString());
+  pqxx::nontransaction tx(c);
+  const int backend = tx.exec1("SELECT pg_backend_pid()")[0].as<int>();
+  std::ifstream pidFile(pg.dataDirectory() / "postmaster.pid");
+  int postmaster = 0;
+  pidFile >> postmaster;
+  ASSERT_GT(postmaster, 0);
+  EXPECT_EQ(cpusOf(postmaster), "0");
+  EXPECT_EQ(cpusOf(backend), "0");
+  EXPECT_NE(cpusOf(::getpid()), "0");  // the caller is not pinned with it (this machine has 2 cores)
 }
 
 TEST(ThrowawayPostgres, AFailedStartSaysWhyAndLeavesNothing) {
