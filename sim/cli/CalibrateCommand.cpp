@@ -229,6 +229,7 @@ int cmdCalibrate(const Args& args) {
   }
   BenchDatabase& db = *connected;
   if (!url.empty()) {
+    // Before minutes of loading: a server that cannot say where its time goes is refused now.
     try {
       pqxx::connection c(db.connectionString());
       StatementStats check(c, db.serverName());

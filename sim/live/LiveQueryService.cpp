@@ -25,21 +25,6 @@ struct ThreadConnection {
 };
 thread_local std::map<const void*, ThreadConnection> tlsConnections;
 
-// A PostgreSQL array literal (quoted elements read as text and as numbers alike).
-std::string textArray(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i) out += ',';
-    out += '"';
-    for (char ch : values[i]) {
-      if (ch == '"' || ch == '\\') out += '\\';
-      out += ch;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
 // CPU seconds (user + system, in clock ticks) of the children a process has waited for.
 double reapedChildrenCpuSeconds(int pid) {
   std::ifstream f("/proc/" + std::to_string(pid) + "/stat");

@@ -114,17 +114,14 @@ LiveCpus liveCpus(const std::vector<Scenario>& variants) {
   auto list = [](int first, int last) {
     return first == last ? std::to_string(first) : std::to_string(first) + "-" + std::to_string(last);
   };
-  return {list(0, cores - 1), list(cores, machine - 1)};
+  return {list(0, cores - 1), list(cores, machine - 1), cores, machine - 1};
 }
 
 void pinThisProcess(const LiveCpus& cpus) {
   if (cpus.self.empty()) return;
-  const size_t dash = cpus.self.find('-');
-  const int first = std::stoi(cpus.self.substr(0, dash));
-  const int last = dash == std::string::npos ? first : std::stoi(cpus.self.substr(dash + 1));
   cpu_set_t set;
   CPU_ZERO(&set);
-  for (int c = first; c <= last; ++c) CPU_SET(c, &set);
+  for (int c = cpus.selfFirst; c <= cpus.selfLast; ++c) CPU_SET(c, &set);
   if (::sched_setaffinity(0, sizeof set, &set) != 0)
     throw std::runtime_error("cannot run schedlab on CPUs " + cpus.self + ": " + std::strerror(errno));
 }

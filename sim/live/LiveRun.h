@@ -25,7 +25,8 @@ std::vector<std::string> liveClusterSettings(const Scenario& sc);
 // (metadb.cores) than this machine has, the DB on CPUs 0 … cores-1 and schedlab's own threads on
 // the rest, so the live DB has exactly the cores the simulated one has. Empty: anywhere.
 struct LiveCpus {
-  std::string db, self;  // taskset's lists, e.g. "0" and "1"
+  std::string db, self;              // taskset's lists, e.g. "0" and "1"
+  int selfFirst = 0, selfLast = -1;  // self's CPUs, first to last
 };
 LiveCpus liveCpus(const std::vector<Scenario>& variants);
 // Pins this process's threads, and those it starts later, to `cpus.self`. Throws

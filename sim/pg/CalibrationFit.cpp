@@ -87,6 +87,21 @@ double at(const std::map<std::string, double>& m, const std::string& key) {
   return it->second;
 }
 
+// f.fixed + f.perDecade * x through the points by least squares, neither below 0; with a cost per
+// row returned (`perRow`), the 40 rows the points were measured at are taken off the fixed part.
+void fitLine(const std::vector<double>& x, const std::vector<double>& y, double perRow, ShapeFit& f) {
+  const double n = static_cast<double>(x.size());
+  const double mx = std::accumulate(x.begin(), x.end(), 0.0) / n, my = std::accumulate(y.begin(), y.end(), 0.0) / n;
+  double sxy = 0, sxx = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) * (x[i] - mx);
+  }
+  f.perDecade = sxx > 0 ? std::max(0.0, sxy / sxx) : 0.0;
+  f.fixed = std::max(0.0, my - f.perDecade * mx - 40 * perRow);
+  f.perRowReturned = perRow;
+}
+
 // Fits one quantity (DB seconds or pages) for every shape a catalog type uses.
 std::map<std::string, ShapeFit> fitAll(const CalibrationMeasurements& m,
                                        const std::function<double(SchemaLayout, long long, const QueryShape&)>& value) {
@@ -114,21 +129,9 @@ std::map<std::string, ShapeFit> fitAll(const CalibrationMeasurements& m,
         for (double v : y) f.perRowScanned += v / shape.rows / static_cast<double>(y.size());
         std::fill(pred.begin(), pred.end(), f.perRowScanned * shape.rows);
       } else {
-        double n = static_cast<double>(x.size());
-        double mx = std::accumulate(x.begin(), x.end(), 0.0) / n, my = std::accumulate(y.begin(), y.end(), 0.0) / n;
-        double sxy = 0, sxx = 0;
-        for (size_t i = 0; i < x.size(); ++i) {
-          sxy += (x[i] - mx) * (y[i] - my);
-          sxx += (x[i] - mx) * (x[i] - mx);
-        }
-        f.perDecade = sxx > 0 ? std::max(0.0, sxy / sxx) : 0.0;
-        f.fixed = std::max(0.0, my - f.perDecade * mx);
-        if (shape.name == "update_state_select_tis") {
-          f.perRowReturned = perRow;
-          f.fixed = std::max(0.0, f.fixed - 40 * perRow);
-        }
-        for (size_t i = 0; i < x.size(); ++i)
-          pred[i] = f.fixed + f.perDecade * x[i] + (shape.name == "update_state_select_tis" ? 40 * perRow : 0);
+        const bool rows = shape.name == "update_state_select_tis";
+        fitLine(x, y, rows ? perRow : 0.0, f);
+        for (size_t i = 0; i < x.size(); ++i) pred[i] = f.fixed + f.perDecade * x[i] + 40 * f.perRowReturned;
       }
       for (size_t i = 0; i < y.size(); ++i) f.errorPct.push_back(y[i] > 0 ? std::fabs(pred[i] - y[i]) / y[i] * 100 : 0);
       fits[f.key] = f;
@@ -170,17 +173,8 @@ bool fitType(const CalibrationMeasurements& m, const QueryInfo& info, double per
                                                       std::string(kTableNames[static_cast<size_t>(info.table)])))));
     y.push_back(cpu->second);
   }
-  const double n = static_cast<double>(x.size());
-  const double mx = std::accumulate(x.begin(), x.end(), 0.0) / n, my = std::accumulate(y.begin(), y.end(), 0.0) / n;
-  double sxy = 0, sxx = 0;
-  for (size_t i = 0; i < x.size(); ++i) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) * (x[i] - mx);
-  }
   f.key = "airflow1.10/statements:" + std::string(info.name);
-  f.perDecade = sxx > 0 ? std::max(0.0, sxy / sxx) : 0.0;
-  f.fixed = std::max(0.0, my - f.perDecade * mx - 40 * perRow);
-  f.perRowReturned = perRow;
+  fitLine(x, y, perRow, f);
   f.errorPct.clear();
   for (size_t i = 0; i < x.size(); ++i) {
     const double pred = f.fixed + f.perDecade * x[i] + 40 * perRow;

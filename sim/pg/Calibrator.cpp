@@ -255,11 +255,6 @@ std::vector<SqlUnit> catalogUnits(pqxx::connection& c, QueryType type, const His
     std::snprintf(buf, sizeof buf, "task_%02d", t);
     return std::string(buf);
   };
-  auto array = [](const std::vector<std::string>& v) {
-    std::string out = "{";
-    for (size_t i = 0; i < v.size(); ++i) out += (i ? ",\"" : "\"") + v[i] + "\"";
-    return out + "}";
-  };
   std::vector<std::string> allTasks;
   for (int t = 1; t <= h.tasks; ++t) allTasks.push_back(taskId(t));
   std::vector<SqlUnit> units;
@@ -287,10 +282,10 @@ std::vector<SqlUnit> catalogUnits(pqxx::connection& c, QueryType type, const His
             params.push_back(taskId(5));
             break;
           case LiveParam::Upstream:
-            params.push_back(array({taskId(1), taskId(2), taskId(3)}));
+            params.push_back(textArray({taskId(1), taskId(2), taskId(3)}));
             break;
           case LiveParam::TaskIds:
-            params.push_back(array(allTasks));
+            params.push_back(textArray(allTasks));
             break;
           case LiveParam::TryNumber:
             params.push_back("2");
@@ -302,13 +297,13 @@ std::vector<SqlUnit> catalogUnits(pqxx::connection& c, QueryType type, const His
             params.push_back("success");
             break;
           case LiveParam::DagIds:
-            params.push_back(array({dag, dag, dag}));
+            params.push_back(textArray({dag, dag, dag}));
             break;
           case LiveParam::TaskIdList:
-            params.push_back(array({taskId(2), taskId(3), taskId(4)}));
+            params.push_back(textArray({taskId(2), taskId(3), taskId(4)}));
             break;
           case LiveParam::RunList:
-            params.push_back(array({std::to_string(run), std::to_string(run), std::to_string(run)}));
+            params.push_back(textArray({std::to_string(run), std::to_string(run), std::to_string(run)}));
             break;
         }
       }
@@ -408,11 +403,6 @@ CalibrationMeasurements measureCalibration(BenchDatabase& db, const CalibrationP
   CalibrationMeasurements m;
   m.sizes = plan.sizes;
   m.server = db.serverVersion();
-  if (plan.serverCpuSeconds > 0) {
-    // Before minutes of loading: a server that cannot say where its time goes is refused now.
-    pqxx::connection c(db.connectionString());
-    StatementStats check(c, db.serverName());
-  }
   QueryBenchmarkPlan bench;
   bench.sizes = plan.sizes;
   bench.minTime = plan.minTime;

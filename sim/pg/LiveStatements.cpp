@@ -161,6 +161,20 @@ const std::vector<LiveStatement>& liveStatements(QueryType type) {
   return t[static_cast<size_t>(type)];
 }
 
+std::string textArray(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ',';
+    out += '"';
+    for (char ch : values[i]) {
+      if (ch == '"' || ch == '\\') out += '\\';
+      out += ch;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
 std::string withLiterals(pqxx::transaction_base& tx, const std::string& sql, const std::vector<std::string>& params) {
   std::string out;
   out.reserve(sql.size() + 64);

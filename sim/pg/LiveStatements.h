@@ -41,6 +41,10 @@ struct LiveStatement {
 // archiving queries).
 const std::vector<LiveStatement>& liveStatements(QueryType type);
 
+// A PostgreSQL array literal of `values`, each quoted, so it reads as text[] and int[] alike:
+// the value of an array parameter (Upstream, TaskIds, the batch lists).
+std::string textArray(const std::vector<std::string>& values);
+
 // `sql` with each $N replaced by params[N-1] as a quoted literal: the SQL psycopg2 sends for
 // Airflow, which the server parses and plans every time (it prepares nothing). Throws
 // std::logic_error when the statement names an argument not given.
