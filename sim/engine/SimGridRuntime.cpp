@@ -37,7 +37,7 @@ class SimGridWork final : public Work {
       : rt_(rt),
         host_(static_cast<size_t>(host)),
         flops_(flops),
-        exec_(sg4::this_actor::exec_init(flops)->set_host(rt.workers_[host_])->start()) {
+        exec_(sg4::Exec::init()->set_flops_amount(flops)->set_host(rt.workers_[host_])->start()) {
     rt_.running_[host_].push_back({exec_, flops_});
   }
   void cancel() override {
