@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/StartExec.h"
 #include "model/MetadataDb.h"
 
 namespace sg4 = simgrid::s4u;
@@ -19,7 +20,7 @@ void SimGridQueryService::serve(const QueryBatch& batch, double clientSecondsPer
   if (perStatement > 0) sg4::this_actor::sleep_for(perStatement * batch.queries());
   if (batch.seconds() > 0) {
     const double flops = batch.seconds() * kCoreSpeed;
-    sg4::ExecPtr exec = sg4::Exec::init()->set_flops_amount(flops)->set_host(host_)->start();
+    sg4::ExecPtr exec = startExec(host_, flops);
     running_.push_back({exec, flops});
     exec->wait();
     running_.erase(std::find_if(running_.begin(), running_.end(), [&](const auto& r) { return r.first == exec; }));

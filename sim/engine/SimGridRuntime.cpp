@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/StartExec.h"
+
 namespace sg4 = simgrid::s4u;
 
 namespace schedlab {
@@ -37,7 +39,7 @@ class SimGridWork final : public Work {
       : rt_(rt),
         host_(static_cast<size_t>(host)),
         flops_(flops),
-        exec_(sg4::Exec::init()->set_flops_amount(flops)->set_host(rt.workers_[host_])->start()) {
+        exec_(startExec(rt.workers_[host_], flops)) {
     rt_.running_[host_].push_back({exec_, flops_});
   }
   void cancel() override {
