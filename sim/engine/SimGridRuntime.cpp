@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <simgrid/simix.hpp>
+
 #include "engine/StartExec.h"
 
 namespace sg4 = simgrid::s4u;
@@ -32,6 +34,11 @@ void SimGridRuntime::spawn(const std::string& name, std::function<void()> body) 
 }
 
 SemaphorePtr SimGridRuntime::semaphore(unsigned initial) { return std::make_shared<SimGridSemaphore>(initial); }
+
+void SimGridRuntime::atomically(const std::function<void()>& body) {
+  // Inside the simcall the body runs as the maestro: SimGrid's calls in it take the direct path.
+  simgrid::kernel::actor::simcall_answered([&body] { body(); });
+}
 
 class SimGridWork final : public Work {
  public:

@@ -21,6 +21,7 @@ class SimGridRuntime final : public Runtime {
   void sleepUntil(double time) override { simgrid::s4u::this_actor::sleep_until(time); }
   void spawn(const std::string& name, std::function<void()> body) override;
   SemaphorePtr semaphore(unsigned initial) override;
+  void atomically(const std::function<void()>& body) override;
   WorkPtr startCompute(int host, double coreSeconds) override;
   bool wait(const WorkPtr& work) override;
   double computedSeconds(int host) const override;

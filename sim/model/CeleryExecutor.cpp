@@ -100,10 +100,12 @@ int CeleryExecutor::send(const std::vector<TiId>& tis, double now, LoopRecord* /
   const ExecutorConfig& e = ctx_.scenario.executor;
   // During a broker outage the executor's sends wait (Celery retries publishing) until it ends.
   const double sentAt = std::max(now, outageEnd(now));
-  for (TiId ti : tis) {
-    ctx_.state.ti(ti).sent = true;
-    post(ti, sentAt + e.brokerLatency);
-  }
+  ctx_.rt.atomically([&] {
+    for (TiId ti : tis) {
+      ctx_.state.ti(ti).sent = true;
+      post(ti, sentAt + e.brokerLatency);
+    }
+  });
   return 0;
 }
 

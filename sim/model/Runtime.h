@@ -41,6 +41,10 @@ class Runtime {
   // Starts an actor running `body`; it may run until the run ends.
   virtual void spawn(const std::string& name, std::function<void()> body) = 0;
   virtual SemaphorePtr semaphore(unsigned initial) = 0;
+  // Runs `body` as one step of the runtime: on SimGrid a single simcall, however many semaphores
+  // it releases (each release on its own is a round trip to SimGrid's maestro).
+  // REQUIRES: `body` does not block (no sleep, wait or acquire).
+  virtual void atomically(const std::function<void()>& body) { body(); }
   // Starts `coreSeconds` of one core's work on worker host `host` (numbered as workerHostsOf
   // lists them): it takes longer while more tries compute on that host than it has cores.
   virtual WorkPtr startCompute(int host, double coreSeconds) = 0;
