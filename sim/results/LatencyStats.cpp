@@ -33,6 +33,38 @@ LatencySummary summarizeSorted(const std::vector<double>& samples) {
   return s;
 }
 
+LatencySummary summarize(const CountedSamples& samples) {
+  LatencySummary s;
+  s.count = samples.size();
+  if (samples.empty()) return s;
+  // The value at position i of the sorted list.
+  auto at = [&](size_t i) {
+    size_t seen = 0;
+    for (const auto& [value, n] : samples.counts()) {
+      seen += static_cast<size_t>(n);
+      if (i < seen) return static_cast<double>(value);
+    }
+    return static_cast<double>(samples.counts().rbegin()->first);
+  };
+  // As percentile() does on the sorted list.
+  auto pct = [&](double p) {
+    double pos = p / 100.0 * static_cast<double>(s.count - 1);
+    size_t lo = static_cast<size_t>(std::floor(pos));
+    size_t hi = std::min(lo + 1, s.count - 1);
+    double frac = pos - static_cast<double>(lo);
+    return at(lo) + (at(hi) - at(lo)) * frac;
+  };
+  double sum = 0;
+  for (const auto& [value, n] : samples.counts()) sum += static_cast<double>(value) * static_cast<double>(n);
+  s.mean = sum / static_cast<double>(s.count);
+  s.p50 = pct(50);
+  s.p90 = pct(90);
+  s.p95 = pct(95);
+  s.p99 = pct(99);
+  s.max = static_cast<double>(samples.counts().rbegin()->first);
+  return s;
+}
+
 namespace {
 
 // Rounded to the microsecond so the JSON is stable and readable.

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "results/LatencyStats.h"
+
 namespace schedlab {
 
 struct TryRecord {
@@ -25,7 +27,7 @@ struct TryRecord {
 struct LatencySamples {
   std::vector<double> transition, scheduleDelay, dagrunDuration, dagrunDoneAfterDue, triggerToStart, triggerToDone,
       queued;
-  std::vector<double> queriesPerPass;
+  CountedSamples queriesPerPass;  // scheduler-side statements per DAG file pass (or per DAG per loop)
 };
 
 class MetricsRecorder {
@@ -90,7 +92,10 @@ class MetricsRecorder {
   void triggerToStart(int def, double now, double v) { add(&LatencySamples::triggerToStart, def, now, v); }
   void triggerToDone(int def, double now, double v) { add(&LatencySamples::triggerToDone, def, now, v); }
   void queuedDuration(int def, double now, double v) { add(&LatencySamples::queued, def, now, v); }
-  void queriesPerPass(int def, double now, double v) { add(&LatencySamples::queriesPerPass, def, now, v); }
+  // Summarized per DAG definition only (`all`'s are those of the one definition, when there is one).
+  void queriesPerPass(int def, double now, int queries) {
+    if (counts(now)) (oneDagDef ? all : byDagDef[def]).queriesPerPass.add(queries);
+  }
   void loop(int instance, double now, double duration, double queries) {
     intervalLoopSeconds += duration;
     intervalLoops += 1;
