@@ -43,10 +43,7 @@ void SimGridRuntime::atomically(const std::function<void()>& body) {
 class SimGridWork final : public Work {
  public:
   SimGridWork(SimGridRuntime& rt, int host, double flops)
-      : rt_(rt),
-        host_(static_cast<size_t>(host)),
-        flops_(flops),
-        exec_(startExec(rt.workers_[host_], flops)) {
+      : rt_(rt), host_(static_cast<size_t>(host)), flops_(flops), exec_(startExec(rt.workers_[host_], flops)) {
     rt_.running_[host_].push_back({exec_, flops_});
   }
   void cancel() override {

@@ -237,8 +237,9 @@ class CeleryExecutor::Slot final : public TrySlot {
     const int pool = pool_;
     e.ctx_.rt.spawn("zombie", [&e, pool, ti, zombieAt, tryNumber] {
       e.ctx_.rt.sleepUntil(zombieAt);
+      if (e.ctx_.state.tiState(ti) != TiState::Running) return;  // its run may have finished meanwhile
       TaskInstance& z = e.ctx_.state.ti(ti);
-      if (z.state != TiState::Running || z.tryNumber != tryNumber) return;
+      if (z.tryNumber != tryNumber) return;
       e.pools_[static_cast<size_t>(pool)].zombies++;
       const SchedulerId by = z.queuedBy;
       e.ctx_.state.markFinished(ti, e.ctx_.now(), false);

@@ -1,5 +1,6 @@
 #include "model/ModelRun.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "model/ArrivalProcess.h"
@@ -73,7 +74,11 @@ ModelRun::ModelRun(const Scenario& sc, Runtime& rt, const ServiceFactory& servic
   }
   if (!failovers.empty())
     for (auto& db : ownedDbs_) db->setFailovers(rt, failovers);
+  // A live DB service names task instances in its SQL, even a stale message's: keep them whole.
+  state_.releaseFinishedRuns(
+      std::none_of(ownedDbs_.begin(), ownedDbs_.end(), [](const auto& db) { return db->recordsSubjects(); }));
   rec_.recordTries = sc.run.taskInstancesCsv;
+  rec_.keepTransitionTimes = !sc.faults.empty();  // addFaultMetrics' windows
   rec_.oneDagDef = sc.dags.size() == 1;
   rec_.sampleFrom = sc.run.warmup;  // the first runs after the warm-up: a nightly batch is due at once
   executor_ = makeExecutor(ctx_);

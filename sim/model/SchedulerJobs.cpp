@@ -240,16 +240,18 @@ void SchedulerJobs::apply(const Sweep& sweep, SchedulerId scheduler) {
   };
   const JobId job = this->job(scheduler);
   // The batch took time: a TI that moved on meanwhile (started, ended) is left alone.
+  // (Its run may even have finished: only the state is read then.)
   for (TiId i : sweep.adopt) {
+    if (st.tiState(i) != TiState::Queued && st.tiState(i) != TiState::Running) continue;
     TaskInstance& ti = st.ti(i);
-    if ((ti.state != TiState::Queued && ti.state != TiState::Running) || ti.queuedByJob == job) continue;
+    if (ti.queuedByJob == job) continue;
     if (Crash* c = crashOf(ti)) c->adopted++;
     adopted_++;
     st.adopt(i, scheduler, job);
   }
   for (TiId i : sweep.reset) {
+    if (st.tiState(i) != TiState::Scheduled && st.tiState(i) != TiState::Queued) continue;
     TaskInstance& ti = st.ti(i);
-    if (ti.state != TiState::Scheduled && ti.state != TiState::Queued) continue;
     if (Crash* c = crashOf(ti)) c->reset++;
     reset_++;
     st.resetToNone(i);

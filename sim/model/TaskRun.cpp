@@ -48,7 +48,7 @@ TaskRunner::Outcome TaskRunner::start(TiId tiIdx, TrySlot& slot) {
     // `airflow tasks run` cannot reach the DB and exits; the executor reports the task failed and
     // the scheduler fails the try (up_for_retry while it has retries) once the DB is back.
     ctx_.rt.sleepUntil(f->end);
-    if (st.ti(tiIdx).state != TiState::Queued) return Outcome::FailedToStart;
+    if (st.tiState(tiIdx) != TiState::Queued) return Outcome::FailedToStart;
     const SchedulerId queuedBy = st.ti(tiIdx).queuedBy;
     st.markRunning(tiIdx, ctx_.now(), slot.host(), false);
     st.markFinished(tiIdx, ctx_.now(), false);
@@ -62,10 +62,12 @@ TaskRunner::Outcome TaskRunner::start(TiId tiIdx, TrySlot& slot) {
   if (slot.killed()) return Outcome::Killed;
   db.addRows(Table::Job, 1);
   db.addRows(Table::Log, 1);
-  // A message delivered again runs the task again: its killed try was left running.
-  if (st.ti(tiIdx).state == TiState::Running && st.ti(tiIdx).killedAt >= 0) {
+  // A message delivered again runs the task again: its killed try was left running. (A stale
+  // message's run may have finished: only the state is read then.)
+  const TiState now = st.tiState(tiIdx);
+  if (now == TiState::Running && st.ti(tiIdx).killedAt >= 0) {
     st.restartRunning(tiIdx, ctx_.now(), slot.host());
-  } else if (st.ti(tiIdx).state == TiState::Queued) {
+  } else if (now == TiState::Queued) {
     st.markRunning(tiIdx, ctx_.now(), slot.host());
   } else {
     // check_and_change_state_before_execution refuses: the TI is no longer queued (a scheduler

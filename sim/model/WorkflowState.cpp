@@ -5,30 +5,6 @@
 
 namespace schedlab {
 
-const char* name(TiState s) {
-  switch (s) {
-    case TiState::None:
-      return "none";
-    case TiState::Scheduled:
-      return "scheduled";
-    case TiState::Queued:
-      return "queued";
-    case TiState::Running:
-      return "running";
-    case TiState::Success:
-      return "success";
-    case TiState::Failed:
-      return "failed";
-    case TiState::UpForRetry:
-      return "up_for_retry";
-    case TiState::UpstreamFailed:
-      return "upstream_failed";
-    case TiState::UpForReschedule:
-      return "up_for_reschedule";
-  }
-  return "?";
-}
-
 namespace {
 bool terminal(TiState s) { return s == TiState::Success || s == TiState::Failed || s == TiState::UpstreamFailed; }
 }  // namespace
@@ -276,7 +252,7 @@ RunEvaluation WorkflowState::evaluate(RunId runIdx, double now) {
       if (us != TiState::Success) met = false;
     }
     // PrevDagrunDep: with depends_on_past the same task of the previous run must have succeeded.
-    if (d.dependsOnPast && run.previous.valid() && tis_[runs_[run.previous].firstTi + t].state != TiState::Success)
+    if (d.dependsOnPast && run.previous.valid() && tis_.state(runs_[run.previous].firstTi + t) != TiState::Success)
       met = false;
     if (upstreamFailed) {
       ti.state = TiState::UpstreamFailed;
@@ -343,6 +319,8 @@ void WorkflowState::finishRun(RunId runIdx, double now, bool success) {
   rec_.dagrunDoneAfterDue(def, now, now - run.dueAt);
   if (run.arrival >= 0 && !run.handedOff) rec_.triggerToDone(def, now, now - run.arrival);
   appendSlaDeadlines(runIdx, finishedSlaDeadlines_);
+  if (releaseFinished_)
+    for (size_t t = 0; t < this->def(run.dag).tasks.size(); ++t) tis_.retire(run.firstTi + t);
 }
 
 void WorkflowState::markScheduled(TiId tiIdx, double now) {
@@ -495,18 +473,18 @@ void WorkflowState::markRescheduled(TiId tiIdx, double now, double nextPokeAt) {
 
 std::vector<TiId> WorkflowState::readyDownstream(TiId tiIdx, double now) {
   std::vector<TiId> ready;
-  const TaskInstance& ti = tis_[tiIdx];
-  const DagRun& run = runs_[ti.run];
+  const DagRun& run = runs_[tis_.run(tiIdx)];
   if (run.state != RunState::Running) return ready;
+  const int task = tis_.task(tiIdx);
   const DagDef& d = def(run.dag);
-  for (size_t t = ti.task + 1; t < d.tasks.size(); ++t) {
+  for (size_t t = static_cast<size_t>(task) + 1; t < d.tasks.size(); ++t) {
     const auto& up = d.tasks[t].upstream;
-    if (std::find(up.begin(), up.end(), ti.task) == up.end()) continue;
+    if (std::find(up.begin(), up.end(), task) == up.end()) continue;
     if (tis_[run.firstTi + t].state != TiState::None) continue;
     bool met =
         std::all_of(up.begin(), up.end(), [&](int u) { return tis_[run.firstTi + u].state == TiState::Success; });
     if (met && def(run.dag).dependsOnPast && run.previous.valid() &&
-        tis_[runs_[run.previous].firstTi + t].state != TiState::Success)
+        tis_.state(runs_[run.previous].firstTi + t) != TiState::Success)
       met = false;
     if (met) ready.push_back(run.firstTi + t);
   }

@@ -15,41 +15,14 @@
 #include "model/Ids.h"
 #include "model/MetadataDb.h"
 #include "model/SchedulerNumbering.h"
+#include "model/TaskInstances.h"
 #include "results/MetricsRecorder.h"
 #include "scenario/Scenario.h"
 #include "util/PagedVector.h"
 
 namespace schedlab {
 
-enum class TiState : uint8_t {
-  None,
-  Scheduled,
-  Queued,
-  Running,
-  Success,
-  Failed,
-  UpForRetry,
-  UpstreamFailed,
-  UpForReschedule
-};
 enum class RunState : uint8_t { Queued, Running, Success, Failed };
-
-const char* name(TiState s);
-
-struct TaskInstance {
-  RunId run;
-  int task = -1;
-  TiState state = TiState::None;
-  int tryNumber = 0;  // tries started so far
-  double created = 0, scheduled = -1, queued = -1, started = -1, ended = -1;
-  double retryAt = 0;
-  SchedulerId queuedBy;     // scheduler that queued the current try
-  JobId queuedByJob;        // that scheduler's job (process) then, or the one that adopted it
-  bool sent = false;        // its message went to the broker (it has a Celery task id)
-  int host = -1;            // worker host running (or that ran) the current try
-  double killedAt = -1;     // its host died while it ran (until it runs again)
-  double firstPokeAt = -1;  // a reschedule-mode sensor: when its first poke started
-};
 
 struct DagRun {
   DagId dag;
@@ -122,7 +95,16 @@ class WorkflowState {
   const Dag& dag(DagId d) const { return dags_[d]; }
   const DagDef& def(DagId dag) const { return scenario_.dags[dags_[dag].def.index()]; }
   DagRun& run(RunId r) { return runs_[r]; }
+  // REQUIRES: its run has not finished, or releasing is off (see releaseFinishedRuns).
   TaskInstance& ti(TiId i) { return tis_[i]; }
+  // Readable whatever became of its run.
+  TiState tiState(TiId i) const { return tis_.state(i); }
+  // From a run's end on, its task instances are read only through tiState (and taskDef, dagOf):
+  // their pages may be given back. Off for runs whose DB service names task instances in the SQL
+  // it sends (live runs read a stale message's try number).
+  void releaseFinishedRuns(bool on) { releaseFinished_ = on; }
+  // Pages of TaskInstanceStore::kPageSize task instances given back so far.
+  size_t releasedTiPages() const { return tis_.releasedPages(); }
   // The task instances of every queued or running run, in id order: every one not yet terminal
   // is among them (a run ends only once all of its are).
   std::vector<TiId> openRunTis() const;
@@ -135,9 +117,9 @@ class WorkflowState {
   size_t tiCount() const { return tis_.size(); }
   // REQUIRES: the task instance exists.
   const TaskDef& taskDef(TiId ti) const {
-    return def(runs_[tis_[ti].run].dag).tasks[static_cast<size_t>(tis_[ti].task)];
+    return def(runs_[tis_.run(ti)].dag).tasks[static_cast<size_t>(tis_.task(ti))];
   }
-  DagId dagOf(TiId ti) const { return runs_[tis_[ti].run].dag; }
+  DagId dagOf(TiId ti) const { return runs_[tis_.run(ti)].dag; }
 
   // DAG runs.
   RunId createRun(DagId dag, double executionDate, double dueAt, double now, bool external, double arrival);
@@ -239,7 +221,7 @@ class WorkflowState {
   MetricsRecorder& rec_;
   IdTable<DagId, Dag> dags_;
   IdTable<RunId, DagRun, PagedVector<DagRun>> runs_;
-  IdTable<TiId, TaskInstance, PagedVector<TaskInstance>> tis_;
+  TaskInstanceStore tis_;
   // SCHEDULED TIs ordered as Airflow picks them: -priority_weight, execution_date, then creation.
   std::set<std::tuple<int, double, TiId>> scheduled_;
   std::vector<std::string> poolNames_;
@@ -255,6 +237,7 @@ class WorkflowState {
   std::vector<SlaDeadline> finishedSlaDeadlines_;  // a few: the runs each scheduler examines at once
   InstanceId instanceOfRun(RunId run) const { return dags_[runs_[run].dag].instance; }
   int runningTasks_ = 0, queuedTasks_ = 0;
+  bool releaseFinished_ = true;
   double firstRunCreated_ = -1, lastRunEnded_ = -1;
 };
 

@@ -83,9 +83,12 @@ class MetricsRecorder {
 
   void transition(int def, double now, double v) {
     add(&LatencySamples::transition, def, now, v);
-    if (counts(now)) transitionAt.push_back(now);
+    if (keepTransitionTimes && counts(now)) transitionAt.push_back(now);
   }
-  std::vector<double> transitionAt;  // when each sample of all.transition was taken
+  // When each sample of all.transition was taken: only the fault windows need it (a run without
+  // faults keeps one double fewer per task instance).
+  bool keepTransitionTimes = true;
+  std::vector<double> transitionAt;
   void scheduleDelay(int def, double now, double v) { add(&LatencySamples::scheduleDelay, def, now, v); }
   void dagrunDuration(int def, double now, double v) { add(&LatencySamples::dagrunDuration, def, now, v); }
   void dagrunDoneAfterDue(int def, double now, double v) { add(&LatencySamples::dagrunDoneAfterDue, def, now, v); }

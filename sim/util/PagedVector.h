@@ -27,6 +27,9 @@ class PagedVector {
     ++size_;
   }
   size_t size() const { return size_; }
+  // Frees page `page`'s elements; indexing into it afterwards is undefined. Size is unchanged.
+  // REQUIRES: page < (size() + kPageSize - 1) / kPageSize.
+  void releasePage(size_t page) { std::vector<T>().swap(pages_[page]); }
   bool empty() const { return size_ == 0; }
 
  private:

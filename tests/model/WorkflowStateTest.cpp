@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "support/FakeWorld.h"
 #include "support/TestSupport.h"
@@ -159,4 +160,42 @@ dags:
   EXPECT_FALSE(st.hasDueRun(DagId(1), 1e9));
   EXPECT_FALSE(st.allRunsDone());  // the runs are still queued
   EXPECT_EQ(st.firstRunCreated(), 0);
+}
+
+TEST(WorkflowState, FinishedRunsGiveTheirTaskInstancesBackAndDependsOnPastStillReadsThem) {
+  FakeWorld w(load(R"(
+run: {horizon: 10d}
+dags:
+  - name: daily
+    schedule: 1m
+    depends_on_past: true
+    max_active_runs: 1
+    tasks:
+      - {id: a}
+      - {id: b, deps: [a]}
+)")[0]);
+  WorkflowState& st = w.state;
+  // Enough runs to fill more than one page of task instances, each run after the previous ended.
+  const int runs = static_cast<int>(TaskInstanceStore::kPageSize) / 2 + 50;
+  RunId first, last;
+  for (int k = 0; k < runs; ++k) {
+    const double t = 60.0 * (k + 1);
+    const RunId r = w.startDueRun(kDag, t);
+    if (k == 0) first = r;
+    last = r;
+    for (int task = 0; task < 2; ++task) {
+      const RunEvaluation ev = st.evaluate(r, t);
+      // depends_on_past: ready only because the same task of the previous run succeeded, and
+      // from the second page on that run's task instances are read from what was kept.
+      ASSERT_EQ(ev.ready, std::vector<TiId>{tiOf(st, r, task)}) << "run " << k << " task " << task;
+      runTry(st, tiOf(st, r, task), t, t + 1, true);
+    }
+    ASSERT_TRUE(st.evaluate(r, t + 2).finished);
+  }
+  EXPECT_EQ(st.releasedTiPages(), 1u);  // the second page is not full yet
+  EXPECT_EQ(st.tiState(tiOf(st, first, 1)), TiState::Success);
+  EXPECT_EQ(st.dagOf(tiOf(st, first, 0)), kDag);
+  EXPECT_EQ(st.taskDef(tiOf(st, first, 1)).id, "b");
+  EXPECT_THROW(st.ti(tiOf(st, first, 0)), std::logic_error);
+  EXPECT_EQ(st.ti(tiOf(st, last, 1)).state, TiState::Success);  // not released yet: whole
 }

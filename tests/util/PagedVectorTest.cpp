@@ -19,3 +19,14 @@ TEST(PagedVector, IndexesAcrossPagesAndKeepsReferencesThroughGrowth) {
   const PagedVector<std::string, 2>& c = v;
   EXPECT_EQ(c[9], "9!");
 }
+
+TEST(PagedVector, AReleasedPageLeavesTheOthersAndTheSize) {
+  PagedVector<std::string, 2> v;
+  for (int i = 0; i < 10; ++i) v.push_back(std::to_string(i));
+  v.releasePage(1);  // elements 4..7
+  EXPECT_EQ(v.size(), 10u);
+  EXPECT_EQ(v[3], "3");
+  EXPECT_EQ(v[8], "8");
+  v.push_back("10");
+  EXPECT_EQ(v[10], "10");
+}
