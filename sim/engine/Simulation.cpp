@@ -3,6 +3,8 @@
 #include <xbt/log.h>
 #include <simgrid/s4u.hpp>
 
+#include <malloc.h>
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -21,6 +23,11 @@ namespace schedlab {
 RunResult runSimulation(const Scenario& sc, const SimulationOptions& options) {
   using Clock = std::chrono::steady_clock;
   xbt_log_control_set("root.thres:critical");
+  // Blocks of 128 KiB and more (pages of task instances, chunks of samples) come from mmap and go
+  // back to the system when freed. glibc raises that threshold after each such free, and its heap
+  // then fills with holes that a long run's pages of finished runs leave behind: the memory of a
+  // week-long run grew with the task instances although their pages were released.
+  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
   static EngineArguments args("schedlab");  // SimGrid keeps argv
   // The engine and everything actors still block on at the horizon are deliberately never
   // destroyed: SimGrid aborts when a semaphore in use is freed, and the simulation process ends

@@ -41,13 +41,10 @@ TiId TaskInstanceStore::add(TaskInstance ti) {
 void TaskInstanceStore::retire(TiId i) {
   const size_t page = i.index() >> kPageBits;
   if (++retired_[page] < static_cast<int>(kPageSize)) return;
-  // Every slot of the page exists and is retired: keep the three fields, give the rest back.
-  std::vector<Kept> kept;
+  // Every slot of the page exists and is retired: keep the states, give the rest back.
+  std::vector<TiState> kept;
   kept.reserve(kPageSize);
-  for (size_t k = page << kPageBits, end = k + kPageSize; k < end; ++k) {
-    const TaskInstance& ti = items_[k];
-    kept.push_back({ti.run, static_cast<int32_t>(ti.task), ti.state});
-  }
+  for (size_t k = page << kPageBits, end = k + kPageSize; k < end; ++k) kept.push_back(items_[k].state);
   kept_[page] = std::move(kept);
   items_.releasePage(page);
   releasedPages_++;

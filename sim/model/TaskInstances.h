@@ -1,8 +1,9 @@
 // Task instances: what the model keeps of each, and where. A run's task instances are read and
 // written in full while it is open; once it has finished, nothing but a stale broker message,
-// a depends_on_past check or a late timer looks at them again, and those read only their state,
-// run and task. So the store keeps those three for good and the rest only while needed: pages of
-// finished runs' task instances are given back (a long run's memory stays flat).
+// a depends_on_past check or a late timer looks at them again, and those read only their state
+// (and which run and task they are, which the runs' first ids tell). So the store keeps the state
+// for good and the rest only while needed: pages of finished runs' task instances are given back
+// (a long run's memory stays flat but for a byte per task instance).
 #pragma once
 
 #include <cstdint>
@@ -64,12 +65,10 @@ class TaskInstanceStore {
     return items_[i.index()];
   }
   // What stays readable once its run has finished.
-  TiState state(TiId i) const { return released(i) ? kept(i).state : items_[i.index()].state; }
-  RunId run(TiId i) const { return released(i) ? kept(i).run : items_[i.index()].run; }
-  int task(TiId i) const { return released(i) ? kept(i).task : items_[i.index()].task; }
+  TiState state(TiId i) const { return released(i) ? kept(i) : items_[i.index()].state; }
 
-  // Its run has finished: from now on only state(), run() and task() are read, and it is not
-  // written again. Once every task instance of a page is retired, the page is released.
+  // Its run has finished: from now on only state() is read, and it is not written again. Once
+  // every task instance of a page is retired, the page is released.
   // REQUIRES: each task instance is retired at most once.
   void retire(TiId i);
   bool released(TiId i) const { return !kept_[i.index() >> kPageBits].empty(); }
@@ -77,17 +76,12 @@ class TaskInstanceStore {
   size_t releasedPages() const { return releasedPages_; }
 
  private:
-  struct Kept {
-    RunId run;
-    int32_t task;
-    TiState state;
-  };
-  const Kept& kept(TiId i) const { return kept_[i.index() >> kPageBits][i.index() & (kPageSize - 1)]; }
+  TiState kept(TiId i) const { return kept_[i.index() >> kPageBits][i.index() & (kPageSize - 1)]; }
   [[noreturn]] static void throwReleased(TiId i);
 
   PagedVector<TaskInstance, kPageBits> items_;
-  std::vector<int> retired_;             // per page: task instances retired
-  std::vector<std::vector<Kept>> kept_;  // per page: empty while it is in use
+  std::vector<int> retired_;                // per page: task instances retired
+  std::vector<std::vector<TiState>> kept_;  // per page: empty while it is in use
   size_t releasedPages_ = 0;
 };
 

@@ -13,17 +13,17 @@ namespace {
 
 // The latency summaries of one population into `scope`.
 void addLatencies(nlohmann::json& scope, const LatencySamples& s) {
-  std::vector<double> sorted = s.transition;  // sorted once for the summary and the CDF
+  std::vector<double> sorted = s.transition.toVector();  // sorted once for the summary and the CDF
   std::sort(sorted.begin(), sorted.end());
   nlohmann::json transition = toJson(summarizeSorted(sorted));
   transition["cdf"] = cdfJson(sorted);
   scope[metric::kTaskTransitionLatency.name()] = transition;
-  scope[metric::kScheduleDelay.name()] = toJson(summarize(s.scheduleDelay));
-  scope[metric::kDagrunDuration.name()] = toJson(summarize(s.dagrunDuration));
-  scope[metric::kDagrunDoneAfterDue.name()] = toJson(summarize(s.dagrunDoneAfterDue));
-  scope[metric::kTriggerToStart.name()] = toJson(summarize(s.triggerToStart));
-  scope[metric::kTriggerToDone.name()] = toJson(summarize(s.triggerToDone));
-  scope[metric::kQueuedDuration.name()] = toJson(summarize(s.queued));
+  scope[metric::kScheduleDelay.name()] = toJson(summarize(s.scheduleDelay.toVector()));
+  scope[metric::kDagrunDuration.name()] = toJson(summarize(s.dagrunDuration.toVector()));
+  scope[metric::kDagrunDoneAfterDue.name()] = toJson(summarize(s.dagrunDoneAfterDue.toVector()));
+  scope[metric::kTriggerToStart.name()] = toJson(summarize(s.triggerToStart.toVector()));
+  scope[metric::kTriggerToDone.name()] = toJson(summarize(s.triggerToDone.toVector()));
+  scope[metric::kQueuedDuration.name()] = toJson(summarize(s.queued.toVector()));
 }
 
 void addCounts(SimContext& ctx, nlohmann::json& m) {
@@ -62,7 +62,7 @@ void addInstances(SimContext& ctx, RunResult& out) {
         for (auto field : {&LatencySamples::transition, &LatencySamples::scheduleDelay, &LatencySamples::dagrunDuration,
                            &LatencySamples::dagrunDoneAfterDue, &LatencySamples::triggerToStart,
                            &LatencySamples::triggerToDone, &LatencySamples::queued})
-          (pooled.*field).insert((pooled.*field).end(), (s.*field).begin(), (s.*field).end());
+          for (size_t k = 0; k < (s.*field).size(); ++k) (pooled.*field).push_back((s.*field)[k]);
       }
     }
     nlohmann::json& scope = out.instance(sc.instances[i].name);

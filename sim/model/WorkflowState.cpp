@@ -220,6 +220,18 @@ std::vector<RunId> WorkflowState::createDueRuns(DagId dagIdx, double now, int li
   return created;
 }
 
+RunId WorkflowState::tiRun(TiId ti) const {
+  if (!tis_.released(ti)) return tis_[ti].run;
+  // Runs take consecutive ids from their first on, in creation order: the last run starting at
+  // or before `ti` is its own (a run of no tasks before it shares its first id).
+  size_t lo = 0, hi = runs_.size();
+  while (hi - lo > 1) {
+    const size_t mid = lo + (hi - lo) / 2;
+    (runs_[RunId(mid)].firstTi <= ti ? lo : hi) = mid;
+  }
+  return RunId(lo);
+}
+
 RunEvaluation WorkflowState::evaluate(RunId runIdx, double now) {
   RunEvaluation ev;
   DagRun& run = runs_[runIdx];
@@ -473,9 +485,9 @@ void WorkflowState::markRescheduled(TiId tiIdx, double now, double nextPokeAt) {
 
 std::vector<TiId> WorkflowState::readyDownstream(TiId tiIdx, double now) {
   std::vector<TiId> ready;
-  const DagRun& run = runs_[tis_.run(tiIdx)];
+  const DagRun& run = runs_[tiRun(tiIdx)];
   if (run.state != RunState::Running) return ready;
-  const int task = tis_.task(tiIdx);
+  const int task = tiTask(tiIdx);
   const DagDef& d = def(run.dag);
   for (size_t t = static_cast<size_t>(task) + 1; t < d.tasks.size(); ++t) {
     const auto& up = d.tasks[t].upstream;

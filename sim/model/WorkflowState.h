@@ -116,10 +116,11 @@ class WorkflowState {
   const std::vector<SlaDeadline>& finishedSlaDeadlines() const { return finishedSlaDeadlines_; }
   size_t tiCount() const { return tis_.size(); }
   // REQUIRES: the task instance exists.
-  const TaskDef& taskDef(TiId ti) const {
-    return def(runs_[tis_.run(ti)].dag).tasks[static_cast<size_t>(tis_.task(ti))];
-  }
-  DagId dagOf(TiId ti) const { return runs_[tis_.run(ti)].dag; }
+  const TaskDef& taskDef(TiId ti) const { return def(runs_[tiRun(ti)].dag).tasks[static_cast<size_t>(tiTask(ti))]; }
+  DagId dagOf(TiId ti) const { return runs_[tiRun(ti)].dag; }
+  // Its run and its task's index in the DAG, whatever became of the run.
+  RunId tiRun(TiId ti) const;
+  int tiTask(TiId ti) const { return static_cast<int>(ti.index() - runs_[tiRun(ti)].firstTi.index()); }
 
   // DAG runs.
   RunId createRun(DagId dag, double executionDate, double dueAt, double now, bool external, double arrival);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "results/LatencyStats.h"
+#include "results/SampleSeries.h"
 
 namespace schedlab {
 
@@ -25,8 +26,7 @@ struct TryRecord {
 
 // Latency samples of one population (all DAGs, or one DAG definition).
 struct LatencySamples {
-  std::vector<double> transition, scheduleDelay, dagrunDuration, dagrunDoneAfterDue, triggerToStart, triggerToDone,
-      queued;
+  SampleSeries transition, scheduleDelay, dagrunDuration, dagrunDoneAfterDue, triggerToStart, triggerToDone, queued;
   CountedSamples queriesPerPass;  // scheduler-side statements per DAG file pass (or per DAG per loop)
 };
 
@@ -88,7 +88,7 @@ class MetricsRecorder {
   // When each sample of all.transition was taken: only the fault windows need it (a run without
   // faults keeps one double fewer per task instance).
   bool keepTransitionTimes = true;
-  std::vector<double> transitionAt;
+  SampleSeries transitionAt;
   void scheduleDelay(int def, double now, double v) { add(&LatencySamples::scheduleDelay, def, now, v); }
   void dagrunDuration(int def, double now, double v) { add(&LatencySamples::dagrunDuration, def, now, v); }
   void dagrunDoneAfterDue(int def, double now, double v) { add(&LatencySamples::dagrunDoneAfterDue, def, now, v); }
@@ -111,7 +111,7 @@ class MetricsRecorder {
   }
 
  private:
-  void add(std::vector<double> LatencySamples::*field, int def, double now, double v) {
+  void add(SampleSeries LatencySamples::*field, int def, double now, double v) {
     if (!counts(now)) return;
     (all.*field).push_back(v);
     if (!oneDagDef) (byDagDef[def].*field).push_back(v);

@@ -195,6 +195,14 @@ dags:
   EXPECT_EQ(st.releasedTiPages(), 1u);  // the second page is not full yet
   EXPECT_EQ(st.tiState(tiOf(st, first, 1)), TiState::Success);
   EXPECT_EQ(st.dagOf(tiOf(st, first, 0)), kDag);
+  // A released one's run and task come from the runs' first ids.
+  for (int k : {0, 1, 777, 2047}) {
+    const RunId r(first.index() + static_cast<size_t>(k));
+    for (int task = 0; task < 2; ++task) {
+      EXPECT_EQ(st.tiRun(tiOf(st, r, task)), r) << k;
+      EXPECT_EQ(st.tiTask(tiOf(st, r, task)), task) << k;
+    }
+  }
   EXPECT_EQ(st.taskDef(tiOf(st, first, 1)).id, "b");
   EXPECT_THROW(st.ti(tiOf(st, first, 0)), std::logic_error);
   EXPECT_EQ(st.ti(tiOf(st, last, 1)).state, TiState::Success);  // not released yet: whole
