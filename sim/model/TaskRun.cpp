@@ -64,10 +64,10 @@ TaskRunner::Outcome TaskRunner::start(TiId tiIdx, TrySlot& slot) {
   db.addRows(Table::Log, 1);
   // A message delivered again runs the task again: its killed try was left running. (A stale
   // message's run may have finished: only the state is read then.)
-  const TiState now = st.tiState(tiIdx);
-  if (now == TiState::Running && st.ti(tiIdx).killedAt >= 0) {
+  const TiState state = st.tiState(tiIdx);
+  if (state == TiState::Running && st.ti(tiIdx).killedAt >= 0) {
     st.restartRunning(tiIdx, ctx_.now(), slot.host());
-  } else if (now == TiState::Queued) {
+  } else if (state == TiState::Queued) {
     st.markRunning(tiIdx, ctx_.now(), slot.host());
   } else {
     // check_and_change_state_before_execution refuses: the TI is no longer queued (a scheduler

@@ -6,13 +6,23 @@
 
 namespace schedlab {
 
+namespace {
+
+// The p-th percentile of n > 0 sorted values, `at(i)` the i-th of them.
+template <class At>
+double percentileOf(size_t n, double p, const At& at) {
+  double pos = p / 100.0 * static_cast<double>(n - 1);
+  size_t lo = static_cast<size_t>(std::floor(pos));
+  size_t hi = std::min(lo + 1, n - 1);
+  double frac = pos - static_cast<double>(lo);
+  return at(lo) + (at(hi) - at(lo)) * frac;
+}
+
+}  // namespace
+
 double percentile(const std::vector<double>& sorted, double p) {
   if (sorted.empty()) return 0;
-  double pos = p / 100.0 * static_cast<double>(sorted.size() - 1);
-  size_t lo = static_cast<size_t>(std::floor(pos));
-  size_t hi = std::min(lo + 1, sorted.size() - 1);
-  double frac = pos - static_cast<double>(lo);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * frac;
+  return percentileOf(sorted.size(), p, [&](size_t i) { return sorted[i]; });
 }
 
 LatencySummary summarize(std::vector<double> samples) {
@@ -46,14 +56,7 @@ LatencySummary summarize(const CountedSamples& samples) {
     }
     return static_cast<double>(samples.counts().rbegin()->first);
   };
-  // As percentile() does on the sorted list.
-  auto pct = [&](double p) {
-    double pos = p / 100.0 * static_cast<double>(s.count - 1);
-    size_t lo = static_cast<size_t>(std::floor(pos));
-    size_t hi = std::min(lo + 1, s.count - 1);
-    double frac = pos - static_cast<double>(lo);
-    return at(lo) + (at(hi) - at(lo)) * frac;
-  };
+  auto pct = [&](double p) { return percentileOf(s.count, p, at); };
   double sum = 0;
   for (const auto& [value, n] : samples.counts()) sum += static_cast<double>(value) * static_cast<double>(n);
   s.mean = sum / static_cast<double>(s.count);
