@@ -222,8 +222,8 @@ void DagFileProcessorManager::processFile(DagId dagIdx) {
   const double now = ctx_.now();
   int scheduled = 0;
   for (TiId ti : ready)
-    if (st.ti(ti).state == TiState::None || st.ti(ti).state == TiState::UpForRetry ||
-        st.ti(ti).state == TiState::UpForReschedule) {
+    if (st.tiState(ti) == TiState::None || st.tiState(ti) == TiState::UpForRetry ||
+        st.tiState(ti) == TiState::UpForReschedule) {  // (its run may have ended during the batch)
       st.markScheduled(ti, now);
       ++scheduled;
     }

@@ -192,8 +192,8 @@ void Airflow2Loop::scheduleRuns(double t0, int& queries) {
   for (RunId r : locked) st_.unlockRun(r);
   for (DagId d : due) st_.dag(d).lockedBy = SchedulerId();
   for (TiId ti : toSchedule)
-    if (st_.ti(ti).state == TiState::None || st_.ti(ti).state == TiState::UpForRetry ||
-        st_.ti(ti).state == TiState::UpForReschedule) {
+    if (st_.tiState(ti) == TiState::None || st_.tiState(ti) == TiState::UpForRetry ||
+        st_.tiState(ti) == TiState::UpForReschedule) {  // (its run may have ended during the batch)
       st_.markScheduled(ti, ctx_.now());
       if (ctx_.loops) loop_.tisScheduled++;
     }

@@ -435,7 +435,11 @@ void WorkflowState::markRunning(TiId tiIdx, double now, int host, bool measured)
   }
 }
 
-void WorkflowState::noteKilledTry(TiId tiIdx, double killedAt) { tis_[tiIdx].killedAt = killedAt; }
+void WorkflowState::noteKilledTry(TiId tiIdx, double killedAt) {
+  // Only a running try's kill is read (by restartRunning); markRunning clears it otherwise. A TI
+  // no longer running may belong to a run that finished since and was given back.
+  if (tis_.state(tiIdx) == TiState::Running) tis_[tiIdx].killedAt = killedAt;
+}
 
 void WorkflowState::restartRunning(TiId tiIdx, double now, int host) {
   TaskInstance& ti = tis_[tiIdx];
