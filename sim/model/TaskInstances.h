@@ -63,6 +63,10 @@ class TaskInstanceStore {
     if (released(i)) throwReleased(i);
     return items_[i.index()];
   }
+  // The same, unchecked, for the loops over an open run's task instances (dependency evaluation
+  // reads each several times per examination).
+  // REQUIRES: its run has not finished (so it was not retired).
+  TaskInstance& ofOpenRun(TiId i) { return items_[i.index()]; }
   // What stays readable once its run has finished.
   TiState state(TiId i) const { return released(i) ? kept(i) : items_[i.index()].state; }
 

@@ -242,10 +242,10 @@ RunEvaluation WorkflowState::evaluate(RunId runIdx, double now) {
   bool foundRunnable = false;
   // Terminal TIs count for nothing below: start at the first one that is not.
   size_t first = static_cast<size_t>(run.firstOpenTask);
-  while (first < d.tasks.size() && terminal(tis_[run.firstTi + first].state)) ++first;
+  while (first < d.tasks.size() && terminal(tis_.ofOpenRun(run.firstTi + first).state)) ++first;
   run.firstOpenTask = static_cast<int>(first);
   for (size_t t = first; t < d.tasks.size(); ++t) {
-    TaskInstance& ti = tis_[run.firstTi + t];
+    TaskInstance& ti = tis_.ofOpenRun(run.firstTi + t);
     if (terminal(ti.state)) continue;
     if (!foundRunnable) {
       ev.deadlockChecks++;
@@ -259,7 +259,7 @@ RunEvaluation WorkflowState::evaluate(RunId runIdx, double now) {
     if (!d.tasks[t].upstream.empty()) ev.schedulableWithUpstream++;
     bool upstreamFailed = false, met = true;
     for (int u : d.tasks[t].upstream) {
-      TiState us = tis_[run.firstTi + u].state;
+      TiState us = tis_.ofOpenRun(run.firstTi + u).state;
       if (us == TiState::Failed || us == TiState::UpstreamFailed) upstreamFailed = true;
       if (us != TiState::Success) met = false;
     }
@@ -279,7 +279,7 @@ RunEvaluation WorkflowState::evaluate(RunId runIdx, double now) {
   }
   if (run.unfinished == 0) {
     bool ok = true;
-    for (size_t t = 0; t < d.tasks.size(); ++t) ok &= tis_[run.firstTi + t].state == TiState::Success;
+    for (size_t t = 0; t < d.tasks.size(); ++t) ok &= tis_.ofOpenRun(run.firstTi + t).state == TiState::Success;
     finishRun(runIdx, now, ok);
     ev.finished = true;
   }
@@ -496,9 +496,9 @@ std::vector<TiId> WorkflowState::readyDownstream(TiId tiIdx, double now) {
   for (size_t t = static_cast<size_t>(task) + 1; t < d.tasks.size(); ++t) {
     const auto& up = d.tasks[t].upstream;
     if (std::find(up.begin(), up.end(), task) == up.end()) continue;
-    if (tis_[run.firstTi + t].state != TiState::None) continue;
-    bool met =
-        std::all_of(up.begin(), up.end(), [&](int u) { return tis_[run.firstTi + u].state == TiState::Success; });
+    if (tis_.ofOpenRun(run.firstTi + t).state != TiState::None) continue;
+    bool met = std::all_of(up.begin(), up.end(),
+                           [&](int u) { return tis_.ofOpenRun(run.firstTi + u).state == TiState::Success; });
     if (met && def(run.dag).dependsOnPast && run.previous.valid() &&
         tis_.state(runs_[run.previous].firstTi + t) != TiState::Success)
       met = false;

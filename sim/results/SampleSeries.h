@@ -1,6 +1,7 @@
 // Samples of one latency, in the order they were taken, kept in chunks that never move: a long
 // run's series neither holds its samples twice while a vector grows nor keeps unused capacity
-// beyond one chunk, and a short one costs what a vector would.
+// beyond one chunk, and a short one costs what a vector would (util/PagedVector reserves a whole
+// page up front, for references that must not move; a run keeps seven series per DAG definition).
 #pragma once
 
 #include <cstddef>
