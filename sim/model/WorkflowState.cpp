@@ -220,8 +220,11 @@ std::vector<RunId> WorkflowState::createDueRuns(DagId dagIdx, double now, int li
   return created;
 }
 
-RunId WorkflowState::tiRun(TiId ti) const {
-  if (!tis_.released(ti)) return tis_[ti].run;
+std::pair<RunId, int> WorkflowState::placeOf(TiId ti) const {
+  if (!tis_.released(ti)) {
+    const TaskInstance& whole = tis_[ti];
+    return {whole.run, whole.task};
+  }
   // Runs take consecutive ids from their first on, in creation order: the last run starting at
   // or before `ti` is its own (a run of no tasks before it shares its first id).
   size_t lo = 0, hi = runs_.size();
@@ -229,7 +232,8 @@ RunId WorkflowState::tiRun(TiId ti) const {
     const size_t mid = lo + (hi - lo) / 2;
     (runs_[RunId(mid)].firstTi <= ti ? lo : hi) = mid;
   }
-  return RunId(lo);
+  const RunId run(lo);
+  return {run, static_cast<int>(ti.index() - runs_[run].firstTi.index())};
 }
 
 RunEvaluation WorkflowState::evaluate(RunId runIdx, double now) {

@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "model/Ids.h"
@@ -116,11 +117,14 @@ class WorkflowState {
   const std::vector<SlaDeadline>& finishedSlaDeadlines() const { return finishedSlaDeadlines_; }
   size_t tiCount() const { return tis_.size(); }
   // REQUIRES: the task instance exists.
-  const TaskDef& taskDef(TiId ti) const { return def(runs_[tiRun(ti)].dag).tasks[static_cast<size_t>(tiTask(ti))]; }
-  DagId dagOf(TiId ti) const { return runs_[tiRun(ti)].dag; }
+  const TaskDef& taskDef(TiId ti) const {
+    const auto [run, task] = placeOf(ti);
+    return def(runs_[run].dag).tasks[static_cast<size_t>(task)];
+  }
+  DagId dagOf(TiId ti) const { return runs_[placeOf(ti).first].dag; }
   // Its run and its task's index in the DAG, whatever became of the run.
-  RunId tiRun(TiId ti) const;
-  int tiTask(TiId ti) const { return static_cast<int>(ti.index() - runs_[tiRun(ti)].firstTi.index()); }
+  RunId tiRun(TiId ti) const { return placeOf(ti).first; }
+  int tiTask(TiId ti) const { return placeOf(ti).second; }
 
   // DAG runs.
   RunId createRun(DagId dag, double executionDate, double dueAt, double now, bool external, double arrival);
@@ -237,6 +241,8 @@ class WorkflowState {
   IdTable<InstanceId, std::vector<RunId>> lockedRuns_;
   std::vector<SlaDeadline> finishedSlaDeadlines_;  // a few: the runs each scheduler examines at once
   InstanceId instanceOfRun(RunId run) const { return dags_[runs_[run].dag].instance; }
+  // A task instance's run and task: from it while it is whole, else from the runs' first ids.
+  std::pair<RunId, int> placeOf(TiId ti) const;
   int runningTasks_ = 0, queuedTasks_ = 0;
   bool releaseFinished_ = true;
   double firstRunCreated_ = -1, lastRunEnded_ = -1;
