@@ -46,6 +46,14 @@ class SimGridWork final : public Work {
       : rt_(rt), host_(static_cast<size_t>(host)), flops_(flops), exec_(startExec(rt.workers_[host_], flops)) {
     rt_.running_[host_].push_back({exec_, flops_});
   }
+  ~SimGridWork() override {
+    if (ended_) return;
+    // Nobody waits for it any more (a waitUntil timed out): it runs on to its end, and the runtime
+    // counts it done then (SimGridRuntime::abandoned_).
+    auto& r = rt_.running_[host_];
+    r.erase(std::find_if(r.begin(), r.end(), [&](const auto& x) { return x.first == exec_; }));
+    rt_.abandoned_[host_].push_back({exec_, flops_});
+  }
   void cancel() override {
     if (ended_) return;
     cancelled_ = true;
@@ -61,6 +69,18 @@ class SimGridWork final : public Work {
     if (cancelled_) return false;
     end(flops_);
     return true;
+  }
+  Runtime::WaitResult waitUntil(double deadline) {
+    try {
+      exec_->wait_until(deadline);
+    } catch (const simgrid::CancelException&) {
+      return Runtime::WaitResult::Cancelled;
+    } catch (const simgrid::TimeoutException&) {
+      return Runtime::WaitResult::TimedOut;  // still running: waited for again, or abandoned
+    }
+    if (cancelled_) return Runtime::WaitResult::Cancelled;
+    end(flops_);
+    return Runtime::WaitResult::Done;
   }
 
  private:
@@ -78,15 +98,27 @@ class SimGridWork final : public Work {
 };
 
 WorkPtr SimGridRuntime::startCompute(int host, double coreSeconds) {
+  // Work nobody waits for any more is counted done once it ended.
+  auto& abandoned = abandoned_[static_cast<size_t>(host)];
+  std::erase_if(abandoned, [&](const auto& a) {
+    if (a.first->get_state() != sg4::Activity::State::FINISHED) return false;
+    done_[static_cast<size_t>(host)] += a.second;
+    return true;
+  });
   return std::make_shared<SimGridWork>(*this, host, coreSeconds * kCoreSpeed);
 }
 
 bool SimGridRuntime::wait(const WorkPtr& work) { return static_cast<SimGridWork&>(*work).wait(); }
 
+Runtime::WaitResult SimGridRuntime::waitUntil(const WorkPtr& work, double deadline) {
+  return static_cast<SimGridWork&>(*work).waitUntil(deadline);
+}
+
 double SimGridRuntime::computedSeconds(int host) const {
   const size_t h = static_cast<size_t>(host);
   double flops = done_[h];
   for (const auto& [e, total] : running_[h]) flops += total - e->get_remaining();
+  for (const auto& [e, total] : abandoned_[h]) flops += total - e->get_remaining();
   return flops / kCoreSpeed;
 }
 

@@ -1,5 +1,6 @@
 // The model's Runtime on SimGrid: virtual time, actors on one host (they sleep and wait there);
-// CPU work runs on the DB hosts (SimGridQueryService) and on the worker hosts (compute()).
+// CPU work runs on the DB hosts (SimGridQueryService) and on the compute hosts (compute()): the
+// executor's worker hosts, then the API server's instances.
 #pragma once
 
 #include <simgrid/s4u.hpp>
@@ -14,8 +15,12 @@ class SimGridRuntime final : public Runtime {
  public:
   static constexpr double kCoreSpeed = 1e9;  // flop/s of a worker core: one flop is one nanosecond
 
-  SimGridRuntime(simgrid::s4u::Host* actorsHost, std::vector<simgrid::s4u::Host*> workerHosts)
-      : host_(actorsHost), workers_(std::move(workerHosts)), done_(workers_.size(), 0), running_(workers_.size()) {}
+  SimGridRuntime(simgrid::s4u::Host* actorsHost, std::vector<simgrid::s4u::Host*> computeHosts)
+      : host_(actorsHost),
+        workers_(std::move(computeHosts)),
+        done_(workers_.size(), 0),
+        running_(workers_.size()),
+        abandoned_(workers_.size()) {}
   double now() const override { return simgrid::s4u::Engine::get_clock(); }
   void sleepFor(double seconds) override { simgrid::s4u::this_actor::sleep_for(seconds); }
   void sleepUntil(double time) override { simgrid::s4u::this_actor::sleep_until(time); }
@@ -24,6 +29,7 @@ class SimGridRuntime final : public Runtime {
   void atomically(const std::function<void()>& body) override;
   WorkPtr startCompute(int host, double coreSeconds) override;
   bool wait(const WorkPtr& work) override;
+  WaitResult waitUntil(const WorkPtr& work, double deadline) override;
   double computedSeconds(int host) const override;
 
  private:
@@ -34,6 +40,8 @@ class SimGridRuntime final : public Runtime {
   // exec: per worker host, flops of ended work and the work under way.
   std::vector<double> done_;
   std::vector<std::vector<std::pair<simgrid::s4u::ExecPtr, double>>> running_;
+  // Work whose waiter gave up (waitUntil timed out), running on to its end.
+  std::vector<std::vector<std::pair<simgrid::s4u::ExecPtr, double>>> abandoned_;
 };
 
 }  // namespace schedlab

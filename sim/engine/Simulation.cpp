@@ -13,6 +13,7 @@
 #include "engine/Isolated.h"
 #include "engine/SimGridQueryService.h"
 #include "engine/SimGridRuntime.h"
+#include "model/ApiServer.h"
 #include "model/ModelRun.h"
 #include "results/MetricSchema.h"
 
@@ -34,7 +35,8 @@ RunResult runSimulation(const Scenario& sc, const SimulationOptions& options) {
   // right after this run anyway (see Isolated.h).
   sg4::Engine& engine = *new sg4::Engine(args.argc(), args.argv());
 
-  // Platform: a host per metadata DB with its cores, one for every other actor. Everything that
+  // Platform: a host per metadata DB with its cores, one for every other actor, and the compute
+  // hosts: the executor's workers, then (airflow3) the API server's instances. Everything that
   // crosses hosts is modelled as latency of its own (broker latency, DB round trip), so no
   // network routes are needed.
   auto* zone = sg4::create_full_zone("world");
@@ -51,6 +53,8 @@ RunResult runSimulation(const Scenario& sc, const SimulationOptions& options) {
   for (const WorkerHost& w : executorHosts(sc.executor))
     workers.push_back(
         zone->create_host("worker-" + w.name, SimGridRuntime::kCoreSpeed)->set_core_count(w.cores)->seal());
+  for (const WorkerHost& a : apiServerHosts(sc))  // airflow3: after the executor's, as ModelRun numbers them
+    workers.push_back(zone->create_host(a.name, SimGridRuntime::kCoreSpeed)->set_core_count(a.cores)->seal());
   zone->seal();
 
   auto& runtime = *new SimGridRuntime(actors, workers);

@@ -129,6 +129,22 @@ bool LiveRuntime::wait(const WorkPtr& work) {
   return done;
 }
 
+Runtime::WaitResult LiveRuntime::waitUntil(const WorkPtr& work, double deadline) {
+  auto& w = static_cast<LiveWork&>(*work);
+  const double t0 = now(), budget = std::max(0.0, deadline - t0);
+  if (budget >= w.seconds) return wait(work) ? WaitResult::Done : WaitResult::Cancelled;
+  if (!w.stop->acquireTimeout(budget)) {
+    if (computed_.size() <= static_cast<size_t>(w.host)) computed_.resize(static_cast<size_t>(w.host) + 1, 0);
+    computed_[static_cast<size_t>(w.host)] += now() - t0;
+    return WaitResult::Cancelled;
+  }
+  // Live work is a wait of its own length: what is left is waited for by the next wait.
+  if (computed_.size() <= static_cast<size_t>(w.host)) computed_.resize(static_cast<size_t>(w.host) + 1, 0);
+  computed_[static_cast<size_t>(w.host)] += budget;
+  w.seconds -= budget;
+  return WaitResult::TimedOut;
+}
+
 double LiveRuntime::computedSeconds(int host) const {
   return static_cast<size_t>(host) < computed_.size() ? computed_[static_cast<size_t>(host)] : 0;
 }

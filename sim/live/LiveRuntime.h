@@ -34,6 +34,7 @@ class LiveRuntime final : public Runtime {
   // computed.
   WorkPtr startCompute(int host, double coreSeconds) override;
   bool wait(const WorkPtr& work) override;
+  WaitResult waitUntil(const WorkPtr& work, double deadline) override;
   double computedSeconds(int host) const override;
 
   // Runs `work` without the lock: a blocking call to the outside world. Call from an actor.

@@ -73,7 +73,9 @@ void CeleryExecutor::start() {
     if (pools_[p].config->autoscaler.policy != AutoscalerConfig::Policy::Fixed)
       ctx_.rt.spawn("autoscaler", [this, p] { autoscaleLoop(static_cast<int>(p)); });
   }
-  ctx_.rt.spawn("job-heartbeats", [this] { heartbeatLoop(); });
+  // airflow3 has no LocalTaskJob: each try's supervisor heartbeats through the API server.
+  if (ctx_.scenario.scheduler.model != SchedulerModel::Airflow3)
+    ctx_.rt.spawn("job-heartbeats", [this] { heartbeatLoop(); });
   for (double at : ctx_.scenario.executor.deployAt)
     ctx_.rt.spawn("deploy", [this, at] {
       ctx_.rt.sleepUntil(at);
@@ -222,6 +224,19 @@ class CeleryExecutor::Slot final : public TrySlot {
     t_->work.reset();
     return true;
   }
+  WorkPtr startCompute(double coreSeconds) override {
+    WorkPtr w = e_.ctx_.rt.startCompute(host_, coreSeconds);
+    if (t_) t_->work = w;
+    return w;
+  }
+  Runtime::WaitResult waitCompute(const WorkPtr& work, double deadline) override {
+    const Runtime::WaitResult r = e_.ctx_.rt.waitUntil(work, deadline);
+    if (r == Runtime::WaitResult::Done && t_) {
+      if (t_->killed) return Runtime::WaitResult::Cancelled;
+      t_->work.reset();
+    }
+    return r;
+  }
   bool killed() const override { return t_ && t_->killed; }
   void started() override {
     if (t_) t_->started = true;
@@ -230,9 +245,9 @@ class CeleryExecutor::Slot final : public TrySlot {
     if (t_) t_->finishing = true;
   }
   void ended(SchedulerId scheduler) override { e_.events_[scheduler]++; }
-  void endLost(TiId ti, int tryNumber) override {
+  void endLost(TiId ti, int tryNumber, double lastBeat) override {
     // The task process exits with the TI still running and its job no longer heartbeating.
-    const double zombieAt = e_.zombieFailedAt(e_.ctx_.now());
+    const double zombieAt = e_.zombieFailedAt(lastBeat);
     CeleryExecutor& e = e_;
     const int pool = pool_;
     e.ctx_.rt.spawn("zombie", [&e, pool, ti, zombieAt, tryNumber] {

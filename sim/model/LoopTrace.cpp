@@ -19,7 +19,8 @@ void LoopRecord::add(const QueryBatch& batch) {
 
 std::vector<std::string> loopTypeColumns() {
   std::vector<std::string> columns;
-  for (const QueryInfo& q : kQueries) columns.push_back("statements." + std::string(q.name));
+  for (const QueryInfo& q : kQueries)
+    if (!q.apiServer) columns.push_back("statements." + std::string(q.name));
   return columns;
 }
 
@@ -34,7 +35,8 @@ void LoopStream::add(const LoopRecord& r) {
   std::snprintf(buf, sizeof buf, ",%.6f,%.6f,%lld,%.6f,%d,%d,%d", r.start, r.duration, r.statements, r.dbSeconds,
                 r.runsExamined, r.tisScheduled, r.tisQueued);
   row.append(buf);
-  for (long long n : r.byType) row.append(",").append(std::to_string(n));
+  for (size_t i = 0; i < r.byType.size(); ++i)
+    if (!kQueries[i].apiServer) row.append(",").append(std::to_string(r.byType[i]));
   row.push_back('\n');
   file_.append(row);
 }

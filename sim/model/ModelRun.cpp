@@ -86,6 +86,11 @@ ModelRun::ModelRun(const Scenario& sc, Runtime& rt, const ServiceFactory& servic
   jobs_ = std::make_unique<SchedulerJobs>(ctx_);
   ctx_.jobs = jobs_.get();
   archiver_ = std::make_unique<Archiver>(ctx_, usedDbs_);
+  if (sc.scheduler.model == SchedulerModel::Airflow3) {
+    // Its instances follow the executor's hosts among the runtime's compute hosts.
+    api_ = std::make_unique<ApiServer>(ctx_, static_cast<int>(executorHosts(sc.executor).size()));
+    ctx_.api = api_.get();
+  }
 }
 
 void ModelRun::streamTries(const std::string& path) {
@@ -106,7 +111,7 @@ void ModelRun::start() {
   executor_->start();
   jobs_->start();
   for (InstanceId inst : IdRange<InstanceId>(sc.instances.size())) {
-    if (sc.scheduler.model == SchedulerModel::Airflow2) {
+    if (sc.scheduler.model != SchedulerModel::Airflow1) {  // airflow2, airflow3: the 2.x loop
       for (int r = 0; r < sc.scheduler.replicas; ++r)
         rt_.spawn("scheduler", [&ctx, inst, r] { runAirflow2Scheduler(ctx, inst, r); });
     } else {
@@ -117,6 +122,7 @@ void ModelRun::start() {
     }
   }
   archiver_->start();
+  if (api_) api_->start();
   // Arrival streams, each with its own random stream so every variant sees the same arrivals.
   for (size_t i = 0; i < sc.triggers.size(); ++i) {
     rt_.spawn("trigger-" + sc.triggers[i].name, [&ctx, i] {
@@ -150,6 +156,7 @@ void ModelRun::start() {
     if (sc_.run.warmup > 0) rt_.sleepUntil(sc_.run.warmup);
     dbMetrics_.markWarmup();
     executor_->markWarmup(rt_.now());
+    if (api_) api_->markWarmup();
   });
   rt_.spawn("sampler", [this] { sample(); });
 }
@@ -192,6 +199,7 @@ RunResult ModelRun::results(double end, nlohmann::json run) {
   dbMetrics_.contribute(sc_, instanceDb_, end, out);
   addSlaMetrics(state_, sc_, end, out);
   executor_->contribute(end, out);
+  if (api_) api_->contribute(end, out);
   jobs_->contribute(end, out);
   if (!sc_.faults.empty()) addFaultMetrics(ctx_, *jobs_, end, out);
   archiver_->contribute(out);

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "model/ApiServer.h"
 #include "model/Archiver.h"
 #include "model/DagFileProcessor.h"
 #include "model/DbMetrics.h"
@@ -85,6 +86,7 @@ class ModelRun {
   std::unique_ptr<Executor> executor_;
   std::unique_ptr<SchedulerJobs> jobs_;
   std::unique_ptr<Archiver> archiver_;
+  std::unique_ptr<ApiServer> api_;  // airflow3
   std::vector<std::unique_ptr<DagFileProcessorManager>> processors_;
   std::unique_ptr<TryStream> tryStream_;
   std::unique_ptr<LoopStream> loopStream_;

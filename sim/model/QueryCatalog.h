@@ -62,6 +62,13 @@ enum class QueryType {
   // The mock executor's heartbeat (Airflow's MockExecutor, for scheduler benchmarks): per queued
   // TI, ti.set_state(SUCCESS) in the scheduler's session: session.merge (SELECT by key), UPDATE.
   MockExecutorSetState,
+  // Airflow 3.1's Execution API (api_fastapi/execution_api/routes/): the SQL the API server runs
+  // for a running try, which 2.x's workers sent themselves.
+  ApiTiRun,        // PATCH /task-instances/{id}/run: TI FOR UPDATE, UPDATE -> running, its dag_run,
+                   // its XCom keys, its reschedule count, the DAG version
+  ApiTiState,      // PATCH .../state: TI FOR UPDATE, the TI with its dag_run, the outcome's read, UPDATE
+  ApiTiHeartbeat,  // PUT .../heartbeat: TI FOR UPDATE, UPDATE last_heartbeat_at
+  ApiXcomSet,      // POST /xcoms/...: the dag_run id, DELETE the old value, INSERT the new one
   Count
 };
 
@@ -70,6 +77,7 @@ struct QueryInfo {
   Table table;
   int statements;  // SQL statements one query of this type sends (round trips)
   bool schedulerSide;
+  bool apiServer = false;  // an Execution API route's SQL: the API server sends it, never a scheduler loop
 };
 
 inline constexpr std::array<QueryInfo, static_cast<size_t>(QueryType::Count)> kQueries = {{
@@ -113,6 +121,10 @@ inline constexpr std::array<QueryInfo, static_cast<size_t>(QueryType::Count)> kQ
     {"mini_scheduler", Table::TaskInstance, 3, false},
     {"archive_delete", Table::TaskInstance, 1, false},
     {"mock_executor_set_state", Table::TaskInstance, 2, true},
+    {"api_ti_run", Table::TaskInstance, 6, false, true},
+    {"api_ti_state", Table::TaskInstance, 4, false, true},
+    {"api_ti_heartbeat", Table::TaskInstance, 2, false, true},
+    {"api_xcom_set", Table::Xcom, 3, false, true},
 }};
 
 inline const QueryInfo& queryInfo(QueryType t) { return kQueries[static_cast<size_t>(t)]; }

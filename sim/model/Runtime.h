@@ -45,11 +45,17 @@ class Runtime {
   // it releases (each release on its own is a round trip to SimGrid's maestro).
   // REQUIRES: `body` does not block (no sleep, wait or acquire).
   virtual void atomically(const std::function<void()>& body) { body(); }
-  // Starts `coreSeconds` of one core's work on worker host `host` (numbered as workerHostsOf
-  // lists them): it takes longer while more tries compute on that host than it has cores.
+  // Starts `coreSeconds` of one core's work on compute host `host` (the executor's worker hosts as
+  // executorHosts lists them, then the API server's instances): it takes longer while more work
+  // runs on that host than it has cores.
   virtual WorkPtr startCompute(int host, double coreSeconds) = 0;
   // Waits for the work; false when it was cancelled first.
   virtual bool wait(const WorkPtr& work) = 0;
+  enum class WaitResult { Done, Cancelled, TimedOut };
+  // Waits for the work until `deadline` on the runtime's clock. TimedOut leaves it running: wait
+  // for it again, or drop it (it runs on to its end, and its host's computed seconds count it).
+  // REQUIRES: nobody else waits for `work`.
+  virtual WaitResult waitUntil(const WorkPtr& work, double deadline) = 0;
   void compute(int host, double coreSeconds) { wait(startCompute(host, coreSeconds)); }
   // Core-seconds computed on a worker host so far.
   virtual double computedSeconds(int host) const = 0;

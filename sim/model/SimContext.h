@@ -14,6 +14,7 @@
 
 namespace schedlab {
 
+class ApiServer;
 class Executor;
 class LoopStream;
 class SchedulerJobs;
@@ -28,6 +29,7 @@ struct SimContext {
   Executor* executor = nullptr;
   SchedulerJobs* jobs = nullptr;
   LoopStream* loops = nullptr;  // loops.csv's rows, when run.loops_csv
+  ApiServer* api = nullptr;     // airflow3: the API server every try calls instead of the DB
 
   MetadataDb& db(InstanceId instance) const { return *instanceDb[instance]; }
   double now() const { return rt.now(); }

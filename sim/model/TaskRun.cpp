@@ -7,7 +7,116 @@ namespace schedlab {
 
 TaskRunner::TaskRunner(SimContext& ctx) : ctx_(ctx) {}
 
+// airflow3: the Task SDK's supervisor of one try (execution_time/supervisor.py). It stands in for
+// the executor's slot while the task works, and heartbeats through the API server at most every
+// `[workers] min_heartbeat_interval`, one call at a time (the task's messages wait meanwhile, as
+// its loop is synchronous). A heartbeat answered while the task instance no longer runs this try
+// (404/409) stops the task; max_failed_heartbeats failed calls in a row kill it.
+class TaskRunner::Supervisor final : public TrySlot {
+ public:
+  enum class Stop { None, ServerSaidStop, FailedHeartbeats };
+
+  Supervisor(SimContext& ctx, TrySlot& slot, MetadataDb& db, TiId ti)
+      : ctx_(ctx), slot_(slot), db_(db), ti_(ti), rng_([&] {
+          const TaskInstance& t = ctx.state.ti(ti);
+          const DagRun& run = ctx.state.run(t.run);
+          // Its own keyed stream: the task's durations and outcomes draw from theirs as before.
+          return keyedRng(ctx.seed() ^ hashString("supervisor"), hashString(ctx.state.dag(run.dag).id),
+                          static_cast<uint64_t>(run.ordinal), static_cast<uint64_t>(t.task),
+                          static_cast<uint64_t>(t.tryNumber));
+        }()) {}
+
+  bool call(ApiRoute route, MetadataDb& db, const QueryBatch& sql) { return ctx_.api->call(route, db, sql, rng_); }
+  // ti_run set the task instance running (its try number) and last_heartbeat_at: heartbeats
+  // count from here.
+  void runningSince(double t) {
+    lastAttempt_ = lastBeat_ = t;
+    tryNumber_ = ctx_.state.ti(ti_).tryNumber;
+  }
+  double lastBeat() const { return lastBeat_; }
+  Stop stopped() const { return stop_; }
+
+  int host() const override { return slot_.host(); }
+  bool pause(double seconds) override {
+    const double end = ctx_.now() + seconds;
+    while (true) {
+      const double next = lastAttempt_ + ctx_.scenario.workers.minHeartbeatInterval;
+      if (next >= end) return waitUntil(end);
+      if (!waitUntil(next) || !heartbeat()) return false;
+    }
+  }
+  bool compute(double coreSeconds) override {
+    const WorkPtr work = slot_.startCompute(coreSeconds);
+    while (true) {
+      switch (slot_.waitCompute(work, lastAttempt_ + ctx_.scenario.workers.minHeartbeatInterval)) {
+        case Runtime::WaitResult::Done:
+          return !slot_.killed();
+        case Runtime::WaitResult::Cancelled:
+          return false;
+        case Runtime::WaitResult::TimedOut:
+          if (!heartbeat()) {
+            work->cancel();  // the task process is killed
+            return false;
+          }
+      }
+    }
+  }
+  WorkPtr startCompute(double coreSeconds) override { return slot_.startCompute(coreSeconds); }
+  Runtime::WaitResult waitCompute(const WorkPtr& work, double deadline) override {
+    return slot_.waitCompute(work, deadline);
+  }
+  bool killed() const override { return slot_.killed() || stop_ != Stop::None; }
+  void started() override { slot_.started(); }
+  void finishing() override { slot_.finishing(); }
+  void ended(SchedulerId scheduler) override { slot_.ended(scheduler); }
+  void endLost(TiId ti, int tryNumber, double lastBeat) override { slot_.endLost(ti, tryNumber, lastBeat); }
+
+ private:
+  bool waitUntil(double t) {
+    const double d = t - ctx_.now();
+    return d > 0 ? slot_.pause(d) : !slot_.killed();
+  }
+  // One heartbeat call; false when the task must stop.
+  bool heartbeat() {
+    lastAttempt_ = ctx_.now();
+    QueryBatch beat = db_.batch();
+    beat.add(QueryType::ApiTiHeartbeat, 1, 1, 1, {.tis = std::span<const TiId>(&ti_, 1)});
+    if (call(ApiRoute::TiHeartbeat, db_, beat)) {
+      failures_ = 0;
+      WorkflowState& st = ctx_.state;
+      if (st.tiState(ti_) != TiState::Running || st.ti(ti_).tryNumber != tryNumber_) {
+        stop_ = Stop::ServerSaidStop;
+        return false;
+      }
+      lastBeat_ = ctx_.now();
+      return true;
+    }
+    if (++failures_ < ctx_.scenario.workers.maxFailedHeartbeats) return true;
+    stop_ = Stop::FailedHeartbeats;
+    return false;
+  }
+
+  SimContext& ctx_;
+  TrySlot& slot_;
+  MetadataDb& db_;
+  const TiId ti_;
+  int tryNumber_ = 0;
+  Rng rng_;
+  double lastAttempt_ = 0, lastBeat_ = 0;
+  int failures_ = 0;
+  Stop stop_ = Stop::None;
+};
+
+bool TaskRunner::send(TrySlot& slot, ApiRoute route, MetadataDb& db, const QueryBatch& sql) {
+  if (!ctx_.api) {
+    db.execute(sql);
+    return true;
+  }
+  return static_cast<Supervisor&>(slot).call(route, db, sql);
+}
+
 TaskRunner::Outcome TaskRunner::run(TiId tiIdx, TrySlot& slot) {
+  if (ctx_.api) return runOnApi(tiIdx, slot);
   const Outcome started = start(tiIdx, slot);
   if (started != Outcome::Ended) return started;
   // The invariant every run is checked for: one execution of a task instance at a time,
@@ -131,9 +240,15 @@ bool TaskRunner::pokeOnce(TiId tiIdx, TrySlot& slot, Rng& rng, bool& success) {
   }
   MetadataDb& db = ctx_.db(st.dag(st.run(ti.run).dag).instance);
   QueryBatch poke = db.batch();
-  poke.add(QueryType::WorkerFinish, 1, 1, 1, {.tis = std::span<const TiId>(&tiIdx, 1), .rescheduled = true});
+  poke.add(ctx_.api ? QueryType::ApiTiState : QueryType::WorkerFinish, 1, 1, 1,
+           {.tis = std::span<const TiId>(&tiIdx, 1), .rescheduled = true});
   slot.finishing();
-  db.execute(poke);
+  if (!send(slot, ApiRoute::TiState, db, poke)) {
+    // The supervisor could not report the reschedule: the task instance stays running until the
+    // scheduler's heartbeat check fails it.
+    slot.endLost(tiIdx, ti.tryNumber, static_cast<Supervisor&>(slot).lastBeat());
+    return true;
+  }
   db.addRows(Table::TaskReschedule, 1);
   const SchedulerId queuedBy = ti.queuedBy;
   st.markRescheduled(tiIdx, ctx_.now(), now + td.pokeInterval);
@@ -195,7 +310,8 @@ bool TaskRunner::triggerDagRun(TiId tiIdx, TrySlot& slot, Rng& rng, bool success
   QueryBatch insert = db.batch();
   insert.add(QueryType::DagRunInsert, static_cast<double>(sc.dags[targetDef.index()].tasks.size()), 0, 1,
              {.run = created});
-  db.execute(insert);
+  send(slot, ApiRoute::DagRunTrigger, db, insert);  // a failed call leaves the run created: the model's
+                                                    // runs exist before their INSERT either way
   return true;
 }
 
@@ -216,7 +332,7 @@ TaskRunner::Outcome TaskRunner::finish(TiId tiIdx, TrySlot& slot, bool success) 
     // Its end cannot be written: the task process exits with the TI still running and its job
     // no longer heartbeating, so zombie detection fails it (a retry) once the threshold passed.
     endsLostOnDbErrors_++;
-    slot.endLost(tiIdx, ti.tryNumber);
+    slot.endLost(tiIdx, ti.tryNumber, ctx_.now());
     return Outcome::EndLost;
   }
   // The try's end is written whether or not its host dies meanwhile.
@@ -235,6 +351,105 @@ TaskRunner::Outcome TaskRunner::finish(TiId tiIdx, TrySlot& slot, bool success) 
     for (TiId d : st.readyDownstream(tiIdx, now)) st.markScheduled(d, now);
   }
   slot.ended(queuedBy);
+  return Outcome::Ended;
+}
+
+TaskRunner::Outcome TaskRunner::runOnApi(TiId tiIdx, TrySlot& slot) {
+  WorkflowState& st = ctx_.state;
+  MetadataDb& db = ctx_.db(st.dag(st.dagOf(tiIdx)).instance);
+  Supervisor sup(ctx_, slot, db, tiIdx);
+  // PATCH /run: the API server moves the task instance to running (409 unless it is queued).
+  ctx_.api->tryStarted();
+  QueryBatch start = db.batch();
+  start.add(QueryType::ApiTiRun, 1, 1, 1, {.tis = std::span<const TiId>(&tiIdx, 1)});
+  if (!sup.call(ApiRoute::TiRun, db, start)) {
+    // The supervisor kills the task and the executor reports it failed; the scheduler fails the try.
+    if (st.tiState(tiIdx) != TiState::Queued) return Outcome::FailedToStart;
+    const SchedulerId queuedBy = st.ti(tiIdx).queuedBy;
+    st.markRunning(tiIdx, ctx_.now(), slot.host(), false);
+    st.markFinished(tiIdx, ctx_.now(), false);
+    failedToStartOnApi_++;
+    slot.ended(queuedBy);
+    return Outcome::FailedToStart;
+  }
+  if (slot.killed()) return Outcome::Killed;
+  const TiState state = st.tiState(tiIdx);
+  if (state == TiState::Running && st.ti(tiIdx).killedAt >= 0) {
+    st.restartRunning(tiIdx, ctx_.now(), slot.host());
+  } else if (state == TiState::Queued) {
+    st.markRunning(tiIdx, ctx_.now(), slot.host());
+  } else {
+    staleMessages_++;  // 409 invalid_state: the message is spent
+    return Outcome::Stale;
+  }
+  sup.runningSince(ctx_.now());
+  slot.started();
+  if (++executing_[tiIdx] > 1) runTwice_++;
+  struct Executing {
+    std::unordered_map<TiId, int>& map;
+    TiId ti;
+    ~Executing() {
+      if (--map[ti] == 0) map.erase(ti);
+    }
+  } executing{executing_, tiIdx};
+
+  TaskInstance& ti = st.ti(tiIdx);
+  const TaskDef& td = st.taskDef(tiIdx);
+  DagRun& run = st.run(ti.run);
+  const Dag& dag = st.dag(run.dag);
+  if (run.arrival >= 0 && !run.workStarted && td.kind == OperatorKind::Task) {
+    run.workStarted = true;
+    ctx_.recorder.triggerToStart(dag.def.value(), ctx_.now(), ctx_.now() - run.arrival);
+  }
+  Rng rng = keyedRng(ctx_.seed(), hashString(dag.id), static_cast<uint64_t>(run.ordinal),
+                     static_cast<uint64_t>(ti.task), static_cast<uint64_t>(ti.tryNumber));
+  bool success = rng.uniform() >= td.failureProbability;
+  bool rescheduled = false;
+  if (!work(tiIdx, sup, rng, success, rescheduled)) {
+    switch (sup.stopped()) {
+      case Supervisor::Stop::None:
+        return Outcome::Killed;
+      case Supervisor::Stop::ServerSaidStop:
+        return Outcome::Terminated;
+      case Supervisor::Stop::FailedHeartbeats: {
+        ctx_.api->tryFailedOnHeartbeats();
+        const Outcome end = finishOnApi(tiIdx, sup, false);  // the killed task's end: failed
+        return end == Outcome::Ended ? Outcome::Terminated : end;
+      }
+    }
+  }
+  if (rescheduled) return Outcome::Ended;
+  return finishOnApi(tiIdx, sup, success);
+}
+
+TaskRunner::Outcome TaskRunner::finishOnApi(TiId tiIdx, Supervisor& sup, bool success) {
+  WorkflowState& st = ctx_.state;
+  TaskInstance& ti = st.ti(tiIdx);
+  MetadataDb& db = ctx_.db(st.dag(st.run(ti.run).dag).instance);
+  if (success) {
+    // The return value pushed to XCom (do_xcom_push), then the state: two calls.
+    QueryBatch xcom = db.batch();
+    xcom.add(QueryType::ApiXcomSet, 1, 1, 1, {.tis = std::span<const TiId>(&tiIdx, 1)});
+    if (sup.call(ApiRoute::XcomSet, db, xcom)) {
+      db.addRows(Table::Xcom, 1);
+      st.run(ti.run).xcoms++;
+    } else {
+      success = false;  // the push raised in the task: it fails
+    }
+  }
+  QueryBatch end = db.batch();
+  end.add(QueryType::ApiTiState, 1, 1, 1, {.tis = std::span<const TiId>(&tiIdx, 1), .failed = !success});
+  sup.finishing();
+  if (!sup.call(ApiRoute::TiState, db, end)) {
+    // Its end is lost: the task instance stays running until the scheduler finds its heartbeat
+    // older than task_instance_heartbeat_timeout.
+    endsLostOnDbErrors_++;
+    sup.endLost(tiIdx, ti.tryNumber, sup.lastBeat());
+    return Outcome::EndLost;
+  }
+  const SchedulerId queuedBy = ti.queuedBy;
+  st.markFinished(tiIdx, ctx_.now(), success);
+  sup.ended(queuedBy);
   return Outcome::Ended;
 }
 

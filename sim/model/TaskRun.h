@@ -1,12 +1,14 @@
 // What a try does once an executor has put it on a host, whatever the executor: `airflow tasks
 // run`'s start-up statements (LocalTaskJob), the operator's work (a task's I/O wait and CPU, a
 // sensor's pokes, a trigger_dagrun hand-off), its end written to the metadata DB and the 2.x mini
-// scheduler. What differs between executors (how the try reached its host, how it is killed, how
-// the scheduler hears of its end) comes in through TrySlot.
+// scheduler; under airflow3 the same through its supervisor, each write an Execution API call and
+// heartbeats every `[workers] min_heartbeat_interval` meanwhile. What differs between executors (how the try reached
+// its host, how it is killed, how the scheduler hears of its end) comes in through TrySlot.
 #pragma once
 
 #include <unordered_map>
 
+#include "model/ApiServer.h"
 #include "model/SimContext.h"
 #include "util/Random.h"
 
@@ -22,6 +24,10 @@ class TrySlot {
   virtual bool pause(double seconds) = 0;
   // Computes `coreSeconds` on the host's cores; false when the try was killed first.
   virtual bool compute(double coreSeconds) = 0;
+  // The same in steps (airflow3's supervisor heartbeats meanwhile): starts the work, killed with
+  // the try, then waits for it until `deadline`, as often as needed.
+  virtual WorkPtr startCompute(double coreSeconds) = 0;
+  virtual Runtime::WaitResult waitCompute(const WorkPtr& work, double deadline) = 0;
   virtual bool killed() const = 0;
   // The try now runs in the metadata DB (its start was written).
   virtual void started() = 0;
@@ -29,9 +35,10 @@ class TrySlot {
   virtual void finishing() = 0;
   // Scheduler `scheduler` has one more executor event to process (the try ended).
   virtual void ended(SchedulerId scheduler) = 0;
-  // Its end could not be written (the DB refused): the executor arranges zombie detection.
+  // Its end could not be written (the DB or the API server refused): the executor arranges
+  // zombie detection, from the try's last heartbeat at `lastBeat`.
   // REQUIRES: the task instance is still running try `tryNumber`.
-  virtual void endLost(TiId ti, int tryNumber) = 0;
+  virtual void endLost(TiId ti, int tryNumber, double lastBeat) = 0;
 };
 
 class TaskRunner {
@@ -40,8 +47,10 @@ class TaskRunner {
     Ended,          // its end was written (success or failure), or a reschedule-mode poke was
     Killed,         // its host died under it; the executor recovers it
     Stale,          // the task instance was no longer queued: the message is spent, nothing ran
-    FailedToStart,  // the DB refused `airflow tasks run`: failed (retried)
+    FailedToStart,  // the DB refused `airflow tasks run` (airflow3: its start call failed): failed (retried)
     EndLost,        // its end could not be written: a zombie later
+    Terminated,     // airflow3: its supervisor stopped it (the API server said it no longer runs this
+                    // try, or its heartbeats failed and its end could be written)
   };
 
   explicit TaskRunner(SimContext& ctx);
@@ -57,8 +66,17 @@ class TaskRunner {
   long long endsLostOnDbErrors() const { return endsLostOnDbErrors_; }
   // Times a task instance started executing while another execution of it was under way (0).
   long long runTwiceAtOnce() const { return runTwice_; }
+  // airflow3: tries whose start call to the API server failed.
+  long long failedToStartOnApi() const { return failedToStartOnApi_; }
 
  private:
+  class Supervisor;
+  // airflow3: the try through its supervisor, every statement an Execution API call.
+  Outcome runOnApi(TiId ti, TrySlot& slot);
+  Outcome finishOnApi(TiId ti, Supervisor& sup, bool success);
+  // The try's own statements: to the DB, or under airflow3 through the API server as `route`
+  // (REQUIRES then: `slot` is the try's Supervisor). False when the call failed.
+  bool send(TrySlot& slot, ApiRoute route, MetadataDb& db, const QueryBatch& sql);
   Outcome start(TiId ti, TrySlot& slot);
   // The operator's work; false when the try was killed. `success` may change (a sensor's timeout).
   bool work(TiId ti, TrySlot& slot, Rng& rng, bool& success, bool& rescheduled);
@@ -70,7 +88,7 @@ class TaskRunner {
   Outcome finish(TiId ti, TrySlot& slot, bool success);
 
   SimContext& ctx_;
-  long long staleMessages_ = 0, failedOnDbErrors_ = 0, endsLostOnDbErrors_ = 0, runTwice_ = 0;
+  long long staleMessages_ = 0, failedOnDbErrors_ = 0, endsLostOnDbErrors_ = 0, runTwice_ = 0, failedToStartOnApi_ = 0;
   std::unordered_map<TiId, int> executing_;  // task instance -> executions under way
 };
 

@@ -41,7 +41,7 @@ void addCounts(SimContext& ctx, nlohmann::json& m) {
   m[metric::kDagrunsFailed.name()] = rec.dagrunsFailed;
   m[metric::kTriggerArrivals.name()] = rec.triggerArrivals;
   m[metric::kSensorReschedules.name()] = rec.sensorReschedules;
-  if (ctx.scenario.scheduler.model == SchedulerModel::Airflow2)
+  if (ctx.scenario.scheduler.model != SchedulerModel::Airflow1)
     m[metric::kCriticalSectionBusy.name()] = rec.criticalSectionBusy;
   m[metric::kDagrunsRecreatedByCatchup.name()] = rec.dagrunsRecreatedByCatchup;
 }

@@ -64,6 +64,11 @@ const std::map<std::string, Source>& catalogSources() {
       {"archive_delete", {L::Airflow110, "archive_delete_tis", 1}},
       // A single-row read and a single-row UPDATE by key: costed as two of the merge's UPDATE.
       {"mock_executor_set_state", {L::Airflow110, "ti_merge_scheduled", 2}},
+      // Execution API routes: single-row reads and writes by key, as the worker's statements.
+      {"api_ti_run", {L::Airflow110, "ti_merge_scheduled", 6}},
+      {"api_ti_state", {L::Airflow110, "ti_merge_scheduled", 4}},
+      {"api_ti_heartbeat", {L::Airflow110, "ti_merge_scheduled", 2}},
+      {"api_xcom_set", {L::Airflow110, "ti_merge_scheduled", 3}},
   };
   return m;
 }

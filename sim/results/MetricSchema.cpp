@@ -26,6 +26,16 @@ const Metric kSchedulerLoopDuration{"scheduler_loop_duration_s", Unit::Seconds, 
     "`scheduler.scheduler_loop_duration` (airflow2); one pass of the DAG-file processors (airflow1)"};
 const Metric kSchedulerThroughput{"scheduler_throughput_tis_per_s", Unit::PerSecond, Better::Higher, Shape::Scalar, kRunScope, true,
     "executor mock: task instances that succeeded ÷ the first DAG run's creation to the last one's end"};
+const Metric kApiRequestLatency{"api_request_latency_s", Unit::Seconds, Better::Lower, Shape::Summary, kRunScope, true,
+    "airflow3: an Execution API request sent to its response (answered ones, per attempt); also `by_route`"};
+const Metric kApiServerUtilization{"api_server_utilization", Unit::Ratio, Better::Lower, Shape::Scalar, kRunScope, true,
+    "airflow3: API server CPU busy over its usable cores (min(workers, cores) per instance), after the warm-up"};
+const Metric kTriesFailedOnHeartbeats{"tries_failed_on_heartbeats", Unit::Count, Better::Lower, Shape::Scalar, kRunScope, true,
+    "airflow3: tries their supervisor killed after `[workers] max_failed_heartbeats` failed heartbeats in a row"};
+const Metric kApiRequestsPerTry{"api_requests_per_try", Unit::Count, Better::Lower, Shape::Scalar, kRunScope, false,
+    "airflow3: Execution API requests (attempts, retries included) per try started"};
+const Metric kApiRequestTimeouts{"api_request_timeouts", Unit::Count, Better::Lower, Shape::Scalar, kRunScope, false,
+    "airflow3: attempts that got no response within `[workers] execution_api_timeout`"};
 const Metric kWorkerHours{"worker_hours", Unit::Hours, Better::Lower, Shape::Scalar, kRunScope | kPoolScope, true,
     "worker hosts billed, from launch to termination"};
 const Metric kDbCoreHours{"db_core_hours", Unit::Hours, Better::Lower, Shape::Scalar, kRunScope, true,
@@ -157,6 +167,9 @@ const std::vector<const Metric*>& metricSchema() {
                                                  &metric::kQueuedDuration,
                                                  &metric::kSchedulerLoopDuration,
                                                  &metric::kSchedulerThroughput,
+                                                 &metric::kApiRequestLatency,
+                                                 &metric::kApiServerUtilization,
+                                                 &metric::kTriesFailedOnHeartbeats,
                                                  &metric::kWorkerHours,
                                                  &metric::kDbCoreHours,
                                                  &metric::kDbCpuUtilization,
@@ -215,7 +228,9 @@ const std::vector<const Metric*>& metricSchema() {
                                                  &metric::kSchedulerBackAfter,
                                                  &metric::kOrphansTakenOverAfter,
                                                  &metric::kSchedulerExits,
-                                                 &metric::kSchedulersBackAfter};
+                                                 &metric::kSchedulersBackAfter,
+                                                 &metric::kApiRequestsPerTry,
+                                                 &metric::kApiRequestTimeouts};
   return all;
 }
 

@@ -71,6 +71,10 @@ extern const Metric kTaskTransitionLatency, kScheduleDelay, kDagrunDuration, kDa
     kTriggerToDone, kQueuedDuration, kSchedulerLoopDuration;
 // The scheduler's own throughput under the mock executor, gated.
 extern const Metric kSchedulerThroughput;
+// airflow3's API server: request latency, utilisation and the tries its overload costs, gated; the
+// rest not.
+extern const Metric kApiRequestLatency, kApiServerUtilization, kTriesFailedOnHeartbeats, kApiRequestsPerTry,
+    kApiRequestTimeouts;
 // What the setup costs, gated.
 extern const Metric kWorkerHours, kDbCoreHours, kDbCpuUtilization, kDbQueriesTotal, kCost, kDbSizeBytes;
 // Losses, gated.

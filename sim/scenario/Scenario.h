@@ -17,7 +17,20 @@
 namespace schedlab {
 
 enum class OperatorKind { Task, Sensor, TriggerDagRun };
-enum class SchedulerModel { Airflow1, Airflow2 };
+// airflow3: Airflow 3.1's scheduler (the 2.x loop without the mini scheduler and per-task job rows),
+// with the workers' DB work moved behind the API server (ApiServerConfig, WorkersConfig).
+enum class SchedulerModel { Airflow1, Airflow2, Airflow3 };
+inline const char* schedulerModelName(SchedulerModel m) {
+  switch (m) {
+    case SchedulerModel::Airflow1:
+      return "airflow1";
+    case SchedulerModel::Airflow2:
+      return "airflow2";
+    case SchedulerModel::Airflow3:
+      return "airflow3";
+  }
+  return "?";
+}
 enum class QueryMode { PerTask, PerDag };
 
 struct TaskDef {
@@ -137,6 +150,47 @@ struct SchedulerConfig {
   int defaultPoolSlots = 128;
   std::map<std::string, int> pools;  // besides default_pool
   bool operator==(const SchedulerConfig&) const = default;
+};
+
+// airflow3's API server (`api_server:`): the Execution API every running try calls instead of the
+// DB, served by `instances` uvicorn deployments of `workers` processes each on `cores` cores. A
+// worker process runs its requests' Python under one GIL, so an instance computes on at most
+// min(workers, cores) cores; its requests share them (processor sharing). A request's CPU is the
+// framework's `requestCost` plus its route's statements through the ORM (`clientCostPerStatement`;
+// kMeasuredClientCost: the calibration's client cost of a single-row ORM statement); then the
+// route's SQL runs on the metadata DB. Requests go to the instances in turn (a load balancer).
+struct ApiServerConfig {
+  int instances = 1;
+  int workers = 1;  // [api] workers: 1 since 3.1.0 (#55707)
+  int cores = 2;    // per instance
+  double requestCost = 0.001;
+  double clientCostPerStatement = kMeasuredClientCost;
+  double networkRtt = 0.0005;    // a try's worker to the API server and back
+  double pricePerHostHour = -1;  // per instance and hour; < 0: not priced
+  // The UI's and the public REST API's requests (`background_load`): Poisson arrivals at
+  // `backgroundRate` per second from `backgroundStart` to `backgroundEnd` (simulation seconds;
+  // < 0: the horizon), each `backgroundCost` CPU seconds on an instance in turn.
+  double backgroundRate = 0;
+  double backgroundCost = 0.02;
+  double backgroundStart = 0;
+  double backgroundEnd = -1;
+  int effectiveCores() const { return std::min(workers, cores); }
+  bool operator==(const ApiServerConfig&) const = default;
+};
+
+// airflow3's `[workers]` options: how a try's supervisor (the Task SDK) calls the Execution API.
+// Every call is retried on a timeout, a connection error or a 5xx up to executionApiRetries
+// attempts, waiting a random exponential backoff between retryWaitMin and retryWaitMax (tenacity's
+// wait_random_exponential: attempt k waits U(min, min(max, min * 2^(k-1)))). A heartbeat call
+// that still fails counts one failed heartbeat; maxFailedHeartbeats in a row kill the task.
+struct WorkersConfig {
+  double minHeartbeatInterval = 5;
+  double executionApiTimeout = 5;  // 3.1.1+ (#56969); httpx's 5 s default before
+  int executionApiRetries = 5;
+  double retryWaitMin = 1;
+  double retryWaitMax = 90;
+  int maxFailedHeartbeats = 3;
+  bool operator==(const WorkersConfig&) const = default;
 };
 
 struct MetadbConfig {
@@ -319,6 +373,8 @@ struct Scenario {
   std::vector<TriggerStream> triggers;
   SchedulerConfig scheduler;
   MetadbConfig metadb;
+  ApiServerConfig apiServer;  // airflow3 only
+  WorkersConfig workers;      // airflow3 only
   ExecutorConfig executor;
   RunConfig run;
   MonitoringConfig monitoring;

@@ -223,8 +223,8 @@ nlohmann::json faultsJson(const Scenario& s) {
 nlohmann::json schedulerJson(const SchedulerConfig& c) {
   nlohmann::json pools = nlohmann::json::object();
   for (auto& [name, slots] : c.pools) pools[name] = slots;
-  return {
-      {"model", c.model == SchedulerModel::Airflow1 ? "airflow1" : "airflow2"},
+  nlohmann::json j = {
+      {"model", schedulerModelName(c.model)},
       {"query_mode", c.queryMode == QueryMode::PerTask ? "per_task" : "per_dag"},
       {"not_previously_skipped_dep", c.notPreviouslySkippedDep},
       {"parallelism", c.parallelism},
@@ -253,6 +253,39 @@ nlohmann::json schedulerJson(const SchedulerConfig& c) {
                                                     {"takeover_after_s", c.standbyTakeoverAfter}}
                                    : nlohmann::json(nullptr)},
       {"pools", pools}};
+  if (c.model == SchedulerModel::Airflow3) {
+    // Airflow 3's names, and none of what it no longer has.
+    j["task_instance_heartbeat_timeout_s"] = c.zombieTaskThreshold;
+    j["task_instance_heartbeat_timeout_detection_interval_s"] = c.zombieDetectionInterval;
+    for (const char* gone :
+         {"scheduler_zombie_task_threshold_s", "zombie_detection_interval_s", "schedule_after_task_execution",
+          "job_heartbeat_sec", "parsing_processes", "min_file_process_interval_s", "dag_file_parse_cost_s"})
+      j.erase(gone);
+  }
+  return j;
+}
+
+nlohmann::json apiServerJson(const ApiServerConfig& a) {
+  return {{"instances", a.instances},
+          {"workers", a.workers},
+          {"cores", a.cores},
+          {"request_cost_s", a.requestCost},
+          {"client_cost_per_statement_s", a.clientCostPerStatement == kMeasuredClientCost
+                                              ? nlohmann::json("measured")
+                                              : nlohmann::json(a.clientCostPerStatement)},
+          {"network_rtt_s", a.networkRtt},
+          {"price_per_host_hour", orNull(a.pricePerHostHour)},
+          {"background_load",
+           {{"rate_per_s", a.backgroundRate},
+            {"cost_s", a.backgroundCost},
+            {"start_s", a.backgroundStart},
+            {"end_s", orNull(a.backgroundEnd)}}}};
+}
+
+nlohmann::json workersJson(const WorkersConfig& w) {
+  return {{"min_heartbeat_interval_s", w.minHeartbeatInterval}, {"execution_api_timeout_s", w.executionApiTimeout},
+          {"execution_api_retries", w.executionApiRetries},     {"execution_api_retry_wait_min_s", w.retryWaitMin},
+          {"execution_api_retry_wait_max_s", w.retryWaitMax},   {"max_failed_heartbeats", w.maxFailedHeartbeats}};
 }
 
 nlohmann::json metadbJson(const Scenario& s) {
@@ -297,7 +330,7 @@ nlohmann::json runJson(const Scenario& s) {
 }  // namespace
 
 nlohmann::json toJson(const Scenario& s) {
-  return {
+  nlohmann::json j = {
       {"scenario", s.name},
       {"instances", instancesJson(s)},
       {"archiving", archivingJson(s)},
@@ -316,6 +349,12 @@ nlohmann::json toJson(const Scenario& s) {
       {"executor", executorJson(s)},
       {"run", runJson(s)},
   };
+  // Only under airflow3: the other models' configurations stay as they were.
+  if (s.scheduler.model == SchedulerModel::Airflow3) {
+    j["api_server"] = apiServerJson(s.apiServer);
+    j["workers"] = workersJson(s.workers);
+  }
+  return j;
 }
 
 }  // namespace schedlab

@@ -156,7 +156,9 @@ TriggerStream trigger(const json& j, const std::string& path) {
 SchedulerConfig scheduler(const json& j) {
   const std::string p = "scheduler";
   SchedulerConfig c;
-  c.model = get<std::string>(j, "model", p) == "airflow1" ? SchedulerModel::Airflow1 : SchedulerModel::Airflow2;
+  using M = SchedulerModel;
+  c.model = named<M>(j, "model", p, {M::Airflow1, M::Airflow2, M::Airflow3}, schedulerModelName);
+  const bool a3 = c.model == M::Airflow3;
   c.queryMode = get<std::string>(j, "query_mode", p) == "per_task" ? QueryMode::PerTask : QueryMode::PerDag;
   c.notPreviouslySkippedDep = get<bool>(j, "not_previously_skipped_dep", p);
   c.parallelism = get<int>(j, "parallelism", p);
@@ -166,17 +168,25 @@ SchedulerConfig scheduler(const json& j) {
   c.maxDagrunsToCreatePerLoop = get<int>(j, "max_dagruns_to_create_per_loop", p);
   c.maxDagrunsPerLoopToSchedule = get<int>(j, "max_dagruns_per_loop_to_schedule", p);
   c.idleSleepTime = get<double>(j, "scheduler_idle_sleep_time_s", p);
-  c.parsingProcesses = get<int>(j, "parsing_processes", p);
-  c.minFileProcessInterval = get<double>(j, "min_file_process_interval_s", p);
-  c.dagFileParseCost = get<double>(j, "dag_file_parse_cost_s", p);
+  if (!a3) {  // airflow3 has none of these (see ScenarioJson.cpp): the defaults stand
+    c.parsingProcesses = get<int>(j, "parsing_processes", p);
+    c.minFileProcessInterval = get<double>(j, "min_file_process_interval_s", p);
+    c.dagFileParseCost = get<double>(j, "dag_file_parse_cost_s", p);
+  }
   c.clientCostPerQuery = j.contains("client_cost_per_query_s") && j.at("client_cost_per_query_s") == "measured"
                              ? kMeasuredClientCost
                              : get<double>(j, "client_cost_per_query_s", p);
   c.schedulerHeartbeatSec = get<double>(j, "scheduler_heartbeat_sec", p);
-  c.jobHeartbeatSec = get<double>(j, "job_heartbeat_sec", p);
-  c.zombieTaskThreshold = get<double>(j, "scheduler_zombie_task_threshold_s", p);
-  c.zombieDetectionInterval = get<double>(j, "zombie_detection_interval_s", p);
-  c.scheduleAfterTaskExecution = get<bool>(j, "schedule_after_task_execution", p);
+  if (a3) {
+    c.zombieTaskThreshold = get<double>(j, "task_instance_heartbeat_timeout_s", p);
+    c.zombieDetectionInterval = get<double>(j, "task_instance_heartbeat_timeout_detection_interval_s", p);
+    c.scheduleAfterTaskExecution = false;
+  } else {
+    c.jobHeartbeatSec = get<double>(j, "job_heartbeat_sec", p);
+    c.zombieTaskThreshold = get<double>(j, "scheduler_zombie_task_threshold_s", p);
+    c.zombieDetectionInterval = get<double>(j, "zombie_detection_interval_s", p);
+    c.scheduleAfterTaskExecution = get<bool>(j, "schedule_after_task_execution", p);
+  }
   c.defaultPoolSlots = get<int>(j, "default_pool_slots", p);
   c.replicas = get<int>(j, "replicas", p);
   c.healthCheckThreshold = get<double>(j, "scheduler_health_check_threshold_s", p);
@@ -190,6 +200,38 @@ SchedulerConfig scheduler(const json& j) {
   }
   c.pools = get<std::map<std::string, int>>(j, "pools", p);
   return c;
+}
+
+ApiServerConfig apiServer(const json& j) {
+  const std::string p = "api_server";
+  ApiServerConfig a;
+  a.instances = get<int>(j, "instances", p);
+  a.workers = get<int>(j, "workers", p);
+  a.cores = get<int>(j, "cores", p);
+  a.requestCost = get<double>(j, "request_cost_s", p);
+  a.clientCostPerStatement = at(j, "client_cost_per_statement_s", p) == "measured"
+                                 ? kMeasuredClientCost
+                                 : get<double>(j, "client_cost_per_statement_s", p);
+  a.networkRtt = get<double>(j, "network_rtt_s", p);
+  a.pricePerHostHour = orNegative(j, "price_per_host_hour", p);
+  const json& b = at(j, "background_load", p);
+  a.backgroundRate = get<double>(b, "rate_per_s", p + ".background_load");
+  a.backgroundCost = get<double>(b, "cost_s", p + ".background_load");
+  a.backgroundStart = get<double>(b, "start_s", p + ".background_load");
+  a.backgroundEnd = orNegative(b, "end_s", p + ".background_load");
+  return a;
+}
+
+WorkersConfig workers(const json& j) {
+  const std::string p = "workers";
+  WorkersConfig w;
+  w.minHeartbeatInterval = get<double>(j, "min_heartbeat_interval_s", p);
+  w.executionApiTimeout = get<double>(j, "execution_api_timeout_s", p);
+  w.executionApiRetries = get<int>(j, "execution_api_retries", p);
+  w.retryWaitMin = get<double>(j, "execution_api_retry_wait_min_s", p);
+  w.retryWaitMax = get<double>(j, "execution_api_retry_wait_max_s", p);
+  w.maxFailedHeartbeats = get<int>(j, "max_failed_heartbeats", p);
+  return w;
 }
 
 MetadbConfig metadb(const json& j) {
@@ -345,6 +387,10 @@ Scenario scenarioFromJson(const json& config) {
   s.run = run(at(config, "run", p));
   s.scheduler = scheduler(at(config, "scheduler", p));
   s.metadb = metadb(at(config, "metadb", p));
+  if (s.scheduler.model == SchedulerModel::Airflow3) {
+    s.apiServer = apiServer(at(config, "api_server", p));
+    s.workers = workers(at(config, "workers", p));
+  }
   s.executor = executor(at(config, "executor", p));
   readInstances(at(config, "instances", p), s);
   const json& dags = at(config, "dags", p);

@@ -22,6 +22,10 @@ bool sentByAirflow1(QueryType t) {
     case QueryType::BulkQueueTis:
     case QueryType::MiniScheduler:
     case QueryType::ArchiveDelete:
+    case QueryType::ApiTiRun:
+    case QueryType::ApiTiState:
+    case QueryType::ApiTiHeartbeat:
+    case QueryType::ApiXcomSet:
       return false;
     default:
       return true;

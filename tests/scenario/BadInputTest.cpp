@@ -101,3 +101,40 @@ TEST(BadInput, TooManyVariantsAreRefusedNotReadForMinutes) {
             ":6:3: variants: 257 variants: at most 256 in one file (a grid of many points is `schedlab "
             "sweep --param`)");
 }
+
+TEST(BadInput, Airflow3KeysAndTheKeysAirflow3RenamedOrRemoved) {
+  const std::string a3 = "scheduler: {model: airflow3, ";
+  EXPECT_EQ(errorOf(withDag(a3 + "schedule_after_task_execution: true}\n")),
+            ":1:61: scheduler.schedule_after_task_execution: Airflow 3 has no mini scheduler (removed by "
+            "apache/airflow#43741): the scheduler schedules downstream tasks");
+  EXPECT_EQ(errorOf(withDag(a3 + "scheduler_zombie_task_threshold: 5m}\n")),
+            ":1:63: scheduler.scheduler_zombie_task_threshold: Airflow 3 calls it "
+            "scheduler.task_instance_heartbeat_timeout");
+  EXPECT_EQ(errorOf(withDag(a3 + "parsing_processes: 4}\n")),
+            ":1:49: scheduler.parsing_processes: Airflow 3 parses DAG files in its DAG processor ([dag_processor] "
+            "parsing_processes), not modelled yet under airflow3");
+  EXPECT_EQ(errorOf(withDag("scheduler: {task_instance_heartbeat_timeout: 5m}\n")),
+            ":1:46: scheduler.task_instance_heartbeat_timeout: Airflow 3's name; under airflow2 it is "
+            "scheduler.scheduler_zombie_task_threshold");
+  // The API server and the workers' options exist only under airflow3.
+  EXPECT_EQ(errorOf(withDag("api_server: {workers: 4}\n")),
+            ":1:13: api_server: exists only in the airflow3 model (the scheduler model is airflow2: its workers "
+            "reach the metadata DB themselves)");
+  EXPECT_EQ(errorOf(withDag("scheduler: {model: airflow1}\nworkers: {max_failed_heartbeats: 20}\n")),
+            ":2:10: workers: exists only in the airflow3 model (the scheduler model is airflow1: its workers "
+            "reach the metadata DB themselves)");
+  EXPECT_EQ(errorOf(withDag("scheduler: {model: airflow3}\napi_server: {wokers: 4}\n")),
+            ":2:14: api_server.wokers: unknown key");
+  EXPECT_EQ(errorOf(withDag("scheduler: {model: airflow3}\napi_server: {background_load: {cost: 5ms}}\n")),
+            ":2:31: api_server.background_load.rate: missing (e.g. 20/s)");
+  EXPECT_EQ(errorOf(withDag("scheduler: {model: airflow3}\nworkers: {execution_api_retries: 0}\n")),
+            ":2:34: workers.execution_api_retries: must be at least 1, got 0");
+  // Airflow 3's own names and defaults.
+  const Scenario s =
+      load(withDag(a3 + "task_instance_heartbeat_timeout: 2m}\napi_server: {workers: 4, cores: 2}\n"))[0];
+  EXPECT_EQ(s.scheduler.zombieTaskThreshold, 120);
+  EXPECT_EQ(s.scheduler.maxTisPerQuery, 16);
+  EXPECT_FALSE(s.scheduler.scheduleAfterTaskExecution);
+  EXPECT_EQ(s.apiServer.effectiveCores(), 2);  // one GIL per worker process, no more cores than the host's
+  EXPECT_EQ(s.workers.maxFailedHeartbeats, 3);
+}

@@ -183,6 +183,17 @@ TEST(ScenarioLoader, DocumentedExampleIsValid) {
   EXPECT_EQ(variants[1].scheduler.queryMode, QueryMode::PerDag);
   EXPECT_EQ(variants[0].triggers.size(), 4u);  // poisson, profile, burst, trace
   EXPECT_EQ(variants[2].dags[0].tasks.size(), 40u);
+  // The Airflow 3 section's example, the next block, loads as documented too.
+  begin = text.find("```yaml\n", end);
+  ASSERT_NE(begin, std::string::npos);
+  begin += 8;
+  end = text.find("```", begin);
+  std::ofstream(dir / "airflow3.yaml") << text.substr(begin, end - begin);
+  const Scenario a3 = loadScenario({(dir / "airflow3.yaml").string(), {}, {}})[0];
+  EXPECT_EQ(a3.scheduler.model, SchedulerModel::Airflow3);
+  EXPECT_EQ(a3.apiServer.backgroundRate, 20);
+  EXPECT_EQ(a3.apiServer.backgroundEnd, 18 * 3600);
+  EXPECT_EQ(a3.workers.executionApiRetries, 5);
 }
 
 namespace {

@@ -214,6 +214,14 @@ bool FakeRuntime::wait(const WorkPtr& work) {
   return true;
 }
 
+Runtime::WaitResult FakeRuntime::waitUntil(const WorkPtr& work, double deadline) {
+  auto& w = static_cast<FakeWork&>(*work);
+  if (w.dueAt <= deadline) return wait(work) ? WaitResult::Done : WaitResult::Cancelled;
+  sleepUntil(deadline);
+  // Still due at dueAt: counted when waited for again (work dropped after a timeout is not).
+  return w.cancelled ? WaitResult::Cancelled : WaitResult::TimedOut;
+}
+
 double FakeRuntime::computedSeconds(int host) const {
   auto it = computed_.find(host);
   return it == computed_.end() ? 0 : it->second;

@@ -40,6 +40,7 @@ class FakeRuntime : public Runtime {
   SemaphorePtr semaphore(unsigned initial) override;
   WorkPtr startCompute(int host, double coreSeconds) override;
   bool wait(const WorkPtr& work) override;
+  WaitResult waitUntil(const WorkPtr& work, double deadline) override;
   double computedSeconds(int host) const override;
 
   // Runs the actors due up to `time` (earliest first, ties in the order they became due), then sets

@@ -1,0 +1,135 @@
+#include "model/ApiServer.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "results/LatencyStats.h"
+#include "results/MetricSchema.h"
+
+namespace schedlab {
+
+const char* apiRouteName(ApiRoute route) {
+  static const char* const names[] = {"ti_run", "ti_state", "ti_heartbeat", "xcom_set", "dag_run_trigger"};
+  return names[static_cast<size_t>(route)];
+}
+
+std::vector<WorkerHost> apiServerHosts(const Scenario& sc) {
+  std::vector<WorkerHost> hosts;
+  if (sc.scheduler.model != SchedulerModel::Airflow3) return hosts;
+  for (int i = 0; i < sc.apiServer.instances; ++i)
+    hosts.push_back({"api-server-" + std::to_string(i + 1), sc.apiServer.effectiveCores()});
+  return hosts;
+}
+
+ApiServer::ApiServer(SimContext& ctx, int firstHost)
+    : ctx_(ctx),
+      firstHost_(firstHost),
+      instances_(static_cast<size_t>(ctx.scenario.apiServer.instances)),
+      cpuAtWarmup_(instances_.size(), 0) {
+  for (Instance& i : instances_) i.waiting = ctx.rt.semaphore(0);
+}
+
+void ApiServer::start() {
+  const ApiServerConfig& a = ctx_.scenario.apiServer;
+  for (size_t i = 0; i < instances_.size(); ++i)
+    for (int k = 0; k < a.workers * kApiThreadsPerWorker; ++k)
+      ctx_.rt.spawn("api-server-thread", [this, i] { serve(i); });
+  if (a.backgroundRate <= 0) return;
+  ctx_.rt.spawn("api-background-load", [this] {
+    const ApiServerConfig& a = ctx_.scenario.apiServer;
+    Rng rng(ctx_.seed(), "api_server.background_load");
+    const double end = a.backgroundEnd < 0 ? ctx_.scenario.run.horizon : a.backgroundEnd;
+    for (double at = a.backgroundStart + rng.exponential(1 / a.backgroundRate); at < end;
+         at += rng.exponential(1 / a.backgroundRate)) {
+      ctx_.rt.sleepUntil(at);
+      enqueue({a.backgroundCost, nullptr, QueryBatch(ctx_.db(InstanceId(0))), nullptr});
+    }
+  });
+}
+
+void ApiServer::enqueue(Request r) {
+  Instance& i = instances_[next_++ % instances_.size()];
+  i.queue.push_back(std::move(r));
+  i.waiting->release();
+}
+
+void ApiServer::serve(size_t i) {
+  Instance& inst = instances_[i];
+  while (true) {
+    inst.waiting->acquire();
+    Request r = std::move(inst.queue.front());
+    inst.queue.pop_front();
+    ctx_.rt.compute(hostOf(i), r.cpu);
+    if (r.db) r.db->execute(r.sql);  // on the request's thread: a sync route holds it through its SQL
+    if (r.answered) r.answered->release();
+  }
+}
+
+bool ApiServer::call(ApiRoute route, MetadataDb& db, const QueryBatch& sql, Rng& rng) {
+  const WorkersConfig& w = ctx_.scenario.workers;
+  for (int k = 1;; ++k) {
+    if (attempt(route, db, sql)) return true;
+    if (k >= w.executionApiRetries) return false;
+    // tenacity's wait_random_exponential(min, max): U(min, clamp(2^(k-1), min, max)).
+    const double high = std::clamp(std::ldexp(1.0, k - 1), w.retryWaitMin, w.retryWaitMax);
+    ctx_.rt.sleepFor(w.retryWaitMin + rng.uniform() * (high - w.retryWaitMin));
+  }
+}
+
+bool ApiServer::attempt(ApiRoute route, MetadataDb& db, const QueryBatch& sql) {
+  const ApiServerConfig& a = ctx_.scenario.apiServer;
+  const double t0 = ctx_.now(), timeout = ctx_.scenario.workers.executionApiTimeout;
+  const bool counted = ctx_.recorder.counts(t0);
+  if (counted) ++requests_;
+  const double perStatement =
+      a.clientCostPerStatement == kMeasuredClientCost
+          ? db.clientCost(QueryType::TiCurrentState, 1, 1)  // one single-row ORM statement, as measured
+          : a.clientCostPerStatement;
+  ctx_.rt.sleepFor(a.networkRtt);
+  SemaphorePtr answered = ctx_.rt.semaphore(0);
+  enqueue({a.requestCost + perStatement * sql.queries(), &db, sql, answered});
+  // acquireTimeout: true when the time passed first (the client gave up; the request is served anyway).
+  if (answered->acquireTimeout(std::max(0.0, t0 + timeout - ctx_.now()))) {
+    if (counted) ++timeouts_;
+    return false;
+  }
+  if (counted) latency_[static_cast<size_t>(route)].push_back(ctx_.now() - t0);
+  return true;
+}
+
+void ApiServer::tryStarted() {
+  if (ctx_.recorder.counts(ctx_.now())) ++tries_;
+}
+
+void ApiServer::markWarmup() {
+  warmupAt_ = ctx_.now();
+  for (size_t i = 0; i < cpuAtWarmup_.size(); ++i)
+    cpuAtWarmup_[i] = ctx_.rt.computedSeconds(firstHost_ + static_cast<int>(i));
+}
+
+void ApiServer::contribute(double end, RunResult& out) const {
+  const ApiServerConfig& a = ctx_.scenario.apiServer;
+  nlohmann::json& m = out.metrics;
+  std::vector<double> all;
+  nlohmann::json byRoute = nlohmann::json::object();
+  for (size_t r = 0; r < kApiRouteCount; ++r) {
+    if (latency_[r].empty()) continue;
+    latency_[r].appendTo(all);
+    byRoute[apiRouteName(static_cast<ApiRoute>(r))] = toJson(summarize(latency_[r].toVector()));
+  }
+  nlohmann::json latency = toJson(summarize(std::move(all)));
+  latency["by_route"] = byRoute;
+  m[metric::kApiRequestLatency.name()] = latency;
+  double busy = 0;
+  for (size_t i = 0; i < cpuAtWarmup_.size(); ++i)
+    busy += ctx_.rt.computedSeconds(firstHost_ + static_cast<int>(i)) - cpuAtWarmup_[i];
+  const double window = end - warmupAt_;
+  const double capacity = window * a.instances * a.effectiveCores();
+  m[metric::kApiServerUtilization.name()] = roundMetric(capacity > 0 ? busy / capacity : 0);
+  m[metric::kTriesFailedOnHeartbeats.name()] = failedOnHeartbeats_;
+  m[metric::kApiRequestsPerTry.name()] = roundMetric(tries_ > 0 ? static_cast<double>(requests_) / tries_ : 0);
+  m[metric::kApiRequestTimeouts.name()] = timeouts_;
+  if (a.pricePerHostHour >= 0) out.cost.add(a.pricePerHostHour * a.instances * end / 3600);
+}
+
+}  // namespace schedlab

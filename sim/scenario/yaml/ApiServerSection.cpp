@@ -1,0 +1,66 @@
+#include "scenario/yaml/Sections.h"
+
+namespace schedlab::yaml {
+
+namespace {
+
+// `section` exists only under airflow3: elsewhere workers reach the DB themselves.
+bool onlyUnderAirflow3(const Context& ctx, Fields& top, const Scenario& s, const char* section) {
+  if (!top.has(section)) return false;
+  if (s.scheduler.model != SchedulerModel::Airflow3)
+    ctx.fail(top.raw(section), section,
+             std::string("exists only in the airflow3 model (the scheduler model is ") +
+                 schedulerModelName(s.scheduler.model) + ": its workers reach the metadata DB themselves)");
+  return true;
+}
+
+}  // namespace
+
+void readApiServerSection(const Context& ctx, Fields& top, Scenario& s) {
+  if (!onlyUnderAirflow3(ctx, top, s, "api_server")) return;
+  Fields f(ctx, top.raw("api_server"), "api_server");
+  auto& a = s.apiServer;
+  a.instances = f.integer("instances", a.instances, 1, 1024);
+  a.workers = f.integer("workers", a.workers, 1, 1024);
+  a.cores = f.integer("cores", a.cores, 1, 1024);
+  a.requestCost = f.duration("request_cost", a.requestCost);
+  if (f.has("client_cost_per_statement") && f.raw("client_cost_per_statement").IsScalar() &&
+      f.raw("client_cost_per_statement").Scalar() == "measured") {
+    f.text("client_cost_per_statement", "");  // read: the calibration's single-row ORM statement
+    a.clientCostPerStatement = kMeasuredClientCost;
+  } else {
+    a.clientCostPerStatement = f.duration("client_cost_per_statement", a.clientCostPerStatement);
+  }
+  a.networkRtt = f.duration("network_rtt", a.networkRtt);
+  a.pricePerHostHour = f.number("price_per_host_hour", a.pricePerHostHour, 0);
+  if (f.has("background_load")) {
+    Fields b(ctx, f.raw("background_load"), "api_server.background_load");
+    if (!b.has("rate")) ctx.fail(f.raw("background_load"), "api_server.background_load.rate", "missing (e.g. 20/s)");
+    a.backgroundRate = rateOf(ctx, b.raw("rate"), "api_server.background_load.rate");
+    a.backgroundCost = b.duration("cost", a.backgroundCost, 1e-6);
+    a.backgroundStart = b.duration("start", a.backgroundStart);
+    a.backgroundEnd = b.duration("end", a.backgroundEnd);
+    if (b.has("end") && a.backgroundEnd <= a.backgroundStart)
+      ctx.fail(b.raw("end"), "api_server.background_load.end", "is not after its start");
+    b.finish();
+  }
+  f.finish();
+}
+
+void readWorkersSection(const Context& ctx, Fields& top, Scenario& s) {
+  if (!onlyUnderAirflow3(ctx, top, s, "workers")) return;
+  Fields f(ctx, top.raw("workers"), "workers");
+  auto& w = s.workers;
+  w.minHeartbeatInterval = f.duration("min_heartbeat_interval", w.minHeartbeatInterval, 1e-3);
+  w.executionApiTimeout = f.duration("execution_api_timeout", w.executionApiTimeout, 1e-3);
+  w.executionApiRetries = f.integer("execution_api_retries", w.executionApiRetries, 1, 100);
+  w.retryWaitMin = f.duration("execution_api_retry_wait_min", w.retryWaitMin);
+  w.retryWaitMax = f.duration("execution_api_retry_wait_max", w.retryWaitMax);
+  if (w.retryWaitMax < w.retryWaitMin)
+    ctx.fail(f.raw("execution_api_retry_wait_max"), "workers.execution_api_retry_wait_max",
+             "is below execution_api_retry_wait_min");
+  w.maxFailedHeartbeats = f.integer("max_failed_heartbeats", w.maxFailedHeartbeats, 1, 1000);
+  f.finish();
+}
+
+}  // namespace schedlab::yaml

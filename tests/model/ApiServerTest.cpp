@@ -1,0 +1,108 @@
+// airflow3's API server: every try's DB work is an Execution API call; a call the server does not
+// answer in time is retried as the Task SDK retries it, and failed heartbeats kill the try.
+#include <gtest/gtest.h>
+
+#include "support/TestSupport.h"
+
+using namespace schedlab;
+using namespace schedlab::test;
+
+namespace {
+
+// One DAG of three chained 4-8 minute tasks every 15 minutes, on airflow3.
+std::string airflow3(const std::string& extra) {
+  return R"(
+run: {horizon: 2h, seed: 5, task_instances_csv: false}
+scheduler: {model: airflow3}
+executor: {workers: 1, worker_concurrency: 4}
+dags:
+  - name: chain
+    schedule: 15m
+    tasks:
+      - {shape: chain, count: 3, duration: {uniform: [4m, 8m]}, retries: 2, retry_delay: 1m}
+)" + extra;
+}
+
+}  // namespace
+
+TEST(ApiServer, ATryCallsRunHeartbeatsXcomAndStateAndNeverTheDbItself) {
+  const auto out = simulate(load(airflow3(""))[0]);
+  const auto& m = out.metrics;
+  EXPECT_EQ(m["tasks_failed"], 0);
+  EXPECT_EQ(m["tries_failed_on_heartbeats"], 0);
+  EXPECT_EQ(m["api_request_timeouts"], 0);
+  const auto& byRoute = m["api_request_latency_s"]["by_route"];
+  const long long started = byRoute["ti_run"]["count"], ended = m["tasks_succeeded"];
+  ASSERT_GT(ended, 8);
+  EXPECT_LE(started - ended, 2);  // the last run's tries still running at the horizon
+  EXPECT_EQ(byRoute["ti_state"]["count"], ended);
+  EXPECT_EQ(byRoute["xcom_set"]["count"], ended);
+  // A heartbeat every 5 s of a 4-8 minute try: at least 47 each.
+  const long long beats = byRoute["ti_heartbeat"]["count"];
+  EXPECT_GE(beats, 47 * ended);
+  EXPECT_NEAR(m["api_requests_per_try"].get<double>(), static_cast<double>(started + beats + 2 * ended) / started,
+              1e-6);
+  // The workers' statements are the API server's now: no LocalTaskJob, no worker_* statement.
+  const auto& byType = m["db_queries_by_type"];
+  for (const char* gone : {"worker_start", "worker_finish", "worker_heartbeat", "mini_scheduler"})
+    EXPECT_FALSE(byType.contains(gone)) << gone;
+  EXPECT_EQ(byType["api_ti_run"]["count"], 6 * started);
+  EXPECT_EQ(byType["api_ti_heartbeat"]["count"], 2 * beats);
+  EXPECT_EQ(m["db_rows"]["job"]["end"], 0);
+  EXPECT_EQ(m["db_rows"]["log"]["end"], 0);
+  // One core of one worker process; a request is the framework's 1 ms plus the ORM's statements.
+  EXPECT_GT(m["api_server_utilization"].get<double>(), 0);
+  EXPECT_LT(m["api_server_utilization"].get<double>(), 0.01);
+}
+
+TEST(ApiServer, ACallNotAnsweredInTimeIsRetriedThenTheTryFailsToStart) {
+  // Every request needs 6 s of the API server: no attempt is answered within the 5 s timeout.
+  const auto out = simulate(load(airflow3("api_server: {request_cost: 6s}\n"))[0]);
+  const auto& m = out.metrics;
+  EXPECT_EQ(m["tasks_succeeded"], 0);
+  EXPECT_GT(m["tasks_failed"].get<long long>(), 0);
+  EXPECT_EQ(m["api_requests_per_try"], 5);  // execution_api_retries attempts of PATCH /run each
+  EXPECT_EQ(m["api_request_latency_s"]["count"], 0);
+  EXPECT_EQ(m["tries_failed_on_heartbeats"], 0);
+}
+
+TEST(ApiServer, ABusyUiCostsTriesTheirHeartbeatsAndTheyComeBackAsRetries) {
+  const std::string busy = "api_server: {background_load: {rate: 60/s, cost: 20ms, start: 40m, end: 60m}}\n";
+  const auto calm = simulate(load(airflow3(""))[0]);
+  const auto out = simulate(load(airflow3(busy))[0]);
+  const auto& m = out.metrics;
+  // 1.2 cores of requests on one: heartbeats time out, three failed ones in a row kill a try.
+  EXPECT_GT(m["tries_failed_on_heartbeats"].get<long long>(), 0);
+  EXPECT_GT(m["api_request_timeouts"].get<long long>(), 0);
+  EXPECT_GT(m["api_request_latency_s"]["max"].get<double>(),
+            10 * calm.metrics["api_request_latency_s"]["max"].get<double>());
+  EXPECT_GT(m["api_server_utilization"].get<double>(), 0.1);
+  // Killed tries are retried once the UI calms down: nothing is lost.
+  EXPECT_EQ(m["tasks_lost"], 0);
+  EXPECT_EQ(m["tasks_in_flight_at_end"].get<long long>(), calm.metrics["tasks_in_flight_at_end"].get<long long>());
+}
+
+TEST(ApiServer, ACpuBoundTryHeartbeatsWhileItComputesAndItsHostCountsItsWork) {
+  // The same tries computing all along (cpu: 1), two at a time on a 2-core host: each still
+  // heartbeats every 5 s while it computes, and its host computes each one's whole duration.
+  const auto out = simulate(load(R"(
+run: {horizon: 2h, seed: 5, task_instances_csv: false}
+scheduler: {model: airflow3}
+executor: {workers: 1, worker_concurrency: 2}  # 2 cores per host
+dags:
+  - name: chain
+    schedule: 15m
+    tasks:
+      - {shape: chain, count: 3, duration: 5m, cpu: 1}
+)")[0]);
+  const auto& m = out.metrics;
+  EXPECT_EQ(m["tasks_failed"], 0);
+  const long long ended = m["tasks_succeeded"];
+  ASSERT_GE(ended, 15);
+  const auto& byRoute = m["api_request_latency_s"]["by_route"];
+  EXPECT_GE(byRoute["ti_heartbeat"]["count"].get<long long>(), 59 * ended);  // 5 minutes of 5-second beats
+  // One core of the two busy all along (each run's tasks one after the other): 50 %, less the gaps.
+  const double cpu = out.metricsByPool["default"]["worker_cpu_utilization"].get<double>();
+  EXPECT_GT(cpu, 0.4);
+  EXPECT_LE(cpu, 0.5 + 1e-9);
+}
