@@ -1,6 +1,7 @@
 #include "engine/SimGridRuntime.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include <simgrid/simix.hpp>
 
@@ -112,6 +113,16 @@ bool SimGridRuntime::wait(const WorkPtr& work) { return static_cast<SimGridWork&
 
 Runtime::WaitResult SimGridRuntime::waitUntil(const WorkPtr& work, double deadline) {
   return static_cast<SimGridWork&>(*work).waitUntil(deadline);
+}
+
+void SimGridRuntime::setComputeSpeed(int host, double fraction) {
+  sg4::Host* h = workers_[static_cast<size_t>(host)];
+  for (unsigned long p = 0; p < h->get_pstate_count(); ++p)
+    if (h->get_pstate_speed(p) == fraction * kCoreSpeed) {
+      h->set_pstate(p);
+      return;
+    }
+  throw std::logic_error("compute host " + h->get_name() + " has no speed " + std::to_string(fraction));
 }
 
 double SimGridRuntime::computedSeconds(int host) const {

@@ -31,6 +31,7 @@ class SimGridRuntime final : public Runtime {
   bool wait(const WorkPtr& work) override;
   WaitResult waitUntil(const WorkPtr& work, double deadline) override;
   double computedSeconds(int host) const override;
+  void setComputeSpeed(int host, double fraction) override;
 
  private:
   friend class SimGridWork;

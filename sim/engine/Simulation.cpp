@@ -53,8 +53,11 @@ RunResult runSimulation(const Scenario& sc, const SimulationOptions& options) {
   for (const WorkerHost& w : executorHosts(sc.executor))
     workers.push_back(
         zone->create_host("worker-" + w.name, SimGridRuntime::kCoreSpeed)->set_core_count(w.cores)->seal());
-  for (const WorkerHost& a : apiServerHosts(sc))  // airflow3: after the executor's, as ModelRun numbers them
-    workers.push_back(zone->create_host(a.name, SimGridRuntime::kCoreSpeed)->set_core_count(a.cores)->seal());
+  for (const WorkerHost& a : apiServerHosts(sc)) {  // airflow3: after the executor's, as ModelRun numbers them
+    std::vector<double> speeds;
+    for (double f : a.speeds) speeds.push_back(f * SimGridRuntime::kCoreSpeed);
+    workers.push_back(zone->create_host(a.name, speeds)->set_core_count(a.cores)->seal());
+  }
   zone->seal();
 
   auto& runtime = *new SimGridRuntime(actors, workers);

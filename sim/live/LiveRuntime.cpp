@@ -145,6 +145,10 @@ Runtime::WaitResult LiveRuntime::waitUntil(const WorkPtr& work, double deadline)
   return WaitResult::TimedOut;
 }
 
+void LiveRuntime::setComputeSpeed(int /*host*/, double /*fraction*/) {
+  throw std::logic_error("live runs have no compute hosts whose speed changes (no API server)");
+}
+
 double LiveRuntime::computedSeconds(int host) const {
   return static_cast<size_t>(host) < computed_.size() ? computed_[static_cast<size_t>(host)] : 0;
 }

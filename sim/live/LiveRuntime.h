@@ -35,6 +35,7 @@ class LiveRuntime final : public Runtime {
   WorkPtr startCompute(int host, double coreSeconds) override;
   bool wait(const WorkPtr& work) override;
   WaitResult waitUntil(const WorkPtr& work, double deadline) override;
+  void setComputeSpeed(int host, double fraction) override;
   double computedSeconds(int host) const override;
 
   // Runs `work` without the lock: a blocking call to the outside world. Call from an actor.

@@ -16,8 +16,13 @@ const char* apiRouteName(ApiRoute route) {
 std::vector<WorkerHost> apiServerHosts(const Scenario& sc) {
   std::vector<WorkerHost> hosts;
   if (sc.scheduler.model != SchedulerModel::Airflow3) return hosts;
+  // Full speed, and each brownout's share of it.
+  std::vector<double> speeds = {1.0};
+  for (const Fault& f : sc.faults)
+    if (f.kind == Fault::Kind::ApiServerBrownout && std::find(speeds.begin(), speeds.end(), f.capacity) == speeds.end())
+      speeds.push_back(f.capacity);
   for (int i = 0; i < sc.apiServer.instances; ++i)
-    hosts.push_back({"api-server-" + std::to_string(i + 1), sc.apiServer.effectiveCores()});
+    hosts.push_back({"api-server-" + std::to_string(i + 1), sc.apiServer.effectiveCores(), speeds});
   return hosts;
 }
 
@@ -31,6 +36,15 @@ ApiServer::ApiServer(SimContext& ctx, int firstHost)
 
 void ApiServer::start() {
   const ApiServerConfig& a = ctx_.scenario.apiServer;
+  for (const Fault& f : ctx_.scenario.faults) {
+    if (f.kind != Fault::Kind::ApiServerBrownout) continue;
+    ctx_.rt.spawn("api-server-brownout", [this, &f] {
+      ctx_.rt.sleepUntil(f.at);
+      for (size_t i = 0; i < instances_.size(); ++i) ctx_.rt.setComputeSpeed(hostOf(i), f.capacity);
+      ctx_.rt.sleepUntil(f.at + f.duration);
+      for (size_t i = 0; i < instances_.size(); ++i) ctx_.rt.setComputeSpeed(hostOf(i), 1.0);
+    });
+  }
   for (size_t i = 0; i < instances_.size(); ++i)
     for (int k = 0; k < a.workers * kApiThreadsPerWorker; ++k)
       ctx_.rt.spawn("api-server-thread", [this, i] { serve(i); });
@@ -42,6 +56,7 @@ void ApiServer::start() {
     for (double at = a.backgroundStart + rng.exponential(1 / a.backgroundRate); at < end;
          at += rng.exponential(1 / a.backgroundRate)) {
       ctx_.rt.sleepUntil(at);
+      if (down(at)) continue;  // the UI cannot reach it either
       enqueue({a.backgroundCost, nullptr, QueryBatch(ctx_.db(InstanceId(0))), nullptr});
     }
   });
@@ -86,15 +101,31 @@ bool ApiServer::attempt(ApiRoute route, MetadataDb& db, const QueryBatch& sql) {
           ? db.clientCost(QueryType::TiCurrentState, 1, 1)  // one single-row ORM statement, as measured
           : a.clientCostPerStatement;
   ctx_.rt.sleepFor(a.networkRtt);
+  if (down(ctx_.now())) {  // connection refused
+    if (counted) ++failures_;
+    return false;
+  }
   SemaphorePtr answered = ctx_.rt.semaphore(0);
   enqueue({a.requestCost + perStatement * sql.queries(), &db, sql, answered});
   // acquireTimeout: true when the time passed first (the client gave up; the request is served anyway).
   if (answered->acquireTimeout(std::max(0.0, t0 + timeout - ctx_.now()))) {
-    if (counted) ++timeouts_;
+    if (counted) ++failures_;
     return false;
   }
   if (counted) latency_[static_cast<size_t>(route)].push_back(ctx_.now() - t0);
   return true;
+}
+
+bool ApiServer::down(double t) const {
+  for (const Fault& f : ctx_.scenario.faults)
+    if (f.kind == Fault::Kind::ApiServerOutage && t >= f.at && t < f.at + f.duration) return true;
+  return false;
+}
+
+void ApiServer::tryFailedOnHeartbeats() { killedAt_.push_back(ctx_.now()); }
+
+long long ApiServer::triesFailedOnHeartbeatsIn(double from, double to) const {
+  return std::count_if(killedAt_.begin(), killedAt_.end(), [&](double t) { return t >= from && t < to; });
 }
 
 void ApiServer::tryStarted() {
@@ -126,9 +157,9 @@ void ApiServer::contribute(double end, RunResult& out) const {
   const double window = end - warmupAt_;
   const double capacity = window * a.instances * a.effectiveCores();
   m[metric::kApiServerUtilization.name()] = roundMetric(capacity > 0 ? busy / capacity : 0);
-  m[metric::kTriesFailedOnHeartbeats.name()] = failedOnHeartbeats_;
+  m[metric::kTriesFailedOnHeartbeats.name()] = triesFailedOnHeartbeatsIn(warmupAt_, INFINITY);
   m[metric::kApiRequestsPerTry.name()] = roundMetric(tries_ > 0 ? static_cast<double>(requests_) / tries_ : 0);
-  m[metric::kApiRequestTimeouts.name()] = timeouts_;
+  m[metric::kApiRequestFailures.name()] = failures_;
   if (a.pricePerHostHour >= 0) out.cost.add(a.pricePerHostHour * a.instances * end / 3600);
 }
 

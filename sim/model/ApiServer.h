@@ -46,8 +46,9 @@ class ApiServer {
   bool call(ApiRoute route, MetadataDb& db, const QueryBatch& sql, Rng& rng);
   // A try started: the denominator of api_requests_per_try.
   void tryStarted();
-  // A try its supervisor killed after max_failed_heartbeats failed heartbeats.
-  void tryFailedOnHeartbeats() { ++failedOnHeartbeats_; }
+  // A try its supervisor killed (now) after max_failed_heartbeats failed heartbeats.
+  void tryFailedOnHeartbeats();
+  long long triesFailedOnHeartbeatsIn(double from, double to) const;
 
   // REQUIRES: markWarmup once when the warm-up ends; contribute once, at the end.
   void markWarmup();
@@ -68,6 +69,8 @@ class ApiServer {
   // One HTTP request; true when answered within the timeout.
   bool attempt(ApiRoute route, MetadataDb& db, const QueryBatch& sql);
   void enqueue(Request r);
+  // An api_server_outage refuses connections at `t`.
+  bool down(double t) const;
   // A thread of instance `i`: serves its requests one after the other.
   void serve(size_t i);
   int hostOf(size_t instance) const { return firstHost_ + static_cast<int>(instance); }
@@ -77,7 +80,8 @@ class ApiServer {
   size_t next_ = 0;  // the instance the load balancer gives the next request
   std::vector<Instance> instances_;
   std::array<SampleSeries, kApiRouteCount> latency_;
-  long long requests_ = 0, timeouts_ = 0, tries_ = 0, failedOnHeartbeats_ = 0;
+  long long requests_ = 0, failures_ = 0, tries_ = 0;
+  std::vector<double> killedAt_;  // when tries were killed on failed heartbeats
   double warmupAt_ = 0;
   std::vector<double> cpuAtWarmup_;
 };

@@ -22,6 +22,8 @@ namespace schedlab {
 struct WorkerHost {
   std::string name;
   int cores;
+  // The shares of its cores' speed it can be set to (setComputeSpeed), the first at start.
+  std::vector<double> speeds = {1.0};
 };
 
 class Executor {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "model/ApiServer.h"
 #include "model/SlaMisses.h"
 #include "results/LatencyStats.h"
 #include "results/MetricSchema.h"
@@ -74,6 +75,11 @@ void addFaultMetrics(SimContext& ctx, const SchedulerJobs& jobs, double end, Run
     nlohmann::json j = {{"kind", faultKindName(f.kind)},
                         {"during", window(ctx, f.at, to, end)},
                         {"after", window(ctx, to, to + f.afterWindow, end)}};
+    if (ctx.api) {  // what the API server's trouble cost: tries killed on failed heartbeats
+      const std::string key = metric::kTriesFailedOnHeartbeats.name();
+      j["during"][key] = ctx.api->triesFailedOnHeartbeatsIn(f.at, to);
+      j["after"][key] = ctx.api->triesFailedOnHeartbeatsIn(to, to + f.afterWindow);
+    }
     j.update(extra);
     byFault[f.name] = j;
   }

@@ -59,6 +59,9 @@ class Runtime {
   void compute(int host, double coreSeconds) { wait(startCompute(host, coreSeconds)); }
   // Core-seconds computed on a worker host so far.
   virtual double computedSeconds(int host) const = 0;
+  // Compute host `host` runs at `fraction` of its cores' speed from now on; work under way slows.
+  // REQUIRES: `fraction` is one of the speeds the platform gave the host (WorkerHost::speeds).
+  virtual void setComputeSpeed(int host, double fraction) = 0;
 };
 
 }  // namespace schedlab

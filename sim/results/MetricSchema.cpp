@@ -30,12 +30,12 @@ const Metric kApiRequestLatency{"api_request_latency_s", Unit::Seconds, Better::
     "airflow3: an Execution API request sent to its response (answered ones, per attempt); also `by_route`"};
 const Metric kApiServerUtilization{"api_server_utilization", Unit::Ratio, Better::Lower, Shape::Scalar, kRunScope, true,
     "airflow3: API server CPU busy over its usable cores (min(workers, cores) per instance), after the warm-up"};
-const Metric kTriesFailedOnHeartbeats{"tries_failed_on_heartbeats", Unit::Count, Better::Lower, Shape::Scalar, kRunScope, true,
+const Metric kTriesFailedOnHeartbeats{"tries_failed_on_heartbeats", Unit::Count, Better::Lower, Shape::Scalar, kRunScope | kFaultScope, true,
     "airflow3: tries their supervisor killed after `[workers] max_failed_heartbeats` failed heartbeats in a row"};
 const Metric kApiRequestsPerTry{"api_requests_per_try", Unit::Count, Better::Lower, Shape::Scalar, kRunScope, false,
     "airflow3: Execution API requests (attempts, retries included) per try started"};
-const Metric kApiRequestTimeouts{"api_request_timeouts", Unit::Count, Better::Lower, Shape::Scalar, kRunScope, false,
-    "airflow3: attempts that got no response within `[workers] execution_api_timeout`"};
+const Metric kApiRequestFailures{"api_request_failures", Unit::Count, Better::Lower, Shape::Scalar, kRunScope, false,
+    "airflow3: attempts not answered within `[workers] execution_api_timeout`, or refused (an outage)"};
 const Metric kWorkerHours{"worker_hours", Unit::Hours, Better::Lower, Shape::Scalar, kRunScope | kPoolScope, true,
     "worker hosts billed, from launch to termination"};
 const Metric kDbCoreHours{"db_core_hours", Unit::Hours, Better::Lower, Shape::Scalar, kRunScope, true,
@@ -230,7 +230,7 @@ const std::vector<const Metric*>& metricSchema() {
                                                  &metric::kSchedulerExits,
                                                  &metric::kSchedulersBackAfter,
                                                  &metric::kApiRequestsPerTry,
-                                                 &metric::kApiRequestTimeouts};
+                                                 &metric::kApiRequestFailures};
   return all;
 }
 

@@ -74,7 +74,7 @@ extern const Metric kSchedulerThroughput;
 // airflow3's API server: request latency, utilisation and the tries its overload costs, gated; the
 // rest not.
 extern const Metric kApiRequestLatency, kApiServerUtilization, kTriesFailedOnHeartbeats, kApiRequestsPerTry,
-    kApiRequestTimeouts;
+    kApiRequestFailures;
 // What the setup costs, gated.
 extern const Metric kWorkerHours, kDbCoreHours, kDbCpuUtilization, kDbQueriesTotal, kCost, kDbSizeBytes;
 // Losses, gated.

@@ -327,7 +327,16 @@ struct Sla {
 // Something that goes wrong at a time (`faults:`), with its window [at, at + duration): the
 // metrics of what happened during and after it are reported per fault.
 struct Fault {
-  enum class Kind { WorkerCrash, DbFailover, BrokerOutage, SchedulerCrash } kind = Kind::DbFailover;
+  // api_server_outage, api_server_brownout: airflow3's API server refuses every connection, or
+  // keeps `capacity` of its CPU, for the window.
+  enum class Kind {
+    WorkerCrash,
+    DbFailover,
+    BrokerOutage,
+    SchedulerCrash,
+    ApiServerOutage,
+    ApiServerBrownout
+  } kind = Kind::DbFailover;
   std::string name;  // default: the kind, numbered when it repeats
   double at = 0;
   double duration = 0;  // db_failover, broker_outage: how long; worker_crash: until its tries are back
@@ -346,11 +355,14 @@ struct Fault {
   double restartAfter = -1;
   double restartAfterAlert = -1;
   double afterWindow = 3600;  // the "after" window of its metrics
+  double capacity = 0.25;     // api_server_brownout: the share of its CPU speed the API server keeps
   bool operator==(const Fault&) const = default;
+  bool hitsApiServer() const { return kind == Kind::ApiServerOutage || kind == Kind::ApiServerBrownout; }
 };
 
 inline const char* faultKindName(Fault::Kind k) {
-  static const char* const names[] = {"worker_crash", "db_failover", "broker_outage", "scheduler_crash"};
+  static const char* const names[] = {"worker_crash",    "db_failover",       "broker_outage",
+                                      "scheduler_crash", "api_server_outage", "api_server_brownout"};
   return names[static_cast<int>(k)];
 }
 

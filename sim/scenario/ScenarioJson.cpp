@@ -206,6 +206,7 @@ nlohmann::json faultsJson(const Scenario& s) {
       j["count"] = f.count;
     }
     if (f.kind == Fault::Kind::DbFailover) j["mode"] = f.failsQueries ? "error" : "wait";
+    if (f.kind == Fault::Kind::ApiServerBrownout) j["capacity"] = f.capacity;
     if (f.kind == Fault::Kind::SchedulerCrash || f.failsQueries) {
       j["restart_after_s"] = orNull(f.restartAfter);
       j["restart_after_alert_s"] = orNull(f.restartAfterAlert);

@@ -301,8 +301,10 @@ Fault fault(const json& j, const Scenario& s, const std::string& path) {
   using K = Fault::Kind;
   Fault f;
   f.name = get<std::string>(j, "name", path);
-  f.kind =
-      named<K>(j, "kind", path, {K::WorkerCrash, K::DbFailover, K::BrokerOutage, K::SchedulerCrash}, faultKindName);
+  f.kind = named<K>(
+      j, "kind", path,
+      {K::WorkerCrash, K::DbFailover, K::BrokerOutage, K::SchedulerCrash, K::ApiServerOutage, K::ApiServerBrownout},
+      faultKindName);
   f.at = get<double>(j, "at_s", path);
   f.afterWindow = get<double>(j, "after_window_s", path);
   if (f.kind != K::SchedulerCrash) f.duration = get<double>(j, "duration_s", path);
@@ -311,6 +313,7 @@ Fault fault(const json& j, const Scenario& s, const std::string& path) {
     f.count = get<int>(j, "count", path);
   }
   if (f.kind == K::DbFailover) f.failsQueries = get<std::string>(j, "mode", path) == "error";
+  if (f.kind == K::ApiServerBrownout) f.capacity = get<double>(j, "capacity", path);
   if (f.kind == K::SchedulerCrash || f.failsQueries) {
     f.restartAfter = orNegative(j, "restart_after_s", path);
     f.restartAfterAlert = orNegative(j, "restart_after_alert_s", path);

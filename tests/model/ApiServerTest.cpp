@@ -30,7 +30,7 @@ TEST(ApiServer, ATryCallsRunHeartbeatsXcomAndStateAndNeverTheDbItself) {
   const auto& m = out.metrics;
   EXPECT_EQ(m["tasks_failed"], 0);
   EXPECT_EQ(m["tries_failed_on_heartbeats"], 0);
-  EXPECT_EQ(m["api_request_timeouts"], 0);
+  EXPECT_EQ(m["api_request_failures"], 0);
   const auto& byRoute = m["api_request_latency_s"]["by_route"];
   const long long started = byRoute["ti_run"]["count"], ended = m["tasks_succeeded"];
   ASSERT_GT(ended, 8);
@@ -73,7 +73,7 @@ TEST(ApiServer, ABusyUiCostsTriesTheirHeartbeatsAndTheyComeBackAsRetries) {
   const auto& m = out.metrics;
   // 1.2 cores of requests on one: heartbeats time out, three failed ones in a row kill a try.
   EXPECT_GT(m["tries_failed_on_heartbeats"].get<long long>(), 0);
-  EXPECT_GT(m["api_request_timeouts"].get<long long>(), 0);
+  EXPECT_GT(m["api_request_failures"].get<long long>(), 0);
   EXPECT_GT(m["api_request_latency_s"]["max"].get<double>(),
             10 * calm.metrics["api_request_latency_s"]["max"].get<double>());
   EXPECT_GT(m["api_server_utilization"].get<double>(), 0.1);
@@ -105,4 +105,36 @@ dags:
   const double cpu = out.metricsByPool["default"]["worker_cpu_utilization"].get<double>();
   EXPECT_GT(cpu, 0.4);
   EXPECT_LE(cpu, 0.5 + 1e-9);
+}
+
+TEST(ApiServer, AnOutageKillsTheTriesWhoseHeartbeatsFailAndTheFaultReportsThem) {
+  const auto out = simulate(load(airflow3("faults: [{kind: api_server_outage, at: 40m, duration: 10m}]\n"))[0]);
+  const auto& m = out.metrics;
+  const auto& fault = m["by_fault"]["api_server_outage"];
+  EXPECT_EQ(fault["kind"], "api_server_outage");
+  // Every call in the window is refused: the running tries fail three heartbeats in a row.
+  const long long during = fault["during"]["tries_failed_on_heartbeats"];
+  EXPECT_GT(during, 0);
+  EXPECT_EQ(m["tries_failed_on_heartbeats"].get<long long>(),
+            during + fault["after"]["tries_failed_on_heartbeats"].get<long long>());
+  EXPECT_GT(m["api_request_failures"].get<long long>(), 0);
+  // No try starts while it is down, and the killed ones are retried after it: nothing is lost.
+  EXPECT_EQ(m["tasks_lost"], 0);
+  EXPECT_GT(m["tasks_succeeded"].get<long long>(), 8);
+}
+
+TEST(ApiServer, ABrownoutSlowsEveryRequestForItsWindowOnly) {
+  // A twentieth of its CPU for 30 minutes: a 5 ms request takes ~100 ms, and is fast again after.
+  const auto calm = simulate(load(airflow3(""))[0]);
+  const auto out =
+      simulate(load(airflow3("faults: [{kind: api_server_brownout, at: 30m, duration: 30m, capacity: 0.05}]\n"))[0]);
+  const auto& m = out.metrics;
+  EXPECT_EQ(m["by_fault"]["api_server_brownout"]["kind"], "api_server_brownout");
+  const double calmMax = calm.metrics["api_request_latency_s"]["max"], slowMax = m["api_request_latency_s"]["max"];
+  EXPECT_GT(slowMax, 10 * calmMax);
+  EXPECT_LT(slowMax, 40 * calmMax);
+  EXPECT_EQ(m["api_request_latency_s"]["p50"],
+            calm.metrics["api_request_latency_s"]["p50"]);  // most of the run is calm
+  EXPECT_EQ(m["tries_failed_on_heartbeats"], 0);
+  EXPECT_EQ(m["tasks_lost"], 0);
 }

@@ -129,6 +129,12 @@ TEST(BadInput, Airflow3KeysAndTheKeysAirflow3RenamedOrRemoved) {
             ":2:31: api_server.background_load.rate: missing (e.g. 20/s)");
   EXPECT_EQ(errorOf(withDag("scheduler: {model: airflow3}\nworkers: {execution_api_retries: 0}\n")),
             ":2:34: workers.execution_api_retries: must be at least 1, got 0");
+  EXPECT_EQ(errorOf(withDag("faults: [{kind: api_server_outage, at: 1h, duration: 5m}]\n")),
+            ":1:17: faults[0].kind: an API server exists only in the airflow3 model: no api_server_outage can happen");
+  EXPECT_EQ(errorOf(withDag("scheduler: {model: airflow3}\n"
+                            "faults: [{kind: api_server_brownout, at: 1h, duration: 5m, capacity: 1}]\n")),
+            ":2:70: faults[0].capacity: a brownout keeps a share of the API server's CPU above 0 and below 1 (an "
+            "outage is api_server_outage)");
   // Airflow 3's own names and defaults.
   const Scenario s =
       load(withDag(a3 + "task_instance_heartbeat_timeout: 2m}\napi_server: {workers: 4, cores: 2}\n"))[0];

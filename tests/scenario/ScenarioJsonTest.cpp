@@ -109,6 +109,27 @@ slas:
   std::filesystem::remove_all(dir);
 }
 
+TEST(ScenarioJson, Airflow3WithItsApiServerWorkersAndFaultsRoundTrips) {
+  const Scenario s = load(R"(
+scheduler: {model: airflow3, task_instance_heartbeat_timeout: 2m, replicas: 2}
+api_server: {instances: 2, workers: 4, cores: 8, request_cost: 2ms, client_cost_per_statement: 1ms,
+             price_per_host_hour: 0.3, background_load: {rate: 10/s, cost: 30ms, start: 1h, end: 2h}}
+workers: {min_heartbeat_interval: 10s, execution_api_timeout: 3s, max_failed_heartbeats: 20}
+faults:
+  - {kind: api_server_outage, at: 1h, duration: 5m}
+  - {kind: api_server_brownout, at: 2h, duration: 10m, capacity: 0.3}
+dags: [{name: etl, schedule: 10m, tasks: [{shape: chain, count: 3}]}]
+)")[0];
+  expectRoundTrip(s);
+  const nlohmann::json j = toJson(s);
+  EXPECT_EQ(j["scheduler"]["task_instance_heartbeat_timeout_s"], 120);
+  EXPECT_FALSE(j["scheduler"].contains("schedule_after_task_execution"));
+  EXPECT_EQ(j["api_server"]["background_load"]["end_s"], 7200);
+  EXPECT_EQ(j["faults"][1]["capacity"], 0.3);
+  // Without airflow3 the configuration has no API server (and stays as it always was).
+  EXPECT_FALSE(toJson(load("dags: [{name: etl, schedule: 10m, tasks: [{id: t}]}]\n")[0]).contains("api_server"));
+}
+
 TEST(ScenarioJson, TheShorthandPoolIsAPool) {
   Scenario s = load(
       "executor: {workers: 3, worker_concurrency: 8, task_start: interpreter}\n"

@@ -41,6 +41,9 @@ class FakeRuntime : public Runtime {
   WorkPtr startCompute(int host, double coreSeconds) override;
   bool wait(const WorkPtr& work) override;
   WaitResult waitUntil(const WorkPtr& work, double deadline) override;
+  // Recorded only: fake work takes its core-seconds whatever the speed.
+  void setComputeSpeed(int host, double fraction) override { speeds_[host] = fraction; }
+  double computeSpeed(int host) const { return speeds_.count(host) ? speeds_.at(host) : 1.0; }
   double computedSeconds(int host) const override;
 
   // Runs the actors due up to `time` (earliest first, ties in the order they became due), then sets
@@ -81,6 +84,7 @@ class FakeRuntime : public Runtime {
   std::vector<std::string> names_;
   std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due_;
   std::map<int, double> computed_;
+  std::map<int, double> speeds_;
 };
 
 }  // namespace schedlab::test

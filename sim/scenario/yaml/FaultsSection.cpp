@@ -42,7 +42,8 @@ void readSchedulerCrash(const Context& ctx, Fields& f, const std::string& p, con
 }  // namespace
 
 // `faults:` — each {kind, at, ...}: worker_crash {pool, count}, db_failover {duration},
-// broker_outage {duration}.
+// broker_outage {duration}, scheduler_crash, api_server_outage {duration}, api_server_brownout
+// {duration, capacity}.
 void readFaultsSection(const Context& ctx, Fields& top, Scenario& s) {
   const YAML::Node list = top.raw("faults");
   using K = Fault::Kind;
@@ -56,12 +57,15 @@ void readFaultsSection(const Context& ctx, Fields& top, Scenario& s) {
     Fault fault;
     if (!f.has("kind"))
       ctx.fail(list[i], p + ".kind",
-               "a fault needs a kind (worker_crash, db_failover, broker_outage, scheduler_crash)");
+               "a fault needs a kind (worker_crash, db_failover, broker_outage, scheduler_crash, "
+               "api_server_outage, api_server_brownout)");
     fault.kind = f.choice<K>("kind", K::DbFailover,
                              {{"worker_crash", K::WorkerCrash},
                               {"db_failover", K::DbFailover},
                               {"broker_outage", K::BrokerOutage},
-                              {"scheduler_crash", K::SchedulerCrash}});
+                              {"scheduler_crash", K::SchedulerCrash},
+                              {"api_server_outage", K::ApiServerOutage},
+                              {"api_server_brownout", K::ApiServerBrownout}});
     const char* kind = faultKindName(fault.kind);
     fault.name = f.text("name", "");
     if (fault.name.empty()) {
@@ -77,6 +81,9 @@ void readFaultsSection(const Context& ctx, Fields& top, Scenario& s) {
     if (s.executor.kind == ExecutorKind::Mock && (fault.kind == K::WorkerCrash || fault.kind == K::BrokerOutage))
       ctx.fail(f.raw("kind"), p + ".kind",
                "executor mock has no workers and no broker: a " + std::string(kind) + " cannot happen");
+    if (fault.hitsApiServer() && s.scheduler.model != SchedulerModel::Airflow3)
+      ctx.fail(f.raw("kind"), p + ".kind",
+               std::string("an API server exists only in the airflow3 model: no ") + kind + " can happen");
     if (fault.kind == K::WorkerCrash) {
       fault.pool = f.text("pool", s.executor.pools.front().name);
       auto pool = std::find_if(s.executor.pools.begin(), s.executor.pools.end(),
@@ -97,6 +104,13 @@ void readFaultsSection(const Context& ctx, Fields& top, Scenario& s) {
         // A scheduler that exits on the errors comes back as Airflow's systemd unit restarts it
         // (Restart=always, RestartSec=5s), unless told otherwise.
         if (fault.failsQueries) readRestart(ctx, f, p, s, fault, 5);
+      }
+      if (fault.kind == K::ApiServerBrownout) {
+        fault.capacity = f.number("capacity", fault.capacity, 0, 1);
+        if (fault.capacity <= 0 || fault.capacity >= 1)
+          ctx.fail(
+              f.raw("capacity"), p + ".capacity",
+              "a brownout keeps a share of the API server's CPU above 0 and below 1 (an outage is api_server_outage)");
       }
     }
     fault.afterWindow = f.duration("after_window", fault.afterWindow, 1e-3);
