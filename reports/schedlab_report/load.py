@@ -1,4 +1,4 @@
-"""Reading results directories: results.json, timeseries.csv and pool_timeseries.csv. Everything the plots and the
+"""Reading results directories: results.json, timeseries.csv, pool_timeseries.csv and api_timeseries.csv. Everything the plots and the
 verdict need, one Variant per variant."""
 
 import csv
@@ -30,6 +30,7 @@ class Variant:
         self.color = None
         self.timeseries = {}
         self.pool_series = {}  # pool name -> {column: np.array}, from pool_timeseries.csv
+        self.api_series = {}  # airflow3: {column: np.array}, from api_timeseries.csv
 
     def metric(self, path):
         """The number at a dotted path inside the variant (as the C++ lookup), or None. A metrics path
@@ -89,12 +90,14 @@ def load(dirs):
             raise ReportInputError(f"{path}: not a results.json: no 'variants' list")
         series = _read_timeseries(os.path.join(rdir, "timeseries.csv"))
         pools = _read_timeseries(os.path.join(rdir, "pool_timeseries.csv"), lambda row: (row["variant"], row["pool"]))
+        api = _read_timeseries(os.path.join(rdir, "api_timeseries.csv"))
         for data in results["variants"]:
             if not isinstance(data, dict) or "name" not in data:
                 raise ReportInputError(f"{path}: a variant without a name")
             v = Variant(rdir, results, data)
             v.timeseries = series.get(v.name, {})
             v.pool_series = {pool: cols for (name, pool), cols in pools.items() if name == v.name}
+            v.api_series = api.get(v.name, {})
             variants.append(v)
     if not variants:
         raise ReportInputError("no variants in the given results")

@@ -119,6 +119,32 @@ def queue_and_workers(variants, path):
     return "Messages waiting in the broker, workers with work, and tasks running." if ok else None
 
 
+def api_server(variants, path):
+    """airflow3: the API server's utilisation, request latency and backlog over time."""
+    with_api = [v for v in variants if len(v.api_series.get("time_s", [])) > 0]
+    if not with_api:
+        return None
+    panels = [("api_server_utilization", "API server CPU (%)", 100.0),
+              ("api_request_p95_s", "request p95 (s)", 1.0),
+              ("api_requests_queued", "requests waiting for a thread", 1.0)]
+    div, xlabel = _time_axis(with_api)
+    fig, axes = plt.subplots(len(panels), 1, figsize=(10, 2.6 * len(panels) + 0.6), sharex=True, squeeze=False)
+    for ax, (column, ylabel, scale) in zip(axes[:, 0], panels):
+        for v in with_api:
+            y = v.api_series[column] * scale
+            if column == "api_request_p95_s":  # no point where nothing was answered
+                y = np.where(v.api_series["api_requests_per_s"] > 0, y, np.nan)
+            ax.plot(v.api_series["time_s"] / div, y, color=v.color, label=v.label, linewidth=1.2)
+        ax.set_ylabel(ylabel)
+        ax.grid(True, alpha=0.3)
+    axes[0, 0].set_title("API server over time (per sample interval)")
+    axes[0, 0].legend(fontsize=8, loc="best", ncol=min(4, len(with_api)))
+    axes[-1, 0].set_xlabel(xlabel)
+    _save(fig, path)
+    return ("Airflow 3's API server: its CPU over its usable cores, the 95th percentile of the tries' answered "
+            "requests, and the requests (tries' and UI's) waiting for one of its threads.")
+
+
 def faults(variants, path):
     """Around each fault: tasks running and messages waiting, per variant, its window shaded."""
     names = []

@@ -218,6 +218,37 @@ def pool_blocks(variants):
             ("table", header, rows)]
 
 
+def api_server_blocks(variants):
+    """airflow3: per variant, its API server's load, request latency and what it cost the tries."""
+    rows, routes = [], []
+    for v in variants:
+        lat = v.metrics.get("api_request_latency_s")
+        if not isinstance(lat, dict):
+            continue
+        api = v.config.get("api_server", {})
+        util = v.metric("metrics.api_server_utilization")
+        rows.append([v.label, f"{api.get('instances', '?')} × {api.get('workers', '?')} on {api.get('cores', '?')} cores",
+                     "-" if util is None else f"{100 * util:.1f} %",
+                     fmt_s(lat.get("p50")) if lat.get("count") else "-",
+                     fmt_s(lat.get("p95")) if lat.get("count") else "-",
+                     fmt_s(lat.get("p99")) if lat.get("count") else "-",
+                     f"{v.metrics.get('api_request_failures', 0):.0f}",
+                     f"{v.metrics.get('tries_failed_on_heartbeats', 0):.0f}",
+                     f"{v.metrics.get('api_requests_per_try', 0):.1f}"])
+        for route, s in sorted((lat.get("by_route") or {}).items()):
+            routes.append([v.label, route, f"{s.get('count', 0):.0f}", fmt_s(s.get("p50")), fmt_s(s.get("p95")),
+                           fmt_s(s.get("max"))])
+    if not rows:
+        return []
+    return [("h2", "API server"),
+            ("p", "Airflow 3's tries call the API server's Execution API instead of the metadata DB: their start, a "
+                  "heartbeat every few seconds, their XCom and their end. A call not answered in time is retried; "
+                  "failed heartbeats in a row kill the try."),
+            ("table", ["variant", "instances × workers", "CPU busy", "request p50", "p95", "p99", "failed attempts",
+                       "tries failed on heartbeats", "requests per try"], rows),
+            ("table", ["variant", "route", "answered", "p50", "p95", "max"], routes)]
+
+
 def live_blocks(variants):
     """Simulated vs live results of the same scenario and variant, with the simulator's error."""
     live = [v for v in variants if v.source == "live"]

@@ -103,6 +103,7 @@ bool ApiServer::attempt(ApiRoute route, MetadataDb& db, const QueryBatch& sql) {
   ctx_.rt.sleepFor(a.networkRtt);
   if (down(ctx_.now())) {  // connection refused
     if (counted) ++failures_;
+    ++failuresSinceSample_;
     return false;
   }
   SemaphorePtr answered = ctx_.rt.semaphore(0);
@@ -110,9 +111,11 @@ bool ApiServer::attempt(ApiRoute route, MetadataDb& db, const QueryBatch& sql) {
   // acquireTimeout: true when the time passed first (the client gave up; the request is served anyway).
   if (answered->acquireTimeout(std::max(0.0, t0 + timeout - ctx_.now()))) {
     if (counted) ++failures_;
+    ++failuresSinceSample_;
     return false;
   }
   if (counted) latency_[static_cast<size_t>(route)].push_back(ctx_.now() - t0);
+  sinceSample_.push_back(ctx_.now() - t0);
   return true;
 }
 
@@ -136,6 +139,26 @@ void ApiServer::markWarmup() {
   warmupAt_ = ctx_.now();
   for (size_t i = 0; i < cpuAtWarmup_.size(); ++i)
     cpuAtWarmup_[i] = ctx_.rt.computedSeconds(firstHost_ + static_cast<int>(i));
+}
+
+void ApiServer::sample(double now, RunResult& out) {
+  double cpu = 0;
+  size_t queued = 0;
+  for (size_t i = 0; i < instances_.size(); ++i) {
+    cpu += ctx_.rt.computedSeconds(hostOf(i));
+    queued += instances_[i].queue.size();
+  }
+  const double interval = now - lastSampleAt_;
+  const double capacity = interval * static_cast<double>(instances_.size()) * ctx_.scenario.apiServer.effectiveCores();
+  std::sort(sinceSample_.begin(), sinceSample_.end());
+  out.apiSamples.push_back({now, capacity > 0 ? roundMetric((cpu - cpuAtSample_) / capacity) : 0,
+                            interval > 0 ? roundMetric(static_cast<double>(sinceSample_.size()) / interval) : 0,
+                            sinceSample_.empty() ? 0 : roundMetric(percentile(sinceSample_, 95)),
+                            static_cast<double>(failuresSinceSample_), static_cast<double>(queued)});
+  sinceSample_.clear();
+  failuresSinceSample_ = 0;
+  lastSampleAt_ = now;
+  cpuAtSample_ = cpu;
 }
 
 void ApiServer::contribute(double end, RunResult& out) const {

@@ -50,8 +50,10 @@ class ApiServer {
   void tryFailedOnHeartbeats();
   long long triesFailedOnHeartbeatsIn(double from, double to) const;
 
-  // REQUIRES: markWarmup once when the warm-up ends; contribute once, at the end.
+  // REQUIRES: markWarmup once when the warm-up ends; sample at each sample time, in order;
+  // contribute once, at the end.
   void markWarmup();
+  void sample(double now, RunResult& out);
   void contribute(double end, RunResult& out) const;
 
  private:
@@ -84,6 +86,10 @@ class ApiServer {
   std::vector<double> killedAt_;  // when tries were killed on failed heartbeats
   double warmupAt_ = 0;
   std::vector<double> cpuAtWarmup_;
+  // Since the last sample: answered attempts' latencies, failures, CPU.
+  std::vector<double> sinceSample_;
+  long long failuresSinceSample_ = 0;
+  double lastSampleAt_ = 0, cpuAtSample_ = 0;
 };
 
 }  // namespace schedlab

@@ -173,6 +173,7 @@ void ModelRun::sample() {
     row.busyWorkers = executor_->busyWorkers();
     result_.timeseries.push_back(row);
     executor_->sample(t, result_);
+    if (api_) api_->sample(t, result_);
     if (endsWhenDone() && state_.allRunsDone()) {
       doneAt_ = t;
       return;

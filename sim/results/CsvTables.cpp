@@ -85,6 +85,17 @@ std::string timeseriesCsv(const std::vector<RunResult>& runs) {
   return out.str();
 }
 
+std::string apiTimeseriesCsv(const std::vector<RunResult>& runs) {
+  std::ostringstream out;
+  out << "variant,time_s,api_server_utilization,api_requests_per_s,api_request_p95_s,api_request_failures,"
+         "api_requests_queued\n";
+  for (const RunResult& run : runs)
+    for (const ApiSampleRow& r : run.apiSamples)
+      out << csvField(run.variant) << ',' << fmt(r.time) << ',' << fmt(r.utilization) << ',' << fmt(r.requestsPerSecond)
+          << ',' << fmt(r.requestP95) << ',' << r.failures << ',' << r.queued << '\n';
+  return out.str();
+}
+
 std::string poolTimeseriesCsv(const std::vector<RunResult>& runs) {
   std::ostringstream out;
   out << "variant,time_s,pool,workers,workers_up,queue_depth,in_flight_tasks,worker_cpu_utilization\n";

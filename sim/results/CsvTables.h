@@ -20,6 +20,8 @@ void writeTaskInstancesCsv(std::ostream& out, const std::vector<RunResult>& runs
 std::string taskInstanceCsvRow(const std::string& variant, const TaskTryRow& row);
 std::string timeseriesCsv(const std::vector<RunResult>& runs);
 std::string poolTimeseriesCsv(const std::vector<RunResult>& runs);
+// airflow3's API server, every sample interval (rows only for airflow3 variants).
+std::string apiTimeseriesCsv(const std::vector<RunResult>& runs);
 std::string scalingCsv(const std::vector<RunResult>& runs);
 
 }  // namespace schedlab

@@ -64,6 +64,10 @@ void writeResults(const std::string& dir, const nlohmann::json& results, const s
       {(fs::path(dir) / "timeseries.csv").string(), timeseriesCsv(runs)},
       {(fs::path(dir) / "pool_timeseries.csv").string(), poolTimeseriesCsv(runs)},
       {(fs::path(dir) / "scaling.csv").string(), scalingCsv(runs)}};
+  bool withApi = false;  // written when a variant has an API server (airflow3)
+  for (const auto& r : runs) withApi |= !r.apiSamples.empty();
+  const std::string apiPath = (fs::path(dir) / "api_timeseries.csv").string();
+  if (withApi) files.push_back({apiPath, apiTimeseriesCsv(runs)});
   std::vector<std::string> temps;
   try {
     for (auto& [path, content] : files) {
@@ -88,6 +92,7 @@ void writeResults(const std::string& dir, const nlohmann::json& results, const s
   for (size_t i = 0; i < files.size(); ++i) fs::rename(temps[i], files[i].first);
   if (!withTis) fs::remove(tisPath);  // never leave an older run's rows beside these results
   if (!withLoops) fs::remove(loopsPath);
+  if (!withApi) fs::remove(apiPath);
 }
 
 }  // namespace schedlab

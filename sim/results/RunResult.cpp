@@ -99,6 +99,13 @@ nlohmann::json rowsOf(const std::vector<PoolSampleRow>& rows) {
   return a;
 }
 
+nlohmann::json rowsOf(const std::vector<ApiSampleRow>& rows) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto& r : rows)
+    a.push_back({r.time, r.utilization, r.requestsPerSecond, r.requestP95, r.failures, r.queued});
+  return a;
+}
+
 nlohmann::json rowsOf(const std::vector<ScalingRow>& rows) {
   nlohmann::json a = nlohmann::json::array();
   for (const auto& r : rows) a.push_back({r.time, r.pool, r.out, r.before, r.after, r.queueDepth, r.inFlight, r.cpu});
@@ -108,22 +115,24 @@ nlohmann::json rowsOf(const std::vector<ScalingRow>& rows) {
 }  // namespace
 
 nlohmann::json RunResult::toJson() const {
-  return {{"variant", variant},
-          {"description", description},
-          {"config", config},
-          {"metrics", metrics},
-          {"metrics_by_dag", metricsByDag},
-          {"metrics_by_instance", metricsByInstance},
-          {"metrics_by_pool", metricsByPool},
-          {"sample_runs", sampleRuns},
-          {"run", run},
-          {"tries", encodeTries(tries)},
-          {"tries_file", triesFile},
-          {"loops_file", loopsFile},
-          {"loop_columns", loopColumns},
-          {"timeseries", rowsOf(timeseries)},
-          {"pool_samples", rowsOf(poolSamples)},
-          {"scaling", rowsOf(scaling)}};
+  nlohmann::json j = {{"variant", variant},
+                      {"description", description},
+                      {"config", config},
+                      {"metrics", metrics},
+                      {"metrics_by_dag", metricsByDag},
+                      {"metrics_by_instance", metricsByInstance},
+                      {"metrics_by_pool", metricsByPool},
+                      {"sample_runs", sampleRuns},
+                      {"run", run},
+                      {"tries", encodeTries(tries)},
+                      {"tries_file", triesFile},
+                      {"loops_file", loopsFile},
+                      {"loop_columns", loopColumns},
+                      {"timeseries", rowsOf(timeseries)},
+                      {"pool_samples", rowsOf(poolSamples)},
+                      {"scaling", rowsOf(scaling)}};
+  if (!apiSamples.empty()) j["api_samples"] = rowsOf(apiSamples);  // airflow3 only: others as they were
+  return j;
 }
 
 RunResult RunResult::fromJson(const nlohmann::json& j) {
@@ -145,6 +154,8 @@ RunResult RunResult::fromJson(const nlohmann::json& j) {
     r.timeseries.push_back({a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]});
   for (const auto& a : j.at("pool_samples")) r.poolSamples.push_back({a[0], a[1], a[2], a[3], a[4], a[5], a[6]});
   for (const auto& a : j.at("scaling")) r.scaling.push_back({a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]});
+  if (j.contains("api_samples"))
+    for (const auto& a : j.at("api_samples")) r.apiSamples.push_back({a[0], a[1], a[2], a[3], a[4], a[5]});
   return r;
 }
 

@@ -44,6 +44,16 @@ struct PoolSampleRow {
   double cpu = 0;  // 0-1 over the interval
 };
 
+// One sample interval of airflow3's API server (api_timeseries.csv).
+struct ApiSampleRow {
+  double time = 0;
+  double utilization = 0;        // 0-1 over the interval, of its usable cores
+  double requestsPerSecond = 0;  // the tries' attempts answered in the interval, per second
+  double requestP95 = 0;         // their latency's 95th percentile (s; 0 when none)
+  double failures = 0;           // attempts not answered in time, or refused
+  double queued = 0;             // requests waiting for a thread at the sample time
+};
+
 // One scaling action of a pool (scaling.csv) and what the policy saw.
 struct ScalingRow {
   double time = 0;
@@ -88,7 +98,8 @@ struct RunResult {
   std::vector<TimeSeriesRow> timeseries;
   std::vector<PoolSampleRow> poolSamples;
   std::vector<ScalingRow> scaling;
-  CostLedger cost;  // written into metrics by the run, not carried across processes
+  std::vector<ApiSampleRow> apiSamples;  // airflow3 only
+  CostLedger cost;                       // written into metrics by the run, not carried across processes
 
   // The scope object of a scope's member, created when missing.
   nlohmann::json& dag(const std::string& name) { return metricsByDag[name]; }

@@ -91,6 +91,22 @@ TEST(Report, MetadbGrowthShowsSizeOverTimeWithoutPerTryRows) {
   expectRendersInChromium(dir / "results/report.html", 6);
 }
 
+TEST(Report, Airflow3MigrationShowsItsApiServer) {
+  fs::path dir = schedlab::test::tempDir();
+  ASSERT_NO_FATAL_FAILURE(
+      runAndReport(std::string(SCHEDLAB_SCENARIOS) + "/airflow3-migration.yaml --set run.horizon=2h", dir));
+  for (const char* f : kFigures) EXPECT_TRUE(fs::exists(dir / "results/figures" / f)) << f;
+  EXPECT_TRUE(fs::exists(dir / "results/figures/api_server.png"));
+  std::string md = readFile(dir / "results/report.md");
+  EXPECT_NE(md.find("## API server"), std::string::npos) << md;
+  // A row per airflow3 variant with its workers, none for airflow2; a row per route of each.
+  EXPECT_NE(md.find("| airflow3_1_worker | 1 × 1 on 4 cores |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| airflow3_4_workers | 1 × 4 on 4 cores |"), std::string::npos) << md;
+  EXPECT_EQ(md.find("| airflow2 | 1 ×"), std::string::npos) << md;
+  EXPECT_EQ(countOf(md, "| ti_heartbeat |"), 3) << md;
+  expectRendersInChromium(dir / "results/report.html", 7);
+}
+
 TEST(Report, FetchrNightlyEtlHasEveryFigure) {
   fs::path dir = schedlab::test::tempDir();
   ASSERT_NO_FATAL_FAILURE(runAndReport(std::string(SCHEDLAB_SCENARIOS) + "/fetchr-nightly-etl.yaml", dir));
