@@ -5,6 +5,7 @@
 
 #include "model/ArrivalProcess.h"
 #include "model/DagFileProcessor.h"
+#include "model/DagProcessor.h"
 #include "model/FaultMetrics.h"
 #include "model/SchedulerLoop.h"
 #include "model/SlaMisses.h"
@@ -114,6 +115,11 @@ void ModelRun::start() {
     if (sc.scheduler.model != SchedulerModel::Airflow1) {  // airflow2, airflow3: the 2.x loop
       for (int r = 0; r < sc.scheduler.replicas; ++r)
         rt_.spawn("scheduler", [&ctx, inst, r] { runAirflow2Scheduler(ctx, inst, r); });
+      if (sc.scheduler.model == SchedulerModel::Airflow3)
+        for (int p = 0; p < sc.scheduler.dagProcessorInstances; ++p) {
+          dagProcessors_.push_back(std::make_unique<DagProcessor>(ctx, inst, p, sc.scheduler.dagProcessorInstances));
+          dagProcessors_.back()->start();
+        }
     } else {
       rt_.spawn("scheduler", [&ctx, inst] { runAirflow1MainLoop(ctx, inst); });
       // Lives as long as its actors: the runtime's end (never destroyed on SimGrid).
@@ -201,6 +207,11 @@ RunResult ModelRun::results(double end, nlohmann::json run) {
   addSlaMetrics(state_, sc_, end, out);
   executor_->contribute(end, out);
   if (api_) api_->contribute(end, out);
+  if (!dagProcessors_.empty()) {
+    std::vector<const DagProcessor*> processors;
+    for (const auto& p : dagProcessors_) processors.push_back(p.get());
+    DagProcessor::contribute(processors, out);
+  }
   jobs_->contribute(end, out);
   if (!sc_.faults.empty()) addFaultMetrics(ctx_, *jobs_, end, out);
   archiver_->contribute(out);

@@ -16,6 +16,7 @@
 #include "model/ApiServer.h"
 #include "model/Archiver.h"
 #include "model/DagFileProcessor.h"
+#include "model/DagProcessor.h"
 #include "model/DbMetrics.h"
 #include "model/Executor.h"
 #include "model/LoopTrace.h"
@@ -86,7 +87,8 @@ class ModelRun {
   std::unique_ptr<Executor> executor_;
   std::unique_ptr<SchedulerJobs> jobs_;
   std::unique_ptr<Archiver> archiver_;
-  std::unique_ptr<ApiServer> api_;  // airflow3
+  std::unique_ptr<ApiServer> api_;                            // airflow3
+  std::vector<std::unique_ptr<DagProcessor>> dagProcessors_;  // airflow3
   std::vector<std::unique_ptr<DagFileProcessorManager>> processors_;
   std::unique_ptr<TryStream> tryStream_;
   std::unique_ptr<LoopStream> loopStream_;

@@ -69,6 +69,10 @@ enum class QueryType {
   ApiTiState,      // PATCH .../state: TI FOR UPDATE, the TI with its dag_run, the outcome's read, UPDATE
   ApiTiHeartbeat,  // PUT .../heartbeat: TI FOR UPDATE, UPDATE last_heartbeat_at
   ApiXcomSet,      // POST /xcoms/...: the dag_run id, DELETE the old value, INSERT the new one
+  // Airflow 3.1's standalone DAG processor, per DAG file parsed (dag_processing/collection.py):
+  // the dag row FOR UPDATE and its UPDATE, the run info's dag_run read, the serialized DAG's
+  // update-interval or hash check, the latest dag_version.
+  DagProcessorParse,
   Count
 };
 
@@ -77,7 +81,9 @@ struct QueryInfo {
   Table table;
   int statements;  // SQL statements one query of this type sends (round trips)
   bool schedulerSide;
-  bool apiServer = false;  // an Execution API route's SQL: the API server sends it, never a scheduler loop
+  bool apiServer = false;     // an Execution API route's SQL: the API server sends it, never a scheduler loop
+  bool dagProcessor = false;  // airflow3's standalone DAG processor sends it, never a scheduler loop
+  bool inLoops() const { return !apiServer && !dagProcessor; }
 };
 
 inline constexpr std::array<QueryInfo, static_cast<size_t>(QueryType::Count)> kQueries = {{
@@ -125,6 +131,7 @@ inline constexpr std::array<QueryInfo, static_cast<size_t>(QueryType::Count)> kQ
     {"api_ti_state", Table::TaskInstance, 4, false, true},
     {"api_ti_heartbeat", Table::TaskInstance, 2, false, true},
     {"api_xcom_set", Table::Xcom, 3, false, true},
+    {"dag_processor_parse", Table::Dag, 5, false, false, true},
 }};
 
 inline const QueryInfo& queryInfo(QueryType t) { return kQueries[static_cast<size_t>(t)]; }

@@ -69,6 +69,8 @@ const std::map<std::string, Source>& catalogSources() {
       {"api_ti_state", {L::Airflow110, "ti_merge_scheduled", 4}},
       {"api_ti_heartbeat", {L::Airflow110, "ti_merge_scheduled", 2}},
       {"api_xcom_set", {L::Airflow110, "ti_merge_scheduled", 3}},
+      // Single-row reads and writes of the dag table and its neighbours, as sync_dag's.
+      {"dag_processor_parse", {L::Airflow110, "sync_dag", 5}},
   };
   return m;
 }

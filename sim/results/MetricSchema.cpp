@@ -34,6 +34,10 @@ const Metric kTriesFailedOnHeartbeats{"tries_failed_on_heartbeats", Unit::Count,
     "airflow3: tries their supervisor killed after `[workers] max_failed_heartbeats` failed heartbeats in a row"};
 const Metric kApiRequestsPerTry{"api_requests_per_try", Unit::Count, Better::Lower, Shape::Scalar, kRunScope, false,
     "airflow3: Execution API requests (attempts, retries included) per try started"};
+const Metric kDagProcessingTotalParseTime{"dag_processing_total_parse_time_s", Unit::Seconds, Better::Lower, Shape::Summary, kRunScope, false,
+    "airflow3: `dag_processing.total_parse_time`, a DAG processor's pass over its files"};
+const Metric kDagFileParses{"dag_file_parses", Unit::Count, Better::Neither, Shape::Scalar, kRunScope, false,
+    "airflow3: DAG files the DAG processors parsed (each written to the DB)"};
 const Metric kApiRequestFailures{"api_request_failures", Unit::Count, Better::Lower, Shape::Scalar, kRunScope, false,
     "airflow3: attempts not answered within `[workers] execution_api_timeout`, or refused (an outage)"};
 const Metric kWorkerHours{"worker_hours", Unit::Hours, Better::Lower, Shape::Scalar, kRunScope | kPoolScope, true,
@@ -230,7 +234,9 @@ const std::vector<const Metric*>& metricSchema() {
                                                  &metric::kSchedulerExits,
                                                  &metric::kSchedulersBackAfter,
                                                  &metric::kApiRequestsPerTry,
-                                                 &metric::kApiRequestFailures};
+                                                 &metric::kApiRequestFailures,
+                                                 &metric::kDagProcessingTotalParseTime,
+                                                 &metric::kDagFileParses};
   return all;
 }
 

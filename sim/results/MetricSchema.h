@@ -75,6 +75,8 @@ extern const Metric kSchedulerThroughput;
 // rest not.
 extern const Metric kApiRequestLatency, kApiServerUtilization, kTriesFailedOnHeartbeats, kApiRequestsPerTry,
     kApiRequestFailures;
+// airflow3's standalone DAG processor.
+extern const Metric kDagProcessingTotalParseTime, kDagFileParses;
 // What the setup costs, gated.
 extern const Metric kWorkerHours, kDbCoreHours, kDbCpuUtilization, kDbQueriesTotal, kCost, kDbSizeBytes;
 // Losses, gated.

@@ -132,9 +132,13 @@ struct SchedulerConfig {
   double pricePerHostHour = -1;  // < 0: not priced
   double orphanedTasksCheckInterval = 300;
   double idleSleepTime = 1;  // scheduler_idle_sleep_time / processor_poll_interval
+  // DAG-file parsing: airflow1's processors (the scheduler's), airflow3's standalone DAG
+  // processor (`dag_processor:`, Airflow 3's [dag_processor]: `dagProcessorInstances` of it per
+  // scheduler instance, each parsing its share of the files).
   int parsingProcesses = 2;
   double minFileProcessInterval = 30;
   double dagFileParseCost = 0.1;
+  int dagProcessorInstances = 1;
   // Scheduler-process CPU per SQL statement it sends: SQLAlchemy builds the statement and maps
   // the result rows to objects. Paid by the scheduler loop and the DAG-file processors, not the DB.
   // kMeasuredClientCost (the default): per query type and row, as the calibration measured it

@@ -354,6 +354,10 @@ nlohmann::json toJson(const Scenario& s) {
   if (s.scheduler.model == SchedulerModel::Airflow3) {
     j["api_server"] = apiServerJson(s.apiServer);
     j["workers"] = workersJson(s.workers);
+    j["dag_processor"] = {{"instances", s.scheduler.dagProcessorInstances},
+                          {"parsing_processes", s.scheduler.parsingProcesses},
+                          {"min_file_process_interval_s", s.scheduler.minFileProcessInterval},
+                          {"dag_file_parse_cost_s", s.scheduler.dagFileParseCost}};
   }
   return j;
 }

@@ -393,6 +393,11 @@ Scenario scenarioFromJson(const json& config) {
   if (s.scheduler.model == SchedulerModel::Airflow3) {
     s.apiServer = apiServer(at(config, "api_server", p));
     s.workers = workers(at(config, "workers", p));
+    const json& d = at(config, "dag_processor", p);
+    s.scheduler.dagProcessorInstances = get<int>(d, "instances", "dag_processor");
+    s.scheduler.parsingProcesses = get<int>(d, "parsing_processes", "dag_processor");
+    s.scheduler.minFileProcessInterval = get<double>(d, "min_file_process_interval_s", "dag_processor");
+    s.scheduler.dagFileParseCost = get<double>(d, "dag_file_parse_cost_s", "dag_processor");
   }
   s.executor = executor(at(config, "executor", p));
   readInstances(at(config, "instances", p), s);

@@ -38,6 +38,7 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
   yaml::readMetadbSection(ctx, top, s);
   yaml::readApiServerSection(ctx, top, s);
   yaml::readWorkersSection(ctx, top, s);
+  yaml::readDagProcessorSection(ctx, top, s);
   yaml::readExecutorSection(ctx, top, s);
   yaml::References refs;
   yaml::readDagsSection(ctx, top, s, refs);
@@ -140,13 +141,13 @@ std::vector<Scenario> readAllVariants(const LoadRequest& request) {
         for (auto it = v.node.begin(); it != v.node.end(); ++it) {
           std::string key = it->first.Scalar();
           if (key == "name" || key == "extends" || key == "description") continue;
-          static const std::set<std::string> sections = {"dags",       "triggers",  "scheduler", "metadb",
-                                                         "api_server", "workers",   "executor",  "run",
-                                                         "instances",  "archiving", "faults",    "monitoring"};
+          static const std::set<std::string> sections = {
+              "dags",     "triggers", "scheduler", "metadb",    "api_server", "workers",   "dag_processor",
+              "executor", "run",      "instances", "archiving", "faults",     "monitoring"};
           if (!sections.count(key))
             ctx.fail(it->first, "variants." + v.name + "." + key,
                      "unknown key (a variant overrides dags, triggers, scheduler, metadb, api_server, workers, "
-                     "executor, run, instances, archiving, faults or monitoring)");
+                     "dag_processor, executor, run, instances, archiving, faults or monitoring)");
           overrides[key] = it->second;
         }
         yaml::mergeInto(base, overrides);

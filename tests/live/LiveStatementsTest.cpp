@@ -26,6 +26,7 @@ bool sentByAirflow1(QueryType t) {
     case QueryType::ApiTiState:
     case QueryType::ApiTiHeartbeat:
     case QueryType::ApiXcomSet:
+    case QueryType::DagProcessorParse:
       return false;
     default:
       return true;

@@ -138,3 +138,29 @@ TEST(ApiServer, ABrownoutSlowsEveryRequestForItsWindowOnly) {
   EXPECT_EQ(m["tries_failed_on_heartbeats"], 0);
   EXPECT_EQ(m["tasks_lost"], 0);
 }
+
+TEST(ApiServer, TheDagProcessorParsesOffTheSchedulersLoopAndWritesEachFileToTheDb) {
+  // 10 DAG files of 10 s each on 2 parsing processes: a pass takes 50 s (more than the 30 s
+  // min_file_process_interval); two processors share the files, a pass of each takes 25 s, so
+  // each file waits for its 30 s interval.
+  auto parse = [](const std::string& processor) {
+    return simulate(load(R"(
+run: {horizon: 1h, warmup: 10m, seed: 5, task_instances_csv: false}
+scheduler: {model: airflow3}
+dag_processor: {)" + processor +
+                         R"(parsing_processes: 2, dag_file_parse_cost: 10s}
+dags: [{name: etl, count: 10, schedule: 1h, tasks: [{shape: chain, count: 2}]}]
+)")[0]);
+  };
+  const auto one = parse(""), two = parse("instances: 2, ");
+  // (Plus each parse's write to the DB, a few milliseconds.)
+  EXPECT_NEAR(one.metrics["dag_processing_total_parse_time_s"]["mean"].get<double>(), 50, 0.1);
+  EXPECT_NEAR(two.metrics["dag_processing_total_parse_time_s"]["mean"].get<double>(), 30, 0.1);
+  const long long parses = one.metrics["dag_file_parses"];
+  EXPECT_NEAR(parses, 720, 3);                                            // 2 every 10 s for an hour
+  EXPECT_NEAR(two.metrics["dag_file_parses"].get<long long>(), 1200, 3);  // each file every 30 s
+  // Each parse writes the dag row and reads what the serialized DAG needs: 5 statements, none a
+  // scheduler loop's.
+  EXPECT_GT(one.metrics["db_queries_by_type"]["dag_processor_parse"]["count"].get<long long>(), 5 * 500);
+  EXPECT_EQ(one.metrics["scheduler_loop_duration_s"]["mean"], two.metrics["scheduler_loop_duration_s"]["mean"]);
+}

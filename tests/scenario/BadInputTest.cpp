@@ -111,18 +111,18 @@ TEST(BadInput, Airflow3KeysAndTheKeysAirflow3RenamedOrRemoved) {
             ":1:63: scheduler.scheduler_zombie_task_threshold: Airflow 3 calls it "
             "scheduler.task_instance_heartbeat_timeout");
   EXPECT_EQ(errorOf(withDag(a3 + "parsing_processes: 4}\n")),
-            ":1:49: scheduler.parsing_processes: Airflow 3 parses DAG files in its DAG processor ([dag_processor] "
-            "parsing_processes), not modelled yet under airflow3");
+            ":1:49: scheduler.parsing_processes: Airflow 3 parses DAG files in its DAG processor: "
+            "dag_processor.parsing_processes");
   EXPECT_EQ(errorOf(withDag("scheduler: {task_instance_heartbeat_timeout: 5m}\n")),
             ":1:46: scheduler.task_instance_heartbeat_timeout: Airflow 3's name; under airflow2 it is "
             "scheduler.scheduler_zombie_task_threshold");
   // The API server and the workers' options exist only under airflow3.
   EXPECT_EQ(errorOf(withDag("api_server: {workers: 4}\n")),
             ":1:13: api_server: exists only in the airflow3 model (the scheduler model is airflow2: its workers "
-            "reach the metadata DB themselves)");
+            "reach the metadata DB themselves, its scheduler parses DAG files)");
   EXPECT_EQ(errorOf(withDag("scheduler: {model: airflow1}\nworkers: {max_failed_heartbeats: 20}\n")),
             ":2:10: workers: exists only in the airflow3 model (the scheduler model is airflow1: its workers "
-            "reach the metadata DB themselves)");
+            "reach the metadata DB themselves, its scheduler parses DAG files)");
   EXPECT_EQ(errorOf(withDag("scheduler: {model: airflow3}\napi_server: {wokers: 4}\n")),
             ":2:14: api_server.wokers: unknown key");
   EXPECT_EQ(errorOf(withDag("scheduler: {model: airflow3}\napi_server: {background_load: {cost: 5ms}}\n")),

@@ -26,8 +26,7 @@ void readSchedulerSection(const Context& ctx, Fields& top, Scenario& s) {
            "Airflow 3 has no LocalTaskJob: a try heartbeats through the API server every "
            "workers.min_heartbeat_interval");
     for (const char* moved : {"parsing_processes", "min_file_process_interval", "dag_file_parse_cost"})
-      refuse(moved, std::string("Airflow 3 parses DAG files in its DAG processor ([dag_processor] ") + moved +
-                        "), not modelled yet under airflow3");
+      refuse(moved, std::string("Airflow 3 parses DAG files in its DAG processor: dag_processor.") + moved);
   } else {
     for (const char* renamed :
          {"task_instance_heartbeat_timeout", "task_instance_heartbeat_timeout_detection_interval"})

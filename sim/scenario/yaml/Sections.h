@@ -24,9 +24,11 @@ struct References {
 void readRunSection(const Context& ctx, Fields& top, Scenario& s);
 void readSchedulerSection(const Context& ctx, Fields& top, Scenario& s);
 void readMetadbSection(const Context& ctx, Fields& top, Scenario& s);
-// REQUIRES: `scheduler` read (both exist only under airflow3).
+// REQUIRES: `scheduler` read (these exist only under airflow3); `dag_processor` before `dags`
+// (its dag_file_parse_cost is their parse_cost's default).
 void readApiServerSection(const Context& ctx, Fields& top, Scenario& s);
 void readWorkersSection(const Context& ctx, Fields& top, Scenario& s);
+void readDagProcessorSection(const Context& ctx, Fields& top, Scenario& s);
 // REQUIRES: `scheduler` read (worker-crash defaults). Adds the broker-outage shorthand to s.faults.
 void readExecutorSection(const Context& ctx, Fields& top, Scenario& s);
 // REQUIRES: `scheduler`, `run` and `executor` read (DAG defaults, start dates, queues).

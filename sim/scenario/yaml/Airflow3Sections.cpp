@@ -4,13 +4,16 @@ namespace schedlab::yaml {
 
 namespace {
 
-// `section` exists only under airflow3: elsewhere workers reach the DB themselves.
+// `section` exists only under airflow3 (elsewhere workers reach the DB themselves, and the
+// scheduler parses DAG files).
 bool onlyUnderAirflow3(const Context& ctx, Fields& top, const Scenario& s, const char* section) {
   if (!top.has(section)) return false;
   if (s.scheduler.model != SchedulerModel::Airflow3)
     ctx.fail(top.raw(section), section,
              std::string("exists only in the airflow3 model (the scheduler model is ") +
-                 schedulerModelName(s.scheduler.model) + ": its workers reach the metadata DB themselves)");
+                 schedulerModelName(s.scheduler.model) +
+                 ": its workers reach the metadata DB themselves, its "
+                 "scheduler parses DAG files)");
   return true;
 }
 
@@ -44,6 +47,17 @@ void readApiServerSection(const Context& ctx, Fields& top, Scenario& s) {
       ctx.fail(b.raw("end"), "api_server.background_load.end", "is not after its start");
     b.finish();
   }
+  f.finish();
+}
+
+void readDagProcessorSection(const Context& ctx, Fields& top, Scenario& s) {
+  if (!onlyUnderAirflow3(ctx, top, s, "dag_processor")) return;
+  Fields f(ctx, top.raw("dag_processor"), "dag_processor");
+  auto& c = s.scheduler;
+  c.dagProcessorInstances = f.integer("instances", c.dagProcessorInstances, 1, 1024);
+  c.parsingProcesses = f.integer("parsing_processes", c.parsingProcesses, 1, 256);
+  c.minFileProcessInterval = f.duration("min_file_process_interval", c.minFileProcessInterval);
+  c.dagFileParseCost = f.duration("dag_file_parse_cost", c.dagFileParseCost);
   f.finish();
 }
 
