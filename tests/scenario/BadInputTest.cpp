@@ -116,6 +116,9 @@ TEST(BadInput, Airflow3KeysAndTheKeysAirflow3RenamedOrRemoved) {
   EXPECT_EQ(errorOf(withDag("scheduler: {task_instance_heartbeat_timeout: 5m}\n")),
             ":1:46: scheduler.task_instance_heartbeat_timeout: Airflow 3's name; under airflow2 it is "
             "scheduler.scheduler_zombie_task_threshold");
+  EXPECT_EQ(errorOf(withDag(a3 + "not_previously_skipped_dep: true}\n")),
+            ":1:58: scheduler.not_previously_skipped_dep: 1.10.12's query per task instance exists only in the "
+            "airflow1 model");
   // The API server and the workers' options exist only under airflow3.
   EXPECT_EQ(errorOf(withDag("api_server: {workers: 4}\n")),
             ":1:13: api_server: exists only in the airflow3 model (the scheduler model is airflow2: its workers "

@@ -41,6 +41,9 @@ void readSchedulerSection(const Context& ctx, Fields& top, Scenario& s) {
     ctx.fail(f.raw("query_mode"), "scheduler.query_mode",
              "per_task exists only in the airflow1 model (Airflow 2 evaluates deps in memory)");
   c.notPreviouslySkippedDep = f.boolean("not_previously_skipped_dep", false);
+  if (!a1 && c.notPreviouslySkippedDep)  // 2.x and 3.x evaluate dependencies in memory
+    ctx.fail(f.raw("not_previously_skipped_dep"), "scheduler.not_previously_skipped_dep",
+             "1.10.12's query per task instance exists only in the airflow1 model");
   c.parallelism = f.integer("parallelism", c.parallelism, 1);
   c.maxActiveTasksPerDag = f.integer("max_active_tasks_per_dag", c.maxActiveTasksPerDag, 1);
   c.maxActiveRunsPerDag = f.integer("max_active_runs_per_dag", c.maxActiveRunsPerDag, 1);
