@@ -119,19 +119,26 @@ TaskRunner::Outcome TaskRunner::run(TiId tiIdx, TrySlot& slot) {
   if (ctx_.api) return runOnApi(tiIdx, slot);
   const Outcome started = start(tiIdx, slot);
   if (started != Outcome::Ended) return started;
-  // The invariant every run is checked for: one execution of a task instance at a time,
-  // whatever schedulers, crashes, adoptions and redeliveries did.
-  if (++executing_[tiIdx] > 1) runTwice_++;
-  struct Executing {
-    std::unordered_map<TiId, int>& map;
-    TiId ti;
-    ~Executing() {
-      if (--map[ti] == 0) map.erase(ti);
-    }
-  } executing{executing_, tiIdx};
+  const Executing executing(executing_, tiIdx, runTwice_);
+  Rng rng = beginWork(tiIdx);
+  bool success = rng.uniform() >= ctx_.state.taskDef(tiIdx).failureProbability;
+  bool rescheduled = false;
+  if (!work(tiIdx, slot, rng, success, rescheduled)) return Outcome::Killed;
+  if (rescheduled) return Outcome::Ended;
+  return finish(tiIdx, slot, success);
+}
 
+TaskRunner::Executing::Executing(std::unordered_map<TiId, int>& map, TiId ti, long long& twice) : map_(map), ti_(ti) {
+  if (++map_[ti_] > 1) twice++;
+}
+
+TaskRunner::Executing::~Executing() {
+  if (--map_[ti_] == 0) map_.erase(ti_);
+}
+
+Rng TaskRunner::beginWork(TiId tiIdx) {
   WorkflowState& st = ctx_.state;
-  TaskInstance& ti = st.ti(tiIdx);
+  const TaskInstance& ti = st.ti(tiIdx);
   const TaskDef& td = st.taskDef(tiIdx);
   DagRun& run = st.run(ti.run);
   const Dag& dag = st.dag(run.dag);
@@ -141,13 +148,8 @@ TaskRunner::Outcome TaskRunner::run(TiId tiIdx, TrySlot& slot) {
     ctx_.recorder.triggerToStart(dag.def.value(), ctx_.now(), ctx_.now() - run.arrival);
   }
   // Keyed draws: the same task of the same run gets the same duration in every variant.
-  Rng rng = keyedRng(ctx_.seed(), hashString(dag.id), static_cast<uint64_t>(run.ordinal),
-                     static_cast<uint64_t>(ti.task), static_cast<uint64_t>(ti.tryNumber));
-  bool success = rng.uniform() >= td.failureProbability;
-  bool rescheduled = false;
-  if (!work(tiIdx, slot, rng, success, rescheduled)) return Outcome::Killed;
-  if (rescheduled) return Outcome::Ended;
-  return finish(tiIdx, slot, success);
+  return keyedRng(ctx_.seed(), hashString(dag.id), static_cast<uint64_t>(run.ordinal), static_cast<uint64_t>(ti.task),
+                  static_cast<uint64_t>(ti.tryNumber));
 }
 
 TaskRunner::Outcome TaskRunner::start(TiId tiIdx, TrySlot& slot) {
@@ -384,26 +386,9 @@ TaskRunner::Outcome TaskRunner::runOnApi(TiId tiIdx, TrySlot& slot) {
   }
   sup.runningSince(ctx_.now());
   slot.started();
-  if (++executing_[tiIdx] > 1) runTwice_++;
-  struct Executing {
-    std::unordered_map<TiId, int>& map;
-    TiId ti;
-    ~Executing() {
-      if (--map[ti] == 0) map.erase(ti);
-    }
-  } executing{executing_, tiIdx};
-
-  TaskInstance& ti = st.ti(tiIdx);
-  const TaskDef& td = st.taskDef(tiIdx);
-  DagRun& run = st.run(ti.run);
-  const Dag& dag = st.dag(run.dag);
-  if (run.arrival >= 0 && !run.workStarted && td.kind == OperatorKind::Task) {
-    run.workStarted = true;
-    ctx_.recorder.triggerToStart(dag.def.value(), ctx_.now(), ctx_.now() - run.arrival);
-  }
-  Rng rng = keyedRng(ctx_.seed(), hashString(dag.id), static_cast<uint64_t>(run.ordinal),
-                     static_cast<uint64_t>(ti.task), static_cast<uint64_t>(ti.tryNumber));
-  bool success = rng.uniform() >= td.failureProbability;
+  const Executing executing(executing_, tiIdx, runTwice_);
+  Rng rng = beginWork(tiIdx);
+  bool success = rng.uniform() >= st.taskDef(tiIdx).failureProbability;
   bool rescheduled = false;
   if (!work(tiIdx, sup, rng, success, rescheduled)) {
     switch (sup.stopped()) {

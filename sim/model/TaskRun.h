@@ -71,6 +71,23 @@ class TaskRunner {
 
  private:
   class Supervisor;
+  // One execution of a task instance under way, for the invariant every run is checked for: one
+  // at a time, whatever schedulers, crashes, adoptions and redeliveries did (`twice` counts
+  // breaches).
+  class Executing {
+   public:
+    Executing(std::unordered_map<TiId, int>& map, TiId ti, long long& twice);
+    ~Executing();
+    Executing(const Executing&) = delete;
+    Executing& operator=(const Executing&) = delete;
+
+   private:
+    std::unordered_map<TiId, int>& map_;
+    TiId ti_;
+  };
+  // A started try's work begins: its arrival's trigger_to_start, and its keyed draws (the same
+  // task of the same run gets the same duration and outcome in every variant).
+  Rng beginWork(TiId ti);
   // airflow3: the try through its supervisor, every statement an Execution API call.
   Outcome runOnApi(TiId ti, TrySlot& slot);
   Outcome finishOnApi(TiId ti, Supervisor& sup, bool success);
