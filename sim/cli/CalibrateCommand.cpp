@@ -13,6 +13,7 @@
 #include "cli/CommandLine.h"
 #include "cli/Commands.h"
 #include "model/QueryCostModel.h"
+#include "pg/ApiRequestCost.h"
 #include "pg/CalibrationFit.h"
 #include "pg/ClientCost.h"
 #include "pg/QueryBenchmarks.h"
@@ -143,9 +144,19 @@ void printClientCosts(const nlohmann::json& c) {
                 t.at("per_row_s").get<double>() * 1e6, t.at("per_row_of").get<std::string>().c_str());
 }
 
-// --client-only: the scheduler-side costs alone, measured on a history of `size` task instances
-// and written into the calibration `out`, whose DB costs stay as they are.
-int calibrateClientOnly(const std::string& out, const std::string& url, long long size, int repeat) {
+void printApiRequestCost(const nlohmann::json& a) {
+  const auto& lib = a.at("libraries");
+  std::printf("API server request cost (proxy: FastAPI %s, uvicorn %s, pydantic %s): %.3f ms a request\n",
+              lib.at("fastapi").get<std::string>().c_str(), lib.at("uvicorn").get<std::string>().c_str(),
+              lib.at("pydantic").get<std::string>().c_str(), a.at("request_cost_s").get<double>() * 1e3);
+}
+
+// --client-only: the scheduler-side costs alone (and the API server's request cost), measured on a
+// history of the plan's middle size and written into the calibration `out`, whose DB costs stay as
+// they are.
+int calibrateClientOnly(const std::string& out, const std::string& url, const CalibrationPlan& plan) {
+  const long long size = plan.sizes[plan.sizes.size() / 2];
+  const int repeat = plan.clientRepeat;
   nlohmann::json calibration;
   try {
     QueryCostModel::fromFile(out);
@@ -171,9 +182,11 @@ int calibrateClientOnly(const std::string& out, const std::string& url, long lon
                        {"machine", machine()},
                        {"task_instances", size}};
   calibration["client_costs"] = costs;
+  calibration["api_server"] = measureApiRequestCost(plan.apiRequests, plan.apiRounds);
   writeFileAtomically(out, calibration.dump(2) + "\n");
   printClientCosts(costs);
-  std::printf("calibration: %s (client_costs replaced)\n", out.c_str());
+  printApiRequestCost(calibration["api_server"]);
+  std::printf("calibration: %s (client_costs and api_server replaced)\n", out.c_str());
   return kOk;
 }
 
@@ -214,9 +227,12 @@ int cmdCalibrate(const Args& args) {
   }
   plan.benchmarkOut = o.count("benchmark-out") ? o["benchmark-out"].as<std::string>() : out + ".bench.json";
   plan.serverCpuSeconds = plan.minTime;
-  if (quick) plan.clientRepeat = 10;
-  if (o["client-only"].as<bool>())
-    return calibrateClientOnly(out, o["pg"].as<std::string>(), plan.sizes[plan.sizes.size() / 2], plan.clientRepeat);
+  if (quick) {
+    plan.clientRepeat = 10;
+    plan.apiRequests = 500;
+    plan.apiRounds = 3;
+  }
+  if (o["client-only"].as<bool>()) return calibrateClientOnly(out, o["pg"].as<std::string>(), plan);
 
   const auto start = std::chrono::steady_clock::now();
   const std::string url = o["pg"].as<std::string>();
@@ -252,6 +268,7 @@ int cmdCalibrate(const Args& args) {
   writeFileAtomically(out, fit.calibration.dump(2) + "\n");
   printFit(fit, m);
   if (fit.calibration.contains("client_costs")) printClientCosts(fit.calibration["client_costs"]);
+  if (fit.calibration.contains("api_server")) printApiRequestCost(fit.calibration["api_server"]);
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("calibration: %s (Google Benchmark JSON: %s), %.0f s\n", out.c_str(), plan.benchmarkOut.c_str(), wall);
   return kOk;

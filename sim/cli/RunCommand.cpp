@@ -46,21 +46,31 @@ std::vector<Scenario> loadChecked(const LoadRequest& req) {
   std::vector<Scenario> scenarios = loadScenario(req);
   for (const auto& s : scenarios) {
     checkSlaMetrics(s);
-    const bool measured = s.scheduler.clientCostPerQuery == kMeasuredClientCost;
-    if (s.metadb.calibration.empty() && !measured) continue;
-    bool hasClientCosts = false;
+    const bool a3 = s.scheduler.model == SchedulerModel::Airflow3;
+    const bool measured = s.scheduler.clientCostPerQuery == kMeasuredClientCost ||
+                          (a3 && s.apiServer.clientCostPerStatement == kMeasuredClientCost);
+    const bool apiMeasured = a3 && s.apiServer.requestCost == kMeasuredClientCost;
+    if (s.metadb.calibration.empty() && !measured && !apiMeasured) continue;
+    bool hasClientCosts = false, hasApiRequestCost = false;
     std::string origin;
     try {
       const QueryCostModel costs =
           s.metadb.calibration.empty() ? QueryCostModel::shipped() : QueryCostModel::fromFile(s.metadb.calibration);
       hasClientCosts = costs.hasClientCosts();
+      hasApiRequestCost = costs.apiRequestCost() >= 0;
       origin = costs.origin();
     } catch (const std::runtime_error& e) {
       throw BadInput(s.sourcePath + ": metadb.calibration: " + e.what());
     }
     if (measured && !hasClientCosts)
-      throw BadInput(s.sourcePath + ": scheduler.client_cost_per_query: measured, but the calibration (" + origin +
+      throw BadInput(s.sourcePath + ": " +
+                     (s.scheduler.clientCostPerQuery == kMeasuredClientCost ? "scheduler.client_cost_per_query"
+                                                                            : "api_server.client_cost_per_statement") +
+                     ": measured, but the calibration (" + origin +
                      ") has no client_costs; `schedlab calibrate` measures them, or give a duration");
+    if (apiMeasured && !hasApiRequestCost)
+      throw BadInput(s.sourcePath + ": api_server.request_cost: measured, but the calibration (" + origin +
+                     ") has no api_server.request_cost_s; `schedlab calibrate` measures it, or give a duration");
   }
   return scenarios;
 }

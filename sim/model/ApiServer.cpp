@@ -106,8 +106,9 @@ bool ApiServer::attempt(ApiRoute route, MetadataDb& db, const QueryBatch& sql) {
     ++failuresSinceSample_;
     return false;
   }
+  const double framework = a.requestCost == kMeasuredClientCost ? db.model().apiRequestCost() : a.requestCost;
   SemaphorePtr answered = ctx_.rt.semaphore(0);
-  enqueue({a.requestCost + perStatement * sql.queries(), &db, sql, answered});
+  enqueue({framework + perStatement * sql.queries(), &db, sql, answered});
   // acquireTimeout: true when the time passed first (the client gave up; the request is served anyway).
   if (answered->acquireTimeout(std::max(0.0, t0 + timeout - ctx_.now()))) {
     if (counted) ++failures_;

@@ -93,6 +93,11 @@ QueryCostModel QueryCostModel::fromJson(const nlohmann::json& j, const std::stri
   const size_t reschedule = static_cast<size_t>(Table::TaskReschedule), log = static_cast<size_t>(Table::Log);
   if (!bytes.contains("task_reschedule")) m.bytesPerRow_[reschedule] = m.bytesPerRow_[log];
   if (j.contains("client_costs")) readClientCosts(j["client_costs"], origin + ": client_costs", m);
+  if (j.contains("api_server")) {
+    if (!j["api_server"].is_object() || !j["api_server"].contains("request_cost_s"))
+      throw std::runtime_error(origin + ": api_server.request_cost_s: missing");
+    m.apiRequestCost_ = field(j["api_server"], "request_cost_s", origin + ": api_server");
+  }
   m.provenance_ = j.value("measured", nlohmann::json::object());
   return m;
 }

@@ -67,6 +67,9 @@ class QueryCostModel {
     return clientCosts_[static_cast<size_t>(type)].at(rowsScanned, rowsReturned);
   }
   const ClientCost& clientCost(QueryType type) const { return clientCosts_[static_cast<size_t>(type)]; }
+  // airflow3: the API server's own CPU per request ("api_server": {"request_cost_s"}, measured on a
+  // FastAPI proxy by `schedlab calibrate`); < 0 when the calibration has none.
+  double apiRequestCost() const { return apiRequestCost_; }
   // Seconds to read one page that is not in memory (a random read from the DB's disk).
   double pageReadSeconds() const { return pageReadSeconds_; }
   double bytesPerRow(Table t) const { return bytesPerRow_[static_cast<size_t>(t)]; }
@@ -82,6 +85,7 @@ class QueryCostModel {
   std::array<ClientCost, kQueryTypeCount> clientCosts_{};
   bool hasClientCosts_ = false;
   std::array<double, static_cast<size_t>(Table::Count)> bytesPerRow_{};
+  double apiRequestCost_ = -1;
   double pageReadSeconds_ = 0;
   std::string origin_;
   nlohmann::json provenance_;

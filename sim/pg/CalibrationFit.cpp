@@ -364,6 +364,7 @@ CalibrationFitResult fitCalibration(const CalibrationMeasurements& m, nlohmann::
   out.calibration = {
       {"schedlab_calibration", 1}, {"measured", provenance}, {"queries", queries}, {"bytes_per_row", bytesPerRow(m)}};
   if (m.clientCost.is_object()) out.calibration["client_costs"] = clientCostsJson(m.clientCost);
+  if (m.apiRequestCost.is_object()) out.calibration["api_server"] = m.apiRequestCost;
   if (!m.coldPageRead.empty()) {
     std::vector<double> c = m.coldPageRead;
     std::sort(c.begin(), c.end());

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "pg/ApiRequestCost.h"
 #include "pg/ClientCost.h"
 #include "pg/LiveStatements.h"
 #include "pg/QueryBenchmarks.h"
@@ -412,8 +413,10 @@ CalibrationMeasurements measureCalibration(BenchDatabase& db, const CalibrationP
   bench.afterLoad = [&](SchemaLayout layout, const History& h) {
     measureLoaded(db, layout, h, plan, m);
     // The client's side once, on the history Airflow 1.10's scheduler reads.
-    if (plan.clientRepeat > 0 && layout == SchemaLayout::Airflow110 && h.taskInstances == middle)
+    if (plan.clientRepeat > 0 && layout == SchemaLayout::Airflow110 && h.taskInstances == middle) {
       m.clientCost = measureClientCost(db.connectionString(), db.schemaOf(layout, h), plan.clientRepeat);
+      m.apiRequestCost = measureApiRequestCost(plan.apiRequests, plan.apiRounds);
+    }
   };
 
   std::vector<std::string> args = {"schedlab"};

@@ -28,6 +28,7 @@ struct CalibrationPlan {
   // The scheduler-side cost (SQLAlchemy, ClientCost.h): executions per operation and row count,
   // on the 1.10 layout at the middle size; 0: not measured.
   int clientRepeat = 30;
+  int apiRequests = 2000, apiRounds = 5;  // the API server's request-cost proxy
   // Seconds each shape and each catalog type's statements run, per layout and size, sent as
   // Airflow sends them (literal arguments, parsed and planned every time; each statement followed
   // by the client's own work, serverCpuPace; serverCpuClients connections at once) while their
@@ -59,7 +60,8 @@ struct CalibrationMeasurements {
   long long contentionSize = 0;
   int dbCores = 0;
   std::string server;
-  nlohmann::json clientCost;  // measureClientCost's result; null when not measured
+  nlohmann::json clientCost;      // measureClientCost's result; null when not measured
+  nlohmann::json apiRequestCost;  // measureApiRequestCost's result; measured with the client cost
 };
 
 std::string measurementKey(SchemaLayout layout, long long size, const std::string& what);

@@ -160,14 +160,15 @@ struct SchedulerConfig {
 // DB, served by `instances` uvicorn deployments of `workers` processes each on `cores` cores. A
 // worker process runs its requests' Python under one GIL, so an instance computes on at most
 // min(workers, cores) cores; its requests share them (processor sharing). A request's CPU is the
-// framework's `requestCost` plus its route's statements through the ORM (`clientCostPerStatement`;
-// kMeasuredClientCost: the calibration's client cost of a single-row ORM statement); then the
-// route's SQL runs on the metadata DB. Requests go to the instances in turn (a load balancer).
+// framework's `requestCost` plus its route's statements through the ORM (`clientCostPerStatement`);
+// then the route's SQL runs on the metadata DB. Requests go to the instances in turn (a load
+// balancer). kMeasuredClientCost: `requestCost` is the calibration's api_server.request_cost_s (a
+// FastAPI proxy), `clientCostPerStatement` its client cost of a single-row ORM statement.
 struct ApiServerConfig {
   int instances = 1;
   int workers = 1;  // [api] workers: 1 since 3.1.0 (#55707)
   int cores = 2;    // per instance
-  double requestCost = 0.001;
+  double requestCost = kMeasuredClientCost;
   double clientCostPerStatement = kMeasuredClientCost;
   double networkRtt = 0.0005;    // a try's worker to the API server and back
   double pricePerHostHour = -1;  // per instance and hour; < 0: not priced

@@ -270,7 +270,8 @@ nlohmann::json apiServerJson(const ApiServerConfig& a) {
   return {{"instances", a.instances},
           {"workers", a.workers},
           {"cores", a.cores},
-          {"request_cost_s", a.requestCost},
+          {"request_cost_s",
+           a.requestCost == kMeasuredClientCost ? nlohmann::json("measured") : nlohmann::json(a.requestCost)},
           {"client_cost_per_statement_s", a.clientCostPerStatement == kMeasuredClientCost
                                               ? nlohmann::json("measured")
                                               : nlohmann::json(a.clientCostPerStatement)},

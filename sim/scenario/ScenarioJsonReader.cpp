@@ -208,7 +208,7 @@ ApiServerConfig apiServer(const json& j) {
   a.instances = get<int>(j, "instances", p);
   a.workers = get<int>(j, "workers", p);
   a.cores = get<int>(j, "cores", p);
-  a.requestCost = get<double>(j, "request_cost_s", p);
+  a.requestCost = at(j, "request_cost_s", p) == "measured" ? kMeasuredClientCost : get<double>(j, "request_cost_s", p);
   a.clientCostPerStatement = at(j, "client_cost_per_statement_s", p) == "measured"
                                  ? kMeasuredClientCost
                                  : get<double>(j, "client_cost_per_statement_s", p);

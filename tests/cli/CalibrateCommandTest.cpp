@@ -73,7 +73,16 @@ TEST(CalibrateCommand, ClientOnlyReplacesTheSchedulerSideAlone) {
   const std::string out = (dir / "cal.json").string();
   auto shipped = nlohmann::json::parse(readFile(std::string(SCHEDLAB_TESTS) + "/../sim/calibration/default.json"));
   shipped.erase("client_costs");
+  shipped.erase("api_server");
   std::ofstream(out) << shipped.dump(2);
+  // Nor, without the API server's measured request cost, an airflow3 run that asks for it.
+  auto noApi = runCli("run " + std::string(SCHEDLAB_TESTS) + "/data/tiny-airflow3.yaml --quiet --calibration " + out +
+                      " --variant airflow3 --set scheduler.client_cost_per_query=1ms --set "
+                      "api_server.client_cost_per_statement=1ms --out " +
+                      (dir / "refused").string());
+  EXPECT_EQ(noApi.code, 2) << noApi.output;
+  EXPECT_NE(noApi.output.find("api_server.request_cost: measured, but the calibration"), std::string::npos)
+      << noApi.output;
   // Without client costs a measured client cost is refused, naming the field.
   auto refused = runCli("run " + std::string(SCHEDLAB_TESTS) + "/data/tiny-chain.yaml --quiet --calibration " + out +
                         " --set scheduler.client_cost_per_query=measured --out " + (dir / "refused").string());
@@ -89,6 +98,11 @@ TEST(CalibrateCommand, ClientOnlyReplacesTheSchedulerSideAlone) {
   EXPECT_EQ(written["client_costs"]["measured"]["task_instances"], 8000);
   EXPECT_EQ(written["client_costs"]["libraries"]["sqlalchemy"].get<std::string>().rfind("1.4", 0), 0u);
   EXPECT_TRUE(QueryCostModel::fromFile(out).hasClientCosts());
+  // And the API server's request cost, on its FastAPI proxy, with the versions it ran on.
+  EXPECT_GT(QueryCostModel::fromFile(out).apiRequestCost(), 1e-5);
+  EXPECT_LT(QueryCostModel::fromFile(out).apiRequestCost(), 0.05);
+  EXPECT_EQ(written["api_server"]["rounds_s"].size(), 5u);
+  EXPECT_FALSE(written["api_server"]["libraries"]["fastapi"].get<std::string>().empty());
   auto missing = runCli("calibrate --client-only --out " + (dir / "none.json").string());
   EXPECT_EQ(missing.code, 2) << missing.output;
   EXPECT_NE(missing.output.find("--client-only: --out must name an existing calibration"), std::string::npos);

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "model/QueryCostModel.h"
+#include "support/TestSupport.h"
 
 using namespace schedlab;
 
@@ -60,6 +61,22 @@ TEST(QueryCostModel, RejectsMalformedCalibration) {
             std::string::npos);
   EXPECT_NE(bad(R"({"queries": {"trigger_rule_dep": {"fixed_s": 1}}})").find("missing (and no default)"),
             std::string::npos);
+  EXPECT_NE(bad(R"({"queries": {"default": {"fixed_s": 1}}, "api_server": {}})").find("api_server"), std::string::npos);
+}
+
+TEST(QueryCostModel, TheApiServersRequestCostIsMeasuredOrAbsent) {
+  // The shipped calibration carries the FastAPI proxy's figure and the versions it ran on.
+  const QueryCostModel shipped = QueryCostModel::shipped();
+  EXPECT_GT(shipped.apiRequestCost(), 1e-5);
+  EXPECT_LT(shipped.apiRequestCost(), 0.01);
+  const nlohmann::json raw =
+      nlohmann::json::parse(test::readFile(std::string(SCHEDLAB_TESTS) + "/../sim/calibration/default.json"));
+  EXPECT_TRUE(raw["api_server"]["libraries"].contains("fastapi"));
+  EXPECT_TRUE(raw["api_server"]["libraries"].contains("pydantic"));
+  // A calibration without it says so (-1): airflow3's `request_cost: measured` is then refused.
+  EXPECT_LT(QueryCostModel::fromJson(nlohmann::json::parse(R"({"queries": {"default": {"fixed_s": 1}}})"), "t")
+                .apiRequestCost(),
+            0);
 }
 
 TEST(QueryCostModel, ReadsPagesAndTheCostOfAPageFromDisk) {

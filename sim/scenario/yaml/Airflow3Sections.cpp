@@ -26,14 +26,16 @@ void readApiServerSection(const Context& ctx, Fields& top, Scenario& s) {
   a.instances = f.integer("instances", a.instances, 1, 1024);
   a.workers = f.integer("workers", a.workers, 1, 1024);
   a.cores = f.integer("cores", a.cores, 1, 1024);
-  a.requestCost = f.duration("request_cost", a.requestCost);
-  if (f.has("client_cost_per_statement") && f.raw("client_cost_per_statement").IsScalar() &&
-      f.raw("client_cost_per_statement").Scalar() == "measured") {
-    f.text("client_cost_per_statement", "");  // read: the calibration's single-row ORM statement
-    a.clientCostPerStatement = kMeasuredClientCost;
-  } else {
-    a.clientCostPerStatement = f.duration("client_cost_per_statement", a.clientCostPerStatement);
-  }
+  // `measured` (the default) or a duration.
+  auto measuredOr = [&](const char* key, double fallback) {
+    if (f.has(key) && f.raw(key).IsScalar() && f.raw(key).Scalar() == "measured") {
+      f.text(key, "");
+      return kMeasuredClientCost;
+    }
+    return f.duration(key, fallback);
+  };
+  a.requestCost = measuredOr("request_cost", a.requestCost);  // the calibration's FastAPI proxy
+  a.clientCostPerStatement = measuredOr("client_cost_per_statement", a.clientCostPerStatement);
   a.networkRtt = f.duration("network_rtt", a.networkRtt);
   a.pricePerHostHour = f.number("price_per_host_hour", a.pricePerHostHour, 0);
   if (f.has("background_load")) {
