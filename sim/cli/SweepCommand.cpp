@@ -14,6 +14,7 @@
 
 #include "cli/CommandLine.h"
 #include "cli/Commands.h"
+#include "cli/RunSummary.h"
 #include "results/MetricLookup.h"
 #include "results/ResultsWriter.h"
 #include "scenario/ScenarioLoader.h"
@@ -183,7 +184,7 @@ void validatePlan(const SweepPlan& plan) {
     for (const auto& v : p.values) {
       LoadRequest req{plan.scenarioPath, plan.sets, plan.variants};
       req.sets.push_back(p.key + "=" + v);
-      for (const Scenario& s : loadScenario(req)) checkSlaMetrics(s);
+      loadChecked(req);  // its SLAs' metrics and what its calibration must hold
     }
 }
 
@@ -305,7 +306,7 @@ int cmdSweep(const Args& args) {
   SweepPlan plan;
   plan.scenarioPath = parsed->positional[0];
   plan.sets = values(vm, "set");
-  auto scenarios = loadScenario({plan.scenarioPath, plan.sets, values(vm, "variant")});
+  auto scenarios = loadChecked({plan.scenarioPath, plan.sets, values(vm, "variant")});
   plan.scenarioName = scenarios.front().name;
   for (const auto& s : scenarios) plan.variants.push_back(s.variant);
   const int seeds = vm["seeds"].as<int>();

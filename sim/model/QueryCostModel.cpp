@@ -32,6 +32,23 @@ QueryCost queryCost(const nlohmann::json& c, const std::string& where) {
   return q;
 }
 
+QueryCost scaled(const QueryCost& c, double k) {
+  auto times = [k](const LinearCost& l) {
+    return LinearCost{l.fixed * k, l.perRowScanned * k, l.perRowReturned * k, l.perDecade * k};
+  };
+  return {times(c.seconds), times(c.pages)};
+}
+
+// A calibration written before airflow3's types: each from the statement calibrate costs it as
+// (the worker's single-row statements: worker_start's five; the dag table's: get_paused_dags' one).
+bool derivedAirflow3Cost(const nlohmann::json& q, QueryType type, QueryCost& out) {
+  const char* source = type == QueryType::DagProcessorParse ? "get_paused_dags" : "worker_start";
+  const double per = type == QueryType::DagProcessorParse ? 1.0 : 5.0;
+  if ((!queryInfo(type).apiServer && !queryInfo(type).dagProcessor) || !q.contains(source)) return false;
+  out = scaled(queryCost(q[source], std::string("queries.") + source), queryInfo(type).statements / per);
+  return true;
+}
+
 }  // namespace
 
 void QueryCostModel::readClientCosts(const nlohmann::json& c, const std::string& where, QueryCostModel& m) {
@@ -77,9 +94,12 @@ QueryCostModel QueryCostModel::fromJson(const nlohmann::json& j, const std::stri
   for (size_t i = 0; i < kQueryTypeCount; ++i) {
     std::string name(kQueries[i].name);
     if (!q.contains(name)) {
-      if (!hasDefault) throw std::runtime_error(origin + ": queries." + name + ": missing (and no default)");
-      m.costs_[i] = fallback;
-      continue;
+      if (hasDefault) {
+        m.costs_[i] = fallback;
+        continue;
+      }
+      if (derivedAirflow3Cost(q, static_cast<QueryType>(i), m.costs_[i])) continue;
+      throw std::runtime_error(origin + ": queries." + name + ": missing (and no default)");
     }
     m.costs_[i] = queryCost(q[name], origin + ": queries." + name);
   }

@@ -248,6 +248,7 @@ bool TaskRunner::pokeOnce(TiId tiIdx, TrySlot& slot, Rng& rng, bool& success) {
   if (!send(slot, ApiRoute::TiState, db, poke)) {
     // The supervisor could not report the reschedule: the task instance stays running until the
     // scheduler's heartbeat check fails it.
+    endsLostOnDbErrors_++;
     slot.endLost(tiIdx, ti.tryNumber, static_cast<Supervisor&>(slot).lastBeat());
     return true;
   }
@@ -370,7 +371,6 @@ TaskRunner::Outcome TaskRunner::runOnApi(TiId tiIdx, TrySlot& slot) {
     const SchedulerId queuedBy = st.ti(tiIdx).queuedBy;
     st.markRunning(tiIdx, ctx_.now(), slot.host(), false);
     st.markFinished(tiIdx, ctx_.now(), false);
-    failedToStartOnApi_++;
     slot.ended(queuedBy);
     return Outcome::FailedToStart;
   }
@@ -421,6 +421,7 @@ TaskRunner::Outcome TaskRunner::finishOnApi(TiId tiIdx, Supervisor& sup, bool su
     } else {
       success = false;  // the push raised in the task: it fails
     }
+    if (sup.killed()) return Outcome::Killed;  // its host died meanwhile: the executor recovers it
   }
   QueryBatch end = db.batch();
   end.add(QueryType::ApiTiState, 1, 1, 1, {.tis = std::span<const TiId>(&tiIdx, 1), .failed = !success});

@@ -66,8 +66,6 @@ class TaskRunner {
   long long endsLostOnDbErrors() const { return endsLostOnDbErrors_; }
   // Times a task instance started executing while another execution of it was under way (0).
   long long runTwiceAtOnce() const { return runTwice_; }
-  // airflow3: tries whose start call to the API server failed.
-  long long failedToStartOnApi() const { return failedToStartOnApi_; }
 
  private:
   class Supervisor;
@@ -105,7 +103,7 @@ class TaskRunner {
   Outcome finish(TiId ti, TrySlot& slot, bool success);
 
   SimContext& ctx_;
-  long long staleMessages_ = 0, failedOnDbErrors_ = 0, endsLostOnDbErrors_ = 0, runTwice_ = 0, failedToStartOnApi_ = 0;
+  long long staleMessages_ = 0, failedOnDbErrors_ = 0, endsLostOnDbErrors_ = 0, runTwice_ = 0;
   std::unordered_map<TiId, int> executing_;  // task instance -> executions under way
 };
 

@@ -186,7 +186,7 @@ struct ApiServerConfig {
 // airflow3's `[workers]` options: how a try's supervisor (the Task SDK) calls the Execution API.
 // Every call is retried on a timeout, a connection error or a 5xx up to executionApiRetries
 // attempts, waiting a random exponential backoff between retryWaitMin and retryWaitMax (tenacity's
-// wait_random_exponential: attempt k waits U(min, min(max, min * 2^(k-1)))). A heartbeat call
+// wait_random_exponential, multiplier 1: after attempt k, U(min, clamp(2^(k-1) s, min, max))). A heartbeat call
 // that still fails counts one failed heartbeat; maxFailedHeartbeats in a row kill the task.
 struct WorkersConfig {
   double minHeartbeatInterval = 5;

@@ -107,6 +107,27 @@ dags:
   EXPECT_LE(cpu, 0.5 + 1e-9);
 }
 
+TEST(ApiServer, AnOutageKillsCpuBoundTriesToo) {
+  // While they compute, each refused heartbeat call takes longer than the heartbeat interval: the
+  // next wait's deadline has passed, and the work must go on (not count as done) until the kill.
+  const auto out = simulate(load(R"(
+run: {horizon: 2h, seed: 5, task_instances_csv: false}
+scheduler: {model: airflow3}
+executor: {workers: 1, worker_concurrency: 2}
+faults: [{kind: api_server_outage, at: 45m, duration: 10m}]
+dags:
+  - name: chain
+    schedule: 30m
+    tasks:
+      - {shape: chain, count: 3, duration: 10m, cpu: 1, retries: 2, retry_delay: 1m}
+)")[0]);
+  const auto& m = out.metrics;
+  EXPECT_GT(m["by_fault"]["api_server_outage"]["during"]["tries_failed_on_heartbeats"].get<long long>(), 0);
+  EXPECT_EQ(m["tasks_lost"], 0);
+  // No try ends sooner than its 10 minutes of CPU: every success computed them all.
+  EXPECT_LE(out.metricsByPool["default"]["worker_cpu_utilization"].get<double>(), 0.5 + 1e-9);
+}
+
 TEST(ApiServer, AnOutageKillsTheTriesWhoseHeartbeatsFailAndTheFaultReportsThem) {
   const auto out = simulate(load(airflow3("faults: [{kind: api_server_outage, at: 40m, duration: 10m}]\n"))[0]);
   const auto& m = out.metrics;

@@ -64,6 +64,21 @@ TEST(QueryCostModel, RejectsMalformedCalibration) {
   EXPECT_NE(bad(R"({"queries": {"default": {"fixed_s": 1}}, "api_server": {}})").find("api_server"), std::string::npos);
 }
 
+TEST(QueryCostModel, ACalibrationFromBeforeAirflow3DerivesItsTypesFromTheWorkersStatements) {
+  nlohmann::json old =
+      nlohmann::json::parse(test::readFile(std::string(SCHEDLAB_TESTS) + "/../sim/calibration/default.json"));
+  for (const char* t : {"api_ti_run", "api_ti_state", "api_ti_heartbeat", "api_xcom_set", "dag_processor_parse"})
+    old["queries"].erase(t);
+  const QueryCostModel derived = QueryCostModel::fromJson(old, "old.json"), shipped = QueryCostModel::shipped();
+  // As calibrate costs them: the worker's single-row statements, the dag table's.
+  EXPECT_NEAR(derived.cost(QueryType::ApiTiHeartbeat).seconds.fixed,
+              shipped.cost(QueryType::ApiTiHeartbeat).seconds.fixed, 1e-9);
+  EXPECT_NEAR(derived.cost(QueryType::ApiTiRun).pages.perDecade, shipped.cost(QueryType::ApiTiRun).pages.perDecade,
+              1e-2);
+  EXPECT_NEAR(derived.cost(QueryType::DagProcessorParse).seconds.fixed,
+              shipped.cost(QueryType::DagProcessorParse).seconds.fixed, 1e-9);
+}
+
 TEST(QueryCostModel, TheApiServersRequestCostIsMeasuredOrAbsent) {
   // The shipped calibration carries the FastAPI proxy's figure and the versions it ran on.
   const QueryCostModel shipped = QueryCostModel::shipped();

@@ -138,6 +138,12 @@ TEST(BadInput, Airflow3KeysAndTheKeysAirflow3RenamedOrRemoved) {
                             "faults: [{kind: api_server_brownout, at: 1h, duration: 5m, capacity: 1}]\n")),
             ":2:70: faults[0].capacity: a brownout keeps a share of the API server's CPU above 0 and below 1 (an "
             "outage is api_server_outage)");
+  EXPECT_EQ(errorOf(withDag("scheduler: {model: airflow3}\nfaults:\n"
+                            "  - {kind: api_server_brownout, at: 1h, duration: 30m}\n"
+                            "  - {kind: api_server_brownout, at: 80m, duration: 30m, capacity: 0.5}\n")),
+            ":4:37: faults[1].at: overlaps api_server_brownout 'api_server_brownout': give one capacity per window");
+  EXPECT_EQ(errorOf(withDag("scheduler: {model: airflow3}\nworkers: {execution_api_retry_wait_min: 2m}\n")),
+            ":2:41: workers.execution_api_retry_wait_min: is above execution_api_retry_wait_max (90s)");
   // Airflow 3's own names and defaults.
   const Scenario s =
       load(withDag(a3 + "task_instance_heartbeat_timeout: 2m}\napi_server: {workers: 4, cores: 2}\n"))[0];

@@ -72,9 +72,12 @@ void readWorkersSection(const Context& ctx, Fields& top, Scenario& s) {
   w.executionApiRetries = f.integer("execution_api_retries", w.executionApiRetries, 1, 100);
   w.retryWaitMin = f.duration("execution_api_retry_wait_min", w.retryWaitMin);
   w.retryWaitMax = f.duration("execution_api_retry_wait_max", w.retryWaitMax);
-  if (w.retryWaitMax < w.retryWaitMin)
-    ctx.fail(f.raw("execution_api_retry_wait_max"), "workers.execution_api_retry_wait_max",
-             "is below execution_api_retry_wait_min");
+  if (w.retryWaitMax < w.retryWaitMin) {
+    const bool max = f.has("execution_api_retry_wait_max");  // name the key that was written
+    ctx.fail(f.raw(max ? "execution_api_retry_wait_max" : "execution_api_retry_wait_min"),
+             max ? "workers.execution_api_retry_wait_max" : "workers.execution_api_retry_wait_min",
+             max ? "is below execution_api_retry_wait_min" : "is above execution_api_retry_wait_max (90s)");
+  }
   w.maxFailedHeartbeats = f.integer("max_failed_heartbeats", w.maxFailedHeartbeats, 1, 1000);
   f.finish();
 }

@@ -111,6 +111,11 @@ void readFaultsSection(const Context& ctx, Fields& top, Scenario& s) {
           ctx.fail(
               f.raw("capacity"), p + ".capacity",
               "a brownout keeps a share of the API server's CPU above 0 and below 1 (an outage is api_server_outage)");
+        for (const Fault& other : s.faults)  // one capacity at a time
+          if (other.kind == K::ApiServerBrownout && fault.at < other.at + other.duration &&
+              other.at < fault.at + fault.duration)
+            ctx.fail(f.raw("at"), p + ".at",
+                     "overlaps api_server_brownout '" + other.name + "': give one capacity per window");
       }
     }
     fault.afterWindow = f.duration("after_window", fault.afterWindow, 1e-3);
