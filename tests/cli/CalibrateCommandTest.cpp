@@ -91,7 +91,7 @@ TEST(CalibrateCommand, ClientOnlyReplacesTheSchedulerSideAlone) {
       << refused.output;
   EXPECT_FALSE(std::filesystem::exists(dir / "refused"));
 
-  auto r = runCli("calibrate --client-only --sizes 4000,8000 --out " + out);
+  auto r = runCli("calibrate --client-only --quick --sizes 4000,8000 --out " + out);
   ASSERT_EQ(r.code, 0) << r.output;
   auto written = nlohmann::json::parse(readFile(out));
   EXPECT_EQ(written["queries"], shipped["queries"]);  // the DB's costs stay
@@ -101,7 +101,7 @@ TEST(CalibrateCommand, ClientOnlyReplacesTheSchedulerSideAlone) {
   // And the API server's request cost, on its FastAPI proxy, with the versions it ran on.
   EXPECT_GT(QueryCostModel::fromFile(out).apiRequestCost(), 1e-5);
   EXPECT_LT(QueryCostModel::fromFile(out).apiRequestCost(), 0.05);
-  EXPECT_EQ(written["api_server"]["rounds_s"].size(), 5u);
+  EXPECT_EQ(written["api_server"]["rounds_s"].size(), 3u);  // --quick: 3 rounds of 500
   EXPECT_FALSE(written["api_server"]["libraries"]["fastapi"].get<std::string>().empty());
   auto missing = runCli("calibrate --client-only --out " + (dir / "none.json").string());
   EXPECT_EQ(missing.code, 2) << missing.output;
