@@ -136,6 +136,34 @@ TaskRunner::Executing::~Executing() {
   if (--map_[ti_] == 0) map_.erase(ti_);
 }
 
+bool TaskRunner::takeOver(TiId tiIdx, TrySlot& slot) {
+  WorkflowState& st = ctx_.state;
+  // A message delivered again runs the task again: its killed try was left running. (A stale
+  // message's run may have finished: only the state is read then.)
+  const TiState state = st.tiState(tiIdx);
+  if (state == TiState::Running && st.ti(tiIdx).killedAt >= 0) {
+    st.restartRunning(tiIdx, ctx_.now(), slot.host());
+  } else if (state == TiState::Queued) {
+    st.markRunning(tiIdx, ctx_.now(), slot.host());
+  } else {
+    // check_and_change_state_before_execution refuses (3.x: ti_run answers 409): the TI is no
+    // longer queued (a scheduler reset it, or another message of it already runs). The message
+    // is spent.
+    staleMessages_++;
+    return false;
+  }
+  return true;
+}
+
+TaskRunner::Outcome TaskRunner::failStart(TiId tiIdx, TrySlot& slot) {
+  WorkflowState& st = ctx_.state;
+  const SchedulerId queuedBy = st.ti(tiIdx).queuedBy;
+  st.markRunning(tiIdx, ctx_.now(), slot.host(), false);
+  st.markFinished(tiIdx, ctx_.now(), false);
+  slot.ended(queuedBy);
+  return Outcome::FailedToStart;
+}
+
 Rng TaskRunner::beginWork(TiId tiIdx) {
   WorkflowState& st = ctx_.state;
   const TaskInstance& ti = st.ti(tiIdx);
@@ -160,12 +188,8 @@ TaskRunner::Outcome TaskRunner::start(TiId tiIdx, TrySlot& slot) {
     // the scheduler fails the try (up_for_retry while it has retries) once the DB is back.
     ctx_.rt.sleepUntil(f->end);
     if (st.tiState(tiIdx) != TiState::Queued) return Outcome::FailedToStart;
-    const SchedulerId queuedBy = st.ti(tiIdx).queuedBy;
-    st.markRunning(tiIdx, ctx_.now(), slot.host(), false);
-    st.markFinished(tiIdx, ctx_.now(), false);
     failedOnDbErrors_++;
-    slot.ended(queuedBy);
-    return Outcome::FailedToStart;
+    return failStart(tiIdx, slot);
   }
   QueryBatch startup = db.batch();
   startup.add(QueryType::WorkerStart, 1, 1, 1, {.tis = std::span<const TiId>(&tiIdx, 1)});
@@ -173,19 +197,7 @@ TaskRunner::Outcome TaskRunner::start(TiId tiIdx, TrySlot& slot) {
   if (slot.killed()) return Outcome::Killed;
   db.addRows(Table::Job, 1);
   db.addRows(Table::Log, 1);
-  // A message delivered again runs the task again: its killed try was left running. (A stale
-  // message's run may have finished: only the state is read then.)
-  const TiState state = st.tiState(tiIdx);
-  if (state == TiState::Running && st.ti(tiIdx).killedAt >= 0) {
-    st.restartRunning(tiIdx, ctx_.now(), slot.host());
-  } else if (state == TiState::Queued) {
-    st.markRunning(tiIdx, ctx_.now(), slot.host());
-  } else {
-    // check_and_change_state_before_execution refuses: the TI is no longer queued (a scheduler
-    // reset it, or another message of it already runs). The message is spent.
-    staleMessages_++;
-    return Outcome::Stale;
-  }
+  if (!takeOver(tiIdx, slot)) return Outcome::Stale;
   slot.started();
   return Outcome::Ended;
 }
@@ -368,22 +380,10 @@ TaskRunner::Outcome TaskRunner::runOnApi(TiId tiIdx, TrySlot& slot) {
   if (!sup.call(ApiRoute::TiRun, db, start)) {
     // The supervisor kills the task and the executor reports it failed; the scheduler fails the try.
     if (st.tiState(tiIdx) != TiState::Queued) return Outcome::FailedToStart;
-    const SchedulerId queuedBy = st.ti(tiIdx).queuedBy;
-    st.markRunning(tiIdx, ctx_.now(), slot.host(), false);
-    st.markFinished(tiIdx, ctx_.now(), false);
-    slot.ended(queuedBy);
-    return Outcome::FailedToStart;
+    return failStart(tiIdx, slot);
   }
   if (slot.killed()) return Outcome::Killed;
-  const TiState state = st.tiState(tiIdx);
-  if (state == TiState::Running && st.ti(tiIdx).killedAt >= 0) {
-    st.restartRunning(tiIdx, ctx_.now(), slot.host());
-  } else if (state == TiState::Queued) {
-    st.markRunning(tiIdx, ctx_.now(), slot.host());
-  } else {
-    staleMessages_++;  // 409 invalid_state: the message is spent
-    return Outcome::Stale;
-  }
+  if (!takeOver(tiIdx, slot)) return Outcome::Stale;  // 409 invalid_state
   sup.runningSince(ctx_.now());
   slot.started();
   const Executing executing(executing_, tiIdx, runTwice_);

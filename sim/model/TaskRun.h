@@ -86,6 +86,11 @@ class TaskRunner {
   // A started try's work begins: its arrival's trigger_to_start, and its keyed draws (the same
   // task of the same run gets the same duration and outcome in every variant).
   Rng beginWork(TiId ti);
+  // The queued task instance runs now (or again, after a kill); false when its message is stale.
+  bool takeOver(TiId ti, TrySlot& slot);
+  // Its start failed: the executor reports the try failed and the scheduler fails it (retried).
+  // REQUIRES: the task instance is queued.
+  Outcome failStart(TiId ti, TrySlot& slot);
   // airflow3: the try through its supervisor, every statement an Execution API call.
   Outcome runOnApi(TiId ti, TrySlot& slot);
   Outcome finishOnApi(TiId ti, Supervisor& sup, bool success);
