@@ -56,8 +56,11 @@ int main(int argc, char** argv) {
           plan.layouts.push_back(SchemaLayout::Airflow110);
         else if (s == "airflow2.5")
           plan.layouts.push_back(SchemaLayout::Airflow2);
+        else if (s == "airflow3.1")
+          plan.layouts.push_back(SchemaLayout::Airflow3);
         else {
-          std::fprintf(stderr, "pg_query_bench: --layouts: '%s' is not airflow1.10 or airflow2.5\n", s.c_str());
+          std::fprintf(stderr, "pg_query_bench: --layouts: '%s' is not airflow1.10, airflow2.5 or airflow3.1\n",
+                       s.c_str());
           return 2;
         }
       }

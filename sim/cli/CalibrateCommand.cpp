@@ -4,6 +4,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -65,7 +66,7 @@ void printServerCpu(const CalibrationMeasurements& m) {
       "\nDB CPU per execution at %lld task instances (backend CPU from /proc; execution and planning from "
       "pg_stat_statements)\n%-40s %9s %9s %9s %9s\n",
       size, "shape (layout/name)", "cpu", "execution", "planning", "other");
-  for (SchemaLayout layout : {SchemaLayout::Airflow110, SchemaLayout::Airflow2}) {
+  for (SchemaLayout layout : kSchemaLayouts) {
     for (const QueryShape& shape : queryShapes(layout)) {
       const std::string key = measurementKey(layout, size, shape.name);
       auto cpu = m.serverCpu.find(key);
@@ -203,6 +204,12 @@ int cmdCalibrate(const Args& args) {
       "rounds", po::value<int>(), "passes over every shape and size, median kept (default 3, 2 with --quick)")(
       "db-cores", po::value<int>(), "the server's cores, for the contention check's model (default: this machine's)")(
       "benchmark-out", po::value<std::string>(), "also write Google Benchmark's JSON here (default: FILE.bench.json)")(
+      "db-time", po::value<std::string>()->default_value("cpu"),
+      "a query's DB time: cpu (its backend's CPU, sent as Airflow sends it) or latency (its prepared latency less "
+      "round trips, plus planning: the shipped calibration's method)")(
+      "layouts", po::value<std::string>(),
+      "schema layouts measured (default airflow1.10,airflow2.5,airflow3.1; the first two always: without "
+      "airflow3.1 the calibration has no airflow3 section)")(
       "client-only", po::bool_switch(),
       "measure only the scheduler's side of each statement (SQLAlchemy) into FILE, an existing calibration whose DB "
       "costs stay");
@@ -226,11 +233,28 @@ int cmdCalibrate(const Args& args) {
     if (plan.dbCores < 1) throw BadInput("--db-cores must be at least 1");
   }
   plan.benchmarkOut = o.count("benchmark-out") ? o["benchmark-out"].as<std::string>() : out + ".bench.json";
-  plan.serverCpuSeconds = plan.minTime;
+  const std::string dbTime = o["db-time"].as<std::string>();
+  if (dbTime != "cpu" && dbTime != "latency") throw BadInput("--db-time: '" + dbTime + "' is not cpu or latency");
+  plan.serverCpuSeconds = dbTime == "cpu" ? plan.minTime : 0;
   if (quick) {
     plan.clientRepeat = 10;
     plan.apiRequests = 500;
     plan.apiRounds = 3;
+  }
+  if (o.count("layouts")) {
+    plan.layouts.clear();
+    std::stringstream list(o["layouts"].as<std::string>());
+    for (std::string name; std::getline(list, name, ',');) {
+      auto it = std::find_if(std::begin(kSchemaLayouts), std::end(kSchemaLayouts),
+                             [&](SchemaLayout l) { return name == layoutName(l); });
+      if (it == std::end(kSchemaLayouts))
+        throw BadInput("--layouts: '" + name + "' is not airflow1.10, airflow2.5 or airflow3.1");
+      if (std::find(plan.layouts.begin(), plan.layouts.end(), *it) == plan.layouts.end()) plan.layouts.push_back(*it);
+    }
+    for (SchemaLayout base : {SchemaLayout::Airflow110, SchemaLayout::Airflow2})
+      if (std::find(plan.layouts.begin(), plan.layouts.end(), base) == plan.layouts.end())
+        throw BadInput(std::string("--layouts: ") + layoutName(base) +
+                       " is needed (the calibration's costs for airflow1 and airflow2 come from it)");
   }
   if (o["client-only"].as<bool>()) return calibrateClientOnly(out, o["pg"].as<std::string>(), plan);
 
@@ -259,6 +283,11 @@ int cmdCalibrate(const Args& args) {
   command << "schedlab calibrate" << (quick ? " --quick" : "") << " (" << plan.rounds << " rounds, min time "
           << plan.minTime << " s, sizes";
   for (long long s : plan.sizes) command << " " << s;
+  if (plan.serverCpuSeconds <= 0) command << ", DB time from latency";
+  if (plan.layouts.size() < std::size(kSchemaLayouts)) {
+    command << ", layouts";
+    for (SchemaLayout l : plan.layouts) command << " " << layoutName(l);
+  }
   command << ")";
   nlohmann::json provenance = {{"command", command.str()},
                                {"date", utcNow()},

@@ -36,7 +36,8 @@ class DbMetrics {
     return sum;
   }
   // The DB figures of `dbs` (indices into used_) into `scope`, over `window` seconds.
-  void scopeMetrics(nlohmann::json& scope, const std::vector<size_t>& dbs, double window) const;
+  // airflow3: the 3.x-only tables (task_instance_history) are listed too.
+  void scopeMetrics(nlohmann::json& scope, const std::vector<size_t>& dbs, double window, bool airflow3) const;
 
   std::vector<MetadataDb*> used_;
   std::vector<Totals> atWarmup_;

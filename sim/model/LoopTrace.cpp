@@ -20,7 +20,7 @@ void LoopRecord::add(const QueryBatch& batch) {
 std::vector<std::string> loopTypeColumns() {
   std::vector<std::string> columns;
   for (const QueryInfo& q : kQueries)
-    if (q.inLoops()) columns.push_back("statements." + std::string(q.name));
+    if (q.loopColumn()) columns.push_back("statements." + std::string(q.name));
   return columns;
 }
 
@@ -36,7 +36,7 @@ void LoopStream::add(const LoopRecord& r) {
                 r.runsExamined, r.tisScheduled, r.tisQueued);
   row.append(buf);
   for (size_t i = 0; i < r.byType.size(); ++i)
-    if (kQueries[i].inLoops()) row.append(",").append(std::to_string(r.byType[i]));
+    if (kQueries[i].loopColumn()) row.append(",").append(std::to_string(r.byType[i]));
   row.push_back('\n');
   file_.append(row);
 }

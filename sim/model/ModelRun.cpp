@@ -49,8 +49,12 @@ std::vector<MetadataDb*> usedDbsOf(const Scenario& sc, const std::vector<std::un
 ModelRun::ModelRun(const Scenario& sc, Runtime& rt, const ServiceFactory& services)
     : sc_(sc),
       rt_(rt),
-      costs_(sc.metadb.calibration.empty() ? QueryCostModel::shipped()
-                                           : QueryCostModel::fromFile(sc.metadb.calibration)),
+      costs_([&] {
+        QueryCostModel c =
+            sc.metadb.calibration.empty() ? QueryCostModel::shipped() : QueryCostModel::fromFile(sc.metadb.calibration);
+        // Airflow 3.1's schema and statements cost an airflow3 run where the calibration measured them.
+        return sc.scheduler.model == SchedulerModel::Airflow3 ? c.airflow3() : c;
+      }()),
       ownedDbs_([&] {
         std::vector<std::unique_ptr<MetadataDb>> dbs;
         dbs.push_back(std::make_unique<MetadataDb>(sc.metadb, costs_, sc.metadb.initialRows, services(0)));

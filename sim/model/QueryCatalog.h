@@ -7,10 +7,11 @@
 
 namespace schedlab {
 
-enum class Table { TaskInstance, DagRun, Job, Xcom, Log, Dag, SlotPool, TaskReschedule, Count };
+// task_instance_history (3.x: a row per try retried) last: only airflow3 runs write it.
+enum class Table { TaskInstance, DagRun, Job, Xcom, Log, Dag, SlotPool, TaskReschedule, TaskInstanceHistory, Count };
 
 inline constexpr std::array<std::string_view, static_cast<size_t>(Table::Count)> kTableNames = {
-    "task_instance", "dag_run", "job", "xcom", "log", "dag", "slot_pool", "task_reschedule"};
+    "task_instance", "dag_run", "job", "xcom", "log", "dag", "slot_pool", "task_reschedule", "task_instance_history"};
 
 enum class QueryType {
   // Airflow 1.10 main loop (SchedulerJob._execute_helper).
@@ -62,6 +63,10 @@ enum class QueryType {
   // The mock executor's heartbeat (Airflow's MockExecutor, for scheduler benchmarks): per queued
   // TI, ti.set_state(SUCCESS) in the scheduler's session: session.merge (SELECT by key), UPDATE.
   MockExecutorSetState,
+  // A try's Variable.get and connection lookup (the secrets backend chain ends in the metastore):
+  // one SELECT by key, from the worker (1.10/2.x) or from the API server (3.x's GET routes).
+  VariableGet,
+  ConnectionGet,
   // Airflow 3.1's Execution API (api_fastapi/execution_api/routes/): the SQL the API server runs
   // for a running try, which 2.x's workers sent themselves.
   ApiTiRun,        // PATCH /task-instances/{id}/run: TI FOR UPDATE, UPDATE -> running, its dag_run,
@@ -69,10 +74,17 @@ enum class QueryType {
   ApiTiState,      // PATCH .../state: TI FOR UPDATE, the TI with its dag_run, the outcome's read, UPDATE
   ApiTiHeartbeat,  // PUT .../heartbeat: TI FOR UPDATE, UPDATE last_heartbeat_at
   ApiXcomSet,      // POST /xcoms/...: the dag_run id, DELETE the old value, INSERT the new one
+  ApiTiRetry,      // PATCH .../state of a failed try with retries left: TI FOR UPDATE, the TI with its
+                   // dag_run, its history count, INSERT task_instance_history, DELETE its reschedules,
+                   // UPDATE to a new id (up_for_retry)
   // Airflow 3.1's standalone DAG processor, per DAG file parsed (dag_processing/collection.py):
   // the dag row FOR UPDATE and its UPDATE, the run info's dag_run read, the serialized DAG's
   // update-interval or hash check, the latest dag_version.
   DagProcessorParse,
+  // Airflow 3.1's scheduler, besides the 2.x loop's statements.
+  DeadlineScan,          // every loop: SELECT deadline WHERE deadline_time < now AND callback_state IS NULL
+  DagrunCreateVersions,  // a run created: the DAG's bundle version, its latest dag_version, the log template
+  VerifyDagVersion,      // a run examined: the latest dag_version, does the run's TIs (or history) have it
   Count
 };
 
@@ -83,7 +95,11 @@ struct QueryInfo {
   bool schedulerSide;
   bool apiServer = false;     // an Execution API route's SQL: the API server sends it, never a scheduler loop
   bool dagProcessor = false;  // airflow3's standalone DAG processor sends it, never a scheduler loop
-  bool inLoops() const { return !apiServer && !dagProcessor; }
+  bool airflow3Only = false;  // only airflow3 sends it: a calibration costs it in its "airflow3" section
+  bool taskRead = false;      // a try's lookup (a Variable, a connection), never a loop's
+  // A statements.<type> column of loops.csv: a scheduler loop's types but airflow3's own (counted
+  // in its statements, and by type in db_queries_by_type), so the columns stay one set for all.
+  bool loopColumn() const { return !apiServer && !dagProcessor && !airflow3Only && !taskRead; }
 };
 
 inline constexpr std::array<QueryInfo, static_cast<size_t>(QueryType::Count)> kQueries = {{
@@ -127,11 +143,17 @@ inline constexpr std::array<QueryInfo, static_cast<size_t>(QueryType::Count)> kQ
     {"mini_scheduler", Table::TaskInstance, 3, false},
     {"archive_delete", Table::TaskInstance, 1, false},
     {"mock_executor_set_state", Table::TaskInstance, 2, true},
+    {"variable_get", Table::Dag, 1, false, false, false, false, true},
+    {"connection_get", Table::Dag, 1, false, false, false, false, true},
     {"api_ti_run", Table::TaskInstance, 6, false, true},
     {"api_ti_state", Table::TaskInstance, 4, false, true},
     {"api_ti_heartbeat", Table::TaskInstance, 2, false, true},
     {"api_xcom_set", Table::Xcom, 3, false, true},
+    {"api_ti_retry", Table::TaskInstance, 6, false, true, false, true},
     {"dag_processor_parse", Table::Dag, 5, false, false, true},
+    {"deadline_scan", Table::DagRun, 1, true, false, false, true},
+    {"dagrun_create_versions", Table::Dag, 3, true, false, false, true},
+    {"verify_dag_version", Table::TaskInstance, 2, true, false, false, true},
 }};
 
 inline const QueryInfo& queryInfo(QueryType t) { return kQueries[static_cast<size_t>(t)]; }

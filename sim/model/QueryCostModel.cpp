@@ -39,14 +39,50 @@ QueryCost scaled(const QueryCost& c, double k) {
   return {times(c.seconds), times(c.pages)};
 }
 
-// A calibration written before airflow3's types: each from the statement calibrate costs it as
-// (the worker's single-row statements: worker_start's five; the dag table's: get_paused_dags' one).
+// What a type is costed as in a calibration from before it: a type sending statements of the same
+// kind (single-row reads and writes by key: worker_start's five; small reads of the
+// dag table: get_paused_dags' one; a task instance's read: ti_current_state's one), per statement.
+struct StandIn {
+  const char* type;
+  double statements;
+};
+
+bool standIn(QueryType type, StandIn& out) {
+  const QueryInfo& info = queryInfo(type);
+  if (info.apiServer) {
+    out = {"worker_start", 5};
+    return true;
+  }
+  switch (type) {
+    case QueryType::VariableGet:
+    case QueryType::ConnectionGet:
+    case QueryType::DagProcessorParse:
+    case QueryType::DeadlineScan:
+    case QueryType::DagrunCreateVersions:
+      out = {"get_paused_dags", 1};
+      return true;
+    case QueryType::VerifyDagVersion:
+      out = {"ti_current_state", 1};
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool derivedAirflow3Cost(const nlohmann::json& q, QueryType type, QueryCost& out) {
-  const char* source = type == QueryType::DagProcessorParse ? "get_paused_dags" : "worker_start";
-  const double per = type == QueryType::DagProcessorParse ? 1.0 : 5.0;
-  if ((!queryInfo(type).apiServer && !queryInfo(type).dagProcessor) || !q.contains(source)) return false;
-  out = scaled(queryCost(q[source], std::string("queries.") + source), queryInfo(type).statements / per);
+  StandIn s;
+  if (!standIn(type, s) || !q.contains(s.type)) return false;
+  out = scaled(queryCost(q[s.type], std::string("queries.") + s.type), queryInfo(type).statements / s.statements);
   return true;
+}
+
+void checkKnownTypes(const nlohmann::json& q, const std::string& where) {
+  for (auto it = q.begin(); it != q.end(); ++it) {
+    if (it.key() == "default") continue;
+    bool known = false;
+    for (auto& info : kQueries) known |= info.name == it.key();
+    if (!known) throw std::runtime_error(where + "." + it.key() + ": unknown query type");
+  }
 }
 
 }  // namespace
@@ -63,6 +99,14 @@ void QueryCostModel::readClientCosts(const nlohmann::json& c, const std::string&
   for (size_t i = 0; i < kQueryTypeCount; ++i) {
     if (!kQueries[i].schedulerSide) continue;
     const std::string name(kQueries[i].name), w = where + ".queries." + name;
+    StandIn s;
+    if (!q.contains(name) && kQueries[i].airflow3Only && standIn(static_cast<QueryType>(i), s) && q.contains(s.type)) {
+      // Measured before airflow3's own statements: as the stand-in's, per statement.
+      const auto& t = q[s.type];
+      const double k = kQueries[i].statements / s.statements;
+      m.clientCosts_[i] = {field(t, "fixed_s", w) * k, field(t, "per_row_s", w) * k, false};
+      continue;
+    }
     if (!q.contains(name)) throw std::runtime_error(w + ": missing (every type the scheduler sends is measured)");
     const auto& t = q[name];
     if (!t.is_object()) throw std::runtime_error(w + ": expected an object");
@@ -85,21 +129,26 @@ QueryCostModel QueryCostModel::fromJson(const nlohmann::json& j, const std::stri
   QueryCost fallback;
   bool hasDefault = q.contains("default");
   if (hasDefault) fallback = queryCost(q["default"], origin + ": queries.default");
-  for (auto it = q.begin(); it != q.end(); ++it) {
-    if (it.key() == "default") continue;
-    bool known = false;
-    for (auto& info : kQueries) known |= info.name == it.key();
-    if (!known) throw std::runtime_error(origin + ": queries." + it.key() + ": unknown query type");
-  }
+  checkKnownTypes(q, origin + ": queries");
+  // "airflow3": the 3.1 schema's measured shapes, what an airflow3 run pays (airflow3()).
+  const nlohmann::json none = nlohmann::json::object();
+  const nlohmann::json& a3 = j.contains("airflow3") ? j["airflow3"] : none;
+  if (!a3.is_object()) throw std::runtime_error(origin + ": airflow3: expected an object");
+  const nlohmann::json& q3 = a3.contains("queries") ? a3["queries"] : none;
+  if (!q3.is_object()) throw std::runtime_error(origin + ": airflow3.queries: expected an object of query types");
+  checkKnownTypes(q3, origin + ": airflow3.queries");
   for (size_t i = 0; i < kQueryTypeCount; ++i) {
     std::string name(kQueries[i].name);
+    if (q3.contains(name)) m.airflow3Costs_[i] = queryCost(q3[name], origin + ": airflow3.queries." + name);
     if (!q.contains(name)) {
       if (hasDefault) {
         m.costs_[i] = fallback;
-        continue;
+      } else if (kQueries[i].airflow3Only && q3.contains(name)) {
+        m.costs_[i] = *m.airflow3Costs_[i];
+      } else if (!derivedAirflow3Cost(q, static_cast<QueryType>(i), m.costs_[i])) {
+        throw std::runtime_error(origin + ": queries." + name + ": missing (and no default)");
       }
-      if (derivedAirflow3Cost(q, static_cast<QueryType>(i), m.costs_[i])) continue;
-      throw std::runtime_error(origin + ": queries." + name + ": missing (and no default)");
+      continue;
     }
     m.costs_[i] = queryCost(q[name], origin + ": queries." + name);
   }
@@ -112,6 +161,19 @@ QueryCostModel QueryCostModel::fromJson(const nlohmann::json& j, const std::stri
   // task_reschedule rows are as narrow as log rows; calibrations before it did not measure it.
   const size_t reschedule = static_cast<size_t>(Table::TaskReschedule), log = static_cast<size_t>(Table::Log);
   if (!bytes.contains("task_reschedule")) m.bytesPerRow_[reschedule] = m.bytesPerRow_[log];
+  // A history row is a task instance's copy.
+  const size_t history = static_cast<size_t>(Table::TaskInstanceHistory), ti = static_cast<size_t>(Table::TaskInstance);
+  if (!bytes.contains("task_instance_history")) m.bytesPerRow_[history] = m.bytesPerRow_[ti];
+  m.airflow3BytesPerRow_ = m.bytesPerRow_;
+  if (a3.contains("bytes_per_row")) {
+    const auto& b3 = a3["bytes_per_row"];
+    if (!b3.is_object()) throw std::runtime_error(origin + ": airflow3.bytes_per_row: expected an object");
+    for (size_t t = 0; t < kTableNames.size(); ++t) {
+      std::string name(kTableNames[t]);
+      if (b3.contains(name)) m.airflow3BytesPerRow_[t] = field(b3, name.c_str(), origin + ": airflow3.bytes_per_row");
+    }
+  }
+  m.airflow3Provenance_ = a3.value("measured", nlohmann::json());
   if (j.contains("client_costs")) readClientCosts(j["client_costs"], origin + ": client_costs", m);
   if (j.contains("api_server")) {
     if (!j["api_server"].is_object() || !j["api_server"].contains("request_cost_s"))
@@ -119,6 +181,14 @@ QueryCostModel QueryCostModel::fromJson(const nlohmann::json& j, const std::stri
     m.apiRequestCost_ = field(j["api_server"], "request_cost_s", origin + ": api_server");
   }
   m.provenance_ = j.value("measured", nlohmann::json::object());
+  return m;
+}
+
+QueryCostModel QueryCostModel::airflow3() const {
+  QueryCostModel m = *this;
+  for (size_t i = 0; i < kQueryTypeCount; ++i)
+    if (airflow3Costs_[i]) m.costs_[i] = *airflow3Costs_[i];
+  m.bytesPerRow_ = airflow3BytesPerRow_;
   return m;
 }
 

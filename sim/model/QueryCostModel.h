@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <optional>
 #include <string>
 
 #include "model/QueryCatalog.h"
@@ -74,6 +75,12 @@ class QueryCostModel {
   double pageReadSeconds() const { return pageReadSeconds_; }
   double bytesPerRow(Table t) const { return bytesPerRow_[static_cast<size_t>(t)]; }
   const std::string& origin() const { return origin_; }
+  // The costs an airflow3 run pays: the calibration's "airflow3" section (Airflow 3.1's schema and
+  // statements, measured by `schedlab calibrate`) wherever it costs a type or a table's rows, else
+  // these.
+  QueryCostModel airflow3() const;
+  // The "airflow3" section's "measured" (what and how); null when it has none.
+  const nlohmann::json& airflow3Provenance() const { return airflow3Provenance_; }
   const nlohmann::json& provenance() const { return provenance_; }
 
  private:
@@ -84,7 +91,9 @@ class QueryCostModel {
   std::array<QueryCost, kQueryTypeCount> costs_{};
   std::array<ClientCost, kQueryTypeCount> clientCosts_{};
   bool hasClientCosts_ = false;
-  std::array<double, static_cast<size_t>(Table::Count)> bytesPerRow_{};
+  std::array<double, static_cast<size_t>(Table::Count)> bytesPerRow_{}, airflow3BytesPerRow_{};
+  std::array<std::optional<QueryCost>, kQueryTypeCount> airflow3Costs_{};
+  nlohmann::json airflow3Provenance_;
   double apiRequestCost_ = -1;
   double pageReadSeconds_ = 0;
   std::string origin_;

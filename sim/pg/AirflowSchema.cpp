@@ -1,6 +1,7 @@
 #include "pg/AirflowSchema.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <sstream>
 
 #include "pg/AirflowSql.h"
@@ -8,7 +9,22 @@
 namespace schedlab {
 
 const char* layoutName(SchemaLayout layout) {
-  return layout == SchemaLayout::Airflow110 ? "airflow1.10" : "airflow2.5";
+  switch (layout) {
+    case SchemaLayout::Airflow110:
+      return "airflow1.10";
+    case SchemaLayout::Airflow2:
+      return "airflow2.5";
+    case SchemaLayout::Airflow3:
+      return "airflow3.1";
+  }
+  return "?";
+}
+
+std::string taskInstanceUuid(int dag, int run, int task) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08x-0000-7%03x-8000-%012x", static_cast<unsigned>(run), static_cast<unsigned>(task),
+                static_cast<unsigned>(dag));
+  return buf;
 }
 
 int History::runsPerDag() const {
@@ -63,11 +79,19 @@ void runScript(pqxx::connection& c, const char* script, const History& h) {
 
 void createSchema(pqxx::connection& c, SchemaLayout layout) {
   pqxx::nontransaction(c).exec("SET client_min_messages TO warning");
-  runScript(c, layout == SchemaLayout::Airflow110 ? sql::kSchema110 : sql::kSchema25, History{});
+  runScript(c,
+            layout == SchemaLayout::Airflow110 ? sql::kSchema110
+            : layout == SchemaLayout::Airflow2 ? sql::kSchema25
+                                               : sql::kSchema31,
+            History{});
 }
 
 void populate(pqxx::connection& c, SchemaLayout layout, const History& h) {
-  runScript(c, layout == SchemaLayout::Airflow110 ? sql::kPopulate110 : sql::kPopulate25, h);
+  runScript(c,
+            layout == SchemaLayout::Airflow110 ? sql::kPopulate110
+            : layout == SchemaLayout::Airflow2 ? sql::kPopulate25
+                                               : sql::kPopulate31,
+            h);
 }
 
 }  // namespace schedlab

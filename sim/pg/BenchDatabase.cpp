@@ -41,8 +41,11 @@ BenchDatabase::~BenchDatabase() {
 }
 
 std::string BenchDatabase::schemaOf(SchemaLayout layout, const History& h) const {
-  return prefix_ + "_" + (layout == SchemaLayout::Airflow110 ? "a110" : "a25") + "_" + std::to_string(h.taskInstances) +
-         "_" + std::to_string(h.dags) + "x" + std::to_string(h.tasks);
+  return prefix_ + "_" +
+         (layout == SchemaLayout::Airflow110 ? "a110"
+          : layout == SchemaLayout::Airflow2 ? "a25"
+                                             : "a31") +
+         "_" + std::to_string(h.taskInstances) + "_" + std::to_string(h.dags) + "x" + std::to_string(h.tasks);
 }
 
 std::unique_ptr<pqxx::connection> BenchDatabase::connect(SchemaLayout layout, const History& h) const {

@@ -64,6 +64,9 @@ const std::map<std::string, Source>& catalogSources() {
       {"archive_delete", {L::Airflow110, "archive_delete_tis", 1}},
       // A single-row read and a single-row UPDATE by key: costed as two of the merge's UPDATE.
       {"mock_executor_set_state", {L::Airflow110, "ti_merge_scheduled", 2}},
+      // A row of a small table read by its unique key, as the dag row's read.
+      {"variable_get", {L::Airflow110, "sync_dag", 1}},
+      {"connection_get", {L::Airflow110, "sync_dag", 1}},
       // Execution API routes: single-row reads and writes by key, as the worker's statements.
       {"api_ti_run", {L::Airflow110, "ti_merge_scheduled", 6}},
       {"api_ti_state", {L::Airflow110, "ti_merge_scheduled", 4}},
@@ -71,6 +74,42 @@ const std::map<std::string, Source>& catalogSources() {
       {"api_xcom_set", {L::Airflow110, "ti_merge_scheduled", 3}},
       // Single-row reads and writes of the dag table and its neighbours, as sync_dag's.
       {"dag_processor_parse", {L::Airflow110, "sync_dag", 5}},
+  };
+  return m;
+}
+
+// Which 3.1 shape costs each type an airflow3 run sends (the calibration's "airflow3" section):
+// its scheduler's, its Execution API routes' and its DAG processor's statements on the 3.1 schema.
+const std::map<std::string, Source>& airflow3Sources() {
+  using L = SchemaLayout;
+  static const std::map<std::string, Source> m = {
+      {"dags_needing_dagruns", {L::Airflow3, "dags_needing_dagruns", 1}},
+      {"start_queued_dagruns", {L::Airflow3, "queued_dagruns_to_start", 1}},
+      {"next_dagruns_to_examine", {L::Airflow3, "next_dagruns_to_examine", 1}},
+      {"update_state_select_tis", {L::Airflow3, "update_state_select_tis", 1}},
+      {"update_state_changes", {L::Airflow3, "update_state_select_tis", 1}},
+      {"verify_integrity", {L::Airflow3, "update_state_select_tis", 1}},
+      {"schedule_tis", {L::Airflow3, "schedule_tis", 1}},
+      {"pool_slots_lock", {L::Airflow3, "pool_slots_lock", 1}},
+      {"pool_state_counts", {L::Airflow3, "pool_state_counts", 1}},
+      {"scheduled_tis_for_update", {L::Airflow3, "scheduled_tis_for_update", 1}},
+      {"bulk_queue_tis", {L::Airflow3, "bulk_queue_tis", 1}},
+      {"executor_events", {L::Airflow3, "executor_events", 1}},
+      {"scheduler_heartbeat", {L::Airflow3, "scheduler_heartbeat", 1}},
+      {"adopt_or_reset_orphans", {L::Airflow3, "pool_state_counts", 3}},
+      {"archive_delete", {L::Airflow3, "archive_delete_run", 1}},
+      {"deadline_scan", {L::Airflow3, "deadline_scan", 1}},
+      {"dagrun_create_versions", {L::Airflow3, "dagrun_create_versions", 1}},
+      {"verify_dag_version", {L::Airflow3, "verify_dag_version", 1}},
+      // Each route's statements in one shape: already per request.
+      {"api_ti_run", {L::Airflow3, "api_ti_run", 1}},
+      {"api_ti_state", {L::Airflow3, "api_ti_state", 1}},
+      {"api_ti_retry", {L::Airflow3, "api_ti_retry", 1}},
+      {"api_ti_heartbeat", {L::Airflow3, "api_ti_heartbeat", 1}},
+      {"api_xcom_set", {L::Airflow3, "api_xcom_set", 1}},
+      {"variable_get", {L::Airflow3, "api_variable_get", 1}},
+      {"connection_get", {L::Airflow3, "api_connection_get", 1}},
+      {"dag_processor_parse", {L::Airflow3, "dag_processor_parse", 1}},
   };
   return m;
 }
@@ -94,8 +133,9 @@ double at(const std::map<std::string, double>& m, const std::string& key) {
   return it->second;
 }
 
-// f.fixed + f.perDecade * x through the points by least squares, neither below 0; with a cost per
-// row returned (`perRow`), the 40 rows the points were measured at are taken off the fixed part.
+// f.fixed + f.perDecade * x through the points by least squares, neither below 0 (the best such
+// line: one whose fixed part would be negative goes through 0 instead); with a cost per row
+// returned (`perRow`), the 40 rows the points were measured at are taken off the fixed part.
 void fitLine(const std::vector<double>& x, const std::vector<double>& y, double perRow, ShapeFit& f) {
   const double n = static_cast<double>(x.size());
   const double mx = std::accumulate(x.begin(), x.end(), 0.0) / n, my = std::accumulate(y.begin(), y.end(), 0.0) / n;
@@ -105,7 +145,18 @@ void fitLine(const std::vector<double>& x, const std::vector<double>& y, double 
     sxx += (x[i] - mx) * (x[i] - mx);
   }
   f.perDecade = sxx > 0 ? std::max(0.0, sxy / sxx) : 0.0;
-  f.fixed = std::max(0.0, my - f.perDecade * mx - 40 * perRow);
+  f.fixed = my - f.perDecade * mx - 40 * perRow;
+  if (f.fixed < 0) {
+    // Costs that grow faster than the decades (a table outgrowing the server's buffers): the
+    // steepest line through 0 would overstate the small sizes twice over.
+    double sxy0 = 0, sxx0 = 0;
+    for (size_t i = 0; i < x.size(); ++i) {
+      sxy0 += x[i] * (y[i] - 40 * perRow);
+      sxx0 += x[i] * x[i];
+    }
+    f.perDecade = sxx0 > 0 ? std::max(0.0, sxy0 / sxx0) : 0.0;
+    f.fixed = 0;
+  }
   f.perRowReturned = perRow;
 }
 
@@ -113,7 +164,9 @@ void fitLine(const std::vector<double>& x, const std::vector<double>& y, double 
 std::map<std::string, ShapeFit> fitAll(const CalibrationMeasurements& m,
                                        const std::function<double(SchemaLayout, long long, const QueryShape&)>& value) {
   std::map<std::string, ShapeFit> fits;
-  for (SchemaLayout layout : {SchemaLayout::Airflow110, SchemaLayout::Airflow2}) {
+  for (SchemaLayout layout : kSchemaLayouts) {
+    // A layout not measured (a calibration from before the 3.1 layout) is left out.
+    if (!m.tableRows.count(measurementKey(layout, m.sizes.front(), "task_instance"))) continue;
     // Per row returned: a run's 40 task instances against 10 of them.
     const QueryShape* all = findShape(layout, "update_state_select_tis");
     const QueryShape* ten = findShape(layout, "update_state_select_tis_10");
@@ -135,6 +188,10 @@ std::map<std::string, ShapeFit> fitAll(const CalibrationMeasurements& m,
         // A DELETE's cost per row deleted (index maintenance included), averaged over the sizes.
         for (double v : y) f.perRowScanned += v / shape.rows / static_cast<double>(y.size());
         std::fill(pred.begin(), pred.end(), f.perRowScanned * shape.rows);
+      } else if (shape.costPerRowReturned) {
+        // Its cost per row returned, averaged over the sizes (as a DELETE's per row deleted).
+        for (double v : y) f.perRowReturned += v / shape.rows / static_cast<double>(y.size());
+        std::fill(pred.begin(), pred.end(), f.perRowReturned * shape.rows);
       } else {
         const bool rows = shape.name == "update_state_select_tis";
         fitLine(x, y, rows ? perRow : 0.0, f);
@@ -192,10 +249,26 @@ bool fitType(const CalibrationMeasurements& m, const QueryInfo& info, double per
 
 // Each catalog query type's cost and pages: its time from its own statements' measured CPU where
 // measured, else from the fit of the shape it is measured as; its pages from that shape.
+// A type's entry: its time and pages per query (a shape's fits times the statements it sends).
+nlohmann::json costJson(const ShapeFit& t, const ShapeFit& p, double k, const std::string& measuredAs, int statements) {
+  return {{"fixed_s", round_to(t.fixed * k, 1e-9)},
+          {"per_row_scanned_s", round_to(t.perRowScanned * k, 1e-12)},
+          {"per_row_returned_s", round_to(t.perRowReturned * k, 1e-12)},
+          {"per_decade_s", round_to(t.perDecade * k, 1e-9)},
+          {"measured_as", measuredAs},
+          {"statements", statements},
+          {"pages",
+           {{"fixed", round_to(p.fixed * k, 1e-3)},
+            {"per_row_scanned", round_to(p.perRowScanned * k, 1e-4)},
+            {"per_row_returned", round_to(p.perRowReturned * k, 1e-4)},
+            {"per_decade", round_to(p.perDecade * k, 1e-3)}}}};
+}
+
 nlohmann::json queryCosts(const CalibrationMeasurements& m, const std::map<std::string, ShapeFit>& time,
                           const std::map<std::string, ShapeFit>& page, std::vector<ShapeFit>& typeFits) {
   nlohmann::json queries = nlohmann::json::object();
   for (const auto& info : kQueries) {
+    if (info.airflow3Only) continue;  // in the "airflow3" section only
     const std::string name(info.name);
     auto src = catalogSources().find(name);
     if (src == catalogSources().end())
@@ -216,19 +289,42 @@ nlohmann::json queryCosts(const CalibrationMeasurements& m, const std::map<std::
       t.perRowScanned = 0;
       measuredAs = own.key;
     }
-    queries[name] = {{"fixed_s", round_to(t.fixed * k, 1e-9)},
-                     {"per_row_scanned_s", round_to(t.perRowScanned * k, 1e-12)},
-                     {"per_row_returned_s", round_to(t.perRowReturned * k, 1e-12)},
-                     {"per_decade_s", round_to(t.perDecade * k, 1e-9)},
-                     {"measured_as", measuredAs},
-                     {"statements", src->second.statements},
-                     {"pages",
-                      {{"fixed", round_to(p.fixed * k, 1e-3)},
-                       {"per_row_scanned", round_to(p.perRowScanned * k, 1e-4)},
-                       {"per_row_returned", round_to(p.perRowReturned * k, 1e-4)},
-                       {"per_decade", round_to(p.perDecade * k, 1e-3)}}}};
+    queries[name] = costJson(t, p, k, measuredAs, src->second.statements);
   }
   return queries;
+}
+
+// Bytes per row of each table, indexes included, at the largest history measured on the 3.1
+// layout; a DAG's row carries its versions' (dag_version, serialized_dag, dag_code).
+nlohmann::json airflow3BytesPerRow(const CalibrationMeasurements& m) {
+  const long long big = m.sizes.back();
+  auto key = [&](const char* table) { return measurementKey(SchemaLayout::Airflow3, big, table); };
+  nlohmann::json bytes = nlohmann::json::object();
+  for (const char* table :
+       {"task_instance", "task_instance_history", "dag_run", "job", "slot_pool", "xcom", "log", "task_reschedule"})
+    bytes[table] = std::round(at(m.tableBytes, key(table)) / std::max(1.0, at(m.tableRows, key(table))));
+  double perDag = 0;
+  for (const char* table : {"dag", "dag_version", "serialized_dag", "dag_code"}) perDag += at(m.tableBytes, key(table));
+  bytes["dag"] = std::round(perDag / std::max(1.0, at(m.tableRows, key("dag"))));
+  return bytes;
+}
+
+// The "airflow3" section: every type an airflow3 run sends that the 3.1 schema's shapes measure.
+nlohmann::json airflow3Section(const CalibrationMeasurements& m, const std::map<std::string, ShapeFit>& time,
+                               const std::map<std::string, ShapeFit>& page) {
+  nlohmann::json queries = nlohmann::json::object();
+  for (const auto& [name, src] : airflow3Sources()) {
+    const std::string key = std::string(layoutName(src.layout)) + "/" + src.shape;
+    int statements = src.statements;
+    for (const QueryInfo& info : kQueries)
+      if (info.name == name) statements = info.statements;
+    queries[name] = costJson(time.at(key), page.at(key), src.statements, key, statements);
+  }
+  return {{"measured",
+           {{"schema", "Airflow 3.1.0 (bench/pg/airflow-3.1-schema.sql; alembic_version cc92b33c6709)"},
+            {"how", "the shapes of sim/pg/QueryShapes.cpp on the airflow3.1 layout, fitted as the others"}}},
+          {"queries", queries},
+          {"bytes_per_row", airflow3BytesPerRow(m)}};
 }
 
 // Bytes per row of each table, indexes included, at the largest history measured.
@@ -267,7 +363,7 @@ void describeMeasurements(nlohmann::json& provenance, const CalibrationMeasureme
           ? "DB time = latency minus the shape's round trips at SELECT 1's latency, plus EXPLAIN's planning time of "
             "the "
             "same SQL with literal arguments (psycopg2 never prepares, so Airflow plans every statement; the server's "
-            "processes were not on this machine, so their CPU could not be read)"
+            "CPU was not read: --db-time latency, or its processes were not on this machine)"
           : "DB time = the backend's CPU time (/proc/PID/schedstat) per execution of the shape's SQL sent as psycopg2 "
             "sends Airflow's (literal arguments, parsed and planned every time, in the shape's transaction), the DAGs "
             "in turn; server_cpu_us splits it into pg_stat_statements' execution and planning and the rest (protocol, "
@@ -363,6 +459,8 @@ CalibrationFitResult fitCalibration(const CalibrationMeasurements& m, nlohmann::
   nlohmann::json queries = queryCosts(m, time, page, typeFits);
   out.calibration = {
       {"schedlab_calibration", 1}, {"measured", provenance}, {"queries", queries}, {"bytes_per_row", bytesPerRow(m)}};
+  if (m.tableRows.count(measurementKey(SchemaLayout::Airflow3, m.sizes.back(), "task_instance")))
+    out.calibration["airflow3"] = airflow3Section(m, time, page);
   if (m.clientCost.is_object()) out.calibration["client_costs"] = clientCostsJson(m.clientCost);
   if (m.apiRequestCost.is_object()) out.calibration["api_server"] = m.apiRequestCost;
   if (!m.coldPageRead.empty()) {

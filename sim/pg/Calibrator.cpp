@@ -79,6 +79,9 @@ std::string shapeSql(pqxx::transaction_base& tx, const ShapeStatement& s, int da
     case ShapeStatement::Args::Job:
       put("$1", std::to_string(dag));
       break;
+    case ShapeStatement::Args::TaskInstance:
+      put("$1", tx.quote(taskInstanceUuid(dag, h.runsPerDag(), 1)));
+      break;
   }
   return sql;
 }
@@ -406,6 +409,7 @@ CalibrationMeasurements measureCalibration(BenchDatabase& db, const CalibrationP
   m.server = db.serverVersion();
   QueryBenchmarkPlan bench;
   bench.sizes = plan.sizes;
+  bench.layouts = plan.layouts;
   bench.minTime = plan.minTime;
   bench.rounds = plan.rounds;
   bench.pgbenchSeconds = plan.pgbenchSeconds;

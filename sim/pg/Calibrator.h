@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
@@ -18,7 +19,10 @@ namespace schedlab {
 
 struct CalibrationPlan {
   std::vector<long long> sizes = {10000, 100000, 1000000};  // task instances
-  double minTime = 0.5;                                     // seconds per benchmark
+  // Schema layouts measured: airflow1.10 and airflow2.5 always (the calibration's base), airflow3.1
+  // for its "airflow3" section.
+  std::vector<SchemaLayout> layouts = {std::begin(kSchemaLayouts), std::end(kSchemaLayouts)};
+  double minTime = 0.5;       // seconds per benchmark
   int rounds = 3;             // passes over every shape and size; each figure is their median
   std::string benchmarkOut;   // Google Benchmark JSON written here when not empty
   double pgbenchSeconds = 2;  // length of each round's pgbench run

@@ -1,5 +1,6 @@
 // One query shape's statements prepared on one connection and run with fresh random arguments
-// (a random DAG, its newest run, a random job) each time: the unit the benchmarks time.
+// (a random DAG, its newest run, a random job, that run's running task instance) each time: the unit the benchmarks
+// time.
 #pragma once
 
 #include <pqxx/pqxx>
@@ -15,7 +16,13 @@ namespace schedlab {
 class PreparedShape {
  public:
   PreparedShape(pqxx::connection& c, const QueryShape& shape, const History& h, unsigned seed)
-      : c_(c), shape_(shape), runs_(std::to_string(h.runsPerDag())), dag_(1, h.dags), job_(1, 1000), rng_(seed) {
+      : c_(c),
+        shape_(shape),
+        runs_(std::to_string(h.runsPerDag())),
+        runsPerDag_(h.runsPerDag()),
+        dag_(1, h.dags),
+        job_(1, 1000),
+        rng_(seed) {
     for (size_t i = 0; i < shape.statements.size(); ++i) {
       takesArgs_ |= shape.statements[i].args != ShapeStatement::Args::None;
       names_.push_back(shape.name + "_" + std::to_string(i));
@@ -39,17 +46,19 @@ class PreparedShape {
   long long run() {
     // Arguments drawn only for shapes that take them: the harness's own work per query stays
     // as small as pgbench's for a SELECT 1.
-    std::string dag, job;
+    std::string dag, job, ti;
     if (takesArgs_) {
-      dag = "dag_" + std::to_string(dag_(rng_));
+      const int d = dag_(rng_);
+      dag = "dag_" + std::to_string(d);
       job = std::to_string(job_(rng_));
+      ti = taskInstanceUuid(d, runsPerDag_, 1);
     }
     if (shape_.transaction == QueryShape::Transaction::None) {
       pqxx::nontransaction tx(c_);
-      return execute(tx, dag, job);
+      return execute(tx, dag, job, ti);
     }
     pqxx::work tx(c_);
-    long long rows = execute(tx, dag, job);
+    long long rows = execute(tx, dag, job, ti);
     if (shape_.transaction == QueryShape::Transaction::Commit)
       tx.commit();
     else
@@ -58,7 +67,7 @@ class PreparedShape {
   }
 
  private:
-  long long execute(pqxx::transaction_base& tx, const std::string& dag, const std::string& job) {
+  long long execute(pqxx::transaction_base& tx, const std::string& dag, const std::string& job, const std::string& ti) {
     long long rows = 0;
     for (size_t i = 0; i < names_.size(); ++i) {
       const ShapeStatement& s = shape_.statements[i];
@@ -77,6 +86,9 @@ class PreparedShape {
           case ShapeStatement::Args::Job:
             r = tx.exec_prepared(names_[i], job);
             break;
+          case ShapeStatement::Args::TaskInstance:
+            r = tx.exec_prepared(names_[i], ti);
+            break;
         }
         rows = r.columns() > 0 ? static_cast<long long>(r.size()) : static_cast<long long>(r.affected_rows());
       }
@@ -88,6 +100,7 @@ class PreparedShape {
   const QueryShape& shape_;
   std::vector<std::string> names_;
   std::string runs_;
+  int runsPerDag_;
   std::uniform_int_distribution<int> dag_, job_;
   std::mt19937 rng_;
   bool takesArgs_ = false;

@@ -18,7 +18,7 @@
 namespace schedlab {
 
 struct QueryBenchmarkPlan {
-  std::vector<SchemaLayout> layouts = {SchemaLayout::Airflow110, SchemaLayout::Airflow2};
+  std::vector<SchemaLayout> layouts = {SchemaLayout::Airflow110, SchemaLayout::Airflow2, SchemaLayout::Airflow3};
   std::vector<long long> sizes = {10000, 100000, 1000000};  // task instances
   double minTime = 0.5;                                     // seconds per benchmark
   int rounds = 1;

@@ -128,13 +128,201 @@ std::vector<QueryShape> airflow2() {
        T::Rollback, "task_instance", 40, true},
   };
 }
+
+// Airflow 3.1's statements (airflow-core/src/airflow/ at a6352d9fe4: jobs/scheduler_job_runner.py,
+// models/{dag,dagrun,dag_version,serialized_dag}.py, dag_processing/collection.py and the
+// Execution API's routes, api_fastapi/execution_api/routes/{task_instances,xcoms}.py), on the 3.1
+// layout. $1 of a TaskInstance statement is the id of the running task instance (task_01 of the
+// DAG's newest run) the other statements of the shape name by key.
+const std::string kRun3 = "run_id = 'scheduled__' || $2::text";
+const std::string kRunTis3 = "SELECT * FROM task_instance WHERE dag_id = $1 AND " + kRun3;
+const std::string kLatestVersion3 = "SELECT * FROM dag_version WHERE dag_id = $1 ORDER BY created_at DESC LIMIT 1";
+// The DAG's latest version's id as airflow-3.1-populate.sql makes it (Airflow sends it as a literal).
+const std::string kLatestVersionId3 =
+    "('00000002-0000-7000-8000-' || lpad(to_hex(substr($1, 5)::int), 12, '0'))::uuid";
+
+std::vector<QueryShape> airflow3() {
+  return {
+      {"select_1", {{"SELECT 1", A::None}}, T::None, "", 1},
+      {"dags_needing_dagruns",
+       {{"SELECT dag_id FROM dag WHERE NOT is_paused AND NOT is_stale AND next_dagrun_create_after <= now() ORDER "
+         "BY next_dagrun_create_after LIMIT 10 FOR UPDATE SKIP LOCKED",
+         A::None}},
+       T::Commit, "dag", 10},
+      {"queued_dagruns_to_start",
+       {{"SELECT dag_run.* FROM dag_run JOIN dag ON dag.dag_id = dag_run.dag_id AND NOT dag.is_paused AND NOT "
+         "dag.is_stale WHERE dag_run.state = 'queued' ORDER BY dag_run.last_scheduling_decision NULLS FIRST, "
+         "dag_run.run_after LIMIT 20 FOR UPDATE OF dag_run SKIP LOCKED",
+         A::None}},
+       T::Commit, "dag_run", 20},
+      // get_running_dag_runs_to_examine loads the runs' task instances with them
+      // (joinedload(DagRun.task_instances)): the locked page of runs joined to their rows, costed
+      // per task instance returned (20 runs of 40).
+      {"next_dagruns_to_examine",
+       {{"SELECT dr.*, ti.* FROM (SELECT dag_run.* FROM dag_run JOIN dag ON dag.dag_id = dag_run.dag_id WHERE "
+         "dag_run.state = 'running' AND NOT dag.is_paused AND NOT dag.is_stale AND dag_run.run_after <= now() ORDER "
+         "BY dag_run.last_scheduling_decision NULLS FIRST, dag_run.run_after LIMIT 20 FOR UPDATE OF dag_run SKIP "
+         "LOCKED) dr LEFT OUTER JOIN task_instance ti ON dr.dag_id = ti.dag_id AND dr.run_id = ti.run_id",
+         A::None}},
+       T::Commit, "dag_run", 800, false, true},
+      {"update_state_select_tis", {{kRunTis3, A::DagRun}}, T::None, "task_instance", 40},
+      {"update_state_select_tis_10", {{kRunTis3 + " AND task_id <= 'task_10'", A::DagRun}}, T::None, "task_instance", 10},
+      {"schedule_tis",
+       {{"UPDATE task_instance SET state = 'scheduled', scheduled_dttm = now() WHERE dag_id = $1 AND " + kRun3 +
+             " AND task_id IN ('task_02', 'task_03', 'task_04')",
+         A::DagRun}},
+       T::Rollback, "task_instance", 3},
+      {"pool_slots_lock", {{"SELECT pool, slots, include_deferred FROM slot_pool FOR UPDATE NOWAIT", A::None}},
+       T::Commit, "slot_pool", 1},
+      {"pool_state_counts",
+       {{"SELECT pool, state, sum(pool_slots) FROM task_instance WHERE state IN ('running', 'queued', 'deferred') "
+         "GROUP BY pool, state",
+         A::None}},
+       T::None, "task_instance", 1},
+      {"scheduled_tis_for_update",
+       {{"SELECT task_instance.* FROM task_instance JOIN dag_run ON dag_run.dag_id = task_instance.dag_id AND "
+         "dag_run.run_id = task_instance.run_id JOIN dag ON dag.dag_id = task_instance.dag_id WHERE "
+         "task_instance.state = 'scheduled' AND dag_run.state = 'running' AND NOT dag.is_paused ORDER BY "
+         "-task_instance.priority_weight, dag_run.run_after, task_instance.map_index LIMIT 16 FOR UPDATE OF "
+         "task_instance SKIP LOCKED",
+         A::None}},
+       T::Commit, "task_instance", 1},
+      {"bulk_queue_tis",
+       {{"UPDATE task_instance SET state = 'queued', queued_dttm = now(), queued_by_job_id = 1 WHERE dag_id = $1 "
+         "AND " + kRun3 + " AND task_id IN ('task_02', 'task_03', 'task_04')",
+         A::DagRun}},
+       T::Rollback, "task_instance", 3},
+      {"executor_events",
+       {{"SELECT * FROM task_instance WHERE dag_id = $1 AND task_id = 'task_05' AND " + kRun3 + " AND map_index = -1",
+         A::DagRun}},
+       T::None, "task_instance", 1},
+      {"scheduler_heartbeat", {{"UPDATE job SET latest_heartbeat = now() WHERE id = $1", A::Job}}, T::None, "job", 1},
+      // Every loop (3.1): the deadlines passed and not handled yet.
+      {"deadline_scan",
+       {{"SELECT * FROM deadline WHERE deadline_time < now() AND callback_state IS NULL", A::None}},
+       T::None, "dag_run", 1},
+      // A run created (_create_orm_dagrun): the DAG's bundle version, its latest version, the log
+      // template; the run and its task instances are INSERTed as in 2.x.
+      {"dagrun_create_versions",
+       {{"SELECT bundle_version FROM dag WHERE dag_id = $1", A::Dag},
+        {kLatestVersion3, A::Dag},
+        {"SELECT max(id) FROM log_template", A::None}},
+       T::None, "dag", 1},
+      // A run examined with no bundle version (_verify_integrity_if_dag_changed): the DAG's latest
+      // version, and whether the run's task instances (or their history) already have it.
+      {"verify_dag_version",
+       {{kLatestVersion3, A::Dag},
+        {"SELECT dag_version_id FROM task_instance WHERE dag_id = $1 AND dag_version_id = " + kLatestVersionId3 +
+             " AND " + kRun3 + " UNION SELECT dag_version_id FROM task_instance_history WHERE dag_id = $1 AND "
+             "dag_version_id = " + kLatestVersionId3 + " AND " + kRun3,
+         A::DagRun}},
+       T::None, "task_instance", 1},
+      // The Execution API's routes, each in the transaction its request commits (rolled back here).
+      {"api_ti_run",
+       {{"SELECT state, dag_id, run_id, task_id, map_index, try_number, max_tries, next_method, hostname, unixname, "
+         "pid, next_kwargs FROM task_instance WHERE id = $1 FOR UPDATE",
+         A::TaskInstance},
+        {"UPDATE task_instance SET pid = 4242, hostname = 'worker-1', unixname = 'airflow', start_date = now(), "
+         "end_date = NULL, state = 'running', last_heartbeat_at = now() WHERE id = $1",
+         A::TaskInstance},
+        {"SELECT * FROM dag_run WHERE dag_id = $1 AND " + kRun3, A::DagRun},
+        {"SELECT key FROM xcom WHERE dag_id = $1 AND task_id = 'task_01' AND " + kRun3 + " AND map_index = -1",
+         A::DagRun},
+        {"SELECT count(id) FROM task_reschedule WHERE ti_id = $1", A::TaskInstance},
+        {kLatestVersion3, A::Dag}},
+       T::Rollback, "task_instance", 1},
+      {"api_ti_state",
+       {{"SELECT state, try_number, max_tries, dag_id FROM task_instance WHERE id = $1 FOR UPDATE", A::TaskInstance},
+        {"SELECT task_instance.*, dag_run.* FROM task_instance JOIN dag_run ON dag_run.dag_id = task_instance.dag_id "
+         "AND dag_run.run_id = task_instance.run_id WHERE task_instance.id = $1",
+         A::TaskInstance},
+        // register_asset_changes_in_db's read, sent for a task without outlets too (an empty IN).
+        {"SELECT asset.* FROM asset WHERE EXISTS (SELECT 1 FROM asset_active WHERE asset_active.name = asset.name "
+         "AND asset_active.uri = asset.uri) AND (asset.name, asset.uri) IN (SELECT NULL, NULL WHERE 1 != 1)",
+         A::None},
+        {"UPDATE task_instance SET state = 'success', end_date = now(), duration = 60, rendered_map_index = NULL "
+         "WHERE id = $1",
+         A::TaskInstance}},
+       T::Rollback, "task_instance", 1},
+      // A failed try with retries left (prepare_db_for_next_try): its history row, its
+      // reschedules dropped, a new id for the next try.
+      {"api_ti_retry",
+       {{"SELECT state, try_number, max_tries, dag_id FROM task_instance WHERE id = $1 FOR UPDATE", A::TaskInstance},
+        {"SELECT task_instance.*, dag_run.* FROM task_instance JOIN dag_run ON dag_run.dag_id = task_instance.dag_id "
+         "AND dag_run.run_id = task_instance.run_id WHERE task_instance.id = $1",
+         A::TaskInstance},
+        {"SELECT count(*) FROM task_instance_history WHERE dag_id = $1 AND task_id = 'task_01' AND " + kRun3 +
+             " AND map_index = -1 AND try_number = 1",
+         A::DagRun},
+        {"INSERT INTO task_instance_history (task_instance_id, task_id, dag_id, run_id, map_index, try_number, "
+         "start_date, end_date, duration, state, max_tries, hostname, unixname, pool, pool_slots, queue, "
+         "priority_weight, operator, queued_dttm, scheduled_dttm, queued_by_job_id, pid, executor, updated_at, "
+         "dag_version_id) SELECT id, task_id, dag_id, run_id, map_index, try_number, start_date, now(), 60, 'failed', "
+         "max_tries, hostname, unixname, pool, pool_slots, queue, priority_weight, operator, queued_dttm, "
+         "scheduled_dttm, queued_by_job_id, pid, executor, now(), dag_version_id FROM task_instance WHERE id = $1",
+         A::TaskInstance},
+        {"DELETE FROM task_reschedule WHERE ti_id = $1", A::TaskInstance},
+        {"UPDATE task_instance SET id = gen_random_uuid(), state = 'up_for_retry', end_date = now(), duration = 60 "
+         "WHERE id = $1",
+         A::TaskInstance}},
+       T::Rollback, "task_instance", 1},
+      {"api_ti_heartbeat",
+       {{"SELECT state, hostname, pid FROM task_instance WHERE id = $1 FOR UPDATE", A::TaskInstance},
+        {"UPDATE task_instance SET last_heartbeat_at = now() WHERE id = $1", A::TaskInstance}},
+       T::Rollback, "task_instance", 1},
+      {"api_xcom_set",
+       {{"SELECT id FROM dag_run WHERE dag_id = $1 AND " + kRun3, A::DagRun},
+        {"DELETE FROM xcom WHERE key = 'return_value' AND " + kRun3 +
+             " AND task_id = 'task_01' AND dag_id = $1 AND map_index = -1",
+         A::DagRun},
+        {"INSERT INTO xcom (dag_run_id, task_id, map_index, key, dag_id, run_id, value, timestamp) SELECT id, "
+         "'task_01', -1, 'return_value', dag_id, run_id, '\"ok\"', now() FROM dag_run WHERE dag_id = $1 AND " + kRun3,
+         A::DagRun}},
+       T::Rollback, "xcom", 1},
+      // GET /variables/{key} and /connections/{id}: the metastore's lookup by key at the end of the
+      // secrets backend chain (Variable.get, Connection.get_connection_from_secrets).
+      {"api_variable_get", {{"SELECT * FROM variable WHERE key = 'var_' || substr($1, 5)", A::Dag}}, T::None,
+       "dag", 1},
+      {"api_connection_get",
+       {{"SELECT * FROM connection WHERE conn_id = 'conn_' || (substr($1, 5)::int % 50 + 1)", A::Dag}}, T::None, "dag",
+       1},
+      // A DAG file's result written by the DAG processor (update_dag_parsing_results_in_db): the dag
+      // row locked and updated, its latest run read for the next run's info, the serialized DAG's
+      // hash and the latest version compared (an unchanged DAG writes no version).
+      {"dag_processor_parse",
+       {{"SELECT * FROM dag WHERE dag_id IN ($1) FOR UPDATE", A::Dag},
+        {"UPDATE dag SET last_parsed_time = now(), last_parse_duration = 0.4, is_stale = false WHERE dag_id = $1",
+         A::Dag},
+        {"SELECT * FROM dag_run WHERE dag_id = $1 AND run_type <> 'manual' ORDER BY logical_date DESC LIMIT 1",
+         A::Dag},
+        {"SELECT serialized_dag.dag_hash, serialized_dag.last_updated FROM serialized_dag JOIN dag_version ON "
+         "dag_version.id = serialized_dag.dag_version_id WHERE serialized_dag.dag_id = $1 ORDER BY "
+         "dag_version.created_at DESC LIMIT 1",
+         A::Dag},
+        {kLatestVersion3, A::Dag}},
+       T::Rollback, "dag", 1},
+      // The archiving DELETE of the oldest run (its task instances, their history, XComs and
+      // deadlines go with it, ON DELETE CASCADE), rolled back.
+      {"archive_delete_run",
+       {{"DELETE FROM dag_run WHERE dag_id = $1 AND run_id = 'scheduled__1'", A::Dag}},
+       T::Rollback, "task_instance", 40, true},
+  };
+}
 // clang-format on
 
 }  // namespace
 
 const std::vector<QueryShape>& queryShapes(SchemaLayout layout) {
-  static const std::vector<QueryShape> a1 = airflow110(), a2 = airflow2();
-  return layout == SchemaLayout::Airflow110 ? a1 : a2;
+  static const std::vector<QueryShape> a1 = airflow110(), a2 = airflow2(), a3 = airflow3();
+  switch (layout) {
+    case SchemaLayout::Airflow110:
+      return a1;
+    case SchemaLayout::Airflow2:
+      return a2;
+    case SchemaLayout::Airflow3:
+      break;
+  }
+  return a3;
 }
 
 }  // namespace schedlab

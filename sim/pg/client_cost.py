@@ -325,6 +325,28 @@ def op_heartbeat(h, s, k):  # the job's latest_heartbeat, merged and UPDATEd
     return 1
 
 
+# Airflow 3.1's own scheduler statements (scheduler_job_runner.py, serialized_objects.py
+# _create_orm_dagrun), on the 1.10 tables: the same ORM work on rows of the same kind.
+def op_deadline_scan(h, s, k):  # SELECT deadline ... every loop: ORM objects, none due
+    return len(s.query(DagRun).filter(DagRun.dag_id == "none", DagRun.state == "running").all()) or 1
+
+
+def op_dagrun_versions(h, s, k):  # the DAG's bundle version, its latest version (an object), max(log_template.id)
+    s.query(DagModel.dag_id).filter(DagModel.dag_id == h.dag_id).scalar()
+    s.query(DagRun).filter(DagRun.dag_id == h.dag_id).order_by(DagRun.execution_date.desc()).limit(1).first()
+    s.query(func.max(Log.id)).scalar()
+    return 1
+
+
+def op_verify_version(h, s, k):  # the latest version (an object), then a UNION of the TIs' and history's
+    s.query(DagRun).filter(DagRun.dag_id == h.dag_id).order_by(DagRun.execution_date.desc()).limit(1).first()
+    mine = s.query(TaskInstance.task_id).filter(TaskInstance.dag_id == h.dag_id,
+                                                TaskInstance.execution_date == h.execution_date,
+                                                TaskInstance.task_id == "none")
+    mine.union(mine).first()
+    return 1
+
+
 def op_orphans(h, s, k):  # adopt_or_reset: the dead jobs, their TIs, the reset UPDATE
     s.query(Job).filter(Job.job_type == "SchedulerJob", Job.state == "running").all()
     q = s.query(TaskInstance).filter(TaskInstance.state.in_(["queued", "scheduled"])).limit(k).all()
@@ -373,6 +395,9 @@ CATALOG = {
     "scheduler_heartbeat": (op_heartbeat, [1], R),
     "adopt_or_reset_orphans": (op_orphans, [1], R),
     "mock_executor_set_state": (op_mock_set_state, [1], R),
+    "deadline_scan": (op_deadline_scan, [1], R),
+    "dagrun_create_versions": (op_dagrun_versions, [1], R),
+    "verify_dag_version": (op_verify_version, [1], R),
 }
 
 

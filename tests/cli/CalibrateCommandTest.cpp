@@ -45,6 +45,12 @@ TEST(CalibrateCommand, MeasuresFitsAndTheSimulatorRunsOnIt) {
   EXPECT_EQ(file["queries"]["worker_start"]["measured_as"], "airflow1.10/statements:worker_start");
   EXPECT_EQ(file["queries"]["schedule_tis"]["measured_as"], "airflow2.5/schedule_tis");
   EXPECT_GT(model.seconds(QueryType::WorkerStart, 1, 1, 8000), model.seconds(QueryType::TiCurrentState, 1, 1, 8000));
+  // Airflow 3.1's schema, measured too: what airflow3 runs pay.
+  EXPECT_EQ(file["airflow3"]["queries"]["api_ti_run"]["measured_as"], "airflow3.1/api_ti_run");
+  EXPECT_EQ(file["airflow3"]["queries"]["deadline_scan"]["measured_as"], "airflow3.1/deadline_scan");
+  EXPECT_GT(model.airflow3().seconds(QueryType::ApiTiRetry, 1, 1, 8000),
+            model.airflow3().seconds(QueryType::ApiTiHeartbeat, 1, 1, 8000));
+  EXPECT_GT(file["airflow3"]["bytes_per_row"]["task_instance_history"].get<double>(), 0);
 
   // The scheduler's side, measured with SQLAlchemy: every type the scheduler sends.
   EXPECT_NE(r.output.find("scheduler-side cost per query (client CPU: SQLAlchemy 1.4"), std::string::npos) << r.output;
@@ -117,6 +123,12 @@ TEST(CalibrateCommand, BadInputExitsTwoAndWritesNothing) {
   auto badSizes = runCli("calibrate --sizes 5 --out " + out);
   EXPECT_EQ(badSizes.code, 2) << badSizes.output;
   EXPECT_NE(badSizes.output.find("--sizes: '5'"), std::string::npos) << badSizes.output;
+  auto noBase = runCli("calibrate --layouts airflow2.5,airflow3.1 --out " + out);
+  EXPECT_EQ(noBase.code, 2) << noBase.output;
+  EXPECT_NE(noBase.output.find("--layouts: airflow1.10 is needed"), std::string::npos) << noBase.output;
+  auto unknown = runCli("calibrate --layouts airflow1.10,airflow2.5,airflow4 --out " + out);
+  EXPECT_EQ(unknown.code, 2) << unknown.output;
+  EXPECT_NE(unknown.output.find("'airflow4' is not"), std::string::npos) << unknown.output;
   auto unreachable = runCli("calibrate --quick --pg postgresql://127.0.0.1:1/nowhere --out " + out);
   EXPECT_EQ(unreachable.code, 2) << unreachable.output;
   EXPECT_NE(unreachable.output.find("--pg: cannot connect"), std::string::npos) << unreachable.output;

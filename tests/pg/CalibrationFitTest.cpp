@@ -14,7 +14,8 @@ namespace {
 
 // Measurements of a made-up server: SELECT 1 takes 20 us; every other shape's DB time is
 // 50 us + 10 us per decade of its table's rows, plus 2 us per row returned for the run SELECTs,
-// plus 3 us per row deleted for the archiving DELETEs; pages 4 + 1 per decade.
+// plus 3 us per row deleted for the archiving DELETEs, 1 us per row for 3.1's examined runs with
+// their task instances; pages 4 + 1 per decade.
 CalibrationMeasurements synthetic() {
   CalibrationMeasurements m;
   m.sizes = {10000, 100000, 1000000};
@@ -23,9 +24,11 @@ CalibrationMeasurements synthetic() {
   m.harnessTps = 41000;
   m.coldPageRead = {1e-4, 2e-4, 3e-4};
   const double rtt = 20e-6;
-  for (SchemaLayout layout : {SchemaLayout::Airflow110, SchemaLayout::Airflow2}) {
+  for (SchemaLayout layout : kSchemaLayouts) {
     for (long long size : m.sizes) {
-      for (const char* table : {"task_instance", "dag_run", "job", "dag", "slot_pool", "xcom", "log"}) {
+      for (const char* table :
+           {"task_instance", "dag_run", "job", "dag", "slot_pool", "xcom", "log", "task_instance_history",
+            "task_reschedule", "dag_version", "serialized_dag", "dag_code"}) {
         m.tableRows[measurementKey(layout, size, table)] = static_cast<double>(size);
         m.tableBytes[measurementKey(layout, size, table)] = 400.0 * static_cast<double>(size);
       }
@@ -37,6 +40,7 @@ CalibrationMeasurements synthetic() {
         double db = 50e-6 + 10e-6 * decades;
         if (s.name.rfind("update_state_select_tis", 0) == 0) db += 2e-6 * s.rows;
         if (s.costPerRow) db = 3e-6 * s.rows;
+        if (s.costPerRowReturned) db = 1e-6 * s.rows;
         if (s.name == "select_1") db = 0;
         m.latency[measurementKey(layout, size, s.name)] = db + trips * rtt;
         m.pages[measurementKey(layout, size, s.name)] = 4 + decades;
@@ -67,6 +71,17 @@ TEST(CalibrationFit, RecoversTheCoefficientsItWasGiven) {
   EXPECT_EQ(measured["status"], "live");
   EXPECT_EQ(measured["postgres"], "15.99 (test)");
   EXPECT_NEAR(measured["harness_check"]["difference_pct"].get<double>(), 2.5, 1e-9);
+  // Airflow 3.1's types on its own schema: a route's statements are one shape, one request.
+  const auto& a3 = fit.calibration["airflow3"];
+  EXPECT_NEAR(a3["queries"]["api_ti_heartbeat"]["fixed_s"].get<double>(), 50e-6, 1e-9);
+  EXPECT_EQ(a3["queries"]["api_ti_heartbeat"]["statements"], 2);
+  EXPECT_EQ(a3["queries"]["api_ti_run"]["measured_as"], "airflow3.1/api_ti_run");
+  EXPECT_NEAR(a3["queries"]["next_dagruns_to_examine"]["per_row_returned_s"].get<double>(), 1e-6, 1e-12);
+  EXPECT_NEAR(a3["queries"]["next_dagruns_to_examine"]["fixed_s"].get<double>(), 0, 1e-12);
+  EXPECT_NEAR(a3["queries"]["adopt_or_reset_orphans"]["fixed_s"].get<double>(), 3 * 50e-6, 1e-9);
+  EXPECT_FALSE(q.contains("deadline_scan"));    // only airflow3 sends it
+  EXPECT_EQ(a3["bytes_per_row"]["dag"], 1600);  // the dag row and its versions'
+  EXPECT_EQ(a3["bytes_per_row"]["task_instance_history"], 400);
 }
 
 TEST(CalibrationFit, TheSimulatorLoadsWhatItWrites) {
@@ -78,6 +93,26 @@ TEST(CalibrationFit, TheSimulatorLoadsWhatItWrites) {
     EXPECT_GT(model.pages(t, 40, 40, 1e6), 0) << kQueries[i].name;
   }
   EXPECT_NEAR(model.pageReadSeconds(), 2e-4, 1e-12);
+  // An airflow3 run pays the 3.1 schema's costs; the others the 1.10 and 2.5 ones.
+  const QueryCostModel a3 = model.airflow3();
+  EXPECT_NEAR(a3.seconds(QueryType::ApiTiRun, 1, 1, 1e6), 50e-6 + 10e-6 * 6, 1e-8);
+  EXPECT_NEAR(model.seconds(QueryType::ApiTiRun, 1, 1, 1e6), 6 * (50e-6 + 10e-6 * 6), 1e-8);  // as worker SQL
+  EXPECT_NEAR(a3.seconds(QueryType::NextDagrunsToExamine, 20, 800, 1e6), 800e-6, 1e-9);
+  EXPECT_EQ(a3.seconds(QueryType::DeadlineScan, 0, 0, 1e6), model.seconds(QueryType::DeadlineScan, 0, 0, 1e6));
+  EXPECT_EQ(a3.bytesPerRow(Table::Dag), 1600);
+  EXPECT_EQ(model.bytesPerRow(Table::Dag), 400);
+}
+
+TEST(CalibrationFit, WithoutThe31LayoutAirflow3TypesAreDerived) {
+  CalibrationMeasurements m = synthetic();
+  for (auto* table : {&m.latency, &m.pages, &m.tableRows, &m.tableBytes})
+    std::erase_if(*table, [](const auto& kv) { return kv.first.rfind("airflow3.1/", 0) == 0; });
+  CalibrationFitResult fit = fitCalibration(m, {{"command", "test"}});
+  EXPECT_FALSE(fit.calibration.contains("airflow3"));
+  QueryCostModel model = QueryCostModel::fromJson(fit.calibration, "fitted");
+  // As get_paused_dags' one statement, per statement: three.
+  EXPECT_NEAR(model.airflow3().seconds(QueryType::DagrunCreateVersions, 1, 1, 1e6),
+              3 * model.seconds(QueryType::GetPausedDags, 1, 1, 1e6), 1e-12);
 }
 
 TEST(CalibrationFit, SaysWhatIsMissing) {

@@ -1,6 +1,8 @@
-// Every query shape runs against Airflow's schema in both layouts and touches the rows it should;
+// Every query shape runs against Airflow's schema in every layout and touches the rows it should;
 // the history has the shape it promises; shapes that write leave the tables as loaded.
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "pg/BenchDatabase.h"
 #include "pg/QueryBenchmarks.h"
@@ -22,12 +24,15 @@ TEST(History, RunsPerDagCoverTheTaskInstances) {
   EXPECT_EQ(h.runsPerDag(), 1);
 }
 
+// One throwaway cluster for the tests of this file, stopped at exit.
+BenchDatabase& sharedDb() {
+  static BenchDatabase instance;
+  return instance;
+}
+
 class QueryShapes : public ::testing::TestWithParam<SchemaLayout> {
  protected:
-  static BenchDatabase& db() {
-    static BenchDatabase instance;
-    return instance;
-  }
+  static BenchDatabase& db() { return sharedDb(); }
 };
 
 TEST(HistorySizes, ReadExponentsAndRefuseWhatIsNotASize) {
@@ -67,10 +72,61 @@ TEST_P(QueryShapes, EveryShapeRunsAndTouchesTheRowsItShould) {
   EXPECT_EQ(count("SELECT count(*) FROM dag_run"), 400);
 }
 
-INSTANTIATE_TEST_SUITE_P(Layouts, QueryShapes, ::testing::Values(SchemaLayout::Airflow110, SchemaLayout::Airflow2),
-                         [](const auto& info) {
-                           return info.param == SchemaLayout::Airflow110 ? "airflow110" : "airflow25";
-                         });
+INSTANTIATE_TEST_SUITE_P(Layouts, QueryShapes, ::testing::ValuesIn(kSchemaLayouts), [](const auto& info) {
+  std::string name = layoutName(info.param);
+  name.erase(std::remove(name.begin(), name.end(), '.'), name.end());
+  return name;
+});
+
+TEST(QueryShapes31, TheRoutesNameTheRunningTryByItsUuidAndTheSchemaHasItsRevision) {
+  History h;
+  h.taskInstances = 16000;
+  BenchDatabase& db = sharedDb();
+  db.load(SchemaLayout::Airflow3, h);
+  auto c = db.connect(SchemaLayout::Airflow3, h);
+  {
+    pqxx::nontransaction tx(*c);
+    // The id the shapes compute is the running task instance's.
+    EXPECT_EQ(
+        tx.exec1("SELECT state || ' ' || task_id || ' ' || dag_id || ' ' || run_id FROM task_instance WHERE id = " +
+                 tx.quote(taskInstanceUuid(7, h.runsPerDag(), 1)))[0]
+            .as<std::string>(),
+        "running task_01 dag_7 scheduled__2");
+    EXPECT_EQ(tx.exec1("SELECT version_num FROM alembic_version")[0].as<std::string>(), "cc92b33c6709");
+    // One retried try in 50 left a history row; each run is on its DAG's newest version.
+    EXPECT_EQ(tx.exec1("SELECT count(*) FROM task_instance_history")[0].as<long long>(),
+              tx.exec1("SELECT count(*) FROM task_instance WHERE try_number = 2")[0].as<long long>());
+    EXPECT_GT(tx.exec1("SELECT count(*) FROM task_instance_history")[0].as<long long>(), 0);
+    EXPECT_EQ(tx.exec1("SELECT count(*) FROM dag_run dr JOIN dag_version v ON v.id = dr.created_dag_version_id "
+                       "WHERE v.version_number = 2")[0]
+                  .as<long long>(),
+              400);
+  }
+  // The retry route moves the try to a new id and keeps its first one in the history.
+  for (const QueryShape& shape : queryShapes(SchemaLayout::Airflow3))
+    if (shape.name == "api_ti_retry") {
+      pqxx::work w(*c);
+      for (const ShapeStatement& s : shape.statements) {
+        std::string sql = s.sql;
+        const std::string arg = s.args == ShapeStatement::Args::TaskInstance
+                                    ? w.quote(taskInstanceUuid(7, h.runsPerDag(), 1))
+                                    : w.quote("dag_7");
+        for (size_t at = sql.find("$1"); at != std::string::npos; at = sql.find("$1", at + 1)) sql.replace(at, 2, arg);
+        for (size_t at = sql.find("$2"); at != std::string::npos; at = sql.find("$2", at + 1))
+          sql.replace(at, 2, w.quote(std::to_string(h.runsPerDag())));
+        w.exec(sql);
+      }
+      EXPECT_EQ(w.exec1("SELECT count(*) FROM task_instance_history WHERE task_instance_id = " +
+                        w.quote(taskInstanceUuid(7, h.runsPerDag(), 1)))[0]
+                    .as<long long>(),
+                1);
+      EXPECT_EQ(w.exec1("SELECT state FROM task_instance WHERE dag_id = 'dag_7' AND task_id = 'task_01' AND run_id = "
+                        "'scheduled__2'")[0]
+                    .as<std::string>(),
+                "up_for_retry");
+      w.abort();
+    }
+}
 
 TEST(BenchDatabase, OnAUsersServerEverythingLivesInItsOwnSchemaAndGoesWithIt) {
   ThrowawayPostgres server;  // stands in for a user's staging database
