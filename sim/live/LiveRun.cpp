@@ -92,6 +92,14 @@ std::vector<std::string> liveUnsupported(const Scenario& sc) {
     if (f.kind == Fault::Kind::SchedulerCrash)
       why.push_back("faults." + f.name + ": live runs do not crash schedulers (simulate it with schedlab run)");
   if (sc.scheduler.hotStandby) why.push_back("scheduler.hot_standby: live runs have one scheduler process");
+  for (const DagDef& d : sc.dags)
+    for (const TaskDef& t : d.tasks)
+      if (t.variableReads > 0 || t.connectionReads > 0) {
+        why.push_back("dags." + d.name + "." + t.id +
+                      ": variable_reads and connection_reads are not run live (1.10's schema here has no variable "
+                      "or connection table)");
+        return why;
+      }
   return why;
 }
 

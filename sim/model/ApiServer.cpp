@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 #include "results/LatencyStats.h"
 #include "results/MetricSchema.h"
@@ -9,7 +10,9 @@
 namespace schedlab {
 
 const char* apiRouteName(ApiRoute route) {
-  static const char* const names[] = {"ti_run", "ti_state", "ti_heartbeat", "xcom_set", "dag_run_trigger"};
+  static const char* const names[] = {"ti_run",          "ti_state",     "ti_heartbeat",  "xcom_set",
+                                      "dag_run_trigger", "variable_get", "connection_get"};
+  static_assert(std::size(names) == kApiRouteCount);
   return names[static_cast<size_t>(route)];
 }
 

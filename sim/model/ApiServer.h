@@ -21,7 +21,7 @@
 namespace schedlab {
 
 // The Execution API routes a try calls.
-enum class ApiRoute { TiRun, TiState, TiHeartbeat, XcomSet, DagRunTrigger, Count };
+enum class ApiRoute { TiRun, TiState, TiHeartbeat, XcomSet, DagRunTrigger, VariableGet, ConnectionGet, Count };
 // As results.json names them: "ti_run", "ti_state", ...
 const char* apiRouteName(ApiRoute route);
 inline constexpr size_t kApiRouteCount = static_cast<size_t>(ApiRoute::Count);

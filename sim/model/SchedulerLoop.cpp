@@ -29,7 +29,8 @@ namespace {
 
 // One airflow2 scheduler (SchedulerJobRunner._run_scheduler_loop), phase by phase, each transaction
 // through the scheduler's process (SchedulerProcess): when the process dies or the DB refuses, the
-// pass ends and the next one starts with the process then running.
+// pass ends and the next one starts with the process then running. airflow3 (3.1) runs the same
+// loop plus its DAG-version lookups (a run created, a run examined) and the deadline scan.
 class Airflow2Loop {
  public:
   Airflow2Loop(SimContext& ctx, InstanceId instance, int replica)
@@ -39,6 +40,7 @@ class Airflow2Loop {
         db_(ctx.db(instance)),
         jobs_(*ctx.jobs),
         instance_(instance),
+        airflow3_(ctx.scenario.scheduler.model == SchedulerModel::Airflow3),
         self_(SchedulerNumbering(ctx.scenario).scheduler(instance, replica)),
         process_(jobs_, self_, db_) {}
 
@@ -66,6 +68,7 @@ class Airflow2Loop {
   MetadataDb& db_;
   SchedulerJobs& jobs_;
   const InstanceId instance_;
+  const bool airflow3_;
   const SchedulerId self_;    // this scheduler
   SchedulerProcess process_;  // the process running this loop (a crash and a restart make a new one)
   double lastHeartbeat_ = -INFINITY, nextOrphanCheck_ = 0;
@@ -140,9 +143,11 @@ std::vector<DagId> Airflow2Loop::createDueRuns(QueryBatch& b, double t0) {
   for (DagId d : due) {
     st_.dag(d).lockedBy = self_;
     std::vector<RunId> created = st_.createDueRuns(d, t0, 1);
+    // 3.1's _create_orm_dagrun reads the DAG's bundle version and latest dag_version first.
+    if (airflow3_) b.add(QueryType::DagrunCreateVersions, 1, 1);
     b.add(QueryType::DagRunInsert, static_cast<double>(st_.def(d).tasks.size()), 0, 1,
           {.run = created.empty() ? RunId() : created[0]});
-    perDef_[st_.dag(d).def] += 1;
+    perDef_[st_.dag(d).def] += airflow3_ ? 2 : 1;
   }
   return due;
 }
@@ -159,16 +164,28 @@ std::vector<RunId> Airflow2Loop::examineRuns(QueryBatch& b, double t0, std::vect
   size_t candidates = 0;
   const std::vector<RunId> examine =
       st_.runsToExamine(instance_, static_cast<size_t>(cfg_.maxDagrunsPerLoopToSchedule), candidates);
-  b.add(QueryType::NextDagrunsToExamine, static_cast<double>(candidates), static_cast<double>(examine.size()));
+  // 3.1 loads the examined runs' task instances with them (joinedload): those are its rows.
+  double examineRows = static_cast<double>(examine.size());
+  if (airflow3_) {
+    examineRows = 0;
+    for (const RunId r : examine) examineRows += static_cast<double>(st_.def(st_.run(r).dag).tasks.size());
+  }
+  b.add(QueryType::NextDagrunsToExamine, static_cast<double>(candidates), examineRows);
   std::vector<RunId> locked;
   for (const RunId r : examine) {
     st_.lockRun(r, self_);
     locked.push_back(r);
     const DefId def = st_.dag(st_.run(r).dag).def;
     RunEvaluation ev = st_.evaluate(r, t0);
+    int q = 2;
+    // 3.1, a run without a bundle version (_verify_integrity_if_dag_changed): has the DAG a newer
+    // version than its task instances? (A DAG's versions do not change in a run here.)
+    if (airflow3_) {
+      b.add(QueryType::VerifyDagVersion, ev.tasks, 1);
+      q++;
+    }
     b.add(QueryType::UpdateStateSelectTis, ev.tasks, ev.tasks, 1, {.run = r});
     b.add(QueryType::UpdateStateChanges, ev.tasks, static_cast<double>(ev.ready.size()), 1, {.run = r});
-    int q = 2;
     if (!ev.ready.empty()) {
       b.add(QueryType::ScheduleTis, static_cast<double>(ev.ready.size()), 0, 1, {.run = r, .tis = ev.ready});
       q++;
@@ -234,6 +251,8 @@ int Airflow2Loop::tail(int& queries) {
   QueryBatch tail = db_.batch();
   const int events = ctx_.executor->takeEvents(self_);
   if (events > 0) tail.add(QueryType::ExecutorEvents, events, events);
+  // 3.1: the deadlines passed and not yet handled, every loop (none are missed here).
+  if (airflow3_) tail.add(QueryType::DeadlineScan, 0, 0);
   const bool beat = ctx_.now() - lastHeartbeat_ >= cfg_.schedulerHeartbeatSec;
   if (beat) {
     tail.add(QueryType::SchedulerHeartbeat, 1, 0);

@@ -12,7 +12,7 @@ TaskRunner::TaskRunner(SimContext& ctx) : ctx_(ctx) {}
 // `[workers] min_heartbeat_interval`, one call at a time (the task's messages wait meanwhile, as
 // its loop is synchronous). A heartbeat answered while the task instance no longer runs this try
 // (404/409) stops the task; max_failed_heartbeats failed calls in a row kill it.
-class TaskRunner::Supervisor final : public TrySlot {
+class TaskRunner::Supervisor final : public TrySlot, public TriggerHub::Heartbeat {
  public:
   enum class Stop { None, ServerSaidStop, FailedHeartbeats };
 
@@ -35,6 +35,9 @@ class TaskRunner::Supervisor final : public TrySlot {
   }
   double lastBeat() const { return lastBeat_; }
   Stop stopped() const { return stop_; }
+  // While a sensor waits for a stream's arrival (TriggerHub).
+  double nextAt() const override { return lastAttempt_ + ctx_.scenario.workers.minHeartbeatInterval; }
+  bool beat() override { return heartbeat(); }
 
   int host() const override { return slot_.host(); }
   bool pause(double seconds) override {
@@ -202,8 +205,33 @@ TaskRunner::Outcome TaskRunner::start(TiId tiIdx, TrySlot& slot) {
   return Outcome::Ended;
 }
 
+bool TaskRunner::readConfiguration(TiId tiIdx, TrySlot& slot) {
+  const TaskDef& td = ctx_.state.taskDef(tiIdx);
+  if (td.variableReads == 0 && td.connectionReads == 0) return true;
+  MetadataDb& db = ctx_.db(ctx_.state.dag(ctx_.state.dagOf(tiIdx)).instance);
+  const struct {
+    QueryType type;
+    ApiRoute route;
+    int count;
+  } reads[] = {{QueryType::VariableGet, ApiRoute::VariableGet, td.variableReads},
+               {QueryType::ConnectionGet, ApiRoute::ConnectionGet, td.connectionReads}};
+  for (const auto& r : reads)
+    for (int i = 0; i < r.count; ++i) {
+      if (!ctx_.api && db.refusing()) return false;
+      QueryBatch read = db.batch();
+      read.add(r.type, 1, 1, 1, {.tis = std::span<const TiId>(&tiIdx, 1)});
+      if (!send(slot, r.route, db, read) || slot.killed()) return false;
+    }
+  return true;
+}
+
 bool TaskRunner::work(TiId tiIdx, TrySlot& slot, Rng& rng, bool& success, bool& rescheduled) {
   const TaskDef& td = ctx_.state.taskDef(tiIdx);
+  if (!readConfiguration(tiIdx, slot)) {
+    if (slot.killed()) return false;
+    success = false;  // the lookup raised in the task
+    return true;
+  }
   switch (td.kind) {
     case OperatorKind::Task:
       return taskWork(tiIdx, slot, rng);
@@ -287,10 +315,12 @@ bool TaskRunner::sensorWork(TiId tiIdx, TrySlot& slot, Rng& rng, bool& success) 
     return true;
   }
   // A sensor waiting for a stream's arrival is not interrupted: a killed one ends at its
-  // arrival or timeout and then does nothing.
+  // arrival or timeout and then does nothing. Under airflow3 its supervisor heartbeats meanwhile,
+  // and a heartbeat that says stop ends the wait.
   const int stream = ctx_.hub.streamIndex(td.waitsFor);
-  const double arrival = ctx_.hub.waitForArrival(stream, ctx_.now(), td.pokeInterval, td.sensorTimeout);
-  if (slot.killed()) return false;
+  TriggerHub::Heartbeat* beats = ctx_.api ? static_cast<Supervisor*>(&slot) : nullptr;
+  const double arrival = ctx_.hub.waitForArrival(stream, ctx_.now(), td.pokeInterval, td.sensorTimeout, beats);
+  if (arrival == TriggerHub::kStopped || slot.killed()) return false;
   if (arrival < 0) {
     success = false;  // sensor timeout
   } else {
@@ -423,8 +453,11 @@ TaskRunner::Outcome TaskRunner::finishOnApi(TiId tiIdx, Supervisor& sup, bool su
     }
     if (sup.killed()) return Outcome::Killed;  // its host died meanwhile: the executor recovers it
   }
+  // A failed try with retries left goes through prepare_db_for_next_try: a history row, a new id.
+  const bool retrying = !success && ti.tryNumber <= st.taskDef(tiIdx).retries;
   QueryBatch end = db.batch();
-  end.add(QueryType::ApiTiState, 1, 1, 1, {.tis = std::span<const TiId>(&tiIdx, 1), .failed = !success});
+  end.add(retrying ? QueryType::ApiTiRetry : QueryType::ApiTiState, 1, 1, 1,
+          {.tis = std::span<const TiId>(&tiIdx, 1), .failed = !success});
   sup.finishing();
   if (!sup.call(ApiRoute::TiState, db, end)) {
     // Its end is lost: the task instance stays running until the scheduler finds its heartbeat
@@ -432,6 +465,10 @@ TaskRunner::Outcome TaskRunner::finishOnApi(TiId tiIdx, Supervisor& sup, bool su
     endsLostOnDbErrors_++;
     sup.endLost(tiIdx, ti.tryNumber, sup.lastBeat());
     return Outcome::EndLost;
+  }
+  if (retrying) {
+    db.addRows(Table::TaskInstanceHistory, 1);
+    st.run(ti.run).historyRows++;
   }
   const SchedulerId queuedBy = ti.queuedBy;
   st.markFinished(tiIdx, ctx_.now(), success);

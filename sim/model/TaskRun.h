@@ -98,6 +98,9 @@ class TaskRunner {
   // (REQUIRES then: `slot` is the try's Supervisor). False when the call failed.
   bool send(TrySlot& slot, ApiRoute route, MetadataDb& db, const QueryBatch& sql);
   Outcome start(TiId ti, TrySlot& slot);
+  // The task's variable_reads and connection_reads, as its work starts; false when one failed
+  // (it raises in the task) or the try was killed meanwhile.
+  bool readConfiguration(TiId ti, TrySlot& slot);
   // The operator's work; false when the try was killed. `success` may change (a sensor's timeout).
   bool work(TiId ti, TrySlot& slot, Rng& rng, bool& success, bool& rescheduled);
   bool taskWork(TiId ti, TrySlot& slot, Rng& rng);

@@ -1,5 +1,6 @@
 #include "model/TriggerHub.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace schedlab {
@@ -40,7 +41,8 @@ double TriggerHub::takePending(int stream) {
   return a;
 }
 
-double TriggerHub::waitForArrival(int stream, double started, double pokeInterval, double timeout) {
+double TriggerHub::waitForArrival(int stream, double started, double pokeInterval, double timeout,
+                                  Heartbeat* heartbeat) {
   Stream& s = streams_[stream];
   if (!s.pending.empty()) {  // the first poke, at start, finds it
     double a = s.pending.front();
@@ -49,9 +51,30 @@ double TriggerHub::waitForArrival(int stream, double started, double pokeInterva
   }
   Waiter w{started, pokeInterval, rt_.semaphore(0)};
   s.waiting.push_back(&w);
-  if (w.wake->acquireTimeout(timeout)) {  // true: timed out
-    s.waiting.remove(&w);
-    return -1;
+  if (!heartbeat) {
+    if (w.wake->acquireTimeout(timeout)) {  // true: timed out
+      s.waiting.remove(&w);
+      return -1;
+    }
+  } else {
+    const double end = rt_.now() + timeout;
+    // An arrival handed over while a beat was under way is seen before the next wait.
+    while (w.arrival < 0) {
+      const double until = std::min(end, heartbeat->nextAt());
+      if (until > rt_.now() && !w.wake->acquireTimeout(until - rt_.now())) break;  // woken
+      if (w.arrival >= 0) break;
+      if (until >= end) {
+        s.waiting.remove(&w);
+        return -1;
+      }
+      if (!heartbeat->beat()) {
+        if (w.arrival >= 0)
+          s.pending.push_front(w.arrival);  // handed over during the call: it stays for the next try
+        else
+          s.waiting.remove(&w);
+        return kStopped;
+      }
+    }
   }
   rt_.sleepUntil(w.wakeAt);
   return w.arrival;

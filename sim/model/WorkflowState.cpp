@@ -538,9 +538,12 @@ std::array<double, static_cast<size_t>(Table::Count)> WorkflowState::archive(
       run.rowsArchived = true;
       const double tasks = static_cast<double>(def(run.dag).tasks.size());
       if (on(Table::TaskInstance)) deleted[static_cast<size_t>(Table::TaskInstance)] += tasks;
-      if (on(Table::Job)) deleted[static_cast<size_t>(Table::Job)] += run.tries;
-      if (on(Table::Log)) deleted[static_cast<size_t>(Table::Log)] += 2.0 * run.tries;
+      // 3.x writes no job or log rows per try; its retried tries' history goes with their rows.
+      const bool perTryRows = scenario_.scheduler.model != SchedulerModel::Airflow3;
+      if (on(Table::Job) && perTryRows) deleted[static_cast<size_t>(Table::Job)] += run.tries;
+      if (on(Table::Log) && perTryRows) deleted[static_cast<size_t>(Table::Log)] += 2.0 * run.tries;
       if (on(Table::Xcom)) deleted[static_cast<size_t>(Table::Xcom)] += run.xcoms;
+      if (on(Table::TaskInstance)) deleted[static_cast<size_t>(Table::TaskInstanceHistory)] += run.historyRows;
     }
     if (!on(Table::DagRun) || keep[run.dag] == r) continue;
     run.runRowArchived = true;

@@ -42,6 +42,7 @@ struct DagRun {
   RunId previous;         // the DAG's run created before this one (depends_on_past)
   // Rows it left in the metadata DB, and whether archiving deleted them.
   int tries = 0, xcoms = 0;
+  int historyRows = 0;  // airflow3: task_instance_history rows of its retried tries
   bool rowsArchived = false, runRowArchived = false;
   double lastSchedulingDecision = -INFINITY;  // 2.x: runs are examined oldest decision first
   SchedulerId lockedBy;                       // the scheduler holding its row (FOR UPDATE SKIP LOCKED), if any

@@ -60,6 +60,10 @@ struct TaskDef {
   bool rescheduleMode = false;
   // TriggerDagRunOperator: the DAG definition it starts.
   std::string triggerDag;
+  // Variable.get calls and connection lookups a try makes as its work starts: the worker's own
+  // SELECTs in 1.10/2.x, Execution API calls (GET /variables/{key}, /connections/{id}) in 3.x.
+  int variableReads = 0;
+  int connectionReads = 0;
   bool operator==(const TaskDef&) const = default;
 };
 

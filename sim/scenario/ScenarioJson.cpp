@@ -87,6 +87,8 @@ nlohmann::json task(const TaskDef& t, const DagDef& dag) {
     j["mode"] = t.rescheduleMode ? "reschedule" : "poke";
   }
   if (t.kind == OperatorKind::TriggerDagRun) j["trigger_dag"] = t.triggerDag;
+  if (t.variableReads > 0) j["variable_reads"] = t.variableReads;
+  if (t.connectionReads > 0) j["connection_reads"] = t.connectionReads;
   return j;
 }
 

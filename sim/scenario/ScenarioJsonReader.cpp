@@ -84,6 +84,8 @@ TaskDef task(const json& j, const std::string& path) {
     t.rescheduleMode = get<std::string>(j, "mode", path) == "reschedule";
   }
   if (t.kind == OperatorKind::TriggerDagRun) t.triggerDag = get<std::string>(j, "trigger_dag", path);
+  if (j.contains("variable_reads")) t.variableReads = get<int>(j, "variable_reads", path);
+  if (j.contains("connection_reads")) t.connectionReads = get<int>(j, "connection_reads", path);
   return t;
 }
 

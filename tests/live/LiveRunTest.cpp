@@ -59,3 +59,14 @@ dags:
   EXPECT_GE(planned, succeeded);
   EXPECT_GT(m["db_size_bytes"]["end"].get<double>(), 0);
 }
+
+TEST(LiveRun, RefusesWhatItDoesNotRunLive) {
+  const auto sc = load(R"(
+run: {horizon: 1m}
+scheduler: {model: airflow1}
+dags: [{name: etl, schedule: 1m, tasks: [{id: t, duration: 1s, variable_reads: 2}]}]
+)")[0];
+  const auto why = liveUnsupported(sc);
+  ASSERT_EQ(why.size(), 1u);
+  EXPECT_NE(why[0].find("dags.etl.t: variable_reads"), std::string::npos) << why[0];
+}

@@ -26,7 +26,13 @@ bool sentByAirflow1(QueryType t) {
     case QueryType::ApiTiState:
     case QueryType::ApiTiHeartbeat:
     case QueryType::ApiXcomSet:
+    case QueryType::ApiTiRetry:
     case QueryType::DagProcessorParse:
+    case QueryType::DeadlineScan:
+    case QueryType::DagrunCreateVersions:
+    case QueryType::VerifyDagVersion:
+    case QueryType::VariableGet:  // live refuses variable_reads and connection_reads
+    case QueryType::ConnectionGet:
       return false;
     default:
       return true;

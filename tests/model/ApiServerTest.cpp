@@ -154,8 +154,10 @@ TEST(ApiServer, ABrownoutSlowsEveryRequestForItsWindowOnly) {
   const double calmMax = calm.metrics["api_request_latency_s"]["max"], slowMax = m["api_request_latency_s"]["max"];
   EXPECT_GT(slowMax, 10 * calmMax);
   EXPECT_LT(slowMax, 40 * calmMax);
-  EXPECT_EQ(m["api_request_latency_s"]["p50"],
-            calm.metrics["api_request_latency_s"]["p50"]);  // most of the run is calm
+  // Most of the run is calm.
+  EXPECT_NEAR(m["api_request_latency_s"]["p50"].get<double>(),
+              calm.metrics["api_request_latency_s"]["p50"].get<double>(),
+              0.02 * calm.metrics["api_request_latency_s"]["p50"].get<double>());
   EXPECT_EQ(m["tries_failed_on_heartbeats"], 0);
   EXPECT_EQ(m["tasks_lost"], 0);
 }
@@ -184,4 +186,99 @@ dags: [{name: etl, count: 10, schedule: 1h, tasks: [{shape: chain, count: 2}]}]
   // scheduler loop's.
   EXPECT_GT(one.metrics["db_queries_by_type"]["dag_processor_parse"]["count"].get<long long>(), 5 * 500);
   EXPECT_EQ(one.metrics["scheduler_loop_duration_s"]["mean"], two.metrics["scheduler_loop_duration_s"]["mean"]);
+}
+
+TEST(ApiServer, TheSchedulerLooksUpDagVersionsAndScansDeadlinesAsAirflow31Does) {
+  const auto out = simulate(load(airflow3(""))[0]);
+  const auto& byType = out.metrics["db_queries_by_type"];
+  // A run created reads its DAG's bundle version, latest version and log template (3 statements)
+  // before its INSERT (2); a run examined checks its DAG's latest version (2) before its TIs (1).
+  EXPECT_EQ(byType["dagrun_create_versions"]["count"].get<long long>() * 2,
+            byType["dagrun_insert"]["count"].get<long long>() * 3);
+  EXPECT_EQ(byType["verify_dag_version"]["count"].get<long long>(),
+            2 * byType["update_state_select_tis"]["count"].get<long long>());
+  // The deadline table every loop.
+  EXPECT_GE(byType["deadline_scan"]["count"].get<long long>(),
+            out.metrics["scheduler_loop_duration_s"]["count"].get<long long>());
+  // None of it under airflow2.
+  auto a2 = load(airflow3(""))[0];
+  a2.scheduler.model = SchedulerModel::Airflow2;
+  const auto two = simulate(a2);
+  for (const char* only3 : {"dagrun_create_versions", "verify_dag_version", "deadline_scan"})
+    EXPECT_FALSE(two.metrics["db_queries_by_type"].contains(only3)) << only3;
+  EXPECT_FALSE(two.metrics["db_rows"].contains("task_instance_history"));
+}
+
+TEST(ApiServer, ARetriedTryLeavesAHistoryRowThatArchivingTakesWithItsRun) {
+  const std::string failing = R"(
+run: {horizon: 3h, seed: 5, task_instances_csv: false}
+scheduler: {model: airflow3}
+executor: {workers: 1, worker_concurrency: 4}
+archiving: {enabled: true, retention: 1h, interval: 30m}
+dags:
+  - name: flaky
+    schedule: 10m
+    tasks:
+      - {shape: chain, count: 3, duration: 30s, retries: 1, retry_delay: 10s, failure_probability: 0.3}
+)";
+  const auto out = simulate(load(failing)[0]);
+  const auto& m = out.metrics;
+  const long long retries = m["db_queries_by_type"]["api_ti_retry"]["count"].get<long long>() / 6;
+  ASSERT_GT(retries, 5);
+  // One history row per retried try while its run is kept; a failed try without retries left
+  // ends through the plain state route.
+  EXPECT_GT(m["db_rows"]["task_instance_history"]["max"].get<double>(), 0);
+  EXPECT_LT(m["db_rows"]["task_instance_history"]["end"].get<double>(),
+            static_cast<double>(retries));  // the old runs' went with them
+  EXPECT_GT(m["tasks_failed"].get<long long>(), 0);
+  // No per-try job or log rows to archive under 3.x: none are taken from the initial ones.
+  EXPECT_EQ(m["db_rows"]["job"]["end"], 0);
+  EXPECT_EQ(m["db_rows"]["log"]["end"], 0);
+}
+
+TEST(ApiServer, VariableAndConnectionReadsAreRequestsOfTheirOwnAndWorkerSqlUnder2x) {
+  const std::string reads = R"(
+run: {horizon: 1h, seed: 5, task_instances_csv: false}
+scheduler: {model: airflow3}
+executor: {workers: 1, worker_concurrency: 4}
+dags:
+  - name: etl
+    schedule: 15m
+    tasks: [{shape: chain, count: 2, duration: 1m, variable_reads: 2, connection_reads: 1}]
+)";
+  const auto out = simulate(load(reads)[0]);
+  const auto& byRoute = out.metrics["api_request_latency_s"]["by_route"];
+  const long long started = byRoute["ti_run"]["count"];
+  ASSERT_GT(started, 4);
+  EXPECT_EQ(byRoute["variable_get"]["count"], 2 * started);
+  EXPECT_EQ(byRoute["connection_get"]["count"], started);
+  EXPECT_EQ(out.metrics["db_queries_by_type"]["variable_get"]["count"], 2 * started);
+  auto a2 = load(reads)[0];
+  a2.scheduler.model = SchedulerModel::Airflow2;
+  const auto two = simulate(a2);
+  EXPECT_EQ(two.metrics["db_queries_by_type"]["connection_get"]["count"].get<long long>(),
+            two.metrics["db_queries_by_type"]["worker_start"]["count"].get<long long>() / 5);
+}
+
+TEST(ApiServer, ASensorWaitingForAStreamHeartbeatsAndAStopEndsItsWait) {
+  auto sensor = [](const std::string& extra) {
+    return simulate(load(R"(
+run: {horizon: 2h, seed: 5, task_instances_csv: false}
+scheduler: {model: airflow3}
+executor: {workers: 1, worker_concurrency: 4}
+triggers: [{name: orders, kind: poisson, rate: 1/h}]
+dags:
+  - name: wait
+    schedule: 10m
+    tasks: [{id: s, kind: sensor, waits_for: orders, poke_interval: 10s, timeout: 20m}]
+)" + extra)[0]);
+  };
+  const auto out = sensor("");
+  const auto& byRoute = out.metrics["api_request_latency_s"]["by_route"];
+  // Sensors waiting up to 20 minutes for one order an hour: a heartbeat every 5 s all along.
+  ASSERT_TRUE(byRoute.contains("ti_heartbeat"));
+  EXPECT_GT(byRoute["ti_heartbeat"]["count"].get<long long>(), 1000);
+  // The API server down for 10 minutes: the waiting sensors' heartbeats fail and they are killed.
+  const auto down = sensor("faults: [{kind: api_server_outage, at: 25m, duration: 10m}]\n");
+  EXPECT_GT(down.metrics["tries_failed_on_heartbeats"].get<long long>(), 0);
 }

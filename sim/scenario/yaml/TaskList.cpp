@@ -26,6 +26,8 @@ void readTaskFields(Fields& f, TaskDef& t) {
   t.sensorTimeout = f.duration("timeout", t.sensorTimeout, 1e-3);
   t.triggerDag = f.text("trigger_dag", t.triggerDag);
   t.rescheduleMode = f.choice<bool>("mode", t.rescheduleMode, {{"poke", false}, {"reschedule", true}});
+  t.variableReads = f.integer("variable_reads", t.variableReads, 0, 1000);
+  t.connectionReads = f.integer("connection_reads", t.connectionReads, 0, 1000);
 }
 
 namespace {
