@@ -35,9 +35,12 @@ class TaskRunner::Supervisor final : public TrySlot, public TriggerHub::Heartbea
   }
   double lastBeat() const { return lastBeat_; }
   Stop stopped() const { return stop_; }
-  // While a sensor waits for a stream's arrival (TriggerHub).
-  double nextAt() const override { return lastAttempt_ + ctx_.scenario.workers.minHeartbeatInterval; }
-  bool beat() override { return heartbeat(); }
+  // While a sensor waits for a stream's arrival (TriggerHub); none once its host died (the wait
+  // then ends at the arrival or the timeout, as a killed try's does).
+  double nextAt() const override {
+    return slot_.killed() ? INFINITY : lastAttempt_ + ctx_.scenario.workers.minHeartbeatInterval;
+  }
+  bool beat() override { return slot_.killed() || heartbeat(); }
 
   int host() const override { return slot_.host(); }
   bool pause(double seconds) override {

@@ -69,11 +69,16 @@ double TriggerHub::waitForArrival(int stream, double started, double pokeInterva
       }
       if (!heartbeat->beat()) {
         if (w.arrival >= 0)
-          s.pending.push_front(w.arrival);  // handed over during the call: it stays for the next try
+          arrive(stream, w.arrival);  // handed over during the call: another sensor's, or pending
         else
           s.waiting.remove(&w);
         return kStopped;
       }
+    }
+    // Handed over during a beat that outlasted the timeout: the task had timed out by then.
+    if (w.arrival > end) {
+      arrive(stream, w.arrival);
+      return -1;
     }
   }
   rt_.sleepUntil(w.wakeAt);

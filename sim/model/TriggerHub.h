@@ -35,7 +35,7 @@ class TriggerHub {
   // Blocks a poke sensor that started at `started` until it sees an arrival; returns the arrival
   // time, or -1 when `timeout` passed first. The caller is woken at the poke that sees it. With
   // `heartbeat`, it beats meanwhile; kStopped when a beat said stop (the sensor waits no more, and
-  // an arrival handed to it meanwhile is pending again).
+  // an arrival handed to it meanwhile goes to another sensor or is pending again).
   double waitForArrival(int stream, double started, double pokeInterval, double timeout,
                         Heartbeat* heartbeat = nullptr);
   size_t pending(int stream) const { return streams_[stream].pending.size(); }
