@@ -52,13 +52,9 @@ int main(int argc, char** argv) {
     } else if (a == "--layouts") {
       plan.layouts.clear();
       for (auto& s : split(value("--layouts"))) {
-        if (s == "airflow1.10")
-          plan.layouts.push_back(SchemaLayout::Airflow110);
-        else if (s == "airflow2.5")
-          plan.layouts.push_back(SchemaLayout::Airflow2);
-        else if (s == "airflow3.1")
-          plan.layouts.push_back(SchemaLayout::Airflow3);
-        else {
+        if (const auto layout = layoutNamed(s)) {
+          plan.layouts.push_back(*layout);
+        } else {
           std::fprintf(stderr, "pg_query_bench: --layouts: '%s' is not airflow1.10, airflow2.5 or airflow3.1\n",
                        s.c_str());
           return 2;

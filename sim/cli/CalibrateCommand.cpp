@@ -245,11 +245,10 @@ int cmdCalibrate(const Args& args) {
     plan.layouts.clear();
     std::stringstream list(o["layouts"].as<std::string>());
     for (std::string name; std::getline(list, name, ',');) {
-      auto it = std::find_if(std::begin(kSchemaLayouts), std::end(kSchemaLayouts),
-                             [&](SchemaLayout l) { return name == layoutName(l); });
-      if (it == std::end(kSchemaLayouts))
-        throw BadInput("--layouts: '" + name + "' is not airflow1.10, airflow2.5 or airflow3.1");
-      if (std::find(plan.layouts.begin(), plan.layouts.end(), *it) == plan.layouts.end()) plan.layouts.push_back(*it);
+      const auto layout = layoutNamed(name);
+      if (!layout) throw BadInput("--layouts: '" + name + "' is not airflow1.10, airflow2.5 or airflow3.1");
+      if (std::find(plan.layouts.begin(), plan.layouts.end(), *layout) == plan.layouts.end())
+        plan.layouts.push_back(*layout);
     }
     for (SchemaLayout base : {SchemaLayout::Airflow110, SchemaLayout::Airflow2})
       if (std::find(plan.layouts.begin(), plan.layouts.end(), base) == plan.layouts.end())

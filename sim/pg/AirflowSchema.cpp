@@ -20,6 +20,12 @@ const char* layoutName(SchemaLayout layout) {
   return "?";
 }
 
+std::optional<SchemaLayout> layoutNamed(const std::string& name) {
+  for (SchemaLayout l : kSchemaLayouts)
+    if (name == layoutName(l)) return l;
+  return std::nullopt;
+}
+
 std::string taskInstanceUuid(int dag, int run, int task) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "%08x-0000-7%03x-8000-%012x", static_cast<unsigned>(run), static_cast<unsigned>(task),

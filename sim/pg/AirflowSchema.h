@@ -7,6 +7,7 @@
 
 #include <pqxx/pqxx>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,8 @@ inline constexpr SchemaLayout kSchemaLayouts[] = {SchemaLayout::Airflow110, Sche
                                                   SchemaLayout::Airflow3};
 
 const char* layoutName(SchemaLayout layout);  // "airflow1.10", "airflow2.5", "airflow3.1"
+// The layout layoutName() names so; nullopt for any other name.
+std::optional<SchemaLayout> layoutNamed(const std::string& name);
 
 // The 3.1 layout's id of a task instance (a UUID v7-like, ordered by run as uuid7's creation time
 // orders them): the one airflow-3.1-populate.sql gives task `task` of DAG `dag`'s run `run`.
