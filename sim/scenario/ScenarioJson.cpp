@@ -48,6 +48,10 @@ namespace {
 
 // A figure that is "not set" when negative (no SLA, not priced, not restarted) as null.
 nlohmann::json orNull(double v) { return v >= 0 ? nlohmann::json(v) : nlohmann::json(nullptr); }
+// "measured" for kMeasuredClientCost, else the seconds.
+nlohmann::json measuredOrSeconds(double v) {
+  return v == kMeasuredClientCost ? nlohmann::json("measured") : nlohmann::json(v);
+}
 
 nlohmann::json distribution(const Distribution& d) {
   switch (d.kind) {
@@ -226,36 +230,34 @@ nlohmann::json faultsJson(const Scenario& s) {
 nlohmann::json schedulerJson(const SchedulerConfig& c) {
   nlohmann::json pools = nlohmann::json::object();
   for (auto& [name, slots] : c.pools) pools[name] = slots;
-  nlohmann::json j = {
-      {"model", schedulerModelName(c.model)},
-      {"query_mode", c.queryMode == QueryMode::PerTask ? "per_task" : "per_dag"},
-      {"not_previously_skipped_dep", c.notPreviouslySkippedDep},
-      {"parallelism", c.parallelism},
-      {"max_active_tasks_per_dag", c.maxActiveTasksPerDag},
-      {"max_active_runs_per_dag", c.maxActiveRunsPerDag},
-      {"max_tis_per_query", c.maxTisPerQuery},
-      {"max_dagruns_to_create_per_loop", c.maxDagrunsToCreatePerLoop},
-      {"max_dagruns_per_loop_to_schedule", c.maxDagrunsPerLoopToSchedule},
-      {"scheduler_idle_sleep_time_s", c.idleSleepTime},
-      {"parsing_processes", c.parsingProcesses},
-      {"min_file_process_interval_s", c.minFileProcessInterval},
-      {"dag_file_parse_cost_s", c.dagFileParseCost},
-      {"client_cost_per_query_s",
-       c.clientCostPerQuery == kMeasuredClientCost ? nlohmann::json("measured") : nlohmann::json(c.clientCostPerQuery)},
-      {"scheduler_heartbeat_sec", c.schedulerHeartbeatSec},
-      {"job_heartbeat_sec", c.jobHeartbeatSec},
-      {"scheduler_zombie_task_threshold_s", c.zombieTaskThreshold},
-      {"zombie_detection_interval_s", c.zombieDetectionInterval},
-      {"schedule_after_task_execution", c.scheduleAfterTaskExecution},
-      {"default_pool_slots", c.defaultPoolSlots},
-      {"replicas", c.replicas},
-      {"scheduler_health_check_threshold_s", c.healthCheckThreshold},
-      {"price_per_host_hour", orNull(c.pricePerHostHour)},
-      {"orphaned_tasks_check_interval_s", c.orphanedTasksCheckInterval},
-      {"hot_standby", c.hotStandby ? nlohmann::json{{"poll_interval_s", c.standbyPollInterval},
-                                                    {"takeover_after_s", c.standbyTakeoverAfter}}
-                                   : nlohmann::json(nullptr)},
-      {"pools", pools}};
+  nlohmann::json j = {{"model", schedulerModelName(c.model)},
+                      {"query_mode", c.queryMode == QueryMode::PerTask ? "per_task" : "per_dag"},
+                      {"not_previously_skipped_dep", c.notPreviouslySkippedDep},
+                      {"parallelism", c.parallelism},
+                      {"max_active_tasks_per_dag", c.maxActiveTasksPerDag},
+                      {"max_active_runs_per_dag", c.maxActiveRunsPerDag},
+                      {"max_tis_per_query", c.maxTisPerQuery},
+                      {"max_dagruns_to_create_per_loop", c.maxDagrunsToCreatePerLoop},
+                      {"max_dagruns_per_loop_to_schedule", c.maxDagrunsPerLoopToSchedule},
+                      {"scheduler_idle_sleep_time_s", c.idleSleepTime},
+                      {"parsing_processes", c.parsingProcesses},
+                      {"min_file_process_interval_s", c.minFileProcessInterval},
+                      {"dag_file_parse_cost_s", c.dagFileParseCost},
+                      {"client_cost_per_query_s", measuredOrSeconds(c.clientCostPerQuery)},
+                      {"scheduler_heartbeat_sec", c.schedulerHeartbeatSec},
+                      {"job_heartbeat_sec", c.jobHeartbeatSec},
+                      {"scheduler_zombie_task_threshold_s", c.zombieTaskThreshold},
+                      {"zombie_detection_interval_s", c.zombieDetectionInterval},
+                      {"schedule_after_task_execution", c.scheduleAfterTaskExecution},
+                      {"default_pool_slots", c.defaultPoolSlots},
+                      {"replicas", c.replicas},
+                      {"scheduler_health_check_threshold_s", c.healthCheckThreshold},
+                      {"price_per_host_hour", orNull(c.pricePerHostHour)},
+                      {"orphaned_tasks_check_interval_s", c.orphanedTasksCheckInterval},
+                      {"hot_standby", c.hotStandby ? nlohmann::json{{"poll_interval_s", c.standbyPollInterval},
+                                                                    {"takeover_after_s", c.standbyTakeoverAfter}}
+                                                   : nlohmann::json(nullptr)},
+                      {"pools", pools}};
   if (c.model == SchedulerModel::Airflow3) {
     // Airflow 3's names, and none of what it no longer has.
     j["task_instance_heartbeat_timeout_s"] = c.zombieTaskThreshold;
@@ -272,11 +274,8 @@ nlohmann::json apiServerJson(const ApiServerConfig& a) {
   return {{"instances", a.instances},
           {"workers", a.workers},
           {"cores", a.cores},
-          {"request_cost_s",
-           a.requestCost == kMeasuredClientCost ? nlohmann::json("measured") : nlohmann::json(a.requestCost)},
-          {"client_cost_per_statement_s", a.clientCostPerStatement == kMeasuredClientCost
-                                              ? nlohmann::json("measured")
-                                              : nlohmann::json(a.clientCostPerStatement)},
+          {"request_cost_s", measuredOrSeconds(a.requestCost)},
+          {"client_cost_per_statement_s", measuredOrSeconds(a.clientCostPerStatement)},
           {"network_rtt_s", a.networkRtt},
           {"price_per_host_hour", orNull(a.pricePerHostHour)},
           {"background_load",

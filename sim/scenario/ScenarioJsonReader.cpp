@@ -24,6 +24,11 @@ T get(const json& j, const std::string& key, const std::string& path) {
 }
 
 // The inverse of orNull: null is "not set" (-1).
+// The writer's "measured" as kMeasuredClientCost, else the seconds.
+double measuredOrSeconds(const json& j, const std::string& key, const std::string& path) {
+  return at(j, key, path) == "measured" ? kMeasuredClientCost : get<double>(j, key, path);
+}
+
 double orNegative(const json& j, const std::string& key, const std::string& path) {
   const json& v = at(j, key, path);
   return v.is_null() ? -1 : get<double>(j, key, path);
@@ -175,9 +180,7 @@ SchedulerConfig scheduler(const json& j) {
     c.minFileProcessInterval = get<double>(j, "min_file_process_interval_s", p);
     c.dagFileParseCost = get<double>(j, "dag_file_parse_cost_s", p);
   }
-  c.clientCostPerQuery = j.contains("client_cost_per_query_s") && j.at("client_cost_per_query_s") == "measured"
-                             ? kMeasuredClientCost
-                             : get<double>(j, "client_cost_per_query_s", p);
+  c.clientCostPerQuery = measuredOrSeconds(j, "client_cost_per_query_s", p);
   c.schedulerHeartbeatSec = get<double>(j, "scheduler_heartbeat_sec", p);
   if (a3) {
     c.zombieTaskThreshold = get<double>(j, "task_instance_heartbeat_timeout_s", p);
@@ -210,10 +213,8 @@ ApiServerConfig apiServer(const json& j) {
   a.instances = get<int>(j, "instances", p);
   a.workers = get<int>(j, "workers", p);
   a.cores = get<int>(j, "cores", p);
-  a.requestCost = at(j, "request_cost_s", p) == "measured" ? kMeasuredClientCost : get<double>(j, "request_cost_s", p);
-  a.clientCostPerStatement = at(j, "client_cost_per_statement_s", p) == "measured"
-                                 ? kMeasuredClientCost
-                                 : get<double>(j, "client_cost_per_statement_s", p);
+  a.requestCost = measuredOrSeconds(j, "request_cost_s", p);
+  a.clientCostPerStatement = measuredOrSeconds(j, "client_cost_per_statement_s", p);
   a.networkRtt = get<double>(j, "network_rtt_s", p);
   a.pricePerHostHour = orNegative(j, "price_per_host_hour", p);
   const json& b = at(j, "background_load", p);

@@ -27,15 +27,8 @@ void readApiServerSection(const Context& ctx, Fields& top, Scenario& s) {
   a.workers = f.integer("workers", a.workers, 1, 1024);
   a.cores = f.integer("cores", a.cores, 1, 1024);
   // `measured` (the default) or a duration.
-  auto measuredOr = [&](const char* key, double fallback) {
-    if (f.has(key) && f.raw(key).IsScalar() && f.raw(key).Scalar() == "measured") {
-      f.text(key, "");
-      return kMeasuredClientCost;
-    }
-    return f.duration(key, fallback);
-  };
-  a.requestCost = measuredOr("request_cost", a.requestCost);  // the calibration's FastAPI proxy
-  a.clientCostPerStatement = measuredOr("client_cost_per_statement", a.clientCostPerStatement);
+  a.requestCost = f.measuredOrDuration("request_cost", a.requestCost);  // the calibration's FastAPI proxy
+  a.clientCostPerStatement = f.measuredOrDuration("client_cost_per_statement", a.clientCostPerStatement);
   a.networkRtt = f.duration("network_rtt", a.networkRtt);
   a.pricePerHostHour = f.number("price_per_host_hour", a.pricePerHostHour, 0);
   if (f.has("background_load")) {

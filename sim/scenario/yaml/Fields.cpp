@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "scenario/Duration.h"
+#include "scenario/Scenario.h"
 #include "scenario/ScenarioError.h"
 
 namespace schedlab::yaml {
@@ -91,6 +92,11 @@ double Fields::duration(const std::string& key, double fallback, double min) {
   YAML::Node n = raw(key);
   if (!n.IsDefined() || n.IsNull()) return fallback;
   return durationOf(n, path(key), min);
+}
+
+double Fields::measuredOrDuration(const std::string& key, double fallback) {
+  if (has(key) && raw(key).IsScalar() && raw(key).Scalar() == "measured") return kMeasuredClientCost;
+  return duration(key, fallback);
 }
 
 double Fields::bytes(const std::string& key, double fallback) {

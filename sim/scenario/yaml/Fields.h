@@ -52,6 +52,8 @@ class Fields {
   int integer(const std::string& key, int fallback, int min = 0, int max = 1 << 30);
   bool boolean(const std::string& key, bool fallback);
   double duration(const std::string& key, double fallback, double min = 0);  // seconds
+  // `measured` (taken from the calibration: kMeasuredClientCost) or a duration in seconds.
+  double measuredOrDuration(const std::string& key, double fallback);
   double bytes(const std::string& key, double fallback);
   // A node that must be a duration of at least `min` seconds.
   double durationOf(const YAML::Node& n, const std::string& p, double min = 0) const;

@@ -56,13 +56,7 @@ void readSchedulerSection(const Context& ctx, Fields& top, Scenario& s) {
   // 0 in 1.10 (files re-parsed back to back), 30 s from 2.0.1.
   c.minFileProcessInterval = f.duration("min_file_process_interval", a1 ? 0 : 30);
   c.dagFileParseCost = f.duration("dag_file_parse_cost", c.dagFileParseCost);
-  if (f.has("client_cost_per_query") && f.raw("client_cost_per_query").IsScalar() &&
-      f.raw("client_cost_per_query").Scalar() == "measured") {
-    f.text("client_cost_per_query", "");  // read: measured, from the calibration's client costs
-    c.clientCostPerQuery = kMeasuredClientCost;
-  } else {
-    c.clientCostPerQuery = f.duration("client_cost_per_query", c.clientCostPerQuery);
-  }
+  c.clientCostPerQuery = f.measuredOrDuration("client_cost_per_query", c.clientCostPerQuery);
   c.schedulerHeartbeatSec = f.duration("scheduler_heartbeat_sec", c.schedulerHeartbeatSec, 1e-3);
   c.jobHeartbeatSec = f.duration("job_heartbeat_sec", c.jobHeartbeatSec, 1e-3);
   c.zombieTaskThreshold = f.duration(a3 ? "task_instance_heartbeat_timeout" : "scheduler_zombie_task_threshold",
