@@ -92,7 +92,8 @@ std::vector<GatedMetric> gatedMetrics(const nlohmann::json& variant) {
   for (const Metric* g : metricSchema()) {
     const std::string key(g->key);
     if (!g->gated || g->shape == Shape::Summary || !m.contains(key)) continue;
-    out.push_back({runPath(*g, g->shape == Shape::EndMax ? "max" : ""), g->better == Better::Lower});
+    out.push_back({runPath(*g, g->shape == Shape::EndMax ? "max" : ""), g->better == Better::Lower,
+                   g->better == Better::Neither});
   }
   for (auto& [dag, scope] : member(variant, "metrics_by_dag").items())
     addSummaries(out, scope, "metrics_by_dag." + dag);
@@ -151,7 +152,7 @@ CheckReport compareResults(const nlohmann::json& baseline, const nlohmann::json&
       } else {
         row.change = diff / std::fabs(*b);
       }
-      double worsening = g.higherIsWorse ? row.change : -row.change;
+      double worsening = g.eitherWay ? std::fabs(row.change) : g.higherIsWorse ? row.change : -row.change;
       if (diff == 0)
         row.verdict = Verdict::Unchanged;
       else if (worsening > tolerance)

@@ -47,6 +47,8 @@ CheckReport compareResults(const nlohmann::json& baseline, const nlohmann::json&
 struct GatedMetric {
   std::string path;
   bool higherIsWorse = true;
+  bool eitherWay = false;  // neither direction is better (a count of what the model did): any change beyond
+                           // the tolerance is a regression
 };
 std::vector<GatedMetric> gatedMetrics(const nlohmann::json& variant);
 

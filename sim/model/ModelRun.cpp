@@ -96,6 +96,10 @@ ModelRun::ModelRun(const Scenario& sc, Runtime& rt, const ServiceFactory& servic
     api_ = std::make_unique<ApiServer>(ctx_, static_cast<int>(executorHosts(sc.executor).size()));
     ctx_.api = api_.get();
   }
+  if (sc.triggerer.deployed) {
+    triggerer_ = std::make_unique<Triggerer>(ctx_);
+    ctx_.triggerer = triggerer_.get();
+  }
 }
 
 void ModelRun::streamTries(const std::string& path) {
@@ -133,6 +137,7 @@ void ModelRun::start() {
   }
   archiver_->start();
   if (api_) api_->start();
+  if (triggerer_) triggerer_->start();
   // Arrival streams, each with its own random stream so every variant sees the same arrivals.
   for (size_t i = 0; i < sc.triggers.size(); ++i) {
     rt_.spawn("trigger-" + sc.triggers[i].name, [&ctx, i] {
@@ -167,6 +172,7 @@ void ModelRun::start() {
     dbMetrics_.markWarmup();
     executor_->markWarmup(rt_.now());
     if (api_) api_->markWarmup();
+    if (triggerer_) triggerer_->markWarmup();
   });
   rt_.spawn("sampler", [this] { sample(); });
 }
@@ -211,6 +217,7 @@ RunResult ModelRun::results(double end, nlohmann::json run) {
   addSlaMetrics(state_, sc_, end, out);
   executor_->contribute(end, out);
   if (api_) api_->contribute(end, out);
+  if (triggerer_) triggerer_->contribute(end, out);
   if (!dagProcessors_.empty()) {
     std::vector<const DagProcessor*> processors;
     for (const auto& p : dagProcessors_) processors.push_back(p.get());

@@ -25,6 +25,7 @@
 #include "model/SchedulerJobs.h"
 #include "model/SimContext.h"
 #include "model/TriggerHub.h"
+#include "model/Triggerer.h"
 #include "model/TryStream.h"
 #include "model/WorkflowState.h"
 #include "results/MetricsRecorder.h"
@@ -88,6 +89,7 @@ class ModelRun {
   std::unique_ptr<SchedulerJobs> jobs_;
   std::unique_ptr<Archiver> archiver_;
   std::unique_ptr<ApiServer> api_;                            // airflow3
+  std::unique_ptr<Triggerer> triggerer_;                      // a deployed triggerer
   std::vector<std::unique_ptr<DagProcessor>> dagProcessors_;  // airflow3
   std::vector<std::unique_ptr<DagFileProcessorManager>> processors_;
   std::unique_ptr<TryStream> tryStream_;

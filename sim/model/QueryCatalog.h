@@ -85,6 +85,16 @@ enum class QueryType {
   DeadlineScan,          // every loop: SELECT deadline WHERE deadline_time < now AND callback_state IS NULL
   DagrunCreateVersions,  // a run created: the DAG's bundle version, its latest dag_version, the log template
   VerifyDagVersion,      // a run examined: the latest dag_version, does the run's TIs (or history) have it
+  // Deferral (Airflow >= 2.2; models/trigger.py, jobs/triggerer_job_runner.py). Not measured by
+  // `schedlab calibrate` yet: each is costed as a measured type of the same kind (QueryCostModel).
+  WorkerDefer,           // 2.x: the try defers: TI FOR UPDATE, INSERT trigger, UPDATE TI -> deferred, log, job
+  ApiTiDefer,            // 3.x: PATCH .../state deferred: api_ti_state's statements and the INSERT trigger
+  TriggererLoad,         // a triggerer loop: count its triggers, the unassigned ones SKIP LOCKED, ids_for_triggerer
+  TriggerAssign,         // assign_unassigned's UPDATE trigger SET triggerer_id
+  TriggerEventSubmit,    // submit_event: the deferred TIs of the trigger, UPDATE -> scheduled, the trigger row
+  TriggerCleanUnused,    // clean_unused: UPDATE TIs no longer deferred, DELETE triggers nobody needs
+  TriggererHeartbeat,    // UPDATE job.latest_heartbeat of the triggerer's job
+  CheckTriggerTimeouts,  // the scheduler's check_trigger_timeouts: UPDATE deferred TIs past trigger_timeout
   Count
 };
 
@@ -97,9 +107,11 @@ struct QueryInfo {
   bool dagProcessor = false;  // airflow3's standalone DAG processor sends it, never a scheduler loop
   bool airflow3Only = false;  // only airflow3 sends it: a calibration costs it in its "airflow3" section
   bool taskRead = false;      // a try's lookup (a Variable, a connection), never a loop's
-  // A statements.<type> column of loops.csv: a scheduler loop's types but airflow3's own (counted
-  // in its statements, and by type in db_queries_by_type), so the columns stay one set for all.
-  bool loopColumn() const { return !apiServer && !dagProcessor && !airflow3Only && !taskRead; }
+  bool deferral = false;      // only scenarios with a triggerer send it; not measured yet (a stand-in's cost)
+  // A statements.<type> column of loops.csv: a scheduler loop's types but airflow3's and
+  // deferral's own (counted in its statements, and by type in db_queries_by_type), so the columns
+  // stay one set for all.
+  bool loopColumn() const { return !apiServer && !dagProcessor && !airflow3Only && !taskRead && !deferral; }
 };
 
 inline constexpr std::array<QueryInfo, static_cast<size_t>(QueryType::Count)> kQueries = {{
@@ -154,6 +166,14 @@ inline constexpr std::array<QueryInfo, static_cast<size_t>(QueryType::Count)> kQ
     {"deadline_scan", Table::DagRun, 1, true, false, false, true},
     {"dagrun_create_versions", Table::Dag, 3, true, false, false, true},
     {"verify_dag_version", Table::TaskInstance, 2, true, false, false, true},
+    {"worker_defer", Table::TaskInstance, 5, false, false, false, false, false, true},
+    {"api_ti_defer", Table::TaskInstance, 5, false, true, false, false, false, true},
+    {"triggerer_load", Table::TaskInstance, 3, false, false, false, false, false, true},
+    {"trigger_assign", Table::TaskInstance, 1, false, false, false, false, false, true},
+    {"trigger_event_submit", Table::TaskInstance, 3, false, false, false, false, false, true},
+    {"trigger_clean_unused", Table::TaskInstance, 2, false, false, false, false, false, true},
+    {"triggerer_heartbeat", Table::Job, 1, false, false, false, false, false, true},
+    {"check_trigger_timeouts", Table::TaskInstance, 1, true, false, false, false, false, true},
 }};
 
 inline const QueryInfo& queryInfo(QueryType t) { return kQueries[static_cast<size_t>(t)]; }

@@ -39,9 +39,11 @@ QueryCost scaled(const QueryCost& c, double k) {
   return {times(c.seconds), times(c.pages)};
 }
 
-// What a type is costed as in a calibration from before it: a type sending statements of the same
-// kind (single-row reads and writes by key: worker_start's five; small reads of the
-// dag table: get_paused_dags' one; a task instance's read: ti_current_state's one), per statement.
+// What a type is costed as in a calibration from before it (and a deferral type, which calibrate
+// does not measure yet, in every calibration): a type sending statements of the same kind
+// (single-row reads and writes by key: worker_start's five, worker_finish's four, the job row's
+// UPDATE; small reads of the dag table: get_paused_dags' one; a task instance's read by an index:
+// ti_current_state's one), per statement.
 struct StandIn {
   const char* type;
   double statements;
@@ -54,6 +56,21 @@ bool standIn(QueryType type, StandIn& out) {
     return true;
   }
   switch (type) {
+    case QueryType::WorkerDefer:
+    case QueryType::TriggerEventSubmit:
+      out = {"worker_finish", 4};
+      return true;
+    case QueryType::TriggererLoad:
+    case QueryType::TriggerCleanUnused:
+      out = {"get_paused_dags", 1};
+      return true;
+    case QueryType::TriggerAssign:
+    case QueryType::TriggererHeartbeat:
+      out = {"scheduler_heartbeat", 1};
+      return true;
+    case QueryType::CheckTriggerTimeouts:
+      out = {"ti_current_state", 1};
+      return true;
     case QueryType::VariableGet:
     case QueryType::ConnectionGet:
     case QueryType::DagProcessorParse:
@@ -69,7 +86,7 @@ bool standIn(QueryType type, StandIn& out) {
   }
 }
 
-bool derivedAirflow3Cost(const nlohmann::json& q, QueryType type, QueryCost& out) {
+bool derivedCost(const nlohmann::json& q, QueryType type, QueryCost& out) {
   StandIn s;
   if (!standIn(type, s) || !q.contains(s.type)) return false;
   out = scaled(queryCost(q[s.type], std::string("queries.") + s.type), queryInfo(type).statements / s.statements);
@@ -100,8 +117,10 @@ void QueryCostModel::readClientCosts(const nlohmann::json& c, const std::string&
     if (!kQueries[i].schedulerSide) continue;
     const std::string name(kQueries[i].name), w = where + ".queries." + name;
     StandIn s;
-    if (!q.contains(name) && kQueries[i].airflow3Only && standIn(static_cast<QueryType>(i), s) && q.contains(s.type)) {
-      // Measured before airflow3's own statements: as the stand-in's, per statement.
+    if (!q.contains(name) && (kQueries[i].airflow3Only || kQueries[i].deferral) &&
+        standIn(static_cast<QueryType>(i), s) && q.contains(s.type)) {
+      // Measured before airflow3's own statements, or not measured (deferral's): as the stand-in's,
+      // per statement.
       const auto& t = q[s.type];
       const double k = kQueries[i].statements / s.statements;
       m.clientCosts_[i] = {field(t, "fixed_s", w) * k, field(t, "per_row_s", w) * k, false};
@@ -140,12 +159,15 @@ QueryCostModel QueryCostModel::fromJson(const nlohmann::json& j, const std::stri
   for (size_t i = 0; i < kQueryTypeCount; ++i) {
     std::string name(kQueries[i].name);
     if (q3.contains(name)) m.airflow3Costs_[i] = queryCost(q3[name], origin + ": airflow3.queries." + name);
+    // 3.1's deferral route: the state route's statements and the trigger's INSERT.
+    if (static_cast<QueryType>(i) == QueryType::ApiTiDefer && !q3.contains(name) && q3.contains("api_ti_state"))
+      m.airflow3Costs_[i] = scaled(queryCost(q3["api_ti_state"], origin + ": airflow3.queries.api_ti_state"), 5.0 / 4);
     if (!q.contains(name)) {
       if (hasDefault) {
         m.costs_[i] = fallback;
       } else if (kQueries[i].airflow3Only && q3.contains(name)) {
         m.costs_[i] = *m.airflow3Costs_[i];
-      } else if (!derivedAirflow3Cost(q, static_cast<QueryType>(i), m.costs_[i])) {
+      } else if (!derivedCost(q, static_cast<QueryType>(i), m.costs_[i])) {
         throw std::runtime_error(origin + ": queries." + name + ": missing (and no default)");
       }
       continue;

@@ -10,6 +10,7 @@
 #include "model/Executor.h"
 #include "model/SchedulerJobs.h"
 #include "model/SchedulerProcess.h"
+#include "model/Triggerer.h"
 
 namespace schedlab {
 namespace {
@@ -71,7 +72,7 @@ class Airflow2Loop {
   const bool airflow3_;
   const SchedulerId self_;    // this scheduler
   SchedulerProcess process_;  // the process running this loop (a crash and a restart make a new one)
-  double lastHeartbeat_ = -INFINITY, nextOrphanCheck_ = 0;
+  double lastHeartbeat_ = -INFINITY, nextOrphanCheck_ = 0, nextTriggerTimeoutCheck_ = 0;
   // This loop's row of loops.csv (traced only with run.loops_csv: ctx_.loops).
   LoopRecord loop_;
   void traced(const QueryBatch& b) {
@@ -253,6 +254,13 @@ int Airflow2Loop::tail(int& queries) {
   if (events > 0) tail.add(QueryType::ExecutorEvents, events, events);
   // 3.1: the deadlines passed and not yet handled, every loop (none are missed here).
   if (airflow3_) tail.add(QueryType::DeadlineScan, 0, 0);
+  // check_trigger_timeouts, every trigger_timeout_check_interval (sent where a triggerer runs: with
+  // no deferred task instance it updates no row).
+  const bool triggerCheck = ctx_.triggerer && ctx_.now() >= nextTriggerTimeoutCheck_;
+  if (triggerCheck) {
+    tail.add(QueryType::CheckTriggerTimeouts, 1, 0);
+    nextTriggerTimeoutCheck_ = ctx_.now() + cfg_.triggerTimeoutCheckInterval;
+  }
   const bool beat = ctx_.now() - lastHeartbeat_ >= cfg_.schedulerHeartbeatSec;
   if (beat) {
     tail.add(QueryType::SchedulerHeartbeat, 1, 0);
@@ -260,6 +268,7 @@ int Airflow2Loop::tail(int& queries) {
   }
   db_.execute(tail, cfg_.clientCostPerQuery);
   traced(tail);
+  if (triggerCheck) ctx_.triggerer->checkTimeouts(ctx_.now());
   if (beat) jobs_.heartbeat(self_);
   queries += schedulerQueries(tail);
   return events;

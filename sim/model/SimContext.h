@@ -18,6 +18,7 @@ class ApiServer;
 class Executor;
 class LoopStream;
 class SchedulerJobs;
+class Triggerer;
 
 struct SimContext {
   const Scenario& scenario;
@@ -28,8 +29,9 @@ struct SimContext {
   TriggerHub& hub;
   Executor* executor = nullptr;
   SchedulerJobs* jobs = nullptr;
-  LoopStream* loops = nullptr;  // loops.csv's rows, when run.loops_csv
-  ApiServer* api = nullptr;     // airflow3: the API server every try calls instead of the DB
+  LoopStream* loops = nullptr;     // loops.csv's rows, when run.loops_csv
+  ApiServer* api = nullptr;        // airflow3: the API server every try calls instead of the DB
+  Triggerer* triggerer = nullptr;  // where the scenario deploys one (scenario.triggerer.deployed)
 
   MetadataDb& db(InstanceId instance) const { return *instanceDb[instance]; }
   double now() const { return rt.now(); }

@@ -25,6 +25,8 @@ const char* name(TiState s) {
       return "upstream_failed";
     case TiState::UpForReschedule:
       return "up_for_reschedule";
+    case TiState::Deferred:
+      return "deferred";
   }
   return "?";
 }

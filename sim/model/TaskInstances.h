@@ -23,7 +23,8 @@ enum class TiState : uint8_t {
   Failed,
   UpForRetry,
   UpstreamFailed,
-  UpForReschedule
+  UpForReschedule,
+  Deferred  // waiting for its trigger in the triggerer: no worker, no pool slot
 };
 
 const char* name(TiState s);
@@ -40,7 +41,8 @@ struct TaskInstance {
   bool sent = false;        // its message went to the broker (it has a Celery task id)
   int host = -1;            // worker host running (or that ran) the current try
   double killedAt = -1;     // its host died while it ran (until it runs again)
-  double firstPokeAt = -1;  // a reschedule-mode sensor: when its first poke started
+  double firstPokeAt = -1;  // a reschedule-mode sensor: when its first poke started; a deferred
+                            // try: when its first part started
 };
 
 // Task instances by id, in creation order (a run's are consecutive).

@@ -235,12 +235,24 @@ bool TaskRunner::work(TiId tiIdx, TrySlot& slot, Rng& rng, bool& success, bool& 
     success = false;  // the lookup raised in the task
     return true;
   }
+  // A deferred try back from the triggerer (or failed by its trigger_timeout).
+  std::optional<Triggerer::Resumption> resumed;
+  if (td.deferrable() && ctx_.triggerer) resumed = ctx_.triggerer->resume(tiIdx, ctx_.now());
   switch (td.kind) {
     case OperatorKind::Task:
-      return taskWork(tiIdx, slot, rng);
+      if (td.defers) return deferrableTaskWork(tiIdx, slot, rng, resumed, success, rescheduled);
+      return taskWork(tiIdx, slot, td.duration.sample(rng));
     case OperatorKind::Sensor:
-      if (td.rescheduleMode) {
+      if (td.sensorMode == SensorMode::Reschedule) {
         rescheduled = pokeOnce(tiIdx, slot, rng, success);
+        return true;
+      }
+      if (td.sensorMode == SensorMode::Deferrable) {
+        if (resumed) {
+          success = !resumed->timedOut;  // execute_complete, or the trigger's timeout
+          return true;
+        }
+        rescheduled = deferSensor(tiIdx, slot, rng);
         return true;
       }
       return sensorWork(tiIdx, slot, rng, success);
@@ -250,13 +262,76 @@ bool TaskRunner::work(TiId tiIdx, TrySlot& slot, Rng& rng, bool& success, bool& 
   return true;
 }
 
-bool TaskRunner::taskWork(TiId tiIdx, TrySlot& slot, Rng& rng) {
+bool TaskRunner::taskWork(TiId tiIdx, TrySlot& slot, double d) {
   // Waiting on I/O first, then its CPU work on the host's cores.
   const TaskDef& td = ctx_.state.taskDef(tiIdx);
-  const double d = td.duration.sample(rng);
   if (td.cpu <= 0) return slot.pause(d);
   if (td.cpu < 1 && !slot.pause((1 - td.cpu) * d)) return false;
   return slot.compute(td.cpu * d);
+}
+
+bool TaskRunner::deferrableTaskWork(TiId tiIdx, TrySlot& slot, Rng& rng,
+                                    const std::optional<Triggerer::Resumption>& resumed, bool& success,
+                                    bool& deferred) {
+  const TaskDef& td = ctx_.state.taskDef(tiIdx);
+  // The same draws on both parts (the keyed stream starts over): its duration, then its wait.
+  const double d = td.duration.sample(rng);
+  const double wait = td.deferFor.sample(rng);
+  const double first = std::min(td.deferAfter, d);
+  if (resumed) {
+    if (resumed->timedOut) {
+      success = false;  // TaskDeferralTimeout
+      return true;
+    }
+    return taskWork(tiIdx, slot, d - first);
+  }
+  if (!taskWork(tiIdx, slot, first)) return false;
+  Triggerer::Trigger trigger;
+  trigger.kind = Triggerer::Trigger::Kind::Time;
+  trigger.at = ctx_.now() + wait;
+  deferred = defer(tiIdx, slot, trigger);
+  return true;
+}
+
+bool TaskRunner::deferSensor(TiId tiIdx, TrySlot& slot, Rng& rng) {
+  // A deferrable sensor defers at once with its poke interval and its timeout (from its start).
+  const TaskDef& td = ctx_.state.taskDef(tiIdx);
+  const double now = ctx_.now();
+  Triggerer::Trigger trigger;
+  trigger.pollInterval = td.pokeInterval;
+  trigger.timeout = now + td.sensorTimeout;
+  if (td.waitsFor.empty()) {
+    trigger.kind = Triggerer::Trigger::Kind::Poll;  // its run's own event, `duration` after its start
+    trigger.at = now + td.duration.sample(rng);
+  } else {
+    trigger.kind = Triggerer::Trigger::Kind::Stream;
+    trigger.stream = ctx_.hub.streamIndex(td.waitsFor);
+  }
+  return defer(tiIdx, slot, trigger);
+}
+
+bool TaskRunner::defer(TiId tiIdx, TrySlot& slot, const Triggerer::Trigger& trigger) {
+  // TaskDeferred: the trigger row and the task instance's deferred state in one transaction (3.x:
+  // PATCH /state with the deferral); the try ends and its worker slot is free.
+  WorkflowState& st = ctx_.state;
+  TaskInstance& ti = st.ti(tiIdx);
+  MetadataDb& db = ctx_.db(st.dag(st.run(ti.run).dag).instance);
+  QueryBatch write = db.batch();
+  write.add(ctx_.api ? QueryType::ApiTiDefer : QueryType::WorkerDefer, 1, 1, 1,
+            {.tis = std::span<const TiId>(&tiIdx, 1)});
+  slot.finishing();
+  if (!send(slot, ApiRoute::TiState, db, write)) {
+    // The deferral could not be written: the task instance stays running until the scheduler's
+    // heartbeat check fails it.
+    endsLostOnDbErrors_++;
+    slot.endLost(tiIdx, ti.tryNumber, static_cast<Supervisor&>(slot).lastBeat());
+    return true;
+  }
+  const SchedulerId queuedBy = ti.queuedBy;
+  st.markDeferred(tiIdx, ctx_.now());
+  ctx_.triggerer->deferred(tiIdx, trigger);
+  slot.ended(queuedBy);
+  return true;
 }
 
 bool TaskRunner::pokeOnce(TiId tiIdx, TrySlot& slot, Rng& rng, bool& success) {

@@ -6,10 +6,12 @@
 // its host, how it is killed, how the scheduler hears of its end) comes in through TrySlot.
 #pragma once
 
+#include <optional>
 #include <unordered_map>
 
 #include "model/ApiServer.h"
 #include "model/SimContext.h"
+#include "model/Triggerer.h"
 #include "util/Random.h"
 
 namespace schedlab {
@@ -102,8 +104,19 @@ class TaskRunner {
   // (it raises in the task) or the try was killed meanwhile.
   bool readConfiguration(TiId ti, TrySlot& slot);
   // The operator's work; false when the try was killed. `success` may change (a sensor's timeout).
+  // `rescheduled`: the try went back without ending (up_for_reschedule, or deferred).
   bool work(TiId ti, TrySlot& slot, Rng& rng, bool& success, bool& rescheduled);
-  bool taskWork(TiId ti, TrySlot& slot, Rng& rng);
+  // `seconds` of the task's work: its I/O wait, then its share on the host's cores.
+  bool taskWork(TiId ti, TrySlot& slot, double seconds);
+  // A `defer:` task: its first part, then it defers (`deferred`); resumed, the rest.
+  bool deferrableTaskWork(TiId ti, TrySlot& slot, Rng& rng, const std::optional<Triggerer::Resumption>& resumed,
+                          bool& success, bool& deferred);
+  // A deferrable sensor's first run: it defers at once. True (it went back).
+  bool deferSensor(TiId ti, TrySlot& slot, Rng& rng);
+  // Writes the deferral and hands the trigger to the triggerer; true (the try went back, or its
+  // write was lost and a zombie will fail it).
+  // REQUIRES: a triggerer runs (ctx.triggerer).
+  bool defer(TiId ti, TrySlot& slot, const Triggerer::Trigger& trigger);
   bool sensorWork(TiId ti, TrySlot& slot, Rng& rng, bool& success);
   // A reschedule-mode poke: true when it found nothing and the try went back (up_for_reschedule).
   bool pokeOnce(TiId ti, TrySlot& slot, Rng& rng, bool& success);

@@ -491,6 +491,19 @@ void WorkflowState::markRescheduled(TiId tiIdx, double now, double nextPokeAt) {
   rec_.sensorReschedules++;
 }
 
+void WorkflowState::markDeferred(TiId tiIdx, double now) {
+  TaskInstance& ti = tis_[tiIdx];
+  schedulerRunning_[ti.queuedBy]--;
+  releaseSlot(tiIdx);
+  runningTasks_--;
+  rec_.addTry(tryRecord(tiIdx, name(TiState::Deferred), now, ti.host, ti.queuedBy));
+  ti.state = TiState::Deferred;
+  if (ti.firstPokeAt < 0) ti.firstPokeAt = ti.started;
+  ti.tryNumber--;
+}
+
+void WorkflowState::markResumed(TiId tiIdx, double now) { markScheduled(tiIdx, now); }
+
 std::vector<TiId> WorkflowState::readyDownstream(TiId tiIdx, double now) {
   std::vector<TiId> ready;
   const DagRun& run = runs_[tiRun(tiIdx)];

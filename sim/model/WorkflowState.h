@@ -191,6 +191,13 @@ class WorkflowState {
   // A reschedule-mode sensor's poke found nothing: up_for_reschedule until `nextPokeAt`, its
   // slot free meanwhile; the try number stays (Airflow does not count reschedules as tries).
   void markRescheduled(TiId ti, double now, double nextPokeAt);
+  // The try deferred (TaskDeferred): its slots free until its trigger fires; the try number stays
+  // (the resumed run is the same try).
+  // REQUIRES: the task instance is running.
+  void markDeferred(TiId ti, double now);
+  // Its trigger fired (or timed out): scheduled again, to resume on a worker.
+  // REQUIRES: the task instance is deferred.
+  void markResumed(TiId ti, double now);
   // Downstream TIs of `ti` whose deps are now met (the 2.x mini scheduler).
   std::vector<TiId> readyDownstream(TiId ti, double now);
 

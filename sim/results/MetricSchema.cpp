@@ -32,6 +32,14 @@ const Metric kApiServerUtilization{"api_server_utilization", Unit::Ratio, Better
     "airflow3: API server CPU busy over its usable cores (min(workers, cores) per instance), after the warm-up"};
 const Metric kTriesFailedOnHeartbeats{"tries_failed_on_heartbeats", Unit::Count, Better::Lower, Shape::Scalar, kRunScope | kFaultScope, true,
     "airflow3: tries their supervisor killed after `[workers] max_failed_heartbeats` failed heartbeats in a row"};
+const Metric kTriggerDelay{"trigger_delay_s", Unit::Seconds, Better::Lower, Shape::Summary, kRunScope, true,
+    "a deferred try's trigger event (its moment, its sensor's event or arrival) to its resumption on a worker"};
+const Metric kTriggererOccupancy{"triggerer_occupancy", Unit::Ratio, Better::Lower, Shape::Scalar, kRunScope, true,
+    "triggers held over `[triggerer] capacity` × triggerers, time-averaged after the warm-up"};
+const Metric kDeferredTries{"deferred_tries", Unit::Count, Better::Neither, Shape::Scalar, kRunScope, true,
+    "tries that deferred to the triggerer after the warm-up (a change either way beyond the tolerance fails `check`)"};
+const Metric kTriggerTimeouts{"trigger_timeouts", Unit::Count, Better::Lower, Shape::Scalar, kRunScope, false,
+    "deferred tries failed by `check_trigger_timeouts` (their trigger_timeout passed)"};
 const Metric kApiRequestsPerTry{"api_requests_per_try", Unit::Count, Better::Lower, Shape::Scalar, kRunScope, false,
     "airflow3: Execution API requests (attempts, retries included) per try started"};
 const Metric kDagProcessingTotalParseTime{"dag_processing_total_parse_time_s", Unit::Seconds, Better::Lower, Shape::Summary, kRunScope, false,
@@ -174,6 +182,9 @@ const std::vector<const Metric*>& metricSchema() {
                                                  &metric::kApiRequestLatency,
                                                  &metric::kApiServerUtilization,
                                                  &metric::kTriesFailedOnHeartbeats,
+                                                 &metric::kTriggerDelay,
+                                                 &metric::kTriggererOccupancy,
+                                                 &metric::kDeferredTries,
                                                  &metric::kWorkerHours,
                                                  &metric::kDbCoreHours,
                                                  &metric::kDbCpuUtilization,
@@ -236,7 +247,8 @@ const std::vector<const Metric*>& metricSchema() {
                                                  &metric::kApiRequestsPerTry,
                                                  &metric::kApiRequestFailures,
                                                  &metric::kDagProcessingTotalParseTime,
-                                                 &metric::kDagFileParses};
+                                                 &metric::kDagFileParses,
+                                                 &metric::kTriggerTimeouts};
   return all;
 }
 

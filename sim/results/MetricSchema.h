@@ -75,6 +75,9 @@ extern const Metric kSchedulerThroughput;
 // rest not.
 extern const Metric kApiRequestLatency, kApiServerUtilization, kTriesFailedOnHeartbeats, kApiRequestsPerTry,
     kApiRequestFailures;
+// The triggerer and deferred tries (airflow2, airflow3): the delay, its occupancy and the tries
+// deferred gated, its timeouts not.
+extern const Metric kTriggerDelay, kTriggererOccupancy, kDeferredTries, kTriggerTimeouts;
 // airflow3's standalone DAG processor.
 extern const Metric kDagProcessingTotalParseTime, kDagFileParses;
 // What the setup costs, gated.

@@ -92,6 +92,16 @@ void printSummary(std::FILE* out, const nlohmann::json& results, const std::stri
         fmtStat(m[metric::kApiRequestLatency.key], "p95").c_str(), m[metric::kApiRequestFailures.key].get<long long>(),
         m[metric::kTriesFailedOnHeartbeats.key].get<long long>());
   }
+  // The triggerer, where one ran.
+  for (const auto& v : results["variants"]) {
+    const auto& m = v["metrics"];
+    if (!m.contains(metric::kDeferredTries.key)) continue;
+    std::fprintf(out, "%s: triggerer %s full, %lld tries deferred, trigger delay p50 %s p95 %s, %lld timed out\n",
+                 v["name"].get<std::string>().c_str(), fmtRatio(m, metric::kTriggererOccupancy).c_str(),
+                 m[metric::kDeferredTries.key].get<long long>(), fmtStat(m[metric::kTriggerDelay.key], "p50").c_str(),
+                 fmtStat(m[metric::kTriggerDelay.key], "p95").c_str(),
+                 m[metric::kTriggerTimeouts.key].get<long long>());
+  }
   printSlas(out, results);
   std::fprintf(out, "results: %s\n", (std::filesystem::path(dir) / "results.json").string().c_str());
 }

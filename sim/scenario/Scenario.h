@@ -32,6 +32,20 @@ inline const char* schedulerModelName(SchedulerModel m) {
   return "?";
 }
 enum class QueryMode { PerTask, PerDag };
+// How a sensor waits: holding its slot and poking (poke), as a short try per poke that frees its
+// slot between them (reschedule), or deferred to the triggerer (deferrable, Airflow >= 2.2).
+enum class SensorMode { Poke, Reschedule, Deferrable };
+inline const char* sensorModeName(SensorMode m) {
+  switch (m) {
+    case SensorMode::Poke:
+      return "poke";
+    case SensorMode::Reschedule:
+      return "reschedule";
+    case SensorMode::Deferrable:
+      return "deferrable";
+  }
+  return "?";
+}
 
 struct TaskDef {
   std::string id;
@@ -56,8 +70,17 @@ struct TaskDef {
   double pokeInterval = 60;
   double sensorTimeout = 7 * 86400;
   // Reschedule mode: each poke is a short try that, when it finds nothing, sets the task
-  // up_for_reschedule (a task_reschedule row) and frees its slot until the next poke.
-  bool rescheduleMode = false;
+  // up_for_reschedule (a task_reschedule row) and frees its slot until the next poke. Deferrable:
+  // the try defers at once; a trigger polls every poke_interval from the triggerer, and the try
+  // resumes on a worker to succeed (or fail at its timeout).
+  SensorMode sensorMode = SensorMode::Poke;
+  // `defer:` (a deferrable operator, Airflow >= 2.2): the try works `deferAfter` seconds of its
+  // duration, defers until a trigger fires `deferFor` later, then resumes on a worker for the rest.
+  bool defers = false;
+  double deferAfter = 0;
+  Distribution deferFor = Distribution::constant(0);
+  // Goes through the triggerer.
+  bool deferrable() const { return defers || (kind == OperatorKind::Sensor && sensorMode == SensorMode::Deferrable); }
   // TriggerDagRunOperator: the DAG definition it starts.
   std::string triggerDag;
   // Variable.get calls and connection lookups a try makes as its work starts: the worker's own
@@ -154,6 +177,8 @@ struct SchedulerConfig {
   // it failed (up_for_retry while it has retries), looking every zombie_detection_interval.
   double zombieTaskThreshold = 300;
   double zombieDetectionInterval = 10;
+  // check_trigger_timeouts: deferred tries past their trigger_timeout are set to fail.
+  double triggerTimeoutCheckInterval = 15;
   bool scheduleAfterTaskExecution = true;
   int defaultPoolSlots = 128;
   std::map<std::string, int> pools;  // besides default_pool
@@ -185,6 +210,18 @@ struct ApiServerConfig {
   double backgroundEnd = -1;
   int effectiveCores() const { return std::min(workers, cores); }
   bool operator==(const ApiServerConfig&) const = default;
+};
+
+// `triggerer:` (Airflow >= 2.2's `airflow triggerer`): `instances` triggerer processes, each
+// running up to `capacity` triggers ([triggerer] capacity) in its loop, heartbeating every
+// jobHeartbeatSec.
+struct TriggererConfig {
+  bool deployed = false;  // the scenario has a `triggerer:` section or a deferrable task
+  int instances = 1;
+  int capacity = 1000;
+  double jobHeartbeatSec = 5;
+  double pricePerHostHour = -1;  // per instance and hour; < 0: not priced
+  bool operator==(const TriggererConfig&) const = default;
 };
 
 // airflow3's `[workers]` options: how a try's supervisor (the Task SDK) calls the Execution API.
@@ -396,6 +433,7 @@ struct Scenario {
   MetadbConfig metadb;
   ApiServerConfig apiServer;  // airflow3 only
   WorkersConfig workers;      // airflow3 only
+  TriggererConfig triggerer;  // airflow2, airflow3
   ExecutorConfig executor;
   RunConfig run;
   MonitoringConfig monitoring;
@@ -405,6 +443,8 @@ struct Scenario {
   std::vector<Fault> faults;
 
   int dagIndex(const std::string& name) const;
+  // Some task defers (a deferrable sensor or `defer:`).
+  bool defers() const;
   bool operator==(const Scenario&) const = default;
 };
 

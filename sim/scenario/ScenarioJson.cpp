@@ -88,8 +88,9 @@ nlohmann::json task(const TaskDef& t, const DagDef& dag) {
     j["waits_for"] = t.waitsFor.empty() ? "own_event_after_duration" : t.waitsFor;
     j["poke_interval_s"] = t.pokeInterval;
     j["timeout_s"] = t.sensorTimeout;
-    j["mode"] = t.rescheduleMode ? "reschedule" : "poke";
+    j["mode"] = sensorModeName(t.sensorMode);
   }
+  if (t.defers) j["defer"] = {{"after_s", t.deferAfter}, {"for", distribution(t.deferFor)}};
   if (t.kind == OperatorKind::TriggerDagRun) j["trigger_dag"] = t.triggerDag;
   if (t.variableReads > 0) j["variable_reads"] = t.variableReads;
   if (t.connectionReads > 0) j["connection_reads"] = t.connectionReads;
@@ -360,6 +361,14 @@ nlohmann::json toJson(const Scenario& s) {
                           {"parsing_processes", s.scheduler.parsingProcesses},
                           {"min_file_process_interval_s", s.scheduler.minFileProcessInterval},
                           {"dag_file_parse_cost_s", s.scheduler.dagFileParseCost}};
+  }
+  // Only with a triggerer: configurations without one stay as they were.
+  if (s.triggerer.deployed) {
+    j["triggerer"] = {{"instances", s.triggerer.instances},
+                      {"capacity", s.triggerer.capacity},
+                      {"job_heartbeat_sec", s.triggerer.jobHeartbeatSec},
+                      {"price_per_host_hour", orNull(s.triggerer.pricePerHostHour)}};
+    j["scheduler"]["trigger_timeout_check_interval_s"] = s.scheduler.triggerTimeoutCheckInterval;
   }
   return j;
 }

@@ -86,7 +86,14 @@ TaskDef task(const json& j, const std::string& path) {
     if (t.waitsFor == "own_event_after_duration") t.waitsFor.clear();
     t.pokeInterval = get<double>(j, "poke_interval_s", path);
     t.sensorTimeout = get<double>(j, "timeout_s", path);
-    t.rescheduleMode = get<std::string>(j, "mode", path) == "reschedule";
+    t.sensorMode = named<SensorMode>(
+        j, "mode", path, {SensorMode::Poke, SensorMode::Reschedule, SensorMode::Deferrable}, sensorModeName);
+  }
+  if (j.contains("defer")) {
+    const json& d = at(j, "defer", path);
+    t.defers = true;
+    t.deferAfter = get<double>(d, "after_s", path + ".defer");
+    t.deferFor = distribution(at(d, "for", path + ".defer"), path + ".defer.for");
   }
   if (t.kind == OperatorKind::TriggerDagRun) t.triggerDag = get<std::string>(j, "trigger_dag", path);
   if (j.contains("variable_reads")) t.variableReads = get<int>(j, "variable_reads", path);
@@ -401,6 +408,16 @@ Scenario scenarioFromJson(const json& config) {
     s.scheduler.parsingProcesses = get<int>(d, "parsing_processes", "dag_processor");
     s.scheduler.minFileProcessInterval = get<double>(d, "min_file_process_interval_s", "dag_processor");
     s.scheduler.dagFileParseCost = get<double>(d, "dag_file_parse_cost_s", "dag_processor");
+  }
+  if (config.contains("triggerer")) {
+    const json& t = at(config, "triggerer", p);
+    s.triggerer.deployed = true;
+    s.triggerer.instances = get<int>(t, "instances", "triggerer");
+    s.triggerer.capacity = get<int>(t, "capacity", "triggerer");
+    s.triggerer.jobHeartbeatSec = get<double>(t, "job_heartbeat_sec", "triggerer");
+    s.triggerer.pricePerHostHour = orNegative(t, "price_per_host_hour", "triggerer");
+    s.scheduler.triggerTimeoutCheckInterval =
+        get<double>(at(config, "scheduler", p), "trigger_timeout_check_interval_s", "scheduler");
   }
   s.executor = executor(at(config, "executor", p));
   readInstances(at(config, "instances", p), s);

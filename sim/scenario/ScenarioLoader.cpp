@@ -39,9 +39,11 @@ Scenario readScenario(const Context& ctx, const YAML::Node& root, const std::str
   yaml::readApiServerSection(ctx, top, s);
   yaml::readWorkersSection(ctx, top, s);
   yaml::readDagProcessorSection(ctx, top, s);
+  yaml::readTriggererSection(ctx, top, s);
   yaml::readExecutorSection(ctx, top, s);
   yaml::References refs;
   yaml::readDagsSection(ctx, top, s, refs);
+  if (s.defers()) s.triggerer.deployed = true;
   yaml::readTriggersSection(ctx, top, s, refs);
   yaml::readInstancesSection(ctx, top, s);
   yaml::readArchivingSection(ctx, top, s);
@@ -72,6 +74,13 @@ YAML::Node loadFile(const Context& ctx) {
 }
 
 }  // namespace
+
+bool Scenario::defers() const {
+  for (const DagDef& d : dags)
+    for (const TaskDef& t : d.tasks)
+      if (t.deferrable()) return true;
+  return false;
+}
 
 int Scenario::dagIndex(const std::string& n) const {
   for (size_t i = 0; i < dags.size(); ++i)

@@ -116,3 +116,17 @@ TEST(RegressionCheck, OnlyAResultsDocumentIsCompared) {
   EXPECT_EQ(resultsDocumentProblem({{"variants", {{{"name", "v"}}}}}), "variants[0] ('v') has no \"metrics\" object");
   EXPECT_EQ(resultsDocumentProblem({{"scenario", 3}, {"variants", {{{"name", "v"}}}}}), "\"scenario\" is not a string");
 }
+
+TEST(RegressionCheck, AFigureNeitherWayBetterFailsWhenItMovesEitherWay) {
+  auto withDeferred = [](long long n) {
+    auto r = results(5, 10, 0);
+    r["variants"][0]["metrics"]["deferred_tries"] = n;
+    return r;
+  };
+  EXPECT_EQ(verdictOf(compareResults(withDeferred(100), withDeferred(104), 0.05), "metrics.deferred_tries"),
+            Verdict::Within);
+  EXPECT_EQ(verdictOf(compareResults(withDeferred(100), withDeferred(110), 0.05), "metrics.deferred_tries"),
+            Verdict::Worse);
+  EXPECT_EQ(verdictOf(compareResults(withDeferred(100), withDeferred(90), 0.05), "metrics.deferred_tries"),
+            Verdict::Worse);
+}

@@ -101,10 +101,11 @@ dags: [{name: etl, schedule: "@once", tasks: [{shape: linear, count: 3}]}]
   // airflow3's run writes its API server's figures, the others not.
   RunResult a3 = test::simulate(test::load(R"(
 scheduler: {model: airflow3}
-dags: [{name: etl, schedule: "@once", tasks: [{shape: linear, count: 3}]}]
+dags: [{name: etl, schedule: "@once", tasks: [{shape: linear, count: 3, defer: {after: 1s, for: 1m}}]}]
 )")[0]);
   expectKnown(a3.metrics, kRunScope, "metrics");
   EXPECT_FALSE(r.metrics.contains(std::string(metric::kApiServerUtilization.key)));
+  EXPECT_FALSE(r.metrics.contains(std::string(metric::kDeferredTries.key)));  // no triggerer without deferral
   // And the runs wrote every metric the schema declares for the run's own scope.
   for (const Metric* m : metricSchema()) {
     if (m->scopes & kRunScope) {

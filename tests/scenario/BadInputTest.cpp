@@ -153,3 +153,27 @@ TEST(BadInput, Airflow3KeysAndTheKeysAirflow3RenamedOrRemoved) {
   EXPECT_EQ(s.apiServer.effectiveCores(), 2);  // one GIL per worker process, no more cores than the host's
   EXPECT_EQ(s.workers.maxFailedHeartbeats, 3);
 }
+
+TEST(BadInput, DeferralNeedsTheTriggererOfAirflow22) {
+  const std::string sensor =
+      "dags:\n  - name: etl\n    schedule: 10m\n    tasks:\n"
+      "      - {id: s, kind: sensor, mode: deferrable}\n";
+  EXPECT_EQ(errorOf("scheduler: {model: airflow1}\n" + sensor),
+            ":6:37: dags.etl.tasks[0].mode: mode: deferrable needs the triggerer, which Airflow 2.2 brought (the "
+            "scheduler model is airflow1)");
+  EXPECT_EQ(errorOf("scheduler: {model: airflow1}\ndags:\n  - name: etl\n    tasks:\n"
+                    "      - {id: t, defer: {after: 1m, for: 10m}}\n"),
+            ":5:24: dags.etl.tasks[0].defer: defer: needs the triggerer, which Airflow 2.2 brought (the scheduler "
+            "model is airflow1)");
+  EXPECT_EQ(errorOf(withDag("scheduler: {model: airflow1}\ntriggerer: {capacity: 10}\n")),
+            ":2:12: triggerer: Airflow 2.2 brought the triggerer (the scheduler model is airflow1)");
+  EXPECT_EQ(errorOf("dags:\n  - name: etl\n    tasks:\n      - {id: t, defer: {after: 1m}}\n"),
+            ":4:24: dags.etl.tasks[0].defer.for: missing: how long the trigger waits (e.g. 20m)");
+  EXPECT_EQ(errorOf(withDag("triggerer: {capacity: 0}\n")).substr(0, 26), ":1:23: triggerer.capacity:");
+  // Loaded: a triggerer deploys with a deferrable task, Airflow's defaults.
+  const Scenario s = load(sensor)[0];
+  EXPECT_TRUE(s.triggerer.deployed);
+  EXPECT_EQ(s.triggerer.capacity, 1000);
+  EXPECT_EQ(s.scheduler.triggerTimeoutCheckInterval, 15);
+  EXPECT_FALSE(load(withDag(""))[0].triggerer.deployed);
+}

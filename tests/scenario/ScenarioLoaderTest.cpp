@@ -183,8 +183,19 @@ TEST(ScenarioLoader, DocumentedExampleIsValid) {
   EXPECT_EQ(variants[1].scheduler.queryMode, QueryMode::PerDag);
   EXPECT_EQ(variants[0].triggers.size(), 4u);  // poisson, profile, burst, trace
   EXPECT_EQ(variants[2].dags[0].tasks.size(), 40u);
-  // The Airflow 3 section's example, the next block, loads as documented too.
-  begin = text.find("```yaml\n", end);
+  // The triggerer's example, with a DAG, loads as documented too.
+  begin = text.find("```yaml\n", text.find("## The triggerer"));
+  ASSERT_NE(begin, std::string::npos);
+  begin += 8;
+  end = text.find("```", begin);
+  std::ofstream(dir / "triggerer.yaml") << text.substr(begin, end - begin)
+                                        << "dags: [{name: d, tasks: [{id: t, defer: {for: 10m}}]}]\n";
+  const Scenario t = loadScenario({(dir / "triggerer.yaml").string(), {}, {}})[0];
+  EXPECT_EQ(t.triggerer.capacity, 1000);
+  EXPECT_EQ(t.scheduler.triggerTimeoutCheckInterval, 15);
+  EXPECT_TRUE(t.dags[0].tasks[0].deferrable());
+  // The Airflow 3 section's example loads as documented too.
+  begin = text.find("```yaml\n", text.find("## Airflow 3"));
   ASSERT_NE(begin, std::string::npos);
   begin += 8;
   end = text.find("```", begin);

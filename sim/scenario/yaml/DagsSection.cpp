@@ -17,9 +17,14 @@ void clearUnusedFields(TaskDef& task) {
     task.waitsFor = plain.waitsFor;
     task.pokeInterval = plain.pokeInterval;
     task.sensorTimeout = plain.sensorTimeout;
-    task.rescheduleMode = plain.rescheduleMode;
+    task.sensorMode = plain.sensorMode;
   }
   if (task.kind != OperatorKind::TriggerDagRun) task.triggerDag = plain.triggerDag;
+  if (task.kind != OperatorKind::Task) {  // a sensor defers with mode: deferrable
+    task.defers = plain.defers;
+    task.deferAfter = plain.deferAfter;
+    task.deferFor = plain.deferFor;
+  }
 }
 
 // One DAG of `dags:` (the i-th).
@@ -86,12 +91,12 @@ void readDag(const Context& ctx, const YAML::Node& dags, size_t i, Scenario& s, 
   TaskDef defaults;
   if (f.has("task_defaults")) {
     Fields td(ctx, f.raw("task_defaults"), p + ".task_defaults");
-    readTaskFields(td, defaults);
+    readTaskFields(td, defaults, s.scheduler.model);
     td.finish();
   }
   if (!f.has("tasks"))
     ctx.fail(f.node(), p + ".tasks", "a DAG needs tasks: a non-empty list of {id: ...} or {shape: ...}");
-  readTasks(ctx, f.raw("tasks"), p + ".tasks", defaults, d);
+  readTasks(ctx, f.raw("tasks"), p + ".tasks", defaults, s.scheduler.model, d);
   f.finish();
   for (size_t t = 0; t < d.tasks.size(); ++t) {
     auto& task = d.tasks[t];

@@ -58,6 +58,7 @@ void readSchedulerSection(const Context& ctx, Fields& top, Scenario& s) {
   c.dagFileParseCost = f.duration("dag_file_parse_cost", c.dagFileParseCost);
   c.clientCostPerQuery = f.measuredOrDuration("client_cost_per_query", c.clientCostPerQuery);
   c.schedulerHeartbeatSec = f.duration("scheduler_heartbeat_sec", c.schedulerHeartbeatSec, 1e-3);
+  c.triggerTimeoutCheckInterval = f.duration("trigger_timeout_check_interval", c.triggerTimeoutCheckInterval, 1e-3);
   c.jobHeartbeatSec = f.duration("job_heartbeat_sec", c.jobHeartbeatSec, 1e-3);
   c.zombieTaskThreshold = f.duration(a3 ? "task_instance_heartbeat_timeout" : "scheduler_zombie_task_threshold",
                                      c.zombieTaskThreshold, 1e-3);

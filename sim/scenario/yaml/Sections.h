@@ -29,6 +29,8 @@ void readMetadbSection(const Context& ctx, Fields& top, Scenario& s);
 void readApiServerSection(const Context& ctx, Fields& top, Scenario& s);
 void readWorkersSection(const Context& ctx, Fields& top, Scenario& s);
 void readDagProcessorSection(const Context& ctx, Fields& top, Scenario& s);
+// REQUIRES: `scheduler` read (there is no triggerer under airflow1).
+void readTriggererSection(const Context& ctx, Fields& top, Scenario& s);
 // REQUIRES: `scheduler` read (worker-crash defaults). Adds the broker-outage shorthand to s.faults.
 void readExecutorSection(const Context& ctx, Fields& top, Scenario& s);
 // REQUIRES: `scheduler`, `run` and `executor` read (DAG defaults, start dates, queues).

@@ -6,7 +6,7 @@
 namespace schedlab::yaml {
 
 // Task fields shared by explicit tasks, shape groups and DAG-level task_defaults.
-void readTaskFields(Fields& f, TaskDef& t) {
+void readTaskFields(Fields& f, TaskDef& t, SchedulerModel model) {
   if (f.has("kind"))
     t.kind = f.choice<OperatorKind>("kind", t.kind,
                                     {{"task", OperatorKind::Task},
@@ -25,7 +25,26 @@ void readTaskFields(Fields& f, TaskDef& t) {
   t.pokeInterval = f.duration("poke_interval", t.pokeInterval, 1e-3);
   t.sensorTimeout = f.duration("timeout", t.sensorTimeout, 1e-3);
   t.triggerDag = f.text("trigger_dag", t.triggerDag);
-  t.rescheduleMode = f.choice<bool>("mode", t.rescheduleMode, {{"poke", false}, {"reschedule", true}});
+  auto noDeferral = [&](const char* key, const std::string& what) {
+    if (model == SchedulerModel::Airflow1)
+      f.ctx().fail(f.raw(key), f.path(key),
+                   what + " needs the triggerer, which Airflow 2.2 brought (the scheduler model is airflow1)");
+  };
+  if (f.has("mode")) {
+    t.sensorMode = f.choice<SensorMode>(
+        "mode", t.sensorMode,
+        {{"poke", SensorMode::Poke}, {"reschedule", SensorMode::Reschedule}, {"deferrable", SensorMode::Deferrable}});
+    if (t.sensorMode == SensorMode::Deferrable) noDeferral("mode", "mode: deferrable");
+  }
+  if (f.has("defer")) {
+    noDeferral("defer", "defer:");
+    Fields d(f.ctx(), f.raw("defer"), f.path("defer"));
+    if (!d.has("for")) f.ctx().fail(f.raw("defer"), d.path("for"), "missing: how long the trigger waits (e.g. 20m)");
+    t.defers = true;
+    t.deferAfter = d.duration("after", 0);
+    t.deferFor = readDistribution(f.ctx(), d.raw("for"), d.path("for"));
+    d.finish();
+  }
   t.variableReads = f.integer("variable_reads", t.variableReads, 0, 1000);
   t.connectionReads = f.integer("connection_reads", t.connectionReads, 0, 1000);
 }
@@ -43,8 +62,8 @@ struct PendingDeps {
 // `deps` follows the previous entry's leaves; explicit deps are resolved once every id is known.
 class TaskListReader {
  public:
-  TaskListReader(const Context& ctx, const TaskDef& defaults, DagDef& dag)
-      : ctx_(ctx), defaults_(defaults), dag_(dag) {}
+  TaskListReader(const Context& ctx, const TaskDef& defaults, SchedulerModel model, DagDef& dag)
+      : ctx_(ctx), defaults_(defaults), model_(model), dag_(dag) {}
 
   void entry(const YAML::Node& node, const std::string& p) {
     Fields f(ctx_, node, p);
@@ -94,7 +113,7 @@ class TaskListReader {
                                    {"star", Shape::Star},
                                    {"grid", Shape::Grid}});
     TaskDef proto = defaults_;
-    readTaskFields(f, proto);
+    readTaskFields(f, proto, model_);
     std::string prefix = f.text("prefix", "task");
     if (!isAirflowKey(prefix))
       ctx_.fail(f.raw("prefix"), p + ".prefix",
@@ -185,7 +204,7 @@ class TaskListReader {
     if (!isAirflowKey(t.id))
       ctx_.fail(f.raw("id"), p + ".id",
                 "'" + t.id + "' is not a task_id: letters, digits, '_', '.' and '-', at most 250 (as Airflow's)");
-    readTaskFields(f, t);
+    readTaskFields(f, t, model_);
     bool hasDeps = f.has("deps");
     std::vector<std::string> deps;
     if (hasDeps) {
@@ -202,6 +221,7 @@ class TaskListReader {
 
   const Context& ctx_;
   const TaskDef& defaults_;
+  SchedulerModel model_;
   DagDef& dag_;
   std::vector<int> previousLeaves_;
   std::vector<PendingDeps> explicitDeps_;
@@ -245,10 +265,10 @@ void sortTasks(const Context& ctx, const std::string& path, std::map<std::string
 }  // namespace
 
 void readTasks(const Context& ctx, const YAML::Node& list, const std::string& path, const TaskDef& defaults,
-               DagDef& dag) {
+               SchedulerModel model, DagDef& dag) {
   if (!list.IsSequence() || list.size() == 0)
     ctx.fail(list, path, "expected a non-empty list of tasks ({id: ...}) or shapes ({shape: ...})");
-  TaskListReader reader(ctx, defaults, dag);
+  TaskListReader reader(ctx, defaults, model, dag);
   for (size_t i = 0; i < list.size(); ++i) reader.entry(list[i], path + "[" + std::to_string(i) + "]");
   reader.resolveDeps();
   sortTasks(ctx, path, reader.idNodes, dag);
