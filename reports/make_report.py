@@ -39,6 +39,7 @@ def build(variants, baseline_name, figure_dir):
     blocks += verdict.key_figure_blocks(variants)
     blocks += verdict.pool_blocks(variants)
     blocks += verdict.api_server_blocks(variants)
+    blocks += verdict.triggerer_blocks(variants)
     blocks += verdict.fault_blocks(variants)
 
     blocks.append(("h2", "Figures"))

@@ -249,6 +249,39 @@ def api_server_blocks(variants):
             ("table", ["variant", "route", "answered", "p50", "p95", "max"], routes)]
 
 
+def triggerer_blocks(variants):
+    """Deferral: per variant with a triggerer, how full it ran, the tries it held and how soon they came
+    back, and the worker-hours beside the variant before it that waits by poking (same scenario and
+    scheduler model, no triggerer)."""
+    rows = []
+    for i, v in enumerate(variants):
+        if v.metric("metrics.deferred_tries") is None:
+            continue
+        model = v.config.get("scheduler", {}).get("model")
+        poke = next((p for p in reversed(variants[:i]) if p.scenario == v.scenario and p.source == v.source
+                     and p.config.get("scheduler", {}).get("model") == model
+                     and p.metric("metrics.deferred_tries") is None), None)
+        t = v.config.get("triggerer", {})
+        occupancy, delay = v.metric("metrics.triggerer_occupancy"), v.metrics.get("trigger_delay_s", {})
+        hours = v.metric("metrics.worker_hours")
+        poke_hours = poke.metric("metrics.worker_hours") if poke else None
+        saved = "-" if hours is None or poke_hours is None else f"{poke_hours - hours:.1f} h (vs {poke.label})"
+        rows.append([v.label, f"{t.get('instances', '?')} × {t.get('capacity', '?')}",
+                     "-" if occupancy is None else f"{100 * occupancy:.1f} %",
+                     f"{v.metric('metrics.deferred_tries'):.0f}",
+                     fmt_s(delay.get("p50")) if delay.get("count") else "-",
+                     fmt_s(delay.get("p95")) if delay.get("count") else "-",
+                     f"{v.metrics.get('trigger_timeouts', 0):.0f}", fmt_hours(hours), saved])
+    if not rows:
+        return []
+    return [("h2", "Triggerer"),
+            ("p", "A deferred try leaves its worker slot and waits in a triggerer until its trigger fires; then it "
+                  "resumes on a worker. Trigger delay: its event to the resumed try's start. Worker-hours saved: "
+                  "the poking variant's billed worker-hours minus this one's."),
+            ("table", ["variant", "triggerers × capacity", "occupancy", "tries deferred", "trigger delay p50", "p95",
+                       "timed out", "worker-hours", "worker-hours saved"], rows)]
+
+
 def live_blocks(variants):
     """Simulated vs live results of the same scenario and variant, with the simulator's error."""
     live = [v for v in variants if v.source == "live"]

@@ -103,7 +103,11 @@ TEST(Report, Airflow3MigrationShowsItsApiServer) {
   EXPECT_NE(md.find("| airflow3_1_worker | 1 × 1 on 4 cores |"), std::string::npos) << md;
   EXPECT_NE(md.find("| airflow3_4_workers | 1 × 4 on 4 cores |"), std::string::npos) << md;
   EXPECT_EQ(md.find("| airflow2 | 1 ×"), std::string::npos) << md;
-  EXPECT_EQ(countOf(md, "| ti_heartbeat |"), 3) << md;
+  EXPECT_EQ(countOf(md, "| ti_heartbeat |"), 4) << md;
+  // Its deferrable variant: the triggerer, and the worker-hours saved beside the poking variant.
+  EXPECT_NE(md.find("## Triggerer"), std::string::npos) << md;
+  EXPECT_NE(md.find("| airflow3_deferrable | 1 × 1000 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("4.0 h (vs airflow3_4_workers) |"), std::string::npos) << md;
   // (The page's rendering in Chromium is checked by the other scenarios' tests.)
 }
 
