@@ -5,6 +5,7 @@
 
 #include "model/ApiServer.h"
 #include "model/SlaMisses.h"
+#include "model/Triggerer.h"
 #include "results/LatencyStats.h"
 #include "results/MetricSchema.h"
 
@@ -80,6 +81,8 @@ void addFaultMetrics(SimContext& ctx, const SchedulerJobs& jobs, double end, Run
       j["during"][key] = ctx.api->triesFailedOnHeartbeatsIn(f.at, to);
       j["after"][key] = ctx.api->triesFailedOnHeartbeatsIn(to, to + f.afterWindow);
     }
+    if (f.kind == Fault::Kind::TriggererCrash && ctx.triggerer)
+      j[metric::kTriggersOrphaned.name()] = ctx.triggerer->triggersOrphanedBy(static_cast<int>(k));
     j.update(extra);
     byFault[f.name] = j;
   }

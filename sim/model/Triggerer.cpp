@@ -1,5 +1,6 @@
 #include "model/Triggerer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -15,12 +16,57 @@ Triggerer::Triggerer(SimContext& ctx)
     : ctx_(ctx),
       fired_(static_cast<size_t>(ctx.scenario.triggerer.instances)),
       due_(static_cast<size_t>(ctx.scenario.triggerer.instances)),
-      instances_(static_cast<size_t>(ctx.scenario.triggerer.instances)) {}
+      instances_(static_cast<size_t>(ctx.scenario.triggerer.instances)),
+      orphanedBy_(ctx.scenario.faults.size(), 0) {
+  const auto& faults = ctx.scenario.faults;
+  for (size_t k = 0; k < faults.size(); ++k)
+    if (faults[k].kind == Fault::Kind::TriggererCrash)
+      instances_[static_cast<size_t>(faults[k].instance)].crashes.push_back({faults[k].at, static_cast<int>(k)});
+  for (Instance& in : instances_) std::sort(in.crashes.begin(), in.crashes.end());
+}
 
 void Triggerer::start() {
-  for (size_t i = 0; i < instances_.size(); ++i)
+  for (size_t i = 0; i < instances_.size(); ++i) {
     ctx_.rt.spawn("triggerer-" + std::to_string(i + 1), [this, i] { loop(static_cast<int>(i)); });
+    for (auto [at, k] : instances_[i].crashes)
+      ctx_.rt.spawn("triggerer-crash", [this, i, at, k] {
+        ctx_.rt.sleepUntil(at);
+        crash(static_cast<int>(i), k, at + ctx_.scenario.faults[static_cast<size_t>(k)].duration);
+      });
+  }
 }
+
+bool Triggerer::crashedBetween(int instance, double after, double upTo) const {
+  for (auto [at, k] : instances_[static_cast<size_t>(instance)].crashes)
+    if (at > after && at <= upTo) return true;
+  return false;
+}
+
+void Triggerer::crash(int instance, int fault, double until) {
+  const double now = ctx_.now();
+  Instance& in = instances_[static_cast<size_t>(instance)];
+  account(in, now);
+  in.alive = false;
+  in.generation++;
+  in.downUntil = until;
+  in.assigned = 0;
+  // Its triggers keep its job's id until that job's heartbeat is old enough for another to take them.
+  std::vector<std::pair<long long, TiId>> mine;
+  for (auto& [ti, w] : waiting_)
+    if (w.instance == instance) mine.push_back({w.seq, ti});
+  std::sort(mine.begin(), mine.end());
+  const double free = std::max(in.lastBeat, now - ctx_.scenario.triggerer.jobHeartbeatSec) +
+                      ctx_.scenario.triggerer.healthCheckThreshold;
+  for (auto [seq, ti] : mine) {
+    waiting_[ti].instance = -1;
+    orphans_.push_back({free, seq, ti});
+  }
+  orphanedBy_[static_cast<size_t>(fault)] += static_cast<long long>(mine.size());
+  due_[static_cast<size_t>(instance)] = EarliestFirst();
+  fired_[static_cast<size_t>(instance)].clear();
+}
+
+long long Triggerer::triggersOrphanedBy(int fault) const { return orphanedBy_[static_cast<size_t>(fault)]; }
 
 void Triggerer::deferred(TiId ti, const Trigger& trigger) {
   deferredTries_++;
@@ -41,9 +87,23 @@ int Triggerer::load(int instance, double now) {
   const int room = ctx_.scenario.triggerer.capacity - in.assigned;
   int took = 0;
   account(in, now);
-  while (took < room && !unassigned_.empty()) {
-    const auto [seq, ti] = unassigned_.front();
+  // A dead triggerer's first (they are older), once its job counts as dead, then the unassigned.
+  auto next = [&](long long& seq, TiId& ti) {
+    if (!orphans_.empty() && std::get<0>(orphans_.front()) <= now) {
+      seq = std::get<1>(orphans_.front());
+      ti = std::get<2>(orphans_.front());
+      orphans_.pop_front();
+      return true;
+    }
+    if (unassigned_.empty()) return false;
+    seq = unassigned_.front().first;
+    ti = unassigned_.front().second;
     unassigned_.pop_front();
+    return true;
+  };
+  long long seq = 0;
+  TiId ti;
+  while (took < room && next(seq, ti)) {
     auto it = waiting_.find(ti);
     if (it == waiting_.end() || it->second.seq != seq) continue;  // timed out before it was loaded
     Waiting& w = it->second;
@@ -56,30 +116,62 @@ int Triggerer::load(int instance, double now) {
         w.eventAt = t.at;
         w.firesAt = std::max(now, t.at);
         break;
+      case Trigger::Kind::Stream:
+        if (w.eventAt >= 0) {  // it had its arrival when its triggerer died: it sees it again at once
+          w.firesAt = now;
+          break;
+        }
+        spawnStreamWait(ti, w, instance, now);
+        continue;
       case Trigger::Kind::Poll:
         // Its first poll runs as it is loaded, then every poll interval.
         w.eventAt = t.at;
         w.firesAt = t.at <= now ? now : now + std::ceil((t.at - now) / t.pollInterval - 1e-12) * t.pollInterval;
         break;
-      case Trigger::Kind::Stream: {
-        const double remaining = t.timeout >= 0 ? t.timeout - now : 1e18;
-        const long long s = w.seq;
-        ctx_.rt.spawn("trigger", [this, ti, s, instance, now, t, remaining] {
-          const double arrival = ctx_.hub.waitForArrival(t.stream, now, t.pollInterval, remaining);
-          auto found = waiting_.find(ti);
-          if (arrival < 0 || found == waiting_.end() || found->second.seq != s) return;  // timed out
-          // An arrival that waited for a sensor before this one deferred is its event as it defers.
-          found->second.eventAt = std::max(arrival, found->second.deferredAt);
-          ctx_.state.run(ctx_.state.ti(ti).run).arrival = arrival;
-          fired_[static_cast<size_t>(instance)].push_back({s, ti});
-        });
-        continue;
-      }
     }
     // A trigger that would fire after its timeout never does: check_trigger_timeouts fails it.
     if (t.timeout < 0 || w.firesAt <= t.timeout) due_[static_cast<size_t>(instance)].push({w.firesAt, w.seq, ti});
   }
   return took;
+}
+
+namespace {
+
+// A stream trigger's wait ends when its triggerer dies (its runner's coroutines die with it).
+class DiesWithItsTriggerer : public TriggerHub::Heartbeat {
+ public:
+  explicit DiesWithItsTriggerer(double crashAt) : crashAt_(crashAt) {}
+  double nextAt() const override { return crashAt_; }
+  bool beat() override { return false; }
+
+ private:
+  double crashAt_;
+};
+
+}  // namespace
+
+void Triggerer::spawnStreamWait(TiId ti, const Waiting& w, int instance, double now) {
+  const Trigger t = w.trigger;
+  const double remaining = t.timeout >= 0 ? t.timeout - now : 1e18;
+  double crashAt = INFINITY;
+  for (auto [at, k] : instances_[static_cast<size_t>(instance)].crashes)
+    if (at > now) {
+      crashAt = at;
+      break;
+    }
+  const long long s = w.seq;
+  ctx_.rt.spawn("trigger", [this, ti, s, instance, now, t, remaining, crashAt] {
+    DiesWithItsTriggerer dies(crashAt);
+    const double arrival =
+        ctx_.hub.waitForArrival(t.stream, now, t.pollInterval, remaining, std::isfinite(crashAt) ? &dies : nullptr);
+    auto found = waiting_.find(ti);
+    if (arrival < 0 || found == waiting_.end() || found->second.seq != s) return;  // timed out, or died
+    // An arrival that waited for a sensor before this one deferred is its event as it defers.
+    found->second.eventAt = std::max(arrival, found->second.deferredAt);
+    ctx_.state.run(ctx_.state.ti(ti).run).arrival = arrival;
+    if (crashedBetween(instance, now, ctx_.now())) return;  // its triggerer died: reloaded, it fires at once
+    fired_[static_cast<size_t>(instance)].push_back({s, ti});
+  });
 }
 
 void Triggerer::loop(int instance) {
@@ -89,7 +181,16 @@ void Triggerer::loop(int instance) {
   MetadataDb& db = ctx_.db(InstanceId(0));
   const size_t i = static_cast<size_t>(instance);
   double lastBeat = -INFINITY;
+  Instance& self = instances_[i];
   while (true) {
+    if (!self.alive) {
+      // Restarted: a new process, a new job.
+      ctx_.rt.sleepUntil(self.downUntil);
+      self.alive = true;
+      self.since = ctx_.now();
+      lastBeat = -INFINITY;
+    }
+    const long long generation = self.generation;
     // load_triggers: assign_unassigned (its count, the unassigned triggers SKIP LOCKED, their
     // UPDATE) and ids_for_triggerer.
     QueryBatch load = db.batch();
@@ -99,6 +200,7 @@ void Triggerer::loop(int instance) {
     db.execute(load);
     // Up to a second for the trigger runner's news (its async loop reports every second).
     ctx_.rt.sleepFor(1);
+    if (self.generation != generation) continue;  // it died meanwhile: what it had is lost
     const double now = ctx_.now();
     std::vector<std::pair<TiId, MetadataDb*>> events;
     auto take = [&](long long seq, TiId ti) {
@@ -128,8 +230,10 @@ void Triggerer::loop(int instance) {
     if (now - lastBeat >= cfg.jobHeartbeatSec) {
       own.add(QueryType::TriggererHeartbeat, 1, 0);
       lastBeat = now;
+      self.lastBeat = now;
     }
     db.execute(own);
+    if (self.generation != generation) continue;  // it died while writing them
     const double done = ctx_.now();
     Instance& in = instances_[i];
     account(in, done);

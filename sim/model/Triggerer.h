@@ -5,7 +5,10 @@
 // handle_events, clean_unused, a heartbeat), runs them, and when one fires sets its task instance
 // back to scheduled (Trigger.submit_event) so a worker resumes it. A deferred try whose
 // trigger_timeout passes is failed through the scheduler's check_trigger_timeouts (every
-// `[scheduler] trigger_timeout_check_interval`): set scheduled to fail on the worker.
+// `[scheduler] trigger_timeout_check_interval`): set scheduled to fail on the worker. A
+// triggerer_crash stops an instance until its restart; its triggers go to whichever triggerer
+// loads next once its job's heartbeat is older than triggerer_health_check_threshold (another
+// instance, or itself restarted), and fire from that load.
 // Owns its metrics: deferred tries, how full the triggerers are, event-to-resumption delay.
 #pragma once
 
@@ -56,6 +59,9 @@ class Triggerer {
   // deferred. Records its trigger delay (event to resumption).
   std::optional<Resumption> resume(TiId ti, double now);
 
+  // Triggers a triggerer_crash (fault `fault`) took from their triggerer.
+  long long triggersOrphanedBy(int fault) const;
+
   // REQUIRES: markWarmup once when the warm-up ends; contribute once, at the end.
   void markWarmup();
   void contribute(double end, RunResult& out) const;
@@ -72,6 +78,10 @@ class Triggerer {
   struct Instance {
     int assigned = 0;
     double since = 0, occupiedSeconds = 0;  // trigger-seconds held after the warm-up, up to `since`
+    bool alive = true;
+    long long generation = 0;  // its process: one more per crash
+    double lastBeat = -1e300, downUntil = 0;
+    std::vector<std::pair<double, int>> crashes;  // (time, fault index), in time order
   };
   using Due = std::tuple<double, long long, TiId>;  // (time, deferral, task instance)
   using EarliestFirst = std::priority_queue<Due, std::vector<Due>, std::greater<>>;
@@ -81,10 +91,17 @@ class Triggerer {
   int load(int instance, double now);
   // Adds the trigger-seconds held since the last change.
   void account(Instance& in, double now);
+  // Fault `fault` kills instance `instance` now until `until`: its triggers are orphans.
+  void crash(int instance, int fault, double until);
+  // A crash of `instance` in (after, upTo]: a stream trigger it loaded at `after` stops waiting.
+  bool crashedBetween(int instance, double after, double upTo) const;
+  // A stream trigger loaded now by `instance`: an actor waits for its arrival.
+  void spawnStreamWait(TiId ti, const Waiting& w, int instance, double now);
 
   SimContext& ctx_;
   std::unordered_map<TiId, Waiting> waiting_;
-  std::deque<std::pair<long long, TiId>> unassigned_;           // in deferral order (created_date)
+  std::deque<std::pair<long long, TiId>> unassigned_;  // in deferral order (created_date)
+  std::deque<Due> orphans_;  // (when another may take it, deferral, task instance): dead triggerers'
   std::vector<std::vector<std::pair<long long, TiId>>> fired_;  // per instance: stream events its runner has
   std::vector<EarliestFirst> due_;                              // per instance: time and poll triggers
   EarliestFirst timeouts_;                                      // check_trigger_timeouts' order
@@ -92,6 +109,7 @@ class Triggerer {
   std::unordered_map<TiId, double> eventAt_;                    // of those fired: when their event happened
   std::vector<Instance> instances_;
   long long seq_ = 0;
+  std::vector<long long> orphanedBy_;  // per fault
   double warmup_ = 0;
   long long deferredTries_ = 0, deferredAtWarmup_ = 0, timedOut_ = 0, eventsSubmitted_ = 0;
   SampleSeries delays_;

@@ -40,6 +40,8 @@ const Metric kDeferredTries{"deferred_tries", Unit::Count, Better::Neither, Shap
     "tries that deferred to the triggerer after the warm-up (a change either way beyond the tolerance fails `check`)"};
 const Metric kTriggerTimeouts{"trigger_timeouts", Unit::Count, Better::Lower, Shape::Scalar, kRunScope, false,
     "deferred tries failed by `check_trigger_timeouts` (their trigger_timeout passed)"};
+const Metric kTriggersOrphaned{"triggers_orphaned", Unit::Count, Better::Lower, Shape::Scalar, kFaultScope, false,
+    "triggerer_crash: the triggers its triggerer held, taken by another once its job counted as dead"};
 const Metric kApiRequestsPerTry{"api_requests_per_try", Unit::Count, Better::Lower, Shape::Scalar, kRunScope, false,
     "airflow3: Execution API requests (attempts, retries included) per try started"};
 const Metric kDagProcessingTotalParseTime{"dag_processing_total_parse_time_s", Unit::Seconds, Better::Lower, Shape::Summary, kRunScope, false,
@@ -248,7 +250,8 @@ const std::vector<const Metric*>& metricSchema() {
                                                  &metric::kApiRequestFailures,
                                                  &metric::kDagProcessingTotalParseTime,
                                                  &metric::kDagFileParses,
-                                                 &metric::kTriggerTimeouts};
+                                                 &metric::kTriggerTimeouts,
+                                                 &metric::kTriggersOrphaned};
   return all;
 }
 

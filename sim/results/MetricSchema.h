@@ -77,7 +77,7 @@ extern const Metric kApiRequestLatency, kApiServerUtilization, kTriesFailedOnHea
     kApiRequestFailures;
 // The triggerer and deferred tries (airflow2, airflow3): the delay, its occupancy and the tries
 // deferred gated, its timeouts not.
-extern const Metric kTriggerDelay, kTriggererOccupancy, kDeferredTries, kTriggerTimeouts;
+extern const Metric kTriggerDelay, kTriggererOccupancy, kDeferredTries, kTriggerTimeouts, kTriggersOrphaned;
 // airflow3's standalone DAG processor.
 extern const Metric kDagProcessingTotalParseTime, kDagFileParses;
 // What the setup costs, gated.

@@ -220,6 +220,9 @@ struct TriggererConfig {
   int instances = 1;
   int capacity = 1000;
   double jobHeartbeatSec = 5;
+  // [triggerer] triggerer_health_check_threshold: a triggerer whose job has not heartbeaten for this
+  // long is dead, and another takes its triggers.
+  double healthCheckThreshold = 30;
   double pricePerHostHour = -1;  // per instance and hour; < 0: not priced
   bool operator==(const TriggererConfig&) const = default;
 };
@@ -381,7 +384,8 @@ struct Fault {
     BrokerOutage,
     SchedulerCrash,
     ApiServerOutage,
-    ApiServerBrownout
+    ApiServerBrownout,
+    TriggererCrash  // a triggerer process dies (`instance`), restarted `duration` later
   } kind = Kind::DbFailover;
   std::string name;  // default: the kind, numbered when it repeats
   double at = 0;
@@ -393,6 +397,7 @@ struct Fault {
   bool failsQueries = false;
   std::string pool;  // worker_crash: the pool whose hosts die (default: the first)
   int count = 1;     // worker_crash: how many hosts
+  // triggerer_crash: which triggerer (`instance`, 0-based) dies.
   // scheduler_crash: which scheduler process dies (instance index, replica 0-based); restarted
   // restartAfter after the crash, or restartAfterAlert after the heartbeat alert fires (a person
   // responding); < 0: not restarted (a hot standby or another replica may carry on).
@@ -407,8 +412,8 @@ struct Fault {
 };
 
 inline const char* faultKindName(Fault::Kind k) {
-  static const char* const names[] = {"worker_crash",    "db_failover",       "broker_outage",
-                                      "scheduler_crash", "api_server_outage", "api_server_brownout"};
+  static const char* const names[] = {"worker_crash",      "db_failover",         "broker_outage",  "scheduler_crash",
+                                      "api_server_outage", "api_server_brownout", "triggerer_crash"};
   return names[static_cast<int>(k)];
 }
 

@@ -214,6 +214,7 @@ nlohmann::json faultsJson(const Scenario& s) {
     }
     if (f.kind == Fault::Kind::DbFailover) j["mode"] = f.failsQueries ? "error" : "wait";
     if (f.kind == Fault::Kind::ApiServerBrownout) j["capacity"] = f.capacity;
+    if (f.kind == Fault::Kind::TriggererCrash) j["triggerer"] = f.instance + 1;
     if (f.kind == Fault::Kind::SchedulerCrash || f.failsQueries) {
       j["restart_after_s"] = orNull(f.restartAfter);
       j["restart_after_alert_s"] = orNull(f.restartAfterAlert);
@@ -367,6 +368,7 @@ nlohmann::json toJson(const Scenario& s) {
     j["triggerer"] = {{"instances", s.triggerer.instances},
                       {"capacity", s.triggerer.capacity},
                       {"job_heartbeat_sec", s.triggerer.jobHeartbeatSec},
+                      {"triggerer_health_check_threshold_s", s.triggerer.healthCheckThreshold},
                       {"price_per_host_hour", orNull(s.triggerer.pricePerHostHour)}};
     j["scheduler"]["trigger_timeout_check_interval_s"] = s.scheduler.triggerTimeoutCheckInterval;
   }

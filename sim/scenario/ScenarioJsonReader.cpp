@@ -311,10 +311,10 @@ Fault fault(const json& j, const Scenario& s, const std::string& path) {
   using K = Fault::Kind;
   Fault f;
   f.name = get<std::string>(j, "name", path);
-  f.kind = named<K>(
-      j, "kind", path,
-      {K::WorkerCrash, K::DbFailover, K::BrokerOutage, K::SchedulerCrash, K::ApiServerOutage, K::ApiServerBrownout},
-      faultKindName);
+  f.kind = named<K>(j, "kind", path,
+                    {K::WorkerCrash, K::DbFailover, K::BrokerOutage, K::SchedulerCrash, K::ApiServerOutage,
+                     K::ApiServerBrownout, K::TriggererCrash},
+                    faultKindName);
   f.at = get<double>(j, "at_s", path);
   f.afterWindow = get<double>(j, "after_window_s", path);
   if (f.kind != K::SchedulerCrash) f.duration = get<double>(j, "duration_s", path);
@@ -324,6 +324,7 @@ Fault fault(const json& j, const Scenario& s, const std::string& path) {
   }
   if (f.kind == K::DbFailover) f.failsQueries = get<std::string>(j, "mode", path) == "error";
   if (f.kind == K::ApiServerBrownout) f.capacity = get<double>(j, "capacity", path);
+  if (f.kind == K::TriggererCrash) f.instance = get<int>(j, "triggerer", path) - 1;
   if (f.kind == K::SchedulerCrash || f.failsQueries) {
     f.restartAfter = orNegative(j, "restart_after_s", path);
     f.restartAfterAlert = orNegative(j, "restart_after_alert_s", path);
@@ -415,6 +416,7 @@ Scenario scenarioFromJson(const json& config) {
     s.triggerer.instances = get<int>(t, "instances", "triggerer");
     s.triggerer.capacity = get<int>(t, "capacity", "triggerer");
     s.triggerer.jobHeartbeatSec = get<double>(t, "job_heartbeat_sec", "triggerer");
+    s.triggerer.healthCheckThreshold = get<double>(t, "triggerer_health_check_threshold_s", "triggerer");
     s.triggerer.pricePerHostHour = orNegative(t, "price_per_host_hour", "triggerer");
     s.scheduler.triggerTimeoutCheckInterval =
         get<double>(at(config, "scheduler", p), "trigger_timeout_check_interval_s", "scheduler");

@@ -124,3 +124,36 @@ TEST(Deferral, Airflow3DefersThroughTheApiServer) {
   EXPECT_EQ(m["db_queries_by_type"]["api_ti_defer"]["count"], 5 * m["deferred_tries"].get<long long>());
   EXPECT_GT(m["deferred_tries"].get<long long>(), 20);
 }
+
+TEST(Deferral, ACrashedTriggerersTriggersGoToAnotherOnceItsJobIsDead) {
+  // Two triggerers of 2 triggers each (both hold some); the first dies at 1 h for 30 minutes. Its
+  // triggers wait for its job's heartbeat to be 30 s old, then the second loads them as it has
+  // room; nothing is lost, nothing runs twice.
+  const std::string sensor = ", mode: deferrable", job = ", defer: {after: 10s, for: 10m}";
+  const std::string two = "triggerer: {instances: 2, capacity: 2}\n";
+  const auto calm = simulate(load(partner(sensor, job, two))[0]).metrics;
+  const auto m =
+      simulate(load(partner(sensor, job,
+                            two + "faults: [{kind: triggerer_crash, instance: 1, at: 1h, duration: 30m}]\n"))[0])
+          .metrics;
+  expectNothingLostOrRunTwice(m);
+  const auto& fault = m["by_fault"]["triggerer_crash"];
+  EXPECT_GT(fault["triggers_orphaned"].get<long long>(), 0);
+  // Half the capacity for 30 minutes: triggers wait for room, and the runs catch up afterwards.
+  EXPECT_GT(m["trigger_delay_s"]["max"].get<double>(), calm["trigger_delay_s"]["max"].get<double>());
+  EXPECT_GE(m["tasks_succeeded"].get<long long>(), calm["tasks_succeeded"].get<long long>() - 4);
+  EXPECT_EQ(m["trigger_timeouts"], 0);
+}
+
+TEST(Deferral, ALoneTriggerersTriggersWaitForItsRestart) {
+  const std::string sensor = ", mode: deferrable", job = ", defer: {after: 10s, for: 10m}";
+  const auto m =
+      simulate(load(partner(sensor, job, "faults: [{kind: triggerer_crash, at: 1h, duration: 20m}]\n"))[0]).metrics;
+  expectNothingLostOrRunTwice(m);
+  EXPECT_GT(m["by_fault"]["triggerer_crash"]["triggers_orphaned"].get<long long>(), 0);
+  // The triggers that fired while it was down resume when it is back, up to 20 minutes late, then
+  // queue for the two worker slots together.
+  EXPECT_GT(m["trigger_delay_s"]["max"].get<double>(), 15 * 60);
+  EXPECT_LT(m["trigger_delay_s"]["max"].get<double>(), 20 * 60 + 600);
+  EXPECT_EQ(m["trigger_timeouts"], 0);
+}

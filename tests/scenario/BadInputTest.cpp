@@ -177,3 +177,14 @@ TEST(BadInput, DeferralNeedsTheTriggererOfAirflow22) {
   EXPECT_EQ(s.scheduler.triggerTimeoutCheckInterval, 15);
   EXPECT_FALSE(load(withDag(""))[0].triggerer.deployed);
 }
+
+TEST(BadInput, ATriggererCrashNeedsATriggerer) {
+  EXPECT_EQ(errorOf(withDag("faults: [{kind: triggerer_crash, at: 1h, duration: 5m}]\n")),
+            ":1:17: faults[0].kind: no triggerer runs (no triggerer: section and no deferrable task): no "
+            "triggerer_crash can happen");
+  EXPECT_EQ(
+      errorOf(
+          withDag("triggerer: {instances: 2}\nfaults: [{kind: triggerer_crash, at: 1h, duration: 5m, instance: 3}]\n"))
+          .substr(0, 37),
+      ":2:66: faults[0].instance: must be at");
+}

@@ -58,14 +58,15 @@ void readFaultsSection(const Context& ctx, Fields& top, Scenario& s) {
     if (!f.has("kind"))
       ctx.fail(list[i], p + ".kind",
                "a fault needs a kind (worker_crash, db_failover, broker_outage, scheduler_crash, "
-               "api_server_outage, api_server_brownout)");
+               "api_server_outage, api_server_brownout, triggerer_crash)");
     fault.kind = f.choice<K>("kind", K::DbFailover,
                              {{"worker_crash", K::WorkerCrash},
                               {"db_failover", K::DbFailover},
                               {"broker_outage", K::BrokerOutage},
                               {"scheduler_crash", K::SchedulerCrash},
                               {"api_server_outage", K::ApiServerOutage},
-                              {"api_server_brownout", K::ApiServerBrownout}});
+                              {"api_server_brownout", K::ApiServerBrownout},
+                              {"triggerer_crash", K::TriggererCrash}});
     const char* kind = faultKindName(fault.kind);
     fault.name = f.text("name", "");
     if (fault.name.empty()) {
@@ -96,6 +97,20 @@ void readFaultsSection(const Context& ctx, Fields& top, Scenario& s) {
           f.duration("duration", s.scheduler.zombieTaskThreshold + s.scheduler.zombieDetectionInterval, 1e-3);
     } else if (fault.kind == K::SchedulerCrash) {
       readSchedulerCrash(ctx, f, p, s, fault);
+    } else if (fault.kind == K::TriggererCrash) {
+      // {instance (1-based), duration: until its process is restarted}. Faults are read after the
+      // DAGs: a triggerer runs when the section or a deferrable task deploys it.
+      if (!s.triggerer.deployed)
+        ctx.fail(f.raw("kind"), p + ".kind",
+                 "no triggerer runs (no triggerer: section and no deferrable task): no triggerer_crash can happen");
+      fault.instance = f.integer("instance", 1, 1, s.triggerer.instances) - 1;
+      if (!f.has("duration"))
+        ctx.fail(list[i], p + ".duration", "a triggerer_crash needs a duration (until its process is restarted)");
+      fault.duration = f.duration("duration", 0, 1e-3);
+      for (const Fault& other : s.faults)  // one death at a time per triggerer
+        if (other.kind == K::TriggererCrash && other.instance == fault.instance &&
+            fault.at < other.at + other.duration && other.at < fault.at + fault.duration)
+          ctx.fail(f.raw("at"), p + ".at", "overlaps triggerer_crash '" + other.name + "' of the same triggerer");
     } else {
       if (!f.has("duration")) ctx.fail(list[i], p + ".duration", "a " + std::string(kind) + " needs a duration");
       fault.duration = f.duration("duration", 0, 1e-3);

@@ -12,6 +12,7 @@ void readTriggererSection(const Context& ctx, Fields& top, Scenario& s) {
   t.instances = f.integer("instances", t.instances, 1, 1024);
   t.capacity = f.integer("capacity", t.capacity, 1, 1000000);  // [triggerer] capacity
   t.jobHeartbeatSec = f.duration("job_heartbeat_sec", t.jobHeartbeatSec, 1e-3);
+  t.healthCheckThreshold = f.duration("triggerer_health_check_threshold", t.healthCheckThreshold, 1e-3);
   t.pricePerHostHour = f.number("price_per_host_hour", t.pricePerHostHour, 0);
   f.finish();
 }
