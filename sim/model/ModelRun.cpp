@@ -100,6 +100,10 @@ ModelRun::ModelRun(const Scenario& sc, Runtime& rt, const ServiceFactory& servic
     triggerer_ = std::make_unique<Triggerer>(ctx_);
     ctx_.triggerer = triggerer_.get();
   }
+  if (sc.usesAssets()) {
+    assets_ = std::make_unique<AssetRegistry>(sc, state_);
+    ctx_.assets = assets_.get();
+  }
 }
 
 void ModelRun::streamTries(const std::string& path) {
@@ -173,6 +177,7 @@ void ModelRun::start() {
     executor_->markWarmup(rt_.now());
     if (api_) api_->markWarmup();
     if (triggerer_) triggerer_->markWarmup();
+    if (assets_) assets_->markWarmup(rt_.now());
   });
   rt_.spawn("sampler", [this] { sample(); });
 }
@@ -218,6 +223,7 @@ RunResult ModelRun::results(double end, nlohmann::json run) {
   executor_->contribute(end, out);
   if (api_) api_->contribute(end, out);
   if (triggerer_) triggerer_->contribute(end, out);
+  if (assets_) assets_->contribute(out);
   if (!dagProcessors_.empty()) {
     std::vector<const DagProcessor*> processors;
     for (const auto& p : dagProcessors_) processors.push_back(p.get());

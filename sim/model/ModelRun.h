@@ -15,6 +15,7 @@
 
 #include "model/ApiServer.h"
 #include "model/Archiver.h"
+#include "model/Assets.h"
 #include "model/DagFileProcessor.h"
 #include "model/DagProcessor.h"
 #include "model/DbMetrics.h"
@@ -90,6 +91,7 @@ class ModelRun {
   std::unique_ptr<Archiver> archiver_;
   std::unique_ptr<ApiServer> api_;                            // airflow3
   std::unique_ptr<Triggerer> triggerer_;                      // a deployed triggerer
+  std::unique_ptr<AssetRegistry> assets_;                     // DAGs scheduled on assets
   std::vector<std::unique_ptr<DagProcessor>> dagProcessors_;  // airflow3
   std::vector<std::unique_ptr<DagFileProcessorManager>> processors_;
   std::unique_ptr<TryStream> tryStream_;

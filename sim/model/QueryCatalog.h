@@ -95,6 +95,13 @@ enum class QueryType {
   TriggerCleanUnused,    // clean_unused: UPDATE TIs no longer deferred, DELETE triggers nobody needs
   TriggererHeartbeat,    // UPDATE job.latest_heartbeat of the triggerer's job
   CheckTriggerTimeouts,  // the scheduler's check_trigger_timeouts: UPDATE deferred TIs past trigger_timeout
+  // Assets (2.4+ datasets; models/asset.py, assets/manager.py, scheduler_job_runner.py), not
+  // measured yet either.
+  AssetEventRegister,    // a success's outlet: INSERT asset_event, the DAGs scheduled on it, INSERT the queue row
+  AdrqSelect,            // every loop: SELECT the whole asset_dag_run_queue (dags_needing_dagruns)
+  AssetEventsForRun,     // an asset-triggered run: SELECT its window's asset events as ORM objects (per row)
+  AssetRunEventsInsert,  // INSERT dagrun_asset_event, a row per event consumed
+  AdrqDelete,            // DELETE the DAG's asset_dag_run_queue rows
   Count
 };
 
@@ -107,11 +114,13 @@ struct QueryInfo {
   bool dagProcessor = false;  // airflow3's standalone DAG processor sends it, never a scheduler loop
   bool airflow3Only = false;  // only airflow3 sends it: a calibration costs it in its "airflow3" section
   bool taskRead = false;      // a try's lookup (a Variable, a connection), never a loop's
-  bool deferral = false;      // only scenarios with a triggerer send it; not measured yet (a stand-in's cost)
-  // A statements.<type> column of loops.csv: a scheduler loop's types but airflow3's and
-  // deferral's own (counted in its statements, and by type in db_queries_by_type), so the columns
+  // Deferral's and assets' statements: only scenarios that defer or use assets send them; not
+  // measured by `schedlab calibrate` yet (QueryCostModel costs each as a stand-in).
+  bool standIn = false;
+  // A statements.<type> column of loops.csv: a scheduler loop's types but airflow3's, deferral's
+  // and assets' own (counted in its statements, and by type in db_queries_by_type), so the columns
   // stay one set for all.
-  bool loopColumn() const { return !apiServer && !dagProcessor && !airflow3Only && !taskRead && !deferral; }
+  bool loopColumn() const { return !apiServer && !dagProcessor && !airflow3Only && !taskRead && !standIn; }
 };
 
 inline constexpr std::array<QueryInfo, static_cast<size_t>(QueryType::Count)> kQueries = {{
@@ -174,6 +183,11 @@ inline constexpr std::array<QueryInfo, static_cast<size_t>(QueryType::Count)> kQ
     {"trigger_clean_unused", Table::TaskInstance, 2, false, false, false, false, false, true},
     {"triggerer_heartbeat", Table::Job, 1, false, false, false, false, false, true},
     {"check_trigger_timeouts", Table::TaskInstance, 1, true, false, false, false, false, true},
+    {"asset_event_register", Table::DagRun, 3, false, false, false, false, false, true},
+    {"adrq_select", Table::Dag, 1, true, false, false, false, false, true},
+    {"asset_events_for_run", Table::DagRun, 1, true, false, false, false, false, true},
+    {"asset_run_events_insert", Table::DagRun, 1, true, false, false, false, false, true},
+    {"adrq_delete", Table::Dag, 1, true, false, false, false, false, true},
 }};
 
 inline const QueryInfo& queryInfo(QueryType t) { return kQueries[static_cast<size_t>(t)]; }

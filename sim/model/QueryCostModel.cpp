@@ -71,6 +71,21 @@ bool standIn(QueryType type, StandIn& out) {
     case QueryType::CheckTriggerTimeouts:
       out = {"ti_current_state", 1};
       return true;
+    case QueryType::AssetEventRegister:
+      out = {"worker_finish", 4};
+      return true;
+    case QueryType::AdrqSelect:
+      out = {"get_paused_dags", 1};
+      return true;
+    case QueryType::AssetEventsForRun:  // rows read and mapped to objects, as a run's task instances
+      out = {"update_state_select_tis", 1};
+      return true;
+    case QueryType::AssetRunEventsInsert:  // rows written, as a run's task instances
+      out = {"dagrun_insert", 2};
+      return true;
+    case QueryType::AdrqDelete:
+      out = {"scheduler_heartbeat", 1};
+      return true;
     case QueryType::VariableGet:
     case QueryType::ConnectionGet:
     case QueryType::DagProcessorParse:
@@ -117,13 +132,14 @@ void QueryCostModel::readClientCosts(const nlohmann::json& c, const std::string&
     if (!kQueries[i].schedulerSide) continue;
     const std::string name(kQueries[i].name), w = where + ".queries." + name;
     StandIn s;
-    if (!q.contains(name) && (kQueries[i].airflow3Only || kQueries[i].deferral) &&
+    if (!q.contains(name) && (kQueries[i].airflow3Only || kQueries[i].standIn) &&
         standIn(static_cast<QueryType>(i), s) && q.contains(s.type)) {
       // Measured before airflow3's own statements, or not measured (deferral's): as the stand-in's,
       // per statement.
       const auto& t = q[s.type];
       const double k = kQueries[i].statements / s.statements;
-      m.clientCosts_[i] = {field(t, "fixed_s", w) * k, field(t, "per_row_s", w) * k, false};
+      const bool written = t.is_object() && t.value("per_row_of", std::string("returned")) == "written";
+      m.clientCosts_[i] = {field(t, "fixed_s", w) * k, field(t, "per_row_s", w) * k, written};
       continue;
     }
     if (!q.contains(name)) throw std::runtime_error(w + ": missing (every type the scheduler sends is measured)");

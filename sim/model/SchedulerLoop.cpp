@@ -7,6 +7,7 @@
 #include <map>
 #include <tuple>
 
+#include "model/Assets.h"
 #include "model/Executor.h"
 #include "model/SchedulerJobs.h"
 #include "model/SchedulerProcess.h"
@@ -56,6 +57,8 @@ class Airflow2Loop {
   // _do_scheduling, part 1: create due runs, start queued ones, examine runs; one transaction.
   void scheduleRuns(double t0, int& queries);
   std::vector<DagId> createDueRuns(QueryBatch& b, double t0);
+  // dags_needing_dagruns' asset queue, and a run of each DAG whose assets are all queued (up to `limit`).
+  void createAssetTriggeredRuns(QueryBatch& b, double t0, int limit);
   // Examines the runs to schedule; returns the rows it locked, adds the TIs it found ready.
   std::vector<RunId> examineRuns(QueryBatch& b, double t0, std::vector<TiId>& toSchedule);
   // The critical section: the TIs queued, or none when another scheduler held the pool rows.
@@ -150,7 +153,27 @@ std::vector<DagId> Airflow2Loop::createDueRuns(QueryBatch& b, double t0) {
           {.run = created.empty() ? RunId() : created[0]});
     perDef_[st_.dag(d).def] += airflow3_ ? 2 : 1;
   }
+  if (ctx_.assets) createAssetTriggeredRuns(b, t0, cfg_.maxDagrunsToCreatePerLoop - static_cast<int>(due.size()));
   return due;
+}
+
+void Airflow2Loop::createAssetTriggeredRuns(QueryBatch& b, double t0, int limit) {
+  AssetRegistry& assets = *ctx_.assets;
+  const double rows = static_cast<double>(assets.queuedRows());
+  b.add(QueryType::AdrqSelect, rows, rows);
+  for (DagId d : assets.ready(instance_)) {
+    if (limit-- <= 0) break;
+    if (st_.dag(d).lockedBy.valid()) continue;  // another scheduler holds its row
+    const long long events = assets.consume(d, t0);
+    const RunId run = st_.createRun(d, ctx_.scenario.run.start + t0, t0, t0, true, -1);
+    if (airflow3_) b.add(QueryType::DagrunCreateVersions, 1, 1);
+    const double n = static_cast<double>(events);
+    b.add(QueryType::AssetEventsForRun, n, n);
+    b.add(QueryType::DagRunInsert, static_cast<double>(st_.def(d).tasks.size()), 0, 1, {.run = run});
+    b.add(QueryType::AssetRunEventsInsert, n, n);
+    b.add(QueryType::AdrqDelete, 1, 0);
+    perDef_[st_.dag(d).def] += airflow3_ ? 5 : 4;
+  }
 }
 
 std::vector<RunId> Airflow2Loop::examineRuns(QueryBatch& b, double t0, std::vector<TiId>& toSchedule) {

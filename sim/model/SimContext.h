@@ -15,6 +15,7 @@
 namespace schedlab {
 
 class ApiServer;
+class AssetRegistry;
 class Executor;
 class LoopStream;
 class SchedulerJobs;
@@ -29,9 +30,10 @@ struct SimContext {
   TriggerHub& hub;
   Executor* executor = nullptr;
   SchedulerJobs* jobs = nullptr;
-  LoopStream* loops = nullptr;     // loops.csv's rows, when run.loops_csv
-  ApiServer* api = nullptr;        // airflow3: the API server every try calls instead of the DB
-  Triggerer* triggerer = nullptr;  // where the scenario deploys one (scenario.triggerer.deployed)
+  LoopStream* loops = nullptr;      // loops.csv's rows, when run.loops_csv
+  ApiServer* api = nullptr;         // airflow3: the API server every try calls instead of the DB
+  Triggerer* triggerer = nullptr;   // where the scenario deploys one (scenario.triggerer.deployed)
+  AssetRegistry* assets = nullptr;  // where a DAG is scheduled on assets
 
   MetadataDb& db(InstanceId instance) const { return *instanceDb[instance]; }
   double now() const { return rt.now(); }

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <span>
 
+#include "model/Assets.h"
+
 namespace schedlab {
 
 TaskRunner::TaskRunner(SimContext& ctx) : ctx_(ctx) {}
@@ -445,6 +447,9 @@ TaskRunner::Outcome TaskRunner::finish(TiId tiIdx, TrySlot& slot, bool success) 
   MetadataDb& db = ctx_.db(st.dag(run.dag).instance);
   QueryBatch finish = db.batch();
   finish.add(QueryType::WorkerFinish, 1, 1, 1, {.tis = std::span<const TiId>(&tiIdx, 1), .failed = !success});
+  // A success's outlets: their asset events and queue rows, in the same transaction.
+  const int outlets = success && ctx_.assets ? static_cast<int>(st.taskDef(tiIdx).outlets.size()) : 0;
+  if (outlets > 0) finish.add(QueryType::AssetEventRegister, 1, 1, outlets);
   const bool mini = ctx_.scenario.scheduler.scheduleAfterTaskExecution && success;
   if (mini) {
     // The 2.x mini scheduler: lock the run, read its TIs, schedule the direct downstream tasks.
@@ -469,6 +474,7 @@ TaskRunner::Outcome TaskRunner::finish(TiId tiIdx, TrySlot& slot, bool success) 
   }
   const double now = ctx_.now();
   const SchedulerId queuedBy = ti.queuedBy;
+  if (outlets > 0) ctx_.assets->produced(tiIdx, now);
   st.markFinished(tiIdx, now, success);
   if (mini) {
     for (TiId d : st.readyDownstream(tiIdx, now)) st.markScheduled(d, now);
@@ -536,6 +542,9 @@ TaskRunner::Outcome TaskRunner::finishOnApi(TiId tiIdx, Supervisor& sup, bool su
   QueryBatch end = db.batch();
   end.add(retrying ? QueryType::ApiTiRetry : QueryType::ApiTiState, 1, 1, 1,
           {.tis = std::span<const TiId>(&tiIdx, 1), .failed = !success});
+  // A success's outlets (the state call carries them): their events and queue rows, by the route.
+  const int outlets = success && ctx_.assets ? static_cast<int>(st.taskDef(tiIdx).outlets.size()) : 0;
+  if (outlets > 0) end.add(QueryType::AssetEventRegister, 1, 1, outlets);
   sup.finishing();
   if (!sup.call(ApiRoute::TiState, db, end)) {
     // Its end is lost: the task instance stays running until the scheduler finds its heartbeat
@@ -549,6 +558,7 @@ TaskRunner::Outcome TaskRunner::finishOnApi(TiId tiIdx, Supervisor& sup, bool su
     st.run(ti.run).historyRows++;
   }
   const SchedulerId queuedBy = ti.queuedBy;
+  if (outlets > 0) ctx_.assets->produced(tiIdx, ctx_.now());
   st.markFinished(tiIdx, ctx_.now(), success);
   sup.ended(queuedBy);
   return Outcome::Ended;

@@ -269,7 +269,7 @@ nlohmann::json queryCosts(const CalibrationMeasurements& m, const std::map<std::
   nlohmann::json queries = nlohmann::json::object();
   for (const auto& info : kQueries) {
     if (info.airflow3Only) continue;  // in the "airflow3" section only
-    if (info.deferral) continue;      // not measured: a stand-in's cost (QueryCostModel)
+    if (info.standIn) continue;       // not measured: a stand-in's cost (QueryCostModel)
     const std::string name(info.name);
     auto src = catalogSources().find(name);
     if (src == catalogSources().end())
@@ -426,7 +426,7 @@ nlohmann::json clientCostsJson(const nlohmann::json& measured) {
   nlohmann::json queries = nlohmann::json::object();
   const nlohmann::json& types = measured.at("types");
   for (const QueryInfo& info : kQueries) {
-    if (!info.schedulerSide || info.deferral) continue;  // deferral's: a stand-in's (QueryCostModel)
+    if (!info.schedulerSide || info.standIn) continue;  // deferral's: a stand-in's (QueryCostModel)
     const std::string name(info.name);
     if (!types.contains(name)) throw std::runtime_error("calibration: the client-cost measurement has no " + name);
     const nlohmann::json& t = types.at(name);

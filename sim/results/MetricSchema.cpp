@@ -40,6 +40,12 @@ const Metric kDeferredTries{"deferred_tries", Unit::Count, Better::Neither, Shap
     "tries that deferred to the triggerer after the warm-up (a change either way beyond the tolerance fails `check`)"};
 const Metric kTriggerTimeouts{"trigger_timeouts", Unit::Count, Better::Lower, Shape::Scalar, kRunScope, false,
     "deferred tries failed by `check_trigger_timeouts` (their trigger_timeout passed)"};
+const Metric kAssetEvents{"asset_events", Unit::Count, Better::Neither, Shape::Scalar, kRunScope, true,
+    "asset events written (a success's outlets) after the warm-up (a change either way beyond the tolerance fails `check`)"};
+const Metric kAssetTriggeredRuns{"asset_triggered_runs", Unit::Count, Better::Neither, Shape::Scalar, kRunScope, true,
+    "`asset.triggered_dagruns`: runs created for DAGs scheduled on assets, after the warm-up"};
+const Metric kAssetEventsPerRun{"asset_events_per_run", Unit::Count, Better::Neither, Shape::Summary, kRunScope, false,
+    "asset events an asset-triggered run consumed (read as objects by the scheduler, a row each written)"};
 const Metric kTriggersOrphaned{"triggers_orphaned", Unit::Count, Better::Lower, Shape::Scalar, kFaultScope, false,
     "triggerer_crash: the triggers its triggerer held, taken by another once its job counted as dead"};
 const Metric kApiRequestsPerTry{"api_requests_per_try", Unit::Count, Better::Lower, Shape::Scalar, kRunScope, false,
@@ -187,6 +193,8 @@ const std::vector<const Metric*>& metricSchema() {
                                                  &metric::kTriggerDelay,
                                                  &metric::kTriggererOccupancy,
                                                  &metric::kDeferredTries,
+                                                 &metric::kAssetEvents,
+                                                 &metric::kAssetTriggeredRuns,
                                                  &metric::kWorkerHours,
                                                  &metric::kDbCoreHours,
                                                  &metric::kDbCpuUtilization,
@@ -251,7 +259,8 @@ const std::vector<const Metric*>& metricSchema() {
                                                  &metric::kDagProcessingTotalParseTime,
                                                  &metric::kDagFileParses,
                                                  &metric::kTriggerTimeouts,
-                                                 &metric::kTriggersOrphaned};
+                                                 &metric::kTriggersOrphaned,
+                                                 &metric::kAssetEventsPerRun};
   return all;
 }
 

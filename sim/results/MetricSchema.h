@@ -78,6 +78,8 @@ extern const Metric kApiRequestLatency, kApiServerUtilization, kTriesFailedOnHea
 // The triggerer and deferred tries (airflow2, airflow3): the delay, its occupancy and the tries
 // deferred gated, its timeouts not.
 extern const Metric kTriggerDelay, kTriggererOccupancy, kDeferredTries, kTriggerTimeouts, kTriggersOrphaned;
+// Assets (airflow2, airflow3): events and the runs they started gated, events per run not.
+extern const Metric kAssetEvents, kAssetTriggeredRuns, kAssetEventsPerRun;
 // airflow3's standalone DAG processor.
 extern const Metric kDagProcessingTotalParseTime, kDagFileParses;
 // What the setup costs, gated.

@@ -102,6 +102,16 @@ void printSummary(std::FILE* out, const nlohmann::json& results, const std::stri
                  fmtStat(m[metric::kTriggerDelay.key], "p95").c_str(),
                  m[metric::kTriggerTimeouts.key].get<long long>());
   }
+  // Assets, where a DAG is scheduled on them.
+  for (const auto& v : results["variants"]) {
+    const auto& m = v["metrics"];
+    if (!m.contains(metric::kAssetEvents.key)) continue;
+    const auto& perRun = m[metric::kAssetEventsPerRun.key];
+    std::fprintf(out, "%s: %lld asset events, %lld asset-triggered runs reading %.1f events each (max %.0f)\n",
+                 v["name"].get<std::string>().c_str(), m[metric::kAssetEvents.key].get<long long>(),
+                 m[metric::kAssetTriggeredRuns.key].get<long long>(), perRun.value("mean", 0.0),
+                 perRun.value("max", 0.0));
+  }
   printSlas(out, results);
   std::fprintf(out, "results: %s\n", (std::filesystem::path(dir) / "results.json").string().c_str());
 }

@@ -87,6 +87,9 @@ struct TaskDef {
   // SELECTs in 1.10/2.x, Execution API calls (GET /variables/{key}, /connections/{id}) in 3.x.
   int variableReads = 0;
   int connectionReads = 0;
+  // Assets its success updates (`outlets:`, airflow2/3): an asset event each, which queues a run of
+  // every DAG scheduled on the asset.
+  std::vector<std::string> outlets;
   bool operator==(const TaskDef&) const = default;
 };
 
@@ -104,7 +107,10 @@ struct DagDef {
   int maxActiveTasks = 16;
   double parseCost = 0.1;      // seconds of a DAG-file processor to parse this DAG's file
   std::vector<TaskDef> tasks;  // topologically ordered
-  int instance = 0;            // index into Scenario::instances: the scheduler that owns it
+  // `schedule: {assets: [a, b]}` (airflow2/3): a run once every one of them has an event since the
+  // last such run (schedule stays none).
+  std::vector<std::string> scheduleAssets;
+  int instance = 0;  // index into Scenario::instances: the scheduler that owns it
   bool operator==(const DagDef&) const = default;
 };
 
@@ -450,6 +456,8 @@ struct Scenario {
   int dagIndex(const std::string& name) const;
   // Some task defers (a deferrable sensor or `defer:`).
   bool defers() const;
+  // Some DAG is scheduled on assets.
+  bool usesAssets() const;
   bool operator==(const Scenario&) const = default;
 };
 

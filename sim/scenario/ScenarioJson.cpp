@@ -94,6 +94,7 @@ nlohmann::json task(const TaskDef& t, const DagDef& dag) {
   if (t.kind == OperatorKind::TriggerDagRun) j["trigger_dag"] = t.triggerDag;
   if (t.variableReads > 0) j["variable_reads"] = t.variableReads;
   if (t.connectionReads > 0) j["connection_reads"] = t.connectionReads;
+  if (!t.outlets.empty()) j["outlets"] = t.outlets;
   return j;
 }
 
@@ -134,7 +135,8 @@ nlohmann::json dagsJson(const Scenario& s) {
     const double period = d.schedule.nominalPeriod();
     dags.push_back({{"name", d.name},
                     {"count", d.count},
-                    {"schedule", d.schedule.text()},
+                    {"schedule", d.scheduleAssets.empty() ? nlohmann::json(d.schedule.text())
+                                                          : nlohmann::json{{"assets", d.scheduleAssets}}},
                     {"schedule_period_s", std::isfinite(period) ? period : 0.0},
                     {"start_date_unix_s", d.startDate},
                     {"spread_s", d.spread},

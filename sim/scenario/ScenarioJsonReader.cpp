@@ -98,10 +98,12 @@ TaskDef task(const json& j, const std::string& path) {
   if (t.kind == OperatorKind::TriggerDagRun) t.triggerDag = get<std::string>(j, "trigger_dag", path);
   if (j.contains("variable_reads")) t.variableReads = get<int>(j, "variable_reads", path);
   if (j.contains("connection_reads")) t.connectionReads = get<int>(j, "connection_reads", path);
+  if (j.contains("outlets")) t.outlets = get<std::vector<std::string>>(j, "outlets", path);
   return t;
 }
 
 Schedule schedule(const json& j, double startDate, const std::string& path) {
+  if (at(j, "schedule", path).is_object()) return Schedule::none();  // {"assets": [...]}
   const std::string text = get<std::string>(j, "schedule", path);
   if (text == "none") return Schedule::none();
   if (text == "@once") return Schedule::once();
@@ -124,6 +126,8 @@ DagDef dag(const json& j, const Scenario& s, const std::string& path) {
   d.count = get<int>(j, "count", path);
   d.startDate = get<double>(j, "start_date_unix_s", path);
   d.schedule = schedule(j, d.startDate, path);
+  if (at(j, "schedule", path).is_object())
+    d.scheduleAssets = get<std::vector<std::string>>(at(j, "schedule", path), "assets", path + ".schedule");
   if (j.contains("end_date_unix_s")) d.endDate = get<double>(j, "end_date_unix_s", path);
   d.spread = get<double>(j, "spread_s", path);
   d.catchup = get<bool>(j, "catchup", path);

@@ -82,6 +82,12 @@ bool Scenario::defers() const {
   return false;
 }
 
+bool Scenario::usesAssets() const {
+  for (const DagDef& d : dags)
+    if (!d.scheduleAssets.empty()) return true;
+  return false;
+}
+
 int Scenario::dagIndex(const std::string& n) const {
   for (size_t i = 0; i < dags.size(); ++i)
     if (dags[i].name == n) return static_cast<int>(i);

@@ -101,7 +101,9 @@ dags: [{name: etl, schedule: "@once", tasks: [{shape: linear, count: 3}]}]
   // airflow3's run writes its API server's figures, the others not.
   RunResult a3 = test::simulate(test::load(R"(
 scheduler: {model: airflow3}
-dags: [{name: etl, schedule: "@once", tasks: [{shape: linear, count: 3, defer: {after: 1s, for: 1m}}]}]
+dags:
+  - {name: etl, schedule: "@once", tasks: [{shape: linear, count: 3, defer: {after: 1s, for: 1m}, outlets: [a]}]}
+  - {name: next, schedule: {assets: [a]}, tasks: [{id: t}]}
 )")[0]);
   expectKnown(a3.metrics, kRunScope, "metrics");
   EXPECT_FALSE(r.metrics.contains(std::string(metric::kApiServerUtilization.key)));

@@ -70,7 +70,16 @@ void readDag(const Context& ctx, const YAML::Node& dags, size_t i, Scenario& s, 
       ctx.fail(f.raw("end_date"), p + ".end_date", "before the DAG's start_date: it would never run");
   }
   YAML::Node sched = f.raw("schedule");
-  if (sched.IsDefined() && !sched.IsNull()) {
+  if (sched.IsMap()) {
+    // {assets: [a, b]}: a run once each has an event (Airflow's AssetAll of them).
+    Fields a(ctx, sched, p + ".schedule");
+    if (!a.has("assets")) ctx.fail(sched, p + ".schedule.assets", "missing: the assets the DAG waits for");
+    if (s.scheduler.model == SchedulerModel::Airflow1)
+      ctx.fail(sched, p + ".schedule", "assets (datasets) came with Airflow 2.4 (the scheduler model is airflow1)");
+    d.scheduleAssets = readNames(ctx, a.raw("assets"), p + ".schedule.assets", "asset name");
+    refs.assetSchedules.push_back({a.raw("assets"), p + ".schedule.assets"});
+    a.finish();
+  } else if (sched.IsDefined() && !sched.IsNull()) {
     if (!sched.IsScalar())
       ctx.fail(sched, p + ".schedule", "expected none, @once, an interval (10s) or a cron expression");
     std::string text = sched.Scalar();

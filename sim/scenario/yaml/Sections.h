@@ -19,6 +19,7 @@ namespace schedlab::yaml {
 struct References {
   std::map<std::string, YAML::Node> dagNodes;                         // the DAGs by name
   std::vector<std::pair<YAML::Node, std::string>> sensors, triggers;  // "path=name" of each reference
+  std::vector<std::pair<YAML::Node, std::string>> assetSchedules;     // each `schedule: {assets}`, its path
 };
 
 void readRunSection(const Context& ctx, Fields& top, Scenario& s);

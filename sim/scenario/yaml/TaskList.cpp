@@ -36,6 +36,12 @@ void readTaskFields(Fields& f, TaskDef& t, SchedulerModel model) {
         {{"poke", SensorMode::Poke}, {"reschedule", SensorMode::Reschedule}, {"deferrable", SensorMode::Deferrable}});
     if (t.sensorMode == SensorMode::Deferrable) noDeferral("mode", "mode: deferrable");
   }
+  if (f.has("outlets")) {
+    if (model == SchedulerModel::Airflow1)
+      f.ctx().fail(f.raw("outlets"), f.path("outlets"),
+                   "assets (datasets) came with Airflow 2.4 (the scheduler model is airflow1)");
+    t.outlets = readNames(f.ctx(), f.raw("outlets"), f.path("outlets"), "asset name");
+  }
   if (f.has("defer")) {
     noDeferral("defer", "defer:");
     Fields d(f.ctx(), f.raw("defer"), f.path("defer"));
