@@ -7,7 +7,7 @@
 
 namespace schedlab {
 
-AssetRegistry::AssetRegistry(const Scenario& sc, WorkflowState& state) : state_(state) {
+AssetRegistry::AssetRegistry(const Scenario& sc, WorkflowState& state) : state_(state), warmup_(sc.run.warmup) {
   auto indexOf = [this](const std::string& name) {
     auto [it, added] = index_.emplace(name, static_cast<int>(events_.size()));
     if (added) {
@@ -81,8 +81,7 @@ long long AssetRegistry::consume(DagId dag, double now) {
   return n;
 }
 
-void AssetRegistry::markWarmup(double now) {
-  warmup_ = now;
+void AssetRegistry::markWarmup() {
   eventsAtWarmup_ = eventCount_;
   runsAtWarmup_ = runs_;
 }

@@ -33,7 +33,7 @@ class AssetRegistry {
   long long consume(DagId dag, double now);
 
   // REQUIRES: markWarmup once when the warm-up ends; contribute once, at the end.
-  void markWarmup(double now);
+  void markWarmup();
   void contribute(RunResult& out) const;
 
  private:
@@ -53,7 +53,7 @@ class AssetRegistry {
   std::vector<int> consumerOfDag_;  // per DagId: index into consumers_, or -1
   long long queuedRows_ = 0, eventCount_ = 0, eventsAtWarmup_ = 0, runs_ = 0, runsAtWarmup_ = 0;
   std::vector<double> consumedPerRun_;
-  double warmup_ = 0;
+  double warmup_;  // events per run: after it
 };
 
 }  // namespace schedlab

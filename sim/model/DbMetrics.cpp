@@ -33,7 +33,8 @@ void DbMetrics::sample(double interval, TimeSeriesRow& row) {
   last_ = {busy, pages, fromDisk};
 }
 
-void DbMetrics::scopeMetrics(nlohmann::json& m, const std::vector<size_t>& dbs, double window, bool airflow3) const {
+void DbMetrics::scopeMetrics(nlohmann::json& m, const std::vector<size_t>& dbs, double window, bool airflow3,
+                             bool assets) const {
   long long queries = 0;
   double busy = 0, pages = 0, fromDisk = 0;
   int cores = 0;
@@ -64,6 +65,7 @@ void DbMetrics::scopeMetrics(nlohmann::json& m, const std::vector<size_t>& dbs, 
   nlohmann::json rows = nlohmann::json::object();
   for (size_t t = 0; t < kTableNames.size(); ++t) {
     if (static_cast<Table>(t) == Table::TaskInstanceHistory && !airflow3) continue;  // a 3.x table
+    if (static_cast<Table>(t) == Table::AssetEvent && !assets) continue;             // only with assets
     double end = 0, max = 0;
     for (size_t k : dbs) {
       end += used_[k]->rows(static_cast<Table>(t));
@@ -86,13 +88,14 @@ void DbMetrics::contribute(const Scenario& sc, const std::vector<MetadataDb*>& i
   std::vector<size_t> all;
   for (size_t k = 0; k < used_.size(); ++k) all.push_back(k);
   const bool airflow3 = sc.scheduler.model == SchedulerModel::Airflow3;
-  scopeMetrics(out.metrics, all, window, airflow3);
+  const bool assets = sc.usesAssets();
+  scopeMetrics(out.metrics, all, window, airflow3, assets);
   for (size_t i = 0; i < sc.instances.size(); ++i) {
     size_t h = 0;
     while (used_[h] != instanceDb[i]) ++h;
     nlohmann::json& scope = out.instance(sc.instances[i].name);
     scope[metric::kMetadb.name()] = sc.instances[i].ownMetadb ? "own" : "shared";
-    scopeMetrics(scope, {h}, window, airflow3);
+    scopeMetrics(scope, {h}, window, airflow3, assets);
   }
   out.metrics[metric::kDbCoreHours.name()] = roundMetric(cores_ * end / 3600.0);
   if (sc.metadb.pricePerCoreHour >= 0) out.cost.addDb(cores_ * end / 3600.0 * sc.metadb.pricePerCoreHour);

@@ -37,7 +37,8 @@ class DbMetrics {
   }
   // The DB figures of `dbs` (indices into used_) into `scope`, over `window` seconds.
   // airflow3: the 3.x-only tables (task_instance_history) are listed too.
-  void scopeMetrics(nlohmann::json& scope, const std::vector<size_t>& dbs, double window, bool airflow3) const;
+  void scopeMetrics(nlohmann::json& scope, const std::vector<size_t>& dbs, double window, bool airflow3,
+                    bool assets) const;
 
   std::vector<MetadataDb*> used_;
   std::vector<Totals> atWarmup_;

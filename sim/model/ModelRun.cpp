@@ -177,7 +177,7 @@ void ModelRun::start() {
     executor_->markWarmup(rt_.now());
     if (api_) api_->markWarmup();
     if (triggerer_) triggerer_->markWarmup();
-    if (assets_) assets_->markWarmup(rt_.now());
+    if (assets_) assets_->markWarmup();
   });
   rt_.spawn("sampler", [this] { sample(); });
 }

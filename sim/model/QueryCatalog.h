@@ -7,11 +7,25 @@
 
 namespace schedlab {
 
-// task_instance_history (3.x: a row per try retried) last: only airflow3 runs write it.
-enum class Table { TaskInstance, DagRun, Job, Xcom, Log, Dag, SlotPool, TaskReschedule, TaskInstanceHistory, Count };
+// task_instance_history (3.x: a row per try retried): only airflow3 runs write it; asset_event
+// (2.4+): only runs with DAGs scheduled on assets.
+enum class Table {
+  TaskInstance,
+  DagRun,
+  Job,
+  Xcom,
+  Log,
+  Dag,
+  SlotPool,
+  TaskReschedule,
+  TaskInstanceHistory,
+  AssetEvent,
+  Count
+};
 
 inline constexpr std::array<std::string_view, static_cast<size_t>(Table::Count)> kTableNames = {
-    "task_instance", "dag_run", "job", "xcom", "log", "dag", "slot_pool", "task_reschedule", "task_instance_history"};
+    "task_instance",         "dag_run",    "job", "xcom", "log", "dag", "slot_pool", "task_reschedule",
+    "task_instance_history", "asset_event"};
 
 enum class QueryType {
   // Airflow 1.10 main loop (SchedulerJob._execute_helper).
@@ -183,10 +197,10 @@ inline constexpr std::array<QueryInfo, static_cast<size_t>(QueryType::Count)> kQ
     {"trigger_clean_unused", Table::TaskInstance, 2, false, false, false, false, false, true},
     {"triggerer_heartbeat", Table::Job, 1, false, false, false, false, false, true},
     {"check_trigger_timeouts", Table::TaskInstance, 1, true, false, false, false, false, true},
-    {"asset_event_register", Table::DagRun, 3, false, false, false, false, false, true},
+    {"asset_event_register", Table::AssetEvent, 3, false, false, false, false, false, true},
     {"adrq_select", Table::Dag, 1, true, false, false, false, false, true},
-    {"asset_events_for_run", Table::DagRun, 1, true, false, false, false, false, true},
-    {"asset_run_events_insert", Table::DagRun, 1, true, false, false, false, false, true},
+    {"asset_events_for_run", Table::AssetEvent, 1, true, false, false, false, false, true},
+    {"asset_run_events_insert", Table::AssetEvent, 1, true, false, false, false, false, true},
     {"adrq_delete", Table::Dag, 1, true, false, false, false, false, true},
 }};
 

@@ -202,6 +202,9 @@ QueryCostModel QueryCostModel::fromJson(const nlohmann::json& j, const std::stri
   // A history row is a task instance's copy.
   const size_t history = static_cast<size_t>(Table::TaskInstanceHistory), ti = static_cast<size_t>(Table::TaskInstance);
   if (!bytes.contains("task_instance_history")) m.bytesPerRow_[history] = m.bytesPerRow_[ti];
+  // An asset event is a narrow row with a small JSON payload, as a log row (not measured yet).
+  const size_t assetEvent = static_cast<size_t>(Table::AssetEvent);
+  if (!bytes.contains("asset_event")) m.bytesPerRow_[assetEvent] = m.bytesPerRow_[log];
   m.airflow3BytesPerRow_ = m.bytesPerRow_;
   if (a3.contains("bytes_per_row")) {
     const auto& b3 = a3["bytes_per_row"];

@@ -474,7 +474,10 @@ TaskRunner::Outcome TaskRunner::finish(TiId tiIdx, TrySlot& slot, bool success) 
   }
   const double now = ctx_.now();
   const SchedulerId queuedBy = ti.queuedBy;
-  if (outlets > 0) ctx_.assets->produced(tiIdx, now);
+  if (outlets > 0) {
+    ctx_.assets->produced(tiIdx, now);
+    db.addRows(Table::AssetEvent, outlets);
+  }
   st.markFinished(tiIdx, now, success);
   if (mini) {
     for (TiId d : st.readyDownstream(tiIdx, now)) st.markScheduled(d, now);
@@ -558,7 +561,10 @@ TaskRunner::Outcome TaskRunner::finishOnApi(TiId tiIdx, Supervisor& sup, bool su
     st.run(ti.run).historyRows++;
   }
   const SchedulerId queuedBy = ti.queuedBy;
-  if (outlets > 0) ctx_.assets->produced(tiIdx, ctx_.now());
+  if (outlets > 0) {
+    ctx_.assets->produced(tiIdx, ctx_.now());
+    db.addRows(Table::AssetEvent, outlets);
+  }
   st.markFinished(tiIdx, ctx_.now(), success);
   sup.ended(queuedBy);
   return Outcome::Ended;

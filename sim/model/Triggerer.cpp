@@ -17,7 +17,8 @@ Triggerer::Triggerer(SimContext& ctx)
       fired_(static_cast<size_t>(ctx.scenario.triggerer.instances)),
       due_(static_cast<size_t>(ctx.scenario.triggerer.instances)),
       instances_(static_cast<size_t>(ctx.scenario.triggerer.instances)),
-      orphanedBy_(ctx.scenario.faults.size(), 0) {
+      orphanedBy_(ctx.scenario.faults.size(), 0),
+      warmup_(ctx.scenario.run.warmup) {
   const auto& faults = ctx.scenario.faults;
   for (size_t k = 0; k < faults.size(); ++k)
     if (faults[k].kind == Fault::Kind::TriggererCrash)
@@ -34,12 +35,6 @@ void Triggerer::start() {
         crash(static_cast<int>(i), k, at + ctx_.scenario.faults[static_cast<size_t>(k)].duration);
       });
   }
-}
-
-bool Triggerer::crashedBetween(int instance, double after, double upTo) const {
-  for (auto [at, k] : instances_[static_cast<size_t>(instance)].crashes)
-    if (at > after && at <= upTo) return true;
-  return false;
 }
 
 void Triggerer::crash(int instance, int fault, double until) {
@@ -121,7 +116,9 @@ int Triggerer::load(int instance, double now) {
           w.firesAt = now;
           break;
         }
-        spawnStreamWait(ti, w, instance, now);
+        // Past its timeout it takes nothing (check_trigger_timeouts fails it); while an earlier
+        // load's actor still waits (its arrival handed over, its poll to come), that one delivers.
+        if (!w.waiting && (t.timeout < 0 || now <= t.timeout)) spawnStreamWait(ti, w, instance, now);
         continue;
       case Trigger::Kind::Poll:
         // Its first poll runs as it is loaded, then every poll interval.
@@ -155,22 +152,31 @@ void Triggerer::spawnStreamWait(TiId ti, const Waiting& w, int instance, double 
   const double remaining = t.timeout >= 0 ? t.timeout - now : 1e18;
   double crashAt = INFINITY;
   for (auto [at, k] : instances_[static_cast<size_t>(instance)].crashes)
-    if (at > now) {
+    if (at >= now) {
       crashAt = at;
       break;
     }
   const long long s = w.seq;
-  ctx_.rt.spawn("trigger", [this, ti, s, instance, now, t, remaining, crashAt] {
+  waiting_[ti].waiting = true;
+  ctx_.rt.spawn("trigger", [this, ti, s, now, t, remaining, crashAt] {
     DiesWithItsTriggerer dies(crashAt);
     const double arrival =
         ctx_.hub.waitForArrival(t.stream, now, t.pollInterval, remaining, std::isfinite(crashAt) ? &dies : nullptr);
     auto found = waiting_.find(ti);
-    if (arrival < 0 || found == waiting_.end() || found->second.seq != s) return;  // timed out, or died
+    const bool mine = found != waiting_.end() && found->second.seq == s;
+    if (mine) found->second.waiting = false;
+    if (arrival < 0) return;  // timed out (check_trigger_timeouts fails it), or its triggerer died
+    if (!mine) {
+      ctx_.hub.arrive(t.stream, ctx_.now());  // failed by its timeout meanwhile: for another sensor
+      return;
+    }
+    Waiting& w = found->second;
     // An arrival that waited for a sensor before this one deferred is its event as it defers.
-    found->second.eventAt = std::max(arrival, found->second.deferredAt);
+    w.eventAt = std::max(arrival, w.deferredAt);
     ctx_.state.run(ctx_.state.ti(ti).run).arrival = arrival;
-    if (crashedBetween(instance, now, ctx_.now())) return;  // its triggerer died: reloaded, it fires at once
-    fired_[static_cast<size_t>(instance)].push_back({s, ti});
+    // Its triggerer now (another one may have loaded it after a crash); none: its next load fires it.
+    if (w.instance >= 0 && instances_[static_cast<size_t>(w.instance)].alive)
+      fired_[static_cast<size_t>(w.instance)].push_back({s, ti});
   });
 }
 
@@ -184,8 +190,8 @@ void Triggerer::loop(int instance) {
   Instance& self = instances_[i];
   while (true) {
     if (!self.alive) {
-      // Restarted: a new process, a new job.
-      ctx_.rt.sleepUntil(self.downUntil);
+      // Restarted: a new process, a new job (a crash the moment it is back keeps it down).
+      while (ctx_.now() < self.downUntil) ctx_.rt.sleepUntil(self.downUntil);
       self.alive = true;
       self.since = ctx_.now();
       lastBeat = -INFINITY;
@@ -202,11 +208,11 @@ void Triggerer::loop(int instance) {
     ctx_.rt.sleepFor(1);
     if (self.generation != generation) continue;  // it died meanwhile: what it had is lost
     const double now = ctx_.now();
-    std::vector<std::pair<TiId, MetadataDb*>> events;
+    std::vector<std::tuple<long long, TiId, MetadataDb*>> events;
     auto take = [&](long long seq, TiId ti) {
       auto it = waiting_.find(ti);
       if (it == waiting_.end() || it->second.seq != seq) return;  // failed by its timeout meanwhile
-      events.push_back({ti, &ctx_.db(ctx_.state.dag(ctx_.state.dagOf(ti)).instance)});
+      events.push_back({seq, ti, &ctx_.db(ctx_.state.dag(ctx_.state.dagOf(ti)).instance)});
     };
     auto& due = due_[i];
     while (!due.empty() && std::get<0>(due.top()) <= now) {
@@ -217,7 +223,7 @@ void Triggerer::loop(int instance) {
     fired_[i].clear();
     // handle_events (submit_event per event), clean_unused, the job's heartbeat.
     QueryBatch own = db.batch();
-    for (auto& [ti, tiDb] : events) {
+    for (auto& [seq, ti, tiDb] : events) {
       if (tiDb == &db) {
         own.add(QueryType::TriggerEventSubmit, 1, 1);
       } else {
@@ -237,11 +243,11 @@ void Triggerer::loop(int instance) {
     const double done = ctx_.now();
     Instance& in = instances_[i];
     account(in, done);
-    for (auto& [ti, tiDb] : events) {
+    for (auto& [seq, ti, tiDb] : events) {
       auto it = waiting_.find(ti);
-      if (it == waiting_.end()) continue;  // failed by its timeout while the events were written
+      if (it == waiting_.end() || it->second.seq != seq) continue;  // failed by its timeout meanwhile
       eventAt_[ti] = it->second.eventAt;
-      resumable_[ti] = Resumption{false};
+      resumable_[ti] = Resumption{false, ctx_.state.ti(ti).tryNumber + 1};
       waiting_.erase(it);
       in.assigned--;
       eventsSubmitted_++;
@@ -263,7 +269,7 @@ int Triggerer::checkTimeouts(double now) {
       in.assigned--;  // its trigger is cancelled at the triggerer's next load
     }
     waiting_.erase(it);
-    resumable_[ti] = Resumption{true};
+    resumable_[ti] = Resumption{true, ctx_.state.ti(ti).tryNumber + 1};
     timedOut_++;
     n++;
     ctx_.state.markResumed(ti, now);
@@ -277,17 +283,14 @@ std::optional<Triggerer::Resumption> Triggerer::resume(TiId ti, double now) {
   const Resumption r = it->second;
   resumable_.erase(it);
   auto e = eventAt_.find(ti);
-  if (e != eventAt_.end()) {
-    if (e->second >= warmup_) delays_.push_back(now - e->second);
-    eventAt_.erase(e);
-  }
+  const double eventAt = e == eventAt_.end() ? -1 : e->second;
+  if (e != eventAt_.end()) eventAt_.erase(e);
+  if (ctx_.state.ti(ti).tryNumber != r.tryNumber) return std::nullopt;  // a retry: not resumed
+  if (eventAt >= warmup_) delays_.push_back(now - eventAt);
   return r;
 }
 
-void Triggerer::markWarmup() {
-  warmup_ = ctx_.now();
-  deferredAtWarmup_ = deferredTries_;
-}
+void Triggerer::markWarmup() { deferredAtWarmup_ = deferredTries_; }
 
 void Triggerer::contribute(double end, RunResult& out) const {
   const TriggererConfig& cfg = ctx_.scenario.triggerer;

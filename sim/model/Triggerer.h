@@ -43,6 +43,7 @@ class Triggerer {
   // How a deferred try comes back to a worker.
   struct Resumption {
     bool timedOut;  // next_method __fail__: the trigger did not fire before trigger_timeout
+    int tryNumber;  // the try that resumes (a later one, after a failed start, starts afresh)
   };
 
   explicit Triggerer(SimContext& ctx);
@@ -56,7 +57,8 @@ class Triggerer {
   // set scheduled to fail. Returns how many.
   int checkTimeouts(double now);
   // A try of `ti` starts its work on a worker: how it was resumed, or nullopt when it was not
-  // deferred. Records its trigger delay (event to resumption).
+  // deferred (or its resumed try failed before its work and this is a retry: handle_failure
+  // clears next_method). Records its trigger delay (event to resumption).
   std::optional<Resumption> resume(TiId ti, double now);
 
   // Triggers a triggerer_crash (fault `fault`) took from their triggerer.
@@ -71,9 +73,10 @@ class Triggerer {
     Trigger trigger;
     long long seq = 0;  // this deferral (a task instance may defer again on a later try)
     double deferredAt = 0;
-    int instance = -1;    // the triggerer running it; -1: not loaded yet
-    double firesAt = -1;  // once loaded (time and poll triggers)
-    double eventAt = -1;  // when what it waited for happened
+    int instance = -1;     // the triggerer running it; -1: not loaded yet
+    double firesAt = -1;   // once loaded (time and poll triggers)
+    double eventAt = -1;   // when what it waited for happened
+    bool waiting = false;  // a stream trigger's actor waits in the hub for it
   };
   struct Instance {
     int assigned = 0;
@@ -93,8 +96,6 @@ class Triggerer {
   void account(Instance& in, double now);
   // Fault `fault` kills instance `instance` now until `until`: its triggers are orphans.
   void crash(int instance, int fault, double until);
-  // A crash of `instance` in (after, upTo]: a stream trigger it loaded at `after` stops waiting.
-  bool crashedBetween(int instance, double after, double upTo) const;
   // A stream trigger loaded now by `instance`: an actor waits for its arrival.
   void spawnStreamWait(TiId ti, const Waiting& w, int instance, double now);
 
@@ -110,7 +111,7 @@ class Triggerer {
   std::vector<Instance> instances_;
   long long seq_ = 0;
   std::vector<long long> orphanedBy_;  // per fault
-  double warmup_ = 0;
+  double warmup_;                      // occupancy, delays: after it
   long long deferredTries_ = 0, deferredAtWarmup_ = 0, timedOut_ = 0, eventsSubmitted_ = 0;
   SampleSeries delays_;
 };

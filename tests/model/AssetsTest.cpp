@@ -97,3 +97,27 @@ TEST(Assets, Airflow1HasNoAssetsAndAnUnknownAssetIsAnError) {
 )"),
                   "no task has asset 'raw_order' among its outlets");
 }
+
+TEST(Assets, EventsAreRowsOfTheDatabase) {
+  const auto out = simulate(load(producers(R"(
+  - name: report
+    schedule: {assets: [raw_orders]}
+    tasks: [{id: build, duration: 30s}]
+)"))[0]);
+  EXPECT_EQ(out.metrics["db_rows"]["asset_event"]["end"], out.metrics["asset_events"]);
+  // A scenario without assets has no such table.
+  const auto plain = simulate(load(R"(
+run: {horizon: 30m, task_instances_csv: false}
+dags: [{name: d, schedule: 10m, tasks: [{id: t}]}]
+)")[0]);
+  EXPECT_FALSE(plain.metrics["db_rows"].contains("asset_event"));
+}
+
+TEST(Assets, AnAssetNamedTwiceIsAnError) {
+  expectLoadError(producers(R"(
+  - name: report
+    schedule: {assets: [raw_orders, raw_orders]}
+    tasks: [{id: build}]
+)"),
+                  "duplicate asset 'raw_orders'");
+}

@@ -157,3 +157,19 @@ TEST(Deferral, ALoneTriggerersTriggersWaitForItsRestart) {
   EXPECT_LT(m["trigger_delay_s"]["max"].get<double>(), 20 * 60 + 600);
   EXPECT_EQ(m["trigger_timeouts"], 0);
 }
+
+TEST(Deferral, ARetryAfterAResumedTryFailedToStartStartsAfresh) {
+  // The API server is down for 20 minutes from 1 h: resumed tries whose start call fails are
+  // failed and retried 10 minutes later; the retry defers again (handle_failure clears
+  // next_method) instead of taking the old resumption.
+  const std::string sensor = ", mode: deferrable, retries: 2, retry_delay: 10m",
+                    job = ", defer: {after: 10s, for: 10m}, retries: 2, retry_delay: 10m",
+                    a3 = "scheduler: {model: airflow3}\n";
+  const auto calm = simulate(load(partner(sensor, job, a3))[0]).metrics;
+  const auto m =
+      simulate(load(partner(sensor, job, a3 + "faults: [{kind: api_server_outage, at: 1h, duration: 20m}]\n"))[0])
+          .metrics;
+  expectNothingLostOrRunTwice(m);
+  EXPECT_GT(m["api_request_failures"].get<long long>(), calm["api_request_failures"].get<long long>());
+  EXPECT_GT(m["deferred_tries"].get<long long>(), calm["deferred_tries"].get<long long>());
+}

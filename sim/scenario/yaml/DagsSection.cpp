@@ -77,6 +77,7 @@ void readDag(const Context& ctx, const YAML::Node& dags, size_t i, Scenario& s, 
     if (s.scheduler.model == SchedulerModel::Airflow1)
       ctx.fail(sched, p + ".schedule", "assets (datasets) came with Airflow 2.4 (the scheduler model is airflow1)");
     d.scheduleAssets = readNames(ctx, a.raw("assets"), p + ".schedule.assets", "asset name");
+    failOnDuplicateName(ctx, a.raw("assets"), p + ".schedule.assets", "asset");
     refs.assetSchedules.push_back({a.raw("assets"), p + ".schedule.assets"});
     a.finish();
   } else if (sched.IsDefined() && !sched.IsNull()) {

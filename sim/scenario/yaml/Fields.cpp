@@ -207,6 +207,13 @@ std::vector<std::string> readNames(const Context& ctx, const YAML::Node& list, c
   return names;
 }
 
+void failOnDuplicateName(const Context& ctx, const YAML::Node& list, const std::string& path, const std::string& what) {
+  std::set<std::string> seen;
+  for (size_t k = 0; k < list.size(); ++k)
+    if (!seen.insert(list[k].Scalar()).second)
+      ctx.fail(list[k], path, "duplicate " + what + " '" + list[k].Scalar() + "'");
+}
+
 std::map<std::string, double> readInitialRows(const Context& ctx, const YAML::Node& node, const std::string& path) {
   static const std::set<std::string> tables = {"task_instance", "dag_run", "job", "xcom", "log"};
   std::map<std::string, double> out;

@@ -120,6 +120,9 @@ double rateOf(const Context& ctx, const YAML::Node& n, const std::string& path);
 std::vector<std::string> readNames(const Context& ctx, const YAML::Node& list, const std::string& path,
                                    const std::string& what);
 
+// Fails at the second of two equal names in `list` (a list readNames accepted).
+void failOnDuplicateName(const Context& ctx, const YAML::Node& list, const std::string& path, const std::string& what);
+
 // {table: rows} for the metadata tables the model knows.
 std::map<std::string, double> readInitialRows(const Context& ctx, const YAML::Node& node, const std::string& path);
 

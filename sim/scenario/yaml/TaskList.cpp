@@ -41,6 +41,7 @@ void readTaskFields(Fields& f, TaskDef& t, SchedulerModel model) {
       f.ctx().fail(f.raw("outlets"), f.path("outlets"),
                    "assets (datasets) came with Airflow 2.4 (the scheduler model is airflow1)");
     t.outlets = readNames(f.ctx(), f.raw("outlets"), f.path("outlets"), "asset name");
+    failOnDuplicateName(f.ctx(), f.raw("outlets"), f.path("outlets"), "asset");
   }
   if (f.has("defer")) {
     noDeferral("defer", "defer:");
