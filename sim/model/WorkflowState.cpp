@@ -479,27 +479,25 @@ void WorkflowState::markFinished(TiId tiIdx, double now, bool success) {
   noteTiTerminal(tiIdx);
 }
 
-void WorkflowState::markRescheduled(TiId tiIdx, double now, double nextPokeAt) {
+TaskInstance& WorkflowState::handBack(TiId tiIdx, double now, TiState state) {
   TaskInstance& ti = tis_[tiIdx];
   schedulerRunning_[ti.queuedBy]--;
   releaseSlot(tiIdx);
   runningTasks_--;
-  rec_.addTry(tryRecord(tiIdx, name(TiState::UpForReschedule), now, ti.host, ti.queuedBy));
-  ti.state = TiState::UpForReschedule;
-  ti.retryAt = nextPokeAt;
+  rec_.addTry(tryRecord(tiIdx, name(state), now, ti.host, ti.queuedBy));
+  ti.state = state;
   ti.tryNumber--;
+  return ti;
+}
+
+void WorkflowState::markRescheduled(TiId tiIdx, double now, double nextPokeAt) {
+  handBack(tiIdx, now, TiState::UpForReschedule).retryAt = nextPokeAt;
   rec_.sensorReschedules++;
 }
 
 void WorkflowState::markDeferred(TiId tiIdx, double now) {
-  TaskInstance& ti = tis_[tiIdx];
-  schedulerRunning_[ti.queuedBy]--;
-  releaseSlot(tiIdx);
-  runningTasks_--;
-  rec_.addTry(tryRecord(tiIdx, name(TiState::Deferred), now, ti.host, ti.queuedBy));
-  ti.state = TiState::Deferred;
+  TaskInstance& ti = handBack(tiIdx, now, TiState::Deferred);
   if (ti.firstPokeAt < 0) ti.firstPokeAt = ti.started;
-  ti.tryNumber--;
 }
 
 void WorkflowState::markResumed(TiId tiIdx, double now) { markScheduled(tiIdx, now); }

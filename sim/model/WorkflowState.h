@@ -222,6 +222,9 @@ class WorkflowState {
   void noteTiTerminal(TiId ti);
   int poolIndex(const std::string& pool) const;
   void releaseSlot(TiId ti);
+  // A running try goes back without ending (up_for_reschedule, deferred): its slots free, its try
+  // recorded, its try number kept for the next run of it (Airflow counts neither as a try).
+  TaskInstance& handBack(TiId ti, double now, TiState state);
   MetadataDb& dbOf(DagId dag) { return *instanceDb_[dags_[dag].instance]; }
   double firstExecution(DagId dag, double now) const;
   // Sets when the DAG's next scheduled run is due, keeping the instance's index by due time.
