@@ -121,3 +121,16 @@ TEST(Assets, AnAssetNamedTwiceIsAnError) {
 )"),
                   "duplicate asset 'raw_orders'");
 }
+
+TEST(Assets, AnInstanceWithItsOwnDbSeesOnlyItsOwnAssets) {
+  expectLoadError(producers(R"(
+  - name: report
+    schedule: {assets: [raw_orders]}
+    tasks: [{id: build}]
+instances:
+  - {name: main}
+  - {name: fast, dags: [report], metadb: own}
+)"),
+                  "asset 'raw_orders' is updated by DAG 'ingest' in the shared metadata DB but read in instance "
+                  "'fast's own metadata DB");
+}
