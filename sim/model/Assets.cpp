@@ -64,7 +64,6 @@ std::vector<DagId> AssetRegistry::ready(InstanceId instance) const {
 }
 
 long long AssetRegistry::consume(DagId dag, double now) {
-  (void)now;
   Consumer& c = consumers_[static_cast<size_t>(consumerOfDag_[dag.index()])];
   const double triggered = *std::max_element(c.queuedAt.begin(), c.queuedAt.end());
   long long n = 0;

@@ -58,34 +58,12 @@ bool standIn(QueryType type, StandIn& out) {
   switch (type) {
     case QueryType::WorkerDefer:
     case QueryType::TriggerEventSubmit:
+    case QueryType::AssetEventRegister:
       out = {"worker_finish", 4};
       return true;
     case QueryType::TriggererLoad:
     case QueryType::TriggerCleanUnused:
-      out = {"get_paused_dags", 1};
-      return true;
-    case QueryType::TriggerAssign:
-    case QueryType::TriggererHeartbeat:
-      out = {"scheduler_heartbeat", 1};
-      return true;
-    case QueryType::CheckTriggerTimeouts:
-      out = {"ti_current_state", 1};
-      return true;
-    case QueryType::AssetEventRegister:
-      out = {"worker_finish", 4};
-      return true;
     case QueryType::AdrqSelect:
-      out = {"get_paused_dags", 1};
-      return true;
-    case QueryType::AssetEventsForRun:  // rows read and mapped to objects, as a run's task instances
-      out = {"update_state_select_tis", 1};
-      return true;
-    case QueryType::AssetRunEventsInsert:  // rows written, as a run's task instances
-      out = {"dagrun_insert", 2};
-      return true;
-    case QueryType::AdrqDelete:
-      out = {"scheduler_heartbeat", 1};
-      return true;
     case QueryType::VariableGet:
     case QueryType::ConnectionGet:
     case QueryType::DagProcessorParse:
@@ -93,8 +71,20 @@ bool standIn(QueryType type, StandIn& out) {
     case QueryType::DagrunCreateVersions:
       out = {"get_paused_dags", 1};
       return true;
+    case QueryType::TriggerAssign:
+    case QueryType::TriggererHeartbeat:
+    case QueryType::AdrqDelete:
+      out = {"scheduler_heartbeat", 1};
+      return true;
+    case QueryType::CheckTriggerTimeouts:
     case QueryType::VerifyDagVersion:
       out = {"ti_current_state", 1};
+      return true;
+    case QueryType::AssetEventsForRun:  // rows read and mapped to objects, as a run's task instances
+      out = {"update_state_select_tis", 1};
+      return true;
+    case QueryType::AssetRunEventsInsert:  // rows written, as a run's task instances
+      out = {"dagrun_insert", 2};
       return true;
     default:
       return false;

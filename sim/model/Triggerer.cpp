@@ -250,7 +250,6 @@ void Triggerer::loop(int instance) {
       resumable_[ti] = Resumption{false, ctx_.state.ti(ti).tryNumber + 1};
       waiting_.erase(it);
       in.assigned--;
-      eventsSubmitted_++;
       ctx_.state.markResumed(ti, done);
     }
   }

@@ -112,7 +112,7 @@ class Triggerer {
   long long seq_ = 0;
   std::vector<long long> orphanedBy_;  // per fault
   double warmup_;                      // occupancy, delays: after it
-  long long deferredTries_ = 0, deferredAtWarmup_ = 0, timedOut_ = 0, eventsSubmitted_ = 0;
+  long long deferredTries_ = 0, deferredAtWarmup_ = 0, timedOut_ = 0;
   SampleSeries delays_;
 };
 
