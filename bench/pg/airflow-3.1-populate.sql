@@ -6,11 +6,17 @@
 -- version nibble (sim/pg/QueryShapes.cpp computes the same). One XCom return value per run; one
 -- retried try in 50 (a task_instance_history row); a sensor's reschedules for one TI in 100; a
 -- deadline per run for one DAG in 10; 200 Variables and 50 connections (encrypted); log rows only for the scheduler's own events (one in 20
--- TIs); jobs only for schedulers, DAG processors and triggerers. Usage as
+-- TIs); jobs only for schedulers, DAG processors and triggerers. In one DAG in 10 the newest run's
+-- task_02 is deferred on a time trigger (half of them not assigned to a triggerer yet). One asset
+-- per 10 DAGs, each DAG scheduled on one of them; each asset has an event a minute (at least 100,
+-- about one per 20 task instances in all; 512-byte JSON payloads, as apache/airflow#69848
+-- measured with), and every other DAG has its asset queued. Usage as
 -- airflow-1.10-populate.sql (-v tis dags tasks runs).
 TRUNCATE alembic_version, deadline, task_reschedule, xcom, task_instance_history, task_instance, dag_run,
   serialized_dag, dag_code, dag_version, job, dag, dag_bundle, slot_pool, log, log_template, trigger,
-  asset_active, asset, variable, connection RESTART IDENTITY CASCADE;
+  asset_active, asset, variable, connection, asset_alias, asset_event, asset_alias_asset_event, asset_trigger,
+  dag_schedule_asset_reference, dag_schedule_asset_alias_reference, dag_schedule_asset_name_reference,
+  dag_schedule_asset_uri_reference, asset_dag_run_queue, dagrun_asset_event RESTART IDENTITY CASCADE;
 INSERT INTO alembic_version VALUES ('cc92b33c6709');
 INSERT INTO dag_bundle (name, active, last_refreshed) VALUES ('dags-folder', true, now());
 INSERT INTO log_template (filename, elasticsearch_id, created_at)
@@ -105,4 +111,28 @@ INSERT INTO connection (conn_id, conn_type, host, schema, login, password, port,
   SELECT 'conn_' || c, 'postgres', 'db-' || c || '.internal', 'analytics', 'etl', 'gAAAAAB' || md5(c::text), 5432,
          true, true, 'gAAAAAB' || repeat(md5(c::text), 2)
   FROM generate_series(1, 50) c;
+INSERT INTO trigger (classpath, kwargs, created_date, triggerer_id)
+  SELECT 'airflow.providers.standard.triggers.temporal.DateTimeTrigger',
+         'gAAAAAB' || repeat(md5(d::text), 4), timestamptz '2020-01-01' + :runs * interval '1 hour',
+         CASE WHEN d % 20 = 0 THEN 1 END
+  FROM generate_series(10, :dags, 10) d;
+UPDATE task_instance ti SET state = 'deferred', trigger_id = t.id, next_method = 'execute_complete',
+    next_kwargs = '{}'::json, trigger_timeout = timestamptz '2020-01-01' + (:runs + 1) * interval '1 hour'
+  FROM trigger t
+  WHERE ti.dag_id = 'dag_' || (t.id * 10) AND ti.task_id = 'task_02' AND ti.run_id = 'scheduled__' || :runs;
+INSERT INTO asset (name, uri, "group", extra, created_at, updated_at)
+  SELECT 'asset_' || a, 's3://bucket/asset_' || a, 'asset', '{}', now(), now()
+  FROM generate_series(1, greatest(1, :dags / 10)) a;
+INSERT INTO asset_active (name, uri) SELECT name, uri FROM asset;
+INSERT INTO dag_schedule_asset_reference (asset_id, dag_id, created_at, updated_at)
+  SELECT (d - 1) % greatest(1, :dags / 10) + 1, 'dag_' || d, now(), now() FROM generate_series(1, :dags) d;
+INSERT INTO asset_event (asset_id, extra, source_task_id, source_dag_id, source_run_id, source_map_index, timestamp)
+  SELECT a, json_build_object('payload', repeat('x', 500)), 'task_40', 'dag_' || a, 'scheduled__' || (j / 60 + 1), -1,
+         timestamptz '2020-01-01' + j * interval '1 minute'
+  FROM generate_series(1, greatest(1, :dags / 10)) a,
+       generate_series(1, greatest(100, :tis / 20 / greatest(1, :dags / 10))) j
+  ORDER BY j, a;
+INSERT INTO asset_dag_run_queue (asset_id, target_dag_id, created_at)
+  SELECT asset_id, dag_id, timestamptz '2020-01-01' + :runs * interval '1 hour' FROM dag_schedule_asset_reference
+  WHERE substr(dag_id, 5)::int % 2 = 0;
 VACUUM ANALYZE;

@@ -4,10 +4,13 @@
 -- taskreschedule,trigger,asset,dagbundle}.py and jobs/job.py at the commit 3.1.0 branched from,
 -- a6352d9fe4): task instances keyed by a UUID (v7, a new one per try) with the 2.x key kept
 -- unique, one task_instance_history row per try retried, DAG versions with their serialized DAG
--- and source, the deadline table the scheduler scans every loop, and the schema's revision.
+-- and source, the deadline table the scheduler scans every loop, the schema's revision, and the
+-- trigger and asset tables deferral and asset-driven scheduling use.
 DROP TABLE IF EXISTS alembic_version, deadline, task_reschedule, xcom, task_instance_history, task_instance,
   dag_run, serialized_dag, dag_code, dag_version, job, dag, dag_bundle, slot_pool, log, log_template, trigger,
-  asset_active, asset, variable, connection CASCADE;
+  asset_active, asset, variable, connection, asset_alias, asset_event, asset_alias_asset_event, asset_trigger,
+  dag_schedule_asset_reference, dag_schedule_asset_alias_reference, dag_schedule_asset_name_reference,
+  dag_schedule_asset_uri_reference, asset_dag_run_queue, dagrun_asset_event CASCADE;
 
 -- airflow db migrate's head for 3.1.0 (utils/db.py _REVISION_HEADS_MAP, migration 0085).
 CREATE TABLE alembic_version (version_num varchar(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));
@@ -169,3 +172,58 @@ CREATE TABLE asset_active (
   name varchar(1500) NOT NULL, uri varchar(1500) NOT NULL,
   CONSTRAINT asset_active_pkey PRIMARY KEY (name, uri),
   CONSTRAINT asset_active_asset_name_uri_fkey FOREIGN KEY (name, uri) REFERENCES asset (name, uri) ON DELETE CASCADE);
+
+-- Assets (models/asset.py): their events (no foreign key to the asset: events outlive it), the
+-- DAGs scheduled on an asset or an alias, the queue dags_needing_dagruns reads, the events a run
+-- consumed, and the triggers that watch an asset.
+CREATE TABLE asset_alias (id serial PRIMARY KEY, name varchar(1500) NOT NULL, "group" varchar(1500) NOT NULL);
+CREATE UNIQUE INDEX idx_asset_alias_name_unique ON asset_alias (name);
+CREATE TABLE asset_event (
+  id serial PRIMARY KEY, asset_id integer NOT NULL, extra json NOT NULL, source_task_id varchar(250),
+  source_dag_id varchar(250), source_run_id varchar(250), source_map_index integer DEFAULT -1,
+  timestamp timestamptz NOT NULL);
+CREATE INDEX idx_asset_id_timestamp ON asset_event (asset_id, timestamp);
+CREATE TABLE asset_alias_asset_event (
+  alias_id integer NOT NULL REFERENCES asset_alias (id) ON DELETE CASCADE,
+  event_id integer NOT NULL REFERENCES asset_event (id) ON DELETE CASCADE,
+  CONSTRAINT asset_alias_asset_event_pkey PRIMARY KEY (alias_id, event_id));
+CREATE INDEX idx_asset_alias_asset_event_alias_id ON asset_alias_asset_event (alias_id);
+CREATE INDEX idx_asset_alias_asset_event_event_id ON asset_alias_asset_event (event_id);
+CREATE TABLE asset_trigger (
+  asset_id integer NOT NULL REFERENCES asset (id) ON DELETE CASCADE,
+  trigger_id integer NOT NULL REFERENCES trigger (id) ON DELETE CASCADE,
+  CONSTRAINT asset_trigger_pkey PRIMARY KEY (asset_id, trigger_id));
+CREATE INDEX idx_asset_trigger_asset_id ON asset_trigger (asset_id);
+CREATE INDEX idx_asset_trigger_trigger_id ON asset_trigger (trigger_id);
+CREATE TABLE dag_schedule_asset_reference (
+  asset_id integer NOT NULL REFERENCES asset (id) ON DELETE CASCADE,
+  dag_id varchar(250) NOT NULL REFERENCES dag (dag_id) ON DELETE CASCADE,
+  created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL,
+  CONSTRAINT dsar_pkey PRIMARY KEY (asset_id, dag_id));
+CREATE INDEX idx_dag_schedule_asset_reference_dag_id ON dag_schedule_asset_reference (dag_id);
+CREATE TABLE dag_schedule_asset_alias_reference (
+  alias_id integer NOT NULL REFERENCES asset_alias (id) ON DELETE CASCADE,
+  dag_id varchar(250) NOT NULL REFERENCES dag (dag_id) ON DELETE CASCADE,
+  created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL,
+  CONSTRAINT dsaar_pkey PRIMARY KEY (alias_id, dag_id));
+CREATE INDEX idx_dag_schedule_asset_alias_reference_dag_id ON dag_schedule_asset_alias_reference (dag_id);
+CREATE TABLE dag_schedule_asset_name_reference (
+  name varchar(1500) NOT NULL, dag_id varchar(250) NOT NULL REFERENCES dag (dag_id) ON DELETE CASCADE,
+  created_at timestamptz NOT NULL, CONSTRAINT dsanr_pkey PRIMARY KEY (name, dag_id));
+CREATE INDEX idx_dag_schedule_asset_name_reference_dag_id ON dag_schedule_asset_name_reference (dag_id);
+CREATE TABLE dag_schedule_asset_uri_reference (
+  uri varchar(1500) NOT NULL, dag_id varchar(250) NOT NULL REFERENCES dag (dag_id) ON DELETE CASCADE,
+  created_at timestamptz NOT NULL, CONSTRAINT dsaur_pkey PRIMARY KEY (uri, dag_id));
+CREATE INDEX idx_dag_schedule_asset_uri_reference_dag_id ON dag_schedule_asset_uri_reference (dag_id);
+CREATE TABLE asset_dag_run_queue (
+  asset_id integer NOT NULL REFERENCES asset (id) ON DELETE CASCADE,
+  target_dag_id varchar(250) NOT NULL REFERENCES dag (dag_id) ON DELETE CASCADE,
+  created_at timestamptz NOT NULL,
+  CONSTRAINT assetdagrunqueue_pkey PRIMARY KEY (asset_id, target_dag_id));
+CREATE INDEX idx_asset_dag_run_queue_target_dag_id ON asset_dag_run_queue (target_dag_id);
+CREATE TABLE dagrun_asset_event (
+  dag_run_id integer NOT NULL REFERENCES dag_run (id) ON DELETE CASCADE,
+  event_id integer NOT NULL REFERENCES asset_event (id) ON DELETE CASCADE,
+  CONSTRAINT dagrun_asset_event_pkey PRIMARY KEY (dag_run_id, event_id));
+CREATE INDEX idx_dagrun_asset_events_dag_run_id ON dagrun_asset_event (dag_run_id);
+CREATE INDEX idx_dagrun_asset_events_event_id ON dagrun_asset_event (event_id);

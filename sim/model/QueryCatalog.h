@@ -99,8 +99,7 @@ enum class QueryType {
   DeadlineScan,          // every loop: SELECT deadline WHERE deadline_time < now AND callback_state IS NULL
   DagrunCreateVersions,  // a run created: the DAG's bundle version, its latest dag_version, the log template
   VerifyDagVersion,      // a run examined: the latest dag_version, does the run's TIs (or history) have it
-  // Deferral (Airflow >= 2.2; models/trigger.py, jobs/triggerer_job_runner.py). Not measured by
-  // `schedlab calibrate` yet: each is costed as a measured type of the same kind (QueryCostModel).
+  // Deferral (Airflow >= 2.2; models/trigger.py, jobs/triggerer_job_runner.py).
   WorkerDefer,           // 2.x: the try defers: TI FOR UPDATE, INSERT trigger, UPDATE TI -> deferred, log, job
   ApiTiDefer,            // 3.x: PATCH .../state deferred: api_ti_state's statements and the INSERT trigger
   TriggererLoad,         // a triggerer loop: count its triggers, the unassigned ones SKIP LOCKED, ids_for_triggerer
@@ -109,11 +108,11 @@ enum class QueryType {
   TriggerCleanUnused,    // clean_unused: UPDATE TIs no longer deferred, DELETE triggers nobody needs
   TriggererHeartbeat,    // UPDATE job.latest_heartbeat of the triggerer's job
   CheckTriggerTimeouts,  // the scheduler's check_trigger_timeouts: UPDATE deferred TIs past trigger_timeout
-  // Assets (2.4+ datasets; models/asset.py, assets/manager.py, scheduler_job_runner.py), not
-  // measured yet either.
+  // Assets (2.4+ datasets; models/asset.py, assets/manager.py, scheduler_job_runner.py).
   AssetEventRegister,    // a success's outlet: INSERT asset_event, the DAGs scheduled on it, INSERT the queue row
   AdrqSelect,            // every loop: SELECT the whole asset_dag_run_queue (dags_needing_dagruns)
-  AssetEventsForRun,     // an asset-triggered run: SELECT its window's asset events as ORM objects (per row)
+  AssetEventsForRun,     // an asset-triggered run: SELECT its window's asset events as ORM objects; reads
+                         // idx_asset_id_timestamp whole (rows scanned: the table's, returned: the events)
   AssetRunEventsInsert,  // INSERT dagrun_asset_event, a row per event consumed
   AdrqDelete,            // DELETE the DAG's asset_dag_run_queue rows
   Count
@@ -128,13 +127,13 @@ struct QueryInfo {
   bool dagProcessor = false;  // airflow3's standalone DAG processor sends it, never a scheduler loop
   bool airflow3Only = false;  // only airflow3 sends it: a calibration costs it in its "airflow3" section
   bool taskRead = false;      // a try's lookup (a Variable, a connection), never a loop's
-  // Deferral's and assets' statements: only scenarios that defer or use assets send them; not
-  // measured by `schedlab calibrate` yet (QueryCostModel costs each as a stand-in).
-  bool standIn = false;
+  // Deferral's and assets' statements: only scenarios that defer or use assets send them;
+  // measured on the 3.1 layout (a calibration from before costs each as a stand-in, QueryCostModel).
+  bool deferralOrAssets = false;
   // A statements.<type> column of loops.csv: a scheduler loop's types but airflow3's, deferral's
   // and assets' own (counted in its statements, and by type in db_queries_by_type), so the columns
   // stay one set for all.
-  bool loopColumn() const { return !apiServer && !dagProcessor && !airflow3Only && !taskRead && !standIn; }
+  bool loopColumn() const { return !apiServer && !dagProcessor && !airflow3Only && !taskRead && !deferralOrAssets; }
 };
 
 inline constexpr std::array<QueryInfo, static_cast<size_t>(QueryType::Count)> kQueries = {{

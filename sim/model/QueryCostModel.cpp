@@ -39,8 +39,8 @@ QueryCost scaled(const QueryCost& c, double k) {
   return {times(c.seconds), times(c.pages)};
 }
 
-// What a type is costed as in a calibration from before it (and a deferral type, which calibrate
-// does not measure yet, in every calibration): a type sending statements of the same kind
+// What a type is costed as in a calibration from before it (airflow3's, deferral's and assets'
+// in a calibration without the 3.1 layout's measurements): a type sending statements of the same kind
 // (single-row reads and writes by key: worker_start's five, worker_finish's four, the job row's
 // UPDATE; small reads of the dag table: get_paused_dags' one; a task instance's read by an index:
 // ti_current_state's one), per statement.
@@ -122,9 +122,9 @@ void QueryCostModel::readClientCosts(const nlohmann::json& c, const std::string&
     if (!kQueries[i].schedulerSide) continue;
     const std::string name(kQueries[i].name), w = where + ".queries." + name;
     StandIn s;
-    if (!q.contains(name) && (kQueries[i].airflow3Only || kQueries[i].standIn) &&
+    if (!q.contains(name) && (kQueries[i].airflow3Only || kQueries[i].deferralOrAssets) &&
         standIn(static_cast<QueryType>(i), s) && q.contains(s.type)) {
-      // Measured before airflow3's own statements, or not measured (deferral's): as the stand-in's,
+      // Measured before airflow3's own statements (or deferral's and assets'): as the stand-in's,
       // per statement.
       const auto& t = q[s.type];
       const double k = kQueries[i].statements / s.statements;

@@ -74,6 +74,22 @@ const std::map<std::string, Source>& catalogSources() {
       {"api_xcom_set", {L::Airflow110, "ti_merge_scheduled", 3}},
       // Single-row reads and writes of the dag table and its neighbours, as sync_dag's.
       {"dag_processor_parse", {L::Airflow110, "sync_dag", 5}},
+      // Deferral's and assets' statements, measured on the 3.1 layout only: its trigger and asset
+      // tables are 2.2+'s trigger and 2.4+'s dataset tables renamed. A calibration without that
+      // layout leaves them out (QueryCostModel costs them as stand-ins).
+      {"worker_defer", {L::Airflow3, "worker_defer", 1}},
+      {"api_ti_defer", {L::Airflow3, "api_ti_defer", 1}},
+      {"triggerer_load", {L::Airflow3, "triggerer_load", 1}},
+      {"trigger_assign", {L::Airflow3, "trigger_assign", 1}},
+      {"trigger_event_submit", {L::Airflow3, "trigger_event_submit", 1}},
+      {"trigger_clean_unused", {L::Airflow3, "trigger_clean_unused", 1}},
+      {"triggerer_heartbeat", {L::Airflow3, "scheduler_heartbeat", 1}},
+      {"check_trigger_timeouts", {L::Airflow3, "check_trigger_timeouts", 1}},
+      {"asset_event_register", {L::Airflow3, "asset_event_register", 1}},
+      {"adrq_select", {L::Airflow3, "adrq_select", 1}},
+      {"asset_events_for_run", {L::Airflow3, "asset_events_for_run", 1}},
+      {"asset_run_events_insert", {L::Airflow3, "asset_run_events_insert", 1}},
+      {"adrq_delete", {L::Airflow3, "adrq_delete", 1}},
   };
   return m;
 }
@@ -110,6 +126,19 @@ const std::map<std::string, Source>& airflow3Sources() {
       {"variable_get", {L::Airflow3, "api_variable_get", 1}},
       {"connection_get", {L::Airflow3, "api_connection_get", 1}},
       {"dag_processor_parse", {L::Airflow3, "dag_processor_parse", 1}},
+      {"worker_defer", {L::Airflow3, "worker_defer", 1}},
+      {"api_ti_defer", {L::Airflow3, "api_ti_defer", 1}},
+      {"triggerer_load", {L::Airflow3, "triggerer_load", 1}},
+      {"trigger_assign", {L::Airflow3, "trigger_assign", 1}},
+      {"trigger_event_submit", {L::Airflow3, "trigger_event_submit", 1}},
+      {"trigger_clean_unused", {L::Airflow3, "trigger_clean_unused", 1}},
+      {"triggerer_heartbeat", {L::Airflow3, "scheduler_heartbeat", 1}},
+      {"check_trigger_timeouts", {L::Airflow3, "check_trigger_timeouts", 1}},
+      {"asset_event_register", {L::Airflow3, "asset_event_register", 1}},
+      {"adrq_select", {L::Airflow3, "adrq_select", 1}},
+      {"asset_events_for_run", {L::Airflow3, "asset_events_for_run", 1}},
+      {"asset_run_events_insert", {L::Airflow3, "asset_run_events_insert", 1}},
+      {"adrq_delete", {L::Airflow3, "adrq_delete", 1}},
   };
   return m;
 }
@@ -135,8 +164,8 @@ double at(const std::map<std::string, double>& m, const std::string& key) {
 
 // f.fixed + f.perDecade * x through the points by least squares, neither below 0 (the best such
 // line: one whose fixed part would be negative goes through 0 instead); with a cost per row
-// returned (`perRow`), the 40 rows the points were measured at are taken off the fixed part.
-void fitLine(const std::vector<double>& x, const std::vector<double>& y, double perRow, ShapeFit& f) {
+// returned (`perRow`), the `rows` the points were measured at are taken off the fixed part.
+void fitLine(const std::vector<double>& x, const std::vector<double>& y, double perRow, ShapeFit& f, int rows = 40) {
   const double n = static_cast<double>(x.size());
   const double mx = std::accumulate(x.begin(), x.end(), 0.0) / n, my = std::accumulate(y.begin(), y.end(), 0.0) / n;
   double sxy = 0, sxx = 0;
@@ -145,13 +174,13 @@ void fitLine(const std::vector<double>& x, const std::vector<double>& y, double 
     sxx += (x[i] - mx) * (x[i] - mx);
   }
   f.perDecade = sxx > 0 ? std::max(0.0, sxy / sxx) : 0.0;
-  f.fixed = my - f.perDecade * mx - 40 * perRow;
+  f.fixed = my - f.perDecade * mx - rows * perRow;
   if (f.fixed < 0) {
     // Costs that grow faster than the decades (a table outgrowing the server's buffers): the
     // steepest line through 0 would overstate the small sizes twice over.
     double sxy0 = 0, sxx0 = 0;
     for (size_t i = 0; i < x.size(); ++i) {
-      sxy0 += x[i] * (y[i] - 40 * perRow);
+      sxy0 += x[i] * (y[i] - rows * perRow);
       sxx0 += x[i] * x[i];
     }
     f.perDecade = sxx0 > 0 ? std::max(0.0, sxy0 / sxx0) : 0.0;
@@ -167,15 +196,17 @@ std::map<std::string, ShapeFit> fitAll(const CalibrationMeasurements& m,
   for (SchemaLayout layout : kSchemaLayouts) {
     // A layout not measured (a calibration from before the 3.1 layout) is left out.
     if (!m.tableRows.count(measurementKey(layout, m.sizes.front(), "task_instance"))) continue;
-    // Per row returned: a run's 40 task instances against 10 of them.
-    const QueryShape* all = findShape(layout, "update_state_select_tis");
-    const QueryShape* ten = findShape(layout, "update_state_select_tis_10");
-    double perRow = 0;
-    for (long long size : m.sizes)
-      perRow += std::max(0.0, (value(layout, size, *all) - value(layout, size, *ten)) / 30.0);
-    perRow /= static_cast<double>(m.sizes.size());
     for (const QueryShape& shape : queryShapes(layout)) {
       if (shape.name == "select_1" || shape.table.empty()) continue;
+      // Per row returned: the shape against its twin of 10 rows (a run's 40 task instances
+      // against 10 of them).
+      const QueryShape* ten = findShape(layout, shape.name + "_10");
+      double perRow = 0;
+      if (ten && shape.rows > ten->rows) {
+        for (long long size : m.sizes)
+          perRow += std::max(0.0, (value(layout, size, shape) - value(layout, size, *ten)) / (shape.rows - ten->rows));
+        perRow /= static_cast<double>(m.sizes.size());
+      }
       ShapeFit f;
       f.key = std::string(layoutName(layout)) + "/" + shape.name;
       std::vector<double> x, y;
@@ -192,10 +223,23 @@ std::map<std::string, ShapeFit> fitAll(const CalibrationMeasurements& m,
         // Its cost per row returned, averaged over the sizes (as a DELETE's per row deleted).
         for (double v : y) f.perRowReturned += v / shape.rows / static_cast<double>(y.size());
         std::fill(pred.begin(), pred.end(), f.perRowReturned * shape.rows);
+      } else if (shape.costPerTableRow) {
+        // fixed + per row of the table (its rows, not their decades) + per row returned.
+        std::vector<double> rows(x.size()), rest(y.size());
+        for (size_t i = 0; i < x.size(); ++i) {
+          rows[i] = std::pow(10.0, x[i]) - 1;
+          rest[i] = y[i] - shape.rows * perRow;
+        }
+        ShapeFit line;
+        fitLine(rows, rest, 0.0, line, 0);
+        f.fixed = line.fixed;
+        f.perRowScanned = line.perDecade;
+        f.perRowReturned = perRow;
+        for (size_t i = 0; i < x.size(); ++i)
+          pred[i] = f.fixed + f.perRowScanned * rows[i] + shape.rows * f.perRowReturned;
       } else {
-        const bool rows = shape.name == "update_state_select_tis";
-        fitLine(x, y, rows ? perRow : 0.0, f);
-        for (size_t i = 0; i < x.size(); ++i) pred[i] = f.fixed + f.perDecade * x[i] + 40 * f.perRowReturned;
+        fitLine(x, y, perRow, f, shape.rows);
+        for (size_t i = 0; i < x.size(); ++i) pred[i] = f.fixed + f.perDecade * x[i] + shape.rows * f.perRowReturned;
       }
       for (size_t i = 0; i < y.size(); ++i) f.errorPct.push_back(y[i] > 0 ? std::fabs(pred[i] - y[i]) / y[i] * 100 : 0);
       fits[f.key] = f;
@@ -269,12 +313,12 @@ nlohmann::json queryCosts(const CalibrationMeasurements& m, const std::map<std::
   nlohmann::json queries = nlohmann::json::object();
   for (const auto& info : kQueries) {
     if (info.airflow3Only) continue;  // in the "airflow3" section only
-    if (info.standIn) continue;       // not measured: a stand-in's cost (QueryCostModel)
     const std::string name(info.name);
     auto src = catalogSources().find(name);
     if (src == catalogSources().end())
       throw std::runtime_error("calibration: no measured shape for query type " + name);
     const std::string key = std::string(layoutName(src->second.layout)) + "/" + src->second.shape;
+    if (info.deferralOrAssets && !time.count(key)) continue;  // its layout not measured: a stand-in's cost
     const ShapeFit& shapeTime = time.at(key);
     const ShapeFit& p = page.at(key);
     const double k = src->second.statements;
@@ -426,8 +470,10 @@ nlohmann::json clientCostsJson(const nlohmann::json& measured) {
   nlohmann::json queries = nlohmann::json::object();
   const nlohmann::json& types = measured.at("types");
   for (const QueryInfo& info : kQueries) {
-    if (!info.schedulerSide || info.standIn) continue;  // deferral's: a stand-in's (QueryCostModel)
+    if (!info.schedulerSide) continue;
     const std::string name(info.name);
+    // Deferral's and assets': measured since they were (an older measurement's are stand-ins).
+    if (info.deferralOrAssets && !types.contains(name)) continue;
     if (!types.contains(name)) throw std::runtime_error("calibration: the client-cost measurement has no " + name);
     const nlohmann::json& t = types.at(name);
     queries[name] = {{"fixed_s", t.at("fixed_s")},

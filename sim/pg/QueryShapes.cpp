@@ -141,6 +141,35 @@ const std::string kLatestVersion3 = "SELECT * FROM dag_version WHERE dag_id = $1
 const std::string kLatestVersionId3 =
     "('00000002-0000-7000-8000-' || lpad(to_hex(substr($1, 5)::int), 12, '0'))::uuid";
 
+// Deferral's INSERT of a time trigger and the try set deferred on it.
+const std::string kInsertTrigger3 =
+    "INSERT INTO trigger (classpath, kwargs, created_date) VALUES "
+    "('airflow.providers.standard.triggers.temporal.DateTimeTrigger', 'gAAAAAB' || repeat('0', 128), now())";
+const std::string kDeferTi3 =
+    "UPDATE task_instance SET state = 'deferred', trigger_id = currval('trigger_id_seq'), next_method = "
+    "'execute_complete', next_kwargs = '{}', trigger_timeout = now() + interval '1 hour' WHERE id = $1";
+// The asset DAG $1 is scheduled on (airflow-3.1-populate.sql: DAG d on asset (d - 1) % 20 + 1).
+const std::string kAssetOf3 = "((substr($1, 5)::int - 1) % 20 + 1)";
+
+// _create_dag_runs_asset_triggered's SELECT of the events a run consumes, for a run triggered at
+// the asset's `events`-th event (one a minute) with no asset-triggered run before it.
+std::string assetEventsForRun3(int events) {
+  const std::string triggered = "timestamptz '2020-01-01' + " + std::to_string(events) + " * interval '1 minute'";
+  return "WITH anon_1 AS (SELECT max(dag_run.run_after) AS previous_dag_run_run_after FROM dag_run WHERE "
+         "dag_run.dag_id = $1 AND dag_run.run_type = 'asset_triggered' AND dag_run.run_after < " +
+         triggered +
+         ") SELECT asset_event.* FROM asset_event, anon_1 WHERE (asset_event.asset_id IN (SELECT "
+         "dag_schedule_asset_reference.asset_id FROM dag_schedule_asset_reference WHERE "
+         "dag_schedule_asset_reference.dag_id = $1) OR (EXISTS (SELECT 1 FROM asset_alias_asset_event, asset_alias "
+         "WHERE asset_event.id = asset_alias_asset_event.event_id AND asset_alias.id = asset_alias_asset_event.alias_id "
+         "AND (EXISTS (SELECT 1 FROM dag_schedule_asset_alias_reference WHERE asset_alias.id = "
+         "dag_schedule_asset_alias_reference.alias_id AND dag_schedule_asset_alias_reference.dag_id = $1))))) AND "
+         "asset_event.timestamp <= " +
+         triggered +
+         " AND asset_event.timestamp > coalesce(anon_1.previous_dag_run_run_after, timestamptz '0001-01-01') ORDER "
+         "BY asset_event.timestamp ASC, asset_event.id ASC";
+}
+
 std::vector<QueryShape> airflow3() {
   return {
       {"select_1", {{"SELECT 1", A::None}}, T::None, "", 1},
@@ -306,6 +335,119 @@ std::vector<QueryShape> airflow3() {
       {"archive_delete_run",
        {{"DELETE FROM dag_run WHERE dag_id = $1 AND run_id = 'scheduled__1'", A::Dag}},
        T::Rollback, "task_instance", 40, true},
+      // Deferral (models/trigger.py, jobs/triggerer_job_runner.py, the state route's deferred
+      // branch). A 2.x worker's defer_task on these tables: the try locked, its trigger INSERTed,
+      // the try set deferred, its log row, its job's row.
+      {"worker_defer",
+       {{"SELECT * FROM task_instance WHERE id = $1 FOR UPDATE", A::TaskInstance},
+        {kInsertTrigger3, A::None},
+        {kDeferTi3, A::TaskInstance},
+        {"INSERT INTO log (dttm, dag_id, task_id, map_index, event, run_id, owner, try_number) VALUES (now(), $1, "
+         "'task_01', -1, 'deferred', 'scheduled__1', 'airflow', 1)",
+         A::Dag},
+        {"UPDATE job SET latest_heartbeat = now(), state = 'success', end_date = now() WHERE id = $1", A::Job}},
+       T::Rollback, "task_instance", 1},
+      // PATCH .../state with state deferred: the route's reads, the trigger, the try set deferred.
+      {"api_ti_defer",
+       {{"SELECT state, try_number, max_tries, dag_id FROM task_instance WHERE id = $1 FOR UPDATE", A::TaskInstance},
+        {"SELECT task_instance.*, dag_run.* FROM task_instance JOIN dag_run ON dag_run.dag_id = task_instance.dag_id "
+         "AND dag_run.run_id = task_instance.run_id WHERE task_instance.id = $1",
+         A::TaskInstance},
+        {kInsertTrigger3, A::None},
+        {kDeferTi3, A::TaskInstance}},
+       T::Rollback, "task_instance", 1},
+      // A triggerer loop's load_triggers (triggerer job 1, capacity 1000): its count, the
+      // unassigned triggers of deadlines, of deferred tries (by priority) and of assets, each
+      // SKIP LOCKED, then ids_for_triggerer.
+      {"triggerer_load",
+       {{"SELECT count(trigger.id) FROM trigger WHERE trigger.triggerer_id = 1", A::None},
+        {"SELECT trigger.id FROM trigger WHERE EXISTS (SELECT 1 FROM deadline WHERE trigger.id = deadline.trigger_id) "
+         "ORDER BY trigger.created_date LIMIT 1000 FOR UPDATE SKIP LOCKED",
+         A::None},
+        {"SELECT trigger.id FROM trigger JOIN task_instance ON trigger.id = task_instance.trigger_id WHERE "
+         "trigger.triggerer_id IS NULL OR trigger.triggerer_id NOT IN (SELECT job.id FROM job WHERE job.end_date IS "
+         "NULL AND job.latest_heartbeat > now() - interval '30 seconds' AND job.job_type = 'TriggererJob') ORDER BY "
+         "coalesce(task_instance.priority_weight, 0) DESC, trigger.created_date LIMIT 1000 FOR UPDATE SKIP LOCKED",
+         A::None},
+        {"SELECT trigger.id FROM trigger WHERE EXISTS (SELECT 1 FROM asset_trigger WHERE trigger.id = "
+         "asset_trigger.trigger_id) ORDER BY trigger.created_date LIMIT 1000 FOR UPDATE SKIP LOCKED",
+         A::None},
+        {"SELECT trigger.id FROM trigger WHERE trigger.triggerer_id = 1", A::None}},
+       T::Commit, "task_instance", 1},
+      // assign_unassigned's UPDATE of the triggers it took.
+      {"trigger_assign",
+       {{"UPDATE trigger SET triggerer_id = 1 WHERE trigger.id IN (1, 3, 5, 7, 9)", A::None}},
+       T::Rollback, "trigger", 5},
+      // submit_event of trigger 3: its deferred try (read, set scheduled), the trigger, its assets
+      // and its deadline (lazy loads).
+      {"trigger_event_submit",
+       {{"SELECT * FROM task_instance WHERE trigger_id = 3 AND state = 'deferred'", A::None},
+        {"UPDATE task_instance SET next_kwargs = '{\"event\": null}', trigger_id = NULL, state = 'scheduled', "
+         "scheduled_dttm = now() WHERE trigger_id = 3 AND state = 'deferred'",
+         A::None},
+        {"SELECT * FROM trigger WHERE trigger.id = 3", A::None},
+        {"SELECT asset.* FROM asset, asset_trigger WHERE 3 = asset_trigger.trigger_id AND asset.id = "
+         "asset_trigger.asset_id",
+         A::None},
+        {"SELECT * FROM deadline WHERE 3 = deadline.trigger_id", A::None}},
+       T::Rollback, "task_instance", 1},
+      // clean_unused: tries no longer deferred let go of their trigger; triggers nobody needs go.
+      {"trigger_clean_unused",
+       {{"UPDATE task_instance SET trigger_id = NULL WHERE state <> 'deferred' AND trigger_id IS NOT NULL", A::None},
+        {"DELETE FROM trigger WHERE trigger.id IN (SELECT trigger.id FROM trigger LEFT OUTER JOIN task_instance ON "
+         "trigger.id = task_instance.trigger_id WHERE NOT (EXISTS (SELECT 1 FROM asset_trigger WHERE trigger.id = "
+         "asset_trigger.trigger_id)) AND NOT (EXISTS (SELECT 1 FROM deadline WHERE trigger.id = deadline.trigger_id)) "
+         "GROUP BY trigger.id HAVING count(task_instance.trigger_id) = 0)",
+         A::None}},
+       T::Rollback, "task_instance", 1},
+      // The scheduler's check_trigger_timeouts: no deferred try past its timeout, as usual.
+      {"check_trigger_timeouts",
+       {{"UPDATE task_instance SET state = 'scheduled', next_method = '__fail__', next_kwargs = '{\"error\": "
+         "\"Trigger timeout\"}', trigger_id = NULL WHERE state = 'deferred' AND trigger_timeout < timestamptz "
+         "'2020-01-01'",
+         A::None}},
+       T::Rollback, "task_instance", 1},
+      // Assets (assets/manager.py register_asset_change, models/dag.py dags_needing_dagruns,
+      // scheduler_job_runner.py _create_dag_runs_asset_triggered). A success's outlet: the asset
+      // with its DAGs, the event, the DAGs scheduled by name or URI, their queue rows.
+      {"asset_event_register",
+       {{"SELECT asset.*, asset_active.*, dag_schedule_asset_reference.*, dag.* FROM asset LEFT OUTER JOIN "
+         "asset_active ON asset.name = asset_active.name AND asset.uri = asset_active.uri LEFT OUTER JOIN "
+         "dag_schedule_asset_reference ON asset.id = dag_schedule_asset_reference.asset_id LEFT OUTER JOIN dag ON "
+         "dag.dag_id = dag_schedule_asset_reference.dag_id WHERE asset.name = 'asset_' || " + kAssetOf3 +
+             " AND asset.uri = 's3://bucket/asset_' || " + kAssetOf3,
+         A::Dag},
+        {"INSERT INTO asset_event (asset_id, extra, source_task_id, source_dag_id, source_run_id, source_map_index, "
+         "timestamp) VALUES (" + kAssetOf3 + ", '{}', 'task_40', $1, 'scheduled__1', -1, now())",
+         A::Dag},
+        {"SELECT dag.* FROM dag LEFT OUTER JOIN dag_schedule_asset_name_reference ON dag.dag_id = "
+         "dag_schedule_asset_name_reference.dag_id LEFT OUTER JOIN dag_schedule_asset_uri_reference ON dag.dag_id = "
+         "dag_schedule_asset_uri_reference.dag_id WHERE dag_schedule_asset_name_reference.name = 'asset_' || " +
+             kAssetOf3 + " OR dag_schedule_asset_uri_reference.uri = 's3://bucket/asset_' || " + kAssetOf3,
+         A::Dag},
+        {"INSERT INTO asset_dag_run_queue (asset_id, target_dag_id, created_at) SELECT asset_id, dag_id, now() FROM "
+         "dag_schedule_asset_reference WHERE asset_id = " + kAssetOf3 + " ON CONFLICT DO NOTHING",
+         A::Dag}},
+       T::Rollback, "asset_event", 1},
+      // Every loop: the whole queue (a row per DAG and asset queued; 100 here), and 10 of it for
+      // the cost per row.
+      {"adrq_select", {{"SELECT * FROM asset_dag_run_queue", A::None}}, T::None, "asset_dag_run_queue", 100},
+      {"adrq_select_10", {{"SELECT * FROM asset_dag_run_queue LIMIT 10", A::None}}, T::None, "asset_dag_run_queue",
+       10},
+      // An asset-triggered run's events: every event of its assets (or aliases) since its previous
+      // such run. The OR keeps PostgreSQL from seeking by asset: it reads idx_asset_id_timestamp
+      // whole for the window, so the cost grows with every asset's events (per row of the table);
+      // 100 and 10 events returned for the cost per event.
+      {"asset_events_for_run", {{assetEventsForRun3(100), A::Dag}}, T::None, "asset_event", 100, false, false, true},
+      {"asset_events_for_run_10", {{assetEventsForRun3(10), A::Dag}}, T::None, "asset_event", 10, false, false, true},
+      // The run's consumed events: one multi-row INSERT of 100 (SQLAlchemy's executemany), per row.
+      {"asset_run_events_insert",
+       {{"INSERT INTO dagrun_asset_event (dag_run_id, event_id) SELECT (SELECT id FROM dag_run WHERE dag_id = $1 AND " +
+             kRun3 + "), e FROM generate_series(1, 100) e",
+         A::DagRun}},
+       T::Rollback, "asset_event", 100, true},
+      {"adrq_delete", {{"DELETE FROM asset_dag_run_queue WHERE target_dag_id = $1", A::Dag}}, T::Rollback,
+       "asset_dag_run_queue", 1},
   };
 }
 // clang-format on

@@ -31,7 +31,11 @@ struct QueryShape {
   // Fitted per row returned, averaged over the sizes (a query whose rows are its work: 3.1's
   // examined runs with their task instances) rather than per query.
   bool costPerRowReturned = false;
+  // Fitted per row of its table (linear, not per decade): a query that reads an index whole.
+  bool costPerTableRow = false;
 };
+
+// A shape named "<name>_10" is its twin returning 10 rows: the two give the cost per row returned.
 
 // Every shape of a layout, the trivial `select_1` first.
 const std::vector<QueryShape>& queryShapes(SchemaLayout layout);

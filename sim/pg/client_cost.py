@@ -22,11 +22,16 @@ import time
 # Airflow 2.x runs SQLAlchemy 1.4 in its 1.x style, as these models do.
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
+import warnings  # noqa: E402
+
 import psycopg2  # noqa: E402
 import sqlalchemy  # noqa: E402
-from sqlalchemy import (Boolean, Column, DateTime, Float, Integer, LargeBinary, String, Text, and_, case,
-                        create_engine, func, or_, tuple_)  # noqa: E402
-from sqlalchemy.orm import declarative_base, sessionmaker  # noqa: E402
+
+# The events' SELECT names its CTE in WHERE only, as Airflow's does (a one-row cartesian product).
+warnings.filterwarnings("ignore", category=sqlalchemy.exc.SAWarning)
+from sqlalchemy import (JSON, Boolean, Column, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Table,
+                        Text, and_, case, create_engine, delete, func, or_, select, tuple_)  # noqa: E402
+from sqlalchemy.orm import declarative_base, relationship, sessionmaker  # noqa: E402
 
 Base = declarative_base()
 
@@ -119,6 +124,63 @@ class Log(Base):
     execution_date = Column(DateTime(timezone=True))
     owner = Column(String(500))
     extra = Column(Text)
+
+
+# Assets (Airflow 2.4+'s datasets, 3.x's models/asset.py), beside the 1.10 tables for the measurement
+# only: created before it, dropped after. An event maps as Airflow's does: its JSON payload, and the
+# runs that consumed it through dagrun_asset_event (the backref a run's consumed_asset_events extends).
+dagrun_asset_event = Table(
+    "dagrun_asset_event", Base.metadata,
+    Column("dag_run_id", Integer, ForeignKey("dag_run.id", ondelete="CASCADE"), primary_key=True),
+    Column("event_id", Integer, ForeignKey("asset_event.id", ondelete="CASCADE"), primary_key=True))
+
+
+class AssetEvent(Base):
+    __tablename__ = "asset_event"
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    asset_id = Column(Integer, nullable=False)
+    extra = Column(JSON, nullable=False, default={})
+    source_task_id = Column(String(250))
+    source_dag_id = Column(String(250))
+    source_run_id = Column(String(250))
+    source_map_index = Column(Integer, default=-1)
+    timestamp = Column(DateTime(timezone=True), nullable=False)
+    created_dagruns = relationship(DagRun, secondary=dagrun_asset_event, backref="consumed_asset_events")
+
+
+class DagScheduleAssetReference(Base):
+    __tablename__ = "dag_schedule_asset_reference"
+    asset_id = Column(Integer, primary_key=True)
+    dag_id = Column(String(250), primary_key=True)
+
+
+class AssetDagRunQueue(Base):
+    __tablename__ = "asset_dag_run_queue"
+    asset_id = Column(Integer, primary_key=True)
+    target_dag_id = Column(String(250), primary_key=True)
+    created_at = Column(DateTime(timezone=True), nullable=False)
+
+
+ASSET_TABLES = [AssetEvent.__table__, dagrun_asset_event, DagScheduleAssetReference.__table__,
+                AssetDagRunQueue.__table__]
+EPOCH = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+def create_asset_history(engine, dag_ids):
+    """One asset per 10 DAGs, each DAG scheduled on one; 200 events of asset 1 (512-byte payloads,
+    as apache/airflow#69848 measured with), one a minute, and every DAG's asset queued."""
+    Base.metadata.drop_all(engine, tables=ASSET_TABLES)
+    Base.metadata.create_all(engine, tables=ASSET_TABLES)
+    assets = max(1, len(dag_ids) // 10)
+    with engine.begin() as c:
+        c.execute(DagScheduleAssetReference.__table__.insert(),
+                  [{"asset_id": i % assets + 1, "dag_id": d} for i, d in enumerate(dag_ids)])
+        c.execute(AssetDagRunQueue.__table__.insert(),
+                  [{"asset_id": i % assets + 1, "target_dag_id": d, "created_at": EPOCH} for i, d in enumerate(dag_ids)])
+        c.execute(AssetEvent.__table__.insert(),
+                  [{"asset_id": 1, "extra": {"payload": "x" * 500}, "source_task_id": "task_40",
+                    "source_dag_id": dag_ids[0], "source_run_id": "scheduled__1", "source_map_index": -1,
+                    "timestamp": EPOCH + datetime.timedelta(minutes=j)} for j in range(1, 201)])
 
 
 FINISHED = ["success", "failed", "upstream_failed", "skipped"]
@@ -355,6 +417,57 @@ def op_orphans(h, s, k):  # adopt_or_reset: the dead jobs, their TIs, the reset 
     return len(q) or 1
 
 
+# Deferral's and assets' scheduler statements (scheduler_job_runner.py check_trigger_timeouts,
+# models/dag.py dags_needing_dagruns, _create_dag_runs_asset_triggered).
+def op_trigger_timeouts(h, s, k):  # the deferred tries past their timeout set scheduled: none, as usual
+    (s.query(TaskInstance).filter(TaskInstance.state == "deferred", TaskInstance.end_date < EPOCH)
+     .update({TaskInstance.state: "scheduled", TaskInstance.operator: "__fail__"}, synchronize_session=False))
+    return 1
+
+
+def op_adrq_select(h, s, k):  # the queue, as objects (a row per DAG and asset queued)
+    return len(s.query(AssetDagRunQueue).limit(k).all())
+
+
+def asset_events(s, dag_id, k):
+    """The events a run of dag_id triggered at its asset's k-th event consumes (none before it)."""
+    triggered = EPOCH + datetime.timedelta(minutes=k)
+    previous = (select(func.max(DagRun.execution_date).label("previous_run"))
+                .where(DagRun.dag_id == dag_id, DagRun.run_id.like("asset_triggered__%"),
+                       DagRun.execution_date < triggered).cte())
+    q = (s.query(AssetEvent)
+         .filter(or_(AssetEvent.asset_id.in_(select(DagScheduleAssetReference.asset_id)
+                                             .where(DagScheduleAssetReference.dag_id == dag_id)),
+                     AssetEvent.source_map_index < -1),
+                 AssetEvent.timestamp <= triggered,
+                 AssetEvent.timestamp > func.coalesce(previous.c.previous_run, datetime.datetime.min))
+         .order_by(AssetEvent.timestamp.asc(), AssetEvent.id.asc()))
+    return q.all()
+
+
+def op_asset_events_for_run(h, s, k):  # the run's events as ORM objects, payloads parsed
+    return len(asset_events(s, h.dag_ids[0], k))
+
+
+def prepare_run_events(h, s, k):
+    return s.query(DagRun).filter(DagRun.id == h.run_id).one(), asset_events(s, h.dag_ids[0], k)
+
+
+def op_asset_run_events_insert(h, s, k, prepared):  # dag_run.consumed_asset_events.extend(events), flushed
+    run, events = prepared
+    run.consumed_asset_events.extend(events)
+    s.flush()
+    return len(events)
+
+
+op_asset_run_events_insert.prepare = prepare_run_events
+
+
+def op_adrq_delete(h, s, k):  # the DAG's queue rows deleted
+    s.execute(delete(AssetDagRunQueue).where(AssetDagRunQueue.target_dag_id == h.dag_ids[0]))
+    return 1
+
+
 # Catalog type -> (operation, row counts to fit over, what a row is: one the query returns or
 # one it writes). One row count: a fixed cost only.
 ROWS = [1, 10, 40]
@@ -398,6 +511,11 @@ CATALOG = {
     "deadline_scan": (op_deadline_scan, [1], R),
     "dagrun_create_versions": (op_dagrun_versions, [1], R),
     "verify_dag_version": (op_verify_version, [1], R),
+    "check_trigger_timeouts": (op_trigger_timeouts, [1], R),
+    "adrq_select": (op_adrq_select, ROWS, R),
+    "asset_events_for_run": (op_asset_events_for_run, [1, 10, 100], R),
+    "asset_run_events_insert": (op_asset_run_events_insert, [1, 10, 100], W),
+    "adrq_delete": (op_adrq_delete, [1], R),
 }
 
 
@@ -416,10 +534,12 @@ def fit(points):
 def measure(session_factory, history, op, k, repeat):
     """The median client CPU seconds of one execution returning k rows, and the rows it returned."""
     samples, rows = [], 0
+    prepare = getattr(op, "prepare", None)  # what the operation works on, loaded outside its time
     for i in range(repeat + 3):  # the first runs warm SQLAlchemy's statement caches
         s = session_factory()
+        prepared = prepare(history, s, k) if prepare else None
         t0 = time.process_time_ns()
-        rows = op(history, s, k)
+        rows = op(history, s, k, prepared) if prepare else op(history, s, k)
         t1 = time.process_time_ns()
         s.rollback()
         s.close()
@@ -441,16 +561,20 @@ def main():
     setup = factory()
     history = History(setup)
     setup.close()
+    create_asset_history(engine, history.dag_ids)
     types = {}
-    for name, (op, counts, rows_are) in CATALOG.items():
-        points = []
-        for k in counts:
-            seconds, rows = measure(factory, history, op, k, args.repeat)
-            points.append((rows, seconds))
-        fixed, per_row = fit(points)
-        types[name] = {"fixed_s": round(fixed, 9), "per_row_s": round(per_row, 12), "per_row_of": rows_are,
-                       "operation": op.__name__[3:],
-                       "points": [[r, round(t, 9)] for r, t in points]}
+    try:
+        for name, (op, counts, rows_are) in CATALOG.items():
+            points = []
+            for k in counts:
+                seconds, rows = measure(factory, history, op, k, args.repeat)
+                points.append((rows, seconds))
+            fixed, per_row = fit(points)
+            types[name] = {"fixed_s": round(fixed, 9), "per_row_s": round(per_row, 12), "per_row_of": rows_are,
+                           "operation": op.__name__[3:],
+                           "points": [[r, round(t, 9)] for r, t in points]}
+    finally:
+        Base.metadata.drop_all(engine, tables=ASSET_TABLES)
     result = {"sqlalchemy": sqlalchemy.__version__, "psycopg2": psycopg2.__version__.split()[0],
               "python": platform.python_version(), "repeat": args.repeat,
               "method": "client CPU time (time.process_time) per ORM operation, median of the repeats; "

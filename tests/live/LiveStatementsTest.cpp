@@ -35,7 +35,7 @@ bool sentByAirflow1(QueryType t) {
     case QueryType::ConnectionGet:
       return false;
     default:
-      if (queryInfo(t).standIn) return false;  // Airflow 2.2 brought deferral
+      if (queryInfo(t).deferralOrAssets) return false;  // Airflow 2.2 brought deferral
       return true;
   }
 }

@@ -15,7 +15,9 @@ namespace {
 // Measurements of a made-up server: SELECT 1 takes 20 us; every other shape's DB time is
 // 50 us + 10 us per decade of its table's rows, plus 2 us per row returned for the run SELECTs,
 // plus 3 us per row deleted for the archiving DELETEs, 1 us per row for 3.1's examined runs with
-// their task instances; pages 4 + 1 per decade.
+// their task instances; the asset queue's SELECTs 2 us per row returned; the asset events' SELECTs
+// 50 us + 1 ns per row of their table (as many as the task instances) + 2 us per event returned;
+// pages 4 + 1 per decade.
 CalibrationMeasurements synthetic() {
   CalibrationMeasurements m;
   m.sizes = {10000, 100000, 1000000};
@@ -26,9 +28,9 @@ CalibrationMeasurements synthetic() {
   const double rtt = 20e-6;
   for (SchemaLayout layout : kSchemaLayouts) {
     for (long long size : m.sizes) {
-      for (const char* table :
-           {"task_instance", "dag_run", "job", "dag", "slot_pool", "xcom", "log", "task_instance_history",
-            "task_reschedule", "dag_version", "serialized_dag", "dag_code"}) {
+      for (const char* table : {"task_instance", "dag_run", "job", "dag", "slot_pool", "xcom", "log",
+                                "task_instance_history", "task_reschedule", "dag_version", "serialized_dag", "dag_code",
+                                "trigger", "asset_event", "asset_dag_run_queue"}) {
         m.tableRows[measurementKey(layout, size, table)] = static_cast<double>(size);
         m.tableBytes[measurementKey(layout, size, table)] = 400.0 * static_cast<double>(size);
       }
@@ -38,7 +40,8 @@ CalibrationMeasurements synthetic() {
         for (const auto& st : s.statements) trips += st.times;
         if (s.transaction != QueryShape::Transaction::None) trips += 2;
         double db = 50e-6 + 10e-6 * decades;
-        if (s.name.rfind("update_state_select_tis", 0) == 0) db += 2e-6 * s.rows;
+        if (s.name.rfind("update_state_select_tis", 0) == 0 || s.name.rfind("adrq_select", 0) == 0) db += 2e-6 * s.rows;
+        if (s.costPerTableRow) db = 50e-6 + 1e-9 * static_cast<double>(size) + 2e-6 * s.rows;
         if (s.costPerRow) db = 3e-6 * s.rows;
         if (s.costPerRowReturned) db = 1e-6 * s.rows;
         if (s.name == "select_1") db = 0;
@@ -82,6 +85,17 @@ TEST(CalibrationFit, RecoversTheCoefficientsItWasGiven) {
   EXPECT_FALSE(q.contains("deadline_scan"));    // only airflow3 sends it
   EXPECT_EQ(a3["bytes_per_row"]["dag"], 1600);  // the dag row and its versions'
   EXPECT_EQ(a3["bytes_per_row"]["task_instance_history"], 400);
+  // Deferral's and assets' statements, one shape each on the 3.1 layout, in both sections.
+  EXPECT_NEAR(q["adrq_select"]["per_row_returned_s"].get<double>(), 2e-6, 1e-9);
+  EXPECT_NEAR(q["adrq_select"]["fixed_s"].get<double>(), 50e-6, 1e-9);
+  EXPECT_NEAR(q["asset_events_for_run"]["per_row_scanned_s"].get<double>(), 1e-9, 1e-12);
+  EXPECT_NEAR(q["asset_events_for_run"]["per_row_returned_s"].get<double>(), 2e-6, 1e-9);
+  EXPECT_NEAR(q["asset_events_for_run"]["fixed_s"].get<double>(), 50e-6, 1e-9);
+  EXPECT_NEAR(q["asset_run_events_insert"]["per_row_scanned_s"].get<double>(), 3e-6, 1e-9);
+  EXPECT_EQ(q["worker_defer"]["measured_as"], "airflow3.1/worker_defer");
+  EXPECT_EQ(q["triggerer_heartbeat"]["measured_as"], "airflow3.1/scheduler_heartbeat");
+  EXPECT_EQ(a3["queries"]["api_ti_defer"]["measured_as"], "airflow3.1/api_ti_defer");
+  EXPECT_NEAR(a3["queries"]["trigger_event_submit"]["fixed_s"].get<double>(), 50e-6, 1e-9);
 }
 
 TEST(CalibrationFit, TheSimulatorLoadsWhatItWrites) {
@@ -113,6 +127,12 @@ TEST(CalibrationFit, WithoutThe31LayoutAirflow3TypesAreDerived) {
   // As get_paused_dags' one statement, per statement: three.
   EXPECT_NEAR(model.airflow3().seconds(QueryType::DagrunCreateVersions, 1, 1, 1e6),
               3 * model.seconds(QueryType::GetPausedDags, 1, 1, 1e6), 1e-12);
+  // Deferral's and assets' too, in both sections.
+  EXPECT_FALSE(fit.calibration["queries"].contains("worker_defer"));
+  EXPECT_NEAR(model.seconds(QueryType::WorkerDefer, 1, 1, 1e6),
+              5.0 / 4 * model.seconds(QueryType::WorkerFinish, 1, 1, 1e6), 1e-12);
+  EXPECT_NEAR(model.airflow3().seconds(QueryType::AdrqSelect, 1, 1, 1e6),
+              model.seconds(QueryType::GetPausedDags, 1, 1, 1e6), 1e-12);
 }
 
 TEST(CalibrationFit, SaysWhatIsMissing) {

@@ -64,6 +64,13 @@ TEST_P(QueryShapes, EveryShapeRunsAndTouchesTheRowsItShould) {
       EXPECT_EQ(rows, 3);
     } else if (shape.name == "concurrency_counts") {
       EXPECT_EQ(rows, 200);
+    } else if (shape.name.rfind("asset_events_for_run", 0) == 0 || shape.name.rfind("adrq_select", 0) == 0 ||
+               shape.name == "asset_run_events_insert") {
+      EXPECT_EQ(rows, shape.rows);  // the events a run consumes, the queue, the consumed events written
+    } else if (shape.name == "trigger_event_submit") {
+      EXPECT_EQ(rows, 0);  // trigger 3's deferred try set scheduled, then its deadline: none
+    } else if (shape.name == "check_trigger_timeouts") {
+      EXPECT_EQ(rows, 0);  // no deferred try past its timeout
     }
   }
   // The writes were rolled back or rewrote what was there.
@@ -101,6 +108,26 @@ TEST(QueryShapes31, TheRoutesNameTheRunningTryByItsUuidAndTheSchemaHasItsRevisio
                        "WHERE v.version_number = 2")[0]
                   .as<long long>(),
               400);
+    // One DAG in 10 has its newest run's task_02 deferred on a trigger of its own, half of them
+    // held by triggerer 1; 20 assets, each with at least 100 events and the DAGs on it.
+    EXPECT_EQ(tx.exec1("SELECT count(*) FROM task_instance ti JOIN trigger t ON t.id = ti.trigger_id WHERE "
+                       "ti.state = 'deferred' AND ti.task_id = 'task_02' AND ti.dag_id = 'dag_' || t.id * 10")[0]
+                  .as<long long>(),
+              20);
+    EXPECT_EQ(tx.exec1("SELECT count(*) FROM trigger WHERE triggerer_id = 1")[0].as<long long>(), 10);
+    EXPECT_EQ(
+        tx.exec1("SELECT min(n) FROM (SELECT count(*) n FROM asset_event GROUP BY asset_id) e")[0].as<long long>(),
+        100);
+    EXPECT_EQ(tx.exec1("SELECT count(*) FROM dag_schedule_asset_reference WHERE asset_id = 7")[0].as<long long>(), 10);
+  }
+  // The shapes' writes were rolled back: triggers, queue and consumed events as loaded.
+  for (const QueryShape& shape : queryShapes(SchemaLayout::Airflow3)) runShapeOnce(*c, shape, h, 2);
+  {
+    pqxx::nontransaction tx(*c);
+    EXPECT_EQ(tx.exec1("SELECT count(*) FROM trigger")[0].as<long long>(), 20);
+    EXPECT_EQ(tx.exec1("SELECT count(*) FROM task_instance WHERE state = 'deferred'")[0].as<long long>(), 20);
+    EXPECT_EQ(tx.exec1("SELECT count(*) FROM asset_dag_run_queue")[0].as<long long>(), 100);
+    EXPECT_EQ(tx.exec1("SELECT count(*) FROM dagrun_asset_event")[0].as<long long>(), 0);
   }
   // The retry route moves the try to a new id and keeps its first one in the history.
   for (const QueryShape& shape : queryShapes(SchemaLayout::Airflow3))
