@@ -1,5 +1,6 @@
 #include "model/Archiver.h"
 
+#include "model/Assets.h"
 #include "results/MetricSchema.h"
 
 namespace schedlab {
@@ -30,6 +31,11 @@ void Archiver::cleanOnce(MetadataDb& db, bool first) {
   const double now = ctx_.now();
   const double cutoff = ctx_.scenario.run.start + now - cfg.retention;
   auto deleted = ctx_.state.archive(&db, cutoff, cfg.byStartDate, cfg.keepLastRun, tables, now);
+  // airflow db clean ages asset events by their timestamp.
+  const size_t assetEvent = static_cast<size_t>(Table::AssetEvent);
+  if (tables[assetEvent] && ctx_.assets)
+    deleted[assetEvent] += static_cast<double>(
+        ctx_.assets->archive(now - cfg.retention, [&](InstanceId i) { return &ctx_.db(i) == &db; }));
   if (first) {
     // The history a DB starts with (metadb.initial_rows) predates the simulation: it is older
     // than any retention, so the first cleanup removes it.

@@ -12,6 +12,7 @@ AssetRegistry::AssetRegistry(const Scenario& sc, WorkflowState& state) : state_(
     auto [it, added] = index_.emplace(name, static_cast<int>(events_.size()));
     if (added) {
       events_.emplace_back();
+      writtenBy_.emplace_back();
       consumersOf_.emplace_back();
     }
     return it->second;
@@ -38,6 +39,7 @@ int AssetRegistry::produced(TiId ti, double now) {
   for (const std::string& name : td.outlets) {
     const int a = index_.at(name);
     events_[static_cast<size_t>(a)].push_back(now);
+    writtenBy_[static_cast<size_t>(a)].push_back(state_.dag(state_.dagOf(ti)).instance);
     eventCount_++;
     for (int k : consumersOf_[static_cast<size_t>(a)]) {
       Consumer& c = consumers_[static_cast<size_t>(k)];
@@ -77,6 +79,26 @@ long long AssetRegistry::consume(DagId dag, double now) {
   std::fill(c.queuedAt.begin(), c.queuedAt.end(), -1);
   runs_++;
   if (now >= warmup_) consumedPerRun_.push_back(static_cast<double>(n));
+  return n;
+}
+
+long long AssetRegistry::archive(double cutoff, const std::function<bool(InstanceId)>& inDb) {
+  long long n = 0;
+  for (size_t a = 0; a < events_.size(); ++a) {
+    std::vector<double>& times = events_[a];
+    std::vector<InstanceId>& by = writtenBy_[a];
+    size_t kept = 0;
+    for (size_t i = 0; i < times.size(); ++i) {
+      if (times[i] < cutoff && inDb(by[i])) {
+        n++;
+        continue;
+      }
+      times[kept] = times[i];
+      by[kept++] = by[i];
+    }
+    times.resize(kept);
+    by.resize(kept);
+  }
   return n;
 }
 

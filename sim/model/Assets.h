@@ -7,6 +7,7 @@
 // (_create_dag_runs_asset_triggered), then deletes the DAG's queue rows. Owns its metrics.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -31,6 +32,9 @@ class AssetRegistry {
   // A run of `dag` is created now: the events it consumes (its window), its queue rows deleted.
   // REQUIRES: `dag` is ready.
   long long consume(DagId dag, double now);
+  // Archiving: the events older than `cutoff` that tasks of an instance `inDb` accepts wrote are
+  // deleted (a later run no longer reads them). Returns how many.
+  long long archive(double cutoff, const std::function<bool(InstanceId)>& inDb);
 
   // REQUIRES: markWarmup once when the warm-up ends; contribute once, at the end.
   void markWarmup();
@@ -47,8 +51,9 @@ class AssetRegistry {
   };
   const WorkflowState& state_;
   std::map<std::string, int> index_;
-  std::vector<std::vector<double>> events_;    // per asset: event times, in order
-  std::vector<std::vector<int>> consumersOf_;  // per asset: indices into consumers_
+  std::vector<std::vector<double>> events_;         // per asset: event times, in order
+  std::vector<std::vector<InstanceId>> writtenBy_;  // per asset and event: the instance whose DB has it
+  std::vector<std::vector<int>> consumersOf_;       // per asset: indices into consumers_
   std::vector<Consumer> consumers_;
   std::vector<int> consumerOfDag_;  // per DagId: index into consumers_, or -1
   long long queuedRows_ = 0, eventCount_ = 0, eventsAtWarmup_ = 0, runs_ = 0, runsAtWarmup_ = 0;

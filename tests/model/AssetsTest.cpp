@@ -113,6 +113,29 @@ dags: [{name: d, schedule: 10m, tasks: [{id: t}]}]
   EXPECT_FALSE(plain.metrics["db_rows"].contains("asset_event"));
 }
 
+TEST(Assets, ArchivingDeletesOldEventsAndALateRunNoLongerReadsThem) {
+  // Cleanup every 30 minutes keeps an hour of events: deployed at 2 h, report's first run reads
+  // only the raw_orders events of the last hour or so, not the 12 of the first two hours.
+  const std::string archiving = R"(
+archiving: {interval: 30m, retention: 1h, tables: [asset_event]}
+)";
+  const auto out = simulate(load(producers(R"(
+  - name: report
+    start_date: 2h
+    schedule: {assets: [raw_orders]}
+    tasks: [{id: build, duration: 30s}]
+)",
+                                           archiving))[0]);
+  const auto& m = out.metrics;
+  EXPECT_GE(m["asset_events_per_run"]["max"].get<double>(), 6);
+  EXPECT_LE(m["asset_events_per_run"]["max"].get<double>(), 9);
+  // Rows: what was written less what archiving deleted (only asset events: the only table named).
+  EXPECT_GT(m["archiving_rows_deleted"].get<double>(), 0);
+  EXPECT_EQ(m["db_rows"]["asset_event"]["end"].get<double>(),
+            m["asset_events"].get<double>() - m["archiving_rows_deleted"].get<double>());
+  EXPECT_EQ(m["tasks_lost"], 0);
+}
+
 TEST(Assets, AnAssetNamedTwiceIsAnError) {
   expectLoadError(producers(R"(
   - name: report
