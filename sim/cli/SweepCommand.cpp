@@ -4,11 +4,14 @@
 // so a merged set of shards gives the same file as one unsharded run.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <set>
 #include <thread>
 
@@ -19,6 +22,7 @@
 #include "results/ResultsWriter.h"
 #include "scenario/ScenarioLoader.h"
 #include "sweep/CapacitySearch.h"
+#include "sweep/SlurmArray.h"
 #include "sweep/SweepGrid.h"
 #include "sweep/SweepTable.h"
 #include "util/Processes.h"
@@ -128,14 +132,31 @@ class Progress {
   bool tty_;
 };
 
+// A point already run into `pdir` by this sweep: its point.json names it and its results are there.
+bool pointDone(const fs::path& pdir, const SweepPoint& p) {
+  if (!fs::exists(pdir / "results.json") || !fs::exists(pdir / "point.json")) return false;
+  try {
+    return readJsonFile(pdir / "point.json") == pointJson(p);
+  } catch (const BadInput&) {
+    return false;
+  }
+}
+
 // Runs the points into `dir`/points/NNNN/ with up to `jobs` processes; returns their results.
-// A point that fails stops nothing, but the sweep reports it and exits 1.
+// A point that fails stops nothing, but the sweep reports it and exits 1. `resume`: a point whose
+// results are there already (pointDone) is not run again.
 std::vector<PointResult> runPoints(const SweepPlan& plan, const std::vector<SweepPoint>& points, const fs::path& dir,
-                                   int jobs, bool progress) {
+                                   int jobs, bool progress, bool resume = false) {
   const std::string self = selfPath();
   std::vector<std::vector<std::string>> commands;
   std::vector<std::string> logs;
-  for (const auto& p : points) {
+  std::vector<SweepPoint> kept, torun;
+  for (const auto& p : points)
+    (resume && pointDone(dir / "points" / pointName(p.index), p) ? kept : torun).push_back(p);
+  std::vector<PointResult> out;
+  for (const auto& p : kept)
+    out.push_back({p, readJsonFile(dir / "points" / pointName(p.index) / "results.json").at("variants").at(0)});
+  for (const auto& p : torun) {
     fs::path pdir = dir / "points" / pointName(p.index);
     fs::create_directories(pdir);
     writeFileAtomically((pdir / "point.json").string(), pointJson(p).dump(2) + "\n");
@@ -156,24 +177,25 @@ std::vector<PointResult> runPoints(const SweepPlan& plan, const std::vector<Swee
     commands.push_back(std::move(cmd));
     logs.push_back((pdir / "run.log").string());
   }
-  Progress bar(points.size(), progress);
-  std::vector<int> codes(points.size(), -1);
+  Progress bar(torun.size(), progress);
+  std::vector<int> codes(torun.size(), -1);
   runAll(commands, logs, jobs, [&](size_t i, int rc) {
     codes[i] = rc;
     bar.done();
   });
-  std::vector<PointResult> out;
   std::string failed;
-  for (size_t i = 0; i < points.size(); ++i) {
+  for (size_t i = 0; i < torun.size(); ++i) {
     if (codes[i] != 0) {
-      failed.append(" ").append(pointName(points[i].index)).append(" (exit ").append(std::to_string(codes[i]));
+      failed.append(" ").append(pointName(torun[i].index)).append(" (exit ").append(std::to_string(codes[i]));
       failed.append(", see ").append(logs[i]).append(")");
       continue;
     }
     nlohmann::json results = readJsonFile(fs::path(logs[i]).parent_path() / "results.json");
-    out.push_back({points[i], results.at("variants").at(0)});
+    out.push_back({torun[i], results.at("variants").at(0)});
   }
   if (!failed.empty()) throw std::runtime_error("sweep points failed:" + failed);
+  std::sort(out.begin(), out.end(),
+            [](const PointResult& a, const PointResult& b) { return a.point.index < b.point.index; });
   return out;
 }
 
@@ -191,6 +213,138 @@ void validatePlan(const SweepPlan& plan) {
 void writeSweep(const fs::path& dir, const SweepPlan& plan, const std::vector<PointResult>& results) {
   writeFileAtomically((dir / "sweep.csv").string(), sweepCsv(paramKeys(plan.params), results, plan.metrics));
   writeFileAtomically((dir / "sweep.json").string(), manifestJson(plan).dump(2) + "\n");
+}
+
+// What --slurm needs besides the plan: the options, and the sweep's own flags a shard repeats.
+struct SlurmRun {
+  SlurmOptions options;
+  int seeds = 1;
+  double pollSeconds = 2;
+};
+
+// A shard's command: this sweep of `plan`, its variants, values and seeds spelled out.
+std::vector<std::string> shardCommand(const SweepPlan& plan, int seeds) {
+  std::vector<std::string> cmd = {selfPath(), "sweep", fs::absolute(plan.scenarioPath).string()};
+  for (const auto& v : plan.variants) cmd.insert(cmd.end(), {"--variant", v});
+  for (const auto& p : plan.params) {
+    std::string values;
+    for (const auto& v : p.values) {
+      if (!values.empty()) values += ',';
+      values += v;
+    }
+    cmd.insert(cmd.end(), {"--param", p.key + "=" + values});
+  }
+  cmd.insert(cmd.end(), {"--seeds", std::to_string(seeds)});
+  for (const auto& s : plan.sets) cmd.insert(cmd.end(), {"--set", s});
+  return cmd;
+}
+
+// Runs the plan's grid as one Slurm job array in `dir` (task I: shard I/N into dir/shards/I) and
+// returns every point's result, in index order. A re-run in the same `dir` submits only the tasks
+// whose shard has points without results. Empty when not waiting (--no-wait: the job id and the
+// merge command printed). Throws SlurmFailed after reporting failed tasks on stderr.
+struct SlurmFailed : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+std::vector<PointResult> slurmPoints(const SweepPlan& plan, const SlurmRun& run, const fs::path& dir, bool& waited) {
+  waited = run.options.wait;
+  const std::vector<SweepPoint> points = expandGrid(plan.params, plan.variants, plan.seeds);
+  const int tasks = static_cast<int>(std::min<size_t>(
+      points.size(), run.options.arraySize > 0 ? static_cast<size_t>(run.options.arraySize) : size_t{64}));
+  // The same sweep as before in this directory, or none: a different one is not resumed.
+  nlohmann::json manifest = manifestJson(plan);
+  manifest["scenario"] = fs::absolute(plan.scenarioPath).string();
+  manifest["slurm_array"] = tasks;
+  const fs::path manifestFile = dir / "slurm" / "sweep.json";
+  if (fs::exists(manifestFile) && readJsonFile(manifestFile) != manifest)
+    throw BadInput(dir.string() + ": a different sweep (or --array) ran here (" + manifestFile.string() +
+                   " differs); give another --out");
+  fs::create_directories(dir / "slurm");
+  writeFileAtomically(manifestFile.string(), manifest.dump(2) + "\n");
+
+  auto shardPoints = [&](int i) { return shardOf(points, i, tasks); };
+  auto donePoints = [&](int i) {
+    size_t n = 0;
+    for (const auto& p : shardPoints(i)) n += pointDone(shardDir(dir, i) / "points" / pointName(p.index), p);
+    return n;
+  };
+  SlurmArraySpec spec;
+  spec.jobName = "schedlab-" + plan.scenarioName;
+  spec.sweepCommand = shardCommand(plan, run.seeds);
+  spec.dir = dir;
+  spec.tasks = tasks;
+  spec.options = run.options;
+  size_t done = 0;
+  for (int i = 1; i <= tasks; ++i) {
+    const size_t d = donePoints(i);
+    done += d;
+    if (d < shardPoints(i).size()) spec.indices.push_back(i);
+  }
+  if (done > 0)
+    std::fprintf(stderr, "sweep: %zu of %zu points done already in %s\n", done, points.size(), dir.string().c_str());
+  if (!spec.indices.empty()) {
+    SlurmArray array;
+    const long long job = array.submit(spec);
+    std::string list;
+    for (int i : spec.indices) {
+      if (!list.empty()) list += ',';
+      list += std::to_string(i);
+    }
+    std::fprintf(stderr, "sweep: submitted job %lld, array tasks %s of %d (%zu points)\n", job, list.c_str(), tasks,
+                 points.size() - done);
+    if (!run.options.wait) {
+      std::printf("job %lld\n", job);
+      std::printf("when it has ended: schedlab merge %s/shards/* --out %s\n", dir.string().c_str(),
+                  dir.string().c_str());
+      return {};
+    }
+    const auto start = Clock::now();
+    const bool tty = ::isatty(2);
+    auto ends = array.follow(job, spec, run.pollSeconds, [&](int ended, int running, int pending) {
+      const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+      std::fprintf(stderr, "%sslurm job %lld: %d/%zu array tasks ended, %d running, %d pending, %s elapsed%s",
+                   tty ? "\r" : "", job, ended, spec.indices.size(), running, pending, fmtClock(elapsed).c_str(),
+                   tty ? "   " : "\n");
+      if (tty && ended == static_cast<int>(spec.indices.size())) std::fprintf(stderr, "\n");
+      std::fflush(stderr);
+    });
+    int failed = 0;
+    for (const TaskEnd& e : ends) {
+      if (e.exitCode == 0) continue;
+      ++failed;
+      std::string missed;
+      for (const auto& p : shardPoints(e.index))
+        if (!pointDone(shardDir(dir, e.index) / "points" / pointName(p.index), p)) {
+          missed += ' ';
+          missed += pointName(p.index);
+        }
+      const std::string how = e.exitCode > 0 ? "failed (exit " + std::to_string(e.exitCode) + ")"
+                                             : "ended without its marker (" + e.state + ")";
+      std::fprintf(stderr, "sweep: array task %d %s; points missed:%s\n", e.index, how.c_str(),
+                   missed.empty() ? " none" : missed.c_str());
+      const std::string tail = lastLines(taskLog(dir, e.index), 10);
+      std::fprintf(stderr, "  last lines of %s:\n%s", taskLog(dir, e.index).string().c_str(),
+                   tail.empty() ? "  (empty)\n" : tail.c_str());
+    }
+    if (failed > 0)
+      throw SlurmFailed(std::to_string(failed) + " of " + std::to_string(spec.indices.size()) +
+                        " array tasks failed; the same command again runs only the points missed");
+  }
+  // Every point's result, copied where an unsharded sweep puts it (dir/points/NNNN/).
+  std::vector<PointResult> out;
+  for (int i = 1; i <= tasks; ++i)
+    for (const auto& p : shardPoints(i)) {
+      const fs::path pdir = shardDir(dir, i) / "points" / pointName(p.index);
+      out.push_back({p, readJsonFile(pdir / "results.json").at("variants").at(0)});
+      const fs::path target = dir / "points" / pointName(p.index);
+      fs::create_directories(target);
+      for (const char* f : {"point.json", "results.json"})
+        fs::copy_file(pdir / f, target / f, fs::copy_options::overwrite_existing);
+    }
+  std::sort(out.begin(), out.end(),
+            [](const PointResult& a, const PointResult& b) { return a.point.index < b.point.index; });
+  return out;
 }
 
 // "KEY" or "KEY=LO..HI" (integers).
@@ -242,15 +396,25 @@ bool probeMeets(const SweepPlan& plan, const std::vector<PointResult>& results,
 // --find-min: bisects KEY over LO..HI, one probe = every variant x seed at one value; writes the
 // probes' sweep.csv (by value) and ends with "min KEY = N" or "none in range LO..HI".
 int capacitySearch(SweepPlan plan, const std::vector<MetricConstraint>& constraints, const std::string& spec,
-                   const fs::path& dir, int jobs) {
+                   const fs::path& dir, int jobs, const SlurmRun* slurm) {
   auto [key, lo, hi] = parseFindMin(spec);
   plan.params = {{key, {std::to_string(lo), std::to_string(hi)}}};
   validatePlan(plan);
   std::vector<PointResult> all;
   CapacityResult r = findMinimum(lo, hi, [&](long long n) {
-    std::vector<SweepPoint> points = expandGrid({{key, {std::to_string(n)}}}, plan.variants, plan.seeds);
-    for (auto& p : points) p.index += all.size();
-    auto results = runPoints(plan, points, dir, jobs, false);
+    std::vector<PointResult> results;
+    if (slurm) {
+      // The probe's variants x seeds as one array, in a directory of its own.
+      SweepPlan probe = plan;
+      probe.params = {{key, {std::to_string(n)}}};
+      bool waited = true;
+      results = slurmPoints(probe, *slurm, dir / "probes" / (key + "=" + std::to_string(n)), waited);
+      for (auto& r : results) r.point.index += all.size();
+    } else {
+      std::vector<SweepPoint> points = expandGrid({{key, {std::to_string(n)}}}, plan.variants, plan.seeds);
+      for (auto& p : points) p.index += all.size();
+      results = runPoints(plan, points, dir, jobs, false);
+    }
     std::string detail;
     bool ok = probeMeets(plan, results, constraints, detail);
     all.insert(all.end(), results.begin(), results.end());
@@ -284,7 +448,8 @@ int capacitySearch(SweepPlan plan, const std::vector<MetricConstraint>& constrai
 int cmdSweep(const Args& args) {
   po::options_description visible(
       "schedlab sweep SCENARIO.yaml [--variant NAME]... --param KEY=V1,V2|LO..HI[:STEP]... [--seeds K] [--jobs N]\n"
-      "               [--out DIR] [--shard I/N] [--find-min KEY[=LO..HI] --subject-to \"metric.path<=value\"...]");
+      "               [--out DIR] [--shard I/N | --slurm [--partition P] [--array N] [--time LIMIT] [--no-wait]]\n"
+      "               [--resume] [--find-min KEY[=LO..HI] --subject-to \"metric.path<=value\"...]");
   visible.add_options()("help,h", "show this help")(
       "param,p", po::value<std::vector<std::string>>()->composing(),
       "a grid axis: KEY=V1,V2,... or KEY=LO..HI[:STEP] (KEY as for --set)")(
@@ -298,7 +463,13 @@ int cmdSweep(const Args& args) {
       "subject-to", po::value<std::vector<std::string>>()->composing(),
       "a constraint on a figure's mean over seeds, e.g. metrics.task_transition_latency_s.p95<=3s")(
       "set", po::value<std::vector<std::string>>()->composing(), "override a field at every point")(
-      "quiet,q", "no progress on stderr");
+      "resume", "keep the points already run into --out by this same sweep; run the rest")(
+      "slurm", "run the points as a Slurm job array (sbatch on the PATH), follow it, merge the shards")(
+      "partition", po::value<std::string>(), "with --slurm: sbatch --partition")(
+      "array", po::value<int>(), "with --slurm: tasks in the array, each a shard (default: a point each, at most 64)")(
+      "time", po::value<std::string>(), "with --slurm: sbatch --time, a task's limit (e.g. 30:00)")(
+      "no-wait", "with --slurm: submit, print the job id and the merge command, and return")("quiet,q",
+                                                                                             "no progress on stderr");
   auto parsed = parseCommand("sweep", args, visible, "SCENARIO.yaml");
   if (!parsed) return kOk;
   const auto& vm = parsed->options;
@@ -332,17 +503,57 @@ int cmdSweep(const Args& args) {
   const fs::path dir =
       vm.count("out") ? fs::path(vm["out"].as<std::string>()) : fs::path("out") / (plan.scenarioName + "-sweep");
   const bool progress = !vm.count("quiet");
+  const bool resume = vm.count("resume") > 0;
+
+  std::unique_ptr<SlurmRun> slurm;
+  for (const char* o : {"partition", "array", "time", "no-wait"})
+    if (vm.count(o) && !vm.count("slurm")) throw BadInput(std::string("--") + o + " goes with --slurm");
+  if (vm.count("slurm")) {
+    if (vm.count("shard")) throw BadInput("--slurm shards the sweep itself: it cannot be combined with --shard");
+    for (const char* tool : {"sbatch", "squeue", "scontrol"})
+      if (commandOnPath(tool).empty())
+        throw BadInput(std::string("--slurm: ") + tool +
+                       " is not on the PATH (Slurm's client commands are needed; without them, run the sweep "
+                       "here, or by --shard I/N on each machine)");
+    slurm = std::make_unique<SlurmRun>();
+    slurm->seeds = seeds;
+    if (vm.count("partition")) slurm->options.partition = vm["partition"].as<std::string>();
+    if (vm.count("time")) slurm->options.timeLimit = vm["time"].as<std::string>();
+    if (vm.count("array")) {
+      slurm->options.arraySize = vm["array"].as<int>();
+      if (slurm->options.arraySize < 1) throw BadInput("--array: must be at least 1");
+    }
+    slurm->options.wait = !vm.count("no-wait");
+    if (const char* poll = std::getenv("SCHEDLAB_SLURM_POLL_S")) slurm->pollSeconds = std::max(0.1, std::atof(poll));
+  }
 
   if (vm.count("find-min")) {
     if (!plan.params.empty() || vm.count("shard"))
       throw BadInput("--find-min searches one parameter: it cannot be combined with --param or --shard");
     if (constraints.empty()) throw BadInput("--find-min needs at least one --subject-to \"metric.path<=value\"");
-    return capacitySearch(plan, constraints, vm["find-min"].as<std::string>(), dir, jobs);
+    if (slurm && !slurm->options.wait) throw BadInput("--no-wait: a capacity search needs each probe's results");
+    return capacitySearch(plan, constraints, vm["find-min"].as<std::string>(), dir, jobs, slurm.get());
   }
 
   validatePlan(plan);
   std::vector<SweepPoint> points = expandGrid(plan.params, plan.variants, plan.seeds);
   plan.totalPoints = points.size();
+  if (slurm) {
+    const auto start = Clock::now();
+    bool waited = true;
+    std::vector<PointResult> results;
+    try {
+      results = slurmPoints(plan, *slurm, dir, waited);
+    } catch (const SlurmFailed& e) {
+      std::fprintf(stderr, "schedlab sweep: %s\n", e.what());
+      return kFailed;
+    }
+    if (!waited) return kOk;
+    writeSweep(dir, plan, results);
+    std::printf("sweep: %zu points on Slurm in %.1f s -> %s\n", results.size(),
+                std::chrono::duration<double>(Clock::now() - start).count(), (dir / "sweep.csv").string().c_str());
+    return kOk;
+  }
   if (vm.count("shard")) {
     try {
       auto [i, n] = parseShard(vm["shard"].as<std::string>());
@@ -353,7 +564,13 @@ int cmdSweep(const Args& args) {
     }
   }
   const auto start = Clock::now();
-  auto results = runPoints(plan, points, dir, jobs, progress);
+  // This sweep's manifest first: a re-run with --resume keeps only points of the same sweep.
+  const fs::path manifestFile = dir / "sweep.json";
+  if (resume && fs::exists(manifestFile) && readJsonFile(manifestFile) != manifestJson(plan))
+    throw BadInput("--resume: " + dir.string() + " holds a different sweep (" + manifestFile.string() + " differs)");
+  fs::create_directories(dir);
+  writeFileAtomically(manifestFile.string(), manifestJson(plan).dump(2) + "\n");
+  auto results = runPoints(plan, points, dir, jobs, progress, resume);
   writeSweep(dir, plan, results);
   std::printf("sweep: %zu of %zu points in %.1f s -> %s\n", points.size(), plan.totalPoints,
               std::chrono::duration<double>(Clock::now() - start).count(), (dir / "sweep.csv").string().c_str());

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 
 #include "support/TestSupport.h"
@@ -85,6 +86,44 @@ TEST(SweepCommand, BadParametersFailBeforeAnythingRuns) {
   EXPECT_EQ(runCli("sweep " + data("tiny-chain.yaml") + " --param executor.workers").code, 2);
   EXPECT_EQ(runCli("sweep " + data("tiny-chain.yaml") + " --find-min executor.workers").code, 2);  // no --subject-to
   EXPECT_EQ(runCli("sweep " + data("tiny-chain.yaml") + " --find-min executor.workers --subject-to 'p95<3'").code, 2);
+}
+
+TEST(SweepCommand, ResumeRunsOnlyThePointsMissingAndRefusesAnotherSweep) {
+  fs::path dir = schedlab::test::tempDir();
+  const std::string grid = " --param executor.workers=1,2 --seeds 2 --jobs 2 --quiet --out " + (dir / "s").string();
+  auto first = runCli("sweep " + data("tiny-chain.yaml") + grid);
+  ASSERT_EQ(first.code, 0) << first.output;
+  const std::string csv = readFile(dir / "s/sweep.csv");
+  // Point 2 lost (a task killed); point 5's log marks which ran again.
+  fs::remove(dir / "s/points/0002/results.json");
+  fs::remove(dir / "s/points/0005/run.log");
+  auto again = runCli("sweep " + data("tiny-chain.yaml") + grid + " --resume");
+  ASSERT_EQ(again.code, 0) << again.output;
+  EXPECT_TRUE(fs::exists(dir / "s/points/0002/results.json"));
+  EXPECT_FALSE(fs::exists(dir / "s/points/0005/run.log")) << "a finished point ran again";
+  EXPECT_EQ(readFile(dir / "s/sweep.csv"), csv);
+  // Another sweep in the same directory is not resumed.
+  auto other = runCli("sweep " + data("tiny-chain.yaml") + " --param executor.workers=1,3 --seeds 2 --quiet --out " +
+                      (dir / "s").string() + " --resume");
+  EXPECT_EQ(other.code, 2) << other.output;
+  EXPECT_NE(other.output.find("holds a different sweep"), std::string::npos) << other.output;
+}
+
+TEST(SweepCommand, SlurmNeedsItsCommandsOnThePath) {
+  fs::path dir = schedlab::test::tempDir();
+  // A PATH without Slurm's commands (an empty directory).
+  fs::create_directories(dir / "bin");
+  const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
+  ::setenv("PATH", (dir / "bin").c_str(), 1);
+  auto r = runCli("sweep " + data("tiny-chain.yaml") + " --param executor.workers=1,2 --slurm --out " +
+                  (dir / "s").string());
+  ::setenv("PATH", path.c_str(), 1);
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("--slurm: sbatch is not on the PATH"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "s"));
+  auto stray = runCli("sweep " + data("tiny-chain.yaml") + " --param executor.workers=1,2 --array 4");
+  EXPECT_EQ(stray.code, 2) << stray.output;
+  EXPECT_NE(stray.output.find("--array goes with --slurm"), std::string::npos) << stray.output;
 }
 
 TEST(SweepCommand, CapacitySearchFindsTheErlangCMinimum) {
