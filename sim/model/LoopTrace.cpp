@@ -11,10 +11,7 @@ namespace schedlab {
 void LoopRecord::add(const QueryBatch& batch) {
   statements += batch.queries();
   dbSeconds += batch.seconds() + batch.diskSeconds();
-  for (uint64_t used = batch.typesUsed(); used != 0; used &= used - 1) {
-    const size_t i = static_cast<size_t>(std::countr_zero(used));
-    byType[i] += batch.counts()[i];
-  }
+  batch.forEachTypeUsed([&](size_t i) { byType[i] += batch.counts()[i]; });
 }
 
 std::vector<std::string> loopTypeColumns() {

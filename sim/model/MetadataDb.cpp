@@ -26,7 +26,7 @@ void QueryBatch::add(QueryType type, double rowsScanned, double rowsReturned, in
   seconds_ += s;
   counts_[i] += statements;
   secondsByType_[i] += s + disk;
-  typesUsed_ |= uint64_t{1} << i;
+  typesUsed_[i / 64] |= uint64_t{1} << (i % 64);
 }
 
 void QueryBatch::add(const QueryBatch& other) {
@@ -38,12 +38,11 @@ void QueryBatch::add(const QueryBatch& other) {
   pagesFromDisk_ += other.pagesFromDisk_;
   clientSeconds_ += other.clientSeconds_;
   // Only the types `other` holds: adding another's zeros would change nothing.
-  for (uint64_t used = other.typesUsed_; used != 0; used &= used - 1) {
-    const size_t i = static_cast<size_t>(std::countr_zero(used));
+  other.forEachTypeUsed([&](size_t i) {
     counts_[i] += other.counts_[i];
     secondsByType_[i] += other.secondsByType_[i];
-  }
-  typesUsed_ |= other.typesUsed_;
+  });
+  for (size_t w = 0; w < kUsedWords; ++w) typesUsed_[w] |= other.typesUsed_[w];
 }
 
 MetadataDb::MetadataDb(const MetadbConfig& config, QueryCostModel model,
@@ -95,11 +94,10 @@ void MetadataDb::execute(const QueryBatch& batch, double clientSecondsPerStateme
   pagesFromDisk_ += batch.pagesFromDisk();
   if (measuring_) {
     queriesTotal_ += batch.queries();
-    for (uint64_t used = batch.typesUsed(); used != 0; used &= used - 1) {
-      const size_t i = static_cast<size_t>(std::countr_zero(used));
+    batch.forEachTypeUsed([&](size_t i) {
       countByType_[i] += batch.counts()[i];
       secondsByType_[i] += batch.secondsByType()[i];
-    }
+    });
   }
 }
 

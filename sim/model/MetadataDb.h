@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -70,8 +71,13 @@ class QueryBatch {
   bool empty() const { return queries_ == 0; }
   const std::array<int, kQueryTypeCount>& counts() const { return counts_; }
   const std::array<double, kQueryTypeCount>& secondsByType() const { return secondsByType_; }
-  // Bit i set: the batch holds queries of type i (the others' counts and seconds are zero).
-  uint64_t typesUsed() const { return typesUsed_; }
+  // Calls f(i) for each query type i the batch holds (the others' counts and seconds are zero).
+  template <class F>
+  void forEachTypeUsed(F f) const {
+    for (size_t w = 0; w < kUsedWords; ++w)
+      for (uint64_t used = typesUsed_[w]; used != 0; used &= used - 1)
+        f(w * 64 + static_cast<size_t>(std::countr_zero(used)));
+  }
 
  private:
   const MetadataDb* db_;
@@ -81,8 +87,9 @@ class QueryBatch {
   double seconds_ = 0, diskSeconds_ = 0, pages_ = 0, pagesFromDisk_ = 0, clientSeconds_ = 0;
   std::array<int, kQueryTypeCount> counts_{};
   std::array<double, kQueryTypeCount> secondsByType_{};
-  uint64_t typesUsed_ = 0;
-  static_assert(kQueryTypeCount <= 64, "typesUsed_ has a bit per query type");
+  // A bit per query type held (words of 64), so adding a batch visits only its types.
+  static constexpr size_t kUsedWords = (kQueryTypeCount + 63) / 64;
+  std::array<uint64_t, kUsedWords> typesUsed_{};
 };
 
 class MetadataDb {

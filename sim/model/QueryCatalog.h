@@ -115,6 +115,9 @@ enum class QueryType {
                          // idx_asset_id_timestamp whole (rows scanned: the table's, returned: the events)
   AssetRunEventsInsert,  // INSERT dagrun_asset_event, a row per event consumed
   AdrqDelete,            // DELETE the DAG's asset_dag_run_queue rows
+  // KEDA's postgresql trigger for a Celery pool (the Helm chart's workers.keda.query): a count of
+  // the running and queued task instances, every pollingInterval, from KEDA, not from Airflow.
+  KedaCount,
   Count
 };
 
@@ -130,10 +133,13 @@ struct QueryInfo {
   // Deferral's and assets' statements: only scenarios that defer or use assets send them;
   // measured on the 3.1 layout (a calibration from before costs each as a stand-in, QueryCostModel).
   bool deferralOrAssets = false;
+  bool autoscaler = false;  // an autoscaler's query (KEDA's): neither Airflow's nor a loop's
   // A statements.<type> column of loops.csv: a scheduler loop's types but airflow3's, deferral's
   // and assets' own (counted in its statements, and by type in db_queries_by_type), so the columns
   // stay one set for all.
-  bool loopColumn() const { return !apiServer && !dagProcessor && !airflow3Only && !taskRead && !deferralOrAssets; }
+  bool loopColumn() const {
+    return !apiServer && !dagProcessor && !airflow3Only && !taskRead && !deferralOrAssets && !autoscaler;
+  }
 };
 
 inline constexpr std::array<QueryInfo, static_cast<size_t>(QueryType::Count)> kQueries = {{
@@ -201,6 +207,7 @@ inline constexpr std::array<QueryInfo, static_cast<size_t>(QueryType::Count)> kQ
     {"asset_events_for_run", Table::AssetEvent, 1, true, false, false, false, false, true},
     {"asset_run_events_insert", Table::AssetEvent, 1, true, false, false, false, false, true},
     {"adrq_delete", Table::Dag, 1, true, false, false, false, false, true},
+    {"keda_count", Table::TaskInstance, 1, false, false, false, false, false, false, true},
 }};
 
 inline const QueryInfo& queryInfo(QueryType t) { return kQueries[static_cast<size_t>(t)]; }

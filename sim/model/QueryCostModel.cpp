@@ -86,6 +86,9 @@ bool standIn(QueryType type, StandIn& out) {
     case QueryType::AssetRunEventsInsert:  // rows written, as a run's task instances
       out = {"dagrun_insert", 2};
       return true;
+    case QueryType::KedaCount:  // a count over the running and queued task instances, as the pools'
+      out = {"pool_state_counts", 1};
+      return true;
     default:
       return false;
   }

@@ -18,10 +18,9 @@ namespace {
 
 int schedulerQueries(const QueryBatch& b) {
   int n = 0;
-  for (uint64_t used = b.typesUsed(); used != 0; used &= used - 1) {
-    const size_t i = static_cast<size_t>(std::countr_zero(used));
+  b.forEachTypeUsed([&](size_t i) {
     if (kQueries[i].schedulerSide) n += b.counts()[i];
-  }
+  });
   return n;
 }
 

@@ -30,6 +30,14 @@ void CeleryExecutor::autoscaleLoop(int pool) {
   const WorkerPoolConfig& cfg = *p.config;
   while (true) {
     ctx_.rt.sleepFor(cfg.autoscaler.period);
+    if (cfg.autoscaler.policy == AutoscalerConfig::Policy::Keda) {
+      // KEDA's postgresql trigger asks the metadata DB (the Helm chart's workers.keda.query) every
+      // pollingInterval and waits for the answer.
+      MetadataDb& db = ctx_.db(InstanceId(0));
+      QueryBatch b = db.batch();
+      b.add(QueryType::KedaCount, 1, 1);
+      db.execute(b);
+    }
     const double now = ctx_.now();
     PoolLoad load;
     load.concurrency = cfg.workerConcurrency;

@@ -90,6 +90,8 @@ const std::map<std::string, Source>& catalogSources() {
       {"asset_events_for_run", {L::Airflow3, "asset_events_for_run", 1}},
       {"asset_run_events_insert", {L::Airflow3, "asset_run_events_insert", 1}},
       {"adrq_delete", {L::Airflow3, "adrq_delete", 1}},
+      // KEDA's count of running and queued task instances: the state index, as the pools' counts.
+      {"keda_count", {L::Airflow2, "pool_state_counts", 1}},
   };
   return m;
 }

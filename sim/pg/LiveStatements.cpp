@@ -140,6 +140,9 @@ void workerStatements(StatementTable& t) {
         "timestamptz '2020-01-01' + $2::int * interval '1 hour', 'airflow')",
         {P::DagId, P::Run, P::TaskId, P::EndState}},
        {"UPDATE job SET state = 'success', end_date = now() WHERE id = $1", {P::JobId}}});
+  // KEDA's poll (the Helm chart's workers.keda.query, worker_concurrency 16, its default).
+  set(QueryType::KedaCount,
+      {{"SELECT ceil(COUNT(*)::decimal / 16) FROM task_instance WHERE (state='running' OR state='queued')", {}}});
   set(QueryType::WorkerHeartbeat, {{"SELECT * FROM job WHERE id = 1", {}},
                                    {"SELECT state FROM job WHERE id = 1", {}},
                                    {"SELECT latest_heartbeat FROM job WHERE id = 1", {}},

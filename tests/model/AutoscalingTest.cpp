@@ -101,6 +101,21 @@ TEST(Autoscaling, KedaWantsQueuedPlusRunningOverConcurrency) {
   }
 }
 
+TEST(Autoscaling, KedaAsksTheMetadataDbEveryPollingInterval) {
+  // The chart's workers.keda.query once a period (KEDA's pollingInterval, 30 s by default), and no
+  // other policy sends it.
+  auto keda = simulate(load(batchScenario("{policy: keda}"))[0]);
+  const auto& types = keda.metrics["db_queries_by_type"];
+  ASSERT_TRUE(types.contains("keda_count"));
+  // Counted after the 1 h warm-up: 7 h of polls.
+  EXPECT_NEAR(types["keda_count"]["count"].get<double>(), 7 * 3600 / 30, 1);
+  auto slower = simulate(load(batchScenario("{policy: keda, period: 2m}"))[0]);
+  EXPECT_NEAR(slower.metrics["db_queries_by_type"]["keda_count"]["count"].get<double>(), 7 * 30, 1);
+  EXPECT_GT(types["keda_count"]["db_seconds"].get<double>(), 0);
+  auto queue = simulate(load(batchScenario("{policy: queue_depth}"))[0]);
+  EXPECT_FALSE(queue.metrics["db_queries_by_type"].contains("keda_count"));
+}
+
 TEST(Autoscaling, GracefulShutdownKillsNoTask) {
   auto out = simulate(load(batchScenario("{policy: cpu_target, target: 0.6, shutdown: graceful}"))[0]);
   const auto& m = out.metrics;
