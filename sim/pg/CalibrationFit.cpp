@@ -18,65 +18,12 @@ struct Source {
   int statements;  // the catalog query sends the shape's statement this many times
 };
 
-// Which measured shape costs each catalog query type (keep in step with model/QueryCatalog.h).
-const std::map<std::string, Source>& catalogSources() {
+// Deferral's and assets' statements, measured on the 3.1 layout only, for both sections: its
+// trigger and asset tables are 2.2+'s trigger and 2.4+'s dataset tables renamed. A calibration
+// without that layout leaves them out (QueryCostModel costs them as stand-ins).
+const std::map<std::string, Source>& deferralAndAssetSources() {
   using L = SchemaLayout;
   static const std::map<std::string, Source> m = {
-      {"tis_without_dagrun", {L::Airflow110, "concurrency_counts", 1}},
-      {"find_scheduled_tis", {L::Airflow110, "find_scheduled_tis", 1}},
-      {"select_pools", {L::Airflow110, "sync_dag", 1}},
-      {"concurrency_counts", {L::Airflow110, "concurrency_counts", 1}},
-      {"pool_open_slots", {L::Airflow110, "concurrency_counts", 1}},
-      {"lock_and_queue_tis", {L::Airflow110, "ti_merge_scheduled", 2}},
-      {"sync_dag", {L::Airflow110, "sync_dag", 2}},
-      {"get_paused_dags", {L::Airflow110, "sync_dag", 1}},
-      {"create_dag_run_checks", {L::Airflow110, "create_dag_run_checks", 1}},
-      {"find_running_dagruns", {L::Airflow110, "find_running_dagruns", 1}},
-      {"verify_integrity", {L::Airflow110, "update_state_select_tis", 1}},
-      {"update_state_select_tis", {L::Airflow110, "update_state_select_tis", 1}},
-      {"update_state_unfinished", {L::Airflow110, "update_state_select_tis", 1}},
-      {"ti_current_state", {L::Airflow110, "ti_current_state", 1}},
-      {"trigger_rule_dep", {L::Airflow110, "trigger_rule_dep", 1}},
-      {"not_previously_skipped_dep", {L::Airflow110, "update_state_select_tis", 1}},
-      {"prev_dagrun_dep", {L::Airflow110, "ti_current_state", 1}},
-      {"schedulable_tis_select", {L::Airflow110, "update_state_select_tis", 1}},
-      {"dagrun_update", {L::Airflow110, "ti_merge_scheduled", 1}},
-      {"ti_lock_for_schedule", {L::Airflow110, "ti_current_state", 1}},
-      {"ti_merge_scheduled", {L::Airflow110, "ti_merge_scheduled", 1}},
-      {"dagrun_insert", {L::Airflow110, "ti_merge_scheduled", 2}},
-      {"dags_needing_dagruns", {L::Airflow2, "dags_needing_dagruns", 1}},
-      {"start_queued_dagruns", {L::Airflow2, "next_dagruns_to_examine", 1}},
-      {"next_dagruns_to_examine", {L::Airflow2, "next_dagruns_to_examine", 1}},
-      {"update_state_changes", {L::Airflow2, "update_state_select_tis", 1}},
-      {"schedule_tis", {L::Airflow2, "schedule_tis", 1}},
-      {"pool_slots_lock", {L::Airflow2, "pool_slots_lock", 1}},
-      {"pool_state_counts", {L::Airflow2, "pool_state_counts", 1}},
-      {"scheduled_tis_for_update", {L::Airflow2, "scheduled_tis_for_update", 1}},
-      {"bulk_queue_tis", {L::Airflow2, "bulk_queue_tis", 1}},
-      {"executor_events", {L::Airflow2, "executor_events", 1}},
-      {"scheduler_heartbeat", {L::Airflow110, "scheduler_heartbeat", 1}},
-      // A state-filtered scan of task_instance, like the pool counts, three statements.
-      {"adopt_or_reset_orphans", {L::Airflow2, "pool_state_counts", 3}},
-      {"worker_start", {L::Airflow110, "ti_merge_scheduled", 5}},
-      {"worker_finish", {L::Airflow110, "ti_merge_scheduled", 4}},
-      {"worker_heartbeat", {L::Airflow110, "scheduler_heartbeat", 4}},
-      {"mini_scheduler", {L::Airflow2, "mini_scheduler", 1}},
-      {"archive_delete", {L::Airflow110, "archive_delete_tis", 1}},
-      // A single-row read and a single-row UPDATE by key: costed as two of the merge's UPDATE.
-      {"mock_executor_set_state", {L::Airflow110, "ti_merge_scheduled", 2}},
-      // A row of a small table read by its unique key, as the dag row's read.
-      {"variable_get", {L::Airflow110, "sync_dag", 1}},
-      {"connection_get", {L::Airflow110, "sync_dag", 1}},
-      // Execution API routes: single-row reads and writes by key, as the worker's statements.
-      {"api_ti_run", {L::Airflow110, "ti_merge_scheduled", 6}},
-      {"api_ti_state", {L::Airflow110, "ti_merge_scheduled", 4}},
-      {"api_ti_heartbeat", {L::Airflow110, "ti_merge_scheduled", 2}},
-      {"api_xcom_set", {L::Airflow110, "ti_merge_scheduled", 3}},
-      // Single-row reads and writes of the dag table and its neighbours, as sync_dag's.
-      {"dag_processor_parse", {L::Airflow110, "sync_dag", 5}},
-      // Deferral's and assets' statements, measured on the 3.1 layout only: its trigger and asset
-      // tables are 2.2+'s trigger and 2.4+'s dataset tables renamed. A calibration without that
-      // layout leaves them out (QueryCostModel costs them as stand-ins).
       {"worker_defer", {L::Airflow3, "worker_defer", 1}},
       {"api_ti_defer", {L::Airflow3, "api_ti_defer", 1}},
       {"triggerer_load", {L::Airflow3, "triggerer_load", 1}},
@@ -90,9 +37,73 @@ const std::map<std::string, Source>& catalogSources() {
       {"asset_events_for_run", {L::Airflow3, "asset_events_for_run", 1}},
       {"asset_run_events_insert", {L::Airflow3, "asset_run_events_insert", 1}},
       {"adrq_delete", {L::Airflow3, "adrq_delete", 1}},
-      // KEDA's count of running and queued task instances: the state index, as the pools' counts.
-      {"keda_count", {L::Airflow2, "pool_state_counts", 1}},
   };
+  return m;
+}
+
+// Which measured shape costs each catalog query type (keep in step with model/QueryCatalog.h).
+const std::map<std::string, Source>& catalogSources() {
+  using L = SchemaLayout;
+  static const std::map<std::string, Source> m = [] {
+    std::map<std::string, Source> all = {
+        {"tis_without_dagrun", {L::Airflow110, "concurrency_counts", 1}},
+        {"find_scheduled_tis", {L::Airflow110, "find_scheduled_tis", 1}},
+        {"select_pools", {L::Airflow110, "sync_dag", 1}},
+        {"concurrency_counts", {L::Airflow110, "concurrency_counts", 1}},
+        {"pool_open_slots", {L::Airflow110, "concurrency_counts", 1}},
+        {"lock_and_queue_tis", {L::Airflow110, "ti_merge_scheduled", 2}},
+        {"sync_dag", {L::Airflow110, "sync_dag", 2}},
+        {"get_paused_dags", {L::Airflow110, "sync_dag", 1}},
+        {"create_dag_run_checks", {L::Airflow110, "create_dag_run_checks", 1}},
+        {"find_running_dagruns", {L::Airflow110, "find_running_dagruns", 1}},
+        {"verify_integrity", {L::Airflow110, "update_state_select_tis", 1}},
+        {"update_state_select_tis", {L::Airflow110, "update_state_select_tis", 1}},
+        {"update_state_unfinished", {L::Airflow110, "update_state_select_tis", 1}},
+        {"ti_current_state", {L::Airflow110, "ti_current_state", 1}},
+        {"trigger_rule_dep", {L::Airflow110, "trigger_rule_dep", 1}},
+        {"not_previously_skipped_dep", {L::Airflow110, "update_state_select_tis", 1}},
+        {"prev_dagrun_dep", {L::Airflow110, "ti_current_state", 1}},
+        {"schedulable_tis_select", {L::Airflow110, "update_state_select_tis", 1}},
+        {"dagrun_update", {L::Airflow110, "ti_merge_scheduled", 1}},
+        {"ti_lock_for_schedule", {L::Airflow110, "ti_current_state", 1}},
+        {"ti_merge_scheduled", {L::Airflow110, "ti_merge_scheduled", 1}},
+        {"dagrun_insert", {L::Airflow110, "ti_merge_scheduled", 2}},
+        {"dags_needing_dagruns", {L::Airflow2, "dags_needing_dagruns", 1}},
+        {"start_queued_dagruns", {L::Airflow2, "next_dagruns_to_examine", 1}},
+        {"next_dagruns_to_examine", {L::Airflow2, "next_dagruns_to_examine", 1}},
+        {"update_state_changes", {L::Airflow2, "update_state_select_tis", 1}},
+        {"schedule_tis", {L::Airflow2, "schedule_tis", 1}},
+        {"pool_slots_lock", {L::Airflow2, "pool_slots_lock", 1}},
+        {"pool_state_counts", {L::Airflow2, "pool_state_counts", 1}},
+        {"scheduled_tis_for_update", {L::Airflow2, "scheduled_tis_for_update", 1}},
+        {"bulk_queue_tis", {L::Airflow2, "bulk_queue_tis", 1}},
+        {"executor_events", {L::Airflow2, "executor_events", 1}},
+        {"scheduler_heartbeat", {L::Airflow110, "scheduler_heartbeat", 1}},
+        // A state-filtered scan of task_instance, like the pool counts, three statements.
+        {"adopt_or_reset_orphans", {L::Airflow2, "pool_state_counts", 3}},
+        {"worker_start", {L::Airflow110, "ti_merge_scheduled", 5}},
+        {"worker_finish", {L::Airflow110, "ti_merge_scheduled", 4}},
+        {"worker_heartbeat", {L::Airflow110, "scheduler_heartbeat", 4}},
+        {"mini_scheduler", {L::Airflow2, "mini_scheduler", 1}},
+        {"archive_delete", {L::Airflow110, "archive_delete_tis", 1}},
+        // A single-row read and a single-row UPDATE by key: costed as two of the merge's UPDATE.
+        {"mock_executor_set_state", {L::Airflow110, "ti_merge_scheduled", 2}},
+        // A row of a small table read by its unique key, as the dag row's read.
+        {"variable_get", {L::Airflow110, "sync_dag", 1}},
+        {"connection_get", {L::Airflow110, "sync_dag", 1}},
+        // Execution API routes: single-row reads and writes by key, as the worker's statements.
+        {"api_ti_run", {L::Airflow110, "ti_merge_scheduled", 6}},
+        {"api_ti_state", {L::Airflow110, "ti_merge_scheduled", 4}},
+        {"api_ti_heartbeat", {L::Airflow110, "ti_merge_scheduled", 2}},
+        {"api_xcom_set", {L::Airflow110, "ti_merge_scheduled", 3}},
+        // Single-row reads and writes of the dag table and its neighbours, as sync_dag's.
+        {"dag_processor_parse", {L::Airflow110, "sync_dag", 5}},
+        // KEDA's count of running and queued task instances: the state index, as the pools' counts.
+        {"keda_count", {L::Airflow2, "pool_state_counts", 1}},
+    };
+    all.insert(deferralAndAssetSources().begin(), deferralAndAssetSources().end());
+    return all;
+  }();
   return m;
 }
 
@@ -100,48 +111,39 @@ const std::map<std::string, Source>& catalogSources() {
 // its scheduler's, its Execution API routes' and its DAG processor's statements on the 3.1 schema.
 const std::map<std::string, Source>& airflow3Sources() {
   using L = SchemaLayout;
-  static const std::map<std::string, Source> m = {
-      {"dags_needing_dagruns", {L::Airflow3, "dags_needing_dagruns", 1}},
-      {"start_queued_dagruns", {L::Airflow3, "queued_dagruns_to_start", 1}},
-      {"next_dagruns_to_examine", {L::Airflow3, "next_dagruns_to_examine", 1}},
-      {"update_state_select_tis", {L::Airflow3, "update_state_select_tis", 1}},
-      {"update_state_changes", {L::Airflow3, "update_state_select_tis", 1}},
-      {"verify_integrity", {L::Airflow3, "update_state_select_tis", 1}},
-      {"schedule_tis", {L::Airflow3, "schedule_tis", 1}},
-      {"pool_slots_lock", {L::Airflow3, "pool_slots_lock", 1}},
-      {"pool_state_counts", {L::Airflow3, "pool_state_counts", 1}},
-      {"scheduled_tis_for_update", {L::Airflow3, "scheduled_tis_for_update", 1}},
-      {"bulk_queue_tis", {L::Airflow3, "bulk_queue_tis", 1}},
-      {"executor_events", {L::Airflow3, "executor_events", 1}},
-      {"scheduler_heartbeat", {L::Airflow3, "scheduler_heartbeat", 1}},
-      {"adopt_or_reset_orphans", {L::Airflow3, "pool_state_counts", 3}},
-      {"archive_delete", {L::Airflow3, "archive_delete_run", 1}},
-      {"deadline_scan", {L::Airflow3, "deadline_scan", 1}},
-      {"dagrun_create_versions", {L::Airflow3, "dagrun_create_versions", 1}},
-      {"verify_dag_version", {L::Airflow3, "verify_dag_version", 1}},
-      // Each route's statements in one shape: already per request.
-      {"api_ti_run", {L::Airflow3, "api_ti_run", 1}},
-      {"api_ti_state", {L::Airflow3, "api_ti_state", 1}},
-      {"api_ti_retry", {L::Airflow3, "api_ti_retry", 1}},
-      {"api_ti_heartbeat", {L::Airflow3, "api_ti_heartbeat", 1}},
-      {"api_xcom_set", {L::Airflow3, "api_xcom_set", 1}},
-      {"variable_get", {L::Airflow3, "api_variable_get", 1}},
-      {"connection_get", {L::Airflow3, "api_connection_get", 1}},
-      {"dag_processor_parse", {L::Airflow3, "dag_processor_parse", 1}},
-      {"worker_defer", {L::Airflow3, "worker_defer", 1}},
-      {"api_ti_defer", {L::Airflow3, "api_ti_defer", 1}},
-      {"triggerer_load", {L::Airflow3, "triggerer_load", 1}},
-      {"trigger_assign", {L::Airflow3, "trigger_assign", 1}},
-      {"trigger_event_submit", {L::Airflow3, "trigger_event_submit", 1}},
-      {"trigger_clean_unused", {L::Airflow3, "trigger_clean_unused", 1}},
-      {"triggerer_heartbeat", {L::Airflow3, "scheduler_heartbeat", 1}},
-      {"check_trigger_timeouts", {L::Airflow3, "check_trigger_timeouts", 1}},
-      {"asset_event_register", {L::Airflow3, "asset_event_register", 1}},
-      {"adrq_select", {L::Airflow3, "adrq_select", 1}},
-      {"asset_events_for_run", {L::Airflow3, "asset_events_for_run", 1}},
-      {"asset_run_events_insert", {L::Airflow3, "asset_run_events_insert", 1}},
-      {"adrq_delete", {L::Airflow3, "adrq_delete", 1}},
-  };
+  static const std::map<std::string, Source> m = [] {
+    std::map<std::string, Source> all = {
+        {"dags_needing_dagruns", {L::Airflow3, "dags_needing_dagruns", 1}},
+        {"start_queued_dagruns", {L::Airflow3, "queued_dagruns_to_start", 1}},
+        {"next_dagruns_to_examine", {L::Airflow3, "next_dagruns_to_examine", 1}},
+        {"update_state_select_tis", {L::Airflow3, "update_state_select_tis", 1}},
+        {"update_state_changes", {L::Airflow3, "update_state_select_tis", 1}},
+        {"verify_integrity", {L::Airflow3, "update_state_select_tis", 1}},
+        {"schedule_tis", {L::Airflow3, "schedule_tis", 1}},
+        {"pool_slots_lock", {L::Airflow3, "pool_slots_lock", 1}},
+        {"pool_state_counts", {L::Airflow3, "pool_state_counts", 1}},
+        {"scheduled_tis_for_update", {L::Airflow3, "scheduled_tis_for_update", 1}},
+        {"bulk_queue_tis", {L::Airflow3, "bulk_queue_tis", 1}},
+        {"executor_events", {L::Airflow3, "executor_events", 1}},
+        {"scheduler_heartbeat", {L::Airflow3, "scheduler_heartbeat", 1}},
+        {"adopt_or_reset_orphans", {L::Airflow3, "pool_state_counts", 3}},
+        {"archive_delete", {L::Airflow3, "archive_delete_run", 1}},
+        {"deadline_scan", {L::Airflow3, "deadline_scan", 1}},
+        {"dagrun_create_versions", {L::Airflow3, "dagrun_create_versions", 1}},
+        {"verify_dag_version", {L::Airflow3, "verify_dag_version", 1}},
+        // Each route's statements in one shape: already per request.
+        {"api_ti_run", {L::Airflow3, "api_ti_run", 1}},
+        {"api_ti_state", {L::Airflow3, "api_ti_state", 1}},
+        {"api_ti_retry", {L::Airflow3, "api_ti_retry", 1}},
+        {"api_ti_heartbeat", {L::Airflow3, "api_ti_heartbeat", 1}},
+        {"api_xcom_set", {L::Airflow3, "api_xcom_set", 1}},
+        {"variable_get", {L::Airflow3, "api_variable_get", 1}},
+        {"connection_get", {L::Airflow3, "api_connection_get", 1}},
+        {"dag_processor_parse", {L::Airflow3, "dag_processor_parse", 1}},
+    };
+    all.insert(deferralAndAssetSources().begin(), deferralAndAssetSources().end());
+    return all;
+  }();
   return m;
 }
 
