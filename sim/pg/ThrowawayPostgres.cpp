@@ -99,12 +99,6 @@ int freePort() {
   return port;
 }
 
-std::string shellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 constexpr const char* kDirPrefix = "schedlab-pg-";
 
 // Stops the cluster in `dir` if one runs there and removes the directory. A second removal a

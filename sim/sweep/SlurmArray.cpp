@@ -19,17 +19,6 @@ namespace fs = std::filesystem;
 namespace schedlab {
 namespace {
 
-std::string quoted(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'')
-      out += "'\\''";
-    else
-      out += c;
-  }
-  return out + "'";
-}
-
 std::string readAll(const fs::path& file) {
   std::ifstream in(file);
   std::stringstream ss;
@@ -78,12 +67,12 @@ std::string sbatchScript(const SlurmArraySpec& spec) {
   std::string cmd;
   for (const auto& a : spec.sweepCommand) {
     if (!cmd.empty()) cmd += ' ';
-    cmd += quoted(a);
+    cmd += shellQuote(a);
   }
-  s += cmd + " --shard \"$i/" + std::to_string(spec.tasks) + "\" --out " + quoted((dir / "shards").string()) +
+  s += cmd + " --shard \"$i/" + std::to_string(spec.tasks) + "\" --out " + shellQuote((dir / "shards").string()) +
        "/\"$i\" --resume --quiet --jobs \"${SLURM_CPUS_PER_TASK:-1}\"\n";
   s += "rc=$?\n";
-  const std::string marker = quoted((dir / "slurm").string()) + "/task-\"$i\".exit";
+  const std::string marker = shellQuote((dir / "slurm").string()) + "/task-\"$i\".exit";
   s += "echo \"$rc\" > " + marker + ".tmp && mv " + marker + ".tmp " + marker + "\n";
   s += "exit \"$rc\"\n";
   return s;

@@ -13,6 +13,9 @@ namespace schedlab {
 // Exits at once when the parent is already gone. Async-signal-safe.
 void dieWithParent(pid_t parent);
 
+// `s` single-quoted for a POSIX shell (a quote inside it closed, escaped and reopened).
+std::string shellQuote(const std::string& s);
+
 // Runs argv[0] (a path) with its arguments, stdout and stderr inherited or, when `log` is given,
 // written to that file; returns its exit code (128 + signal when killed). The child dies with this
 // process.
