@@ -38,6 +38,7 @@ def build(variants, baseline_name, figure_dir):
     blocks.append(("h2", "Key figures"))
     blocks += verdict.key_figure_blocks(variants)
     blocks += verdict.pool_blocks(variants)
+    blocks += verdict.kubernetes_blocks(variants)
     blocks += verdict.api_server_blocks(variants)
     blocks += verdict.triggerer_blocks(variants)
     blocks += verdict.fault_blocks(variants)
@@ -54,6 +55,7 @@ def build(variants, baseline_name, figure_dir):
         ("metadata_db.png", lambda p: plots.metadata_db(variants, p)),
         ("queue_and_workers.png", lambda p: plots.queue_and_workers(variants, p)),
         ("worker_pools.png", lambda p: plots.worker_pools(variants, p)),
+        ("node_pools.png", lambda p: plots.node_pools(variants, p)),
         ("api_server.png", lambda p: plots.api_server(variants, p)),
         ("faults.png", lambda p: plots.faults(variants, p)),
         ("dag_run_gantt.png", lambda p: plots.gantt(load.sample_runs(variants, focus), colors, focus, p)

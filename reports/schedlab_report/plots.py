@@ -182,10 +182,41 @@ def faults(variants, path):
             "shaded in its colour (a crashed scheduler's lasts until a process runs it again).")
 
 
+def _node_pools(v):
+    """The variant's node pools (executor kubernetes)."""
+    return {p.get("name") for p in (v.config.get("executor", {}).get("node_pools") or [])}
+
+
+def node_pools(variants, path):
+    """executor kubernetes: nodes on and pods pending in each node pool over time; None without pods."""
+    pools = sorted({p for v in variants for p in _node_pools(v) if p in v.pool_series})
+    if not pools:
+        return None
+    div, xlabel = _time_axis(variants)
+    fig, axes = plt.subplots(len(pools) * 2, 1, figsize=(10, 2.4 * 2 * len(pools) + 0.6), sharex=True, squeeze=False)
+    for k, pool in enumerate(pools):
+        for row, (column, ylabel) in enumerate([("workers", f"nodes in {pool}"), ("queue_depth", "pods pending")]):
+            ax = axes[2 * k + row, 0]
+            for v in variants:
+                cols = v.pool_series.get(pool, {}) if pool in _node_pools(v) else {}
+                if len(cols.get(column, [])) == 0:
+                    continue
+                ax.step(cols["time_s"] / div, cols[column], where="post", color=v.color, label=v.label, linewidth=1.2)
+            ax.set_ylabel(ylabel)
+            ax.grid(True, alpha=0.3)
+    axes[0, 0].set_title("Node pools over time")
+    axes[0, 0].legend(fontsize=8, loc="best", ncol=min(4, len(variants)))
+    axes[-1, 0].set_xlabel(xlabel)
+    _save(fig, path)
+    return ("Nodes on (booting or up: billed) in each node pool, and the pods waiting for a node it could give "
+            "them, sampled every `sample_interval`.")
+
+
 def worker_pools(variants, path):
     """Workers of each pool that changed size in some variant, over time; None when none did."""
     pools = sorted({p for v in variants for p, cols in v.pool_series.items()
-                    if len(cols.get("workers", [])) > 0 and cols["workers"].min() != cols["workers"].max()})
+                    if p not in _node_pools(v)
+                    and len(cols.get("workers", [])) > 0 and cols["workers"].min() != cols["workers"].max()})
     if not pools:
         return None
     div, xlabel = _time_axis(variants)

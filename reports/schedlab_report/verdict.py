@@ -198,6 +198,8 @@ def pool_blocks(variants):
     rows = []
     for v in variants:
         for pool, p in (v.data.get("metrics_by_pool") or {}).items():
+            if "node_hours" in p:
+                continue  # a node pool: kubernetes_blocks
             scale = p.get("scale_events") or {}
             rows.append([v.label, pool, fmt_hours(p.get("worker_hours")), f"{p.get('workers_max', 0):.0f}",
                          f"{scale.get('out', 0):.0f} / {scale.get('in', 0):.0f}",
@@ -216,6 +218,46 @@ def pool_blocks(variants):
             ("p", "A hard scale-in or deploy kills the tries its hosts run; each comes back when its message is visible "
                   "again (visibility timeout) or when the scheduler fails it as a zombie, whichever is first."),
             ("table", header, rows)]
+
+
+def kubernetes_blocks(variants):
+    """executor kubernetes: per variant, a pod's start and where it went, and per node pool what the
+    cluster autoscaler did and what the nodes cost."""
+    rows, pools = [], []
+    for v in variants:
+        start = v.metrics.get("pod_start_latency_s")
+        if not isinstance(start, dict):
+            continue
+        def p50(key):
+            s = v.metrics.get(key) or {}
+            return fmt_s(s.get("p50")) if s.get("count") else "-"
+        cfg = v.config.get("executor", {})
+        rows.append([v.label, f"{cfg.get('worker_pods_creation_batch_size', '?')}",
+                     fmt_s(start.get("p50")) if start.get("count") else "-",
+                     fmt_s(start.get("p95")) if start.get("count") else "-",
+                     p50("pod_api_s"), p50("pod_pending_s"), p50("pod_image_pull_s"), p50("pod_container_start_s"),
+                     f"{(v.metrics.get('pods_pending') or {}).get('max', 0):.0f}",
+                     f"{v.metrics.get('tasks_stuck_in_queued', 0):.0f}"])
+        for pool, p in (v.data.get("metrics_by_pool") or {}).items():
+            if "node_hours" not in p:
+                continue
+            scale = p.get("scale_events") or {}
+            pools.append([v.label, pool, fmt_hours(p.get("node_hours")), f"{p.get('nodes_max', 0):.0f}",
+                          f"{scale.get('out', 0):.0f} / {scale.get('in', 0):.0f}", f"{p.get('pods_run', 0):.0f}",
+                          f"{p.get('pods_killed_by_scale_down', 0):.0f}",
+                          "-" if p.get("node_cpu_utilization") is None else f"{100 * p['node_cpu_utilization']:.1f} %",
+                          "-" if p.get("cost") is None else f"{p['cost']:.2f}"])
+    if not rows:
+        return []
+    return [("h2", "Pods and nodes"),
+            ("p", "A try's pod: created by the scheduler's executor (at most `worker_pods_creation_batch_size` per "
+                  "loop, an API call each), pending until a node has room for its requests (the cluster autoscaler "
+                  "boots one when none has), its image pulled unless the node has it, its container and interpreter "
+                  "started. Start: queued to the try running; the four parts at their median."),
+            ("table", ["variant", "pods per loop", "pod start p50", "p95", "API p50", "pending p50", "image p50",
+                       "container p50", "most pods pending", "stuck in queued"], rows),
+            ("table", ["variant", "node pool", "node-hours", "most nodes", "scale-ups / -downs", "pods",
+                       "pods evicted", "node CPU", "cost"], pools)]
 
 
 def api_server_blocks(variants):

@@ -88,6 +88,9 @@ std::vector<std::string> liveUnsupported(const Scenario& sc) {
   if (sc.scheduler.model != SchedulerModel::Airflow1)
     why.push_back("scheduler.model: live runs send Airflow 1.10's queries; use airflow1");
   if (sc.archiving.enabled) why.push_back("archiving.enabled: live runs do not archive");
+  if (sc.executor.kind == ExecutorKind::Kubernetes)
+    why.push_back(
+        "executor.kind: live runs have Celery-like workers, not pods (simulate kubernetes with schedlab run)");
   for (const Fault& f : sc.faults)
     if (f.kind == Fault::Kind::SchedulerCrash)
       why.push_back("faults." + f.name + ": live runs do not crash schedulers (simulate it with schedlab run)");

@@ -1,5 +1,4 @@
 #include "model/CeleryExecutor.h"
-#include "model/SchedulerNumbering.h"
 
 #include <algorithm>
 #include <cmath>
@@ -75,7 +74,7 @@ void CeleryExecutor::start() {
   }
   // airflow3 has no LocalTaskJob: each try's supervisor heartbeats through the API server.
   if (ctx_.scenario.scheduler.model != SchedulerModel::Airflow3)
-    ctx_.rt.spawn("job-heartbeats", [this] { heartbeatLoop(); });
+    ctx_.rt.spawn("job-heartbeats", [this] { runJobHeartbeats(ctx_); });
   for (double at : ctx_.scenario.executor.deployAt)
     ctx_.rt.spawn("deploy", [this, at] {
       ctx_.rt.sleepUntil(at);
@@ -98,7 +97,7 @@ double CeleryExecutor::outageEnd(double t) const {
   return end;
 }
 
-int CeleryExecutor::send(const std::vector<TiId>& tis, double now, LoopRecord* /*loop*/) {
+int CeleryExecutor::send(SchedulerId /*scheduler*/, const std::vector<TiId>& tis, double now, LoopRecord* /*loop*/) {
   const ExecutorConfig& e = ctx_.scenario.executor;
   // During a broker outage the executor's sends wait (Celery retries publishing) until it ends.
   const double sentAt = std::max(now, outageEnd(now));
@@ -247,7 +246,7 @@ class CeleryExecutor::Slot final : public TrySlot {
   void ended(SchedulerId scheduler) override { e_.events_[scheduler]++; }
   void endLost(TiId ti, int tryNumber, double lastBeat) override {
     // The task process exits with the TI still running and its job no longer heartbeating.
-    const double zombieAt = e_.zombieFailedAt(lastBeat);
+    const double zombieAt = zombieFailedAt(e_.ctx_.scenario.scheduler, lastBeat);
     CeleryExecutor& e = e_;
     const int pool = pool_;
     e.ctx_.rt.spawn("zombie", [&e, pool, ti, zombieAt, tryNumber] {
@@ -288,24 +287,6 @@ void CeleryExecutor::runTask(int pool, int worker, TiId tiIdx, double takenAt) {
   // `airflow tasks run`: fork (or a new interpreter), then the try itself.
   if (!slot.pause(p.config->taskStartOverhead)) return;
   if (runner_.run(tiIdx, slot) == TaskRunner::Outcome::Stale) p.triesRun--;
-}
-
-void CeleryExecutor::heartbeatLoop() {
-  // Every running LocalTaskJob heartbeats each job_heartbeat_sec; their queries are summed into
-  // one batch per period: the same DB work, without one event per task per period.
-  const double period = ctx_.scenario.scheduler.jobHeartbeatSec;
-  const SchedulerNumbering schedulers(ctx_.scenario);
-  while (true) {
-    ctx_.rt.sleepFor(period);
-    for (InstanceId i : IdRange<InstanceId>(ctx_.scenario.instances.size())) {
-      int running = 0;
-      for (int r = 0; r < schedulers.replicas(); ++r) running += ctx_.state.runningTasks(schedulers.scheduler(i, r));
-      if (running == 0) continue;
-      QueryBatch b = ctx_.db(i).batch();
-      b.add(QueryType::WorkerHeartbeat, 1, 1, running);
-      ctx_.db(i).execute(b);
-    }
-  }
 }
 
 }  // namespace schedlab

@@ -35,7 +35,7 @@ class CeleryExecutor final : public Executor {
   // Creates the worker slots, the autoscalers and the heartbeat load.
   void start() override;
   // Queued TIs leave for the broker; visible to workers after its latency. No statements.
-  int send(const std::vector<TiId>& tis, double now, LoopRecord* loop) override;
+  int send(SchedulerId scheduler, const std::vector<TiId>& tis, double now, LoopRecord* loop) override;
   int takeEvents(SchedulerId scheduler) override;
 
   const std::vector<WorkerHost>& hosts() const override { return hosts_; }
@@ -101,7 +101,6 @@ class CeleryExecutor final : public Executor {
   class Slot;  // a running try's TrySlot
   void slotLoop(int pool, int worker);
   void runTask(int pool, int worker, TiId ti, double takenAt);
-  void heartbeatLoop();
   void autoscaleLoop(int pool);
   void launch(Pool& pool, int worker);
   enum class StopReason { ScaleIn, Deploy, Crash };
@@ -109,9 +108,6 @@ class CeleryExecutor final : public Executor {
   void deploy();
   void turnOff(Pool& pool, int worker);
   void recover(int pool, TiId ti, double takenAt, bool started);
-  // When zombie detection fails a running try whose job last heartbeat at `lastBeat`: at its
-  // first check (every zombie_detection_interval) after scheduler_zombie_task_threshold.
-  double zombieFailedAt(double lastBeat) const;
   // Sleeps `seconds`; with a kill handle, false when the try was killed first.
   bool pause(const std::shared_ptr<Try>& t, double seconds);
   // When the broker outage covering `t` ends; -1 when there is none.

@@ -1,7 +1,11 @@
 #include "model/Executor.h"
 
+#include <cmath>
+
 #include "model/CeleryExecutor.h"
+#include "model/KubernetesExecutor.h"
 #include "model/MockExecutor.h"
+#include "model/SchedulerNumbering.h"
 
 namespace schedlab {
 
@@ -11,6 +15,8 @@ std::unique_ptr<Executor> makeExecutor(SimContext& ctx) {
       return std::make_unique<CeleryExecutor>(ctx);
     case ExecutorKind::Mock:
       return std::make_unique<MockExecutor>(ctx);
+    case ExecutorKind::Kubernetes:
+      return std::make_unique<KubernetesExecutor>(ctx);
   }
   return nullptr;
 }
@@ -21,8 +27,30 @@ std::vector<WorkerHost> executorHosts(const ExecutorConfig& config) {
       return workerHostsOf(config);
     case ExecutorKind::Mock:
       return {};
+    case ExecutorKind::Kubernetes:
+      return nodeHostsOf(config.kubernetes);
   }
   return {};
+}
+
+double zombieFailedAt(const SchedulerConfig& s, double lastBeat) {
+  return std::ceil((lastBeat + s.zombieTaskThreshold) / s.zombieDetectionInterval - 1e-9) * s.zombieDetectionInterval;
+}
+
+void runJobHeartbeats(SimContext& ctx) {
+  const double period = ctx.scenario.scheduler.jobHeartbeatSec;
+  const SchedulerNumbering schedulers(ctx.scenario);
+  while (true) {
+    ctx.rt.sleepFor(period);
+    for (InstanceId i : IdRange<InstanceId>(ctx.scenario.instances.size())) {
+      int running = 0;
+      for (int r = 0; r < schedulers.replicas(); ++r) running += ctx.state.runningTasks(schedulers.scheduler(i, r));
+      if (running == 0) continue;
+      QueryBatch b = ctx.db(i).batch();
+      b.add(QueryType::WorkerHeartbeat, 1, 1, running);
+      ctx.db(i).execute(b);
+    }
+  }
 }
 
 }  // namespace schedlab

@@ -33,11 +33,11 @@ class Executor {
   // Spawns its actors (worker slots, autoscalers, heartbeats, its own faults).
   // REQUIRES: called once, before the runtime runs.
   virtual void start() = 0;
-  // executor.heartbeat(): the queued task instances `tis` leave the scheduler at `now`. Returns
-  // the SQL statements the scheduler sent for it (the heartbeat's share of its loop's queries),
-  // also added to `loop` when the loop is traced (loops.csv).
-  // REQUIRES: called from the actor of the scheduler that queued them.
-  virtual int send(const std::vector<TiId>& tis, double now, LoopRecord* loop) = 0;
+  // executor.heartbeat() of scheduler `scheduler` (once per loop): the queued task instances `tis`
+  // leave it at `now`. Returns the SQL statements the scheduler sent for it (the heartbeat's share
+  // of its loop's queries), also added to `loop` when the loop is traced (loops.csv).
+  // REQUIRES: called from that scheduler's actor; it queued `tis`.
+  virtual int send(SchedulerId scheduler, const std::vector<TiId>& tis, double now, LoopRecord* loop) = 0;
   // Tries ended since scheduler `scheduler` last asked (_process_executor_events); resets the count.
   virtual int takeEvents(SchedulerId scheduler) = 0;
 
@@ -58,5 +58,14 @@ class Executor {
 std::unique_ptr<Executor> makeExecutor(SimContext& ctx);
 // Every host that executor may use, before it exists (the runtime's platform is built first).
 std::vector<WorkerHost> executorHosts(const ExecutorConfig& config);
+
+// When zombie detection fails a running try whose job last heartbeat at `lastBeat`: at its first
+// check (every zombie_detection_interval) after scheduler_zombie_task_threshold.
+double zombieFailedAt(const SchedulerConfig& scheduler, double lastBeat);
+
+// The LocalTaskJob heartbeats of every running try (1.10, 2.x: `airflow tasks run` on a worker or
+// in a pod), each job_heartbeat_sec, summed into one batch per instance and period: the same DB
+// work without one event per task per period. Never returns.
+void runJobHeartbeats(SimContext& ctx);
 
 }  // namespace schedlab

@@ -9,7 +9,7 @@ namespace schedlab {
 
 MockExecutor::MockExecutor(SimContext& ctx) : ctx_(ctx), events_(static_cast<size_t>(ctx.state.schedulerCount()), 0) {}
 
-int MockExecutor::send(const std::vector<TiId>& tis, double /*now*/, LoopRecord* loop) {
+int MockExecutor::send(SchedulerId /*scheduler*/, const std::vector<TiId>& tis, double /*now*/, LoopRecord* loop) {
   if (tis.empty()) return 0;
   WorkflowState& st = ctx_.state;
   MetadataDb& db = ctx_.db(st.dag(st.dagOf(tis.front())).instance);

@@ -20,7 +20,7 @@ class MockExecutor final : public Executor {
   // Sets `tis` running and succeeded at `now`: one merge and UPDATE per task instance, sent by
   // the scheduler that queued them. Returns those statements.
   // REQUIRES: called from that scheduler's actor; the TIs are queued.
-  int send(const std::vector<TiId>& tis, double now, LoopRecord* loop) override;
+  int send(SchedulerId scheduler, const std::vector<TiId>& tis, double now, LoopRecord* loop) override;
   int takeEvents(SchedulerId scheduler) override;
 
   const std::vector<WorkerHost>& hosts() const override { return hosts_; }

@@ -105,7 +105,7 @@ void Airflow2Loop::once() {
   if (!process_.transaction([&] { queued = criticalSection(queries); })) return;
   // executor.heartbeat(), _process_executor_events, the job heartbeat.
   if (ctx_.loops) loop_.tisQueued = static_cast<int>(queued.size());
-  queries += ctx_.executor->send(queued, ctx_.now(), ctx_.loops ? &loop_ : nullptr);
+  queries += ctx_.executor->send(self_, queued, ctx_.now(), ctx_.loops ? &loop_ : nullptr);
   int events = 0;
   if (!process_.transaction([&] { events = tail(queries); }, SchedulerProcess::OnDeath::NextPass)) return;
   const double duration = ctx_.now() - t0;
@@ -366,7 +366,7 @@ void runAirflow1MainLoop(SimContext& ctx, InstanceId instance) {
         }))
       continue;
     // 1.10's main loop is not traced: loops.csv has its DAG-file processor passes.
-    queries += ctx.executor->send(queued, ctx.now(), nullptr);
+    queries += ctx.executor->send(self, queued, ctx.now(), nullptr);
     ctx.recorder.schedulerQueries[instance.value()] += queries;
     // processor_poll_interval: an iteration lasts at least this long.
     double elapsed = ctx.now() - t0;

@@ -155,18 +155,13 @@ void CeleryExecutor::stop(Pool& p, int worker, bool graceful, StopReason why) {
   }
 }
 
-double CeleryExecutor::zombieFailedAt(double lastBeat) const {
-  const SchedulerConfig& s = ctx_.scenario.scheduler;
-  return std::ceil((lastBeat + s.zombieTaskThreshold) / s.zombieDetectionInterval - 1e-9) * s.zombieDetectionInterval;
-}
-
 void CeleryExecutor::recover(int pool, TiId ti, double takenAt, bool started) {
   // Whichever comes first: the message visible again (acks_late), or the scheduler's zombie
   // detection of a try that was running (its job stopped heartbeating when its host died).
   const ExecutorConfig& e = ctx_.scenario.executor;
   const double killedAt = ctx_.now();
   const double redeliver = e.acksLate ? std::max(killedAt, takenAt + e.visibilityTimeout) : INFINITY;
-  const double zombie = started ? zombieFailedAt(killedAt) : INFINITY;
+  const double zombie = started ? zombieFailedAt(ctx_.scenario.scheduler, killedAt) : INFINITY;
   if (!std::isfinite(redeliver) && !std::isfinite(zombie)) return;  // left queued: nothing brings it back
   Pool& p = pools_[static_cast<size_t>(pool)];
   if (redeliver <= zombie) {

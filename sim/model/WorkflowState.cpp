@@ -462,14 +462,23 @@ void WorkflowState::releaseSlot(TiId tiIdx) {
   schedulerActive_[ti.queuedBy]--;
 }
 
-void WorkflowState::markFinished(TiId tiIdx, double now, bool success) {
+void WorkflowState::markRequeued(TiId tiIdx, double now) {
+  TaskInstance& ti = tis_[tiIdx];
+  releaseSlot(tiIdx);
+  queuedTasks_--;
+  ti.sent = false;
+  markScheduled(tiIdx, now);
+}
+
+void WorkflowState::markFinished(TiId tiIdx, double now, bool success, bool mayRetry) {
   TaskInstance& ti = tis_[tiIdx];
   schedulerRunning_[ti.queuedBy]--;
   releaseSlot(tiIdx);
   runningTasks_--;
   ti.ended = now;
   const TaskDef& td = taskDef(tiIdx);
-  TiState outcome = success ? TiState::Success : (ti.tryNumber <= td.retries ? TiState::UpForRetry : TiState::Failed);
+  TiState outcome =
+      success ? TiState::Success : (mayRetry && ti.tryNumber <= td.retries ? TiState::UpForRetry : TiState::Failed);
   rec_.addTry(tryRecord(tiIdx, name(outcome), ti.ended, ti.host, ti.queuedBy));
   ti.state = outcome;
   if (outcome == TiState::UpForRetry) {

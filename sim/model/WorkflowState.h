@@ -186,8 +186,11 @@ class WorkflowState {
   void noteKilledTry(TiId ti, double killedAt);
   // Its message delivered again: the task runs again, as a new try, on `host`.
   void restartRunning(TiId ti, double now, int host);
-  // The try ended: success, up_for_retry while retries remain, else failed.
-  void markFinished(TiId ti, double now, bool success);
+  // The try ended: success, up_for_retry while retries remain (and `mayRetry`), else failed.
+  void markFinished(TiId ti, double now, bool success, bool mayRetry = true);
+  // Stuck in queued (3.x's task_queued_timeout): SCHEDULED again, its try number kept.
+  // REQUIRES: the task instance is queued.
+  void markRequeued(TiId ti, double now);
   // A reschedule-mode sensor's poke found nothing: up_for_reschedule until `nextPokeAt`, its
   // slot free meanwhile; the try number stays (Airflow does not count reschedules as tries).
   void markRescheduled(TiId ti, double now, double nextPokeAt);

@@ -118,6 +118,32 @@ const Metric kTriggerArrivals{"trigger_arrivals", Unit::Count, Better::Neither, 
     "trigger-stream events"};
 const Metric kSensorReschedules{"sensor_reschedules", Unit::Count, Better::Neither, Shape::Scalar, kRunScope, false,
     "reschedule-mode pokes that found nothing"};
+const Metric kPodStartLatency{"pod_start_latency_s", Unit::Seconds, Better::Lower, Shape::Summary, kRunScope, true,
+    "executor kubernetes: a try queued to its pod running it (the sum of the four `pod_*_s` parts)"};
+const Metric kNodeHours{"node_hours", Unit::Hours, Better::Lower, Shape::Scalar, kRunScope | kPoolScope, true,
+    "executor kubernetes: nodes billed, from launch to removal"};
+const Metric kPodsKilledByScaleDown{"pods_killed_by_scale_down", Unit::Count, Better::Lower, Shape::Scalar, kRunScope | kPoolScope, true,
+    "pods the cluster autoscaler killed with their node (`safe_to_evict` pools only)"};
+const Metric kTasksStuckInQueued{"tasks_stuck_in_queued", Unit::Count, Better::Lower, Shape::Scalar, kRunScope, true,
+    "tries queued longer than `task_queued_timeout`, revoked (failed, or requeued in 3.x)"};
+const Metric kPodApi{"pod_api_s", Unit::Seconds, Better::Lower, Shape::Summary, kRunScope, false,
+    "queued to its pod created: the executor's task queue (`worker_pods_creation_batch_size` per loop) and the API call"};
+const Metric kPodPending{"pod_pending_s", Unit::Seconds, Better::Lower, Shape::Summary, kRunScope, false,
+    "created to bound to a node: waiting for room, or for a node the cluster autoscaler boots"};
+const Metric kPodImagePull{"pod_image_pull_s", Unit::Seconds, Better::Lower, Shape::Summary, kRunScope, false,
+    "bound to its image present (0 when the node has it)"};
+const Metric kPodContainerStart{"pod_container_start_s", Unit::Seconds, Better::Lower, Shape::Summary, kRunScope, false,
+    "image present to the try running: the container and the interpreter starting"};
+const Metric kPodsPending{"pods_pending", Unit::Count, Better::Lower, Shape::EndMax, kRunScope, false,
+    "pods created and not bound to a node (over time: `pool_timeseries.csv` queue_depth)"};
+const Metric kNodeHoursByPool{"node_hours_by_pool", Unit::Hours, Better::Lower, Shape::Object, kRunScope, false,
+    "`node_hours` per node pool"};
+const Metric kNodesMax{"nodes_max", Unit::Count, Better::Neither, Shape::Scalar, kPoolScope, false,
+    "most nodes on at once"};
+const Metric kPodsRun{"pods_run", Unit::Count, Better::Neither, Shape::Scalar, kRunScope | kPoolScope, false,
+    "pods bound to its nodes"};
+const Metric kNodeCpuUtilization{"node_cpu_utilization", Unit::Ratio, Better::Neither, Shape::Scalar, kPoolScope, false,
+    "core-seconds computed over its cores × the time its nodes were on"};
 const Metric kWorkerHoursByPool{"worker_hours_by_pool", Unit::Hours, Better::Lower, Shape::Object, kRunScope, false,
     "`worker_hours` per pool"};
 const Metric kScaleEvents{"scale_events", Unit::Count, Better::Neither, Shape::Object, kRunScope | kPoolScope, false,
@@ -195,6 +221,10 @@ const std::vector<const Metric*>& metricSchema() {
                                                  &metric::kDeferredTries,
                                                  &metric::kAssetEvents,
                                                  &metric::kAssetTriggeredRuns,
+                                                 &metric::kPodStartLatency,
+                                                 &metric::kNodeHours,
+                                                 &metric::kPodsKilledByScaleDown,
+                                                 &metric::kTasksStuckInQueued,
                                                  &metric::kWorkerHours,
                                                  &metric::kDbCoreHours,
                                                  &metric::kDbCpuUtilization,
@@ -236,6 +266,15 @@ const std::vector<const Metric*>& metricSchema() {
                                                  &metric::kWorkerCpuUtilization,
                                                  &metric::kWorkersLaunched,
                                                  &metric::kWorkersTerminated,
+                                                 &metric::kPodApi,
+                                                 &metric::kPodPending,
+                                                 &metric::kPodImagePull,
+                                                 &metric::kPodContainerStart,
+                                                 &metric::kPodsPending,
+                                                 &metric::kNodeHoursByPool,
+                                                 &metric::kNodesMax,
+                                                 &metric::kPodsRun,
+                                                 &metric::kNodeCpuUtilization,
                                                  &metric::kByFault,
                                                  &metric::kOutageDetectedAfter,
                                                  &metric::kSchedulerAlerts,

@@ -82,6 +82,10 @@ extern const Metric kTriggerDelay, kTriggererOccupancy, kDeferredTries, kTrigger
 extern const Metric kAssetEvents, kAssetTriggeredRuns, kAssetEventsPerRun;
 // airflow3's standalone DAG processor.
 extern const Metric kDagProcessingTotalParseTime, kDagFileParses;
+// The kubernetes executor: a pod's start and its parts, what the nodes cost and the pods scale-down
+// killed, and the tries stuck in queued; the start, node-hours and the losses gated.
+extern const Metric kPodStartLatency, kNodeHours, kPodsKilledByScaleDown, kTasksStuckInQueued, kPodApi, kPodPending,
+    kPodImagePull, kPodContainerStart, kPodsPending, kNodeHoursByPool, kNodesMax, kPodsRun, kNodeCpuUtilization;
 // What the setup costs, gated.
 extern const Metric kWorkerHours, kDbCoreHours, kDbCpuUtilization, kDbQueriesTotal, kCost, kDbSizeBytes;
 // Losses, gated.

@@ -102,6 +102,28 @@ void printSummary(std::FILE* out, const nlohmann::json& results, const std::stri
                  fmtStat(m[metric::kTriggerDelay.key], "p95").c_str(),
                  m[metric::kTriggerTimeouts.key].get<long long>());
   }
+  // The kubernetes executor: a pod's start and its parts at p50, the nodes and what they cost.
+  for (const auto& v : results["variants"]) {
+    const auto& m = v["metrics"];
+    if (!m.contains(metric::kPodStartLatency.key)) continue;
+    std::string cost;
+    for (const auto& [pool, pm] : v["metrics_by_pool"].items())
+      if (pm.contains(metric::kCost.key)) {
+        char c[96];
+        std::snprintf(c, sizeof c, ", cost %.2f on %s", pm[metric::kCost.key].get<double>(), pool.c_str());
+        cost += c;
+      }
+    std::fprintf(out,
+                 "%s: pod start p50 %s p95 %s (p50 api %s, pending %s, image %s, container %s), %.2f node-hours%s, "
+                 "%lld pods evicted, %lld stuck in queued\n",
+                 v["name"].get<std::string>().c_str(), fmtStat(m[metric::kPodStartLatency.key], "p50").c_str(),
+                 fmtStat(m[metric::kPodStartLatency.key], "p95").c_str(),
+                 fmtStat(m[metric::kPodApi.key], "p50").c_str(), fmtStat(m[metric::kPodPending.key], "p50").c_str(),
+                 fmtStat(m[metric::kPodImagePull.key], "p50").c_str(),
+                 fmtStat(m[metric::kPodContainerStart.key], "p50").c_str(), m[metric::kNodeHours.key].get<double>(),
+                 cost.c_str(), m[metric::kPodsKilledByScaleDown.key].get<long long>(),
+                 m[metric::kTasksStuckInQueued.key].get<long long>());
+  }
   // Assets, where a DAG is scheduled on them.
   for (const auto& v : results["variants"]) {
     const auto& m = v["metrics"];

@@ -90,6 +90,10 @@ struct TaskDef {
   // Assets its success updates (`outlets:`, airflow2/3): an asset event each, which queues a run of
   // every DAG scheduled on the asset.
   std::vector<std::string> outlets;
+  // `resources: {cpu, memory}`: its pod's requests under the kubernetes executor (cores, bytes):
+  // what the Kubernetes scheduler reserves on a node. Its work still shares the node's cores by `cpu`.
+  double cpuRequest = 1;
+  double memoryRequest = 2.0 * (1 << 30);
   bool operator==(const TaskDef&) const = default;
 };
 
@@ -186,6 +190,13 @@ struct SchedulerConfig {
   // check_trigger_timeouts: deferred tries past their trigger_timeout are set to fail.
   double triggerTimeoutCheckInterval = 15;
   bool scheduleAfterTaskExecution = true;
+  // [scheduler] task_queued_timeout (2.6+): a try queued this long is failed by its executor (2.x,
+  // handle_failure: retried while it has retries) or, in 3.x, set back to scheduled up to
+  // num_stuck_in_queued_retries times and then failed; looked for every check interval. Applied
+  // under the kubernetes executor (pods pending for a node); the Celery model leaves it out.
+  double taskQueuedTimeout = 600;
+  double taskQueuedTimeoutCheckInterval = 120;
+  int numStuckInQueuedRetries = 2;
   int defaultPoolSlots = 128;
   std::map<std::string, int> pools;  // besides default_pool
   bool operator==(const SchedulerConfig&) const = default;
@@ -313,16 +324,66 @@ struct WorkerPoolConfig {
   }
 };
 
+// Identical Kubernetes nodes the kubernetes executor's pods run on (`executor.node_pools`), sized by
+// the cluster autoscaler between minNodes and maxNodes.
+struct NodePoolConfig {
+  std::string name = "default";
+  std::vector<std::string> queues;   // task queues whose pods it takes (a nodeSelector); empty: every queue
+  std::string hardware;              // a label, e.g. "m5.2xlarge"
+  int cores = 8;                     // allocatable CPU per node, shared by its pods' work
+  double memory = 32.0 * (1 << 30);  // allocatable bytes per node
+  int nodes = 0;                     // up at start
+  int minNodes = 0, maxNodes = 10;
+  double bootTime = 120;  // a node from launch to Ready (billed from launch)
+  // A pod's image: the first pod on a node pulls it; later ones find it cached with this
+  // probability (other images, kubelet's image garbage collection), else pull for pullTime.
+  double imageCachedProbability = 0.9;
+  double imagePullTime = 30;
+  // Its pods carry cluster-autoscaler.kubernetes.io/safe-to-evict: "true": scale-down may remove a
+  // node running them (they are killed). Without it a node running an Airflow pod (no controller)
+  // is never removed.
+  bool safeToEvict = false;
+  double pricePerNodeHour = -1;  // < 0: not priced
+  bool operator==(const NodePoolConfig&) const = default;
+  bool serves(const std::string& queue) const {
+    return queues.empty() || std::find(queues.begin(), queues.end(), queue) != queues.end();
+  }
+};
+
+// kubernetes/autoscaler's cluster-autoscaler, with its defaults (FAQ).
+struct ClusterAutoscalerConfig {
+  double scanInterval = 10;
+  double scaleDownUnneededTime = 600;
+  double scaleDownDelayAfterAdd = 600;
+  double scaleDownUtilizationThreshold = 0.5;  // requested over allocatable, CPU or memory
+  bool operator==(const ClusterAutoscalerConfig&) const = default;
+};
+
+// The cncf.kubernetes provider's KubernetesExecutor (`executor.kind: kubernetes`): a pod per try.
+struct KubernetesConfig {
+  int workerPodsCreationBatchSize = 1;  // [kubernetes_executor] pods created per scheduler loop
+  double apiLatency = 0.05;             // one Kubernetes API call (create or delete a pod) from the scheduler
+  double watcherLatency = 1;            // a pod's end to its event in the executor's watcher
+  double containerStart = 2;            // image present to the container running
+  double taskStartOverhead = 5;         // a fresh interpreter importing Airflow and the DAG file
+  bool deleteWorkerPods = true;         // [kubernetes_executor] delete_worker_pods: a delete call per ended pod
+  std::vector<NodePoolConfig> nodePools;
+  ClusterAutoscalerConfig clusterAutoscaler;
+  bool operator==(const KubernetesConfig&) const = default;
+};
+
 // What runs the tries: Airflow's executor.
 // Mock: Airflow's MockExecutor of its scheduler benchmarks (every queued try succeeds at the
-// executor's heartbeat; no workers).
-enum class ExecutorKind { Celery, Mock };
+// executor's heartbeat; no workers). Kubernetes: a pod per try on node pools (KubernetesConfig).
+enum class ExecutorKind { Celery, Mock, Kubernetes };
 inline const char* executorKindName(ExecutorKind k) {
   switch (k) {
     case ExecutorKind::Celery:
       return "celery";
     case ExecutorKind::Mock:
       return "mock";
+    case ExecutorKind::Kubernetes:
+      return "kubernetes";
   }
   return "?";
 }
@@ -342,6 +403,7 @@ struct ExecutorConfig {
   // (booting as any new worker does) and the old ones shut down, gracefully or hard.
   std::vector<double> deployAt;
   bool deployGraceful = true;
+  KubernetesConfig kubernetes;  // kind kubernetes
   int totalWorkers() const {
     int n = 0;
     for (const auto& p : pools) n += p.workers;

@@ -95,6 +95,9 @@ nlohmann::json task(const TaskDef& t, const DagDef& dag) {
   if (t.variableReads > 0) j["variable_reads"] = t.variableReads;
   if (t.connectionReads > 0) j["connection_reads"] = t.connectionReads;
   if (!t.outlets.empty()) j["outlets"] = t.outlets;
+  const TaskDef plain;
+  if (t.cpuRequest != plain.cpuRequest || t.memoryRequest != plain.memoryRequest)
+    j["resources"] = {{"cpu", t.cpuRequest}, {"memory_bytes", t.memoryRequest}};
   return j;
 }
 
@@ -231,7 +234,8 @@ nlohmann::json faultsJson(const Scenario& s) {
   return faults;
 }
 
-nlohmann::json schedulerJson(const SchedulerConfig& c) {
+// `pods`: the executor runs pods (task_queued_timeout is written then, or when it was set).
+nlohmann::json schedulerJson(const SchedulerConfig& c, bool pods) {
   nlohmann::json pools = nlohmann::json::object();
   for (auto& [name, slots] : c.pools) pools[name] = slots;
   nlohmann::json j = {{"model", schedulerModelName(c.model)},
@@ -262,6 +266,13 @@ nlohmann::json schedulerJson(const SchedulerConfig& c) {
                                                                     {"takeover_after_s", c.standbyTakeoverAfter}}
                                                    : nlohmann::json(nullptr)},
                       {"pools", pools}};
+  const SchedulerConfig plain;
+  if (c.model != SchedulerModel::Airflow1 &&
+      (pods || c.taskQueuedTimeout != plain.taskQueuedTimeout ||
+       c.taskQueuedTimeoutCheckInterval != plain.taskQueuedTimeoutCheckInterval)) {
+    j["task_queued_timeout_s"] = c.taskQueuedTimeout;
+    j["task_queued_timeout_check_interval_s"] = c.taskQueuedTimeoutCheckInterval;
+  }
   if (c.model == SchedulerModel::Airflow3) {
     // Airflow 3's names, and none of what it no longer has.
     j["task_instance_heartbeat_timeout_s"] = c.zombieTaskThreshold;
@@ -309,8 +320,47 @@ nlohmann::json metadbJson(const Scenario& s) {
           {"initial_rows", rows}};
 }
 
+nlohmann::json nodePools(const KubernetesConfig& k) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& n : k.nodePools)
+    out.push_back({{"name", n.name},
+                   {"queues", n.queues.empty() ? nlohmann::json("all") : nlohmann::json(n.queues)},
+                   {"hardware", n.hardware},
+                   {"cores", n.cores},
+                   {"memory_bytes", n.memory},
+                   {"nodes", n.nodes},
+                   {"min_nodes", n.minNodes},
+                   {"max_nodes", n.maxNodes},
+                   {"boot_time_s", n.bootTime},
+                   {"image_pull", {{"cached_probability", n.imageCachedProbability}, {"pull_time_s", n.imagePullTime}}},
+                   {"safe_to_evict", n.safeToEvict},
+                   {"price_per_node_hour", orNull(n.pricePerNodeHour)}});
+  return out;
+}
+
+nlohmann::json kubernetesJson(const KubernetesConfig& k) {
+  const ClusterAutoscalerConfig& c = k.clusterAutoscaler;
+  return {{"worker_pods_creation_batch_size", k.workerPodsCreationBatchSize},
+          {"api_latency_s", k.apiLatency},
+          {"watcher_latency_s", k.watcherLatency},
+          {"container_start_s", k.containerStart},
+          {"task_start_overhead_s", k.taskStartOverhead},
+          {"delete_worker_pods", k.deleteWorkerPods},
+          {"cluster_autoscaler",
+           {{"scan_interval_s", c.scanInterval},
+            {"scale_down_unneeded_time_s", c.scaleDownUnneededTime},
+            {"scale_down_delay_after_add_s", c.scaleDownDelayAfterAdd},
+            {"scale_down_utilization_threshold", c.scaleDownUtilizationThreshold}}},
+          {"node_pools", nodePools(k)}};
+}
+
 nlohmann::json executorJson(const Scenario& s) {
   if (s.executor.kind == ExecutorKind::Mock) return {{"kind", executorKindName(s.executor.kind)}};
+  if (s.executor.kind == ExecutorKind::Kubernetes) {
+    nlohmann::json j = kubernetesJson(s.executor.kubernetes);
+    j["kind"] = executorKindName(s.executor.kind);
+    return j;
+  }
   return {{"kind", executorKindName(s.executor.kind)},
           {"broker_latency_s", s.executor.brokerLatency},
           {"acks_late", s.executor.acksLate},
@@ -351,7 +401,7 @@ nlohmann::json toJson(const Scenario& s) {
       {"description", s.description},
       {"dags", dagsJson(s)},
       {"triggers", triggersJson(s)},
-      {"scheduler", schedulerJson(s.scheduler)},
+      {"scheduler", schedulerJson(s.scheduler, s.executor.kind == ExecutorKind::Kubernetes)},
       {"metadb", metadbJson(s)},
       {"executor", executorJson(s)},
       {"run", runJson(s)},

@@ -99,6 +99,11 @@ TaskDef task(const json& j, const std::string& path) {
   if (j.contains("variable_reads")) t.variableReads = get<int>(j, "variable_reads", path);
   if (j.contains("connection_reads")) t.connectionReads = get<int>(j, "connection_reads", path);
   if (j.contains("outlets")) t.outlets = get<std::vector<std::string>>(j, "outlets", path);
+  if (j.contains("resources")) {
+    const json& r = at(j, "resources", path);
+    t.cpuRequest = get<double>(r, "cpu", path + ".resources");
+    t.memoryRequest = get<double>(r, "memory_bytes", path + ".resources");
+  }
   return t;
 }
 
@@ -215,6 +220,11 @@ SchedulerConfig scheduler(const json& j) {
     c.standbyTakeoverAfter = get<double>(standby, "takeover_after_s", p + ".hot_standby");
   }
   c.pools = get<std::map<std::string, int>>(j, "pools", p);
+  if (c.model == SchedulerModel::Airflow1) c.taskQueuedTimeout = INFINITY;
+  if (j.contains("task_queued_timeout_s")) {
+    c.taskQueuedTimeout = get<double>(j, "task_queued_timeout_s", p);
+    c.taskQueuedTimeoutCheckInterval = get<double>(j, "task_queued_timeout_check_interval_s", p);
+  }
   return c;
 }
 
@@ -292,11 +302,56 @@ WorkerPoolConfig workerPool(const json& j, const std::string& path) {
   return w;
 }
 
+NodePoolConfig nodePool(const json& j, const std::string& path) {
+  NodePoolConfig n;
+  n.name = get<std::string>(j, "name", path);
+  if (!at(j, "queues", path).is_string()) n.queues = get<std::vector<std::string>>(j, "queues", path);
+  n.hardware = get<std::string>(j, "hardware", path);
+  n.cores = get<int>(j, "cores", path);
+  n.memory = get<double>(j, "memory_bytes", path);
+  n.nodes = get<int>(j, "nodes", path);
+  n.minNodes = get<int>(j, "min_nodes", path);
+  n.maxNodes = get<int>(j, "max_nodes", path);
+  n.bootTime = get<double>(j, "boot_time_s", path);
+  const json& pull = at(j, "image_pull", path);
+  n.imageCachedProbability = get<double>(pull, "cached_probability", path + ".image_pull");
+  n.imagePullTime = get<double>(pull, "pull_time_s", path + ".image_pull");
+  n.safeToEvict = get<bool>(j, "safe_to_evict", path);
+  n.pricePerNodeHour = orNegative(j, "price_per_node_hour", path);
+  return n;
+}
+
+KubernetesConfig kubernetes(const json& j, const std::string& p) {
+  KubernetesConfig k;
+  k.workerPodsCreationBatchSize = get<int>(j, "worker_pods_creation_batch_size", p);
+  k.apiLatency = get<double>(j, "api_latency_s", p);
+  k.watcherLatency = get<double>(j, "watcher_latency_s", p);
+  k.containerStart = get<double>(j, "container_start_s", p);
+  k.taskStartOverhead = get<double>(j, "task_start_overhead_s", p);
+  k.deleteWorkerPods = get<bool>(j, "delete_worker_pods", p);
+  const json& c = at(j, "cluster_autoscaler", p);
+  const std::string cp = p + ".cluster_autoscaler";
+  k.clusterAutoscaler.scanInterval = get<double>(c, "scan_interval_s", cp);
+  k.clusterAutoscaler.scaleDownUnneededTime = get<double>(c, "scale_down_unneeded_time_s", cp);
+  k.clusterAutoscaler.scaleDownDelayAfterAdd = get<double>(c, "scale_down_delay_after_add_s", cp);
+  k.clusterAutoscaler.scaleDownUtilizationThreshold = get<double>(c, "scale_down_utilization_threshold", cp);
+  const json& pools = at(j, "node_pools", p);
+  for (size_t i = 0; i < pools.size(); ++i)
+    k.nodePools.push_back(nodePool(pools[i], p + ".node_pools[" + std::to_string(i) + "]"));
+  return k;
+}
+
 ExecutorConfig executor(const json& j) {
   const std::string p = "executor";
   ExecutorConfig e;
-  e.kind = named<ExecutorKind>(j, "kind", p, {ExecutorKind::Celery, ExecutorKind::Mock}, executorKindName);
+  e.kind = named<ExecutorKind>(j, "kind", p, {ExecutorKind::Celery, ExecutorKind::Mock, ExecutorKind::Kubernetes},
+                               executorKindName);
   if (e.kind == ExecutorKind::Mock) return mockExecutorConfig();
+  if (e.kind == ExecutorKind::Kubernetes) {
+    e.pools = {WorkerPoolConfig{}};
+    e.kubernetes = kubernetes(j, p);
+    return e;
+  }
   e.brokerLatency = get<double>(j, "broker_latency_s", p);
   e.acksLate = get<bool>(j, "acks_late", p);
   e.visibilityTimeout = get<double>(j, "visibility_timeout_s", p);

@@ -41,7 +41,7 @@ TEST(CeleryExecutor, AWorkerRunsWhatIsSentAndReportsItsEnd) {
   WorkflowState& st = w.state;
   const std::vector<TiId> queued = startAndQueue(w);
   ASSERT_EQ(queued.size(), 1u);
-  w.executor.send(queued, w.rt.now(), nullptr);
+  w.executor.send(SchedulerId(0), queued, w.rt.now(), nullptr);
   EXPECT_TRUE(st.ti(queued[0]).sent);
   EXPECT_EQ(w.executor.queueDepth(), 1u);
   w.rt.runUntil(600.5);  // the broker's 5 ms, then the 400 ms start
@@ -59,7 +59,7 @@ TEST(CeleryExecutor, ABrokerOutageHoldsWhatIsSentUntilItEnds) {
   FakeWorld w(sc);
   WorkflowState& st = w.state;
   const std::vector<TiId> queued = startAndQueue(w);
-  w.executor.send(queued, w.rt.now(), nullptr);
+  w.executor.send(SchedulerId(0), queued, w.rt.now(), nullptr);
   w.rt.runUntil(654);
   EXPECT_NE(st.ti(queued[0]).state, TiState::Running);
   w.rt.runUntil(656);

@@ -29,7 +29,7 @@ dags:
   ASSERT_EQ(queued.size(), 3u);
   int statements = -1;
   LoopRecord loop;
-  w.rt.spawn("scheduler", [&] { statements = w.executor.send(queued, 600, &loop); });
+  w.rt.spawn("scheduler", [&] { statements = w.executor.send(SchedulerId(0), queued, 600, &loop); });
   w.rt.runUntil(601);
   // A merge and an UPDATE per task instance, each 2 ms of the DB and 1 ms of the scheduler.
   EXPECT_EQ(statements, 6);
@@ -66,7 +66,7 @@ dags: [{name: perf, schedule: 10m, tasks: [{shape: no_structure, count: 3}]}]
   w.rt.runUntil(600);
   for (TiId ti : st.evaluate(r, 600).ready) st.markScheduled(ti, 600);
   const std::vector<TiId> queued = st.queueExecutable(SchedulerId(0), 512, 600);
-  w.rt.spawn("scheduler", [&] { w.executor.send(queued, 600, nullptr); });
+  w.rt.spawn("scheduler", [&] { w.executor.send(SchedulerId(0), queued, 600, nullptr); });
   w.rt.runUntil(601);
   EXPECT_NEAR(st.ti(queued[0]).ended, 600 + 3 * 1.5e-3 + 6 * 2e-3, 1e-9);
 }

@@ -108,11 +108,21 @@ dags:
   expectKnown(a3.metrics, kRunScope, "metrics");
   EXPECT_FALSE(r.metrics.contains(std::string(metric::kApiServerUtilization.key)));
   EXPECT_FALSE(r.metrics.contains(std::string(metric::kDeferredTries.key)));  // no triggerer without deferral
+  // The kubernetes executor's run writes its pods' and nodes' figures, per node pool too.
+  RunResult k8s = test::simulate(test::load(R"(
+run: {horizon: 1h}
+executor: {kind: kubernetes}
+dags: [{name: etl, schedule: 10m, tasks: [{shape: linear, count: 3}]}]
+)")[0]);
+  expectKnown(k8s.metrics, kRunScope, "metrics");
+  for (auto& [name, scope] : k8s.metricsByPool.items()) expectKnown(scope, kPoolScope, "metrics_by_pool." + name);
+  EXPECT_FALSE(r.metrics.contains(std::string(metric::kNodeHours.key)));
   // And the runs wrote every metric the schema declares for the run's own scope.
   for (const Metric* m : metricSchema()) {
     if (m->scopes & kRunScope) {
       const std::string key(m->key);
-      EXPECT_TRUE(r.metrics.contains(key) || mock.metrics.contains(key) || a3.metrics.contains(key))
+      EXPECT_TRUE(r.metrics.contains(key) || mock.metrics.contains(key) || a3.metrics.contains(key) ||
+                  k8s.metrics.contains(key))
           << m->key << " not written";
     }
   }

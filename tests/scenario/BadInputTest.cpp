@@ -188,3 +188,35 @@ TEST(BadInput, ATriggererCrashNeedsATriggerer) {
           .substr(0, 37),
       ":2:66: faults[0].instance: must be at");
 }
+
+TEST(BadInput, KubernetesExecutorSettingsAndPodRequests) {
+  const std::string k8s = "executor:\n  kind: kubernetes\n";
+  EXPECT_EQ(errorOf(withDag(k8s + "  node_pools: [{name: a, min_nodes: 3, max_nodes: 2}]\n")),
+            ":3:51: executor.node_pools.a.nodes: expected min_nodes <= nodes <= max_nodes");
+  EXPECT_EQ(errorOf(withDag(k8s + "  node_pools: [{name: a, memory: lots}]\n")),
+            ":3:34: executor.node_pools[0].memory: 'lots' is not a size (use B, MB, GB, MiB, GiB: 512MiB, 4GiB)");
+  EXPECT_EQ(errorOf(withDag(k8s + "  node_pools: [{name: a, image_pull: {cached_probability: 2}}]\n")),
+            ":3:59: executor.node_pools.a.image_pull.cached_probability: must be at most 1, got 2");
+  EXPECT_EQ(errorOf(withDag(k8s + "  worker_pods_creation_batch_size: 0\n")),
+            ":3:36: executor.worker_pods_creation_batch_size: must be at least 1, got 0");
+  EXPECT_EQ(errorOf(withDag(k8s + "  broker_outage: {at: 1h, duration: 5m}\n")),
+            ":3:18: executor.broker_outage: executor kubernetes has no Celery workers and no broker");
+  EXPECT_EQ(errorOf(withDag(k8s + "  cluster_autoscaler: {scan_interval: 0s}\n")),
+            ":3:39: executor.cluster_autoscaler.scan_interval: duration '0s' too small (at least 1ms)");
+  // A pod bigger than every node of the pools serving its queue, or a queue no pool serves.
+  EXPECT_EQ(errorOf(k8s + "  node_pools: [{name: a, cores: 2, memory: 4GiB}]\n" +
+                    "dags:\n  - name: etl\n    tasks: [{id: t, resources: {cpu: 4}}]\n"),
+            ":5:5: dags.etl.tasks.t.resources: its pod's requests (cpu 4, memory 2 GiB) fit no node of a node pool "
+            "serving queue 'default'");
+  EXPECT_EQ(
+      errorOf(k8s + "  node_pools: [{name: a, queues: [big]}]\n" + "dags:\n  - name: etl\n    tasks: [{id: t}]\n"),
+      ":5:5: dags.etl.tasks.t.queue: no node pool serves queue 'default' (executor.node_pools[].queues)");
+  EXPECT_EQ(errorOf("dags:\n  - name: etl\n    tasks: [{id: t, resources: {memory: 0GiB}}]\n"),
+            ":3:41: dags.etl.tasks[0].resources.memory: expected a size above zero, e.g. 2GiB");
+  EXPECT_EQ(errorOf(withDag("scheduler: {model: airflow1, task_queued_timeout: 10m}\n")),
+            ":1:51: scheduler.task_queued_timeout: task_queued_timeout came with Airflow 2.6 (the scheduler model "
+            "is airflow1)");
+  EXPECT_EQ(errorOf(withDag(k8s + "faults: [{kind: worker_crash, at: 1h}]\n")),
+            ":3:17: faults[0].kind: executor kubernetes has no Celery workers and no broker: a worker_crash cannot "
+            "happen");
+}

@@ -183,6 +183,19 @@ TEST(ScenarioLoader, DocumentedExampleIsValid) {
   EXPECT_EQ(variants[1].scheduler.queryMode, QueryMode::PerDag);
   EXPECT_EQ(variants[0].triggers.size(), 4u);  // poisson, profile, burst, trace
   EXPECT_EQ(variants[2].dags[0].tasks.size(), 40u);
+  // The Kubernetes executor's example loads as documented too.
+  begin = text.find("```yaml\n", text.find("## The Kubernetes executor"));
+  ASSERT_NE(begin, std::string::npos);
+  begin += 8;
+  end = text.find("```", begin);
+  std::ofstream(dir / "kubernetes.yaml") << text.substr(begin, end - begin);
+  const Scenario k = loadScenario({(dir / "kubernetes.yaml").string(), {}, {}})[0];
+  EXPECT_EQ(k.executor.kind, ExecutorKind::Kubernetes);
+  EXPECT_EQ(k.executor.kubernetes.workerPodsCreationBatchSize, 1);
+  EXPECT_EQ(k.executor.kubernetes.nodePools.at(0).maxNodes, 20);
+  EXPECT_EQ(k.executor.kubernetes.nodePools.at(0).memory, 32.0 * (1 << 30));
+  EXPECT_EQ(k.scheduler.taskQueuedTimeout, 600);
+  EXPECT_EQ(k.dags[0].tasks[0].cpuRequest, 1);
   // The triggerer's example, with a DAG, loads as documented too.
   begin = text.find("```yaml\n", text.find("## The triggerer"));
   ASSERT_NE(begin, std::string::npos);
@@ -286,4 +299,28 @@ faults: [{kind: worker_crash, at: 1h}]
   EXPECT_NE(bad.find("no workers"), std::string::npos) << bad;
   EXPECT_NE(errorOf("dags: [{name: e, start_date: 2h, end_date: 1h, tasks: [{id: a}]}]\n").find("end_date"),
             std::string::npos);
+}
+
+TEST(ScenarioLoader, AKubernetesVariantOfACeleryBaseKeepsNoCeleryPoolAndBack) {
+  const auto v = schedlab::test::load(R"(
+executor: {workers: 3, worker_concurrency: 8}
+dags: [{name: etl, schedule: 1h, tasks: [{id: t, resources: {cpu: 0.5, memory: 512MiB}}]}]
+variants:
+  - name: celery
+  - name: pods
+    executor: {kind: kubernetes, worker_pods_creation_batch_size: 16}
+)");
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[0].executor.kind, ExecutorKind::Celery);
+  EXPECT_EQ(v[0].executor.kubernetes, KubernetesConfig{});  // its pod settings do not apply
+  EXPECT_EQ(v[1].executor.kind, ExecutorKind::Kubernetes);
+  EXPECT_EQ(v[1].executor.pools, std::vector<WorkerPoolConfig>{WorkerPoolConfig{}});
+  EXPECT_EQ(v[1].executor.kubernetes.workerPodsCreationBatchSize, 16);
+  // No node pool named: one of one 8-core 32 GiB node, up to 10.
+  ASSERT_EQ(v[1].executor.kubernetes.nodePools.size(), 1u);
+  EXPECT_EQ(v[1].executor.kubernetes.nodePools[0].nodes, 1);
+  EXPECT_EQ(v[1].executor.kubernetes.nodePools[0].maxNodes, 10);
+  EXPECT_EQ(v[1].dags[0].tasks[0].cpuRequest, 0.5);
+  EXPECT_EQ(v[1].dags[0].tasks[0].memoryRequest, 512.0 * (1 << 20));
+  EXPECT_EQ(v[1].scheduler.taskQueuedTimeout, 600);
 }

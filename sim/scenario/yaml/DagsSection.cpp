@@ -1,6 +1,7 @@
 #include "scenario/yaml/Sections.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "scenario/Duration.h"
 #include "scenario/yaml/TaskList.h"
@@ -24,6 +25,31 @@ void clearUnusedFields(TaskDef& task) {
     task.defers = plain.defers;
     task.deferAfter = plain.deferAfter;
     task.deferFor = plain.deferFor;
+  }
+}
+
+// Something can run the task: a worker pool serves its queue (celery), or a node pool serves it
+// with nodes its pod's requests fit (kubernetes).
+void checkPlacement(const Context& ctx, const YAML::Node& dag, const std::string& tp, const ExecutorConfig& e,
+                    const TaskDef& task) {
+  if (e.kind == ExecutorKind::Celery &&
+      std::none_of(e.pools.begin(), e.pools.end(), [&](const WorkerPoolConfig& w) { return w.serves(task.queue); }))
+    ctx.fail(dag, tp + ".queue", "no worker pool serves queue '" + task.queue + "' (executor.pools[].queues)");
+  if (e.kind != ExecutorKind::Kubernetes) return;
+  bool served = false, fits = false;
+  for (const NodePoolConfig& np : e.kubernetes.nodePools) {
+    if (!np.serves(task.queue)) continue;
+    served = true;
+    fits |= np.cores >= task.cpuRequest && np.memory >= task.memoryRequest;
+  }
+  if (!served)
+    ctx.fail(dag, tp + ".queue", "no node pool serves queue '" + task.queue + "' (executor.node_pools[].queues)");
+  if (!fits) {
+    char what[160];
+    std::snprintf(what, sizeof what,
+                  "its pod's requests (cpu %g, memory %.3g GiB) fit no node of a node pool serving queue '",
+                  task.cpuRequest, task.memoryRequest / (1 << 30));
+    ctx.fail(dag, tp + ".resources", std::string(what) + task.queue + "'");
   }
 }
 
@@ -112,10 +138,7 @@ void readDag(const Context& ctx, const YAML::Node& dags, size_t i, Scenario& s, 
     auto& task = d.tasks[t];
     clearUnusedFields(task);
     std::string tp = p + ".tasks." + task.id;
-    const auto& pools = s.executor.pools;
-    if (s.executor.kind != ExecutorKind::Mock &&
-        std::none_of(pools.begin(), pools.end(), [&](const WorkerPoolConfig& w) { return w.serves(task.queue); }))
-      ctx.fail(dags[i], tp + ".queue", "no worker pool serves queue '" + task.queue + "' (executor.pools[].queues)");
+    checkPlacement(ctx, dags[i], tp, s.executor, task);
     if (task.pool != "default_pool" && !s.scheduler.pools.count(task.pool)) {
       std::string known = "default_pool";
       for (const auto& [name, slots] : s.scheduler.pools) known += ", " + name;

@@ -104,6 +104,76 @@ void readDeploy(const Context& ctx, Fields& f, ExecutorConfig& e) {
   d.finish();
 }
 
+// One entry of `executor.node_pools`.
+NodePoolConfig readNodePool(const Context& ctx, Fields& f, const std::string& p, const std::string& name) {
+  NodePoolConfig n;
+  n.name = name;
+  YAML::Node q = f.raw("queues");
+  if (q.IsDefined() && !q.IsNull()) n.queues = readNames(ctx, q, p + ".queues", "queue name");
+  n.hardware = f.text("hardware", "");
+  n.cores = f.integer("cores", n.cores, 1, 100000);
+  n.memory = f.bytes("memory", n.memory);
+  if (n.memory <= 0) ctx.fail(f.raw("memory"), p + ".memory", "expected a size above zero, e.g. 32GiB");
+  n.minNodes = f.integer("min_nodes", n.minNodes, 0, 10000);
+  n.maxNodes = f.integer("max_nodes", std::max(n.maxNodes, n.minNodes), 0, 10000);
+  n.nodes = f.integer("nodes", n.minNodes, 0, 10000);
+  if (n.minNodes > n.nodes || n.nodes > n.maxNodes)
+    ctx.fail(f.has("nodes")       ? f.raw("nodes")
+             : f.has("max_nodes") ? f.raw("max_nodes")
+                                  : f.raw("min_nodes"),
+             p + ".nodes", "expected min_nodes <= nodes <= max_nodes");
+  n.bootTime = f.duration("boot_time", n.bootTime);
+  if (f.has("image_pull")) {
+    Fields i(ctx, f.raw("image_pull"), p + ".image_pull");
+    n.imageCachedProbability = i.number("cached_probability", n.imageCachedProbability, 0, 1);
+    n.imagePullTime = i.duration("pull_time", n.imagePullTime);
+    i.finish();
+  }
+  n.safeToEvict = f.boolean("safe_to_evict", n.safeToEvict);
+  n.pricePerNodeHour = f.number("price_per_node_hour", n.pricePerNodeHour, 0);
+  return n;
+}
+
+// `cluster_autoscaler: {scan_interval, scale_down_unneeded_time, scale_down_delay_after_add,
+// scale_down_utilization_threshold}`.
+void readClusterAutoscaler(const Context& ctx, Fields& f, ClusterAutoscalerConfig& c) {
+  Fields a(ctx, f.raw("cluster_autoscaler"), "executor.cluster_autoscaler");
+  c.scanInterval = a.duration("scan_interval", c.scanInterval, 1e-3);
+  c.scaleDownUnneededTime = a.duration("scale_down_unneeded_time", c.scaleDownUnneededTime);
+  c.scaleDownDelayAfterAdd = a.duration("scale_down_delay_after_add", c.scaleDownDelayAfterAdd);
+  c.scaleDownUtilizationThreshold = a.number("scale_down_utilization_threshold", c.scaleDownUtilizationThreshold, 0, 1);
+  a.finish();
+}
+
+// The KubernetesExecutor's settings (read whatever the kind, kept for the kinds that run pods).
+// `taskStartGiven`: task_start or task_start_overhead was written, as `celeryStart`.
+void readKubernetes(const Context& ctx, Fields& f, bool taskStartGiven, double celeryStart, KubernetesConfig& k) {
+  k.workerPodsCreationBatchSize =
+      f.integer("worker_pods_creation_batch_size", k.workerPodsCreationBatchSize, 1, 100000);
+  k.apiLatency = f.duration("api_latency", k.apiLatency);
+  k.watcherLatency = f.duration("watcher_latency", k.watcherLatency);
+  k.containerStart = f.duration("container_start", k.containerStart);
+  if (taskStartGiven) k.taskStartOverhead = celeryStart;
+  k.deleteWorkerPods = f.boolean("delete_worker_pods", k.deleteWorkerPods);
+  if (f.has("cluster_autoscaler")) readClusterAutoscaler(ctx, f, k.clusterAutoscaler);
+  YAML::Node pools = f.raw("node_pools");
+  if (pools.IsDefined() && !pools.IsNull()) {
+    if (!pools.IsSequence() || pools.size() == 0)
+      ctx.fail(pools, "executor.node_pools", "expected a non-empty list of node pools");
+    forEachNamedEntry(ctx, pools, "executor.node_pools", "node pool",
+                      [&](Fields& pf, const YAML::Node&, size_t, const std::string& p, const std::string& name) {
+                        k.nodePools.push_back(readNodePool(ctx, pf, p, name));
+                      });
+    int most = 0;
+    for (const NodePoolConfig& n : k.nodePools) most += n.maxNodes;
+    if (most == 0) ctx.fail(pools, "executor.node_pools", "no node pool may have a node (max_nodes)");
+  } else {
+    NodePoolConfig n;  // one pool of one node, up to ten
+    n.nodes = n.minNodes = 1;
+    k.nodePools.push_back(n);
+  }
+}
+
 }  // namespace
 
 void readExecutorSection(const Context& ctx, Fields& top, Scenario& s) {
@@ -111,7 +181,8 @@ void readExecutorSection(const Context& ctx, Fields& top, Scenario& s) {
   auto& e = s.executor;
   e.kind = f.choice<ExecutorKind>("kind", e.kind,
                                   {{executorKindName(ExecutorKind::Celery), ExecutorKind::Celery},
-                                   {executorKindName(ExecutorKind::Mock), ExecutorKind::Mock}});
+                                   {executorKindName(ExecutorKind::Mock), ExecutorKind::Mock},
+                                   {executorKindName(ExecutorKind::Kubernetes), ExecutorKind::Kubernetes}});
   e.brokerLatency = f.duration("broker_latency", e.brokerLatency);
   if (f.has("pools") && f.has("workers"))
     ctx.fail(f.raw("workers"), "executor.workers",
@@ -119,12 +190,14 @@ void readExecutorSection(const Context& ctx, Fields& top, Scenario& s) {
   PoolDefaults defaults;
   defaults.workers = f.integer("workers", defaults.workers, 1, 10000);
   defaults.workerConcurrency = f.integer("worker_concurrency", defaults.workerConcurrency, 1, 10000);
+  const bool taskStartGiven = f.has("task_start") || f.has("task_start_overhead");
   defaults.taskStartOverhead = readTaskStart(f, defaults.taskStartOverhead);
   defaults.pricePerWorkerHour = f.number("price_per_worker_hour", defaults.pricePerWorkerHour, 0);
   e.acksLate = f.boolean("acks_late", e.acksLate);
   e.visibilityTimeout = f.duration("visibility_timeout", e.visibilityTimeout, 1e-3);
   if (f.has("broker_outage")) s.faults.push_back(readBrokerOutage(ctx, f));
   if (f.has("deploy")) readDeploy(ctx, f, e);
+  readKubernetes(ctx, f, taskStartGiven, defaults.taskStartOverhead, e.kubernetes);
   e.pools.clear();
   YAML::Node pools = f.raw("pools");
   if (pools.IsDefined() && !pools.IsNull()) {
@@ -153,7 +226,23 @@ void readExecutorSection(const Context& ctx, Fields& top, Scenario& s) {
                f.has("deploy") ? "executor.deploy" : "executor.broker_outage",
                "executor mock has no workers and no broker");
     e = mockExecutorConfig();
+    return;
   }
+  if (e.kind == ExecutorKind::Kubernetes) {
+    // Pods, no broker and no Celery workers: a Celery base's pools do not apply (the one default
+    // pool every executor keeps stays, unused).
+    if (f.has("broker_outage") || f.has("deploy"))
+      ctx.fail(f.raw(f.has("deploy") ? "deploy" : "broker_outage"),
+               f.has("deploy") ? "executor.deploy" : "executor.broker_outage",
+               "executor kubernetes has no Celery workers and no broker");
+    KubernetesConfig k = e.kubernetes;
+    e = ExecutorConfig{};
+    e.kind = ExecutorKind::Kubernetes;
+    e.pools = {WorkerPoolConfig{}};
+    e.kubernetes = std::move(k);
+    return;
+  }
+  e.kubernetes = KubernetesConfig{};
 }
 
 }  // namespace schedlab::yaml

@@ -9,11 +9,12 @@ namespace schedlab::yaml {
 
 namespace {
 
-// Lists of named entries (dags, triggers, instances, worker pools) merge by name; `remove: true`
+// Lists of named entries (dags, triggers, instances, worker and node pools) merge by name; `remove: true`
 // drops an entry. An autoscaler is replaced as a whole: a new policy does not inherit the old
 // one's settings.
 bool mergesByName(const std::string& key) {
-  return key == "dags" || key == "triggers" || key == "instances" || key == "pools" || key == "faults";
+  return key == "dags" || key == "triggers" || key == "instances" || key == "pools" || key == "node_pools" ||
+         key == "faults";
 }
 bool replacedWhole(const std::string& key) { return key == "autoscaler"; }
 

@@ -69,6 +69,13 @@ void readSchedulerSection(const Context& ctx, Fields& top, Scenario& s) {
   if (a1 && c.scheduleAfterTaskExecution)
     ctx.fail(f.raw("schedule_after_task_execution"), "scheduler.schedule_after_task_execution",
              "the mini-scheduler exists only in the airflow2 model");
+  if (a1 && (f.has("task_queued_timeout") || f.has("task_queued_timeout_check_interval")))
+    ctx.fail(f.raw(f.has("task_queued_timeout") ? "task_queued_timeout" : "task_queued_timeout_check_interval"),
+             f.path(f.has("task_queued_timeout") ? "task_queued_timeout" : "task_queued_timeout_check_interval"),
+             "task_queued_timeout came with Airflow 2.6 (the scheduler model is airflow1)");
+  c.taskQueuedTimeout = f.duration("task_queued_timeout", a1 ? INFINITY : c.taskQueuedTimeout, 1e-3);
+  c.taskQueuedTimeoutCheckInterval =
+      f.duration("task_queued_timeout_check_interval", c.taskQueuedTimeoutCheckInterval, 1e-3);
   c.defaultPoolSlots = f.integer("default_pool_slots", c.defaultPoolSlots, 1);
   c.replicas = f.integer("replicas", 1, 1, 64);
   if (a1 && c.replicas > 1)

@@ -54,6 +54,14 @@ void readTaskFields(Fields& f, TaskDef& t, SchedulerModel model) {
   }
   t.variableReads = f.integer("variable_reads", t.variableReads, 0, 1000);
   t.connectionReads = f.integer("connection_reads", t.connectionReads, 0, 1000);
+  if (f.has("resources")) {
+    // A pod's requests (the kubernetes executor): cores and a size.
+    Fields r(f.ctx(), f.raw("resources"), f.path("resources"));
+    t.cpuRequest = r.number("cpu", t.cpuRequest, 0.001, 100000);
+    t.memoryRequest = r.bytes("memory", t.memoryRequest);
+    if (t.memoryRequest <= 0) f.ctx().fail(r.raw("memory"), r.path("memory"), "expected a size above zero, e.g. 2GiB");
+    r.finish();
+  }
 }
 
 namespace {
