@@ -88,7 +88,7 @@ std::vector<std::string> liveUnsupported(const Scenario& sc) {
   if (sc.scheduler.model != SchedulerModel::Airflow1)
     why.push_back("scheduler.model: live runs send Airflow 1.10's queries; use airflow1");
   if (sc.archiving.enabled) why.push_back("archiving.enabled: live runs do not archive");
-  if (sc.executor.kind == ExecutorKind::Kubernetes)
+  if (sc.executor.hasPods())
     why.push_back(
         "executor.kind: live runs have Celery-like workers, not pods (simulate kubernetes with schedlab run)");
   for (const Fault& f : sc.faults)

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "model/CeleryExecutor.h"
+#include "model/HybridExecutor.h"
 #include "model/KubernetesExecutor.h"
 #include "model/MockExecutor.h"
 #include "model/SchedulerNumbering.h"
@@ -17,6 +18,9 @@ std::unique_ptr<Executor> makeExecutor(SimContext& ctx) {
       return std::make_unique<MockExecutor>(ctx);
     case ExecutorKind::Kubernetes:
       return std::make_unique<KubernetesExecutor>(ctx);
+    case ExecutorKind::CeleryKubernetes:
+    case ExecutorKind::Several:
+      return std::make_unique<HybridExecutor>(ctx);
   }
   return nullptr;
 }
@@ -29,6 +33,12 @@ std::vector<WorkerHost> executorHosts(const ExecutorConfig& config) {
       return {};
     case ExecutorKind::Kubernetes:
       return nodeHostsOf(config.kubernetes);
+    case ExecutorKind::CeleryKubernetes:
+    case ExecutorKind::Several: {
+      std::vector<WorkerHost> hosts = workerHostsOf(config);
+      for (WorkerHost& h : nodeHostsOf(config.kubernetes)) hosts.push_back(std::move(h));
+      return hosts;
+    }
   }
   return {};
 }

@@ -16,16 +16,16 @@ std::vector<WorkerHost> nodeHostsOf(const KubernetesConfig& kubernetes) {
   return hosts;
 }
 
-KubernetesExecutor::KubernetesExecutor(SimContext& ctx)
+KubernetesExecutor::KubernetesExecutor(SimContext& ctx, int firstHost, bool jobHeartbeats)
     : ctx_(ctx),
       cfg_(ctx.scenario.executor.kubernetes),
+      jobHeartbeats_(jobHeartbeats),
       hosts_(nodeHostsOf(cfg_)),
       runner_(ctx),
       schedulers_(static_cast<size_t>(ctx.state.schedulerCount()), PerScheduler{}),
-      cpuAtWarmup_(hosts_.size(), 0),
       billedAtWarmup_(cfg_.nodePools.size(), 0),
       billedAtSample_(cfg_.nodePools.size(), 0) {
-  int host = 0;
+  int host = firstHost;
   for (const NodePoolConfig& c : cfg_.nodePools) {
     NodePool p;
     p.config = &c;
@@ -50,7 +50,7 @@ void KubernetesExecutor::start() {
   if (std::isfinite(ctx_.scenario.scheduler.taskQueuedTimeout))
     ctx_.rt.spawn("stuck-in-queued", [this] { stuckInQueuedLoop(); });
   // The pods run `airflow tasks run` as Celery's workers do: LocalTaskJob heartbeats (not airflow3's).
-  if (ctx_.scenario.scheduler.model != SchedulerModel::Airflow3)
+  if (jobHeartbeats_ && ctx_.scenario.scheduler.model != SchedulerModel::Airflow3)
     ctx_.rt.spawn("job-heartbeats", [this] { runJobHeartbeats(ctx_); });
 }
 

@@ -48,7 +48,9 @@ class KubernetesExecutor final : public Executor {
   using PodPtr = std::shared_ptr<Pod>;
 
  public:
-  explicit KubernetesExecutor(SimContext& ctx);
+  // Its nodes are the runtime's hosts from `firstHost` on (after another executor's); with
+  // `jobHeartbeats` it sends its tries' LocalTaskJob heartbeats (another executor may send them for all).
+  explicit KubernetesExecutor(SimContext& ctx, int firstHost = 0, bool jobHeartbeats = true);
   // The cluster autoscaler and the stuck-in-queued check.
   void start() override;
   // The heartbeat and sync() of `scheduler`'s executor: its API calls block the loop. No SQL.
@@ -74,6 +76,7 @@ class KubernetesExecutor final : public Executor {
     std::vector<PodPtr> pods;            // bound to it, not ended
     double imageReadyAt = -1;            // its first pull's end; < 0: it never pulled
     double unneededSince = -1;           // scale-down candidate since; < 0: not one
+    double cpuAtWarmup = 0;              // core-seconds computed by the warm-up's end
   };
   struct NodePool {
     const NodePoolConfig* config;
@@ -121,6 +124,7 @@ class KubernetesExecutor final : public Executor {
 
   SimContext& ctx_;
   const KubernetesConfig& cfg_;
+  const bool jobHeartbeats_;
   std::vector<WorkerHost> hosts_;
   TaskRunner runner_;
   std::vector<NodePool> pools_;
@@ -134,7 +138,7 @@ class KubernetesExecutor final : public Executor {
   // Pod start and its parts, after the warm-up.
   std::vector<double> start_, api_, pendingS_, pull_, container_;
   std::vector<ScalingRow> scaling_;
-  std::vector<double> cpuAtWarmup_, billedAtWarmup_, billedAtSample_;
+  std::vector<double> billedAtWarmup_, billedAtSample_;
 };
 
 }  // namespace schedlab

@@ -58,8 +58,7 @@ double KubernetesExecutor::billedSeconds(const NodePool& pool, double now) const
 
 void KubernetesExecutor::markWarmup(double now) {
   for (size_t p = 0; p < pools_.size(); ++p) {
-    for (const Node& node : pools_[p].nodes)
-      cpuAtWarmup_[static_cast<size_t>(node.host)] = ctx_.rt.computedSeconds(node.host);
+    for (Node& node : pools_[p].nodes) node.cpuAtWarmup = ctx_.rt.computedSeconds(node.host);
     billedAtWarmup_[p] = billedSeconds(pools_[p], now);
   }
 }
@@ -100,8 +99,7 @@ void KubernetesExecutor::contribute(double end, RunResult& out) const {
     const double billed = billedSeconds(pool, end);
     const double hours = billed / 3600.0;
     double computed = 0;
-    for (const Node& node : pool.nodes)
-      computed += ctx_.rt.computedSeconds(node.host) - cpuAtWarmup_[static_cast<size_t>(node.host)];
+    for (const Node& node : pool.nodes) computed += ctx_.rt.computedSeconds(node.host) - node.cpuAtWarmup;
     const double billedWindow = billed - billedAtWarmup_[p];
     nodeHours += hours;
     hoursByPool[c.name] = roundMetric(hours);

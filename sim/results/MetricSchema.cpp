@@ -144,6 +144,8 @@ const Metric kPodsRun{"pods_run", Unit::Count, Better::Neither, Shape::Scalar, k
     "pods bound to its nodes"};
 const Metric kNodeCpuUtilization{"node_cpu_utilization", Unit::Ratio, Better::Neither, Shape::Scalar, kPoolScope, false,
     "core-seconds computed over its cores × the time its nodes were on"};
+const Metric kTriesByExecutor{"tries_by_executor", Unit::Count, Better::Neither, Shape::Object, kRunScope, false,
+    "several executors (celery_kubernetes, a kind list): tries queued to each, `{\"celery\", \"kubernetes\"}`"};
 const Metric kWorkerHoursByPool{"worker_hours_by_pool", Unit::Hours, Better::Lower, Shape::Object, kRunScope, false,
     "`worker_hours` per pool"};
 const Metric kScaleEvents{"scale_events", Unit::Count, Better::Neither, Shape::Object, kRunScope | kPoolScope, false,
@@ -275,6 +277,7 @@ const std::vector<const Metric*>& metricSchema() {
                                                  &metric::kNodesMax,
                                                  &metric::kPodsRun,
                                                  &metric::kNodeCpuUtilization,
+                                                 &metric::kTriesByExecutor,
                                                  &metric::kByFault,
                                                  &metric::kOutageDetectedAfter,
                                                  &metric::kSchedulerAlerts,

@@ -85,7 +85,8 @@ extern const Metric kDagProcessingTotalParseTime, kDagFileParses;
 // The kubernetes executor: a pod's start and its parts, what the nodes cost and the pods scale-down
 // killed, and the tries stuck in queued; the start, node-hours and the losses gated.
 extern const Metric kPodStartLatency, kNodeHours, kPodsKilledByScaleDown, kTasksStuckInQueued, kPodApi, kPodPending,
-    kPodImagePull, kPodContainerStart, kPodsPending, kNodeHoursByPool, kNodesMax, kPodsRun, kNodeCpuUtilization;
+    kPodImagePull, kPodContainerStart, kPodsPending, kNodeHoursByPool, kNodesMax, kPodsRun, kNodeCpuUtilization,
+    kTriesByExecutor;
 // What the setup costs, gated.
 extern const Metric kWorkerHours, kDbCoreHours, kDbCpuUtilization, kDbQueriesTotal, kCost, kDbSizeBytes;
 // Losses, gated.

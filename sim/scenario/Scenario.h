@@ -90,6 +90,8 @@ struct TaskDef {
   // Assets its success updates (`outlets:`, airflow2/3): an asset event each, which queues a run of
   // every DAG scheduled on the asset.
   std::vector<std::string> outlets;
+  // `executor:` (several executors, AIP-61): "celery" or "kubernetes"; empty: the default one.
+  std::string executor;
   // `resources: {cpu, memory}`: its pod's requests under the kubernetes executor (cores, bytes):
   // what the Kubernetes scheduler reserves on a node. Its work still shares the node's cores by `cpu`.
   double cpuRequest = 1;
@@ -327,7 +329,7 @@ struct WorkerPoolConfig {
 // Identical Kubernetes nodes the kubernetes executor's pods run on (`executor.node_pools`), sized by
 // the cluster autoscaler between minNodes and maxNodes.
 struct NodePoolConfig {
-  std::string name = "default";
+  std::string name = "nodes";
   std::vector<std::string> queues;   // task queues whose pods it takes (a nodeSelector); empty: every queue
   std::string hardware;              // a label, e.g. "m5.2xlarge"
   int cores = 8;                     // allocatable CPU per node, shared by its pods' work
@@ -375,7 +377,11 @@ struct KubernetesConfig {
 // What runs the tries: Airflow's executor.
 // Mock: Airflow's MockExecutor of its scheduler benchmarks (every queued try succeeds at the
 // executor's heartbeat; no workers). Kubernetes: a pod per try on node pools (KubernetesConfig).
-enum class ExecutorKind { Celery, Mock, Kubernetes };
+// CeleryKubernetes: 2.x's CeleryKubernetesExecutor, the tasks of one queue (kubernetesQueue) in
+// pods, the others on Celery. Several: Airflow >= 2.10's several executors (AIP-61: `[core]
+// executor = CeleryExecutor,KubernetesExecutor`), the first the default, a task's `executor:`
+// picking another.
+enum class ExecutorKind { Celery, Mock, Kubernetes, CeleryKubernetes, Several };
 inline const char* executorKindName(ExecutorKind k) {
   switch (k) {
     case ExecutorKind::Celery:
@@ -384,6 +390,10 @@ inline const char* executorKindName(ExecutorKind k) {
       return "mock";
     case ExecutorKind::Kubernetes:
       return "kubernetes";
+    case ExecutorKind::CeleryKubernetes:
+      return "celery_kubernetes";
+    case ExecutorKind::Several:
+      return "several";
   }
   return "?";
 }
@@ -403,7 +413,18 @@ struct ExecutorConfig {
   // (booting as any new worker does) and the old ones shut down, gracefully or hard.
   std::vector<double> deployAt;
   bool deployGraceful = true;
-  KubernetesConfig kubernetes;  // kind kubernetes
+  KubernetesConfig kubernetes;                 // kinds with pods
+  std::string kubernetesQueue = "kubernetes";  // celery_kubernetes: [celery_kubernetes_executor] kubernetes_queue
+  std::vector<ExecutorKind> executors;         // several: celery and kubernetes, the default first
+  // The executor running `task` (celery or kubernetes under the kinds that combine them).
+  ExecutorKind executorOf(const TaskDef& task) const;
+  // Celery workers, or pods, run some of the tasks.
+  bool hasCelery() const {
+    return kind == ExecutorKind::Celery || kind == ExecutorKind::CeleryKubernetes || kind == ExecutorKind::Several;
+  }
+  bool hasPods() const {
+    return kind == ExecutorKind::Kubernetes || kind == ExecutorKind::CeleryKubernetes || kind == ExecutorKind::Several;
+  }
   int totalWorkers() const {
     int n = 0;
     for (const auto& p : pools) n += p.workers;
@@ -411,6 +432,17 @@ struct ExecutorConfig {
   }
   bool operator==(const ExecutorConfig&) const = default;
 };
+
+inline ExecutorKind ExecutorConfig::executorOf(const TaskDef& task) const {
+  if (kind == ExecutorKind::CeleryKubernetes)
+    return task.queue == kubernetesQueue ? ExecutorKind::Kubernetes : ExecutorKind::Celery;
+  if (kind == ExecutorKind::Several)
+    return task.executor.empty()
+               ? executors.front()
+               : (task.executor == executorKindName(ExecutorKind::Kubernetes) ? ExecutorKind::Kubernetes
+                                                                              : ExecutorKind::Celery);
+  return kind;
+}
 
 // The mock executor's configuration: its kind, and the one default pool every executor keeps
 // (Scenario's invariant), unused.

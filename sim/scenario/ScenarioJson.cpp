@@ -95,6 +95,7 @@ nlohmann::json task(const TaskDef& t, const DagDef& dag) {
   if (t.variableReads > 0) j["variable_reads"] = t.variableReads;
   if (t.connectionReads > 0) j["connection_reads"] = t.connectionReads;
   if (!t.outlets.empty()) j["outlets"] = t.outlets;
+  if (!t.executor.empty()) j["executor"] = t.executor;
   const TaskDef plain;
   if (t.cpuRequest != plain.cpuRequest || t.memoryRequest != plain.memoryRequest)
     j["resources"] = {{"cpu", t.cpuRequest}, {"memory_bytes", t.memoryRequest}};
@@ -361,15 +362,23 @@ nlohmann::json executorJson(const Scenario& s) {
     j["kind"] = executorKindName(s.executor.kind);
     return j;
   }
-  return {{"kind", executorKindName(s.executor.kind)},
-          {"broker_latency_s", s.executor.brokerLatency},
-          {"acks_late", s.executor.acksLate},
-          {"visibility_timeout_s", s.executor.visibilityTimeout},
-          {"deploy", s.executor.deployAt.empty()
-                         ? nlohmann::json(nullptr)
-                         : nlohmann::json{{"at_s", s.executor.deployAt},
-                                          {"shutdown", s.executor.deployGraceful ? "graceful" : "hard"}}},
-          {"pools", workerPools(s.executor)}};
+  nlohmann::json j = {{"kind", executorKindName(s.executor.kind)},
+                      {"broker_latency_s", s.executor.brokerLatency},
+                      {"acks_late", s.executor.acksLate},
+                      {"visibility_timeout_s", s.executor.visibilityTimeout},
+                      {"deploy", s.executor.deployAt.empty()
+                                     ? nlohmann::json(nullptr)
+                                     : nlohmann::json{{"at_s", s.executor.deployAt},
+                                                      {"shutdown", s.executor.deployGraceful ? "graceful" : "hard"}}},
+                      {"pools", workerPools(s.executor)}};
+  // Celery and pods: the pods' settings under `kubernetes`, and how tasks are split.
+  if (s.executor.hasPods()) j["kubernetes"] = kubernetesJson(s.executor.kubernetes);
+  if (s.executor.kind == ExecutorKind::CeleryKubernetes) j["kubernetes_queue"] = s.executor.kubernetesQueue;
+  if (s.executor.kind == ExecutorKind::Several) {
+    j["executors"] = nlohmann::json::array();
+    for (ExecutorKind k : s.executor.executors) j["executors"].push_back(executorKindName(k));
+  }
+  return j;
 }
 
 nlohmann::json runJson(const Scenario& s) {
@@ -401,7 +410,7 @@ nlohmann::json toJson(const Scenario& s) {
       {"description", s.description},
       {"dags", dagsJson(s)},
       {"triggers", triggersJson(s)},
-      {"scheduler", schedulerJson(s.scheduler, s.executor.kind == ExecutorKind::Kubernetes)},
+      {"scheduler", schedulerJson(s.scheduler, s.executor.hasPods())},
       {"metadb", metadbJson(s)},
       {"executor", executorJson(s)},
       {"run", runJson(s)},

@@ -99,6 +99,7 @@ TaskDef task(const json& j, const std::string& path) {
   if (j.contains("variable_reads")) t.variableReads = get<int>(j, "variable_reads", path);
   if (j.contains("connection_reads")) t.connectionReads = get<int>(j, "connection_reads", path);
   if (j.contains("outlets")) t.outlets = get<std::vector<std::string>>(j, "outlets", path);
+  if (j.contains("executor")) t.executor = get<std::string>(j, "executor", path);
   if (j.contains("resources")) {
     const json& r = at(j, "resources", path);
     t.cpuRequest = get<double>(r, "cpu", path + ".resources");
@@ -344,8 +345,9 @@ KubernetesConfig kubernetes(const json& j, const std::string& p) {
 ExecutorConfig executor(const json& j) {
   const std::string p = "executor";
   ExecutorConfig e;
-  e.kind = named<ExecutorKind>(j, "kind", p, {ExecutorKind::Celery, ExecutorKind::Mock, ExecutorKind::Kubernetes},
-                               executorKindName);
+  using K = ExecutorKind;
+  e.kind =
+      named<K>(j, "kind", p, {K::Celery, K::Mock, K::Kubernetes, K::CeleryKubernetes, K::Several}, executorKindName);
   if (e.kind == ExecutorKind::Mock) return mockExecutorConfig();
   if (e.kind == ExecutorKind::Kubernetes) {
     e.pools = {WorkerPoolConfig{}};
@@ -363,6 +365,11 @@ ExecutorConfig executor(const json& j) {
   const json& pools = at(j, "pools", p);
   for (size_t i = 0; i < pools.size(); ++i)
     e.pools.push_back(workerPool(pools[i], p + ".pools[" + std::to_string(i) + "]"));
+  if (e.hasPods()) e.kubernetes = kubernetes(at(j, "kubernetes", p), p + ".kubernetes");
+  if (e.kind == K::CeleryKubernetes) e.kubernetesQueue = get<std::string>(j, "kubernetes_queue", p);
+  if (e.kind == K::Several)
+    for (const json& k : at(j, "executors", p))
+      e.executors.push_back(k.get<std::string>() == executorKindName(K::Kubernetes) ? K::Kubernetes : K::Celery);
   return e;
 }
 

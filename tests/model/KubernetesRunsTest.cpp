@@ -95,3 +95,53 @@ TEST(KubernetesExecutor, ScaleDownEvictsPodsOnlyWhereTheyAreSafeToEvictAndTheirT
 }
 
 }  // namespace
+
+namespace {
+
+// An hourly DAG of a light task and a heavy one, on Celery workers and pods together.
+std::string hybrid(const std::string& executor, const std::string& heavy) {
+  return R"(
+run: {horizon: 3.5h, seed: 4}
+executor:
+  )" + executor +
+         R"(
+  workers: 1
+  worker_concurrency: 4
+  node_pools: [{name: nodes, cores: 4, memory: 16GiB, nodes: 0, max_nodes: 2, boot_time: 1m}]
+dags:
+  - name: etl
+    schedule: 1h
+    tasks:
+      - {id: light, duration: 1m}
+      - {id: heavy, duration: 5m, resources: {cpu: 2, memory: 4GiB}, )" +
+         heavy + R"(}
+)";
+}
+
+}  // namespace
+
+TEST(KubernetesExecutor, SeveralExecutorsRunEachTaskOnItsOwn) {
+  // CeleryKubernetesExecutor: the heavy task's queue goes to pods; AIP-61: its executor: does.
+  for (const auto& [executor, heavy] :
+       {std::pair<std::string, std::string>{"kind: celery_kubernetes", "queue: kubernetes"},
+        {"kind: [celery, kubernetes]", "executor: kubernetes"}}) {
+    const RunResult r = simulate(load(hybrid(executor, heavy))[0]);
+    const auto& m = r.metrics;
+    SCOPED_TRACE(executor);
+    EXPECT_EQ(m[metric::kTriesByExecutor.name()]["celery"].get<long long>(), 3);
+    EXPECT_EQ(m[metric::kTriesByExecutor.name()]["kubernetes"].get<long long>(), 3);
+    EXPECT_EQ(m[metric::kPodStartLatency.name()]["count"].get<long long>(), 3);  // only the heavy ones
+    EXPECT_EQ(m[metric::kTasksSucceeded.name()].get<long long>(), 6);
+    EXPECT_EQ(m[metric::kTasksLost.name()].get<long long>(), 0);
+    EXPECT_EQ(m[metric::kTasksRunTwiceAtOnce.name()].get<long long>(), 0);
+    // Both kinds of pool report, under their own names.
+    EXPECT_TRUE(r.metricsByPool.contains("default"));
+    EXPECT_TRUE(r.metricsByPool["nodes"].contains(metric::kNodeHours.name()));
+    // The heavy try ran on a node (the runtime's hosts after the Celery worker's), the light on the worker.
+    for (const TiRow& row : parseTis(tisCsv(r))) EXPECT_EQ(row.state, "success");
+    const std::string csv = tisCsv(r);
+    EXPECT_NE(csv.find(",heavy,1,success,"), std::string::npos);
+    EXPECT_NE(csv.find("nodes-1"), std::string::npos) << csv;
+    EXPECT_NE(csv.find("default-1"), std::string::npos) << csv;
+  }
+}

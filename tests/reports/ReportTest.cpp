@@ -223,3 +223,20 @@ TEST(Report, SeveralResultsDirectoriesAndBadInput) {
   EXPECT_NE(broken.output.find("not a results.json"), std::string::npos) << broken.output;
   EXPECT_FALSE(fs::exists(dir / "y/report.html"));
 }
+
+TEST(Report, KubernetesVsCeleryShowsPodStartsAndNodePools) {
+  fs::path dir = schedlab::test::tempDir();
+  ASSERT_NO_FATAL_FAILURE(
+      runAndReport(std::string(SCHEDLAB_SCENARIOS) + "/kubernetes-vs-celery.yaml --set run.horizon=4h", dir));
+  EXPECT_TRUE(fs::exists(dir / "results/figures/node_pools.png"));
+  std::string md = readFile(dir / "results/report.md");
+  EXPECT_NE(md.find("## Pods and nodes"), std::string::npos) << md;
+  // A row per variant with pods, none for Celery alone; the batch size as configured.
+  EXPECT_TRUE(std::regex_search(md, std::regex("\\| kubernetes_batch_1 \\| 1 \\| [0-9.]+ s \\|"))) << md;
+  EXPECT_TRUE(std::regex_search(md, std::regex("\\| kubernetes_batch_16 \\| 16 \\| [0-9.]+ s \\|"))) << md;
+  EXPECT_EQ(md.find("| celery_keda | 1 |"), std::string::npos) << md;
+  // The node pool's row: hours, the most nodes, its cost; the Celery pool stays in Worker pools.
+  EXPECT_TRUE(std::regex_search(md, std::regex("\\| kubernetes_batch_1 \\| nodes \\| [0-9.]+ h \\| [0-9]+ \\|"))) << md;
+  EXPECT_NE(md.find("## Worker pools"), std::string::npos) << md;
+  EXPECT_EQ(md.find("| kubernetes_batch_1 | nodes | - |"), std::string::npos) << md;
+}

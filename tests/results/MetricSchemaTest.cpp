@@ -108,11 +108,11 @@ dags:
   expectKnown(a3.metrics, kRunScope, "metrics");
   EXPECT_FALSE(r.metrics.contains(std::string(metric::kApiServerUtilization.key)));
   EXPECT_FALSE(r.metrics.contains(std::string(metric::kDeferredTries.key)));  // no triggerer without deferral
-  // The kubernetes executor's run writes its pods' and nodes' figures, per node pool too.
+  // Pods beside Celery write their pods' and nodes' figures, per node pool too, and each executor's tries.
   RunResult k8s = test::simulate(test::load(R"(
 run: {horizon: 1h}
-executor: {kind: kubernetes}
-dags: [{name: etl, schedule: 10m, tasks: [{shape: linear, count: 3}]}]
+executor: {kind: celery_kubernetes}
+dags: [{name: etl, schedule: 10m, tasks: [{shape: linear, count: 3}, {id: pod, queue: kubernetes}]}]
 )")[0]);
   expectKnown(k8s.metrics, kRunScope, "metrics");
   for (auto& [name, scope] : k8s.metricsByPool.items()) expectKnown(scope, kPoolScope, "metrics_by_pool." + name);

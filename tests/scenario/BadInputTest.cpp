@@ -220,3 +220,26 @@ TEST(BadInput, KubernetesExecutorSettingsAndPodRequests) {
             ":3:17: faults[0].kind: executor kubernetes has no Celery workers and no broker: a worker_crash cannot "
             "happen");
 }
+
+TEST(BadInput, SeveralExecutorsAndTheirTasks) {
+  EXPECT_EQ(errorOf(withDag("executor: {kind: [celery, mock]}\n")),
+            ":1:27: executor.kind[1]: 'mock' is not one of: celery, kubernetes (the executors that can run together)");
+  EXPECT_EQ(errorOf(withDag("executor: {kind: [celery, celery]}\n")),
+            ":1:27: executor.kind[1]: executor 'celery' is listed twice");
+  EXPECT_EQ(errorOf(withDag("executor: {kind: [kubernetes]}\n")),
+            ":1:18: executor.kind: several executors: list two, the default first ([celery, kubernetes])");
+  EXPECT_EQ(errorOf(withDag("scheduler: {model: airflow1}\nexecutor: {kind: [celery, kubernetes]}\n")),
+            ":2:18: executor.kind: several executors came with Airflow 2.10 (the scheduler model is airflow1)");
+  EXPECT_EQ(errorOf(withDag("scheduler: {model: airflow3}\nexecutor: {kind: celery_kubernetes}\n")),
+            ":2:18: executor.kind: CeleryKubernetesExecutor refuses Airflow 3; list several executors instead: "
+            "[celery, kubernetes]");
+  EXPECT_EQ(errorOf(withDag("executor: {kind: kubernetes, kubernetes_queue: k8s}\n")),
+            ":1:48: executor.kubernetes_queue: only kind celery_kubernetes has a kubernetes_queue");
+  EXPECT_EQ(errorOf("dags: [{name: etl, tasks: [{id: t, executor: kubernetes}]}]\n"),
+            ":1:8: dags.etl.tasks.t.executor: a task picks its executor among several: executor.kind: [celery, "
+            "kubernetes]");
+  EXPECT_EQ(errorOf("executor: {kind: [celery, kubernetes]}\ndags: [{name: etl, tasks: [{id: t, executor: edge}]}]\n"),
+            ":2:8: dags.etl.tasks.t.executor: 'edge' is not one of executor.kind's executors");
+  EXPECT_EQ(errorOf(withDag("executor:\n  kind: celery_kubernetes\n  pools: [{name: a}]\n  node_pools: [{name: a}]\n")),
+            ":4:15: executor.node_pools.a: a worker pool is named 'a' too: name the node pool otherwise");
+}

@@ -32,10 +32,18 @@ void clearUnusedFields(TaskDef& task) {
 // with nodes its pod's requests fit (kubernetes).
 void checkPlacement(const Context& ctx, const YAML::Node& dag, const std::string& tp, const ExecutorConfig& e,
                     const TaskDef& task) {
-  if (e.kind == ExecutorKind::Celery &&
+  if (!task.executor.empty()) {
+    if (e.kind != ExecutorKind::Several)
+      ctx.fail(dag, tp + ".executor", "a task picks its executor among several: executor.kind: [celery, kubernetes]");
+    if (std::none_of(e.executors.begin(), e.executors.end(),
+                     [&](ExecutorKind k) { return task.executor == executorKindName(k); }))
+      ctx.fail(dag, tp + ".executor", "'" + task.executor + "' is not one of executor.kind's executors");
+  }
+  const ExecutorKind runs = e.executorOf(task);
+  if (runs == ExecutorKind::Celery &&
       std::none_of(e.pools.begin(), e.pools.end(), [&](const WorkerPoolConfig& w) { return w.serves(task.queue); }))
     ctx.fail(dag, tp + ".queue", "no worker pool serves queue '" + task.queue + "' (executor.pools[].queues)");
-  if (e.kind != ExecutorKind::Kubernetes) return;
+  if (runs != ExecutorKind::Kubernetes) return;
   bool served = false, fits = false;
   for (const NodePoolConfig& np : e.kubernetes.nodePools) {
     if (!np.serves(task.queue)) continue;

@@ -174,15 +174,49 @@ void readKubernetes(const Context& ctx, Fields& f, bool taskStartGiven, double c
   }
 }
 
+// `kind`: one executor, or (AIP-61) a list of them, the default first.
+void readKind(const Context& ctx, Fields& f, SchedulerModel model, ExecutorConfig& e) {
+  using K = ExecutorKind;
+  YAML::Node kind = f.raw("kind");
+  if (kind.IsSequence()) {
+    if (model == SchedulerModel::Airflow1)
+      ctx.fail(kind, "executor.kind", "several executors came with Airflow 2.10 (the scheduler model is airflow1)");
+    for (size_t i = 0; i < kind.size(); ++i) {
+      const std::string p = "executor.kind[" + std::to_string(i) + "]";
+      const std::string name = kind[i].IsScalar() ? kind[i].Scalar() : "";
+      if (name != executorKindName(K::Celery) && name != executorKindName(K::Kubernetes))
+        ctx.fail(kind[i], p, "'" + name + "' is not one of: celery, kubernetes (the executors that can run together)");
+      const K k = name == executorKindName(K::Celery) ? K::Celery : K::Kubernetes;
+      if (std::find(e.executors.begin(), e.executors.end(), k) != e.executors.end())
+        ctx.fail(kind[i], p, "executor '" + name + "' is listed twice");
+      e.executors.push_back(k);
+    }
+    if (e.executors.size() < 2)
+      ctx.fail(kind, "executor.kind", "several executors: list two, the default first ([celery, kubernetes])");
+    e.kind = K::Several;
+  } else {
+    e.kind = f.choice<K>("kind", e.kind,
+                         {{executorKindName(K::Celery), K::Celery},
+                          {executorKindName(K::Mock), K::Mock},
+                          {executorKindName(K::Kubernetes), K::Kubernetes},
+                          {executorKindName(K::CeleryKubernetes), K::CeleryKubernetes}});
+    e.executors.clear();
+    if (e.kind == K::CeleryKubernetes && model == SchedulerModel::Airflow3)
+      ctx.fail(kind, "executor.kind",
+               "CeleryKubernetesExecutor refuses Airflow 3; list several executors instead: [celery, kubernetes]");
+  }
+  e.kubernetesQueue = f.text("kubernetes_queue", ExecutorConfig{}.kubernetesQueue);
+  if (f.has("kubernetes_queue") && e.kind != K::CeleryKubernetes)
+    ctx.fail(f.raw("kubernetes_queue"), "executor.kubernetes_queue",
+             "only kind celery_kubernetes has a kubernetes_queue");
+}
+
 }  // namespace
 
 void readExecutorSection(const Context& ctx, Fields& top, Scenario& s) {
   Fields f(ctx, top.raw("executor"), "executor");
   auto& e = s.executor;
-  e.kind = f.choice<ExecutorKind>("kind", e.kind,
-                                  {{executorKindName(ExecutorKind::Celery), ExecutorKind::Celery},
-                                   {executorKindName(ExecutorKind::Mock), ExecutorKind::Mock},
-                                   {executorKindName(ExecutorKind::Kubernetes), ExecutorKind::Kubernetes}});
+  readKind(ctx, f, s.scheduler.model, e);
   e.brokerLatency = f.duration("broker_latency", e.brokerLatency);
   if (f.has("pools") && f.has("workers"))
     ctx.fail(f.raw("workers"), "executor.workers",
@@ -242,7 +276,17 @@ void readExecutorSection(const Context& ctx, Fields& top, Scenario& s) {
     e.kubernetes = std::move(k);
     return;
   }
-  e.kubernetes = KubernetesConfig{};
+  if (e.kind == ExecutorKind::Celery) {
+    e.kubernetes = KubernetesConfig{};
+    return;
+  }
+  // Celery and pods: a pool's metrics and series are kept by name, so no worker pool may share a
+  // node pool's.
+  for (const NodePoolConfig& n : e.kubernetes.nodePools)
+    for (const WorkerPoolConfig& w : e.pools)
+      if (n.name == w.name)
+        ctx.fail(f.raw("node_pools").IsDefined() ? f.raw("node_pools") : f.node(), "executor.node_pools." + n.name,
+                 "a worker pool is named '" + n.name + "' too: name the node pool otherwise");
 }
 
 }  // namespace schedlab::yaml

@@ -82,7 +82,8 @@ void readFaultsSection(const Context& ctx, Fields& top, Scenario& s) {
     if (s.executor.kind == ExecutorKind::Mock && (fault.kind == K::WorkerCrash || fault.kind == K::BrokerOutage))
       ctx.fail(f.raw("kind"), p + ".kind",
                "executor mock has no workers and no broker: a " + std::string(kind) + " cannot happen");
-    if (s.executor.kind == ExecutorKind::Kubernetes && (fault.kind == K::WorkerCrash || fault.kind == K::BrokerOutage))
+    if (!s.executor.hasCelery() && s.executor.kind != ExecutorKind::Mock &&
+        (fault.kind == K::WorkerCrash || fault.kind == K::BrokerOutage))
       ctx.fail(f.raw("kind"), p + ".kind",
                "executor kubernetes has no Celery workers and no broker: a " + std::string(kind) + " cannot happen");
     if (fault.hitsApiServer() && s.scheduler.model != SchedulerModel::Airflow3)

@@ -54,6 +54,7 @@ void readTaskFields(Fields& f, TaskDef& t, SchedulerModel model) {
   }
   t.variableReads = f.integer("variable_reads", t.variableReads, 0, 1000);
   t.connectionReads = f.integer("connection_reads", t.connectionReads, 0, 1000);
+  t.executor = f.text("executor", t.executor);
   if (f.has("resources")) {
     // A pod's requests (the kubernetes executor): cores and a size.
     Fields r(f.ctx(), f.raw("resources"), f.path("resources"));
