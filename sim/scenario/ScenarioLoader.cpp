@@ -157,12 +157,13 @@ std::vector<Scenario> readAllVariants(const LoadRequest& request) {
           std::string key = it->first.Scalar();
           if (key == "name" || key == "extends" || key == "description") continue;
           static const std::set<std::string> sections = {
-              "dags",     "triggers", "scheduler", "metadb",    "api_server", "workers",   "dag_processor",
-              "executor", "run",      "instances", "archiving", "faults",     "monitoring"};
+              "dags", "triggers",  "scheduler", "metadb", "api_server", "workers",       "dag_processor", "executor",
+              "run",  "instances", "archiving", "faults", "monitoring", "task_defaults", "triggerer"};
           if (!sections.count(key))
             ctx.fail(it->first, "variants." + v.name + "." + key,
                      "unknown key (a variant overrides dags, triggers, scheduler, metadb, api_server, workers, "
-                     "dag_processor, executor, run, instances, archiving, faults or monitoring)");
+                     "dag_processor, triggerer, executor, run, instances, archiving, faults, monitoring or "
+                     "task_defaults)");
           overrides[key] = it->second;
         }
         yaml::mergeInto(base, overrides);

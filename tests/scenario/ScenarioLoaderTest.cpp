@@ -324,3 +324,27 @@ variants:
   EXPECT_EQ(v[1].dags[0].tasks[0].memoryRequest, 512.0 * (1 << 20));
   EXPECT_EQ(v[1].scheduler.taskQueuedTimeout, 600);
 }
+
+TEST(ScenarioLoader, TheScenariosTaskDefaultsSitUnderEachDagsOwn) {
+  const auto v = schedlab::test::load(R"(
+executor: {kind: kubernetes}
+task_defaults: {resources: {cpu: 0.25, memory: 512MiB}, retries: 2}
+dags:
+  - {name: light, tasks: [{id: t}]}
+  - {name: heavy, task_defaults: {resources: {cpu: 4}}, tasks: [{id: t}, {id: u, resources: {memory: 8GiB}}]}
+variants:
+  - name: base
+  - name: bigger
+    task_defaults: {resources: {cpu: 0.5}}
+)");
+  const TaskDef& light = v[0].dags[0].tasks[0];
+  EXPECT_EQ(light.cpuRequest, 0.25);
+  EXPECT_EQ(light.memoryRequest, 512.0 * (1 << 20));
+  EXPECT_EQ(light.retries, 2);
+  const DagDef& heavy = v[0].dags[1];
+  EXPECT_EQ(heavy.tasks[0].cpuRequest, 4);
+  EXPECT_EQ(heavy.tasks[0].memoryRequest, 512.0 * (1 << 20));  // the scenario's, under the DAG's cpu
+  EXPECT_EQ(heavy.tasks[1].memoryRequest, 8.0 * (1 << 30));
+  EXPECT_EQ(v[1].dags[0].tasks[0].cpuRequest, 0.5);
+  EXPECT_EQ(v[1].dags[0].tasks[0].memoryRequest, 512.0 * (1 << 20));  // a variant merges into it
+}

@@ -62,7 +62,8 @@ void checkPlacement(const Context& ctx, const YAML::Node& dag, const std::string
 }
 
 // One DAG of `dags:` (the i-th).
-void readDag(const Context& ctx, const YAML::Node& dags, size_t i, Scenario& s, References& refs) {
+void readDag(const Context& ctx, const YAML::Node& dags, size_t i, const TaskDef& scenarioDefaults, Scenario& s,
+             References& refs) {
   std::string p = "dags[" + std::to_string(i) + "]";
   DagDef d;
   if (!dags[i].IsMap() || !dags[i]["name"] || !dags[i]["name"].IsScalar()) ctx.fail(dags[i], p, "a DAG needs a name");
@@ -132,7 +133,7 @@ void readDag(const Context& ctx, const YAML::Node& dags, size_t i, Scenario& s, 
       d.schedule = *cron;
     }
   }
-  TaskDef defaults;
+  TaskDef defaults = scenarioDefaults;
   if (f.has("task_defaults")) {
     Fields td(ctx, f.raw("task_defaults"), p + ".task_defaults");
     readTaskFields(td, defaults, s.scheduler.model);
@@ -169,7 +170,14 @@ void readDagsSection(const Context& ctx, Fields& top, Scenario& s, References& r
   YAML::Node dags = top.raw("dags");
   if (!dags.IsDefined() || dags.IsNull() || !dags.IsSequence() || dags.size() == 0)
     ctx.fail(dags.IsDefined() ? dags : root, "dags", "expected a non-empty list of DAGs");
-  for (size_t i = 0; i < dags.size(); ++i) readDag(ctx, dags, i, s, refs);
+  // The scenario's `task_defaults:`, under each DAG's own.
+  TaskDef defaults;
+  if (top.has("task_defaults")) {
+    Fields td(ctx, top.raw("task_defaults"), "task_defaults");
+    readTaskFields(td, defaults, s.scheduler.model);
+    td.finish();
+  }
+  for (size_t i = 0; i < dags.size(); ++i) readDag(ctx, dags, i, defaults, s, refs);
 }
 
 }  // namespace schedlab::yaml
