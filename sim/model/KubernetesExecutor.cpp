@@ -232,7 +232,7 @@ void KubernetesExecutor::runPod(const PodPtr& pod) {
     node.imageReadyAt = now + pull;
   } else if (node.imageReadyAt > now) {
     pull = node.imageReadyAt - now;
-  } else {
+  } else if (ctx_.state.tiState(pod->ti) == TiState::Queued) {  // else a stale pod: its try will not run
     WorkflowState& st = ctx_.state;
     const TaskInstance& ti = st.ti(pod->ti);
     Rng rng = keyedRng(ctx_.seed() ^ hashString("pod image"), hashString(st.dag(st.dagOf(pod->ti)).id),
@@ -266,6 +266,8 @@ void KubernetesExecutor::runPod(const PodPtr& pod) {
 void KubernetesExecutor::reportKilled(const PodPtr& pod) {
   // The watcher sees the pod fail; the scheduler hears the executor report the try failed while it
   // is queued or running, and fails it (handle_failure: retried while it has retries).
+  const TiState now = ctx_.state.tiState(pod->ti);
+  if (now != TiState::Queued && now != TiState::Running) return;  // a stale pod: nothing to report
   const int tryNumber = ctx_.state.ti(pod->ti).tryNumber;
   ctx_.rt.spawn("pod-killed", [this, ti = pod->ti, tryNumber] {
     ctx_.rt.sleepFor(cfg_.watcherLatency);

@@ -195,6 +195,7 @@ TaskRunner::Outcome TaskRunner::start(TiId tiIdx, TrySlot& slot) {
     // `airflow tasks run` cannot reach the DB and exits; the executor reports the task failed and
     // the scheduler fails the try (up_for_retry while it has retries) once the DB is back.
     ctx_.rt.sleepUntil(f->end);
+    if (slot.killed()) return Outcome::Killed;  // its pod was deleted meanwhile: its killer reports it
     if (st.tiState(tiIdx) != TiState::Queued) return Outcome::FailedToStart;
     failedOnDbErrors_++;
     return failStart(tiIdx, slot);
@@ -463,6 +464,8 @@ TaskRunner::Outcome TaskRunner::finish(TiId tiIdx, TrySlot& slot, bool success) 
     slot.endLost(tiIdx, ti.tryNumber, ctx_.now());
     return Outcome::EndLost;
   }
+  // Killed before its end is written (during a trigger_dagrun's INSERT): its killer reports it.
+  if (slot.killed()) return Outcome::Killed;
   // The try's end is written whether or not its host dies meanwhile.
   slot.finishing();
   db.execute(finish);
@@ -496,6 +499,7 @@ TaskRunner::Outcome TaskRunner::runOnApi(TiId tiIdx, TrySlot& slot) {
   start.add(QueryType::ApiTiRun, 1, 1, 1, {.tis = std::span<const TiId>(&tiIdx, 1)});
   if (!sup.call(ApiRoute::TiRun, db, start)) {
     // The supervisor kills the task and the executor reports it failed; the scheduler fails the try.
+    if (slot.killed()) return Outcome::Killed;
     if (st.tiState(tiIdx) != TiState::Queued) return Outcome::FailedToStart;
     return failStart(tiIdx, slot);
   }

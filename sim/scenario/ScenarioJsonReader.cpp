@@ -367,9 +367,12 @@ ExecutorConfig executor(const json& j) {
     e.pools.push_back(workerPool(pools[i], p + ".pools[" + std::to_string(i) + "]"));
   if (e.hasPods()) e.kubernetes = kubernetes(at(j, "kubernetes", p), p + ".kubernetes");
   if (e.kind == K::CeleryKubernetes) e.kubernetesQueue = get<std::string>(j, "kubernetes_queue", p);
-  if (e.kind == K::Several)
-    for (const json& k : at(j, "executors", p))
-      e.executors.push_back(k.get<std::string>() == executorKindName(K::Kubernetes) ? K::Kubernetes : K::Celery);
+  if (e.kind == K::Several) {
+    const json& executors = at(j, "executors", p);
+    for (size_t i = 0; i < executors.size(); ++i)
+      e.executors.push_back(named<K>(json{{"kind", executors[i]}}, "kind", p + ".executors[" + std::to_string(i) + "]",
+                                     {K::Celery, K::Kubernetes}, executorKindName));
+  }
   return e;
 }
 

@@ -233,6 +233,14 @@ TEST(BadInput, SeveralExecutorsAndTheirTasks) {
   EXPECT_EQ(errorOf(withDag("scheduler: {model: airflow3}\nexecutor: {kind: celery_kubernetes}\n")),
             ":2:18: executor.kind: CeleryKubernetesExecutor refuses Airflow 3; list several executors instead: "
             "[celery, kubernetes]");
+  EXPECT_EQ(errorOf(withDag("scheduler: {model: airflow1}\nexecutor: {kind: celery_kubernetes}\n")),
+            ":2:18: executor.kind: CeleryKubernetesExecutor came with Airflow 2.0 (the scheduler model is airflow1)");
+  // A node pool that may never have a node runs nothing.
+  EXPECT_EQ(errorOf("executor:\n  kind: kubernetes\n  node_pools: [{name: a, max_nodes: 0, queues: [big]}, {name: b, "
+                    "queues: [default]}]\n"
+                    "dags: [{name: etl, tasks: [{id: t, queue: big}]}]\n"),
+            ":4:8: dags.etl.tasks.t.resources: its pod's requests (cpu 1, memory 2 GiB) fit no node of a node pool "
+            "serving queue 'big'");
   EXPECT_EQ(errorOf(withDag("executor: {kind: kubernetes, kubernetes_queue: k8s}\n")),
             ":1:48: executor.kubernetes_queue: only kind celery_kubernetes has a kubernetes_queue");
   EXPECT_EQ(errorOf("dags: [{name: etl, tasks: [{id: t, executor: kubernetes}]}]\n"),

@@ -48,7 +48,7 @@ void checkPlacement(const Context& ctx, const YAML::Node& dag, const std::string
   for (const NodePoolConfig& np : e.kubernetes.nodePools) {
     if (!np.serves(task.queue)) continue;
     served = true;
-    fits |= np.cores >= task.cpuRequest && np.memory >= task.memoryRequest;
+    fits |= np.maxNodes > 0 && np.cores >= task.cpuRequest && np.memory >= task.memoryRequest;
   }
   if (!served)
     ctx.fail(dag, tp + ".queue", "no node pool serves queue '" + task.queue + "' (executor.node_pools[].queues)");

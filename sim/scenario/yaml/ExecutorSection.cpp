@@ -201,6 +201,9 @@ void readKind(const Context& ctx, Fields& f, SchedulerModel model, ExecutorConfi
                           {executorKindName(K::Kubernetes), K::Kubernetes},
                           {executorKindName(K::CeleryKubernetes), K::CeleryKubernetes}});
     e.executors.clear();
+    if (e.kind == K::CeleryKubernetes && model == SchedulerModel::Airflow1)
+      ctx.fail(kind, "executor.kind",
+               "CeleryKubernetesExecutor came with Airflow 2.0 (the scheduler model is airflow1)");
     if (e.kind == K::CeleryKubernetes && model == SchedulerModel::Airflow3)
       ctx.fail(kind, "executor.kind",
                "CeleryKubernetesExecutor refuses Airflow 3; list several executors instead: [celery, kubernetes]");
