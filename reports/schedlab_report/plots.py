@@ -183,8 +183,33 @@ def faults(variants, path):
 
 
 def _node_pools(v):
-    """The variant's node pools (executor kubernetes)."""
-    return {p.get("name") for p in (v.config.get("executor", {}).get("node_pools") or [])}
+    """The variant's node pools (executor kubernetes at the executor's level; beside Celery under `kubernetes`)."""
+    executor = v.config.get("executor", {})
+    pods = executor.get("kubernetes", executor)
+    return {p.get("name") for p in (pods.get("node_pools") or [])}
+
+
+def _pool_steps(variants, pools, rows, title, path, owns):
+    """A panel per pool and row (column, y label with {pool}, scale): each variant's samples of that pool
+    (where `owns(v, pool)`) as steps."""
+    div, xlabel = _time_axis(variants)
+    n = len(rows)
+    fig, axes = plt.subplots(len(pools) * n, 1, figsize=(10, 2.4 * n * len(pools) + 0.6), sharex=True, squeeze=False)
+    for k, pool in enumerate(pools):
+        for row, (column, ylabel, scale) in enumerate(rows):
+            ax = axes[n * k + row, 0]
+            for v in variants:
+                cols = v.pool_series.get(pool, {}) if owns(v, pool) else {}
+                if len(cols.get(column, [])) == 0:
+                    continue
+                ax.step(cols["time_s"] / div, cols[column] * scale, where="post", color=v.color, label=v.label,
+                        linewidth=1.2)
+            ax.set_ylabel(ylabel.format(pool=pool))
+            ax.grid(True, alpha=0.3)
+    axes[0, 0].set_title(title)
+    axes[0, 0].legend(fontsize=8, loc="best", ncol=min(4, len(variants)))
+    axes[-1, 0].set_xlabel(xlabel)
+    _save(fig, path)
 
 
 def node_pools(variants, path):
@@ -192,22 +217,8 @@ def node_pools(variants, path):
     pools = sorted({p for v in variants for p in _node_pools(v) if p in v.pool_series})
     if not pools:
         return None
-    div, xlabel = _time_axis(variants)
-    fig, axes = plt.subplots(len(pools) * 2, 1, figsize=(10, 2.4 * 2 * len(pools) + 0.6), sharex=True, squeeze=False)
-    for k, pool in enumerate(pools):
-        for row, (column, ylabel) in enumerate([("workers", f"nodes in {pool}"), ("queue_depth", "pods pending")]):
-            ax = axes[2 * k + row, 0]
-            for v in variants:
-                cols = v.pool_series.get(pool, {}) if pool in _node_pools(v) else {}
-                if len(cols.get(column, [])) == 0:
-                    continue
-                ax.step(cols["time_s"] / div, cols[column], where="post", color=v.color, label=v.label, linewidth=1.2)
-            ax.set_ylabel(ylabel)
-            ax.grid(True, alpha=0.3)
-    axes[0, 0].set_title("Node pools over time")
-    axes[0, 0].legend(fontsize=8, loc="best", ncol=min(4, len(variants)))
-    axes[-1, 0].set_xlabel(xlabel)
-    _save(fig, path)
+    _pool_steps(variants, pools, [("workers", "nodes in {pool}", 1.0), ("queue_depth", "pods pending", 1.0)],
+                "Node pools over time", path, lambda v, pool: pool in _node_pools(v))
     return ("Nodes on (booting or up: billed) in each node pool, and the pods waiting for a node it could give "
             "them, sampled every `sample_interval`.")
 
@@ -219,24 +230,9 @@ def worker_pools(variants, path):
                     and len(cols.get("workers", [])) > 0 and cols["workers"].min() != cols["workers"].max()})
     if not pools:
         return None
-    div, xlabel = _time_axis(variants)
-    fig, axes = plt.subplots(len(pools) * 2, 1, figsize=(10, 2.4 * 2 * len(pools) + 0.6), sharex=True, squeeze=False)
-    for k, pool in enumerate(pools):
-        for row, (column, ylabel, scale) in enumerate([("workers", f"workers in {pool}", 1.0),
-                                                       ("worker_cpu_utilization", f"CPU of {pool} (%)", 100.0)]):
-            ax = axes[2 * k + row, 0]
-            for v in variants:
-                cols = v.pool_series.get(pool, {})
-                if len(cols.get(column, [])) == 0:
-                    continue
-                ax.step(cols["time_s"] / div, cols[column] * scale, where="post", color=v.color, label=v.label,
-                        linewidth=1.2)
-            ax.set_ylabel(ylabel)
-            ax.grid(True, alpha=0.3)
-    axes[0, 0].set_title("Autoscaled worker pools over time")
-    axes[0, 0].legend(fontsize=8, loc="best", ncol=min(4, len(variants)))
-    axes[-1, 0].set_xlabel(xlabel)
-    _save(fig, path)
+    _pool_steps(variants, pools, [("workers", "workers in {pool}", 1.0),
+                                  ("worker_cpu_utilization", "CPU of {pool} (%)", 100.0)],
+                "Autoscaled worker pools over time", path, lambda v, pool: pool not in _node_pools(v))
     return ("Workers on (booting, up or draining: billed) in each pool whose size changes, and their CPU; "
             "a scale-in while tries still run is the premature scale-in.")
 

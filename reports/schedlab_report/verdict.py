@@ -231,7 +231,8 @@ def kubernetes_blocks(variants):
         def p50(key):
             s = v.metrics.get(key) or {}
             return fmt_s(s.get("p50")) if s.get("count") else "-"
-        cfg = v.config.get("executor", {})
+        executor = v.config.get("executor", {})
+        cfg = executor.get("kubernetes", executor)  # beside Celery, the pods' settings are under `kubernetes`
         rows.append([v.label, f"{cfg.get('worker_pods_creation_batch_size', '?')}",
                      fmt_s(start.get("p50")) if start.get("count") else "-",
                      fmt_s(start.get("p95")) if start.get("count") else "-",

@@ -239,4 +239,8 @@ TEST(Report, KubernetesVsCeleryShowsPodStartsAndNodePools) {
   EXPECT_TRUE(std::regex_search(md, std::regex("\\| kubernetes_batch_1 \\| nodes \\| [0-9.]+ h \\| [0-9]+ \\|"))) << md;
   EXPECT_NE(md.find("## Worker pools"), std::string::npos) << md;
   EXPECT_EQ(md.find("| kubernetes_batch_1 | nodes | - |"), std::string::npos) << md;
+  // Beside Celery (hybrid) the pods' settings and node pool are found under the executor's `kubernetes`.
+  EXPECT_TRUE(std::regex_search(md, std::regex("\\| hybrid \\| 1 \\| [0-9.]+ s \\|"))) << md;
+  EXPECT_TRUE(std::regex_search(md, std::regex("\\| hybrid \\| nodes \\| [0-9.]+ h \\|"))) << md;
+  EXPECT_EQ(md.find("| hybrid | nodes | -"), std::string::npos) << md;
 }

@@ -255,23 +255,19 @@ void readExecutorSection(const Context& ctx, Fields& top, Scenario& s) {
   }
   if (e.totalWorkers() == 0) ctx.fail(pools, "executor.pools", "no pool has a worker");
   f.finish();
+  // Without Celery workers and a broker their settings (a variant may switch a Celery base's kind)
+  // do not apply, and the configuration says so by leaving them out; their events cannot happen.
+  if (!e.hasCelery() && (f.has("broker_outage") || f.has("deploy")))
+    ctx.fail(
+        f.raw(f.has("deploy") ? "deploy" : "broker_outage"),
+        f.has("deploy") ? "executor.deploy" : "executor.broker_outage",
+        std::string("executor ") + executorKindName(e.kind) +
+            (e.kind == ExecutorKind::Mock ? " has no workers and no broker" : " has no Celery workers and no broker"));
   if (e.kind == ExecutorKind::Mock) {
-    // No workers and no broker: their settings (a variant may switch a Celery base to the mock)
-    // do not apply, and the configuration says so by leaving them out.
-    if (f.has("broker_outage") || f.has("deploy"))
-      ctx.fail(f.raw(f.has("deploy") ? "deploy" : "broker_outage"),
-               f.has("deploy") ? "executor.deploy" : "executor.broker_outage",
-               "executor mock has no workers and no broker");
     e = mockExecutorConfig();
     return;
   }
-  if (e.kind == ExecutorKind::Kubernetes) {
-    // Pods, no broker and no Celery workers: a Celery base's pools do not apply (the one default
-    // pool every executor keeps stays, unused).
-    if (f.has("broker_outage") || f.has("deploy"))
-      ctx.fail(f.raw(f.has("deploy") ? "deploy" : "broker_outage"),
-               f.has("deploy") ? "executor.deploy" : "executor.broker_outage",
-               "executor kubernetes has no Celery workers and no broker");
+  if (e.kind == ExecutorKind::Kubernetes) {  // the one default pool every executor keeps stays, unused
     KubernetesConfig k = e.kubernetes;
     e = ExecutorConfig{};
     e.kind = ExecutorKind::Kubernetes;
