@@ -195,16 +195,6 @@ void CeleryExecutor::slotLoop(int pool, int worker) {
   }
 }
 
-bool CeleryExecutor::pause(const std::shared_ptr<Try>& t, double seconds) {
-  if (!t) {
-    ctx_.rt.sleepFor(seconds);
-    return true;
-  }
-  if (t->killed) return false;
-  // acquireTimeout: true when the time passed; a release means the try was killed.
-  return t->stop->acquireTimeout(seconds) && !t->killed;
-}
-
 // The Celery side of a running try: on a pool whose hosts may be killed, its Try handle
 // interrupts its waits and its CPU work.
 class CeleryExecutor::Slot final : public TrySlot {
@@ -212,29 +202,21 @@ class CeleryExecutor::Slot final : public TrySlot {
   Slot(CeleryExecutor& e, int pool, int host, std::shared_ptr<Try> t)
       : e_(e), pool_(pool), host_(host), t_(std::move(t)) {}
   int host() const override { return host_; }
-  bool pause(double seconds) override { return e_.pause(t_, seconds); }
+  bool pause(double seconds) override {
+    if (t_) return t_->pause(seconds);
+    e_.ctx_.rt.sleepFor(seconds);
+    return true;
+  }
   bool compute(double coreSeconds) override {
-    if (!t_) {
-      e_.ctx_.rt.compute(host_, coreSeconds);
-      return true;
-    }
-    t_->work = e_.ctx_.rt.startCompute(host_, coreSeconds);
-    if (!e_.ctx_.rt.wait(t_->work) || t_->killed) return false;
-    t_->work.reset();
+    if (t_) return t_->compute(e_.ctx_.rt, host_, coreSeconds);
+    e_.ctx_.rt.compute(host_, coreSeconds);
     return true;
   }
   WorkPtr startCompute(double coreSeconds) override {
-    WorkPtr w = e_.ctx_.rt.startCompute(host_, coreSeconds);
-    if (t_) t_->work = w;
-    return w;
+    return t_ ? t_->startCompute(e_.ctx_.rt, host_, coreSeconds) : e_.ctx_.rt.startCompute(host_, coreSeconds);
   }
   Runtime::WaitResult waitCompute(const WorkPtr& work, double deadline) override {
-    const Runtime::WaitResult r = e_.ctx_.rt.waitUntil(work, deadline);
-    if (r == Runtime::WaitResult::Done && t_) {
-      if (t_->killed) return Runtime::WaitResult::Cancelled;
-      t_->work.reset();
-    }
-    return r;
+    return t_ ? t_->waitCompute(e_.ctx_.rt, work, deadline) : e_.ctx_.rt.waitUntil(work, deadline);
   }
   bool killed() const override { return t_ && t_->killed; }
   void started() override {
@@ -246,17 +228,10 @@ class CeleryExecutor::Slot final : public TrySlot {
   void ended(SchedulerId scheduler) override { e_.events_[scheduler]++; }
   void endLost(TiId ti, int tryNumber, double lastBeat) override {
     // The task process exits with the TI still running and its job no longer heartbeating.
-    const double zombieAt = zombieFailedAt(e_.ctx_.scenario.scheduler, lastBeat);
     CeleryExecutor& e = e_;
     const int pool = pool_;
-    e.ctx_.rt.spawn("zombie", [&e, pool, ti, zombieAt, tryNumber] {
-      e.ctx_.rt.sleepUntil(zombieAt);
-      if (e.ctx_.state.tiState(ti) != TiState::Running) return;  // its run may have finished meanwhile
-      TaskInstance& z = e.ctx_.state.ti(ti);
-      if (z.tryNumber != tryNumber) return;
+    failZombieWhenDue(e.ctx_, ti, tryNumber, lastBeat, [&e, pool](SchedulerId by) {
       e.pools_[static_cast<size_t>(pool)].zombies++;
-      const SchedulerId by = z.queuedBy;
-      e.ctx_.state.markFinished(ti, e.ctx_.now(), false);
       e.events_[by]++;
     });
   }
@@ -272,7 +247,11 @@ void CeleryExecutor::runTask(int pool, int worker, TiId tiIdx, double takenAt) {
   const int host = p.workers[static_cast<size_t>(worker)].host;
   std::shared_ptr<Try> t;
   if (p.killable) {
-    t = std::make_shared<Try>(Try{.ti = tiIdx, .pool = pool, .takenAt = takenAt, .stop = ctx_.rt.semaphore(0)});
+    t = std::make_shared<Try>();
+    t->ti = tiIdx;
+    t->pool = pool;
+    t->takenAt = takenAt;
+    t->stop = ctx_.rt.semaphore(0);
     tries_[static_cast<size_t>(host)].push_back(t);
   }
   // Whatever happens, the host no longer lists the try at its end.

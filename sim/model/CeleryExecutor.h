@@ -88,15 +88,10 @@ class CeleryExecutor final : public Executor {
 
  private:
   // A try on a pool whose hosts can be killed: how to interrupt it.
-  struct Try {
+  struct Try : KillableTry {
     TiId ti;
-    int pool;
-    double takenAt;
-    SemaphorePtr stop;       // released to interrupt its waits
-    WorkPtr work = nullptr;  // its CPU work under way, cancelled with it
-    bool killed = false;
-    bool started = false;    // the try is running in the metadata DB (markRunning done)
-    bool finishing = false;  // its end is being written: it completes
+    int pool = -1;
+    double takenAt = 0;
   };
   class Slot;  // a running try's TrySlot
   void slotLoop(int pool, int worker);
@@ -108,8 +103,6 @@ class CeleryExecutor final : public Executor {
   void deploy();
   void turnOff(Pool& pool, int worker);
   void recover(int pool, TiId ti, double takenAt, bool started);
-  // Sleeps `seconds`; with a kill handle, false when the try was killed first.
-  bool pause(const std::shared_ptr<Try>& t, double seconds);
   // When the broker outage covering `t` ends; -1 when there is none.
   double outageEnd(double t) const;
   void crash(const std::string& pool, int count);

@@ -182,8 +182,7 @@ void KubernetesExecutor::removeNode(int p, int n) {
       pool.killedByScaleDown++;
       podOf_.erase(pod->ti);
       reportKilled(pod);
-      pod->stop->release();
-      if (pod->work) pod->work->cancel();
+      pod->interrupt();
     }
   });
   node.billedSeconds += ctx_.now() - node.launchedAt;
@@ -227,8 +226,7 @@ void KubernetesExecutor::revoke(TiId ti, const PodPtr& pod) {
         pending_.erase(std::find(pending_.begin(), pending_.end(), pod));
         pod->bound->release();
       }
-      pod->stop->release();
-      if (pod->work) pod->work->cancel();
+      pod->interrupt();
       podOf_.erase(ti);
     });
   } else {

@@ -47,6 +47,20 @@ double zombieFailedAt(const SchedulerConfig& s, double lastBeat) {
   return std::ceil((lastBeat + s.zombieTaskThreshold) / s.zombieDetectionInterval - 1e-9) * s.zombieDetectionInterval;
 }
 
+void failZombieWhenDue(SimContext& ctx, TiId ti, int tryNumber, double lastBeat,
+                       std::function<void(SchedulerId)> failed) {
+  const double zombieAt = zombieFailedAt(ctx.scenario.scheduler, lastBeat);
+  ctx.rt.spawn("zombie", [&ctx, ti, tryNumber, zombieAt, failed = std::move(failed)] {
+    ctx.rt.sleepUntil(zombieAt);
+    if (ctx.state.tiState(ti) != TiState::Running) return;  // its run may have finished meanwhile
+    TaskInstance& z = ctx.state.ti(ti);
+    if (z.tryNumber != tryNumber) return;
+    const SchedulerId by = z.queuedBy;
+    ctx.state.markFinished(ti, ctx.now(), false);
+    failed(by);
+  });
+}
+
 void runJobHeartbeats(SimContext& ctx) {
   const double period = ctx.scenario.scheduler.jobHeartbeatSec;
   const SchedulerNumbering schedulers(ctx.scenario);

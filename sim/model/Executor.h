@@ -7,6 +7,7 @@
 // makeExecutor and executorHosts (Executor.cpp), and its section in the scenario loader.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -62,6 +63,11 @@ std::vector<WorkerHost> executorHosts(const ExecutorConfig& config);
 // When zombie detection fails a running try whose job last heartbeat at `lastBeat`: at its first
 // check (every zombie_detection_interval) after scheduler_zombie_task_threshold.
 double zombieFailedAt(const SchedulerConfig& scheduler, double lastBeat);
+// A try whose end was lost (its process exited, its job no longer heartbeating at `lastBeat`): at
+// zombieFailedAt the scheduler fails it (retried while it has retries), unless it ended or a later
+// try runs by then; `failed(scheduler)` then counts the event for the scheduler that queued it.
+void failZombieWhenDue(SimContext& ctx, TiId ti, int tryNumber, double lastBeat,
+                       std::function<void(SchedulerId)> failed);
 
 // The LocalTaskJob heartbeats of every running try (1.10, 2.x: `airflow tasks run` on a worker or
 // in a pod), each job_heartbeat_sec, summed into one batch per instance and period: the same DB

@@ -168,27 +168,11 @@ class KubernetesExecutor::Slot final : public TrySlot {
  public:
   Slot(KubernetesExecutor& e, PodPtr pod, int host) : e_(e), pod_(std::move(pod)), host_(host) {}
   int host() const override { return host_; }
-  bool pause(double seconds) override {
-    if (pod_->killed) return false;
-    return pod_->stop->acquireTimeout(seconds) && !pod_->killed;
-  }
-  bool compute(double coreSeconds) override {
-    pod_->work = e_.ctx_.rt.startCompute(host_, coreSeconds);
-    if (!e_.ctx_.rt.wait(pod_->work) || pod_->killed) return false;
-    pod_->work.reset();
-    return true;
-  }
-  WorkPtr startCompute(double coreSeconds) override {
-    pod_->work = e_.ctx_.rt.startCompute(host_, coreSeconds);
-    return pod_->work;
-  }
+  bool pause(double seconds) override { return pod_->pause(seconds); }
+  bool compute(double coreSeconds) override { return pod_->compute(e_.ctx_.rt, host_, coreSeconds); }
+  WorkPtr startCompute(double coreSeconds) override { return pod_->startCompute(e_.ctx_.rt, host_, coreSeconds); }
   Runtime::WaitResult waitCompute(const WorkPtr& work, double deadline) override {
-    const Runtime::WaitResult r = e_.ctx_.rt.waitUntil(work, deadline);
-    if (r == Runtime::WaitResult::Done) {
-      if (pod_->killed) return Runtime::WaitResult::Cancelled;
-      pod_->work.reset();
-    }
-    return r;
+    return pod_->waitCompute(e_.ctx_.rt, work, deadline);
   }
   bool killed() const override { return pod_->killed; }
   void started() override { pod_->started = true; }
@@ -198,16 +182,7 @@ class KubernetesExecutor::Slot final : public TrySlot {
   void endLost(TiId ti, int tryNumber, double lastBeat) override {
     // The task process exits with the TI still running and its job no longer heartbeating.
     KubernetesExecutor& e = e_;
-    const double zombieAt = zombieFailedAt(e.ctx_.scenario.scheduler, lastBeat);
-    e.ctx_.rt.spawn("zombie", [&e, ti, zombieAt, tryNumber] {
-      e.ctx_.rt.sleepUntil(zombieAt);
-      if (e.ctx_.state.tiState(ti) != TiState::Running) return;
-      TaskInstance& z = e.ctx_.state.ti(ti);
-      if (z.tryNumber != tryNumber) return;
-      const SchedulerId by = z.queuedBy;
-      e.ctx_.state.markFinished(ti, e.ctx_.now(), false);
-      e.schedulers_[by].events++;
-    });
+    failZombieWhenDue(e.ctx_, ti, tryNumber, lastBeat, [&e](SchedulerId by) { e.schedulers_[by].events++; });
   }
   SchedulerId endedFor;  // the scheduler told of its end, if any
 

@@ -33,17 +33,13 @@ std::vector<WorkerHost> nodeHostsOf(const KubernetesConfig& kubernetes);
 
 class KubernetesExecutor final : public Executor {
   // One try's pod, from its creation to its end.
-  struct Pod {
+  // `killed`: deleted (revoked, evicted with its node), or exited.
+  struct Pod : KillableTry {
     TiId ti;
     double queuedAt = 0, createdAt = 0, boundAt = -1;
     double cpu = 0, memory = 0;  // requests
     int pool = -1, node = -1;    // where it is bound; -1: nowhere (pending, or gone)
-    bool killed = false;         // deleted (revoked, evicted with its node), or exited
-    bool started = false;        // its try runs in the metadata DB
-    bool finishing = false;      // its end is being written: it completes
     SemaphorePtr bound;          // released once: bound, or killed while pending
-    SemaphorePtr stop;           // released when killed: interrupts its waits
-    WorkPtr work;                // its CPU work under way
   };
   using PodPtr = std::shared_ptr<Pod>;
 

@@ -7,6 +7,38 @@
 
 namespace schedlab {
 
+bool KillableTry::pause(double seconds) {
+  if (killed) return false;
+  // acquireTimeout: true when the time passed; a release means the try was killed.
+  return stop->acquireTimeout(seconds) && !killed;
+}
+
+bool KillableTry::compute(Runtime& rt, int host, double coreSeconds) {
+  work = rt.startCompute(host, coreSeconds);
+  if (!rt.wait(work) || killed) return false;
+  work.reset();
+  return true;
+}
+
+WorkPtr KillableTry::startCompute(Runtime& rt, int host, double coreSeconds) {
+  work = rt.startCompute(host, coreSeconds);
+  return work;
+}
+
+Runtime::WaitResult KillableTry::waitCompute(Runtime& rt, const WorkPtr& w, double deadline) {
+  const Runtime::WaitResult r = rt.waitUntil(w, deadline);
+  if (r == Runtime::WaitResult::Done) {
+    if (killed) return Runtime::WaitResult::Cancelled;
+    work.reset();
+  }
+  return r;
+}
+
+void KillableTry::interrupt() {
+  stop->release();
+  if (work) work->cancel();
+}
+
 TaskRunner::TaskRunner(SimContext& ctx) : ctx_(ctx) {}
 
 // airflow3: the Task SDK's supervisor of one try (execution_time/supervisor.py). It stands in for

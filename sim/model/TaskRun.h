@@ -43,6 +43,25 @@ class TrySlot {
   virtual void endLost(TiId ti, int tryNumber, double lastBeat) = 0;
 };
 
+// What an executor keeps of a running try it may kill (its host or node going with it): kill()
+// wakes its waits and cancels its CPU work; a killable TrySlot waits and computes through it.
+struct KillableTry {
+  bool killed = false;
+  bool started = false;    // the try runs in the metadata DB (its start was written)
+  bool finishing = false;  // its end is being written: it completes
+  SemaphorePtr stop;       // released when killed
+  WorkPtr work;            // its CPU work under way
+
+  // Sleeps `seconds`; false when it was killed first.
+  bool pause(double seconds);
+  // Computes `coreSeconds` on `host`; false when it was killed first.
+  bool compute(Runtime& rt, int host, double coreSeconds);
+  WorkPtr startCompute(Runtime& rt, int host, double coreSeconds);
+  Runtime::WaitResult waitCompute(Runtime& rt, const WorkPtr& work, double deadline);
+  // Its waits wake (false) and its work is cancelled. REQUIRES: `killed` already set.
+  void interrupt();
+};
+
 class TaskRunner {
  public:
   enum class Outcome {

@@ -150,8 +150,7 @@ void CeleryExecutor::stop(Pool& p, int worker, bool graceful, StopReason why) {
     ctx_.rt.spawn("recover", [this, pool, ti = t->ti, takenAt = t->takenAt, started = t->started] {
       recover(pool, ti, takenAt, started);
     });
-    t->stop->release();
-    if (t->work) t->work->cancel();
+    t->interrupt();
   }
 }
 
