@@ -33,6 +33,7 @@ def build(variants, baseline_name, figure_dir):
             v.metric(f"metrics_by_dag.{focus}.task_transition_latency_s.p95") is not None for v in group) else None)
 
     blocks += verdict.live_blocks(variants)
+    blocks += verdict.observed_blocks(variants)
     blocks.append(("h2", "Latency percentiles"))
     blocks += verdict.percentile_blocks(variants, focus)
     blocks.append(("h2", "Key figures"))

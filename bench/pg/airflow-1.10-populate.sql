@@ -6,7 +6,7 @@
 TRUNCATE task_instance, dag_run, job, dag, slot_pool, xcom, log RESTART IDENTITY;
 INSERT INTO slot_pool (pool, slots) VALUES ('default_pool', 128);
 INSERT INTO dag (dag_id, is_paused, is_subdag, is_active, fileloc, schedule_interval)
-  SELECT 'dag_' || d, false, false, true, '/dags/dag_' || d || '.py', '@hourly' FROM generate_series(1, :dags) d;
+  SELECT 'dag_' || d, false, false, true, '/dags/dag_' || d || '.py', '"@hourly"' FROM generate_series(1, :dags) d;
 INSERT INTO dag_run (dag_id, execution_date, state, run_id, external_trigger, start_date, end_date)
   SELECT 'dag_' || d, timestamptz '2020-01-01' + r * interval '1 hour',
          CASE WHEN r = :runs THEN 'running' ELSE 'success' END,

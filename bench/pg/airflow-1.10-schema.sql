@@ -1,6 +1,10 @@
 -- Airflow 1.10.12's metadata tables the scheduler touches, with their real keys and indexes
--- (airflow/models/{taskinstance,dagrun,dag,pool,xcom,log}.py, airflow/jobs/base_job.py).
-DROP TABLE IF EXISTS task_instance, dag_run, job, dag, slot_pool, xcom, log;
+-- (airflow/models/{taskinstance,dagrun,dag,pool,xcom,log}.py, airflow/jobs/base_job.py), and the
+-- migration head 1.10.12 leaves in alembic_version.
+DROP TABLE IF EXISTS alembic_version, task_instance, dag_run, job, dag, slot_pool, xcom, log;
+
+CREATE TABLE alembic_version (version_num varchar(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));
+INSERT INTO alembic_version VALUES ('da3f683c3a5a');
 
 CREATE TABLE task_instance (
   task_id varchar(250) NOT NULL,

@@ -2,12 +2,25 @@
 -- (dags * runs * tasks ~ :tis task instances), all terminal except each DAG's newest run, which
 -- is running (its first task running, the rest waiting); task instances keyed by run_id, one
 -- XCom return value per run. Usage as airflow-1.10-populate.sql (-v tis dags tasks runs).
-TRUNCATE xcom, task_instance, dag_run, job, dag, slot_pool, log RESTART IDENTITY CASCADE;
+TRUNCATE serialized_dag, xcom, task_instance, dag_run, job, dag, slot_pool, log RESTART IDENTITY CASCADE;
 INSERT INTO slot_pool (pool, slots, description) VALUES ('default_pool', 128, 'Default pool');
 INSERT INTO dag (dag_id, is_paused, is_subdag, is_active, fileloc, schedule_interval, max_active_tasks,
                  max_active_runs, has_task_concurrency_limits, next_dagrun, next_dagrun_create_after)
   SELECT 'dag_' || d, false, false, true, '/dags/dag_' || d || '.py', '"@hourly"', 16, 16, false,
          timestamptz '2020-01-01' + (:runs + 1) * interval '1 hour', timestamptz '2020-01-01' + (:runs + 2) * interval '1 hour'
+  FROM generate_series(1, :dags) d;
+-- Each DAG serialized as 2.5 writes it (__version 1): its tasks a chain, task_01 first.
+INSERT INTO serialized_dag (dag_id, fileloc, fileloc_hash, data, last_updated, dag_hash)
+  SELECT 'dag_' || d, '/dags/dag_' || d || '.py', d,
+         json_build_object('__version', 1, 'dag', json_build_object('_dag_id', 'dag_' || d, 'fileloc',
+           '/dags/dag_' || d || '.py', 'schedule_interval', '@hourly', 'timezone', 'UTC', 'tasks',
+           (SELECT json_agg(json_build_object('task_id', 'task_' || lpad(t::text, 2, '0'), '_task_type', 'BashOperator',
+                                              '_task_module', 'airflow.operators.bash', 'pool', 'default_pool',
+                                              'retries', 1, 'downstream_task_ids',
+                                              CASE WHEN t < :tasks THEN json_build_array('task_' || lpad((t + 1)::text, 2, '0'))
+                                                   ELSE json_build_array() END) ORDER BY t)
+              FROM generate_series(1, :tasks) t))),
+         now(), md5('dag_' || d)
   FROM generate_series(1, :dags) d;
 INSERT INTO dag_run (dag_id, queued_at, execution_date, start_date, end_date, state, run_id, external_trigger,
                      run_type, data_interval_start, data_interval_end, last_scheduling_decision)

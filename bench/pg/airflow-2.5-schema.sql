@@ -1,8 +1,12 @@
 -- Airflow 2.5.2's metadata tables the scheduler touches, with their real keys and indexes
 -- (airflow/models/{taskinstance,dagrun,dag,pool,xcom,log}.py, airflow/jobs/base_job.py at 2.5.2):
 -- task instances keyed by run_id and map_index, dag_run's partial indexes for running and queued
--- runs, the dag table's next_dagrun fields that dags_needing_dagruns reads.
-DROP TABLE IF EXISTS xcom, task_instance, dag_run, job, dag, slot_pool, log CASCADE;
+-- runs, the dag table's next_dagrun fields that dags_needing_dagruns reads; the serialized DAGs
+-- (airflow/models/serialized_dag.py) and the migration head 2.5 leaves in alembic_version.
+DROP TABLE IF EXISTS alembic_version, serialized_dag, xcom, task_instance, dag_run, job, dag, slot_pool, log CASCADE;
+
+CREATE TABLE alembic_version (version_num varchar(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));
+INSERT INTO alembic_version VALUES ('290244fb8b83');
 
 CREATE TABLE dag (
   dag_id varchar(250) PRIMARY KEY, root_dag_id varchar(250), is_paused boolean, is_subdag boolean,
@@ -76,3 +80,9 @@ CREATE TABLE log (
   event varchar(30), execution_date timestamptz, owner varchar(500), extra text);
 CREATE INDEX idx_log_dag ON log (dag_id);
 CREATE INDEX idx_log_event ON log (event);
+
+CREATE TABLE serialized_dag (
+  dag_id varchar(250) PRIMARY KEY, fileloc varchar(2000) NOT NULL, fileloc_hash bigint NOT NULL, data json,
+  data_compressed bytea, last_updated timestamptz NOT NULL, dag_hash varchar(32) NOT NULL,
+  processor_subdir varchar(2000));
+CREATE INDEX idx_fileloc_hash ON serialized_dag (fileloc_hash);

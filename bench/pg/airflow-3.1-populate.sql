@@ -39,9 +39,19 @@ INSERT INTO dag_version (id, version_number, dag_id, bundle_name, created_at, la
 -- A serialized 40-task DAG is tens of kB of JSON: about 600 bytes a task.
 INSERT INTO serialized_dag (id, dag_id, data, created_at, last_updated, dag_hash, dag_version_id)
   SELECT gen_random_uuid(), dv.dag_id,
-         json_build_object('__version', 3, 'dag', json_build_object('dag_id', dv.dag_id, 'tasks',
-           (SELECT json_agg(json_build_object('task_id', 'task_' || lpad(t::text, 2, '0'), 'task_type', 'BashOperator',
-                                              'bash_command', repeat('echo ' || t || '; ', 40), 'retries', 1))
+         json_build_object('__version', 3, 'dag', json_build_object('dag_id', dv.dag_id, 'timetable',
+           json_build_object('__type', 'airflow.timetables.trigger.CronTriggerTimetable', '__var',
+                             json_build_object('expression', '0 * * * *', 'timezone', 'UTC', 'interval', 0.0)),
+           'tasks',
+           -- Operators wrapped as 3.x writes them; a chain, downstream_task_ids left out when empty.
+           (SELECT json_agg(json_build_object('__type', 'operator', '__var',
+                              CASE WHEN t < :tasks
+                                THEN json_build_object('task_id', 'task_' || lpad(t::text, 2, '0'), 'task_type', 'BashOperator',
+                                                       'bash_command', repeat('echo ' || t || '; ', 40), 'retries', 1,
+                                                       'downstream_task_ids', json_build_array('task_' || lpad((t + 1)::text, 2, '0')))
+                                ELSE json_build_object('task_id', 'task_' || lpad(t::text, 2, '0'), 'task_type', 'BashOperator',
+                                                       'bash_command', repeat('echo ' || t || '; ', 40), 'retries', 1) END)
+                            ORDER BY t)
               FROM generate_series(1, :tasks) t))),
          dv.created_at, dv.created_at, md5(dv.id::text), dv.id
   FROM dag_version dv;

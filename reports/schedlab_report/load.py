@@ -20,7 +20,8 @@ class Variant:
     def __init__(self, results_dir, results, data):
         self.dir = results_dir
         self.scenario = results.get("scenario", "?")
-        self.source = results.get("source", "simulated")  # "live" for `schedlab live` results
+        # "live" for `schedlab live` results, "observed" for `schedlab import`'s
+        self.source = results.get("source", "simulated")
         self.name = data["name"]
         self.data = data
         self.metrics = data.get("metrics", {})

@@ -340,7 +340,7 @@ def live_blocks(variants):
     header = ["variant"] + [h for f, _, _ in figures for h in (f"{f} sim", f"{f} live", "error")]
     rows, by_type = [], []
     for lv in live:
-        sim = next((v for v in variants if v.source != "live" and v.scenario == lv.scenario and v.name == lv.name),
+        sim = next((v for v in variants if v.source == "simulated" and v.scenario == lv.scenario and v.name == lv.name),
                    None)
         if sim is None:
             continue
@@ -367,6 +367,46 @@ def live_blocks(variants):
                    ("table", ["variant", "query type", "statements live", "sim per statement",
                               "live per statement", "error", "share of live CPU"], by_type)]
     return blocks
+
+
+def observed_blocks(variants, top=10):
+    """Simulated vs observed (`schedlab import` of a real deployment): the replay's error per figure,
+    for all DAGs and for the DAGs with the most transitions."""
+    observed = [v for v in variants if v.source == "observed"]
+    if not observed:
+        return []
+    figures = [("transition mean", "task_transition_latency_s.mean"),
+               ("transition p50", "task_transition_latency_s.p50"),
+               ("transition p95", "task_transition_latency_s.p95"),
+               ("queued p50", "queued_duration_s.p50"),
+               ("schedule delay p50", "schedule_delay_s.p50"),
+               ("DAG run duration mean", "dagrun_duration_s.mean"),
+               ("done after due p95", "dagrun_done_after_due_s.p95")]
+    header = ["variant", "scope", "figure", "simulated", "observed", "error"]
+    rows = []
+    for ov in observed:
+        sim = next((v for v in variants if v.source == "simulated" and v.scenario == ov.scenario
+                    and v.name == ov.name), None)
+        if sim is None:
+            continue
+        dags = ov.data.get("metrics_by_dag", {})
+        busiest = sorted(dags, key=lambda d: -(dags[d].get("task_transition_latency_s", {}).get("count") or 0))[:top]
+        for scope, prefix in [("all DAGs", "metrics")] + [(f"DAG {d}", f"metrics_by_dag.{d}") for d in busiest]:
+            for name, path in figures:
+                o, s = ov.metric(f"{prefix}.{path}"), sim.metric(f"{prefix}.{path}")
+                if o is None and s is None:
+                    continue
+                err = "-" if s is None or not o else f"{100 * (s - o) / o:+.1f} %"
+                rows.append([ov.name, scope, name, fmt_s(s), fmt_s(o), err])
+    if not rows:
+        return [("h2", "Simulated vs observed"),
+                ("p", "Observed results are present but no simulated run of the same scenario and variant "
+                      "(`schedlab run` the imported scenario.yaml).")]
+    return [("h2", "Simulated vs observed"),
+            ("p", "What the imported deployment did (`schedlab import`: its database's timestamps) against the "
+                  "simulator's replay of the imported scenario; error = (simulated − observed) / observed. "
+                  "How far these are apart is how far to trust a what-if built on the scenario."),
+            ("table", header, rows)]
 
 
 def _by_type(v):

@@ -17,6 +17,7 @@ int cmdSweep(const Args& args);      // a parameter grid, in parallel, with capa
 int cmdMerge(const Args& args);      // join the shards of a sweep
 int cmdCalibrate(const Args& args);  // measure query costs on a live PostgreSQL into a calibration file
 int cmdLive(const Args& args);       // run a scenario's model for real against a live PostgreSQL
+int cmdImport(const Args& args);     // a scenario and observed figures from a real Airflow deployment
 int cmdSchema(const Args& args);     // the result names, units and directions
 
 }  // namespace schedlab::cli

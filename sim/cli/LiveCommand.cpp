@@ -10,6 +10,7 @@
 #include "cli/Commands.h"
 #include "cli/RunSummary.h"
 #include "live/LiveRun.h"
+#include "pg/ConnectionString.h"
 #include "results/MetricLookup.h"
 #include "results/ResultsWriter.h"
 #include "results/Summary.h"
@@ -24,7 +25,7 @@ namespace schedlab::cli {
 int cmdLive(const Args& args) {
   po::options_description visible(
       "schedlab live SCENARIO.yaml [--variant NAME]... [--duration 2m] [--out DIR] [--pg URL] [--set k=v]... "
-      "[--calibration FILE]");
+      "[--calibration FILE] [--keep-db]");
   visible.add_options()("help,h", "show this help")("variant", po::value<std::vector<std::string>>()->composing(),
                                                     "run only this variant (repeatable)")(
       "duration", po::value<std::string>()->default_value("2m"), "wall-clock time per variant, e.g. 20s or 2m")(
@@ -33,6 +34,9 @@ int cmdLive(const Args& args) {
       "an existing server (postgresql://…) instead of a throwaway cluster; only schemas schedlab_<pid>_<time>_* "
       "are created there, and dropped")("seed", po::value<long long>(), "random seed (overrides run.seed)")(
       "set", po::value<std::vector<std::string>>()->composing(), "override a field, e.g. executor.workers=2")(
+      "keep-db",
+      "leave the database (and a throwaway cluster, running) when done, for `schedlab import` or psql; "
+      "prints how to reach it and how to remove it")(
       "calibration", po::value<std::string>(),
       "the calibration file (schedlab calibrate) whose measured client costs the run charges, as `run "
       "--calibration` does");
@@ -82,6 +86,20 @@ int cmdLive(const Args& args) {
     results["variants"][i]["slas"] = judgeSlas(scenarios[i], results["variants"][i]);
   writeResults(dir, results, outputs);
   printSummary(stdout, results, dir);
+  if (vm.count("keep-db")) {
+    const std::string removal = db->keep();
+    const std::string conninfo = url.empty() ? db->connectionString() : maskPassword(url, url);
+    std::printf("\nkept the database: %s\n", db->describe().c_str());
+    for (size_t i = 0; i < scenarios.size(); ++i) {
+      const nlohmann::json& schemas = outputs[i].run.value("schemas", nlohmann::json::array());
+      for (const auto& schema : schemas)
+        std::printf("  variant %s: schema %s\n    schedlab import --pg '%s' --schema %s --out %s-import\n",
+                    scenarios[i].variant.c_str(), schema.get<std::string>().c_str(), conninfo.c_str(),
+                    schema.get<std::string>().c_str(), dir.c_str());
+    }
+    std::printf("connect: psql '%s', then SET search_path TO the schema\nremove it: %s\n", conninfo.c_str(),
+                removal.c_str());
+  }
   return kOk;
 }
 

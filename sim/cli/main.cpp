@@ -27,6 +27,7 @@ const char* kUsage =
     "  merge SWEEP_DIR...      join the shards of a sweep into one sweep.csv\n"
     "  calibrate --out F.json  measure query costs on a live PostgreSQL into a calibration file\n"
     "  live SCENARIO.yaml      run a scenario's model for real against a live PostgreSQL\n"
+    "  import --pg URL --out D a scenario and observed figures from an Airflow metadata DB (read only)\n"
     "  schema                  the result names: each metric's unit and which direction is better\n"
     "\n"
     "'schedlab <command> --help' describes a command's options.\n"
@@ -51,6 +52,7 @@ int main(int argc, char** argv) {
     if (cmd == "merge") return cmdMerge(args);
     if (cmd == "calibrate") return cmdCalibrate(args);
     if (cmd == "live") return cmdLive(args);
+    if (cmd == "import") return cmdImport(args);
     if (cmd == "schema") return cmdSchema(args);
     std::cerr << "schedlab: unknown command '" << cmd << "'\n\n" << kUsage;
     return kBadInput;

@@ -80,10 +80,24 @@ std::string LiveQueryService::param(LiveParam p, const QueryEntry& e, DagId dag,
       return st.dag(dag).id;
     case LiveParam::Run:
       need(run.valid());
-      return std::to_string(run.value());
-    case LiveParam::RunId:
+      return runDate(run);
+    case LiveParam::PreviousRun: {
       need(run.valid());
-      return "scheduled__" + std::to_string(run.value());
+      const RunId previous = st.run(run).previous;
+      // Without one: the interval before, where no run is (the dependency's query finds nothing).
+      return previous.valid()
+                 ? runDate(previous)
+                 : timestampLiteral(st.run(run).executionDate - calendarStart_ + rt_.wallClockAtZero() - 3600);
+    }
+    case LiveParam::RunId: {
+      need(run.valid());
+      // Airflow's run_id: "scheduled__" and the execution date in ISO 8601.
+      std::string id = st.run(run).external ? "manual__" : "scheduled__";
+      id += runDate(run);
+      id[id.find(' ')] = 'T';  // ISO 8601
+      id += ":00";
+      return id;
+    }
     case LiveParam::RunState: {
       need(run.valid());
       static const char* names[] = {"queued", "running", "success", "failed"};
@@ -115,9 +129,13 @@ std::string LiveQueryService::param(LiveParam p, const QueryEntry& e, DagId dag,
     case LiveParam::TaskIdList:
       return ids(e.tis, [&](TiId t) { return st.taskDef(t).id; });
     case LiveParam::RunList:
-      return ids(e.tis, [&](TiId t) { return std::to_string(st.ti(t).run.value()); });
+      return ids(e.tis, [&](TiId t) { return runDate(st.ti(t).run); });
   }
   return "";
+}
+
+std::string LiveQueryService::runDate(RunId run) const {
+  return timestampLiteral(state_->run(run).executionDate - calendarStart_ + rt_.wallClockAtZero());
 }
 
 void LiveQueryService::resolve(const QueryEntry& e, std::vector<Call>& calls) {

@@ -34,8 +34,13 @@ class LiveQueryService final : public QueryService {
   ~LiveQueryService() override;
 
   // The state whose runs and task instances the queries are about (set before the run starts);
-  // read only, under the runtime's lock.
-  void attach(WorkflowState& state) { state_ = &state; }
+  // read only, under the runtime's lock. `calendarStart`: the scenario's run.start, the date of
+  // time 0 in its execution dates; the rows' execution dates put time 0 at the wall clock's
+  // start instead, so that they are as real as their start and end dates (now()).
+  void attach(WorkflowState& state, double calendarStart) {
+    state_ = &state;
+    calendarStart_ = calendarStart;
+  }
   void serve(const QueryBatch& batch, double clientSecondsPerStatement) override;
   double busySeconds() const override;
   bool needsSubjects() const override { return true; }
@@ -55,12 +60,14 @@ class LiveQueryService final : public QueryService {
   };
   void resolve(const QueryEntry& e, std::vector<Call>& calls);
   std::string param(LiveParam p, const QueryEntry& e, DagId dag, RunId run, TiId ti);
+  std::string runDate(RunId run) const;  // its execution_date literal
 
   LiveRuntime& rt_;
   std::string conninfo_, schema_;
   SemaphorePtr pool_;
   int serverPid_;
   WorkflowState* state_ = nullptr;
+  double calendarStart_ = 0;
   std::map<TiId, long long> jobOfTi_;  // the LocalTaskJob of each running try
   long long nextJob_;
   size_t nextEventTi_ = 0;

@@ -2,6 +2,7 @@
 
 #include <sched.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <thread>
@@ -44,9 +45,33 @@ int serverPid(const BenchDatabase& db) {
   return pid;
 }
 
+// dag.schedule_interval as 1.10 stores it (airflow.utils.sqlalchemy.Interval): JSON of a
+// timedelta's days and seconds, or of the cron string or preset; null when externally triggered.
+std::string scheduleIntervalColumn(const Schedule& s) {
+  switch (s.kind()) {
+    case Schedule::Kind::None:
+      return "null";
+    case Schedule::Kind::Once:
+      return "\"@once\"";
+    case Schedule::Kind::Cron:
+      return nlohmann::json(s.text()).dump();
+    case Schedule::Kind::Interval: {
+      const double period = s.nominalPeriod();
+      const auto days = static_cast<long long>(std::floor(period / 86400));
+      const auto seconds = static_cast<long long>(std::floor(period - 86400.0 * days));
+      const auto micros = std::llround((period - 86400.0 * days - seconds) * 1e6);
+      return nlohmann::json{{"type", "timedelta"},
+                            {"attrs", {{"days", days}, {"seconds", seconds}, {"microseconds", micros}}}}
+          .dump();
+    }
+  }
+  return "null";
+}
+
 // Tables, the default pool, the DAGs and the scheduler's job, plus the initial history.
 long long prepareSchema(BenchDatabase& db, const std::string& schema, const Scenario& sc,
-                        const std::map<std::string, double>& initialRows, const std::vector<std::string>& dagIds) {
+                        const std::map<std::string, double>& initialRows,
+                        const std::vector<std::pair<std::string, const DagDef*>>& dags) {
   auto c = db.connectTo(schema);
   createSchema(*c, SchemaLayout::Airflow110);
   auto it = initialRows.find("task_instance");
@@ -59,16 +84,25 @@ long long prepareSchema(BenchDatabase& db, const std::string& schema, const Scen
                                   std::to_string(sc.scheduler.defaultPoolSlots) + ")");
   }
   pqxx::nontransaction tx(*c);
-  for (const auto& id : dagIds)
+  for (const auto& [pool, slots] : sc.scheduler.pools)
+    tx.exec_params("INSERT INTO slot_pool (pool, slots) VALUES ($1, $2) ON CONFLICT (pool) DO NOTHING", pool, slots);
+  for (const auto& [id, def] : dags)
     tx.exec_params(
-        "INSERT INTO dag (dag_id, is_paused, is_subdag, is_active, fileloc) VALUES ($1, false, false, true, $2) "
-        "ON CONFLICT (dag_id) DO NOTHING",
-        id, "/dags/" + id + ".py");
+        "INSERT INTO dag (dag_id, is_paused, is_subdag, is_active, fileloc, schedule_interval) VALUES ($1, false, "
+        "false, true, $2, $3) ON CONFLICT (dag_id) DO NOTHING",
+        id, "/dags/" + id + ".py", scheduleIntervalColumn(def->schedule));
   long long next = tx.exec1("SELECT coalesce(max(id), 0) + 1 FROM job")[0].as<long long>();
   tx.exec("INSERT INTO job (id, state, job_type, start_date, latest_heartbeat, hostname) VALUES (" +
           std::to_string(next) + ", 'running', 'SchedulerJob', now(), now(), 'scheduler')");
   tx.exec("ANALYZE");
   return next + 1;
+}
+
+// A variant's name as part of an unquoted SQL identifier: lower-case letters, digits and '_'.
+std::string schemaWord(const std::string& name) {
+  std::string out;
+  for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '_';
+  return out.substr(0, 30);
 }
 
 double schemaBytes(pqxx::connection& c, const std::string& schema) {
@@ -147,7 +181,7 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
   std::vector<long long> firstJobs;
   const size_t dbs = ModelRun::dbCount(sc);
   for (size_t k = 0; k < dbs; ++k) {
-    std::vector<std::string> dagIds;
+    std::vector<std::pair<std::string, const DagDef*>> dagIds;
     // Which instances use DB k: the shared one (0) or the k-th with its own.
     size_t own = 0;
     std::map<std::string, double> initial = sc.metadb.initialRows;
@@ -159,11 +193,11 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
         for (const auto& d : sc.dags) {
           if (d.instance != static_cast<int>(i)) continue;
           for (int r = 0; r < d.count; ++r)
-            dagIds.push_back(d.count == 1 ? d.name : d.name + "__" + std::to_string(r + 1));
+            dagIds.emplace_back(d.count == 1 ? d.name : d.name + "__" + std::to_string(r + 1), &d);
         }
       }
     }
-    schemas.push_back(db.freshSchema("live_" + std::to_string(k)));
+    schemas.push_back(db.freshSchema("live_" + schemaWord(sc.variant) + "_" + std::to_string(k)));
     firstJobs.push_back(prepareSchema(db, schemas.back(), sc, initial, dagIds));
   }
 
@@ -179,7 +213,7 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
     services.push_back(s.get());
     return s;
   });
-  for (auto* s : services) s->attach(model.state());
+  for (auto* s : services) s->attach(model.state(), sc.run.start);
   if (!loopsPath.empty()) model.streamLoops(loopsPath);
   model.start();
   const auto wallStart = std::chrono::steady_clock::now();

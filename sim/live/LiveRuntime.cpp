@@ -175,6 +175,7 @@ void LiveRuntime::wakeAll() {
 void LiveRuntime::run(double seconds) {
   std::unique_lock<std::mutex> lk(lock_);
   start_ = std::chrono::steady_clock::now();
+  wallStart_ = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   started_ = true;
   stopped_.notify_all();
   auto deadline =

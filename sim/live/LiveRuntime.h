@@ -38,6 +38,9 @@ class LiveRuntime final : public Runtime {
   void setComputeSpeed(int host, double fraction) override;
   double computedSeconds(int host) const override;
 
+  // Unix time (UTC) of time 0: when run() started the clock. REQUIRES: run() has started.
+  double wallClockAtZero() const { return wallStart_; }
+
   // Runs `work` without the lock: a blocking call to the outside world. Call from an actor.
   void outside(const std::function<void()>& work);
 
@@ -58,6 +61,7 @@ class LiveRuntime final : public Runtime {
   std::vector<std::weak_ptr<LiveSemaphore>> semaphores_;
   std::vector<std::thread> threads_;
   std::chrono::steady_clock::time_point start_;
+  double wallStart_ = 0;
   bool started_ = false, stopping_ = false;
   std::string error_;
   std::vector<double> computed_;

@@ -29,8 +29,16 @@ BenchDatabase::BenchDatabase(const std::string& url, const std::vector<std::stri
   if (cluster_) pqxx::nontransaction(*admin_).exec("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
 }
 
+std::string BenchDatabase::keep() {
+  kept_ = true;
+  if (cluster_) return cluster_->keep();
+  std::string sql;
+  for (const auto& [schema, loaded] : schemas_) sql += "DROP SCHEMA " + schema + " CASCADE; ";
+  return sql;
+}
+
 BenchDatabase::~BenchDatabase() {
-  if (cluster_ || !admin_) return;  // a throwaway cluster goes as a whole
+  if (kept_ || cluster_ || !admin_) return;  // a throwaway cluster goes as a whole
   for (const auto& [schema, loaded] : schemas_) {
     try {
       pqxx::nontransaction(*admin_).exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE");

@@ -42,6 +42,10 @@ class BenchDatabase {
   // The prefix of every schema this object creates ("schedlab_<pid>_<time>" on a user's server).
   const std::string& schemaPrefix() const { return prefix_; }
 
+  // Leaves every schema (and a throwaway cluster, running) in place when this object goes, for
+  // a person to read; returns how to remove them (a shell command, or SQL on a user's server).
+  std::string keep();
+
   // Throwaway cluster only: restarts the server with `settings` after `whileStopped` ran.
   void restartCluster(const std::vector<std::string>& settings, const std::function<void()>& whileStopped);
 
@@ -60,6 +64,7 @@ class BenchDatabase {
   std::string prefix_;
   std::unique_ptr<pqxx::connection> admin_;
   std::map<std::string, bool> schemas_;  // created -> loaded
+  bool kept_ = false;
 };
 
 }  // namespace schedlab

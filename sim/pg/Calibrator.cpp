@@ -259,6 +259,8 @@ std::vector<SqlUnit> catalogUnits(pqxx::connection& c, QueryType type, const His
     std::snprintf(buf, sizeof buf, "task_%02d", t);
     return std::string(buf);
   };
+  // The populated history's run r: execution_date 2020-01-01 + r hours.
+  auto runDate = [](int r) { return timestampLiteral(1577836800.0 + 3600.0 * r); };
   std::vector<std::string> allTasks;
   for (int t = 1; t <= h.tasks; ++t) allTasks.push_back(taskId(t));
   std::vector<SqlUnit> units;
@@ -274,7 +276,10 @@ std::vector<SqlUnit> catalogUnits(pqxx::connection& c, QueryType type, const His
             params.push_back(dag);
             break;
           case LiveParam::Run:
-            params.push_back(std::to_string(newRun ? run + 1 : run));
+            params.push_back(runDate(newRun ? run + 1 : run));
+            break;
+          case LiveParam::PreviousRun:
+            params.push_back(runDate(run - 1));
             break;
           case LiveParam::RunId:
             params.push_back("scheduled__" + std::to_string(newRun ? run + 1 : run));
@@ -307,7 +312,7 @@ std::vector<SqlUnit> catalogUnits(pqxx::connection& c, QueryType type, const His
             params.push_back(textArray({taskId(2), taskId(3), taskId(4)}));
             break;
           case LiveParam::RunList:
-            params.push_back(textArray({std::to_string(run), std::to_string(run), std::to_string(run)}));
+            params.push_back(textArray({runDate(run), runDate(run), runDate(run)}));
             break;
         }
       }

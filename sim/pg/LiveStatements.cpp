@@ -2,6 +2,9 @@
 
 #include <array>
 #include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
 #include <stdexcept>
 
 namespace schedlab {
@@ -10,14 +13,14 @@ namespace {
 using P = LiveParam;
 
 // A run's rows: the DAG and the execution date its number stands for.
-const std::string kRun = "execution_date = timestamptz '2020-01-01' + $2::int * interval '1 hour'";
+const std::string kRun = "execution_date = $2::timestamptz";
 const std::string kTi = "dag_id = $1 AND " + kRun + " AND task_id = $3";
 const std::string kRunTis = "SELECT * FROM task_instance WHERE dag_id = $1 AND " + kRun;
 const std::string kFinished = "('success', 'failed', 'upstream_failed', 'skipped')";
 // The task instances of a batch, as three parallel arrays.
 const std::string kBatch =
-    "unnest($1::text[], $2::text[], $3::int[]) AS k(dag_id, task_id, run) WHERE ti.dag_id = k.dag_id AND ti.task_id = "
-    "k.task_id AND ti.execution_date = timestamptz '2020-01-01' + k.run * interval '1 hour'";
+    "unnest($1::text[], $2::text[], $3::timestamptz[]) AS k(dag_id, task_id, execution_date) WHERE ti.dag_id = "
+    "k.dag_id AND ti.task_id = k.task_id AND ti.execution_date = k.execution_date";
 const std::vector<P> kTiParams = {P::DagId, P::Run, P::TaskId};
 const std::vector<P> kRunParams = {P::DagId, P::Run};
 const std::vector<P> kBatchParams = {P::DagIds, P::TaskIdList, P::RunList};
@@ -88,14 +91,15 @@ void processorStatements(StatementTable& t) {
             kRun + " AND state IN " + kFinished,
         {P::DagId, P::Run, P::Upstream}}});
   set(QueryType::NotPreviouslySkippedDep, {{kRunTis + " AND state IN " + kFinished, kRunParams}});
-  set(QueryType::PrevDagrunDep,
-      {{"SELECT * FROM task_instance WHERE dag_id = $1 AND task_id = $3 AND execution_date = timestamptz "
-        "'2020-01-01' + ($2::int - 1) * interval '1 hour'",
-        kTiParams}});
+  set(QueryType::PrevDagrunDep, {{"SELECT * FROM task_instance WHERE " + kTi, {P::DagId, P::PreviousRun, P::TaskId}}});
   set(QueryType::SchedulableTisSelect,
       {{kRunTis + " AND (state IS NULL OR state IN ('none', 'up_for_retry', 'up_for_reschedule'))", kRunParams}});
   set(QueryType::DagRunUpdate,
-      {{"UPDATE dag_run SET state = $3 WHERE dag_id = $1 AND " + kRun, {P::DagId, P::Run, P::RunState}}});
+      // DagRun.set_state: a run that finishes gets its end_date.
+      {{"UPDATE dag_run SET state = $3::varchar, end_date = CASE WHEN $3::varchar IN ('success', 'failed') THEN "
+        "coalesce(end_date, now()) END WHERE dag_id = $1 AND " +
+            kRun,
+        {P::DagId, P::Run, P::RunState}}});
   set(QueryType::TiLockForSchedule, {{"SELECT * FROM task_instance WHERE " + kTi + " FOR UPDATE", kTiParams}});
   set(QueryType::TiMergeScheduled, {{"UPDATE task_instance SET state = 'scheduled' WHERE " + kTi, kTiParams}});
   set(QueryType::MockExecutorSetState,
@@ -106,10 +110,10 @@ void processorStatements(StatementTable& t) {
         kTiParams}});
   set(QueryType::DagRunInsert,
       {{"INSERT INTO dag_run (dag_id, execution_date, state, run_id, external_trigger, start_date) VALUES ($1, "
-        "timestamptz '2020-01-01' + $2::int * interval '1 hour', 'running', $3, false, now())",
+        "$2::timestamptz, 'running', $3, false, now())",
         {P::DagId, P::Run, P::RunId}},
        {"INSERT INTO task_instance (task_id, dag_id, execution_date, try_number, pool, pool_slots, queue, "
-        "priority_weight, operator) SELECT t, $1, timestamptz '2020-01-01' + $2::int * interval '1 hour', 0, "
+        "priority_weight, operator) SELECT t, $1, $2::timestamptz, 0, "
         "'default_pool', 1, 'default', 1, 'BashOperator' FROM unnest($3::text[]) AS t",
         {P::DagId, P::Run, P::TaskIds}}});
 }
@@ -124,7 +128,7 @@ void workerStatements(StatementTable& t) {
        {"SELECT * FROM task_instance WHERE " + kTi + " FOR UPDATE", kTiParams},
        {"SELECT state FROM dag_run WHERE dag_id = $1 AND " + kRun, kRunParams},
        {"INSERT INTO log (dttm, dag_id, task_id, event, execution_date, owner) VALUES (now(), $1, $3, 'running', "
-        "timestamptz '2020-01-01' + $2::int * interval '1 hour', 'airflow')",
+        "$2::timestamptz, 'airflow')",
         kTiParams},
        {"UPDATE task_instance SET state = 'running', start_date = now(), try_number = $4, hostname = 'worker', "
         "job_id = $5 WHERE " +
@@ -137,7 +141,7 @@ void workerStatements(StatementTable& t) {
             kTi,
         {P::DagId, P::Run, P::TaskId, P::EndState}},
        {"INSERT INTO log (dttm, dag_id, task_id, event, execution_date, owner) VALUES (now(), $1, $3, $4, "
-        "timestamptz '2020-01-01' + $2::int * interval '1 hour', 'airflow')",
+        "$2::timestamptz, 'airflow')",
         {P::DagId, P::Run, P::TaskId, P::EndState}},
        {"UPDATE job SET state = 'success', end_date = now() WHERE id = $1", {P::JobId}}});
   // KEDA's poll (the Helm chart's workers.keda.query, worker_concurrency 16, its default).
@@ -162,6 +166,18 @@ StatementTable airflow110() {
 const std::vector<LiveStatement>& liveStatements(QueryType type) {
   static const StatementTable t = airflow110();
   return t[static_cast<size_t>(type)];
+}
+
+std::string timestampLiteral(double seconds) {
+  const double whole = std::floor(seconds);
+  const auto t = static_cast<std::time_t>(whole);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  const int micros = std::min(999999, static_cast<int>(std::lround((seconds - whole) * 1e6)));
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d.%06d+00", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, micros);
+  return buf;
 }
 
 std::string textArray(const std::vector<std::string>& values) {

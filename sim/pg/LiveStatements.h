@@ -17,17 +17,18 @@ namespace schedlab {
 
 // A statement's parameters, $1, $2, … in this order.
 enum class LiveParam {
-  DagId,      // the DAG's id
-  Run,        // the run's number: execution_date = 2020-01-01 + Run hours
-  RunId,      // the run's run_id ("scheduled__…")
-  RunState,   // the run's state ("running", "success", …)
-  TaskId,     // the task instance's task
-  Upstream,   // its upstream task ids, a text[] literal
-  TaskIds,    // every task of the run's DAG, a text[] literal
-  TryNumber,  // the try it starts
-  JobId,      // its LocalTaskJob (the scheduler's own job is 1)
-  EndState,   // the state a try ends in ("success", "failed")
-  DagIds,     // the task instances of a batch: three parallel arrays
+  DagId,        // the DAG's id
+  Run,          // the run's execution_date (timestampLiteral)
+  PreviousRun,  // the execution_date of the DAG's run before it (depends_on_past)
+  RunId,        // the run's run_id ("scheduled__<execution_date>")
+  RunState,     // the run's state ("running", "success", …)
+  TaskId,       // the task instance's task
+  Upstream,     // its upstream task ids, a text[] literal
+  TaskIds,      // every task of the run's DAG, a text[] literal
+  TryNumber,    // the try it starts
+  JobId,        // its LocalTaskJob (the scheduler's own job is 1)
+  EndState,     // the state a try ends in ("success", "failed")
+  DagIds,       // the task instances of a batch: three parallel arrays
   TaskIdList,
   RunList,
 };
@@ -36,6 +37,9 @@ struct LiveStatement {
   std::string sql;
   std::vector<LiveParam> params;
 };
+
+// A timestamptz literal of Unix time `seconds` (UTC, to the microsecond): "2020-01-01 00:00:00+00".
+std::string timestampLiteral(double seconds);
 
 // The statements of one query of `type`; empty when live runs do not support it (2.x and
 // archiving queries).

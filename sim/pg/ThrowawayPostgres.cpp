@@ -100,6 +100,7 @@ int freePort() {
 }
 
 constexpr const char* kDirPrefix = "schedlab-pg-";
+constexpr const char* kKeptMarker = "KEPT";  // a cluster left running on purpose
 
 // Stops the cluster in `dir` if one runs there and removes the directory. A second removal a
 // moment later catches an initdb that was still writing when the first one ran.
@@ -149,6 +150,7 @@ void removeStaleClusters(const fs::path& tmp) {
     if (name.rfind(kDirPrefix, 0) != 0) continue;
     const long owner = std::atol(name.c_str() + std::strlen(kDirPrefix));
     if (owner <= 0 || owner == ::getpid()) continue;
+    if (fs::exists(entry.path() / kKeptMarker)) continue;                       // kept on purpose (`live --keep-db`)
     if (::kill(static_cast<pid_t>(owner), 0) == 0 || errno != ESRCH) continue;  // alive, or not ours to judge
     runAndWait({"/bin/sh", "-c", cleanupCommand(entry.path())});
   }
@@ -226,7 +228,18 @@ ThrowawayPostgres::ThrowawayPostgres(const std::vector<std::string>& settings, s
   }
 }
 
+std::string ThrowawayPostgres::keep() {
+  std::ofstream(dir_ / kKeptMarker) << "left running by schedlab (pid " << ::getpid() << "); stop and remove it with:\n"
+                                    << cleanupCommand(dir_) << "\n";
+  unregisterCleanup(registration_);
+  registration_ = -1;
+  stopWatchdog();
+  kept_ = true;
+  return cleanupCommand(dir_);
+}
+
 ThrowawayPostgres::~ThrowawayPostgres() {
+  if (kept_) return;
   try {
     stopServer();
   } catch (...) {

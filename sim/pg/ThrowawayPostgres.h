@@ -37,6 +37,10 @@ class ThrowawayPostgres {
   // /usr/lib/postgresql/<version>/bin.
   static std::filesystem::path binDirectory();
 
+  // Leaves the cluster running when this object goes (and marks its directory so that no later
+  // start removes it); returns the shell command that stops and removes it.
+  std::string keep();
+
   // Stops the server, runs `whileStopped` (if any), and starts it again with these extra
   // settings: its shared buffers start empty.
   void restart(const std::vector<std::string>& settings = {}, const std::function<void()>& whileStopped = {});
@@ -51,7 +55,7 @@ class ThrowawayPostgres {
   std::filesystem::path dir_, data_;
   std::string cpus_;
   int port_ = 0;
-  bool running_ = false;
+  bool running_ = false, kept_ = false;
   int registration_ = -1;  // slot in the signal handler's cleanup table
   pid_t watchdog_ = -1;
   int watchdogPipe_ = -1;  // its end: closed when this process ends

@@ -67,7 +67,7 @@ TEST(LiveCommand, OnAUsersServerItWorksInItsOwnSchemasAndDropsThem) {
   auto results = nlohmann::json::parse(readFile(out + "/results.json"));
   const std::string schema = results["variants"][0]["sim"]["schemas"][0];
   EXPECT_EQ(schema.rfind("schedlab_", 0), 0u) << schema;
-  EXPECT_NE(schema.find("_live_0"), std::string::npos) << schema;
+  EXPECT_NE(schema.find("_live_airflow1_0"), std::string::npos) << schema;  // the variant's own
   // A server elsewhere: its CPU is not read, the rest is measured.
   EXPECT_FALSE(results["variants"][0]["metrics"].contains("db_cpu_utilization"));
   EXPECT_NE(r.output.find("airflow1"), std::string::npos);
@@ -75,4 +75,17 @@ TEST(LiveCommand, OnAUsersServerItWorksInItsOwnSchemasAndDropsThem) {
   auto count = [&](const std::string& sql) { return pqxx::nontransaction(c).exec1(sql)[0].as<long long>(); };
   EXPECT_EQ(count("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'schedlab%'"), 0);
   EXPECT_EQ(count("SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"), 0);
+  // --keep-db: the schema stays, with its rows, and the output says how to drop it.
+  auto kept = runCli("live " + std::string(SCHEDLAB_TESTS) +
+                     "/data/tiny-chain.yaml --variant airflow1 --duration 2s --keep-db --pg '" +
+                     server.connectionString() + "' --out " + out);
+  ASSERT_EQ(kept.code, 0) << kept.output;
+  const std::string keptSchema =
+      nlohmann::json::parse(readFile(out + "/results.json"))["variants"][0]["sim"]["schemas"][0];
+  EXPECT_NE(kept.output.find("remove it: DROP SCHEMA " + keptSchema + " CASCADE;"), std::string::npos) << kept.output;
+  EXPECT_NE(kept.output.find("schedlab import --pg '" + server.connectionString() + "' --schema " + keptSchema),
+            std::string::npos)
+      << kept.output;
+  EXPECT_GT(count("SELECT count(*) FROM " + keptSchema + ".dag"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM " + keptSchema + ".alembic_version"), 1);
 }
