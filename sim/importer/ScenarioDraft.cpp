@@ -159,14 +159,22 @@ ScenarioDraft draftScenario(const Deployment& d, const ObservedSpan& span, const
   y.comment("scheduler",
             "Not in the source: every other scheduler setting is schedlab's default (Airflow's),\n"
             "e.g. --set scheduler.parsing_processes=4 --set scheduler.parallelism=64");
+  // Airflow's -1 is an unlimited pool (2.x); a pool of 0 slots runs nothing, which schedlab
+  // cannot hold: one slot, said so.
+  std::string clamped;
+  auto slotsOf = [&](const std::string& pool, int slots) {
+    if (slots >= 1) return slots;
+    clamped += (clamped.empty() ? "" : ", ") + pool + " (" + std::to_string(slots) + ")";
+    return slots < 0 ? 1000000 : 1;
+  };
   auto defaultPool = d.pools.find("default_pool");
   if (defaultPool != d.pools.end()) {
-    scheduler["default_pool_slots"] = defaultPool->second;
+    scheduler["default_pool_slots"] = slotsOf("default_pool", defaultPool->second);
     y.comment("scheduler.default_pool_slots", "slot_pool");
   }
   Json pools = Json::object();
   for (const auto& [pool, slots] : d.pools)
-    if (pool != "default_pool") pools[pool] = std::max(slots, 0);
+    if (pool != "default_pool") pools[pool] = slotsOf(pool, slots);
 
   // Per task, what its runs show.
   std::map<std::string, std::map<std::string, TaskObservations>> seen;  // dag -> task -> observations
@@ -331,7 +339,11 @@ ScenarioDraft draftScenario(const Deployment& d, const ObservedSpan& span, const
   }
   if (!pools.empty()) {
     scheduler["pools"] = pools;
-    y.comment("scheduler.pools", "slot_pool");
+    y.comment("scheduler.pools",
+              "slot_pool" + (clamped.empty() ? std::string()
+                                             : "; slots below 1 (" + clamped + ") as 1, -1 (unlimited) as 1000000"));
+  } else if (!clamped.empty()) {
+    y.comment("scheduler.default_pool_slots", "slot_pool; " + clamped + " read as unlimited (1000000) or 1");
   }
   if (!triggers.empty()) root["triggers"] = triggers;
   root["dags"] = dags;

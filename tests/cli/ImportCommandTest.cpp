@@ -147,6 +147,10 @@ TEST(ImportCommand, BadInputExitsTwoNamingItAndWritesNothing) {
   EXPECT_NE(set.output.find(out + "/scenario.yaml"), std::string::npos) << set.output;
   EXPECT_NE(set.output.find("scheduler.parallelism"), std::string::npos) << set.output;
   EXPECT_NE(set.output.find("nothing was written"), std::string::npos) << set.output;
+  // A window without runs: the dump's newest second.
+  auto window = runCli("import --rest-dump " + (dir / "dump").string() + " --since 1s --out " + out);
+  EXPECT_EQ(window.code, 2) << window.output;
+  EXPECT_NE(window.output.find("no DAG run in the window"), std::string::npos) << window.output;
   // A run without its state.
   Json runs = Json::parse(readFile(dir / "dump" / "dag_runs.json"));
   runs["dag_runs"][3].erase("state");
