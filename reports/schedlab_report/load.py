@@ -47,6 +47,17 @@ class Variant:
             node = node[key]
         return node if isinstance(node, (int, float)) and not isinstance(node, bool) else None
 
+    def metric_at(self, *keys):
+        """The number under these keys (a DAG id may hold a '.', which a dotted path cannot), or None."""
+        node = self.data
+        for key in keys:
+            if not isinstance(node, dict) or key not in node:
+                return None
+            if node.get("count") == 0 and key != "count":
+                return None
+            node = node[key]
+        return node if isinstance(node, (int, float)) and not isinstance(node, bool) else None
+
     def horizon_s(self):
         return float(self.config.get("run", {}).get("horizon_s", 0) or 0)
 

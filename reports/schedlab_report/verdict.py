@@ -391,9 +391,10 @@ def observed_blocks(variants, top=10):
             continue
         dags = ov.data.get("metrics_by_dag", {})
         busiest = sorted(dags, key=lambda d: -(dags[d].get("task_transition_latency_s", {}).get("count") or 0))[:top]
-        for scope, prefix in [("all DAGs", "metrics")] + [(f"DAG {d}", f"metrics_by_dag.{d}") for d in busiest]:
+        for scope, prefix in [("all DAGs", ("metrics",))] + [(f"DAG {d}", ("metrics_by_dag", d)) for d in busiest]:
             for name, path in figures:
-                o, s = ov.metric(f"{prefix}.{path}"), sim.metric(f"{prefix}.{path}")
+                keys = prefix + tuple(path.split("."))
+                o, s = ov.metric_at(*keys), sim.metric_at(*keys)
                 if o is None and s is None:
                     continue
                 err = "-" if s is None or not o else f"{100 * (s - o) / o:+.1f} %"

@@ -100,7 +100,12 @@ int cmdImport(const Args& args) {
   const po::variables_map& vm = parsed->options;
   if (vm.count("pg") == vm.count("rest-dump")) throw BadInput("give exactly one of --pg URL and --rest-dump DIR");
   if (!vm.count("out")) throw BadInput("--out DIR is required");
-  const fs::path out = vm["out"].as<std::string>();
+  // Its real place: the staging directory goes beside it, on the same file system.
+  std::error_code ec;
+  const fs::path out = fs::weakly_canonical(fs::absolute(vm["out"].as<std::string>()), ec);
+  if (ec) throw BadInput("--out " + vm["out"].as<std::string>() + ": " + ec.message());
+  if (fs::exists(out) && !fs::is_directory(out))
+    throw BadInput("--out " + vm["out"].as<std::string>() + ": not a directory");
   auto since = parseDuration(vm["since"].as<std::string>());
   if (!since || *since <= 0) throw BadInput("--since: '" + vm["since"].as<std::string>() + "' is not a duration");
   auto timeout = parseDuration(vm["statement-timeout"].as<std::string>());
@@ -134,6 +139,8 @@ int cmdImport(const Args& args) {
     }
   }
 
+  if (draft.yaml.root()["dags"].empty())
+    throw BadInput("no DAG that ran in the window has a task the source names: nothing to simulate");
   Staging staging(out);
   const fs::path scenarioPath = staging.path() / "scenario.yaml";
   writeText(scenarioPath, draft.yaml.text());
@@ -142,7 +149,7 @@ int cmdImport(const Args& args) {
   try {
     loaded = loadScenario({scenarioPath.string(), {}, {}});
   } catch (const ScenarioError& e) {
-    // Only a --set can make the draft invalid: name the file it would have been.
+    // A --set the scenario cannot take (the draft alone always loads): name the file it would be.
     std::string what = e.what();
     const std::string staged = scenarioPath.string();
     for (size_t at = what.find(staged); at != std::string::npos; at = what.find(staged))

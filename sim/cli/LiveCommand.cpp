@@ -77,7 +77,8 @@ int cmdLive(const Args& args) {
   for (size_t i = 0; i < scenarios.size(); ++i) {
     const Scenario& s = scenarios[i];
     std::fprintf(stderr, "live: variant %s for %s...\n", s.variant.c_str(), formatDuration(*duration).c_str());
-    outputs.push_back(runLive(s, *db, *duration, (loops.path() / (std::to_string(i) + ".csv")).string()));
+    outputs.push_back(
+        runLive(s, *db, *duration, (loops.path() / (std::to_string(i) + ".csv")).string(), static_cast<int>(i)));
     if (!cpus.db.empty()) outputs.back().run["cpus"] = {{"postgres", cpus.db}, {"schedlab", cpus.self}};
   }
   nlohmann::json results = resultsJson(scenarios.front().name, scenarios.front().run.seed, outputs);

@@ -175,7 +175,8 @@ class Reader {
                             epoch(col(tx, "dag_run", "data_interval_end")) + ", " + epoch("start_date") + ", " +
                             epoch("end_date") + ", " + epoch(col(tx, "dag_run", "run_after")) + " FROM " +
                             qualified("dag_run") + " dr WHERE " + runTime(tx) +
-                            " >= to_timestamp($1) ORDER BY dag_id, " + date + ", id";
+                            " >= to_timestamp($1) ORDER BY dag_id, coalesce(" + date + ", " +
+                            col(tx, "dag_run", "run_after", date) + "), id";
     for (const auto& r : tx.exec_params(sql, d.windowStart)) {
       auto it = index_.find(r[0].as<std::string>());
       if (it == index_.end()) continue;
@@ -315,6 +316,8 @@ Deployment readAirflowDb(const DbImportRequest& req) {
   } catch (const pqxx::sql_error& e) {
     throw ImportError("reading the metadata database failed: " + maskPassword(e.what(), req.url) +
                       (e.query().empty() ? "" : " (in: " + e.query().substr(0, 200) + ")"));
+  } catch (const pqxx::failure& e) {  // the connection lost midway, a value of an unexpected type
+    throw ImportError("reading the metadata database failed: " + maskPassword(e.what(), req.url));
   }
 }
 

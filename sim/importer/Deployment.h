@@ -58,6 +58,7 @@ struct ObservedTask {
 struct ObservedDag {
   std::string id;
   ObservedSchedule schedule;
+  std::string timezone;  // the serialized DAG's, where it has one ("UTC", "Europe/Berlin", an offset)
   bool paused = false;
   int maxActiveRuns = -1, maxActiveTasks = -1;  // -1: not known
   // From the serialized DAG (or the REST API's task list) where the source had it; else the

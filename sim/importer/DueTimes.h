@@ -7,7 +7,7 @@
 namespace schedlab {
 
 // For each run without a due time: a scheduled run's next schedule point after its logical date
-// (an interval's end, or the cron's next point); a triggered (or @once) run's own date.
+// (an interval's end, or the cron's next point, read in UTC); a triggered (or @once) run's own date.
 void fillDueTimes(ObservedDag& dag);
 
 }  // namespace schedlab

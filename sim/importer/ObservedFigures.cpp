@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "importer/ImportError.h"
 #include "results/LatencyStats.h"
 #include "results/MetricSchema.h"
 
@@ -48,7 +49,8 @@ ObservedSpan observedSpan(const Deployment& d) {
         later(ti.ended);
       }
     }
-  if (!known(first) || !known(last)) throw std::invalid_argument("no DAG run in the window");
+  if (!known(first) || !known(last))
+    throw ImportError("no DAG run in the window has started yet (nothing to measure): widen --since");
   ObservedSpan span;
   span.start = std::max(first, known(d.windowStart) ? d.windowStart : first);
   span.end = std::max(last, span.start + 1);

@@ -19,7 +19,7 @@ struct ObservedSpan {
   double length() const { return end - start; }
 };
 
-// REQUIRES: `d` has at least one run in its window (else std::invalid_argument).
+// Throws ImportError when no run of `d` has a time in its window (only queued runs, say).
 ObservedSpan observedSpan(const Deployment& d);
 
 // The figures of `d` over `span`, as variant `variant` of a results document. Samples are taken

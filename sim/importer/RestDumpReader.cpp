@@ -123,7 +123,20 @@ double parseIsoTime(const std::string& text) {
   return kNoTime;
 }
 
+namespace {
+Deployment readDump(const std::string& dirName, double since, const std::string& dagPattern);
+}  // namespace
+
 Deployment readRestDump(const std::string& dirName, double since, const std::string& dagPattern) {
+  try {
+    return readDump(dirName, since, dagPattern);
+  } catch (const nlohmann::json::exception& e) {  // a field of another type than the API's
+    throw ImportError("--rest-dump " + dirName + ": a field is not of the type the REST API gives it: " + e.what());
+  }
+}
+
+namespace {
+Deployment readDump(const std::string& dirName, double since, const std::string& dagPattern) {
   const fs::path dir(dirName);
   if (!fs::is_directory(dir)) throw ImportError("--rest-dump " + dirName + ": no such directory");
   std::vector<fs::path> files;
@@ -226,6 +239,7 @@ Deployment readRestDump(const std::string& dirName, double since, const std::str
     const double at = known(r.started) ? r.started : r.logicalDate;
     if (!known(at) || at < d.windowStart) continue;
     ObservedDag& dag = d.dags[k];
+    if (runIndex.count({dag.id, r.runId})) continue;  // the same run in two saved pages
     runIndex[{dag.id, r.runId}] = {k, dag.runs.size()};
     dag.runs.push_back(std::move(r));
   }
@@ -293,5 +307,6 @@ Deployment readRestDump(const std::string& dirName, double since, const std::str
   for (ObservedDag& dag : d.dags) fillDueTimes(dag);
   return d;
 }
+}  // namespace
 
 }  // namespace schedlab

@@ -230,7 +230,12 @@ ScenarioDraft draftScenario(const Deployment& d, const ObservedSpan& span, const
 
   Json triggers = Json::array();
   Json dags = Json::array();
+  std::string skipped;
   for (const ObservedDag& dag : d.dags) {
+    if (dag.tasks.empty()) {  // runs without a task instance and no task list: nothing to simulate
+      skipped += (skipped.empty() ? "" : ", ") + dag.id;
+      continue;
+    }
     const size_t k = dags.size();
     const std::string p = "dags." + std::to_string(k);
     Json entry = Json::object();
@@ -238,6 +243,9 @@ ScenarioDraft draftScenario(const Deployment& d, const ObservedSpan& span, const
     std::string why;
     ObservedSchedule schedule;
     entry["schedule"] = scheduleJson(dag, &why, &schedule);
+    if (schedule.kind == ObservedSchedule::Kind::Cron && !dag.timezone.empty() && dag.timezone != "UTC")
+      why += std::string(why.empty() ? "" : "; ") + "its DAG's timezone is " + dag.timezone +
+             ", schedlab's crons are UTC: shift the hours by hand";
     if (!why.empty()) y.comment(p + ".schedule", why);
     // The first scheduled run's point: the schedule's point before its due time (an interval
     // timetable's logical date; a trigger timetable's run falls due at its own date).
@@ -330,7 +338,6 @@ ScenarioDraft draftScenario(const Deployment& d, const ObservedSpan& span, const
       task["deps"] = t.upstream;
       tasks.push_back(task);
     }
-    if (tasks.empty()) continue;  // a DAG none of whose tasks is known
     entry["tasks"] = tasks;
     y.comment(p + ".tasks", dag.graphInferred ? "task graph inferred from the order the tasks ran in (the source has "
                                                 "no serialized DAG or task list)"
@@ -339,14 +346,15 @@ ScenarioDraft draftScenario(const Deployment& d, const ObservedSpan& span, const
   }
   if (!pools.empty()) {
     scheduler["pools"] = pools;
-    y.comment("scheduler.pools",
-              "slot_pool" + (clamped.empty() ? std::string()
-                                             : "; slots below 1 (" + clamped + ") as 1, -1 (unlimited) as 1000000"));
+    y.comment("scheduler.pools", "slot_pool" + (clamped.empty() ? std::string()
+                                                                : "; slots below 1 (" + clamped +
+                                                                      "): 0 as 1, negative (unlimited) as 1000000"));
   } else if (!clamped.empty()) {
     y.comment("scheduler.default_pool_slots", "slot_pool; " + clamped + " read as unlimited (1000000) or 1");
   }
   if (!triggers.empty()) root["triggers"] = triggers;
   root["dags"] = dags;
+  if (!skipped.empty()) y.comment("dags", "Left out, no task of theirs known: " + skipped);
   root["variants"] = Json::array({Json{{"name", variant}, {"description", "the deployment as imported"}}});
   return out;
 }

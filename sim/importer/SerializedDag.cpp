@@ -173,6 +173,10 @@ bool readSerializedDag(const Json& data, ObservedDag& dag) {
       break;
     }
   }
+  const Json& tz = field(d, {"timezone"});
+  if (tz.is_string()) dag.timezone = tz.get<std::string>();
+  if (tz.is_number())
+    dag.timezone = "UTC" + std::string(tz.get<double>() < 0 ? "" : "+") + std::to_string(tz.get<int>()) + "s";
   const Json& runs = field(d, {"max_active_runs"});
   if (runs.is_number()) dag.maxActiveRuns = runs.get<int>();
   const Json& active = field(d, {"max_active_tasks", "_max_active_tasks", "concurrency", "_concurrency"});

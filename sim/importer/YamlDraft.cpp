@@ -35,7 +35,7 @@ std::string scalarText(const Json& v) {
   static const std::regex special(
       R"((true|false|yes|no|on|off|null|~|y|n)|[-+]?(\.?[0-9][0-9_.]*([eE][-+]?[0-9]+)?|\.inf|\.nan)|0x[0-9a-fA-F]+|0o[0-7]+)",
       std::regex::icase);
-  if (std::regex_match(s, plain) && !std::regex_match(s, special) && s.find(": ") == std::string::npos &&
+  if (s != "-" && std::regex_match(s, plain) && !std::regex_match(s, special) && s.find(": ") == std::string::npos &&
       s.find(" #") == std::string::npos)
     return s;
   return Json(s).dump();  // a JSON string is a YAML double-quoted scalar
@@ -97,7 +97,8 @@ void YamlDraft::set(const std::string& assignment) {
       Json* entry = nullptr;
       for (Json& x : *node)
         if (x.is_object() && x.value("name", std::string()) == key) entry = &x;
-      if (!entry && key.find_first_not_of("0123456789") == std::string::npos && std::stoul(key) < node->size())
+      if (!entry && key.size() <= 9 && key.find_first_not_of("0123456789") == std::string::npos &&
+          std::stoul(key) < node->size())
         entry = &(*node)[std::stoul(key)];
       if (!entry)
         throw std::invalid_argument("--set " + assignment + ": no entry named '" + key + "' in " +
@@ -140,7 +141,7 @@ void YamlDraft::write(std::string& out, const Json& v, const std::string& path, 
           from = nl + 1;
         }
       }
-      out += pad + it.key() + ":\n";
+      out += pad + scalarText(it.key()) + ":\n";
       if (x.is_object()) {
         write(out, x, p, indent + 2);
       } else {
@@ -164,7 +165,7 @@ void YamlDraft::write(std::string& out, const Json& v, const std::string& path, 
       }
       continue;
     }
-    std::string line = pad + it.key() + ": " + (x.is_object() ? "{}" : flowText(x));
+    std::string line = pad + scalarText(it.key()) + ": " + (x.is_object() ? "{}" : flowText(x));
     if (c != comments_.end()) line += "  # " + c->second;
     out += line + "\n";
   }

@@ -135,7 +135,12 @@ std::string LiveQueryService::param(LiveParam p, const QueryEntry& e, DagId dag,
 }
 
 std::string LiveQueryService::runDate(RunId run) const {
-  return timestampLiteral(state_->run(run).executionDate - calendarStart_ + rt_.wallClockAtZero());
+  const DagRun& r = state_->run(run);
+  // A triggered run's date is its trigger's moment, which another run of its DAG may share (two
+  // triggers at once, or one on a schedule point): its ordinal in microseconds keeps the key
+  // (dag_id, execution_date) unique.
+  const double unique = r.external ? 1e-6 * (r.ordinal % 1000000 + 1) : 0;
+  return timestampLiteral(r.executionDate - calendarStart_ + rt_.wallClockAtZero() + unique);
 }
 
 void LiveQueryService::resolve(const QueryEntry& e, std::vector<Call>& calls) {

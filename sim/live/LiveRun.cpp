@@ -102,7 +102,7 @@ long long prepareSchema(BenchDatabase& db, const std::string& schema, const Scen
 std::string schemaWord(const std::string& name) {
   std::string out;
   for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '_';
-  return out.substr(0, 30);
+  return out.substr(0, 20);  // with the prefix, the index and the DB's number: within PostgreSQL's 63
 }
 
 double schemaBytes(pqxx::connection& c, const std::string& schema) {
@@ -171,7 +171,8 @@ void pinThisProcess(const LiveCpus& cpus) {
     throw std::runtime_error("cannot run schedlab on CPUs " + cpus.self + ": " + std::strerror(errno));
 }
 
-RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, const std::string& loopsPath) {
+RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, const std::string& loopsPath,
+                  int variantIndex) {
   Scenario sc = scenario;
   sc.run.horizon = duration;
   sc.run.warmup = std::min(sc.run.warmup, duration / 2);
@@ -197,7 +198,8 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
         }
       }
     }
-    schemas.push_back(db.freshSchema("live_" + schemaWord(sc.variant) + "_" + std::to_string(k)));
+    schemas.push_back(db.freshSchema("live_" + std::to_string(variantIndex) + "_" + schemaWord(sc.variant) + "_" +
+                                     std::to_string(k)));
     firstJobs.push_back(prepareSchema(db, schemas.back(), sc, initial, dagIds));
   }
 

@@ -34,7 +34,9 @@ LiveCpus liveCpus(const std::vector<Scenario>& variants);
 void pinThisProcess(const LiveCpus& cpus);
 
 // Runs `sc` for `duration` seconds (its horizon is ignored). With run.loops_csv the loops' rows
-// go to `loopsPath` (RunResult::loopsFile).
-RunResult runLive(const Scenario& sc, BenchDatabase& db, double duration, const std::string& loopsPath = "");
+// go to `loopsPath` (RunResult::loopsFile). Its tables are in schemas of its own, named by
+// `variantIndex` and the variant (`<prefix>_live_<index>_<variant>_<db>`).
+RunResult runLive(const Scenario& sc, BenchDatabase& db, double duration, const std::string& loopsPath = "",
+                  int variantIndex = 0);
 
 }  // namespace schedlab

@@ -110,7 +110,7 @@ void processorStatements(StatementTable& t) {
         kTiParams}});
   set(QueryType::DagRunInsert,
       {{"INSERT INTO dag_run (dag_id, execution_date, state, run_id, external_trigger, start_date) VALUES ($1, "
-        "$2::timestamptz, 'running', $3, false, now())",
+        "$2::timestamptz, 'running', $3::varchar, $3::varchar LIKE 'manual\\_\\_%', now())",
         {P::DagId, P::Run, P::RunId}},
        {"INSERT INTO task_instance (task_id, dag_id, execution_date, try_number, pool, pool_slots, queue, "
         "priority_weight, operator) SELECT t, $1, $2::timestamptz, 0, "

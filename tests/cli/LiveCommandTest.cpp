@@ -67,7 +67,7 @@ TEST(LiveCommand, OnAUsersServerItWorksInItsOwnSchemasAndDropsThem) {
   auto results = nlohmann::json::parse(readFile(out + "/results.json"));
   const std::string schema = results["variants"][0]["sim"]["schemas"][0];
   EXPECT_EQ(schema.rfind("schedlab_", 0), 0u) << schema;
-  EXPECT_NE(schema.find("_live_airflow1_0"), std::string::npos) << schema;  // the variant's own
+  EXPECT_NE(schema.find("_live_0_airflow1_0"), std::string::npos) << schema;  // the variant's own
   // A server elsewhere: its CPU is not read, the rest is measured.
   EXPECT_FALSE(results["variants"][0]["metrics"].contains("db_cpu_utilization"));
   EXPECT_NE(r.output.find("airflow1"), std::string::npos);

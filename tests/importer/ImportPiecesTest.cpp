@@ -7,6 +7,7 @@
 
 #include <cmath>
 
+#include "importer/ImportError.h"
 #include "importer/ObservedFigures.h"
 #include "importer/RestDumpReader.h"
 #include "importer/SerializedDag.h"
@@ -22,14 +23,16 @@ TEST(YamlDraft, WritesWhatYamlReadsBackWithCommentsAndTakesSetAsRunDoes) {
   r["name"] = "imported";
   r["run"]["horizon"] = "1d";
   r["run"]["seed"] = 1;
-  r["scheduler"]["pools"] = YamlDraft::Json{{"gpu", 4}};
+  r["scheduler"]["pools"] = YamlDraft::Json{{"gpu", 4}, {"etl: heavy", 2}, {"#x", 1}};
   r["dags"] = YamlDraft::Json::array({YamlDraft::Json{
       {"name", "etl"},
       {"schedule", "*/5 * * * *"},
-      {"tasks", YamlDraft::Json::array({YamlDraft::Json{{"id", "a"},
-                                                        {"duration", YamlDraft::Json{{"empirical", {"1s", "2.5s"}}}},
-                                                        {"deps", YamlDraft::Json::array()}},
-                                        YamlDraft::Json{{"id", "true"}, {"duration", "@once"}, {"deps", {"a"}}}})}}});
+      {"tasks", YamlDraft::Json::array(
+                    {YamlDraft::Json{{"id", "a"},
+                                     {"duration", YamlDraft::Json{{"empirical", {"1s", "2.5s"}}}},
+                                     {"deps", YamlDraft::Json::array()}},
+                     YamlDraft::Json{{"id", "true"}, {"duration", "@once"}, {"deps", {"a"}}},
+                     YamlDraft::Json{{"id", "-"}, {"duration", "-5m"}, {"deps", YamlDraft::Json::array()}}})}}});
   y.comment("run.horizon", "the span");
   y.comment("dags.0.tasks", "from the serialized DAG");
   y.header("line one\nline two");
@@ -53,6 +56,10 @@ TEST(YamlDraft, WritesWhatYamlReadsBackWithCommentsAndTakesSetAsRunDoes) {
   EXPECT_EQ(n["dags"][0]["tasks"][1]["id"].Tag(), "!");  // "true" stays a string
   EXPECT_EQ(n["dags"][0]["tasks"][1]["duration"].as<std::string>(), "@once");
   EXPECT_EQ(n["executor"]["pools"][0]["workers"].as<int>(), 2);
+  EXPECT_EQ(n["scheduler"]["pools"]["etl: heavy"].as<int>(), 2);  // keys quoted as values are
+  EXPECT_EQ(n["scheduler"]["pools"]["#x"].as<int>(), 1);
+  EXPECT_EQ(n["dags"][0]["tasks"][2]["id"].as<std::string>(), "-");
+  EXPECT_EQ(n["dags"][0]["tasks"][2]["duration"].as<std::string>(), "-5m");
   EXPECT_THROW(y.set("dags.nightly.schedule=1h"), std::invalid_argument);  // no such DAG
   EXPECT_THROW(y.set("run.horizon.x=1"), std::invalid_argument);           // through a scalar
   EXPECT_THROW(y.set("no-equals-sign"), std::invalid_argument);
@@ -224,5 +231,5 @@ TEST(ObservedFigures, TakesEachSampleAsTheModelDoes) {
   EXPECT_EQ(m["tasks_in_flight_at_end"], 1);
   EXPECT_EQ(r.metricsByDag["etl"]["task_transition_latency_s"]["count"], 1);
   d.dags.clear();
-  EXPECT_THROW(observedSpan(d), std::invalid_argument);
+  EXPECT_THROW(observedSpan(d), ImportError);
 }

@@ -22,4 +22,11 @@ TEST(ConnectionString, ThePasswordIsNeverShown) {
   const std::string quoted = "host=db password='a b' dbname=x";
   EXPECT_EQ(maskPassword(quoted, quoted), "host=db password='***' dbname=x");
   EXPECT_EQ(maskPassword("no password here", "postgresql://u@db/x"), "no password here");
+  // Forms libpq reads that are not user:password@: a URI's query, spaces around '=', an encoded one.
+  const std::string query = "postgresql://u@db/x?password=s3cret&sslmode=disable";
+  EXPECT_EQ(maskPassword(query, query), "postgresql://u@db/x?password=***&sslmode=disable");
+  EXPECT_EQ(maskPassword("host=db password = s3cret dbname=x", "host=db password = s3cret dbname=x"),
+            "host=db password = *** dbname=x");
+  const std::string encoded = "postgresql://u:p%40ss@db/x";
+  EXPECT_EQ(maskPassword("to " + encoded + " as p@ss", encoded), "to postgresql://u:***@db/x as ***");
 }
