@@ -38,14 +38,7 @@ class Variant:
         must name a metric of schedlab's result schema: a renamed metric fails loudly."""
         if path.startswith("metrics"):
             schema.path(path)
-        node = self.data
-        for key in path.split("."):
-            if not isinstance(node, dict) or key not in node:
-                return None
-            if node.get("count") == 0 and key != "count":
-                return None
-            node = node[key]
-        return node if isinstance(node, (int, float)) and not isinstance(node, bool) else None
+        return self.metric_at(*path.split("."))
 
     def metric_at(self, *keys):
         """The number under these keys (a DAG id may hold a '.', which a dotted path cannot), or None."""
