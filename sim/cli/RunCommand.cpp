@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cli/CommandLine.h"
@@ -98,7 +99,7 @@ int cmdValidate(const Args& args) {
 int cmdRun(const Args& args) {
   po::options_description visible(
       "schedlab run SCENARIO.yaml [--out DIR] [--seed N] [--set path.to.key=value]... [--variant NAME]... "
-      "[--calibration FILE]");
+      "[--calibration FILE] [--jobs N]");
   visible.add_options()("help,h", "show this help")("out,o", po::value<std::string>(),
                                                     "results directory (default out/<scenario>)")(
       "seed", po::value<long long>(), "random seed (overrides run.seed)")(
@@ -106,24 +107,26 @@ int cmdRun(const Args& args) {
       "variant", po::value<std::vector<std::string>>()->composing(), "run only this variant (repeatable)")(
       "calibration", po::value<std::string>(),
       "query costs from this calibration file (schedlab calibrate) instead of the scenario's")(
+      "jobs,j", po::value<int>()->default_value(static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
+      "variants simulated at once, a process each (default: the cores); results do not depend on it")(
       "quiet,q", "no progress line on stderr");
   auto parsed = parseCommand("run", args, visible, "SCENARIO.yaml");
   if (!parsed) return kOk;
   const po::variables_map& vm = parsed->options;
+  const int jobs = vm["jobs"].as<int>();
+  if (jobs < 1) throw BadInput("--jobs: must be at least 1");
   LoadRequest req = scenarioRequest(*parsed);
   auto scenarios = loadChecked(req);
   std::string dir = vm.count("out") ? vm["out"].as<std::string>() : (fs::path("out") / scenarios.front().name).string();
 
-  SimulationOptions options;
-  options.progress = !vm.count("quiet");
   // Each variant streams its task_instances.csv and loops.csv rows here; the writer copies them in.
   const TempDir tries("schedlab-tries");
-  std::vector<RunResult> outputs;
+  std::vector<SimulationOptions> options(scenarios.size());
   for (size_t i = 0; i < scenarios.size(); ++i) {
-    options.triesPath = (tries.path() / (std::to_string(i) + ".csv")).string();
-    options.loopsPath = (tries.path() / (std::to_string(i) + "-loops.csv")).string();
-    outputs.push_back(simulateIsolated(scenarios[i], options));
+    options[i].triesPath = (tries.path() / (std::to_string(i) + ".csv")).string();
+    options[i].loopsPath = (tries.path() / (std::to_string(i) + "-loops.csv")).string();
   }
+  std::vector<RunResult> outputs = simulateEachIsolated(scenarios, options, jobs, !vm.count("quiet"));
   nlohmann::json results = resultsJson(scenarios.front().name, scenarios.front().run.seed, outputs);
   for (size_t i = 0; i < scenarios.size(); ++i)
     results["variants"][i]["slas"] = judgeSlas(scenarios[i], results["variants"][i]);

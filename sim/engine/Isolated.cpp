@@ -1,8 +1,10 @@
 #include "engine/Isolated.h"
 
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstring>
 #include <stdexcept>
 
@@ -20,14 +22,23 @@ void writeAll(int fd, const std::string& data) {
   }
 }
 
-}  // namespace
+// A child running fn: what it writes to its pipe is "O" + the result or "E" + the error.
+struct Child {
+  pid_t pid = -1;
+  int fd = -1;
+  std::string data;
+};
 
-std::string runIsolated(const std::function<std::string()>& fn) {
+Child startChild(const std::function<std::string()>& fn) {
   int fds[2];
   if (::pipe(fds) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
   const pid_t parent = ::getpid();
   pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+  if (pid < 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+  }
   if (pid == 0) {
     ::close(fds[0]);
     dieWithParent(parent);  // a simulation nobody waits for must not run on
@@ -45,25 +56,95 @@ std::string runIsolated(const std::function<std::string()>& fn) {
     ::_exit(0);  // skip the SimGrid teardown: the process ends here
   }
   ::close(fds[1]);
-  std::string data;
+  return {pid, fds[0], {}};
+}
+
+// Reads what is there; false at the end of the child's output.
+bool readSome(Child& c) {
   char buf[1 << 16];
   while (true) {
-    ssize_t n = ::read(fds[0], buf, sizeof buf);
+    ssize_t n = ::read(c.fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    data.append(buf, static_cast<size_t>(n));
+    if (n <= 0) return false;
+    c.data.append(buf, static_cast<size_t>(n));
+    return true;
   }
-  ::close(fds[0]);
+}
+
+// Reaps the child whose output ended; its result, or its error as an exception's message.
+std::string reap(Child& c, bool& failed) {
+  ::close(c.fd);
+  c.fd = -1;
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  while (::waitpid(c.pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (data.empty()) {
-    if (WIFSIGNALED(status))
-      throw std::runtime_error("simulation process died with signal " + std::to_string(WTERMSIG(status)));
-    throw std::runtime_error("simulation process ended without a result");
+  c.pid = -1;
+  failed = true;
+  if (c.data.empty()) {
+    if (WIFSIGNALED(status)) return "simulation process died with signal " + std::to_string(WTERMSIG(status));
+    return "simulation process ended without a result";
   }
-  if (data[0] == 'E') throw std::runtime_error(data.substr(1));
-  return data.substr(1);
+  failed = c.data[0] == 'E';
+  return c.data.substr(1);
+}
+
+}  // namespace
+
+std::string runIsolated(const std::function<std::string()>& fn) {
+  return runIsolatedEach(1, 1, [&](size_t) { return fn(); }).front();
+}
+
+std::vector<std::string> runIsolatedEach(size_t n, int jobs, const std::function<std::string(size_t)>& fn,
+                                         const std::function<void()>& tick, const std::function<void(size_t)>& ended) {
+  std::vector<std::string> out(n);
+  std::vector<Child> children(n);
+  size_t next = 0, running = 0;
+  size_t failedAt = n;
+  auto stopAll = [&] {
+    for (Child& c : children)
+      if (c.pid > 0) {
+        ::kill(c.pid, SIGKILL);
+        ::close(c.fd);
+        while (::waitpid(c.pid, nullptr, 0) < 0 && errno == EINTR) {
+        }
+        c.pid = -1;
+      }
+  };
+  try {
+    while (failedAt == n && (next < n || running > 0)) {
+      while (next < n && running < static_cast<size_t>(jobs)) {
+        const size_t i = next++;
+        children[i] = startChild([&fn, i] { return fn(i); });
+        ++running;
+      }
+      std::vector<pollfd> fds;
+      std::vector<size_t> index;
+      for (size_t i = 0; i < n; ++i)
+        if (children[i].pid > 0) {
+          fds.push_back({children[i].fd, POLLIN, 0});
+          index.push_back(i);
+        }
+      int r = ::poll(fds.data(), fds.size(), tick ? 100 : -1);
+      if (r < 0 && errno != EINTR) throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
+      for (size_t k = 0; r > 0 && k < fds.size(); ++k) {
+        if (fds[k].revents == 0) continue;
+        Child& c = children[index[k]];
+        if (readSome(c)) continue;
+        bool failed = false;
+        out[index[k]] = reap(c, failed);
+        --running;
+        if (ended) ended(index[k]);
+        if (failed) failedAt = std::min(failedAt, index[k]);
+      }
+      if (tick) tick();
+    }
+  } catch (...) {
+    stopAll();
+    throw;
+  }
+  stopAll();
+  if (failedAt < n) throw std::runtime_error(out[failedAt]);
+  return out;
 }
 
 }  // namespace schedlab

@@ -7,10 +7,10 @@
 
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 
 #include "engine/EngineArguments.h"
 #include "engine/Isolated.h"
+#include "engine/ProgressBoard.h"
 #include "engine/SimGridQueryService.h"
 #include "engine/SimGridRuntime.h"
 #include "model/ApiServer.h"
@@ -67,7 +67,7 @@ RunResult runSimulation(const Scenario& sc, const SimulationOptions& options) {
   if (!options.loopsPath.empty()) model.streamLoops(options.loopsPath);
   model.start();
 
-  // Progress on stderr once a run has taken more than a wall second.
+  // Progress once a run has taken more than a wall second.
   const auto wallStart = Clock::now();
   long long events = 0;
   auto lastPrint = wallStart;
@@ -77,11 +77,8 @@ RunResult runSimulation(const Scenario& sc, const SimulationOptions& options) {
     auto t = Clock::now();
     if (t - wallStart < std::chrono::seconds(1) || t - lastPrint < std::chrono::milliseconds(500)) return;
     lastPrint = t;
-    double now = sg4::Engine::get_clock();
-    double wall = std::chrono::duration<double>(t - wallStart).count();
-    std::fprintf(stderr, "\r[%s] virtual %.1f%% (%.0f of %.0f s), %.0f events/s   ", sc.variant.c_str(),
-                 100.0 * now / sc.run.horizon, now, sc.run.horizon, static_cast<double>(events) / wall);
-    std::fflush(stderr);
+    const double wall = std::chrono::duration<double>(t - wallStart).count();
+    options.progress({sg4::Engine::get_clock(), sc.run.horizon, static_cast<double>(events) / wall});
   });
 
   double end = sc.run.horizon;
@@ -95,7 +92,6 @@ RunResult runSimulation(const Scenario& sc, const SimulationOptions& options) {
     engine.run_until(sc.run.horizon);
   }
   const double wall = std::chrono::duration<double>(Clock::now() - wallStart).count();
-  if (options.progress && wall >= 1.0) std::fprintf(stderr, "\n");
   return model.results(end, {{"virtual_seconds", end},
                              {"wall_seconds", roundMetric(wall)},
                              {"events", events},
@@ -105,6 +101,29 @@ RunResult runSimulation(const Scenario& sc, const SimulationOptions& options) {
 RunResult simulateIsolated(const Scenario& sc, const SimulationOptions& options) {
   const std::string payload = runIsolated([&] { return runSimulation(sc, options).toJson().dump(); });
   return RunResult::fromJson(nlohmann::json::parse(payload));
+}
+
+std::vector<RunResult> simulateEachIsolated(const std::vector<Scenario>& scenarios,
+                                            const std::vector<SimulationOptions>& options, int jobs, bool progress) {
+  std::vector<std::string> names;
+  for (const Scenario& s : scenarios) names.push_back(s.variant);
+  ProgressBoard board(names);
+  struct LineEnd {  // the progress line ends before whatever is printed next, an error too
+    ProgressBoard& board;
+    ~LineEnd() { board.finish(); }
+  } lineEnd{board};
+  const std::vector<std::string> payloads = runIsolatedEach(
+      scenarios.size(), jobs,
+      [&](size_t i) {
+        SimulationOptions o = options[i];
+        if (progress) o.progress = [&board, i](const SimulationProgress& p) { board.post(i, p); };
+        return runSimulation(scenarios[i], o).toJson().dump();
+      },
+      progress ? std::function<void()>([&] { board.draw(); }) : std::function<void()>(),
+      [&](size_t i) { board.ended(i); });
+  std::vector<RunResult> out;
+  for (const std::string& p : payloads) out.push_back(RunResult::fromJson(nlohmann::json::parse(p)));
+  return out;
 }
 
 }  // namespace schedlab

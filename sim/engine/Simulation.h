@@ -5,13 +5,23 @@
 // (see Isolated.h); the CLI runs each variant that way.
 #pragma once
 
+#include <functional>
+#include <vector>
+
 #include "results/RunResult.h"
 #include "scenario/Scenario.h"
 
 namespace schedlab {
 
+struct SimulationProgress {
+  double virtualSeconds = 0;   // simulated time reached
+  double horizon = 0;          // of this many simulated seconds
+  double eventsPerSecond = 0;  // SimGrid time steps per wall second so far
+};
+
 struct SimulationOptions {
-  bool progress = false;  // a progress line on stderr after the first wall second
+  // When set: called about every 500 ms of wall time once the run has taken a wall second.
+  std::function<void(const SimulationProgress&)> progress;
   // Non-empty: task_instances.csv rows are streamed to this file as tries end (RunResult::triesFile)
   // instead of being held in memory and carried back in the result.
   std::string triesPath;
@@ -23,5 +33,12 @@ RunResult runSimulation(const Scenario& scenario, const SimulationOptions& optio
 
 // Runs the variant in a process of its own (SimGrid's one engine per process) and returns its result.
 RunResult simulateIsolated(const Scenario& scenario, const SimulationOptions& options);
+
+// Runs each scenario (a variant each) in a process of its own, at most `jobs` at once, and returns
+// their results by index; `progress`: one line on stderr for them all. Each run is the same as
+// alone: running them side by side changes no result.
+// REQUIRES: options.size() == scenarios.size(), jobs >= 1.
+std::vector<RunResult> simulateEachIsolated(const std::vector<Scenario>& scenarios,
+                                            const std::vector<SimulationOptions>& options, int jobs, bool progress);
 
 }  // namespace schedlab

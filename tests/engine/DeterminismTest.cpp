@@ -54,3 +54,18 @@ TEST(Determinism, ArchivingRunsAreDeterministicToo) {
   EXPECT_GT(ja["variants"][0]["metrics"]["dagruns_recreated_by_catchup"].get<int>(), 0);
   EXPECT_EQ(withoutWallClock(ja).dump(), withoutWallClock(jb).dump());
 }
+
+TEST(Determinism, VariantsSideBySideGiveWhatTheyGiveOneAtATime) {
+  std::string scenario = std::string(SCHEDLAB_SCENARIOS) + "/bluevine-onboarding.yaml";
+  auto a = runCli(scenario, "--set run.horizon=40m --set run.warmup=5m --jobs 1");
+  auto b = runCli(scenario, "--set run.horizon=40m --set run.warmup=5m --jobs 3");
+  auto ja = nlohmann::json::parse(slurp(a / "results.json"));
+  auto jb = nlohmann::json::parse(slurp(b / "results.json"));
+  ASSERT_GE(ja["variants"].size(), 3u);
+  EXPECT_EQ(withoutWallClock(ja).dump(), withoutWallClock(jb).dump());
+  EXPECT_EQ(slurp(a / "task_instances.csv"), slurp(b / "task_instances.csv"));
+  EXPECT_EQ(slurp(a / "timeseries.csv"), slurp(b / "timeseries.csv"));
+  std::string bad = std::string(SCHEDLAB_BINARY) + " run " + scenario + " --jobs 0 --quiet --out " +
+                    (schedlab::test::tempDir() / "never").string() + " 2>/dev/null";
+  EXPECT_EQ(WEXITSTATUS(std::system(bad.c_str())), 2);
+}
