@@ -9,7 +9,7 @@ SCHEDLAB_PACKAGES=(
   cmake g++ make pkg-config
   libsimgrid-dev libyaml-cpp-dev nlohmann-json3-dev libboost-program-options-dev
   libbenchmark-dev libbenchmark-tools libgtest-dev
-  libpqxx-dev libpq-dev zlib1g-dev postgresql python3-matplotlib python3-scipy python3-sqlalchemy python3-psycopg2 python3-fastapi python3-uvicorn
+  libpqxx-dev libpq-dev zlib1g-dev libgoogle-perftools-dev postgresql python3-matplotlib python3-scipy python3-sqlalchemy python3-psycopg2 python3-fastapi python3-uvicorn
 )
 # Only the tests need these: Chromium renders the report as a person would see it; clang-format
 # holds the code to its one style (.clang-format).

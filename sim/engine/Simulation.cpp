@@ -24,7 +24,8 @@ namespace schedlab {
 RunResult runSimulation(const Scenario& sc, const SimulationOptions& options) {
   using Clock = std::chrono::steady_clock;
   xbt_log_control_set("root.thres:critical");
-  // Blocks of 128 KiB and more (pages of task instances, chunks of samples) come from mmap and go
+  // On glibc's malloc (the sanitizer builds; others run on TCMalloc, where this does nothing):
+  // blocks of 128 KiB and more (pages of task instances, chunks of samples) come from mmap and go
   // back to the system when freed. glibc raises that threshold after each such free, and its heap
   // then fills with holes that a long run's pages of finished runs leave behind: the memory of a
   // week-long run grew with the task instances although their pages were released.
