@@ -4,7 +4,6 @@
 #include <filesystem>
 #include <iostream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "cli/CommandLine.h"
@@ -16,6 +15,7 @@
 #include "results/ResultsWriter.h"
 #include "results/Summary.h"
 #include "scenario/ScenarioLoader.h"
+#include "util/Processes.h"
 #include "util/TempDir.h"
 
 namespace po = boost::program_options;
@@ -107,7 +107,7 @@ int cmdRun(const Args& args) {
       "variant", po::value<std::vector<std::string>>()->composing(), "run only this variant (repeatable)")(
       "calibration", po::value<std::string>(),
       "query costs from this calibration file (schedlab calibrate) instead of the scenario's")(
-      "jobs,j", po::value<int>()->default_value(static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
+      "jobs,j", po::value<int>()->default_value(usableCores()),
       "variants simulated at once, a process each (default: the cores); results do not depend on it")(
       "quiet,q", "no progress line on stderr");
   auto parsed = parseCommand("run", args, visible, "SCENARIO.yaml");

@@ -455,9 +455,8 @@ int cmdSweep(const Args& args) {
       "a grid axis: KEY=V1,V2,... or KEY=LO..HI[:STEP] (KEY as for --set)")(
       "variant", po::value<std::vector<std::string>>()->composing(), "only this variant (repeatable)")(
       "seeds", po::value<int>()->default_value(1), "seeds per point: run.seed, run.seed+1, ...")(
-      "jobs,j", po::value<int>()->default_value(static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
-      "processes at once (default: the cores)")("out,o", po::value<std::string>(),
-                                                "sweep directory (default out/<scenario>-sweep)")(
+      "jobs,j", po::value<int>()->default_value(usableCores()), "processes at once (default: the cores)")(
+      "out,o", po::value<std::string>(), "sweep directory (default out/<scenario>-sweep)")(
       "shard", po::value<std::string>(), "run only shard I of N (I/N); join shards with schedlab merge")(
       "find-min", po::value<std::string>(), "smallest integer KEY in LO..HI (default 1..64) meeting --subject-to")(
       "subject-to", po::value<std::vector<std::string>>()->composing(),

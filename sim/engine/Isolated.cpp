@@ -1,9 +1,11 @@
 #include "engine/Isolated.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 #include <stdexcept>
@@ -13,16 +15,38 @@
 namespace schedlab {
 namespace {
 
-void writeAll(int fd, const std::string& data) {
+bool writeAll(int fd, const std::string& data) {
   size_t off = 0;
   while (off < data.size()) {
     ssize_t n = ::write(fd, data.data() + off, data.size() - off);
-    if (n <= 0) return;
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
     off += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+// The child's whole life: what it writes to `fd` is "O" + the result or "E" + the error; it
+// exits 0 only once all of it is written. Nothing escapes into the parent's code it was forked
+// from (its copies of the parent's children and temporary directories are not its own).
+[[noreturn]] void childMain(int fd, const std::function<std::string()>& fn) noexcept {
+  try {
+    std::string out;
+    try {
+      out = "O";
+      out += fn();
+    } catch (const std::exception& e) {
+      out = std::string("E") + e.what();
+    } catch (...) {
+      out = "Eunknown error in simulation";
+    }
+    ::_exit(writeAll(fd, out) ? 0 : 1);  // skip the SimGrid teardown: the process ends here
+  } catch (...) {
+    ::_exit(1);
   }
 }
 
-// A child running fn: what it writes to its pipe is "O" + the result or "E" + the error.
+// A child running fn, and what it has written so far.
 struct Child {
   pid_t pid = -1;
   int fd = -1;
@@ -31,7 +55,7 @@ struct Child {
 
 Child startChild(const std::function<std::string()>& fn) {
   int fds[2];
-  if (::pipe(fds) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+  if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
   const pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0) {
@@ -42,18 +66,7 @@ Child startChild(const std::function<std::string()>& fn) {
   if (pid == 0) {
     ::close(fds[0]);
     dieWithParent(parent);  // a simulation nobody waits for must not run on
-    std::string out;
-    try {
-      out = "O";
-      out += fn();
-    } catch (const std::exception& e) {
-      out = std::string("E") + e.what();
-    } catch (...) {
-      out = "Eunknown error in simulation";
-    }
-    writeAll(fds[1], out);
-    ::close(fds[1]);
-    ::_exit(0);  // skip the SimGrid teardown: the process ends here
+    childMain(fds[1], fn);
   }
   ::close(fds[1]);
   return {pid, fds[0], {}};
@@ -71,7 +84,8 @@ bool readSome(Child& c) {
   }
 }
 
-// Reaps the child whose output ended; its result, or its error as an exception's message.
+// Reaps the child whose output ended: its result, or (failed) what went wrong. Only a child
+// that exited 0 wrote its whole answer.
 std::string reap(Child& c, bool& failed) {
   ::close(c.fd);
   c.fd = -1;
@@ -79,13 +93,14 @@ std::string reap(Child& c, bool& failed) {
   while (::waitpid(c.pid, &status, 0) < 0 && errno == EINTR) {
   }
   c.pid = -1;
+  std::string data = std::move(c.data);
   failed = true;
-  if (c.data.empty()) {
-    if (WIFSIGNALED(status)) return "simulation process died with signal " + std::to_string(WTERMSIG(status));
+  if (WIFSIGNALED(status)) return "simulation process died with signal " + std::to_string(WTERMSIG(status));
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || data.empty())
     return "simulation process ended without a result";
-  }
-  failed = c.data[0] == 'E';
-  return c.data.substr(1);
+  failed = data[0] == 'E';
+  data.erase(0, 1);
+  return data;
 }
 
 }  // namespace
@@ -96,6 +111,7 @@ std::string runIsolated(const std::function<std::string()>& fn) {
 
 std::vector<std::string> runIsolatedEach(size_t n, int jobs, const std::function<std::string(size_t)>& fn,
                                          const std::function<void()>& tick, const std::function<void(size_t)>& ended) {
+  const size_t most = static_cast<size_t>(std::max(jobs, 1));
   std::vector<std::string> out(n);
   std::vector<Child> children(n);
   size_t next = 0, running = 0;
@@ -112,7 +128,7 @@ std::vector<std::string> runIsolatedEach(size_t n, int jobs, const std::function
   };
   try {
     while (failedAt == n && (next < n || running > 0)) {
-      while (next < n && running < static_cast<size_t>(jobs)) {
+      while (next < n && running < most) {
         const size_t i = next++;
         children[i] = startChild([&fn, i] { return fn(i); });
         ++running;
@@ -143,7 +159,7 @@ std::vector<std::string> runIsolatedEach(size_t n, int jobs, const std::function
     throw;
   }
   stopAll();
-  if (failedAt < n) throw std::runtime_error(out[failedAt]);
+  if (failedAt < n) throw IsolatedFailure(failedAt, out[failedAt]);
   return out;
 }
 

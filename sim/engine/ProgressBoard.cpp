@@ -1,6 +1,8 @@
 #include "engine/ProgressBoard.h"
 
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -69,6 +71,10 @@ void ProgressBoard::draw() {
   else
     std::snprintf(tail, sizeof tail, ", %.0f events/s", eventsPerSecond);
   line += tail;
+  // One screen row: a wrapped line would leave its first rows behind at each redraw.
+  winsize ws{};
+  if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 2 && line.size() + 1 >= ws.ws_col)
+    line.resize(ws.ws_col - 2u);
   // Blanks over what is left of a longer line drawn before.
   const size_t width = line.size();
   line.resize(std::max(width, lastWidth_) + 1, ' ');

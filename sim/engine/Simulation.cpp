@@ -113,17 +113,26 @@ std::vector<RunResult> simulateEachIsolated(const std::vector<Scenario>& scenari
     ProgressBoard& board;
     ~LineEnd() { board.finish(); }
   } lineEnd{board};
-  const std::vector<std::string> payloads = runIsolatedEach(
-      scenarios.size(), jobs,
-      [&](size_t i) {
-        SimulationOptions o = options[i];
-        if (progress) o.progress = [&board, i](const SimulationProgress& p) { board.post(i, p); };
-        return runSimulation(scenarios[i], o).toJson().dump();
-      },
-      progress ? std::function<void()>([&] { board.draw(); }) : std::function<void()>(),
-      [&](size_t i) { board.ended(i); });
+  std::vector<std::string> payloads;
+  try {
+    payloads = runIsolatedEach(
+        scenarios.size(), jobs,
+        [&](size_t i) {
+          SimulationOptions o = options[i];
+          if (progress) o.progress = [&board, i](const SimulationProgress& p) { board.post(i, p); };
+          return runSimulation(scenarios[i], o).toJson().dump();
+        },
+        progress ? std::function<void()>([&] { board.draw(); }) : std::function<void()>(),
+        [&](size_t i) { board.ended(i); });
+  } catch (const IsolatedFailure& e) {
+    if (scenarios.size() == 1) throw;
+    throw IsolatedFailure(e.index, "variant " + scenarios[e.index].variant + ": " + e.what());
+  }
   std::vector<RunResult> out;
-  for (const std::string& p : payloads) out.push_back(RunResult::fromJson(nlohmann::json::parse(p)));
+  for (std::string& p : payloads) {
+    out.push_back(RunResult::fromJson(nlohmann::json::parse(p)));
+    std::string().swap(p);
+  }
   return out;
 }
 

@@ -1,15 +1,18 @@
 #include "util/Processes.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <map>
 #include <stdexcept>
+#include <thread>
 
 extern char** environ;
 
@@ -73,6 +76,12 @@ int exitCode(int status) {
 }
 
 }  // namespace
+
+int usableCores() {
+  cpu_set_t set;
+  if (::sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return CPU_COUNT(&set);
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
 
 std::string shellQuote(const std::string& s) {
   std::string out = "'";

@@ -13,6 +13,9 @@ namespace schedlab {
 // Exits at once when the parent is already gone. Async-signal-safe.
 void dieWithParent(pid_t parent);
 
+// The cores this process may run on (its affinity mask, as nproc counts them); at least 1.
+int usableCores();
+
 // `s` single-quoted for a POSIX shell (a quote inside it closed, escaped and reopened).
 std::string shellQuote(const std::string& s);
 

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -37,23 +39,30 @@ TEST(Isolated, EachChildsResultLandsAtItsIndex) {
     EXPECT_EQ(std::count(out[i].begin(), out[i].end(), 'x'), static_cast<long>(100000 * i));  // read whole
   }
   EXPECT_EQ(pids.size(), 7u);  // a process each
-  EXPECT_EQ(ended.size(), 7u);
+  std::sort(ended.begin(), ended.end());
+  EXPECT_EQ(ended, (std::vector<size_t>{0, 1, 2, 3, 4, 5, 6}));
   EXPECT_GT(ticks, 0);
 }
 
-TEST(Isolated, AtMostJobsAtOnce) {
+TEST(Isolated, AtMostJobsAtOnceAndThatManyTogether) {
   const auto dir = schedlab::test::tempDir();
-  // Each child marks itself running, looks at how many are, and leaves.
+  // Each child marks itself running; the first two wait (up to 20 s) to see each other, every
+  // child counts how many run, and leaves.
   auto out = runIsolatedEach(6, 2, [&](size_t i) {
     const auto mine = dir / std::to_string(i);
     std::ofstream(mine).put('1');
-    ::usleep(50000);
+    bool met = i >= 2;
+    for (int k = 0; !met && k < 2000; ++k, ::usleep(10000)) met = std::filesystem::exists(dir / std::to_string(1 - i));
     size_t running = 0;
     for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++running;
     std::filesystem::remove(mine);
-    return std::to_string(running);
+    return std::string(met ? "met " : "alone ") + std::to_string(running);
   });
-  for (const auto& r : out) EXPECT_LE(std::stoi(r), 2);
+  ASSERT_EQ(out.size(), 6u);
+  EXPECT_EQ(out[0].substr(0, 4), "met ");
+  EXPECT_EQ(out[1].substr(0, 4), "met ");
+  for (const auto& r : out) EXPECT_LE(std::stoi(r.substr(r.find(' ') + 1)), 2) << r;
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Isolated, AFailureNamesItsChildAndStopsWhatHasNotStarted) {
@@ -71,10 +80,30 @@ TEST(Isolated, AFailureNamesItsChildAndStopsWhatHasNotStarted) {
   EXPECT_TRUE(std::filesystem::exists(dir / "0"));
   EXPECT_TRUE(std::filesystem::exists(dir / "1"));
   EXPECT_FALSE(std::filesystem::exists(dir / "2"));
-  EXPECT_THROW(runIsolatedEach(2, 2,
-                               [](size_t i) -> std::string {
-                                 if (i == 0) ::_exit(3);  // dies without a word
-                                 return "ok";
-                               }),
-               std::runtime_error);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Isolated, AFailureStopsTheChildrenStillRunningAndSaysWhichFailed) {
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    runIsolatedEach(3, 2, [](size_t i) -> std::string {
+      if (i == 1) ::_exit(3);  // dies without a word
+      ::sleep(60);
+      return "ok";
+    });
+    FAIL() << "no error";
+  } catch (const schedlab::IsolatedFailure& e) {
+    EXPECT_EQ(e.index, 1u);
+    EXPECT_STREQ(e.what(), "simulation process ended without a result");
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));  // child 0 was stopped
+  try {
+    runIsolatedEach(1, 1, [](size_t) -> std::string {
+      ::raise(SIGKILL);
+      return "ok";
+    });
+    FAIL() << "no error";
+  } catch (const schedlab::IsolatedFailure& e) {
+    EXPECT_STREQ(e.what(), "simulation process died with signal 9");
+  }
 }
