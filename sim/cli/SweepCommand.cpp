@@ -13,7 +13,6 @@
 #include <fstream>
 #include <memory>
 #include <set>
-#include <thread>
 
 #include "cli/CommandLine.h"
 #include "cli/Commands.h"

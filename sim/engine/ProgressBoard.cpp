@@ -28,7 +28,10 @@ ProgressBoard::ProgressBoard(std::vector<std::string> variants)
   for (size_t i = 0; i < variants_.size(); ++i) new (&slots_[i]) Slot();
 }
 
-ProgressBoard::~ProgressBoard() { ::munmap(slots_, sizeof(Slot) * std::max<size_t>(1, variants_.size())); }
+ProgressBoard::~ProgressBoard() {
+  finish();
+  ::munmap(slots_, sizeof(Slot) * std::max<size_t>(1, variants_.size()));
+}
 
 void ProgressBoard::post(size_t i, const SimulationProgress& p) {
   slots_[i].virtualSeconds = p.virtualSeconds;

@@ -15,6 +15,7 @@ class ProgressBoard {
  public:
   // REQUIRES: constructed before the children are forked.
   explicit ProgressBoard(std::vector<std::string> variants);
+  // Ends the line (finish) in the process that made the board.
   ~ProgressBoard();
   ProgressBoard(const ProgressBoard&) = delete;
   ProgressBoard& operator=(const ProgressBoard&) = delete;

@@ -108,11 +108,7 @@ std::vector<RunResult> simulateEachIsolated(const std::vector<Scenario>& scenari
                                             const std::vector<SimulationOptions>& options, int jobs, bool progress) {
   std::vector<std::string> names;
   for (const Scenario& s : scenarios) names.push_back(s.variant);
-  ProgressBoard board(names);
-  struct LineEnd {  // the progress line ends before whatever is printed next, an error too
-    ProgressBoard& board;
-    ~LineEnd() { board.finish(); }
-  } lineEnd{board};
+  ProgressBoard board(names);  // its line ends with it, before whatever is printed next (an error too)
   std::vector<std::string> payloads;
   try {
     payloads = runIsolatedEach(
