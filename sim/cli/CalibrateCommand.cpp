@@ -21,6 +21,7 @@
 #include "pg/QueryShapes.h"
 #include "pg/ServerCpu.h"
 #include "results/ResultsWriter.h"
+#include "scenario/Duration.h"
 
 namespace schedlab::cli {
 namespace {
@@ -53,6 +54,18 @@ std::vector<long long> parseSizes(const std::string& text) {
   }
   if (sizes.size() < 2) throw BadInput("--sizes: at least two sizes, to see how costs grow");
   return sizes;
+}
+
+// What a connection costs the server beyond its statements.
+void printConnections(const nlohmann::json& c) {
+  std::printf("connections: %.2f ms of DB CPU to start and end a backend; a statement's DB CPU after idling",
+              c["setup_s"].get<double>() * 1e3);
+  const auto& idle = c["idle_s"];
+  const auto& cpu = c["statement_cpu_s"];
+  for (size_t i = 0; i < idle.size(); ++i)
+    std::printf("%s %s %.0f us", i ? "," : "", formatDuration(idle[i].get<double>()).c_str(),
+                cpu[i].get<double>() * 1e6);
+  std::printf("\n");
 }
 
 // Where the DB's time goes per execution at the middle size: the backend's CPU, split.
@@ -237,6 +250,8 @@ int cmdCalibrate(const Args& args) {
   if (dbTime != "cpu" && dbTime != "latency") throw BadInput("--db-time: '" + dbTime + "' is not cpu or latency");
   plan.serverCpuSeconds = dbTime == "cpu" ? plan.minTime : 0;
   if (quick) {
+    plan.connections.connections = 20;
+    plan.connections.seconds = 0.4;
     plan.clientRepeat = 10;
     plan.apiRequests = 500;
     plan.apiRounds = 3;
@@ -297,6 +312,7 @@ int cmdCalibrate(const Args& args) {
   printFit(fit, m);
   if (fit.calibration.contains("client_costs")) printClientCosts(fit.calibration["client_costs"]);
   if (fit.calibration.contains("api_server")) printApiRequestCost(fit.calibration["api_server"]);
+  if (fit.calibration.contains("connections")) printConnections(fit.calibration["connections"]);
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("calibration: %s (Google Benchmark JSON: %s), %.0f s\n", out.c_str(), plan.benchmarkOut.c_str(), wall);
   return kOk;

@@ -21,34 +21,10 @@ namespace {
 // One connection per actor thread and service.
 struct ThreadConnection {
   std::unique_ptr<pqxx::connection> c;
-  int backend = 0;  // its server process, when on this machine (else 0)
+  int backend = 0;        // its server process, when on this machine (else 0)
+  double backendCpu = 0;  // that process's CPU seconds when its last statement ended
 };
 thread_local std::map<const void*, ThreadConnection> tlsConnections;
-
-// CPU seconds (user + system, in clock ticks) of the children a process has waited for.
-double reapedChildrenCpuSeconds(int pid) {
-  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(f, line)) return 0;
-  // Fields after the command name (which may hold spaces) in parentheses.
-  std::istringstream in(line.substr(line.rfind(')') + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; i <= 17 && in >> field; ++i)
-    if (i == 16 || i == 17) ticks += std::stod(field);
-  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
-
-int parentPid(const std::filesystem::path& stat) {
-  std::ifstream f(stat);
-  std::string line;
-  if (!std::getline(f, line)) return -1;
-  std::istringstream in(line.substr(line.rfind(')') + 2));
-  std::string state;
-  int ppid = -1;
-  in >> state >> ppid;
-  return ppid;
-}
 
 }  // namespace
 
@@ -187,7 +163,10 @@ void LiveQueryService::serve(const QueryBatch& batch, double clientSecondsPerSta
       pqxx::nontransaction(*tc.c).exec("SET search_path TO " + schema_);
       if (serverPid_ > 0) {
         BackendCpu backend(*tc.c);
-        if (backend.visible()) tc.backend = backend.pid();
+        if (backend.visible()) {
+          tc.backend = backend.pid();
+          tc.backendCpu = std::max(0.0, processRunSeconds(tc.backend));
+        }
       }
     }
     // The client's work is owed per statement; sleeps that overshoot are paid back by the next.
@@ -201,11 +180,17 @@ void LiveQueryService::serve(const QueryBatch& batch, double clientSecondsPerSta
         owed -= std::chrono::duration<double>(Clock::now() - t0).count();
       }
       auto t0 = Clock::now();
-      const double cpu0 = tc.backend ? processRunSeconds(tc.backend) : 0;
       pqxx::nontransaction tx(*tc.c);
       tx.exec(withLiterals(tx, liveStatements(call.type)[call.statement].sql, call.params));
       took[static_cast<size_t>(call.type)] += std::chrono::duration<double>(Clock::now() - t0).count();
-      if (tc.backend) cpu[static_cast<size_t>(call.type)] += std::max(0.0, processRunSeconds(tc.backend) - cpu0);
+      // A statement's server CPU runs from the end of the connection's previous one: what the
+      // backend does after answering (its statistics, going back to sleep) and on waking for this
+      // one is owed to the statements it serves, as calibrate's paced clients count it.
+      if (tc.backend) {
+        const double now = processRunSeconds(tc.backend);
+        cpu[static_cast<size_t>(call.type)] += std::max(0.0, now - tc.backendCpu);
+        tc.backendCpu = std::max(tc.backendCpu, now);
+      }
     }
   });
   if (pool_) pool_->release();
@@ -219,14 +204,7 @@ void LiveQueryService::serve(const QueryBatch& batch, double clientSecondsPerSta
 double LiveQueryService::busySeconds() const {
   if (serverPid_ <= 0) return 0;
   // The postmaster and every live child, to the nanosecond, plus the backends it has reaped.
-  double cpu = reapedChildrenCpuSeconds(serverPid_) + std::max(0.0, processRunSeconds(serverPid_));
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    if (parentPid(entry.path() / "stat") == serverPid_) cpu += std::max(0.0, processRunSeconds(std::stoi(name)));
-  }
-  return cpu;
+  return serverSeconds(serverPid_);
 }
 
 }  // namespace schedlab

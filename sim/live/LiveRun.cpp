@@ -20,6 +20,7 @@
 #include "model/ModelRun.h"
 #include "pg/AirflowSchema.h"
 #include "pg/LiveStatements.h"
+#include "pg/ServerCpu.h"
 #include "results/MetricSchema.h"
 
 namespace schedlab {
@@ -34,15 +35,6 @@ BlockCounters blockCounters(pqxx::connection& c) {
   tx.exec("SELECT pg_stat_clear_snapshot()");
   auto r = tx.exec1("SELECT blks_hit, blks_read FROM pg_stat_database WHERE datname = current_database()");
   return {r[0].as<double>(), r[1].as<double>()};
-}
-
-// The postmaster's pid when the server is the throwaway cluster on this machine.
-int serverPid(const BenchDatabase& db) {
-  if (!db.cluster()) return 0;
-  std::ifstream f(db.cluster()->dataDirectory() / "postmaster.pid");
-  int pid = 0;
-  f >> pid;
-  return pid;
 }
 
 // dag.schedule_interval as 1.10 stores it (airflow.utils.sqlalchemy.Interval): JSON of a
@@ -205,7 +197,7 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
 
   auto admin = db.connectTo(schemas[0]);
   const BlockCounters before = blockCounters(*admin);
-  const int pid = serverPid(db);
+  const int pid = db.serverPid();
   std::vector<LiveQueryService*> services;
   LiveRuntime rt;
   ModelRun model(sc, rt, [&](size_t k) {
@@ -217,9 +209,13 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
   });
   for (auto* s : services) s->attach(model.state(), sc.run.start);
   if (!loopsPath.empty()) model.streamLoops(loopsPath);
+  const int serverChildrenBefore = pid > 0 ? serverChildren(pid) : 0;
   model.start();
   const auto wallStart = std::chrono::steady_clock::now();
   rt.run(duration);
+  // The actors' connections closed with their threads: their backends' ends count (the simulator
+  // charges a connection's start and end together), once the server has reaped them.
+  if (pid > 0) awaitServerChildren(pid, serverChildrenBefore, 5.0);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
   const BlockCounters after = blockCounters(*admin);
 

@@ -52,6 +52,7 @@ MetadataDb::MetadataDb(const MetadbConfig& config, QueryCostModel model,
       pageRead_(config.pageReadLatency >= 0 ? config.pageReadLatency : model.pageReadSeconds()),
       service_(std::move(service)),
       model_(std::move(model)) {
+  if (service_) service_->chargeConnections(model_.connectionCost());
   for (auto& [table, n] : initialRows) {
     for (size_t t = 0; t < kTableNames.size(); ++t) {
       if (kTableNames[t] != table) continue;

@@ -17,6 +17,31 @@ double field(const nlohmann::json& obj, const char* key, const std::string& wher
   return v.get<double>();
 }
 
+// "connections": {"setup_s", "idle_s": [...], "statement_cpu_s": [...]}, the idle times ascending.
+ConnectionCost readConnectionCost(const nlohmann::json& c, const std::string& where) {
+  ConnectionCost out;
+  out.setupSeconds = field(c, "setup_s", where);
+  auto list = [&](const char* key) {
+    std::vector<double> v;
+    if (!c.contains(key)) return v;
+    if (!c[key].is_array()) throw std::runtime_error(where + "." + key + ": expected a list of non-negative numbers");
+    for (const auto& x : c[key]) {
+      if (!x.is_number() || x.get<double>() < 0)
+        throw std::runtime_error(where + "." + key + ": expected a list of non-negative numbers");
+      v.push_back(x.get<double>());
+    }
+    return v;
+  };
+  out.idleSeconds = list("idle_s");
+  out.statementSeconds = list("statement_cpu_s");
+  if (out.idleSeconds.size() != out.statementSeconds.size())
+    throw std::runtime_error(where + ": idle_s and statement_cpu_s must be as long as each other");
+  for (size_t i = 0; i < out.idleSeconds.size(); ++i)
+    if (out.idleSeconds[i] <= 0 || (i > 0 && out.idleSeconds[i] <= out.idleSeconds[i - 1]))
+      throw std::runtime_error(where + ".idle_s: expected positive idle times in ascending order");
+  return out;
+}
+
 // A query type's costs. Page counts sit under "pages" with the same four coefficients.
 QueryCost queryCost(const nlohmann::json& c, const std::string& where) {
   QueryCost q;
@@ -183,6 +208,7 @@ QueryCostModel QueryCostModel::fromJson(const nlohmann::json& j, const std::stri
     }
     m.costs_[i] = queryCost(q[name], origin + ": queries." + name);
   }
+  if (j.contains("connections")) m.connectionCost_ = readConnectionCost(j["connections"], origin + ": connections");
   if (j.contains("storage")) m.pageReadSeconds_ = field(j["storage"], "page_read_s", origin + ": storage");
   const auto bytes = j.value("bytes_per_row", nlohmann::json::object());
   for (size_t t = 0; t < kTableNames.size(); ++t) {
@@ -245,6 +271,22 @@ QueryCostModel QueryCostModel::fromFile(const std::string& path) {
 QueryCostModel QueryCostModel::shipped() {
   static const nlohmann::json j = nlohmann::json::parse(kDefaultCalibrationJson);
   return fromJson(j, "shipped calibration");
+}
+
+double ConnectionCost::wake(double idle) const {
+  const size_t n = idleSeconds.size();
+  if (n < 2 || idle <= idleSeconds[0]) return 0;
+  const double base = statementSeconds[0];
+  double best = 0;  // the extra at the points up to `idle`: a noisy point never lowers it
+  for (size_t i = 1; i < n; ++i) {
+    if (idle < idleSeconds[i]) {
+      const double f = std::log(idle / idleSeconds[i - 1]) / std::log(idleSeconds[i] / idleSeconds[i - 1]);
+      const double at = statementSeconds[i - 1] + f * (statementSeconds[i] - statementSeconds[i - 1]) - base;
+      return std::max(best, at);
+    }
+    best = std::max(best, statementSeconds[i] - base);
+  }
+  return best;
 }
 
 }  // namespace schedlab

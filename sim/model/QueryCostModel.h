@@ -9,6 +9,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "model/QueryCatalog.h"
 
@@ -44,6 +45,23 @@ struct ClientCost {
   }
 };
 
+// What a client connection costs the server beyond its statements' own work, as `schedlab
+// calibrate` measured it ("connections"): starting its backend (the fork, authentication, the
+// catalog caches) and ending it, once per connection; and waking it: a statement sent after the
+// connection sat idle finds the backend's memory gone from the CPU's caches and costs more than
+// one sent at the pace the per-type costs were measured at.
+struct ConnectionCost {
+  double setupSeconds = 0;
+  // A probe statement's server CPU after the connection idled idleSeconds[i] (ascending; the first
+  // is the per-type costs' pace). Empty: no wake cost.
+  std::vector<double> idleSeconds, statementSeconds;
+
+  // The extra server CPU of a statement sent `idle` seconds after its connection's previous one
+  // ended: 0 up to the first point, interpolated in log(idle) between points, the last point's
+  // beyond; never less than at a shorter idle time.
+  double wake(double idle) const;
+};
+
 class QueryCostModel {
  public:
   // Throws std::runtime_error naming the file and field when the calibration is malformed.
@@ -71,6 +89,8 @@ class QueryCostModel {
   // airflow3: the API server's own CPU per request ("api_server": {"request_cost_s"}, measured on a
   // FastAPI proxy by `schedlab calibrate`); < 0 when the calibration has none.
   double apiRequestCost() const { return apiRequestCost_; }
+  // What a connection costs the server (all zero when the calibration did not measure it).
+  const ConnectionCost& connectionCost() const { return connectionCost_; }
   // Seconds to read one page that is not in memory (a random read from the DB's disk).
   double pageReadSeconds() const { return pageReadSeconds_; }
   double bytesPerRow(Table t) const { return bytesPerRow_[static_cast<size_t>(t)]; }
@@ -96,6 +116,7 @@ class QueryCostModel {
   nlohmann::json airflow3Provenance_;
   double apiRequestCost_ = -1;
   double pageReadSeconds_ = 0;
+  ConnectionCost connectionCost_;
   std::string origin_;
   nlohmann::json provenance_;
 };

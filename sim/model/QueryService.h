@@ -6,6 +6,7 @@
 namespace schedlab {
 
 class QueryBatch;
+struct ConnectionCost;
 
 class QueryService {
  public:
@@ -13,6 +14,9 @@ class QueryService {
   // Blocks the calling actor for the round trips, the client's own work per statement (the ORM
   // building statements and mapping rows), the wait for a connection and the service.
   virtual void serve(const QueryBatch& batch, double clientSecondsPerStatement) = 0;
+  // What each connection costs a simulated server beyond its statements (each actor holds one
+  // connection per DB, as each Airflow process does); a live server pays its own.
+  virtual void chargeConnections(const ConnectionCost& /*cost*/) {}
   // Core-seconds of DB work done since the start.
   virtual double busySeconds() const = 0;
   // Whether batches must record what each query is about (the run, the task instances), so the

@@ -3,6 +3,9 @@
 #include "pg/ConnectionString.h"
 
 #include <unistd.h>
+#include <chrono>
+#include <fstream>
+#include <thread>
 
 #include <ctime>
 
@@ -109,6 +112,40 @@ std::string BenchDatabase::serverVersion() const {
 std::string BenchDatabase::describe() const {
   if (cluster_) return "throwaway PostgreSQL " + serverVersion() + " in " + cluster_->directory().string();
   return "PostgreSQL " + serverVersion() + " (schemas " + prefix_ + "_*)";
+}
+
+std::shared_ptr<void> BenchDatabase::pauseAutovacuum() {
+  if (!cluster_) return nullptr;
+  auto set = [this](const std::string& statement) {
+    pqxx::nontransaction tx(*admin_);
+    tx.exec(statement);
+    tx.exec("SELECT pg_reload_conf()");
+  };
+  set("ALTER SYSTEM SET autovacuum = off");
+  // The workers under way stop (the tables were vacuumed and analysed on loading; what a worker
+  // leaves undone the next one does), and are gone before the guard is handed over.
+  for (int i = 0; i < 500; ++i) {
+    pqxx::nontransaction tx(*admin_);
+    const auto r = tx.exec1(
+        "SELECT count(*), count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE backend_type = 'autovacuum "
+        "worker'");
+    if (r[0].as<int>() == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return std::shared_ptr<void>(nullptr, [set](void*) {
+    try {
+      set("ALTER SYSTEM RESET autovacuum");
+    } catch (const std::exception&) {  // the cluster is thrown away anyway
+    }
+  });
+}
+
+int BenchDatabase::serverPid() const {
+  if (!cluster_) return 0;
+  std::ifstream f(cluster_->dataDirectory() / "postmaster.pid");
+  int pid = 0;
+  f >> pid;
+  return pid;
 }
 
 }  // namespace schedlab

@@ -56,6 +56,12 @@ class BenchDatabase {
   // How messages name the server: "the throwaway PostgreSQL", or the user's URL, password masked.
   std::string serverName() const;
   ThrowawayPostgres* cluster() const { return cluster_.get(); }
+  // Throwaway cluster only (a no-op elsewhere): autovacuum holds off, and the workers under way
+  // stop, until the returned guard goes. Its workers would count as the server's CPU in
+  // measurements that read it, and share its cores.
+  std::shared_ptr<void> pauseAutovacuum();
+  // The postmaster's pid when the server is the throwaway cluster on this machine, else 0.
+  int serverPid() const;
 
  private:
   std::unique_ptr<ThrowawayPostgres> cluster_;

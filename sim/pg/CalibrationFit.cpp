@@ -521,6 +521,21 @@ CalibrationFitResult fitCalibration(const CalibrationMeasurements& m, nlohmann::
     out.calibration["airflow3"] = airflow3Section(m, time, page);
   if (m.clientCost.is_object()) out.calibration["client_costs"] = clientCostsJson(m.clientCost);
   if (m.apiRequestCost.is_object()) out.calibration["api_server"] = m.apiRequestCost;
+  if (m.connections.setupSeconds >= 0) {
+    nlohmann::json idle = nlohmann::json::array(), cpu = nlohmann::json::array();
+    for (size_t i = 0; i < m.connections.idleSeconds.size(); ++i) {
+      idle.push_back(m.connections.idleSeconds[i]);
+      cpu.push_back(round_to(m.connections.statementSeconds[i], 1e-9));
+    }
+    out.calibration["connections"] = {
+        {"setup_s", round_to(m.connections.setupSeconds, 1e-6)},
+        {"idle_s", idle},
+        {"statement_cpu_s", cpu},
+        {"method",
+         "setup_s: the postmaster's and its ended backends' CPU per connection opened, asked SELECT 1 and closed; "
+         "statement_cpu_s: a task instance's state by its key, the backends' CPU per statement when each connection "
+         "sends one every idle_s (the first: the pace the per-type costs were measured at)"}};
+  }
   if (!m.coldPageRead.empty()) {
     std::vector<double> c = m.coldPageRead;
     std::sort(c.begin(), c.end());

@@ -333,6 +333,7 @@ void measureLoaded(BenchDatabase& db, SchemaLayout layout, const History& h, con
     m.planning[key] = costs.planningSeconds;
   }
   if (plan.serverCpuSeconds > 0 && BackendCpu(*c).visible()) {
+    auto paused = db.pauseAutovacuum();  // the tables just loaded are not analysed meanwhile
     StatementStats stats(*c, db.serverName());
     std::vector<PacedClient> pool = pacedClients(db, layout, h, plan);
     auto record = [&](const std::string& key, const ServerCost& cost) {
@@ -421,6 +422,11 @@ CalibrationMeasurements measureCalibration(BenchDatabase& db, const CalibrationP
   const long long middle = plan.sizes[plan.sizes.size() / 2];
   bench.afterLoad = [&](SchemaLayout layout, const History& h) {
     measureLoaded(db, layout, h, plan, m);
+    if (plan.serverCpuSeconds > 0 && layout == SchemaLayout::Airflow110 && h.taskInstances == plan.sizes.back()) {
+      ConnectionProbePlan probe = plan.connections;
+      if (!probe.idleSeconds.empty()) probe.idleSeconds.front() = plan.serverCpuPace;  // the per-type costs' pace
+      m.connections = probeConnections(db, layout, h, probe);
+    }
     // The client's side once, on the history Airflow 1.10's scheduler reads.
     if (plan.clientRepeat > 0 && layout == SchemaLayout::Airflow110 && h.taskInstances == middle) {
       m.clientCost = measureClientCost(db.connectionString(), db.schemaOf(layout, h), plan.clientRepeat);

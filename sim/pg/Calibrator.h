@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "pg/BenchDatabase.h"
+#include "pg/ConnectionProbe.h"
 #include "pg/ContentionCheck.h"
 
 namespace schedlab {
@@ -40,6 +41,9 @@ struct CalibrationPlan {
   double serverCpuSeconds = 0.5;
   double serverCpuPace = 0.001;
   int serverCpuClients = 4;
+  // What a connection costs the server beyond its statements (its backend's start and end, its
+  // wake-up after idling), on the 1.10 layout at the largest size, when serverCpuSeconds > 0.
+  ConnectionProbePlan connections;
 };
 
 struct CalibrationMeasurements {
@@ -64,8 +68,9 @@ struct CalibrationMeasurements {
   long long contentionSize = 0;
   int dbCores = 0;
   std::string server;
-  nlohmann::json clientCost;      // measureClientCost's result; null when not measured
-  nlohmann::json apiRequestCost;  // measureApiRequestCost's result; measured with the client cost
+  nlohmann::json clientCost;          // measureClientCost's result; null when not measured
+  nlohmann::json apiRequestCost;      // measureApiRequestCost's result; measured with the client cost
+  ConnectionProbeResult connections;  // setupSeconds < 0: not measured
 };
 
 std::string measurementKey(SchemaLayout layout, long long size, const std::string& what);

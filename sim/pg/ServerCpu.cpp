@@ -1,7 +1,15 @@
 #include "pg/ServerCpu.h"
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
+#include <thread>
+#include <vector>
 
 namespace schedlab {
 
@@ -10,6 +18,60 @@ double processRunSeconds(int pid) {
   long long ns = -1;
   if (!(f >> ns) || ns < 0) return -1;
   return static_cast<double>(ns) / 1e9;
+}
+
+double reapedChildrenSeconds(int pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(f, line)) return 0;
+  // Fields after the command name (which may hold spaces) in parentheses.
+  std::istringstream in(line.substr(line.rfind(')') + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 17 && in >> field; ++i)
+    if (i == 16 || i == 17) ticks += std::stod(field);
+  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+namespace {
+
+// The pids of process `pid`'s children now.
+std::vector<int> childrenOf(int pid) {
+  std::vector<int> out;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream f(entry.path() / "stat");
+    std::string line;
+    if (!std::getline(f, line) || line.rfind(')') == std::string::npos) continue;
+    std::istringstream in(line.substr(line.rfind(')') + 2));
+    std::string state;
+    int ppid = -1;
+    in >> state >> ppid;
+    if (ppid == pid) out.push_back(std::stoi(name));
+  }
+  return out;
+}
+
+}  // namespace
+
+int serverChildren(int pid) { return static_cast<int>(childrenOf(pid).size()); }
+
+double serverSeconds(int pid) {
+  double cpu = reapedChildrenSeconds(pid) + std::max(0.0, processRunSeconds(pid));
+  for (int child : childrenOf(pid)) cpu += std::max(0.0, processRunSeconds(child));
+  return cpu;
+}
+
+int awaitServerChildren(int pid, int count, double limit) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(limit);
+  int n = serverChildren(pid);
+  while (n > count && std::chrono::steady_clock::now() < end) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    n = serverChildren(pid);
+  }
+  return n;
 }
 
 BackendCpu::BackendCpu(pqxx::connection& c) {

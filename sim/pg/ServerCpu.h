@@ -13,6 +13,19 @@ namespace schedlab {
 // CPU seconds process `pid` has run so far (/proc/PID/schedstat), or -1 when it is not visible.
 double processRunSeconds(int pid);
 
+// CPU seconds (user + system, to the clock tick) of the children process `pid` has waited for,
+// 0 when it is not visible: a server's ended backends.
+double reapedChildrenSeconds(int pid);
+
+// Waits (at most `limit` seconds) until the server `pid`'s children number no more than `count`:
+// its ended backends reaped, their CPU in reapedChildrenSeconds. Returns how many there are.
+int awaitServerChildren(int pid, int count, double limit);
+// CPU seconds of server `pid` so far: the postmaster and every live child to the nanosecond, plus
+// the children it has reaped.
+double serverSeconds(int pid);
+// How many children process `pid` has now.
+int serverChildren(int pid);
+
 // The CPU time of the server process behind one connection.
 class BackendCpu {
  public:

@@ -52,6 +52,18 @@ TEST(CalibrateCommand, MeasuresFitsAndTheSimulatorRunsOnIt) {
             model.airflow3().seconds(QueryType::ApiTiHeartbeat, 1, 1, 8000));
   EXPECT_GT(file["airflow3"]["bytes_per_row"]["task_instance_history"].get<double>(), 0);
 
+  // What a connection costs the server: its backend's start and end (a fork and a backend's
+  // caches: more than a statement), and a statement's CPU after idling, at the per-type costs'
+  // pace first; a backend woken after a second costs more than one kept busy every millisecond.
+  EXPECT_NE(r.output.find("connections: "), std::string::npos) << r.output;
+  const ConnectionCost& connection = model.connectionCost();
+  EXPECT_GT(connection.setupSeconds, 10 * select1 * 1e-6);
+  ASSERT_EQ(connection.idleSeconds.size(), 4u);
+  EXPECT_EQ(connection.idleSeconds.front(), 0.001);
+  EXPECT_EQ(connection.idleSeconds.back(), 1.0);
+  for (double cpu : connection.statementSeconds) EXPECT_GT(cpu, 0);
+  EXPECT_GT(connection.wake(1.0), 0);
+
   // The scheduler's side, measured with SQLAlchemy: every type the scheduler sends.
   EXPECT_NE(r.output.find("scheduler-side cost per query (client CPU: SQLAlchemy 1.4"), std::string::npos) << r.output;
   ASSERT_TRUE(model.hasClientCosts());

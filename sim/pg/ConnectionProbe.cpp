@@ -1,0 +1,120 @@
+#include "pg/ConnectionProbe.h"
+
+#include <algorithm>
+#include <chrono>
+#include <exception>
+#include <string>
+#include <thread>
+
+#include "pg/ServerCpu.h"
+
+namespace schedlab {
+namespace {
+
+// CPU seconds of the postmaster and the children it has reaped.
+double postmasterSeconds(int pid) { return reapedChildrenSeconds(pid) + std::max(0.0, processRunSeconds(pid)); }
+
+// The backend's start and end, per connection: the postmaster's and its reaped children's CPU
+// over `n` connections opened, asked one statement (as a new Airflow session's first) and closed.
+double setupSeconds(BenchDatabase& db, SchemaLayout layout, const History& h, int n) {
+  const int pid = db.serverPid();
+  if (pid <= 0 || n <= 0) return -1;
+  auto paused = db.pauseAutovacuum();
+  auto settled = [&] {  // once every ended backend has been reaped
+    double last = postmasterSeconds(pid);
+    for (int i = 0; i < 50; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      const double now = postmasterSeconds(pid);
+      if (now == last) break;
+      last = now;
+    }
+    return last;
+  };
+  const double before = settled();
+  for (int i = 0; i < n; ++i) {
+    auto c = db.connect(layout, h);
+    pqxx::nontransaction(*c).exec("SELECT 1");
+  }
+  return (settled() - before) / n;
+}
+
+// A probe statement's backend CPU when each connection sends one every `idle` seconds.
+double statementSeconds(BenchDatabase& db, SchemaLayout layout, const History& h, double idle, int clients,
+                        double seconds, const std::vector<std::string>& probes) {
+  struct Client {
+    std::unique_ptr<pqxx::connection> c;
+    std::unique_ptr<BackendCpu> cpu;
+    double used = 0;
+    long long sent = 0;
+  };
+  std::vector<Client> pool(static_cast<size_t>(std::max(1, clients)));
+  for (Client& k : pool) {
+    k.c = db.connect(layout, h);
+    k.cpu = std::make_unique<BackendCpu>(*k.c);
+    if (!k.cpu->visible()) return -1;
+    for (const auto& q : probes) pqxx::nontransaction(*k.c).exec(q);  // caches warm first
+  }
+  const double length = std::max(seconds, 2 * idle);
+  std::vector<std::exception_ptr> failed(pool.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < pool.size(); ++i)
+    threads.emplace_back([&, i] {
+      try {
+        Client& k = pool[i];
+        // The clients' sends spread over the idle period, as independent processes' are.
+        std::this_thread::sleep_for(std::chrono::duration<double>(idle * static_cast<double>(i) / pool.size()));
+        const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(length);
+        const double cpu0 = k.cpu->seconds();
+        while (std::chrono::steady_clock::now() < end) {
+          pqxx::nontransaction(*k.c).exec(probes[static_cast<size_t>(k.sent) % probes.size()]);
+          ++k.sent;
+          std::this_thread::sleep_for(std::chrono::duration<double>(idle));
+        }
+        k.used = k.cpu->seconds() - cpu0;
+      } catch (...) {
+        failed[i] = std::current_exception();
+      }
+    });
+  for (auto& t : threads) t.join();
+  for (const auto& f : failed)
+    if (f) std::rethrow_exception(f);
+  double used = 0;
+  long long sent = 0;
+  for (const Client& k : pool) used += k.used, sent += k.sent;
+  return sent > 0 ? used / static_cast<double>(sent) : -1;
+}
+
+}  // namespace
+
+ConnectionProbeResult probeConnections(BenchDatabase& db, SchemaLayout layout, const History& h,
+                                       const ConnectionProbePlan& plan) {
+  ConnectionProbeResult out;
+  out.setupSeconds = setupSeconds(db, layout, h, plan.connections);
+  if (out.setupSeconds < 0) return out;
+  // The probe: a task instance's state by its key, as the scheduler and the task runner read it,
+  // over task instances spread through the history.
+  std::vector<std::string> probes;
+  {
+    auto c = db.connect(layout, h);
+    pqxx::nontransaction tx(*c);
+    const bool byDate = layout == SchemaLayout::Airflow110;
+    const std::string run = byDate ? "execution_date" : "run_id";
+    for (const auto& row : tx.exec("SELECT dag_id, task_id, " + run + "::text FROM task_instance ORDER BY " + run +
+                                   " DESC, dag_id, task_id LIMIT 64"))
+      probes.push_back("SELECT task_instance.state FROM task_instance WHERE task_instance.dag_id = " +
+                       tx.quote(row[0].as<std::string>()) +
+                       " AND task_instance.task_id = " + tx.quote(row[1].as<std::string>()) + " AND task_instance." +
+                       run + " = " + tx.quote(row[2].as<std::string>()));
+  }
+  if (probes.empty()) return out;
+  for (size_t i = 0; i < plan.idleSeconds.size(); ++i) {
+    const int clients = plan.clients[std::min(i, plan.clients.size() - 1)];
+    const double s = statementSeconds(db, layout, h, plan.idleSeconds[i], clients, plan.seconds, probes);
+    if (s < 0) return {out.setupSeconds, {}, {}};
+    out.idleSeconds.push_back(plan.idleSeconds[i]);
+    out.statementSeconds.push_back(s);
+  }
+  return out;
+}
+
+}  // namespace schedlab

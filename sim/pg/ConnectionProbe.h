@@ -1,0 +1,31 @@
+// What a client connection costs PostgreSQL beyond its statements: starting and ending its backend
+// (measured as the CPU of the postmaster's children it has reaped, so the backend's whole life
+// counts), and waking it after the connection sat idle (a probe statement's backend CPU at several
+// idle times: the longer the backend slept, the less of its memory is still in the CPU's caches).
+#pragma once
+
+#include <vector>
+
+#include "pg/BenchDatabase.h"
+
+namespace schedlab {
+
+struct ConnectionProbePlan {
+  int connections = 100;  // opened, used once and closed, one after another
+  // The idle times a probe statement is sent after (ascending; the first is the pace the per-type
+  // costs are measured at), the connections that send it at once, and how long each is measured.
+  std::vector<double> idleSeconds = {0.001, 0.01, 0.1, 1.0};
+  std::vector<int> clients = {4, 4, 16, 32};
+  double seconds = 2;  // per idle time, at least two idle periods
+};
+
+struct ConnectionProbeResult {
+  double setupSeconds = -1;  // < 0: the server's processes are not on this machine
+  std::vector<double> idleSeconds, statementSeconds;
+};
+
+// REQUIRES: `h` loaded in `layout`. Empty figures when the server's processes cannot be read.
+ConnectionProbeResult probeConnections(BenchDatabase& db, SchemaLayout layout, const History& h,
+                                       const ConnectionProbePlan& plan);
+
+}  // namespace schedlab

@@ -1,0 +1,117 @@
+// A simulated metadata DB charges each actor's connection as calibrate measured it: the backend's
+// start on the actor's first statement, and on each later one the extra CPU of waking a backend
+// that sat idle, relative to the pace the per-type costs were measured at.
+#include <gtest/gtest.h>
+
+#include <xbt/log.h>
+#include <simgrid/s4u.hpp>
+
+#include <cmath>
+
+#include "engine/EngineArguments.h"
+#include "engine/SimGridQueryService.h"
+#include "model/MetadataDb.h"
+#include "support/TestSupport.h"
+
+namespace sg4 = simgrid::s4u;
+using namespace schedlab;
+
+namespace {
+
+// Every statement costs 100 us of its own; a connection 10 ms to start; a statement after 1 ms
+// of idling 200 us and after 1 s 600 us (so 400 us more than at the 1 ms pace), 10 ms: 300 us.
+const char* kCalibration = R"({
+  "queries": {"default": {"fixed_s": 1e-4}},
+  "connections": {"setup_s": 0.01, "idle_s": [0.001, 0.01, 1.0], "statement_cpu_s": [2e-4, 3e-4, 6e-4]}
+})";
+
+// The DB's busy seconds after `plan` ran: each entry an actor's statements, as (time to send it,
+// statements in the batch).
+double busyAfter(const std::vector<std::vector<std::pair<double, int>>>& plan, double clientCost) {
+  std::string payload = runIsolated([=] {
+    xbt_log_control_set("root.thres:critical");
+    static EngineArguments args("connections", {});
+    auto& engine = *new sg4::Engine(args.argc(), args.argv());
+    auto* zone = sg4::create_full_zone("world");
+    auto* dbHost = zone->create_host("metadb", SimGridQueryService::kCoreSpeed)->set_core_count(4)->seal();
+    auto* client = zone->create_host("clients", 1e9)->seal();
+    zone->seal();
+    MetadbConfig cfg;
+    cfg.cores = 4;
+    cfg.networkRtt = 0;
+    auto model = QueryCostModel::fromJson(nlohmann::json::parse(kCalibration), "test");
+    auto& db = *new MetadataDb(cfg, model, cfg.initialRows, std::make_unique<SimGridQueryService>(dbHost, cfg));
+    for (const auto& statements : plan)
+      sg4::Actor::create("client", client, [&db, statements, clientCost] {
+        for (auto [at, n] : statements) {
+          sg4::this_actor::sleep_until(at);
+          QueryBatch b = db.batch();
+          b.add(QueryType::TiCurrentState, 0, 0, n);
+          db.execute(b, clientCost);
+        }
+      });
+    engine.run();
+    return nlohmann::json(db.busySeconds()).dump();
+  });
+  return std::stod(payload);
+}
+
+}  // namespace
+
+TEST(ConnectionCost, WakeIsInterpolatedInLogIdleTimeAndNeverFalls) {
+  auto model = QueryCostModel::fromJson(nlohmann::json::parse(kCalibration), "test");
+  const ConnectionCost& c = model.connectionCost();
+  EXPECT_DOUBLE_EQ(c.setupSeconds, 0.01);
+  EXPECT_DOUBLE_EQ(c.wake(0.0005), 0);
+  EXPECT_DOUBLE_EQ(c.wake(0.001), 0);
+  EXPECT_NEAR(c.wake(0.01), 1e-4, 1e-12);
+  EXPECT_NEAR(c.wake(0.1), 2.5e-4, 1e-12);  // halfway in log between 10 ms and 1 s
+  EXPECT_NEAR(c.wake(60), 4e-4, 1e-12);     // the last point's beyond it
+  // A noisy point below an earlier one does not lower the wake at longer idle times.
+  auto noisy = QueryCostModel::fromJson(nlohmann::json::parse(R"({"queries": {"default": {"fixed_s": 1e-4}},
+    "connections": {"setup_s": 0, "idle_s": [0.001, 0.1, 1.0], "statement_cpu_s": [2e-4, 5e-4, 4e-4]}})"),
+                                        "test");
+  EXPECT_NEAR(noisy.connectionCost().wake(1.0), 3e-4, 1e-12);
+  EXPECT_NEAR(noisy.connectionCost().wake(10.0), 3e-4, 1e-12);
+}
+
+TEST(ConnectionCost, MalformedSectionsAreRefusedByName) {
+  auto bad = [](const char* connections) {
+    try {
+      QueryCostModel::fromJson(nlohmann::json::parse(std::string(R"({"queries": {"default": {"fixed_s": 1e-4}},
+        "connections": )") + connections + "}"),
+                               "cal.json");
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(bad(R"({"setup_s": -1})").find("cal.json: connections.setup_s"), std::string::npos);
+  EXPECT_NE(bad(R"({"idle_s": [0.001, 1], "statement_cpu_s": [1e-4]})").find("as long as each other"),
+            std::string::npos);
+  EXPECT_NE(bad(R"({"idle_s": [1, 0.001], "statement_cpu_s": [1e-4, 2e-4]})").find("ascending"), std::string::npos);
+  EXPECT_NE(bad(R"({"idle_s": "1s", "statement_cpu_s": []})").find("connections.idle_s"), std::string::npos);
+}
+
+TEST(ConnectionCost, EachActorsFirstStatementStartsItsBackend) {
+  // Two actors, one statement each: two starts and two statements.
+  EXPECT_NEAR(busyAfter({{{0, 1}}, {{0, 1}}}, 0), 2 * (0.01 + 1e-4), 1e-9);
+}
+
+TEST(ConnectionCost, AStatementAfterIdlingPaysTheWake) {
+  // One actor: a start at 0, then a statement 2 s later (idle beyond the last point: 400 us more;
+  // it ends 500 us later), then one 10.1 ms after it was sent: idle 9.6 ms, between the points.
+  const double busy = busyAfter({{{0, 1}, {2, 1}, {2.0101, 1}}}, 0);
+  const double wake = 1e-4 * std::log(0.0096 / 0.001) / std::log(10.0);
+  EXPECT_NEAR(busy, 0.01 + 3 * 1e-4 + 4e-4 + wake, 1e-9);
+  // A batch's later statements wake after the client's work between them (10 ms each here): the
+  // first statement's idle time counts that work too.
+  const double batch = busyAfter({{{0, 1}, {2, 3}}}, 0.01);
+  EXPECT_NEAR(batch, 0.01 + 4 * 1e-4 + 4e-4 + 2 * 1e-4, 1e-9);
+}
+
+TEST(ConnectionCost, ACalibrationWithoutTheSectionChargesNothingMore) {
+  auto model = QueryCostModel::fromJson(nlohmann::json::parse(R"({"queries": {"default": {"fixed_s": 1e-4}}})"), "t");
+  EXPECT_EQ(model.connectionCost().setupSeconds, 0);
+  EXPECT_EQ(model.connectionCost().wake(100), 0);
+}
