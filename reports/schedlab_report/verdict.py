@@ -363,7 +363,10 @@ def live_blocks(variants):
         blocks += [("h3", "Where the database's CPU went"),
                    ("p", "Per statement, the query types that used most of the live backends' CPU: the simulator's "
                          "DB time (from the calibration) against the CPU the live backends spent (`db_cpu_seconds`, "
-                         "read from /proc around each statement)."),
+                         "read from /proc, each statement's from the end of its connection's previous one). The live "
+                         "figure holds the backend's wake-up after its connection idled, which the simulator charges "
+                         "apart from the statement's own cost, as it does each connection's start and end (the "
+                         "calibration's `connections`): both are in the DB CPU above."),
                    ("table", ["variant", "query type", "statements live", "sim per statement",
                               "live per statement", "error", "share of live CPU"], by_type)]
     return blocks
