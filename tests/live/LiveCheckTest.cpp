@@ -81,7 +81,7 @@ nlohmann::json expectWithin15PercentOfLive(const std::string& name) {
         const double measured = figure(lv, f), error = (simulated - measured) / measured;
         std::printf("%s %s%s%s: simulated %.4f %s, live %.4f %s, error %+.1f %%%s\n",
                     sv["name"].get<std::string>().c_str(), f.metric, f.stat ? "." : "", f.stat ? f.stat : "", simulated,
-                    f.stat ? "s" : "of the DB's core", measured, f.stat ? "s" : "of the DB's core", 100 * error,
+                    f.stat ? "s" : "of the DB's cores", measured, f.stat ? "s" : "of the DB's cores", 100 * error,
                     f.held ? "" : " (not held)");
         if (f.held && std::fabs(error) >= 0.15)
           missed.push_back(sv["name"].get<std::string>() + " " + f.metric + (f.stat ? "." : "") +
