@@ -19,6 +19,7 @@
 #include "pg/LiveStatements.h"
 #include "pg/QueryBenchmarks.h"
 #include "pg/ServerCpu.h"
+#include "util/Threads.h"
 
 namespace fs = std::filesystem;
 
@@ -194,28 +195,18 @@ ServerCost pacedServerCost(std::vector<PacedClient>& pool, StatementStats& stats
   for (size_t i = 0; i < n; ++i)
     for (const SqlUnit* u : unitsOf(i)) send(*pool[i].c, *u, none);  // caches warm first
   stats.reset();
-  std::vector<std::thread> threads;
-  std::vector<std::exception_ptr> failed(n);
-  for (size_t i = 0; i < n; ++i)
-    threads.emplace_back([&, i] {
-      try {
-        PacedClient& k = pool[i];
-        const std::vector<const SqlUnit*> mine = unitsOf(i);
-        const auto start = std::chrono::steady_clock::now();
-        const double cpu0 = k.cpu->seconds();
-        do {
-          send(*k.c, *mine[static_cast<size_t>(k.units) % mine.size()], pace);
-          ++k.units;
-        } while (k.units < 5 || std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() <
-                                    plan.serverCpuSeconds);
-        k.used = k.cpu->seconds() - cpu0;
-      } catch (...) {
-        failed[i] = std::current_exception();
-      }
-    });
-  for (auto& t : threads) t.join();
-  for (const auto& f : failed)
-    if (f) std::rethrow_exception(f);
+  runOnThreads(n, [&](size_t i) {
+    PacedClient& k = pool[i];
+    const std::vector<const SqlUnit*> mine = unitsOf(i);
+    const auto start = std::chrono::steady_clock::now();
+    const double cpu0 = k.cpu->seconds();
+    do {
+      send(*k.c, *mine[static_cast<size_t>(k.units) % mine.size()], pace);
+      ++k.units;
+    } while (k.units < 5 ||
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < plan.serverCpuSeconds);
+    k.used = k.cpu->seconds() - cpu0;
+  });
   const StatementStats::Totals t = stats.totals();
   double used = 0;
   long long sent = 0;

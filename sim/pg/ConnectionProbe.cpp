@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
-#include <exception>
 #include <string>
 #include <thread>
 
 #include "pg/ServerCpu.h"
+#include "util/Threads.h"
 
 namespace schedlab {
 namespace {
@@ -55,29 +55,19 @@ double statementSeconds(BenchDatabase& db, SchemaLayout layout, const History& h
     for (const auto& q : probes) pqxx::nontransaction(*k.c).exec(q);  // caches warm first
   }
   const double length = std::max(seconds, 2 * idle);
-  std::vector<std::exception_ptr> failed(pool.size());
-  std::vector<std::thread> threads;
-  for (size_t i = 0; i < pool.size(); ++i)
-    threads.emplace_back([&, i] {
-      try {
-        Client& k = pool[i];
-        // The clients' sends spread over the idle period, as independent processes' are.
-        std::this_thread::sleep_for(std::chrono::duration<double>(idle * static_cast<double>(i) / pool.size()));
-        const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(length);
-        const double cpu0 = k.cpu->seconds();
-        while (std::chrono::steady_clock::now() < end) {
-          pqxx::nontransaction(*k.c).exec(probes[static_cast<size_t>(k.sent) % probes.size()]);
-          ++k.sent;
-          std::this_thread::sleep_for(std::chrono::duration<double>(idle));
-        }
-        k.used = k.cpu->seconds() - cpu0;
-      } catch (...) {
-        failed[i] = std::current_exception();
-      }
-    });
-  for (auto& t : threads) t.join();
-  for (const auto& f : failed)
-    if (f) std::rethrow_exception(f);
+  runOnThreads(pool.size(), [&](size_t i) {
+    Client& k = pool[i];
+    // The clients' sends spread over the idle period, as independent processes' are.
+    std::this_thread::sleep_for(std::chrono::duration<double>(idle * static_cast<double>(i) / pool.size()));
+    const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(length);
+    const double cpu0 = k.cpu->seconds();
+    while (std::chrono::steady_clock::now() < end) {
+      pqxx::nontransaction(*k.c).exec(probes[static_cast<size_t>(k.sent) % probes.size()]);
+      ++k.sent;
+      std::this_thread::sleep_for(std::chrono::duration<double>(idle));
+    }
+    k.used = k.cpu->seconds() - cpu0;
+  });
   double used = 0;
   long long sent = 0;
   for (const Client& k : pool) used += k.used, sent += k.sent;
