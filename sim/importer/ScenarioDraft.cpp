@@ -11,7 +11,7 @@
 namespace schedlab {
 namespace {
 
-using Json = YamlDraft::Json;
+using DraftJson = YamlDraft::Json;
 
 std::string isoDate(double unixSeconds) {
   const auto t = static_cast<std::time_t>(std::floor(unixSeconds));
@@ -60,7 +60,7 @@ struct TaskObservations {
   std::map<std::string, int> pools, queues;
 };
 
-Json durationJson(std::vector<double> xs, std::string* comment) {
+DraftJson durationJson(std::vector<double> xs, std::string* comment) {
   if (xs.empty()) {
     *comment = "never ran to an end in the window: a placeholder";
     return "1s";
@@ -68,9 +68,9 @@ Json durationJson(std::vector<double> xs, std::string* comment) {
   for (double& x : xs) x = std::max(x, 0.001);
   if (xs.size() <= kMaxEmpiricalDurations) {
     *comment = std::to_string(xs.size()) + " observed tries";
-    Json list = Json::array();
+    DraftJson list = DraftJson::array();
     for (double x : xs) list.push_back(durationText(x));
-    return Json{{"empirical", list}};
+    return DraftJson{{"empirical", list}};
   }
   double mean = 0, var = 0;
   for (double x : xs) mean += std::log(x);
@@ -80,7 +80,7 @@ Json durationJson(std::vector<double> xs, std::string* comment) {
   char sigma[32];
   std::snprintf(sigma, sizeof sigma, "%.4f", std::sqrt(var));
   *comment = "lognormal fitted to " + std::to_string(xs.size()) + " observed tries";
-  return Json{{"lognormal", {{"median", durationText(std::exp(mean))}, {"sigma", std::stod(sigma)}}}};
+  return DraftJson{{"lognormal", {{"median", durationText(std::exp(mean))}, {"sigma", std::stod(sigma)}}}};
 }
 
 const char* modelOf(const std::string& layout) {
@@ -91,7 +91,7 @@ const char* modelOf(const std::string& layout) {
 
 // Interval or cron from the source; else the median spacing of the scheduled runs' dates (then
 // *effective says so).
-Json scheduleJson(const ObservedDag& dag, std::string* comment, ObservedSchedule* effective) {
+DraftJson scheduleJson(const ObservedDag& dag, std::string* comment, ObservedSchedule* effective) {
   *effective = dag.schedule;
   switch (dag.schedule.kind) {
     case ObservedSchedule::Kind::None:
@@ -128,7 +128,7 @@ ScenarioDraft draftScenario(const Deployment& d, const ObservedSpan& span, const
                             const std::string& variant) {
   ScenarioDraft out;
   YamlDraft& y = out.yaml;
-  Json& root = y.root();
+  DraftJson& root = y.root();
   y.header("Imported by `schedlab import` from " + d.source + "\n" +
            (d.schemaRevision.empty()
                 ? ""
@@ -141,7 +141,7 @@ ScenarioDraft draftScenario(const Deployment& d, const ObservedSpan& span, const
   root["description"] = "What " + d.source + " ran over " + durationText(std::round(span.length())) +
                         ", for a replay beside its observed figures";
 
-  Json& run = root["run"];
+  DraftJson& run = root["run"];
   run["start"] = isoDate(span.start);
   run["horizon"] = durationText(std::ceil(span.end - std::floor(span.start)));
   run["warmup"] = durationText(std::round(span.warmup * 1000) / 1000);
@@ -152,7 +152,7 @@ ScenarioDraft draftScenario(const Deployment& d, const ObservedSpan& span, const
     for (const ObservedRun& r : dag.runs) tis += static_cast<long long>(r.tis.size());
   if (tis > 200000) run["task_instances_csv"] = false;
 
-  Json& scheduler = root["scheduler"];
+  DraftJson& scheduler = root["scheduler"];
   scheduler["model"] = modelOf(d.layout);
   y.comment("scheduler.model", d.schemaRevision.empty() ? "from the REST API's field names"
                                                         : "from the schema (alembic " + d.schemaRevision + ")");
@@ -172,7 +172,7 @@ ScenarioDraft draftScenario(const Deployment& d, const ObservedSpan& span, const
     scheduler["default_pool_slots"] = slotsOf("default_pool", defaultPool->second);
     y.comment("scheduler.default_pool_slots", "slot_pool");
   }
-  Json pools = Json::object();
+  DraftJson pools = DraftJson::object();
   for (const auto& [pool, slots] : d.pools)
     if (pool != "default_pool") pools[pool] = slotsOf(pool, slots);
 
@@ -206,7 +206,7 @@ ScenarioDraft draftScenario(const Deployment& d, const ObservedSpan& span, const
     for (const auto& [t, delta] : edges) peakRunning = std::max<double>(peakRunning, running += delta);
   }
 
-  Json& executor = root["executor"];
+  DraftJson& executor = root["executor"];
   executor["kind"] = "celery";
   executor["workers"] = 4;
   executor["worker_concurrency"] = 16;
@@ -217,7 +217,7 @@ ScenarioDraft draftScenario(const Deployment& d, const ObservedSpan& span, const
                 std::to_string(hosts.size()) + " hostname(s); e.g. --set executor.workers=8");
 
   if (!d.tableRows.empty()) {
-    Json rows = Json::object();
+    DraftJson rows = DraftJson::object();
     for (const auto& [table, n] : d.tableRows)
       if (n >= 1) rows[table] = static_cast<long long>(n);
     if (!rows.empty()) {
@@ -228,8 +228,8 @@ ScenarioDraft draftScenario(const Deployment& d, const ObservedSpan& span, const
     }
   }
 
-  Json triggers = Json::array();
-  Json dags = Json::array();
+  DraftJson triggers = DraftJson::array();
+  DraftJson dags = DraftJson::array();
   std::string skipped;
   for (const ObservedDag& dag : d.dags) {
     if (dag.tasks.empty()) {  // runs without a task instance and no task list: nothing to simulate
@@ -238,7 +238,7 @@ ScenarioDraft draftScenario(const Deployment& d, const ObservedSpan& span, const
     }
     const size_t k = dags.size();
     const std::string p = "dags." + std::to_string(k);
-    Json entry = Json::object();
+    DraftJson entry = DraftJson::object();
     entry["name"] = dag.id;
     std::string why;
     ObservedSchedule schedule;
@@ -303,14 +303,14 @@ ScenarioDraft draftScenario(const Deployment& d, const ObservedSpan& span, const
       }
       out.files[file] = csv;
       triggers.push_back(
-          Json{{"name", "triggered_" + fileSafe(dag.id)}, {"kind", "trace"}, {"file", file}, {"dag", dag.id}});
+          DraftJson{{"name", "triggered_" + fileSafe(dag.id)}, {"kind", "trace"}, {"file", file}, {"dag", dag.id}});
     }
 
-    Json tasks = Json::array();
+    DraftJson tasks = DraftJson::array();
     const auto& obs = seen[dag.id];
     for (const ObservedTask& t : dag.tasks) {
       const std::string tp = p + ".tasks." + std::to_string(tasks.size());
-      Json task = Json::object();
+      DraftJson task = DraftJson::object();
       task["id"] = t.id;
       auto o = obs.find(t.id);
       const TaskObservations none;
@@ -355,7 +355,7 @@ ScenarioDraft draftScenario(const Deployment& d, const ObservedSpan& span, const
   if (!triggers.empty()) root["triggers"] = triggers;
   root["dags"] = dags;
   if (!skipped.empty()) y.comment("dags", "Left out, no task of theirs known: " + skipped);
-  root["variants"] = Json::array({Json{{"name", variant}, {"description", "the deployment as imported"}}});
+  root["variants"] = DraftJson::array({DraftJson{{"name", variant}, {"description", "the deployment as imported"}}});
   return out;
 }
 

@@ -9,17 +9,17 @@
 namespace schedlab {
 namespace {
 
-using Json = YamlDraft::Json;
+using DraftJson = YamlDraft::Json;
 
-bool scalar(const Json& v) { return !v.is_object() && !v.is_array(); }
-bool flowList(const Json& v) {
+bool scalar(const DraftJson& v) { return !v.is_object() && !v.is_array(); }
+bool flowList(const DraftJson& v) {
   if (!v.is_array()) return false;
-  for (const Json& x : v)
+  for (const DraftJson& x : v)
     if (!scalar(x)) return false;
   return true;
 }
 
-std::string scalarText(const Json& v) {
+std::string scalarText(const DraftJson& v) {
   if (v.is_null()) return "null";
   if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
   if (v.is_number_integer() || v.is_number_unsigned()) return v.dump();
@@ -38,10 +38,10 @@ std::string scalarText(const Json& v) {
   if (s != "-" && std::regex_match(s, plain) && !std::regex_match(s, special) && s.find(": ") == std::string::npos &&
       s.find(" #") == std::string::npos)
     return s;
-  return Json(s).dump();  // a JSON string is a YAML double-quoted scalar
+  return DraftJson(s).dump();  // a JSON string is a YAML double-quoted scalar
 }
 
-std::string flowText(const Json& v) {
+std::string flowText(const DraftJson& v) {
   if (scalar(v)) return scalarText(v);
   std::string out = "[";
   for (size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + scalarText(v[i]);
@@ -50,14 +50,14 @@ std::string flowText(const Json& v) {
 
 std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
 
-Json fromYaml(const YAML::Node& n) {
+DraftJson fromYaml(const YAML::Node& n) {
   if (n.IsMap()) {
-    Json out = Json::object();
+    DraftJson out = DraftJson::object();
     for (auto it = n.begin(); it != n.end(); ++it) out[it->first.as<std::string>()] = fromYaml(it->second);
     return out;
   }
   if (n.IsSequence()) {
-    Json out = Json::array();
+    DraftJson out = DraftJson::array();
     for (const auto& x : n) out.push_back(fromYaml(x));
     return out;
   }
@@ -80,13 +80,13 @@ void YamlDraft::set(const std::string& assignment) {
   if (eq == std::string::npos || eq == 0)
     throw std::invalid_argument("--set " + assignment + ": expected path.to.key=value");
   const std::string path = assignment.substr(0, eq);
-  Json value;
+  DraftJson value;
   try {
     value = fromYaml(YAML::Load(assignment.substr(eq + 1)));
   } catch (const YAML::Exception& e) {
     throw std::invalid_argument("--set " + assignment + ": the value is not YAML: " + e.msg);
   }
-  Json* node = &root_;
+  DraftJson* node = &root_;
   size_t start = 0;
   while (true) {
     const size_t dot = path.find('.', start);
@@ -94,8 +94,8 @@ void YamlDraft::set(const std::string& assignment) {
     if (key.empty()) throw std::invalid_argument("--set " + assignment + ": an empty segment in the path");
     const bool last = dot == std::string::npos;
     if (node->is_array()) {
-      Json* entry = nullptr;
-      for (Json& x : *node)
+      DraftJson* entry = nullptr;
+      for (DraftJson& x : *node)
         if (x.is_object() && x.value("name", std::string()) == key) entry = &x;
       if (!entry && key.size() <= 9 && key.find_first_not_of("0123456789") == std::string::npos &&
           std::stoul(key) < node->size())
@@ -117,18 +117,18 @@ void YamlDraft::set(const std::string& assignment) {
         return;
       }
       node = &(*node)[key];
-      if (node->is_null()) *node = Json::object();
+      if (node->is_null()) *node = DraftJson::object();
     }
     start = dot + 1;
   }
 }
 
-void YamlDraft::write(std::string& out, const Json& v, const std::string& path, int indent) const {
+void YamlDraft::write(std::string& out, const DraftJson& v, const std::string& path, int indent) const {
   // REQUIRES: v is a map; its keys at `indent`.
   const std::string pad(static_cast<size_t>(indent), ' ');
   for (auto it = v.begin(); it != v.end(); ++it) {
     const std::string p = join(path, it.key());
-    const Json& x = it.value();
+    const DraftJson& x = it.value();
     auto c = comments_.find(p);
     const bool block = (x.is_object() && !x.empty()) || (x.is_array() && !x.empty() && !flowList(x));
     if (block) {

@@ -20,20 +20,12 @@ dags:
     tasks: [{shape: fan_out_in, width: 3, duration: 1m}]
 )";
 
-// Queues the run's `count` ready TIs as a scheduler would, and returns them.
-std::vector<TiId> queueReady(FakeWorld& w, RunId r, double now) {
-  WorkflowState& st = w.state;
-  std::vector<TiId> ready = st.evaluate(r, now).ready;
-  for (TiId ti : ready) st.markScheduled(ti, now);
-  return st.queueExecutable(SchedulerId(0), 512, now);
-}
-
 // The executor started, the clock at 600 s and the first run's ready TIs queued.
 std::vector<TiId> startAndQueue(FakeWorld& w) {
   w.executor.start();
   const RunId r = w.startDueRun(DagId(0), 600);
   w.rt.runUntil(600);
-  return queueReady(w, r, 600);
+  return w.queueReady(r, 600);
 }
 
 TEST(CeleryExecutor, AWorkerRunsWhatIsSentAndReportsItsEnd) {

@@ -34,22 +34,16 @@ dags:
 )";
 }
 
-std::vector<TiId> queueReady(FakeWorld& w, RunId r, double now) {
-  WorkflowState& st = w.state;
-  for (TiId ti : st.evaluate(r, now).ready) st.markScheduled(ti, now);
-  return st.queueExecutable(SchedulerId(0), 512, now);
-}
-
 // The executor started, the clock at 600 s, the first run's head queued and then its three
 // parallel tasks (the head marked done), returned.
 std::vector<TiId> queueParallel(FakeWorld& w) {
   w.executor.start();
   const RunId r = w.startDueRun(DagId(0), 600);
   w.rt.runUntil(600);
-  const std::vector<TiId> head = queueReady(w, r, 600);
+  const std::vector<TiId> head = w.queueReady(r, 600);
   w.state.markRunning(head[0], 600);
   w.state.markFinished(head[0], 600, true);
-  return queueReady(w, r, 600);
+  return w.queueReady(r, 600);
 }
 
 TEST(KubernetesExecutor, CreatesAtMostTheBatchSizeOfPodsPerLoopEachAnApiCallOfTheLoop) {

@@ -44,8 +44,6 @@ class SchedulerSemantics : public ::testing::TestWithParam<std::string> {
   std::vector<TiRow> rows_;
 };
 
-}  // namespace
-
 TEST_P(SchedulerSemantics, NoTaskStartsBeforeItsUpstreamsSucceed) {
   const DagDef& dag = scenario_.dags[0];
   // The final row of each (run, task): success rows carry the end time downstreams wait for.
@@ -121,7 +119,6 @@ TEST_P(SchedulerSemantics, RetriesHappenAsConfigured) {
 
 INSTANTIATE_TEST_SUITE_P(Models, SchedulerSemantics, ::testing::Values("airflow1", "airflow2"));
 
-namespace {
 // One worker slot, a sensor waiting an hour for an arrival that never comes, and another DAG's
 // 10-second task due at the same time.
 std::string oneSlotWithASensor(const std::string& sensorFields) {

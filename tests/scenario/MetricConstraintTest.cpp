@@ -35,26 +35,17 @@ TEST(MetricConstraint, RejectsMalformedText) {
 
 namespace {
 
-const char* kBase = R"(
+const char* kSlaBase = R"(
 dags:
   - name: etl
     schedule: 1h
     tasks: [{id: a, duration: 1s}]
 )";
 
-std::string errorOf(const std::string& yaml) {
-  try {
-    test::load(yaml);
-  } catch (const ScenarioError& e) {
-    return e.what();
-  }
-  return "";
-}
-
 }  // namespace
 
 TEST(ScenarioSlas, ReadsSlasAndRejectsBadOnesAtTheirLine) {
-  auto s = test::load(std::string(kBase) + R"(
+  auto s = test::load(std::string(kSlaBase) + R"(
 slas:
   - {name: fast, metric: metrics_by_dag.etl.task_transition_latency_s.p95, max: 2s}
   - {name: busy, metric: metrics.db_cpu_utilization, min: 1%}
@@ -65,15 +56,17 @@ slas:
   EXPECT_FALSE(s[0].slas[1].bound.atMost);
   EXPECT_DOUBLE_EQ(s[0].slas[1].bound.limit, 0.01);
 
-  std::string base = kBase;
-  EXPECT_NE(errorOf(base + "slas:\n  - {name: x, metric: metrics_by_dag.nope.p95, max: 1s}\n")
+  std::string base = kSlaBase;
+  EXPECT_NE(test::loadError(base + "slas:\n  - {name: x, metric: metrics_by_dag.nope.p95, max: 1s}\n")
                 .find(":7:23: slas.x.metric: unknown DAG 'nope'"),
             std::string::npos);
-  EXPECT_NE(errorOf(base + "slas:\n  - {name: x, metric: metrics.a, max: 1s, min: 2s}\n").find("exactly one of max"),
+  EXPECT_NE(
+      test::loadError(base + "slas:\n  - {name: x, metric: metrics.a, max: 1s, min: 2s}\n").find("exactly one of max"),
+      std::string::npos);
+  EXPECT_NE(test::loadError(base + "slas:\n  - {name: x, metric: metrics.a, max: soon}\n").find("slas.x.max"),
             std::string::npos);
-  EXPECT_NE(errorOf(base + "slas:\n  - {name: x, metric: metrics.a, max: soon}\n").find("slas.x.max"),
+  EXPECT_NE(test::loadError(base + "slas:\n  - {name: x, metric: latency, max: 1s}\n").find("must start with metrics"),
             std::string::npos);
-  EXPECT_NE(errorOf(base + "slas:\n  - {name: x, metric: latency, max: 1s}\n").find("must start with metrics"),
+  EXPECT_NE(test::loadError(base + "slas:\n  - {metric: metrics.a, max: 1s}\n").find("needs a name"),
             std::string::npos);
-  EXPECT_NE(errorOf(base + "slas:\n  - {metric: metrics.a, max: 1s}\n").find("needs a name"), std::string::npos);
 }

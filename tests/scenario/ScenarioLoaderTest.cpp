@@ -30,16 +30,6 @@ variants:
           - {shape: fan_out_in, width: 4}
 )";
 
-// The error text for a YAML document, or "" when it loads.
-std::string errorOf(const std::string& yaml, std::vector<std::string> sets = {}) {
-  try {
-    load(yaml, std::move(sets));
-  } catch (const ScenarioError& e) {
-    return e.what();
-  }
-  return "";
-}
-
 }  // namespace
 
 TEST(ScenarioLoader, ReadsDefaultsShapesAndDeps) {
@@ -92,22 +82,22 @@ TEST(ScenarioLoader, SelectsVariantsAndRejectsUnknownOnes) {
 }
 
 TEST(ScenarioLoader, UnknownKeyNamesLineAndField) {
-  std::string e = errorOf("dags:\n  - name: a\n    tasks: [{id: t}]\n    schedul: 10s\n");
+  std::string e = test::loadError("dags:\n  - name: a\n    tasks: [{id: t}]\n    schedul: 10s\n");
   EXPECT_NE(e.find(":4:5: dags.a.schedul: unknown key"), std::string::npos) << e;
 }
 
 TEST(ScenarioLoader, WrongTypeNamesLineAndField) {
-  std::string e = errorOf("executor:\n  workers: many\ndags: [{name: a, tasks: [{id: t}]}]\n");
+  std::string e = test::loadError("executor:\n  workers: many\ndags: [{name: a, tasks: [{id: t}]}]\n");
   EXPECT_NE(e.find(":2:12: executor.workers: expected a whole number, got 'many'"), std::string::npos) << e;
 }
 
 TEST(ScenarioLoader, NegativeDurationIsRejected) {
-  std::string e = errorOf("dags:\n  - name: a\n    tasks:\n      - {id: t, duration: -5s}\n");
+  std::string e = test::loadError("dags:\n  - name: a\n    tasks:\n      - {id: t, duration: -5s}\n");
   EXPECT_NE(e.find(":4:27: dags.a.tasks[0].duration: negative duration '-5s'"), std::string::npos) << e;
 }
 
 TEST(ScenarioLoader, CacheSizeNeedsAUnit) {
-  std::string e = errorOf("metadb:\n  cache: 3 gigs\ndags: [{name: a, tasks: [{id: t}]}]\n");
+  std::string e = test::loadError("metadb:\n  cache: 3 gigs\ndags: [{name: a, tasks: [{id: t}]}]\n");
   EXPECT_NE(e.find(":2:10: metadb.cache: '3 gigs' is not a size"), std::string::npos) << e;
   auto s = load("metadb: {cache: 3GiB, page_read_latency: 1ms}\ndags: [{name: a, tasks: [{id: t}]}]\n");
   EXPECT_DOUBLE_EQ(s[0].metadb.cacheBytes, 3.0 * (1 << 30));
@@ -115,7 +105,7 @@ TEST(ScenarioLoader, CacheSizeNeedsAUnit) {
 }
 
 TEST(ScenarioLoader, CycleInDepsIsRejected) {
-  std::string e = errorOf(
+  std::string e = test::loadError(
       "dags:\n  - name: a\n    tasks:\n      - {id: x, deps: [z]}\n      - {id: y, deps: [x]}\n"
       "      - {id: z, deps: [y]}\n");
   EXPECT_NE(e.find("dags.a.tasks.deps: a cycle in deps through task 'x'"), std::string::npos) << e;
@@ -123,33 +113,33 @@ TEST(ScenarioLoader, CycleInDepsIsRejected) {
 }
 
 TEST(ScenarioLoader, UnknownReferencesAreRejected) {
-  EXPECT_NE(errorOf("dags:\n  - name: a\n    tasks: [{id: t, deps: [ghost]}]\n").find("unknown task 'ghost'"),
+  EXPECT_NE(test::loadError("dags:\n  - name: a\n    tasks: [{id: t, deps: [ghost]}]\n").find("unknown task 'ghost'"),
             std::string::npos);
-  EXPECT_NE(errorOf("dags:\n  - name: a\n    tasks: [{id: s, kind: sensor, waits_for: nobody}]\n")
+  EXPECT_NE(test::loadError("dags:\n  - name: a\n    tasks: [{id: s, kind: sensor, waits_for: nobody}]\n")
                 .find("unknown trigger stream 'nobody'"),
             std::string::npos);
-  EXPECT_NE(errorOf("dags:\n  - name: a\n    tasks: [{id: t, kind: trigger_dagrun, trigger_dag: b}]\n")
+  EXPECT_NE(test::loadError("dags:\n  - name: a\n    tasks: [{id: t, kind: trigger_dagrun, trigger_dag: b}]\n")
                 .find("unknown DAG 'b'"),
             std::string::npos);
-  std::string e = errorOf("dags: [{name: a, tasks: [{id: t}]}]\nvariants:\n  - {name: v, extends: w}\n");
+  std::string e = test::loadError("dags: [{name: a, tasks: [{id: t}]}]\nvariants:\n  - {name: v, extends: w}\n");
   EXPECT_NE(e.find("variants.v.extends: unknown variant 'w'"), std::string::npos) << e;
 }
 
 TEST(ScenarioLoader, YamlSyntaxErrorHasLine) {
-  std::string e = errorOf("dags:\n  - name: [a\n");
+  std::string e = test::loadError("dags:\n  - name: [a\n");
   EXPECT_NE(e.find("YAML syntax"), std::string::npos) << e;
   EXPECT_NE(e.find(".yaml:"), std::string::npos) << e;
 }
 
 TEST(ScenarioLoader, BadSetIsReported) {
-  std::string e = errorOf("dags: [{name: a, tasks: [{id: t}]}]\n", {"run.horizon=-1h"});
+  std::string e = test::loadError("dags: [{name: a, tasks: [{id: t}]}]\n", {"run.horizon=-1h"});
   EXPECT_NE(e.find("(--set): run.horizon: negative duration"), std::string::npos) << e;
-  e = errorOf("dags: [{name: a, tasks: [{id: t}]}]\n", {"dags.b.count=2"});
+  e = test::loadError("dags: [{name: a, tasks: [{id: t}]}]\n", {"dags.b.count=2"});
   EXPECT_NE(e.find("no entry named 'b'"), std::string::npos) << e;
 }
 
 TEST(ScenarioLoader, PerTaskQueriesOnlyInAirflow1) {
-  std::string e = errorOf("scheduler: {query_mode: per_task}\ndags: [{name: a, tasks: [{id: t}]}]\n");
+  std::string e = test::loadError("scheduler: {query_mode: per_task}\ndags: [{name: a, tasks: [{id: t}]}]\n");
   EXPECT_NE(e.find("scheduler.query_mode: per_task exists only in the airflow1 model"), std::string::npos) << e;
   auto s = load("scheduler: {model: airflow1}\ndags: [{name: a, tasks: [{id: t}]}]\n");
   EXPECT_EQ(s[0].scheduler.queryMode, QueryMode::PerTask);  // 1.10.12's behaviour by default
@@ -250,7 +240,7 @@ TEST(ScenarioLoader, PerformanceDagShapesHaveTheEdgesAirflowsGeneratorSets) {
             (V{"t__10_of_10>t__8_of_10", "t__2_of_10>t__1_of_10", "t__3_of_10>t__2_of_10", "t__4_of_10>t__3_of_10",
                "t__5_of_10>t__1_of_10", "t__6_of_10>t__2_of_10", "t__6_of_10>t__5_of_10", "t__7_of_10>t__3_of_10",
                "t__7_of_10>t__6_of_10", "t__8_of_10>t__5_of_10", "t__9_of_10>t__6_of_10", "t__9_of_10>t__8_of_10"}));
-  EXPECT_NE(errorOf("dags:\n  - name: g\n    tasks: [{shape: grid, count: 4951}]\n").find("tasks[0].count"),
+  EXPECT_NE(test::loadError("dags:\n  - name: g\n    tasks: [{shape: grid, count: 4951}]\n").find("tasks[0].count"),
             std::string::npos);
 }
 
@@ -290,14 +280,14 @@ dags:
   EXPECT_EQ(s.executor, mockExecutorConfig());
   EXPECT_EQ(s.dags[0].schedule.kind(), Schedule::Kind::Once);
   EXPECT_EQ(s.dags[0].endDate, s.run.start + 3600);
-  const std::string bad = errorOf(R"(
+  const std::string bad = test::loadError(R"(
 executor: {kind: mock}
 dags: [{name: etl, tasks: [{id: a}]}]
 faults: [{kind: worker_crash, at: 1h}]
 )");
   EXPECT_NE(bad.find("faults[0].kind"), std::string::npos) << bad;
   EXPECT_NE(bad.find("no workers"), std::string::npos) << bad;
-  EXPECT_NE(errorOf("dags: [{name: e, start_date: 2h, end_date: 1h, tasks: [{id: a}]}]\n").find("end_date"),
+  EXPECT_NE(test::loadError("dags: [{name: e, start_date: 2h, end_date: 1h, tasks: [{id: a}]}]\n").find("end_date"),
             std::string::npos);
 }
 

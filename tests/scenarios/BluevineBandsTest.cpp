@@ -26,8 +26,6 @@ class BluevineBands : public ::testing::Test {
 };
 std::map<std::string, nlohmann::json> BluevineBands::variants_;
 
-}  // namespace
-
 TEST_F(BluevineBands, VariantsAreTheSeedsHacksInOrder) {
   std::vector<std::string> names;
   for (auto& s : loadScenario({std::string(SCHEDLAB_SCENARIOS) + "/bluevine-onboarding.yaml", {}, {}}))
@@ -70,3 +68,5 @@ TEST_F(BluevineBands, FastInstanceCutsTransitionsAndMeetsTheFinalFigures) {
 TEST_F(BluevineBands, NothingIsLost) {
   for (auto& [name, v] : variants_) EXPECT_EQ(v["metrics"]["tasks_lost"], 0) << name;
 }
+
+}  // namespace

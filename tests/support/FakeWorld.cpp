@@ -28,4 +28,9 @@ RunId FakeWorld::startDueRun(DagId dag, double now) {
   return created[0];
 }
 
+std::vector<TiId> FakeWorld::queueReady(RunId r, double now) {
+  for (TiId ti : state.evaluate(r, now).ready) state.markScheduled(ti, now);
+  return state.queueExecutable(SchedulerId(0), 512, now);
+}
+
 }  // namespace schedlab::test

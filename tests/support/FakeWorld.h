@@ -33,6 +33,10 @@ class FakeWorld {
   // REQUIRES: a run of `dag` is due at `now`.
   RunId startDueRun(DagId dag, double now);
 
+  // Marks run `r`'s ready TIs scheduled and queues what may run, as a scheduler would at `now`
+  // (the first scheduler, up to 512); returns the TIs queued.
+  std::vector<TiId> queueReady(RunId r, double now);
+
   Scenario scenario;
   FakeRuntime rt;
   ModelRun model;

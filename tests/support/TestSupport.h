@@ -81,6 +81,16 @@ dags:
 )" + extra;
 }
 
+// The error loading `yaml` raises, or "" when it loads.
+inline std::string loadError(const std::string& yaml, std::vector<std::string> sets = {}) {
+  try {
+    load(yaml, std::move(sets));
+  } catch (const ScenarioError& e) {
+    return e.what();
+  }
+  return "";
+}
+
 inline void expectLoadError(const std::string& yaml, const std::string& what) {
   try {
     load(yaml);
