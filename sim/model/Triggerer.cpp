@@ -29,8 +29,8 @@ Triggerer::Triggerer(SimContext& ctx)
 void Triggerer::start() {
   for (size_t i = 0; i < instances_.size(); ++i) {
     ctx_.rt.spawn("triggerer-" + std::to_string(i + 1), [this, i] { loop(static_cast<int>(i)); });
-    for (auto [at, k] : instances_[i].crashes)
-      ctx_.rt.spawn("triggerer-crash", [this, i, at, k] {
+    for (const auto& planned : instances_[i].crashes)
+      ctx_.rt.spawn("triggerer-crash", [this, i, at = planned.first, k = planned.second] {
         ctx_.rt.sleepUntil(at);
         crash(static_cast<int>(i), k, at + ctx_.scenario.faults[static_cast<size_t>(k)].duration);
       });
