@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -12,6 +13,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -23,10 +25,36 @@
 
 namespace schedlab::test {
 
+// The test process's own directory under /tmp, removed with everything in it when the process
+// that made it exits (not by a child forked from it).
+class TestRoot {
+ public:
+  TestRoot() : pid_(::getpid()) {
+    char tmpl[] = "/tmp/schedlab-test-XXXXXX";
+    if (!::mkdtemp(tmpl)) throw std::runtime_error("cannot create /tmp/schedlab-test-XXXXXX");
+    path_ = tmpl;
+    // Others may pass through (not list it): a throwaway cluster's postgres user reaches its
+    // directory inside.
+    std::filesystem::permissions(path_, std::filesystem::perms::owner_all | std::filesystem::perms::group_exec |
+                                            std::filesystem::perms::others_exec);
+  }
+  ~TestRoot() {
+    std::error_code ignored;
+    if (::getpid() == pid_) std::filesystem::remove_all(path_, ignored);
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  pid_t pid_;
+  std::filesystem::path path_;
+};
+
+// A new empty directory, inside the test process's own (removed when it exits).
 inline std::filesystem::path tempDir() {
-  char tmpl[] = "/tmp/schedlab-test-XXXXXX";
-  const char* d = ::mkdtemp(tmpl);
-  return d ? std::filesystem::path(d) : std::filesystem::temp_directory_path();
+  static TestRoot root;
+  std::string tmpl = (root.path() / "XXXXXX").string();
+  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("cannot create " + tmpl);
+  return tmpl;
 }
 
 inline std::string writeScenario(const std::string& yaml, const std::string& name = "scenario.yaml") {
