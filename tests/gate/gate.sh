@@ -10,6 +10,7 @@ out=$(mktemp -d /tmp/schedlab-gate-XXXXXX)
 trap 'rm -rf "$out"' EXIT
 "$schedlab" run "$scenario" --quiet --out "$out" "$@" >/dev/null
 if [ "${SCHEDLAB_UPDATE_BASELINES:-0}" = 1 ]; then
-  exec "$schedlab" check "$out" --baseline "$baseline" --update
+  "$schedlab" check "$out" --baseline "$baseline" --update  # not exec'd: the trap removes $out
+  exit
 fi
 "$schedlab" check "$out" --baseline "$baseline"
