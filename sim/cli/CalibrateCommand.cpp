@@ -13,6 +13,7 @@
 
 #include "cli/CommandLine.h"
 #include "cli/Commands.h"
+#include "live/LiveRun.h"
 #include "model/QueryCostModel.h"
 #include "pg/ApiRequestCost.h"
 #include "pg/CalibrationFit.h"
@@ -215,7 +216,10 @@ int cmdCalibrate(const Args& args) {
       "sizes", po::value<std::string>(), "history sizes in task instances (default 1e4,1e5,1e6; add 1e7 for a big DB)")(
       "min-time", po::value<double>(), "seconds per benchmark (default 0.5, 0.05 with --quick)")(
       "rounds", po::value<int>(), "passes over every shape and size, median kept (default 3, 2 with --quick)")(
-      "db-cores", po::value<int>(), "the server's cores, for the contention check's model (default: this machine's)")(
+      "db-cores", po::value<int>(),
+      "the server's cores (default: this machine's). Fewer than this machine has: the throwaway server runs on "
+      "CPUs 0 … N-1 and the measuring clients on the rest, as `schedlab live` runs a scenario whose metadb.cores "
+      "is N, so the costs are those of a DB with that many cores")(
       "benchmark-out", po::value<std::string>(), "also write Google Benchmark's JSON here (default: FILE.bench.json)")(
       "db-time", po::value<std::string>()->default_value("cpu"),
       "a query's DB time: cpu (its backend's CPU, sent as Airflow sends it) or latency (its prepared latency less "
@@ -274,9 +278,11 @@ int cmdCalibrate(const Args& args) {
 
   const auto start = std::chrono::steady_clock::now();
   const std::string url = o["pg"].as<std::string>();
+  // Pinned only on a throwaway server: a user's server has the cores it has.
+  const LiveCpus cpus = url.empty() && plan.dbCores > 0 ? liveCpus(plan.dbCores) : LiveCpus{};
   std::unique_ptr<BenchDatabase> connected;
   try {
-    connected = std::make_unique<BenchDatabase>(url);
+    connected = std::make_unique<BenchDatabase>(url, std::vector<std::string>{}, cpus.db);
   } catch (const std::exception& e) {
     if (url.empty()) throw;
     throw BadInput("--pg: " + std::string(e.what()));  // the user's server, not ours, is unreachable
@@ -291,13 +297,16 @@ int cmdCalibrate(const Args& args) {
       throw BadInput("--pg: " + std::string(e.what()));
     }
   }
-  std::fprintf(stderr, "calibrate: %s\n", db.describe().c_str());
+  pinThisProcess(cpus);
+  std::fprintf(stderr, "calibrate: %s%s\n", db.describe().c_str(),
+               cpus.db.empty() ? "" : (", on CPUs " + cpus.db + " (clients on " + cpus.self + ")").c_str());
   CalibrationMeasurements m = measureCalibration(db, plan);
   std::ostringstream command;
   command << "schedlab calibrate" << (quick ? " --quick" : "") << " (" << plan.rounds << " rounds, min time "
           << plan.minTime << " s, sizes";
   for (long long s : plan.sizes) command << " " << s;
   if (plan.serverCpuSeconds <= 0) command << ", DB time from latency";
+  if (!cpus.db.empty()) command << ", server on CPUs " << cpus.db;
   if (plan.layouts.size() < std::size(kSchemaLayouts)) {
     command << ", layouts";
     for (SchemaLayout l : plan.layouts) command << " " << layoutName(l);

@@ -142,16 +142,20 @@ std::vector<std::string> liveClusterSettings(const Scenario& sc) {
 }
 
 LiveCpus liveCpus(const std::vector<Scenario>& variants) {
-  const int machine = static_cast<int>(std::thread::hardware_concurrency());
   if (variants.empty()) return {};
   const int cores = variants.front().metadb.cores;
   for (const Scenario& v : variants)
     if (v.metadb.cores != cores) return {};
-  if (cores < 1 || cores >= machine) return {};
+  return liveCpus(cores);
+}
+
+LiveCpus liveCpus(int dbCores) {
+  const int machine = static_cast<int>(std::thread::hardware_concurrency());
+  if (dbCores < 1 || dbCores >= machine) return {};
   auto list = [](int first, int last) {
     return first == last ? std::to_string(first) : std::to_string(first) + "-" + std::to_string(last);
   };
-  return {list(0, cores - 1), list(cores, machine - 1), cores, machine - 1};
+  return {list(0, dbCores - 1), list(dbCores, machine - 1), dbCores, machine - 1};
 }
 
 void pinThisProcess(const LiveCpus& cpus) {

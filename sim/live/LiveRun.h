@@ -29,6 +29,8 @@ struct LiveCpus {
   int selfFirst = 0, selfLast = -1;  // self's CPUs, first to last
 };
 LiveCpus liveCpus(const std::vector<Scenario>& variants);
+// The same for a DB of `dbCores` cores: empty when that is not fewer than this machine's.
+LiveCpus liveCpus(int dbCores);
 // Pins this process's threads, and those it starts later, to `cpus.self`. Throws
 // std::runtime_error when the system refuses.
 void pinThisProcess(const LiveCpus& cpus);
