@@ -1,16 +1,18 @@
-// A metadata DB served by a SimGrid host: each statement costs the network round trip and the
-// client's own work as a delay; the DB time is work on the host's cores, so concurrent queries
-// share them (processor sharing); pages read from disk add their latency; with a connection
-// pool (metadb.pool_size) a FIFO queue sits in front of it all. Each actor holds a connection of
+// A metadata DB in the simulation: each statement costs the network round trip and the client's
+// own work as a delay, then its DB time on one of the DB's cores (CoreCalendar: statements that
+// meet wait their turn); pages read from disk add their latency; with a connection pool
+// (metadb.pool_size) a FIFO queue sits in front of it all. A batch's statements alternate with
+// the client's work between them, as a scheduler sends them. Each actor holds a connection of
 // its own: its first statement pays the backend's start, and a statement after the connection
-// idled pays the backend's wake-up (ConnectionCost), as DB work.
+// idled pays the backend's wake-up (ConnectionCost), as DB time.
 #pragma once
 
 #include <simgrid/s4u.hpp>
 
 #include <unordered_map>
-#include <vector>
+#include <utility>
 
+#include "model/CoreCalendar.h"
 #include "model/QueryCostModel.h"
 #include "model/QueryService.h"
 #include "scenario/Scenario.h"
@@ -19,24 +21,19 @@ namespace schedlab {
 
 class SimGridQueryService final : public QueryService {
  public:
-  static constexpr double kCoreSpeed = 1e9;  // flop/s: one flop is one nanosecond of a DB core
-
-  SimGridQueryService(simgrid::s4u::Host* host, const MetadbConfig& config);
+  explicit SimGridQueryService(const MetadbConfig& config);
   void serve(const QueryBatch& batch, double clientSecondsPerStatement) override;
   void chargeConnections(const ConnectionCost& cost) override;
   double busySeconds() const override;
 
  private:
-  // The calling actor's connection costs for a batch of `statements`, `perStatement` apart.
-  double connectionSeconds(double perStatement, int statements);
+  // The calling actor's connection costs, added to a batch's first statement and to each of the
+  // others when they are `perStatement` apart: {first, each other}.
+  std::pair<double, double> connectionSeconds(double now, double perStatement);
 
-  simgrid::s4u::Host* host_;
   double rtt_;
   simgrid::s4u::SemaphorePtr pool_;
-  // Flops of ended queries and the queries under way (SimGrid's host-load plugin is not used:
-  // it does not survive a cancelled exec on a worker host).
-  double done_ = 0;
-  std::vector<std::pair<simgrid::s4u::ExecPtr, double>> running_;
+  CoreCalendar cores_;
   ConnectionCost connections_;
   bool chargesConnections_ = false;
   std::unordered_map<aid_t, double> lastStatementEnd_;  // per actor (its connection)

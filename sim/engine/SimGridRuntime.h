@@ -1,6 +1,6 @@
 // The model's Runtime on SimGrid: virtual time, actors on one host (they sleep and wait there);
-// CPU work runs on the DB hosts (SimGridQueryService) and on the compute hosts (compute()): the
-// executor's worker hosts, then the API server's instances.
+// CPU work runs on the compute hosts (compute()): the executor's worker hosts, then the API
+// server's instances. (A metadata DB's cores are its query service's: SimGridQueryService.)
 #pragma once
 
 #include <simgrid/s4u.hpp>

@@ -36,19 +36,11 @@ RunResult runSimulation(const Scenario& sc, const SimulationOptions& options) {
   // right after this run anyway (see Isolated.h).
   sg4::Engine& engine = *new sg4::Engine(args.argc(), args.argv());
 
-  // Platform: a host per metadata DB with its cores, one for every other actor, and the compute
-  // hosts: the executor's workers, then (airflow3) the API server's instances. Everything that
-  // crosses hosts is modelled as latency of its own (broker latency, DB round trip), so no
-  // network routes are needed.
+  // Platform: a host for every actor but the workers, and the compute hosts: the executor's
+  // workers, then (airflow3) the API server's instances. A metadata DB's cores are its query
+  // service's own (SimGridQueryService). Everything that crosses hosts is modelled as latency of
+  // its own (broker latency, DB round trip), so no network routes are needed.
   auto* zone = sg4::create_full_zone("world");
-  std::vector<sg4::Host*> dbHosts;
-  dbHosts.push_back(
-      zone->create_host("metadb", SimGridQueryService::kCoreSpeed)->set_core_count(sc.metadb.cores)->seal());
-  for (const auto& inst : sc.instances)
-    if (inst.ownMetadb)
-      dbHosts.push_back(zone->create_host("metadb-" + inst.name, SimGridQueryService::kCoreSpeed)
-                            ->set_core_count(sc.metadb.cores)
-                            ->seal());
   sg4::Host* actors = zone->create_host("airflow", 1e9)->seal();
   std::vector<sg4::Host*> workers;
   for (const WorkerHost& w : executorHosts(sc.executor))
@@ -62,8 +54,7 @@ RunResult runSimulation(const Scenario& sc, const SimulationOptions& options) {
   zone->seal();
 
   auto& runtime = *new SimGridRuntime(actors, workers);
-  auto& model = *new ModelRun(sc, runtime,
-                              [&](size_t db) { return std::make_unique<SimGridQueryService>(dbHosts[db], sc.metadb); });
+  auto& model = *new ModelRun(sc, runtime, [&](size_t) { return std::make_unique<SimGridQueryService>(sc.metadb); });
   if (!options.triesPath.empty()) model.streamTries(options.triesPath);
   if (!options.loopsPath.empty()) model.streamLoops(options.loopsPath);
   model.start();

@@ -1,8 +1,7 @@
 // The metadata database: what it holds (rows and bytes per table), what each query costs on it
 // (QueryCostModel, for the tables as they are now) and what was sent to it. Queries are served
-// by a QueryService: in the simulator a SimGrid host whose cores execute them, so concurrent
-// queries slow each other down for real (SimGridQueryService); in `schedlab live` a real
-// PostgreSQL.
+// by a QueryService: in the simulator cores that serve one statement at a time, so concurrent
+// queries wait for each other (SimGridQueryService); in `schedlab live` a real PostgreSQL.
 //
 // Buffer cache: the pages a query touches come from memory while the whole DB fits in
 // metadb.cache. Beyond that a share 1 - cache/size of them is read from disk (every page equally

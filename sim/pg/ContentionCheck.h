@@ -2,8 +2,9 @@
 // connection each) send a per-task scheduler pass's mix of queries back to back; their mean
 // latency is set beside what the model predicts from the single-client measurements. The model
 // is the simulator's: round trips cost their single-client time and do not contend (network_rtt),
-// the DB's time is shared by its cores (processor sharing); for N closed-loop clients that is a
-// closed network of a delay and a load-dependent station, solved exactly by mean value analysis.
+// the DB's time is served by its cores; for N closed-loop clients that is a closed network of a
+// delay and a load-dependent station, solved by mean value analysis (exact for exponential
+// service times, whether the cores serve in turn, as the simulator's do, or share).
 // A single-client run of the mix comes first and sets the level (the machine's speed drifts;
 // the benchmarks give only the split between round trips and DB time). Clients and server share
 // this machine's cores, which the model does not see: the gap says how much that matters here.

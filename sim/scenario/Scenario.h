@@ -263,7 +263,7 @@ struct WorkersConfig {
 
 struct MetadbConfig {
   int cores = 2;
-  int poolSize = 0;  // 0: no connection pool, queries share the cores (processor sharing)
+  int poolSize = 0;  // 0: no connection pool, queries go to the cores at once (each serves one at a time)
   double networkRtt = 0.0005;
   // Memory that holds data pages (shared_buffers plus the OS page cache). 0: everything fits.
   // Once the DB is bigger, a share of the pages queries touch must come from disk.

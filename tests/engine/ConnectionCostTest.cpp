@@ -33,14 +33,13 @@ double busyAfter(const std::vector<std::vector<std::pair<double, int>>>& plan, d
     static EngineArguments args("connections", {});
     auto& engine = *new sg4::Engine(args.argc(), args.argv());
     auto* zone = sg4::create_full_zone("world");
-    auto* dbHost = zone->create_host("metadb", SimGridQueryService::kCoreSpeed)->set_core_count(4)->seal();
     auto* client = zone->create_host("clients", 1e9)->seal();
     zone->seal();
     MetadbConfig cfg;
     cfg.cores = 4;
     cfg.networkRtt = 0;
     auto model = QueryCostModel::fromJson(nlohmann::json::parse(kCalibration), "test");
-    auto& db = *new MetadataDb(cfg, model, cfg.initialRows, std::make_unique<SimGridQueryService>(dbHost, cfg));
+    auto& db = *new MetadataDb(cfg, model, cfg.initialRows, std::make_unique<SimGridQueryService>(cfg));
     for (const auto& statements : plan)
       sg4::Actor::create("client", client, [&db, statements, clientCost] {
         for (auto [at, n] : statements) {

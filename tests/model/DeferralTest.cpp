@@ -128,21 +128,30 @@ TEST(Deferral, Airflow3DefersThroughTheApiServer) {
 TEST(Deferral, ACrashedTriggerersTriggersGoToAnotherOnceItsJobIsDead) {
   // Two triggerers of 2 triggers each (both hold some); the first dies at 1 h for 30 minutes. Its
   // triggers wait for its job's heartbeat to be 30 s old, then the second loads them as it has
-  // room; nothing is lost, nothing runs twice.
+  // room; nothing is lost, nothing runs twice. Whether an orphaned trigger's event comes before
+  // it is loaded again depends on the run's timing, so four seeds are taken together.
   const std::string sensor = ", mode: deferrable", job = ", defer: {after: 10s, for: 10m}";
   const std::string two = "triggerer: {instances: 2, capacity: 2}\n";
-  const auto calm = simulate(load(partner(sensor, job, two))[0]).metrics;
-  const auto m =
-      simulate(load(partner(sensor, job,
-                            two + "faults: [{kind: triggerer_crash, instance: 1, at: 1h, duration: 30m}]\n"))[0])
-          .metrics;
-  expectNothingLostOrRunTwice(m);
-  const auto& fault = m["by_fault"]["triggerer_crash"];
-  EXPECT_GT(fault["triggers_orphaned"].get<long long>(), 0);
+  const std::string crash = "faults: [{kind: triggerer_crash, instance: 1, at: 1h, duration: 30m}]\n";
+  double calmDelay = 0, crashDelay = 0;
+  long long orphaned = 0;
+  for (int seed = 1; seed <= 4; ++seed) {
+    auto seeded = [seed](std::string yaml) {
+      yaml.replace(yaml.find("seed: 3"), 7, "seed: " + std::to_string(seed));
+      return yaml;
+    };
+    const auto calm = simulate(load(seeded(partner(sensor, job, two)))[0]).metrics;
+    const auto m = simulate(load(seeded(partner(sensor, job, two + crash)))[0]).metrics;
+    expectNothingLostOrRunTwice(m);
+    orphaned += m["by_fault"]["triggerer_crash"]["triggers_orphaned"].get<long long>();
+    calmDelay += calm["trigger_delay_s"]["mean"].get<double>();
+    crashDelay += m["trigger_delay_s"]["mean"].get<double>();
+    EXPECT_GE(m["tasks_succeeded"].get<long long>(), calm["tasks_succeeded"].get<long long>() - 4) << seed;
+    EXPECT_EQ(m["trigger_timeouts"], 0) << seed;
+  }
+  EXPECT_GT(orphaned, 0);
   // Half the capacity for 30 minutes: triggers wait for room, and the runs catch up afterwards.
-  EXPECT_GT(m["trigger_delay_s"]["max"].get<double>(), calm["trigger_delay_s"]["max"].get<double>());
-  EXPECT_GE(m["tasks_succeeded"].get<long long>(), calm["tasks_succeeded"].get<long long>() - 4);
-  EXPECT_EQ(m["trigger_timeouts"], 0);
+  EXPECT_GT(crashDelay, calmDelay);
 }
 
 TEST(Deferral, ALoneTriggerersTriggersWaitForItsRestart) {

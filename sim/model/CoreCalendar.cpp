@@ -1,0 +1,101 @@
+#include "model/CoreCalendar.h"
+
+#include <algorithm>
+
+namespace schedlab {
+
+CoreCalendar::CoreCalendar(int cores) : cores_(static_cast<size_t>(std::max(1, cores))) {}
+
+double CoreCalendar::endOf(const Core& core, double at, double seconds) {
+  auto it = firstUnder(core, at);
+  double t = at, left = seconds;
+  for (; it != core.busy.end(); ++it) {
+    const double gap = it->first - t;
+    if (gap >= left) break;
+    left -= std::max(0.0, gap);
+    t = std::max(t, it->second);
+  }
+  return t + left;
+}
+
+std::vector<std::pair<double, double>>::const_iterator CoreCalendar::firstUnder(const Core& core, double at) {
+  // The first booking still under way at `at` (their ends are sorted as their starts are); most
+  // statements come after every booking (the core is free from then on, or the caller's own
+  // previous statement is the last).
+  if (core.first == core.busy.size() || core.busy.back().second <= at) return core.busy.end();
+  return std::partition_point(core.busy.begin() + static_cast<std::ptrdiff_t>(core.first), core.busy.end(),
+                              [at](const auto& b) { return b.second <= at; });
+}
+
+void CoreCalendar::forget(Core& core, double now) {
+  while (core.first < core.busy.size() && core.busy[core.first].second <= now) {
+    forgotten_ += core.busy[core.first].second - core.busy[core.first].first;
+    ++core.first;
+  }
+  if (core.first > 64 && 2 * core.first > core.busy.size()) {
+    core.busy.erase(core.busy.begin(), core.busy.begin() + static_cast<std::ptrdiff_t>(core.first));
+    core.first = 0;
+  }
+}
+
+double CoreCalendar::book(double now, double at, double seconds) {
+  size_t best = 0;
+  double bestEnd = 0;
+  for (size_t c = 0; c < cores_.size(); ++c) {
+    forget(cores_[c], now);
+    const double e = endOf(cores_[c], at, seconds);
+    if (c == 0 || e < bestEnd) best = c, bestEnd = e;
+    if (e <= at + seconds) break;  // served without waiting: no core does better
+  }
+  if (seconds <= 0) return at;
+  // The gaps from `at` on filled in turn until the statement is served.
+  Core& core = cores_[best];
+  size_t i = static_cast<size_t>(firstUnder(core, at) - core.busy.begin());
+  double t = at, left = seconds;
+  while (true) {  // the same steps as endOf()
+    if (i == core.busy.size() || core.busy[i].first - t >= left) {
+      occupy(core, i, t, t + left);
+      break;
+    }
+    const double gap = core.busy[i].first - t;
+    if (gap > 0) {
+      i = occupy(core, i, t, core.busy[i].first);
+      left -= gap;
+    }
+    t = std::max(t, core.busy[i].second);
+    ++i;
+  }
+  return bestEnd;
+}
+
+size_t CoreCalendar::occupy(Core& core, size_t i, double start, double end) {
+  // Kept disjoint and not touching: a booking that meets its neighbours joins them.
+  auto& busy = core.busy;
+  const bool joinsBefore = i > core.first && busy[i - 1].second == start;
+  const bool joinsAfter = i < busy.size() && busy[i].first == end;
+  if (joinsBefore && joinsAfter) {
+    busy[i - 1].second = busy[i].second;
+    busy.erase(busy.begin() + static_cast<std::ptrdiff_t>(i));
+    return i - 1;
+  }
+  if (joinsBefore) {
+    busy[i - 1].second = end;
+    return i - 1;
+  }
+  if (joinsAfter) {
+    busy[i].first = start;
+    return i;
+  }
+  busy.insert(busy.begin() + static_cast<std::ptrdiff_t>(i), {start, end});
+  return i;
+}
+
+double CoreCalendar::busySeconds(double now) const {
+  double s = forgotten_;
+  for (const Core& core : cores_)
+    for (size_t i = core.first; i < core.busy.size() && core.busy[i].first < now; ++i)
+      s += std::min(core.busy[i].second, now) - core.busy[i].first;
+  return s;
+}
+
+}  // namespace schedlab

@@ -1,0 +1,79 @@
+// The metadata DB's cores alone: statements served one at a time per core, in turn, and booked
+// ahead by a batch's later statements without holding others up.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+#include <vector>
+
+#include "model/CoreCalendar.h"
+
+using schedlab::CoreCalendar;
+
+TEST(CoreCalendar, AStatementOnAFreeCoreEndsAfterItsServiceTime) {
+  CoreCalendar cores(1);
+  EXPECT_DOUBLE_EQ(cores.book(0, 1.0, 0.5), 1.5);
+  EXPECT_DOUBLE_EQ(cores.busySeconds(1.2), 0.2);  // under way
+  EXPECT_DOUBLE_EQ(cores.busySeconds(9.0), 0.5);
+}
+
+TEST(CoreCalendar, StatementsThatMeetWaitTheirTurnOnOneCore) {
+  CoreCalendar cores(1);
+  EXPECT_DOUBLE_EQ(cores.book(0, 0, 0.3), 0.3);
+  EXPECT_DOUBLE_EQ(cores.book(0, 0, 0.3), 0.6);
+  EXPECT_DOUBLE_EQ(cores.book(0.1, 0.1, 0.3), 0.9);
+  EXPECT_DOUBLE_EQ(cores.busySeconds(0.9), 0.9);
+}
+
+TEST(CoreCalendar, AStatementTakesACoreThatIsFree) {
+  CoreCalendar cores(2);
+  EXPECT_DOUBLE_EQ(cores.book(0, 0, 1.0), 1.0);
+  EXPECT_DOUBLE_EQ(cores.book(0, 0, 1.0), 1.0);    // the second core
+  EXPECT_DOUBLE_EQ(cores.book(0, 0.5, 1.0), 2.0);  // waits for one of them
+  EXPECT_DOUBLE_EQ(cores.busySeconds(1.0), 2.0);
+  EXPECT_DOUBLE_EQ(cores.busySeconds(1.5), 2.5);
+}
+
+TEST(CoreCalendar, ALaterBookingFillsTheFreeTimeAroundEarlierOnes) {
+  CoreCalendar cores(1);
+  // A batch booked ahead: statements at 1.0 and 2.5.
+  EXPECT_DOUBLE_EQ(cores.book(0, 1.0, 0.5), 1.5);
+  EXPECT_DOUBLE_EQ(cores.book(0, 2.5, 0.5), 3.0);
+  // Another client's statement at 1.2 waits for the first, then runs in the gap.
+  EXPECT_DOUBLE_EQ(cores.book(0, 1.2, 0.5), 2.0);
+  // One longer than the gap left starts in it and ends after the booked 2.5-3.0: the core never
+  // idles while a statement waits.
+  EXPECT_DOUBLE_EQ(cores.book(0, 1.9, 1.0), 3.5);
+  EXPECT_DOUBLE_EQ(cores.busySeconds(2.25), 1.25);  // 1.0-2.25 without a break
+  EXPECT_DOUBLE_EQ(cores.busySeconds(4.0), 2.5);
+}
+
+TEST(CoreCalendar, BookedAsTheyArriveItIsAFirstComeFirstServedQueue) {
+  // Poisson arrivals of statements with exponential service on 3 cores at 80 % load, each
+  // booked when it arrives: every end must be the FCFS queue's, computed here from each core's
+  // next free time (the arrival waits for the earliest).
+  std::mt19937_64 rng(7);
+  std::exponential_distribution<double> gap(2400.0), service(1000.0);
+  CoreCalendar cores(3);
+  std::vector<double> freeAt(3, 0.0);
+  double now = 0, busy = 0;
+  for (int i = 0; i < 50000; ++i) {
+    now += gap(rng);
+    const double s = service(rng);
+    auto core = std::min_element(freeAt.begin(), freeAt.end());
+    const double expected = std::max(now, *core) + s;
+    *core = expected;
+    busy += s;
+    ASSERT_NEAR(cores.book(now, now, s), expected, 1e-9) << "statement " << i;
+  }
+  const double end = *std::max_element(freeAt.begin(), freeAt.end());
+  EXPECT_NEAR(cores.busySeconds(end), busy, 1e-6);  // the forgotten bookings' time is kept
+}
+
+TEST(CoreCalendar, ABatchBookedAheadEndsAsItWouldStatementByStatementOnAnIdleCore) {
+  CoreCalendar cores(1);
+  double t = 0;
+  for (int i = 0; i < 10; ++i) t = cores.book(0, t + 0.001, 0.0002);
+  EXPECT_NEAR(t, 10 * 0.0012, 1e-12);
+  EXPECT_NEAR(cores.busySeconds(t), 10 * 0.0002, 1e-12);
+}
