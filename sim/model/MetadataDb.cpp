@@ -48,11 +48,17 @@ void QueryBatch::add(const QueryBatch& other) {
 MetadataDb::MetadataDb(const MetadbConfig& config, QueryCostModel model,
                        const std::map<std::string, double>& initialRows, std::unique_ptr<QueryService> service)
     : cores_(config.cores),
+      coreSpeed_(config.coreSpeed),
       cacheBytes_(config.cacheBytes),
       pageRead_(config.pageReadLatency >= 0 ? config.pageReadLatency : model.pageReadSeconds()),
       service_(std::move(service)),
       model_(std::move(model)) {
-  if (service_) service_->chargeConnections(model_.connectionCost());
+  if (service_) {
+    ConnectionCost c = model_.connectionCost();
+    c.setupSeconds /= coreSpeed_;
+    for (double& s : c.statementSeconds) s /= coreSpeed_;
+    service_->chargeConnections(c);
+  }
   for (auto& [table, n] : initialRows) {
     for (size_t t = 0; t < kTableNames.size(); ++t) {
       if (kTableNames[t] != table) continue;

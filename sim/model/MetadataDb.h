@@ -125,7 +125,7 @@ class MetadataDb {
   SemaphorePtr slotPoolLock;
   // CPU time of one query, as the cost model gives it for the tables as they are now.
   double cost(QueryType type, double rowsScanned, double rowsReturned) const {
-    return model_.cost(type).seconds.at(rowsScanned, rowsReturned, decades(queryInfo(type).table));
+    return model_.cost(type).seconds.at(rowsScanned, rowsReturned, decades(queryInfo(type).table)) / coreSpeed_;
   }
   // Pages one query touches.
   double pages(QueryType type, double rowsScanned, double rowsReturned) const {
@@ -168,6 +168,7 @@ class MetadataDb {
 
  private:
   int cores_;
+  double coreSpeed_;
   double cacheBytes_;
   double pageRead_;
   std::unique_ptr<QueryService> service_;

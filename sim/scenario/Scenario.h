@@ -265,6 +265,9 @@ struct MetadbConfig {
   int cores = 2;
   int poolSize = 0;  // 0: no connection pool, queries go to the cores at once (each serves one at a time)
   double networkRtt = 0.0005;
+  // The DB's cores against those the calibration measured on: its statements' DB time (and its
+  // connections') is the calibration's divided by this. 0.5: cores half as fast.
+  double coreSpeed = 1;
   // Memory that holds data pages (shared_buffers plus the OS page cache). 0: everything fits.
   // Once the DB is bigger, a share of the pages queries touch must come from disk.
   double cacheBytes = 0;

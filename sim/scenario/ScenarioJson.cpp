@@ -313,6 +313,7 @@ nlohmann::json metadbJson(const Scenario& s) {
   return {{"cores", s.metadb.cores},
           {"pool_size", s.metadb.poolSize},
           {"network_rtt_s", s.metadb.networkRtt},
+          {"core_speed", s.metadb.coreSpeed},
           {"cache_bytes", s.metadb.cacheBytes > 0 ? nlohmann::json(s.metadb.cacheBytes) : nlohmann::json("unlimited")},
           {"page_read_latency_s",
            s.metadb.pageReadLatency >= 0 ? nlohmann::json(s.metadb.pageReadLatency) : nlohmann::json("calibration")},

@@ -265,6 +265,7 @@ MetadbConfig metadb(const json& j) {
   m.cores = get<int>(j, "cores", p);
   m.poolSize = get<int>(j, "pool_size", p);
   m.networkRtt = get<double>(j, "network_rtt_s", p);
+  m.coreSpeed = get<double>(j, "core_speed", p);
   m.cacheBytes = at(j, "cache_bytes", p).is_string() ? 0 : get<double>(j, "cache_bytes", p);
   m.pageReadLatency = at(j, "page_read_latency_s", p).is_string() ? -1 : get<double>(j, "page_read_latency_s", p);
   m.pricePerCoreHour = orNegative(j, "price_per_core_hour", p);

@@ -26,8 +26,9 @@ const char* kCalibration = R"({
 })";
 
 // The DB's busy seconds after `plan` ran: each entry an actor's statements, as (time to send it,
-// statements in the batch).
-double busyAfter(const std::vector<std::vector<std::pair<double, int>>>& plan, double clientCost) {
+// statements in the batch), on cores of `coreSpeed` (metadb.core_speed).
+double busyAfter(const std::vector<std::vector<std::pair<double, int>>>& plan, double clientCost,
+                 double coreSpeed = 1) {
   std::string payload = runIsolated([=] {
     xbt_log_control_set("root.thres:critical");
     static EngineArguments args("connections", {});
@@ -38,6 +39,7 @@ double busyAfter(const std::vector<std::vector<std::pair<double, int>>>& plan, d
     MetadbConfig cfg;
     cfg.cores = 4;
     cfg.networkRtt = 0;
+    cfg.coreSpeed = coreSpeed;
     auto model = QueryCostModel::fromJson(nlohmann::json::parse(kCalibration), "test");
     auto& db = *new MetadataDb(cfg, model, cfg.initialRows, std::make_unique<SimGridQueryService>(cfg));
     for (const auto& statements : plan)
@@ -107,6 +109,14 @@ TEST(ConnectionCost, AStatementAfterIdlingPaysTheWake) {
   // first statement's idle time counts that work too.
   const double batch = busyAfter({{{0, 1}, {2, 3}}}, 0.01);
   EXPECT_NEAR(batch, 0.01 + 4 * 1e-4 + 4e-4 + 2 * 1e-4, 1e-9);
+}
+
+TEST(ConnectionCost, CoresOfHalfTheSpeedSpendTwiceTheTime) {
+  // metadb.core_speed divides the statements' and the connections' DB time alike.
+  const std::vector<std::vector<std::pair<double, int>>> plan = {{{0, 1}, {2, 3}}, {{0, 2}}};
+  const double full = busyAfter(plan, 0.01);
+  EXPECT_GT(full, 0.02);
+  EXPECT_NEAR(busyAfter(plan, 0.01, 0.5), 2 * full, 1e-9);
 }
 
 TEST(ConnectionCost, ACalibrationWithoutTheSectionChargesNothingMore) {

@@ -60,6 +60,7 @@ TEST(BadInput, EmptyFilesAndMissingSectionsHaveALine) {
             ":2:34: triggers.s.file: cannot read the trace file /nonexistent/arrivals.csv");
   EXPECT_EQ(errorAfterFile(withDag("metadb: {calibration: /nonexistent/costs.json}\n")),
             ":1:23: metadb.calibration: cannot read the calibration file /nonexistent/costs.json");
+  EXPECT_NE(errorAfterFile(withDag("metadb: {core_speed: 0}\n")).find(":1:22: metadb.core_speed"), std::string::npos);
   // Only an error in what a --set gave is reported as the --set's.
   EXPECT_EQ(errorAfterFile(withDag(""), {"run.horizon=-1h"}), " (--set): run.horizon: negative duration '-1h'");
 }

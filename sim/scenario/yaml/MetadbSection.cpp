@@ -11,6 +11,7 @@ void readMetadbSection(const Context& ctx, Fields& top, Scenario& s) {
   m.cores = f.integer("cores", m.cores, 1, 1024);
   m.poolSize = f.integer("pool_size", m.poolSize, 0, 100000);
   m.networkRtt = f.duration("network_rtt", m.networkRtt);
+  m.coreSpeed = f.number("core_speed", m.coreSpeed, 0.01, 100);
   m.cacheBytes = f.bytes("cache", m.cacheBytes);
   m.pageReadLatency = f.duration("page_read_latency", m.pageReadLatency);
   m.pricePerCoreHour = f.number("price_per_core_hour", m.pricePerCoreHour, 0);
