@@ -1,0 +1,79 @@
+// The simulator set beside a live database that limits the scheduler (long: tools/test --long):
+// scenarios/db-bound-check.yaml's per_task variant run live for 30 s on a throwaway PostgreSQL
+// pinned to one core, and simulated for the same 30 s at four seeds (their mean), with the costs
+// of `schedlab calibrate --quick --db-cores 1` run here right before. Held: the live DB was busy
+// (>= 60 % of its core) and nothing was lost. Printed, not held yet: the mean loop duration, the
+// mean and p95 task transition latency and the DB's CPU, simulated against live. The 15 % the
+// shipped live check holds is not met reliably here: a statement's CPU on this VM moves by up to
+// 45 % between the calibration's window and the live run's (README, "The DB-bound live check").
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "support/TestSupport.h"
+
+using namespace schedlab::test;
+
+namespace {
+
+nlohmann::json variant(const std::string& dir) {
+  return nlohmann::json::parse(readFile(dir + "/results.json"))["variants"][0];
+}
+
+struct Figure {
+  const char* metric;
+  const char* stat;  // nullptr: the metric is a number
+};
+const Figure kFigures[] = {{"scheduler_loop_duration_s", "mean"},
+                           {"task_transition_latency_s", "mean"},
+                           {"task_transition_latency_s", "p95"},
+                           {"db_cpu_utilization", nullptr}};
+
+double figure(const nlohmann::json& v, const Figure& f) {
+  const auto& m = v["metrics"][f.metric];
+  return (f.stat ? m[f.stat] : m).get<double>();
+}
+
+}  // namespace
+
+TEST(DbBoundCheck, TheSimulatorBesideALiveDatabaseThatLimitsTheScheduler) {
+  const std::string scenario = std::string(SCHEDLAB_SCENARIOS) + "/db-bound-check.yaml";
+  auto dir = tempDir();
+  const std::string calibration = (dir / "calibration.json").string();
+  auto cal = runCli("calibrate --quick --layouts airflow1.10,airflow2.5 --db-cores 1 --out " + calibration);
+  ASSERT_EQ(cal.code, 0) << cal.output;
+  ASSERT_NE(cal.output.find("on CPUs 0 (clients on"), std::string::npos) << cal.output;
+
+  const std::string liveDir = (dir / "live").string();
+  auto live = runCli("live " + scenario + " --variant per_task --duration 30s --calibration " + calibration +
+                     " --out " + liveDir);
+  ASSERT_EQ(live.code, 0) << live.output;
+  const nlohmann::json l = variant(liveDir);
+  EXPECT_EQ(l["metrics"]["tasks_lost"], 0);
+  EXPECT_EQ(l["sim"]["cpus"]["postgres"], "0");
+  const double busy = l["metrics"]["db_cpu_utilization"].get<double>();
+  std::printf("live DB CPU: %.1f %% of its core\n", 100 * busy);
+  EXPECT_GE(busy, 0.60) << "the live database did not limit the scheduler";
+
+  constexpr int kSeeds = 4;
+  std::vector<nlohmann::json> sims;
+  for (int seed = 1; seed <= kSeeds; ++seed) {
+    const std::string out = (dir / ("sim" + std::to_string(seed))).string();
+    auto sim = runCli("run " + scenario + " --quiet --variant per_task --set run.horizon=30s --set run.seed=" +
+                      std::to_string(seed) + " --calibration " + calibration + " --out " + out);
+    ASSERT_EQ(sim.code, 0) << sim.output;
+    sims.push_back(variant(out));
+  }
+  for (const Figure& f : kFigures) {
+    double simulated = 0;
+    for (const auto& s : sims) simulated += figure(s, f) / kSeeds;
+    const double measured = figure(l, f), error = (simulated - measured) / measured;
+    const char* unit = f.stat ? "s" : "of the DB's core";
+    std::printf("per_task %s%s%s: simulated %.4f %s, live %.4f %s, error %+.1f %% (not held)\n", f.metric,
+                f.stat ? "." : "", f.stat ? f.stat : "", simulated, unit, measured, unit, 100 * error);
+  }
+}
