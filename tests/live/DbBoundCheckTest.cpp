@@ -68,6 +68,13 @@ TEST(DbBoundCheck, TheSimulatorBesideALiveDatabaseThatLimitsTheScheduler) {
     ASSERT_EQ(sim.code, 0) << sim.output;
     sims.push_back(variant(out));
   }
+  // How the live run's statements cost against the calibration (one machine speed of many moments).
+  const auto& liveRule = l["metrics"]["db_queries_by_type"]["trigger_rule_dep"];
+  const auto& simRule = sims[0]["metrics"]["db_queries_by_type"]["trigger_rule_dep"];
+  const double liveCpu = liveRule["db_cpu_seconds"].get<double>() / liveRule["count"].get<double>();
+  const double charged = simRule["db_seconds"].get<double>() / simRule["count"].get<double>();
+  std::printf("trigger_rule_dep: live %.0f us of the server's CPU a statement, the calibration %.0f us (%.2fx)\n",
+              1e6 * liveCpu, 1e6 * charged, liveCpu / charged);
   for (const Figure& f : kFigures) {
     double simulated = 0;
     for (const auto& s : sims) simulated += figure(s, f) / kSeeds;
