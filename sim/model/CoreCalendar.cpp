@@ -6,16 +6,16 @@ namespace schedlab {
 
 CoreCalendar::CoreCalendar(int cores) : cores_(static_cast<size_t>(std::max(1, cores))) {}
 
-double CoreCalendar::endOf(const Core& core, double at, double seconds) {
-  auto it = firstUnder(core, at);
+CoreCalendar::Slot CoreCalendar::slotOn(const Core& core, double at, double seconds) {
+  const auto first = firstUnder(core, at);
   double t = at, left = seconds;
-  for (; it != core.busy.end(); ++it) {
+  for (auto it = first; it != core.busy.end(); ++it) {
     const double gap = it->first - t;
     if (gap >= left) break;
     left -= std::max(0.0, gap);
     t = std::max(t, it->second);
   }
-  return t + left;
+  return {t + left, static_cast<size_t>(first - core.busy.begin())};
 }
 
 std::vector<std::pair<double, double>>::const_iterator CoreCalendar::firstUnder(const Core& core, double at) {
@@ -39,20 +39,20 @@ void CoreCalendar::forget(Core& core, double now) {
 }
 
 double CoreCalendar::book(double now, double at, double seconds) {
+  if (seconds <= 0) return at;
   size_t best = 0;
-  double bestEnd = 0;
+  Slot slot;
   for (size_t c = 0; c < cores_.size(); ++c) {
     forget(cores_[c], now);
-    const double e = endOf(cores_[c], at, seconds);
-    if (c == 0 || e < bestEnd) best = c, bestEnd = e;
-    if (e <= at + seconds) break;  // served without waiting: no core does better
+    const Slot s = slotOn(cores_[c], at, seconds);
+    if (c == 0 || s.end < slot.end) best = c, slot = s;
+    if (s.end <= at + seconds) break;  // served without waiting: no core does better
   }
-  if (seconds <= 0) return at;
   // The gaps from `at` on filled in turn until the statement is served.
   Core& core = cores_[best];
-  size_t i = static_cast<size_t>(firstUnder(core, at) - core.busy.begin());
+  size_t i = slot.first;
   double t = at, left = seconds;
-  while (true) {  // the same steps as endOf()
+  while (true) {  // the same steps as slotOn()
     if (i == core.busy.size() || core.busy[i].first - t >= left) {
       occupy(core, i, t, t + left);
       break;
@@ -65,7 +65,7 @@ double CoreCalendar::book(double now, double at, double seconds) {
     t = std::max(t, core.busy[i].second);
     ++i;
   }
-  return bestEnd;
+  return slot.end;
 }
 
 size_t CoreCalendar::occupy(Core& core, size_t i, double start, double end) {

@@ -42,8 +42,13 @@ class CoreCalendar {
   };
   using Bookings = std::vector<std::pair<double, double>>;
   static Bookings::const_iterator firstUnder(const Core& core, double at);
-  // When a statement of `seconds` from `at` on would end on `core`.
-  static double endOf(const Core& core, double at, double seconds);
+  // When a statement of `seconds` from `at` on would end on `core`, and the first booking still
+  // under way at `at` there (where booking it starts).
+  struct Slot {
+    double end = 0;
+    size_t first = 0;
+  };
+  static Slot slotOn(const Core& core, double at, double seconds);
   // Books [start, end) before booking i; returns the index of the booking that holds it.
   static size_t occupy(Core& core, size_t i, double start, double end);
   void forget(Core& core, double now);
