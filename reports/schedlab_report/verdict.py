@@ -366,9 +366,12 @@ def live_blocks(variants):
                          "read from /proc, each statement's from the end of its connection's previous one). The live "
                          "figure holds the backend's wake-up after its connection idled, which the simulator charges "
                          "apart from the statement's own cost, as it does each connection's start and end (the "
-                         "calibration's `connections`): both are in the DB CPU above."),
-                   ("table", ["variant", "query type", "statements live", "sim per statement",
-                              "live per statement", "error", "share of live CPU"], by_type)]
+                         "calibration's `connections`): both are in the DB CPU above. The response is a statement's "
+                         "time from sent to answered (`response_seconds`: the round trip, the wait for a core, the "
+                         "service): where the simulated and the live response part, the queueing does."),
+                   ("table", ["variant", "query type", "statements live", "sim CPU per statement",
+                              "live CPU per statement", "error", "share of live CPU", "sim response",
+                              "live response", "response error"], by_type)]
     return blocks
 
 
@@ -433,8 +436,17 @@ def _db_cpu_by_type(name, sim, live, top=6):
         per_live = e["db_cpu_seconds"] / n_live
         per_sim = (s.get("db_seconds") or 0) / n_sim
         rows.append([name, qtype, f"{n_live:.0f}", f"{per_sim * 1e6:.0f} µs", f"{per_live * 1e6:.0f} µs",
-                     f"{100 * (per_sim - per_live) / per_live:+.1f} %", f"{100 * e['db_cpu_seconds'] / total:.0f} %"])
+                     f"{100 * (per_sim - per_live) / per_live:+.1f} %", f"{100 * e['db_cpu_seconds'] / total:.0f} %"]
+                    + _response(s, n_sim, e, n_live))
     return rows
+
+
+def _response(sim, n_sim, live, n_live):
+    """Response time per statement (sent to answered), simulated and live, and the error."""
+    if sim.get("response_seconds") is None or not live.get("response_seconds"):
+        return ["-", "-", "-"]
+    per_sim, per_live = sim["response_seconds"] / n_sim, live["response_seconds"] / n_live
+    return [f"{per_sim * 1e6:.0f} µs", f"{per_live * 1e6:.0f} µs", f"{100 * (per_sim - per_live) / per_live:+.1f} %"]
 
 
 def _down(s, zero="none"):

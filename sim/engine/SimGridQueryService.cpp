@@ -27,7 +27,7 @@ std::pair<double, double> SimGridQueryService::connectionSeconds(double now, dou
           connections_.wake(perStatement)};
 }
 
-void SimGridQueryService::serve(const QueryBatch& batch, double clientSecondsPerStatement) {
+double SimGridQueryService::serve(const QueryBatch& batch, double clientSecondsPerStatement) {
   if (pool_) pool_->acquire();
   const double now = sg4::Engine::get_clock();
   const double perStatement = rtt_ + clientSecondsPerStatement;
@@ -36,11 +36,15 @@ void SimGridQueryService::serve(const QueryBatch& batch, double clientSecondsPer
   // share of the batch's DB time on a core; the next leaves after it is answered.
   const int n = batch.queries();
   const double each = batch.seconds() / n;
-  double t = now;
+  double t = now, answered = 0;  // answered: each statement's time at a core, waits included
   for (int i = 0; i < n; ++i) {
     t += perStatement;
     const double db = each + (i == 0 ? firstConnection : connection);
-    if (db > 0) t = cores_.book(now, t, db);
+    if (db > 0) {
+      const double sent = t;
+      t = cores_.book(now, t, db);
+      answered += t - sent;
+    }
   }
   // Disk reads overlap across queries (an SSD or cloud volume serves many at once), so they add
   // latency without queueing behind each other.
@@ -48,6 +52,7 @@ void SimGridQueryService::serve(const QueryBatch& batch, double clientSecondsPer
   if (t > now) sg4::this_actor::sleep_until(t);
   if (chargesConnections_) lastStatementEnd_[sg4::this_actor::get_pid()] = sg4::Engine::get_clock();
   if (pool_) pool_->release();
+  return answered + n * rtt_ + batch.diskSeconds();
 }
 
 double SimGridQueryService::busySeconds() const { return cores_.busySeconds(sg4::Engine::get_clock()); }

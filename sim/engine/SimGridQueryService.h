@@ -22,7 +22,7 @@ namespace schedlab {
 class SimGridQueryService final : public QueryService {
  public:
   explicit SimGridQueryService(const MetadbConfig& config);
-  void serve(const QueryBatch& batch, double clientSecondsPerStatement) override;
+  double serve(const QueryBatch& batch, double clientSecondsPerStatement) override;
   void chargeConnections(const ConnectionCost& cost) override;
   double busySeconds() const override;
 

@@ -151,7 +151,7 @@ void LiveQueryService::resolve(const QueryEntry& e, std::vector<Call>& calls) {
   }
 }
 
-void LiveQueryService::serve(const QueryBatch& batch, double clientSecondsPerStatement) {
+double LiveQueryService::serve(const QueryBatch& batch, double clientSecondsPerStatement) {
   std::vector<Call> calls;
   for (const QueryEntry& e : batch.entries()) resolve(e, calls);
   if (pool_) pool_->acquire();
@@ -199,6 +199,9 @@ void LiveQueryService::serve(const QueryBatch& batch, double clientSecondsPerSta
     cpuSeconds_[i] += cpu[i];
   }
   sent_ += static_cast<long long>(calls.size());
+  double answered = 0;
+  for (double t : took) answered += t;
+  return answered;
 }
 
 double LiveQueryService::busySeconds() const {

@@ -41,7 +41,7 @@ class LiveQueryService final : public QueryService {
     state_ = &state;
     calendarStart_ = calendarStart;
   }
-  void serve(const QueryBatch& batch, double clientSecondsPerStatement) override;
+  double serve(const QueryBatch& batch, double clientSecondsPerStatement) override;
   double busySeconds() const override;
   bool needsSubjects() const override { return true; }
 

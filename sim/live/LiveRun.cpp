@@ -244,7 +244,7 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
   for (auto& [name, entry] : m[kDbQueriesByType.name()].items()) {
     for (size_t i = 0; i < kQueryTypeCount; ++i)
       if (kQueries[i].name == name) {
-        entry["db_seconds"] = roundMetric(seconds[i]);
+        entry["response_seconds"] = roundMetric(seconds[i]);
         if (pid > 0) entry["db_cpu_seconds"] = roundMetric(cpu[i]);
       }
   }

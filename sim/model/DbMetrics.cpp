@@ -39,7 +39,7 @@ void DbMetrics::scopeMetrics(nlohmann::json& m, const std::vector<size_t>& dbs, 
   double busy = 0, pages = 0, fromDisk = 0;
   int cores = 0;
   std::array<long long, kQueryTypeCount> count{};
-  std::array<double, kQueryTypeCount> seconds{};
+  std::array<double, kQueryTypeCount> seconds{}, response{};
   for (size_t k : dbs) {
     const MetadataDb& db = *used_[k];
     queries += db.queriesTotal();
@@ -50,6 +50,7 @@ void DbMetrics::scopeMetrics(nlohmann::json& m, const std::vector<size_t>& dbs, 
     for (size_t i = 0; i < kQueryTypeCount; ++i) {
       count[i] += db.countByType()[i];
       seconds[i] += db.secondsByType()[i];
+      response[i] += db.responseSecondsByType()[i];
     }
   }
   m[metric::kDbQueriesTotal.name()] = queries;
@@ -60,7 +61,8 @@ void DbMetrics::scopeMetrics(nlohmann::json& m, const std::vector<size_t>& dbs, 
   nlohmann::json byType = nlohmann::json::object();
   for (size_t i = 0; i < kQueryTypeCount; ++i)
     if (count[i] > 0)
-      byType[std::string(kQueries[i].name)] = {{"count", count[i]}, {"db_seconds", roundMetric(seconds[i])}};
+      byType[std::string(kQueries[i].name)] = {
+          {"count", count[i]}, {"db_seconds", roundMetric(seconds[i])}, {"response_seconds", roundMetric(response[i])}};
   m[metric::kDbQueriesByType.name()] = byType;
   nlohmann::json rows = nlohmann::json::object();
   for (size_t t = 0; t < kTableNames.size(); ++t) {

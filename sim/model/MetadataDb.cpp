@@ -96,14 +96,16 @@ void MetadataDb::execute(const QueryBatch& batch, double clientSecondsPerStateme
   const double client = clientSecondsPerStatement == kMeasuredClientCost
                             ? batch.clientSeconds() / static_cast<double>(batch.queries())
                             : clientSecondsPerStatement;
-  service_->serve(batch, client);
+  const double response = service_->serve(batch, client);
   pagesTouched_ += batch.pages();
   pagesFromDisk_ += batch.pagesFromDisk();
   if (measuring_) {
     queriesTotal_ += batch.queries();
+    const double shared = (response - batch.seconds()) / batch.queries();
     batch.forEachTypeUsed([&](size_t i) {
       countByType_[i] += batch.counts()[i];
       secondsByType_[i] += batch.secondsByType()[i];
+      responseByType_[i] += batch.secondsByType()[i] + batch.counts()[i] * shared;
     });
   }
 }

@@ -158,6 +158,10 @@ class MetadataDb {
   long long queriesTotal() const { return queriesTotal_; }
   const std::array<long long, kQueryTypeCount>& countByType() const { return countByType_; }
   const std::array<double, kQueryTypeCount>& secondsByType() const { return secondsByType_; }
+  // Per query type, its statements' response time summed (QueryService::serve): a batch's is
+  // given to its types as their DB time plus, per statement, an equal share of the rest (round
+  // trips, waits for a core, connections' wake-ups, reads from disk).
+  const std::array<double, kQueryTypeCount>& responseSecondsByType() const { return responseByType_; }
   // Pages touched and pages read from disk since the start of the simulation.
   double pagesTouched() const { return pagesTouched_; }
   double pagesFromDisk() const { return pagesFromDisk_; }
@@ -192,7 +196,7 @@ class MetadataDb {
   bool measuring_ = false;
   long long queriesTotal_ = 0;
   std::array<long long, kQueryTypeCount> countByType_{};
-  std::array<double, kQueryTypeCount> secondsByType_{};
+  std::array<double, kQueryTypeCount> secondsByType_{}, responseByType_{};
 };
 
 }  // namespace schedlab

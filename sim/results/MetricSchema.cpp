@@ -91,7 +91,7 @@ const Metric kDbQueriesPerLoop{"db_queries_per_loop", Unit::Statements, Better::
 const Metric kDbQueriesPerPass{"db_queries_per_pass", Unit::Statements, Better::Lower, Shape::Summary, kDagScope, false,
     "statements issued for the DAG per loop"};
 const Metric kDbQueriesByType{"db_queries_by_type", Unit::Statements, Better::Neither, Shape::Object, kRunScope | kInstanceScope, false,
-    "per statement type: `count` and `db_seconds` (live: their wall time, round trips included, and `db_cpu_seconds`, their backends' CPU)"};
+    "per statement type: `count`, `db_seconds` (the cost model's DB time) and `response_seconds` (sent to answered: round trips, waits for a core, service, disk; live: measured, and `db_cpu_seconds`, their backends' CPU)"};
 const Metric kDbCacheHitRatio{"db_cache_hit_ratio", Unit::Ratio, Better::Higher, Shape::Scalar, kRunScope | kInstanceScope, false,
     "pages found in memory over pages touched (`pg_stat_database`)"};
 const Metric kDbPagesReadFromDisk{"db_pages_read_from_disk", Unit::Pages, Better::Lower, Shape::Scalar, kRunScope | kInstanceScope, false,

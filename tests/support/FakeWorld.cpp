@@ -4,11 +4,12 @@
 
 namespace schedlab::test {
 
-void FakeQueryService::serve(const QueryBatch& batch, double clientSecondsPerStatement) {
+double FakeQueryService::serve(const QueryBatch& batch, double clientSecondsPerStatement) {
   long long n = 0;
   for (int c : batch.counts()) n += c;
   busy_ += static_cast<double>(n) * perStatement_;
   rt_.sleepFor(static_cast<double>(n) * (perStatement_ + clientSecondsPerStatement));
+  return static_cast<double>(n) * perStatement_;
 }
 
 FakeWorld::FakeWorld(Scenario sc, double secondsPerStatement)

@@ -16,7 +16,7 @@ namespace schedlab::test {
 class FakeQueryService : public QueryService {
  public:
   FakeQueryService(Runtime& rt, double secondsPerStatement) : rt_(rt), perStatement_(secondsPerStatement) {}
-  void serve(const QueryBatch& batch, double clientSecondsPerStatement) override;
+  double serve(const QueryBatch& batch, double clientSecondsPerStatement) override;
   double busySeconds() const override { return busy_; }
 
  private:
