@@ -36,16 +36,8 @@ double SimGridQueryService::serve(const QueryBatch& batch, double clientSecondsP
   // share of the batch's DB time on a core; the next leaves after it is answered.
   const int n = batch.queries();
   const double each = batch.seconds() / n;
-  double t = now, answered = 0;  // answered: each statement's time at a core, waits included
-  for (int i = 0; i < n; ++i) {
-    t += perStatement;
-    const double db = each + (i == 0 ? firstConnection : connection);
-    if (db > 0) {
-      const double sent = t;
-      t = cores_.book(now, t, db);
-      answered += t - sent;
-    }
-  }
+  double answered = 0;  // each statement's time at a core, waits included
+  double t = cores_.bookChain(now, now, perStatement, n, each + firstConnection, each + connection, &answered);
   // Disk reads overlap across queries (an SSD or cloud volume serves many at once), so they add
   // latency without queueing behind each other.
   t += batch.diskSeconds();

@@ -68,6 +68,47 @@ double CoreCalendar::book(double now, double at, double seconds) {
   return slot.end;
 }
 
+double CoreCalendar::bookChain(double now, double from, double gap, int n, double firstSeconds, double seconds,
+                               double* atCore) {
+  if (n <= 0) return from;
+  if (firstSeconds > 0) {  // (book() forgets only when it books)
+    Core& core = cores_[0];
+    forget(core, now);
+    if (core.first == core.busy.size() || core.busy.back().second <= from + gap)
+      return appendChain(from, gap, n, firstSeconds, seconds, atCore);
+  }
+  double t = from;
+  for (int i = 0; i < n; ++i) {
+    t += gap;
+    const double db = i == 0 ? firstSeconds : seconds;
+    if (db > 0) {
+      const double sent = t;
+      t = book(now, t, db);
+      *atCore += t - sent;
+    }
+  }
+  return t;
+}
+
+double CoreCalendar::appendChain(double from, double gap, int n, double firstSeconds, double seconds, double* atCore) {
+  // The steps of book() on a free core 0: [t, t + db) appended, joined to a booking it touches.
+  Core& core = cores_[0];
+  double t = from;
+  for (int i = 0; i < n; ++i) {
+    t += gap;
+    const double db = i == 0 ? firstSeconds : seconds;
+    if (db <= 0) continue;
+    const double end = t + db;
+    if (core.first < core.busy.size() && core.busy.back().second == t)
+      core.busy.back().second = end;
+    else
+      core.busy.emplace_back(t, end);
+    *atCore += end - t;
+    t = end;
+  }
+  return t;
+}
+
 size_t CoreCalendar::occupy(Core& core, size_t i, double start, double end) {
   // Kept disjoint and not touching: a booking that meets its neighbours joins them.
   auto& busy = core.busy;

@@ -29,6 +29,13 @@ class CoreCalendar {
   // REQUIRES: now >= the `now` of every earlier call; at >= now; seconds >= 0.
   double book(double now, double at, double seconds);
 
+  // Books a client's chain of `n` statements as n calls of book() would: the first arrives at
+  // `from` + `gap` and takes `firstSeconds`, each other arrives `gap` after the one before it ends
+  // and takes `seconds` (a statement of no time is not booked and ends where it arrives). Adds
+  // each statement's time from arrival to end to `*atCore` and returns when the last one ends.
+  // REQUIRES: as book(), with at = from + gap; gap >= 0; n >= 0.
+  double bookChain(double now, double from, double gap, int n, double firstSeconds, double seconds, double* atCore);
+
   // Core-seconds of service before `now`, summed over the cores.
   // REQUIRES: now >= the `now` of the last book().
   double busySeconds(double now) const;
@@ -52,6 +59,9 @@ class CoreCalendar {
   // Books [start, end) before booking i; returns the index of the booking that holds it.
   static size_t occupy(Core& core, size_t i, double start, double end);
   void forget(Core& core, double now);
+  // bookChain() when core 0 is free from the chain's first arrival on: then every statement of it
+  // is served there without waiting (the next arrives after the one before it ends).
+  double appendChain(double from, double gap, int n, double firstSeconds, double seconds, double* atCore);
 
   std::vector<Core> cores_;
   double forgotten_ = 0;  // service time of forgotten bookings
