@@ -19,7 +19,6 @@ double postmasterSeconds(int pid) { return reapedChildrenSeconds(pid) + std::max
 double setupSeconds(BenchDatabase& db, SchemaLayout layout, const History& h, int n) {
   const int pid = db.serverPid();
   if (pid <= 0 || n <= 0) return -1;
-  auto paused = db.pauseAutovacuum();
   auto settled = [&] {  // once every ended backend has been reaped
     double last = postmasterSeconds(pid);
     for (int i = 0; i < 50; ++i) {
@@ -79,6 +78,10 @@ double statementSeconds(BenchDatabase& db, SchemaLayout layout, const History& h
 ConnectionProbeResult probeConnections(BenchDatabase& db, SchemaLayout layout, const History& h,
                                        const ConnectionProbePlan& plan) {
   ConnectionProbeResult out;
+  // Held off throughout, as while the per-type costs are measured: an autovacuum worker analysing
+  // the tables calibrate has just loaded would take the probed core's time and invalidate the
+  // backends' cached plans, and the longer the idle period the likelier a probe meets it.
+  auto paused = db.pauseAutovacuum();
   out.setupSeconds = setupSeconds(db, layout, h, plan.connections);
   if (out.setupSeconds < 0) return out;
   // The probe: a task instance's state by its key, as the scheduler and the task runner read it,
