@@ -57,6 +57,11 @@ TEST(DbBoundCheck, TheSimulatorBesideALiveDatabaseThatLimitsTheScheduler) {
   EXPECT_EQ(l["sim"]["cpus"]["postgres"], "0");
   const double busy = l["metrics"]["db_cpu_utilization"].get<double>();
   std::printf("live DB CPU: %.1f %% of its core\n", 100 * busy);
+  // The scheduler's side (schedlab's threads on the other core): the simulator's client work is a
+  // delay that takes no CPU, so a busy client core lengthens live waits the model does not have.
+  const double client = l["sim"]["schedlab_cpu_seconds"].get<double>();
+  std::printf("schedlab's own CPU: %.1f %% of its core\n", 100 * client / 30.0);  // --duration 30s
+  EXPECT_GT(client, 0);
   EXPECT_GE(busy, 0.60) << "the live database did not limit the scheduler";
 
   constexpr int kSeeds = 4;

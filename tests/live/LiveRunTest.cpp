@@ -2,6 +2,8 @@
 // and task instances the results report, with the states the model gave them.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "live/LiveRun.h"
 #include "support/TestSupport.h"
 
@@ -28,6 +30,10 @@ dags:
   EXPECT_EQ(m["tasks_lost"], 0);
   EXPECT_GT(m["scheduler_loop_duration_s"]["count"].get<long long>(), 3);
   EXPECT_EQ(out.run["schemas"].size(), 1u);
+  // schedlab's own CPU while it ran: some, and no more than its threads could use in the 8 s.
+  const double client = out.run["schedlab_cpu_seconds"];
+  EXPECT_GT(client, 0);
+  EXPECT_LT(client, 8.0 * std::thread::hardware_concurrency());
 
   auto c = db.connectTo(out.run["schemas"][0]);
   pqxx::nontransaction tx(*c);
