@@ -10,28 +10,30 @@ CoreCalendar::Slot CoreCalendar::slotOn(const Core& core, double at, double seco
   const auto first = firstUnder(core, at);
   double t = at, left = seconds;
   for (auto it = first; it != core.busy.end(); ++it) {
-    const double gap = it->first - t;
+    const double gap = it->start - t;
     if (gap >= left) break;
     left -= std::max(0.0, gap);
-    t = std::max(t, it->second);
+    t = std::max(t, it->end);
   }
   return {t + left, static_cast<size_t>(first - core.busy.begin())};
 }
 
-std::vector<std::pair<double, double>>::const_iterator CoreCalendar::firstUnder(const Core& core, double at) {
+CoreCalendar::Bookings::const_iterator CoreCalendar::firstUnder(const Core& core, double at) {
   // The first booking still under way at `at` (their ends are sorted as their starts are); most
   // statements come after every booking (the core is free from then on, or the caller's own
   // previous statement is the last).
-  if (core.first == core.busy.size() || core.busy.back().second <= at) return core.busy.end();
+  if (core.first == core.busy.size() || core.busy.back().end <= at) return core.busy.end();
   return std::partition_point(core.busy.begin() + static_cast<std::ptrdiff_t>(core.first), core.busy.end(),
-                              [at](const auto& b) { return b.second <= at; });
+                              [at](const Booking& b) { return b.end <= at; });
 }
 
 void CoreCalendar::forget(Core& core, double now) {
-  while (core.first < core.busy.size() && core.busy[core.first].second <= now) {
-    forgotten_ += core.busy[core.first].second - core.busy[core.first].first;
+  double forgotten = forgotten_;  // summed in a register, in the same order
+  while (core.first < core.busy.size() && core.busy[core.first].end <= now) {
+    forgotten += core.busy[core.first].end - core.busy[core.first].start;
     ++core.first;
   }
+  forgotten_ = forgotten;
   if (core.first > 64 && 2 * core.first > core.busy.size()) {
     core.busy.erase(core.busy.begin(), core.busy.begin() + static_cast<std::ptrdiff_t>(core.first));
     core.first = 0;
@@ -53,16 +55,16 @@ double CoreCalendar::book(double now, double at, double seconds) {
   size_t i = slot.first;
   double t = at, left = seconds;
   while (true) {  // the same steps as slotOn()
-    if (i == core.busy.size() || core.busy[i].first - t >= left) {
+    if (i == core.busy.size() || core.busy[i].start - t >= left) {
       occupy(core, i, t, t + left);
       break;
     }
-    const double gap = core.busy[i].first - t;
+    const double gap = core.busy[i].start - t;
     if (gap > 0) {
-      i = occupy(core, i, t, core.busy[i].first);
+      i = occupy(core, i, t, core.busy[i].start);
       left -= gap;
     }
-    t = std::max(t, core.busy[i].second);
+    t = std::max(t, core.busy[i].end);
     ++i;
   }
   return slot.end;
@@ -74,7 +76,7 @@ double CoreCalendar::bookChain(double now, double from, double gap, int n, doubl
   if (firstSeconds > 0) {  // (book() forgets only when it books)
     Core& core = cores_[0];
     forget(core, now);
-    if (core.first == core.busy.size() || core.busy.back().second <= from + gap)
+    if (core.first == core.busy.size() || core.busy.back().end <= from + gap)
       return appendChain(from, gap, n, firstSeconds, seconds, atCore);
   }
   double t = from;
@@ -99,10 +101,10 @@ double CoreCalendar::appendChain(double from, double gap, int n, double firstSec
     const double db = i == 0 ? firstSeconds : seconds;
     if (db <= 0) continue;
     const double end = t + db;
-    if (core.first < core.busy.size() && core.busy.back().second == t)
-      core.busy.back().second = end;
+    if (core.first < core.busy.size() && core.busy.back().end == t)
+      core.busy.back().end = end;
     else
-      core.busy.emplace_back(t, end);
+      core.busy.push_back(Booking{t, end});
     *atCore += end - t;
     t = end;
   }
@@ -112,30 +114,30 @@ double CoreCalendar::appendChain(double from, double gap, int n, double firstSec
 size_t CoreCalendar::occupy(Core& core, size_t i, double start, double end) {
   // Kept disjoint and not touching: a booking that meets its neighbours joins them.
   auto& busy = core.busy;
-  const bool joinsBefore = i > core.first && busy[i - 1].second == start;
-  const bool joinsAfter = i < busy.size() && busy[i].first == end;
+  const bool joinsBefore = i > core.first && busy[i - 1].end == start;
+  const bool joinsAfter = i < busy.size() && busy[i].start == end;
   if (joinsBefore && joinsAfter) {
-    busy[i - 1].second = busy[i].second;
+    busy[i - 1].end = busy[i].end;
     busy.erase(busy.begin() + static_cast<std::ptrdiff_t>(i));
     return i - 1;
   }
   if (joinsBefore) {
-    busy[i - 1].second = end;
+    busy[i - 1].end = end;
     return i - 1;
   }
   if (joinsAfter) {
-    busy[i].first = start;
+    busy[i].start = start;
     return i;
   }
-  busy.insert(busy.begin() + static_cast<std::ptrdiff_t>(i), {start, end});
+  busy.insert(busy.begin() + static_cast<std::ptrdiff_t>(i), Booking{start, end});
   return i;
 }
 
 double CoreCalendar::busySeconds(double now) const {
   double s = forgotten_;
   for (const Core& core : cores_)
-    for (size_t i = core.first; i < core.busy.size() && core.busy[i].first < now; ++i)
-      s += std::min(core.busy[i].second, now) - core.busy[i].first;
+    for (size_t i = core.first; i < core.busy.size() && core.busy[i].start < now; ++i)
+      s += std::min(core.busy[i].end, now) - core.busy[i].start;
   return s;
 }
 

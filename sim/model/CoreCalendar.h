@@ -13,7 +13,6 @@
 #pragma once
 
 #include <cstddef>
-#include <utility>
 #include <vector>
 
 namespace schedlab {
@@ -43,11 +42,16 @@ class CoreCalendar {
   int cores() const { return static_cast<int>(cores_.size()); }
 
  private:
-  struct Core {
-    std::vector<std::pair<double, double>> busy;  // [start, end), sorted, disjoint, not touching
-    size_t first = 0;                             // busy[first…] are not forgotten
+  // Trivially copyable (a std::pair is not), so that a booking inserted among many moves the
+  // later ones in one memmove rather than one by one.
+  struct Booking {
+    double start, end;
   };
-  using Bookings = std::vector<std::pair<double, double>>;
+  struct Core {
+    std::vector<Booking> busy;  // [start, end), sorted, disjoint, not touching
+    size_t first = 0;           // busy[first…] are not forgotten
+  };
+  using Bookings = std::vector<Booking>;
   static Bookings::const_iterator firstUnder(const Core& core, double at);
   // When a statement of `seconds` from `at` on would end on `core`, and the first booking still
   // under way at `at` there (where booking it starts).
