@@ -23,8 +23,17 @@ CoreCalendar::Bookings::const_iterator CoreCalendar::firstUnder(const Core& core
   // statements come after every booking (the core is free from then on, or the caller's own
   // previous statement is the last).
   if (core.first == core.busy.size() || core.busy.back().end <= at) return core.busy.end();
-  return std::partition_point(core.busy.begin() + static_cast<std::ptrdiff_t>(core.first), core.busy.end(),
-                              [at](const Booking& b) { return b.end <= at; });
+  // Galloping back from the last booking: a statement that waits mostly arrives among the last
+  // few bookings ahead, rarely near the first.
+  const auto ended = [at](const Booking& b) { return b.end <= at; };
+  const auto begin = core.busy.begin() + static_cast<std::ptrdiff_t>(core.first);
+  auto hi = core.busy.end() - 1;  // not ended
+  std::ptrdiff_t step = 1;
+  while (step <= hi - begin && !ended(*(hi - step))) {
+    hi -= step;
+    step *= 2;
+  }
+  return std::partition_point(hi - std::min(step, hi - begin), hi, ended);
 }
 
 void CoreCalendar::forget(Core& core, double now) {
