@@ -18,6 +18,7 @@
 
 #include "live/LiveQueryService.h"
 #include "live/LiveRuntime.h"
+#include "live/WaitEventSampler.h"
 #include "model/ModelRun.h"
 #include "pg/AirflowSchema.h"
 #include "pg/LiveStatements.h"
@@ -226,8 +227,13 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
   model.start();
   const auto wallStart = std::chrono::steady_clock::now();
   const double cpuStart = processCpu();
+  // On a throwaway server only: a shared one's other sessions would count too.
+  std::unique_ptr<WaitEventSampler> waits;
+  if (pid > 0) waits = std::make_unique<WaitEventSampler>(db.connectTo(schemas[0]), 0.05);
   rt.run(duration);
   const double schedlabCpu = processCpu() - cpuStart;
+  std::map<std::string, double> waitEvents;
+  if (waits) waitEvents = waits->stop();
   // The actors' connections closed with their threads: their backends' ends count (the simulator
   // charges a connection's start and end together), once the server has reaped them.
   if (pid > 0) awaitServerChildren(pid, serverChildrenBefore, 5.0);
@@ -262,6 +268,11 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
   }
   const double hit = after.hit - before.hit, read = after.read - before.read;
   m[kDbCacheHitRatio.name()] = roundMetric(hit + read > 0 ? hit / (hit + read) : 1.0);
+  if (waits) {
+    nlohmann::json& w = m[kDbActiveBackendsByWaitEvent.name()] = nlohmann::json::object();
+    for (const auto& [event, backends] : waitEvents) w[event] = roundMetric(backends);
+    out.run["db_activity_samples"] = waits->samples();
+  }
   m[kDbPagesReadFromDisk.name()] = read;
   m[kDbSizeBytes.name()] = {{"end", std::round(bytes)}, {"max", std::round(bytes)}};  // nothing was deleted
   if (pid == 0) {  // a server elsewhere: its CPU is not ours to read

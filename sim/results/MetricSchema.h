@@ -93,8 +93,8 @@ extern const Metric kWorkerHours, kDbCoreHours, kDbCpuUtilization, kDbQueriesTot
 extern const Metric kTasksLost, kTasksFailed, kTasksKilledByScaleIn, kTasksKilledByDeploy, kDagrunsRecreatedByCatchup,
     kSlaMisses, kSchedulerUnavailable, kTasksRunTwiceAtOnce, kTasksSucceeded;
 // The scheduler's loop and the metadata DBs.
-extern const Metric kDbQueriesPerLoop, kDbQueriesPerPass, kDbQueriesByType, kDbCacheHitRatio, kDbPagesReadFromDisk,
-    kDbRows, kCriticalSectionBusy, kMetadb;
+extern const Metric kDbQueriesPerLoop, kDbQueriesPerPass, kDbQueriesByType, kDbActiveBackendsByWaitEvent,
+    kDbCacheHitRatio, kDbPagesReadFromDisk, kDbRows, kCriticalSectionBusy, kMetadb;
 // Task instances and DAG runs.
 extern const Metric kTasksCreated, kTasksUpstreamFailed, kTasksInFlightAtEnd, kDagrunsCreated, kDagrunsSucceeded,
     kDagrunsFailed, kTriggerArrivals, kSensorReschedules;

@@ -62,6 +62,9 @@ TEST(DbBoundCheck, TheSimulatorBesideALiveDatabaseThatLimitsTheScheduler) {
   const double client = l["sim"]["schedlab_cpu_seconds"].get<double>();
   std::printf("schedlab's own CPU: %.1f %% of its core\n", 100 * client / 30.0);  // --duration 30s
   EXPECT_GT(client, 0);
+  // What the live backends waited for (active ones, on average over the run).
+  for (const auto& [event, backends] : l["metrics"]["db_active_backends_by_wait_event"].items())
+    std::printf("live backends waiting on %s: %.2f on average\n", event.c_str(), backends.get<double>());
   EXPECT_GE(busy, 0.60) << "the live database did not limit the scheduler";
 
   constexpr int kSeeds = 4;

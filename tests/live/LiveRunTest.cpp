@@ -58,6 +58,14 @@ dags:
   EXPECT_GT(cpu, 0);
   EXPECT_LT(cpu, m["db_queries_by_type"]["worker_start"]["response_seconds"].get<double>());
   EXPECT_GT(m["db_cpu_utilization"].get<double>(), 0);
+  // What the backends waited for, sampled every 50 ms through the 8 s: averages of active
+  // backends, each at most all of the run's connections.
+  EXPECT_GE(out.run["db_activity_samples"].get<long long>(), 100);
+  ASSERT_TRUE(m["db_active_backends_by_wait_event"].is_object());
+  for (const auto& [event, backends] : m["db_active_backends_by_wait_event"].items()) {
+    EXPECT_GT(backends.get<double>(), 0) << event;
+    EXPECT_LT(backends.get<double>(), 100) << event;
+  }
   // The statements went with their arguments written in, as psycopg2 sends them: planned each time.
   const double planned =
       tx.exec1("SELECT coalesce(sum(calls), 0) FROM public.pg_stat_statements WHERE query LIKE 'INSERT INTO log%'")[0]
