@@ -102,7 +102,7 @@ double CoreCalendar::bookChain(double now, double from, double gap, int n, doubl
 }
 
 double CoreCalendar::appendChain(double from, double gap, int n, double firstSeconds, double seconds, double* atCore) {
-  // The steps of book() on a free core 0: [t, t + db) appended, joined to a booking it touches.
+  // The steps of book() on a free core 0: [t, t + db) booked after every other booking.
   Core& core = cores_[0];
   double t = from;
   for (int i = 0; i < n; ++i) {
@@ -110,10 +110,7 @@ double CoreCalendar::appendChain(double from, double gap, int n, double firstSec
     const double db = i == 0 ? firstSeconds : seconds;
     if (db <= 0) continue;
     const double end = t + db;
-    if (core.first < core.busy.size() && core.busy.back().end == t)
-      core.busy.back().end = end;
-    else
-      core.busy.push_back(Booking{t, end});
+    occupy(core, core.busy.size(), t, end);
     *atCore += end - t;
     t = end;
   }
