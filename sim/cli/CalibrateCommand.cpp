@@ -67,6 +67,13 @@ void printConnections(const nlohmann::json& c) {
     std::printf("%s %s %.0f us", i ? "," : "", formatDuration(idle[i].get<double>()).c_str(),
                 cpu[i].get<double>() * 1e6);
   std::printf("\n");
+  if (!c.contains("wake_factor")) return;
+  std::printf("connections: a batch's wake-up after idling %s, times the statement's above:",
+              formatDuration(idle.back().get<double>()).c_str());
+  const char* sep = "";
+  for (auto it = c["wake_factor"].begin(); it != c["wake_factor"].end(); ++it, sep = ",")
+    std::printf("%s %s %.2fx", sep, it.key().c_str(), it.value().get<double>());
+  std::printf("\n");
 }
 
 // Where the DB's time goes per execution at the middle size: the backend's CPU, split.

@@ -1,5 +1,7 @@
 #include "engine/SimGridQueryService.h"
 
+#include <algorithm>
+
 #include "model/MetadataDb.h"
 #include "model/QueryCostModel.h"
 
@@ -17,21 +19,25 @@ void SimGridQueryService::chargeConnections(const ConnectionCost& cost) {
 }
 
 // The backend's start on a connection's first statement, then its wake-up on each statement: the
-// first after the connection's idle time since its previous batch, the others after the
-// round trip and the client's work that separate statements of a batch.
-std::pair<double, double> SimGridQueryService::connectionSeconds(double now, double perStatement) {
+// first after the connection's idle time since its previous batch (as many times the probe's as
+// the batch's types take), the others after the round trip and the client's work that separate
+// statements of a batch.
+std::pair<double, double> SimGridQueryService::connectionSeconds(const QueryBatch& batch, double now,
+                                                                 double perStatement) {
   if (!chargesConnections_) return {0, 0};
   auto [it, first] = lastStatementEnd_.try_emplace(sg4::this_actor::get_pid(), now);
+  if (first) return {connections_.setupSeconds, connections_.wake(perStatement)};
+  double factor = 0;
+  batch.forEachTypeUsed([&](size_t t) { factor = std::max(factor, connections_.wakeFactor[t]); });
   // The first statement leaves once the client has built it.
-  return {first ? connections_.setupSeconds : connections_.wake(now - it->second + perStatement),
-          connections_.wake(perStatement)};
+  return {factor * connections_.wake(now - it->second + perStatement), connections_.wake(perStatement)};
 }
 
 double SimGridQueryService::serve(const QueryBatch& batch, double clientSecondsPerStatement) {
   if (pool_) pool_->acquire();
   const double now = sg4::Engine::get_clock();
   const double perStatement = rtt_ + clientSecondsPerStatement;
-  const auto [firstConnection, connection] = connectionSeconds(now, perStatement);
+  const auto [firstConnection, connection] = connectionSeconds(batch, now, perStatement);
   // Each statement leaves once the client has built it and crossed the network, and takes its
   // share of the batch's DB time on a core; the next leaves after it is answered.
   const int n = batch.queries();

@@ -4,7 +4,8 @@
 // (metadb.pool_size) a FIFO queue sits in front of it all. A batch's statements alternate with
 // the client's work between them, as a scheduler sends them. Each actor holds a connection of
 // its own: its first statement pays the backend's start, and a statement after the connection
-// idled pays the backend's wake-up (ConnectionCost), as DB time.
+// idled pays the backend's wake-up (ConnectionCost; the batch's types may wake more of its caches
+// than the probe's statement), as DB time.
 #pragma once
 
 #include <simgrid/s4u.hpp>
@@ -27,9 +28,9 @@ class SimGridQueryService final : public QueryService {
   double busySeconds() const override;
 
  private:
-  // The calling actor's connection costs, added to a batch's first statement and to each of the
+  // The calling actor's connection costs, added to `batch`'s first statement and to each of the
   // others when they are `perStatement` apart: {first, each other}.
-  std::pair<double, double> connectionSeconds(double now, double perStatement);
+  std::pair<double, double> connectionSeconds(const QueryBatch& batch, double now, double perStatement);
 
   double rtt_;
   simgrid::s4u::SemaphorePtr pool_;

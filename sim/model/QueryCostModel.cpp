@@ -17,7 +17,8 @@ double field(const nlohmann::json& obj, const char* key, const std::string& wher
   return v.get<double>();
 }
 
-// "connections": {"setup_s", "idle_s": [...], "statement_cpu_s": [...]}, the idle times ascending.
+// "connections": {"setup_s", "idle_s": [...], "statement_cpu_s": [...], "wake_factor": {type: x}},
+// the idle times ascending.
 ConnectionCost readConnectionCost(const nlohmann::json& c, const std::string& where) {
   ConnectionCost out;
   out.setupSeconds = field(c, "setup_s", where);
@@ -39,6 +40,18 @@ ConnectionCost readConnectionCost(const nlohmann::json& c, const std::string& wh
   for (size_t i = 0; i < out.idleSeconds.size(); ++i)
     if (out.idleSeconds[i] <= 0 || (i > 0 && out.idleSeconds[i] <= out.idleSeconds[i - 1]))
       throw std::runtime_error(where + ".idle_s: expected positive idle times in ascending order");
+  if (c.contains("wake_factor")) {
+    const auto& f = c["wake_factor"];
+    const std::string w = where + ".wake_factor";
+    if (!f.is_object()) throw std::runtime_error(w + ": expected an object of query types");
+    for (auto it = f.begin(); it != f.end(); ++it) {
+      size_t type = kQueryTypeCount;
+      for (const auto& info : kQueries)
+        if (info.name == it.key()) type = static_cast<size_t>(&info - kQueries.data());
+      if (type == kQueryTypeCount) throw std::runtime_error(w + "." + it.key() + ": not a query type");
+      out.wakeFactor[type] = field(f, it.key().c_str(), w);
+    }
+  }
   return out;
 }
 

@@ -56,10 +56,22 @@ struct ConnectionCost {
   // is the per-type costs' pace). Empty: no wake cost.
   std::vector<double> idleSeconds, statementSeconds;
 
+  // Per query type, how many times the probe's wake-up the first statement of a batch of that
+  // type pays (its statements touch more tables and indexes than the probe's one): measured for
+  // the types a connection sends after idling, 1 for the others.
+  std::array<double, kQueryTypeCount> wakeFactor = ones();
+
   // The extra server CPU of a statement sent `idle` seconds after its connection's previous one
   // ended: 0 up to the first point, interpolated in log(idle) between points, the last point's
   // beyond; never less than at a shorter idle time.
   double wake(double idle) const;
+
+ private:
+  static std::array<double, kQueryTypeCount> ones() {
+    std::array<double, kQueryTypeCount> a;
+    a.fill(1.0);
+    return a;
+  }
 };
 
 class QueryCostModel {

@@ -312,6 +312,25 @@ nlohmann::json costJson(const ShapeFit& t, const ShapeFit& p, double k, const st
             {"per_decade", round_to(p.perDecade * k, 1e-3)}}}};
 }
 
+// Per type measured after idling (serverCpuAfterIdle), how many times the probe statement's wake-up
+// its own costs: its extra CPU after the probe's longest idle time over its paced cost, over the
+// probe's extra there. The cache lines a woken backend reloads grow with the tables and indexes its
+// statements touch (a task runner's start: job, task_instance and its seven indexes, dag_run, log).
+nlohmann::json wakeFactors(const CalibrationMeasurements& m) {
+  nlohmann::json out = nlohmann::json::object();
+  const auto& probe = m.connections;
+  if (probe.statementSeconds.size() < 2 || m.afterIdleSeconds != probe.idleSeconds.back()) return out;
+  const double probeExtra = probe.statementSeconds.back() - probe.statementSeconds.front();
+  if (probeExtra <= 0) return out;
+  const std::string prefix = measurementKey(SchemaLayout::Airflow110, m.sizes.back(), "type:");
+  for (const auto& [key, afterIdle] : m.serverCpuAfterIdle) {
+    auto paced = m.serverCpu.find(key);
+    if (key.rfind(prefix, 0) != 0 || paced == m.serverCpu.end()) continue;
+    out[key.substr(prefix.size())] = round_to(std::max(0.0, afterIdle - paced->second) / probeExtra, 1e-3);
+  }
+  return out;
+}
+
 nlohmann::json queryCosts(const CalibrationMeasurements& m, const std::map<std::string, ShapeFit>& time,
                           const std::map<std::string, ShapeFit>& page, std::vector<ShapeFit>& typeFits) {
   nlohmann::json queries = nlohmann::json::object();
@@ -534,7 +553,10 @@ CalibrationFitResult fitCalibration(const CalibrationMeasurements& m, nlohmann::
         {"method",
          "setup_s: the postmaster's and its ended backends' CPU per connection opened, asked SELECT 1 and closed; "
          "statement_cpu_s: a task instance's state by its key, the backends' CPU per statement when each connection "
-         "sends one every idle_s (the first: the pace the per-type costs were measured at)"}};
+         "sends one every idle_s (the first: the pace the per-type costs were measured at); wake_factor: per type "
+         "sent after idling, its statements' extra CPU sent after the last idle_s over the probe statement's there"}};
+    const nlohmann::json factors = wakeFactors(m);
+    if (!factors.empty()) out.calibration["connections"]["wake_factor"] = factors;
   }
   if (!m.coldPageRead.empty()) {
     std::vector<double> c = m.coldPageRead;

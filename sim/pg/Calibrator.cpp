@@ -127,11 +127,6 @@ struct SqlUnit {
   QueryShape::Transaction transaction = QueryShape::Transaction::None;
 };
 
-// The backends' CPU per unit (and pg_stat_statements' execution and planning of it) with the
-// units sent as Airflow's arrive: each statement followed by the client's own work (a pause of
-// plan.serverCpuPace), from plan.serverCpuClients connections at once, the units in turn, for
-// plan.serverCpuSeconds. A backend woken for each statement after others ran finds its caches
-// cold: paced, a statement costs the server up to twice what a tight loop of it does.
 // A connection of the paced measurements, with its backend's CPU clock; kept for every unit
 // measured on one layout and size.
 struct PacedClient {
@@ -141,9 +136,8 @@ struct PacedClient {
   long long units = 0;
 };
 
-std::vector<PacedClient> pacedClients(BenchDatabase& db, SchemaLayout layout, const History& h,
-                                      const CalibrationPlan& plan) {
-  std::vector<PacedClient> pool(static_cast<size_t>(std::max(1, plan.serverCpuClients)));
+std::vector<PacedClient> connectClients(BenchDatabase& db, SchemaLayout layout, const History& h, int n) {
+  std::vector<PacedClient> pool(static_cast<size_t>(std::max(1, n)));
   for (PacedClient& k : pool) {
     k.c = db.connect(layout, h);
     k.cpu = std::make_unique<BackendCpu>(*k.c);
@@ -151,6 +145,37 @@ std::vector<PacedClient> pacedClients(BenchDatabase& db, SchemaLayout layout, co
   return pool;
 }
 
+// Sends one unit on `c`, each statement followed by a pause of `pace` (the client's own work).
+void sendUnit(pqxx::connection& c, const SqlUnit& u, std::chrono::duration<double> pace) {
+  if (u.transaction == QueryShape::Transaction::None) {
+    // A new LocalTaskJob each time: its id is one no row holds yet.
+    const std::string job = std::to_string(nextJobId++);
+    for (std::string q : u.statements) {
+      for (size_t at = q.find(kNewJob); at != std::string::npos; at = q.find(kNewJob, at + job.size()))
+        q.replace(at, kNewJob.size(), job);
+      pqxx::nontransaction(c).exec(q);
+      std::this_thread::sleep_for(pace);
+    }
+    return;
+  }
+  pqxx::work tx(c);
+  std::this_thread::sleep_for(pace);
+  for (const std::string& q : u.statements) {
+    tx.exec(q);
+    std::this_thread::sleep_for(pace);
+  }
+  if (u.transaction == QueryShape::Transaction::Commit)
+    tx.commit();
+  else
+    tx.abort();
+  std::this_thread::sleep_for(pace);
+}
+
+// The backends' CPU per unit (and pg_stat_statements' execution and planning of it) with the
+// units sent as Airflow's arrive: each statement followed by the client's own work (a pause of
+// plan.serverCpuPace), from plan.serverCpuClients connections at once, the units in turn, for
+// plan.serverCpuSeconds. A backend woken for each statement after others ran finds its caches
+// cold: paced, a statement costs the server up to twice what a tight loop of it does.
 ServerCost pacedServerCost(std::vector<PacedClient>& pool, StatementStats& stats, const std::vector<SqlUnit>& units,
                            const CalibrationPlan& plan) {
   // NOWAIT locks fail rather than wait when another client holds them: one client for those.
@@ -161,30 +186,6 @@ ServerCost pacedServerCost(std::vector<PacedClient>& pool, StatementStats& stats
   for (PacedClient& k : pool) k.used = 0, k.units = 0;
   const auto pace = std::chrono::duration<double>(plan.serverCpuPace);
   const auto none = std::chrono::duration<double>(0);
-  auto send = [&](pqxx::connection& c, const SqlUnit& u, std::chrono::duration<double> pace) {
-    if (u.transaction == QueryShape::Transaction::None) {
-      // A new LocalTaskJob each time: its id is one no row holds yet.
-      const std::string job = std::to_string(nextJobId++);
-      for (std::string q : u.statements) {
-        for (size_t at = q.find(kNewJob); at != std::string::npos; at = q.find(kNewJob, at + job.size()))
-          q.replace(at, kNewJob.size(), job);
-        pqxx::nontransaction(c).exec(q);
-        std::this_thread::sleep_for(pace);
-      }
-      return;
-    }
-    pqxx::work tx(c);
-    std::this_thread::sleep_for(pace);
-    for (const std::string& q : u.statements) {
-      tx.exec(q);
-      std::this_thread::sleep_for(pace);
-    }
-    if (u.transaction == QueryShape::Transaction::Commit)
-      tx.commit();
-    else
-      tx.abort();
-    std::this_thread::sleep_for(pace);
-  };
   // Client i sends the units i, i + n, …: the clients' rows differ (their DAGs do), so their
   // writes do not wait for each other's locks.
   auto unitsOf = [&](size_t i) {
@@ -193,7 +194,7 @@ ServerCost pacedServerCost(std::vector<PacedClient>& pool, StatementStats& stats
     return mine;
   };
   for (size_t i = 0; i < n; ++i)
-    for (const SqlUnit* u : unitsOf(i)) send(*pool[i].c, *u, none);  // caches warm first
+    for (const SqlUnit* u : unitsOf(i)) sendUnit(*pool[i].c, *u, none);  // caches warm first
   stats.reset();
   runOnThreads(n, [&](size_t i) {
     PacedClient& k = pool[i];
@@ -201,7 +202,7 @@ ServerCost pacedServerCost(std::vector<PacedClient>& pool, StatementStats& stats
     const auto start = std::chrono::steady_clock::now();
     const double cpu0 = k.cpu->seconds();
     do {
-      send(*k.c, *mine[static_cast<size_t>(k.units) % mine.size()], pace);
+      sendUnit(*k.c, *mine[static_cast<size_t>(k.units) % mine.size()], pace);
       ++k.units;
     } while (k.units < 5 ||
              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < plan.serverCpuSeconds);
@@ -314,6 +315,53 @@ std::vector<SqlUnit> catalogUnits(pqxx::connection& c, QueryType type, const His
   return units;
 }
 
+// The catalog types whose batches a connection sends after idling: a task runner's (its start
+// after its slot waited, its end after its task ran, its job's heartbeat) and a DAG-file
+// processor's first statement of a pass.
+constexpr QueryType kSentAfterIdle[] = {QueryType::WorkerStart, QueryType::WorkerFinish, QueryType::WorkerHeartbeat,
+                                        QueryType::SyncDag};
+
+// The backends' CPU per unit sent `idle` seconds after its connection's previous one: each
+// connection of `pool` sends its units once to warm up, then, the connections' sends spread over
+// the idle period, `rounds` times sleeps `idle` and sends one (its statements `pace` apart).
+double afterIdleUnitCost(std::vector<PacedClient>& pool, const std::vector<SqlUnit>& units, double idle, double pace,
+                         int rounds) {
+  const size_t n = pool.size();
+  for (size_t i = 0; i < n; ++i) sendUnit(*pool[i].c, units[i % units.size()], std::chrono::duration<double>(0));
+  runOnThreads(n, [&](size_t i) {
+    PacedClient& k = pool[i];
+    k.used = 0, k.units = 0;
+    std::this_thread::sleep_for(std::chrono::duration<double>(idle * static_cast<double>(i) / static_cast<double>(n)));
+    for (int r = 0; r < rounds; ++r) {
+      std::this_thread::sleep_for(std::chrono::duration<double>(idle));
+      const double cpu0 = k.cpu->seconds();
+      sendUnit(*k.c, units[(i + static_cast<size_t>(r) * n) % units.size()], std::chrono::duration<double>(pace));
+      k.used += k.cpu->seconds() - cpu0;
+      ++k.units;
+    }
+  });
+  double used = 0;
+  long long sent = 0;
+  for (const PacedClient& k : pool) used += k.used, sent += k.units;
+  return sent > 0 ? used / static_cast<double>(sent) : 0;
+}
+
+// kSentAfterIdle's types, each unit sent after the longest idle time the connection probe used,
+// from as many connections as it used there.
+void measureAfterIdle(BenchDatabase& db, SchemaLayout layout, const History& h, const CalibrationPlan& plan,
+                      const ConnectionProbePlan& probe, CalibrationMeasurements& m) {
+  if (probe.idleSeconds.empty() || probe.clients.empty()) return;
+  auto paused = db.pauseAutovacuum();
+  auto c = db.connect(layout, h);
+  std::vector<PacedClient> pool = connectClients(db, layout, h, probe.clients.back());
+  m.afterIdleSeconds = probe.idleSeconds.back();
+  for (QueryType type : kSentAfterIdle) {
+    if (liveStatements(type).empty()) continue;
+    m.serverCpuAfterIdle[measurementKey(layout, h.taskInstances, "type:" + std::string(queryInfo(type).name))] =
+        afterIdleUnitCost(pool, catalogUnits(*c, type, h), m.afterIdleSeconds, plan.serverCpuPace, 2);
+  }
+}
+
 void measureLoaded(BenchDatabase& db, SchemaLayout layout, const History& h, const CalibrationPlan& plan,
                    CalibrationMeasurements& m) {
   auto c = db.connect(layout, h);
@@ -326,7 +374,7 @@ void measureLoaded(BenchDatabase& db, SchemaLayout layout, const History& h, con
   if (plan.serverCpuSeconds > 0 && BackendCpu(*c).visible()) {
     auto paused = db.pauseAutovacuum();  // the tables just loaded are not analysed meanwhile
     StatementStats stats(*c, db.serverName());
-    std::vector<PacedClient> pool = pacedClients(db, layout, h, plan);
+    std::vector<PacedClient> pool = connectClients(db, layout, h, plan.serverCpuClients);
     auto record = [&](const std::string& key, const ServerCost& cost) {
       m.serverCpu[key] = cost.cpu;
       m.serverExec[key] = cost.exec;
@@ -417,6 +465,7 @@ CalibrationMeasurements measureCalibration(BenchDatabase& db, const CalibrationP
       ConnectionProbePlan probe = plan.connections;
       if (!probe.idleSeconds.empty()) probe.idleSeconds.front() = plan.serverCpuPace;  // the per-type costs' pace
       m.connections = probeConnections(db, layout, h, probe);
+      if (m.connections.setupSeconds >= 0) measureAfterIdle(db, layout, h, plan, probe, m);
     }
     // The client's side once, on the history Airflow 1.10's scheduler reads.
     if (plan.clientRepeat > 0 && layout == SchemaLayout::Airflow110 && h.taskInstances == middle) {

@@ -71,6 +71,11 @@ struct CalibrationMeasurements {
   nlohmann::json clientCost;          // measureClientCost's result; null when not measured
   nlohmann::json apiRequestCost;      // measureApiRequestCost's result; measured with the client cost
   ConnectionProbeResult connections;  // setupSeconds < 0: not measured
+  // The backends' CPU per execution of a catalog type's statements (keyed as serverCpu) sent
+  // afterIdleSeconds after the connection's previous statement, as a task runner sends its
+  // start after its slot waited: measured with the connections, for the types sent so.
+  std::map<std::string, double> serverCpuAfterIdle;
+  double afterIdleSeconds = 0;
 };
 
 std::string measurementKey(SchemaLayout layout, long long size, const std::string& what);

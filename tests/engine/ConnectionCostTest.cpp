@@ -27,8 +27,8 @@ const char* kCalibration = R"({
 
 // The DB's busy seconds after `plan` ran: each entry an actor's statements, as (time to send it,
 // statements in the batch), on cores of `coreSpeed` (metadb.core_speed).
-double busyAfter(const std::vector<std::vector<std::pair<double, int>>>& plan, double clientCost,
-                 double coreSpeed = 1) {
+double busyAfter(const std::vector<std::vector<std::pair<double, int>>>& plan, double clientCost, double coreSpeed = 1,
+                 const char* calibration = kCalibration, std::vector<QueryType> types = {QueryType::TiCurrentState}) {
   std::string payload = runIsolated([=] {
     xbt_log_control_set("root.thres:critical");
     static EngineArguments args("connections", {});
@@ -40,14 +40,14 @@ double busyAfter(const std::vector<std::vector<std::pair<double, int>>>& plan, d
     cfg.cores = 4;
     cfg.networkRtt = 0;
     cfg.coreSpeed = coreSpeed;
-    auto model = QueryCostModel::fromJson(nlohmann::json::parse(kCalibration), "test");
+    auto model = QueryCostModel::fromJson(nlohmann::json::parse(calibration), "test");
     auto& db = *new MetadataDb(cfg, model, cfg.initialRows, std::make_unique<SimGridQueryService>(cfg));
     for (const auto& statements : plan)
-      sg4::Actor::create("client", client, [&db, statements, clientCost] {
+      sg4::Actor::create("client", client, [&db, statements, clientCost, types] {
         for (auto [at, n] : statements) {
           sg4::this_actor::sleep_until(at);
           QueryBatch b = db.batch();
-          b.add(QueryType::TiCurrentState, 0, 0, n);
+          for (QueryType t : types) b.add(t, 0, 0, n);
           db.execute(b, clientCost);
         }
       });
@@ -92,6 +92,35 @@ TEST(ConnectionCost, MalformedSectionsAreRefusedByName) {
             std::string::npos);
   EXPECT_NE(bad(R"({"idle_s": [1, 0.001], "statement_cpu_s": [1e-4, 2e-4]})").find("ascending"), std::string::npos);
   EXPECT_NE(bad(R"({"idle_s": "1s", "statement_cpu_s": []})").find("connections.idle_s"), std::string::npos);
+  EXPECT_NE(bad(R"({"wake_factor": {"worker_begin": 2}})").find("cal.json: connections.wake_factor.worker_begin"),
+            std::string::npos);
+  EXPECT_NE(bad(R"({"wake_factor": {"worker_start": -1}})").find("connections.wake_factor.worker_start"),
+            std::string::npos);
+  EXPECT_NE(bad(R"({"wake_factor": [2]})").find("connections.wake_factor"), std::string::npos);
+}
+
+TEST(ConnectionCost, ABatchAfterIdlingWakesAsManyTimesTheProbeAsItsTypesTake) {
+  // worker_start's wake-up measured at 3 times the probe's, worker_finish's at half; the others 1.
+  const char* factors = R"({
+    "queries": {"default": {"fixed_s": 1e-4}},
+    "connections": {"setup_s": 0.01, "idle_s": [0.001, 0.01, 1.0], "statement_cpu_s": [2e-4, 3e-4, 6e-4],
+                    "wake_factor": {"worker_start": 3, "worker_finish": 0.5}}
+  })";
+  auto model = QueryCostModel::fromJson(nlohmann::json::parse(factors), "test");
+  EXPECT_EQ(model.connectionCost().wakeFactor[static_cast<size_t>(QueryType::WorkerStart)], 3);
+  EXPECT_EQ(model.connectionCost().wakeFactor[static_cast<size_t>(QueryType::TiCurrentState)], 1);
+  // Against the same runs without the factors: an actor's start (its first batch) is not scaled;
+  // a batch 2 s later wakes at its factor times the probe's 400 us, its later statements (10 ms of
+  // client work apart) as the probe's.
+  auto extra = [&](const std::vector<std::vector<std::pair<double, int>>>& plan, std::vector<QueryType> types) {
+    return busyAfter(plan, 0.01, 1, factors, types) - busyAfter(plan, 0.01, 1, kCalibration, types);
+  };
+  EXPECT_NEAR(extra({{{0, 2}}}, {QueryType::WorkerStart}), 0, 1e-12);
+  EXPECT_NEAR(extra({{{0, 1}, {2, 2}}}, {QueryType::WorkerStart}), 2 * 4e-4, 1e-12);
+  EXPECT_NEAR(extra({{{0, 1}, {2, 1}}}, {QueryType::WorkerFinish}), -0.5 * 4e-4, 1e-12);
+  // A batch of several types wakes at the largest of their factors.
+  EXPECT_NEAR(extra({{{0, 1}, {2, 1}}}, {QueryType::WorkerFinish, QueryType::TiCurrentState}), 0, 1e-12);
+  EXPECT_NEAR(extra({{{0, 1}, {2, 1}}}, {QueryType::WorkerFinish, QueryType::WorkerStart}), 2 * 4e-4, 1e-12);
 }
 
 TEST(ConnectionCost, EachActorsFirstStatementStartsItsBackend) {

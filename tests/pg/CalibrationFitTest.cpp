@@ -154,3 +154,36 @@ TEST(CalibrationFit, PlanningTimeIsPartOfWhatAirflowPays) {
   EXPECT_TRUE(fit.calibration["measured"]["planning_ms"].contains(
       measurementKey(SchemaLayout::Airflow110, 10000, "trigger_rule_dep")));
 }
+
+TEST(CalibrationFit, ATypeSentAfterIdlingWakesAsItsExtraCpuOverTheProbesTakes) {
+  CalibrationMeasurements m = synthetic();
+  const long long largest = m.sizes.back();
+  m.connections.setupSeconds = 0.03;
+  m.connections.idleSeconds = {0.001, 0.1, 1.0};
+  m.connections.statementSeconds = {1e-4, 3e-4, 5e-4};  // the probe: 400 us more after 1 s
+  m.afterIdleSeconds = 1.0;
+  auto key = [&](const char* type) {
+    return measurementKey(SchemaLayout::Airflow110, largest, std::string("type:") + type);
+  };
+  auto paced = [&](const char* type, double cpu) {  // with what pg_stat_statements saw of it
+    m.serverCpu[key(type)] = cpu;
+    m.serverExec[key(type)] = cpu / 2;
+    m.serverPlan[key(type)] = cpu / 4;
+  };
+  paced("worker_start", 1e-3);
+  m.serverCpuAfterIdle[key("worker_start")] = 2e-3;  // 1 ms more: 2.5 times the probe's 400 us
+  paced("sync_dag", 3e-4);
+  m.serverCpuAfterIdle[key("sync_dag")] = 2e-4;       // noise below its paced cost: no wake of its own
+  m.serverCpuAfterIdle[key("worker_finish")] = 1e-3;  // no paced cost to compare with: left out
+  CalibrationFitResult fit = fitCalibration(m, {{"command", "test"}});
+  const auto& factors = fit.calibration["connections"]["wake_factor"];
+  EXPECT_EQ(factors.size(), 2u);
+  EXPECT_NEAR(factors["worker_start"].get<double>(), 2.5, 1e-9);
+  EXPECT_EQ(factors["sync_dag"].get<double>(), 0);
+  const ConnectionCost c = QueryCostModel::fromJson(fit.calibration, "fitted").connectionCost();
+  EXPECT_NEAR(c.wakeFactor[static_cast<size_t>(QueryType::WorkerStart)], 2.5, 1e-9);
+  EXPECT_EQ(c.wakeFactor[static_cast<size_t>(QueryType::WorkerFinish)], 1);
+  // Measured after another idle time than the probe's longest: not comparable, not written.
+  m.afterIdleSeconds = 0.1;
+  EXPECT_FALSE(fitCalibration(m, {{"command", "test"}}).calibration["connections"].contains("wake_factor"));
+}
