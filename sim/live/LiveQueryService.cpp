@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "live/WaitEventSampler.h"
 #include "model/MetadataDb.h"
 #include "model/WorkflowState.h"
 #include "pg/LiveStatements.h"
@@ -207,7 +208,7 @@ double LiveQueryService::serve(const QueryBatch& batch, double clientSecondsPerS
 double LiveQueryService::busySeconds() const {
   if (serverPid_ <= 0) return 0;
   // The postmaster and every live child, to the nanosecond, plus the backends it has reaped.
-  return serverSeconds(serverPid_);
+  return serverSeconds(serverPid_) - (sampler_ ? sampler_->backendSeconds() : 0.0);
 }
 
 }  // namespace schedlab

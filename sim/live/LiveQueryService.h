@@ -21,6 +21,7 @@
 
 namespace schedlab {
 
+class WaitEventSampler;
 class WorkflowState;
 struct QueryEntry;
 
@@ -42,7 +43,11 @@ class LiveQueryService final : public QueryService {
     calendarStart_ = calendarStart;
   }
   double serve(const QueryBatch& batch, double clientSecondsPerStatement) override;
+  // The server's CPU so far (0 when it runs elsewhere), the harness's own backend left out.
   double busySeconds() const override;
+  // The harness's sampling backend, whose CPU is not the run's.
+  // REQUIRES: `sampler` outlives every later busySeconds() call.
+  void leaveOut(const WaitEventSampler& sampler) { sampler_ = &sampler; }
   bool needsSubjects() const override { return true; }
 
   // Statements sent so far, and the seconds they took per query type (round trips included).
@@ -67,6 +72,7 @@ class LiveQueryService final : public QueryService {
   SemaphorePtr pool_;
   int serverPid_;
   WorkflowState* state_ = nullptr;
+  const WaitEventSampler* sampler_ = nullptr;
   double calendarStart_ = 0;
   std::map<TiId, long long> jobOfTi_;  // the LocalTaskJob of each running try
   long long nextJob_;

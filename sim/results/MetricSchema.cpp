@@ -93,7 +93,7 @@ const Metric kDbQueriesPerPass{"db_queries_per_pass", Unit::Statements, Better::
 const Metric kDbQueriesByType{"db_queries_by_type", Unit::Statements, Better::Neither, Shape::Object, kRunScope | kInstanceScope, false,
     "per statement type: `count`, `db_seconds` (the cost model's DB time) and `response_seconds` (sent to answered: round trips, waits for a core, service, disk; live: measured, and `db_cpu_seconds`, their backends' CPU)"};
 const Metric kDbActiveBackendsByWaitEvent{"db_active_backends_by_wait_event", Unit::Count, Better::Neither, Shape::Object, kRunScope, false,
-    "live only: the server's active client backends on average over the run (`pg_stat_activity` sampled every 50 ms), by what they waited for (`wait_event_type:wait_event`; `cpu`: nothing, running or ready to run)"};
+    "live only: the server's active client backends on average over the run (`pg_stat_activity` sampled every 0.1 s; the sampling backend's CPU left out of `db_cpu_utilization`), by what they waited for (`wait_event_type:wait_event`; `cpu`: nothing, running or ready to run)"};
 const Metric kDbCacheHitRatio{"db_cache_hit_ratio", Unit::Ratio, Better::Higher, Shape::Scalar, kRunScope | kInstanceScope, false,
     "pages found in memory over pages touched (`pg_stat_database`)"};
 const Metric kDbPagesReadFromDisk{"db_pages_read_from_disk", Unit::Pages, Better::Lower, Shape::Scalar, kRunScope | kInstanceScope, false,

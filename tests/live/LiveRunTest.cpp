@@ -2,9 +2,11 @@
 // and task instances the results report, with the states the model gave them.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <thread>
 
 #include "live/LiveRun.h"
+#include "live/WaitEventSampler.h"
 #include "support/TestSupport.h"
 
 using namespace schedlab;
@@ -58,9 +60,9 @@ dags:
   EXPECT_GT(cpu, 0);
   EXPECT_LT(cpu, m["db_queries_by_type"]["worker_start"]["response_seconds"].get<double>());
   EXPECT_GT(m["db_cpu_utilization"].get<double>(), 0);
-  // What the backends waited for, sampled every 50 ms through the 8 s: averages of active
+  // What the backends waited for, sampled every 0.1 s through the 8 s: averages of active
   // backends, each at most all of the run's connections.
-  EXPECT_GE(out.run["db_activity_samples"].get<long long>(), 100);
+  EXPECT_GE(out.run["db_activity_samples"].get<long long>(), 50);
   ASSERT_TRUE(m["db_active_backends_by_wait_event"].is_object());
   for (const auto& [event, backends] : m["db_active_backends_by_wait_event"].items()) {
     EXPECT_GT(backends.get<double>(), 0) << event;
@@ -72,6 +74,28 @@ dags:
           .as<double>();
   EXPECT_GE(planned, succeeded);
   EXPECT_GT(m["db_size_bytes"]["end"].get<double>(), 0);
+}
+
+TEST(LiveRun, TheWaitSamplersOwnBackendIsReadAndStopsAtItsStop) {
+  BenchDatabase db("", {});
+  auto c = db.connectTo("public");
+  auto clients = [&] {
+    pqxx::nontransaction tx(*c);
+    return tx.exec1("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'")[0].as<int>();
+  };
+  const int before = clients();
+  WaitEventSampler sampler(db.connectTo("public"), 0.01);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const double running = sampler.backendSeconds();
+  EXPECT_GT(running, 0);  // its backend ran its samples
+  sampler.stop();
+  EXPECT_GE(sampler.samples(), 10);
+  const double stopped = sampler.backendSeconds();
+  EXPECT_GE(stopped, running);
+  // Its backend ends with its connection: what it ran stays as read at the stop.
+  for (int i = 0; i < 100 && clients() > before; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(clients(), before);
+  EXPECT_EQ(sampler.backendSeconds(), stopped);
 }
 
 TEST(LiveRun, RefusesWhatItDoesNotRunLive) {
