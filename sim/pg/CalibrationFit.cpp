@@ -474,6 +474,11 @@ void describeMeasurements(nlohmann::json& provenance, const CalibrationMeasureme
     provenance["server_cpu_us"] = server;
     provenance["round_trip_outside_server_ms"] = roundTrip;
   }
+  if (!m.serverCpuAfterIdle.empty()) {
+    nlohmann::json afterIdle = nlohmann::json::object();
+    for (const auto& [k, cpu] : m.serverCpuAfterIdle) afterIdle[k] = round_to(cpu * 1e6, 0.1);
+    provenance["server_cpu_after_idle_us"] = {{"idle_s", m.afterIdleSeconds}, {"cpu", afterIdle}};
+  }
   provenance["fit_error_pct"] = timeErr;
   provenance["pages_fit_error_pct"] = pageErr;
   nlohmann::json cold = nlohmann::json::array();

@@ -183,6 +183,10 @@ TEST(CalibrationFit, ATypeSentAfterIdlingWakesAsItsExtraCpuOverTheProbesTakes) {
   const ConnectionCost c = QueryCostModel::fromJson(fit.calibration, "fitted").connectionCost();
   EXPECT_NEAR(c.wakeFactor[static_cast<size_t>(QueryType::WorkerStart)], 2.5, 1e-9);
   EXPECT_EQ(c.wakeFactor[static_cast<size_t>(QueryType::WorkerFinish)], 1);
+  // What was measured stays beside it, per type, in microseconds.
+  const auto& measured = fit.calibration["measured"]["server_cpu_after_idle_us"];
+  EXPECT_EQ(measured["idle_s"], 1.0);
+  EXPECT_NEAR(measured["cpu"][key("worker_start")].get<double>(), 2000, 1e-6);
   // Measured after another idle time than the probe's longest: not comparable, not written.
   m.afterIdleSeconds = 0.1;
   EXPECT_FALSE(fitCalibration(m, {{"command", "test"}}).calibration["connections"].contains("wake_factor"));
