@@ -239,11 +239,11 @@ std::vector<SqlUnit> shapeUnits(pqxx::connection& c, const QueryShape& shape, co
   return units;
 }
 
-// A catalog type's own statements (LiveStatements) for each probed DAG, about its newest (running)
+// A catalog type's own statements (LiveStatements) for each of `dags`, about its newest (running)
 // run and a task instance in it, each statement committed on its own as a live run sends it: the
 // writes change the history as Airflow's do (a new job each time, states set again and again, the
 // dead row versions that leaves); only a new run is rolled back, so that it stays new.
-std::vector<SqlUnit> catalogUnits(pqxx::connection& c, QueryType type, const History& h) {
+std::vector<SqlUnit> catalogUnits(pqxx::connection& c, QueryType type, const History& h, const std::vector<int>& dags) {
   pqxx::nontransaction quoting(c);
   const int run = h.runsPerDag();
   auto taskId = [](int t) {
@@ -256,7 +256,7 @@ std::vector<SqlUnit> catalogUnits(pqxx::connection& c, QueryType type, const His
   std::vector<std::string> allTasks;
   for (int t = 1; t <= h.tasks; ++t) allTasks.push_back(taskId(t));
   std::vector<SqlUnit> units;
-  for (int d : probeDags(h)) {
+  for (int d : dags) {
     const std::string dag = "dag_" + std::to_string(d);
     const bool newRun = type == QueryType::DagRunInsert;
     SqlUnit u{{}, newRun ? QueryShape::Transaction::Rollback : QueryShape::Transaction::None};
@@ -322,12 +322,16 @@ constexpr QueryType kSentAfterIdle[] = {QueryType::WorkerStart, QueryType::Worke
                                         QueryType::SyncDag};
 
 // The backends' CPU per unit sent `idle` seconds after its connection's previous one: each
-// connection of `pool` sends its units once to warm up, then, the connections' sends spread over
-// the idle period, `rounds` times sleeps `idle` and sends one (its statements `pace` apart).
+// connection of `pool` sends a unit once to warm up, then, the connections' sends spread over
+// the idle period, `rounds` times sleeps `idle` and sends one (its statements `pace` apart). The
+// units go round so that no connection sends one twice, nor one another sent (while there are
+// enough): a task runner's start touches a task instance of its own, rows no other has just read.
 double afterIdleUnitCost(std::vector<PacedClient>& pool, const std::vector<SqlUnit>& units, double idle, double pace,
                          int rounds) {
   const size_t n = pool.size();
-  for (size_t i = 0; i < n; ++i) sendUnit(*pool[i].c, units[i % units.size()], std::chrono::duration<double>(0));
+  const size_t warm = n * static_cast<size_t>(rounds);
+  for (size_t i = 0; i < n; ++i)
+    sendUnit(*pool[i].c, units[(warm + i) % units.size()], std::chrono::duration<double>(0));
   runOnThreads(n, [&](size_t i) {
     PacedClient& k = pool[i];
     k.used = 0, k.units = 0;
@@ -355,10 +359,12 @@ void measureAfterIdle(BenchDatabase& db, SchemaLayout layout, const History& h, 
   auto c = db.connect(layout, h);
   std::vector<PacedClient> pool = connectClients(db, layout, h, probe.clients.back());
   m.afterIdleSeconds = probe.idleSeconds.back();
+  std::vector<int> dags;  // every DAG of the history: each unit about rows of its own
+  for (int d = 1; d <= h.dags; ++d) dags.push_back(d);
   for (QueryType type : kSentAfterIdle) {
     if (liveStatements(type).empty()) continue;
     m.serverCpuAfterIdle[measurementKey(layout, h.taskInstances, "type:" + std::string(queryInfo(type).name))] =
-        afterIdleUnitCost(pool, catalogUnits(*c, type, h), m.afterIdleSeconds, plan.serverCpuPace, 2);
+        afterIdleUnitCost(pool, catalogUnits(*c, type, h, dags), m.afterIdleSeconds, plan.serverCpuPace, 2);
   }
 }
 
@@ -390,7 +396,7 @@ void measureLoaded(BenchDatabase& db, SchemaLayout layout, const History& h, con
       for (const QueryInfo& info : kQueries) {
         const QueryType type = static_cast<QueryType>(&info - kQueries.data());
         if (liveStatements(type).empty()) continue;
-        std::vector<SqlUnit> units = catalogUnits(*c, type, h);
+        std::vector<SqlUnit> units = catalogUnits(*c, type, h, probeDags(h));
         ServerCost cost = pacedServerCost(pool, stats, units, plan);
         if (units.front().transaction == QueryShape::Transaction::Rollback) {
           cost.cpu = std::max(0.0, cost.cpu - wrap.cpu);
