@@ -27,10 +27,14 @@ std::pair<double, double> SimGridQueryService::connectionSeconds(const QueryBatc
   if (!chargesConnections_) return {0, 0};
   auto [it, first] = lastStatementEnd_.try_emplace(sg4::this_actor::get_pid(), now);
   if (first) return {connections_.setupSeconds, connections_.wake(perStatement)};
-  double factor = 0;
-  batch.forEachTypeUsed([&](size_t t) { factor = std::max(factor, connections_.wakeFactor[t]); });
   // The first statement leaves once the client has built it.
-  return {factor * connections_.wake(now - it->second + perStatement), connections_.wake(perStatement)};
+  double wake = connections_.wake(now - it->second + perStatement);
+  if (wake > 0) {  // most batches follow the previous one within the pace: no wake-up to scale
+    double factor = 0;
+    batch.forEachTypeUsed([&](size_t t) { factor = std::max(factor, connections_.wakeFactor[t]); });
+    wake *= factor;
+  }
+  return {wake, connections_.wake(perStatement)};
 }
 
 double SimGridQueryService::serve(const QueryBatch& batch, double clientSecondsPerStatement) {

@@ -242,7 +242,6 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
   // charges a connection's start and end together), once the server has reaped them.
   if (pid > 0) awaitServerChildren(pid, serverChildrenBefore, 5.0);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
-  const BlockCounters after = blockCounters(*admin);
 
   long long statements = 0;
   std::array<double, kQueryTypeCount> seconds{}, cpu{};
@@ -253,13 +252,16 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
       cpu[i] += s->cpuSecondsByType()[i];
     }
   }
-  double bytes = 0;
-  for (const auto& schema : schemas) bytes += schemaBytes(*admin, schema);
+  // The results (the server's CPU among them) before the harness's own queries on its admin
+  // connection, which are not the run's.
   RunResult out = model.results(duration, {{"wall_seconds", roundMetric(wall)},
                                            {"statements_sent", statements},
                                            {"schedlab_cpu_seconds", roundMetric(schedlabCpu)},
                                            {"postgres", db.describe()},
                                            {"schemas", schemas}});
+  const BlockCounters after = blockCounters(*admin);
+  double bytes = 0;
+  for (const auto& schema : schemas) bytes += schemaBytes(*admin, schema);
   // What the database measured, in place of what the model assumed.
   using namespace metric;
   nlohmann::json& m = out.metrics;
