@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/WakeQueue.h"
+
 #include "model/MetadataDb.h"
 #include "model/QueryCostModel.h"
 
@@ -51,7 +53,7 @@ double SimGridQueryService::serve(const QueryBatch& batch, double clientSecondsP
   // Disk reads overlap across queries (an SSD or cloud volume serves many at once), so they add
   // latency without queueing behind each other.
   t += batch.diskSeconds();
-  if (t > now) sg4::this_actor::sleep_until(t);
+  WakeQueue::sleepUntil(t);
   if (chargesConnections_) lastStatementEnd_[sg4::this_actor::get_pid()] = sg4::Engine::get_clock();
   if (pool_) pool_->release();
   return answered + n * rtt_ + batch.diskSeconds();

@@ -7,6 +7,7 @@
 
 #include <vector>
 
+#include "engine/WakeQueue.h"
 #include "model/Runtime.h"
 
 namespace schedlab {
@@ -22,8 +23,8 @@ class SimGridRuntime final : public Runtime {
         running_(workers_.size()),
         abandoned_(workers_.size()) {}
   double now() const override { return simgrid::s4u::Engine::get_clock(); }
-  void sleepFor(double seconds) override { simgrid::s4u::this_actor::sleep_for(seconds); }
-  void sleepUntil(double time) override { simgrid::s4u::this_actor::sleep_until(time); }
+  void sleepFor(double seconds) override { WakeQueue::sleepFor(seconds); }
+  void sleepUntil(double time) override { WakeQueue::sleepUntil(time); }
   void spawn(const std::string& name, std::function<void()> body) override;
   SemaphorePtr semaphore(unsigned initial) override;
   void atomically(const std::function<void()>& body) override;
