@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 
 #include "results/LatencyStats.h"
 #include "results/MetricSchema.h"
@@ -14,7 +15,7 @@ namespace {
 // The latency summaries of one population into `scope`.
 void addLatencies(nlohmann::json& scope, const LatencySamples& s) {
   std::vector<double> sorted = s.transition.toVector();  // sorted once for the summary and the CDF
-  std::sort(sorted.begin(), sorted.end());
+  sortSamples(sorted);
   nlohmann::json transition = toJson(summarizeSorted(sorted));
   transition["cdf"] = cdfJson(sorted);
   scope[metric::kTaskTransitionLatency.name()] = transition;
@@ -24,6 +25,22 @@ void addLatencies(nlohmann::json& scope, const LatencySamples& s) {
   scope[metric::kTriggerToStart.name()] = toJson(summarize(s.triggerToStart.toVector()));
   scope[metric::kTriggerToDone.name()] = toJson(summarize(s.triggerToDone.toVector()));
   scope[metric::kQueuedDuration.name()] = toJson(summarize(s.queued.toVector()));
+}
+
+// The latency summaries of each population, made once: with one DAG definition, or one per
+// scheduler instance, the run's, its DAG's and its instance's are the same samples.
+using LatencySummaries = std::map<const LatencySamples*, nlohmann::json>;
+
+// The same, for a population that outlives `made` (a pooled one made per call has no place there).
+void addLatencies(nlohmann::json& scope, const LatencySamples& s, LatencySummaries& made) {
+  if (auto it = made.find(&s); it != made.end()) {
+    scope.update(it->second);
+    return;
+  }
+  nlohmann::json summaries;
+  addLatencies(summaries, s);
+  scope.update(summaries);
+  made.emplace(&s, std::move(summaries));
 }
 
 void addCounts(SimContext& ctx, nlohmann::json& m) {
@@ -47,7 +64,7 @@ void addCounts(SimContext& ctx, nlohmann::json& m) {
 }
 
 // Per scheduler instance: its DAGs' latencies pooled, and its loop.
-void addInstances(SimContext& ctx, RunResult& out) {
+void addInstances(SimContext& ctx, RunResult& out, LatencySummaries& made) {
   const Scenario& sc = ctx.scenario;
   MetricsRecorder& rec = ctx.recorder;
   for (size_t i = 0; i < sc.instances.size(); ++i) {
@@ -66,7 +83,10 @@ void addInstances(SimContext& ctx, RunResult& out) {
       }
     }
     nlohmann::json& scope = out.instance(sc.instances[i].name);
-    addLatencies(scope, *samples);
+    if (samples == &pooled)
+      addLatencies(scope, pooled);
+    else
+      addLatencies(scope, *samples, made);
     scope[metric::kSchedulerLoopDuration.name()] = toJson(summarize(rec.loopDurationsByInstance[static_cast<int>(i)]));
     scope[metric::kDbQueriesPerLoop.name()] = toJson(summarize(rec.queriesPerLoopByInstance[static_cast<int>(i)]));
   }
@@ -84,15 +104,16 @@ std::string runId(const DagRun& run, const Scenario& sc) {
 void addWorkflowMetrics(SimContext& ctx, RunResult& out) {
   const Scenario& sc = ctx.scenario;
   MetricsRecorder& rec = ctx.recorder;
-  addLatencies(out.metrics, rec.all);
+  LatencySummaries made;
+  addLatencies(out.metrics, rec.all, made);
   out.metrics[metric::kSchedulerLoopDuration.name()] = toJson(summarize(rec.loopDurations));
   out.metrics[metric::kDbQueriesPerLoop.name()] = toJson(summarize(rec.queriesPerLoop));
   addCounts(ctx, out.metrics);
-  addInstances(ctx, out);
+  addInstances(ctx, out, made);
   for (size_t d = 0; d < sc.dags.size(); ++d) {
     const LatencySamples& s = rec.ofDagDef(static_cast<int>(d));
     nlohmann::json& scope = out.dag(sc.dags[d].name);
-    addLatencies(scope, s);
+    addLatencies(scope, s, made);
     scope[metric::kDbQueriesPerPass.name()] = toJson(summarize(s.queriesPerPass));
     scope[metric::kDagrunsRecreatedByCatchup.name()] = rec.dagrunsRecreatedByDef[static_cast<int>(d)];
   }

@@ -13,6 +13,10 @@ struct LatencySummary {
   double mean = 0, p50 = 0, p90 = 0, p95 = 0, p99 = 0, max = 0;
 };
 
+// Sorts samples ascending, as std::sort does (a radix sort on their bits for long series: a week's
+// run summarizes millions of samples). REQUIRES: no NaN among them.
+void sortSamples(std::vector<double>& samples);
+
 // Percentiles by linear interpolation between order statistics (numpy's default, "type 7").
 LatencySummary summarize(std::vector<double> samples);
 LatencySummary summarizeSorted(const std::vector<double>& sorted);

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
 #include <random>
 
 #include "results/LatencyStats.h"
@@ -48,4 +51,27 @@ TEST(LatencyStats, CountedSamplesSummarizeAsTheListedValues) {
     EXPECT_EQ(a.max, b.max) << n;
   }
   EXPECT_EQ(summarize(CountedSamples{}).count, 0u);
+}
+
+TEST(LatencyStats, SortSamplesOrdersAsStdSortDoes) {
+  // Long series take the radix sort; latencies of every magnitude, repeats, zeros and (for the
+  // order of the keys) negatives and infinities.
+  std::mt19937 gen(11);
+  std::lognormal_distribution<double> latency(0, 3);
+  std::uniform_int_distribution<int> kind(0, 9);
+  for (size_t n : {size_t{0}, size_t{1}, size_t{100}, size_t{1} << 14, size_t{200000}}) {
+    std::vector<double> v;
+    for (size_t i = 0; i < n; ++i) {
+      const int k = kind(gen);
+      v.push_back(k == 0 ? 0.0 : k == 1 ? -latency(gen) : k == 2 ? std::round(latency(gen)) : latency(gen));
+    }
+    if (n > 2) v[n / 2] = std::numeric_limits<double>::infinity(), v[n / 3] = -std::numeric_limits<double>::infinity();
+    std::vector<double> expected = v;
+    std::sort(expected.begin(), expected.end());
+    sortSamples(v);
+    EXPECT_EQ(v, expected) << n;
+  }
+  std::vector<double> same(1 << 15, 2.5);  // every digit equal: each pass skipped
+  sortSamples(same);
+  EXPECT_EQ(same, std::vector<double>(1 << 15, 2.5));
 }
