@@ -6,29 +6,74 @@ namespace schedlab {
 
 CoreCalendar::CoreCalendar(int cores) : cores_(static_cast<size_t>(std::max(1, cores))) {}
 
-CoreCalendar::Slot CoreCalendar::slotOn(const Core& core, double at, double seconds) {
-  const auto first = firstUnder(core, at);
+void CoreCalendar::skipEmpty(Pending& p) {
+  // A statement of no time is not booked; the next leaves `gap` after it arrived.
+  while (p.next < p.n && (p.next == 0 ? p.firstSeconds : p.seconds) <= 0) {
+    p.t += p.gap;
+    ++p.next;
+  }
+}
+
+void CoreCalendar::addPending(Core& core) {
+  Pending& p = core.pending;
+  p.t += p.gap;
+  const double end = p.t + (p.next == 0 ? p.firstSeconds : p.seconds);
+  occupy(core, core.busy.size(), p.t, end);
+  p.t = end;
+  ++p.next;
+  skipEmpty(p);
+}
+
+void CoreCalendar::addPendingUntil(Core& core, double t) {
+  while (core.pending.active() && core.pending.nextStart() <= t) addPending(core);
+}
+
+bool CoreCalendar::reachesPending(const Core& core, double t, double left) {
+  return core.pending.active() && !(core.pending.nextStart() - t >= left);  // as slotOn() tests a booking
+}
+
+CoreCalendar::Slot CoreCalendar::slotOn(Core& core, double at, double seconds) {
+  addPendingUntil(core, at);
+  const size_t first = static_cast<size_t>(firstUnder(core, at) - core.busy.begin());
   double t = at, left = seconds;
-  for (auto it = first; it != core.busy.end(); ++it) {
-    const double gap = it->start - t;
+  for (size_t i = first;; ++i) {
+    while (i == core.busy.size() && reachesPending(core, t, left)) {
+      addPending(core);
+      // A pending statement that meets the booking just passed joins it: passed again, longer.
+      if (i == core.busy.size()) t = std::max(t, core.busy.back().end);
+    }
+    if (i == core.busy.size()) break;
+    const Booking& b = core.busy[i];
+    const double gap = b.start - t;
     if (gap >= left) break;
     left -= std::max(0.0, gap);
-    t = std::max(t, it->end);
+    t = std::max(t, b.end);
   }
-  return {t + left, static_cast<size_t>(first - core.busy.begin())};
+  return {t + left, first};
 }
 
 CoreCalendar::Bookings::const_iterator CoreCalendar::firstUnder(const Core& core, double at) {
-  // The first booking still under way at `at` (their ends are sorted as their starts are); most
+  // The first booking still under way at `at` (their ends are sorted as their starts are). Many
   // statements come after every booking (the core is free from then on, or the caller's own
   // previous statement is the last).
   if (core.first == core.busy.size() || core.busy.back().end <= at) return core.busy.end();
-  // Galloping back from the last booking: a statement that waits mostly arrives among the last
-  // few bookings ahead, rarely near the first.
+  // Otherwise mostly among a long chain another client booked ahead, next to where the previous
+  // statement went (the next of the same chain, or another client's near the present): galloping
+  // from there, forward or back.
   const auto ended = [at](const Booking& b) { return b.end <= at; };
   const auto begin = core.busy.begin() + static_cast<std::ptrdiff_t>(core.first);
-  auto hi = core.busy.end() - 1;  // not ended
+  const auto last = core.busy.end() - 1;  // not ended
+  auto from = core.busy.begin() + static_cast<std::ptrdiff_t>(std::clamp(core.hint, core.first, core.busy.size() - 1));
   std::ptrdiff_t step = 1;
+  if (ended(*from)) {  // the answer is after `from`, at most `last`
+    auto lo = from;    // ended
+    while (step <= last - lo && ended(*(lo + step))) {
+      lo += step;
+      step *= 2;
+    }
+    return std::partition_point(lo + 1, lo + std::min(step, last - lo) + 1, ended);
+  }
+  auto hi = from;  // not ended: the answer is `hi` or before it, at least `begin`
   while (step <= hi - begin && !ended(*(hi - step))) {
     hi -= step;
     step *= 2;
@@ -37,11 +82,39 @@ CoreCalendar::Bookings::const_iterator CoreCalendar::firstUnder(const Core& core
 }
 
 void CoreCalendar::forget(Core& core, double now) {
+  Pending& p = core.pending;
+  // A pending statement that meets busy's last booking is one booking with it, as if it had been
+  // in busy all along: added before either could be forgotten alone.
+  while (p.active() && core.first < core.busy.size() && p.nextStart() == core.busy.back().end) addPending(core);
   double forgotten = forgotten_;  // summed in a register, in the same order
-  while (core.first < core.busy.size() && core.busy[core.first].end <= now) {
-    forgotten += core.busy[core.first].end - core.busy[core.first].start;
-    ++core.first;
+  const auto forgetEnded = [&] {
+    while (core.first < core.busy.size() && core.busy[core.first].end <= now) {
+      forgotten += core.busy[core.first].end - core.busy[core.first].start;
+      ++core.first;
+    }
+  };
+  forgetEnded();
+  if (core.first == core.busy.size()) {
+    // Pending statements that ended with nothing booked among them: summed as they would be from
+    // busy, without passing through it; not one that meets the statement before or after it (the
+    // two would be one booking).
+    double before = core.busy.empty() ? -1 : core.busy.back().end;
+    while (p.active()) {
+      const double start = p.nextStart();
+      const double end = start + (p.next == 0 ? p.firstSeconds : p.seconds);
+      if (end > now || start == before) break;
+      Pending after = p;
+      after.t = end;
+      ++after.next;
+      skipEmpty(after);
+      if (after.active() && after.nextStart() == end) break;
+      forgotten += end - start;
+      p = after;
+      before = end;
+    }
   }
+  addPendingUntil(core, now);
+  forgetEnded();
   forgotten_ = forgotten;
   if (core.first > 64 && 2 * core.first > core.busy.size()) {
     core.busy.erase(core.busy.begin(), core.busy.begin() + static_cast<std::ptrdiff_t>(core.first));
@@ -63,7 +136,7 @@ double CoreCalendar::book(double now, double at, double seconds) {
   Core& core = cores_[best];
   size_t i = slot.first;
   double t = at, left = seconds;
-  while (true) {  // the same steps as slotOn()
+  while (true) {  // the same steps as slotOn(), which added the pending statements they reach
     if (i == core.busy.size() || core.busy[i].start - t >= left) {
       occupy(core, i, t, t + left);
       break;
@@ -85,8 +158,10 @@ double CoreCalendar::bookChain(double now, double from, double gap, int n, doubl
   if (firstSeconds > 0) {  // (book() forgets only when it books)
     Core& core = cores_[0];
     forget(core, now);
-    if (core.first == core.busy.size() || core.busy.back().end <= from + gap)
-      return appendChain(from, gap, n, firstSeconds, seconds, atCore);
+    const double lastEnd = core.pending.active()            ? core.pending.lastEnd
+                           : core.first == core.busy.size() ? -1
+                                                            : core.busy.back().end;
+    if (lastEnd <= from + gap) return appendChain(from, gap, n, firstSeconds, seconds, atCore);
   }
   double t = from;
   for (int i = 0; i < n; ++i) {
@@ -102,22 +177,28 @@ double CoreCalendar::bookChain(double now, double from, double gap, int n, doubl
 }
 
 double CoreCalendar::appendChain(double from, double gap, int n, double firstSeconds, double seconds, double* atCore) {
-  // The steps of book() on a free core 0: [t, t + db) booked after every other booking.
+  // The steps of book() on a free core 0: [t, t + db) booked after every other booking. They go
+  // to busy as the calendar reaches them (Pending); here only their figures.
   Core& core = cores_[0];
-  double t = from;
+  while (core.pending.active()) addPending(core);  // all of it ends before this chain starts
+  double t = from, lastEnd = 0;
   for (int i = 0; i < n; ++i) {
     t += gap;
     const double db = i == 0 ? firstSeconds : seconds;
     if (db <= 0) continue;
     const double end = t + db;
-    occupy(core, core.busy.size(), t, end);
     *atCore += end - t;
     t = end;
+    lastEnd = end;
   }
+  core.pending = {
+      .next = 0, .n = n, .t = from, .gap = gap, .firstSeconds = firstSeconds, .seconds = seconds, .lastEnd = lastEnd};
+  skipEmpty(core.pending);
   return t;
 }
 
 size_t CoreCalendar::occupy(Core& core, size_t i, double start, double end) {
+  core.hint = i;  // (an index near the booking: where the next search starts)
   // Kept disjoint and not touching: a booking that meets its neighbours joins them.
   auto& busy = core.busy;
   const bool joinsBefore = i > core.first && busy[i - 1].end == start;
@@ -141,6 +222,7 @@ size_t CoreCalendar::occupy(Core& core, size_t i, double start, double end) {
 
 double CoreCalendar::busySeconds(double now) const {
   double s = forgotten_;
+  for (Core& core : cores_) addPendingUntil(core, now);
   for (const Core& core : cores_)
     for (size_t i = core.first; i < core.busy.size() && core.busy[i].start < now; ++i)
       s += std::min(core.busy[i].end, now) - core.busy[i].start;

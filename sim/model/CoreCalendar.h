@@ -47,9 +47,25 @@ class CoreCalendar {
   struct Booking {
     double start, end;
   };
+  // A chain booked on a free core whose later statements are not in `busy` yet: a scheduler's
+  // loop books a thousand statements ahead at once, and every statement another client sends
+  // meanwhile lands among them. They are added (in order, by the same arithmetic appendChain()
+  // used) as the calendar's searches reach them, so that inserting is cheap near the present.
+  struct Pending {
+    int next = 0, n = 0;  // statements next…n-1 to add; next is one of some time, or n
+    double t = 0;         // where the statement before `next` ended (or the chain's start)
+    double gap = 0, firstSeconds = 0, seconds = 0;
+    double lastEnd = 0;  // the end of its last statement of some time
+    bool active() const { return next < n; }
+    double nextStart() const { return t + gap; }
+  };
   struct Core {
     std::vector<Booking> busy;  // [start, end), sorted, disjoint, not touching
     size_t first = 0;           // busy[first…] are not forgotten
+    size_t hint = 0;            // where the last booking went: the next search starts there
+    // After busy's last booking; none of it starts before a time the calendar was asked about
+    // (every one that does is in busy), and busy's bookings all end before its next starts.
+    Pending pending;
   };
   using Bookings = std::vector<Booking>;
   static Bookings::const_iterator firstUnder(const Core& core, double at);
@@ -59,7 +75,15 @@ class CoreCalendar {
     double end = 0;
     size_t first = 0;
   };
-  static Slot slotOn(const Core& core, double at, double seconds);
+  static Slot slotOn(Core& core, double at, double seconds);
+  // Adds the pending chain's next statement to busy.
+  static void addPending(Core& core);
+  // Adds the pending statements that start at or before `t`.
+  static void addPendingUntil(Core& core, double t);
+  // Whether a statement with `left` seconds still to serve from `t` on, at the end of busy,
+  // reaches the pending chain's next statement (and so must see it in busy).
+  static bool reachesPending(const Core& core, double t, double left);
+  static void skipEmpty(Pending& p);
   // Books [start, end) before booking i; returns the index of the booking that holds it.
   static size_t occupy(Core& core, size_t i, double start, double end);
   void forget(Core& core, double now);
@@ -67,7 +91,8 @@ class CoreCalendar {
   // is served there without waiting (the next arrives after the one before it ends).
   double appendChain(double from, double gap, int n, double firstSeconds, double seconds, double* atCore);
 
-  std::vector<Core> cores_;
+  // Mutable: busySeconds() adds the pending statements it sums (which changes no figure).
+  mutable std::vector<Core> cores_;
   double forgotten_ = 0;  // service time of forgotten bookings
 };
 

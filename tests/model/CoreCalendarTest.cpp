@@ -112,10 +112,46 @@ TEST(CoreCalendar, AChainBookedAtOnceEndsExactlyAsItsStatementsBookedOneByOne) {
       for (int i = 0; i < n; ++i)
         alone = (i == 0 ? first : each) > 0 ? alone + gap + (i == 0 ? first : each) : alone + gap;
       ++(end == alone ? unwaited : waited);
+      // The time served so far too, chains' statements still ahead or not.
+      if (b % 97 == 0) {
+        const double at = now + unit(rng) * 0.01;
+        ASSERT_EQ(chained.busySeconds(at), single.busySeconds(at)) << cores << " cores, batch " << b;
+      }
     }
     EXPECT_EQ(chained.busySeconds(now + 100), single.busySeconds(now + 100));
     std::printf("%d cores: %d chains served without a wait, %d waited\n", cores, unwaited, waited);
     EXPECT_GT(unwaited, 2000) << "the chains seldom found a core free";
     EXPECT_GT(waited, 1000) << "the chains seldom waited";
   }
+}
+
+TEST(CoreCalendar, AChainNobodyBookedAmongIsForgottenAsItsStatementsBookedOneByOne) {
+  // Chains that end before anything else is booked are summed without passing through the
+  // calendar's list; those whose statements meet (no gap between them, or one of no time) and a
+  // statement that meets a chain's end count as the one booking they make.
+  CoreCalendar chained(1), single(1);
+  std::mt19937_64 rng(3);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  double now = 1000.0 / 3;  // not a round number: the sums round
+  for (int b = 0; b < 5000; ++b) {
+    const int n = 1 + static_cast<int>(unit(rng) * 20);
+    const double gap = unit(rng) < 0.4 ? 0.0 : unit(rng) * 0.002;
+    const double first = unit(rng) < 0.1 ? 0.0 : unit(rng) * 0.003;
+    const double each = unit(rng) < 0.1 ? 0.0 : unit(rng) * 0.001;
+    double atCoreChained = 0, t = now;
+    for (int i = 0; i < n; ++i) {
+      t += gap;
+      const double db = i == 0 ? first : each;
+      if (db > 0) t = single.book(now, t, db);
+    }
+    const double end = chained.bookChain(now, now, gap, n, first, each, &atCoreChained);
+    ASSERT_EQ(end, t) << "chain " << b;
+    if (unit(rng) < 0.3) {  // another statement, meeting the chain's end
+      const double e = unit(rng) * 0.001;
+      ASSERT_EQ(chained.book(now, end, e), single.book(now, end, e)) << "chain " << b;
+    }
+    now = end + (unit(rng) < 0.5 ? 0.0 : unit(rng) * 0.01);
+  }
+  // (Asked in between, the calendar would add every statement up to then to its list.)
+  EXPECT_EQ(chained.busySeconds(now + 1), single.busySeconds(now + 1));
 }
