@@ -14,7 +14,7 @@ struct LatencySummary {
 };
 
 // Sorts samples ascending, as std::sort does (a radix sort on their bits for long series: a week's
-// run summarizes millions of samples). REQUIRES: no NaN among them.
+// run summarizes millions of samples; one spare copy of them for up to 4 Mi). REQUIRES: no NaN.
 void sortSamples(std::vector<double>& samples);
 
 // Percentiles by linear interpolation between order statistics (numpy's default, "type 7").
