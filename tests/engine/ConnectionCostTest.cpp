@@ -8,9 +8,9 @@
 
 #include <cmath>
 
-#include "engine/EngineArguments.h"
 #include "engine/SimGridQueryService.h"
 #include "model/MetadataDb.h"
+#include "support/OneHostEngine.h"
 #include "support/TestSupport.h"
 
 namespace sg4 = simgrid::s4u;
@@ -30,12 +30,7 @@ const char* kCalibration = R"({
 double busyAfter(const std::vector<std::vector<std::pair<double, int>>>& plan, double clientCost, double coreSpeed = 1,
                  const char* calibration = kCalibration, std::vector<QueryType> types = {QueryType::TiCurrentState}) {
   std::string payload = runIsolated([=] {
-    xbt_log_control_set("root.thres:critical");
-    static EngineArguments args("connections", {});
-    auto& engine = *new sg4::Engine(args.argc(), args.argv());
-    auto* zone = sg4::create_full_zone("world");
-    auto* client = zone->create_host("clients", 1e9)->seal();
-    zone->seal();
+    auto* client = test::startOneHostEngine("connections", "clients");
     MetadbConfig cfg;
     cfg.cores = 4;
     cfg.networkRtt = 0;
@@ -51,7 +46,7 @@ double busyAfter(const std::vector<std::vector<std::pair<double, int>>>& plan, d
           db.execute(b, clientCost);
         }
       });
-    engine.run();
+    sg4::Engine::get_instance()->run();
     return nlohmann::json(db.busySeconds()).dump();
   });
   return std::stod(payload);

@@ -8,9 +8,9 @@
 
 #include <cmath>
 
-#include "engine/EngineArguments.h"
 #include "engine/SimGridQueryService.h"
 #include "model/MetadataDb.h"
+#include "support/OneHostEngine.h"
 #include "support/TestSupport.h"
 #include "util/Random.h"
 
@@ -27,15 +27,11 @@ struct QueueRun {
 // Simulates n Poisson arrivals (rate lambda) of queries with exponential service (rate mu).
 QueueRun simulateQueue(int cores, int poolSize, double lambda, double mu, int n) {
   std::string payload = runIsolated([=] {
-    xbt_log_control_set("root.thres:critical");
     // An actor per query: hundreds of thousands of them. SimGrid's default 8 MiB stacks behind a
     // guard page cost an mmap, an mprotect and a munmap each (two thirds of this test's time went
     // to the kernel); these bodies are a few frames deep, so small unguarded stacks are safe here.
-    static EngineArguments args("queueing", {"--cfg=contexts/guard-size:0", "--cfg=contexts/stack-size:128"});
-    auto& engine = *new sg4::Engine(args.argc(), args.argv());
-    auto* zone = sg4::create_full_zone("world");
-    auto* client = zone->create_host("clients", 1e9)->seal();
-    zone->seal();
+    auto* client = test::startOneHostEngine("queueing", "clients",
+                                            {"--cfg=contexts/guard-size:0", "--cfg=contexts/stack-size:128"});
     MetadbConfig cfg;
     cfg.cores = cores;
     cfg.poolSize = poolSize;
@@ -74,7 +70,7 @@ QueueRun simulateQueue(int cores, int poolSize, double lambda, double mu, int n)
         });
       }
     });
-    engine.run();
+    sg4::Engine::get_instance()->run();
     change(0);
     std::vector<double> sorted = *system;
     std::sort(sorted.begin(), sorted.end());

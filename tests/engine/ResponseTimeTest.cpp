@@ -7,9 +7,9 @@
 #include <xbt/log.h>
 #include <simgrid/s4u.hpp>
 
-#include "engine/EngineArguments.h"
 #include "engine/SimGridQueryService.h"
 #include "model/MetadataDb.h"
+#include "support/OneHostEngine.h"
 #include "support/TestSupport.h"
 
 namespace sg4 = simgrid::s4u;
@@ -29,12 +29,7 @@ struct Sent {
 // with a round trip of 1 ms and no client work.
 nlohmann::json byTypeAfter(const std::vector<std::vector<Sent>>& plan) {
   std::string payload = runIsolated([=] {
-    xbt_log_control_set("root.thres:critical");
-    static EngineArguments args("response", {});
-    auto& engine = *new sg4::Engine(args.argc(), args.argv());
-    auto* zone = sg4::create_full_zone("world");
-    auto* client = zone->create_host("clients", 1e9)->seal();
-    zone->seal();
+    auto* client = test::startOneHostEngine("response", "clients");
     MetadbConfig cfg;
     cfg.cores = 1;
     cfg.networkRtt = 0.001;
@@ -51,7 +46,7 @@ nlohmann::json byTypeAfter(const std::vector<std::vector<Sent>>& plan) {
           db.execute(b, 0);
         }
       });
-    engine.run();
+    sg4::Engine::get_instance()->run();
     nlohmann::json out;
     for (size_t i : {static_cast<size_t>(QueryType::TriggerRuleDep), static_cast<size_t>(QueryType::TiCurrentState)})
       out[std::string(kQueries[i].name)] = {{"count", db.countByType()[i]},

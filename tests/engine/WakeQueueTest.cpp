@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/EngineArguments.h"
 #include "engine/Isolated.h"
 #include "engine/WakeQueue.h"
+#include "support/OneHostEngine.h"
 
 namespace sg4 = simgrid::s4u;
 using namespace schedlab;
@@ -25,12 +25,7 @@ using Script = std::vector<double>;
 // Every wake-up as "actor@clock" (the clock to the last bit), in the order actors woke.
 std::string wakeLog(const std::vector<Script>& scripts, bool onQueue) {
   return runIsolated([&] {
-    xbt_log_control_set("root.thres:critical");
-    static EngineArguments args("wakequeue", {});
-    auto& engine = *new sg4::Engine(args.argc(), args.argv());
-    auto* zone = sg4::create_full_zone("world");
-    auto* host = zone->create_host("actors", 1e9)->seal();
-    zone->seal();
+    auto* host = test::startOneHostEngine("wakequeue", "actors");
     std::ostringstream log;
     log.precision(17);
     for (size_t a = 0; a < scripts.size(); ++a)
@@ -43,7 +38,7 @@ std::string wakeLog(const std::vector<Script>& scripts, bool onQueue) {
           log << a << '@' << sg4::Engine::get_clock() << ' ';
         }
       });
-    engine.run();
+    sg4::Engine::get_instance()->run();
     return log.str();
   });
 }
