@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/SimClock.h"
 #include "engine/WakeQueue.h"
 
 #include "model/MetadataDb.h"
@@ -41,7 +42,7 @@ std::pair<double, double> SimGridQueryService::connectionSeconds(const QueryBatc
 
 double SimGridQueryService::serve(const QueryBatch& batch, double clientSecondsPerStatement) {
   if (pool_) pool_->acquire();
-  const double now = sg4::Engine::get_clock();
+  const double now = SimClock::now();
   const double perStatement = rtt_ + clientSecondsPerStatement;
   const auto [firstConnection, connection] = connectionSeconds(batch, now, perStatement);
   // Each statement leaves once the client has built it and crossed the network, and takes its
@@ -54,11 +55,11 @@ double SimGridQueryService::serve(const QueryBatch& batch, double clientSecondsP
   // latency without queueing behind each other.
   t += batch.diskSeconds();
   WakeQueue::sleepUntil(t);
-  if (chargesConnections_) lastStatementEnd_[sg4::this_actor::get_pid()] = sg4::Engine::get_clock();
+  if (chargesConnections_) lastStatementEnd_[sg4::this_actor::get_pid()] = SimClock::now();
   if (pool_) pool_->release();
   return answered + n * rtt_ + batch.diskSeconds();
 }
 
-double SimGridQueryService::busySeconds() const { return cores_.busySeconds(sg4::Engine::get_clock()); }
+double SimGridQueryService::busySeconds() const { return cores_.busySeconds(SimClock::now()); }
 
 }  // namespace schedlab

@@ -5,6 +5,7 @@
 
 #include <simgrid/simix.hpp>
 
+#include "engine/SimClock.h"
 #include "engine/StartExec.h"
 
 namespace sg4 = simgrid::s4u;
@@ -74,7 +75,7 @@ class SimGridWork final : public Work {
   Runtime::WaitResult waitUntil(double deadline) {
     try {
       // SimGrid's wait_until returns at once, without a timeout, for a deadline already past.
-      if (deadline <= sg4::Engine::get_clock()) {
+      if (deadline <= SimClock::now()) {
         if (!exec_->test()) return Runtime::WaitResult::TimedOut;
       } else {
         exec_->wait_until(deadline);

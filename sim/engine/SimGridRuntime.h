@@ -7,6 +7,7 @@
 
 #include <vector>
 
+#include "engine/SimClock.h"
 #include "engine/WakeQueue.h"
 #include "model/Runtime.h"
 
@@ -22,7 +23,7 @@ class SimGridRuntime final : public Runtime {
         done_(workers_.size(), 0),
         running_(workers_.size()),
         abandoned_(workers_.size()) {}
-  double now() const override { return simgrid::s4u::Engine::get_clock(); }
+  double now() const override { return SimClock::now(); }
   void sleepFor(double seconds) override { WakeQueue::sleepFor(seconds); }
   void sleepUntil(double time) override { WakeQueue::sleepUntil(time); }
   void spawn(const std::string& name, std::function<void()> body) override;

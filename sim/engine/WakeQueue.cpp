@@ -1,5 +1,7 @@
 #include "engine/WakeQueue.h"
 
+#include "engine/SimClock.h"
+
 #include <algorithm>
 
 #include <simgrid/kernel/Timer.hpp>
@@ -20,7 +22,8 @@ struct WakesAfter {
 
 WakeQueue::WakeQueue() : precision_(simgrid::config::get_value<double>("surf/precision")) {
   // Every solve of the engine ends in a time advance: sleepers due within the precision of the new
-  // clock wake there, before the engine hands out what else ended then.
+  // clock wake there, before the engine hands out what else ended then. (The engine's own clock
+  // here and in wakeDue(): SimClock's copy may be updated by a later handler of the same signal.)
   sg4::Engine::on_time_advance_cb([this](double) {
     ++rounds_;
     if (!heap_.empty() && heap_.front().at - sg4::Engine::get_clock() < precision_) wakeDue();
@@ -40,13 +43,13 @@ void WakeQueue::sleepFor(double seconds) {
 }
 
 void WakeQueue::sleepUntil(double time) {
-  const double now = sg4::Engine::get_clock();
+  const double now = SimClock::now();
   if (time > now) sleepFor(time - now);
 }
 
 void WakeQueue::add(double seconds) {
   // As SimGrid's CPU model dates a sleep: from its start, at least the precision long.
-  const double at = sg4::Engine::get_clock() + std::max(seconds, precision_);
+  const double at = SimClock::now() + std::max(seconds, precision_);
   heap_.push_back({at, rounds_, begun_++, sg4::Actor::self()});
   std::push_heap(heap_.begin(), heap_.end(), WakesAfter{});
   if (timer_ == nullptr || at < timerAt_) arm();

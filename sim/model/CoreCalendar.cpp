@@ -181,16 +181,17 @@ double CoreCalendar::appendChain(double from, double gap, int n, double firstSec
   // to busy as the calendar reaches them (Pending); here only their figures.
   Core& core = cores_[0];
   while (core.pending.active()) addPending(core);  // all of it ends before this chain starts
-  double t = from, lastEnd = 0;
+  double t = from, lastEnd = 0, served = *atCore;  // (summed in a register, in the same order)
   for (int i = 0; i < n; ++i) {
     t += gap;
     const double db = i == 0 ? firstSeconds : seconds;
     if (db <= 0) continue;
     const double end = t + db;
-    *atCore += end - t;
+    served += end - t;
     t = end;
     lastEnd = end;
   }
+  *atCore = served;
   core.pending = {
       .next = 0, .n = n, .t = from, .gap = gap, .firstSeconds = firstSeconds, .seconds = seconds, .lastEnd = lastEnd};
   skipEmpty(core.pending);
