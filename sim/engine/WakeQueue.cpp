@@ -1,8 +1,9 @@
 #include "engine/WakeQueue.h"
 
-#include "engine/SimClock.h"
-
 #include <algorithm>
+#include <cmath>
+
+#include "engine/SimClock.h"
 
 #include <simgrid/kernel/Timer.hpp>
 #include <xbt/config.hpp>
