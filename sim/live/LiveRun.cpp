@@ -266,11 +266,11 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
   using namespace metric;
   nlohmann::json& m = out.metrics;
   for (auto& [name, entry] : m[kDbQueriesByType.name()].items()) {
-    for (size_t i = 0; i < kQueryTypeCount; ++i)
-      if (kQueries[i].name == name) {
-        entry["response_seconds"] = roundMetric(seconds[i]);
-        if (pid > 0) entry["db_cpu_seconds"] = roundMetric(cpu[i]);
-      }
+    const auto type = queryTypeNamed(name);
+    if (!type) continue;
+    const size_t i = static_cast<size_t>(*type);
+    entry["response_seconds"] = roundMetric(seconds[i]);
+    if (pid > 0) entry["db_cpu_seconds"] = roundMetric(cpu[i]);
   }
   const double hit = after.hit - before.hit, read = after.read - before.read;
   m[kDbCacheHitRatio.name()] = roundMetric(hit + read > 0 ? hit / (hit + read) : 1.0);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <string_view>
 
 namespace schedlab {
@@ -212,5 +213,12 @@ inline constexpr std::array<QueryInfo, static_cast<size_t>(QueryType::Count)> kQ
 
 inline const QueryInfo& queryInfo(QueryType t) { return kQueries[static_cast<size_t>(t)]; }
 inline constexpr size_t kQueryTypeCount = static_cast<size_t>(QueryType::Count);
+
+// The type of that name in the catalog (as calibrations and results spell it), if any.
+inline std::optional<QueryType> queryTypeNamed(std::string_view name) {
+  for (size_t i = 0; i < kQueryTypeCount; ++i)
+    if (kQueries[i].name == name) return static_cast<QueryType>(i);
+  return std::nullopt;
+}
 
 }  // namespace schedlab

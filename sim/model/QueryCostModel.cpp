@@ -45,11 +45,9 @@ ConnectionCost readConnectionCost(const nlohmann::json& c, const std::string& wh
     const std::string w = where + ".wake_factor";
     if (!f.is_object()) throw std::runtime_error(w + ": expected an object of query types");
     for (auto it = f.begin(); it != f.end(); ++it) {
-      size_t type = kQueryTypeCount;
-      for (const auto& info : kQueries)
-        if (info.name == it.key()) type = static_cast<size_t>(&info - kQueries.data());
-      if (type == kQueryTypeCount) throw std::runtime_error(w + "." + it.key() + ": not a query type");
-      out.wakeFactor[type] = field(f, it.key().c_str(), w);
+      const auto type = queryTypeNamed(it.key());
+      if (!type) throw std::runtime_error(w + "." + it.key() + ": not a query type");
+      out.wakeFactor[static_cast<size_t>(*type)] = field(f, it.key().c_str(), w);
     }
   }
   return out;
@@ -142,9 +140,7 @@ bool derivedCost(const nlohmann::json& q, QueryType type, QueryCost& out) {
 void checkKnownTypes(const nlohmann::json& q, const std::string& where) {
   for (auto it = q.begin(); it != q.end(); ++it) {
     if (it.key() == "default") continue;
-    bool known = false;
-    for (auto& info : kQueries) known |= info.name == it.key();
-    if (!known) throw std::runtime_error(where + "." + it.key() + ": unknown query type");
+    if (!queryTypeNamed(it.key())) throw std::runtime_error(where + "." + it.key() + ": unknown query type");
   }
 }
 
@@ -154,11 +150,8 @@ void QueryCostModel::readClientCosts(const nlohmann::json& c, const std::string&
   if (!c.is_object() || !c.contains("queries") || !c["queries"].is_object())
     throw std::runtime_error(where + ".queries: expected an object of query types");
   const auto& q = c["queries"];
-  for (auto it = q.begin(); it != q.end(); ++it) {
-    bool known = false;
-    for (auto& info : kQueries) known |= info.name == it.key();
-    if (!known) throw std::runtime_error(where + ".queries." + it.key() + ": unknown query type");
-  }
+  for (auto it = q.begin(); it != q.end(); ++it)
+    if (!queryTypeNamed(it.key())) throw std::runtime_error(where + ".queries." + it.key() + ": unknown query type");
   for (size_t i = 0; i < kQueryTypeCount; ++i) {
     if (!kQueries[i].schedulerSide) continue;
     const std::string name(kQueries[i].name), w = where + ".queries." + name;

@@ -383,9 +383,8 @@ nlohmann::json airflow3Section(const CalibrationMeasurements& m, const std::map<
   nlohmann::json queries = nlohmann::json::object();
   for (const auto& [name, src] : airflow3Sources()) {
     const std::string key = std::string(layoutName(src.layout)) + "/" + src.shape;
-    int statements = src.statements;
-    for (const QueryInfo& info : kQueries)
-      if (info.name == name) statements = info.statements;
+    const auto type = queryTypeNamed(name);
+    const int statements = type ? queryInfo(*type).statements : src.statements;
     queries[name] = costJson(time.at(key), page.at(key), src.statements, key, statements);
   }
   // The examine query's cost is per task instance it loads; with none (no run to examine) the
