@@ -219,18 +219,21 @@ ServerCost pacedServerCost(std::vector<PacedClient>& pool, StatementStats& stats
   return {used * per, t.execSeconds * per, t.planSeconds * per};
 }
 
-// The DAGs the measurements go round (a few, spread over the history).
-std::vector<int> probeDags(const History& h) {
+// The DAGs the measurements go round: every DAG of the history, so that a unit's rows are about
+// as cold as a live scheduler's, which reads about DAG after DAG. (Eight DAGs gone round again and
+// again kept their pages in the CPU's caches: a trigger-rule read cost 17 % less so, median of six
+// alternations, one-core quick calibration; the other types 0-5 %.)
+std::vector<int> everyDag(const History& h) {
   std::vector<int> dags;
-  for (int d : {3, 41, 97, 150, 199, 23, 71, 128}) dags.push_back(1 + (d - 1) % h.dags);
+  for (int d = 1; d <= h.dags; ++d) dags.push_back(d);
   return dags;
 }
 
-// A shape's SQL for each probed DAG.
+// A shape's SQL for each DAG of the history.
 std::vector<SqlUnit> shapeUnits(pqxx::connection& c, const QueryShape& shape, const History& h) {
   pqxx::nontransaction quoting(c);
   std::vector<SqlUnit> units;
-  for (int d : probeDags(h)) {
+  for (int d : everyDag(h)) {
     SqlUnit u{{}, shape.transaction};
     for (const ShapeStatement& s : shape.statements)
       for (int k = 0; k < s.times; ++k) u.statements.push_back(shapeSql(quoting, s, d, h));
@@ -359,8 +362,7 @@ void measureAfterIdle(BenchDatabase& db, SchemaLayout layout, const History& h, 
   auto c = db.connect(layout, h);
   std::vector<PacedClient> pool = connectClients(db, layout, h, probe.clients.back());
   m.afterIdleSeconds = probe.idleSeconds.back();
-  std::vector<int> dags;  // every DAG of the history: each unit about rows of its own
-  for (int d = 1; d <= h.dags; ++d) dags.push_back(d);
+  const std::vector<int> dags = everyDag(h);  // each unit about rows of its own
   for (QueryType type : kSentAfterIdle) {
     if (liveStatements(type).empty()) continue;
     m.serverCpuAfterIdle[measurementKey(layout, h.taskInstances, "type:" + std::string(queryInfo(type).name))] =
@@ -396,7 +398,7 @@ void measureLoaded(BenchDatabase& db, SchemaLayout layout, const History& h, con
       for (const QueryInfo& info : kQueries) {
         const QueryType type = static_cast<QueryType>(&info - kQueries.data());
         if (liveStatements(type).empty()) continue;
-        std::vector<SqlUnit> units = catalogUnits(*c, type, h, probeDags(h));
+        std::vector<SqlUnit> units = catalogUnits(*c, type, h, everyDag(h));
         ServerCost cost = pacedServerCost(pool, stats, units, plan);
         if (units.front().transaction == QueryShape::Transaction::Rollback) {
           cost.cpu = std::max(0.0, cost.cpu - wrap.cpu);
