@@ -82,6 +82,8 @@ CoreCalendar::Bookings::const_iterator CoreCalendar::firstUnder(const Core& core
 }
 
 void CoreCalendar::forget(Core& core, double now) {
+  if (now == core.forgotAt) return;
+  core.forgotAt = now;
   Pending& p = core.pending;
   // A pending statement that meets busy's last booking is one booking with it, as if it had been
   // in busy all along: added before either could be forgotten alone.
@@ -98,20 +100,47 @@ void CoreCalendar::forget(Core& core, double now) {
     // Pending statements that ended with nothing booked among them: summed as they would be from
     // busy, without passing through it; not one that meets the statement before or after it (the
     // two would be one booking).
+    // (The chain's figures in registers: this loop runs once per statement a client sent.)
     double before = core.busy.empty() ? -1 : core.busy.back().end;
-    while (p.active()) {
-      const double start = p.nextStart();
-      const double end = start + (p.next == 0 ? p.firstSeconds : p.seconds);
+    double t = p.t;
+    int next = p.next;
+    const int n = p.n;
+    const double gap = p.gap, seconds = p.seconds;
+    while (next < n) {
+      if (next > 0 && seconds > 0) {
+        // Every statement from here takes `seconds`: the steps below with each start added once
+        // (a start that meets the end before it stopped the step before).
+        double start = t + gap;
+        if (start == before) break;
+        while (true) {
+          const double end = start + seconds;
+          if (end > now) break;
+          const double nextStart = end + gap;
+          if (next + 1 < n && nextStart == end) break;
+          forgotten += end - start;
+          t = end;
+          if (++next == n) break;
+          start = nextStart;
+        }
+        break;
+      }
+      const double start = t + gap;
+      const double end = start + (next == 0 ? p.firstSeconds : seconds);
       if (end > now || start == before) break;
-      Pending after = p;
-      after.t = end;
-      ++after.next;
-      skipEmpty(after);
-      if (after.active() && after.nextStart() == end) break;
+      // The statement after it, as skipEmpty() finds it: every one after the first takes
+      // `seconds`, so either none of them is skipped or all of them are.
+      double after = end;
+      int afterNext = next + 1;
+      if (seconds <= 0)
+        for (; afterNext < n; ++afterNext) after += gap;
+      if (afterNext < n && after + gap == end) break;
       forgotten += end - start;
-      p = after;
+      t = after;
+      next = afterNext;
       before = end;
     }
+    p.t = t;
+    p.next = next;
   }
   addPendingUntil(core, now);
   forgetEnded();
@@ -180,18 +209,28 @@ double CoreCalendar::appendChain(double from, double gap, int n, double firstSec
   // The steps of book() on a free core 0: [t, t + db) booked after every other booking. They go
   // to busy as the calendar reaches them (Pending); here only their figures.
   Core& core = cores_[0];
-  while (core.pending.active()) addPending(core);  // all of it ends before this chain starts
-  double t = from, lastEnd = 0, served = *atCore;  // (summed in a register, in the same order)
-  for (int i = 0; i < n; ++i) {
-    t += gap;
-    const double db = i == 0 ? firstSeconds : seconds;
-    if (db <= 0) continue;
-    const double end = t + db;
+  while (core.pending.active()) addPending(core);        // all of it ends before this chain starts
+  double t = from + gap, lastEnd = 0, served = *atCore;  // (summed in a register, in the same order)
+  if (firstSeconds > 0) {
+    const double end = t + firstSeconds;
     served += end - t;
     t = end;
     lastEnd = end;
   }
+  if (seconds > 0) {  // (the others are alike: one loop for them, without the first's tests)
+    for (int i = 1; i < n; ++i) {
+      t += gap;
+      const double end = t + seconds;
+      served += end - t;
+      t = end;
+    }
+    if (n > 1) lastEnd = t;
+  } else {
+    for (int i = 1; i < n; ++i) t += gap;
+  }
   *atCore = served;
+  core.forgotAt =
+      -std::numeric_limits<double>::infinity();  // (its first statement may start at `now`: forget() adds it then)
   core.pending = {
       .next = 0, .n = n, .t = from, .gap = gap, .firstSeconds = firstSeconds, .seconds = seconds, .lastEnd = lastEnd};
   skipEmpty(core.pending);

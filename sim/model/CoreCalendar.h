@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
 #include <vector>
 
 namespace schedlab {
@@ -63,6 +64,9 @@ class CoreCalendar {
     std::vector<Booking> busy;  // [start, end), sorted, disjoint, not touching
     size_t first = 0;           // busy[first…] are not forgotten
     size_t hint = 0;            // where the last booking went: the next search starts there
+    // The `now` of its last forget(): forgetting again at the same time finds nothing to forget
+    // (a booking since ends after it). A chain's statements are booked at one `now`.
+    double forgotAt = -std::numeric_limits<double>::infinity();
     // After busy's last booking; none of it starts before a time the calendar was asked about
     // (every one that does is in busy), and busy's bookings all end before its next starts.
     Pending pending;
@@ -89,6 +93,7 @@ class CoreCalendar {
   void forget(Core& core, double now);
   // bookChain() when core 0 is free from the chain's first arrival on: then every statement of it
   // is served there without waiting (the next arrives after the one before it ends).
+  // REQUIRES: n >= 1.
   double appendChain(double from, double gap, int n, double firstSeconds, double seconds, double* atCore);
 
   // Mutable: busySeconds() adds the pending statements it sums (which changes no figure).
