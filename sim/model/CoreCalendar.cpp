@@ -32,7 +32,7 @@ bool CoreCalendar::reachesPending(const Core& core, double t, double left) {
   return core.pending.active() && !(core.pending.nextStart() - t >= left);  // as slotOn() tests a booking
 }
 
-CoreCalendar::Slot CoreCalendar::slotOn(Core& core, double at, double seconds) {
+[[gnu::always_inline]] inline CoreCalendar::Slot CoreCalendar::slotOn(Core& core, double at, double seconds) {
   addPendingUntil(core, at);
   const size_t first = static_cast<size_t>(firstUnder(core, at) - core.busy.begin());
   double t = at, left = seconds;
@@ -52,7 +52,8 @@ CoreCalendar::Slot CoreCalendar::slotOn(Core& core, double at, double seconds) {
   return {t + left, first};
 }
 
-CoreCalendar::Bookings::const_iterator CoreCalendar::firstUnder(const Core& core, double at) {
+[[gnu::always_inline]] inline CoreCalendar::Bookings::const_iterator CoreCalendar::firstUnder(const Core& core,
+                                                                                              double at) {
   // The first booking still under way at `at` (their ends are sorted as their starts are). Many
   // statements come after every booking (the core is free from then on, or the caller's own
   // previous statement is the last).
@@ -151,12 +152,14 @@ void CoreCalendar::forget(Core& core, double now) {
   }
 }
 
-double CoreCalendar::book(double now, double at, double seconds) {
+double CoreCalendar::book(double now, double at, double seconds) { return bookOne(now, at, seconds); }
+
+[[gnu::always_inline]] inline double CoreCalendar::bookOne(double now, double at, double seconds) {
   if (seconds <= 0) return at;
   size_t best = 0;
   Slot slot;
   for (size_t c = 0; c < cores_.size(); ++c) {
-    forget(cores_[c], now);
+    if (cores_[c].forgotAt != now) forget(cores_[c], now);  // (a chain after its first statement: it is)
     const Slot s = slotOn(cores_[c], at, seconds);
     if (c == 0 || s.end < slot.end) best = c, slot = s;
     if (s.end <= at + seconds) break;  // served without waiting: no core does better
@@ -198,7 +201,7 @@ double CoreCalendar::bookChain(double now, double from, double gap, int n, doubl
     const double db = i == 0 ? firstSeconds : seconds;
     if (db > 0) {
       const double sent = t;
-      t = book(now, t, db);
+      t = bookOne(now, t, db);
       *atCore += t - sent;
     }
   }
@@ -237,7 +240,7 @@ double CoreCalendar::appendChain(double from, double gap, int n, double firstSec
   return t;
 }
 
-size_t CoreCalendar::occupy(Core& core, size_t i, double start, double end) {
+[[gnu::always_inline]] inline size_t CoreCalendar::occupy(Core& core, size_t i, double start, double end) {
   core.hint = i;  // (an index near the booking: where the next search starts)
   // Kept disjoint and not touching: a booking that meets its neighbours joins them.
   auto& busy = core.busy;
