@@ -232,8 +232,8 @@ double CoreCalendar::appendChain(double from, double gap, int n, double firstSec
     for (int i = 1; i < n; ++i) t += gap;
   }
   *atCore = served;
-  core.forgotAt =
-      -std::numeric_limits<double>::infinity();  // (its first statement may start at `now`: forget() adds it then)
+  // Its first statement may start at `now`: the next forget() adds it then.
+  core.forgotAt = -std::numeric_limits<double>::infinity();
   core.pending = {
       .next = 0, .n = n, .t = from, .gap = gap, .firstSeconds = firstSeconds, .seconds = seconds, .lastEnd = lastEnd};
   skipEmpty(core.pending);
