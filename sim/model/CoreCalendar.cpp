@@ -101,47 +101,44 @@ void CoreCalendar::forget(Core& core, double now) {
     // Pending statements that ended with nothing booked among them: summed as they would be from
     // busy, without passing through it; not one that meets the statement before or after it (the
     // two would be one booking).
-    // (The chain's figures in registers: this loop runs once per statement a client sent.)
     double before = core.busy.empty() ? -1 : core.busy.back().end;
-    double t = p.t;
-    int next = p.next;
-    const int n = p.n;
-    const double gap = p.gap, seconds = p.seconds;
-    while (next < n) {
-      if (next > 0 && seconds > 0) {
-        // Every statement from here takes `seconds`: the steps below with each start added once
-        // (a start that meets the end before it stopped the step before).
-        double start = t + gap;
-        if (start == before) break;
-        while (true) {
-          const double end = start + seconds;
-          if (end > now) break;
-          const double nextStart = end + gap;
-          if (next + 1 < n && nextStart == end) break;
-          forgotten += end - start;
-          t = end;
-          if (++next == n) break;
-          start = nextStart;
+    while (p.active()) {
+      if (p.next > 0 && p.seconds > 0) {
+        // Every statement from here takes `seconds`: the same steps, the chain's figures in
+        // registers and each start added once (a start that meets the end before it stopped the
+        // step before). This loop runs once per statement a client sent.
+        const int n = p.n;
+        const double gap = p.gap, seconds = p.seconds;
+        double t = p.t, start = t + gap;
+        int next = p.next;
+        if (start != before) {
+          while (true) {
+            const double end = start + seconds;
+            if (end > now) break;
+            const double nextStart = end + gap;
+            if (next + 1 < n && nextStart == end) break;
+            forgotten += end - start;
+            t = end;
+            if (++next == n) break;
+            start = nextStart;
+          }
         }
+        p.t = t;
+        p.next = next;
         break;
       }
-      const double start = t + gap;
-      const double end = start + (next == 0 ? p.firstSeconds : seconds);
+      const double start = p.nextStart();
+      const double end = start + (p.next == 0 ? p.firstSeconds : p.seconds);
       if (end > now || start == before) break;
-      // The statement after it, as skipEmpty() finds it: every one after the first takes
-      // `seconds`, so either none of them is skipped or all of them are.
-      double after = end;
-      int afterNext = next + 1;
-      if (seconds <= 0)
-        for (; afterNext < n; ++afterNext) after += gap;
-      if (afterNext < n && after + gap == end) break;
+      Pending after = p;
+      after.t = end;
+      ++after.next;
+      skipEmpty(after);
+      if (after.active() && after.nextStart() == end) break;
       forgotten += end - start;
-      t = after;
-      next = afterNext;
+      p = after;
       before = end;
     }
-    p.t = t;
-    p.next = next;
   }
   addPendingUntil(core, now);
   forgetEnded();
