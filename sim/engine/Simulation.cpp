@@ -13,6 +13,7 @@
 #include "engine/ProgressBoard.h"
 #include "engine/SimGridQueryService.h"
 #include "engine/SimGridRuntime.h"
+#include "engine/UnusedModels.h"
 #include "model/ApiServer.h"
 #include "model/ModelRun.h"
 #include "results/MetricSchema.h"
@@ -52,6 +53,7 @@ RunResult runSimulation(const Scenario& sc, const SimulationOptions& options) {
     workers.push_back(zone->create_host(a.name, speeds)->set_core_count(a.cores)->seal());
   }
   zone->seal();
+  const UnusedModels unused(engine);
 
   auto& runtime = *new SimGridRuntime(actors, workers);
   auto& model = *new ModelRun(sc, runtime, [&](size_t) { return std::make_unique<SimGridQueryService>(sc.metadb); });
@@ -84,6 +86,7 @@ RunResult runSimulation(const Scenario& sc, const SimulationOptions& options) {
     engine.run_until(sc.run.horizon);
   }
   const double wall = std::chrono::duration<double>(Clock::now() - wallStart).count();
+  unused.checkIdle();
   return model.results(end, {{"virtual_seconds", end},
                              {"wall_seconds", roundMetric(wall)},
                              {"events", events},

@@ -1,0 +1,53 @@
+#include "engine/UnusedModels.h"
+
+#include <simgrid/version.h>
+#include <simgrid/kernel/resource/Model.hpp>
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace schedlab {
+
+namespace {
+
+using simgrid::kernel::resource::Model;
+
+// The models 3.32 names so (host/model default, network/model LV08 or another, the VMs' two, the
+// disks'); a CPU model ("Cpu_Cas01", "Cpu_TI") stays.
+bool unused(const Model& m) {
+  const std::string name = m.get_name();
+  constexpr std::array<std::string_view, 5> kPrefixes = {"Host_", "Network_", "VM_", "VmCpu_", "Disk"};
+  return std::any_of(kPrefixes.begin(), kPrefixes.end(), [&](std::string_view p) { return name.starts_with(p); });
+}
+
+bool holdsAction(Model& m) {
+  return !m.get_inited_action_set()->empty() || !m.get_started_action_set()->empty() ||
+         !m.get_failed_action_set()->empty() || !m.get_finished_action_set()->empty();
+}
+
+}  // namespace
+
+UnusedModels::UnusedModels(simgrid::s4u::Engine& engine) {
+#if SIMGRID_VERSION_MAJOR == 3 && SIMGRID_VERSION_MINOR == 32
+  // The engine walks the vector get_all_models() returns (EngineImpl::models_, a member of a
+  // non-const object: changing it through the reference is defined); the models stay owned by it.
+  auto& all = const_cast<std::vector<Model*>&>(engine.get_all_models());
+  for (Model* m : all)
+    if (unused(*m)) models_.push_back(m);
+  std::erase_if(all, [](const Model* m) { return unused(*m); });
+#else
+  (void)engine;
+#endif
+}
+
+void UnusedModels::checkIdle() const {
+  for (Model* m : models_)
+    if (holdsAction(*m))
+      throw std::logic_error("SimGrid model " + m->get_name() +
+                             " holds an action, but it is out of the engine's step loop (UnusedModels)");
+}
+
+}  // namespace schedlab
