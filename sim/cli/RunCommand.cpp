@@ -107,14 +107,17 @@ int cmdRun(const Args& args) {
       "variant", po::value<std::vector<std::string>>()->composing(), "run only this variant (repeatable)")(
       "calibration", po::value<std::string>(),
       "query costs from this calibration file (schedlab calibrate) instead of the scenario's")(
-      "jobs,j", po::value<int>()->default_value(usableCores()),
-      "variants simulated at once, a process each (default: the cores); results do not depend on it")(
+      "jobs,j", po::value<int>(),
+      "variants simulated at once, a process each (default: the cores, and the last few started beside "
+      "the ones before them so that no core idles at the end); results do not depend on it")(
       "quiet,q", "no progress line on stderr");
   auto parsed = parseCommand("run", args, visible, "SCENARIO.yaml");
   if (!parsed) return kOk;
   const po::variables_map& vm = parsed->options;
-  const int jobs = vm["jobs"].as<int>();
-  if (jobs < 1) throw BadInput("--jobs: must be at least 1");
+  // Without --jobs the last variants start early: 3 variants on 2 cores, 2 at a time, leave a core
+  // idle while the third runs alone; all 3 at once end a quarter sooner.
+  const JobLimit jobs = vm.count("jobs") ? JobLimit(vm["jobs"].as<int>()) : JobLimit(usableCores(), true);
+  if (jobs.jobs < 1) throw BadInput("--jobs: must be at least 1");
   LoadRequest req = scenarioRequest(*parsed);
   auto scenarios = loadChecked(req);
   std::string dir = vm.count("out") ? vm["out"].as<std::string>() : (fs::path("out") / scenarios.front().name).string();

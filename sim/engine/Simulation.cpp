@@ -99,7 +99,8 @@ RunResult simulateIsolated(const Scenario& sc, const SimulationOptions& options)
 }
 
 std::vector<RunResult> simulateEachIsolated(const std::vector<Scenario>& scenarios,
-                                            const std::vector<SimulationOptions>& options, int jobs, bool progress) {
+                                            const std::vector<SimulationOptions>& options, JobLimit jobs,
+                                            bool progress) {
   std::vector<std::string> names;
   for (const Scenario& s : scenarios) names.push_back(s.variant);
   ProgressBoard board(names);  // its line ends with it, before whatever is printed next (an error too)

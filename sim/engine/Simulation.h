@@ -8,6 +8,7 @@
 #include <functional>
 #include <vector>
 
+#include "engine/Isolated.h"
 #include "results/RunResult.h"
 #include "scenario/Scenario.h"
 
@@ -34,11 +35,12 @@ RunResult runSimulation(const Scenario& scenario, const SimulationOptions& optio
 // Runs the variant in a process of its own (SimGrid's one engine per process) and returns its result.
 RunResult simulateIsolated(const Scenario& scenario, const SimulationOptions& options);
 
-// Runs each scenario (a variant each) in a process of its own, at most `jobs` at once, and returns
-// their results by index; `progress`: one line on stderr for them all. Each run is the same as
-// alone: running them side by side changes no result.
-// REQUIRES: options.size() == scenarios.size(), jobs >= 1.
+// Runs each scenario (a variant each) in a process of its own, as many at once as `jobs` allows
+// (see runIsolatedEach), and returns their results by index; `progress`: one line on stderr for
+// them all. Each run is the same as alone: running them side by side changes no result.
+// REQUIRES: options.size() == scenarios.size(), jobs.jobs >= 1.
 std::vector<RunResult> simulateEachIsolated(const std::vector<Scenario>& scenarios,
-                                            const std::vector<SimulationOptions>& options, int jobs, bool progress);
+                                            const std::vector<SimulationOptions>& options, JobLimit jobs,
+                                            bool progress);
 
 }  // namespace schedlab

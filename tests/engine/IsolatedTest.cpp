@@ -65,6 +65,30 @@ TEST(Isolated, AtMostJobsAtOnceAndThatManyTogether) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(Isolated, TheTailStartsEarlyBesideTheRoundBeforeIt) {
+  // 5 children, 2 at a time with the tail early: the first 2 run alone together; once they end
+  // the last 3 (fewer than 2 were left to start after the first of them) run together.
+  const auto dir = schedlab::test::tempDir();
+  auto out = runIsolatedEach(5, schedlab::JobLimit(2, true), [&](size_t i) {
+    const auto mine = dir / std::to_string(i);
+    std::ofstream(mine).put('1');
+    const size_t together = i < 2 ? 2 : 3;
+    size_t seen = 0;
+    for (int k = 0; k < 2000; ++k, ::usleep(10000)) {
+      seen = 0;
+      for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++seen;
+      if (seen >= together) break;
+    }
+    ::usleep(50000);  // the others see this one too before it leaves
+    size_t most = seen;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++most;
+    std::filesystem::remove(mine);
+    return std::to_string(std::max(seen, most - seen));
+  });
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(out, (std::vector<std::string>{"2", "2", "3", "3", "3"}));
+}
+
 TEST(Isolated, AFailureNamesItsChildAndStopsWhatHasNotStarted) {
   const auto dir = schedlab::test::tempDir();
   try {
