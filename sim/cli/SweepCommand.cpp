@@ -141,11 +141,12 @@ bool pointDone(const fs::path& pdir, const SweepPoint& p) {
   }
 }
 
-// Runs the points into `dir`/points/NNNN/ with up to `jobs` processes; returns their results.
+// Runs the points into `dir`/points/NNNN/, as many processes at once as `jobs` allows; returns
+// their results.
 // A point that fails stops nothing, but the sweep reports it and exits 1. `resume`: a point whose
 // results are there already (pointDone) is not run again.
 std::vector<PointResult> runPoints(const SweepPlan& plan, const std::vector<SweepPoint>& points, const fs::path& dir,
-                                   int jobs, bool progress, bool resume = false) {
+                                   JobLimit jobs, bool progress, bool resume = false) {
   const std::string self = selfPath();
   std::vector<std::vector<std::string>> commands;
   std::vector<std::string> logs;
@@ -395,7 +396,7 @@ bool probeMeets(const SweepPlan& plan, const std::vector<PointResult>& results,
 // --find-min: bisects KEY over LO..HI, one probe = every variant x seed at one value; writes the
 // probes' sweep.csv (by value) and ends with "min KEY = N" or "none in range LO..HI".
 int capacitySearch(SweepPlan plan, const std::vector<MetricConstraint>& constraints, const std::string& spec,
-                   const fs::path& dir, int jobs, const SlurmRun* slurm) {
+                   const fs::path& dir, JobLimit jobs, const SlurmRun* slurm) {
   auto [key, lo, hi] = parseFindMin(spec);
   plan.params = {{key, {std::to_string(lo), std::to_string(hi)}}};
   validatePlan(plan);
@@ -454,7 +455,8 @@ int cmdSweep(const Args& args) {
       "a grid axis: KEY=V1,V2,... or KEY=LO..HI[:STEP] (KEY as for --set)")(
       "variant", po::value<std::vector<std::string>>()->composing(), "only this variant (repeatable)")(
       "seeds", po::value<int>()->default_value(1), "seeds per point: run.seed, run.seed+1, ...")(
-      "jobs,j", po::value<int>()->default_value(usableCores()), "processes at once (default: the cores)")(
+      "jobs,j", po::value<int>(),
+      "processes at once (default: the cores, and the last few started beside the ones before them)")(
       "out,o", po::value<std::string>(), "sweep directory (default out/<scenario>-sweep)")(
       "shard", po::value<std::string>(), "run only shard I of N (I/N); join shards with schedlab merge")(
       "find-min", po::value<std::string>(), "smallest integer KEY in LO..HI (default 1..64) meeting --subject-to")(
@@ -479,9 +481,10 @@ int cmdSweep(const Args& args) {
   plan.scenarioName = scenarios.front().name;
   for (const auto& s : scenarios) plan.variants.push_back(s.variant);
   const int seeds = vm["seeds"].as<int>();
-  const int jobs = vm["jobs"].as<int>();
+  // Without --jobs the last points start early, as `run`'s last variants do: no core idles at the end.
+  const JobLimit jobs = vm.count("jobs") ? JobLimit(vm["jobs"].as<int>()) : JobLimit(usableCores(), true);
   if (seeds < 1) throw BadInput("--seeds: must be at least 1");
-  if (jobs < 1) throw BadInput("--jobs: must be at least 1");
+  if (jobs.jobs < 1) throw BadInput("--jobs: must be at least 1");
   for (int i = 0; i < seeds; ++i) plan.seeds.push_back(scenarios.front().run.seed + static_cast<uint64_t>(i));
   try {
     for (const auto& p : values(vm, "param")) plan.params.push_back(parseSweepParam(p));

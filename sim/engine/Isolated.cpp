@@ -111,7 +111,6 @@ std::string runIsolated(const std::function<std::string()>& fn) {
 
 std::vector<std::string> runIsolatedEach(size_t n, JobLimit limit, const std::function<std::string(size_t)>& fn,
                                          const std::function<void()>& tick, const std::function<void(size_t)>& ended) {
-  const size_t most = static_cast<size_t>(std::max(limit.jobs, 1));
   std::vector<std::string> out(n);
   std::vector<Child> children(n);
   size_t next = 0, running = 0;
@@ -128,7 +127,7 @@ std::vector<std::string> runIsolatedEach(size_t n, JobLimit limit, const std::fu
   };
   try {
     while (failedAt == n && (next < n || running > 0)) {
-      while (next < n && (running < most || (limit.tailEarly && n - next < most))) {
+      while (limit.mayStart(running, n - next)) {
         const size_t i = next++;
         children[i] = startChild([&fn, i] { return fn(i); });
         ++running;

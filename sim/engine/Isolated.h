@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "util/Processes.h"
+
 namespace schedlab {
 
 // A child that threw, died or ended without its whole answer: what went wrong, and which child.
@@ -19,19 +21,8 @@ struct IsolatedFailure : std::runtime_error {
 // Throws IsolatedFailure with the child's message when the child threw or died.
 std::string runIsolated(const std::function<std::string()>& fn);
 
-// How many children run at once: `jobs`; with `tailEarly`, once fewer than `jobs` are left to
-// start they all start at once, beside those still running (up to 2 × jobs - 1 then). With jobs
-// at the cores, no core then idles at the end: 3 equal runs on 2 cores, 2 at a time, end after 2
-// runs' time, the third alone; with the tail early all 3 share the cores and end after 1.5.
-struct JobLimit {
-  // Implicit: a count alone is a plain limit.
-  JobLimit(int jobs, bool tailEarly = false) : jobs(jobs), tailEarly(tailEarly) {}
-  int jobs;
-  bool tailEarly;
-};
-
-// Runs fn(0) .. fn(n - 1), each in a child of its own, as many at once as `limit` allows, started
-// in index order; returns what each returned, by index. `tick` is called in this process about every
+// Runs fn(0) .. fn(n - 1), each in a child of its own, as many at once as `limit` allows (see
+// JobLimit), started in index order; returns what each returned, by index. `tick` is called in this process about every
 // 100 ms while children run, and `ended(i)` as child i ends.
 // REQUIRES: limit.jobs >= 1 (fewer is taken as 1).
 // Throws IsolatedFailure with a failed child's message and index (the lowest index among those

@@ -102,12 +102,17 @@ int runAndWait(const std::vector<std::string>& argv, const std::string& log) {
   return exitCode(status);
 }
 
-void runAll(const std::vector<std::vector<std::string>>& commands, const std::vector<std::string>& logs, int jobs,
+bool JobLimit::mayStart(size_t running, size_t left) const {
+  const size_t most = static_cast<size_t>(std::max(jobs, 1));
+  return left > 0 && (running < most || (tailEarly && left < most));
+}
+
+void runAll(const std::vector<std::vector<std::string>>& commands, const std::vector<std::string>& logs, JobLimit limit,
             const std::function<void(size_t, int)>& onDone) {
   std::map<pid_t, size_t> running;
   size_t next = 0;
   while (next < commands.size() || !running.empty()) {
-    while (next < commands.size() && static_cast<int>(running.size()) < std::max(jobs, 1)) {
+    while (limit.mayStart(running.size(), commands.size() - next)) {
       running[spawn(commands[next], next < logs.size() ? logs[next] : "")] = next;
       ++next;
     }

@@ -3,6 +3,8 @@
 
 #include <sys/types.h>
 
+#include <cstddef>
+
 #include <functional>
 #include <string>
 #include <vector>
@@ -24,9 +26,23 @@ std::string shellQuote(const std::string& s);
 // process.
 int runAndWait(const std::vector<std::string>& argv, const std::string& log = "");
 
-// Runs up to `jobs` commands at once, in order. `onDone(index, exitCode)` is called as each one
-// ends. A command's stdout and stderr go to `logs[index]` when given. Returns when all ended.
-void runAll(const std::vector<std::vector<std::string>>& commands, const std::vector<std::string>& logs, int jobs,
+// How many child processes run at once: `jobs`; with `tailEarly`, once fewer than `jobs` are left
+// to start they all start at once, beside those still running (up to 2 × jobs - 1 then). With jobs
+// at the cores, no core then idles at the end: 3 equal runs on 2 cores, 2 at a time, end after 2
+// runs' time, the third alone; with the tail early all 3 share the cores and end after 1.5.
+struct JobLimit {
+  // Implicit: a count alone is a plain limit.
+  JobLimit(int jobs, bool tailEarly = false) : jobs(jobs), tailEarly(tailEarly) {}
+  int jobs;
+  bool tailEarly;
+  // Whether another may start with `running` running and `left` not started yet.
+  bool mayStart(size_t running, size_t left) const;
+};
+
+// Runs the commands, in order, as many at once as `limit` allows. `onDone(index, exitCode)` is
+// called as each one ends. A command's stdout and stderr go to `logs[index]` when given. Returns
+// when all ended.
+void runAll(const std::vector<std::vector<std::string>>& commands, const std::vector<std::string>& logs, JobLimit limit,
             const std::function<void(size_t, int)>& onDone);
 
 }  // namespace schedlab
