@@ -116,7 +116,7 @@ int cmdRun(const Args& args) {
   const po::variables_map& vm = parsed->options;
   // Without --jobs the last variants start early: 3 variants on 2 cores, 2 at a time, leave a core
   // idle while the third runs alone; all 3 at once end a quarter sooner.
-  const JobLimit jobs = vm.count("jobs") ? JobLimit(vm["jobs"].as<int>()) : JobLimit(usableCores(), true);
+  const JobLimit jobs = JobLimit::fromOption(vm.count("jobs") ? std::optional(vm["jobs"].as<int>()) : std::nullopt);
   if (jobs.jobs < 1) throw BadInput("--jobs: must be at least 1");
   LoadRequest req = scenarioRequest(*parsed);
   auto scenarios = loadChecked(req);

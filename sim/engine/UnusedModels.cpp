@@ -15,12 +15,19 @@ namespace {
 
 using simgrid::kernel::resource::Model;
 
-// The models 3.32 names so (host/model default, network/model LV08 or another, the VMs' two, the
-// disks'); a CPU model ("Cpu_Cas01", "Cpu_TI") stays.
+// The models 3.32 names so: the default host model (it hands every exec to the CPU model), a
+// network model, the VMs' two, the disks'. A CPU model ("Cpu_Cas01", "Cpu_TI") stays.
 bool unused(const Model& m) {
   const std::string name = m.get_name();
-  constexpr std::array<std::string_view, 5> kPrefixes = {"Host_", "Network_", "VM_", "VmCpu_", "Disk"};
-  return std::any_of(kPrefixes.begin(), kPrefixes.end(), [&](std::string_view p) { return name.starts_with(p); });
+  constexpr std::array<std::string_view, 4> kPrefixes = {"Network_", "VM_", "VmCpu_", "Disk"};
+  return name == "Host_CLM03" ||
+         std::any_of(kPrefixes.begin(), kPrefixes.end(), [&](std::string_view p) { return name.starts_with(p); });
+}
+
+// host/model:ptask_L07 (SCHEDLAB_SIMGRID_CFG can set it) solves every action, a CPU's too, in its
+// host model: nothing is taken out then.
+bool parallelTasks(const std::vector<Model*>& models) {
+  return std::any_of(models.begin(), models.end(), [](const Model* m) { return m->get_name().ends_with("_Ptask"); });
 }
 
 bool holdsAction(Model& m) {
@@ -35,6 +42,7 @@ UnusedModels::UnusedModels(simgrid::s4u::Engine& engine) {
   // The engine walks the vector get_all_models() returns (EngineImpl::models_, a member of a
   // non-const object: changing it through the reference is defined); the models stay owned by it.
   auto& all = const_cast<std::vector<Model*>&>(engine.get_all_models());
+  if (parallelTasks(all)) return;
   for (Model* m : all)
     if (unused(*m)) models_.push_back(m);
   std::erase_if(all, [](const Model* m) { return unused(*m); });

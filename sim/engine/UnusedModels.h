@@ -23,7 +23,8 @@ namespace schedlab {
 class UnusedModels {
  public:
   // Takes the host, network, VM, VM CPU and disk models out of `engine`'s step loop (with another
-  // SimGrid than 3.32, whose loop this was checked against, it leaves them).
+  // SimGrid than 3.32, whose loop this was checked against, or with its ptask_L07 host model, whose
+  // host model holds every action, it leaves them).
   // REQUIRES: the platform is created (the models exist) and the engine has not run yet.
   explicit UnusedModels(simgrid::s4u::Engine& engine);
 

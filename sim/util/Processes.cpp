@@ -102,6 +102,10 @@ int runAndWait(const std::vector<std::string>& argv, const std::string& log) {
   return exitCode(status);
 }
 
+JobLimit JobLimit::fromOption(std::optional<int> given) {
+  return given ? JobLimit(*given) : JobLimit(usableCores(), true);
+}
+
 bool JobLimit::mayStart(size_t running, size_t left) const {
   const size_t most = static_cast<size_t>(std::max(jobs, 1));
   return left > 0 && (running < most || (tailEarly && left < most));

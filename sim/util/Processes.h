@@ -6,6 +6,7 @@
 #include <cstddef>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,8 @@ struct JobLimit {
   JobLimit(int jobs, bool tailEarly = false) : jobs(jobs), tailEarly(tailEarly) {}
   int jobs;
   bool tailEarly;
+  // A `--jobs` option: as given, a plain limit; not given, the usable cores with the tail early.
+  static JobLimit fromOption(std::optional<int> given);
   // Whether another may start with `running` running and `left` not started yet.
   bool mayStart(size_t running, size_t left) const;
 };

@@ -66,24 +66,32 @@ TEST(Isolated, AtMostJobsAtOnceAndThatManyTogether) {
 }
 
 TEST(Isolated, TheTailStartsEarlyBesideTheRoundBeforeIt) {
-  // 5 children, 2 at a time with the tail early: the first 2 run alone together; once they end
-  // the last 3 (fewer than 2 were left to start after the first of them) run together.
+  // 5 children, 2 at a time with the tail early: the first 2 run together; once one of them ends
+  // fewer than 2 are left to start after the next, so the last 3 start and run together. Each
+  // waits (up to 20 s) to see the others of its round running, then for all of them to have
+  // seen it, and returns how many it saw running.
   const auto dir = schedlab::test::tempDir();
+  const auto count = [&](const std::string& prefix) {
+    size_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+      if (e.path().filename().string().starts_with(prefix)) ++n;
+    return n;
+  };
+  const auto waitFor = [&](const std::string& prefix, size_t n) {
+    size_t seen = 0;
+    for (int k = 0; k < 2000 && (seen = count(prefix)) < n; ++k) ::usleep(10000);
+    return seen;
+  };
   auto out = runIsolatedEach(5, schedlab::JobLimit(2, true), [&](size_t i) {
-    const auto mine = dir / std::to_string(i);
+    const auto mine = dir / ("run-" + std::to_string(i));
     std::ofstream(mine).put('1');
     const size_t together = i < 2 ? 2 : 3;
-    size_t seen = 0;
-    for (int k = 0; k < 2000; ++k, ::usleep(10000)) {
-      seen = 0;
-      for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++seen;
-      if (seen >= together) break;
-    }
-    ::usleep(50000);  // the others see this one too before it leaves
-    size_t most = seen;
-    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++most;
+    const std::string round = i < 2 ? "seen-first-" : "seen-last-";
+    const size_t seen = waitFor("run-", together);
+    std::ofstream(dir / (round + std::to_string(i))).put('1');
+    waitFor(round, together);
     std::filesystem::remove(mine);
-    return std::to_string(std::max(seen, most - seen));
+    return std::to_string(seen);
   });
   std::filesystem::remove_all(dir);
   EXPECT_EQ(out, (std::vector<std::string>{"2", "2", "3", "3", "3"}));

@@ -66,6 +66,24 @@ TEST(UnusedModels, ExecsAndTimeoutsEndAsBefore) {
   EXPECT_EQ(log(true), "2 1@2.25 2.75");
 }
 
+TEST(UnusedModels, NoneIsTakenOutUnderTheParallelTaskHostModel) {
+  // host/model:ptask_L07 holds every action, a CPU's too, in its host model.
+  const std::string out = runIsolated([] {
+    sg4::Host* h = test::startOneHostEngine("unusedmodels", "h", {"--cfg=host/model:ptask_L07"});
+    sg4::Engine& e = *sg4::Engine::get_instance();
+    auto* unused = new UnusedModels(e);
+    std::ostringstream log;
+    sg4::Actor::create("worker", h, [&log] {
+      sg4::this_actor::execute(2e9);
+      log << sg4::Engine::get_clock();
+    });
+    e.run();
+    unused->checkIdle();
+    return modelNames(unused->models()) + "| " + log.str();
+  });
+  EXPECT_EQ(out, "| 2");
+}
+
 TEST(UnusedModels, AnActivityOnAModelTakenOutIsCaught) {
   // A disk read never ends once the disk model is out of the loop: the actor's wait times out, and
   // checkIdle() names the model instead of a run ending with it silently stuck.

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "util/Processes.h"
@@ -34,6 +35,14 @@ Outcome run(size_t n, JobLimit limit, int cores) {
 }
 
 }  // namespace
+
+TEST(JobLimit, AGivenJobsIsAPlainLimitAndNoneTheCoresWithTheTailEarly) {
+  const JobLimit given = JobLimit::fromOption(3), none = JobLimit::fromOption(std::nullopt);
+  EXPECT_EQ(given.jobs, 3);
+  EXPECT_FALSE(given.tailEarly);
+  EXPECT_EQ(none.jobs, schedlab::usableCores());
+  EXPECT_TRUE(none.tailEarly);
+}
 
 TEST(JobLimit, APlainLimitStartsAtMostThatMany) {
   const JobLimit two(2);
