@@ -39,6 +39,12 @@ std::vector<std::string> values(const po::variables_map& vm, const char* key) {
   return vm.count(key) ? vm[key].as<std::vector<std::string>>() : std::vector<std::string>{};
 }
 
+JobLimit jobsOption(const po::variables_map& vm) {
+  const JobLimit jobs = JobLimit::fromOption(vm.count("jobs") ? std::optional(vm["jobs"].as<int>()) : std::nullopt);
+  if (jobs.jobs < 1) throw BadInput("--jobs: must be at least 1");
+  return jobs;
+}
+
 std::string selfPath() {
   char buf[4096];
   ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);

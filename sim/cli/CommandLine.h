@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "util/Processes.h"
+
 namespace schedlab::cli {
 
 constexpr int kOk = 0, kFailed = 1, kInternal = 1, kBadInput = 2;
@@ -33,6 +35,10 @@ std::optional<ParsedCommand> parseCommand(const std::string& name, const std::ve
 
 // A repeatable option's values, or none.
 std::vector<std::string> values(const boost::program_options::variables_map& vm, const char* key);
+
+// The `--jobs` option of a command that runs processes side by side (JobLimit::fromOption: as
+// given a plain limit, not given the cores with the tail early). Throws BadInput below 1.
+JobLimit jobsOption(const boost::program_options::variables_map& vm);
 
 // The path of this executable, for commands that start other schedlab processes.
 std::string selfPath();

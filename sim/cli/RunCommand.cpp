@@ -114,10 +114,7 @@ int cmdRun(const Args& args) {
   auto parsed = parseCommand("run", args, visible, "SCENARIO.yaml");
   if (!parsed) return kOk;
   const po::variables_map& vm = parsed->options;
-  // Without --jobs the last variants start early: 3 variants on 2 cores, 2 at a time, leave a core
-  // idle while the third runs alone; all 3 at once end a quarter sooner.
-  const JobLimit jobs = JobLimit::fromOption(vm.count("jobs") ? std::optional(vm["jobs"].as<int>()) : std::nullopt);
-  if (jobs.jobs < 1) throw BadInput("--jobs: must be at least 1");
+  const JobLimit jobs = jobsOption(vm);
   LoadRequest req = scenarioRequest(*parsed);
   auto scenarios = loadChecked(req);
   std::string dir = vm.count("out") ? vm["out"].as<std::string>() : (fs::path("out") / scenarios.front().name).string();

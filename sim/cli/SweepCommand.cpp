@@ -481,10 +481,8 @@ int cmdSweep(const Args& args) {
   plan.scenarioName = scenarios.front().name;
   for (const auto& s : scenarios) plan.variants.push_back(s.variant);
   const int seeds = vm["seeds"].as<int>();
-  // Without --jobs the last points start early, as `run`'s last variants do: no core idles at the end.
-  const JobLimit jobs = JobLimit::fromOption(vm.count("jobs") ? std::optional(vm["jobs"].as<int>()) : std::nullopt);
   if (seeds < 1) throw BadInput("--seeds: must be at least 1");
-  if (jobs.jobs < 1) throw BadInput("--jobs: must be at least 1");
+  const JobLimit jobs = jobsOption(vm);
   for (int i = 0; i < seeds; ++i) plan.seeds.push_back(scenarios.front().run.seed + static_cast<uint64_t>(i));
   try {
     for (const auto& p : values(vm, "param")) plan.params.push_back(parseSweepParam(p));

@@ -22,8 +22,8 @@ struct IsolatedFailure : std::runtime_error {
 std::string runIsolated(const std::function<std::string()>& fn);
 
 // Runs fn(0) .. fn(n - 1), each in a child of its own, as many at once as `limit` allows (see
-// JobLimit), started in index order; returns what each returned, by index. `tick` is called in this process about every
-// 100 ms while children run, and `ended(i)` as child i ends.
+// JobLimit), started in index order; returns what each returned, by index. `tick` is called in
+// this process about every 100 ms while children run, and `ended(i)` as child i ends.
 // REQUIRES: limit.jobs >= 1 (fewer is taken as 1).
 // Throws IsolatedFailure with a failed child's message and index (the lowest index among those
 // ended when the failure is seen); the children still running then are stopped and the rest not

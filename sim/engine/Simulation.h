@@ -8,9 +8,9 @@
 #include <functional>
 #include <vector>
 
-#include "engine/Isolated.h"
 #include "results/RunResult.h"
 #include "scenario/Scenario.h"
+#include "util/Processes.h"
 
 namespace schedlab {
 

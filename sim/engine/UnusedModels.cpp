@@ -43,9 +43,9 @@ UnusedModels::UnusedModels(simgrid::s4u::Engine& engine) {
   // non-const object: changing it through the reference is defined); the models stay owned by it.
   auto& all = const_cast<std::vector<Model*>&>(engine.get_all_models());
   if (parallelTasks(all)) return;
-  for (Model* m : all)
-    if (unused(*m)) models_.push_back(m);
-  std::erase_if(all, [](const Model* m) { return unused(*m); });
+  std::vector<Model*> kept;
+  for (Model* m : all) (unused(*m) ? models_ : kept).push_back(m);
+  all = std::move(kept);
 #else
   (void)engine;
 #endif
