@@ -329,6 +329,12 @@ int cmdCalibrate(const Args& args) {
   if (fit.calibration.contains("client_costs")) printClientCosts(fit.calibration["client_costs"]);
   if (fit.calibration.contains("api_server")) printApiRequestCost(fit.calibration["api_server"]);
   if (fit.calibration.contains("connections")) printConnections(fit.calibration["connections"]);
+  if (const auto& probe = fit.calibration["measured"]; probe.contains("speed_probe"))
+    std::printf(
+        "speed probe (the server's yardstick, `schedlab live` measures it too): %.1f us of DB CPU a statement "
+        "(%.1f at the start, %.1f at the end)\n",
+        probe["speed_probe"]["cpu_s"].get<double>() * 1e6, probe["speed_probe"]["at_start_s"].get<double>() * 1e6,
+        probe["speed_probe"]["at_end_s"].get<double>() * 1e6);
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("calibration: %s (Google Benchmark JSON: %s), %.0f s\n", out.c_str(), plan.benchmarkOut.c_str(), wall);
   return kOk;

@@ -23,6 +23,7 @@
 #include "pg/AirflowSchema.h"
 #include "pg/LiveStatements.h"
 #include "pg/ServerCpu.h"
+#include "pg/SpeedProbe.h"
 #include "results/MetricSchema.h"
 
 namespace schedlab {
@@ -201,9 +202,24 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
     firstJobs.push_back(prepareSchema(db, schemas.back(), sc, initial, dagIds));
   }
 
+  const int pid = db.serverPid();
+  // The server's speed yardstick (SpeedProbe.h) right before the run and right after it, on
+  // connections of their own whose CPU the run's DB CPU leaves out: against the calibration's, the
+  // server's speed in this run's window.
+  auto yardstick = [&] {
+    if (pid <= 0) return -1.0;
+    const int children = serverChildren(pid);
+    double s;
+    {
+      auto c = db.connectTo(schemas[0]);
+      s = probeServerSpeed(*c);
+    }
+    awaitServerChildren(pid, children, 5.0);
+    return s;
+  };
+  const double speedBefore = yardstick();
   auto admin = db.connectTo(schemas[0]);
   const BlockCounters before = blockCounters(*admin);
-  const int pid = db.serverPid();
   std::vector<LiveQueryService*> services;
   LiveRuntime rt;
   ModelRun model(sc, rt, [&](size_t k) {
@@ -260,6 +276,10 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
                                            {"postgres", db.describe()},
                                            {"schemas", schemas}});
   const BlockCounters after = blockCounters(*admin);
+  if (speedBefore > 0) {
+    auto ns = [](double s) { return std::round(s * 1e9) / 1e9; };  // a statement's: ~100 us
+    out.run["speed_probe_cpu_s"] = {{"before", ns(speedBefore)}, {"after", ns(yardstick())}};
+  }
   double bytes = 0;
   for (const auto& schema : schemas) bytes += schemaBytes(*admin, schema);
   // What the database measured, in place of what the model assumed.

@@ -8,6 +8,7 @@
 
 #include "model/QueryCatalog.h"
 #include "pg/QueryShapes.h"
+#include "pg/SpeedProbe.h"
 
 namespace schedlab {
 namespace {
@@ -478,6 +479,17 @@ void describeMeasurements(nlohmann::json& provenance, const CalibrationMeasureme
     for (const auto& [k, cpu] : m.serverCpuAfterIdle) afterIdle[k] = round_to(cpu * 1e6, 0.1);
     provenance["server_cpu_after_idle_us"] = {{"idle_s", m.afterIdleSeconds}, {"cpu", afterIdle}};
   }
+  if (m.speedProbeStart > 0 && m.speedProbeEnd > 0)
+    provenance["speed_probe"] = {
+        {"statement", kSpeedProbeStatement},
+        {"pace_s", m.speedProbePace},
+        {"cpu_s", round_to((m.speedProbeStart + m.speedProbeEnd) / 2, 1e-9)},
+        {"at_start_s", round_to(m.speedProbeStart, 1e-9)},
+        {"at_end_s", round_to(m.speedProbeEnd, 1e-9)},
+        {"how",
+         "the backend's CPU per statement, one connection, each statement followed by the pace, 1 s at the "
+         "calibration's start and at its end; cpu_s their mean. `schedlab live` measures the same around its run: "
+         "this over the live run's is the server's speed there against the calibration's (metadb.core_speed)"}};
   provenance["fit_error_pct"] = timeErr;
   provenance["pages_fit_error_pct"] = pageErr;
   nlohmann::json cold = nlohmann::json::array();

@@ -19,6 +19,7 @@
 #include "pg/LiveStatements.h"
 #include "pg/QueryBenchmarks.h"
 #include "pg/ServerCpu.h"
+#include "pg/SpeedProbe.h"
 #include "util/Threads.h"
 
 namespace fs = std::filesystem;
@@ -460,6 +461,12 @@ CalibrationMeasurements measureCalibration(BenchDatabase& db, const CalibrationP
   CalibrationMeasurements m;
   m.sizes = plan.sizes;
   m.server = db.serverVersion();
+  auto yardstick = [&] {
+    auto c = db.connectTo("public");
+    return probeServerSpeed(*c, {.pace = plan.serverCpuPace});
+  };
+  m.speedProbePace = plan.serverCpuPace;
+  m.speedProbeStart = yardstick();
   QueryBenchmarkPlan bench;
   bench.sizes = plan.sizes;
   bench.layouts = plan.layouts;
@@ -521,6 +528,7 @@ CalibrationMeasurements measureCalibration(BenchDatabase& db, const CalibrationP
     m.contention = checkContention(db, historyOf(m.contentionSize), plan.contentionClients, plan.contentionSeconds,
                                    single, single["select_1"], m.dbCores);
   }
+  m.speedProbeEnd = yardstick();
   if (db.cluster()) m.coldPageRead = coldPageReads(db, SchemaLayout::Airflow110, historyOf(plan.sizes.back()), 3);
   return m;
 }

@@ -76,6 +76,9 @@ struct CalibrationMeasurements {
   // start after its slot waited: measured with the connections, for the types sent so.
   std::map<std::string, double> serverCpuAfterIdle;
   double afterIdleSeconds = 0;
+  // The server's speed yardstick (SpeedProbe.h) at the calibration's start and end, CPU seconds a
+  // statement; < 0: not measured (a server elsewhere).
+  double speedProbeStart = -1, speedProbeEnd = -1, speedProbePace = 0;
 };
 
 std::string measurementKey(SchemaLayout layout, long long size, const std::string& what);

@@ -63,6 +63,14 @@ TEST(CalibrateCommand, MeasuresFitsAndTheSimulatorRunsOnIt) {
   EXPECT_EQ(connection.idleSeconds.back(), 1.0);
   for (double cpu : connection.statementSeconds) EXPECT_GT(cpu, 0);
   EXPECT_GT(connection.wake(1.0), 0);
+  // The server's speed yardstick, at the calibration's start and end: a statement's CPU, and the
+  // mean of the two what `schedlab live` sets its own beside.
+  EXPECT_NE(r.output.find("speed probe (the server's yardstick"), std::string::npos) << r.output;
+  const auto& yardstick = model.provenance()["speed_probe"];
+  EXPECT_GT(yardstick["at_start_s"].get<double>(), 0);
+  EXPECT_LT(yardstick["at_end_s"].get<double>(), 0.01);
+  EXPECT_NEAR(yardstick["cpu_s"].get<double>(),
+              (yardstick["at_start_s"].get<double>() + yardstick["at_end_s"].get<double>()) / 2, 1e-9);
 
   // The scheduler's side, measured with SQLAlchemy: every type the scheduler sends.
   EXPECT_NE(r.output.find("scheduler-side cost per query (client CPU: SQLAlchemy 1.4"), std::string::npos) << r.output;

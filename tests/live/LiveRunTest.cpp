@@ -36,6 +36,13 @@ dags:
   const double client = out.run["schedlab_cpu_seconds"];
   EXPECT_GT(client, 0);
   EXPECT_LT(client, 8.0 * std::thread::hardware_concurrency());
+  // The server's speed yardstick before and after the run: a statement's CPU each, some and less
+  // than 10 ms (the throwaway server is on this machine).
+  for (const char* when : {"before", "after"}) {
+    const double s = out.run["speed_probe_cpu_s"][when];
+    EXPECT_GT(s, 0) << when;
+    EXPECT_LT(s, 0.01) << when;
+  }
 
   auto c = db.connectTo(out.run["schemas"][0]);
   pqxx::nontransaction tx(*c);
