@@ -56,21 +56,23 @@ ConnectionCost readConnectionCost(const nlohmann::json& c, const std::string& wh
 // A query type's costs. Page counts sit under "pages" with the same four coefficients.
 QueryCost queryCost(const nlohmann::json& c, const std::string& where) {
   QueryCost q;
+  // Optional: a calibration from before it takes the line all the way down.
+  const double minDecades = c.contains("min_decades") ? field(c, "min_decades", where) : 0;
   q.seconds = {field(c, "fixed_s", where), field(c, "per_row_scanned_s", where), field(c, "per_row_returned_s", where),
-               field(c, "per_decade_s", where)};
+               field(c, "per_decade_s", where), minDecades};
   if (c.contains("pages")) {
     const auto& p = c["pages"];
     std::string w = where + ".pages";
     if (!p.is_object()) throw std::runtime_error(w + ": expected an object");
     q.pages = {field(p, "fixed", w), field(p, "per_row_scanned", w), field(p, "per_row_returned", w),
-               field(p, "per_decade", w)};
+               field(p, "per_decade", w), minDecades};
   }
   return q;
 }
 
 QueryCost scaled(const QueryCost& c, double k) {
   auto times = [k](const LinearCost& l) {
-    return LinearCost{l.fixed * k, l.perRowScanned * k, l.perRowReturned * k, l.perDecade * k};
+    return LinearCost{l.fixed * k, l.perRowScanned * k, l.perRowReturned * k, l.perDecade * k, l.minDecades};
   };
   return {times(c.seconds), times(c.pages)};
 }

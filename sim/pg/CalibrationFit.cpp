@@ -219,6 +219,7 @@ std::map<std::string, ShapeFit> fitAll(const CalibrationMeasurements& m,
         x.push_back(std::log10(1 + at(m.tableRows, measurementKey(layout, size, shape.table))));
         y.push_back(value(layout, size, shape));
       }
+      f.minDecades = *std::min_element(x.begin(), x.end());
       std::vector<double> pred(y.size());
       if (shape.costPerRow) {
         // A DELETE's cost per row deleted (index maintenance included), averaged over the sizes.
@@ -288,6 +289,7 @@ bool fitType(const CalibrationMeasurements& m, const QueryInfo& info, double per
   }
   f.key = "airflow1.10/statements:" + std::string(info.name);
   fitLine(x, y, perRow, f);
+  f.minDecades = *std::min_element(x.begin(), x.end());
   f.errorPct.clear();
   for (size_t i = 0; i < x.size(); ++i) {
     const double pred = f.fixed + f.perDecade * x[i] + 40 * perRow;
@@ -300,17 +302,20 @@ bool fitType(const CalibrationMeasurements& m, const QueryInfo& info, double per
 // measured, else from the fit of the shape it is measured as; its pages from that shape.
 // A type's entry: its time and pages per query (a shape's fits times the statements it sends).
 nlohmann::json costJson(const ShapeFit& t, const ShapeFit& p, double k, const std::string& measuredAs, int statements) {
-  return {{"fixed_s", round_to(t.fixed * k, 1e-9)},
-          {"per_row_scanned_s", round_to(t.perRowScanned * k, 1e-12)},
-          {"per_row_returned_s", round_to(t.perRowReturned * k, 1e-12)},
-          {"per_decade_s", round_to(t.perDecade * k, 1e-9)},
-          {"measured_as", measuredAs},
-          {"statements", statements},
-          {"pages",
-           {{"fixed", round_to(p.fixed * k, 1e-3)},
-            {"per_row_scanned", round_to(p.perRowScanned * k, 1e-4)},
-            {"per_row_returned", round_to(p.perRowReturned * k, 1e-4)},
-            {"per_decade", round_to(p.perDecade * k, 1e-3)}}}};
+  nlohmann::json out = {{"fixed_s", round_to(t.fixed * k, 1e-9)},
+                        {"per_row_scanned_s", round_to(t.perRowScanned * k, 1e-12)},
+                        {"per_row_returned_s", round_to(t.perRowReturned * k, 1e-12)},
+                        {"per_decade_s", round_to(t.perDecade * k, 1e-9)},
+                        {"measured_as", measuredAs},
+                        {"statements", statements},
+                        {"pages",
+                         {{"fixed", round_to(p.fixed * k, 1e-3)},
+                          {"per_row_scanned", round_to(p.perRowScanned * k, 1e-4)},
+                          {"per_row_returned", round_to(p.perRowReturned * k, 1e-4)},
+                          {"per_decade", round_to(p.perDecade * k, 1e-3)}}}};
+  // Below the smallest size measured the line is not followed (LinearCost::minDecades).
+  if (t.minDecades > 0) out["min_decades"] = round_to(t.minDecades, 1e-4);
+  return out;
 }
 
 // Per type measured after idling (serverCpuAfterIdle), how many times the probe statement's wake-up

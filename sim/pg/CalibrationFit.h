@@ -21,6 +21,7 @@ namespace schedlab {
 struct ShapeFit {
   std::string key;  // "<layout>/<shape>"
   double fixed = 0, perDecade = 0, perRowReturned = 0, perRowScanned = 0;
+  double minDecades = 0;         // log10(1 + the table's rows) at the smallest size measured
   std::vector<double> errorPct;  // |fit - measured| / measured per size
 };
 

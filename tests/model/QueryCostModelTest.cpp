@@ -26,6 +26,26 @@ TEST(QueryCostModel, CostGrowsWithRowsAndTableSize) {
   EXPECT_NEAR(m.seconds(t, 40, 40, 1e7) - m.seconds(t, 40, 40, 1e4), 3e-5, 1e-9);  // three decades
 }
 
+TEST(QueryCostModel, BelowTheSmallestSizeMeasuredTheCostStopsFalling) {
+  auto model = [](const char* extra) {
+    return QueryCostModel::fromJson(nlohmann::json::parse(std::string(R"({"queries": {"default":
+        {"fixed_s": 1e-4, "per_row_scanned_s": 0, "per_row_returned_s": 0, "per_decade_s": 1e-5,
+         "pages": {"fixed": 2, "per_row_scanned": 0, "per_row_returned": 0, "per_decade": 1})") +
+                                                          extra + "}}}"),
+                                    "test");
+  };
+  const auto t = QueryType::TriggerRuleDep;
+  const QueryCostModel clamped = model(R"(, "min_decades": 3)"), line = model("");
+  // Below 999 rows (log10(1 + rows) < 3): the cost at 3 decades, seconds and pages alike.
+  EXPECT_DOUBLE_EQ(clamped.seconds(t, 1, 1, 0), 1e-4 + 3e-5);
+  EXPECT_DOUBLE_EQ(clamped.seconds(t, 1, 1, 99), 1e-4 + 3e-5);
+  EXPECT_DOUBLE_EQ(clamped.pages(t, 1, 1, 99), 2 + 3);
+  EXPECT_DOUBLE_EQ(line.seconds(t, 1, 1, 99), 1e-4 + 2e-5);  // without it, the line all the way down
+  // From there on the line, as without it.
+  EXPECT_DOUBLE_EQ(clamped.seconds(t, 1, 1, 1e5), line.seconds(t, 1, 1, 1e5));
+  EXPECT_THROW(model(R"(, "min_decades": -1)"), std::runtime_error);
+}
+
 TEST(QueryCostModel, ShippedCalibrationNeverGetsCheaperWithTableSize) {
   QueryCostModel m = QueryCostModel::shipped();
   for (size_t i = 0; i < kQueryTypeCount; ++i) {

@@ -65,6 +65,9 @@ TEST(CalibrationFit, RecoversTheCoefficientsItWasGiven) {
   EXPECT_NEAR(q["archive_delete"]["per_row_scanned_s"].get<double>(), 3e-6, 1e-9);
   EXPECT_NEAR(q["sync_dag"]["fixed_s"].get<double>(), 2 * 50e-6, 1e-9);  // two statements
   EXPECT_NEAR(q["trigger_rule_dep"]["pages"]["per_decade"].get<double>(), 1.0, 1e-3);
+  // Below the smallest size measured (every table at 1e4 rows here) the line is not followed.
+  EXPECT_NEAR(q["trigger_rule_dep"]["min_decades"].get<double>(), std::log10(1 + 1e4), 1e-4);
+  EXPECT_NEAR(q["schedule_tis"]["min_decades"].get<double>(), std::log10(1 + 1e4), 1e-4);
   EXPECT_EQ(q["schedule_tis"]["measured_as"], "airflow2.5/schedule_tis");
   for (const ShapeFit& f : fit.time)
     for (double e : f.errorPct) EXPECT_LT(e, 0.5) << f.key;
