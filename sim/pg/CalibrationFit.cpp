@@ -301,7 +301,9 @@ bool fitType(const CalibrationMeasurements& m, const QueryInfo& info, double per
 // Each catalog query type's cost and pages: its time from its own statements' measured CPU where
 // measured, else from the fit of the shape it is measured as; its pages from that shape.
 // A type's entry: its time and pages per query (a shape's fits times the statements it sends).
-nlohmann::json costJson(const ShapeFit& t, const ShapeFit& p, double k, const std::string& measuredAs, int statements) {
+// `ownTable`: the shape measured the type's own table, whose decades the simulator clamps.
+nlohmann::json costJson(const ShapeFit& t, const ShapeFit& p, double k, const std::string& measuredAs, int statements,
+                        bool ownTable) {
   nlohmann::json out = {{"fixed_s", round_to(t.fixed * k, 1e-9)},
                         {"per_row_scanned_s", round_to(t.perRowScanned * k, 1e-12)},
                         {"per_row_returned_s", round_to(t.perRowReturned * k, 1e-12)},
@@ -313,8 +315,9 @@ nlohmann::json costJson(const ShapeFit& t, const ShapeFit& p, double k, const st
                           {"per_row_scanned", round_to(p.perRowScanned * k, 1e-4)},
                           {"per_row_returned", round_to(p.perRowReturned * k, 1e-4)},
                           {"per_decade", round_to(p.perDecade * k, 1e-3)}}}};
-  // Below the smallest size measured the line is not followed (LinearCost::minDecades).
-  if (t.minDecades > 0) out["min_decades"] = round_to(t.minDecades, 1e-4);
+  // Below the smallest size measured the line is not followed (LinearCost::minDecades): when the
+  // sizes were those of the table the simulator counts the type's decades in.
+  if (ownTable && t.minDecades > 0) out["min_decades"] = round_to(t.minDecades, 1e-4);
   return out;
 }
 
@@ -363,7 +366,9 @@ nlohmann::json queryCosts(const CalibrationMeasurements& m, const std::map<std::
       t.perRowScanned = 0;
       measuredAs = own.key;
     }
-    queries[name] = costJson(t, p, k, measuredAs, src->second.statements);
+    const QueryShape* shape = findShape(src->second.layout, src->second.shape);
+    const bool ownTable = shape && shape->table == kTableNames[static_cast<size_t>(info.table)];
+    queries[name] = costJson(t, p, k, measuredAs, src->second.statements, ownTable);
   }
   return queries;
 }
@@ -391,7 +396,9 @@ nlohmann::json airflow3Section(const CalibrationMeasurements& m, const std::map<
     const std::string key = std::string(layoutName(src.layout)) + "/" + src.shape;
     const auto type = queryTypeNamed(name);
     const int statements = type ? queryInfo(*type).statements : src.statements;
-    queries[name] = costJson(time.at(key), page.at(key), src.statements, key, statements);
+    const QueryShape* shape = findShape(src.layout, src.shape);
+    const bool ownTable = type && shape && shape->table == kTableNames[static_cast<size_t>(queryInfo(*type).table)];
+    queries[name] = costJson(time.at(key), page.at(key), src.statements, key, statements, ownTable);
   }
   // The examine query's cost is per task instance it loads; with none (no run to examine) the
   // locked page of runs still costs what the same SELECT without the join does.

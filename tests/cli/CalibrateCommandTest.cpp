@@ -66,6 +66,7 @@ TEST(CalibrateCommand, MeasuresFitsAndTheSimulatorRunsOnIt) {
   // The server's speed yardstick, at the calibration's start and end: a statement's CPU, and the
   // mean of the two what `schedlab live` sets its own beside.
   EXPECT_NE(r.output.find("speed probe (the server's yardstick"), std::string::npos) << r.output;
+  ASSERT_TRUE(model.provenance().contains("speed_probe"));
   const auto& yardstick = model.provenance()["speed_probe"];
   EXPECT_GT(yardstick["at_start_s"].get<double>(), 0);
   EXPECT_LT(yardstick["at_end_s"].get<double>(), 0.01);

@@ -110,6 +110,8 @@ TEST(DbBoundCheck, TheSimulatorBesideALiveDatabaseThatLimitsTheScheduler) {
   // after the live run. Where it moved, the machine did; where the run's statements cost more
   // than the calibration and it did not, the load made them.
   const nlohmann::json calibrationFile = nlohmann::json::parse(readFile(calibration));
+  ASSERT_TRUE(calibrationFile["measured"].contains("speed_probe"));
+  ASSERT_TRUE(l["sim"].contains("speed_probe_cpu_s"));
   const auto& probe = calibrationFile["measured"]["speed_probe"];
   const auto& around = l["sim"]["speed_probe_cpu_s"];
   const double calibrated = probe["cpu_s"].get<double>();

@@ -85,6 +85,7 @@ TEST(LiveCheck, TheSimulatorIsWithin15PercentOfTheLiveDatabase) {
     EXPECT_EQ(lv["metrics"]["tasks_lost"], 0);
     // The server's speed yardstick around this variant's live run against the calibration's: where
     // the machine's speed moved between the two, the errors below are partly its.
+    ASSERT_TRUE(lv["sim"].contains("speed_probe_cpu_s"));
     const auto& around = lv["sim"]["speed_probe_cpu_s"];
     const double window = (around["before"].get<double>() + around["after"].get<double>()) / 2;
     std::printf(

@@ -38,6 +38,7 @@ dags:
   EXPECT_LT(client, 8.0 * std::thread::hardware_concurrency());
   // The server's speed yardstick before and after the run: a statement's CPU each, some and less
   // than 10 ms (the throwaway server is on this machine).
+  ASSERT_TRUE(out.run.contains("speed_probe_cpu_s"));
   for (const char* when : {"before", "after"}) {
     const double s = out.run["speed_probe_cpu_s"][when];
     EXPECT_GT(s, 0) << when;

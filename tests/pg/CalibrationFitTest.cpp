@@ -68,6 +68,9 @@ TEST(CalibrationFit, RecoversTheCoefficientsItWasGiven) {
   // Below the smallest size measured (every table at 1e4 rows here) the line is not followed.
   EXPECT_NEAR(q["trigger_rule_dep"]["min_decades"].get<double>(), std::log10(1 + 1e4), 1e-4);
   EXPECT_NEAR(q["schedule_tis"]["min_decades"].get<double>(), std::log10(1 + 1e4), 1e-4);
+  // Unless the shape measured another table than the one the simulator counts the type's in
+  // (the asset queue's read, costed by the dag table's rows).
+  EXPECT_FALSE(q["adrq_select"].contains("min_decades"));
   EXPECT_EQ(q["schedule_tis"]["measured_as"], "airflow2.5/schedule_tis");
   for (const ShapeFit& f : fit.time)
     for (double e : f.errorPct) EXPECT_LT(e, 0.5) << f.key;
