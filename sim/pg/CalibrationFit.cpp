@@ -301,7 +301,14 @@ bool fitType(const CalibrationMeasurements& m, const QueryInfo& info, double per
 // Each catalog query type's cost and pages: its time from its own statements' measured CPU where
 // measured, else from the fit of the shape it is measured as; its pages from that shape.
 // A type's entry: its time and pages per query (a shape's fits times the statements it sends).
-// `ownTable`: the shape measured the type's own table, whose decades the simulator clamps.
+// Whether `shape` of `layout` measured `table`: the one the simulator counts its type's decades in.
+bool measuresTable(SchemaLayout layout, const std::string& shape, Table table) {
+  const QueryShape* s = findShape(layout, shape);
+  return s && s->table == kTableNames[static_cast<size_t>(table)];
+}
+
+// `ownTable`: the shape measured the type's own table (measuresTable), whose decades the
+// simulator clamps.
 nlohmann::json costJson(const ShapeFit& t, const ShapeFit& p, double k, const std::string& measuredAs, int statements,
                         bool ownTable) {
   nlohmann::json out = {{"fixed_s", round_to(t.fixed * k, 1e-9)},
@@ -366,9 +373,8 @@ nlohmann::json queryCosts(const CalibrationMeasurements& m, const std::map<std::
       t.perRowScanned = 0;
       measuredAs = own.key;
     }
-    const QueryShape* shape = findShape(src->second.layout, src->second.shape);
-    const bool ownTable = shape && shape->table == kTableNames[static_cast<size_t>(info.table)];
-    queries[name] = costJson(t, p, k, measuredAs, src->second.statements, ownTable);
+    queries[name] = costJson(t, p, k, measuredAs, src->second.statements,
+                             measuresTable(src->second.layout, src->second.shape, info.table));
   }
   return queries;
 }
@@ -396,9 +402,8 @@ nlohmann::json airflow3Section(const CalibrationMeasurements& m, const std::map<
     const std::string key = std::string(layoutName(src.layout)) + "/" + src.shape;
     const auto type = queryTypeNamed(name);
     const int statements = type ? queryInfo(*type).statements : src.statements;
-    const QueryShape* shape = findShape(src.layout, src.shape);
-    const bool ownTable = type && shape && shape->table == kTableNames[static_cast<size_t>(queryInfo(*type).table)];
-    queries[name] = costJson(time.at(key), page.at(key), src.statements, key, statements, ownTable);
+    queries[name] = costJson(time.at(key), page.at(key), src.statements, key, statements,
+                             type && measuresTable(src.layout, src.shape, queryInfo(*type).table));
   }
   // The examine query's cost is per task instance it loads; with none (no run to examine) the
   // locked page of runs still costs what the same SELECT without the join does.
@@ -494,7 +499,7 @@ void describeMeasurements(nlohmann::json& provenance, const CalibrationMeasureme
   if (m.speedProbeStart > 0 && m.speedProbeEnd > 0)
     provenance["speed_probe"] = {
         {"statement", kSpeedProbeStatement},
-        {"pace_s", m.speedProbePace},
+        {"pace_s", SpeedProbePlan{}.pace},
         {"cpu_s", round_to((m.speedProbeStart + m.speedProbeEnd) / 2, 1e-9)},
         {"at_start_s", round_to(m.speedProbeStart, 1e-9)},
         {"at_end_s", round_to(m.speedProbeEnd, 1e-9)},

@@ -461,16 +461,7 @@ CalibrationMeasurements measureCalibration(BenchDatabase& db, const CalibrationP
   CalibrationMeasurements m;
   m.sizes = plan.sizes;
   m.server = db.serverVersion();
-  auto yardstick = [&] {  // a report only: a failure leaves it out rather than the calibration
-    try {
-      auto c = db.connectTo("public");
-      return probeServerSpeed(*c, {.pace = plan.serverCpuPace});
-    } catch (const std::exception&) {
-      return -1.0;
-    }
-  };
-  m.speedProbePace = plan.serverCpuPace;
-  m.speedProbeStart = yardstick();
+  m.speedProbeStart = probeServerSpeed(db.connectionString());
   QueryBenchmarkPlan bench;
   bench.sizes = plan.sizes;
   bench.layouts = plan.layouts;
@@ -532,7 +523,7 @@ CalibrationMeasurements measureCalibration(BenchDatabase& db, const CalibrationP
     m.contention = checkContention(db, historyOf(m.contentionSize), plan.contentionClients, plan.contentionSeconds,
                                    single, single["select_1"], m.dbCores);
   }
-  m.speedProbeEnd = yardstick();
+  m.speedProbeEnd = probeServerSpeed(db.connectionString());
   if (db.cluster()) m.coldPageRead = coldPageReads(db, SchemaLayout::Airflow110, historyOf(plan.sizes.back()), 3);
   return m;
 }

@@ -78,7 +78,7 @@ struct CalibrationMeasurements {
   double afterIdleSeconds = 0;
   // The server's speed yardstick (SpeedProbe.h) at the calibration's start and end, CPU seconds a
   // statement; < 0: not measured (a server elsewhere).
-  double speedProbeStart = -1, speedProbeEnd = -1, speedProbePace = 0;
+  double speedProbeStart = -1, speedProbeEnd = -1;
 };
 
 std::string measurementKey(SchemaLayout layout, long long size, const std::string& what);

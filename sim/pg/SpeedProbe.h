@@ -8,7 +8,7 @@
 // for the model's error (this VM's moved by up to 1.7x within a minute).
 #pragma once
 
-#include <pqxx/pqxx>
+#include <string>
 
 namespace schedlab {
 
@@ -18,9 +18,10 @@ struct SpeedProbePlan {
   int warmup = 20;      // statements sent first, not counted
 };
 
-// The statement's backend CPU seconds per execution on `c`, or -1 when the backend's CPU cannot
-// be read (a server elsewhere).
-double probeServerSpeed(pqxx::connection& c, const SpeedProbePlan& plan = {});
+// The statement's backend CPU seconds per execution, on a connection of its own to `conninfo`
+// (closed on return), or -1 when the backend's CPU cannot be read (a server elsewhere) or the
+// server fails it: a report, which never fails what measures it.
+double probeServerSpeed(const std::string& conninfo, const SpeedProbePlan& plan = {});
 
 // The statements sent, for the record: "<one of them>" with the catalog name that varies.
 extern const char* const kSpeedProbeStatement;
