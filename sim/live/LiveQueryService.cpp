@@ -208,7 +208,9 @@ double LiveQueryService::serve(const QueryBatch& batch, double clientSecondsPerS
 double LiveQueryService::busySeconds() const {
   if (serverPid_ <= 0) return 0;
   // The postmaster and every live child, to the nanosecond, plus the backends it has reaped.
-  return serverSeconds(serverPid_) - (sampler_ ? sampler_->backendSeconds() : 0.0);
+  double harness = 0;
+  for (const auto& backendSeconds : leftOut_) harness += backendSeconds();
+  return serverSeconds(serverPid_) - harness;
 }
 
 }  // namespace schedlab

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -21,7 +22,6 @@
 
 namespace schedlab {
 
-class WaitEventSampler;
 class WorkflowState;
 struct QueryEntry;
 
@@ -45,9 +45,10 @@ class LiveQueryService final : public QueryService {
   double serve(const QueryBatch& batch, double clientSecondsPerStatement) override;
   // The server's CPU so far (0 when it runs elsewhere), the harness's own backend left out.
   double busySeconds() const override;
-  // The harness's sampling backend, whose CPU is not the run's.
-  // REQUIRES: `sampler` outlives every later busySeconds() call.
-  void leaveOut(const WaitEventSampler& sampler) { sampler_ = &sampler; }
+  // A backend of the harness's own (a sampler's, a probe's), whose CPU is not the run's:
+  // `backendSeconds` gives its CPU so far.
+  // REQUIRES: what it reads outlives every later busySeconds() call.
+  void leaveOut(std::function<double()> backendSeconds) { leftOut_.push_back(std::move(backendSeconds)); }
   bool needsSubjects() const override { return true; }
 
   // Statements sent so far, and the seconds they took per query type (round trips included).
@@ -72,7 +73,7 @@ class LiveQueryService final : public QueryService {
   SemaphorePtr pool_;
   int serverPid_;
   WorkflowState* state_ = nullptr;
-  const WaitEventSampler* sampler_ = nullptr;
+  std::vector<std::function<double()>> leftOut_;
   double calendarStart_ = 0;
   std::map<TiId, long long> jobOfTi_;  // the LocalTaskJob of each running try
   long long nextJob_;

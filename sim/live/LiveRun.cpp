@@ -242,14 +242,20 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
   // On a throwaway server only: a shared one's other sessions would count too. Every 0.1 s: each
   // sample costs the server about a millisecond, which the DB's busy time leaves out.
   std::unique_ptr<WaitEventSampler> waits;
+  // And the speed yardstick all through the run, every 20 ms (1-2 % of a core): where the
+  // server's speed moved within the window, its ends do not show it.
+  std::unique_ptr<SpeedProbeThread> speedDuring;
   if (pid > 0) {
     waits = std::make_unique<WaitEventSampler>(db.connectTo(schemas[0]), 0.1);
-    services[0]->leaveOut(*waits);
+    services[0]->leaveOut([w = waits.get()] { return w->backendSeconds(); });
+    speedDuring = std::make_unique<SpeedProbeThread>(db.connectionString(), kSpeedProbeThreadPace);
+    services[0]->leaveOut([p = speedDuring.get()] { return p->backendSeconds(); });
   }
   rt.run(duration);
   const double schedlabCpu = processCpu() - cpuStart;
   std::map<std::string, double> waitEvents;
   if (waits) waitEvents = waits->stop();
+  if (speedDuring) speedDuring->stop();
   // The actors' connections closed with their threads: their backends' ends count (the simulator
   // charges a connection's start and end together), once the server has reaped them.
   if (pid > 0) awaitServerChildren(pid, serverChildrenBefore, 5.0);
@@ -275,6 +281,8 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
   if (const double speedAfter = speedBefore > 0 ? yardstick() : -1; speedAfter > 0) {
     auto ns = [](double s) { return std::round(s * 1e9) / 1e9; };  // a statement's: ~100 us
     out.run["speed_probe_cpu_s"] = {{"before", ns(speedBefore)}, {"after", ns(speedAfter)}};
+    if (const double during = speedDuring->reading().since({}); during > 0)
+      out.run["speed_probe_cpu_s"]["during"] = ns(during);
   }
   double bytes = 0;
   for (const auto& schema : schemas) bytes += schemaBytes(*admin, schema);

@@ -507,6 +507,13 @@ void describeMeasurements(nlohmann::json& provenance, const CalibrationMeasureme
          "the backend's CPU per statement, one connection, each statement followed by the pace, 1 s at the "
          "calibration's start and at its end; cpu_s their mean. `schedlab live` measures the same around its run: "
          "this over the live run's is the server's speed there against the calibration's (metadb.core_speed)"}};
+  if (const double during = m.speedProbeDuring.since({}); during > 0 && provenance.contains("speed_probe")) {
+    // Sent all through the per-type measurements at a pace of its own: `schedlab live` sends it so
+    // all through its run (speed_probe_cpu_s.during), the two compare with each other only.
+    provenance["speed_probe"]["during_s"] = round_to(during, 1e-9);
+    provenance["speed_probe"]["during_pace_s"] = kSpeedProbeThreadPace;
+    provenance["speed_probe"]["during_statements"] = m.speedProbeDuring.statements;
+  }
   provenance["fit_error_pct"] = timeErr;
   provenance["pages_fit_error_pct"] = pageErr;
   nlohmann::json cold = nlohmann::json::array();

@@ -371,6 +371,46 @@ void measureAfterIdle(BenchDatabase& db, SchemaLayout layout, const History& h, 
   }
 }
 
+// The backends' CPU per shape and per catalog type, paced as the scheduler sends them, and the
+// server's speed meanwhile. REQUIRES: `c`'s backend is visible (BackendCpu).
+void measureServerCpu(BenchDatabase& db, pqxx::connection& c, SchemaLayout layout, const History& h,
+                      const CalibrationPlan& plan, CalibrationMeasurements& m) {
+  auto paused = db.pauseAutovacuum();  // the tables just loaded are not analysed meanwhile
+  StatementStats stats(c, db.serverName());
+  // The server's speed while the per-type costs are measured, as a live run measures it.
+  SpeedProbeThread speed(db.connectionString(), kSpeedProbeThreadPace);
+  std::vector<PacedClient> pool = connectClients(db, layout, h, plan.serverCpuClients);
+  auto record = [&](const std::string& key, const ServerCost& cost) {
+    m.serverCpu[key] = cost.cpu;
+    m.serverExec[key] = cost.exec;
+    m.serverPlan[key] = cost.plan;
+  };
+  for (const QueryShape& shape : queryShapes(layout))
+    record(measurementKey(layout, h.taskInstances, shape.name),
+           pacedServerCost(pool, stats, shapeUnits(c, shape, h), plan));
+  if (layout == SchemaLayout::Airflow110) {
+    // What a rolled-back write's BEGIN and ROLLBACK cost, taken off the writes measured so.
+    const ServerCost wrap = pacedServerCost(pool, stats, {{{}, QueryShape::Transaction::Rollback}}, plan);
+    record(measurementKey(layout, h.taskInstances, "transaction_rolled_back"), wrap);
+    for (const QueryInfo& info : kQueries) {
+      const QueryType type = static_cast<QueryType>(&info - kQueries.data());
+      if (liveStatements(type).empty()) continue;
+      std::vector<SqlUnit> units = catalogUnits(c, type, h, everyDag(h));
+      ServerCost cost = pacedServerCost(pool, stats, units, plan);
+      if (units.front().transaction == QueryShape::Transaction::Rollback) {
+        cost.cpu = std::max(0.0, cost.cpu - wrap.cpu);
+        cost.exec = std::max(0.0, cost.exec - wrap.exec);
+        cost.plan = std::max(0.0, cost.plan - wrap.plan);
+      }
+      record(measurementKey(layout, h.taskInstances, "type:" + std::string(info.name)), cost);
+    }
+  }
+  speed.stop();
+  const SpeedProbeThread::Reading r = speed.reading();
+  m.speedProbeDuring.cpuSeconds += r.cpuSeconds;
+  m.speedProbeDuring.statements += r.statements;
+}
+
 void measureLoaded(BenchDatabase& db, SchemaLayout layout, const History& h, const CalibrationPlan& plan,
                    CalibrationMeasurements& m) {
   auto c = db.connect(layout, h);
@@ -380,36 +420,7 @@ void measureLoaded(BenchDatabase& db, SchemaLayout layout, const History& h, con
     m.pages[key] = costs.pages;
     m.planning[key] = costs.planningSeconds;
   }
-  if (plan.serverCpuSeconds > 0 && BackendCpu(*c).visible()) {
-    auto paused = db.pauseAutovacuum();  // the tables just loaded are not analysed meanwhile
-    StatementStats stats(*c, db.serverName());
-    std::vector<PacedClient> pool = connectClients(db, layout, h, plan.serverCpuClients);
-    auto record = [&](const std::string& key, const ServerCost& cost) {
-      m.serverCpu[key] = cost.cpu;
-      m.serverExec[key] = cost.exec;
-      m.serverPlan[key] = cost.plan;
-    };
-    for (const QueryShape& shape : queryShapes(layout))
-      record(measurementKey(layout, h.taskInstances, shape.name),
-             pacedServerCost(pool, stats, shapeUnits(*c, shape, h), plan));
-    if (layout == SchemaLayout::Airflow110) {
-      // What a rolled-back write's BEGIN and ROLLBACK cost, taken off the writes measured so.
-      const ServerCost wrap = pacedServerCost(pool, stats, {{{}, QueryShape::Transaction::Rollback}}, plan);
-      record(measurementKey(layout, h.taskInstances, "transaction_rolled_back"), wrap);
-      for (const QueryInfo& info : kQueries) {
-        const QueryType type = static_cast<QueryType>(&info - kQueries.data());
-        if (liveStatements(type).empty()) continue;
-        std::vector<SqlUnit> units = catalogUnits(*c, type, h, everyDag(h));
-        ServerCost cost = pacedServerCost(pool, stats, units, plan);
-        if (units.front().transaction == QueryShape::Transaction::Rollback) {
-          cost.cpu = std::max(0.0, cost.cpu - wrap.cpu);
-          cost.exec = std::max(0.0, cost.exec - wrap.exec);
-          cost.plan = std::max(0.0, cost.plan - wrap.plan);
-        }
-        record(measurementKey(layout, h.taskInstances, "type:" + std::string(info.name)), cost);
-      }
-    }
-  }
+  if (plan.serverCpuSeconds > 0 && BackendCpu(*c).visible()) measureServerCpu(db, *c, layout, h, plan, m);
   pqxx::nontransaction tx(*c);
   for (const auto& row : tx.exec("SELECT c.relname, greatest(c.reltuples, 0), pg_total_relation_size(c.oid) "
                                  "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "

@@ -15,6 +15,7 @@
 #include "pg/BenchDatabase.h"
 #include "pg/ConnectionProbe.h"
 #include "pg/ContentionCheck.h"
+#include "pg/SpeedProbe.h"
 
 namespace schedlab {
 
@@ -79,6 +80,9 @@ struct CalibrationMeasurements {
   // The server's speed yardstick (SpeedProbe.h) at the calibration's start and end, CPU seconds a
   // statement; < 0: not measured (a server elsewhere).
   double speedProbeStart = -1, speedProbeEnd = -1;
+  // The same sent all through the per-type server-CPU measurements (SpeedProbeThread, its pace):
+  // the server's speed while they were taken, which a live run's SpeedProbeThread compares with.
+  SpeedProbeThread::Reading speedProbeDuring;
 };
 
 std::string measurementKey(SchemaLayout layout, long long size, const std::string& what);

@@ -75,7 +75,7 @@ int awaitServerChildren(int pid, int count, double limit) {
 }
 
 BackendCpu::BackendCpu(pqxx::connection& c) {
-  pid_ = pqxx::nontransaction(c).exec1("SELECT pg_backend_pid()")[0].as<int>();
+  pid_ = pqxx::nontransaction(c).exec1(std::string(kHarnessMark) + "SELECT pg_backend_pid()")[0].as<int>();
   // A pid of this machine that is the backend's: its command line is PostgreSQL's ("postgres: …").
   std::ifstream cmd("/proc/" + std::to_string(pid_) + "/cmdline");
   std::string first;
@@ -111,7 +111,8 @@ void StatementStats::reset() { pqxx::nontransaction(c_).exec("SELECT " + schema_
 StatementStats::Totals StatementStats::totals() {
   auto row = pqxx::nontransaction(c_).exec1(
       "SELECT coalesce(sum(total_exec_time), 0), coalesce(sum(total_plan_time), 0), coalesce(sum(calls), 0) FROM " +
-      schema_ + ".pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'");
+      schema_ + ".pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' AND query NOT LIKE '" +
+      std::string(kHarnessMark) + "%'");
   return {row[0].as<double>() / 1e3, row[1].as<double>() / 1e3, row[2].as<long long>()};
 }
 

@@ -41,6 +41,9 @@ class BackendCpu {
   bool visible_ = false;
 };
 
+// What the harness's own statements (the speed probe's) begin with: StatementStats leaves them out.
+constexpr const char* kHarnessMark = "/* schedlab harness */ ";
+
 // pg_stat_statements' totals: what the server spent executing and planning the statements sent
 // since the last reset().
 class StatementStats {

@@ -2,8 +2,12 @@
 
 #include <pqxx/pqxx>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <iterator>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -11,9 +15,10 @@
 
 namespace schedlab {
 
-const char* const kSpeedProbeStatement =
-    "SELECT c.relname, count(a.attnum) FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
-    "WHERE c.relname = '<name>' GROUP BY c.relname";
+const std::string kSpeedProbeStatement =
+    kHarnessMark + std::string(
+                       "SELECT c.relname, count(a.attnum) FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
+                       "WHERE c.relname = '<name>' GROUP BY c.relname");
 
 namespace {
 
@@ -49,6 +54,81 @@ double probeServerSpeed(const std::string& conninfo, const SpeedProbePlan& plan)
   } catch (const std::exception&) {
     return -1;
   }
+}
+
+double SpeedProbeThread::Reading::since(const Reading& earlier) const {
+  const long long n = statements - earlier.statements;
+  return n > 0 ? (cpuSeconds - earlier.cpuSeconds) / static_cast<double>(n) : -1;
+}
+
+struct SpeedProbeThread::State {
+  std::unique_ptr<pqxx::connection> c;
+  int backend = 0;  // its backend's pid, 0 when not visible
+  std::atomic<bool> stopping{false};
+  std::atomic<double> backendAtStop{-1};
+  mutable std::mutex mutex;
+  Reading reading;
+  std::thread thread;
+
+  void run(double interval);
+};
+
+SpeedProbeThread::SpeedProbeThread(const std::string& conninfo, double interval) : state_(std::make_unique<State>()) {
+  try {
+    state_->c = std::make_unique<pqxx::connection>(conninfo);
+    BackendCpu cpu(*state_->c);
+    if (!cpu.visible()) return;
+    state_->backend = cpu.pid();
+  } catch (const std::exception&) {
+    state_->c.reset();
+    return;
+  }
+  state_->thread = std::thread([s = state_.get(), interval] { s->run(interval); });
+}
+
+SpeedProbeThread::~SpeedProbeThread() { stop(); }
+
+void SpeedProbeThread::State::run(double interval) {
+  const auto step =
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(interval));
+  try {
+    const SpeedProbePlan plan;
+    size_t sent = 0;
+    for (; sent < static_cast<size_t>(plan.warmup) && !stopping; ++sent) pqxx::nontransaction(*c).exec(statement(sent));
+    while (!stopping) {
+      const double before = processRunSeconds(backend);
+      pqxx::nontransaction(*c).exec(statement(sent++));
+      const double used = processRunSeconds(backend) - before;
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        reading.cpuSeconds += used;
+        ++reading.statements;
+      }
+      std::this_thread::sleep_for(step);  // a pause after each, as the yardstick's pace
+    }
+  } catch (const std::exception&) {  // the server went away: the readings taken stand
+  }
+}
+
+SpeedProbeThread::Reading SpeedProbeThread::reading() const {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  return state_->reading;
+}
+
+void SpeedProbeThread::stop() {
+  if (state_->thread.joinable()) {
+    state_->stopping = true;
+    state_->thread.join();
+    // Read before its backend ends: the server reaps it, its CPU then counted to the tick only.
+    state_->backendAtStop = std::max(0.0, processRunSeconds(state_->backend));
+  }
+  state_->c.reset();
+}
+
+double SpeedProbeThread::backendSeconds() const {
+  if (state_->backend == 0) return 0;
+  const double atStop = state_->backendAtStop;
+  return atStop >= 0 ? atStop : std::max(0.0, processRunSeconds(state_->backend));
 }
 
 }  // namespace schedlab

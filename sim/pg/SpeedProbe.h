@@ -8,6 +8,7 @@
 // for the model's error (this VM's moved by up to 1.7x within a minute).
 #pragma once
 
+#include <memory>
 #include <string>
 
 namespace schedlab {
@@ -23,7 +24,41 @@ struct SpeedProbePlan {
 // server fails it: a report, which never fails what measures it.
 double probeServerSpeed(const std::string& conninfo, const SpeedProbePlan& plan = {});
 
+// The same yardstick sent all through a window while other work runs, from a thread and a
+// connection of its own, each statement followed by a pause of `interval` seconds: the server's speed through the
+// window rather than at its ends (this VM's moved by 1.4x within one 30 s live run).
+// Its pause after each statement, the same in the calibration and in a live run so that their
+// readings compare (a statement's CPU depends on how long its backend idled before it).
+constexpr double kSpeedProbeThreadPace = 0.02;
+
+class SpeedProbeThread {
+ public:
+  struct Reading {
+    double cpuSeconds = 0;  // its backend's, over the statements counted
+    long long statements = 0;
+    // The CPU seconds per statement since `earlier`, -1 without a statement since.
+    double since(const Reading& earlier) const;
+  };
+  // Connects to `conninfo` and starts sending. Sends nothing (every reading empty) when the
+  // backend's CPU cannot be read or the server fails it: a report, which never fails what runs.
+  // REQUIRES: interval > 0.
+  SpeedProbeThread(const std::string& conninfo, double interval);
+  ~SpeedProbeThread();  // stops it if stop() was not called
+
+  // What it has measured so far; thread-safe. Two readings' difference is the window's between.
+  Reading reading() const;
+  // Stops sending and closes its connection; later readings stay at the last.
+  void stop();
+  // CPU seconds its backend has run so far (at stop() once stopped), 0 when not visible: the
+  // harness's, which a run's DB CPU leaves out.
+  double backendSeconds() const;
+
+ private:
+  struct State;  // its connection, thread and readings
+  std::unique_ptr<State> state_;
+};
+
 // The statements sent, for the record: "<one of them>" with the catalog name that varies.
-extern const char* const kSpeedProbeStatement;
+extern const std::string kSpeedProbeStatement;
 
 }  // namespace schedlab

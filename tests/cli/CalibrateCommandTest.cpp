@@ -72,6 +72,13 @@ TEST(CalibrateCommand, MeasuresFitsAndTheSimulatorRunsOnIt) {
   EXPECT_LT(yardstick["at_end_s"].get<double>(), 0.01);
   EXPECT_NEAR(yardstick["cpu_s"].get<double>(),
               (yardstick["at_start_s"].get<double>() + yardstick["at_end_s"].get<double>()) / 2, 1e-9);
+  // And all through the per-type costs' measurement, at a pace of its own: a statement every
+  // 20 ms for the seconds they took.
+  ASSERT_TRUE(yardstick.contains("during_s"));
+  EXPECT_GT(yardstick["during_s"].get<double>(), 0);
+  EXPECT_LT(yardstick["during_s"].get<double>(), 0.01);
+  EXPECT_EQ(yardstick["during_pace_s"].get<double>(), 0.02);
+  EXPECT_GT(yardstick["during_statements"].get<long long>(), 50);
 
   // The scheduler's side, measured with SQLAlchemy: every type the scheduler sends.
   EXPECT_NE(r.output.find("scheduler-side cost per query (client CPU: SQLAlchemy 1.4"), std::string::npos) << r.output;

@@ -1,0 +1,51 @@
+// The speed yardstick sent all through a window from a thread of its own (SpeedProbe.h): what it
+// reads grows while it runs and stays at its stop, and where the server's time goes its statements
+// are left out.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "pg/BenchDatabase.h"
+#include "pg/ServerCpu.h"
+#include "pg/SpeedProbe.h"
+
+using namespace schedlab;
+
+TEST(SpeedProbeThread, ReadsTheServersCpuAStatementUntilItsStop) {
+  BenchDatabase db("", {});  // a throwaway server on this machine
+  auto c = db.connectTo("public");
+  StatementStats stats(*c, db.serverName());
+  stats.reset();
+  SpeedProbeThread probe(db.connectionString(), 0.005);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const SpeedProbeThread::Reading first = probe.reading();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const SpeedProbeThread::Reading second = probe.reading();
+  EXPECT_GT(first.statements, 5);
+  EXPECT_GT(second.statements, first.statements);
+  // A statement's CPU between two readings: some, and less than 10 ms on this machine's server.
+  const double between = second.since(first);
+  EXPECT_GT(between, 0);
+  EXPECT_LT(between, 0.01);
+  EXPECT_EQ(second.since(second), -1);  // no statement between a reading and itself
+  EXPECT_GT(probe.backendSeconds(), 0);
+  probe.stop();
+  const SpeedProbeThread::Reading stopped = probe.reading();
+  const double backend = probe.backendSeconds();
+  EXPECT_GE(backend, second.cpuSeconds);  // its backend ran the statements and more (its start)
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(probe.reading().statements, stopped.statements);
+  EXPECT_EQ(probe.backendSeconds(), backend);
+  // The harness's statements are not the server's work that pg_stat_statements' totals measure.
+  EXPECT_EQ(stats.totals().calls, 0);
+}
+
+TEST(SpeedProbeThread, AServerItCannotReachLeavesItsReadingsEmpty) {
+  SpeedProbeThread probe("host=127.0.0.1 port=1 connect_timeout=1", 0.005);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(probe.reading().statements, 0);
+  EXPECT_EQ(probe.reading().since({}), -1);
+  EXPECT_EQ(probe.backendSeconds(), 0);
+  probe.stop();
+}
