@@ -25,11 +25,11 @@ void SimGridQueryService::chargeConnections(const ConnectionCost& cost) {
 // first after the connection's idle time since its previous batch (as many times the probe's as
 // the batch's types take), the others after the round trip and the client's work that separate
 // statements of a batch.
-std::pair<double, double> SimGridQueryService::connectionSeconds(const QueryBatch& batch, double now,
-                                                                 double perStatement) {
-  if (!chargesConnections_) return {0, 0};
+SimGridQueryService::ConnectionCharge SimGridQueryService::connectionSeconds(const QueryBatch& batch, double now,
+                                                                             double perStatement) {
+  if (!chargesConnections_) return {};
   auto [it, first] = lastStatementEnd_.try_emplace(sg4::this_actor::get_pid(), now);
-  if (first) return {connections_.setupSeconds, connections_.wake(perStatement)};
+  if (first) return {connections_.setupSeconds, connections_.wake(perStatement), true};
   // The first statement leaves once the client has built it.
   double wake = connections_.wake(now - it->second + perStatement);
   if (wake > 0) {  // most batches follow the previous one within the pace: no wake-up to scale
@@ -37,17 +37,21 @@ std::pair<double, double> SimGridQueryService::connectionSeconds(const QueryBatc
     batch.forEachTypeUsed([&](size_t t) { factor = std::max(factor, connections_.wakeFactor[t]); });
     wake *= factor;
   }
-  return {wake, connections_.wake(perStatement)};
+  return {wake, connections_.wake(perStatement), false};
 }
 
 double SimGridQueryService::serve(const QueryBatch& batch, double clientSecondsPerStatement) {
   if (pool_) pool_->acquire();
   const double now = SimClock::now();
   const double perStatement = rtt_ + clientSecondsPerStatement;
-  const auto [firstConnection, connection] = connectionSeconds(batch, now, perStatement);
+  const ConnectionCharge charge = connectionSeconds(batch, now, perStatement);
+  const double firstConnection = charge.first, connection = charge.each;
   // Each statement leaves once the client has built it and crossed the network, and takes its
   // share of the batch's DB time on a core; the next leaves after it is answered.
   const int n = batch.queries();
+  work_.statements += batch.seconds();
+  (charge.start ? work_.connectionStarts : work_.wakeUps) += firstConnection;
+  work_.wakeUps += (n - 1) * connection;
   const double each = batch.seconds() / n;
   double answered = 0;  // each statement's time at a core, waits included
   double t = cores_.bookChain(now, now, perStatement, n, each + firstConnection, each + connection, &answered);

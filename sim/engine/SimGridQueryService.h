@@ -26,11 +26,17 @@ class SimGridQueryService final : public QueryService {
   double serve(const QueryBatch& batch, double clientSecondsPerStatement) override;
   void chargeConnections(const ConnectionCost& cost) override;
   double busySeconds() const override;
+  DbWork workByPart() const override { return work_; }
 
  private:
-  // The calling actor's connection costs, added to `batch`'s first statement and to each of the
-  // others when they are `perStatement` apart: {first, each other}.
-  std::pair<double, double> connectionSeconds(const QueryBatch& batch, double now, double perStatement);
+  // The calling actor's connection costs: added to `batch`'s first statement (its backend's start
+  // on the connection's first, else its wake-up) and to each of the others when they are
+  // `perStatement` apart.
+  struct ConnectionCharge {
+    double first = 0, each = 0;
+    bool start = false;  // first is a backend's start
+  };
+  ConnectionCharge connectionSeconds(const QueryBatch& batch, double now, double perStatement);
 
   double rtt_;
   simgrid::s4u::SemaphorePtr pool_;
@@ -38,6 +44,7 @@ class SimGridQueryService final : public QueryService {
   ConnectionCost connections_;
   bool chargesConnections_ = false;
   std::unordered_map<aid_t, double> lastStatementEnd_;  // per actor (its connection)
+  DbWork work_;
 };
 
 }  // namespace schedlab

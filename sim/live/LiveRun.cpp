@@ -251,6 +251,9 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
     speedDuring = std::make_unique<SpeedProbeThread>(db.connectionString(), kSpeedProbeThreadPace);
     services[0]->leaveOut([p = speedDuring.get()] { return p->backendSeconds(); });
   }
+  // Where the server's time goes: the run's statements, its own processes, the rest.
+  const double busyAtStart = pid > 0 ? services[0]->busySeconds() : 0;
+  const double ownAtStart = pid > 0 ? serverOwnProcessesSeconds(pid) : 0;
   rt.run(duration);
   const double schedlabCpu = processCpu() - cpuStart;
   std::map<std::string, double> waitEvents;
@@ -259,6 +262,8 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
   // The actors' connections closed with their threads: their backends' ends count (the simulator
   // charges a connection's start and end together), once the server has reaped them.
   if (pid > 0) awaitServerChildren(pid, serverChildrenBefore, 5.0);
+  const double busy = pid > 0 ? services[0]->busySeconds() - busyAtStart : 0;
+  const double own = pid > 0 ? std::max(0.0, serverOwnProcessesSeconds(pid) - ownAtStart) : 0;
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
 
   long long statements = 0;
@@ -296,6 +301,15 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
     entry["response_seconds"] = roundMetric(seconds[i]);
     if (pid > 0) entry["db_cpu_seconds"] = roundMetric(cpu[i]);
   }
+  if (pid > 0) {
+    double statementCpu = 0;
+    for (double s : cpu) statementCpu += s;
+    m[kDbCpuSecondsByPart.name()] = {{"statements", roundMetric(statementCpu)},
+                                     {"server_processes", roundMetric(own)},
+                                     {"other", roundMetric(std::max(0.0, busy - statementCpu - own))}};
+  } else {
+    m.erase(kDbCpuSecondsByPart.name());
+  }
   const double hit = after.hit - before.hit, read = after.read - before.read;
   m[kDbCacheHitRatio.name()] = roundMetric(hit + read > 0 ? hit / (hit + read) : 1.0);
   if (waits) {
@@ -305,6 +319,8 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
   }
   m[kDbPagesReadFromDisk.name()] = read;
   m[kDbSizeBytes.name()] = {{"end", std::round(bytes)}, {"max", std::round(bytes)}};  // nothing was deleted
+  // Measured for the whole server only.
+  for (auto& [name, im] : out.metricsByInstance.items()) im.erase(kDbCpuSecondsByPart.name());
   if (pid == 0) {  // a server elsewhere: its CPU is not ours to read
     m.erase(kDbCpuUtilization.name());
     for (auto& [name, im] : out.metricsByInstance.items()) im.erase(kDbCpuUtilization.name());

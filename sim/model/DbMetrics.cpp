@@ -11,7 +11,7 @@ DbMetrics::DbMetrics(std::vector<MetadataDb*> used) : used_(std::move(used)), at
 }
 
 DbMetrics::Totals DbMetrics::totalsOf(const MetadataDb& db) {
-  return {db.busySeconds(), db.pagesTouched(), db.pagesFromDisk()};
+  return {db.busySeconds(), db.pagesTouched(), db.pagesFromDisk(), db.workByPart()};
 }
 
 void DbMetrics::markWarmup() {
@@ -37,6 +37,7 @@ void DbMetrics::scopeMetrics(nlohmann::json& m, const std::vector<size_t>& dbs, 
                              bool assets) const {
   long long queries = 0;
   double busy = 0, pages = 0, fromDisk = 0;
+  DbWork work;
   int cores = 0;
   std::array<long long, kQueryTypeCount> count{};
   std::array<double, kQueryTypeCount> seconds{}, response{};
@@ -46,6 +47,10 @@ void DbMetrics::scopeMetrics(nlohmann::json& m, const std::vector<size_t>& dbs, 
     busy += db.busySeconds() - atWarmup_[k].busySeconds;
     pages += db.pagesTouched() - atWarmup_[k].pagesTouched;
     fromDisk += db.pagesFromDisk() - atWarmup_[k].pagesFromDisk;
+    const DbWork now = db.workByPart(), before = atWarmup_[k].work;
+    work.statements += now.statements - before.statements;
+    work.wakeUps += now.wakeUps - before.wakeUps;
+    work.connectionStarts += now.connectionStarts - before.connectionStarts;
     cores += db.cores();
     for (size_t i = 0; i < kQueryTypeCount; ++i) {
       count[i] += db.countByType()[i];
@@ -55,6 +60,9 @@ void DbMetrics::scopeMetrics(nlohmann::json& m, const std::vector<size_t>& dbs, 
   }
   m[metric::kDbQueriesTotal.name()] = queries;
   m[metric::kDbCpuUtilization.name()] = roundMetric(busy / (window * cores));
+  m[metric::kDbCpuSecondsByPart.name()] = {{"statements", roundMetric(work.statements)},
+                                           {"wake_ups", roundMetric(work.wakeUps)},
+                                           {"connection_starts", roundMetric(work.connectionStarts)}};
   // As PostgreSQL's pg_stat_database reports it: blks_hit / (blks_hit + blks_read).
   m[metric::kDbCacheHitRatio.name()] = roundMetric(pages > 0 ? 1.0 - fromDisk / pages : 1.0);
   m[metric::kDbPagesReadFromDisk.name()] = std::round(fromDisk);

@@ -26,6 +26,7 @@ class DbMetrics {
  private:
   struct Totals {
     double busySeconds = 0, pagesTouched = 0, pagesFromDisk = 0;
+    DbWork work;
   };
   static Totals totalsOf(const MetadataDb& db);
   // Sum of `figure` over the used DBs.

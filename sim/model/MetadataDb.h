@@ -167,6 +167,7 @@ class MetadataDb {
   double pagesFromDisk() const { return pagesFromDisk_; }
   // Core-seconds of work done since the start of the simulation.
   double busySeconds() const { return service_ ? service_->busySeconds() : 0; }
+  DbWork workByPart() const { return service_ ? service_->workByPart() : DbWork{}; }
   int cores() const { return cores_; }
   const QueryCostModel& model() const { return model_; }
 

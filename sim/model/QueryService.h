@@ -8,6 +8,13 @@ namespace schedlab {
 class QueryBatch;
 struct ConnectionCost;
 
+// Core-seconds of a simulated server's work by what it was for.
+struct DbWork {
+  double statements = 0;        // the cost model's, the statements' own
+  double wakeUps = 0;           // connections' wake-ups after idling
+  double connectionStarts = 0;  // backends' starts
+};
+
 class QueryService {
  public:
   virtual ~QueryService() = default;
@@ -22,6 +29,9 @@ class QueryService {
   virtual void chargeConnections(const ConnectionCost& /*cost*/) {}
   // Core-seconds of DB work done since the start.
   virtual double busySeconds() const = 0;
+  // The work booked since the start by what it was for (a simulated server: a live one's is
+  // measured as the run ends).
+  virtual DbWork workByPart() const { return {}; }
   // Whether batches must record what each query is about (the run, the task instances), so the
   // service can send the real statements.
   virtual bool needsSubjects() const { return false; }

@@ -64,6 +64,29 @@ double serverSeconds(int pid) {
   return cpu;
 }
 
+double serverOwnProcessesSeconds(int pid) {
+  // The titles PostgreSQL 12-17 gives its background processes ("postgres: [cluster: ]walwriter");
+  // a client backend's names its user, database and client instead.
+  static const char* const kOwn[] = {"checkpointer",        "background writer", "walwriter", "autovacuum",
+                                     "logical replication", "stats collector",   "archiver",  "wal sender",
+                                     "wal receiver",        "io worker",         "startup",   "wal summarizer"};
+  double cpu = 0;
+  for (int child : childrenOf(pid)) {
+    std::ifstream f("/proc/" + std::to_string(child) + "/cmdline");
+    std::string title;
+    std::getline(f, title, '\0');
+    const size_t colon = title.rfind(": ");
+    if (colon == std::string::npos) continue;
+    const std::string what = title.substr(colon + 2);
+    for (const char* own : kOwn)
+      if (what.rfind(own, 0) == 0) {
+        cpu += std::max(0.0, processRunSeconds(child));
+        break;
+      }
+  }
+  return cpu;
+}
+
 int awaitServerChildren(int pid, int count, double limit) {
   const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(limit);
   int n = serverChildren(pid);

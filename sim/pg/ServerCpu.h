@@ -25,6 +25,10 @@ int awaitServerChildren(int pid, int count, double limit);
 double serverSeconds(int pid);
 // How many children process `pid` has now.
 int serverChildren(int pid);
+// CPU seconds so far of server `pid`'s own processes alive now (WAL writer, checkpointer,
+// background writer, autovacuum launcher and workers, ...: every child but its client backends,
+// told apart by their titles), to the nanosecond; 0 when not visible.
+double serverOwnProcessesSeconds(int pid);
 
 // The CPU time of the server process behind one connection.
 class BackendCpu {

@@ -94,6 +94,8 @@ const Metric kDbQueriesByType{"db_queries_by_type", Unit::Statements, Better::Ne
     "per statement type: `count`, `db_seconds` (the cost model's DB time) and `response_seconds` (sent to answered: round trips, waits for a core, service, disk; live: measured, and `db_cpu_seconds`, their backends' CPU)"};
 const Metric kDbActiveBackendsByWaitEvent{"db_active_backends_by_wait_event", Unit::Count, Better::Neither, Shape::Object, kRunScope, false,
     "live only: the server's active client backends on average over the run (`pg_stat_activity` sampled every 0.1 s; the sampling backend's CPU left out of `db_cpu_utilization`), by what they waited for (`wait_event_type:wait_event`; `cpu`: nothing, running or ready to run)"};
+const Metric kDbCpuSecondsByPart{"db_cpu_seconds_by_part", Unit::Seconds, Better::Neither, Shape::Object, kRunScope | kInstanceScope, false,
+    "the DB's core-seconds after the warm-up by what they were for. Simulated: `statements` (the cost model's), `wake_ups` (connections' after idling), `connection_starts` (backends' starts), as booked. Live (throwaway server): `statements` (their backends' CPU from the end of the connection's previous statement, wake-ups included), `server_processes` (the postmaster and its own processes: WAL writer, checkpointer, background writer, autovacuum), `other` (the rest: backends' starts and ends)"};
 const Metric kDbCacheHitRatio{"db_cache_hit_ratio", Unit::Ratio, Better::Higher, Shape::Scalar, kRunScope | kInstanceScope, false,
     "pages found in memory over pages touched (`pg_stat_database`)"};
 const Metric kDbPagesReadFromDisk{"db_pages_read_from_disk", Unit::Pages, Better::Lower, Shape::Scalar, kRunScope | kInstanceScope, false,
@@ -248,6 +250,7 @@ const std::vector<const Metric*>& metricSchema() {
                                                  &metric::kDbQueriesPerPass,
                                                  &metric::kDbQueriesByType,
                                                  &metric::kDbActiveBackendsByWaitEvent,
+                                                 &metric::kDbCpuSecondsByPart,
                                                  &metric::kDbCacheHitRatio,
                                                  &metric::kDbPagesReadFromDisk,
                                                  &metric::kDbRows,

@@ -94,7 +94,7 @@ extern const Metric kTasksLost, kTasksFailed, kTasksKilledByScaleIn, kTasksKille
     kSlaMisses, kSchedulerUnavailable, kTasksRunTwiceAtOnce, kTasksSucceeded;
 // The scheduler's loop and the metadata DBs.
 extern const Metric kDbQueriesPerLoop, kDbQueriesPerPass, kDbQueriesByType, kDbActiveBackendsByWaitEvent,
-    kDbCacheHitRatio, kDbPagesReadFromDisk, kDbRows, kCriticalSectionBusy, kMetadb;
+    kDbCacheHitRatio, kDbPagesReadFromDisk, kDbCpuSecondsByPart, kDbRows, kCriticalSectionBusy, kMetadb;
 // Task instances and DAG runs.
 extern const Metric kTasksCreated, kTasksUpstreamFailed, kTasksInFlightAtEnd, kDagrunsCreated, kDagrunsSucceeded,
     kDagrunsFailed, kTriggerArrivals, kSensorReschedules;

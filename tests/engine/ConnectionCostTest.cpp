@@ -7,6 +7,7 @@
 #include <simgrid/s4u.hpp>
 
 #include <cmath>
+#include <vector>
 
 #include "engine/SimGridQueryService.h"
 #include "model/MetadataDb.h"
@@ -25,10 +26,14 @@ const char* kCalibration = R"({
   "connections": {"setup_s": 0.01, "idle_s": [0.001, 0.01, 1.0], "statement_cpu_s": [2e-4, 3e-4, 6e-4]}
 })";
 
-// The DB's busy seconds after `plan` ran: each entry an actor's statements, as (time to send it,
-// statements in the batch), on cores of `coreSpeed` (metadb.core_speed).
-double busyAfter(const std::vector<std::vector<std::pair<double, int>>>& plan, double clientCost, double coreSpeed = 1,
-                 const char* calibration = kCalibration, std::vector<QueryType> types = {QueryType::TiCurrentState}) {
+using Plan = std::vector<std::vector<std::pair<double, int>>>;
+
+// The DB's busy seconds after `plan` ran, then its work by part (statements, wake-ups, starts):
+// each entry an actor's statements, as (time to send it, statements in the batch), on cores of
+// `coreSpeed` (metadb.core_speed).
+std::vector<double> workAfter(const Plan& plan, double clientCost, double coreSpeed = 1,
+                              const char* calibration = kCalibration,
+                              std::vector<QueryType> types = {QueryType::TiCurrentState}) {
   std::string payload = runIsolated([=] {
     auto* client = test::startOneHostEngine("connections", "clients");
     MetadbConfig cfg;
@@ -47,9 +52,15 @@ double busyAfter(const std::vector<std::vector<std::pair<double, int>>>& plan, d
         }
       });
     sg4::Engine::get_instance()->run();
-    return nlohmann::json(db.busySeconds()).dump();
+    const DbWork w = db.workByPart();
+    return nlohmann::json({db.busySeconds(), w.statements, w.wakeUps, w.connectionStarts}).dump();
   });
-  return std::stod(payload);
+  return nlohmann::json::parse(payload).get<std::vector<double>>();
+}
+
+double busyAfter(const Plan& plan, double clientCost, double coreSpeed = 1, const char* calibration = kCalibration,
+                 std::vector<QueryType> types = {QueryType::TiCurrentState}) {
+  return workAfter(plan, clientCost, coreSpeed, calibration, std::move(types))[0];
 }
 
 }  // namespace
@@ -133,6 +144,16 @@ TEST(ConnectionCost, AStatementAfterIdlingPaysTheWake) {
   // first statement's idle time counts that work too.
   const double batch = busyAfter({{{0, 1}, {2, 3}}}, 0.01);
   EXPECT_NEAR(batch, 0.01 + 4 * 1e-4 + 4e-4 + 2 * 1e-4, 1e-9);
+}
+
+TEST(ConnectionCost, TheWorkIsToldApartByWhatItWasFor) {
+  // One actor: its start, then a batch of three after 2 s of idling, 10 ms of client work between
+  // them (the first wakes from the idle, the others from that work), as in the test above.
+  const std::vector<double> w = workAfter({{{0, 1}, {2, 3}}}, 0.01);
+  EXPECT_NEAR(w[1], 4 * 1e-4, 1e-12);           // the statements' own
+  EXPECT_NEAR(w[2], 4e-4 + 2 * 1e-4, 1e-12);    // wake-ups
+  EXPECT_NEAR(w[3], 0.01, 1e-12);               // the backend's start
+  EXPECT_NEAR(w[1] + w[2] + w[3], w[0], 1e-9);  // all of the busy time, and no more
 }
 
 TEST(ConnectionCost, CoresOfHalfTheSpeedSpendTwiceTheTime) {

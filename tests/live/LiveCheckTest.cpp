@@ -121,6 +121,25 @@ TEST(LiveCheck, TheSimulatorIsWithin15PercentOfTheLiveDatabase) {
     const double liveCpu = liveDominant["db_cpu_seconds"].get<double>() / liveDominant["count"].get<double>();
     std::printf("%s %s: live %.0f us of the server's CPU a statement, the calibration %.0f us (%.2fx)\n", name.c_str(),
                 dominant.c_str(), 1e6 * liveCpu, 1e6 * charged / count, liveCpu * count / charged);
+    // Where the DB's CPU went, both ways: a live statement's CPU holds its wake-up, and the
+    // backends' starts and ends are most of the live rest.
+    ASSERT_TRUE(lv["metrics"].contains("db_cpu_seconds_by_part"));
+    const auto& live = lv["metrics"]["db_cpu_seconds_by_part"];
+    double statements = 0, wakeUps = 0, starts = 0;  // the seeds' means
+    for (const auto& r : sims) {
+      const auto& p = r["variants"][i]["metrics"]["db_cpu_seconds_by_part"];
+      statements += p["statements"].get<double>() / kSeeds;
+      wakeUps += p["wake_ups"].get<double>() / kSeeds;
+      starts += p["connection_starts"].get<double>() / kSeeds;
+    }
+    const double liveStatements = live["statements"].get<double>();
+    const double liveRest = live["server_processes"].get<double>() + live["other"].get<double>();
+    std::printf(
+        "%s DB CPU by part: statements with their wake-ups live %.2f core-s, simulated %.2f + %.2f (%+.1f %%); "
+        "the rest live %.2f (the server's own processes %.2f), simulated connection starts %.2f (%+.1f %%)\n",
+        name.c_str(), liveStatements, statements, wakeUps,
+        100 * (statements + wakeUps - liveStatements) / liveStatements, liveRest,
+        live["server_processes"].get<double>(), starts, 100 * (starts - liveRest) / liveRest);
     for (const Figure& f : kFigures) {
       double simulated = 0;  // the seeds' mean
       for (const auto& r : sims) simulated += figure(r["variants"][i], f) / kSeeds;

@@ -36,6 +36,18 @@ dags:
   const double client = out.run["schedlab_cpu_seconds"];
   EXPECT_GT(client, 0);
   EXPECT_LT(client, 8.0 * std::thread::hardware_concurrency());
+  // Where the server's CPU went: its statements (some), its own processes and the rest, which
+  // together are its CPU over the run (no warm-up here; its cores: the scenario's).
+  ASSERT_TRUE(m.contains("db_cpu_seconds_by_part"));
+  const auto& parts = m["db_cpu_seconds_by_part"];
+  EXPECT_GT(parts["statements"].get<double>(), 0);
+  EXPECT_GE(parts["server_processes"].get<double>(), 0);
+  EXPECT_GE(parts["other"].get<double>(), 0);
+  const double busy = m["db_cpu_utilization"].get<double>() * 8.0 * scenarios[0].metadb.cores;
+  EXPECT_NEAR(
+      parts["statements"].get<double>() + parts["server_processes"].get<double>() + parts["other"].get<double>(), busy,
+      0.05 * busy + 0.01);
+  EXPECT_EQ(out.metricsByInstance.dump().find("db_cpu_seconds_by_part"), std::string::npos);  // the server's only
   // The server's speed yardstick before and after the run: a statement's CPU each, some and less
   // than 10 ms (the throwaway server is on this machine).
   ASSERT_TRUE(out.run.contains("speed_probe_cpu_s"));
