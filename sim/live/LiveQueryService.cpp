@@ -161,6 +161,7 @@ double LiveQueryService::serve(const QueryBatch& batch, double clientSecondsPerS
     ThreadConnection& tc = tlsConnections[this];
     if (!tc.c) {
       tc.c = std::make_unique<pqxx::connection>(conninfo_);
+      ++opened_;
       pqxx::nontransaction(*tc.c).exec("SET search_path TO " + schema_);
       if (serverPid_ > 0) {
         BackendCpu backend(*tc.c);

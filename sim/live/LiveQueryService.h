@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -53,6 +54,8 @@ class LiveQueryService final : public QueryService {
 
   // Statements sent so far, and the seconds they took per query type (round trips included).
   long long statementsSent() const { return sent_; }
+  // Connections opened so far (one per actor's thread): each a backend started and ended.
+  long long connectionsOpened() const { return opened_; }
   const std::array<double, kQueryTypeCount>& secondsByType() const { return seconds_; }
   // The CPU seconds the server's backends spent on them per query type (/proc), when the server
   // runs on this machine.
@@ -79,6 +82,7 @@ class LiveQueryService final : public QueryService {
   long long nextJob_;
   size_t nextEventTi_ = 0;
   long long sent_ = 0;
+  std::atomic<long long> opened_{0};  // the threads open theirs outside the model's lock
   std::array<double, kQueryTypeCount> seconds_{}, cpuSeconds_{};
 };
 

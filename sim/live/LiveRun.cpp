@@ -266,10 +266,11 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
   const double own = pid > 0 ? std::max(0.0, serverOwnProcessesSeconds(pid) - ownAtStart) : 0;
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
 
-  long long statements = 0;
+  long long statements = 0, connections = 0;
   std::array<double, kQueryTypeCount> seconds{}, cpu{};
   for (auto* s : services) {
     statements += s->statementsSent();
+    connections += s->connectionsOpened();
     for (size_t i = 0; i < kQueryTypeCount; ++i) {
       seconds[i] += s->secondsByType()[i];
       cpu[i] += s->cpuSecondsByType()[i];
@@ -279,6 +280,7 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
   // connection, which are not the run's.
   RunResult out = model.results(duration, {{"wall_seconds", roundMetric(wall)},
                                            {"statements_sent", statements},
+                                           {"connections_opened", connections},
                                            {"schedlab_cpu_seconds", roundMetric(schedlabCpu)},
                                            {"postgres", db.describe()},
                                            {"schemas", schemas}});

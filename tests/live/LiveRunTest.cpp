@@ -48,6 +48,9 @@ dags:
       parts["statements"].get<double>() + parts["server_processes"].get<double>() + parts["other"].get<double>(), busy,
       0.05 * busy + 0.01);
   EXPECT_EQ(out.metricsByInstance.dump().find("db_cpu_seconds_by_part"), std::string::npos);  // the server's only
+  // Each actor's thread opened its own connection: the scheduler's, its parsing processes', the
+  // worker slots' that ran a try.
+  EXPECT_GE(out.run["connections_opened"].get<long long>(), 3);
   // The server's speed yardstick before and after the run: a statement's CPU each, some and less
   // than 10 ms (the throwaway server is on this machine).
   ASSERT_TRUE(out.run.contains("speed_probe_cpu_s"));
