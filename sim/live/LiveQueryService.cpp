@@ -30,8 +30,13 @@ thread_local std::map<const void*, ThreadConnection> tlsConnections;
 }  // namespace
 
 LiveQueryService::LiveQueryService(LiveRuntime& rt, std::string conninfo, std::string schema,
-                                   const MetadbConfig& config, int serverPid, long long firstJobId)
-    : rt_(rt), conninfo_(std::move(conninfo)), schema_(std::move(schema)), serverPid_(serverPid), nextJob_(firstJobId) {
+                                   const MetadbConfig& config, int serverPid, bool countsServer, long long firstJobId)
+    : rt_(rt),
+      conninfo_(std::move(conninfo)),
+      schema_(std::move(schema)),
+      serverPid_(serverPid),
+      countsServer_(countsServer),
+      nextJob_(firstJobId) {
   if (config.poolSize > 0) pool_ = rt.semaphore(static_cast<unsigned>(config.poolSize));
 }
 
@@ -207,7 +212,7 @@ double LiveQueryService::serve(const QueryBatch& batch, double clientSecondsPerS
 }
 
 double LiveQueryService::busySeconds() const {
-  if (serverPid_ <= 0) return 0;
+  if (serverPid_ <= 0 || !countsServer_) return 0;
   // The postmaster and every live child, to the nanosecond, plus the backends it has reaped.
   double harness = 0;
   for (const auto& backendSeconds : leftOut_) harness += backendSeconds();

@@ -29,10 +29,11 @@ struct QueryEntry;
 class LiveQueryService final : public QueryService {
  public:
   // `conninfo` and `schema`: where the tables are. `serverPid`: the postmaster's pid when the
-  // server runs on this machine (its processes' CPU time is the DB's busy time), else 0.
-  // `firstJobId`: the id of the first LocalTaskJob row it inserts.
+  // server runs on this machine (its backends' CPU is read per statement), else 0;
+  // `countsServer`: its processes' CPU time is this DB's busy time (one of the DBs a server
+  // holds counts it). `firstJobId`: the id of the first LocalTaskJob row it inserts.
   LiveQueryService(LiveRuntime& rt, std::string conninfo, std::string schema, const MetadbConfig& config, int serverPid,
-                   long long firstJobId);
+                   bool countsServer, long long firstJobId);
   ~LiveQueryService() override;
 
   // The state whose runs and task instances the queries are about (set before the run starts);
@@ -44,11 +45,12 @@ class LiveQueryService final : public QueryService {
     calendarStart_ = calendarStart;
   }
   double serve(const QueryBatch& batch, double clientSecondsPerStatement) override;
-  // The server's CPU so far (0 when it runs elsewhere), the harness's own backend left out.
+  // The server's CPU so far (0 when it runs elsewhere or another DB counts it), the harness's own
+  // backends left out.
   double busySeconds() const override;
   // A backend of the harness's own (a sampler's, a probe's), whose CPU is not the run's:
-  // `backendSeconds` gives its CPU so far.
-  // REQUIRES: what it reads outlives every later busySeconds() call.
+  // `backendSeconds` gives its CPU so far, called from any thread.
+  // REQUIRES: called before the run starts; what it reads outlives every later busySeconds() call.
   void leaveOut(std::function<double()> backendSeconds) { leftOut_.push_back(std::move(backendSeconds)); }
   bool needsSubjects() const override { return true; }
 
@@ -75,6 +77,7 @@ class LiveQueryService final : public QueryService {
   std::string conninfo_, schema_;
   SemaphorePtr pool_;
   int serverPid_;
+  bool countsServer_;
   WorkflowState* state_ = nullptr;
   std::vector<std::function<double()>> leftOut_;
   double calendarStart_ = 0;

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <stdexcept>
 
 #include "live/LiveQueryService.h"
@@ -220,8 +221,8 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
   LiveRuntime rt;
   ModelRun model(sc, rt, [&](size_t k) {
     // The server's CPU is counted once, on the first DB.
-    auto s = std::make_unique<LiveQueryService>(rt, db.connectionString(), schemas[k], sc.metadb, k == 0 ? pid : 0,
-                                                firstJobs[k]);
+    auto s =
+        std::make_unique<LiveQueryService>(rt, db.connectionString(), schemas[k], sc.metadb, pid, k == 0, firstJobs[k]);
     services.push_back(s.get());
     return s;
   });
@@ -253,7 +254,7 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
   }
   // Where the server's time goes: the run's statements, its own processes, the rest.
   const double busyAtStart = pid > 0 ? services[0]->busySeconds() : 0;
-  const double ownAtStart = pid > 0 ? serverOwnProcessesSeconds(pid) : 0;
+  const std::map<int, double> ownAtStart = pid > 0 ? serverOwnProcesses(pid) : std::map<int, double>{};
   rt.run(duration);
   const double schedlabCpu = processCpu() - cpuStart;
   std::map<std::string, double> waitEvents;
@@ -263,7 +264,14 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
   // charges a connection's start and end together), once the server has reaped them.
   if (pid > 0) awaitServerChildren(pid, serverChildrenBefore, 5.0);
   const double busy = pid > 0 ? services[0]->busySeconds() - busyAtStart : 0;
-  const double own = pid > 0 ? std::max(0.0, serverOwnProcessesSeconds(pid) - ownAtStart) : 0;
+  // Each of them alive at the end, from its CPU at the start (0 for one started since); one that
+  // ended meanwhile (an autovacuum worker) is reaped into the rest.
+  double own = 0;
+  if (pid > 0)
+    for (const auto& [process, cpuNow] : serverOwnProcesses(pid)) {
+      const auto then = ownAtStart.find(process);
+      own += std::max(0.0, cpuNow - (then == ownAtStart.end() ? 0.0 : then->second));
+    }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
 
   long long statements = 0, connections = 0;

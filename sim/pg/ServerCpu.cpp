@@ -64,13 +64,13 @@ double serverSeconds(int pid) {
   return cpu;
 }
 
-double serverOwnProcessesSeconds(int pid) {
+std::map<int, double> serverOwnProcesses(int pid) {
   // The titles PostgreSQL 12-17 gives its background processes ("postgres: [cluster: ]walwriter");
   // a client backend's names its user, database and client instead.
-  static const char* const kOwn[] = {"checkpointer",        "background writer", "walwriter", "autovacuum",
-                                     "logical replication", "stats collector",   "archiver",  "wal sender",
-                                     "wal receiver",        "io worker",         "startup",   "wal summarizer"};
-  double cpu = 0;
+  static const char* const kOwn[] = {"checkpointer", "background writer",   "walwriter",       "autovacuum",
+                                     "archiver",     "logical replication", "stats collector", "walsender",
+                                     "walreceiver",  "walsummarizer",       "io worker",       "startup"};
+  std::map<int, double> out;
   for (int child : childrenOf(pid)) {
     std::ifstream f("/proc/" + std::to_string(child) + "/cmdline");
     std::string title;
@@ -80,11 +80,11 @@ double serverOwnProcessesSeconds(int pid) {
     const std::string what = title.substr(colon + 2);
     for (const char* own : kOwn)
       if (what.rfind(own, 0) == 0) {
-        cpu += std::max(0.0, processRunSeconds(child));
+        if (const double cpu = processRunSeconds(child); cpu >= 0) out[child] = cpu;
         break;
       }
   }
-  return cpu;
+  return out;
 }
 
 int awaitServerChildren(int pid, int count, double limit) {

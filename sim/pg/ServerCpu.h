@@ -6,6 +6,7 @@
 
 #include <pqxx/pqxx>
 
+#include <map>
 #include <string>
 
 namespace schedlab {
@@ -25,10 +26,11 @@ int awaitServerChildren(int pid, int count, double limit);
 double serverSeconds(int pid);
 // How many children process `pid` has now.
 int serverChildren(int pid);
-// CPU seconds so far of server `pid`'s own processes alive now (WAL writer, checkpointer,
-// background writer, autovacuum launcher and workers, ...: every child but its client backends,
-// told apart by their titles), to the nanosecond; 0 when not visible.
-double serverOwnProcessesSeconds(int pid);
+// Server `pid`'s own processes alive now (WAL writer, checkpointer, background writer,
+// autovacuum launcher and workers, ...: its children told apart by their titles; not the
+// postmaster, client backends, parallel or other background workers) and the CPU seconds each has
+// run so far, to the nanosecond; none when not visible.
+std::map<int, double> serverOwnProcesses(int pid);
 
 // The CPU time of the server process behind one connection.
 class BackendCpu {

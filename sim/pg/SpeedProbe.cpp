@@ -83,7 +83,12 @@ SpeedProbeThread::SpeedProbeThread(const std::string& conninfo, double interval)
     state_->c.reset();
     return;
   }
-  state_->thread = std::thread([s = state_.get(), interval] { s->run(interval); });
+  try {
+    state_->thread = std::thread([s = state_.get(), interval] { s->run(interval); });
+  } catch (const std::exception&) {  // no thread: nothing sent
+    state_->c.reset();
+    state_->backend = 0;
+  }
 }
 
 SpeedProbeThread::~SpeedProbeThread() { stop(); }
@@ -95,10 +100,15 @@ void SpeedProbeThread::State::run(double interval) {
     const SpeedProbePlan plan;
     size_t sent = 0;
     for (; sent < static_cast<size_t>(plan.warmup) && !stopping; ++sent) pqxx::nontransaction(*c).exec(statement(sent));
+    // Counted from one statement's end to the next's, as a live run's backends are: what the
+    // backend does after answering is owed to its statements too, and /proc may not yet show the
+    // CPU of a backend still on a core when the answer arrives.
+    double last = processRunSeconds(backend);
     while (!stopping) {
-      const double before = processRunSeconds(backend);
       pqxx::nontransaction(*c).exec(statement(sent++));
-      const double used = processRunSeconds(backend) - before;
+      const double now = processRunSeconds(backend);
+      const double used = std::max(0.0, now - last);
+      last = std::max(last, now);
       {
         std::lock_guard<std::mutex> lock(mutex);
         reading.cpuSeconds += used;

@@ -50,7 +50,7 @@ class SpeedProbeThread {
   // Stops sending and closes its connection; later readings stay at the last.
   void stop();
   // CPU seconds its backend has run so far (at stop() once stopped), 0 when not visible: the
-  // harness's, which a run's DB CPU leaves out.
+  // harness's, which a run's DB CPU leaves out. Thread-safe.
   double backendSeconds() const;
 
  private:

@@ -13,9 +13,10 @@
 // it off the live one. The p50 is printed, not held: its latency jumps by 16 % between the 50th
 // and the 56th percentile and a few transitions moved flip it. The DB's CPU (its statements', its
 // connections' and its own processes') is printed, not held yet: between runs the live statements'
-// own CPU moved 0.74-1.26x what the calibration measured a minute before, while the speed probe
-// sent all through both windows moved 0.89-1.10x (both printed), so neither the machine's speed
-// as that yardstick sees it nor a figure to scale by accounts for it.
+// own CPU moved 0.74-1.63x what the calibration measured a minute before, while the speed probe
+// sent all through both windows moved 0.89-1.23x (both printed): the machine's speed as that
+// yardstick sees it accounts for part of it only, and the backends' starts and ends cost live
+// about 1.5x the calibrated (db_cpu_seconds_by_part, printed).
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -96,7 +97,7 @@ TEST(LiveCheck, TheSimulatorIsWithin15PercentOfTheLiveDatabase) {
         name.c_str(), 1e6 * calibrated, 1e6 * window, 1e6 * around["before"].get<double>(),
         1e6 * around["after"].get<double>(), calibrated / window);
     // And sent all through the per-type measurements and the live run, every 20 ms: a statement
-    // after such a pause costs 2-3 times one at the 1 ms pace, so these compare with each other.
+    // after such a pause costs 1.4-2.6 times one at the 1 ms pace, so these compare with each other.
     ASSERT_TRUE(around.contains("during"));
     ASSERT_TRUE(probe.contains("during_s"));
     std::printf("%s speed probe all through: calibration %.0f us a statement, live run %.0f: %.2fx as fast\n",
@@ -112,6 +113,7 @@ TEST(LiveCheck, TheSimulatorIsWithin15PercentOfTheLiveDatabase) {
     }
     double charged = 0, count = 0;
     for (const auto& r : sims) {
+      ASSERT_TRUE(r["variants"][i]["metrics"]["db_queries_by_type"].contains(dominant)) << dominant;
       const auto& e = r["variants"][i]["metrics"]["db_queries_by_type"][dominant];
       charged += e["db_seconds"].get<double>();
       count += e["count"].get<double>();

@@ -41,7 +41,7 @@ dags:
   ASSERT_TRUE(m.contains("db_cpu_seconds_by_part"));
   const auto& parts = m["db_cpu_seconds_by_part"];
   EXPECT_GT(parts["statements"].get<double>(), 0);
-  EXPECT_GE(parts["server_processes"].get<double>(), 0);
+  EXPECT_GT(parts["server_processes"].get<double>(), 0);  // the WAL writer wrote the runs' rows
   EXPECT_GE(parts["other"].get<double>(), 0);
   const double busy = m["db_cpu_utilization"].get<double>() * 8.0 * scenarios[0].metadb.cores;
   EXPECT_NEAR(
