@@ -36,24 +36,11 @@ std::string statement(size_t i) {
 }  // namespace
 
 double probeServerSpeed(const std::string& conninfo, const SpeedProbePlan& plan) {
-  try {
-    pqxx::connection c(conninfo);
-    BackendCpu cpu(c);
-    if (!cpu.visible()) return -1;
-    size_t sent = 0;
-    for (; sent < static_cast<size_t>(plan.warmup); ++sent) pqxx::nontransaction(c).exec(statement(sent));
-    const double before = cpu.seconds();
-    long long counted = 0;
-    const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(plan.seconds);
-    while (std::chrono::steady_clock::now() < end) {
-      pqxx::nontransaction(c).exec(statement(sent++));
-      ++counted;
-      std::this_thread::sleep_for(std::chrono::duration<double>(plan.pace));
-    }
-    return counted > 0 ? (cpu.seconds() - before) / static_cast<double>(counted) : -1;
-  } catch (const std::exception&) {
-    return -1;
-  }
+  // The thread sent for plan.seconds at plan.pace: one loop for both.
+  SpeedProbeThread probe(conninfo, plan.pace);
+  std::this_thread::sleep_for(std::chrono::duration<double>(plan.seconds));
+  probe.stop();
+  return probe.reading().since({});
 }
 
 double SpeedProbeThread::Reading::since(const Reading& earlier) const {
