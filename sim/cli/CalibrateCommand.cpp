@@ -59,8 +59,12 @@ std::vector<long long> parseSizes(const std::string& text) {
 
 // What a connection costs the server beyond its statements.
 void printConnections(const nlohmann::json& c) {
-  std::printf("connections: %.2f ms of DB CPU to start and end a backend; a statement's DB CPU after idling",
-              c["setup_s"].get<double>() * 1e3);
+  std::printf("connections: %.2f ms of DB CPU to start and end a backend", c["setup_s"].get<double>() * 1e3);
+  if (c.contains("cold_statements_s"))
+    std::printf(", %.2f ms more for a task runner's first statements on it (%.2f ms, %.2f ms at the per-type costs)",
+                c["cold_statements_s"].get<double>() * 1e3, c["first_work"]["backend_cpu_s"].get<double>() * 1e3,
+                c["first_work"]["at_per_type_costs_s"].get<double>() * 1e3);
+  std::printf("; a statement's DB CPU after idling");
   const auto& idle = c["idle_s"];
   const auto& cpu = c["statement_cpu_s"];
   for (size_t i = 0; i < idle.size(); ++i)

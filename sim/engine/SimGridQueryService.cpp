@@ -18,10 +18,11 @@ SimGridQueryService::SimGridQueryService(const MetadbConfig& config) : rtt_(conf
 
 void SimGridQueryService::chargeConnections(const ConnectionCost& cost) {
   connections_ = cost;
-  chargesConnections_ = cost.setupSeconds > 0 || !cost.idleSeconds.empty();
+  chargesConnections_ = cost.setupSeconds > 0 || cost.coldSeconds > 0 || !cost.idleSeconds.empty();
 }
 
-// The backend's start on a connection's first statement, then its wake-up on each statement: the
+// The backend's start and its first statements' cold caches on a connection's first statement
+// (a batch's statements share the one charge), then its wake-up on each statement: the
 // first after the connection's idle time since its previous batch (as many times the probe's as
 // the batch's types take), the others after the round trip and the client's work that separate
 // statements of a batch.
@@ -29,7 +30,9 @@ SimGridQueryService::ConnectionCharge SimGridQueryService::connectionSeconds(con
                                                                              double perStatement) {
   if (!chargesConnections_) return {};
   auto [it, first] = lastStatementEnd_.try_emplace(sg4::this_actor::get_pid(), now);
-  if (first) return {connections_.setupSeconds, connections_.wake(perStatement), true};
+  if (first)
+    return {connections_.setupSeconds + connections_.coldSeconds, connections_.wake(perStatement),
+            connections_.coldSeconds, true};
   // The first statement leaves once the client has built it.
   double wake = connections_.wake(now - it->second + perStatement);
   if (wake > 0) {  // most batches follow the previous one within the pace: no wake-up to scale
@@ -37,7 +40,7 @@ SimGridQueryService::ConnectionCharge SimGridQueryService::connectionSeconds(con
     batch.forEachTypeUsed([&](size_t t) { factor = std::max(factor, connections_.wakeFactor[t]); });
     wake *= factor;
   }
-  return {wake, connections_.wake(perStatement), false};
+  return {wake, connections_.wake(perStatement), 0, false};
 }
 
 double SimGridQueryService::serve(const QueryBatch& batch, double clientSecondsPerStatement) {
@@ -49,8 +52,9 @@ double SimGridQueryService::serve(const QueryBatch& batch, double clientSecondsP
   // Each statement leaves once the client has built it and crossed the network, and takes its
   // share of the batch's DB time on a core; the next leaves after it is answered.
   const int n = batch.queries();
-  work_.statements += batch.seconds();
-  (charge.start ? work_.connectionStarts : work_.wakeUps) += firstConnection;
+  // The cold caches are the statements' (a live run counts them so); the start and end are not.
+  work_.statements += batch.seconds() + charge.cold;
+  (charge.start ? work_.connectionStarts : work_.wakeUps) += firstConnection - charge.cold;
   work_.wakeUps += (n - 1) * connection;
   const double each = batch.seconds() / n;
   double answered = 0;  // each statement's time at a core, waits included

@@ -34,6 +34,7 @@ class SimGridQueryService final : public QueryService {
   // `perStatement` apart.
   struct ConnectionCharge {
     double first = 0, each = 0;
+    double cold = 0;     // of first: the new backend's first statements' cold caches
     bool start = false;  // first is a backend's start
   };
   ConnectionCharge connectionSeconds(const QueryBatch& batch, double now, double perStatement);

@@ -30,7 +30,7 @@ void DbMetrics::sample(double interval, TimeSeriesRow& row) {
   const double fromDisk = total([](const MetadataDb& d) { return d.pagesFromDisk(); });
   row.dbCacheHitRatio =
       pages > last_.pagesTouched ? 1.0 - (fromDisk - last_.pagesFromDisk) / (pages - last_.pagesTouched) : 1.0;
-  last_ = {busy, pages, fromDisk};
+  last_ = {busy, pages, fromDisk, {}};  // the samples need no work by part
 }
 
 void DbMetrics::scopeMetrics(nlohmann::json& m, const std::vector<size_t>& dbs, double window, bool airflow3,

@@ -17,11 +17,13 @@ double field(const nlohmann::json& obj, const char* key, const std::string& wher
   return v.get<double>();
 }
 
-// "connections": {"setup_s", "idle_s": [...], "statement_cpu_s": [...], "wake_factor": {type: x}},
-// the idle times ascending.
+// "connections": {"setup_s", "cold_statements_s", "idle_s": [...], "statement_cpu_s": [...],
+// "wake_factor": {type: x}}, the idle times ascending; cold_statements_s optional (calibrations
+// before it measured a connection that sent SELECT 1 only).
 ConnectionCost readConnectionCost(const nlohmann::json& c, const std::string& where) {
   ConnectionCost out;
   out.setupSeconds = field(c, "setup_s", where);
+  if (c.contains("cold_statements_s")) out.coldSeconds = field(c, "cold_statements_s", where);
   auto list = [&](const char* key) {
     std::vector<double> v;
     if (!c.contains(key)) return v;

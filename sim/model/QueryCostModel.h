@@ -52,11 +52,13 @@ struct ClientCost {
 
 // What a client connection costs the server beyond its statements' own work, as `schedlab
 // calibrate` measured it ("connections"): starting its backend (the fork, authentication, the
-// catalog caches) and ending it, once per connection; and waking it: a statement sent after the
-// connection sat idle finds the backend's memory gone from the CPU's caches and costs more than
-// one sent at the pace the per-type costs were measured at.
+// catalog caches) and ending it, once per connection; its first statements on the new backend,
+// which builds its caches of the tables and indexes they touch, once per connection too; and
+// waking it: a statement sent after the connection sat idle finds the backend's memory gone from
+// the CPU's caches and costs more than one sent at the pace the per-type costs were measured at.
 struct ConnectionCost {
-  double setupSeconds = 0;
+  double setupSeconds = 0;  // the backend's start and end
+  double coldSeconds = 0;   // its first statements' extra CPU over their per-type costs
   // A probe statement's server CPU after the connection idled idleSeconds[i] (ascending; the first
   // is the per-type costs' pace). Empty: no wake cost.
   std::vector<double> idleSeconds, statementSeconds;

@@ -347,6 +347,20 @@ nlohmann::json wakeFactors(const CalibrationMeasurements& m) {
   return out;
 }
 
+// What a new backend's first statements cost beyond their per-type (warm, paced) costs: the probed
+// connections' work's backend CPU less the sum of its units' per-type costs. The tables' and
+// indexes' caches it builds, the buffers it maps for the first time. < 0: not measured.
+double coldStatementSeconds(const CalibrationMeasurements& m) {
+  if (m.connectionWork.empty()) return -1;
+  double warm = 0;
+  for (const std::string& key : m.connectionWork) {
+    auto it = m.serverCpu.find(key);
+    if (it == m.serverCpu.end()) return -1;
+    warm += it->second;
+  }
+  return std::max(0.0, m.connections.workSeconds - warm);
+}
+
 nlohmann::json queryCosts(const CalibrationMeasurements& m, const std::map<std::string, ShapeFit>& time,
                           const std::map<std::string, ShapeFit>& page, std::vector<ShapeFit>& typeFits) {
   nlohmann::json queries = nlohmann::json::object();
@@ -586,15 +600,24 @@ CalibrationFitResult fitCalibration(const CalibrationMeasurements& m, nlohmann::
       idle.push_back(m.connections.idleSeconds[i]);
       cpu.push_back(round_to(m.connections.statementSeconds[i], 1e-9));
     }
-    out.calibration["connections"] = {
+    nlohmann::json& c = out.calibration["connections"] = {
         {"setup_s", round_to(m.connections.setupSeconds, 1e-6)},
         {"idle_s", idle},
         {"statement_cpu_s", cpu},
         {"method",
-         "setup_s: the postmaster's and its ended backends' CPU per connection opened, asked SELECT 1 and closed; "
-         "statement_cpu_s: a task instance's state by its key, the backends' CPU per statement when each connection "
-         "sends one every idle_s (the first: the pace the per-type costs were measured at); wake_factor: per type "
-         "sent after idling, its statements' extra CPU sent after the last idle_s over the probe statement's there"}};
+         "setup_s: per connection opened, sent a task runner's first statements (or SELECT 1 where no work is "
+         "named) and closed, the postmaster's and its ended backends' CPU less the backend's while it did the "
+         "work; cold_statements_s: that work's backend CPU on the new backend less the per-type costs of its "
+         "units (first_work); statement_cpu_s: a task instance's state by its key, the backends' CPU per statement "
+         "when each connection sends one every idle_s (the first: the pace the per-type costs were measured at); "
+         "wake_factor: per type sent after idling, its statements' extra CPU sent after the last idle_s over the "
+         "probe statement's there"}};
+    if (const double cold = coldStatementSeconds(m); cold >= 0) {
+      c["cold_statements_s"] = round_to(cold, 1e-6);
+      c["first_work"] = {{"units", m.connectionWork},
+                         {"backend_cpu_s", round_to(m.connections.workSeconds, 1e-6)},
+                         {"at_per_type_costs_s", round_to(m.connections.workSeconds - cold, 1e-6)}};
+    }
     const nlohmann::json factors = wakeFactors(m);
     if (!factors.empty()) out.calibration["connections"]["wake_factor"] = factors;
   }

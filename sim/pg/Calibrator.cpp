@@ -10,7 +10,9 @@
 #include <cstdio>
 #include <exception>
 #include <filesystem>
+#include <functional>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -354,6 +356,28 @@ double afterIdleUnitCost(std::vector<PacedClient>& pool, const std::vector<SqlUn
   return sent > 0 ? used / static_cast<double>(sent) : 0;
 }
 
+// What a task runner sends first on a connection of its own, as a live run's worker slot does: its
+// start, its job's heartbeat and its end.
+constexpr QueryType kTaskRunnerFirst[] = {QueryType::WorkerStart, QueryType::WorkerHeartbeat, QueryType::WorkerFinish};
+
+// The connection probe's work: kTaskRunnerFirst's units, connection i's about the history's i-th
+// DAG (each statement after the per-type costs' pace), so that its backend builds the caches and
+// touches the buffers a live task runner's does. Their per-type keys go to `keys`.
+std::function<void(pqxx::connection&, int)> taskRunnerWork(pqxx::connection& c, SchemaLayout layout, const History& h,
+                                                           double pace, std::vector<std::string>& keys) {
+  auto units = std::make_shared<std::vector<std::vector<SqlUnit>>>();
+  keys.clear();
+  for (QueryType type : kTaskRunnerFirst) {
+    if (liveStatements(type).empty()) continue;
+    units->push_back(catalogUnits(c, type, h, everyDag(h)));
+    keys.push_back(measurementKey(layout, h.taskInstances, "type:" + std::string(queryInfo(type).name)));
+  }
+  return [units, pace](pqxx::connection& k, int i) {
+    for (const std::vector<SqlUnit>& u : *units)
+      sendUnit(k, u[static_cast<size_t>(i) % u.size()], std::chrono::duration<double>(pace));
+  };
+}
+
 // kSentAfterIdle's types, each unit sent after the longest idle time the connection probe used,
 // from as many connections as it used there.
 void measureAfterIdle(BenchDatabase& db, SchemaLayout layout, const History& h, const CalibrationPlan& plan,
@@ -485,6 +509,10 @@ CalibrationMeasurements measureCalibration(BenchDatabase& db, const CalibrationP
     if (plan.serverCpuSeconds > 0 && layout == SchemaLayout::Airflow110 && h.taskInstances == plan.sizes.back()) {
       ConnectionProbePlan probe = plan.connections;
       if (!probe.idleSeconds.empty()) probe.idleSeconds.front() = plan.serverCpuPace;  // the per-type costs' pace
+      {
+        auto c = db.connect(layout, h);
+        if (!probe.work) probe.work = taskRunnerWork(*c, layout, h, plan.serverCpuPace, m.connectionWork);
+      }
       m.connections = probeConnections(db, layout, h, probe);
       if (m.connections.setupSeconds >= 0) measureAfterIdle(db, layout, h, plan, probe, m);
     }

@@ -72,6 +72,9 @@ struct CalibrationMeasurements {
   nlohmann::json clientCost;          // measureClientCost's result; null when not measured
   nlohmann::json apiRequestCost;      // measureApiRequestCost's result; measured with the client cost
   ConnectionProbeResult connections;  // setupSeconds < 0: not measured
+  // The per-type keys (as serverCpu's) of the units each probed connection sent once: its work's
+  // cost at the per-type costs, which its workSeconds on a new backend exceeds.
+  std::vector<std::string> connectionWork;
   // The backends' CPU per execution of a catalog type's statements (keyed as serverCpu) sent
   // afterIdleSeconds after the connection's previous statement, as a task runner sends its
   // start after its slot waited: measured with the connections, for the types sent so.

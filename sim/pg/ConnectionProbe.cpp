@@ -14,11 +14,13 @@ namespace {
 // CPU seconds of the postmaster and the children it has reaped.
 double postmasterSeconds(int pid) { return reapedChildrenSeconds(pid) + std::max(0.0, processRunSeconds(pid)); }
 
-// The backend's start and end, per connection: the postmaster's and its reaped children's CPU
-// over `n` connections opened, asked one statement (as a new Airflow session's first) and closed.
-double setupSeconds(BenchDatabase& db, SchemaLayout layout, const History& h, int n) {
+// The backend's start and end, and its work, per connection: the postmaster's and its reaped
+// children's CPU over `n` connections opened, sent `work` (SELECT 1 without) and closed, and of
+// it the backends' CPU while they did the work.
+void measureSetup(BenchDatabase& db, SchemaLayout layout, const History& h, int n,
+                  const std::function<void(pqxx::connection&, int)>& work, ConnectionProbeResult& out) {
   const int pid = db.serverPid();
-  if (pid <= 0 || n <= 0) return -1;
+  if (pid <= 0 || n <= 0) return;
   auto settled = [&] {  // once every ended backend has been reaped
     double last = postmasterSeconds(pid);
     for (int i = 0; i < 50; ++i) {
@@ -30,11 +32,21 @@ double setupSeconds(BenchDatabase& db, SchemaLayout layout, const History& h, in
     return last;
   };
   const double before = settled();
+  double worked = 0;
   for (int i = 0; i < n; ++i) {
     auto c = db.connect(layout, h);
-    pqxx::nontransaction(*c).exec("SELECT 1");
+    BackendCpu backend(*c);
+    if (!backend.visible()) return;
+    const double cpu0 = backend.seconds();
+    if (work)
+      work(*c, i);
+    else
+      pqxx::nontransaction(*c).exec("SELECT 1");
+    worked += backend.seconds() - cpu0;
   }
-  return (settled() - before) / n;
+  const double total = (settled() - before) / n;
+  out.workSeconds = worked / n;
+  out.setupSeconds = std::max(0.0, total - out.workSeconds);
 }
 
 // A probe statement's backend CPU when each connection sends one every `idle` seconds.
@@ -82,7 +94,7 @@ ConnectionProbeResult probeConnections(BenchDatabase& db, SchemaLayout layout, c
   // the tables calibrate has just loaded would take the probed core's time and invalidate the
   // backends' cached plans, and the longer the idle period the likelier a probe meets it.
   auto paused = db.pauseAutovacuum();
-  out.setupSeconds = setupSeconds(db, layout, h, plan.connections);
+  measureSetup(db, layout, h, plan.connections, plan.work, out);
   if (out.setupSeconds < 0) return out;
   // The probe: a task instance's state by its key, as the scheduler and the task runner read it,
   // over task instances spread through the history.
@@ -103,7 +115,7 @@ ConnectionProbeResult probeConnections(BenchDatabase& db, SchemaLayout layout, c
   for (size_t i = 0; i < plan.idleSeconds.size(); ++i) {
     const int clients = plan.clients[std::min(i, plan.clients.size() - 1)];
     const double s = statementSeconds(db, layout, h, plan.idleSeconds[i], clients, plan.seconds, probes);
-    if (s < 0) return {out.setupSeconds, {}, {}};
+    if (s < 0) return {out.setupSeconds, out.workSeconds, {}, {}};
     out.idleSeconds.push_back(plan.idleSeconds[i]);
     out.statementSeconds.push_back(s);
   }

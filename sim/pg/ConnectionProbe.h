@@ -1,9 +1,11 @@
 // What a client connection costs PostgreSQL beyond its statements: starting and ending its backend
 // (measured as the CPU of the postmaster's children it has reaped, so the backend's whole life
-// counts), and waking it after the connection sat idle (a probe statement's backend CPU at several
-// idle times: the longer the backend slept, the less of its memory is still in the CPU's caches).
+// counts, less its statements' backend CPU), its statements' CPU on the new backend, and waking it
+// after the connection sat idle (a probe statement's backend CPU at several idle times: the longer
+// the backend slept, the less of its memory is still in the CPU's caches).
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "pg/BenchDatabase.h"
@@ -12,6 +14,9 @@ namespace schedlab {
 
 struct ConnectionProbePlan {
   int connections = 100;  // opened, used once and closed, one after another
+  // What connection i sends before it closes (empty: SELECT 1): a task runner's statements, so
+  // that its backend builds the caches and touches the buffers a live one's does.
+  std::function<void(pqxx::connection&, int i)> work;
   // The idle times a probe statement is sent after (ascending; the first is the pace the per-type
   // costs are measured at), the connections that send it at once, and how long each is measured.
   std::vector<double> idleSeconds = {0.001, 0.01, 0.1, 1.0};
@@ -20,7 +25,11 @@ struct ConnectionProbePlan {
 };
 
 struct ConnectionProbeResult {
-  double setupSeconds = -1;  // < 0: the server's processes are not on this machine
+  // Per connection: its backend's start and end (the postmaster's and its reaped children's CPU
+  // less workSeconds; < 0: the server's processes are not on this machine), and its work's backend
+  // CPU counted as a live run counts its statements' (from after connecting to the last answer).
+  double setupSeconds = -1;
+  double workSeconds = 0;
   std::vector<double> idleSeconds, statementSeconds;
 };
 

@@ -58,6 +58,15 @@ TEST(CalibrateCommand, MeasuresFitsAndTheSimulatorRunsOnIt) {
   EXPECT_NE(r.output.find("connections: "), std::string::npos) << r.output;
   const ConnectionCost& connection = model.connectionCost();
   EXPECT_GT(connection.setupSeconds, 10 * select1 * 1e-6);
+  // Measured on connections that send a task runner's start, heartbeat and end: on a new backend
+  // those cost more than their per-type costs (its caches of the tables and indexes are built).
+  ASSERT_TRUE(file["connections"].contains("first_work")) << file["connections"].dump();
+  const auto& work = file["connections"]["first_work"];
+  EXPECT_EQ(work["units"].size(), 3u);
+  EXPECT_GT(work["backend_cpu_s"].get<double>(), work["at_per_type_costs_s"].get<double>());
+  EXPECT_NEAR(connection.coldSeconds, work["backend_cpu_s"].get<double>() - work["at_per_type_costs_s"].get<double>(),
+              2e-6);
+  EXPECT_NE(r.output.find("for a task runner's first statements on it"), std::string::npos) << r.output;
   ASSERT_EQ(connection.idleSeconds.size(), 4u);
   EXPECT_EQ(connection.idleSeconds.front(), 0.001);
   EXPECT_EQ(connection.idleSeconds.back(), 1.0);

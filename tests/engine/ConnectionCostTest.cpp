@@ -1,6 +1,7 @@
 // A simulated metadata DB charges each actor's connection as calibrate measured it: the backend's
-// start on the actor's first statement, and on each later one the extra CPU of waking a backend
-// that sat idle, relative to the pace the per-type costs were measured at.
+// start and its first statements' cold caches on the actor's first statement, and on each later
+// one the extra CPU of waking a backend that sat idle, relative to the pace the per-type costs
+// were measured at.
 #include <gtest/gtest.h>
 
 #include <xbt/log.h>
@@ -94,6 +95,8 @@ TEST(ConnectionCost, MalformedSectionsAreRefusedByName) {
     return std::string();
   };
   EXPECT_NE(bad(R"({"setup_s": -1})").find("cal.json: connections.setup_s"), std::string::npos);
+  EXPECT_NE(bad(R"({"setup_s": 0.01, "cold_statements_s": "3ms"})").find("cal.json: connections.cold_statements_s"),
+            std::string::npos);
   EXPECT_NE(bad(R"({"idle_s": [0.001, 1], "statement_cpu_s": [1e-4]})").find("as long as each other"),
             std::string::npos);
   EXPECT_NE(bad(R"({"idle_s": [1, 0.001], "statement_cpu_s": [1e-4, 2e-4]})").find("ascending"), std::string::npos);
@@ -156,16 +159,41 @@ TEST(ConnectionCost, TheWorkIsToldApartByWhatItWasFor) {
   EXPECT_NEAR(w[1] + w[2] + w[3], w[0], 1e-9);  // all of the busy time, and no more
 }
 
+// As kCalibration, and a new backend's first statements cost 3 ms more than their per-type costs.
+const char* kWithCold = R"({
+  "queries": {"default": {"fixed_s": 1e-4}},
+  "connections": {"setup_s": 0.01, "cold_statements_s": 0.003, "idle_s": [0.001, 0.01, 1.0],
+                  "statement_cpu_s": [2e-4, 3e-4, 6e-4]}
+})";
+
+TEST(ConnectionCost, ANewBackendsColdCachesAreChargedOnceAndCountAsItsStatements) {
+  EXPECT_DOUBLE_EQ(QueryCostModel::fromJson(nlohmann::json::parse(kWithCold), "t").connectionCost().coldSeconds, 0.003);
+  // Two actors: one a start, then a batch of three after 2 s; the other a batch of two at once.
+  const Plan plan = {{{0, 1}, {2, 3}}, {{0, 2}}};
+  const std::vector<double> without = workAfter(plan, 0.01), with = workAfter(plan, 0.01, 1, kWithCold);
+  EXPECT_NEAR(with[0] - without[0], 2 * 0.003, 1e-12);  // once per actor, not per statement or batch
+  // A live run counts them in its statements' backend CPU: so do the parts.
+  EXPECT_NEAR(with[1] - without[1], 2 * 0.003, 1e-12);
+  EXPECT_NEAR(with[2], without[2], 1e-12);
+  EXPECT_NEAR(with[3], without[3], 1e-12);
+  EXPECT_NEAR(with[1] + with[2] + with[3], with[0], 1e-9);
+  // A calibration whose connections cost nothing to start but their cold caches still charges them.
+  const char* coldOnly = R"({"queries": {"default": {"fixed_s": 1e-4}},
+                             "connections": {"setup_s": 0, "cold_statements_s": 0.003}})";
+  EXPECT_NEAR(busyAfter({{{0, 1}}}, 0, 1, coldOnly), 1e-4 + 0.003, 1e-12);
+}
+
 TEST(ConnectionCost, CoresOfHalfTheSpeedSpendTwiceTheTime) {
   // metadb.core_speed divides the statements' and the connections' DB time alike.
   const std::vector<std::vector<std::pair<double, int>>> plan = {{{0, 1}, {2, 3}}, {{0, 2}}};
-  const double full = busyAfter(plan, 0.01);
+  const double full = busyAfter(plan, 0.01, 1, kWithCold);
   EXPECT_GT(full, 0.02);
-  EXPECT_NEAR(busyAfter(plan, 0.01, 0.5), 2 * full, 1e-9);
+  EXPECT_NEAR(busyAfter(plan, 0.01, 0.5, kWithCold), 2 * full, 1e-9);
 }
 
 TEST(ConnectionCost, ACalibrationWithoutTheSectionChargesNothingMore) {
   auto model = QueryCostModel::fromJson(nlohmann::json::parse(R"({"queries": {"default": {"fixed_s": 1e-4}}})"), "t");
   EXPECT_EQ(model.connectionCost().setupSeconds, 0);
+  EXPECT_EQ(model.connectionCost().coldSeconds, 0);
   EXPECT_EQ(model.connectionCost().wake(100), 0);
 }

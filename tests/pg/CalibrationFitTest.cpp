@@ -197,3 +197,40 @@ TEST(CalibrationFit, ATypeSentAfterIdlingWakesAsItsExtraCpuOverTheProbesTakes) {
   m.afterIdleSeconds = 0.1;
   EXPECT_FALSE(fitCalibration(m, {{"command", "test"}}).calibration["connections"].contains("wake_factor"));
 }
+
+TEST(CalibrationFit, ANewBackendsColdStatementsAreItsWorkLessItsUnitsPerTypeCosts) {
+  CalibrationMeasurements m = synthetic();
+  const long long largest = m.sizes.back();
+  auto key = [&](const char* type) {
+    return measurementKey(SchemaLayout::Airflow110, largest, std::string("type:") + type);
+  };
+  m.connections.setupSeconds = 0.025;
+  m.connections.workSeconds = 0.009;  // a task runner's start, heartbeat and end on a new backend
+  m.connections.idleSeconds = {0.001};
+  m.connections.statementSeconds = {1e-4};
+  m.connectionWork = {key("worker_start"), key("worker_heartbeat"), key("worker_finish")};
+  auto paced = [&](const char* type, double cpu) {  // with what pg_stat_statements saw of it
+    m.serverCpu[key(type)] = cpu;
+    m.serverExec[key(type)] = cpu / 2;
+    m.serverPlan[key(type)] = cpu / 4;
+  };
+  paced("worker_start", 8e-4);
+  paced("worker_heartbeat", 4e-4);
+  paced("worker_finish", 6e-4);
+  const nlohmann::json c = fitCalibration(m, {{"command", "test"}}).calibration["connections"];
+  EXPECT_NEAR(c["setup_s"].get<double>(), 0.025, 1e-9);
+  EXPECT_NEAR(c["cold_statements_s"].get<double>(), 0.009 - 0.0018, 1e-9);
+  EXPECT_NEAR(c["first_work"]["at_per_type_costs_s"].get<double>(), 0.0018, 1e-9);
+  EXPECT_EQ(c["first_work"]["units"].size(), 3u);
+  const ConnectionCost cost =
+      QueryCostModel::fromJson(fitCalibration(m, {{"command", "test"}}).calibration, "fitted").connectionCost();
+  EXPECT_NEAR(cost.coldSeconds, 0.0072, 1e-9);
+  // A unit without a per-type cost to take off: the cold part is not known, so not written.
+  m.serverCpu.erase(key("worker_finish"));
+  m.serverExec.erase(key("worker_finish"));
+  m.serverPlan.erase(key("worker_finish"));
+  EXPECT_FALSE(fitCalibration(m, {{"command", "test"}}).calibration["connections"].contains("cold_statements_s"));
+  // Faster than its per-type costs (noise): no negative charge.
+  paced("worker_finish", 0.01);
+  EXPECT_EQ(fitCalibration(m, {{"command", "test"}}).calibration["connections"]["cold_statements_s"], 0);
+}
