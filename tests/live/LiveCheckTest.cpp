@@ -15,8 +15,9 @@
 // connections' and its own processes') is printed, not held yet: between runs the live statements'
 // own CPU moved 0.74-1.63x what the calibration measured a minute before, while the speed probe
 // sent all through both windows moved 0.89-1.23x (both printed): the machine's speed as that
-// yardstick sees it accounts for part of it only, and the backends' starts and ends cost live
-// about 1.5x the calibrated (db_cpu_seconds_by_part, printed).
+// yardstick sees it accounts for part of it only. The DB's CPU by part (db_cpu_seconds_by_part)
+// is printed too: the statements with their wake-ups, and the rest (the backends' starts and
+// ends, calibrated on connections that do a task runner's first work).
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -123,8 +124,8 @@ TEST(LiveCheck, TheSimulatorIsWithin15PercentOfTheLiveDatabase) {
     const double liveCpu = liveDominant["db_cpu_seconds"].get<double>() / liveDominant["count"].get<double>();
     std::printf("%s %s: live %.0f us of the server's CPU a statement, the calibration %.0f us (%.2fx)\n", name.c_str(),
                 dominant.c_str(), 1e6 * liveCpu, 1e6 * charged / count, liveCpu * count / charged);
-    // Where the DB's CPU went, both ways: a live statement's CPU holds its wake-up, and the
-    // backends' starts and ends are most of the live rest.
+    // Where the DB's CPU went, both ways: a live statement's CPU holds its wake-up and a new
+    // backend's cold caches, and the backends' starts and ends are most of the live rest.
     ASSERT_TRUE(lv["metrics"].contains("db_cpu_seconds_by_part"));
     const auto& live = lv["metrics"]["db_cpu_seconds_by_part"];
     double statements = 0, wakeUps = 0, starts = 0;  // the seeds' means
