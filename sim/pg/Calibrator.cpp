@@ -509,9 +509,9 @@ CalibrationMeasurements measureCalibration(BenchDatabase& db, const CalibrationP
     if (plan.serverCpuSeconds > 0 && layout == SchemaLayout::Airflow110 && h.taskInstances == plan.sizes.back()) {
       ConnectionProbePlan probe = plan.connections;
       if (!probe.idleSeconds.empty()) probe.idleSeconds.front() = plan.serverCpuPace;  // the per-type costs' pace
-      {
+      if (!probe.work) {  // a task runner's first statements
         auto c = db.connect(layout, h);
-        if (!probe.work) probe.work = taskRunnerWork(*c, layout, h, plan.serverCpuPace, m.connectionWork);
+        probe.work = taskRunnerWork(*c, layout, h, plan.serverCpuPace, m.connectionWork);
       }
       m.connections = probeConnections(db, layout, h, probe);
       if (m.connections.setupSeconds >= 0) measureAfterIdle(db, layout, h, plan, probe, m);
