@@ -505,6 +505,15 @@ void describeMeasurements(nlohmann::json& provenance, const CalibrationMeasureme
     provenance["server_cpu_us"] = server;
     provenance["round_trip_outside_server_ms"] = roundTrip;
   }
+  if (!m.taskInstanceUpdates.empty()) {
+    nlohmann::json updates = nlohmann::json::object();
+    for (const auto& [k, u] : m.taskInstanceUpdates) {
+      std::string where = k;
+      while (!where.empty() && where.back() == '/') where.pop_back();
+      updates[where] = {{"updates", u.first}, {"hot_updates", u.second}};
+    }
+    provenance["task_instance_updates"] = updates;
+  }
   if (!m.serverCpuAfterIdle.empty()) {
     nlohmann::json afterIdle = nlohmann::json::object();
     for (const auto& [k, cpu] : m.serverCpuAfterIdle) afterIdle[k] = round_to(cpu * 1e6, 0.1);

@@ -430,6 +430,19 @@ void measureServerCpu(BenchDatabase& db, pqxx::connection& c, SchemaLayout layou
     }
   }
   speed.stop();
+  {
+    // The clients' backends flush their counts as they end.
+    pool.clear();
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    pqxx::nontransaction tx(c);
+    tx.exec("SELECT pg_stat_clear_snapshot()");
+    const pqxx::result u = tx.exec(
+        "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname = "
+        "'task_instance'");
+    if (!u.empty())
+      m.taskInstanceUpdates[measurementKey(layout, h.taskInstances, "")] = {u[0][0].as<long long>(),
+                                                                            u[0][1].as<long long>()};
+  }
   const SpeedProbeThread::Reading r = speed.reading();
   m.speedProbeDuring.cpuSeconds += r.cpuSeconds;
   m.speedProbeDuring.statements += r.statements;

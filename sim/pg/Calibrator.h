@@ -79,6 +79,10 @@ struct CalibrationMeasurements {
   // afterIdleSeconds after the connection's previous statement, as a task runner sends its
   // start after its slot waited: measured with the connections, for the types sent so.
   std::map<std::string, double> serverCpuAfterIdle;
+  // Per "<layout>/tis:<size>", the task_instance updates since its history was loaded (mostly the
+  // per-type measurements') and of them the heap-only ones (pg_stat_user_tables' HOT updates: no
+  // index entry written, as when a statement sets the state a row already has).
+  std::map<std::string, std::pair<long long, long long>> taskInstanceUpdates;
   double afterIdleSeconds = 0;
   // The server's speed yardstick (SpeedProbe.h) at the calibration's start and end, CPU seconds a
   // statement; < 0: not measured (a server elsewhere).

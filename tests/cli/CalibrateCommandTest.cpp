@@ -45,6 +45,11 @@ TEST(CalibrateCommand, MeasuresFitsAndTheSimulatorRunsOnIt) {
   EXPECT_EQ(file["queries"]["worker_start"]["measured_as"], "airflow1.10/statements:worker_start");
   EXPECT_EQ(file["queries"]["schedule_tis"]["measured_as"], "airflow2.5/schedule_tis");
   EXPECT_GT(model.seconds(QueryType::WorkerStart, 1, 1, 8000), model.seconds(QueryType::TiCurrentState, 1, 1, 8000));
+  // The task_instance updates the per-type measurements made, and of them the heap-only ones.
+  ASSERT_TRUE(model.provenance().contains("task_instance_updates"));
+  const auto& updates = model.provenance()["task_instance_updates"]["airflow1.10/tis:8000"];
+  EXPECT_GT(updates["updates"].get<long long>(), 0);
+  EXPECT_LE(updates["hot_updates"].get<long long>(), updates["updates"].get<long long>());
   // Airflow 3.1's schema, measured too: what airflow3 runs pay.
   EXPECT_EQ(file["airflow3"]["queries"]["api_ti_run"]["measured_as"], "airflow3.1/api_ti_run");
   EXPECT_EQ(file["airflow3"]["queries"]["deadline_scan"]["measured_as"], "airflow3.1/deadline_scan");

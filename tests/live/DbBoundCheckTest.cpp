@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "support/TableStateLine.h"
 #include "support/TestSupport.h"
 
 using namespace schedlab::test;
@@ -130,6 +131,8 @@ TEST(DbBoundCheck, TheSimulatorBesideALiveDatabaseThatLimitsTheScheduler) {
   const double through = probe["during_s"].get<double>() / around["during"].get<double>();
   std::printf("speed probe all through: calibration %.0f us a statement, live run %.0f: the server %.2fx as fast\n",
               1e6 * probe["during_s"].get<double>(), 1e6 * around["during"].get<double>(), through);
+  ASSERT_TRUE(l["sim"].contains("task_instance_table"));
+  std::printf("%s\n", taskInstanceTableLine(calibrationFile, l["sim"]).c_str());
   std::snprintf(speed, sizeof speed, " --set metadb.core_speed=%.4f", through);
   const std::vector<nlohmann::json> atProbedSpeed = simulate("probed", speed);
   auto mean = [&](const std::vector<nlohmann::json>& runs, const Figure& f) {

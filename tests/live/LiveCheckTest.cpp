@@ -26,6 +26,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "support/TableStateLine.h"
 #include "support/TestSupport.h"
 
 using namespace schedlab::test;
@@ -79,7 +80,8 @@ TEST(LiveCheck, TheSimulatorIsWithin15PercentOfTheLiveDatabase) {
   EXPECT_EQ(l["source"], "live");
   ASSERT_EQ(l["variants"].size(), 2u);
   ASSERT_EQ(sims[0]["variants"].size(), 2u);
-  const nlohmann::json probe = nlohmann::json::parse(readFile(calibration))["measured"]["speed_probe"];
+  const nlohmann::json calibrationFile = nlohmann::json::parse(readFile(calibration));
+  const nlohmann::json probe = calibrationFile["measured"]["speed_probe"];
   const double calibrated = probe["cpu_s"].get<double>();
   for (size_t i = 0; i < 2; ++i) {
     const auto& sv = sims[0]["variants"][i];
@@ -143,6 +145,8 @@ TEST(LiveCheck, TheSimulatorIsWithin15PercentOfTheLiveDatabase) {
         name.c_str(), liveStatements, statements, wakeUps,
         100 * (statements + wakeUps - liveStatements) / liveStatements, liveRest,
         live["server_processes"].get<double>(), starts, 100 * (starts - liveRest) / liveRest);
+    ASSERT_TRUE(lv["sim"].contains("task_instance_table"));
+    std::printf("%s %s\n", name.c_str(), taskInstanceTableLine(calibrationFile, lv["sim"]).c_str());
     for (const Figure& f : kFigures) {
       double simulated = 0;  // the seeds' mean
       for (const auto& r : sims) simulated += figure(r["variants"][i], f) / kSeeds;

@@ -62,6 +62,16 @@ dags:
     EXPECT_LT(s, 0.01) << when;
   }
 
+  // The task_instance table's row versions: every try changed its row's state, an indexed
+  // column, so none of those updates was heap-only, and each left a dead version.
+  ASSERT_TRUE(out.run.contains("task_instance_table"));
+  const auto& table = out.run["task_instance_table"];
+  EXPECT_GE(table["updates"].get<long long>(), 2 * succeeded);  // running, then success
+  EXPECT_LT(table["hot_updates"].get<long long>(), table["updates"].get<long long>() / 10);
+  EXPECT_GT(table["dead_tuples"].get<long long>(), 0);
+  EXPECT_GE(table["live_tuples"].get<long long>(), 0);
+  EXPECT_GE(table["autovacuums"].get<long long>(), 0);
+
   auto c = db.connectTo(out.run["schemas"][0]);
   pqxx::nontransaction tx(*c);
   // Rows are written by the queries the model sends; the run can end between a query and the
