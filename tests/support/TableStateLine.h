@@ -15,8 +15,9 @@ namespace schedlab::test {
 // REQUIRES: `calibrationFile` is a calibration's JSON, `liveRun` a live variant's `sim` section.
 inline std::string taskInstanceTableLine(const nlohmann::json& calibrationFile, const nlohmann::json& liveRun) {
   long long calUpdates = 0, calHot = 0;
-  for (const auto& [where, u] :
-       calibrationFile["measured"].value("task_instance_updates", nlohmann::json::object()).items())
+  // Held in a local: a range-for over a temporary's items() would outlive it.
+  const nlohmann::json measured = calibrationFile["measured"].value("task_instance_updates", nlohmann::json::object());
+  for (const auto& [where, u] : measured.items())
     if (where.rfind("airflow1.10/", 0) == 0) {
       calUpdates += u["updates"].get<long long>();
       calHot += u["hot_updates"].get<long long>();
