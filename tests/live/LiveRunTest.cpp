@@ -69,8 +69,8 @@ dags:
   EXPECT_GE(table["updates"].get<long long>(), 2 * succeeded);  // running, then success
   EXPECT_LT(table["hot_updates"].get<long long>(), table["updates"].get<long long>() / 10);
   EXPECT_GT(table["dead_tuples"].get<long long>(), 0);
-  EXPECT_GE(table["live_tuples"].get<long long>(), 0);
-  EXPECT_GE(table["autovacuums"].get<long long>(), 0);
+  EXPECT_GT(table["live_tuples"].get<long long>(), 0);  // the runs' task instances, inserted
+  EXPECT_TRUE(table["autovacuums"].is_number_integer());
 
   auto c = db.connectTo(out.run["schemas"][0]);
   pqxx::nontransaction tx(*c);

