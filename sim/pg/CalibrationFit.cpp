@@ -507,11 +507,8 @@ void describeMeasurements(nlohmann::json& provenance, const CalibrationMeasureme
   }
   if (!m.taskInstanceUpdates.empty()) {
     nlohmann::json updates = nlohmann::json::object();
-    for (const auto& [k, u] : m.taskInstanceUpdates) {
-      std::string where = k;
-      while (!where.empty() && where.back() == '/') where.pop_back();
-      updates[where] = {{"updates", u.first}, {"hot_updates", u.second}};
-    }
+    for (const auto& [where, u] : m.taskInstanceUpdates)
+      updates[where] = {{"updates", u.updates}, {"hot_updates", u.heapOnly}};
     provenance["task_instance_updates"] = updates;
   }
   if (!m.serverCpuAfterIdle.empty()) {

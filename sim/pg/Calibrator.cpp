@@ -440,8 +440,8 @@ void measureServerCpu(BenchDatabase& db, pqxx::connection& c, SchemaLayout layou
         "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname = "
         "'task_instance'");
     if (!u.empty())
-      m.taskInstanceUpdates[measurementKey(layout, h.taskInstances, "")] = {u[0][0].as<long long>(),
-                                                                            u[0][1].as<long long>()};
+      m.taskInstanceUpdates[std::string(layoutName(layout)) + "/tis:" + std::to_string(h.taskInstances)] = {
+          u[0][0].as<long long>(), u[0][1].as<long long>()};
   }
   const SpeedProbeThread::Reading r = speed.reading();
   m.speedProbeDuring.cpuSeconds += r.cpuSeconds;

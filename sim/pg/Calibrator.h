@@ -82,7 +82,10 @@ struct CalibrationMeasurements {
   // Per "<layout>/tis:<size>", the task_instance updates since its history was loaded (mostly the
   // per-type measurements') and of them the heap-only ones (pg_stat_user_tables' HOT updates: no
   // index entry written, as when a statement sets the state a row already has).
-  std::map<std::string, std::pair<long long, long long>> taskInstanceUpdates;
+  struct UpdateCounts {
+    long long updates = 0, heapOnly = 0;
+  };
+  std::map<std::string, UpdateCounts> taskInstanceUpdates;
   double afterIdleSeconds = 0;
   // The server's speed yardstick (SpeedProbe.h) at the calibration's start and end, CPU seconds a
   // statement; < 0: not measured (a server elsewhere).
