@@ -274,12 +274,15 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
   std::unique_ptr<WaitEventSampler> waits;
   // And the speed yardstick all through the run, every 20 ms (1-2 % of a core): where the
   // server's speed moved within the window, its ends do not show it.
-  std::unique_ptr<SpeedProbeThread> speedDuring;
+  std::unique_ptr<SpeedProbeThread> speedDuring, speedBursts;
   if (pid > 0) {
     waits = std::make_unique<WaitEventSampler>(db.connectTo(schemas[0]), 0.1);
     services[0]->leaveOut([w = waits.get()] { return w->backendSeconds(); });
     speedDuring = std::make_unique<SpeedProbeThread>(db.connectionString(), kSpeedProbeThreadPace);
     services[0]->leaveOut([p = speedDuring.get()] { return p->backendSeconds(); });
+    // And in bursts at the per-type costs' pace, as the calibration sent them beside those.
+    speedBursts = std::make_unique<SpeedProbeThread>(db.connectionString(), SpeedProbeBursts{});
+    services[0]->leaveOut([p = speedBursts.get()] { return p->backendSeconds(); });
   }
   // Where the server's time goes: the run's statements, its own processes, the rest.
   const double busyAtStart = pid > 0 ? services[0]->busySeconds() : 0;
@@ -289,6 +292,7 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
   std::map<std::string, double> waitEvents;
   if (waits) waitEvents = waits->stop();
   if (speedDuring) speedDuring->stop();
+  if (speedBursts) speedBursts->stop();
   // The actors' connections closed with their threads: their backends' ends count (the simulator
   // charges a connection's start and end together), once the server has reaped them.
   if (pid > 0) awaitServerChildren(pid, serverChildrenBefore, 5.0);
@@ -327,6 +331,8 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
     out.run["speed_probe_cpu_s"] = {{"before", ns(speedBefore)}, {"after", ns(speedAfter)}};
     if (const double during = speedDuring->reading().since({}); during > 0)
       out.run["speed_probe_cpu_s"]["during"] = ns(during);
+    if (const double bursts = speedBursts->reading().since({}); bursts > 0)
+      out.run["speed_probe_cpu_s"]["bursts"] = ns(bursts);
   }
   out.run["task_instance_table"] = taskInstanceTable(*admin, schemas);
   double bytes = 0;

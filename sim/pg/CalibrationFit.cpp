@@ -534,6 +534,18 @@ void describeMeasurements(nlohmann::json& provenance, const CalibrationMeasureme
     provenance["speed_probe"]["during_pace_s"] = kSpeedProbeThreadPace;
     provenance["speed_probe"]["during_statements"] = m.speedProbeDuring.statements;
   }
+  if (const double bursts = m.speedProbeBursts.since({}); bursts > 0 && provenance.contains("speed_probe")) {
+    // In bursts at the per-type costs' pace all through their measurements: `schedlab live` sends
+    // the same all through its run (speed_probe_cpu_s.bursts), the two compare.
+    const SpeedProbeBursts b;
+    provenance["speed_probe"]["bursts_s"] = round_to(bursts, 1e-9);
+    provenance["speed_probe"]["bursts_statements"] = m.speedProbeBursts.statements;
+    provenance["speed_probe"]["bursts"] = {{"statement", kSpeedProbeBurstStatement},
+                                           {"pace_s", b.pace},
+                                           {"statements", b.statements},
+                                           {"uncounted", b.uncounted},
+                                           {"every_s", b.every}};
+  }
   provenance["fit_error_pct"] = timeErr;
   provenance["pages_fit_error_pct"] = pageErr;
   nlohmann::json cold = nlohmann::json::array();

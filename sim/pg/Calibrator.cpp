@@ -403,6 +403,8 @@ void measureServerCpu(BenchDatabase& db, pqxx::connection& c, SchemaLayout layou
   StatementStats stats(c, db.serverName());
   // The server's speed while the per-type costs are measured, as a live run measures it.
   SpeedProbeThread speed(db.connectionString(), kSpeedProbeThreadPace);
+  // And in bursts at their pace, as a live run sends them all through its run.
+  SpeedProbeThread bursts(db.connectionString(), SpeedProbeBursts{plan.serverCpuPace});
   std::vector<PacedClient> pool = connectClients(db, layout, h, plan.serverCpuClients);
   auto record = [&](const std::string& key, const ServerCost& cost) {
     m.serverCpu[key] = cost.cpu;
@@ -430,6 +432,7 @@ void measureServerCpu(BenchDatabase& db, pqxx::connection& c, SchemaLayout layou
     }
   }
   speed.stop();
+  bursts.stop();
   {
     // The clients' backends flush their counts as they end.
     pool.clear();
@@ -446,6 +449,9 @@ void measureServerCpu(BenchDatabase& db, pqxx::connection& c, SchemaLayout layou
   const SpeedProbeThread::Reading r = speed.reading();
   m.speedProbeDuring.cpuSeconds += r.cpuSeconds;
   m.speedProbeDuring.statements += r.statements;
+  const SpeedProbeThread::Reading b = bursts.reading();
+  m.speedProbeBursts.cpuSeconds += b.cpuSeconds;
+  m.speedProbeBursts.statements += b.statements;
 }
 
 void measureLoaded(BenchDatabase& db, SchemaLayout layout, const History& h, const CalibrationPlan& plan,

@@ -93,6 +93,9 @@ struct CalibrationMeasurements {
   // The same sent all through the per-type server-CPU measurements (SpeedProbeThread, its pace):
   // the server's speed while they were taken, which a live run's SpeedProbeThread compares with.
   SpeedProbeThread::Reading speedProbeDuring;
+  // And the task-instance yardstick in bursts at their pace (SpeedProbeBursts), as a live run
+  // sends it all through its run.
+  SpeedProbeThread::Reading speedProbeBursts;
 };
 
 std::string measurementKey(SchemaLayout layout, long long size, const std::string& what);

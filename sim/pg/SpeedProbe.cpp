@@ -20,6 +20,42 @@ const std::string kSpeedProbeStatement =
                        "SELECT c.relname, count(a.attnum) FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
                        "WHERE c.relname = '<name>' GROUP BY c.relname");
 
+const std::string kSpeedProbeBurstStatement =
+    kHarnessMark + std::string(
+                       "SELECT state, try_number FROM schedlab_harness.yardstick WHERE dag_id = '<dag>' AND "
+                       "task_id = '<task>' AND execution_date = '2020-01-01 00:00:00+00'");
+
+namespace {
+constexpr int kYardstickDags = 25, kYardstickTasks = 40;
+}  // namespace
+
+// The bursts' table: a task_instance's key and two of its columns, 1,000 rows, the same on every
+// server; created once per server (an advisory lock orders two probes that start together).
+void createSpeedProbeTable(pqxx::connection& c) {
+  pqxx::work tx(c);
+  tx.exec("SELECT pg_advisory_xact_lock(74657374)");
+  tx.exec("CREATE SCHEMA IF NOT EXISTS schedlab_harness");
+  tx.exec(
+      "CREATE TABLE IF NOT EXISTS schedlab_harness.yardstick (dag_id varchar(250), task_id varchar(250), "
+      "execution_date timestamptz, state varchar(20), try_number integer, PRIMARY KEY (task_id, dag_id, "
+      "execution_date))");
+  tx.exec(
+      "INSERT INTO schedlab_harness.yardstick SELECT 'dag_' || d, 'task_' || t, '2020-01-01 00:00:00+00', "
+      "'success', 1 FROM generate_series(1, " +
+      std::to_string(kYardstickDags) + ") d, generate_series(1, " + std::to_string(kYardstickTasks) +
+      ") t ON CONFLICT DO NOTHING");
+  tx.exec("ANALYZE schedlab_harness.yardstick");
+  tx.commit();
+}
+
+std::string speedProbeBurstStatement(size_t i) {
+  std::string q = kSpeedProbeBurstStatement;
+  auto put = [&q](const std::string& mark, const std::string& value) { q.replace(q.find(mark), mark.size(), value); };
+  put("<dag>", "dag_" + std::to_string(i % kYardstickDags + 1));
+  put("<task>", "task_" + std::to_string(i / kYardstickDags % kYardstickTasks + 1));
+  return q;
+}
+
 namespace {
 
 // A catalog of every PostgreSQL 12+, so that the statements' rows are the same on every server.
@@ -57,10 +93,16 @@ struct SpeedProbeThread::State {
   Reading reading;
   std::thread thread;
 
-  void run(double interval);
+  void run(const SpeedProbeBursts& bursts);
+  void count(double used);
 };
 
-SpeedProbeThread::SpeedProbeThread(const std::string& conninfo, double interval) : state_(std::make_unique<State>()) {
+// The continuous yardstick is a burst without end, counted from its first statement on.
+SpeedProbeThread::SpeedProbeThread(const std::string& conninfo, double interval)
+    : SpeedProbeThread(conninfo, SpeedProbeBursts{interval, 0, 0, 0}) {}
+
+SpeedProbeThread::SpeedProbeThread(const std::string& conninfo, const SpeedProbeBursts& bursts)
+    : state_(std::make_unique<State>()) {
   try {
     state_->c = std::make_unique<pqxx::connection>(conninfo);
     BackendCpu cpu(*state_->c);
@@ -71,7 +113,7 @@ SpeedProbeThread::SpeedProbeThread(const std::string& conninfo, double interval)
     return;
   }
   try {
-    state_->thread = std::thread([s = state_.get(), interval] { s->run(interval); });
+    state_->thread = std::thread([s = state_.get(), bursts] { s->run(bursts); });
   } catch (const std::exception&) {  // no thread: nothing sent
     state_->c.reset();
     state_->backend = 0;
@@ -80,28 +122,40 @@ SpeedProbeThread::SpeedProbeThread(const std::string& conninfo, double interval)
 
 SpeedProbeThread::~SpeedProbeThread() { stop(); }
 
-void SpeedProbeThread::State::run(double interval) {
-  const auto step =
-      std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(interval));
+void SpeedProbeThread::State::count(double used) {
+  std::lock_guard<std::mutex> lock(mutex);
+  reading.cpuSeconds += used;
+  ++reading.statements;
+}
+
+void SpeedProbeThread::State::run(const SpeedProbeBursts& bursts) {
+  using Clock = std::chrono::steady_clock;
+  auto span = [](double s) { return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s)); };
+  const auto step = span(bursts.pace);
   try {
+    const bool inBursts = bursts.statements > 0;
+    if (inBursts) createSpeedProbeTable(*c);
+    auto send = [&](size_t i) { pqxx::nontransaction(*c).exec(inBursts ? speedProbeBurstStatement(i) : statement(i)); };
     const SpeedProbePlan plan;
     size_t sent = 0;
-    for (; sent < static_cast<size_t>(plan.warmup) && !stopping; ++sent) pqxx::nontransaction(*c).exec(statement(sent));
+    for (; sent < static_cast<size_t>(plan.warmup) && !stopping; ++sent) send(sent);
     // Counted from one statement's end to the next's, as a live run's backends are: what the
     // backend does after answering is owed to its statements too, and /proc may not yet show the
     // CPU of a backend still on a core when the answer arrives.
     double last = processRunSeconds(backend);
     while (!stopping) {
-      pqxx::nontransaction(*c).exec(statement(sent++));
-      const double now = processRunSeconds(backend);
-      const double used = std::max(0.0, now - last);
-      last = std::max(last, now);
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        reading.cpuSeconds += used;
-        ++reading.statements;
+      const auto burstStart = Clock::now();
+      for (int k = 0; (bursts.statements == 0 || k < bursts.statements) && !stopping; ++k) {
+        send(sent++);
+        const double now = processRunSeconds(backend);
+        if (k >= bursts.uncounted) count(std::max(0.0, now - last));
+        last = std::max(last, now);
+        std::this_thread::sleep_for(step);  // a pause after each, as the yardstick's pace
       }
-      std::this_thread::sleep_for(step);  // a pause after each, as the yardstick's pace
+      // The next burst's start, in slices so that stop() does not wait for it.
+      const auto next = burstStart + span(bursts.every);
+      while (!stopping && Clock::now() < next) std::this_thread::sleep_for(std::min(next - Clock::now(), span(0.02)));
+      last = processRunSeconds(backend);  // the pause's CPU (the backend asleep) is no statement's
     }
   } catch (const std::exception&) {  // the server went away: the readings taken stand
   }

@@ -8,6 +8,9 @@
 // for the model's error (this VM's moved by up to 1.7x within a minute).
 #pragma once
 
+#include <pqxx/pqxx>
+
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -31,6 +34,20 @@ double probeServerSpeed(const std::string& conninfo, const SpeedProbePlan& plan 
 // readings compare (a statement's CPU depends on how long its backend idled before it).
 constexpr double kSpeedProbeThreadPace = 0.02;
 
+// A yardstick sent in short bursts at the per-type costs' pace (its statements as dear as theirs:
+// the backend stays awake) with long pauses between (about 1 % of a core), the first statements of
+// each burst (a woken backend's) not counted. Its statement is a task instance's read by key
+// (kSpeedProbeBurstStatement) on a table of the harness's own, the same on every server: what
+// most of a scheduler's statements are. `schedlab calibrate` sends the bursts all through its
+// per-type measurements, `schedlab live` all through its run: the two's ratio is the server's
+// speed in the live run against the calibration's per-type costs.
+struct SpeedProbeBursts {
+  double pace = 0.001;  // after each statement of a burst, as CalibrationPlan::serverCpuPace
+  int statements = 12;  // a burst's
+  int uncounted = 2;    // its first ones
+  double every = 0.25;  // seconds from a burst's start to the next's
+};
+
 class SpeedProbeThread {
  public:
   struct Reading {
@@ -43,6 +60,8 @@ class SpeedProbeThread {
   // backend's CPU cannot be read or the server fails it: a report, which never fails what runs.
   // REQUIRES: interval > 0.
   SpeedProbeThread(const std::string& conninfo, double interval);
+  // The same in bursts. REQUIRES: bursts.pace > 0, 0 <= bursts.uncounted < bursts.statements.
+  SpeedProbeThread(const std::string& conninfo, const SpeedProbeBursts& bursts);
   ~SpeedProbeThread();  // stops it if stop() was not called
 
   // What it has measured so far; thread-safe. Two readings' difference is the window's between.
@@ -60,5 +79,11 @@ class SpeedProbeThread {
 
 // The statements sent, for the record: "<one of them>" with the catalog name that varies.
 extern const std::string kSpeedProbeStatement;
+// The bursts', "<dag>" and "<task>" varying over schedlab_harness.yardstick's 1,000 rows.
+extern const std::string kSpeedProbeBurstStatement;
+// Its i-th statement (the rows go round).
+std::string speedProbeBurstStatement(size_t i);
+// Creates the bursts' table on `c`'s server unless it is there. Throws what the server throws.
+void createSpeedProbeTable(pqxx::connection& c);
 
 }  // namespace schedlab

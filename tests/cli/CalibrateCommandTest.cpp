@@ -93,6 +93,14 @@ TEST(CalibrateCommand, MeasuresFitsAndTheSimulatorRunsOnIt) {
   EXPECT_LT(yardstick["during_s"].get<double>(), 0.01);
   EXPECT_EQ(yardstick["during_pace_s"].get<double>(), 0.02);
   EXPECT_GT(yardstick["during_statements"].get<long long>(), 50);
+  // And a task instance's read by key on the harness's table, in bursts at the per-type costs' pace
+  // all through them, as `schedlab live` sends it all through its run.
+  ASSERT_TRUE(yardstick.contains("bursts_s"));
+  EXPECT_GT(yardstick["bursts_s"].get<double>(), 0);
+  EXPECT_LT(yardstick["bursts_s"].get<double>(), 0.01);
+  EXPECT_NE(yardstick["bursts"]["statement"].get<std::string>().find("schedlab_harness.yardstick"), std::string::npos);
+  EXPECT_EQ(yardstick["bursts"]["pace_s"].get<double>(), 0.001);
+  EXPECT_GT(yardstick["bursts_statements"].get<long long>(), 10);
 
   // The scheduler's side, measured with SQLAlchemy: every type the scheduler sends.
   EXPECT_NE(r.output.find("scheduler-side cost per query (client CPU: SQLAlchemy 1.4"), std::string::npos) << r.output;

@@ -41,6 +41,26 @@ TEST(SpeedProbeThread, ReadsTheServersCpuAStatementUntilItsStop) {
   EXPECT_EQ(stats.totals().calls, 0);
 }
 
+TEST(SpeedProbeThread, InBurstsCountsAllButEachBurstsFirstStatements) {
+  BenchDatabase db("", {});
+  const SpeedProbeBursts bursts{0.001, 6, 2, 0.2};
+  SpeedProbeThread probe(db.connectionString(), bursts);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  probe.stop();
+  // Five bursts in the second (the first after the 20 statements' warm-up), four counted of each:
+  // whole bursts only, and a partial one at most at the stop.
+  const long long counted = probe.reading().statements;
+  EXPECT_GE(counted, 3 * 4);
+  EXPECT_LE(counted, 6 * 4);
+  EXPECT_GT(probe.reading().since({}), 0);
+  EXPECT_LT(probe.reading().since({}), 0.01);
+  // Its statement reads a task instance by key on the harness's own table, the same on every server.
+  auto c = db.connectTo("public");
+  EXPECT_EQ(pqxx::nontransaction(*c).exec1("SELECT count(*) FROM schedlab_harness.yardstick")[0].as<int>(), 1000);
+  createSpeedProbeTable(*c);  // again: it is there
+  EXPECT_EQ(pqxx::nontransaction(*c).exec1(speedProbeBurstStatement(999)).size(), 2u);
+}
+
 TEST(SpeedProbeThread, AServerItCannotReachLeavesItsReadingsEmpty) {
   SpeedProbeThread probe("host=127.0.0.1 port=1 connect_timeout=1", 0.005);
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
