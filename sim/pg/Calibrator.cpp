@@ -403,8 +403,11 @@ void measureServerCpu(BenchDatabase& db, pqxx::connection& c, SchemaLayout layou
   StatementStats stats(c, db.serverName());
   // The server's speed while the per-type costs are measured, as a live run measures it.
   SpeedProbeThread speed(db.connectionString(), kSpeedProbeThreadPace);
-  // And in bursts at their pace, as a live run sends them all through its run.
-  SpeedProbeThread bursts(db.connectionString(), SpeedProbeBursts{plan.serverCpuPace});
+  // And in bursts at their pace, as a live run sends them all through its run: on a throwaway
+  // server only, as a live run does (its table would outlive the schemas a user's server drops).
+  std::unique_ptr<SpeedProbeThread> bursts;
+  if (db.cluster())
+    bursts = std::make_unique<SpeedProbeThread>(db.connectionString(), SpeedProbeBursts{plan.serverCpuPace});
   std::vector<PacedClient> pool = connectClients(db, layout, h, plan.serverCpuClients);
   auto record = [&](const std::string& key, const ServerCost& cost) {
     m.serverCpu[key] = cost.cpu;
@@ -432,7 +435,7 @@ void measureServerCpu(BenchDatabase& db, pqxx::connection& c, SchemaLayout layou
     }
   }
   speed.stop();
-  bursts.stop();
+  if (bursts) bursts->stop();
   {
     // The clients' backends flush their counts as they end.
     pool.clear();
@@ -449,9 +452,11 @@ void measureServerCpu(BenchDatabase& db, pqxx::connection& c, SchemaLayout layou
   const SpeedProbeThread::Reading r = speed.reading();
   m.speedProbeDuring.cpuSeconds += r.cpuSeconds;
   m.speedProbeDuring.statements += r.statements;
-  const SpeedProbeThread::Reading b = bursts.reading();
-  m.speedProbeBursts.cpuSeconds += b.cpuSeconds;
-  m.speedProbeBursts.statements += b.statements;
+  if (bursts) {
+    const SpeedProbeThread::Reading b = bursts->reading();
+    m.speedProbeBursts.cpuSeconds += b.cpuSeconds;
+    m.speedProbeBursts.statements += b.statements;
+  }
 }
 
 void measureLoaded(BenchDatabase& db, SchemaLayout layout, const History& h, const CalibrationPlan& plan,

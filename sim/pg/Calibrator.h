@@ -94,7 +94,7 @@ struct CalibrationMeasurements {
   // the server's speed while they were taken, which a live run's SpeedProbeThread compares with.
   SpeedProbeThread::Reading speedProbeDuring;
   // And the task-instance yardstick in bursts at their pace (SpeedProbeBursts), as a live run
-  // sends it all through its run.
+  // sends it all through its run; throwaway server only.
   SpeedProbeThread::Reading speedProbeBursts;
 };
 

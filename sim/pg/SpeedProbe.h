@@ -60,7 +60,9 @@ class SpeedProbeThread {
   // backend's CPU cannot be read or the server fails it: a report, which never fails what runs.
   // REQUIRES: interval > 0.
   SpeedProbeThread(const std::string& conninfo, double interval);
-  // The same in bursts. REQUIRES: bursts.pace > 0, 0 <= bursts.uncounted < bursts.statements.
+  // The bursts' statement in bursts (statements 0: kSpeedProbeStatement in one burst without end,
+  // which the constructor above sends).
+  // REQUIRES: bursts.pace > 0, 0 <= bursts.uncounted, and uncounted < statements unless statements is 0.
   SpeedProbeThread(const std::string& conninfo, const SpeedProbeBursts& bursts);
   ~SpeedProbeThread();  // stops it if stop() was not called
 
