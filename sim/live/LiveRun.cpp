@@ -280,7 +280,7 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
     services[0]->leaveOut([w = waits.get()] { return w->backendSeconds(); });
     speedDuring = std::make_unique<SpeedProbeThread>(db.connectionString(), kSpeedProbeThreadPace);
     services[0]->leaveOut([p = speedDuring.get()] { return p->backendSeconds(); });
-    // And in bursts at the per-type costs' pace, as the calibration sent them beside those.
+    // And in bursts at the per-type costs' pace, as the calibration sends them all through those.
     speedBursts = std::make_unique<SpeedProbeThread>(db.connectionString(), SpeedProbeBursts{});
     services[0]->leaveOut([p = speedBursts.get()] { return p->backendSeconds(); });
   }

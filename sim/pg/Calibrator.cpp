@@ -406,8 +406,7 @@ void measureServerCpu(BenchDatabase& db, pqxx::connection& c, SchemaLayout layou
   // And in bursts at their pace, as a live run sends them all through its run: on a throwaway
   // server only, as a live run does (its table would outlive the schemas a user's server drops).
   std::unique_ptr<SpeedProbeThread> bursts;
-  if (db.cluster())
-    bursts = std::make_unique<SpeedProbeThread>(db.connectionString(), SpeedProbeBursts{plan.serverCpuPace});
+  if (db.cluster()) bursts = std::make_unique<SpeedProbeThread>(db.connectionString(), SpeedProbeBursts{});
   std::vector<PacedClient> pool = connectClients(db, layout, h, plan.serverCpuClients);
   auto record = [&](const std::string& key, const ServerCost& cost) {
     m.serverCpu[key] = cost.cpu;

@@ -42,7 +42,7 @@ constexpr double kSpeedProbeThreadPace = 0.02;
 // per-type measurements, `schedlab live` all through its run: the two's ratio is the server's
 // speed in the live run against the calibration's per-type costs.
 struct SpeedProbeBursts {
-  double pace = 0.001;  // after each statement of a burst, as CalibrationPlan::serverCpuPace
+  double pace = 0.001;  // after each statement of a burst, CalibrationPlan::serverCpuPace's default
   int statements = 12;  // a burst's
   int uncounted = 2;    // its first ones
   double every = 0.25;  // seconds from a burst's start to the next's
