@@ -62,6 +62,12 @@ double SimGridQueryService::serve(const QueryBatch& batch, double clientSecondsP
   // Disk reads overlap across queries (an SSD or cloud volume serves many at once), so they add
   // latency without queueing behind each other.
   t += batch.diskSeconds();
+  // The WAL writer flushes the batch's commits on a core once they are made; the client does not
+  // wait for it, the statements after it on that core do.
+  if (const double own = batch.serverProcessesSeconds(); own > 0) {
+    cores_.book(now, t, own);
+    work_.serverProcesses += own;
+  }
   WakeQueue::sleepUntil(t);
   if (chargesConnections_) lastStatementEnd_[sg4::this_actor::get_pid()] = SimClock::now();
   if (pool_) pool_->release();

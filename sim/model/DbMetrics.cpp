@@ -51,6 +51,7 @@ void DbMetrics::scopeMetrics(nlohmann::json& m, const std::vector<size_t>& dbs, 
     work.statements += now.statements - before.statements;
     work.wakeUps += now.wakeUps - before.wakeUps;
     work.connectionStarts += now.connectionStarts - before.connectionStarts;
+    work.serverProcesses += now.serverProcesses - before.serverProcesses;
     cores += db.cores();
     for (size_t i = 0; i < kQueryTypeCount; ++i) {
       count[i] += db.countByType()[i];
@@ -62,7 +63,8 @@ void DbMetrics::scopeMetrics(nlohmann::json& m, const std::vector<size_t>& dbs, 
   m[metric::kDbCpuUtilization.name()] = roundMetric(busy / (window * cores));
   m[metric::kDbCpuSecondsByPart.name()] = {{"statements", roundMetric(work.statements)},
                                            {"wake_ups", roundMetric(work.wakeUps)},
-                                           {"connection_starts", roundMetric(work.connectionStarts)}};
+                                           {"connection_starts", roundMetric(work.connectionStarts)},
+                                           {"server_processes", roundMetric(work.serverProcesses)}};
   // As PostgreSQL's pg_stat_database reports it: blks_hit / (blks_hit + blks_read).
   m[metric::kDbCacheHitRatio.name()] = roundMetric(pages > 0 ? 1.0 - fromDisk / pages : 1.0);
   m[metric::kDbPagesReadFromDisk.name()] = std::round(fromDisk);

@@ -20,6 +20,7 @@ void QueryBatch::add(QueryType type, double rowsScanned, double rowsReturned, in
   pagesFromDisk_ += fromDisk;
   diskSeconds_ += disk;
   clientSeconds_ += db_->clientCost(type, rowsScanned, rowsReturned) * times;
+  serverProcessesSeconds_ += db_->serverProcessesCost(type) * times;
   // Counted in SQL statements: what Airflow's query logs and the seeds' "queries" count.
   int statements = queryInfo(type).statements * times;
   queries_ += statements;
@@ -37,6 +38,7 @@ void QueryBatch::add(const QueryBatch& other) {
   pages_ += other.pages_;
   pagesFromDisk_ += other.pagesFromDisk_;
   clientSeconds_ += other.clientSeconds_;
+  serverProcessesSeconds_ += other.serverProcessesSeconds_;
   // Only the types `other` holds: adding another's zeros would change nothing.
   other.forEachTypeUsed([&](size_t i) {
     counts_[i] += other.counts_[i];

@@ -61,6 +61,8 @@ class QueryBatch {
   const std::vector<QueryEntry>& entries() const { return entries_; }
   int queries() const { return queries_; }
   double seconds() const { return seconds_; }  // CPU seconds on a DB core
+  // The server's own processes' CPU seconds after the batch (the WAL writer's, for its writes).
+  double serverProcessesSeconds() const { return serverProcessesSeconds_; }
   // The scheduler's CPU for the batch as the calibration measured it (its client_costs; 0
   // without them): what `scheduler.client_cost_per_query: measured` charges.
   double clientSeconds() const { return clientSeconds_; }
@@ -84,6 +86,7 @@ class QueryBatch {
   std::vector<QueryEntry> entries_;
   int queries_ = 0;
   double seconds_ = 0, diskSeconds_ = 0, pages_ = 0, pagesFromDisk_ = 0, clientSeconds_ = 0;
+  double serverProcessesSeconds_ = 0;
   std::array<int, kQueryTypeCount> counts_{};
   std::array<double, kQueryTypeCount> secondsByType_{};
   // A bit per query type held (words of 64), so adding a batch visits only its types.
@@ -127,6 +130,8 @@ class MetadataDb {
   double cost(QueryType type, double rowsScanned, double rowsReturned) const {
     return model_.cost(type).seconds.at(rowsScanned, rowsReturned, decades(queryInfo(type).table)) / coreSpeed_;
   }
+  // The server's own processes' CPU after one query (QueryCost::serverProcesses).
+  double serverProcessesCost(QueryType type) const { return model_.cost(type).serverProcesses / coreSpeed_; }
   // Pages one query touches.
   double pages(QueryType type, double rowsScanned, double rowsReturned) const {
     return model_.cost(type).pages.at(rowsScanned, rowsReturned, decades(queryInfo(type).table));

@@ -69,6 +69,8 @@ QueryCost queryCost(const nlohmann::json& c, const std::string& where) {
     q.pages = {field(p, "fixed", w), field(p, "per_row_scanned", w), field(p, "per_row_returned", w),
                field(p, "per_decade", w), minDecades};
   }
+  // Optional: calibrations from before it, and servers elsewhere, did not measure it.
+  if (c.contains("server_processes_s")) q.serverProcesses = field(c, "server_processes_s", where);
   return q;
 }
 
@@ -76,7 +78,7 @@ QueryCost scaled(const QueryCost& c, double k) {
   auto times = [k](const LinearCost& l) {
     return LinearCost{l.fixed * k, l.perRowScanned * k, l.perRowReturned * k, l.perDecade * k, l.minDecades};
   };
-  return {times(c.seconds), times(c.pages)};
+  return {times(c.seconds), times(c.pages), c.serverProcesses * k};
 }
 
 // What a type is costed as in a calibration from before it (airflow3's, deferral's and assets'

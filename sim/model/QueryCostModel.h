@@ -35,6 +35,10 @@ struct LinearCost {
 struct QueryCost {
   LinearCost seconds;  // CPU seconds of one DB core, all pages in memory
   LinearCost pages;    // 8 KiB pages read (from memory or disk)
+  // CPU seconds of the server's own processes per query, after it is answered: the WAL writer
+  // flushing its writes' commit records (commits asynchronous). 0 for reads, and where the
+  // calibration did not measure it.
+  double serverProcesses = 0;
 };
 
 // The scheduler's own CPU for one query (SQLAlchemy building it, psycopg2 sending it and reading

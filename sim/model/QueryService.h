@@ -13,6 +13,7 @@ struct DbWork {
   double statements = 0;        // the cost model's, the statements' own
   double wakeUps = 0;           // connections' wake-ups after idling
   double connectionStarts = 0;  // backends' starts
+  double serverProcesses = 0;   // the server's own processes (the WAL writer's flushes)
 };
 
 class QueryService {

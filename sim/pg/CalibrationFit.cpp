@@ -361,6 +361,24 @@ double coldStatementSeconds(const CalibrationMeasurements& m) {
   return std::max(0.0, m.connections.workSeconds - warm);
 }
 
+// What the server's own processes spent per query of a type (the median over the sizes: the WAL
+// writer's flush of a commit does not grow with the tables), from the type's own statements where
+// measured, else from `shape` (sent `k` times a query); < 0 when not measured.
+double serverProcessesPerQuery(const CalibrationMeasurements& m, const QueryInfo& info, SchemaLayout layout,
+                               const std::string& shape, double k) {
+  std::vector<double> own, fromShape;
+  for (long long size : m.sizes) {
+    auto t = m.serverProcesses.find(measurementKey(SchemaLayout::Airflow110, size, "type:" + std::string(info.name)));
+    if (t != m.serverProcesses.end()) own.push_back(t->second);
+    auto s = m.serverProcesses.find(measurementKey(layout, size, shape));
+    if (s != m.serverProcesses.end()) fromShape.push_back(s->second * k);
+  }
+  std::vector<double>& v = own.empty() ? fromShape : own;
+  if (v.empty()) return -1;
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
 nlohmann::json queryCosts(const CalibrationMeasurements& m, const std::map<std::string, ShapeFit>& time,
                           const std::map<std::string, ShapeFit>& page, std::vector<ShapeFit>& typeFits) {
   nlohmann::json queries = nlohmann::json::object();
@@ -389,6 +407,8 @@ nlohmann::json queryCosts(const CalibrationMeasurements& m, const std::map<std::
     }
     queries[name] = costJson(t, p, k, measuredAs, src->second.statements,
                              measuresTable(src->second.layout, src->second.shape, info.table));
+    if (const double own = serverProcessesPerQuery(m, info, src->second.layout, src->second.shape, k); own >= 0)
+      queries[name]["server_processes_s"] = round_to(own, 1e-9);
   }
   return queries;
 }
@@ -418,6 +438,10 @@ nlohmann::json airflow3Section(const CalibrationMeasurements& m, const std::map<
     const int statements = type ? queryInfo(*type).statements : src.statements;
     queries[name] = costJson(time.at(key), page.at(key), src.statements, key, statements,
                              type && measuresTable(src.layout, src.shape, queryInfo(*type).table));
+    if (type) {
+      const double own = serverProcessesPerQuery(m, queryInfo(*type), src.layout, src.shape, src.statements);
+      if (own >= 0) queries[name]["server_processes_s"] = round_to(own, 1e-9);
+    }
   }
   // The examine query's cost is per task instance it loads; with none (no run to examine) the
   // locked page of runs still costs what the same SELECT without the join does.
@@ -473,7 +497,10 @@ void describeMeasurements(nlohmann::json& provenance, const CalibrationMeasureme
           : "DB time = the backend's CPU time (/proc/PID/schedstat) per execution of the shape's SQL sent as psycopg2 "
             "sends Airflow's (literal arguments, parsed and planned every time, in the shape's transaction), the DAGs "
             "in turn; server_cpu_us splits it into pg_stat_statements' execution and planning and the rest (protocol, "
-            "parsing, transaction, statement start and end)";
+            "parsing, transaction, statement start and end), and (throwaway server) server_processes is what the "
+            "server's own processes (WAL writer, background writer, ...) spent per execution meanwhile: "
+            "queries.<type>.server_processes_s, their median over the sizes, from the type's own statements where "
+            "measured";
   provenance["how"] =
       "Google Benchmark, one client, prepared statements (libpqxx), median of interleaved rounds, for latency; " +
       dbTime +
@@ -495,6 +522,9 @@ void describeMeasurements(nlohmann::json& provenance, const CalibrationMeasureme
                    {"execution", round_to(exec * 1e6, 0.1)},
                    {"planning", round_to(plan * 1e6, 0.1)},
                    {"other", round_to(std::max(0.0, cpu - exec - plan) * 1e6, 0.1)}};
+      // The server's own processes meanwhile (queries.<type>.server_processes_s: their median).
+      if (auto own = m.serverProcesses.find(k); own != m.serverProcesses.end())
+        server[k]["server_processes"] = round_to(own->second * 1e6, 0.1);
       // A round trip's time outside the server: SELECT 1's latency less its backend CPU.
       const std::string suffix = "/select_1";
       if (k.size() > suffix.size() && k.compare(k.size() - suffix.size(), suffix.size(), suffix) == 0) {

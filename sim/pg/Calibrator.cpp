@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -117,7 +118,18 @@ ShapeCosts shapeCosts(pqxx::connection& c, const QueryShape& shape, const Histor
 
 struct ServerCost {
   double cpu = 0, exec = 0, plan = 0;  // seconds per execution of a unit
+  double own = -1;                     // the server's own processes' meanwhile; < 0: not visible
 };
+
+// CPU seconds the server's own processes (ServerCpu.h) have run so far; < 0 when not visible.
+double ownProcessesSeconds(int serverPid) {
+  if (serverPid <= 0) return -1;
+  const std::map<int, double> own = serverOwnProcesses(serverPid);
+  if (own.empty()) return -1;
+  double sum = 0;
+  for (const auto& [pid, seconds] : own) sum += seconds;
+  return sum;
+}
 
 // One unit of work as Airflow sends it: its statements with literal arguments, alone or in a
 // transaction that commits or (for writes that must leave the history as loaded) rolls back.
@@ -179,8 +191,11 @@ void sendUnit(pqxx::connection& c, const SqlUnit& u, std::chrono::duration<doubl
 // plan.serverCpuPace), from plan.serverCpuClients connections at once, the units in turn, for
 // plan.serverCpuSeconds. A backend woken for each statement after others ran finds its caches
 // cold: paced, a statement costs the server up to twice what a tight loop of it does.
+// The server's own processes' CPU over the same span (serverPid > 0, the server on this machine)
+// is owed to the units too: the WAL writer flushes each write's commit record (commits are
+// asynchronous on the throwaway server), 17-24 us of its CPU a commit here and nothing for reads.
 ServerCost pacedServerCost(std::vector<PacedClient>& pool, StatementStats& stats, const std::vector<SqlUnit>& units,
-                           const CalibrationPlan& plan) {
+                           const CalibrationPlan& plan, int serverPid) {
   // NOWAIT locks fail rather than wait when another client holds them: one client for those.
   bool nowait = false;
   for (const SqlUnit& u : units)
@@ -199,6 +214,7 @@ ServerCost pacedServerCost(std::vector<PacedClient>& pool, StatementStats& stats
   for (size_t i = 0; i < n; ++i)
     for (const SqlUnit* u : unitsOf(i)) sendUnit(*pool[i].c, *u, none);  // caches warm first
   stats.reset();
+  const double own0 = ownProcessesSeconds(serverPid);
   runOnThreads(n, [&](size_t i) {
     PacedClient& k = pool[i];
     const std::vector<const SqlUnit*> mine = unitsOf(i);
@@ -211,6 +227,7 @@ ServerCost pacedServerCost(std::vector<PacedClient>& pool, StatementStats& stats
              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < plan.serverCpuSeconds);
     k.used = k.cpu->seconds() - cpu0;
   });
+  const double own1 = own0 < 0 ? -1 : ownProcessesSeconds(serverPid);
   const StatementStats::Totals t = stats.totals();
   double used = 0;
   long long sent = 0;
@@ -219,7 +236,8 @@ ServerCost pacedServerCost(std::vector<PacedClient>& pool, StatementStats& stats
     sent += pool[i].units;
   }
   const double per = 1.0 / static_cast<double>(sent);
-  return {used * per, t.execSeconds * per, t.planSeconds * per};
+  // A process that ended meanwhile (an autovacuum worker) takes its CPU with it: never below 0.
+  return {used * per, t.execSeconds * per, t.planSeconds * per, own1 < 0 ? -1 : std::max(0.0, own1 - own0) * per};
 }
 
 // The DAGs the measurements go round: every DAG of the history, so that a unit's rows are about
@@ -412,23 +430,26 @@ void measureServerCpu(BenchDatabase& db, pqxx::connection& c, SchemaLayout layou
     m.serverCpu[key] = cost.cpu;
     m.serverExec[key] = cost.exec;
     m.serverPlan[key] = cost.plan;
+    if (cost.own >= 0) m.serverProcesses[key] = cost.own;
   };
   for (const QueryShape& shape : queryShapes(layout))
     record(measurementKey(layout, h.taskInstances, shape.name),
-           pacedServerCost(pool, stats, shapeUnits(c, shape, h), plan));
+           pacedServerCost(pool, stats, shapeUnits(c, shape, h), plan, db.serverPid()));
   if (layout == SchemaLayout::Airflow110) {
     // What a rolled-back write's BEGIN and ROLLBACK cost, taken off the writes measured so.
-    const ServerCost wrap = pacedServerCost(pool, stats, {{{}, QueryShape::Transaction::Rollback}}, plan);
+    const ServerCost wrap =
+        pacedServerCost(pool, stats, {{{}, QueryShape::Transaction::Rollback}}, plan, db.serverPid());
     record(measurementKey(layout, h.taskInstances, "transaction_rolled_back"), wrap);
     for (const QueryInfo& info : kQueries) {
       const QueryType type = static_cast<QueryType>(&info - kQueries.data());
       if (liveStatements(type).empty()) continue;
       std::vector<SqlUnit> units = catalogUnits(c, type, h, everyDag(h));
-      ServerCost cost = pacedServerCost(pool, stats, units, plan);
+      ServerCost cost = pacedServerCost(pool, stats, units, plan, db.serverPid());
       if (units.front().transaction == QueryShape::Transaction::Rollback) {
         cost.cpu = std::max(0.0, cost.cpu - wrap.cpu);
         cost.exec = std::max(0.0, cost.exec - wrap.exec);
         cost.plan = std::max(0.0, cost.plan - wrap.plan);
+        if (cost.own >= 0 && wrap.own >= 0) cost.own = std::max(0.0, cost.own - wrap.own);
       }
       record(measurementKey(layout, h.taskInstances, "type:" + std::string(info.name)), cost);
     }

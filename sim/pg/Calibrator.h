@@ -61,6 +61,9 @@ struct CalibrationMeasurements {
   // protocol, parsing, the transaction, the statement's start and end, a woken backend's cold
   // caches). Empty when the server's processes are not on this machine.
   std::map<std::string, double> serverCpu, serverExec, serverPlan;
+  // The server's own processes' CPU seconds per execution meanwhile (keyed as serverCpu; throwaway
+  // server only): with commits asynchronous, the WAL writer flushing each write's commit record.
+  std::map<std::string, double> serverProcesses;
   // Keyed "<layout>/tis:<size>/<table>".
   std::map<std::string, double> tableRows, tableBytes;
   std::vector<double> coldPageRead;  // seconds per page read from disk, per round

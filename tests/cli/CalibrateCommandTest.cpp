@@ -50,6 +50,13 @@ TEST(CalibrateCommand, MeasuresFitsAndTheSimulatorRunsOnIt) {
   const auto& updates = model.provenance()["task_instance_updates"]["airflow1.10/tis:8000"];
   EXPECT_GT(updates["updates"].get<long long>(), 0);
   EXPECT_LE(updates["hot_updates"].get<long long>(), updates["updates"].get<long long>());
+  // The server's own processes after each type's statements: the WAL writer flushes a write's
+  // commit (a task runner's start writes four rows, each its own commit), nothing for a read.
+  const double walStart = model.cost(QueryType::WorkerStart).serverProcesses;
+  EXPECT_GT(walStart, 2e-6);
+  EXPECT_LT(walStart, 0.5 * model.seconds(QueryType::WorkerStart, 1, 1, 8000));
+  EXPECT_LT(model.cost(QueryType::TiCurrentState).serverProcesses, 0.25 * walStart);
+  EXPECT_TRUE(server["airflow1.10/tis:8000/type:worker_start"].contains("server_processes"));
   // Airflow 3.1's schema, measured too: what airflow3 runs pay.
   EXPECT_EQ(file["airflow3"]["queries"]["api_ti_run"]["measured_as"], "airflow3.1/api_ti_run");
   EXPECT_EQ(file["airflow3"]["queries"]["deadline_scan"]["measured_as"], "airflow3.1/deadline_scan");

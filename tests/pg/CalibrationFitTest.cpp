@@ -234,3 +234,26 @@ TEST(CalibrationFit, ANewBackendsColdStatementsAreItsWorkLessItsUnitsPerTypeCost
   paced("worker_finish", 0.01);
   EXPECT_EQ(fitCalibration(m, {{"command", "test"}}).calibration["connections"]["cold_statements_s"], 0);
 }
+
+TEST(CalibrationFit, TheServersOwnProcessesArePerQueryTheMedianOverTheSizes) {
+  CalibrationMeasurements m = synthetic();
+  // worker_finish measured with its own statements at each size: 70, 90 and 60 us of the WAL
+  // writer's per query; the heartbeat only as its shape (one statement a query): 20 and 30 us.
+  const double own[] = {70e-6, 90e-6, 60e-6};
+  for (size_t i = 0; i < m.sizes.size(); ++i) {
+    const std::string type = measurementKey(SchemaLayout::Airflow110, m.sizes[i], "type:worker_finish");
+    m.serverCpu[type] = 6e-4;
+    m.serverExec[type] = 3e-4;
+    m.serverPlan[type] = 1e-4;
+    m.serverProcesses[type] = own[i];
+  }
+  m.serverProcesses[measurementKey(SchemaLayout::Airflow110, m.sizes[0], "scheduler_heartbeat")] = 20e-6;
+  m.serverProcesses[measurementKey(SchemaLayout::Airflow110, m.sizes[1], "scheduler_heartbeat")] = 30e-6;
+  const nlohmann::json q = fitCalibration(m, {{"command", "test"}}).calibration["queries"];
+  EXPECT_NEAR(q["worker_finish"]["server_processes_s"].get<double>(), 70e-6, 1e-12);
+  EXPECT_NEAR(q["scheduler_heartbeat"]["server_processes_s"].get<double>(), 25e-6, 1e-12);
+  EXPECT_FALSE(q["ti_current_state"].contains("server_processes_s"));  // not measured: none written
+  const QueryCostModel model = QueryCostModel::fromJson(fitCalibration(m, {{"command", "test"}}).calibration, "fitted");
+  EXPECT_NEAR(model.cost(QueryType::WorkerFinish).serverProcesses, 70e-6, 1e-12);
+  EXPECT_EQ(model.cost(QueryType::TiCurrentState).serverProcesses, 0);
+}
