@@ -80,6 +80,22 @@ void printConnections(const nlohmann::json& c) {
   std::printf("\n");
 }
 
+// The server's own processes' CPU per query of each type that leaves them some (its writes' commits
+// flushed by the WAL writer), as the calibration writes it.
+void printServerProcesses(const nlohmann::json& queries) {
+  std::string line;
+  for (auto it = queries.begin(); it != queries.end(); ++it) {
+    const double own = it.value().value("server_processes_s", 0.0);
+    if (own < 1e-6) continue;
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%s %s %.1f us", line.empty() ? "" : ",", it.key().c_str(), own * 1e6);
+    line += buf;
+  }
+  if (!line.empty())
+    std::printf("server's own processes per query (the WAL writer flushing its commits), the rest under 1 us:%s\n",
+                line.c_str());
+}
+
 // Where the DB's time goes per execution at the middle size: the backend's CPU, split.
 void printServerCpu(const CalibrationMeasurements& m) {
   if (m.serverCpu.empty()) {
@@ -333,6 +349,7 @@ int cmdCalibrate(const Args& args) {
   if (fit.calibration.contains("client_costs")) printClientCosts(fit.calibration["client_costs"]);
   if (fit.calibration.contains("api_server")) printApiRequestCost(fit.calibration["api_server"]);
   if (fit.calibration.contains("connections")) printConnections(fit.calibration["connections"]);
+  printServerProcesses(fit.calibration["queries"]);
   if (const auto& probe = fit.calibration["measured"]; probe.contains("speed_probe"))
     std::printf(
         "speed probe (the server's yardstick, `schedlab live` measures it too): %.1f us of DB CPU a statement "
