@@ -13,6 +13,7 @@
 #include "engine/SimGridQueryService.h"
 #include "model/MetadataDb.h"
 #include "support/OneHostEngine.h"
+#include "support/SimulatedDb.h"
 #include "support/TestSupport.h"
 
 namespace sg4 = simgrid::s4u;
@@ -37,12 +38,7 @@ std::vector<double> workAfter(const Plan& plan, double clientCost, double coreSp
                               std::vector<QueryType> types = {QueryType::TiCurrentState}) {
   std::string payload = runIsolated([=] {
     auto* client = test::startOneHostEngine("connections", "clients");
-    MetadbConfig cfg;
-    cfg.cores = 4;
-    cfg.networkRtt = 0;
-    cfg.coreSpeed = coreSpeed;
-    auto model = QueryCostModel::fromJson(nlohmann::json::parse(calibration), "test");
-    auto& db = *new MetadataDb(cfg, model, cfg.initialRows, std::make_unique<SimGridQueryService>(cfg));
+    MetadataDb& db = test::simulatedDb(4, 0, calibration, coreSpeed);
     for (const auto& statements : plan)
       sg4::Actor::create("client", client, [&db, statements, clientCost, types] {
         for (auto [at, n] : statements) {

@@ -10,6 +10,7 @@
 #include "engine/SimGridQueryService.h"
 #include "model/MetadataDb.h"
 #include "support/OneHostEngine.h"
+#include "support/SimulatedDb.h"
 #include "support/TestSupport.h"
 
 namespace sg4 = simgrid::s4u;
@@ -30,11 +31,7 @@ struct Sent {
 nlohmann::json byTypeAfter(const std::vector<std::vector<Sent>>& plan) {
   std::string payload = runIsolated([=] {
     auto* client = test::startOneHostEngine("response", "clients");
-    MetadbConfig cfg;
-    cfg.cores = 1;
-    cfg.networkRtt = 0.001;
-    auto model = QueryCostModel::fromJson(nlohmann::json::parse(kResponseCosts), "test");
-    auto& db = *new MetadataDb(cfg, model, cfg.initialRows, std::make_unique<SimGridQueryService>(cfg));
+    MetadataDb& db = test::simulatedDb(1, 0.001, kResponseCosts);
     db.startMeasuring();
     for (const auto& batches : plan)
       sg4::Actor::create("client", client, [&db, batches] {

@@ -13,6 +13,7 @@
 #include "engine/SimGridQueryService.h"
 #include "model/MetadataDb.h"
 #include "support/OneHostEngine.h"
+#include "support/SimulatedDb.h"
 #include "support/TestSupport.h"
 
 namespace sg4 = simgrid::s4u;
@@ -35,11 +36,7 @@ struct WalOutcome {
 WalOutcome writerThenReader(const char* calibration) {
   const std::string payload = runIsolated([=] {
     auto* client = test::startOneHostEngine("server_processes", "clients");
-    MetadbConfig cfg;
-    cfg.cores = 1;
-    cfg.networkRtt = 0;
-    auto model = QueryCostModel::fromJson(nlohmann::json::parse(calibration), "test");
-    auto& db = *new MetadataDb(cfg, model, cfg.initialRows, std::make_unique<SimGridQueryService>(cfg));
+    MetadataDb& db = test::simulatedDb(1, 0, calibration);
     auto* done = new std::vector<double>(2);
     sg4::Actor::create("writer", client, [&db, done] {
       QueryBatch b = db.batch();
