@@ -102,7 +102,7 @@ TEST(CalibrateCommand, MeasuresFitsAndTheSimulatorRunsOnIt) {
   EXPECT_LT(yardstick["during_s"].get<double>(), 0.01);
   EXPECT_EQ(yardstick["during_pace_s"].get<double>(), 0.02);
   EXPECT_GT(yardstick["during_statements"].get<long long>(), 50);
-  // And a task instance's read by key on the harness's table, in bursts at the per-type costs' pace
+  // And a trigger-rule count on the harness's table, in bursts at the per-type costs' pace
   // all through them, as `schedlab live` sends it all through its run.
   ASSERT_TRUE(yardstick.contains("bursts_s"));
   EXPECT_GT(yardstick["bursts_s"].get<double>(), 0);
