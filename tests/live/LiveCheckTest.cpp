@@ -18,8 +18,8 @@
 // yardstick sees it accounts for part of it only, and so does the yardstick sent in bursts at the
 // per-type costs' pace through both (SpeedProbe.h): at the speed its bursts give the DB CPU came
 // within 15 % of live in 17 of 20 figures here with a read by key as its statement (7 % below live
-// on average), in six of six with a trigger-rule count (as now), at the calibration's speed in 13
-// of 18. The held figures
+// on average), in eight of eight with a trigger-rule count (as now), at the calibration's speed
+// in 13 of 18. The held figures
 // are simulated at that speed (metadb.core_speed): the latencies came within 9 % of live in every
 // run so, where at the calibration's speed a machine that ran 1.5x as fast in the live run put a
 // loop mean 13.8 % off and one that ran 0.55x as fast a p95 16.5 % off; each is printed at the
