@@ -18,9 +18,9 @@
 // yardstick sees it accounts for part of it only. The yardstick sent in bursts at the per-type
 // costs' pace through both (SpeedProbe.h) does better: at the speed its bursts give the DB CPU
 // came within 15 % of live in 17 of 20 figures here with a read by key as its statement (7 % below
-// live on average), in 13 of 14 with a trigger-rule count (as now; -2.7 % on average, the 14th
+// live on average), in 15 of 16 with a trigger-rule count (as now; -3.7 % on average, the 16th
 // at -15.0 %: the bursts said 1.19x where the dominant statement's own ratio said 1.10x), at the
-// calibration's speed in 11 of those 14. Held at 15 %, about one run in twelve would fail: not
+// calibration's speed in 13 of those 16. Held at 15 %, about one run in ten would fail: not
 // yet. The held figures are simulated at that speed (metadb.core_speed): the latencies came within 9 % of live in every
 // run so, where at the calibration's speed a machine that ran 1.5x as fast in the live run put a
 // loop mean 13.8 % off and one that ran 0.55x as fast a p95 16.5 % off; each is printed at the
