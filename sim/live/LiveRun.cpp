@@ -297,14 +297,9 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
   // charges a connection's start and end together), once the server has reaped them.
   if (pid > 0) awaitServerChildren(pid, serverChildrenBefore, 5.0);
   const double busy = pid > 0 ? services[0]->busySeconds() - busyAtStart : 0;
-  // Each of them alive at the end, from its CPU at the start (0 for one started since); one that
-  // ended meanwhile (an autovacuum worker) is reaped into the rest.
-  double own = 0;
-  if (pid > 0)
-    for (const auto& [process, cpuNow] : serverOwnProcesses(pid)) {
-      const auto then = ownAtStart.find(process);
-      own += std::max(0.0, cpuNow - (then == ownAtStart.end() ? 0.0 : then->second));
-    }
+  // Each of them alive at the end, from its CPU at the start; one that ended meanwhile is reaped
+  // into the rest.
+  const double own = pid > 0 ? serverOwnSecondsSince(pid, ownAtStart) : 0;
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
 
   long long statements = 0, connections = 0;

@@ -9,6 +9,7 @@
 #include "model/QueryCatalog.h"
 #include "pg/QueryShapes.h"
 #include "pg/SpeedProbe.h"
+#include "util/Median.h"
 
 namespace schedlab {
 namespace {
@@ -373,10 +374,8 @@ double serverProcessesPerQuery(const CalibrationMeasurements& m, const QueryInfo
     auto s = m.serverProcesses.find(measurementKey(layout, size, shape));
     if (s != m.serverProcesses.end()) fromShape.push_back(s->second * k);
   }
-  std::vector<double>& v = own.empty() ? fromShape : own;
-  if (v.empty()) return -1;
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+  const std::vector<double>& v = own.empty() ? fromShape : own;
+  return v.empty() ? -1 : median(v);
 }
 
 nlohmann::json queryCosts(const CalibrationMeasurements& m, const std::map<std::string, ShapeFit>& time,

@@ -23,6 +23,7 @@
 #include "pg/QueryBenchmarks.h"
 #include "pg/ServerCpu.h"
 #include "pg/SpeedProbe.h"
+#include "util/Median.h"
 #include "util/Threads.h"
 
 namespace fs = std::filesystem;
@@ -47,12 +48,6 @@ class CollectingReporter : public benchmark::ConsoleReporter {
   }
   std::map<std::string, std::vector<double>> samples;  // seconds per execution, per round
 };
-
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
 
 // EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) of a statement: {"Plan": {...}, "Planning Time": ms, ...}.
 nlohmann::json explain(pqxx::transaction_base& tx, const std::string& statement) {
@@ -120,16 +115,6 @@ struct ServerCost {
   double cpu = 0, exec = 0, plan = 0;  // seconds per execution of a unit
   double own = -1;                     // the server's own processes' meanwhile; < 0: not visible
 };
-
-// CPU seconds the server's own processes (ServerCpu.h) have run so far; < 0 when not visible.
-double ownProcessesSeconds(int serverPid) {
-  if (serverPid <= 0) return -1;
-  const std::map<int, double> own = serverOwnProcesses(serverPid);
-  if (own.empty()) return -1;
-  double sum = 0;
-  for (const auto& [pid, seconds] : own) sum += seconds;
-  return sum;
-}
 
 // One unit of work as Airflow sends it: its statements with literal arguments, alone or in a
 // transaction that commits or (for writes that must leave the history as loaded) rolls back.
@@ -214,7 +199,8 @@ ServerCost pacedServerCost(std::vector<PacedClient>& pool, StatementStats& stats
   for (size_t i = 0; i < n; ++i)
     for (const SqlUnit* u : unitsOf(i)) sendUnit(*pool[i].c, *u, none);  // caches warm first
   stats.reset();
-  const double own0 = ownProcessesSeconds(serverPid);
+  // The server's own processes at the start (none: not visible, or a server elsewhere).
+  const std::map<int, double> own0 = serverPid > 0 ? serverOwnProcesses(serverPid) : std::map<int, double>{};
   runOnThreads(n, [&](size_t i) {
     PacedClient& k = pool[i];
     const std::vector<const SqlUnit*> mine = unitsOf(i);
@@ -227,7 +213,7 @@ ServerCost pacedServerCost(std::vector<PacedClient>& pool, StatementStats& stats
              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < plan.serverCpuSeconds);
     k.used = k.cpu->seconds() - cpu0;
   });
-  const double own1 = own0 < 0 ? -1 : ownProcessesSeconds(serverPid);
+  const double own = own0.empty() ? -1 : serverOwnSecondsSince(serverPid, own0);
   const StatementStats::Totals t = stats.totals();
   double used = 0;
   long long sent = 0;
@@ -236,8 +222,7 @@ ServerCost pacedServerCost(std::vector<PacedClient>& pool, StatementStats& stats
     sent += pool[i].units;
   }
   const double per = 1.0 / static_cast<double>(sent);
-  // A process that ended meanwhile (an autovacuum worker) takes its CPU with it: never below 0.
-  return {used * per, t.execSeconds * per, t.planSeconds * per, own1 < 0 ? -1 : std::max(0.0, own1 - own0) * per};
+  return {used * per, t.execSeconds * per, t.planSeconds * per, own < 0 ? -1 : own * per};
 }
 
 // The DAGs the measurements go round: every DAG of the history, so that a unit's rows are about

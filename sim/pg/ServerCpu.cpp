@@ -87,6 +87,15 @@ std::map<int, double> serverOwnProcesses(int pid) {
   return out;
 }
 
+double serverOwnSecondsSince(int pid, const std::map<int, double>& then) {
+  double own = 0;
+  for (const auto& [process, cpuNow] : serverOwnProcesses(pid)) {
+    const auto before = then.find(process);
+    own += std::max(0.0, cpuNow - (before == then.end() ? 0.0 : before->second));
+  }
+  return own;
+}
+
 int awaitServerChildren(int pid, int count, double limit) {
   const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(limit);
   int n = serverChildren(pid);

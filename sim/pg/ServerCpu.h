@@ -31,6 +31,10 @@ int serverChildren(int pid);
 // postmaster, client backends, parallel or other background workers) and the CPU seconds each has
 // run so far, to the nanosecond; none when not visible.
 std::map<int, double> serverOwnProcesses(int pid);
+// CPU seconds server `pid`'s own processes alive now have run since `then` (serverOwnProcesses at
+// an earlier moment): one started since counts from 0; one that ended since (an autovacuum worker)
+// is left out, its CPU reaped into the postmaster's.
+double serverOwnSecondsSince(int pid, const std::map<int, double>& then);
 
 // The CPU time of the server process behind one connection.
 class BackendCpu {
