@@ -658,12 +658,15 @@ CalibrationFitResult fitCalibration(const CalibrationMeasurements& m, nlohmann::
     }
     nlohmann::json& c = out.calibration["connections"] = {
         {"setup_s", round_to(m.connections.setupSeconds, 1e-6)},
+        {"setup_beside", {{"clients", m.connections.busyClients}, {"pace_s", m.connections.busyPace}}},
         {"idle_s", idle},
         {"statement_cpu_s", cpu},
         {"method",
          "setup_s: per connection opened, sent a task runner's first statements (or SELECT 1 where no work is "
          "named) and closed, the postmaster's and its ended backends' CPU less the backend's while it did the "
-         "work; cold_statements_s: that work's backend CPU on the new backend less the per-type costs of its "
+         "work, beside setup_beside.clients connections each reading a task instance by its key after a pause "
+         "of setup_beside.pace_s (as a live run's statements run beside its starts); cold_statements_s: that work's "
+         "backend CPU on the new backend less the per-type costs of its "
          "units (first_work); statement_cpu_s: a task instance's state by its key, the backends' CPU per statement "
          "when each connection sends one every idle_s (the first: the pace the per-type costs were measured at); "
          "wake_factor: per type sent after idling, its statements' extra CPU sent after the last idle_s over the "

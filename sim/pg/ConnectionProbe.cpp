@@ -1,9 +1,12 @@
 #include "pg/ConnectionProbe.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <exception>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "pg/ServerCpu.h"
 #include "util/Threads.h"
@@ -14,13 +17,49 @@ namespace {
 // CPU seconds of the postmaster and the children it has reaped.
 double postmasterSeconds(int pid) { return reapedChildrenSeconds(pid) + std::max(0.0, processRunSeconds(pid)); }
 
+// Connections that send `probes` in turn, each followed by a pause of `pace`, from threads of
+// their own until destroyed. Their backends live throughout, so that the postmaster's and its
+// reaped children's CPU, which measures the starts, holds none of theirs.
+class BusyClients {
+ public:
+  BusyClients(BenchDatabase& db, SchemaLayout layout, const History& h, int n, double pace,
+              const std::vector<std::string>& probes) {
+    if (probes.empty()) return;
+    for (int i = 0; i < n; ++i) connections_.push_back(db.connect(layout, h));
+    for (size_t i = 0; i < connections_.size(); ++i)
+      threads_.emplace_back([this, i, pace, &probes] {
+        try {
+          for (size_t k = i; !stop_; ++k) {
+            pqxx::nontransaction(*connections_[i]).exec(probes[k % probes.size()]);
+            std::this_thread::sleep_for(std::chrono::duration<double>(pace));
+          }
+        } catch (const std::exception&) {  // the server failed it: the starts are measured beside fewer
+        }
+      });
+  }
+  ~BusyClients() {
+    stop_ = true;
+    for (std::thread& t : threads_) t.join();
+  }
+
+ private:
+  std::vector<std::unique_ptr<pqxx::connection>> connections_;
+  std::vector<std::thread> threads_;
+  std::atomic<bool> stop_{false};
+};
+
 // The backend's start and end, and its work, per connection: the postmaster's and its reaped
 // children's CPU over `n` connections opened, sent `work` (SELECT 1 without) and closed, and of
-// it the backends' CPU while they did the work.
-void measureSetup(BenchDatabase& db, SchemaLayout layout, const History& h, int n,
-                  const std::function<void(pqxx::connection&, int)>& work, ConnectionProbeResult& out) {
+// it the backends' CPU while they did the work; beside plan.busyClients sending `probes`.
+void measureSetup(BenchDatabase& db, SchemaLayout layout, const History& h, const ConnectionProbePlan& plan,
+                  const std::vector<std::string>& probes, ConnectionProbeResult& out) {
   const int pid = db.serverPid();
+  const int n = plan.connections;
+  const auto& work = plan.work;
   if (pid <= 0 || n <= 0) return;
+  BusyClients busy(db, layout, h, plan.busyClients, plan.busyPace, probes);
+  out.busyClients = probes.empty() ? 0 : plan.busyClients;
+  out.busyPace = plan.busyPace;
   auto settled = [&] {  // once every ended backend has been reaped
     double last = postmasterSeconds(pid);
     for (int i = 0; i < 50; ++i) {
@@ -94,8 +133,6 @@ ConnectionProbeResult probeConnections(BenchDatabase& db, SchemaLayout layout, c
   // the tables calibrate has just loaded would take the probed core's time and invalidate the
   // backends' cached plans, and the longer the idle period the likelier a probe meets it.
   auto paused = db.pauseAutovacuum();
-  measureSetup(db, layout, h, plan.connections, plan.work, out);
-  if (out.setupSeconds < 0) return out;
   // The probe: a task instance's state by its key, as the scheduler and the task runner read it,
   // over task instances spread through the history.
   std::vector<std::string> probes;
@@ -111,7 +148,8 @@ ConnectionProbeResult probeConnections(BenchDatabase& db, SchemaLayout layout, c
                        " AND task_instance.task_id = " + tx.quote(row[1].as<std::string>()) + " AND task_instance." +
                        run + " = " + tx.quote(row[2].as<std::string>()));
   }
-  if (probes.empty()) return out;
+  measureSetup(db, layout, h, plan, probes, out);
+  if (out.setupSeconds < 0 || probes.empty()) return out;
   for (size_t i = 0; i < plan.idleSeconds.size(); ++i) {
     const int clients = plan.clients[std::min(i, plan.clients.size() - 1)];
     const double s = statementSeconds(db, layout, h, plan.idleSeconds[i], clients, plan.seconds, probes);

@@ -72,6 +72,9 @@ TEST(CalibrateCommand, MeasuresFitsAndTheSimulatorRunsOnIt) {
   EXPECT_NE(r.output.find("connections: "), std::string::npos) << r.output;
   const ConnectionCost& connection = model.connectionCost();
   EXPECT_GT(connection.setupSeconds, 10 * select1 * 1e-6);
+  // Measured beside connections reading at the per-type costs' pace, as a live run's starts are.
+  EXPECT_EQ(file["connections"]["setup_beside"]["clients"], 4) << file["connections"].dump();
+  EXPECT_EQ(file["connections"]["setup_beside"]["pace_s"], 0.001) << file["connections"].dump();
   // Measured on connections that send a task runner's start, heartbeat and end: on a new backend
   // those cost more than their per-type costs (its caches of the tables and indexes are built).
   ASSERT_TRUE(file["connections"].contains("first_work")) << file["connections"].dump();

@@ -18,7 +18,7 @@
 // yardstick sees it accounts for part of it only. The yardstick sent in bursts at the per-type
 // costs' pace through both (SpeedProbe.h) does better: at the speed its bursts give the DB CPU
 // came within 15 % of live in 17 of 20 figures here with a read by key as its statement (7 % below
-// live on average), in 21 of 22 with a trigger-rule count (as now; -3.1 % on average, the other
+// live on average), in 23 of 24 with a trigger-rule count (as now; -1.9 % on average, the other
 // at -15.0 %: the bursts said 1.19x where the dominant statement's own ratio said 1.10x), at the
 // calibration's speed in 13 of the first 16. Held at 15 %, about one run in ten would fail: not
 // yet. The held figures are simulated at that speed (metadb.core_speed): the latencies came within 9 % of live in every
