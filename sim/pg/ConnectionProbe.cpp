@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <exception>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,49 +16,12 @@ namespace {
 // CPU seconds of the postmaster and the children it has reaped.
 double postmasterSeconds(int pid) { return reapedChildrenSeconds(pid) + std::max(0.0, processRunSeconds(pid)); }
 
-// Connections that send `probes` in turn, each followed by a pause of `pace`, from threads of
-// their own until destroyed. Their backends live throughout, so that the postmaster's and its
-// reaped children's CPU, which measures the starts, holds none of theirs.
-class BusyClients {
- public:
-  BusyClients(BenchDatabase& db, SchemaLayout layout, const History& h, int n, double pace,
-              const std::vector<std::string>& probes) {
-    if (probes.empty()) return;
-    for (int i = 0; i < n; ++i) connections_.push_back(db.connect(layout, h));
-    for (size_t i = 0; i < connections_.size(); ++i)
-      threads_.emplace_back([this, i, pace, &probes] {
-        try {
-          for (size_t k = i; !stop_; ++k) {
-            pqxx::nontransaction(*connections_[i]).exec(probes[k % probes.size()]);
-            std::this_thread::sleep_for(std::chrono::duration<double>(pace));
-          }
-        } catch (const std::exception&) {  // the server failed it: the starts are measured beside fewer
-        }
-      });
-  }
-  ~BusyClients() {
-    stop_ = true;
-    for (std::thread& t : threads_) t.join();
-  }
-
- private:
-  std::vector<std::unique_ptr<pqxx::connection>> connections_;
-  std::vector<std::thread> threads_;
-  std::atomic<bool> stop_{false};
-};
-
 // The backend's start and end, and its work, per connection: the postmaster's and its reaped
-// children's CPU over `n` connections opened, sent `work` (SELECT 1 without) and closed, and of
-// it the backends' CPU while they did the work; beside plan.busyClients sending `probes`.
-void measureSetup(BenchDatabase& db, SchemaLayout layout, const History& h, const ConnectionProbePlan& plan,
-                  const std::vector<std::string>& probes, ConnectionProbeResult& out) {
-  const int pid = db.serverPid();
+// children's CPU over plan.connections connections opened, sent plan.work (SELECT 1 without) and
+// closed, and of it the backends' CPU while they did the work.
+void measureStarts(BenchDatabase& db, SchemaLayout layout, const History& h, const ConnectionProbePlan& plan, int pid,
+                   ConnectionProbeResult& out) {
   const int n = plan.connections;
-  const auto& work = plan.work;
-  if (pid <= 0 || n <= 0) return;
-  BusyClients busy(db, layout, h, plan.busyClients, plan.busyPace, probes);
-  out.busyClients = probes.empty() ? 0 : plan.busyClients;
-  out.busyPace = plan.busyPace;
   auto settled = [&] {  // once every ended backend has been reaped
     double last = postmasterSeconds(pid);
     for (int i = 0; i < 50; ++i) {
@@ -77,8 +39,8 @@ void measureSetup(BenchDatabase& db, SchemaLayout layout, const History& h, cons
     BackendCpu backend(*c);
     if (!backend.visible()) return;
     const double cpu0 = backend.seconds();
-    if (work)
-      work(*c, i);
+    if (plan.work)
+      plan.work(*c, i);
     else
       pqxx::nontransaction(*c).exec("SELECT 1");
     worked += backend.seconds() - cpu0;
@@ -86,6 +48,36 @@ void measureSetup(BenchDatabase& db, SchemaLayout layout, const History& h, cons
   const double total = (settled() - before) / n;
   out.workSeconds = worked / n;
   out.setupSeconds = std::max(0.0, total - out.workSeconds);
+}
+
+// measureStarts() beside plan.busyClients connections sending `probes` in turn, each followed by
+// a pause of plan.busyPace, until the starts are measured. Those connections are opened first and
+// closed last: their backends, alive throughout, leave none of their CPU in the postmaster's and
+// its reaped children's.
+void measureSetup(BenchDatabase& db, SchemaLayout layout, const History& h, const ConnectionProbePlan& plan,
+                  const std::vector<std::string>& probes, ConnectionProbeResult& out) {
+  const int pid = db.serverPid();
+  if (pid <= 0 || plan.connections <= 0) return;
+  std::vector<std::unique_ptr<pqxx::connection>> readers;
+  if (!probes.empty())
+    for (int i = 0; i < plan.busyClients; ++i) readers.push_back(db.connect(layout, h));
+  out.busyClients = static_cast<int>(readers.size());
+  out.busyPace = plan.busyPace;
+  std::atomic<bool> measured{false};
+  runOnThreads(readers.size() + 1, [&](size_t i) {
+    if (i > 0) {
+      for (size_t k = i; !measured; ++k) {
+        pqxx::nontransaction(*readers[i - 1]).exec(probes[k % probes.size()]);
+        std::this_thread::sleep_for(std::chrono::duration<double>(plan.busyPace));
+      }
+      return;
+    }
+    struct Done {  // the readers stop however the measurement ends
+      std::atomic<bool>& flag;
+      ~Done() { flag = true; }
+    } done{measured};
+    measureStarts(db, layout, h, plan, pid, out);
+  });
 }
 
 // A probe statement's backend CPU when each connection sends one every `idle` seconds.
@@ -153,7 +145,11 @@ ConnectionProbeResult probeConnections(BenchDatabase& db, SchemaLayout layout, c
   for (size_t i = 0; i < plan.idleSeconds.size(); ++i) {
     const int clients = plan.clients[std::min(i, plan.clients.size() - 1)];
     const double s = statementSeconds(db, layout, h, plan.idleSeconds[i], clients, plan.seconds, probes);
-    if (s < 0) return {out.setupSeconds, out.workSeconds, {}, {}};
+    if (s < 0) {  // the starts stand; no idle time is measured
+      out.idleSeconds.clear();
+      out.statementSeconds.clear();
+      return out;
+    }
     out.idleSeconds.push_back(plan.idleSeconds[i]);
     out.statementSeconds.push_back(s);
   }
