@@ -249,11 +249,12 @@ TEST(CalibrationFit, TheServersOwnProcessesArePerQueryTheMedianOverTheSizes) {
   }
   m.serverProcesses[measurementKey(SchemaLayout::Airflow110, m.sizes[0], "scheduler_heartbeat")] = 20e-6;
   m.serverProcesses[measurementKey(SchemaLayout::Airflow110, m.sizes[1], "scheduler_heartbeat")] = 30e-6;
-  const nlohmann::json q = fitCalibration(m, {{"command", "test"}}).calibration["queries"];
+  const nlohmann::json calibration = fitCalibration(m, {{"command", "test"}}).calibration;
+  const nlohmann::json& q = calibration["queries"];
   EXPECT_NEAR(q["worker_finish"]["server_processes_s"].get<double>(), 70e-6, 1e-12);
   EXPECT_NEAR(q["scheduler_heartbeat"]["server_processes_s"].get<double>(), 25e-6, 1e-12);
   EXPECT_FALSE(q["ti_current_state"].contains("server_processes_s"));  // not measured: none written
-  const QueryCostModel model = QueryCostModel::fromJson(fitCalibration(m, {{"command", "test"}}).calibration, "fitted");
+  const QueryCostModel model = QueryCostModel::fromJson(calibration, "fitted");
   EXPECT_NEAR(model.cost(QueryType::WorkerFinish).serverProcesses, 70e-6, 1e-12);
   EXPECT_EQ(model.cost(QueryType::TiCurrentState).serverProcesses, 0);
 }
