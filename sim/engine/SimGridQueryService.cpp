@@ -49,29 +49,37 @@ double SimGridQueryService::serve(const QueryBatch& batch, double clientSecondsP
   const double perStatement = rtt_ + clientSecondsPerStatement;
   const ConnectionCharge charge = connectionSeconds(batch, now, perStatement);
   const double firstConnection = charge.first, connection = charge.each;
-  // Each statement leaves once the client has built it and crossed the network, and takes its
-  // share of the batch's DB time on a core; the next leaves after it is answered.
   const int n = batch.queries();
   // The cold caches are the statements' (a live run counts them so); the start and end are not.
   work_.statements += batch.seconds() + charge.cold;
   (charge.start ? work_.connectionStarts : work_.wakeUps) += firstConnection - charge.cold;
   work_.wakeUps += (n - 1) * connection;
-  const double each = batch.seconds() / n;
-  double answered = 0;  // each statement's time at a core, waits included
-  double t = cores_.bookChain(now, now, perStatement, n, each + firstConnection, each + connection, &answered);
+  // Each statement leaves once the client has built it and crossed the network, and takes its
+  // share of the batch's DB time on a core; the next leaves after it is answered.
+  const double each = n > 0 ? batch.seconds() / n : 0;
+  CoreQueue::Chain chain{
+      .statements = n, .firstSeconds = each + firstConnection, .seconds = each + connection, .gap = perStatement};
+  const CoreQueue::ChainId id = cores_.send(now, chain);
+  CoreQueue::Progress answer;
+  while (true) {  // asleep until it can be answered; again if others' statements came between
+    cores_.advanceTo(SimClock::now());
+    answer = cores_.progress(id);
+    if (answer.known && answer.end <= SimClock::now()) break;
+    WakeQueue::sleepUntil(answer.end);
+  }
+  cores_.release(id);
   // Disk reads overlap across queries (an SSD or cloud volume serves many at once), so they add
   // latency without queueing behind each other.
-  t += batch.diskSeconds();
+  WakeQueue::sleepUntil(answer.end + batch.diskSeconds());
   // The WAL writer flushes the batch's commits on a core once they are made; the client does not
   // wait for it, the statements after it on that core do.
   if (const double own = batch.serverProcessesSeconds(); own > 0) {
-    cores_.book(now, t, own);
+    cores_.serveAlone(SimClock::now(), own);
     work_.serverProcesses += own;
   }
-  WakeQueue::sleepUntil(t);
   if (chargesConnections_) lastStatementEnd_[sg4::this_actor::get_pid()] = SimClock::now();
   if (pool_) pool_->release();
-  return answered + n * rtt_ + batch.diskSeconds();
+  return answer.atCore + n * rtt_ + batch.diskSeconds();
 }
 
 double SimGridQueryService::busySeconds() const { return cores_.busySeconds(SimClock::now()); }

@@ -1,7 +1,7 @@
 // A metadata DB in the simulation: each statement costs the network round trip and the client's
-// own work as a delay, then its DB time on one of the DB's cores (CoreCalendar: statements that
-// meet wait their turn); pages read from disk add their latency; with a connection pool
-// (metadb.pool_size) a FIFO queue sits in front of it all. A batch's statements alternate with
+// own work as a delay, then its DB time on one of the DB's cores (CoreQueue: statements that
+// meet wait their turn, in the order they arrive); pages read from disk add their latency; with
+// a connection pool (metadb.pool_size) a FIFO queue sits in front of it all. A batch's statements alternate with
 // the client's work between them, as a scheduler sends them. Each actor holds a connection of
 // its own: its first statement pays the backend's start, and a statement after the connection
 // idled pays the backend's wake-up (ConnectionCost; the batch's types may wake more of its caches
@@ -13,7 +13,7 @@
 #include <unordered_map>
 #include <utility>
 
-#include "model/CoreCalendar.h"
+#include "model/CoreQueue.h"
 #include "model/QueryCostModel.h"
 #include "model/QueryService.h"
 #include "scenario/Scenario.h"
@@ -41,7 +41,7 @@ class SimGridQueryService final : public QueryService {
 
   double rtt_;
   simgrid::s4u::SemaphorePtr pool_;
-  CoreCalendar cores_;
+  mutable CoreQueue cores_;  // (busySeconds() serves what arrived by then)
   ConnectionCost connections_;
   bool chargesConnections_ = false;
   std::unordered_map<aid_t, double> lastStatementEnd_;  // per actor (its connection)
