@@ -158,8 +158,9 @@ TEST(DbBoundCheck, TheSimulatorBesideALiveDatabaseThatLimitsTheScheduler) {
   EXPECT_GT(response(liveRule), liveCpu);  // measured: the service and more
   // Where the model's queueing parts from the live server's by who sends: the parsing processes'
   // reads against the task runners' writes (sent after their connection idled through the task), at
-  // the bursts' speed, the seeds' statements together. The cores serve a statement to its end and
-  // a chain booked ahead before statements sent later; Linux shares a busy core in time slices.
+  // the bursts' speed, the seeds' statements together. The cores serve each statement to its end,
+  // in the order they arrive, a backend's start whole; Linux lets the backends its clients'
+  // statements wake pre-empt a start.
   for (const char* type : {"trigger_rule_dep", "worker_start", "worker_finish"}) {
     const auto& lt = l["metrics"]["db_queries_by_type"][type];
     double sent = 0, answered = 0;
