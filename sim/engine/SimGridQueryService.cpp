@@ -1,6 +1,7 @@
 #include "engine/SimGridQueryService.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "engine/SimClock.h"
 #include "engine/WakeQueue.h"
@@ -59,6 +60,15 @@ double SimGridQueryService::serve(const QueryBatch& batch, double clientSecondsP
   const double each = n > 0 ? batch.seconds() / n : 0;
   CoreQueue::Chain chain{
       .statements = n, .firstSeconds = each + firstConnection, .seconds = each + connection, .gap = perStatement};
+  if (charge.start && n > 0 && firstConnection > charge.cold) {
+    // A backend's start (15-25 ms of CPU) runs a slice at a time, giving way to the statements
+    // other backends are woken for, up to a bound (CoreQueue::Chain).
+    const double start = firstConnection - charge.cold;
+    chain.slices = static_cast<int>(std::ceil(start / kStartSliceSeconds));
+    chain.sliceSeconds = start / chain.slices;
+    chain.sliceGivesWay = kStartGivesWaySeconds;
+    chain.firstSeconds = each + charge.cold;
+  }
   const CoreQueue::ChainId id = cores_.send(now, chain);
   CoreQueue::Progress answer;
   while (true) {  // asleep until it can be answered; again if others' statements came between

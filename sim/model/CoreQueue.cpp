@@ -19,7 +19,8 @@ CoreQueue::ChainId CoreQueue::send(double now, const Chain& chain) {
   }
   Sent& s = sent_[id];
   s = {chain, 0, now, 0, sends_++};
-  if (s.total() > 0) due_.push({s.nextArrival(), s.order, id});
+  s.due = s.nextArrival();
+  if (s.total() > 0) due_.push({s.due, chain.slices > 0, s.order, id});
   return id;
 }
 
@@ -28,13 +29,23 @@ void CoreQueue::advanceTo(double now) {
     Due d = due_.top();
     due_.pop();
     Sent& s = sent_[d.id];
-    while (true) {  // the chain's statements in turn while none of another's arrives first
-      const double seconds = s.seconds(s.next);
+    while (true) {    // the chain's statements in turn while none of another's arrives first
+      if (d.slice) {  // on a busy core it gives way, within its bound
+        const double ready = s.nextArrival(), free = *std::min_element(freeAt_.begin(), freeAt_.end());
+        const double latest = ready + s.chain.sliceGivesWay;
+        if (free > d.at && d.at < latest) {
+          d.at = s.due = std::min(free, latest);
+          due_.push(d);
+          break;
+        }
+      }
+      const double arrived = s.nextArrival(), seconds = s.seconds(s.next);
       const double end = seconds > 0 ? serveOne(d.at, seconds) : d.at;
-      s.atCore += end - d.at;
+      s.atCore += end - arrived;
       s.t = end;
       if (++s.next == s.total()) break;
-      d.at = s.nextArrival();
+      d.at = s.due = s.nextArrival();
+      d.slice = s.next < s.chain.slices;
       if (d.at > now || (!due_.empty() && !(due_.top() > d))) {
         due_.push(d);
         break;
@@ -53,11 +64,16 @@ double CoreQueue::serveOne(double at, double seconds) {
 CoreQueue::Progress CoreQueue::progress(ChainId id) const {
   const Sent& s = sent_[id];
   if (s.next == s.total()) return {true, s.t, s.atCore};
-  // The rest served without a wait: its gaps and service summed, padded by the rounding of as
-  // many sums (served, they are added one by one).
+  // The rest served without a wait from when the next may take a core: their gaps and service
+  // summed, padded by the rounding of as many sums (served, they are added one by one).
   const Chain& c = s.chain;
   const int left = s.total() - s.next;
-  const double end = s.t + left * c.gap + (s.next == 0 ? c.firstSeconds + (left - 1) * c.seconds : left * c.seconds);
+  double rest = s.seconds(s.next);
+  if (s.next + 1 < c.slices) rest += (c.slices - s.next - 1) * c.sliceSeconds;
+  if (s.next < c.slices && c.statements > 0) rest += c.firstSeconds;  // after the last slice
+  const int others = s.next <= c.slices ? c.statements - 1 : left - 1;
+  if (others > 0) rest += others * (c.gap + c.seconds);
+  const double end = s.due + rest;
   return {false, end + 4.0 * (left + 1) * std::numeric_limits<double>::epsilon() * std::abs(end), s.atCore};
 }
 

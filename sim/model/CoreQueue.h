@@ -23,10 +23,17 @@ namespace schedlab {
 
 class CoreQueue {
  public:
-  // A client's chain of `statements`: the first of `firstSeconds`, the others of `seconds`. The
-  // first arrives `gap` after the chain is sent, every other `gap` after the one before it is
-  // answered. A statement of no time is answered as it arrives, without a core.
+  // A client's chain: `slices` of `sliceSeconds` (a backend's start, run a slice at a time), then
+  // `statements`: the first of `firstSeconds`, the others of `seconds`. The first arrives `gap`
+  // after the chain is sent, a slice's successor as the slice ends, every other statement `gap`
+  // after the one before it is answered. A slice takes a core when one is free, or once it has
+  // given way for `sliceGivesWay` to the statements that arrived meanwhile; then it queues as a
+  // statement does (Linux runs the backends a client's statement wakes before a process that has
+  // used its share). A statement of no time is answered as it arrives, without a core.
   struct Chain {
+    int slices = 0;
+    double sliceSeconds = 0;
+    double sliceGivesWay = 0;
     int statements = 0;
     double firstSeconds = 0, seconds = 0;
     double gap = 0;
@@ -66,19 +73,28 @@ class CoreQueue {
  private:
   struct Sent {
     Chain chain;
-    int next = 0;        // statements served
+    int next = 0;        // slices and statements served
     double t = 0;        // when the one before `next` was answered (the chain's send time first)
     double atCore = 0;   // summed over those served
     uint64_t order = 0;  // chains sent before it
-    int total() const { return chain.statements; }
-    double seconds(int i) const { return i == 0 ? chain.firstSeconds : chain.seconds; }
-    double nextArrival() const { return t + chain.gap; }
+    double due = 0;      // when its next may take a core (a slice may wait past its arrival)
+    int total() const { return chain.slices + chain.statements; }
+    double seconds(int i) const {
+      return i < chain.slices ? chain.sliceSeconds : i == chain.slices ? chain.firstSeconds : chain.seconds;
+    }
+    double gapBefore(int i) const { return i == 0 || i > chain.slices ? chain.gap : 0; }
+    double nextArrival() const { return t + gapBefore(next); }
   };
   struct Due {
-    double at;       // its next statement's arrival
+    double at;       // its next statement's arrival; a slice's, when it may next take a core
+    bool slice;      // after the statements due at the same time
     uint64_t order;  // its chain's, for equal arrivals
     ChainId id;
-    bool operator>(const Due& o) const { return at != o.at ? at > o.at : order > o.order; }
+    bool operator>(const Due& o) const {
+      if (at != o.at) return at > o.at;
+      if (slice != o.slice) return slice;
+      return order > o.order;
+    }
   };
   // Serves a statement of `seconds` arriving at `at` on the core free first; returns its end.
   double serveOne(double at, double seconds);

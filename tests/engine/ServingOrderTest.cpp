@@ -1,6 +1,6 @@
 // A simulated metadata DB serves statements in the order they reach it, as PostgreSQL's backends
 // do: one client's batch does not hold the cores ahead of statements other clients send while it
-// runs.
+// runs, and a backend's start gives way to them.
 #include <gtest/gtest.h>
 
 #include <xbt/log.h>
@@ -84,4 +84,16 @@ TEST(ServingOrder, ALongBatchDoesNotHoldTheCoreAheadOfOthers) {
   // The loop is delayed by the runner's 1 ms at most (and at least by part of it).
   EXPECT_GT(r[0][0].first, 100 * 0.0012);
   EXPECT_LE(r[0][0].first, 100 * 0.0012 + 0.001 + 1e-12);
+}
+
+TEST(ServingOrder, ABackendsStartGivesWayToOtherStatements) {
+  // Starts of 10 ms. Client B connects at 0 (its start and statement end at 11 ms). Client A
+  // connects at 20 ms: its start runs in 1 ms slices over [20, 30) ms, and B's statement sent at
+  // 22.5 ms waits only for the slice under way; A's next slice gives way to it.
+  const char* calibration = R"({"queries": {"default": {"fixed_s": 0.001}}, "connections": {"setup_s": 0.01}})";
+  const auto r = servedBatches({{{0.02, 1, 0}}, {{0, 1, 0}, {0.0225, 1, 0}}}, 1, 0, calibration);
+  EXPECT_NEAR(r[1][0].first, 0.011, 1e-12);
+  EXPECT_NEAR(r[1][1].second, 0.024 - 0.0225, 1e-12);
+  // A: its start's 10 ms and its statement's 1 ms, with B's 1 ms among them.
+  EXPECT_NEAR(r[0][0].first, 0.032, 1e-12);
 }

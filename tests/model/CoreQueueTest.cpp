@@ -66,6 +66,32 @@ TEST(CoreQueue, AChainsLaterStatementsComeAfterThoseOthersSentMeanwhile) {
   EXPECT_DOUBLE_EQ(cores.progress(a).atCore, 1 + 1.5 + 1);
 }
 
+TEST(CoreQueue, ABackendsStartGivesWayToStatementsWithinItsBound) {
+  // A stream of 300 statements of 1 ms back to back holds one core from 0; a start of 3 slices of
+  // 1 ms and a statement of 1 ms is sent at 0.5 ms.
+  auto run = [](double givesWay, double* streamEnd) {
+    CoreQueue cores(1);
+    const auto stream = cores.send(0, {.statements = 300, .firstSeconds = 0.001, .seconds = 0.001});
+    cores.advanceTo(0.0005);
+    const auto start = cores.send(0.0005, {.slices = 3,
+                                           .sliceSeconds = 0.001,
+                                           .sliceGivesWay = givesWay,
+                                           .statements = 1,
+                                           .firstSeconds = 0.001,
+                                           .seconds = 0.001});
+    cores.advanceTo(1);
+    *streamEnd = cores.progress(stream).end;
+    return cores.progress(start).end;
+  };
+  double streamEnd = 0;
+  // Giving way for nothing, each slice queues as a statement: they alternate with the stream's.
+  EXPECT_NEAR(run(0, &streamEnd), 0.008, 1e-12);
+  EXPECT_NEAR(streamEnd, 0.304, 1e-12);
+  // Giving way for up to 100 ms, a slice waits that long, then takes its turn.
+  EXPECT_NEAR(run(0.1, &streamEnd), 0.304, 1e-12);
+  EXPECT_NEAR(streamEnd, 0.302, 1e-12);  // two slices came between its statements, at 101 and 203 ms
+}
+
 TEST(CoreQueue, SingleStatementsAreAFirstComeFirstServedQueue) {
   // Poisson arrivals of statements with exponential service on 3 cores at 80 % load: every end
   // must be the FCFS queue's, computed here from each core's next free time (the arrival waits
@@ -93,9 +119,9 @@ TEST(CoreQueue, SingleStatementsAreAFirstComeFirstServedQueue) {
 }
 
 TEST(CoreQueue, AdvancedOftenOrSeldomItServesAlike) {
-  // Clients send chains (first statements of their own, gaps of none) at random times, asking where
-  // they stand at random times in between or only when they send: the same ends, bit for bit;
-  // and each chain's earliest end, asked before, is never after its end.
+  // Clients send chains (starts giving way or not, first statements of their own, gaps of none) at random times, asking
+  // where they stand at random times in between or only when they send: the same ends, bit for bit; and each chain's
+  // earliest end, asked before, is never after its end.
   std::mt19937_64 rng(5);
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   struct Send {
@@ -110,6 +136,11 @@ TEST(CoreQueue, AdvancedOftenOrSeldomItServesAlike) {
                        .firstSeconds = unit(rng) < 0.1 ? 0.0 : unit(rng) * 0.002,
                        .seconds = unit(rng) < 0.1 ? 0.0 : unit(rng) * 0.001,
                        .gap = unit(rng) < 0.2 ? 0.0 : unit(rng) * 0.002};
+    if (unit(rng) < 0.1) {  // a backend's start first
+      c.slices = 1 + static_cast<int>(unit(rng) * 20);
+      c.sliceSeconds = 0.001;
+      c.sliceGivesWay = unit(rng) < 0.5 ? 0.0 : unit(rng) * 0.05;
+    }
     sends.push_back({t, c});
   }
   for (int cores = 1; cores <= 2; ++cores) {
