@@ -1,8 +1,8 @@
 // A metadata DB in the simulation: each statement costs the network round trip and the client's
 // own work as a delay, then its DB time on one of the DB's cores (CoreQueue: statements that
-// meet wait their turn, in the order they arrive; a backend's start runs a slice at a time and gives
-// way to them); pages read from disk add their latency; with a connection pool (metadb.pool_size)
-// a FIFO queue sits in front of it all. A batch's statements alternate with
+// meet wait their turn, in the order they arrive; a backend's start runs a slice at a time and
+// gives way to them); pages read from disk add their latency; with a connection pool
+// (metadb.pool_size) a FIFO queue sits in front of it all. A batch's statements alternate with
 // the client's work between them, as a scheduler sends them. Each actor holds a connection of
 // its own: its first statement pays the backend's start, and a statement after the connection
 // idled pays the backend's wake-up (ConnectionCost; the batch's types may wake more of its caches
@@ -40,8 +40,8 @@ class SimGridQueryService final : public QueryService {
   };
   ConnectionCharge connectionSeconds(const QueryBatch& batch, double now, double perStatement);
 
-  // A backend's start is served in slices of the OS scheduler's order (1 ms), each giving way to
-  // the statements that arrive for at most 100 ms. Chosen, not measured: on a DB-bound live run
+  // A backend's start is served in slices about the OS scheduler's (1 ms), each giving way to the
+  // statements that arrive for at most 100 ms. Chosen, not measured: on a DB-bound live run
   // (one core, 84 % busy) among 0, 3, 10, 30, 50, 100 and 300 ms and without a bound, 100 ms
   // brought the loop, the transitions' mean and p95 and the DB CPU within 11 % of live; checked
   // on three more live runs (README, "The DB-bound live check").
