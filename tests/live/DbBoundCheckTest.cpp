@@ -159,8 +159,8 @@ TEST(DbBoundCheck, TheSimulatorBesideALiveDatabaseThatLimitsTheScheduler) {
   // Where the model's queueing parts from the live server's by who sends: the parsing processes'
   // reads against the task runners' writes (sent after their connection idled through the task), at
   // the bursts' speed, the seeds' statements together. The cores serve each statement to its end,
-  // in the order they arrive, a backend's start whole; Linux lets the backends its clients'
-  // statements wake pre-empt a start.
+  // in the order they arrive, a backend's start in slices that give way to them for up to 100 ms.
+  // (The live worker_start response leaves out the connection's start; the simulated one holds it.)
   for (const char* type : {"trigger_rule_dep", "worker_start", "worker_finish"}) {
     const auto& lt = l["metrics"]["db_queries_by_type"][type];
     double sent = 0, answered = 0;
