@@ -54,7 +54,8 @@ class LiveQueryService final : public QueryService {
   void leaveOut(std::function<double()> backendSeconds) { leftOut_.push_back(std::move(backendSeconds)); }
   bool needsSubjects() const override { return true; }
 
-  // Statements sent so far, and the seconds they took per query type (round trips included).
+  // Statements sent so far, and the seconds they took per query type (round trips included, and
+  // a connection's start with its first statement).
   long long statementsSent() const { return sent_; }
   // Connections opened so far (one per actor's thread): each a backend started and ended.
   long long connectionsOpened() const { return opened_; }

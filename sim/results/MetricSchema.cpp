@@ -91,7 +91,7 @@ const Metric kDbQueriesPerLoop{"db_queries_per_loop", Unit::Statements, Better::
 const Metric kDbQueriesPerPass{"db_queries_per_pass", Unit::Statements, Better::Lower, Shape::Summary, kDagScope, false,
     "statements issued for the DAG per loop"};
 const Metric kDbQueriesByType{"db_queries_by_type", Unit::Statements, Better::Neither, Shape::Object, kRunScope | kInstanceScope, false,
-    "per statement type: `count`, `db_seconds` (the cost model's DB time) and `response_seconds` (sent to answered: round trips, waits for a core, service, disk; live: measured, and `db_cpu_seconds`, their backends' CPU)"};
+    "per statement type: `count`, `db_seconds` (the cost model's DB time) and `response_seconds` (sent to answered: round trips, waits for a core, service, disk, and on a connection's first statement its backend's start; live: measured, the connect included, and `db_cpu_seconds`, their backends' CPU)"};
 const Metric kDbActiveBackendsByWaitEvent{"db_active_backends_by_wait_event", Unit::Count, Better::Neither, Shape::Object, kRunScope, false,
     "live only: the server's active client backends on average over the run (`pg_stat_activity` sampled every 0.1 s; the sampling backend's CPU left out of `db_cpu_utilization`), by what they waited for (`wait_event_type:wait_event`; `cpu`: nothing, running or ready to run)"};
 const Metric kDbCpuSecondsByPart{"db_cpu_seconds_by_part", Unit::Seconds, Better::Neither, Shape::Object, kRunScope | kInstanceScope, false,
