@@ -368,7 +368,8 @@ def live_blocks(variants):
                          "apart from the statement's own cost, as it does each connection's start and end (the "
                          "calibration's `connections`): both are in the DB CPU above. The response is a statement's "
                          "time from sent to answered (`response_seconds`: the round trip, the wait for a core, the "
-                         "service): where the simulated and the live response part, the queueing does."),
+                         "service, and on a connection's first statement its backend's start, live its connect): "
+                         "where the simulated and the live response part, the queueing does."),
                    ("table", ["variant", "query type", "statements live", "sim CPU per statement",
                               "live CPU per statement", "error", "share of live CPU", "sim response",
                               "live response", "response error"], by_type)]

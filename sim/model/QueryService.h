@@ -22,8 +22,8 @@ class QueryService {
   // Blocks the calling actor for the round trips, the client's own work per statement (the ORM
   // building statements and mapping rows), the wait for a connection and the service. Returns
   // the statements' response time summed: each from when the client sent it to its answer (the
-  // round trip, the wait for a core, the service and reads from disk; not the client's work nor
-  // the wait for a pooled connection).
+  // round trip, the wait for a core, the service and reads from disk, and on a connection's first
+  // its start; not the client's work nor the wait for a pooled connection).
   virtual double serve(const QueryBatch& batch, double clientSecondsPerStatement) = 0;
   // What each connection costs a simulated server beyond its statements (each actor holds one
   // connection per DB, as each Airflow process does); a live server pays its own.
