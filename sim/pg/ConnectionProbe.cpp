@@ -33,12 +33,15 @@ void measureStarts(BenchDatabase& db, SchemaLayout layout, const History& h, con
     return last;
   };
   const double before = settled();
-  double worked = 0;
+  double worked = 0, started = 0;
   for (int i = 0; i < n; ++i) {
+    const double forking = processRunSeconds(pid);
     auto c = db.connect(layout, h);
+    const double forked = processRunSeconds(pid);
     BackendCpu backend(*c);
     if (!backend.visible()) return;
     const double cpu0 = backend.seconds();
+    started += cpu0 + std::max(0.0, forked - forking);
     if (plan.work)
       plan.work(*c, i);
     else
@@ -48,6 +51,7 @@ void measureStarts(BenchDatabase& db, SchemaLayout layout, const History& h, con
   const double total = (settled() - before) / n;
   out.workSeconds = worked / n;
   out.setupSeconds = std::max(0.0, total - out.workSeconds);
+  out.startSeconds = std::min(out.setupSeconds, started / n);
 }
 
 // measureStarts() beside plan.busyClients connections sending `probes` in turn, each followed by

@@ -35,6 +35,10 @@ struct ConnectionProbeResult {
   // less workSeconds; < 0: the server's processes are not on this machine), and its work's backend
   // CPU counted as a live run counts its statements' (from after connecting to the last answer).
   double setupSeconds = -1;
+  // Of it, what the client waits for: the backend's CPU up to its first answer (the connect's
+  // own statements included) and the postmaster's while it forked it. The rest is the end, at
+  // the close. < 0: not measured.
+  double startSeconds = -1;
   double workSeconds = 0;
   // The connections reading meanwhile (ConnectionProbePlan::busyClients that ran) and their pause.
   int busyClients = 0;

@@ -75,6 +75,12 @@ TEST(CalibrateCommand, MeasuresFitsAndTheSimulatorRunsOnIt) {
   // Measured beside connections reading at the per-type costs' pace, as a live run's starts are.
   EXPECT_EQ(file["connections"]["setup_beside"]["clients"], 4) << file["connections"].dump();
   EXPECT_EQ(file["connections"]["setup_beside"]["pace_s"], 0.001) << file["connections"].dump();
+  // Of it, the start a client waits for (a fork and the backend's start up to its first answer);
+  // the end comes at the close.
+  ASSERT_TRUE(file["connections"].contains("start_s")) << file["connections"].dump();
+  EXPECT_GT(file["connections"]["start_s"].get<double>(), 10 * select1 * 1e-6) << file["connections"].dump();
+  EXPECT_LT(file["connections"]["start_s"].get<double>(), connection.setupSeconds) << file["connections"].dump();
+  EXPECT_NE(r.output.find("of it before the client's first answer"), std::string::npos) << r.output;
   // Measured on connections that send a task runner's start, heartbeat and end: on a new backend
   // those cost more than their per-type costs (its caches of the tables and indexes are built).
   ASSERT_TRUE(file["connections"].contains("first_work")) << file["connections"].dump();

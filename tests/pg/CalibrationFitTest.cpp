@@ -217,8 +217,12 @@ TEST(CalibrationFit, ANewBackendsColdStatementsAreItsWorkLessItsUnitsPerTypeCost
   paced("worker_start", 8e-4);
   paced("worker_heartbeat", 4e-4);
   paced("worker_finish", 6e-4);
+  // The start's share, what a client waits for, only where the probe measured it.
+  EXPECT_FALSE(fitCalibration(m, {{"command", "test"}}).calibration["connections"].contains("start_s"));
+  m.connections.startSeconds = 0.015;
   const nlohmann::json c = fitCalibration(m, {{"command", "test"}}).calibration["connections"];
   EXPECT_NEAR(c["setup_s"].get<double>(), 0.025, 1e-9);
+  EXPECT_NEAR(c["start_s"].get<double>(), 0.015, 1e-9);
   EXPECT_NEAR(c["cold_statements_s"].get<double>(), 0.009 - 0.0018, 1e-9);
   EXPECT_NEAR(c["first_work"]["at_per_type_costs_s"].get<double>(), 0.0018, 1e-9);
   EXPECT_EQ(c["first_work"]["units"].size(), 3u);
