@@ -44,7 +44,7 @@ class SimGridQueryService final : public QueryService {
   // statements that arrive for at most 100 ms. Chosen, not measured: on a DB-bound live run
   // (one core, 84 % busy) among 0, 3, 10, 30, 50, 100 and 300 ms and without a bound, 100 ms
   // brought the loop, the transitions' mean and p95 and the DB CPU within 11 % of live. Not borne
-  // out: four of the eight live runs since held (README, "The DB-bound live check"); with the
+  // out: five of the nine live runs since held (README, "The DB-bound live check"); with the
   // statements and the starts charged as a live run spent them, 10-30 ms fitted better.
   static constexpr double kStartSliceSeconds = 0.001;
   static constexpr double kStartGivesWaySeconds = 0.1;

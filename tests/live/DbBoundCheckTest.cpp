@@ -136,17 +136,19 @@ TEST(DbBoundCheck, TheSimulatorBesideALiveDatabaseThatLimitsTheScheduler) {
   ASSERT_TRUE(l["sim"].contains("task_instance_table"));
   std::printf("%s\n", taskInstanceTableLine(calibrationFile, l["sim"]).c_str());
   // The backends' starts against the statements: the live CPU outside the statements and the
-  // server's own processes per connection opened (each backend lived through the run: a start
-  // and no end) against the calibration's start and end of one. Where its ratio parts from the
+  // server's own processes per connection opened (each backend lived through the run and ended
+  // with it: its start and its end) against the calibration's start and end of one. Where its ratio parts from the
   // dominant statement's, no one speed of the server charges both as the live run spent them.
   ASSERT_GT(l["sim"]["connections_opened"].get<double>(), 0);
   const double liveStart =
       l["metrics"]["db_cpu_seconds_by_part"]["other"].get<double>() / l["sim"]["connections_opened"].get<double>();
   const double calibratedStart = calibrationFile["connections"]["setup_s"].get<double>();
+  ASSERT_TRUE(calibrationFile["connections"].contains("start_s"));
   std::printf(
       "a backend's start: live %.1f ms of the server's CPU per connection opened, the calibration's start and end "
-      "%.1f ms (%.2fx; trigger_rule_dep %.2fx)\n",
-      1e3 * liveStart, 1e3 * calibratedStart, liveStart / calibratedStart, liveCpu / charged);
+      "%.1f ms (%.2fx; trigger_rule_dep %.2fx), %.1f ms of it before the client's first answer\n",
+      1e3 * liveStart, 1e3 * calibratedStart, liveStart / calibratedStart, liveCpu / charged,
+      1e3 * calibrationFile["connections"]["start_s"].get<double>());
   std::snprintf(speed, sizeof speed, " --set metadb.core_speed=%.4f", through);
   const std::vector<nlohmann::json> atProbedSpeed = simulate("probed", speed);
   // And in bursts at the per-type costs' pace, all through the calibration's per-type costs and all
