@@ -32,8 +32,8 @@ SimGridQueryService::ConnectionCharge SimGridQueryService::connectionSeconds(con
   if (!chargesConnections_) return {};
   auto [it, first] = lastStatementEnd_.try_emplace(sg4::this_actor::get_pid(), now);
   if (first)
-    return {connections_.setupSeconds + connections_.coldSeconds, connections_.wake(perStatement),
-            connections_.coldSeconds, true};
+    return {connections_.start() + connections_.coldSeconds, connections_.wake(perStatement), connections_.coldSeconds,
+            true};
   // The first statement leaves once the client has built it.
   double wake = connections_.wake(now - it->second + perStatement);
   if (wake > 0) {  // most batches follow the previous one within the pace: no wake-up to scale
@@ -54,6 +54,7 @@ double SimGridQueryService::serve(const QueryBatch& batch, double clientSecondsP
   // The cold caches are the statements' (a live run counts them so); the start and end are not.
   work_.statements += batch.seconds() + charge.cold;
   (charge.start ? work_.connectionStarts : work_.wakeUps) += firstConnection - charge.cold;
+  if (charge.start) work_.connectionEnds += connections_.end();
   work_.wakeUps += (n - 1) * connection;
   // Each statement leaves once the client has built it and crossed the network, and takes its
   // share of the batch's DB time on a core; the next leaves after it is answered.

@@ -51,6 +51,7 @@ void DbMetrics::scopeMetrics(nlohmann::json& m, const std::vector<size_t>& dbs, 
     work.statements += now.statements - before.statements;
     work.wakeUps += now.wakeUps - before.wakeUps;
     work.connectionStarts += now.connectionStarts - before.connectionStarts;
+    work.connectionEnds += now.connectionEnds - before.connectionEnds;
     work.serverProcesses += now.serverProcesses - before.serverProcesses;
     cores += db.cores();
     for (size_t i = 0; i < kQueryTypeCount; ++i) {
@@ -59,12 +60,17 @@ void DbMetrics::scopeMetrics(nlohmann::json& m, const std::vector<size_t>& dbs, 
       response[i] += db.responseSecondsByType()[i];
     }
   }
+  // The backends' ends come when their connections close, with their actors at the run's end: a
+  // live run counts them then; so does the window their connections opened in (the time series
+  // does not: none is served during the run).
+  busy += work.connectionEnds;
   m[metric::kDbQueriesTotal.name()] = queries;
   m[metric::kDbCpuUtilization.name()] = roundMetric(busy / (window * cores));
-  m[metric::kDbCpuSecondsByPart.name()] = {{"statements", roundMetric(work.statements)},
-                                           {"wake_ups", roundMetric(work.wakeUps)},
-                                           {"connection_starts", roundMetric(work.connectionStarts)},
-                                           {"server_processes", roundMetric(work.serverProcesses)}};
+  m[metric::kDbCpuSecondsByPart.name()] = {
+      {"statements", roundMetric(work.statements)},
+      {"wake_ups", roundMetric(work.wakeUps)},
+      {"connection_starts", roundMetric(work.connectionStarts + work.connectionEnds)},
+      {"server_processes", roundMetric(work.serverProcesses)}};
   // As PostgreSQL's pg_stat_database reports it: blks_hit / (blks_hit + blks_read).
   m[metric::kDbCacheHitRatio.name()] = roundMetric(pages > 0 ? 1.0 - fromDisk / pages : 1.0);
   m[metric::kDbPagesReadFromDisk.name()] = std::round(fromDisk);

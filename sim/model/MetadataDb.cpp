@@ -58,6 +58,7 @@ MetadataDb::MetadataDb(const MetadbConfig& config, QueryCostModel model,
   if (service_) {
     ConnectionCost c = model_.connectionCost();
     c.setupSeconds /= coreSpeed_;
+    if (c.startSeconds > 0) c.startSeconds /= coreSpeed_;
     c.coldSeconds /= coreSpeed_;
     for (double& s : c.statementSeconds) s /= coreSpeed_;
     service_->chargeConnections(c);

@@ -17,12 +17,18 @@ double field(const nlohmann::json& obj, const char* key, const std::string& wher
   return v.get<double>();
 }
 
-// "connections": {"setup_s", "cold_statements_s", "idle_s": [...], "statement_cpu_s": [...],
+// "connections": {"setup_s", "start_s", "cold_statements_s", "idle_s": [...], "statement_cpu_s": [...],
 // "wake_factor": {type: x}}, the idle times ascending; cold_statements_s optional (calibrations
-// before it measured a connection that sent SELECT 1 only).
+// before it measured a connection that sent SELECT 1 only; start_s too, before which a client
+// waited for the start and the end).
 ConnectionCost readConnectionCost(const nlohmann::json& c, const std::string& where) {
   ConnectionCost out;
   out.setupSeconds = field(c, "setup_s", where);
+  if (c.contains("start_s")) {
+    out.startSeconds = field(c, "start_s", where);
+    if (out.startSeconds > out.setupSeconds)
+      throw std::runtime_error(where + ".start_s: expected no more than setup_s (the start and the end)");
+  }
   if (c.contains("cold_statements_s")) out.coldSeconds = field(c, "cold_statements_s", where);
   auto list = [&](const char* key) {
     std::vector<double> v;
@@ -284,6 +290,10 @@ QueryCostModel QueryCostModel::shipped() {
   static const nlohmann::json j = nlohmann::json::parse(kDefaultCalibrationJson);
   return fromJson(j, "shipped calibration");
 }
+
+double ConnectionCost::start() const { return startSeconds >= 0 ? startSeconds : setupSeconds; }
+
+double ConnectionCost::end() const { return setupSeconds - start(); }
 
 double ConnectionCost::wake(double idle) const {
   const size_t n = idleSeconds.size();

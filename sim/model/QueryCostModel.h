@@ -62,7 +62,11 @@ struct ClientCost {
 // the CPU's caches and costs more than one sent at the pace the per-type costs were measured at.
 struct ConnectionCost {
   double setupSeconds = 0;  // the backend's start and end
-  double coldSeconds = 0;   // its first statements' extra CPU over their per-type costs
+  // Of setupSeconds, what the client waits for: the fork and the backend's start up to its first
+  // answer (< 0: not measured, all of it). The rest is the backend's end, when the connection
+  // closes.
+  double startSeconds = -1;
+  double coldSeconds = 0;  // its first statements' extra CPU over their per-type costs
   // A probe statement's server CPU after the connection idled idleSeconds[i] (ascending; the first
   // is the per-type costs' pace). Empty: no wake cost.
   std::vector<double> idleSeconds, statementSeconds;
@@ -76,6 +80,9 @@ struct ConnectionCost {
   // ended: 0 up to the first point, interpolated in log(idle) between points, the last point's
   // beyond; never less than at a shorter idle time.
   double wake(double idle) const;
+  // The start a connection's first statement waits for, and the end that comes at its close.
+  double start() const;
+  double end() const;
 
  private:
   static std::array<double, kQueryTypeCount> ones() {

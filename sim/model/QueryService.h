@@ -13,7 +13,10 @@ struct DbWork {
   double statements = 0;        // the cost model's, the statements' own
   double wakeUps = 0;           // connections' wake-ups after idling
   double connectionStarts = 0;  // backends' starts
-  double serverProcesses = 0;   // the server's own processes (the WAL writer's flushes)
+  // Backends' ends, owed from their connections' start until they close (with their actors, at
+  // the run's end): not served on the cores during the run.
+  double connectionEnds = 0;
+  double serverProcesses = 0;  // the server's own processes (the WAL writer's flushes)
 };
 
 class QueryService {

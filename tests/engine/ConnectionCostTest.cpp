@@ -91,6 +91,8 @@ TEST(ConnectionCost, MalformedSectionsAreRefusedByName) {
     return std::string();
   };
   EXPECT_NE(bad(R"({"setup_s": -1})").find("cal.json: connections.setup_s"), std::string::npos);
+  EXPECT_NE(bad(R"({"setup_s": 0.01, "start_s": 0.02})").find("cal.json: connections.start_s"), std::string::npos);
+  EXPECT_NE(bad(R"({"setup_s": 0.01, "start_s": -1})").find("cal.json: connections.start_s"), std::string::npos);
   EXPECT_NE(bad(R"({"setup_s": 0.01, "cold_statements_s": "3ms"})").find("cal.json: connections.cold_statements_s"),
             std::string::npos);
   EXPECT_NE(bad(R"({"idle_s": [0.001, 1], "statement_cpu_s": [1e-4]})").find("as long as each other"),
@@ -177,6 +179,38 @@ TEST(ConnectionCost, ANewBackendsColdCachesAreChargedOnceAndCountAsItsStatements
   const char* coldOnly = R"({"queries": {"default": {"fixed_s": 1e-4}},
                              "connections": {"setup_s": 0, "cold_statements_s": 0.003}})";
   EXPECT_NEAR(busyAfter({{{0, 1}}}, 0, 1, coldOnly), 1e-4 + 0.003, 1e-12);
+}
+
+// As kCalibration, of whose 10 ms start and end a client waits for 4 ms (calibrate's start_s).
+const char* kWithStart = R"({
+  "queries": {"default": {"fixed_s": 1e-4}},
+  "connections": {"setup_s": 0.01, "start_s": 0.004, "idle_s": [0.001, 0.01, 1.0],
+                  "statement_cpu_s": [2e-4, 3e-4, 6e-4]}
+})";
+
+TEST(ConnectionCost, AClientWaitsForTheStartAndTheEndComesAtTheClose) {
+  // One actor, one statement at 0: answered after the start it waits for and the statement.
+  const std::string payload = runIsolated([] {
+    auto* client = test::startOneHostEngine("connections", "clients");
+    MetadataDb& db = test::simulatedDb(4, 0, kWithStart, 1);
+    double answered = -1;
+    sg4::Actor::create("client", client, [&db, &answered] {
+      QueryBatch b = db.batch();
+      b.add(QueryType::TiCurrentState, 0, 0, 1);
+      db.execute(b, 0);
+      answered = sg4::Engine::get_clock();
+    });
+    sg4::Engine::get_instance()->run();
+    const DbWork w = db.workByPart();
+    return nlohmann::json({answered, db.busySeconds(), w.connectionStarts, w.connectionEnds}).dump();
+  });
+  const auto r = nlohmann::json::parse(payload).get<std::vector<double>>();
+  EXPECT_NEAR(r[0], 0.004 + 1e-4, 1e-9);  // not the 10 ms of the start and end
+  EXPECT_NEAR(r[1], 0.004 + 1e-4, 1e-9);  // the cores served no end during the run
+  EXPECT_NEAR(r[2], 0.004, 1e-12);
+  EXPECT_NEAR(r[3], 0.006, 1e-12);  // owed until the connection closes
+  // Without start_s, the client waits for both, served at its first statement, as before.
+  EXPECT_NEAR(busyAfter({{{0, 1}}}, 0), 0.01 + 1e-4, 1e-9);
 }
 
 TEST(ConnectionCost, CoresOfHalfTheSpeedSpendTwiceTheTime) {
