@@ -137,8 +137,9 @@ TEST(DbBoundCheck, TheSimulatorBesideALiveDatabaseThatLimitsTheScheduler) {
   std::printf("%s\n", taskInstanceTableLine(calibrationFile, l["sim"]).c_str());
   // The backends' starts against the statements: the live CPU outside the statements and the
   // server's own processes per connection opened (each backend lived through the run and ended
-  // with it: its start and its end) against the calibration's start and end of one. Where its ratio parts from the
-  // dominant statement's, no one speed of the server charges both as the live run spent them.
+  // with it: its start and its end) against the calibration's start and end of one. Where its
+  // ratio parts from the dominant statement's, no one speed of the server charges both as the
+  // live run spent them.
   ASSERT_GT(l["sim"]["connections_opened"].get<double>(), 0);
   const double liveStart =
       l["metrics"]["db_cpu_seconds_by_part"]["other"].get<double>() / l["sim"]["connections_opened"].get<double>();
