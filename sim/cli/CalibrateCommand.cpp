@@ -60,8 +60,12 @@ std::vector<long long> parseSizes(const std::string& text) {
 // What a connection costs the server beyond its statements.
 void printConnections(const nlohmann::json& c) {
   std::printf("connections: %.2f ms of DB CPU to start and end a backend", c["setup_s"].get<double>() * 1e3);
-  if (c.contains("start_s"))
-    std::printf(" (%.2f ms of it before the client's first answer)", c["start_s"].get<double>() * 1e3);
+  if (c.contains("start_s")) {
+    std::printf(" (%.2f ms of it before the client's first answer", c["start_s"].get<double>() * 1e3);
+    if (c.contains("start_backend_s"))
+      std::printf(", %.2f ms of that the backend's own", c["start_backend_s"].get<double>() * 1e3);
+    std::printf(")");
+  }
   if (c.contains("cold_statements_s"))
     std::printf(", %.2f ms more for a task runner's first statements on it (%.2f ms, %.2f ms at the per-type costs)",
                 c["cold_statements_s"].get<double>() * 1e3, c["first_work"]["backend_cpu_s"].get<double>() * 1e3,

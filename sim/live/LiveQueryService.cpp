@@ -4,6 +4,7 @@
 #include <pqxx/pqxx>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -179,6 +180,8 @@ double LiveQueryService::serve(const QueryBatch& batch, double clientSecondsPerS
         if (backend.visible()) {
           tc.backend = backend.pid();
           tc.backendCpu = std::max(0.0, processRunSeconds(tc.backend));
+          ++startsMeasured_;
+          startBackendNanos_ += std::llround(tc.backendCpu * 1e9);
         }
       }
     }

@@ -59,6 +59,11 @@ class LiveQueryService final : public QueryService {
   long long statementsSent() const { return sent_; }
   // Connections opened so far (one per actor's thread): each a backend started and ended.
   long long connectionsOpened() const { return opened_; }
+  // Of them, those whose backend's CPU was read (the server on this machine), and the CPU seconds
+  // their backends spent up to their first answers (the connect's own statements), as calibrate's
+  // connections.start_backend_s counts one.
+  long long startsMeasured() const { return startsMeasured_; }
+  double startBackendSeconds() const { return static_cast<double>(startBackendNanos_) / 1e9; }
   const std::array<double, kQueryTypeCount>& secondsByType() const { return seconds_; }
   // The CPU seconds the server's backends spent on them per query type (/proc), when the server
   // runs on this machine.
@@ -87,6 +92,7 @@ class LiveQueryService final : public QueryService {
   size_t nextEventTi_ = 0;
   long long sent_ = 0;
   std::atomic<long long> opened_{0};  // the threads open theirs outside the model's lock
+  std::atomic<long long> startsMeasured_{0}, startBackendNanos_{0};
   std::array<double, kQueryTypeCount> seconds_{}, cpuSeconds_{};
 };
 

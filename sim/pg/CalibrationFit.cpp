@@ -667,13 +667,16 @@ CalibrationFitResult fitCalibration(const CalibrationMeasurements& m, nlohmann::
          "work, beside setup_beside.clients connections each reading a task instance by its key after a pause "
          "of setup_beside.pace_s (as a live run's statements run beside its starts); start_s: of setup_s, what the "
          "client waits for (the backend's CPU up to its first answer, the postmaster's while it forked it), the "
-         "rest being the backend's end at the close; cold_statements_s: that work's "
+         "rest being the backend's end at the close; start_backend_s: of start_s, the backend's own; "
+         "cold_statements_s: that work's "
          "backend CPU on the new backend less the per-type costs of its "
          "units (first_work); statement_cpu_s: a task instance's state by its key, the backends' CPU per statement "
          "when each connection sends one every idle_s (the first: the pace the per-type costs were measured at); "
          "wake_factor: per type sent after idling, its statements' extra CPU sent after the last idle_s over the "
          "probe statement's there"}};
     if (m.connections.startSeconds >= 0) c["start_s"] = round_to(m.connections.startSeconds, 1e-6);
+    if (m.connections.startBackendSeconds >= 0)
+      c["start_backend_s"] = round_to(m.connections.startBackendSeconds, 1e-6);
     if (const double cold = coldStatementSeconds(m); cold >= 0) {
       c["cold_statements_s"] = round_to(cold, 1e-6);
       c["first_work"] = {{"units", m.connectionWork},

@@ -33,7 +33,7 @@ void measureStarts(BenchDatabase& db, SchemaLayout layout, const History& h, con
     return last;
   };
   const double before = settled();
-  double worked = 0, started = 0;
+  double worked = 0, started = 0, backendStarted = 0;
   for (int i = 0; i < n; ++i) {
     const double forking = processRunSeconds(pid);
     auto c = db.connect(layout, h);
@@ -42,6 +42,7 @@ void measureStarts(BenchDatabase& db, SchemaLayout layout, const History& h, con
     if (!backend.visible()) return;
     const double cpu0 = backend.seconds();
     started += cpu0 + std::max(0.0, forked - forking);
+    backendStarted += cpu0;
     if (plan.work)
       plan.work(*c, i);
     else
@@ -52,6 +53,7 @@ void measureStarts(BenchDatabase& db, SchemaLayout layout, const History& h, con
   out.workSeconds = worked / n;
   out.setupSeconds = std::max(0.0, total - out.workSeconds);
   out.startSeconds = std::min(out.setupSeconds, started / n);
+  out.startBackendSeconds = std::min(out.startSeconds, backendStarted / n);
 }
 
 // measureStarts() beside plan.busyClients connections sending `probes` in turn, each followed by

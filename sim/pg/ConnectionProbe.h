@@ -39,6 +39,9 @@ struct ConnectionProbeResult {
   // own statements included) and the postmaster's while it forked it. The rest is the end, at
   // the close. < 0: not measured.
   double startSeconds = -1;
+  // Of startSeconds, the backend's own CPU up to its first answer (the postmaster's fork left
+  // out), as a live run measures its connections' (sim.connection_start_backend_cpu_s).
+  double startBackendSeconds = -1;
   double workSeconds = 0;
   // The connections reading meanwhile (ConnectionProbePlan::busyClients that ran) and their pause.
   int busyClients = 0;

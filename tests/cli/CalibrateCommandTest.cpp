@@ -80,6 +80,11 @@ TEST(CalibrateCommand, MeasuresFitsAndTheSimulatorRunsOnIt) {
   ASSERT_TRUE(file["connections"].contains("start_s")) << file["connections"].dump();
   EXPECT_GT(file["connections"]["start_s"].get<double>(), 10 * select1 * 1e-6) << file["connections"].dump();
   EXPECT_LT(file["connections"]["start_s"].get<double>(), connection.setupSeconds) << file["connections"].dump();
+  // Of the start, the backend's own CPU (the postmaster's fork left out), as a live run counts its.
+  ASSERT_TRUE(file["connections"].contains("start_backend_s")) << file["connections"].dump();
+  EXPECT_GT(file["connections"]["start_backend_s"].get<double>(), 0) << file["connections"].dump();
+  EXPECT_LT(file["connections"]["start_backend_s"].get<double>(), file["connections"]["start_s"].get<double>())
+      << file["connections"].dump();
   EXPECT_NE(r.output.find("of it before the client's first answer"), std::string::npos) << r.output;
   // Measured on connections that send a task runner's start, heartbeat and end: on a new backend
   // those cost more than their per-type costs (its caches of the tables and indexes are built).

@@ -184,6 +184,15 @@ TEST(LiveCheck, TheSimulatorIsWithin15PercentOfTheLiveDatabase) {
     std::printf("%s the rest per connection opened: live %.1f ms, the calibration's start and end %.1f ms\n",
                 name.c_str(), 1e3 * liveOther / lv["sim"]["connections_opened"].get<double>(),
                 1e3 * calibrationFile["connections"]["setup_s"].get<double>());
+    // A start alone, the backend's own CPU up to its first answers, as the run spent it against
+    // the calibration's: the run's backends start beside more backends, busier, several at once.
+    ASSERT_TRUE(lv["sim"].contains("connection_start_backend_cpu_s"));
+    const double liveStart = lv["sim"]["connection_start_backend_cpu_s"].get<double>();
+    const double calibratedStart = calibrationFile["connections"]["start_backend_s"].get<double>();
+    EXPECT_GT(liveStart, 0);
+    std::printf(
+        "%s a backend's start: live %.2f ms of its CPU to its first answer, the calibration's %.2f ms (%.2fx)\n",
+        name.c_str(), 1e3 * liveStart, 1e3 * calibratedStart, liveStart / calibratedStart);
     ASSERT_TRUE(lv["sim"].contains("task_instance_table"));
     std::printf("%s %s\n", name.c_str(), taskInstanceTableLine(calibrationFile, lv["sim"]).c_str());
     std::printf("%s speed probe in bursts: calibration %.0f us a statement, live run %.0f: %.2fx as fast\n",

@@ -220,7 +220,10 @@ TEST(CalibrationFit, ANewBackendsColdStatementsAreItsWorkLessItsUnitsPerTypeCost
   // The start's share, what a client waits for, only where the probe measured it.
   EXPECT_FALSE(fitCalibration(m, {{"command", "test"}}).calibration["connections"].contains("start_s"));
   m.connections.startSeconds = 0.015;
+  EXPECT_FALSE(fitCalibration(m, {{"command", "test"}}).calibration["connections"].contains("start_backend_s"));
+  m.connections.startBackendSeconds = 0.013;
   const nlohmann::json c = fitCalibration(m, {{"command", "test"}}).calibration["connections"];
+  EXPECT_NEAR(c["start_backend_s"].get<double>(), 0.013, 1e-9);
   EXPECT_NEAR(c["setup_s"].get<double>(), 0.025, 1e-9);
   EXPECT_NEAR(c["start_s"].get<double>(), 0.015, 1e-9);
   EXPECT_NEAR(c["cold_statements_s"].get<double>(), 0.009 - 0.0018, 1e-9);
