@@ -333,8 +333,8 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
       out.run["speed_probe_cpu_s"]["bursts"] = ns(bursts);
   }
   // What a backend's start cost in this run (its own CPU up to its first answer, the postmaster's
-  // fork left out), beside calibrate's connections.start_backend_s: 1.2-1.7x it here, for reasons
-  // not yet found (README, "What a start costs in a live run").
+  // fork left out), beside calibrate's connections.start_backend_s, measured beside readers keeping
+  // its core as busy (README, "What a start costs in a live run").
   if (startsMeasured > 0)
     out.run["connection_start_backend_cpu_s"] = std::round(startCpu / static_cast<double>(startsMeasured) * 1e9) / 1e9;
   out.run["task_instance_table"] = taskInstanceTable(*admin, schemas);

@@ -22,12 +22,14 @@ struct ConnectionProbePlan {
   std::vector<double> idleSeconds = {0.001, 0.01, 0.1, 1.0};
   std::vector<int> clients = {4, 4, 16, 32};
   double seconds = 2;  // per idle time, at least two idle periods
-  // Connections sending the probe statement, each after a pause of busyPace (the per-type costs'),
-  // all through the starts measured, as a live run's statements run beside its connections'
-  // starts: on one core beside 4 or 8 such readers a start and end cost 16 % more than on an idle
-  // server (PostgreSQL 15 here, 20.9 against 18.0 ms). 0: measured on an idle server.
-  int busyClients = 4;
-  double busyPace = 0.001;
+  // Connections sending the probe statement, each after a pause of busyPace, all through the starts
+  // measured, as a DB-bound live run's hundreds of connections keep its core busy beside its
+  // connections' starts. Measured alternately (the readers paused every other start; PostgreSQL
+  // 15 on one core here): a start beside 24 readers at 2 ms cost 1.36-1.39x one beside none,
+  // beside 4 at 1 ms 1.16-1.18x, and beside the DB-bound live run 1.26-1.46x (the run paused every
+  // other start). 0: measured on an idle server.
+  int busyClients = 24;
+  double busyPace = 0.002;
 };
 
 struct ConnectionProbeResult {
