@@ -21,6 +21,7 @@
 #include "pg/QueryBenchmarks.h"
 #include "pg/QueryShapes.h"
 #include "pg/ServerCpu.h"
+#include "pg/SpeedProbe.h"
 #include "results/ResultsWriter.h"
 #include "scenario/Duration.h"
 
@@ -356,12 +357,20 @@ int cmdCalibrate(const Args& args) {
   if (fit.calibration.contains("api_server")) printApiRequestCost(fit.calibration["api_server"]);
   if (fit.calibration.contains("connections")) printConnections(fit.calibration["connections"]);
   printServerProcesses(fit.calibration["queries"]);
-  if (const auto& probe = fit.calibration["measured"]; probe.contains("speed_probe"))
+  if (const auto& probe = fit.calibration["measured"]; probe.contains("speed_probe")) {
+    const double atStart = probe["speed_probe"]["at_start_s"].get<double>();
+    const double atEnd = probe["speed_probe"]["at_end_s"].get<double>();
     std::printf(
         "speed probe (the server's yardstick, `schedlab live` measures it too): %.1f us of DB CPU a statement "
         "(%.1f at the start, %.1f at the end)\n",
-        probe["speed_probe"]["cpu_s"].get<double>() * 1e6, probe["speed_probe"]["at_start_s"].get<double>() * 1e6,
-        probe["speed_probe"]["at_end_s"].get<double>() * 1e6);
+        probe["speed_probe"]["cpu_s"].get<double>() * 1e6, atStart * 1e6, atEnd * 1e6);
+    if (const double moved = speedMoved(atStart, atEnd); moved > kSpeedMovedTooFar)
+      std::fprintf(stderr,
+                   "schedlab calibrate: warning: the server's speed moved %.1fx during the calibration (its "
+                   "yardstick %.0f us a statement at the start, %.0f at the end): its costs mix the two speeds; "
+                   "a re-run on a quieter machine gives steadier ones\n",
+                   moved, atStart * 1e6, atEnd * 1e6);
+  }
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("calibration: %s (Google Benchmark JSON: %s), %.0f s\n", out.c_str(), plan.benchmarkOut.c_str(), wall);
   return kOk;

@@ -74,6 +74,11 @@ std::string statement(size_t i) {
 
 }  // namespace
 
+double speedMoved(double earlier, double later) {
+  if (earlier <= 0 || later <= 0) return -1;
+  return std::max(earlier, later) / std::min(earlier, later);
+}
+
 double probeServerSpeed(const std::string& conninfo, const SpeedProbePlan& plan) {
   // The thread sent for plan.seconds at plan.pace: one loop for both.
   SpeedProbeThread probe(conninfo, plan.pace);

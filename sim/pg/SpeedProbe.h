@@ -27,6 +27,14 @@ struct SpeedProbePlan {
 // server fails it: a report, which never fails what measures it.
 double probeServerSpeed(const std::string& conninfo, const SpeedProbePlan& plan = {});
 
+// How far the server's speed moved between two of the yardstick's readings (CPU seconds a
+// statement): the larger over the smaller, 1 when steady; -1 when either is missing (<= 0).
+double speedMoved(double earlier, double later);
+// Beyond it, a measurement mixes two speeds too far apart to stand for either: this VM's moved by
+// up to 3.3x within one quick calibration, where the live checks' own drift corrections assume it
+// steady within each window.
+constexpr double kSpeedMovedTooFar = 1.5;
+
 // The same yardstick sent all through a window while other work runs, from a thread and a
 // connection of its own, each statement followed by a pause of `interval` seconds: the server's speed through the
 // window rather than at its ends (this VM's moved by 1.4x within one 30 s live run).

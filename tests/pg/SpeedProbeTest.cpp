@@ -76,3 +76,14 @@ TEST(SpeedProbeThread, AServerItCannotReachLeavesItsReadingsEmpty) {
   EXPECT_EQ(probe.backendSeconds(), 0);
   probe.stop();
 }
+
+TEST(SpeedProbe, HowFarTheSpeedMovedIsTheLargerReadingOverTheSmaller) {
+  EXPECT_DOUBLE_EQ(speedMoved(100e-6, 150e-6), 1.5);
+  EXPECT_DOUBLE_EQ(speedMoved(150e-6, 100e-6), 1.5);
+  EXPECT_DOUBLE_EQ(speedMoved(120e-6, 120e-6), 1);
+  EXPECT_EQ(speedMoved(0, 120e-6), -1);  // a reading missing
+  EXPECT_EQ(speedMoved(120e-6, -1), -1);
+  // A quick calibration's yardstick here, 164 us a statement at its start and 545 at its end: too far.
+  EXPECT_GT(speedMoved(164e-6, 545e-6), kSpeedMovedTooFar);
+  EXPECT_LT(speedMoved(164e-6, 206e-6), kSpeedMovedTooFar);
+}
