@@ -12,7 +12,8 @@
 // within 8 % of), and at the bursts' speed with the starts charged as the live run's backends
 // spent theirs (sim.connection_start_backend_cpu_s). This VM's speed moves by up to 1.7x within a
 // minute, within the calibration's window or the live run's as well as between them (README,
-// "The DB-bound live check").
+// "The DB-bound live check"): a calibration or live run whose yardstick moved more than
+// kSpeedMovedTooFar between its ends is measured again, once.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -23,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "pg/SpeedProbe.h"
 #include "support/TableStateLine.h"
 #include "support/TestSupport.h"
 
@@ -57,15 +59,46 @@ TEST(DbBoundCheck, TheSimulatorBesideALiveDatabaseThatLimitsTheScheduler) {
   // At the sizes the live tables have (they grow from none to a few thousand task instances in
   // the 30 s): the fit's per-decade term taken below the smallest size measured charged the
   // dependency read 111-135 us where it cost 144-151 us live.
-  auto cal =
-      runCli("calibrate --quick --sizes 1000,10000 --layouts airflow1.10,airflow2.5 --db-cores 1 --out " + calibration);
-  ASSERT_EQ(cal.code, 0) << cal.output;
-  ASSERT_NE(cal.output.find("on CPUs 0 (clients on"), std::string::npos) << cal.output;
+  //
+  // A measurement whose own yardstick moved more than kSpeedMovedTooFar between its ends mixes two
+  // speeds no single drift correction stands for (one quick calibration here went from 164 to 545 us
+  // a statement): it is measured again, once, and both readings printed.
+  auto calibrate = [&] {
+    auto cal = runCli("calibrate --quick --sizes 1000,10000 --layouts airflow1.10,airflow2.5 --db-cores 1 --out " +
+                      calibration);
+    EXPECT_EQ(cal.code, 0) << cal.output;
+    EXPECT_NE(cal.output.find("on CPUs 0 (clients on"), std::string::npos) << cal.output;
+    if (cal.code != 0) return -1.0;
+    const nlohmann::json file = nlohmann::json::parse(readFile(calibration));
+    const auto& p = file.at("measured").at("speed_probe");
+    const double moved = schedlab::speedMoved(p["at_start_s"].get<double>(), p["at_end_s"].get<double>());
+    std::printf("the calibration's yardstick moved %.2fx between its start and end\n", moved);
+    return moved;
+  };
+  if (calibrate() > schedlab::kSpeedMovedTooFar) {
+    std::printf("too far: calibrated again\n");
+    calibrate();
+  }
+  ASSERT_FALSE(::testing::Test::HasFailure());
 
-  const std::string liveDir = (dir / "live").string();
-  auto live = runCli("live " + scenario + " --variant per_task --duration 30s --calibration " + calibration +
-                     " --out " + liveDir);
-  ASSERT_EQ(live.code, 0) << live.output;
+  std::string liveDir;
+  auto runLive = [&](const std::string& name) {
+    liveDir = (dir / name).string();
+    auto live = runCli("live " + scenario + " --variant per_task --duration 30s --calibration " + calibration +
+                       " --out " + liveDir);
+    EXPECT_EQ(live.code, 0) << live.output;
+    if (live.code != 0) return -1.0;
+    const nlohmann::json v = variant(liveDir);
+    const auto& around = v.at("sim").at("speed_probe_cpu_s");
+    const double moved = schedlab::speedMoved(around.value("before", -1.0), around.value("after", -1.0));
+    std::printf("the live run's yardstick moved %.2fx between before and after it\n", moved);
+    return moved;
+  };
+  if (runLive("live") > schedlab::kSpeedMovedTooFar) {
+    std::printf("too far: run live again\n");
+    runLive("live-again");
+  }
+  ASSERT_FALSE(::testing::Test::HasFailure());
   const nlohmann::json l = variant(liveDir);
   EXPECT_EQ(l["metrics"]["tasks_lost"], 0);
   EXPECT_EQ(l["sim"]["cpus"]["postgres"], "0");
