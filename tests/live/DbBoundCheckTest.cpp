@@ -190,8 +190,8 @@ TEST(DbBoundCheck, TheSimulatorBesideALiveDatabaseThatLimitsTheScheduler) {
       1e3 * liveStart, 1e3 * calibratedStart, liveStart / calibratedStart, liveCpu / charged,
       1e3 * calibrationFile["connections"]["start_s"].get<double>());
   // A start alone: the backend's own CPU up to its first answers, as the live run spent it (beside
-  // ~265 backends, busy, many starting together) against calibrate's (beside 4 readers, one at a
-  // time): README, "What a start costs in a live run".
+  // ~265 backends, busy, many starting together) against calibrate's (beside 24 readers keeping the
+  // core busy, one at a time): README, "What a start costs in a live run".
   ASSERT_TRUE(l["sim"].contains("connection_start_backend_cpu_s"));
   ASSERT_TRUE(calibrationFile["connections"].contains("start_backend_s"));
   const double liveStartOwn = l["sim"]["connection_start_backend_cpu_s"].get<double>();
