@@ -93,6 +93,12 @@ double SimGridQueryService::serve(const QueryBatch& batch, double clientSecondsP
   return answer.atCore + n * rtt_ + batch.diskSeconds();
 }
 
+// Served in its turn among the statements, as PostgreSQL serves another client's.
+void SimGridQueryService::serveOtherClient(double cpuSeconds) {
+  cores_.serveAlone(SimClock::now(), cpuSeconds);
+  work_.otherClients += cpuSeconds;
+}
+
 double SimGridQueryService::busySeconds() const { return cores_.busySeconds(SimClock::now()); }
 
 }  // namespace schedlab

@@ -26,6 +26,7 @@ class SimGridQueryService final : public QueryService {
   explicit SimGridQueryService(const MetadbConfig& config);
   double serve(const QueryBatch& batch, double clientSecondsPerStatement) override;
   void chargeConnections(const ConnectionCost& cost) override;
+  void serveOtherClient(double cpuSeconds) override;
   double busySeconds() const override;
   DbWork workByPart() const override { return work_; }
 

@@ -154,6 +154,10 @@ std::vector<std::string> liveUnsupported(const Scenario& sc) {
     if (f.kind == Fault::Kind::SchedulerCrash)
       why.push_back("faults." + f.name + ": live runs do not crash schedulers (simulate it with schedlab run)");
   if (sc.scheduler.hotStandby) why.push_back("scheduler.hot_standby: live runs have one scheduler process");
+  if (!sc.metadb.otherClients.empty())
+    why.push_back(
+        "metadb.other_clients: a live server's other clients are real (the harness's own statements, "
+        "results' sim.harness_clients)");
   for (const DagDef& d : sc.dags)
     for (const TaskDef& t : d.tasks)
       if (t.variableReads > 0 || t.connectionReads > 0) {

@@ -53,6 +53,7 @@ void DbMetrics::scopeMetrics(nlohmann::json& m, const std::vector<size_t>& dbs, 
     work.connectionStarts += now.connectionStarts - before.connectionStarts;
     work.connectionEnds += now.connectionEnds - before.connectionEnds;
     work.serverProcesses += now.serverProcesses - before.serverProcesses;
+    work.otherClients += now.otherClients - before.otherClients;
     cores += db.cores();
     for (size_t i = 0; i < kQueryTypeCount; ++i) {
       count[i] += db.countByType()[i];
@@ -71,6 +72,7 @@ void DbMetrics::scopeMetrics(nlohmann::json& m, const std::vector<size_t>& dbs, 
       {"wake_ups", roundMetric(work.wakeUps)},
       {"connection_starts", roundMetric(work.connectionStarts + work.connectionEnds)},
       {"server_processes", roundMetric(work.serverProcesses)}};
+  if (work.otherClients > 0) m[metric::kDbCpuSecondsByPart.name()]["other_clients"] = roundMetric(work.otherClients);
   // As PostgreSQL's pg_stat_database reports it: blks_hit / (blks_hit + blks_read).
   m[metric::kDbCacheHitRatio.name()] = roundMetric(pages > 0 ? 1.0 - fromDisk / pages : 1.0);
   m[metric::kDbPagesReadFromDisk.name()] = std::round(fromDisk);

@@ -170,6 +170,11 @@ class MetadataDb {
   // Pages touched and pages read from disk since the start of the simulation.
   double pagesTouched() const { return pagesTouched_; }
   double pagesFromDisk() const { return pagesFromDisk_; }
+  // A statement of `cpuSeconds` from a client other than Airflow's (metadb.other_clients), sent now.
+  // REQUIRES: cpuSeconds >= 0.
+  void serveOtherClient(double cpuSeconds) {
+    if (service_) service_->serveOtherClient(cpuSeconds);
+  }
   // Core-seconds of work done since the start of the simulation.
   double busySeconds() const { return service_ ? service_->busySeconds() : 0; }
   DbWork workByPart() const { return service_ ? service_->workByPart() : DbWork{}; }

@@ -140,6 +140,15 @@ void ModelRun::start() {
     }
   }
   archiver_->start();
+  // Clients other than Airflow's, on each DB: a statement every `every`, from the first interval on.
+  for (auto& db : ownedDbs_)
+    for (const OtherDbClient& c : sc.metadb.otherClients)
+      rt_.spawn("other-client", [this, db = db.get(), c] {
+        for (long k = 1; k * c.every <= sc_.run.horizon + 1e-9; ++k) {
+          rt_.sleepUntil(static_cast<double>(k) * c.every);
+          db->serveOtherClient(c.cpu);
+        }
+      });
   if (api_) api_->start();
   if (triggerer_) triggerer_->start();
   // Arrival streams, each with its own random stream so every variant sees the same arrivals.

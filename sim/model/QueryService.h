@@ -17,6 +17,7 @@ struct DbWork {
   // the run's end): not served on the cores during the run.
   double connectionEnds = 0;
   double serverProcesses = 0;  // the server's own processes (the WAL writer's flushes)
+  double otherClients = 0;     // clients other than Airflow's (metadb.other_clients)
 };
 
 class QueryService {
@@ -31,6 +32,10 @@ class QueryService {
   // What each connection costs a simulated server beyond its statements (each actor holds one
   // connection per DB, as each Airflow process does); a live server pays its own.
   virtual void chargeConnections(const ConnectionCost& /*cost*/) {}
+  // A statement of `cpuSeconds` from a client other than Airflow's, sent now; the caller does not
+  // wait for it. A live server serves its real other clients (the harness's) instead: none here.
+  // REQUIRES: cpuSeconds >= 0.
+  virtual void serveOtherClient(double /*cpuSeconds*/) {}
   // Core-seconds of DB work done since the start.
   virtual double busySeconds() const = 0;
   // The work booked since the start by what it was for (a simulated server: a live one's is

@@ -261,6 +261,14 @@ struct WorkersConfig {
   bool operator==(const WorkersConfig&) const = default;
 };
 
+// A client of the metadata DB other than Airflow's processes (monitoring, an exporter, ad-hoc
+// queries): a statement of `cpu` seconds of the DB's core every `every` seconds.
+struct OtherDbClient {
+  double every = 1;
+  double cpu = 0;
+  bool operator==(const OtherDbClient&) const = default;
+};
+
 struct MetadbConfig {
   int cores = 2;
   int poolSize = 0;  // 0: no connection pool, queries go to the cores at once (each serves one at a time)
@@ -275,6 +283,7 @@ struct MetadbConfig {
   double pricePerCoreHour = -1;               // currency units per DB core and hour; < 0: not priced
   std::string calibration;                    // path; empty: the shipped calibration
   std::map<std::string, double> initialRows;  // table -> rows present at start
+  std::vector<OtherDbClient> otherClients;    // on each DB; their time is not the calibration's: not scaled
   bool operator==(const MetadbConfig&) const = default;
 };
 

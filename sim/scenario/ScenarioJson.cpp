@@ -310,16 +310,24 @@ nlohmann::json workersJson(const WorkersConfig& w) {
 nlohmann::json metadbJson(const Scenario& s) {
   nlohmann::json rows = nlohmann::json::object();
   for (auto& [table, n] : s.metadb.initialRows) rows[table] = n;
-  return {{"cores", s.metadb.cores},
-          {"pool_size", s.metadb.poolSize},
-          {"network_rtt_s", s.metadb.networkRtt},
-          {"core_speed", s.metadb.coreSpeed},
-          {"cache_bytes", s.metadb.cacheBytes > 0 ? nlohmann::json(s.metadb.cacheBytes) : nlohmann::json("unlimited")},
-          {"page_read_latency_s",
-           s.metadb.pageReadLatency >= 0 ? nlohmann::json(s.metadb.pageReadLatency) : nlohmann::json("calibration")},
-          {"price_per_core_hour", orNull(s.metadb.pricePerCoreHour)},
-          {"calibration", s.metadb.calibration.empty() ? "shipped" : s.metadb.calibration},
-          {"initial_rows", rows}};
+  nlohmann::json m = {
+      {"cores", s.metadb.cores},
+      {"pool_size", s.metadb.poolSize},
+      {"network_rtt_s", s.metadb.networkRtt},
+      {"core_speed", s.metadb.coreSpeed},
+      {"cache_bytes", s.metadb.cacheBytes > 0 ? nlohmann::json(s.metadb.cacheBytes) : nlohmann::json("unlimited")},
+      {"page_read_latency_s",
+       s.metadb.pageReadLatency >= 0 ? nlohmann::json(s.metadb.pageReadLatency) : nlohmann::json("calibration")},
+      {"price_per_core_hour", orNull(s.metadb.pricePerCoreHour)},
+      {"calibration", s.metadb.calibration.empty() ? "shipped" : s.metadb.calibration},
+      {"initial_rows", rows}};
+  // Written only when some are set: results of scenarios without them stay as they were.
+  if (!s.metadb.otherClients.empty()) {
+    nlohmann::json clients = nlohmann::json::array();
+    for (const auto& c : s.metadb.otherClients) clients.push_back({{"every_s", c.every}, {"cpu_s", c.cpu}});
+    m["other_clients"] = clients;
+  }
+  return m;
 }
 
 nlohmann::json nodePools(const KubernetesConfig& k) {

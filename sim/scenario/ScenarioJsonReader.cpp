@@ -272,6 +272,10 @@ MetadbConfig metadb(const json& j) {
   m.calibration = get<std::string>(j, "calibration", p);
   if (m.calibration == "shipped") m.calibration.clear();
   m.initialRows = get<std::map<std::string, double>>(j, "initial_rows", p);
+  if (j.contains("other_clients"))
+    for (const auto& c : at(j, "other_clients", p))
+      m.otherClients.push_back(
+          {get<double>(c, "every_s", p + ".other_clients"), get<double>(c, "cpu_s", p + ".other_clients")});
   return m;
 }
 

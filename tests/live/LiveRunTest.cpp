@@ -142,4 +142,13 @@ dags: [{name: etl, schedule: 1m, tasks: [{id: t, duration: 1s, variable_reads: 2
   const auto why = liveUnsupported(sc);
   ASSERT_EQ(why.size(), 1u);
   EXPECT_NE(why[0].find("dags.etl.t: variable_reads"), std::string::npos) << why[0];
+  // A live server's other clients are real ones: the scenario's are refused, not left out.
+  const auto others = load(R"(
+scheduler: {model: airflow1}
+metadb: {other_clients: [{every: 1s, cpu: 1ms}]}
+dags: [{name: etl, schedule: 1m, tasks: [{id: t, duration: 1s}]}]
+)")[0];
+  const auto whyOthers = liveUnsupported(others);
+  ASSERT_EQ(whyOthers.size(), 1u);
+  EXPECT_EQ(whyOthers[0].rfind("metadb.other_clients: ", 0), 0u) << whyOthers[0];
 }

@@ -61,6 +61,14 @@ TEST(BadInput, EmptyFilesAndMissingSectionsHaveALine) {
   EXPECT_EQ(errorAfterFile(withDag("metadb: {calibration: /nonexistent/costs.json}\n")),
             ":1:23: metadb.calibration: cannot read the calibration file /nonexistent/costs.json");
   EXPECT_NE(errorAfterFile(withDag("metadb: {core_speed: 0}\n")).find(":1:22: metadb.core_speed"), std::string::npos);
+  EXPECT_EQ(errorAfterFile(withDag("metadb: {other_clients: {every: 1s}}\n")),
+            ":1:25: metadb.other_clients: expected a list of {every: <duration>, cpu: <duration>}");
+  EXPECT_EQ(errorAfterFile(withDag("metadb:\n  other_clients:\n    - {cpu: 1ms}\n")),
+            ":3:7: metadb.other_clients[0].every: needs a duration above 0 (a statement every ...)");
+  EXPECT_EQ(errorAfterFile(withDag("metadb:\n  other_clients:\n    - {every: 1s, cpu: 2s}\n")),
+            ":3:7: metadb.other_clients[0].cpu: takes longer than `every`: the client would need more than a core");
+  EXPECT_EQ(errorAfterFile(withDag("metadb:\n  other_clients:\n    - {every: 1s, cpu: 1ms, rate: 2}\n")),
+            ":3:29: metadb.other_clients[0].rate: unknown key");
   // Only an error in what a --set gave is reported as the --set's.
   EXPECT_EQ(errorAfterFile(withDag(""), {"run.horizon=-1h"}), " (--set): run.horizon: negative duration '-1h'");
 }

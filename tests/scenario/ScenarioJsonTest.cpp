@@ -60,7 +60,8 @@ description: every form the reader knows
 run: {horizon: 3h, start: 2021-03-01T06:00:00}
 scheduler: {model: airflow2, replicas: 2, price_per_host_hour: 0.2}
 monitoring: {alert_poll_interval: 30s, alert_threshold: 2m}
-metadb: {cores: 4, cache: 1GiB, page_read_latency: 2ms, price_per_core_hour: 0.1}
+metadb: {cores: 4, cache: 1GiB, page_read_latency: 2ms, price_per_core_hour: 0.1,
+         other_clients: [{every: 15s, cpu: 40ms}, {every: 100ms, cpu: 3ms}]}
 executor:
   broker_outage: {at: 1h, duration: 5m}
   deploy: {at: [2h], shutdown: hard}

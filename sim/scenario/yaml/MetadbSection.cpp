@@ -23,6 +23,23 @@ void readMetadbSection(const Context& ctx, Fields& top, Scenario& s) {
   if (!m.calibration.empty() && (std::filesystem::is_directory(m.calibration) || !std::ifstream(m.calibration)))
     ctx.fail(f.raw("calibration"), "metadb.calibration", "cannot read the calibration file " + m.calibration);
   if (f.has("initial_rows")) m.initialRows = readInitialRows(ctx, f.raw("initial_rows"), "metadb.initial_rows");
+  if (f.has("other_clients")) {
+    const YAML::Node list = f.raw("other_clients");
+    if (!list.IsSequence())
+      ctx.fail(list, "metadb.other_clients", "expected a list of {every: <duration>, cpu: <duration>}");
+    for (size_t i = 0; i < list.size(); ++i) {
+      Fields c(ctx, list[i], "metadb.other_clients[" + std::to_string(i) + "]");
+      OtherDbClient client;
+      client.every = c.duration("every", -1);
+      client.cpu = c.duration("cpu", -1);
+      if (client.every <= 0) ctx.fail(list[i], c.path("every"), "needs a duration above 0 (a statement every ...)");
+      if (client.cpu < 0) ctx.fail(list[i], c.path("cpu"), "needs a duration (the DB CPU each statement takes)");
+      if (client.cpu > client.every)
+        ctx.fail(list[i], c.path("cpu"), "takes longer than `every`: the client would need more than a core");
+      c.finish();
+      m.otherClients.push_back(client);
+    }
+  }
   f.finish();
 }
 
