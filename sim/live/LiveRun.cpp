@@ -19,6 +19,7 @@
 
 #include "live/LiveQueryService.h"
 #include "live/LiveRuntime.h"
+#include "live/StartProbe.h"
 #include "live/WaitEventSampler.h"
 #include "model/ModelRun.h"
 #include "pg/AirflowSchema.h"
@@ -142,6 +143,11 @@ nlohmann::json taskInstanceTable(pqxx::connection& c, const std::vector<std::str
 
 }  // namespace
 
+// How often the wait-event sampler reads pg_stat_activity.
+constexpr double kWaitSampleInterval = 0.1;
+// The start yardstick's connections (StartProbe.h), spread over the run, at least a second apart.
+constexpr int kStartProbes = 24;
+
 std::vector<std::string> liveUnsupported(const Scenario& sc) {
   std::vector<std::string> why;
   if (sc.scheduler.model != SchedulerModel::Airflow1)
@@ -174,7 +180,7 @@ std::vector<std::string> liveClusterSettings(const Scenario& sc) {
   // tool's own, with room to spare.
   int actors = 0;
   for (const auto& p : sc.executor.pools) actors += p.maxWorkers * p.workerConcurrency;
-  actors += static_cast<int>(sc.instances.size()) * (sc.scheduler.parsingProcesses + 2) + 1;
+  actors += static_cast<int>(sc.instances.size()) * (sc.scheduler.parsingProcesses + 2) + 1 + kStartProbes;
   return {"max_connections=" + std::to_string(std::max(100, actors + 20))};
 }
 
@@ -279,24 +285,52 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
   // And the speed yardstick all through the run, every 20 ms (1-2 % of a core): where the
   // server's speed moved within the window, its ends do not show it.
   std::unique_ptr<SpeedProbeThread> speedDuring, speedBursts;
+  // And a backend's start, on connections of its own (closed after the run's DB CPU is read).
+  std::unique_ptr<StartProbeThread> startProbe;
+  const double startProbeEvery = std::max(1.0, duration / kStartProbes);
   if (pid > 0) {
-    waits = std::make_unique<WaitEventSampler>(db.connectTo(schemas[0]), 0.1);
+    waits = std::make_unique<WaitEventSampler>(db.connectTo(schemas[0]), kWaitSampleInterval);
     services[0]->leaveOut([w = waits.get()] { return w->backendSeconds(); });
     speedDuring = std::make_unique<SpeedProbeThread>(db.connectionString(), kSpeedProbeThreadPace);
     services[0]->leaveOut([p = speedDuring.get()] { return p->backendSeconds(); });
     // And in bursts at the per-type costs' pace, as the calibration sends them all through those.
     speedBursts = std::make_unique<SpeedProbeThread>(db.connectionString(), SpeedProbeBursts{});
     services[0]->leaveOut([p = speedBursts.get()] { return p->backendSeconds(); });
+    startProbe = std::make_unique<StartProbeThread>([&db, schema = schemas[0]] { return db.connectTo(schema); },
+                                                    startProbeEvery, kStartProbes);
+    services[0]->leaveOut([p = startProbe.get()] { return p->backendSeconds(); });
   }
   // Where the server's time goes: the run's statements, its own processes, the rest.
   const double busyAtStart = pid > 0 ? services[0]->busySeconds() : 0;
   const std::map<int, double> ownAtStart = pid > 0 ? serverOwnProcesses(pid) : std::map<int, double>{};
   rt.run(duration);
   const double schedlabCpu = processCpu() - cpuStart;
+  // The harness's statements took the DB's core too, beside the run's: as metadb.other_clients, a
+  // statement every so often of its backend's CPU over the statements it sent (README, "The
+  // DB-bound live check"). The bursts' as evenly spread.
+  nlohmann::json harnessClients = nlohmann::json::array();
+  if (pid > 0) {
+    auto client = [&](double every, double cpu, double statements) {
+      if (statements > 0) harnessClients.push_back({{"every_s", every}, {"cpu_s", roundMetric(cpu / statements)}});
+    };
+    client(kWaitSampleInterval, waits->backendSeconds(), static_cast<double>(waits->samples()));
+    client(kSpeedProbeThreadPace, speedDuring->backendSeconds(),
+           static_cast<double>(speedDuring->reading().statements));
+    const SpeedProbeBursts bursts;
+    client(bursts.every / bursts.statements, speedBursts->backendSeconds(),
+           static_cast<double>(speedBursts->reading().statements) * bursts.statements /
+               (bursts.statements - bursts.uncounted));
+    // A start (~20 ms) runs a slice at a time beside the statements: as 1 ms pieces, evenly spread.
+    if (const int starts = startProbe->starts(); starts > 0) {
+      const double pieces = std::max(1.0, std::round(startProbe->backendSeconds() / starts / 0.001));
+      client(startProbeEvery / pieces, startProbe->backendSeconds(), starts * pieces);
+    }
+  }
   std::map<std::string, double> waitEvents;
   if (waits) waitEvents = waits->stop();
   if (speedDuring) speedDuring->stop();
   if (speedBursts) speedBursts->stop();
+  if (startProbe) startProbe->stop();
   // The actors' connections closed with their threads: their backends' ends count (the simulator
   // charges a connection's start and end together), once the server has reaped them.
   if (pid > 0) awaitServerChildren(pid, serverChildrenBefore, 5.0);
@@ -304,6 +338,8 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
   // Each of them alive at the end, from its CPU at the start; one that ended meanwhile is reaped
   // into the rest.
   const double own = pid > 0 ? serverOwnSecondsSince(pid, ownAtStart) : 0;
+  const int startProbes = startProbe ? startProbe->starts() : 0;
+  const double startProbeSeconds = startProbe ? startProbe->startSeconds() : 0;
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
 
   long long statements = 0, connections = 0, startsMeasured = 0;
@@ -327,6 +363,8 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
                                            {"schedlab_cpu_seconds", roundMetric(schedlabCpu)},
                                            {"postgres", db.describe()},
                                            {"schemas", schemas}});
+  // The start yardstick's backends end now, the run's DB CPU read (its CPU as at the close).
+  if (startProbe) startProbe->close();
   const BlockCounters after = blockCounters(*admin);
   if (const double speedAfter = speedBefore > 0 ? yardstick() : -1; speedAfter > 0) {
     auto ns = [](double s) { return std::round(s * 1e9) / 1e9; };  // a statement's: ~100 us
@@ -339,6 +377,9 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
   // What a backend's start cost in this run (its own CPU up to its first answer, the postmaster's
   // fork left out), beside calibrate's connections.start_backend_s, measured beside readers keeping
   // its core as busy (README, "What a start costs in a live run").
+  if (pid > 0) out.run["harness_clients"] = harnessClients;
+  // The start yardstick: its connections' backends' own CPU to their first answers, on average.
+  if (startProbes > 0) out.run["start_probe_backend_cpu_s"] = std::round(startProbeSeconds / startProbes * 1e9) / 1e9;
   if (startsMeasured > 0)
     out.run["connection_start_backend_cpu_s"] = std::round(startCpu / static_cast<double>(startsMeasured) * 1e9) / 1e9;
   out.run["task_instance_table"] = taskInstanceTable(*admin, schemas);

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "live/LiveRun.h"
+#include "live/StartProbe.h"
 #include "live/WaitEventSampler.h"
 #include "support/TestSupport.h"
 
@@ -95,6 +96,15 @@ dags:
   EXPECT_GT(cpu, 0);
   EXPECT_LT(cpu, m["db_queries_by_type"]["worker_start"]["response_seconds"].get<double>());
   EXPECT_GT(m["db_cpu_utilization"].get<double>(), 0);
+  // The start yardstick's 8 starts (one a second) and the harness's statements as other clients:
+  // the wait sampler, the probe every 20 ms, the bursts and the starts.
+  EXPECT_GT(out.run["start_probe_backend_cpu_s"].get<double>(), 0);
+  ASSERT_EQ(out.run["harness_clients"].size(), 4u);
+  for (const auto& client : out.run["harness_clients"]) {
+    EXPECT_GT(client["cpu_s"].get<double>(), 0);
+    EXPECT_LT(client["cpu_s"].get<double>(), client["every_s"].get<double>());
+  }
+  EXPECT_DOUBLE_EQ(out.run["harness_clients"][0]["every_s"].get<double>(), 0.1);
   // What the backends waited for, sampled every 0.1 s through the 8 s: averages of active
   // backends, each at most all of the run's connections.
   EXPECT_GE(out.run["db_activity_samples"].get<long long>(), 50);
@@ -131,6 +141,29 @@ TEST(LiveRun, TheWaitSamplersOwnBackendIsReadAndStopsAtItsStop) {
   for (int i = 0; i < 100 && clients() > before; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_EQ(clients(), before);
   EXPECT_EQ(sampler.backendSeconds(), stopped);
+}
+
+TEST(LiveRun, TheStartYardsticksConnectionsStayOpenUntilItsClose) {
+  BenchDatabase db("", {});
+  auto c = db.connectTo("public");
+  auto clients = [&] {
+    pqxx::nontransaction tx(*c);
+    return tx.exec1("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'")[0].as<int>();
+  };
+  const int before = clients();
+  StartProbeThread probe([&db] { return db.connectTo("public"); }, 0.05, 3);
+  for (int i = 0; i < 100 && probe.starts() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  probe.stop();
+  ASSERT_EQ(probe.starts(), 3);  // at most `most`
+  EXPECT_GT(probe.startSeconds(), 0);
+  EXPECT_LT(probe.startSeconds() / 3, 0.5);  // a backend's start: milliseconds of CPU
+  const double open = probe.backendSeconds();
+  EXPECT_GE(open, probe.startSeconds());
+  EXPECT_EQ(clients(), before + 3);  // stopped, its connections stay open
+  probe.close();
+  for (int i = 0; i < 100 && clients() > before; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(clients(), before);
+  EXPECT_GE(probe.backendSeconds(), open);  // as read at the close
 }
 
 TEST(LiveRun, RefusesWhatItDoesNotRunLive) {
