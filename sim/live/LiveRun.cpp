@@ -377,11 +377,11 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
   // What a backend's start cost in this run (its own CPU up to its first answer, the postmaster's
   // fork left out), beside calibrate's connections.start_backend_s, measured beside readers keeping
   // its core as busy (README, "What a start costs in a live run").
-  if (pid > 0) out.run["harness_clients"] = harnessClients;
-  // The start yardstick: its connections' backends' own CPU to their first answers, on average.
-  if (startProbes > 0) out.run["start_probe_backend_cpu_s"] = std::round(startProbeSeconds / startProbes * 1e9) / 1e9;
   if (startsMeasured > 0)
     out.run["connection_start_backend_cpu_s"] = std::round(startCpu / static_cast<double>(startsMeasured) * 1e9) / 1e9;
+  // The same on the start yardstick's connections, on average; and the harness's statements.
+  if (startProbes > 0) out.run["start_probe_backend_cpu_s"] = std::round(startProbeSeconds / startProbes * 1e9) / 1e9;
+  if (pid > 0) out.run["harness_clients"] = harnessClients;
   out.run["task_instance_table"] = taskInstanceTable(*admin, schemas);
   double bytes = 0;
   for (const auto& schema : schemas) bytes += schemaBytes(*admin, schema);

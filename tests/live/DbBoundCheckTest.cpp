@@ -123,7 +123,7 @@ TEST(DbBoundCheck, TheSimulatorBesideALiveDatabaseThatLimitsTheScheduler) {
   EXPECT_GE(busy, 0.60) << "the live database did not limit the scheduler";
 
   // The harness's statements took the live DB's core too: every simulation serves them beside the
-  // run's (without them, the latencies came 8-16 % lower at the same costs).
+  // run's (without them, the latencies came 7-16 % lower at the same costs).
   double harness = 0;
   for (const auto& c : l["sim"]["harness_clients"]) harness += c["cpu_s"].get<double>() / c["every_s"].get<double>();
   std::printf("the harness's statements: %.1f %% of the DB's core\n", 100 * harness);
