@@ -370,6 +370,17 @@ int cmdCalibrate(const Args& args) {
                    "yardstick %.0f us a statement at the start, %.0f at the end): its costs mix the two speeds; "
                    "a re-run on a quieter machine gives steadier ones\n",
                    moved, atStart * 1e6, atEnd * 1e6);
+    if (probe["speed_probe"].contains("bursts_spread")) {
+      const double spread = probe["speed_probe"]["bursts_spread"].get<double>();
+      std::printf("speed probe in bursts: %.1f us a statement all through, its 2 s parts up to %.2fx apart\n",
+                  probe["speed_probe"]["bursts_s"].get<double>() * 1e6, spread);
+      if (spread > kSpeedMovedTooFar)
+        std::fprintf(stderr,
+                     "schedlab calibrate: warning: the server's speed moved %.1fx within the calibration (its "
+                     "yardstick in bursts, 2 s parts): the costs measured meanwhile mix the speeds; a re-run on a "
+                     "quieter machine gives steadier ones\n",
+                     spread);
+    }
   }
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("calibration: %s (Google Benchmark JSON: %s), %.0f s\n", out.c_str(), plan.benchmarkOut.c_str(), wall);

@@ -303,7 +303,10 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
   // Where the server's time goes: the run's statements, its own processes, the rest.
   const double busyAtStart = pid > 0 ? services[0]->busySeconds() : 0;
   const std::map<int, double> ownAtStart = pid > 0 ? serverOwnProcesses(pid) : std::map<int, double>{};
+  // The bursts' seconds within the run (the ones around it saw the actors start and end).
+  const size_t burstsFrom = speedBursts ? speedBursts->bySecond().size() : 0;
   rt.run(duration);
+  const size_t burstsTo = speedBursts ? speedBursts->bySecond().size() : 0;
   const double schedlabCpu = processCpu() - cpuStart;
   // The harness's statements took the DB's core too, beside the run's: as metadb.other_clients, a
   // statement every so often of its backend's CPU over the statements it sent (README, "The
@@ -373,6 +376,14 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
       out.run["speed_probe_cpu_s"]["during"] = ns(during);
     if (const double bursts = speedBursts->reading().since({}); bursts > 0)
       out.run["speed_probe_cpu_s"]["bursts"] = ns(bursts);
+    // Where the speed moved within the run: its ~2 s parts apart (1 when steady; 1.3-1.4 in steady
+    // runs here).
+    const std::vector<SpeedProbeThread::Reading> seconds = speedBursts->bySecond();
+    if (const double spread = speedSpread({seconds.begin() + static_cast<std::ptrdiff_t>(burstsFrom),
+                                           seconds.begin() + static_cast<std::ptrdiff_t>(burstsTo)},
+                                          kSpreadStatements);
+        spread > 0)
+      out.run["speed_probe_cpu_s"]["bursts_spread"] = std::round(spread * 1000) / 1000;
   }
   // What a backend's start cost in this run (its own CPU up to its first answer, the postmaster's
   // fork left out), beside calibrate's connections.start_backend_s, measured beside readers keeping

@@ -461,6 +461,8 @@ void measureServerCpu(BenchDatabase& db, pqxx::connection& c, SchemaLayout layou
     const SpeedProbeThread::Reading b = bursts->reading();
     m.speedProbeBursts.cpuSeconds += b.cpuSeconds;
     m.speedProbeBursts.statements += b.statements;
+    const std::vector<SpeedProbeThread::Reading> seconds = bursts->bySecond();
+    m.speedProbeBurstSeconds.insert(m.speedProbeBurstSeconds.end(), seconds.begin(), seconds.end());
   }
 }
 

@@ -99,6 +99,9 @@ struct CalibrationMeasurements {
   // And the task-instance yardstick in bursts at their pace (SpeedProbeBursts), as a live run
   // sends it all through its run; throwaway server only.
   SpeedProbeThread::Reading speedProbeBursts;
+  // The bursts second by second, the measurements' windows one after another (speedSpread):
+  // where the speed moved within the calibration.
+  std::vector<SpeedProbeThread::Reading> speedProbeBurstSeconds;
 };
 
 std::string measurementKey(SchemaLayout layout, long long size, const std::string& what);

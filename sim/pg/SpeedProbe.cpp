@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "pg/ServerCpu.h"
 
@@ -79,6 +80,31 @@ double speedMoved(double earlier, double later) {
   return std::max(earlier, later) / std::min(earlier, later);
 }
 
+double speedSpread(const std::vector<SpeedProbeThread::Reading>& seconds, long long statements) {
+  std::vector<SpeedProbeThread::Reading> parts;
+  bool open = false;  // the last part still short of `statements`
+  for (const SpeedProbeThread::Reading& s : seconds) {
+    if (!open) parts.emplace_back();
+    parts.back().cpuSeconds += s.cpuSeconds;
+    parts.back().statements += s.statements;
+    open = parts.back().statements < statements;
+  }
+  if (open && parts.size() > 1) {
+    parts[parts.size() - 2].cpuSeconds += parts.back().cpuSeconds;
+    parts[parts.size() - 2].statements += parts.back().statements;
+    parts.pop_back();
+  }
+  if (parts.size() < 2) return -1;
+  double dearest = 0, cheapest = 0;
+  for (const SpeedProbeThread::Reading& p : parts) {
+    const double cost = p.since({});
+    if (cost <= 0) continue;
+    dearest = dearest > 0 ? std::max(dearest, cost) : cost;
+    cheapest = cheapest > 0 ? std::min(cheapest, cost) : cost;
+  }
+  return cheapest > 0 ? dearest / cheapest : -1;
+}
+
 double probeServerSpeed(const std::string& conninfo, const SpeedProbePlan& plan) {
   // The thread sent for plan.seconds at plan.pace: one loop for both.
   SpeedProbeThread probe(conninfo, plan.pace);
@@ -99,6 +125,8 @@ struct SpeedProbeThread::State {
   std::atomic<double> backendAtStop{-1};
   mutable std::mutex mutex;
   Reading reading;
+  std::vector<Reading> seconds;  // bySecond's
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::thread thread;
 
   void run(const SpeedProbeBursts& bursts);
@@ -131,9 +159,14 @@ SpeedProbeThread::SpeedProbeThread(const std::string& conninfo, const SpeedProbe
 SpeedProbeThread::~SpeedProbeThread() { stop(); }
 
 void SpeedProbeThread::State::count(double used) {
+  const auto second =
+      static_cast<size_t>(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   std::lock_guard<std::mutex> lock(mutex);
   reading.cpuSeconds += used;
   ++reading.statements;
+  if (seconds.size() <= second) seconds.resize(second + 1);
+  seconds[second].cpuSeconds += used;
+  ++seconds[second].statements;
 }
 
 void SpeedProbeThread::State::run(const SpeedProbeBursts& bursts) {
@@ -172,6 +205,11 @@ void SpeedProbeThread::State::run(const SpeedProbeBursts& bursts) {
 SpeedProbeThread::Reading SpeedProbeThread::reading() const {
   std::lock_guard<std::mutex> lock(state_->mutex);
   return state_->reading;
+}
+
+std::vector<SpeedProbeThread::Reading> SpeedProbeThread::bySecond() const {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  return state_->seconds;
 }
 
 void SpeedProbeThread::stop() {

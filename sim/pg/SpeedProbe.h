@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace schedlab {
 
@@ -79,6 +80,9 @@ class SpeedProbeThread {
 
   // What it has measured so far; thread-safe. Two readings' difference is the window's between.
   Reading reading() const;
+  // The same second by second since it started, each second's own (not summed): where the
+  // server's speed moved within the window, which its mean hides. Thread-safe.
+  std::vector<Reading> bySecond() const;
   // Stops sending and closes its connection; later readings stay at the last.
   void stop();
   // CPU seconds its backend has run so far (at stop() once stopped), 0 when not visible: the
@@ -89,6 +93,15 @@ class SpeedProbeThread {
   struct State;  // its connection, thread and readings
   std::unique_ptr<State> state_;
 };
+
+// How far the server's speed moved within a window read second by second (bySecond): consecutive
+// seconds joined until each part holds at least `statements` (a short last part joins the one
+// before), the dearest part's CPU a statement over the cheapest's; 1 when steady, -1 with fewer
+// than two parts. REQUIRES: statements > 0.
+double speedSpread(const std::vector<SpeedProbeThread::Reading>& seconds, long long statements);
+// The parts it compares for the bursts: about 2 s of theirs (40 counted a second), long enough
+// that a steady server's parts come within a few percent of each other.
+constexpr long long kSpreadStatements = 80;
 
 // The statements sent, for the record: "<one of them>" with the catalog name that varies.
 extern const std::string kSpeedProbeStatement;

@@ -15,12 +15,14 @@
 // run's own speed (the calibration's costs scaled by its dominant statement's live CPU against the
 // calibrated). This VM's speed moves by up to 1.7x within a minute, within the calibration's window
 // or the live run's as well as between them (README, "The DB-bound live check"): a calibration or
-// live run whose yardstick moved more than kSpeedMovedTooFar between its ends is measured again,
-// once.
+// live run whose yardstick moved more than kSpeedMovedTooFar between its ends or within its window
+// (the bursts' 2 s parts, speedSpread) is measured again, three times in all; one still moving then
+// is not judged: the check fails saying the machine's speed moved, not the model.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -68,26 +70,36 @@ TEST(DbBoundCheck, TheSimulatorBesideALiveDatabaseThatLimitsTheScheduler) {
   // the 30 s): the fit's per-decade term taken below the smallest size measured charged the
   // dependency read 111-135 us where it cost 144-151 us live.
   //
-  // A measurement whose own yardstick moved more than kSpeedMovedTooFar between its ends mixes two
-  // speeds no single drift correction stands for (one quick calibration here went from 164 to 545 us
-  // a statement): it is measured again, once, and both readings printed.
+  // A measurement whose own yardstick moved more than kSpeedMovedTooFar between its ends or within
+  // its window mixes speeds no single drift correction stands for (one quick calibration here went
+  // from 164 to 545 us a statement; one whose yardstick's ends agreed charged the trigger-rule read
+  // 215 us where the others charged 134-155): it is measured again, three times in all.
+  constexpr int kTries = 3;
+  auto moved = [](const nlohmann::json& at, const char* start, const char* end) {
+    const double ends = schedlab::speedMoved(at.value(start, -1.0), at.value(end, -1.0));
+    const double within = at.value("bursts_spread", -1.0);
+    std::printf("its yardstick moved %.2fx between its ends, %.2fx within (the bursts' 2 s parts)\n", ends, within);
+    return std::max(ends, within);
+  };
   auto calibrate = [&] {
     auto cal = runCli("calibrate --quick --sizes 1000,10000 --layouts airflow1.10,airflow2.5 --db-cores 1 --out " +
                       calibration);
     EXPECT_EQ(cal.code, 0) << cal.output;
     EXPECT_NE(cal.output.find("on CPUs 0 (clients on"), std::string::npos) << cal.output;
     if (cal.code != 0) return -1.0;
-    const nlohmann::json file = nlohmann::json::parse(readFile(calibration));
-    const auto& p = file.at("measured").at("speed_probe");
-    const double moved = schedlab::speedMoved(p["at_start_s"].get<double>(), p["at_end_s"].get<double>());
-    std::printf("the calibration's yardstick moved %.2fx between its start and end\n", moved);
-    return moved;
+    std::printf("the calibration: ");
+    return moved(nlohmann::json::parse(readFile(calibration)).at("measured").at("speed_probe"), "at_start_s",
+                 "at_end_s");
   };
-  if (calibrate() > schedlab::kSpeedMovedTooFar) {
+  double calibrationMoved = calibrate();
+  for (int t = 1; t < kTries && calibrationMoved > schedlab::kSpeedMovedTooFar; ++t) {
     std::printf("too far: calibrated again\n");
-    calibrate();
+    calibrationMoved = calibrate();
   }
   ASSERT_FALSE(::testing::Test::HasFailure());
+  ASSERT_LE(calibrationMoved, schedlab::kSpeedMovedTooFar)
+      << "not judged: the machine's speed moved more than " << schedlab::kSpeedMovedTooFar << "x within each of "
+      << kTries << " calibrations";
 
   std::string liveDir;
   auto runLive = [&](const std::string& name) {
@@ -96,17 +108,18 @@ TEST(DbBoundCheck, TheSimulatorBesideALiveDatabaseThatLimitsTheScheduler) {
                        " --out " + liveDir);
     EXPECT_EQ(live.code, 0) << live.output;
     if (live.code != 0) return -1.0;
-    const nlohmann::json v = variant(liveDir);
-    const auto& around = v.at("sim").at("speed_probe_cpu_s");
-    const double moved = schedlab::speedMoved(around.value("before", -1.0), around.value("after", -1.0));
-    std::printf("the live run's yardstick moved %.2fx between before and after it\n", moved);
-    return moved;
+    std::printf("the live run: ");
+    return moved(variant(liveDir).at("sim").at("speed_probe_cpu_s"), "before", "after");
   };
-  if (runLive("live") > schedlab::kSpeedMovedTooFar) {
+  double liveMoved = runLive("live");
+  for (int t = 1; t < kTries && liveMoved > schedlab::kSpeedMovedTooFar; ++t) {
     std::printf("too far: run live again\n");
-    runLive("live-again");
+    liveMoved = runLive("live-" + std::to_string(t));
   }
   ASSERT_FALSE(::testing::Test::HasFailure());
+  ASSERT_LE(liveMoved, schedlab::kSpeedMovedTooFar)
+      << "not judged: the machine's speed moved more than " << schedlab::kSpeedMovedTooFar << "x within each of "
+      << kTries << " live runs";
   const nlohmann::json l = variant(liveDir);
   EXPECT_EQ(l["metrics"]["tasks_lost"], 0);
   EXPECT_EQ(l["sim"]["cpus"]["postgres"], "0");

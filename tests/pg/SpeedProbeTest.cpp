@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <thread>
+#include <vector>
 
 #include "pg/BenchDatabase.h"
 #include "pg/ServerCpu.h"
@@ -54,6 +55,15 @@ TEST(SpeedProbeThread, InBurstsCountsAllButEachBurstsFirstStatements) {
   EXPECT_LE(counted, 6 * 4);
   EXPECT_GT(probe.reading().since({}), 0);
   EXPECT_LT(probe.reading().since({}), 0.01);
+  // Second by second, the same statements and CPU as the reading: one or two seconds of them.
+  const std::vector<SpeedProbeThread::Reading> seconds = probe.bySecond();
+  EXPECT_GE(seconds.size(), 1u);
+  EXPECT_LE(seconds.size(), 2u);
+  long long bySecond = 0;
+  double cpu = 0;
+  for (const SpeedProbeThread::Reading& r : seconds) bySecond += r.statements, cpu += r.cpuSeconds;
+  EXPECT_EQ(bySecond, counted);
+  EXPECT_NEAR(cpu, probe.reading().cpuSeconds, 1e-12);
   // Its statement is a trigger-rule count over three task instances of a run on the harness's own
   // table, the same on every server: all three found (succeeded) whichever the third is.
   auto c = db.connectTo("public");
@@ -86,4 +96,32 @@ TEST(SpeedProbe, HowFarTheSpeedMovedIsTheLargerReadingOverTheSmaller) {
   // A quick calibration's yardstick here, 164 us a statement at its start and 545 at its end: too far.
   EXPECT_GT(speedMoved(164e-6, 545e-6), kSpeedMovedTooFar);
   EXPECT_LT(speedMoved(164e-6, 206e-6), kSpeedMovedTooFar);
+}
+
+TEST(SpeedProbe, HowFarTheSpeedMovedWithinAWindowJoinsSecondsUntilEachPartHoldsEnough) {
+  using R = SpeedProbeThread::Reading;
+  // Steady: 40 statements a second at 100 us each, parts of 80 statements (two seconds).
+  EXPECT_DOUBLE_EQ(speedSpread({{4e-3, 40}, {4e-3, 40}, {4e-3, 40}, {4e-3, 40}}, 80), 1);
+  // Its last two seconds at twice the cost: the parts 100 and 200 us a statement.
+  EXPECT_DOUBLE_EQ(speedSpread({{4e-3, 40}, {4e-3, 40}, {8e-3, 40}, {8e-3, 40}}, 80), 2);
+  // One dear second alone weighs in the part it joins: (4 + 12) ms over 80 statements, 200 us.
+  EXPECT_DOUBLE_EQ(speedSpread({{4e-3, 40}, {12e-3, 40}, {4e-3, 40}, {4e-3, 40}}, 80), 2);
+  // A short last part joins the one before (a move in its last half second is not a part of its own),
+  // an empty second adds nothing: parts 100 and (4 + 0 + 4 + 1) / 90 = 100 us.
+  EXPECT_DOUBLE_EQ(speedSpread({{4e-3, 40}, {4e-3, 40}, {4e-3, 40}, {}, {4e-3, 40}, {1e-3, 10}}, 80), 1);
+  // Fewer than two parts: nothing to compare.
+  EXPECT_EQ(speedSpread({{4e-3, 40}, {4e-3, 30}}, 80), -1);
+  EXPECT_EQ(speedSpread({}, 80), -1);
+  // A live run here whose server ran twice as slow from its 16th second on (bursts, us a statement).
+  std::vector<R> run;
+  for (double us : {138, 134, 137, 132, 132, 145, 124, 158, 229, 167, 140, 149, 176, 142, 179,
+                    269, 304, 273, 327, 312, 231, 216, 298, 290, 323, 257, 284, 268, 281, 258})
+    run.push_back({us * 1e-6 * 40, 40});
+  EXPECT_GT(speedSpread(run, kSpreadStatements), kSpeedMovedTooFar);
+  // And one that stayed (125-197 us a second): within.
+  run.clear();
+  for (double us : {143, 135, 129, 145, 130, 131, 125, 149, 165, 136, 155, 130, 197, 154, 142,
+                    184, 137, 141, 176, 175, 163, 127, 153, 136, 150, 140, 144, 158, 138, 163})
+    run.push_back({us * 1e-6 * 40, 40});
+  EXPECT_LT(speedSpread(run, kSpreadStatements), kSpeedMovedTooFar);
 }
