@@ -376,7 +376,7 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
       out.run["speed_probe_cpu_s"]["during"] = ns(during);
     if (const double bursts = speedBursts->reading().since({}); bursts > 0)
       out.run["speed_probe_cpu_s"]["bursts"] = ns(bursts);
-    // Where the speed moved within the run: its ~2 s parts apart (1 when steady; 1.3-1.4 in steady
+    // Where the speed moved within the run: its ~4 s parts apart (1 when steady; 1.2-1.4 in steady
     // runs here).
     const std::vector<SpeedProbeThread::Reading> seconds = speedBursts->bySecond();
     if (const double spread = speedSpread({seconds.begin() + static_cast<std::ptrdiff_t>(burstsFrom),

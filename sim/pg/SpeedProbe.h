@@ -99,9 +99,10 @@ class SpeedProbeThread {
 // before), the dearest part's CPU a statement over the cheapest's; 1 when steady, -1 with fewer
 // than two parts. REQUIRES: statements > 0.
 double speedSpread(const std::vector<SpeedProbeThread::Reading>& seconds, long long statements);
-// The parts it compares for the bursts: about 2 s of theirs (40 counted a second), long enough
-// that a steady server's parts come within a few percent of each other.
-constexpr long long kSpreadStatements = 80;
+// The parts it compares for the bursts: about 4 s of theirs (40 counted a second). A steady live
+// run's 2 s parts here came 1.46-1.59x apart (its load, not the machine, moving their cost), its
+// 4 s parts 1.27x; one whose server ran twice as slow from its 16th second on, 2.25x.
+constexpr long long kSpreadStatements = 160;
 
 // The statements sent, for the record: "<one of them>" with the catalog name that varies.
 extern const std::string kSpeedProbeStatement;

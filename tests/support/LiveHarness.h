@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <fstream>
 #include <string>
 
 namespace schedlab::test {
@@ -30,6 +31,22 @@ inline double runsOwnDbCpu(const nlohmann::json& variant, double seconds) {
   const double others = m.at("db_cpu_seconds_by_part").value("other_clients", 0.0);
   return m.at("db_cpu_utilization").get<double>() -
          others / (seconds * variant.at("config").at("metadb").at("cores").get<double>());
+}
+
+// Writes to `path` a copy of `calibration` whose backend start runs at the speed a start yardstick
+// gives (a live run's sim.start_probe_backend_cpu_s: a backend's own CPU to its first answer, against
+// the calibration's connections.start_backend_s), the postmaster's fork and the end as calibrated,
+// for a simulation at metadb.core_speed `coreSpeed` (which divides the start as every DB cost).
+// REQUIRES: `calibration` has connections.start_s, setup_s and start_backend_s; coreSpeed > 0.
+inline void writeCalibrationWithStartsAt(const nlohmann::json& calibration, double startBackendSeconds,
+                                         double coreSpeed, const std::string& path) {
+  nlohmann::json copy = calibration;
+  nlohmann::json& c = copy.at("connections");
+  const double start = c.at("start_s").get<double>();
+  const double at = (start - c.at("start_backend_s").get<double>() + startBackendSeconds) * coreSpeed;
+  c["setup_s"] = c.at("setup_s").get<double>() + at - start;
+  c["start_s"] = at;
+  std::ofstream(path) << copy.dump();
 }
 
 }  // namespace schedlab::test
