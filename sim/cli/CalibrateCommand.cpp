@@ -372,12 +372,12 @@ int cmdCalibrate(const Args& args) {
                    moved, atStart * 1e6, atEnd * 1e6);
     if (probe["speed_probe"].contains("bursts_spread")) {
       const double spread = probe["speed_probe"]["bursts_spread"].get<double>();
-      std::printf("speed probe in bursts: %.1f us a statement all through, its 4 s parts up to %.2fx apart\n",
+      std::printf("speed probe in bursts: %.1f us a statement all through, its 8 s parts up to %.2fx apart\n",
                   probe["speed_probe"]["bursts_s"].get<double>() * 1e6, spread);
       if (spread > kSpeedMovedTooFar)
         std::fprintf(stderr,
                      "schedlab calibrate: warning: the server's speed moved %.1fx within the calibration (its "
-                     "yardstick in bursts, 4 s parts): the costs measured meanwhile mix the speeds; a re-run on a "
+                     "yardstick in bursts, 8 s parts): the costs measured meanwhile mix the speeds; a re-run on a "
                      "quieter machine gives steadier ones\n",
                      spread);
     }

@@ -10,6 +10,7 @@
 
 #include <pqxx/pqxx>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cmath>
@@ -303,10 +304,12 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
   // Where the server's time goes: the run's statements, its own processes, the rest.
   const double busyAtStart = pid > 0 ? services[0]->busySeconds() : 0;
   const std::map<int, double> ownAtStart = pid > 0 ? serverOwnProcesses(pid) : std::map<int, double>{};
-  // The bursts' seconds within the run (the ones around it saw the actors start and end).
-  const size_t burstsFrom = speedBursts ? speedBursts->bySecond().size() : 0;
+  // The bursts' whole seconds within the run's window (the ones after it saw its actors end: their
+  // backends' exits made the bursts' statements up to twice as dear).
+  const double burstsAt = speedBursts ? speedBursts->elapsed() : 0;
+  const auto burstsFrom = static_cast<std::ptrdiff_t>(std::ceil(burstsAt));
+  const auto burstsTo = static_cast<std::ptrdiff_t>(std::floor(burstsAt + duration));
   rt.run(duration);
-  const size_t burstsTo = speedBursts ? speedBursts->bySecond().size() : 0;
   const double schedlabCpu = processCpu() - cpuStart;
   // The harness's statements took the DB's core too, beside the run's: as metadb.other_clients, a
   // statement every so often of its backend's CPU over the statements it sent (README, "The
@@ -376,12 +379,12 @@ RunResult runLive(const Scenario& scenario, BenchDatabase& db, double duration, 
       out.run["speed_probe_cpu_s"]["during"] = ns(during);
     if (const double bursts = speedBursts->reading().since({}); bursts > 0)
       out.run["speed_probe_cpu_s"]["bursts"] = ns(bursts);
-    // Where the speed moved within the run: its ~4 s parts apart (1 when steady; 1.2-1.4 in steady
-    // runs here).
+    // Where the speed moved within the run: its ~8 s parts apart (1.1-1.2 in steady runs here).
     const std::vector<SpeedProbeThread::Reading> seconds = speedBursts->bySecond();
-    if (const double spread = speedSpread({seconds.begin() + static_cast<std::ptrdiff_t>(burstsFrom),
-                                           seconds.begin() + static_cast<std::ptrdiff_t>(burstsTo)},
-                                          kSpreadStatements);
+    const auto size = static_cast<std::ptrdiff_t>(seconds.size());
+    if (const double spread =
+            speedSpread({seconds.begin() + std::min(burstsFrom, size), seconds.begin() + std::min(burstsTo, size)},
+                        kSpreadStatements);
         spread > 0)
       out.run["speed_probe_cpu_s"]["bursts_spread"] = std::round(spread * 1000) / 1000;
   }

@@ -583,7 +583,7 @@ void describeMeasurements(nlohmann::json& provenance, const CalibrationMeasureme
                                            {"statements", b.statements},
                                            {"uncounted", b.uncounted},
                                            {"every_s", b.every}};
-    // Where the speed moved within the window: the bursts' ~4 s parts apart.
+    // Where the speed moved within the window: the bursts' ~8 s parts apart.
     if (const double spread = speedSpread(m.speedProbeBurstSeconds, kSpreadStatements); spread > 0)
       provenance["speed_probe"]["bursts_spread"] = round_to(spread, 1e-3);
   }

@@ -212,6 +212,10 @@ std::vector<SpeedProbeThread::Reading> SpeedProbeThread::bySecond() const {
   return state_->seconds;
 }
 
+double SpeedProbeThread::elapsed() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - state_->started).count();
+}
+
 void SpeedProbeThread::stop() {
   if (state_->thread.joinable()) {
     state_->stopping = true;

@@ -83,6 +83,8 @@ class SpeedProbeThread {
   // The same second by second since it started, each second's own (not summed): where the
   // server's speed moved within the window, which its mean hides. Thread-safe.
   std::vector<Reading> bySecond() const;
+  // Seconds since it started: bySecond()[k] is its k-th second.
+  double elapsed() const;
   // Stops sending and closes its connection; later readings stay at the last.
   void stop();
   // CPU seconds its backend has run so far (at stop() once stopped), 0 when not visible: the
@@ -99,10 +101,11 @@ class SpeedProbeThread {
 // before), the dearest part's CPU a statement over the cheapest's; 1 when steady, -1 with fewer
 // than two parts. REQUIRES: statements > 0.
 double speedSpread(const std::vector<SpeedProbeThread::Reading>& seconds, long long statements);
-// The parts it compares for the bursts: about 4 s of theirs (40 counted a second). A steady live
-// run's 2 s parts here came 1.46-1.59x apart (its load, not the machine, moving their cost), its
-// 4 s parts 1.27x; one whose server ran twice as slow from its 16th second on, 2.25x.
-constexpr long long kSpreadStatements = 160;
+// The parts it compares for the bursts: about 8 s of theirs (40 counted a second). A live run's
+// load moves their cost too (its first seconds cheaper, a dear second now and then): six steady
+// live runs here read 1.27-1.52x apart in 4 s parts, 1.12-1.22x in 8 s parts, where one whose
+// server ran twice as slow from its 16th second on read 2.25x and 2.04x.
+constexpr long long kSpreadStatements = 320;
 
 // The statements sent, for the record: "<one of them>" with the catalog name that varies.
 extern const std::string kSpeedProbeStatement;
